@@ -1,0 +1,295 @@
+"""The scenario file format as pydantic models: every concept of DESIGN.md is data.
+
+Formulas are kept here as source text; `game.scenario.rules` compiles them once at load time.
+Unknown keys are errors everywhere (`extra="forbid"`), so a typo never passes silently.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
+                      WithJsonSchema, field_validator, model_validator)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+"""An identifier: lower case letters, digits and underscores, starting with a letter."""
+
+
+
+def _number_as_text(value: object) -> object:
+    """Let authors write `value: 2` where a formula is expected."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    return value
+
+
+Formula = Annotated[
+    str,
+    BeforeValidator(_number_as_text),
+    StringConstraints(min_length=1, max_length=2000),
+    WithJsonSchema({"type": ["string", "number"],
+                    "description": "A formula, e.g. `quality - 0.5 * busywork`, or a number."}),
+]
+"""Formula source text, e.g. `quality - 0.5 * busywork`. Numbers are accepted and kept as text."""
+
+Text = Annotated[str, StringConstraints(max_length=4000)]
+
+
+class Strict(BaseModel):
+    """Base for every scenario model: unknown keys are errors and values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Visibility(Strict):
+    """What a role sees of a metric: live, lagged by `lag` turns, with noise, or hidden."""
+
+    hidden: bool = Field(False, description="Hidden until the end screen.")
+    lag: int = Field(0, ge=0, le=20, description="Shows the value from this many turns ago.")
+    noise: float = Field(0.0, ge=0.0, le=1.0,
+                         description="Standard deviation of the noise, as a share of the range.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: object) -> object:
+        if value == "live":
+            return {}
+        if value == "hidden":
+            return {"hidden": True}
+        return value
+
+
+VisibilitySpec = Visibility | Literal["live", "hidden"]
+
+
+class Metric(Strict):
+    """A company-level number."""
+
+    id: Id
+    name: str
+    description: Text = ""
+    kind: Literal["proxy", "health", "plain"] = "plain"
+    unit: str = ""
+    min: float
+    max: float
+    initial: float
+    higher_is_better: bool = True
+    inertia: float = Field(0.0, ge=0.0, le=0.95,
+                           description="Share of each push that carries over to later turns.")
+    delay: int = Field(0, ge=0, le=20, description="Turns before a push starts to arrive.")
+    visibility: dict[str, Visibility] = Field(
+        default_factory=dict,
+        description="Per role id (or `default`): live, hidden, {lag: k}, {noise: s}.")
+
+    @field_validator("visibility", mode="before")
+    @classmethod
+    def _visibility_shorthand(cls, value: object) -> object:
+        if isinstance(value, str):
+            return {"default": value}
+        return value
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Metric:
+        if not self.min < self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        if not self.min <= self.initial <= self.max:
+            raise ValueError(f"initial ({self.initial}) must lie between min and max")
+        return self
+
+    def visibility_for(self, role: str) -> Visibility:
+        """The visibility rule that applies to `role`."""
+        return self.visibility.get(role) or self.visibility.get("default") or Visibility()
+
+
+class Stat(Strict):
+    """A per-seat number such as tokens used, output delivered or morale."""
+
+    id: Id
+    name: str
+    description: Text = ""
+    unit: str = ""
+    min: float
+    max: float
+    initial: float
+    roles: list[Id] | None = Field(None, description="Roles whose seats have this stat; all if absent.")
+    reset_each_turn: bool = Field(False, description="Back to `initial` at the start of each turn.")
+    hidden_from_self: bool = Field(False, description="Even the seat itself sees it only at the end.")
+    public: Formula = Field("0", description="While this formula is true, every seat sees every "
+                                             "seat's value (e.g. a public leaderboard policy).")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Stat:
+        if not self.min < self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        if not self.min <= self.initial <= self.max:
+            raise ValueError(f"initial ({self.initial}) must lie between min and max")
+        return self
+
+
+class SeatCount(Strict):
+    min: int = Field(1, ge=0, le=40)
+    max: int = Field(1, ge=1, le=40)
+    default: int = Field(1, ge=0, le=40)
+
+    @model_validator(mode="after")
+    def _order(self) -> SeatCount:
+        if not self.min <= self.default <= self.max:
+            raise ValueError("seat counts need min <= default <= max")
+        return self
+
+
+class Role(Strict):
+    """A kind of seat at the table: what it may choose and how many of it may play."""
+
+    id: Id
+    name: str
+    description: Text = ""
+    seats: SeatCount = SeatCount()
+    effort: int = Field(0, ge=0, le=100, description="Effort points to split each turn.")
+    policy_budget: float = Field(0.0, ge=0.0, description="Most total cost of active policies.")
+
+
+class Effect(Strict):
+    """A change to a metric or a stat: `target += value` (or `= value`), maybe later, maybe not."""
+
+    target: Id
+    value: Formula
+    mode: Literal["add", "set"] = "add"
+    delay: int = Field(0, ge=0, le=20)
+    chance: Formula = "1"
+    when: Formula = "1"
+    roles: list[Id] | None = Field(
+        None, description="For a stat target outside a behaviour: only seats of these roles.")
+
+
+class Policy(Strict):
+    """A persistent choice of a role, such as a public token leaderboard."""
+
+    id: Id
+    name: str
+    description: Text = ""
+    role: Id
+    levels: list[str] = Field(default_factory=lambda: ["off", "on"], min_length=2, max_length=6,
+                              description="Level names; level 0 means the policy is off.")
+    initial: int = Field(0, ge=0)
+    cost: float = Field(0.0, ge=0.0, description="Budget points per level while active.")
+    excludes: list[Id] = Field(default_factory=list)
+    effects: list[Effect] = Field(default_factory=list,
+                                  description="Applied every turn while active.")
+    review: dict[Id, Formula] = Field(default_factory=dict,
+                                      description="Per role: a term added to its review score.")
+
+    @model_validator(mode="after")
+    def _initial_level(self) -> Policy:
+        if self.initial >= len(self.levels):
+            raise ValueError(f"initial level {self.initial} does not exist "
+                             f"(levels 0..{len(self.levels) - 1})")
+        return self
+
+
+class Behaviour(Strict):
+    """Something a seat can spend effort points on; effects are per point."""
+
+    id: Id
+    name: str
+    description: Text = ""
+    role: Id
+    available: Formula = "1"
+    max_effort: int | None = Field(None, ge=0)
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class Event(Strict):
+    """News: fires at the start of a turn when `when` holds and a draw falls under `chance`."""
+
+    id: Id
+    headline: str
+    text: Text = ""
+    when: Formula = "1"
+    chance: Formula = "1"
+    repeat: bool = Field(False, description="May fire again on later turns.")
+    effects: list[Effect] = Field(default_factory=list)
+
+
+class Consequence(Strict):
+    """A reward or penalty that follows a review."""
+
+    name: str
+    text: Text = ""
+    when: Formula
+    effects: list[Effect] = Field(default_factory=list)
+    layoff: bool = False
+
+
+class Review(Strict):
+    """How a role is scored each turn, and what follows."""
+
+    score: Formula = "0"
+    leaderboard: bool = Field(True, description="Publish the ranking of this role's seats.")
+    consequences: list[Consequence] = Field(default_factory=list)
+
+
+class Draw(Strict):
+    """A random draw a formula may use; a fresh value for every seat and turn."""
+
+    uniform: tuple[float, float] | None = None
+    normal: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Draw:
+        if (self.uniform is None) == (self.normal is None):
+            raise ValueError("give exactly one of `uniform: [low, high]` or `normal: [mean, sd]`")
+        return self
+
+
+class Debrief(Strict):
+    """What the end screen reveals, and the facilitator's material."""
+
+    proxy_index: dict[Id, float] = Field(min_length=1,
+                                         description="Metric id -> weight in the proxy index.")
+    health_index: dict[Id, float] = Field(min_length=1,
+                                          description="Metric id -> weight in the health index.")
+    contribution: Formula = Field("0", description="A seat's real contribution, over its stats.")
+    lessons: list[Text] = Field(default_factory=list)
+    questions: list[Text] = Field(default_factory=list)
+
+
+class Scenario(Strict):
+    """A whole scenario file."""
+
+    id: Id
+    title: str
+    version: str = "1"
+    summary: Text
+    goals: list[Text] = Field(default_factory=list)
+    turns: int = Field(ge=1, le=100)
+    turn_name: str = "turn"
+    minutes: int = Field(60, ge=5, le=600, description="Rough length of a session.")
+    constants: dict[Id, float] = Field(default_factory=dict)
+    randoms: dict[Id, Draw] = Field(default_factory=dict)
+    metrics: list[Metric] = Field(min_length=1)
+    stats: list[Stat] = Field(default_factory=list)
+    roles: list[Role] = Field(min_length=1)
+    policies: list[Policy] = Field(default_factory=list)
+    behaviours: list[Behaviour] = Field(default_factory=list)
+    events: list[Event] = Field(default_factory=list)
+    dynamics: list[Effect] = Field(default_factory=list,
+                                   description="Effects applied every turn, e.g. defects to incidents.")
+    reviews: dict[Id, Review] = Field(default_factory=dict)
+    debrief: Debrief
+    _rules: Any = PrivateAttr(default=None)  # compiled formulas, see game.scenario.rules.rules_for
+
+    def metric(self, metric_id: str) -> Metric:
+        return next(m for m in self.metrics if m.id == metric_id)
+
+    def role(self, role_id: str) -> Role:
+        return next(r for r in self.roles if r.id == role_id)
+
+    def policies_of(self, role_id: str) -> list[Policy]:
+        return [p for p in self.policies if p.role == role_id]
+
+    def behaviours_of(self, role_id: str) -> list[Behaviour]:
+        return [b for b in self.behaviours if b.role == role_id]
+
+    def stats_of(self, role_id: str) -> list[Stat]:
+        return [s for s in self.stats if s.roles is None or role_id in s.roles]
