@@ -1,0 +1,181 @@
+"""Actions and what makes them legal. An illegal action raises ActionError with a reason a
+player can read, and the state is left unchanged."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from game.engine.env import global_env, seat_env
+from game.engine.state import GameState
+from game.errors import ActionError
+from game.scenario.rules import Rules
+
+
+class SetPolicies(BaseModel):
+    """A seat's choice of levels for its role's policies (missing ones keep their level)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["policies"] = "policies"
+    seat: int
+    levels: dict[str, int] = Field(default_factory=dict)
+
+
+class Allocate(BaseModel):
+    """A seat's split of its effort points over its role's behaviours."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["allocate"] = "allocate"
+    seat: int
+    effort: dict[str, int] = Field(default_factory=dict)
+
+
+class InjectEvent(BaseModel):
+    """The facilitator fires one of the scenario's events now."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: Literal["inject"] = "inject"
+    event: str
+
+
+Action = Annotated[SetPolicies | Allocate | InjectEvent, Field(discriminator="kind")]
+
+
+class PolicyOption(BaseModel):
+    """A policy as its role sees it when choosing."""
+
+    id: str
+    name: str
+    levels: list[str]
+    current: int
+    cost: float
+    excludes: list[str]
+    locked: bool
+
+
+class BehaviourOption(BaseModel):
+    """A behaviour as its role sees it when choosing."""
+
+    id: str
+    name: str
+    available: bool
+    max_effort: int
+
+
+class Legal(BaseModel):
+    """What a seat may do now: `must_act` is false when it has nothing to submit."""
+
+    seat: int
+    phase: str
+    must_act: bool
+    policies: list[PolicyOption] = Field(default_factory=list)
+    budget: float = 0.0
+    behaviours: list[BehaviourOption] = Field(default_factory=list)
+    effort: int = 0
+
+
+def acts_in(rules: Rules, role: str, phase: str) -> bool:
+    """Whether seats of `role` submit something in `phase`."""
+    if phase == "policy":
+        return bool(rules.policies_of(role))
+    if phase == "work":
+        return bool(rules.behaviours_of(role)) and rules.scenario.role(role).effort > 0
+    return False
+
+
+def to_act(rules: Rules, state: GameState) -> list[int]:
+    """Seats that still have to submit in the current phase, in seat order."""
+    return [s.index for s in state.seats
+            if s.employed and acts_in(rules, s.role, state.phase) and s.index not in state.submitted]
+
+
+def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
+    """What `seat` may choose now, with current levels, costs, availability and effort."""
+    s = _seat(state, seat)
+    must = seat in to_act(rules, state)
+    legal = Legal(seat=seat, phase=state.phase, must_act=must)
+    if state.phase == "policy" and must:
+        legal.budget = rules.scenario.role(s.role).policy_budget
+        specs = {p.id: p for p in rules.scenario.policies}
+        legal.policies = [PolicyOption(id=p.id, name=specs[p.id].name, levels=specs[p.id].levels,
+                                       current=state.policies[p.id], cost=p.cost,
+                                       excludes=sorted(p.excludes), locked=p.id in state.locked)
+                          for p in rules.policies_of(s.role)]
+    elif state.phase == "work" and must:
+        legal.effort = rules.scenario.role(s.role).effort
+        env = seat_env(rules, global_env(rules, state), state, s)
+        specs = {b.id: b for b in rules.scenario.behaviours}
+        legal.behaviours = [
+            BehaviourOption(id=b.id, name=specs[b.id].name, available=bool(b.available(env)),
+                            max_effort=min(legal.effort, b.max_effort if b.max_effort is not None
+                                           else legal.effort))
+            for b in rules.behaviours_of(s.role)]
+    return legal
+
+
+def _seat(state: GameState, seat: int):
+    if not 0 <= seat < len(state.seats):
+        raise ActionError(f"there is no seat {seat} (seats 0..{len(state.seats) - 1})")
+    return state.seats[seat]
+
+
+def _must_act(rules: Rules, state: GameState, seat: int, phase: str) -> None:
+    s = _seat(state, seat)
+    if state.phase == "ended":
+        raise ActionError("the game is over")
+    if state.phase != phase:
+        raise ActionError(f"it is the {state.phase} phase, not the {phase} phase")
+    if not s.employed:
+        raise ActionError(f"{s.name} has been laid off and no longer plays")
+    if not acts_in(rules, s.role, phase):
+        raise ActionError(f"a {s.role} has nothing to choose in the {phase} phase")
+    if seat in state.submitted:
+        raise ActionError(f"{s.name} has already chosen this phase")
+
+
+def check_policies(rules: Rules, state: GameState, action: SetPolicies) -> dict[str, int]:
+    """The full levels of the seat's role's policies after `action`, or ActionError."""
+    _must_act(rules, state, action.seat, "policy")
+    role = state.seats[action.seat].role
+    own = {p.id: p for p in rules.policies_of(role)}
+    levels = {pid: state.policies[pid] for pid in own}
+    for pid, level in action.levels.items():
+        if pid not in own:
+            raise ActionError(f"unknown policy '{pid}' for a {role}")
+        if not 0 <= level < own[pid].level_count:
+            raise ActionError(f"policy '{pid}' has no level {level} "
+                              f"(0..{own[pid].level_count - 1})")
+        if pid in state.locked and level != state.locked[pid]:
+            raise ActionError(f"policy '{pid}' is locked by the facilitator")
+        levels[pid] = level
+    active = {pid for pid, lv in levels.items() if lv > 0}
+    for pid in sorted(active):
+        clash = sorted(own[pid].excludes & active)
+        if clash:
+            raise ActionError(f"policy '{pid}' cannot be active together with '{clash[0]}'")
+    cost = sum(own[pid].cost * lv for pid, lv in levels.items())
+    budget = rules.scenario.role(role).policy_budget
+    if cost > budget + 1e-9:
+        raise ActionError(f"these policies cost {cost:g} points; the budget is {budget:g}")
+    return levels
+
+
+def check_allocation(rules: Rules, state: GameState, action: Allocate) -> dict[str, int]:
+    """The seat's effort split, with every behaviour of its role present, or ActionError."""
+    _must_act(rules, state, action.seat, "work")
+    legal = legal_actions(rules, state, action.seat)
+    options = {b.id: b for b in legal.behaviours}
+    for bid, points in action.effort.items():
+        if bid not in options:
+            raise ActionError(f"unknown behaviour '{bid}' for this seat")
+        if points < 0:
+            raise ActionError(f"effort on '{bid}' cannot be negative")
+        if points > 0 and not options[bid].available:
+            raise ActionError(f"'{bid}' is not available now")
+        if points > options[bid].max_effort:
+            raise ActionError(f"at most {options[bid].max_effort} points on '{bid}'")
+    total = sum(action.effort.values())
+    if total > legal.effort:
+        raise ActionError(f"{total} effort points allocated; only {legal.effort} are available")
+    return {bid: int(action.effort.get(bid, 0)) for bid in options}

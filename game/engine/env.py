@@ -1,0 +1,60 @@
+"""Formula environments: the names a formula reads, built from the state (docs/rules.md)."""
+
+from __future__ import annotations
+
+import random
+
+from game.engine.state import GameState, SeatState
+from game.scenario.rules import Rules
+
+
+def draws(rules: Rules, rng: random.Random) -> dict[str, float]:
+    """A fresh value for every declared random draw, in declaration order."""
+    out: dict[str, float] = {}
+    for name, d in rules.scenario.randoms.items():
+        out[name] = rng.uniform(*d.uniform) if d.uniform else rng.gauss(*d.normal)
+    return out
+
+
+def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
+    """`total_S`, `mean_S`, `max_S`, `min_S` over employed seats that have stat S."""
+    out: dict[str, float] = {}
+    employed = [s for s in seats if s.employed]
+    for stat in rules.scenario.stats:
+        values = [s.stats[stat.id] for s in employed if stat.id in s.stats]
+        total = sum(values)
+        out["total_" + stat.id] = total
+        out["mean_" + stat.id] = total / len(values) if values else 0.0
+        out["max_" + stat.id] = max(values) if values else 0.0
+        out["min_" + stat.id] = min(values) if values else 0.0
+    out["headcount"] = float(len(employed))
+    return out
+
+
+def global_env(rules: Rules, state: GameState, rng: random.Random | None = None) -> dict[str, float]:
+    """The names every formula may read, from the true state."""
+    env: dict[str, float] = dict(rules.scenario.constants)
+    env.update(state.metrics)
+    env.update(state.policies)
+    env.update(aggregates(rules, state.seats))
+    env["turn"] = float(state.turn)
+    env["turns"] = float(rules.scenario.turns)
+    if rng is not None and rules.scenario.randoms:
+        env.update(draws(rules, rng))
+    return env
+
+
+def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatState,
+             rng: random.Random | None = None) -> dict[str, float]:
+    """The names a seat formula may read: the global ones plus the seat's own."""
+    env = genv.copy()
+    env.update(seat.stats)
+    alloc = state.allocations.get(seat.index) or {}
+    for b in rules.behaviours_of(seat.role):
+        env[b.id] = float(alloc.get(b.id, 0))
+    env["seats"] = float(sum(1 for s in state.seats if s.employed and s.role == seat.role))
+    env["score"] = seat.score
+    env["rank"] = float(seat.rank)
+    if rng is not None and rules.scenario.randoms:
+        env.update(draws(rules, rng))
+    return env

@@ -1,0 +1,133 @@
+"""The game: a validated scenario (fixed) and functions over its states (OpenSpiel style)."""
+
+from __future__ import annotations
+
+from game.engine import resolve
+from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolicies, acts_in,
+                                 check_allocation, check_policies, legal_actions, to_act)
+from game.engine.env import global_env
+from game.engine.rng import stream
+from game.engine.state import GameState, SeatSetup, SeatState
+from game.engine.view import SeatView, view
+from game.errors import ActionError
+from game.scenario.model import Scenario
+from game.scenario.rules import Rules, rules_for
+
+
+class Game:
+    """A scenario's rules; every method is a pure function of the state it is given,
+    except `apply_inplace`, which the simulator uses on states it owns."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.rules: Rules = rules_for(scenario)
+
+    def default_seats(self) -> list[SeatSetup]:
+        """The scenario's default table, every seat a human."""
+        return [SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if r.seats.default > 1 else r.name)
+                for r in self.scenario.roles for i in range(r.seats.default)]
+
+    def new_state(self, seed: int, seats: list[SeatSetup] | None = None,
+                  locked: dict[str, int] | None = None) -> GameState:
+        """The state at the start of turn 1, after its news."""
+        seats = seats if seats is not None else self.default_seats()
+        self._check_table(seats, locked or {})
+        s = self.scenario
+        policies = {p.id: p.initial for p in s.policies}
+        policies.update(locked or {})
+        state = GameState(
+            scenario_id=s.id, scenario_version=s.version, seed=seed,
+            metrics={m.id: m.initial for m in s.metrics}, carry={m.id: 0.0 for m in s.metrics},
+            policies=policies, locked=dict(locked or {}),
+            seats=[SeatState(index=i, role=st.role, name=st.name,
+                             stats={x.id: x.initial for x in s.stats_of(st.role)})
+                   for i, st in enumerate(seats)])
+        resolve.news(self.rules, state)
+        self._advance(state)
+        return state
+
+    def _check_table(self, seats: list[SeatSetup], locked: dict[str, int]) -> None:
+        """Seat counts per role within the scenario's limits; locked policies exist."""
+        for role in self.scenario.roles:
+            n = sum(1 for st in seats if st.role == role.id)
+            if not role.seats.min <= n <= role.seats.max:
+                raise ActionError(f"{n} {role.name} seats; this scenario allows "
+                                  f"{role.seats.min} to {role.seats.max}")
+        known = {r.id for r in self.scenario.roles}
+        for st in seats:
+            if st.role not in known:
+                raise ActionError(f"unknown role '{st.role}'")
+        levels = {p.id: len(p.levels) for p in self.scenario.policies}
+        for pid, level in locked.items():
+            if pid not in levels or not 0 <= level < levels[pid]:
+                raise ActionError(f"cannot lock policy '{pid}' at level {level}")
+
+    def apply(self, state: GameState, action: Action) -> GameState:
+        """The state after `action`; `state` itself is left unchanged."""
+        new = state.clone()
+        self.apply_inplace(new, action)
+        return new
+
+    def apply_inplace(self, state: GameState, action: Action) -> None:
+        """Apply `action` to a state the caller owns. On ActionError nothing has changed."""
+        if isinstance(action, SetPolicies):
+            state.submitted[action.seat] = check_policies(self.rules, state, action)
+        elif isinstance(action, Allocate):
+            state.submitted[action.seat] = check_allocation(self.rules, state, action)
+        elif isinstance(action, InjectEvent):
+            self._inject(state, action.event)
+            return
+        else:
+            raise ActionError(f"unknown action {action!r}")
+        self._advance(state)
+
+    def _inject(self, state: GameState, event_id: str) -> None:
+        """Fire an event now, whatever its trigger (the facilitator's control)."""
+        if state.phase == "ended":
+            raise ActionError("the game is over")
+        event = next((e for e in self.rules.events if e.id == event_id), None)
+        if event is None:
+            raise ActionError(f"unknown event '{event_id}'")
+        n = sum(1 for h in state.news if h.injected)
+        rng = stream(state.seed, state.turn, "inject", n)
+        resolve.fire_event(self.rules, state, event, global_env(self.rules, state, rng), rng,
+                           injected=True)
+
+    def _advance(self, state: GameState) -> None:
+        """Close every phase whose seats have all submitted, resolving turns as they end."""
+        while state.phase != "ended" and not to_act(self.rules, state):
+            if state.phase == "policy":
+                for seat_index in sorted(state.submitted):
+                    state.policies.update(state.submitted[seat_index])
+                state.submitted = {}
+                state.phase = "work"
+            else:
+                state.allocations = state.submitted
+                state.submitted = {}
+                resolve.resolve_turn(self.rules, state)
+                if state.phase != "ended":
+                    state.phase = "policy"
+
+    def legal_actions(self, state: GameState, seat: int) -> Legal:
+        """What `seat` may choose now."""
+        return legal_actions(self.rules, state, seat)
+
+    def to_act(self, state: GameState) -> list[int]:
+        """Seats that still have to choose in this phase."""
+        return to_act(self.rules, state)
+
+    def acts_in(self, role: str, phase: str) -> bool:
+        """Whether a role chooses anything in a phase."""
+        return acts_in(self.rules, role, phase)
+
+    def view(self, state: GameState, seat: int) -> SeatView:
+        """Exactly what `seat` may see now."""
+        return view(self.rules, state, seat)
+
+    def is_terminal(self, state: GameState) -> bool:
+        """True once the last turn has been reviewed."""
+        return state.phase == "ended"
+
+    def returns(self, state: GameState) -> dict[int, float]:
+        """Each seat's total review score so far."""
+        return {s.index: s.score_total for s in state.seats}

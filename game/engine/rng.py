@@ -1,0 +1,26 @@
+"""Seeded randomness: every generator is derived from (seed, turn, purpose, ...), never global."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+
+
+def derive(seed: int, *parts: object) -> int:
+    """A 64-bit integer that depends only on the seed and the parts."""
+    text = ":".join(str(p) for p in (seed, *parts)).encode()
+    return int.from_bytes(hashlib.blake2b(text, digest_size=8).digest(), "big")
+
+
+def stream(seed: int, *parts: object) -> random.Random:
+    """A generator for one purpose, e.g. `stream(seed, turn, "news")`."""
+    return random.Random(derive(seed, *parts))
+
+
+def unit_normal(seed: int, *parts: object) -> float:
+    """A standard normal number fixed by the seed and the parts (Box-Muller on a hash)."""
+    bits = derive(seed, *parts)
+    u1 = ((bits >> 32) + 1) / 4294967297.0
+    u2 = (bits & 0xFFFFFFFF) / 4294967296.0
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)

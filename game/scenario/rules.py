@@ -1,0 +1,335 @@
+"""Compile a validated scenario into fast rules: every formula compiled once, every name checked.
+
+The name rules are those of docs/rules.md: *global* formulas read metrics, policy levels,
+constants, turn, aggregates and random draws; *seat* formulas also read the seat's own stats,
+its effort per behaviour, `seats`, `score` and `rank`; behaviour effects also read `effort`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from game.errors import FormulaError
+from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula
+from game.scenario.model import Effect, Event, Scenario, Stat
+
+Loc = tuple[str | int, ...]
+
+BUILTIN_GLOBAL = frozenset({"turn", "turns", "headcount"})
+BUILTIN_SEAT = frozenset({"seats", "score", "rank"})
+AGGREGATES = ("total", "mean", "max", "min")
+RESERVED = BUILTIN_GLOBAL | BUILTIN_SEAT | {"effort", "true", "false"} | FUNCTIONS
+
+
+class RuleError(Exception):
+    """A semantic mistake in a scenario: `loc` is the path to the offending value."""
+
+    def __init__(self, loc: Loc, message: str, col: int | None = None) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+        self.col = col
+
+
+@dataclass(frozen=True, slots=True)
+class CEffect:
+    """A compiled effect. `on_seat`: the target is a stat, applied per seat."""
+
+    target: str
+    on_seat: bool
+    value: CompiledFormula
+    mode: str
+    delay: int
+    chance: CompiledFormula
+    when: CompiledFormula
+    roles: frozenset[str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class CPolicy:
+    id: str
+    role: str
+    level_count: int
+    initial: int
+    cost: float
+    excludes: frozenset[str]
+    effects: tuple[CEffect, ...]
+    review: dict[str, CompiledFormula]
+
+
+@dataclass(frozen=True, slots=True)
+class CBehaviour:
+    id: str
+    role: str
+    available: CompiledFormula
+    max_effort: int | None
+    effects: tuple[CEffect, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CEvent:
+    id: str
+    when: CompiledFormula
+    chance: CompiledFormula
+    repeat: bool
+    effects: tuple[CEffect, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CConsequence:
+    name: str
+    when: CompiledFormula
+    effects: tuple[CEffect, ...]
+    layoff: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CReview:
+    role: str
+    score: CompiledFormula
+    leaderboard: bool
+    consequences: tuple[CConsequence, ...]
+    terms: tuple[tuple[str, CompiledFormula], ...]
+    """(policy id, term) pairs: a term counts while its policy is active."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything the engine needs from a scenario, with formulas compiled."""
+
+    scenario: Scenario
+    global_names: frozenset[str]
+    seat_names: dict[str, frozenset[str]]
+    role_stats: dict[str, tuple[str, ...]]
+    policies: tuple[CPolicy, ...]
+    behaviours: tuple[CBehaviour, ...]
+    events: tuple[CEvent, ...]
+    dynamics: tuple[CEffect, ...]
+    reviews: dict[str, CReview]
+    stat_public: dict[str, CompiledFormula]
+    contribution: CompiledFormula
+    stat_specs: dict[str, Stat] = field(init=False)
+    event_specs: dict[str, Event] = field(init=False)
+    reset_stats: tuple[str, ...] = field(init=False)
+    _by_role: dict[str, tuple[tuple[CBehaviour, ...], tuple[CPolicy, ...]]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        s = self.scenario
+        by_role = {r.id: (tuple(b for b in self.behaviours if b.role == r.id),
+                          tuple(p for p in self.policies if p.role == r.id)) for r in s.roles}
+        object.__setattr__(self, "stat_specs", {st.id: st for st in s.stats})
+        object.__setattr__(self, "event_specs", {ev.id: ev for ev in s.events})
+        object.__setattr__(self, "reset_stats", tuple(st.id for st in s.stats if st.reset_each_turn))
+        object.__setattr__(self, "_by_role", by_role)
+
+    def behaviours_of(self, role: str) -> tuple[CBehaviour, ...]:
+        """The compiled behaviours a role can spend effort on, in file order."""
+        return self._by_role[role][0]
+
+    def policies_of(self, role: str) -> tuple[CPolicy, ...]:
+        """The compiled policies a role sets, in file order."""
+        return self._by_role[role][1]
+
+
+def _formula(source: str, allowed: Collection[str], loc: Loc) -> CompiledFormula:
+    """Compile one formula, turning a FormulaError into a RuleError at `loc`."""
+    try:
+        return compile_formula(source, allowed)
+    except FormulaError as err:
+        raise RuleError(loc, f"formula `{source}`: {err.message}", err.col) from None
+
+
+class _Compiler:
+    """Walks a scenario once, checking references and compiling formulas."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.s = scenario
+        self.metrics = {m.id for m in scenario.metrics}
+        self.stats = {st.id: st for st in scenario.stats}
+        self.roles = {r.id for r in scenario.roles}
+        self.policy_ids = {p.id for p in scenario.policies}
+
+    def names(self) -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
+        """The global names, each role's seat names, and each role's stats."""
+        s = self.s
+        aggregates = {f"{a}_{st.id}" for st in s.stats for a in AGGREGATES}
+        glob = frozenset(self.metrics | self.policy_ids | set(s.constants) | set(s.randoms)
+                         | aggregates | BUILTIN_GLOBAL)
+        role_stats = {r.id: tuple(st.id for st in s.stats_of(r.id)) for r in s.roles}
+        seat = {r.id: glob | set(role_stats[r.id]) | {b.id for b in s.behaviours_of(r.id)}
+                | BUILTIN_SEAT for r in s.roles}
+        return glob, seat, role_stats
+
+    def check_ids(self) -> None:
+        """Every formula name is unique, not reserved, and clear of aggregate names."""
+        s = self.s
+        seen: dict[str, Loc] = {}
+        groups = [("metrics", [m.id for m in s.metrics]), ("stats", [st.id for st in s.stats]),
+                  ("policies", [p.id for p in s.policies]),
+                  ("behaviours", [b.id for b in s.behaviours])]
+        entries = [((g, i, "id"), name) for g, ids in groups for i, name in enumerate(ids)]
+        entries += [(("constants", k), k) for k in s.constants]
+        entries += [(("randoms", k), k) for k in s.randoms]
+        for loc, name in entries:
+            if name in RESERVED:
+                raise RuleError(loc, f"'{name}' is a reserved name; choose another id")
+            if name.split("_", 1)[0] in AGGREGATES and name.split("_", 1)[-1] in self.stats:
+                raise RuleError(loc, f"'{name}' clashes with the aggregate of stat "
+                                     f"'{name.split('_', 1)[1]}'; choose another id")
+            if name in seen:
+                first = ".".join(str(p) for p in seen[name])
+                raise RuleError(loc, f"id '{name}' is already used (at {first}); ids must be unique")
+            seen[name] = loc
+        self._unique([r.id for r in s.roles], "roles")
+        for i, ev in enumerate(s.events):
+            if [e.id for e in s.events].index(ev.id) != i:
+                raise RuleError(("events", i, "id"), f"event id '{ev.id}' is already used")
+
+    def _unique(self, ids: list[str], group: str) -> None:
+        for i, name in enumerate(ids):
+            if ids.index(name) != i:
+                raise RuleError((group, i, "id"), f"id '{name}' is already used; ids must be unique")
+
+    def role_ref(self, role: str, loc: Loc) -> None:
+        """Fail unless `role` names a role."""
+        if role not in self.roles:
+            raise RuleError(loc, f"unknown role '{role}' (roles: {', '.join(sorted(self.roles))})")
+
+    def check_refs(self) -> None:
+        """Roles, exclusions, visibility keys and debrief metrics all exist."""
+        s = self.s
+        for i, p in enumerate(s.policies):
+            self.role_ref(p.role, ("policies", i, "role"))
+            for j, other in enumerate(p.excludes):
+                if other not in self.policy_ids:
+                    raise RuleError(("policies", i, "excludes", j), f"unknown policy '{other}'")
+            for role in p.review:
+                self.role_ref(role, ("policies", i, "review", role))
+        for i, b in enumerate(s.behaviours):
+            self.role_ref(b.role, ("behaviours", i, "role"))
+        for i, st in enumerate(s.stats):
+            for j, role in enumerate(st.roles or []):
+                self.role_ref(role, ("stats", i, "roles", j))
+        for i, m in enumerate(s.metrics):
+            for role in m.visibility:
+                if role != "default":
+                    self.role_ref(role, ("metrics", i, "visibility", role))
+        for role in s.reviews:
+            self.role_ref(role, ("reviews", role))
+        for key in ("proxy_index", "health_index"):
+            for mid in getattr(s.debrief, key):
+                if mid not in self.metrics:
+                    raise RuleError(("debrief", key, mid), f"unknown metric '{mid}' in {key}")
+
+    def effect(self, e: Effect, loc: Loc, glob: frozenset[str], seat: dict[str, frozenset[str]],
+               acting_role: str | None, extra: frozenset[str] = frozenset()) -> CEffect:
+        """Compile an effect; `acting_role` is set where a stat target means the acting seat."""
+        on_seat = e.target in self.stats
+        if not on_seat and e.target not in self.metrics:
+            raise RuleError(loc + ("target",), f"unknown target '{e.target}': "
+                                                "name a metric or a stat")
+        for j, role in enumerate(e.roles or []):
+            self.role_ref(role, loc + ("roles", j))
+        roles = self._seat_roles(e, loc, acting_role) if on_seat else []
+        if on_seat:
+            allowed = frozenset.intersection(*(seat[r] for r in roles)) | extra
+        else:
+            allowed = (seat[acting_role] if acting_role else glob) | extra
+        parts = {k: _formula(getattr(e, k), allowed, loc + (k,)) for k in ("value", "chance", "when")}
+        return CEffect(e.target, on_seat, parts["value"], e.mode, e.delay, parts["chance"],
+                       parts["when"], frozenset(e.roles) if e.roles else None)
+
+    def _seat_roles(self, e: Effect, loc: Loc, acting_role: str | None) -> list[str]:
+        """The roles whose seats a stat effect will be evaluated for."""
+        stat = self.stats[e.target]
+        having = [r.id for r in self.s.roles if stat.roles is None or r.id in stat.roles]
+        if acting_role is not None:
+            if acting_role not in having:
+                raise RuleError(loc + ("target",),
+                                f"role '{acting_role}' has no stat '{e.target}'")
+            return [acting_role]
+        roles = [r for r in having if e.roles is None or r in e.roles]
+        if not roles:
+            raise RuleError(loc + ("target",), f"no role both has stat '{e.target}' and is listed")
+        return roles
+
+
+def compile_rules(scenario: Scenario) -> Rules:
+    """Check every reference and compile every formula; raises RuleError at the first problem."""
+    c = _Compiler(scenario)
+    c.check_ids()
+    c.check_refs()
+    glob, seat, role_stats = c.names()
+    policies = tuple(_policy(c, i, glob, seat) for i in range(len(scenario.policies)))
+    behaviours = tuple(_behaviour(c, i, glob, seat) for i in range(len(scenario.behaviours)))
+    events = tuple(
+        CEvent(ev.id, _formula(ev.when, glob, ("events", i, "when")),
+               _formula(ev.chance, glob, ("events", i, "chance")), ev.repeat,
+               tuple(c.effect(e, ("events", i, "effects", j), glob, seat, None)
+                     for j, e in enumerate(ev.effects)))
+        for i, ev in enumerate(scenario.events))
+    dynamics = tuple(c.effect(e, ("dynamics", j), glob, seat, None)
+                     for j, e in enumerate(scenario.dynamics))
+    reviews = _reviews(c, glob, seat)
+    public = {st.id: _formula(st.public, glob, ("stats", i, "public"))
+              for i, st in enumerate(scenario.stats)}
+    contribution = _contribution(c, seat)
+    return Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
+                 reviews, public, contribution)
+
+
+def _policy(c: _Compiler, i: int, glob: frozenset[str], seat: dict[str, frozenset[str]]) -> CPolicy:
+    p = c.s.policies[i]
+    if p.id in p.excludes:
+        raise RuleError(("policies", i, "excludes"), f"policy '{p.id}' excludes itself")
+    effects = tuple(c.effect(e, ("policies", i, "effects", j), glob, seat, None)
+                    for j, e in enumerate(p.effects))
+    review = {role: _formula(src, seat[role], ("policies", i, "review", role))
+              for role, src in p.review.items()}
+    return CPolicy(p.id, p.role, len(p.levels), p.initial, p.cost, frozenset(p.excludes),
+                   effects, review)
+
+
+def _behaviour(c: _Compiler, i: int, glob: frozenset[str],
+               seat: dict[str, frozenset[str]]) -> CBehaviour:
+    b = c.s.behaviours[i]
+    effects = tuple(c.effect(e, ("behaviours", i, "effects", j), glob, seat, b.role,
+                             frozenset({"effort"}))
+                    for j, e in enumerate(b.effects))
+    available = _formula(b.available, seat[b.role], ("behaviours", i, "available"))
+    return CBehaviour(b.id, b.role, available, b.max_effort, effects)
+
+
+def _reviews(c: _Compiler, glob: frozenset[str],
+             seat: dict[str, frozenset[str]]) -> dict[str, CReview]:
+    """Each reviewed role's score, consequences and policy terms."""
+    s = c.s
+    roles = list(s.reviews) + [r for p in s.policies for r in p.review if r not in s.reviews]
+    out: dict[str, CReview] = {}
+    for role in dict.fromkeys(roles):
+        rv = s.reviews.get(role)
+        loc: Loc = ("reviews", role)
+        score = _formula(rv.score if rv else "0", seat[role], loc + ("score",))
+        consequences = tuple(
+            CConsequence(k.name, _formula(k.when, seat[role], loc + ("consequences", j, "when")),
+                         tuple(c.effect(e, loc + ("consequences", j, "effects", n), glob, seat,
+                                        role) for n, e in enumerate(k.effects)), k.layoff)
+            for j, k in enumerate(rv.consequences if rv else ()))
+        terms = tuple((p.id, _formula(p.review[role], seat[role], ("policies", i, "review", role)))
+                      for i, p in enumerate(s.policies) if role in p.review)
+        out[role] = CReview(role, score, rv.leaderboard if rv else True, consequences, terms)
+    return out
+
+
+def _contribution(c: _Compiler, seat: dict[str, frozenset[str]]) -> CompiledFormula:
+    """The debrief's contribution formula; it may read any stat some role has."""
+    allowed = frozenset().union(*seat.values())
+    return _formula(c.s.debrief.contribution, allowed, ("debrief", "contribution"))
+
+
+def rules_for(scenario: Scenario) -> Rules:
+    """The compiled rules of a scenario, compiled on first use and then cached on it."""
+    if scenario._rules is None:
+        scenario._rules = compile_rules(scenario)
+    return scenario._rules
