@@ -48,7 +48,7 @@ class Changes:
         """Record `effect` with `amount` for `seat` (None: a metric), honouring delays."""
         delay = effect.delay
         if not effect.on_seat and not direct:
-            delay += rules.scenario.metric(effect.target).delay
+            delay += rules.metric_specs[effect.target].delay
         if delay > 0:
             self.pending.append(Pending(due=state.turn + delay, target=effect.target, seat=seat,
                                         amount=amount, mode=effect.mode, direct=direct))
@@ -188,8 +188,12 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     for policy in rules.policies:
         if state.policies[policy.id] > 0:
             apply_effects(rules, state, policy.effects, genv, changes, rng)
-    apply_effects(rules, state, rules.dynamics, genv, changes, rng)
     _due(state, changes)
+    apply_stats(rules, state, changes)
+    changes.stat_add.clear()
+    changes.stat_set.clear()
+    after_work = global_env(rules, state, rng)
+    apply_effects(rules, state, rules.dynamics, after_work, changes, rng)
     finish(rules, state, changes, smooth=True)
     reviews = review(rules, state)
     _record(state, reviews)

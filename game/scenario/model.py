@@ -86,6 +86,8 @@ class Metric(Strict):
     def _visibility_shorthand(cls, value: object) -> object:
         if isinstance(value, str):
             return {"default": value}
+        if isinstance(value, dict) and value and set(value) <= {"hidden", "lag", "noise"}:
+            return {"default": value}
         return value
 
     @model_validator(mode="after")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from game.errors import FormulaError
 from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula
-from game.scenario.model import Effect, Event, Scenario, Stat
+from game.scenario.model import Effect, Event, Metric, Scenario, Stat
 
 Loc = tuple[str | int, ...]
 
@@ -109,6 +109,7 @@ class Rules:
     reviews: dict[str, CReview]
     stat_public: dict[str, CompiledFormula]
     contribution: CompiledFormula
+    metric_specs: dict[str, Metric] = field(init=False)
     stat_specs: dict[str, Stat] = field(init=False)
     event_specs: dict[str, Event] = field(init=False)
     reset_stats: tuple[str, ...] = field(init=False)
@@ -118,6 +119,7 @@ class Rules:
         s = self.scenario
         by_role = {r.id: (tuple(b for b in self.behaviours if b.role == r.id),
                           tuple(p for p in self.policies if p.role == r.id)) for r in s.roles}
+        object.__setattr__(self, "metric_specs", {m.id: m for m in s.metrics})
         object.__setattr__(self, "stat_specs", {st.id: st for st in s.stats})
         object.__setattr__(self, "event_specs", {ev.id: ev for ev in s.events})
         object.__setattr__(self, "reset_stats", tuple(st.id for st in s.stats if st.reset_each_turn))
