@@ -1,0 +1,296 @@
+"""Read a scenario file safely: size, encoding and YAML checks, with 1-based line and column.
+
+Scenario files are untrusted input. Before YAML sees a byte, a file is refused when it is
+over 1 MB, empty, binary (NUL bytes) or not UTF-8. While parsing, aliases (`*name`, the
+"billion laughs" attack), custom tags, nesting deeper than 50 levels and absurdly long
+numbers are refused at their line. The round-trip parser keeps line and column of every key
+and item, so `position(tree, loc)` can turn a pydantic error path into `line, col`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.composer import Composer
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, ScalarEvent
+from ruamel.yaml.nodes import ScalarNode
+
+from game.errors import ScenarioError
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Source", "position", "read_source", "read_text"]
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 50
+MAX_NUMBER_CHARS = 100
+_YAML_TAGS = "tag:yaml.org,2002:"
+_BRACKETS = re.compile(r"[\[\]{}]")
+_NUMBER_TAGS = {_YAML_TAGS + "int", _YAML_TAGS + "float"}
+
+Loc = Sequence[str | int]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A parsed scenario file: its bytes and text, the ruamel tree and the plain data."""
+
+    name: str
+    path: Path | None
+    raw: bytes
+    text: str
+    tree: CommentedMap
+    data: dict[str, Any]
+
+
+class _Refused(Exception):
+    """Raised inside the parser for input we refuse; carries a ruamel mark."""
+
+    def __init__(self, mark: Any, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+class _SafeComposer(Composer):  # type: ignore[misc]
+    """A composer that refuses aliases, custom tags, deep nesting and giant numbers."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Check the next event before ruamel builds a node from it."""
+        event = self.parser.peek_event()
+        if isinstance(event, AliasEvent):
+            raise _Refused(event.start_mark, f"YAML aliases ('*{event.anchor}') are not allowed "
+                                             "in scenario files; write the value out in full")
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, f"the data is nested more than {MAX_DEPTH} "
+                                             "levels deep")
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!" and not str(tag).startswith(_YAML_TAGS):
+            raise _Refused(event.start_mark, f"YAML tags such as '{tag}' are not allowed "
+                                             "in scenario files")
+        if isinstance(event, ScalarEvent) and event.style is None \
+                and len(event.value) > MAX_NUMBER_CHARS:
+            kind = self.resolver.resolve(ScalarNode, event.value, (True, False))
+            if str(kind) in _NUMBER_TAGS:
+                raise _Refused(event.start_mark, f"a number {len(event.value)} characters long "
+                                                 "is not allowed; numbers are limited to 1e9")
+        return super().compose_node(parent, index)
+
+
+def _yaml() -> YAML:
+    """A round-trip YAML reader that keeps positions and refuses duplicate keys."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    yaml.Composer = _SafeComposer
+    return yaml
+
+
+def _fail(name: str, message: str, line: int | None = None, col: int | None = None) -> ScenarioError:
+    return ScenarioError(message, file=name, line=line, col=col)
+
+
+def _read_bytes(path: Path, name: str) -> bytes:
+    """The file's bytes, refusing folders, missing files and files over the size limit."""
+    try:
+        if path.is_dir():
+            raise _fail(name, "this is a folder, not a scenario file")
+        with path.open("rb") as handle:
+            size = path.stat().st_size
+            if size > MAX_BYTES:
+                raise _fail(name, f"scenario files are limited to 1 MB (this one is "
+                                  f"{size / 1_000_000:.1f} MB)")
+            raw = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise _fail(name, "no such file") from None
+    except PermissionError:
+        raise _fail(name, "permission denied: the file cannot be read") from None
+    except OSError as err:
+        raise _fail(name, f"cannot read the file: {err.strerror or err}") from None
+    if len(raw) > MAX_BYTES:
+        raise _fail(name, "scenario files are limited to 1 MB (this one is larger)")
+    return raw
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """The file's text; refuses binary files, bad UTF-8 and empty files."""
+    if b"\x00" in raw:
+        raise _fail(name, "this is not a text file (it contains NUL bytes); "
+                          "scenario files are UTF-8 YAML")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        before = raw[:err.start]
+        line = before.count(b"\n") + 1
+        col = len(before) - (before.rfind(b"\n") + 1) + 1
+        raise _fail(name, f"the file is not UTF-8 text (byte 0x{raw[err.start]:02x}); "
+                          "save it as UTF-8", line, col) from None
+    if not text.strip():
+        raise _fail(name, "the file is empty; a scenario file is a YAML mapping of keys")
+    return text
+
+
+def read_source(path: str | Path) -> Source:
+    """Read and parse a scenario file; raise ScenarioError (one line) for anything wrong."""
+    name = str(path)
+    path = Path(path)
+    raw = _read_bytes(path, name)
+    return read_text(_decode(raw, name), name, raw=raw, path=path)
+
+
+def read_text(text: str, name: str = "<text>", raw: bytes | None = None,
+              path: Path | None = None) -> Source:
+    """Parse scenario YAML text; `name` is used in error messages."""
+    if len(text) > MAX_BYTES:
+        raise _fail(name, "scenario files are limited to 1 MB")
+    if not text.strip():
+        raise _fail(name, "the file is empty; a scenario file is a YAML mapping of keys")
+    _check_brackets(text, name)
+    tree = _parse(text, name)
+    if tree is None:
+        raise _fail(name, "the file has no content (only comments); a scenario file is "
+                          "a YAML mapping of keys")
+    if not isinstance(tree, CommentedMap):
+        raise _fail(name, f"a scenario file must be a mapping of keys (found {_kind(tree)})", 1, 1)
+    data = _plain(tree, (), name)
+    return Source(name, path, raw if raw is not None else text.encode("utf-8"), text, tree, data)
+
+
+def _check_brackets(text: str, name: str) -> None:
+    """Refuse deep `[`/`{` nesting before the parser, which slows down badly on it."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth = depth + 1 if match.group() in "[{" else max(depth - 1, 0)
+        if depth > MAX_DEPTH:
+            before = text[:match.start()]
+            line = before.count("\n") + 1
+            col = match.start() - (before.rfind("\n") + 1) + 1
+            raise _fail(name, f"the data is nested more than {MAX_DEPTH} levels deep", line, col)
+
+
+def _parse(text: str, name: str) -> Any:
+    """Run the YAML parser, turning every parser failure into a one-line ScenarioError."""
+    try:
+        return _yaml().load(text)
+    except _Refused as err:
+        raise _fail(name, err.message, err.mark.line + 1, err.mark.column + 1) from None
+    except MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        raise _fail(name, _yaml_message(err), line, col) from None
+    except (YAMLError, ValueError, RecursionError) as err:
+        raise _fail(name, f"the file cannot be read as YAML: {_first_line(str(err))}") from None
+
+
+def _yaml_message(err: MarkedYAMLError) -> str:
+    """ruamel's problem text, trimmed to one line and phrased for authors."""
+    problem = _first_line(str(err.problem or err.context or "invalid YAML"))
+    if problem.startswith("found duplicate key"):
+        key = problem.split('"')[1] if '"' in problem else "?"
+        first = err.context_mark.line + 1 if err.context_mark is not None else None
+        where = f" in the mapping that starts on line {first}" if first else ""
+        return f"duplicate key '{key}'{where}; each key may appear once"
+    if "expected a single document" in str(err.context) or "another document" in problem:
+        return "a scenario file holds one YAML document; remove the extra '---'"
+    return f"YAML syntax error: {problem}"
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else text
+
+
+def _kind(value: object) -> str:
+    """`a list`, `a number`... for messages about the wrong type."""
+    if isinstance(value, (list, CommentedSeq)):
+        return "a list"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return f"a {type(value).__name__}"
+
+
+def _plain(value: Any, loc: tuple[str | int, ...], name: str, root: Any = None) -> Any:
+    """Convert ruamel's tree to plain dicts, lists, str, int, float, bool and None."""
+    root = value if root is None else root
+    if isinstance(value, dict):
+        return {_scalar(k, loc, name, root): _plain(v, loc + (k,), name, root)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v, loc + (i,), name, root) for i, v in enumerate(value)]
+    return _scalar(value, loc, name, root)
+
+
+def _scalar(value: Any, loc: tuple[str | int, ...], name: str, root: Any) -> Any:
+    """One scalar as a plain Python value; non-finite numbers are refused."""
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            line, col = position(root, loc)
+            raise _fail(name, f"numbers must be finite (found {value})", line, col)
+        return float(value)
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, (tuple, frozenset)):
+        line, col = position(root, loc)
+        raise _fail(name, "complex YAML keys are not allowed", line, col)
+    return str(value)
+
+
+def position(tree: Any, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+    """The 1-based (line, col) of `loc` in the tree, or of its nearest parent that exists.
+
+    The last step points at the value when it is a scalar (so a formula's column can be
+    added), else at the key or list item; `key=True` always points at the key.
+    """
+    node = tree
+    lc = getattr(tree, "lc", None)
+    line, col = (lc.line or 0, lc.col or 0) if lc is not None else (0, 0)
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, CommentedMap):
+            found = _map_key(node, part)
+            if found is _MISSING:
+                break
+            child = node[found]
+            scalar = not isinstance(child, (CommentedMap, CommentedSeq))
+            use_value = last and scalar and not key and _has_value_pos(node, found)
+            line, col = node.lc.value(found) if use_value else node.lc.key(found)
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            child = node[part]
+            line, col = node.lc.item(part)
+        else:
+            break
+        node = child
+    return line + 1, col + 1
+
+
+_MISSING = object()
+
+
+def _map_key(node: CommentedMap, part: str | int) -> Any:
+    """The key of `node` that `part` names (pydantic gives keys as they were, or as text)."""
+    if part in node:
+        return part
+    for k in node:
+        if str(k) == str(part):
+            return k
+    return _MISSING
+
+
+def _has_value_pos(node: CommentedMap, k: Any) -> bool:
+    data = node.lc.data.get(k) if isinstance(node.lc.data, dict) else None
+    return data is not None and len(data) >= 4 and data[2] is not None
