@@ -332,6 +332,6 @@ def _contribution(c: _Compiler, seat: dict[str, frozenset[str]]) -> CompiledForm
 
 def rules_for(scenario: Scenario) -> Rules:
     """The compiled rules of a scenario, compiled on first use and then cached on it."""
-    if scenario._rules is None:
-        scenario._rules = compile_rules(scenario)
+    if scenario._rules is None or scenario._rules.scenario is not scenario:
+        scenario._rules = compile_rules(scenario)  # a model_copy carries its origin's cache
     return scenario._rules
