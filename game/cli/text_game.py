@@ -1,0 +1,300 @@
+"""The whole game in a terminal: hot-seat humans, bots in the other seats, the reveal at the end.
+
+Every screen is drawn from `game.view(state, seat)` only. Between two human seats a hand-off
+screen clears the terminal, so the next player never sees the previous player's screen.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from game.analysis.indices import gap_series, health_series, proxy_series, seat_outcomes
+from game.bots import make_bot
+from game.engine import Allocate, SetPolicies
+from game.engine.actions import Legal
+from game.engine.rng import derive
+from game.engine.save import Session
+from game.engine.view import SeatView
+from game.errors import ActionError
+
+RULE = "=" * 72
+
+
+class InputEnded(Exception):
+    """Standard input ran out; the game is saved and can be resumed."""
+
+
+class TextGame:
+    """Runs a session in the terminal until the game ends or input runs out."""
+
+    def __init__(self, session: Session, out: TextIO = sys.stdout,
+                 read: Callable[[], str] | None = None) -> None:
+        self.session = session
+        self.game = session.game
+        self.out = out
+        self._read = read or _read_line
+        self.bots = {i: make_bot(s.strategy, self.game.scenario, i,
+                                 random.Random(derive(session.seed, "bot", i)))
+                     for i, s in enumerate(session.seats) if s.is_bot}
+        self.humans = [i for i, s in enumerate(session.seats) if not s.is_bot]
+        self.last_human: int | None = None
+        self.reported_turn = session.state.turn
+
+    def say(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def ask(self, prompt: str) -> str:
+        self.out.write(prompt)
+        self.out.flush()
+        line = self._read()
+        if line is None:
+            raise InputEnded
+        return line.strip()
+
+    def run(self) -> int:
+        """Play to the end; returns an exit code."""
+        try:
+            self._intro()
+            while not self.game.is_terminal(self.session.state):
+                self._step()
+            self._ending()
+        except InputEnded:
+            self.say("\nInput ended. The game is saved; continue it with `goodhart resume --text`.")
+        return 0
+
+    def _intro(self) -> None:
+        s = self.game.scenario
+        self.say(RULE)
+        self.say(f"{s.title}")
+        self.say(RULE)
+        self.say(_wrap(s.summary))
+        self.say(f"\n{s.turns} {s.turn_name}s. At the table:")
+        for i, seat in enumerate(self.session.seats):
+            who = "human" if not seat.is_bot else f"bot ({seat.strategy})"
+            self.say(f"  {i + 1}. {seat.name:<28} {self.game.scenario.role(seat.role).name:<12} {who}")
+        self.say()
+
+    def _step(self) -> None:
+        """Let the next seat act: a bot at once, a human after the hand-off."""
+        state = self.session.state
+        seat = self.game.to_act(state)[0]
+        view, legal = self.game.view(state, seat), self.game.legal_actions(state, seat)
+        if seat in self.bots:
+            action = self.bots[seat].act(view, legal)
+        else:
+            self._handoff(seat)
+            action = self._ask_action(view, legal)
+        self.session.act(action)
+        if self.session.state.turn != self.reported_turn:
+            self._turn_report()
+
+    def _handoff(self, seat: int) -> None:
+        """Clear the previous human's screen before the next one sees theirs."""
+        if len(self.humans) > 1 and self.last_human not in (None, seat):
+            _clear(self.out)
+            name = self.session.seats[seat].name
+            self.ask(f"Pass the keyboard to {name}. {name}: press Enter when ready. ")
+            _clear(self.out)
+        self.last_human = seat
+
+    def _ask_action(self, view: SeatView, legal: Legal):
+        """Show the seat its screen and read a legal choice, asking again after a mistake."""
+        self.say(render_view(self.game.scenario, view))
+        while True:
+            if legal.phase == "policy":
+                self.say(render_policy_menu(legal))
+                action = parse_policies(legal, self.ask("policies> "))
+            else:
+                self.say(render_effort_menu(legal))
+                last = view.own_history[-1].choice if view.own_history else {}
+                action = parse_effort(legal, self.ask("effort> "), last)
+            if isinstance(action, str):
+                self.say(f"  ! {action}")
+                continue
+            try:
+                self.game.apply(self.session.state, action)
+                return action
+            except ActionError as err:
+                self.say(f"  ! {err.message}")
+
+    def _turn_report(self) -> None:
+        """The public news of a resolved turn: the leaderboards and the new headlines."""
+        state = self.session.state
+        record = state.history[-1]
+        self.reported_turn = state.turn
+        name = self.game.scenario.turn_name
+        self.say(f"\n{RULE}\nEnd of {name} {record.turn}: reviews\n{RULE}")
+        view = self.game.view(state, self.humans[0] if self.humans else 0)
+        for role, rows in view.leaderboards.items():
+            self.say(f"  {self.game.scenario.role(role).name} leaderboard:")
+            for row in rows:
+                self.say(f"    {row.rank}. {row.name:<28} {row.score:8.1f}")
+        for h in state.news:
+            self.say(f"  NEWS ({name} {h.turn}): {h.headline}")
+        self.say()
+
+    def _ending(self) -> None:
+        """Predictions first, then the reveal, layer by layer."""
+        predictions = {}
+        self.say(f"\n{RULE}\nThe game is over. Before the reveal...\n{RULE}")
+        for seat in self.humans:
+            name = self.session.seats[seat].name
+            while True:
+                answer = self.ask(f"{name}: how healthy is the company now, 0-100? [50] ") or "50"
+                try:
+                    predictions[seat] = max(0.0, min(100.0, float(answer)))
+                    break
+                except ValueError:
+                    self.say("  ! a number from 0 to 100, please")
+        self.say(render_reveal(self.game.scenario, self.session.state, predictions,
+                               self.session.seats))
+
+
+def _read_line() -> str | None:
+    line = sys.stdin.readline()
+    return None if line == "" else line
+
+
+def _clear(out: TextIO) -> None:
+    if out.isatty():
+        out.write("\033[H\033[2J\033[3J")
+    else:
+        out.write("\n" * 3 + "-" * 72 + "\n(screen cleared)\n")
+    out.flush()
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    import textwrap
+    return textwrap.fill(" ".join(text.split()), width=72, initial_indent=indent,
+                         subsequent_indent=indent)
+
+
+def _fmt(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "?"
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+    return f"{text}{' ' + unit if unit else ''}"
+
+
+def render_view(scenario, view: SeatView) -> str:
+    """One seat's screen as text."""
+    role = scenario.role(view.role).name
+    lines = [RULE, f"{scenario.turn_name.capitalize()} {view.turn} of {view.turns} · "
+                   f"{view.name} ({role})", RULE]
+    news = [h for h in view.news if h.turn == view.turn]
+    if news:
+        lines.append("News")
+        for h in news:
+            lines.append(f"  * {h.headline}")
+            if h.text:
+                lines.append(_wrap(h.text, "    "))
+    lines.append("The company, as you see it")
+    for m in view.metrics:
+        lines.append(f"  {m.name:<28} {_fmt(m.value, m.unit):>14}   ({m.note})")
+    active = [f"{p.name}" + (f": {p.levels[view.policies[p.id]]}" if len(p.levels) > 2 else "")
+              for p in scenario.policies if view.policies.get(p.id, 0) > 0]
+    lines.append("Policies in force: " + (", ".join(active) if active else "none"))
+    stats = {s.id: s for s in scenario.stats}
+    if view.own_stats:
+        lines.append("You: " + ", ".join(f"{stats[k].name.lower()} {_fmt(v)}"
+                                        for k, v in view.own_stats.items()))
+    if view.rank:
+        lines.append(f"Your last review: score {view.score:.1f}, rank {view.rank}")
+    for role_id, rows in view.leaderboards.items():
+        lines.append(f"Leaderboard ({scenario.role(role_id).name}): " +
+                     "  ".join(f"{r.rank}. {r.name} {r.score:.1f}" for r in rows))
+    public = [(o.name, o.stats) for o in view.others if o.stats]
+    for name, values in public:
+        lines.append(f"  {name}: " + ", ".join(f"{stats[k].name.lower()} {_fmt(v)}"
+                                              for k, v in values.items()))
+    return "\n".join(lines)
+
+
+def render_policy_menu(legal: Legal) -> str:
+    lines = [f"Your policies (budget {legal.budget:g} points):"]
+    for i, p in enumerate(legal.policies, start=1):
+        extra = f"  excludes {', '.join(p.excludes)}" if p.excludes else ""
+        lock = "  [locked]" if p.locked else ""
+        lines.append(f"  {i:>2}. {p.name:<34} now {p.levels[p.current]:<8} cost {p.cost:g}/level"
+                     f"  levels: {'/'.join(p.levels)}{extra}{lock}")
+    lines.append('Type changes like "1=1 3=0" (number=level), or press Enter to keep them.')
+    return "\n".join(lines)
+
+
+def render_effort_menu(legal: Legal) -> str:
+    lines = [f"Split your {legal.effort} effort points:"]
+    for i, b in enumerate(legal.behaviours, start=1):
+        note = "" if b.available else "  (not available now)"
+        lines.append(f"  {i:>2}. {b.name}{note}")
+    lines.append('Type points like "1=4 2=6" (number=points), or press Enter to repeat last turn.')
+    return "\n".join(lines)
+
+
+def _pairs(text: str, ids: list[str]) -> dict[str, int] | str:
+    """Parse `a=1 b=2` (numbers or ids) into {id: int}, or a message saying what is wrong."""
+    out: dict[str, int] = {}
+    for word in text.replace(",", " ").split():
+        key, sep, value = word.partition("=")
+        if not sep:
+            return f"'{word}' should look like number=value"
+        if key.isdigit() and 1 <= int(key) <= len(ids):
+            key = ids[int(key) - 1]
+        if key not in ids:
+            return f"'{key}' is not on the list"
+        try:
+            out[key] = int(value)
+        except ValueError:
+            return f"'{value}' is not a whole number"
+    return out
+
+
+def parse_policies(legal: Legal, text: str) -> SetPolicies | str:
+    levels = {p.id: p.current for p in legal.policies}
+    changes = _pairs(text, [p.id for p in legal.policies])
+    if isinstance(changes, str):
+        return changes
+    levels.update(changes)
+    return SetPolicies(seat=legal.seat, levels=levels)
+
+
+def parse_effort(legal: Legal, text: str, last: dict[str, int]) -> Allocate | str:
+    if not text:
+        return Allocate(seat=legal.seat, effort={k: v for k, v in last.items() if v})
+    effort = _pairs(text, [b.id for b in legal.behaviours])
+    if isinstance(effort, str):
+        return effort
+    return Allocate(seat=legal.seat, effort=effort)
+
+
+def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
+    """The end screen in text: indices, gap, ranks against contributions, events, lessons."""
+    proxy, health = proxy_series(scenario, state), health_series(scenario, state)
+    gap = gap_series(proxy, health)
+    lines = [RULE, "What really happened", RULE]
+    for seat, guess in predictions.items():
+        lines.append(f"  {seats[seat].name} predicted health {guess:.0f}; "
+                     f"it ended at {health[-1]:.0f}.")
+    lines.append(f"\n  {'':<10}{'proxy index':>14}{'health index':>14}{'gap':>8}")
+    for t, (p, h, g) in enumerate(zip(proxy, health, gap)):
+        label = "start" if t == 0 else f"{scenario.turn_name} {t}"
+        lines.append(f"  {label:<10}{p:>14.1f}{h:>14.1f}{g:>+8.1f}  "
+                     f"{'P' * int(p / 5):<20}|{'H' * int(h / 5)}")
+    lines.append("\nLeaderboard rank against real contribution")
+    for o in sorted(seat_outcomes(scenario, state), key=lambda o: o.leaderboard_rank):
+        gone = "" if o.employed else "  (laid off)"
+        lines.append(f"  {o.name:<28} rank {o.leaderboard_rank}  score {o.score_total:8.1f}   "
+                     f"contribution {o.contribution:8.1f} (rank {o.contribution_rank}){gone}")
+    events = [h for rec in state.history for h in rec.news]
+    if events:
+        lines.append("\nEvents")
+        lines += [f"  {scenario.turn_name} {h.turn}: {h.headline}" for h in events]
+    if scenario.debrief.lessons:
+        lines.append("\nLessons")
+        lines += [_wrap(text, "  - ") for text in scenario.debrief.lessons]
+    if scenario.debrief.questions:
+        lines.append("\nTo discuss")
+        lines += [_wrap(text, "  ? ") for text in scenario.debrief.questions]
+    return "\n".join(lines)
