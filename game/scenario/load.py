@@ -74,7 +74,7 @@ def scenario_hash(path_or_text: str | bytes | os.PathLike[str]) -> str:
 
 def bundled_dirs() -> list[Path]:
     """Folders that hold bundled scenarios: the repository's, then the installed package's."""
-    dirs = [REPO_SCENARIOS]
+    dirs = [REPO_SCENARIOS] if (REPO_SCENARIOS.parent / "pyproject.toml").is_file() else []
     try:
         packaged = Path(str(resources.files("game") / "data" / "scenarios"))
         dirs.append(packaged)
