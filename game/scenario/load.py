@@ -275,6 +275,9 @@ def _problem(kind: str, err: dict[str, Any], value: Any, loc: tuple[str | int, .
         "too_short": f"needs at least {ctx.get('min_length')} item(s), {found}",
         "too_long": f"allows at most {ctx.get('max_length')} item(s), {found}",
     }
+    if kind == "too_long" and isinstance(value, str):
+        return (f"is too long ({len(value)} characters; the limit is "
+                f"{ctx.get('max_length')})")
     if kind in simple:
         return simple[kind]
     if kind == "string_type":

@@ -34,6 +34,7 @@ MAX_NUMBER_CHARS = 100
 _YAML_TAGS = "tag:yaml.org,2002:"
 _BRACKETS = re.compile(r"[\[\]{}]")
 _NUMBER_TAGS = {_YAML_TAGS + "int", _YAML_TAGS + "float"}
+_PLAIN_TAGS = {_YAML_TAGS + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 Loc = Sequence[str | int]
 
@@ -72,7 +73,7 @@ class _SafeComposer(Composer):  # type: ignore[misc]
             raise _Refused(event.start_mark, f"the data is nested more than {MAX_DEPTH} "
                                              "levels deep")
         tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!" and not str(tag).startswith(_YAML_TAGS):
+        if tag is not None and tag != "!" and str(tag) not in _PLAIN_TAGS:
             raise _Refused(event.start_mark, f"YAML tags such as '{tag}' are not allowed "
                                              "in scenario files")
         if isinstance(event, ScalarEvent) and event.style is None \
