@@ -28,9 +28,16 @@ FLAGSHIP = "tokenmaxxing"
 @click.option("--screenshots", type=click.Path(file_okay=False, path_type=Path),
               help="With --autoplay: save a PNG of every scene here.")
 @click.option("--size", default="1280x720", show_default=True, help="Window size, WIDTHxHEIGHT.")
+@click.option("--workshop", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="A workshop file; with --table, start that table's game.")
+@click.option("--table", metavar="ID", help="The workshop table to play, e.g. B.")
 def play(scenario: str | None, text: bool, seed: int | None, humans: tuple[str, ...],
-         bots: tuple[str, ...], autoplay: bool, screenshots: Path | None, size: str) -> None:
+         bots: tuple[str, ...], autoplay: bool, screenshots: Path | None, size: str,
+         workshop: Path | None = None, table: str | None = None) -> None:
     """Play SCENARIO (a bundled name or a .yaml file); the window opens on the title screen."""
+    if workshop is not None or table is not None:
+        from game.cli.workshop_commands import play_table
+        raise SystemExit(play_table(workshop, table, text=text, seed=seed, size=_size(size)))
     if seed is None:
         seed = random.SystemRandom().randrange(1, 10**6)
     if text:

@@ -149,6 +149,7 @@ class TextGame:
                     break
                 except ValueError:
                     self.say("  ! a number from 0 to 100, please")
+        self.predictions = predictions
         self.say(render_reveal(self.game.scenario, self.session.state, predictions,
                                self.session.seats))
 

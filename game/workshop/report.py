@@ -14,16 +14,16 @@ def render_debrief(debrief: Debrief) -> str:
         return "No tables to compare."
     lines = [f"{s.title} (scenario '{s.id}', version {s.version}): "
              f"{len(debrief.tables)} table(s)", ""]
-    head = (f"{'table':<18}{'condition':<26}{'proxy':>14}{'health':>14}{'gap':>8}"
-            f"  {'top of the leaderboard':<28}")
+    head = (f"{'table':<18}{'condition':<26}{'proxy index':>15}{'health index':>15}"
+            f"{'gap':>8}  top of the leaderboard (real contribution rank)")
     lines += [head, "-" * len(head)]
     for _, result, t in debrief.tables:
-        leader = f"{t.leader} (contribution #{t.leader_contribution_rank})" if t.leader else "-"
+        leader = f"{t.leader} (#{t.leader_contribution_rank})" if t.leader else "-"
         note = "" if t.finished else "  (unfinished)"
         lines.append(f"{t.label[:17]:<18}{t.condition[:25]:<26}"
-                     f"{t.proxy_start:>6.1f} → {t.proxy_end:<5.1f}"
-                     f"{t.health_start:>6.1f} → {t.health_end:<5.1f}{t.gap_end:>+8.1f}"
-                     f"  {leader[:40]}{note}")
+                     f"{_span(t.proxy_start, t.proxy_end):>15}"
+                     f"{_span(t.health_start, t.health_end):>15}{t.gap_end:>+8.1f}"
+                     f"  {leader}{note}")
     lines.append("")
     for _, result, t in debrief.tables:
         lines.append(f"{t.label}: {'; '.join(t.policies) or 'no policies in force'}")
@@ -36,3 +36,7 @@ def render_debrief(debrief: Debrief) -> str:
         lines.append(f"{c.condition[:29]:<30}{len(c.tables):>7}{c.mean_health_end:>17.1f}"
                      f"{c.mean_health_change:>+15.1f}{c.mean_gap_end:>+14.1f}")
     return "\n".join(lines) + "\n"
+
+
+def _span(start: float, end: float) -> str:
+    return f"{start:.1f} -> {end:.1f}"

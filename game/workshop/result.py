@@ -214,6 +214,9 @@ def read_result(path: str | Path) -> ResultFile:
         raise SaveError("no such result file", name) from None
     except OSError as err:
         raise SaveError(f"cannot read the result file: {err.strerror or err}", name) from None
+    if not raw.lstrip().startswith(b"{"):
+        raise SaveError("not a Goodhart result file (result files are the .json files a "
+                        "table writes when its game ends)", name)
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
