@@ -13,6 +13,7 @@ import hashlib
 import os
 import types
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from game.errors import ScenarioError
 from game.scenario.model import Scenario
-from game.scenario.source import Source, position, read_source
+from game.scenario.source import Source, parse_bytes, position, read_bytes
 
 try:  # the lead's rules module; guarded so pure YAML checks work without it
     from game.scenario.rules import RuleError, rules_for
@@ -33,6 +34,8 @@ except ImportError:  # pragma: no cover - only while rules.py is being written
 __all__ = ["ScenarioSource", "bundled_dirs", "list_bundled", "load_checked", "load_scenario",
            "resolve_scenario", "scenario_hash", "source_of"]
 
+CACHE_SIZE = 16
+_CACHE: OrderedDict[tuple[str, str, str], tuple[Scenario, Source]] = OrderedDict()
 REPO_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 SUFFIXES = (".yaml", ".yml")
 
@@ -115,12 +118,25 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 
 
 def load_checked(path: str | os.PathLike[str]) -> tuple[Scenario, Source]:
-    """Like `load_scenario`, but also return the parsed source (for lint and positions)."""
-    source = read_source(resolve_scenario(path))
+    """Like `load_scenario`, but also return the parsed source (for lint and positions).
+
+    Scenarios are immutable, so a file loaded again with the same bytes returns the same
+    objects from a small in-process cache instead of being parsed again.
+    """
+    resolved = resolve_scenario(path)
+    name = str(resolved)
+    raw = read_bytes(resolved, name)
+    key = (name, str(resolved.resolve()), hashlib.sha256(raw).hexdigest())
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    source = parse_bytes(raw, name, resolved)
     scenario = validate(source)
     _compile(scenario, source)
-    _remember(scenario, ScenarioSource(source.name, source.path,
-                                       hashlib.sha256(source.raw).hexdigest()))
+    _remember(scenario, ScenarioSource(source.name, source.path, key[2]))
+    _CACHE[key] = (scenario, source)
+    if len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
     return scenario, source
 
 

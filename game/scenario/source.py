@@ -13,7 +13,7 @@ import datetime
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,9 @@ from ruamel.yaml.nodes import ScalarNode
 
 from game.errors import ScenarioError
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Source", "position", "read_source", "read_text"]
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Source", "parse_bytes", "position", "read_bytes",
+           "read_source", "read_text",
+           "source_error"]
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 50
@@ -39,16 +41,26 @@ _PLAIN_TAGS = {_YAML_TAGS + t for t in ("str", "int", "float", "bool", "null", "
 Loc = Sequence[str | int]
 
 
-@dataclass(frozen=True)
 class Source:
-    """A parsed scenario file: its bytes and text, the ruamel tree and the plain data."""
+    """A parsed scenario file: its bytes and text, the plain data, and (lazily) the ruamel
+    round-trip tree that knows every line and column (only built when a position is needed,
+    since the round-trip parser is slower)."""
 
-    name: str
-    path: Path | None
-    raw: bytes
-    text: str
-    tree: CommentedMap
-    data: dict[str, Any]
+    def __init__(self, name: str, path: Path | None, raw: bytes, text: str,
+                 data: dict[str, Any]) -> None:
+        self.name = name
+        self.path = path
+        self.raw = raw
+        self.text = text
+        self.data = data
+
+    @cached_property
+    def tree(self) -> CommentedMap:
+        """The round-trip tree, for `position`; parsed on first use."""
+        return _parse(self.text, self.name, _yaml("rt"))
+
+    def __repr__(self) -> str:
+        return f"Source({self.name!r})"
 
 
 class _Refused(Exception):
@@ -85,9 +97,9 @@ class _SafeComposer(Composer):  # type: ignore[misc]
         return super().compose_node(parent, index)
 
 
-def _yaml() -> YAML:
-    """A round-trip YAML reader that keeps positions and refuses duplicate keys."""
-    yaml = YAML(typ="rt", pure=True)
+def _yaml(typ: str) -> YAML:
+    """A YAML reader (`safe` for speed, `rt` for positions) that refuses duplicate keys."""
+    yaml = YAML(typ=typ, pure=True)
     yaml.allow_duplicate_keys = False
     yaml.Composer = _SafeComposer
     return yaml
@@ -97,7 +109,7 @@ def _fail(name: str, message: str, line: int | None = None, col: int | None = No
     return ScenarioError(message, file=name, line=line, col=col)
 
 
-def _read_bytes(path: Path, name: str) -> bytes:
+def read_bytes(path: Path, name: str) -> bytes:
     """The file's bytes, refusing folders, missing files and files over the size limit."""
     try:
         if path.is_dir():
@@ -141,7 +153,11 @@ def read_source(path: str | Path) -> Source:
     """Read and parse a scenario file; raise ScenarioError (one line) for anything wrong."""
     name = str(path)
     path = Path(path)
-    raw = _read_bytes(path, name)
+    return parse_bytes(read_bytes(path, name), name, path)
+
+
+def parse_bytes(raw: bytes, name: str, path: Path | None = None) -> Source:
+    """Decode and parse a scenario file's bytes; `name` is used in error messages."""
     return read_text(_decode(raw, name), name, raw=raw, path=path)
 
 
@@ -153,14 +169,15 @@ def read_text(text: str, name: str = "<text>", raw: bytes | None = None,
     if not text.strip():
         raise _fail(name, "the file is empty; a scenario file is a YAML mapping of keys")
     _check_brackets(text, name)
-    tree = _parse(text, name)
-    if tree is None:
+    data = _parse(text, name, _yaml("safe"))
+    source = Source(name, path, raw if raw is not None else text.encode("utf-8"), text, data)
+    if data is None:
         raise _fail(name, "the file has no content (only comments); a scenario file is "
                           "a YAML mapping of keys")
-    if not isinstance(tree, CommentedMap):
-        raise _fail(name, f"a scenario file must be a mapping of keys (found {_kind(tree)})", 1, 1)
-    data = _plain(tree, (), name)
-    return Source(name, path, raw if raw is not None else text.encode("utf-8"), text, tree, data)
+    if not isinstance(data, dict):
+        raise _fail(name, f"a scenario file must be a mapping of keys (found {_kind(data)})", 1, 1)
+    source.data = _plain(data, (), source)
+    return source
 
 
 def _check_brackets(text: str, name: str) -> None:
@@ -175,10 +192,10 @@ def _check_brackets(text: str, name: str) -> None:
             raise _fail(name, f"the data is nested more than {MAX_DEPTH} levels deep", line, col)
 
 
-def _parse(text: str, name: str) -> Any:
+def _parse(text: str, name: str, yaml: YAML) -> Any:
     """Run the YAML parser, turning every parser failure into a one-line ScenarioError."""
     try:
-        return _yaml().load(text)
+        return yaml.load(text)
     except _Refused as err:
         raise _fail(name, err.message, err.mark.line + 1, err.mark.column + 1) from None
     except MarkedYAMLError as err:
@@ -219,36 +236,30 @@ def _kind(value: object) -> str:
     return f"a {type(value).__name__}"
 
 
-def _plain(value: Any, loc: tuple[str | int, ...], name: str, root: Any = None) -> Any:
-    """Convert ruamel's tree to plain dicts, lists, str, int, float, bool and None."""
-    root = value if root is None else root
+def _plain(value: Any, loc: tuple[str | int, ...], source: Source) -> Any:
+    """Plain dicts, lists, str, int, float, bool and None (dates become ISO text)."""
     if isinstance(value, dict):
-        return {_scalar(k, loc, name, root): _plain(v, loc + (k,), name, root)
-                for k, v in value.items()}
+        out = {}
+        for k, v in value.items():
+            if isinstance(k, (list, dict, tuple, set, frozenset)):
+                raise source_error(source, loc, "complex YAML keys are not allowed")
+            out[_plain(k, loc, source)] = _plain(v, loc + (k,), source)
+        return out
     if isinstance(value, list):
-        return [_plain(v, loc + (i,), name, root) for i, v in enumerate(value)]
-    return _scalar(value, loc, name, root)
-
-
-def _scalar(value: Any, loc: tuple[str | int, ...], name: str, root: Any) -> Any:
-    """One scalar as a plain Python value; non-finite numbers are refused."""
-    if value is None or isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return int(value)
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            line, col = position(root, loc)
-            raise _fail(name, f"numbers must be finite (found {value})", line, col)
-        return float(value)
-    if isinstance(value, str):
-        return str(value)
+        return [_plain(v, loc + (i,), source) for i, v in enumerate(value)]
+    if isinstance(value, float) and not math.isfinite(value):
+        raise source_error(source, loc, f"numbers must be finite (found {value})")
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
-    if isinstance(value, (tuple, frozenset)):
-        line, col = position(root, loc)
-        raise _fail(name, "complex YAML keys are not allowed", line, col)
-    return str(value)
+    if isinstance(value, (bytes, set)):
+        raise source_error(source, loc, f"unsupported YAML value ({type(value).__name__})")
+    return value
+
+
+def source_error(source: Source, loc: Loc, message: str, *, key: bool = False) -> ScenarioError:
+    """A ScenarioError at the position of `loc` in `source`."""
+    line, col = position(source.tree, loc, key=key)
+    return _fail(source.name, message, line, col)
 
 
 def position(tree: Any, loc: Loc, *, key: bool = False) -> tuple[int, int]:
