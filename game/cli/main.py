@@ -21,6 +21,7 @@ from game.errors import GoodhartError
 
 COMMAND_MODULES = [
     "game.cli.scenario_commands",
+    "game.cli.play",
     "game.cli.workshop_commands",
 ]
 
