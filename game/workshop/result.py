@@ -214,6 +214,7 @@ def read_result(path: str | Path) -> ResultFile:
         raise SaveError("no such result file", name) from None
     except OSError as err:
         raise SaveError(f"cannot read the result file: {err.strerror or err}", name) from None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     if not raw.lstrip().startswith(b"{"):
         raise SaveError("not a Goodhart result file (result files are the .json files a "
                         "table writes when its game ends)", name)
