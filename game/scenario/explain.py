@@ -10,8 +10,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Iterator
 
-from game.scenario.formula import compile_formula
 from game.errors import FormulaError
+from game.scenario.formula import compile_formula
 from game.scenario.model import Effect, Metric, Policy, Role, Scenario, Stat, Visibility
 
 __all__ = ["WIDTH", "explain"]

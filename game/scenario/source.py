@@ -214,6 +214,8 @@ def _yaml_message(err: MarkedYAMLError) -> str:
         first = err.context_mark.line + 1 if err.context_mark is not None else None
         where = f" in the mapping that starts on line {first}" if first else ""
         return f"duplicate key '{key}'{where}; each key may appear once"
+    if "'\\t'" in problem:
+        return "a tab character here; YAML indents with spaces only"
     if "expected a single document" in str(err.context) or "another document" in problem:
         return "a scenario file holds one YAML document; remove the extra '---'"
     return f"YAML syntax error: {problem}"

@@ -79,6 +79,7 @@ def test_every_bundled_scenario_loads():
 BROKEN = [
     pytest.param([("turns: 6", "turns: [6")], "turn_name: week", None, "YAML syntax error",
                  id="yaml-syntax"),
+    pytest.param([("turns: 6", "\tturns: 6")], "turns: 6", 1, "tab character", id="tab-indent"),
     pytest.param([("turns: 6\n", "turns: 6\nturns: 7\n")], "turns: 7", 1,
                  "duplicate key 'turns'", id="duplicate-key"),
     pytest.param([("    inertia: 0.5", "    inertai: 0.5")], "inertai", 5,
