@@ -1,0 +1,199 @@
+"""Monte Carlo: all-bot games played headless, and a summary of many of them.
+
+`run_game` plays one game with bots in every seat and returns a plain `GameRecord`.
+`simulate` plays many, seeded from (seed, run index), optionally in a process pool; records
+come back in run order, so a summary is identical whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+
+from game.analysis.indices import correlation, gap_series, health_series, proxy_series, seat_outcomes
+from game.analysis.summary import SimulationSummary, summarise
+from game.bots import default_strategy, make_bot, strategies_for
+from game.engine.actions import legal_actions, to_act
+from game.engine.game import Game
+from game.engine.rng import derive, stream
+from game.engine.state import GameState, SeatSetup
+from game.engine.view import view
+from game.scenario.model import Scenario
+
+__all__ = ["GameRecord", "SimulationSummary", "check_strategies", "run_game", "run_seed",
+           "simulate"]
+
+
+@dataclass
+class GameRecord:
+    """One finished all-bot game, as plain data."""
+
+    seed: int
+    roles: list[str]
+    strategies: list[str]
+    proxy: list[float]
+    health: list[float]
+    gap: list[float]
+    correlation: float
+    effort: list[dict[str, int]]
+    """Per seat: points put into each behaviour over the whole game."""
+    events: list[tuple[int, str]]
+    """(turn, event id) of every event that fired, in order."""
+    policies: list[dict[str, int]]
+    """Active policy levels in each resolved turn."""
+    outcomes: list[dict] = field(default_factory=list)
+    """Per reviewed seat: total score and rank against real contribution and its rank."""
+
+    def to_dict(self) -> dict:
+        """The record as JSON-ready data."""
+        return asdict(self)
+
+
+def check_strategies(scenario: Scenario, strategies: dict[str, str]) -> None:
+    """ValueError unless every key is a role and every value a strategy for that role."""
+    roles = [r.id for r in scenario.roles]
+    for role, strategy in strategies.items():
+        if role not in roles:
+            raise ValueError(f"unknown role '{role}' (roles: {', '.join(roles)})")
+        choices = strategies_for(scenario, role)
+        if strategy not in choices:
+            raise ValueError(f"unknown strategy '{strategy}' for role '{role}' "
+                             f"(choose from: {', '.join(choices)})")
+
+
+def table_for(game: Game, strategies: dict[str, str],
+              seats: list[SeatSetup] | None) -> tuple[list[SeatSetup], list[str]]:
+    """The seats of the game and each seat's strategy (the role's choice, else the seat's
+    own bot strategy, else the role's default)."""
+    table = list(seats) if seats is not None else game.default_seats()
+    chosen = [strategies.get(s.role) or s.strategy or default_strategy(game.scenario, s.role)
+              for s in table]
+    return table, chosen
+
+
+def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
+             seats: list[SeatSetup] | None = None) -> GameRecord:
+    """Play a whole game with a bot in every seat and return its record."""
+    game = Game(scenario)
+    rules = game.rules
+    table, chosen = table_for(game, strategies, seats)
+    state = game.new_state(seed, table)
+    bots = [make_bot(name, scenario, i, stream(seed, "bot", i)) for i, name in enumerate(chosen)]
+    while state.phase != "ended":
+        seat = to_act(rules, state)[0]
+        legal = legal_actions(rules, state, seat)
+        game.apply_inplace(state, bots[seat].act(view(rules, state, seat), legal))
+    return record_of(scenario, state, table, chosen)
+
+
+def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
+              chosen: list[str]) -> GameRecord:
+    """The plain record of a finished game."""
+    proxy = proxy_series(scenario, state)
+    health = health_series(scenario, state)
+    effort: list[dict[str, int]] = [{} for _ in table]
+    for turn in state.history:
+        for seat, alloc in turn.allocations.items():
+            row = effort[seat]
+            for bid, points in alloc.items():
+                row[bid] = row.get(bid, 0) + points
+    events = [(h.turn, h.event) for turn in state.history for h in turn.news]
+    events += [(h.turn, h.event) for h in state.news]
+    return GameRecord(
+        seed=state.seed, roles=[s.role for s in table], strategies=list(chosen),
+        proxy=proxy, health=health, gap=gap_series(proxy, health),
+        correlation=correlation(proxy, health), effort=effort, events=events,
+        policies=[dict(turn.policies) for turn in state.history],
+        outcomes=[o.model_dump() for o in seat_outcomes(scenario, state)])
+
+
+def run_seed(seed: int, index: int) -> int:
+    """The seed of run `index` of a simulation seeded with `seed`."""
+    return derive(seed, "run", index)
+
+
+_WORKER: dict = {}
+
+
+def _init_worker(scenario: Scenario, strategies: dict[str, str],
+                 seats: list[SeatSetup] | None) -> None:
+    """Keep the scenario and the table in the worker process."""
+    _WORKER.update(scenario=scenario, strategies=strategies, seats=seats)
+
+
+def _run_chunk(start: int, seeds: list[int]) -> tuple[int, list[GameRecord]]:
+    """Play a chunk of runs in a worker; returns (first run index, records)."""
+    w = _WORKER
+    return start, [run_game(w["scenario"], s, w["strategies"], w["seats"]) for s in seeds]
+
+
+def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str],
+             workers: int = 1, progress: bool = True,
+             seats: list[SeatSetup] | None = None) -> SimulationSummary:
+    """Play `runs` seeded games and summarise them; identical for any number of workers."""
+    if runs <= 0:
+        raise ValueError("runs must be at least 1")
+    if workers <= 0:
+        raise ValueError("workers must be at least 1")
+    check_strategies(scenario, strategies)
+    seeds = [run_seed(seed, i) for i in range(runs)]
+    bar = _progress(runs, progress)
+    try:
+        if workers == 1:
+            records = []
+            for s in seeds:
+                records.append(run_game(scenario, s, strategies, seats))
+                bar.update(1)
+        else:
+            records = _pool(scenario, strategies, seats, seeds, workers, bar)
+    finally:
+        bar.close()
+    table, chosen = table_for(Game(scenario), strategies, seats)
+    summary = summarise(scenario, records, seed, strategies_by_role(table, chosen))
+    summary._records = records
+    return summary
+
+
+def strategies_by_role(table: list[SeatSetup], chosen: list[str]) -> dict[str, str]:
+    """Role -> strategy (several strategies of one role are joined with '+')."""
+    out: dict[str, list[str]] = {}
+    for seat, name in zip(table, chosen):
+        names = out.setdefault(seat.role, [])
+        if name not in names:
+            names.append(name)
+    return {role: "+".join(names) for role, names in out.items()}
+
+
+def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup] | None,
+          seeds: list[int], workers: int, bar) -> list[GameRecord]:
+    """Play the runs in a process pool, in chunks; records in run order."""
+    size = max(1, min(100, len(seeds) // (workers * 8)))
+    chunks: dict[int, list[GameRecord]] = {}
+    with ProcessPoolExecutor(workers, initializer=_init_worker,
+                             initargs=(scenario, strategies, seats)) as pool:
+        futures = [pool.submit(_run_chunk, i, seeds[i:i + size])
+                   for i in range(0, len(seeds), size)]
+        for future in as_completed(futures):
+            start, records = future.result()
+            chunks[start] = records
+            bar.update(len(records))
+    return [r for start in sorted(chunks) for r in chunks[start]]
+
+
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, enabled: bool):
+    """A tqdm progress bar on stderr, or nothing."""
+    if not enabled:
+        return _NoBar()
+    from tqdm import tqdm
+    return tqdm(total=total, unit="game", file=sys.stderr, dynamic_ncols=True,
+                disable=os.environ.get("GOODHART_NO_PROGRESS") == "1")

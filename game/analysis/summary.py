@@ -1,0 +1,165 @@
+"""What many simulated games add up to: means and 5-95% ranges, effort shares, event rates."""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+from game.scenario.model import Scenario
+
+if TYPE_CHECKING:
+    from game.analysis.simulate import GameRecord
+
+
+class SimulationSummary(BaseModel):
+    """The result of `goodhart simulate`: the JSON holds exactly these fields."""
+
+    scenario: str
+    seed: int
+    runs: int
+    turns: int
+    strategies: dict[str, str] = Field(description="Role -> strategy of its bots.")
+    proxy_start: float
+    proxy_start_range: tuple[float, float]
+    proxy_end_mean: float
+    proxy_end_range: tuple[float, float]
+    health_start: float
+    health_start_range: tuple[float, float]
+    health_end_mean: float
+    health_end_range: tuple[float, float]
+    gap_end_mean: float
+    gap_end_range: tuple[float, float]
+    proxy_health_corr_mean: float
+    proxy_health_corr_range: tuple[float, float]
+    rank_contribution_corr_mean: float = Field(
+        description="Mean Spearman correlation of leaderboard rank with contribution rank.")
+    proxy_by_turn: list[float]
+    health_by_turn: list[float]
+    behaviour_share: dict[str, dict[str, float]] = Field(
+        description="Role -> behaviour id -> share of that role's effort.")
+    strategy_share: dict[str, dict[str, float]] = Field(
+        description="'role:strategy' -> behaviour id -> share of effort.")
+    event_frequency: dict[str, float] = Field(
+        description="Event id -> share of runs in which it fired at least once.")
+    _records: list = PrivateAttr(default_factory=list)
+
+    @property
+    def records(self) -> list[GameRecord]:
+        """The games behind the summary, in run order."""
+        return self._records
+
+
+def spread(values: list[float]) -> tuple[float, float, float]:
+    """(mean, 5th percentile, 95th percentile)."""
+    if not values:
+        return 0.0, 0.0, 0.0
+    mean = statistics.fmean(values)
+    if len(values) < 2:
+        return mean, values[0], values[0]
+    cuts = statistics.quantiles(values, n=20, method="inclusive")
+    return mean, cuts[0], cuts[-1]
+
+
+def _spearman(a: list[int], b: list[int]) -> float:
+    """Spearman correlation of two rankings without ties; 0 for fewer than two seats."""
+    n = len(a)
+    if n < 2:
+        return 0.0
+    d2 = sum((x - y) ** 2 for x, y in zip(a, b))
+    return 1.0 - 6.0 * d2 / (n * (n * n - 1))
+
+
+def _shares(records: list[GameRecord], key) -> dict[str, dict[str, float]]:
+    """Effort share per behaviour, grouped by `key(record, seat)`."""
+    points: dict[str, dict[str, int]] = {}
+    for rec in records:
+        for seat, effort in enumerate(rec.effort):
+            row = points.setdefault(key(rec, seat), {})
+            for bid, n in effort.items():
+                row[bid] = row.get(bid, 0) + n
+    out = {}
+    for group, row in points.items():
+        total = sum(row.values())
+        if total:
+            out[group] = {bid: n / total for bid, n in sorted(row.items(), key=lambda kv: -kv[1])}
+    return out
+
+
+def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
+              strategies: dict[str, str]) -> SimulationSummary:
+    """The summary of `records` (in run order)."""
+    order = {b.id: i for i, b in enumerate(scenario.behaviours)}
+
+    def in_file_order(shares: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        return {g: dict(sorted(row.items(), key=lambda kv: order.get(kv[0], 0)))
+                for g, row in shares.items()}
+
+    stats = {name: spread([pick(r) for r in records]) for name, pick in (
+        ("proxy_start", lambda r: r.proxy[0]), ("proxy_end", lambda r: r.proxy[-1]),
+        ("health_start", lambda r: r.health[0]), ("health_end", lambda r: r.health[-1]),
+        ("gap_end", lambda r: r.gap[-1]), ("corr", lambda r: r.correlation))}
+    turns = max((len(r.proxy) for r in records), default=0)
+    by_turn = {k: [statistics.fmean(getattr(r, k)[t] for r in records if len(getattr(r, k)) > t)
+                   for t in range(turns)] for k in ("proxy", "health")}
+    fired = {ev.id: 0 for ev in scenario.events}
+    for r in records:
+        for ev in {e for _, e in r.events}:
+            fired[ev] = fired.get(ev, 0) + 1
+    ranks = [_spearman([o["leaderboard_rank"] for o in r.outcomes],
+                       [o["contribution_rank"] for o in r.outcomes]) for r in records]
+    return SimulationSummary(
+        scenario=scenario.id, seed=seed, runs=len(records), turns=scenario.turns,
+        strategies=strategies,
+        **{f"{k}{suffix}": v for k in ("proxy_start", "health_start")
+           for suffix, v in (("", stats[k][0]), ("_range", stats[k][1:]))},
+        **{f"{k}_mean": stats[k][0] for k in ("proxy_end", "health_end", "gap_end")},
+        **{f"{k}_range": stats[k][1:] for k in ("proxy_end", "health_end", "gap_end")},
+        proxy_health_corr_mean=stats["corr"][0], proxy_health_corr_range=stats["corr"][1:],
+        rank_contribution_corr_mean=statistics.fmean(ranks) if ranks else 0.0,
+        proxy_by_turn=by_turn["proxy"], health_by_turn=by_turn["health"],
+        behaviour_share=in_file_order(_shares(records, lambda r, s: r.roles[s])),
+        strategy_share=in_file_order(
+            _shares(records, lambda r, s: f"{r.roles[s]}:{r.strategies[s]}")),
+        event_frequency={k: v / max(1, len(records)) for k, v in fired.items()})
+
+
+def summary_table(summary: SimulationSummary) -> str:
+    """The summary as a plain-text table for the terminal."""
+    s = summary
+    rng = lambda pair: f"{pair[0]:7.1f} .. {pair[1]:<7.1f}"  # noqa: E731
+    lines = [f"{s.scenario}: {s.runs} runs, seed {s.seed}, "
+             + ", ".join(f"{role}={name}" for role, name in s.strategies.items()), "",
+             f"{'measure':<26}{'mean':>8}   {'5% .. 95%':<18}",
+             f"{'proxy index, start':<26}{s.proxy_start:8.1f}   {rng(s.proxy_start_range)}",
+             f"{'proxy index, end':<26}{s.proxy_end_mean:8.1f}   {rng(s.proxy_end_range)}",
+             f"{'health index, start':<26}{s.health_start:8.1f}   {rng(s.health_start_range)}",
+             f"{'health index, end':<26}{s.health_end_mean:8.1f}   {rng(s.health_end_range)}",
+             f"{'Goodhart gap, end':<26}{s.gap_end_mean:8.1f}   {rng(s.gap_end_range)}",
+             f"{'proxy-health correlation':<26}{s.proxy_health_corr_mean:8.2f}   "
+             f"{s.proxy_health_corr_range[0]:7.2f} .. {s.proxy_health_corr_range[1]:<7.2f}",
+             f"{'rank vs contribution':<26}{s.rank_contribution_corr_mean:8.2f}", "",
+             "effort share by strategy"]
+    for group, row in s.strategy_share.items():
+        parts = ", ".join(f"{bid} {share:.0%}" for bid, share in row.items() if share >= 0.005)
+        lines.append(f"  {group:<24}{parts}")
+    lines += ["", "events (share of runs in which each fired)"]
+    for event, share in sorted(s.event_frequency.items(), key=lambda kv: -kv[1]):
+        lines.append(f"  {event:<24}{share:6.0%}")
+    return "\n".join(lines)
+
+
+def records_csv(records: list[GameRecord]) -> str:
+    """One CSV row per run: seed, start and end indices, gap, correlation, events."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["run", "seed", "proxy_start", "proxy_end", "health_start", "health_end",
+                     "gap_end", "correlation", "events"])
+    for i, r in enumerate(records):
+        writer.writerow([i, r.seed, f"{r.proxy[0]:.4f}", f"{r.proxy[-1]:.4f}",
+                         f"{r.health[0]:.4f}", f"{r.health[-1]:.4f}", f"{r.gap[-1]:.4f}",
+                         f"{r.correlation:.4f}", ";".join(f"{t}:{e}" for t, e in r.events)])
+    return out.getvalue()

@@ -1,0 +1,107 @@
+"""The bot interface: a seat controlled by a strategy that sees only its view and its options.
+
+A bot gets the public rulebook (the `Scenario` and its compiled `Rules`), its seat number and
+a random generator from the caller. `act(view, legal)` returns a legal action for whichever
+phase `legal.phase` names; a role may act in both the policy and the work phase.
+"""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+
+from game.bots.beliefs import Beliefs, read_beliefs
+from game.bots.objectives import Objective, index_objective, review_objective
+from game.bots.plan import AllocationPlanner, Option
+from game.bots.policy_plan import PolicyPlanner
+from game.engine.actions import Action, Allocate, Legal, SetPolicies
+from game.engine.view import SeatView
+from game.scenario.model import Scenario
+from game.scenario.rules import Rules, rules_for
+
+
+class Bot(ABC):
+    """A seat's automatic player."""
+
+    strategy = "bot"
+
+    def __init__(self, scenario: Scenario, seat: int, rng: random.Random) -> None:
+        self.scenario = scenario
+        self.rules: Rules = rules_for(scenario)
+        self.seat = seat
+        self.rng = rng
+
+    def act(self, view: SeatView, legal: Legal) -> Action:
+        """A legal action for the current phase."""
+        if legal.phase == "policy" and legal.policies:
+            return SetPolicies.model_construct(kind="policies", seat=self.seat,
+                                               levels=self.choose_policies(view, legal))
+        if legal.phase == "work":
+            return Allocate.model_construct(kind="allocate", seat=self.seat,
+                                            effort=self.allocate(view, legal))
+        if legal.phase == "policy":
+            return SetPolicies.model_construct(kind="policies", seat=self.seat, levels={})
+        raise ValueError(f"seat {self.seat} has nothing to do in the {legal.phase} phase")
+
+    @abstractmethod
+    def choose_policies(self, view: SeatView, legal: Legal) -> dict[str, int]:
+        """Levels for the role's policies (policy phase)."""
+
+    @abstractmethod
+    def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
+        """Effort points per behaviour (work phase)."""
+
+
+def options_of(legal: Legal) -> tuple[Option, ...]:
+    """(behaviour id, available, most points) for each behaviour the seat may use."""
+    return tuple((b.id, b.available, b.max_effort) for b in legal.behaviours)
+
+
+_PLANNERS: dict[tuple[int, str, str, str], tuple[Rules, object]] = {}
+
+
+def _shared(rules: Rules, role: str, kind: str, phase: str, make):
+    """One planner per (rules, role, objective, phase) in this process, so memos are shared."""
+    key = (id(rules), role, kind, phase)
+    entry = _PLANNERS.get(key)
+    if entry is None or entry[0] is not rules:
+        entry = _PLANNERS[key] = (rules, make())
+    return entry[1]
+
+
+def allocation_planner(rules: Rules, role: str, kind: str) -> AllocationPlanner:
+    """The shared planner of `kind` (`review`, `proxy`, `health`) for a role's effort."""
+    return _shared(rules, role, kind, "work",
+                   lambda: AllocationPlanner(rules, objective(rules, role, kind, horizon=1)))
+
+
+def policy_planner(rules: Rules, role: str, kind: str) -> PolicyPlanner:
+    """The shared planner of `kind` for a role's policies."""
+    return _shared(rules, role, kind, "policy",
+                   lambda: PolicyPlanner(rules, objective(rules, role, kind, horizon=2)))
+
+
+def objective(rules: Rules, role: str, kind: str, horizon: int) -> Objective:
+    """The objective named `kind` for a seat of `role`."""
+    if kind == "review":
+        return review_objective(rules, role)
+    return index_objective(rules, role, kind, horizon)
+
+
+class PlanningBot(Bot):
+    """A bot that maximises one objective in the work phase and one in the policy phase."""
+
+    work_goal = "review"
+    policy_goal = "review"
+
+    def beliefs(self, view: SeatView) -> Beliefs:
+        """The seat's beliefs, read from its view."""
+        return read_beliefs(self.rules, view)
+
+    def choose_policies(self, view: SeatView, legal: Legal) -> dict[str, int]:
+        planner = policy_planner(self.rules, view.role, self.policy_goal)
+        return planner.choose(self.beliefs(view), legal)
+
+    def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
+        planner = allocation_planner(self.rules, view.role, self.work_goal)
+        return planner.allocate(self.beliefs(view), options_of(legal), legal.effort)

@@ -1,0 +1,109 @@
+"""What a seat believes: its `SeatView` turned into the names the public rules read.
+
+Everything here comes from the view and the rulebook (the `Scenario` and its compiled
+`Rules`), never from a game state. What the seat cannot see is estimated:
+
+- a hidden metric: the last value the seat saw, else the metric's initial value;
+- an own stat hidden from the seat itself: its initial value;
+- another seat's stat: the public value while it is shown, else "like me" (the seat's own
+  current value of that stat, to one significant digit: a rough guess), else the stat's
+  initial value;
+- a random draw: its expected value.
+
+Numbers are perceived to `SIGNIFICANT` significant digits. Decisions are pure functions of
+these rounded beliefs, which lets the planners memoise them safely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import floor, log10
+
+from game.engine.view import SeatView
+from game.scenario.rules import Rules
+
+SIGNIFICANT = 2
+
+
+def perceive(value: float, significant: int = SIGNIFICANT) -> float:
+    """`value` rounded to `significant` digits (how precisely a bot reads a number)."""
+    if value == 0.0 or value != value:
+        return 0.0
+    digits = significant - 1 - floor(log10(abs(value)))
+    return round(value, digits)
+
+
+@dataclass(slots=True)
+class Beliefs:
+    """A seat's estimate of the company and the table at the moment it chooses."""
+
+    role: str
+    metrics: dict[str, float]
+    policies: dict[str, int]
+    own: dict[str, float]
+    others: list[tuple[str, dict[str, float]]]
+    """(role, stats) of every other employed seat."""
+    turn: int
+    score: float
+    rank: int
+
+
+def expected_draws(rules: Rules) -> dict[str, float]:
+    """The expected value of every declared random draw."""
+    out: dict[str, float] = {}
+    for name, draw in rules.scenario.randoms.items():
+        out[name] = sum(draw.uniform) / 2.0 if draw.uniform else draw.normal[0]
+    return out
+
+
+def _metric_estimate(reading, initial: float) -> float:
+    """The reading's value, else the last value seen, else the initial value."""
+    if reading.value is not None:
+        return reading.value
+    for value in reversed(reading.history):
+        if value is not None:
+            return value
+    return initial
+
+
+def read_beliefs(rules: Rules, view: SeatView) -> Beliefs:
+    """The seat's beliefs, read from its view and the rulebook only."""
+    specs = rules.metric_specs
+    metrics = {r.id: perceive(_metric_estimate(r, specs[r.id].initial)) for r in view.metrics}
+    stat_specs = rules.stat_specs
+    own = {sid: perceive(view.own_stats.get(sid, stat_specs[sid].initial))
+           for sid in rules.role_stats[view.role]}
+    others = []
+    for other in view.others:
+        if not other.employed:
+            continue
+        stats = {}
+        for sid in rules.role_stats[other.role]:
+            if sid in other.stats:
+                stats[sid] = perceive(other.stats[sid])
+            else:
+                stats[sid] = perceive(own[sid], 1) if sid in own else stat_specs[sid].initial
+        others.append((other.role, stats))
+    return Beliefs(view.role, metrics, dict(view.policies), own, others, view.turn,
+                   perceive(view.score), view.rank)
+
+
+def aggregate_into(env: dict[str, float], stat_ids: tuple[str, ...],
+                   seats: list[tuple[dict[str, float], int]]) -> None:
+    """Write `total_S`, `mean_S`, `max_S`, `min_S` for each stat S in `stat_ids`, and
+    `headcount`, over (stats, count) pairs."""
+    for sid in stat_ids:
+        total, n, high, low = 0.0, 0, None, None
+        for stats, count in seats:
+            value = stats.get(sid)
+            if value is None or count <= 0:
+                continue
+            total += value * count
+            n += count
+            high = value if high is None or value > high else high
+            low = value if low is None or value < low else low
+        env["total_" + sid] = total
+        env["mean_" + sid] = total / n if n else 0.0
+        env["max_" + sid] = high if high is not None else 0.0
+        env["min_" + sid] = low if low is not None else 0.0
+    env["headcount"] = float(sum(count for _, count in seats))

@@ -1,0 +1,241 @@
+"""A bot's one-turn forecast: the scenario's public rules applied to its beliefs, without dice.
+
+A forecast plays a turn on paper for a few *actors*: seats (or groups of identical seats) whose
+effort split is given, and fixed seats whose end-of-turn stats are only estimated. Effects are
+taken at their expected value (`chance` multiplies the value; random draws are at their mean).
+Only the effects that can change what the objective reads are evaluated (see `relevant`).
+
+Metric pushes arrive either `immediate`ly, as the engine would move the metric this turn
+(nothing that is delayed, and only `1 - inertia` of the rest), or `eventual`ly (the whole push,
+as if delay and inertia had played out), which is how a seat that cares about the company
+counts latent harm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from game.bots.beliefs import aggregate_into
+from game.scenario.rules import AGGREGATES, CEffect, Rules
+
+
+@dataclass(slots=True)
+class Actor:
+    """Seats that act alike in a forecast: `count` seats of `role` with the same stats."""
+
+    role: str
+    stats: dict[str, float]
+    alloc: dict[str, int] = field(default_factory=dict)
+    count: int = 1
+    fixed: bool = False
+    """A fixed actor's stats are already its end-of-turn estimate; it takes no effects."""
+    seats: float = 1.0
+    score: float = 0.0
+    rank: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Relevant:
+    """The effects that can change what an objective reads, and every name they read."""
+
+    behaviours: dict[str, tuple[tuple[str, tuple[CEffect, ...]], ...]]
+    """role -> ((behaviour id, effects), ...) in file order."""
+    policies: tuple[tuple[str, tuple[CEffect, ...]], ...]
+    dynamics: tuple[CEffect, ...]
+    reads: frozenset[str]
+    post_stats: frozenset[str]
+    """Stats whose end-of-turn value matters (directly or through an aggregate)."""
+    aggregated: tuple[str, ...]
+    """Stats whose aggregates (`total_S`, ...) some relevant formula reads."""
+
+
+def _stat_of(name: str, stats: set[str]) -> str | None:
+    """The stat behind `name`: the stat itself or the stat of an aggregate such as `max_S`."""
+    if name in stats:
+        return name
+    head, _, tail = name.partition("_")
+    return tail if head in AGGREGATES and tail in stats else None
+
+
+def _reads(effect: CEffect) -> frozenset[str]:
+    return effect.value.names | effect.when.names | effect.chance.names
+
+
+def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Relevant:
+    """The fixed point of "an effect matters if it targets something that matters"."""
+    stats, metrics = set(rules.stat_specs), set(rules.metric_specs)
+    needed: set[str] = set()
+    reads: set[str] = set(objective_reads)
+
+    def need(names: frozenset[str] | set[str], post: bool) -> None:
+        for name in names:
+            reads.add(name)
+            stat = _stat_of(name, stats)
+            if stat is not None and post:
+                needed.add(stat)
+            elif name in metrics and post:
+                needed.add(name)
+
+    need(objective_reads, True)
+    size = -1
+    while size != len(needed) + len(reads):
+        size = len(needed) + len(reads)
+        for b in rules.behaviours:
+            for e in b.effects:
+                if e.target in needed:
+                    need(_reads(e), horizon > 1)
+        for p in rules.policies:
+            for e in p.effects:
+                if e.target in needed:
+                    need(_reads(e) | {p.id}, horizon > 1)
+        for e in rules.dynamics:
+            if e.target in needed:
+                need({n for n in _reads(e) if n not in metrics}, True)
+                need({n for n in _reads(e) if n in metrics}, horizon > 1)
+    for b in rules.behaviours:
+        need(b.available.names, False)
+    by_role: dict[str, list] = {}
+    for b in rules.behaviours:
+        effects = tuple(e for e in b.effects if e.target in needed)
+        by_role.setdefault(b.role, []).append((b.id, effects))
+    policies = tuple((p.id, tuple(e for e in p.effects if e.target in needed))
+                     for p in rules.policies)
+    dynamics = tuple(e for e in rules.dynamics if e.target in needed)
+    aggregated = tuple(sorted({s for n in reads if (s := _stat_of(n, stats)) and n != s}))
+    return Relevant({r: tuple(v) for r, v in by_role.items()}, policies, dynamics,
+                    frozenset(reads), frozenset(n for n in needed if n in stats), aggregated)
+
+
+class TurnModel:
+    """One turn of the public rules for a set of actors, restricted to relevant effects."""
+
+    def __init__(self, rules: Rules, rel: Relevant, eventual: bool) -> None:
+        self.rules = rules
+        self.rel = rel
+        self.stat_bounds = {s.id: (s.min, s.max) for s in rules.scenario.stats}
+        self.metric_bounds = {m.id: (m.min, m.max) for m in rules.scenario.metrics}
+        self.reset = {sid: rules.stat_specs[sid].initial for sid in rules.reset_stats}
+        inertia = {m.id: (1.0 - m.inertia, m.delay) for m in rules.scenario.metrics}
+        self.weight = (lambda mid, delay: 1.0) if eventual else (
+            lambda mid, delay: inertia[mid][0] if delay + inertia[mid][1] == 0 else 0.0)
+
+    def seat_env(self, genv: dict[str, float], actor: Actor) -> dict[str, float]:
+        """The names a seat formula reads for `actor`."""
+        env = genv.copy()
+        env.update(actor.stats)
+        for bid, _ in self.rel.behaviours.get(actor.role, ()):
+            env[bid] = float(actor.alloc.get(bid, 0))
+        env["seats"] = actor.seats
+        env["score"] = actor.score
+        env["rank"] = actor.rank
+        return env
+
+    def _effect(self, e: CEffect, env: dict[str, float], points: float,
+                deltas: dict, sets: dict, pushes: dict, msets: dict, count: int) -> None:
+        """Add one effect's expected change to `deltas`/`sets` (stats) or `pushes`/`msets`."""
+        when = e.when.constant if e.when.constant is not None else e.when(env)
+        if not when:
+            return
+        chance = e.chance.constant if e.chance.constant is not None else e.chance(env)
+        if chance <= 0.0:
+            return
+        value = e.value(env) * points
+        if e.on_seat:
+            if e.mode == "set":
+                if chance >= 0.5:
+                    sets[e.target] = value
+            else:
+                deltas[e.target] = deltas.get(e.target, 0.0) + value * min(chance, 1.0)
+        elif e.mode == "set":
+            if chance >= 0.5:
+                msets[e.target] = value
+        else:
+            w = self.weight(e.target, e.delay)
+            if w:
+                pushes[e.target] = pushes.get(e.target, 0.0) + value * min(chance, 1.0) * w * count
+
+    def _settle(self, actor: Actor, deltas: dict, sets: dict) -> None:
+        """Apply an actor's stat changes, clamped to the stats' bounds."""
+        stats = actor.stats
+        for sid in set(deltas) | set(sets):
+            if sid not in stats:
+                continue
+            low, high = self.stat_bounds[sid]
+            value = sets.get(sid, stats[sid]) + deltas.get(sid, 0.0)
+            stats[sid] = low if value < low else high if value > high else value
+
+    def _work(self, genv: dict, actors: list[Actor], pushes: dict, msets: dict) -> None:
+        """Behaviour and policy effects of every acting actor, from the start-of-turn names."""
+        active = [(pid, effects) for pid, effects in self.rel.policies if genv[pid] > 0]
+        for actor in actors:
+            if actor.fixed:
+                continue
+            env = self.seat_env(genv, actor)
+            deltas: dict[str, float] = {}
+            sets: dict[str, float] = {}
+            for bid, effects in self.rel.behaviours.get(actor.role, ()):
+                points = actor.alloc.get(bid, 0)
+                if points > 0 and effects:
+                    env["effort"] = float(points)
+                    for e in effects:
+                        self._effect(e, env, points, deltas, sets, pushes, msets, actor.count)
+            for _, effects in active:
+                for e in effects:
+                    if e.on_seat and e.target in actor.stats and (
+                            e.roles is None or actor.role in e.roles):
+                        self._effect(e, env, 1.0, deltas, sets, pushes, msets, actor.count)
+            self._settle(actor, deltas, sets)
+        for _, effects in active:
+            for e in effects:
+                if not e.on_seat:
+                    self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1)
+
+    def _dynamics(self, genv: dict, actors: list[Actor], pushes: dict, msets: dict) -> None:
+        """The scenario's dynamics, reading the stats after work and the start metrics."""
+        envs = {}
+        changes = {id(a): ({}, {}) for a in actors if not a.fixed}
+        for e in self.rel.dynamics:
+            if not e.on_seat:
+                self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1)
+                continue
+            for actor in actors:
+                if actor.fixed or e.target not in actor.stats or (
+                        e.roles is not None and actor.role not in e.roles):
+                    continue
+                env = envs.get(id(actor))
+                if env is None:
+                    env = envs[id(actor)] = self.seat_env(genv, actor)
+                deltas, sets = changes[id(actor)]
+                self._effect(e, env, 1.0, deltas, sets, {}, {}, 1)
+        for actor in actors:
+            if not actor.fixed:
+                self._settle(actor, *changes[id(actor)])
+
+    def _start_of(self, actor: Actor) -> dict[str, float]:
+        """A fixed actor's stats as they stand after the turn's reset."""
+        if not actor.fixed:
+            return actor.stats
+        return {sid: self.reset.get(sid, value) for sid, value in actor.stats.items()}
+
+    def step(self, genv: dict[str, float], actors: list[Actor]) -> dict[str, float]:
+        """Play one turn on paper; actors' stats become end-of-turn values. Returns the env
+        (metrics and aggregates) after the turn."""
+        for actor in actors:
+            if not actor.fixed:
+                for sid, initial in self.reset.items():
+                    if sid in actor.stats:
+                        actor.stats[sid] = initial
+        start = genv.copy()
+        aggregate_into(start, self.rel.aggregated, [(self._start_of(a), a.count) for a in actors])
+        pushes: dict[str, float] = {}
+        msets: dict[str, float] = {}
+        self._work(start, actors, pushes, msets)
+        after = start.copy()
+        aggregate_into(after, self.rel.aggregated, [(a.stats, a.count) for a in actors])
+        self._dynamics(after, actors, pushes, msets)
+        for mid in set(pushes) | set(msets):
+            low, high = self.metric_bounds[mid]
+            value = msets[mid] if mid in msets else after[mid] + pushes.get(mid, 0.0)
+            after[mid] = low if value < low else high if value > high else value
+        aggregate_into(after, self.rel.aggregated, [(a.stats, a.count) for a in actors])
+        return after

@@ -1,0 +1,184 @@
+"""Planners: the effort split or policy set a forecast says is best for an objective.
+
+Every decision is a pure function of the (rounded) beliefs it reads, so it is memoised on
+exactly those inputs: a repeated situation costs a dictionary look-up. Memos are per process
+and never change a result, so runs give the same games whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from game.bots.beliefs import Beliefs, expected_draws
+from game.bots.forecast import Actor, TurnModel, relevant
+from game.bots.objectives import Objective, review_objective, term_policies
+from game.scenario.rules import AGGREGATES, Rules
+
+Option = tuple[str, bool, int]
+"""(behaviour id, available, most points)."""
+
+MEMO_LIMIT = 200_000
+EPS = 1e-9
+
+
+def greedy(evaluate: Callable[[dict[str, int]], float], behaviours: tuple[str, ...],
+           options: tuple[Option, ...], effort: int) -> dict[str, int]:
+    """Add points one at a time where they raise the objective most; stop when none does.
+    The result is then compared with putting everything on a single behaviour."""
+    alloc = {bid: 0 for bid in behaviours}
+    usable = [(bid, cap) for bid, ok, cap in options if ok and cap > 0]
+    current = evaluate(alloc)
+    for _ in range(effort):
+        best_bid, best_value = None, current + EPS
+        for bid, cap in usable:
+            if alloc[bid] >= cap:
+                continue
+            alloc[bid] += 1
+            value = evaluate(alloc)
+            alloc[bid] -= 1
+            if value > best_value:
+                best_bid, best_value = bid, value
+        if best_bid is None:
+            break
+        alloc[best_bid] += 1
+        current = best_value
+    for bid, cap in usable:
+        single = {b: 0 for b in behaviours}
+        single[bid] = min(cap, effort)
+        value = evaluate(single)
+        if value > current + EPS:
+            alloc, current = single, value
+    return {bid: n for bid, n in alloc.items() if n}
+
+
+class Forecaster:
+    """Forecasts for one objective: relevant effects, the inputs they read, the turn model."""
+
+    def __init__(self, rules: Rules, objective: Objective) -> None:
+        self.rules = rules
+        self.objective = objective
+        self.rel = rel = relevant(rules, objective.reads, objective.horizon)
+        self.model = TurnModel(rules, rel, objective.eventual)
+        stats = set(rules.stat_specs)
+        read_stats = {n.partition("_")[2] if n.partition("_")[0] in AGGREGATES else n
+                      for n in rel.reads}
+        resets = set(rules.reset_stats)
+        self.own_stats = tuple(sorted(((read_stats & stats) | rel.post_stats) - resets))
+        self.other_stats = rel.aggregated
+        self.metrics = tuple(sorted(rel.reads & set(rules.metric_specs)))
+        self.policies = tuple(p.id for p in rules.policies if p.id in rel.reads)
+        self.base = dict(rules.scenario.constants)
+        self.base.update(expected_draws(rules))
+        self.base["turns"] = float(rules.scenario.turns)
+        self.extra = tuple(n for n in ("turn", "score", "rank") if n in rel.reads)
+
+    def key(self, b: Beliefs) -> tuple:
+        """Everything a forecast for `b` can depend on (a reset stat starts at its initial
+        value, so only the others' values of stats whose aggregates are read count)."""
+        st = self.other_stats
+        return (b.role, tuple(b.metrics[m] for m in self.metrics),
+                tuple(b.policies[p] for p in self.policies),
+                tuple(b.own.get(s) for s in self.own_stats),
+                tuple((role, tuple(stats.get(s) for s in st)) for role, stats in b.others),
+                tuple(getattr(b, n) for n in self.extra))
+
+    def genv(self, metrics: dict[str, float], policies: dict[str, int], turn: int) -> dict:
+        """The global names before a turn (aggregates are added by the turn model)."""
+        env = self.base.copy()
+        env.update(metrics)
+        env.update(policies)
+        env["turn"] = float(turn)
+        return env
+
+    def run(self, genv: dict, actors: list[Actor]) -> float:
+        """Play `horizon` turns on paper and measure the objective for actors[0]."""
+        model = self.model
+        after = genv
+        for step in range(self.objective.horizon):
+            if step:
+                after = {**after, "turn": after["turn"] + 1.0}
+            after = model.step(after, actors)
+        seat = model.seat_env(after, actors[0]) if self.objective.kind == "review" else None
+        return self.objective.value(after, seat)
+
+
+class AllocationPlanner:
+    """The effort split that maximises an objective for a seat, given its beliefs.
+
+    A review objective only counts the terms of active policies, so there is one forecaster
+    per set of active policies with a term: each reads no more than it needs."""
+
+    def __init__(self, rules: Rules, objective: Objective) -> None:
+        self.rules = rules
+        self.objective = objective
+        self.behaviours = tuple(b.id for b in rules.behaviours_of(objective.role))
+        self.terms = term_policies(rules, objective.role) if objective.kind == "review" else ()
+        self.forecasters: dict[tuple[str, ...], Forecaster] = {}
+        self.memo: dict[tuple, dict[str, int]] = {}
+
+    def forecaster(self, policies: dict[str, int]) -> Forecaster:
+        """The forecaster for the review terms active under `policies`."""
+        active = tuple(pid for pid in self.terms if policies.get(pid, 0) > 0)
+        f = self.forecasters.get(active)
+        if f is None:
+            objective = self.objective
+            if objective.kind == "review":
+                objective = review_objective(self.rules, objective.role, frozenset(active))
+            f = self.forecasters[active] = Forecaster(self.rules, objective)
+        return f
+
+    def allocate(self, b: Beliefs, options: tuple[Option, ...], effort: int) -> dict[str, int]:
+        """The best split of `effort` points over `options` (memoised)."""
+        f = self.forecaster(b.policies)
+        key = (id(f), f.key(b), options, effort)
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) > MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[key] = self._plan(f, b, options, effort)
+        return dict(found)
+
+    def _plan(self, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
+              effort: int) -> dict[str, int]:
+        genv = f.genv(b.metrics, b.policies, b.turn)
+        seats = 1.0 + sum(1 for role, _ in b.others if role == b.role)
+        own = dict(b.own)
+        others = b.others
+
+        def evaluate(alloc: dict[str, int]) -> float:
+            me = Actor(b.role, dict(own), alloc, 1, False, seats, b.score, float(b.rank))
+            return f.run(genv, [me] + [Actor(r, dict(s), fixed=True) for r, s in others])
+
+        return greedy(evaluate, self.behaviours, options, effort)
+
+
+def policy_sets(options: list, budget: float, limit: int = 4096) -> Iterator[dict[str, int]]:
+    """Every legal combination of levels: locked ones fixed, no exclusions, within budget."""
+    ids = [p.id for p in options]
+    active_excl = {p.id: set(p.excludes) for p in options}
+    choice: dict[str, int] = {}
+    count = 0
+
+    def walk(i: int, cost: float) -> Iterator[dict[str, int]]:
+        nonlocal count
+        if count >= limit:
+            return
+        if i == len(options):
+            count += 1
+            yield dict(choice)
+            return
+        p = options[i]
+        levels = [p.current] if p.locked else range(len(p.levels))
+        for level in levels:
+            spend = cost + p.cost * level
+            if spend > budget + 1e-9:
+                continue
+            if level > 0 and any(choice.get(x, 0) > 0 for x in active_excl[p.id]):
+                continue
+            if level > 0 and any(choice.get(q, 0) > 0 and p.id in active_excl[q] for q in ids[:i]):
+                continue
+            choice[p.id] = level
+            yield from walk(i + 1, spend)
+            del choice[p.id]
+
+    yield from walk(0, 0.0)

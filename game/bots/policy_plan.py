@@ -1,0 +1,112 @@
+"""The policy set a seat predicts is best for an objective, assuming the workers game it.
+
+For each legal set of levels the planner asks how every working role would respond if its
+seats were gamers (each maximising its own review under those policies), then plays the
+company forward on paper for the objective's horizon from a reference state and measures.
+
+The reference state is the scenario's starting company (initial metrics) with the seat's
+current picture of the workers: a policy is judged by what it does to a company like this
+one, not by this week's noise. That keeps the choice a pure function of a few inputs, so it
+is memoised (a planner costs one look-up once it has seen a situation).
+"""
+
+from __future__ import annotations
+
+from game.bots.beliefs import Beliefs, aggregate_into
+from game.bots.forecast import Actor
+from game.bots.objectives import Objective, review_objective
+from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, Option, policy_sets
+from game.engine.actions import Legal, acts_in
+from game.scenario.rules import Rules
+
+
+class PolicyPlanner:
+    """Chooses policy levels that maximise `objective` when workers respond as gamers."""
+
+    def __init__(self, rules: Rules, objective: Objective) -> None:
+        self.rules = rules
+        self.f = Forecaster(rules, objective)
+        self.workers = tuple(r.id for r in rules.scenario.roles if acts_in(rules, r.id, "work"))
+        self.gamers = {r: AllocationPlanner(rules, review_objective(rules, r))
+                       for r in self.workers}
+        self.reference = {m.id: m.initial for m in rules.scenario.metrics}
+        self.memo: dict[tuple, dict[str, int]] = {}
+
+    def choose(self, b: Beliefs, legal: Legal) -> dict[str, int]:
+        """The best legal levels for the seat's role's policies (memoised)."""
+        table = self._table(b)
+        signature = tuple((p.id, p.current, p.locked) for p in legal.policies)
+        key = (tuple(b.policies.values()), signature, legal.budget, b.role,
+               tuple((r, n, tuple(sorted(s.items()))) for r, n, s in table),
+               tuple(sorted(b.own.items())), b.turn if "turn" in self.f.rel.reads else 0)
+        found = self.memo.get(key)
+        if found is None:
+            if len(self.memo) > MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[key] = self._plan(b, legal, table)
+        return dict(found)
+
+    def _table(self, b: Beliefs) -> list[tuple[str, int, dict[str, float]]]:
+        """Each working role: its employed seats and a representative seat's stats."""
+        out = []
+        for role in self.workers:
+            rows = [stats for r, stats in b.others if r == role]
+            if b.role == role:
+                rows.append(b.own)
+            if not rows:
+                continue
+            rep = {sid: sum(s[sid] for s in rows) / len(rows) for sid in rows[0]}
+            out.append((role, len(rows), rep))
+        return out
+
+    def _plan(self, b: Beliefs, legal: Legal, table: list) -> dict[str, int]:
+        """Score every legal policy set; ties go to fewer changes, then to lower cost."""
+        costs = {p.id: p.cost for p in legal.policies}
+        best, best_key = None, None
+        for levels in policy_sets(legal.policies, legal.budget):
+            policies = {**b.policies, **levels}
+            value = self.evaluate(b, policies, table)
+            changes = sum(1 for pid, lv in levels.items() if lv != b.policies.get(pid))
+            cost = sum(costs[pid] * lv for pid, lv in levels.items())
+            rank = (round(value, 9), -changes, -cost)
+            if best_key is None or rank > best_key:
+                best, best_key = levels, rank
+        return best if best is not None else {p.id: p.current for p in legal.policies}
+
+    def evaluate(self, b: Beliefs, policies: dict[str, int], table: list) -> float:
+        """The objective after the workers respond to `policies` as gamers."""
+        f = self.f
+        actors = []
+        for role, n, rep in table:
+            alloc = self._response(b, role, n, rep, policies)
+            actors.append(Actor(role, dict(rep), alloc, n, False, float(n)))
+        if b.role not in self.workers:
+            actors.insert(0, Actor(b.role, dict(b.own), fixed=True))
+        others = [(r, s) for r, s in b.others if r not in self.workers]
+        actors += [Actor(r, dict(s), fixed=True) for r, s in others]
+        return f.run(f.genv(self.reference, policies, b.turn), actors)
+
+    def _response(self, b: Beliefs, role: str, n: int, rep: dict[str, float],
+                  policies: dict[str, int]) -> dict[str, int]:
+        """How a gamer of `role` would split its effort under `policies`."""
+        planner = self.gamers[role]
+        others = [(role, rep)] * (n - 1) + [(r, s) for r, s in b.others if r != role]
+        if b.role != role:
+            others.append((b.role, b.own))
+        rep_beliefs = Beliefs(role, self.reference, policies, rep, others, b.turn, 0.0, 0)
+        options, effort = self.options(rep_beliefs, planner)
+        return planner.allocate(rep_beliefs, options, effort)
+
+    def options(self, b: Beliefs, planner: AllocationPlanner) -> tuple[tuple[Option, ...], int]:
+        """What a seat described by `b` may choose: availability from the rules."""
+        rules = self.rules
+        effort = rules.scenario.role(b.role).effort
+        env = planner.forecaster(b.policies).genv(b.metrics, b.policies, b.turn)
+        env.update(b.own)
+        env.update({bid: 0.0 for bid in planner.behaviours})
+        env.update(seats=1.0 + sum(1 for r, _ in b.others if r == b.role), score=0.0, rank=0.0)
+        aggregate_into(env, tuple(rules.stat_specs), [(b.own, 1)] + [(s, 1) for _, s in b.others])
+        opts = tuple((cb.id, bool(cb.available(env)),
+                      min(effort, cb.max_effort if cb.max_effort is not None else effort))
+                     for cb in rules.behaviours_of(b.role))
+        return opts, effort
