@@ -87,7 +87,9 @@ def seat_outcomes(scenario: Scenario, state: GameState) -> list[SeatOutcome]:
     rules = rules_for(scenario)
     genv = global_env(rules, state)
     reviewed = [s for s in state.seats if s.role in rules.reviews]
-    contrib = {s.index: rules.contribution(seat_env(rules, genv, state, s)) for s in reviewed}
+    missing = {st.id: st.initial for st in scenario.stats}  # stats a seat's role lacks
+    contrib = {s.index: rules.contribution({**missing, **seat_env(rules, genv, state, s)})
+               for s in reviewed}
     by_score = sorted(reviewed, key=lambda s: (-s.score_total, s.index))
     by_contrib = sorted(reviewed, key=lambda s: (-contrib[s.index], s.index))
     score_rank = {s.index: i for i, s in enumerate(by_score, start=1)}
