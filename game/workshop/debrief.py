@@ -168,8 +168,7 @@ def summarise(result: ResultFile, label: str | None = None) -> TableSummary:
     turns = result.turns
     proxy = [t.proxy_index for t in turns]
     health = [t.health_index for t in turns]
-    reviewed = [o for o in result.outcomes if o.leaderboard_rank is not None]
-    leader = min(reviewed, key=lambda o: o.leaderboard_rank or 0, default=None)
+    leader = _leader(result)
     errors = [abs(p.predicted_health - p.actual_health) for p in result.predictions]
     return TableSummary(
         label=label or result.label, table_id=result.table.id, condition=result.condition.name,
@@ -181,6 +180,16 @@ def summarise(result: ResultFile, label: str | None = None) -> TableSummary:
         leader_contribution_rank=leader.contribution_rank if leader else None,
         policies=policy_spans(result),
         prediction_error=_mean(errors) if errors else None)
+
+
+def _leader(result: ResultFile):
+    """Rank 1 of the players' leaderboard: the reviewed role with the most seats."""
+    reviewed = [o for o in result.outcomes if o.leaderboard_rank is not None]
+    if not reviewed:
+        return None
+    roles = [o.role for o in reviewed]
+    main = max(dict.fromkeys(roles), key=roles.count)
+    return next(o for o in reviewed if o.role == main and o.leaderboard_rank == 1)
 
 
 def policy_spans(result: ResultFile) -> list[str]:

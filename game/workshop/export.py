@@ -6,7 +6,7 @@
   metric by id. Turn 0 is the start of the game.
 - `debrief-tables.csv`: one row per table with its headline numbers.
 - `debrief-conditions.csv`: one row per condition with the means over its tables.
-- `table-<id>.png`: each table's proxy and health index over the turns, the gap shaded.
+- `table-<id>.png`: each table's proxy and health index over the turns, and the gap.
 - `comparison.png`: every table side by side on the same scale, titled with its condition.
 - `conditions.png`: the mean health and proxy index of each condition over the turns.
 
@@ -31,7 +31,7 @@ __all__ = ["LONG_COLUMNS", "export", "long_rows"]
 
 LONG_COLUMNS = ["table", "condition", "turn", "metric", "value"]
 INDEX_METRICS = ("proxy_index", "health_index", "gap")
-PROXY_COLOUR, HEALTH_COLOUR, GAP_COLOUR = "#d9480f", "#2b8a3e", "#ffc9c9"
+PROXY_COLOUR, HEALTH_COLOUR, GAP_COLOUR = "#d9480f", "#2b8a3e", "#5f3dc4"
 
 
 def long_rows(debrief: Debrief) -> list[dict[str, object]]:
@@ -107,17 +107,19 @@ def _figure(width: float, height: float):
 
 
 def _plot_table(ax, result: ResultFile, title: str, legend: bool) -> None:
-    """Proxy and health index of one table on one axis, the gap between them shaded."""
+    """Proxy and health index of one table on one axis, and the gap as a dashed line."""
     turns = [t.turn for t in result.turns]
     proxy = [t.proxy_index for t in result.turns]
     health = [t.health_index for t in result.turns]
-    ax.fill_between(turns, proxy, health, where=[p > h for p, h in zip(proxy, health)],
-                    color=GAP_COLOUR, alpha=0.6, interpolate=True, label="gap")
+    gap = [t.gap for t in result.turns]
+    ax.axhline(0, color="#868e96", linewidth=0.8)
+    ax.plot(turns, gap, color=GAP_COLOUR, linewidth=1.6, linestyle="--",
+            label="gap (proxy's rise minus health's rise)")
     ax.plot(turns, proxy, color=PROXY_COLOUR, linewidth=2.2, marker="o", markersize=3,
             label="proxy index (what the leaderboard sees)")
     ax.plot(turns, health, color=HEALTH_COLOUR, linewidth=2.2, marker="o", markersize=3,
             label="health index (what the company is)")
-    ax.set_ylim(0, 100)
+    ax.set_ylim(min(0.0, min(gap) - 5), 100)
     ax.set_xlim(0, max(turns[-1], 1))
     _whole_turns(ax)
     ax.set_title(title, fontsize=10)
@@ -153,6 +155,8 @@ def _comparison(debrief: Debrief, path: Path) -> Path:
                     legend=k == 0)
     for k in range(n, rows * cols):
         axes[k // cols][k % cols].set_visible(False)
+    lowest = min(t.gap for r in debrief.results for t in r.turns)
+    axes[0][0].set_ylim(min(0.0, lowest - 5), 100)   # shared by every panel
     title = debrief.scenario.title if debrief.scenario else "Debrief"
     fig.suptitle(f"{title}: proxy index against health index, table by table", fontsize=12)
     return _save(fig, path)

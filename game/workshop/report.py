@@ -14,13 +14,13 @@ def render_debrief(debrief: Debrief) -> str:
         return "No tables to compare."
     lines = [f"{s.title} (scenario '{s.id}', version {s.version}): "
              f"{len(debrief.tables)} table(s)", ""]
-    head = (f"{'table':<18}{'condition':<26}{'proxy index':>15}{'health index':>15}"
+    head = (f"{'table':<18}{'condition':<34}{'proxy index':>15}{'health index':>15}"
             f"{'gap':>8}  top of the leaderboard (real contribution rank)")
     lines += [head, "-" * len(head)]
     for _, result, t in debrief.tables:
         leader = f"{t.leader} (#{t.leader_contribution_rank})" if t.leader else "-"
         note = "" if t.finished else "  (unfinished)"
-        lines.append(f"{t.label[:17]:<18}{t.condition[:25]:<26}"
+        lines.append(f"{t.label[:17]:<18}{t.condition[:33]:<34}"
                      f"{_span(t.proxy_start, t.proxy_end):>15}"
                      f"{_span(t.health_start, t.health_end):>15}{t.gap_end:>+8.1f}"
                      f"  {leader}{note}")
@@ -30,10 +30,10 @@ def render_debrief(debrief: Debrief) -> str:
         for p in result.predictions:
             lines.append(f"    {p.name} predicted health {p.predicted_health:.0f}; "
                          f"it ended at {p.actual_health:.0f}")
-    lines += ["", f"{'condition':<30}{'tables':>7}{'mean end health':>17}"
+    lines += ["", f"{'condition':<34}{'tables':>7}{'mean end health':>17}"
                   f"{'health change':>15}{'mean end gap':>14}"]
     for c in debrief.conditions():
-        lines.append(f"{c.condition[:29]:<30}{len(c.tables):>7}{c.mean_health_end:>17.1f}"
+        lines.append(f"{c.condition[:33]:<34}{len(c.tables):>7}{c.mean_health_end:>17.1f}"
                      f"{c.mean_health_change:>+15.1f}{c.mean_gap_end:>+14.1f}")
     return "\n".join(lines) + "\n"
 

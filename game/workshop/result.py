@@ -77,7 +77,8 @@ class TurnRow(_Record):
 
 
 class SeatResult(_Record):
-    """A seat's final standing: review score and rank against its real contribution."""
+    """A seat's final standing: review score and rank against its real contribution (both
+    ranks among the seats of its own role; None for a role nobody reviews)."""
 
     seat: int
     name: str
@@ -174,17 +175,26 @@ def _locked_words(game: Game, session: Session) -> str:
 
 
 def _outcomes(game: Game, state: GameState, seats: list[SeatSetup]) -> list[SeatResult]:
-    """Every seat; reviewed seats also get leaderboard rank and contribution."""
+    """Every seat; reviewed seats also get their rank by review score and by real
+    contribution, each among the seats of their own role (as the leaderboards are)."""
     reviewed = {o.seat: o for o in seat_outcomes(game.scenario, state)}
+    score_rank: dict[int, int] = {}
+    contribution_rank: dict[int, int] = {}
+    for role in {o.role for o in reviewed.values()}:
+        mine = [o for o in reviewed.values() if o.role == role]
+        for i, o in enumerate(sorted(mine, key=lambda o: (-o.score_total, o.seat)), start=1):
+            score_rank[o.seat] = i
+        for i, o in enumerate(sorted(mine, key=lambda o: (-o.contribution, o.seat)), start=1):
+            contribution_rank[o.seat] = i
     out = []
     for s in state.seats:
         o = reviewed.get(s.index)
         out.append(SeatResult(seat=s.index, name=s.name, role=s.role,
                               controller=seats[s.index].controller, employed=s.employed,
                               score_total=s.score_total,
-                              leaderboard_rank=o.leaderboard_rank if o else None,
+                              leaderboard_rank=score_rank.get(s.index),
                               contribution=o.contribution if o else None,
-                              contribution_rank=o.contribution_rank if o else None))
+                              contribution_rank=contribution_rank.get(s.index)))
     return out
 
 
