@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "game.cli.scenario_commands",
     "game.cli.play",
     "game.cli.workshop_commands",
+    "game.cli.simulate_command",
 ]
 
 PROG = "goodhart"

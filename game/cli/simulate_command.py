@@ -1,0 +1,92 @@
+"""`goodhart simulate`: many all-bot games of a scenario, summarised for balancing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from game.analysis.simulate import simulate
+from game.analysis.summary import SimulationSummary, records_csv, summary_table
+from game.bots import strategies_for
+from game.engine.save import write_atomic
+from game.scenario.load import load_scenario
+from game.scenario.model import Scenario
+
+
+def register(group: click.Group) -> None:
+    """Add `simulate` to the `goodhart` group."""
+    group.add_command(simulate_command)
+
+
+def _positive(name: str):
+    """A click callback that refuses a number below 1."""
+    def check(ctx: click.Context, param: click.Parameter, value: int) -> int:
+        if value < 1:
+            raise click.BadParameter(f"{name} must be at least 1 (got {value})")
+        return value
+    return check
+
+
+def parse_bots(scenario: Scenario, specs: tuple[str, ...]) -> dict[str, str]:
+    """`ROLE=STRATEGY` options as a dict; a bad one is a click.BadParameter."""
+    roles = [r.id for r in scenario.roles]
+    out: dict[str, str] = {}
+    for spec in specs:
+        role, sep, strategy = spec.partition("=")
+        role, strategy = role.strip(), strategy.strip()
+        if not sep or not role or not strategy:
+            raise click.BadParameter(f"'{spec}' is not ROLE=STRATEGY", param_hint="'--bot'")
+        if role not in roles:
+            raise click.BadParameter(f"unknown role '{role}' in {scenario.id} "
+                                     f"(roles: {', '.join(roles)})", param_hint="'--bot'")
+        choices = strategies_for(scenario, role)
+        if strategy not in choices:
+            raise click.BadParameter(f"unknown strategy '{strategy}' for {role} "
+                                     f"(choose from: {', '.join(choices)})",
+                                     param_hint="'--bot'")
+        out[role] = strategy
+    return out
+
+
+@click.command("simulate")
+@click.argument("scenario")
+@click.option("--runs", "-n", default=200, show_default=True, callback=_positive("--runs"),
+              help="Number of games to play.")
+@click.option("--seed", "-s", default=1, show_default=True, type=int,
+              help="Seed of the whole simulation; each run's seed is derived from it.")
+@click.option("--bot", "bots", multiple=True, metavar="ROLE=STRATEGY",
+              help="Strategy of every seat of ROLE (repeatable), e.g. employee=gamer.")
+@click.option("--workers", "-w", default=1, show_default=True, callback=_positive("--workers"),
+              help="Processes to use; results are identical for any number.")
+@click.option("--json", "json_path", metavar="PATH|-",
+              help="Write the summary as JSON to PATH, or to standard output with '-'.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write one CSV row per run to PATH.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def simulate_command(scenario: str, runs: int, seed: int, bots: tuple[str, ...], workers: int,
+                     json_path: str | None, csv_path: Path | None, quiet: bool) -> None:
+    """Play RUNS all-bot games of SCENARIO (a file or a bundled name) and summarise them.
+
+    Prints the start and end proxy and health indices (mean and 5-95% range), the Goodhart
+    gap, the proxy-health correlation, each strategy's share of effort per behaviour and how
+    often each event fired. Seats without a --bot get the role's default strategy.
+    """
+    loaded = load_scenario(scenario)
+    strategies = parse_bots(loaded, bots)
+    summary = simulate(loaded, runs, seed, strategies, workers=workers, progress=not quiet)
+    _write(summary, json_path, csv_path)
+
+
+def _write(summary: SimulationSummary, json_path: str | None, csv_path: Path | None) -> None:
+    """The table on stdout (stderr when the JSON goes to stdout), and the files asked for."""
+    text = summary.model_dump_json(indent=2)
+    click.echo(summary_table(summary), err=json_path == "-")
+    if json_path == "-":
+        click.echo(text)
+    elif json_path:
+        write_atomic(Path(json_path), text + "\n")
+        click.echo(f"summary written to {json_path}", err=True)
+    if csv_path is not None:
+        write_atomic(csv_path, records_csv(summary.records))
+        click.echo(f"{summary.runs} runs written to {csv_path}", err=True)
