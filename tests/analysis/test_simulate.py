@@ -1,0 +1,74 @@
+"""Headless all-bot games: plain records, seeded runs, identical whatever the worker count."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from game.analysis.simulate import run_game, run_seed, simulate
+from game.scenario.load import load_scenario
+from tests.conftest import TINY
+
+REQUIRED = ("runs", "proxy_start", "proxy_end_mean", "health_start", "health_end_mean",
+            "gap_end_mean", "proxy_health_corr_mean", "behaviour_share")
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return load_scenario(TINY)
+
+
+def test_a_record_has_one_index_value_per_turn_and_the_start(tiny):
+    rec = run_game(tiny, 5, {"manager": "hype", "employee": "gamer"})
+    assert len(rec.proxy) == len(rec.health) == len(rec.gap) == tiny.turns + 1
+    assert rec.gap[0] == 0.0
+    assert -1.0 <= rec.correlation <= 1.0
+    assert rec.strategies == ["hype", "gamer", "gamer"]
+    assert sum(rec.effort[1].values()) == 10 * tiny.turns
+    assert [o["seat"] for o in rec.outcomes] == [1, 2]
+    json.dumps(rec.to_dict())
+
+
+def test_the_same_seed_gives_the_same_game(tiny):
+    a = run_game(tiny, 9, {"employee": "random"})
+    b = run_game(tiny, 9, {"employee": "random"})
+    assert a == b
+
+
+def test_run_seeds_come_from_the_simulation_seed_and_the_run_index():
+    assert run_seed(1, 0) == run_seed(1, 0) != run_seed(1, 1) != run_seed(2, 1)
+
+
+@pytest.mark.parametrize("name", ["tiny", "tokenmaxxing"])
+def test_results_are_identical_whatever_the_worker_count(tiny, name):
+    scenario = tiny if name == "tiny" else load_scenario(name)
+    mix = {"manager": "adaptive", "employee": "adaptive"}
+    one = simulate(scenario, 24, seed=4, strategies=mix, workers=1, progress=False)
+    two = simulate(scenario, 24, seed=4, strategies=mix, workers=2, progress=False)
+    assert one.model_dump_json() == two.model_dump_json()
+    assert one.records == two.records
+
+
+def test_summary_holds_the_documented_fields(tiny):
+    summary = simulate(tiny, 10, seed=1, strategies={"manager": "hype", "employee": "gamer"},
+                       progress=False)
+    data = json.loads(summary.model_dump_json())
+    assert all(key in data for key in REQUIRED)
+    assert data["runs"] == 10 and data["scenario"] == "tiny"
+    assert set(data["behaviour_share"]["employee"]) <= {"work", "farm"}
+    assert abs(sum(data["behaviour_share"]["employee"].values()) - 1.0) < 1e-9
+    assert set(data["event_frequency"]) == {"outage"}
+    assert data["proxy_start_range"][0] <= data["proxy_end_mean"]
+
+
+@pytest.mark.parametrize("bad", [{"boss": "gamer"}, {"employee": "hype"}])
+def test_unknown_roles_and_strategies_are_refused(tiny, bad):
+    with pytest.raises(ValueError):
+        simulate(tiny, 1, seed=1, strategies=bad, progress=False)
+
+
+@pytest.mark.parametrize("runs,workers", [(0, 1), (1, 0)])
+def test_runs_and_workers_must_be_positive(tiny, runs, workers):
+    with pytest.raises(ValueError):
+        simulate(tiny, runs, seed=1, strategies={}, workers=workers, progress=False)
