@@ -46,10 +46,10 @@ def _say(text: str) -> None:
               help="Write CSV files and PNG charts here instead of opening a window.")
 @click.option("--text", is_flag=True, help="Print the comparison instead of opening a window.")
 @click.option("--size", default="1280x720", show_default=True, help="Window size, WIDTHxHEIGHT.")
-@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path),
-              help="Save a PNG of the debrief screen here and close the window.")
+@click.option("--screenshots", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Save a PNG of every view of the debrief screen here, then close it.")
 def debrief(results: tuple[Path, ...], export_dir: Path | None, text: bool, size: str,
-            screenshot: Path | None) -> int:
+            screenshots: Path | None) -> int:
     """Compare the tables of a workshop: RESULT files (or folders of them) side by side."""
     data = collect(results)
     for problem in data.problems:
@@ -67,8 +67,8 @@ def debrief(results: tuple[Path, ...], export_dir: Path | None, text: bool, size
     if text:
         return 0
     from game.cli.play import _size
-    from game.ui.debrief_app import run_debrief
-    return run_debrief(data, size=_size(size), screenshot=screenshot)
+    from game.ui.workshop_app import run_debrief
+    return run_debrief(data, size=_size(size), screenshots=screenshots)
 
 
 # --- workshop ---
