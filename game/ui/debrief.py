@@ -1,0 +1,279 @@
+"""The end screen's six layers, drawn on any surface (the window, or a PNG for export).
+
+Only the end screen uses this, after the game has ended: it reads the ended state through
+`game.analysis` (the proxy and health indices, the gap, each seat's rank against its real
+contribution), never during play.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pygame
+
+from game.analysis.indices import (SeatOutcome, correlation, gap_series, health_series,
+                                   proxy_series, seat_outcomes)
+from game.ui import theme
+from game.ui.chart import index_chart, slope_chart, timeline
+from game.ui.draw import Painter, format_number, panel
+
+LAYERS = ("Predict", "Proxy", "Health", "Ranks", "Events", "Lessons", "Discuss")
+MAX_EVENTS = 8
+
+
+@dataclass
+class EventMark:
+    turn: int
+    headline: str
+    injected: bool
+    health_change: float
+
+
+@dataclass
+class Debrief:
+    """Everything the end screen shows, computed once from the ended game."""
+
+    title: str
+    turn_name: str
+    proxy: list[float]
+    health: list[float]
+    gap: list[float]
+    together: float
+    outcomes: list[SeatOutcome]
+    events: list[EventMark]
+    lessons: list[str]
+    questions: list[str]
+    proxy_names: list[str]
+    health_names: list[str]
+    people: list[tuple[int, str]] = field(default_factory=list)
+
+
+def build_debrief(play) -> Debrief:
+    """The debrief of an ended game (the only place the UI reads the whole state)."""
+    s, state = play.scenario, play.state
+    proxy, health = proxy_series(s, state), health_series(s, state)
+    events = []
+    for record in state.history:
+        for h in record.news:
+            change = health[h.turn] - health[h.turn - 1] if 0 < h.turn < len(health) else 0.0
+            events.append(EventMark(h.turn, h.headline, h.injected, change))
+    if len(events) > MAX_EVENTS:
+        keep = sorted(events, key=lambda e: -abs(e.health_change))[:MAX_EVENTS]
+        events = [e for e in events if e in keep]
+    names = {m.id: m.name for m in s.metrics}
+    return Debrief(
+        title=s.title, turn_name=s.turn_name, proxy=proxy, health=health,
+        gap=gap_series(proxy, health), together=correlation(proxy, health),
+        outcomes=seat_outcomes(s, state), events=events,
+        lessons=[" ".join(x.split()) for x in s.debrief.lessons],
+        questions=[" ".join(x.split()) for x in s.debrief.questions],
+        proxy_names=[names[m] for m in s.debrief.proxy_index],
+        health_names=[names[m] for m in s.debrief.health_index],
+        people=[(i, play.session.seats[i].name) for i in play.humans])
+
+
+def prediction_rows(painter: Painter, rect: pygame.Rect, n: int) -> list[pygame.Rect]:
+    """Where each person's prediction line goes (the window puts sliders in them)."""
+    top = rect.y + painter.line_height("h3") * 2 + painter.px(30)
+    step = painter.px(64)
+    return [pygame.Rect(rect.x, top + i * step, rect.width, painter.px(48)) for i in range(n)]
+
+
+def draw_layer(surface: pygame.Surface, painter: Painter, rect: pygame.Rect, d: Debrief,
+               layer: int, predictions: dict[int, float], live: bool = False) -> None:
+    """Draw layer `layer` (1..7) into `rect`."""
+    [_predict, _proxy, _health, _ranks, _events, _lessons, _questions][layer - 1](
+        surface, painter, rect, d, predictions, live)
+
+
+def _predict(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
+    p.text(surface, "Before the reveal: how healthy is the company now?", rect.topleft, "h3",
+           bold=True, max_width=rect.width)
+    p.paragraph(surface, f"Each person guesses the health index: 0 is ruined, 100 is thriving. "
+                         f"It started at {format_number(d.health[0])}.",
+                pygame.Rect(rect.x, rect.y + p.line_height("h3"), rect.width,
+                            p.line_height() * 2), "body", theme.MUTED)
+    if not d.people:
+        p.text(surface, "No people at this table: nothing to predict.",
+               (rect.x, prediction_rows(p, rect, 1)[0].y), "body", theme.MUTED)
+    for (seat, name), row in zip(d.people, prediction_rows(p, rect, len(d.people))):
+        label_w = int(row.width * 0.3)
+        p.text(surface, name, (row.x, row.centery), "h3", bold=True, anchor="midleft",
+               max_width=label_w - p.px(16))
+        value = predictions.get(seat, 50.0)
+        p.text(surface, format_number(value), (row.right, row.centery), "h3", theme.FOCUS,
+               bold=True, anchor="midright")
+        if not live:
+            bar = pygame.Rect(row.x + label_w, row.centery - p.px(8), row.width - label_w
+                              - p.px(90), p.px(16))
+            pygame.draw.rect(surface, theme.PANEL_HI, bar, border_radius=6)
+            pygame.draw.rect(surface, theme.FOCUS, (bar.x, bar.y, int(bar.width * value / 100),
+                                                    bar.height), border_radius=6)
+
+
+def _story(surface, p: Painter, rect: pygame.Rect, lines: list[tuple[str, tuple]]) -> int:
+    """Sentences under a chart, one line each (the last ones in the small size)."""
+    y = rect.y
+    for n, (text, color) in enumerate(lines):
+        size = "body" if n < 2 else "small"
+        p.text(surface, text, (rect.x, y), size, color, max_width=rect.width)
+        y += p.line_height(size)
+    return y - rect.y
+
+
+def _chart_rect(p: Painter, rect: pygame.Rect, story_lines: int) -> tuple[pygame.Rect, pygame.Rect]:
+    story_h = story_lines * p.line_height("body") + p.px(10)
+    chart = pygame.Rect(rect.x, rect.y, rect.width, rect.height - story_h)
+    return chart, pygame.Rect(rect.x, chart.bottom + p.px(6), rect.width, story_h - p.px(6))
+
+
+def _proxy(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
+    chart, story = _chart_rect(p, rect, 2)
+    index_chart(surface, p, chart, d.proxy, d.health, d.turn_name, reveal_health=False)
+    _story(surface, p, story, [
+        (f"What the leaderboard saw: the proxy index went from {format_number(d.proxy[0])} to "
+         f"{format_number(d.proxy[-1])} (out of 100).", theme.TEXT),
+        ("Proxy index: " + ", ".join(d.proxy_names) + ".", theme.MUTED)])
+
+
+def points(x: float) -> str:
+    return f"{format_number(x)} point{'' if format_number(x) == '1' else 's'}"
+
+
+def _gap_sentence(d: Debrief) -> str:
+    gap = d.gap[-1]
+    if abs(gap) < 1:
+        return "Proxy and health moved by about the same: no gap opened."
+    if gap > 0:
+        return f"The gap: the proxy gained {points(gap)} more than health did."
+    return f"No Goodhart gap: health gained {points(-gap)} more than the proxy."
+
+
+def _together_sentence(d: Debrief) -> str:
+    r = d.together
+    how = ("together" if r > 0.3 else "in opposite directions" if r < -0.3
+           else "with little to do with each other")
+    return f"Turn by turn, proxy and health moved {how} (correlation {r:+.2f})."
+
+
+def _prediction_sentence(d: Debrief, predictions: dict[int, float]) -> str:
+    names = dict(d.people)
+    guesses = ", ".join(f"{names.get(seat, '?')} {format_number(v)}"
+                        for seat, v in predictions.items() if seat in names)
+    if not guesses:
+        return _together_sentence(d)
+    return f"Your predictions: {guesses}. It ended at {format_number(d.health[-1])}."
+
+
+def _health(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
+    chart, story = _chart_rect(p, rect, 4)
+    index_chart(surface, p, chart, d.proxy, d.health, d.turn_name, reveal_health=True)
+    lines = [(f"What the company needed: the health index went from "
+              f"{format_number(d.health[0])} to {format_number(d.health[-1])}.", theme.TEXT),
+             (_gap_sentence(d), theme.FOCUS),
+             (_prediction_sentence(d, predictions), theme.MUTED),
+             ("Health index: " + ", ".join(d.health_names) + ".", theme.MUTED)]
+    _story(surface, p, story, lines)
+
+
+def ranks_within_role(outcomes: list[SeatOutcome]) -> list[tuple[str, int, int]]:
+    """(name, leaderboard rank, contribution rank) for the role with the most reviewed seats,
+    ranked among themselves (a manager's score is not comparable with an engineer's)."""
+    roles: dict[str, list[SeatOutcome]] = {}
+    for o in outcomes:
+        roles.setdefault(o.role, []).append(o)
+    if not roles:
+        return []
+    seats = max(roles.values(), key=len)
+    by_score = sorted(seats, key=lambda o: (-o.score_total, o.seat))
+    by_real = sorted(seats, key=lambda o: (-o.contribution, o.seat))
+    real = {o.seat: n for n, o in enumerate(by_real, start=1)}
+    return [(o.name, n, real[o.seat]) for n, o in enumerate(by_score, start=1)]
+
+
+def _ranks(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
+    rows = ranks_within_role(d.outcomes)
+    if not rows:
+        p.text(surface, "No seat was reviewed in this scenario.", rect.topleft, "body")
+        return
+    chart = pygame.Rect(rect.x, rect.y, int(rect.width * 0.6), rect.height)
+    slope_chart(surface, p, chart, rows)
+    side = pygame.Rect(chart.right + p.px(24), rect.y, rect.right - chart.right - p.px(24),
+                       rect.height)
+    panel(surface, side, theme.PANEL, theme.LINE)
+    x, y, w = side.x + p.px(16), side.y + p.px(12), side.width - p.px(32)
+    p.text(surface, "Total review score · real contribution", (x, y), "small", theme.MUTED,
+           max_width=w)
+    y += p.line_height("small") + p.px(6)
+    names = [r[0] for r in rows]
+    ordered = sorted(d.outcomes, key=lambda o: (o.name not in names, -o.score_total))
+    for o in ordered:
+        if y + p.line_height() * 2 > side.bottom:
+            break
+        p.text(surface, o.name + ("" if o.employed else " (laid off)"), (x, y), "body",
+               bold=True, max_width=w)
+        y += p.line_height()
+        p.text(surface, f"score {format_number(o.score_total)} · contribution "
+                        f"{format_number(o.contribution)}", (x, y), "body", theme.MUTED,
+               max_width=w)
+        y += p.line_height() + p.px(4)
+
+
+def _events(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
+    chart_w = int(rect.width * 0.56)
+    band = p.px(30) * max([1] + [sum(1 for e in d.events if e.turn == t) for t in
+                                 {e.turn for e in d.events}]) + p.px(16)
+    axes = index_chart(surface, p, pygame.Rect(rect.x, rect.y, chart_w, rect.height - band),
+                       d.proxy, d.health, d.turn_name, reveal_health=True, short=True)
+    timeline(surface, p, axes, rect.bottom - band + p.px(4), rect.bottom,
+             [(e.turn, e.headline) for e in d.events])
+    side = pygame.Rect(rect.x + chart_w + p.px(32), rect.y, 0, rect.height)
+    side.width = rect.right - side.x
+    p.text(surface, "The events that mattered", side.topleft, "h3", theme.FOCUS, bold=True,
+           max_width=side.width)
+    y = side.y + p.line_height("h3") + p.px(4)
+    if not d.events:
+        p.text(surface, "No events fired in this game.", (side.x, y), "body", theme.MUTED)
+    for n, e in enumerate(d.events, start=1):
+        if y + p.line_height() > side.bottom:
+            break
+        who = " (facilitator)" if e.injected else ""
+        change = f"  health {e.health_change:+.1f}" if abs(e.health_change) >= 0.05 else ""
+        p.text(surface, f"{n}. {d.turn_name.capitalize()} {e.turn}{who}{change}", (side.x, y),
+               "small", theme.MUTED, max_width=side.width)
+        y += p.line_height("small")
+        y += p.paragraph(surface, e.headline, pygame.Rect(side.x + p.px(24), y, side.width
+                                                           - p.px(24), p.line_height() * 2),
+                         "body", max_lines=2) + p.px(6)
+
+
+def _lessons(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
+    _two_columns(surface, p, rect, "What this game shows", d.lessons, False)
+
+
+def _questions(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
+    _two_columns(surface, p, rect, "Questions to discuss", d.questions, True)
+
+
+def _two_columns(surface, p: Painter, rect: pygame.Rect, title: str, items: list[str],
+                 numbered: bool) -> None:
+    """A titled list flowing down two columns, in the largest text size that fits."""
+    p.text(surface, title, rect.topleft, "h3", theme.FOCUS, bold=True)
+    if not items:
+        p.text(surface, "(none in this scenario)", (rect.x, rect.y + p.line_height("h3")),
+               "body", theme.MUTED)
+        return
+    top = rect.y + p.line_height("h3") + p.px(8)
+    half = (rect.width - p.px(40)) // 2
+    texts = [(f"{n}. " if numbered else "\u2022 ") + t for n, t in enumerate(items, start=1)]
+    size = "body" if _list_height(p, texts, half, "body") <= 2 * (rect.bottom - top) else "small"
+    x, y = rect.x, top
+    for text in texts:
+        need = len(p.wrap(text, half, size)) * p.line_height(size)
+        if y + need > rect.bottom and x == rect.x:
+            x, y = rect.x + half + p.px(40), top
+        y += p.paragraph(surface, text, pygame.Rect(x, y, half, rect.bottom - y), size) + p.px(10)
+
+
+def _list_height(p: Painter, items: list[str], width: int, size: str) -> int:
+    return sum(len(p.wrap(t, width, size)) * p.line_height(size) + p.px(10) for t in items)

@@ -1,0 +1,181 @@
+"""The end screen: the reveal in six layers, one keypress each, and the exports."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.ui import theme
+from game.ui.debrief import LAYERS, build_debrief, draw_layer, prediction_rows
+from game.ui.export import export_folder, export_game
+from game.ui.scenes.base import Scene
+
+NEXT_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_PAGEDOWN)
+BACK_KEYS = (pygame.K_BACKSPACE, pygame.K_PAGEUP)
+
+
+class EndScene(Scene):
+    name = "end"
+    help_lines = (
+        "The reveal, one step at a time: Enter shows the next layer, Backspace goes back.",
+        "1 each person predicts the company's health · 2 the proxy index the leaderboard "
+        "rewarded · 3 the health index, with the gap shaded · 4 leaderboard rank against real "
+        "contribution · 5 the events that mattered · 6 lessons and questions to discuss.",
+        "E exports the reveal as PNG slides and the game as JSON and CSV.",
+    )
+
+    def __init__(self, app, play) -> None:
+        super().__init__(app)
+        self.play = play
+        self.debrief = build_debrief(play)
+        self.layer = 1
+        for seat, _ in self.debrief.people:
+            play.predictions.setdefault(seat, 50.0)
+        self.sliders: dict[object, int] = {}
+        self._cache: tuple | None = None
+        self.exported = None
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def content_rect(self) -> pygame.Rect:
+        w, h = self.size
+        top = self.px(14) + self.painter.line_height("h2") + self.px(54)
+        return pygame.Rect(self.px(32), top, w - self.px(64), h - top - self.px(120))
+
+    def build(self) -> None:
+        w, h = self.size
+        y, bh = h - self.px(104), self.px(56)
+        last = self.layer == len(LAYERS)
+        label = "Back to the title" if last else f"Reveal: {LAYERS[self.layer]}"
+        self.sliders = {}
+        if self.layer == 1:
+            self._build_sliders()
+        self.button(pygame.Rect(w - self.px(32) - self.px(340), y, self.px(340), bh), label,
+                    self.next, "next", primary=True)
+        self.button(pygame.Rect(w - self.px(32) - self.px(340) - self.px(236), y, self.px(220),
+                                bh), "Export (E)", self.export, "export")
+        if self.layer > 1:
+            self.button(pygame.Rect(self.px(32), y, self.px(160), bh), "Back", self.back, "back")
+
+    def _build_sliders(self) -> None:
+        rect = self.content_rect()
+        rows = prediction_rows(self.painter, rect, len(self.debrief.people))
+        for (seat, _), row in zip(self.debrief.people, rows):
+            label_w = int(row.width * 0.3)
+            box = pygame.Rect(row.x + label_w, row.y + self.px(6), row.width - label_w
+                              - self.px(90), row.height - self.px(12))
+            element = self.slider(box, self.play.predictions[seat], f"predict:{seat}",
+                                  lambda value, s=seat: self._predict(s, value))
+            self.sliders[element] = seat
+
+    def enter(self) -> None:
+        super().enter()
+        self.ring.focus("predict:" + str(self.debrief.people[0][0]) if self.debrief.people
+                        else "next")
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _predict(self, seat: int, value: float) -> None:
+        self.play.predictions[seat] = float(value)
+
+    def on_slider(self, element, value: float) -> None:
+        if element in self.sliders:
+            self._predict(self.sliders[element], value)
+
+    def go_to(self, layer: int) -> None:
+        self.layer = max(1, min(len(LAYERS), layer))
+        self.frames = 0
+        self.rebuild()
+        self.ring.focus("next")
+
+    def next(self) -> None:
+        if self.layer < len(LAYERS):
+            self.go_to(self.layer + 1)
+        else:
+            self.leave()
+
+    def back(self) -> None:
+        self.go_to(self.layer - 1)
+
+    def export(self) -> None:
+        base = self.app.shots_dir / "export" if self.app.shots_dir is not None else None
+        folder = export_folder(self.play, base)
+        try:
+            export_game(self.play, self.debrief, dict(self.play.predictions), folder,
+                        self.render_slide)
+        except OSError as err:
+            self.say(f"Could not export: {err.strerror or err}", bad=True)
+            return
+        self.exported = folder
+        self.say(f"Exported to {folder}")
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key in NEXT_KEYS:
+            self.next()
+        elif event.key in BACK_KEYS:
+            if self.layer > 1:
+                self.back()
+        elif event.key == pygame.K_e:
+            self.export()
+        elif event.key == pygame.K_ESCAPE:
+            self.leave()
+        else:
+            return False
+        return True
+
+    # --- drawing --------------------------------------------------------------------------
+
+    def draw(self, surface: pygame.Surface) -> None:
+        self._draw_title(surface, self.layer)
+        rect = self.content_rect()
+        key = (self.layer, rect.size, tuple(sorted(self.play.predictions.items())))
+        if self._cache is None or self._cache[0] != key:
+            layer = pygame.Surface(rect.size)
+            layer.fill(theme.BG)
+            start = len(self.painter.drawn)
+            draw_layer(layer, self.painter, layer.get_rect(), self.debrief, self.layer,
+                       self.play.predictions, live=True)
+            self._cache = (key, layer, self.painter.drawn[start:])
+        else:
+            self.painter.drawn.extend(self._cache[2])
+        surface.blit(self._cache[1], rect)
+        self.draw_footer(surface, "Enter: next   ·   Backspace: back   ·   E: export   ·   "
+                                  "Esc: leave   ·   F1: help")
+
+    def _draw_title(self, surface: pygame.Surface, layer: int) -> None:
+        w, _ = surface.get_size()
+        p = self.painter
+        p.text(surface, f"The reveal — {self.debrief.title}", (self.px(32), self.px(14)), "h2",
+               bold=True, max_width=w - self.px(64))
+        x, y = self.px(32), self.px(14) + p.line_height("h2") + self.px(6)
+        for n, name in enumerate(LAYERS, start=1):
+            label = f"{n} {name}"
+            chip = pygame.Rect(x, y, p.width(label, "body", True) + self.px(24),
+                               p.line_height("body") + self.px(6))
+            if n <= layer:
+                pygame.draw.rect(surface, theme.BLUE if n == layer else theme.PANEL_HI, chip,
+                                 border_radius=6)
+            pygame.draw.rect(surface, theme.TEXT if n == layer else theme.LINE, chip, 2,
+                             border_radius=6)
+            p.text(surface, label, chip.center, "body", theme.TEXT if n <= layer else theme.MUTED,
+                   bold=n == layer, anchor="center")
+            x = chip.right + self.px(10)
+
+    def render_slide(self, layer: int) -> pygame.Surface:
+        """Layer `layer` as a standalone picture (for the PNG export)."""
+        slide = pygame.Surface(self.size)
+        slide.fill(theme.BG)
+        self._draw_title(slide, layer)
+        rect = self.content_rect()
+        rect.height += self.px(70)
+        draw_layer(slide, self.painter, rect, self.debrief, layer, self.play.predictions)
+        return slide
+
+    def shot_name(self) -> str:
+        return f"end-{self.layer}-{LAYERS[self.layer - 1].lower()}"
+
+    def autoplay(self) -> None:
+        if self.layer < len(LAYERS):
+            self.next()
+        else:
+            self.export()
+            self.app.quit(0)

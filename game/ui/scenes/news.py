@@ -1,0 +1,146 @@
+"""News and resolution, shown to the whole table: headlines and how the leaderboard moved."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.engine.view import LeaderRow
+from game.ui import theme
+from game.ui.draw import format_number, panel
+from game.ui.play import Play
+from game.ui.scenes.base import Scene
+
+
+def rank_change(row: LeaderRow, previous: list[LeaderRow]) -> tuple[str, tuple]:
+    """How a seat moved since the last review, in words (colour is only a second cue)."""
+    before = next((r.rank for r in previous if r.seat == row.seat), None)
+    if before is None:
+        return ("new", theme.MUTED)
+    if before > row.rank:
+        return (f"up {before - row.rank}", theme.GOOD)
+    if before < row.rank:
+        return (f"down {row.rank - before}", theme.BAD)
+    return ("same", theme.MUTED)
+
+
+class NewsScene(Scene):
+    name = "news"
+    help_lines = ("This screen is public: everyone at the table may look. It shows the "
+                  "headlines that landed this turn and the published leaderboard after the "
+                  "last review. Press Enter to go on.",)
+
+    def __init__(self, app, play: Play) -> None:
+        super().__init__(app)
+        self.play = play
+        self.news = play.public_news()
+
+    def build(self) -> None:
+        w, h = self.size
+        rect = pygame.Rect(w - self.px(24) - self.px(260), h - self.px(120), self.px(260),
+                           self.px(56))
+        label = "See the reveal" if self.news.ended else "Continue"
+        self.button(rect, label, self.proceed, "continue", primary=True)
+
+    def proceed(self) -> None:
+        from game.ui.scenes import scene_for_step
+        self.play.news_seen()
+        self.app.go(scene_for_step(self.app, self.play))
+
+    def on_key(self, event: pygame.event.Event) -> bool:
+        if event.key == pygame.K_ESCAPE:
+            self.leave()
+            return True
+        return False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        n = self.news
+        turn_name = n.turn_name.capitalize()
+        title = ("The game is over: the final review" if n.ended
+                 else f"{turn_name} {n.turn} of {n.turns}: the news")
+        top = self.draw_header(surface, title, "Public screen: everyone at the table may look.")
+        w, h = self.size
+        split = int(w * 0.55)
+        left = pygame.Rect(self.px(24), top, split - self.px(36), h - top - self.px(140))
+        right = pygame.Rect(split, top, w - split - self.px(24), h - top - self.px(140))
+        self._draw_headlines(surface, left)
+        self._draw_boards(surface, right)
+        self.draw_footer(surface, "Enter: continue   ·   Esc: leave the game   ·   F1: help")
+
+    def _draw_headlines(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        p = self.painter
+        p.text(surface, "Headlines", rect.topleft, "h3", theme.FOCUS, bold=True)
+        y = rect.y + p.line_height("h3") + self.px(6)
+        if not self.news.headlines:
+            quiet = ("No more news. The reviews are in." if self.news.ended
+                     else f"A quiet {self.news.turn_name}: no news.")
+            p.text(surface, quiet, (rect.x, y), "body", theme.MUTED)
+            if self.news.turn == 1 and not self.news.ended:
+                self._draw_intro(surface, pygame.Rect(rect.x, y + self.px(40), rect.width,
+                                                      rect.bottom - y - self.px(40)))
+            return
+        for headline in self.news.headlines:
+            if y + p.line_height("h3") > rect.bottom:
+                break
+            box = pygame.Rect(rect.x, y, rect.width, 0)
+            lines = p.wrap(" ".join(headline.text.split()), rect.width - self.px(32), "body")
+            box.height = min(rect.bottom - y, p.line_height("h3") + len(lines[:4]) *
+                             p.line_height("body") + self.px(20))
+            panel(surface, box, theme.PANEL, theme.LINE)
+            tag = "  (announced by the facilitator)" if headline.injected else ""
+            p.text(surface, headline.headline + tag, (box.x + self.px(16), box.y + self.px(8)),
+                   "h3", bold=True, max_width=box.width - self.px(32))
+            p.paragraph(surface, " ".join(headline.text.split()),
+                        pygame.Rect(box.x + self.px(16), box.y + self.px(8) + p.line_height("h3"),
+                                    box.width - self.px(32),
+                                    box.height - p.line_height("h3") - self.px(12)),
+                        "body", theme.MUTED)
+            y = box.bottom + self.px(12)
+
+    def _draw_intro(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        s = self.play.scenario
+        p = self.painter
+        p.text(surface, s.title, rect.topleft, "h3", bold=True, max_width=rect.width)
+        inner = pygame.Rect(rect.x, rect.y + p.line_height("h3"), rect.width,
+                            rect.height - p.line_height("h3"))
+        p.paragraph(surface, " ".join(s.summary.split()), inner, "body", theme.TEXT)
+
+    def _draw_boards(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        p = self.painter
+        p.text(surface, "Leaderboard", rect.topleft, "h3", theme.FOCUS, bold=True)
+        y = rect.y + p.line_height("h3") + self.px(6)
+        if not self.news.boards:
+            p.paragraph(surface, "No published leaderboard yet: reviews come at the end of "
+                                 f"each {self.news.turn_name}.",
+                        pygame.Rect(rect.x, y, rect.width, rect.height), "body", theme.MUTED)
+            return
+        step = p.line_height("body") + self.px(4)
+        for role, rows in self.news.boards.items():
+            if len(self.news.boards) > 1:
+                p.text(surface, self.play.scenario.role(role).name, (rect.x, y), "body", bold=True)
+                y += step
+            previous = self.news.previous.get(role, [])
+            for row in rows:
+                if y + step > rect.bottom - step:
+                    break
+                self._board_row(surface, row, previous, rect, y)
+                y += step
+        if self.news.laid_off:
+            p.text(surface, "Laid off: " + ", ".join(self.news.laid_off),
+                   (rect.x, min(y + self.px(8), rect.bottom - step)), "body", theme.BAD,
+                   max_width=rect.width)
+
+    def _board_row(self, surface, row: LeaderRow, previous, rect: pygame.Rect, y: int) -> None:
+        p = self.painter
+        change, color = rank_change(row, previous)
+        p.text(surface, f"{row.rank}.", (rect.x, y), "body", bold=True)
+        p.text(surface, row.name, (rect.x + self.px(44), y), "body",
+               max_width=rect.width - self.px(250))
+        p.text(surface, format_number(row.score), (rect.right - self.px(110), y), "body",
+               anchor="topright")
+        p.text(surface, change, (rect.right, y), "body", color, anchor="topright")
+
+    def autoplay(self) -> None:
+        self.proceed()
+
+    def shot_name(self) -> str:
+        return "news-final" if self.news.ended else ("news" if self.news.turn > 1 else "news-start")

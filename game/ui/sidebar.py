@@ -1,0 +1,174 @@
+"""The side panel of a seat's screen, drawn from its view alone: the company as this seat sees
+it, the seat's own stats and review, and the leaderboard as published."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.engine.view import SeatView
+from game.scenario.model import Scenario
+from game.ui import theme
+from game.ui.draw import Painter, format_number, panel
+
+
+class Column:
+    """Draws sections top to bottom inside a rect, stopping when the room runs out.
+    Without a surface it only measures (to decide whether everything fits on one page)."""
+
+    def __init__(self, surface: pygame.Surface | None, painter: Painter,
+                 rect: pygame.Rect) -> None:
+        self.surface = surface
+        self.p = painter
+        self.rect = rect
+        self.y = rect.y
+
+    def room(self, size: str = "body") -> bool:
+        return self.surface is None or self.y + self.p.line_height(size) <= self.rect.bottom
+
+    def heading(self, text: str) -> None:
+        if self.room("h3"):
+            self.y += self.p.px(4)
+            if self.surface is not None:
+                self.p.text(self.surface, text, (self.rect.x, self.y), "h3", theme.FOCUS,
+                            bold=True, max_width=self.rect.width)
+            self.y += self.p.line_height("h3")
+
+    def row(self, left: str, right: str = "", color=theme.TEXT, right_color=theme.TEXT,
+            size: str = "body") -> None:
+        if not self.room(size):
+            return
+        if self.surface is not None:
+            right_w = self.p.width(right, size, True) if right else 0
+            room = self.rect.width - right_w - self.p.px(12)
+            fits = self.p.width(left, size) <= room
+            self.p.text(self.surface, left, (self.rect.x, self.y + (0 if fits else 2)),
+                        size if fits else "small", color, max_width=room)
+            if right:
+                self.p.text(self.surface, right, (self.rect.right, self.y), size, right_color,
+                            bold=True, anchor="topright")
+        self.y += self.p.line_height(size)
+
+    def gap(self, n: int = 8) -> None:
+        self.y += self.p.px(n)
+
+
+class Sidebar:
+    """Pages of sections; all stacked when they fit, else one page at a time with tabs."""
+
+    def __init__(self, pages: list[tuple[str, list]]) -> None:
+        self.pages = pages
+        self.page = 0
+        self.tabs: list[pygame.Rect] = []
+        self.tabbed = False
+
+    def turn(self, step: int) -> None:
+        if self.tabbed:
+            self.page = (self.page + step) % len(self.pages)
+
+    def click(self, pos: tuple[int, int]) -> bool:
+        for n, tab in enumerate(self.tabs):
+            if tab.collidepoint(pos):
+                self.page = n
+                return True
+        return False
+
+    def _height(self, painter: Painter, rect: pygame.Rect, sections: list) -> int:
+        column = Column(None, painter, rect)
+        for section in sections:
+            section(column)
+            column.gap(10)
+        return column.y - rect.y
+
+    def needs_tabs(self, painter: Painter, rect: pygame.Rect) -> bool:
+        """Whether everything is too tall for `rect` (then pages get tabs)."""
+        inner = rect.inflate(-painter.px(32), -painter.px(24))
+        everything = [s for _, sections in self.pages for s in sections]
+        return len(self.pages) > 1 and self._height(painter, inner, everything) > inner.height
+
+    def draw(self, surface: pygame.Surface, painter: Painter, rect: pygame.Rect) -> None:
+        panel(surface, rect, theme.PANEL, theme.LINE)
+        inner = rect.inflate(-painter.px(32), -painter.px(24))
+        everything = [s for _, sections in self.pages for s in sections]
+        self.tabbed = self.needs_tabs(painter, rect)
+        self.tabs = []
+        if self.tabbed:
+            self._draw_tabs(surface, painter, inner)
+            top = painter.line_height("body") + painter.px(16)
+            inner = pygame.Rect(inner.x, inner.y + top, inner.width, inner.height - top)
+            everything = self.pages[self.page][1]
+        column = Column(surface, painter, inner)
+        for section in everything:
+            section(column)
+            column.gap(10)
+
+    def _draw_tabs(self, surface: pygame.Surface, painter: Painter, inner: pygame.Rect) -> None:
+        x = inner.x
+        for n, (title, _) in enumerate(self.pages):
+            w = painter.width(title, "body", True) + painter.px(20)
+            tab = pygame.Rect(x, inner.y, w, painter.line_height("body") + painter.px(6))
+            on = n == self.page
+            pygame.draw.rect(surface, theme.BLUE if on else theme.PANEL_HI, tab, border_radius=6)
+            pygame.draw.rect(surface, theme.TEXT if on else theme.LINE, tab, 2, border_radius=6)
+            painter.text(surface, title, tab.center, "body", theme.TEXT if on else theme.MUTED,
+                         bold=on, anchor="center")
+            self.tabs.append(tab)
+            x = tab.right + painter.px(8)
+
+
+def metrics_section(view: SeatView):
+    """The company's metrics through this seat's visibility rules."""
+    def draw(c: Column) -> None:
+        c.heading("The company, as you see it")
+        for m in view.metrics:
+            value = format_number(m.value) + (f" {m.unit}" if m.unit and m.value is not None
+                                              else "")
+            c.row(m.name, value, right_color=theme.TEXT if m.value is not None else theme.MUTED)
+            if m.note != "live":
+                c.row(f"   {m.note}", color=theme.MUTED, size="small")
+    return draw
+
+
+def leaderboard_section(view: SeatView, scenario: Scenario):
+    """The published leaderboards of the last review, the seat's own row marked."""
+    def draw(c: Column) -> None:
+        if not view.leaderboards:
+            c.heading("Leaderboard")
+            c.row("Published after the first review", color=theme.MUTED, size="small")
+            return
+        for role, rows in view.leaderboards.items():
+            c.heading(f"Leaderboard: {scenario.role(role).name}")
+            for row in rows:
+                mine = row.seat == view.seat
+                name = f"{row.rank}. {row.name}" + ("  (you)" if mine else "")
+                c.row(name, format_number(row.score), theme.FOCUS if mine else theme.TEXT)
+    return draw
+
+
+def own_section(view: SeatView, scenario: Scenario):
+    """The seat's own stats (those it may see) and its last review."""
+    names = {s.id: s for s in scenario.stats}
+
+    def draw(c: Column) -> None:
+        c.heading("You")
+        if view.rank:
+            c.row("Last review score", format_number(view.score))
+            c.row("Rank", str(view.rank))
+        c.row("Total review score", format_number(view.score_total))
+        for sid, value in view.own_stats.items():
+            spec = names.get(sid)
+            unit = f" {spec.unit}" if spec and spec.unit else ""
+            c.row(spec.name if spec else sid, format_number(value) + unit)
+    return draw
+
+
+def policies_section(view: SeatView, scenario: Scenario):
+    """The policies in force (public once the policy phase has ended)."""
+    def draw(c: Column) -> None:
+        c.heading("Policies in force")
+        active = [p for p in scenario.policies if view.policies.get(p.id, 0) > 0]
+        if not active:
+            c.row("none", color=theme.MUTED)
+        for p in active:
+            level = view.policies[p.id]
+            c.row(p.name, p.levels[level] if len(p.levels) > 2 else "on")
+    return draw
