@@ -69,6 +69,9 @@ def resume(save: Path | None, text: bool) -> None:
     if path is None:
         raise SaveError("no unfinished game to resume; start one with `goodhart play`")
     record = read_save(path)
+    if record.meta.get("workshop"):
+        from game.cli.workshop_commands import resume_table
+        raise SystemExit(resume_table(record, path, text=text))
     if not text:
         from game.ui.app import run
         raise SystemExit(run(resume=path))

@@ -15,17 +15,18 @@ from pathlib import Path
 import click
 
 from game.engine import Game
-from game.engine.save import Session, new_save_path, read_save
+from game.engine.save import SaveFile, Session, new_save_path, read_save
 from game.errors import GoodhartError
 from game.scenario.load import load_scenario
 from game.workshop.debrief import collect
 from game.workshop.load import LoadedWorkshop, load_workshop
 from game.workshop.report import render_debrief
 from game.workshop.result import write_result
-from game.workshop.tables import (default_results_dir, find_table, result_path, start_session,
-                                  table_setup)
+from game.workshop.model import Table, Timers
+from game.workshop.tables import (TableSetup, default_results_dir, find_table, result_path,
+                                  start_session, table_setup)
 
-__all__ = ["play_table", "register", "results_folder"]
+__all__ = ["play_table", "register", "results_folder", "resume_table"]
 
 
 def register(group: click.Group) -> None:
@@ -167,6 +168,37 @@ def play_table(workshop_file: Path | None, table_id: str | None, *, text: bool,
         return _play_text(session, out)
     from game.ui.workshop_play import run_table_window
     return run_table_window(session, setup, out, size=size)
+
+
+def resume_table(record: SaveFile, path: Path, *, text: bool,
+                 size: tuple[int, int] = (1280, 720)) -> int:
+    """`goodhart resume` of a workshop table's game: the facilitator's controls come back,
+    and the result file is written when the game ends."""
+    scenario = load_scenario(record.scenario_path or record.scenario_id)
+    session = Session.resume(Game(scenario), record, path)
+    setup, folder = _setup_from_meta(session)
+    out = result_path(folder, session.meta, session.seed)
+    click.echo(f"Resuming {session.meta.get('table_name', 'the table')} of "
+               f"{session.meta.get('workshop_title', 'the workshop')}, {scenario.turn_name} "
+               f"{session.state.turn}, from {path}")
+    if text:
+        return _play_text(session, out)
+    from game.ui.workshop_app import run_table_window
+    return run_table_window(session, setup, out, size=size)
+
+
+def _setup_from_meta(session: Session) -> tuple[TableSetup, Path]:
+    """The table's setup from its workshop file, or from the save alone if the file has gone."""
+    meta = session.meta
+    try:
+        loaded = load_workshop(meta["workshop"])
+        return table_setup(loaded, meta.get("table", "")), results_folder(loaded)
+    except GoodhartError:
+        table = Table(id=meta.get("table") or "table", name=meta.get("table_name", ""))
+        setup = TableSetup(table=table, seats=list(session.seats), locked=dict(session.locked),
+                           seed=session.seed, timers=Timers(),
+                           condition=meta.get("condition", ""), meta=dict(meta))
+        return setup, default_results_dir()
 
 
 def _play_text(session: Session, out: Path) -> int:

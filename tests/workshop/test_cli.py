@@ -86,3 +86,40 @@ def test_workshop_result_turns_an_autosave_into_a_result(tmp_path, tiny_workshop
     written = next((tmp_path / "res").glob("*.json"))
     assert json.loads(written.read_text())["table"]["id"] == "C"
     assert "(finished)" in capsys.readouterr().out
+
+
+def _goodhart_input(args, home, stdin):
+    env = {**os.environ, "GOODHART_HOME": str(home), "SDL_VIDEODRIVER": "dummy"}
+    return subprocess.run([sys.executable, "-m", "game", *map(str, args)], input=stdin,
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+
+
+def test_a_workshop_table_in_the_terminal_writes_its_result_with_predictions(tmp_path):
+    args = ["play", "--workshop", TINY_WORKSHOP, "--table", "a", "--text"]
+    result = _goodhart_input(args, tmp_path, "1=6 2=4\n" * 4 + "40\n")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    written = list((tmp_path / "results").glob("tiny-workshop-table-A-seed11-*.json"))
+    assert len(written) == 1 and f"Result file for the debrief: {written[0]}" in result.stdout
+    data = json.loads(written[0].read_text())
+    assert data["condition"]["locked"] == {"leaderboard": 1}
+    assert [(p["name"], p["predicted_health"]) for p in data["predictions"]] == [("Ana", 40.0)]
+
+
+def test_a_resumed_workshop_table_still_writes_its_result(tmp_path):
+    args = ["play", "--workshop", TINY_WORKSHOP, "--table", "A", "--text"]
+    first = _goodhart_input(args, tmp_path, "1=6 2=4\n" * 2)
+    assert "Input ended" in first.stdout
+    assert not (tmp_path / "results").exists()
+    save = next((tmp_path / "saves").glob("*.json"))
+    again = _goodhart_input(["resume", "--text", save], tmp_path, "1=6 2=4\n" * 2 + "55\n")
+    assert again.returncode == 0, again.stderr
+    assert "Resuming Table A of Rehearsal on the tiny scenario" in again.stdout
+    data = json.loads(next((tmp_path / "results").glob("*.json")).read_text())
+    assert data["finished"] and data["predictions"][0]["predicted_health"] == 55.0
+
+
+def test_play_needs_both_workshop_and_table(tmp_path):
+    result = _goodhart_input(["play", "--table", "A", "--text"], tmp_path, "")
+    assert result.returncode == 2
+    assert result.stderr.startswith("goodhart: error: --workshop and --table go together")
