@@ -98,7 +98,8 @@ def _load_scenario(source: Source, workshop: Workshop, path: Path) -> tuple[Scen
     line, col = position(source.tree, ("scenario",))
     if Path(given).suffix or len(Path(given).parts) > 1:
         raise ScenarioError(f"scenario '{given}': no such file (paths are relative to the "
-                            f"workshop file, here {local.parent.resolve()})", source.name, line, col)
+                            f"workshop file, here {local.parent.resolve()})",
+                            source.name, line, col)
     for folder in bundled_dirs():
         for suffix in SUFFIXES:
             if (folder / f"{given}{suffix}").is_file():
@@ -224,7 +225,8 @@ def level_number(names: list[str], level: int | str) -> int | None:
 def _from_pydantic(source: Source, err: dict[str, Any]) -> ScenarioError:
     loc = tuple(p for p in err["loc"] if p != "[key]")
     # a union (level: number or name) adds the member type to the path; drop it
-    loc = tuple(p for p in loc if not (isinstance(p, str) and p in ("int", "str", "constrained-str")))
+    members = ("int", "str", "constrained-str")
+    loc = tuple(p for p in loc if not (isinstance(p, str) and p in members))
     kind = err["type"]
     line, col = position(source.tree, loc, key=kind == "extra_forbidden" or "[key]" in err["loc"])
     return ScenarioError(_message(loc, err, source.data), source.name, line, col)
@@ -263,7 +265,8 @@ def _describe(loc: Loc, data: Any) -> tuple[list[str], str | int | None, type[Ba
         last = i == len(loc) - 1
         if isinstance(part, int) and prev == "tables":
             name = child.get("id") if isinstance(child, dict) else None
-            things.append(f"table '{name}'" if isinstance(name, (str, int)) else f"table {part + 1}")
+            things.append(f"table '{name}'" if isinstance(name, (str, int))
+                          else f"table {part + 1}")
             model = Table
         elif isinstance(part, int) and prev == "seats":
             things.append(f"seat {part + 1}")

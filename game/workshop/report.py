@@ -17,7 +17,7 @@ def render_debrief(debrief: Debrief) -> str:
     head = (f"{'table':<18}{'condition':<34}{'proxy index':>15}{'health index':>15}"
             f"{'gap':>8}  top of the leaderboard (real contribution rank)")
     lines += [head, "-" * len(head)]
-    for _, result, t in debrief.tables:
+    for t in debrief.summaries:
         leader = f"{t.leader} (#{t.leader_contribution_rank})" if t.leader else "-"
         note = "" if t.finished else "  (unfinished)"
         lines.append(f"{t.label[:17]:<18}{t.condition[:33]:<34}"

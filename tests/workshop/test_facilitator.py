@@ -91,6 +91,6 @@ def test_the_projector_shows_only_what_every_seat_sees_alike(tiny_workshop):
     assert board.waiting_for == ["Mo"]
     text = repr(board)
     for seat in session.state.seats:
-        for stat, value in seat.stats.items():
+        for stat in seat.stats:
             assert f"'{stat}'" not in text
     assert "allocations" not in text and "submitted" not in text

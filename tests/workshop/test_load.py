@@ -35,7 +35,8 @@ def test_a_headless_fill_puts_bots_in_the_human_seats(tiny_workshop):
 
 def test_an_unknown_table_lists_the_tables(tiny_workshop):
     from game.errors import GoodhartError
-    with pytest.raises(GoodhartError, match=r"no table 'Z' in this workshop \(tables: A, B, C, D\)"):
+    with pytest.raises(GoodhartError,
+                       match=r"no table 'Z' in this workshop \(tables: A, B, C, D\)"):
         table_setup(tiny_workshop, "Z")
 
 
