@@ -83,17 +83,22 @@ class SeatOutcome(BaseModel):
 
 
 def seat_outcomes(scenario: Scenario, state: GameState) -> list[SeatOutcome]:
-    """For every reviewed seat: total review score and rank, real contribution and rank."""
+    """For every reviewed seat: total review score and real contribution, each ranked among
+    the seats of the same role."""
     rules = rules_for(scenario)
     genv = global_env(rules, state)
     reviewed = [s for s in state.seats if s.role in rules.reviews]
     missing = {st.id: st.initial for st in scenario.stats}  # stats a seat's role lacks
     contrib = {s.index: rules.contribution({**missing, **seat_env(rules, genv, state, s)})
                for s in reviewed}
-    by_score = sorted(reviewed, key=lambda s: (-s.score_total, s.index))
-    by_contrib = sorted(reviewed, key=lambda s: (-contrib[s.index], s.index))
-    score_rank = {s.index: i for i, s in enumerate(by_score, start=1)}
-    contrib_rank = {s.index: i for i, s in enumerate(by_contrib, start=1)}
+    score_rank: dict[int, int] = {}
+    contrib_rank: dict[int, int] = {}
+    for role in {s.role for s in reviewed}:
+        mine = [s for s in reviewed if s.role == role]
+        by_score = sorted(mine, key=lambda s: (-s.score_total, s.index))
+        by_contrib = sorted(mine, key=lambda s: (-contrib[s.index], s.index))
+        score_rank.update({s.index: i for i, s in enumerate(by_score, start=1)})
+        contrib_rank.update({s.index: i for i, s in enumerate(by_contrib, start=1)})
     return [SeatOutcome(seat=s.index, name=s.name, role=s.role, employed=s.employed,
                         score_total=s.score_total, leaderboard_rank=score_rank[s.index],
                         contribution=contrib[s.index], contribution_rank=contrib_rank[s.index])

@@ -58,6 +58,5 @@ def build_table(scenario: Scenario, humans: list[tuple[str, str]],
                 seats.append(SeatSetup(role=role.id, name=mine[i], controller="human"))
             else:
                 label = f"{role.name} {i + 1}" if count > 1 else role.name
-                seats.append(SeatSetup(role=role.id, name=f"{label} ({strategy} bot)",
-                                       controller=f"bot:{strategy}"))
+                seats.append(SeatSetup(role=role.id, name=label, controller=f"bot:{strategy}"))
     return seats

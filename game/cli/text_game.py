@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import sys
+import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
@@ -74,7 +75,8 @@ class TextGame:
         self.say(f"\n{s.turns} {s.turn_name}s. At the table:")
         for i, seat in enumerate(self.session.seats):
             who = "human" if not seat.is_bot else f"bot ({seat.strategy})"
-            self.say(f"  {i + 1}. {seat.name:<28} {self.game.scenario.role(seat.role).name:<12} {who}")
+            role = self.game.scenario.role(seat.role).name
+            self.say(f"  {i + 1}. {seat.name:<24} {role:<22} {who}")
         self.say()
 
     def _step(self) -> None:
@@ -168,9 +170,9 @@ def _clear(out: TextIO) -> None:
 
 
 def _wrap(text: str, indent: str = "") -> str:
-    import textwrap
+    """Text wrapped to 72 columns; continuation lines line up under the first word."""
     return textwrap.fill(" ".join(text.split()), width=72, initial_indent=indent,
-                         subsequent_indent=indent)
+                         subsequent_indent=" " * len(indent))
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -193,15 +195,18 @@ def render_view(scenario, view: SeatView) -> str:
             if h.text:
                 lines.append(_wrap(h.text, "    "))
     lines.append("The company, as you see it")
+    width = max(len(m.name) for m in view.metrics)
     for m in view.metrics:
-        lines.append(f"  {m.name:<28} {_fmt(m.value, m.unit):>14}   ({m.note})")
+        lines.append(f"  {m.name:<{width}}  {_fmt(m.value, m.unit):>16}   ({m.note})")
     active = [f"{p.name}" + (f": {p.levels[view.policies[p.id]]}" if len(p.levels) > 2 else "")
               for p in scenario.policies if view.policies.get(p.id, 0) > 0]
     lines.append("Policies in force: " + (", ".join(active) if active else "none"))
     stats = {s.id: s for s in scenario.stats}
     if view.own_stats:
-        lines.append("You: " + ", ".join(f"{stats[k].name.lower()} {_fmt(v)}"
-                                        for k, v in view.own_stats.items()))
+        lines.append("You")
+        width = max(len(stats[k].name) for k in view.own_stats)
+        lines += [f"  {stats[k].name:<{width}}  {_fmt(v, stats[k].unit):>16}"
+                  for k, v in view.own_stats.items()]
     if view.rank:
         lines.append(f"Your last review: score {view.score:.1f}, rank {view.rank}")
     for role_id, rows in view.leaderboards.items():
@@ -283,11 +288,16 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
         label = "start" if t == 0 else f"{scenario.turn_name} {t}"
         lines.append(f"  {label:<10}{p:>14.1f}{h:>14.1f}{g:>+8.1f}  "
                      f"{'P' * int(p / 5):<20}|{'H' * int(h / 5)}")
-    lines.append("\nLeaderboard rank against real contribution")
-    for o in sorted(seat_outcomes(scenario, state), key=lambda o: o.leaderboard_rank):
-        gone = "" if o.employed else "  (laid off)"
-        lines.append(f"  {o.name:<28} rank {o.leaderboard_rank}  score {o.score_total:8.1f}   "
-                     f"contribution {o.contribution:8.1f} (rank {o.contribution_rank}){gone}")
+    outcomes = seat_outcomes(scenario, state)
+    for role in scenario.roles:
+        rows = sorted((o for o in outcomes if o.role == role.id), key=lambda o: o.leaderboard_rank)
+        if len(rows) < 2:
+            continue
+        lines.append(f"\n{role.name}s: leaderboard rank against real contribution")
+        for o in rows:
+            gone = "" if o.employed else "  (laid off)"
+            lines.append(f"  {o.name:<24} rank {o.leaderboard_rank}  score {o.score_total:8.1f}"
+                         f"   contribution {o.contribution:8.1f} (rank {o.contribution_rank}){gone}")
     events = [h for rec in state.history for h in rec.news]
     if events:
         lines.append("\nEvents")
