@@ -52,6 +52,8 @@ class DebriefScene(Scene):
         changes = [t.proxy_index - r.turns[0].proxy_index for r in debrief.results
                    for t in r.turns] + [t.health_index - r.turns[0].health_index
                                         for r in debrief.results for t in r.turns]
+        changes += [x.predicted_health - r.turns[0].health_index for r in debrief.results
+                    for x in r.predictions]
         self.range = nice_range(changes or [0.0])   # one scale for every table
 
     # --- navigation -----------------------------------------------------------------------
@@ -270,30 +272,44 @@ class DebriefScene(Scene):
         left = pygame.Rect(area.x, area.y, split, area.height)
         right = pygame.Rect(area.x + split + self.px(20), area.y,
                             area.width - split - self.px(20), area.height)
-        p.text(surface, f"{s.label} ({i + 1} of {self.count})", left.topleft, "h3", bold=True,
-               max_width=left.width // 2)
-        self._chip(surface, s.condition, (left.x + left.width // 2, left.y), left.width // 2)
-        top = left.y + p.line_height("h3") + self.px(10)
+        title = p.text(surface, f"{s.label} ({i + 1} of {self.count})", left.topleft, "h3",
+                       bold=True, max_width=left.width // 2)
+        chip_bottom = self._chip(surface, s.condition, (title.right + self.px(16), left.y),
+                                 left.right - title.right - self.px(16), "small")
+        top = max(title.bottom, chip_bottom) + self.px(8)
         key_h = legend(surface, p, pygame.Rect(left.x, top, left.width, 0),
                        [Series("Proxy index", [], theme.PROXY),
                         Series("Health index", [], theme.HEALTH, True)],
-                       [("gap", theme.GAP)] + ([("prediction", theme.FOCUS)]
+                       [("gap", theme.GAP)] + ([("predictions", theme.FOCUS)]
                                                if result.predictions else []))
-        chart = pygame.Rect(left.x, top + key_h, left.width, left.bottom - top - key_h)
+        strip = self._predictions_text(result)
+        strip_h = 2 * p.line_height("body") + self.px(6) if strip else 0
+        chart = pygame.Rect(left.x, top + key_h, left.width,
+                            left.bottom - top - key_h - strip_h)
         axes = self._chart(surface, chart, result, big=True)
         start = result.turns[0].health_index
-        for k, x in enumerate(result.predictions[:4]):
-            self._prediction(surface, axes, x.name, x.predicted_health - start, k)
+        for x in result.predictions:
+            self._prediction(surface, axes, x.predicted_health - start)
+        if strip:
+            p.paragraph(surface, strip, pygame.Rect(left.x, chart.bottom + self.px(6),
+                                                    left.width, strip_h), "body", theme.FOCUS,
+                        max_lines=2)
         self._draw_table_side(surface, right, result, s)
 
-    def _prediction(self, surface: pygame.Surface, axes: Axes, name: str, change: float,
-                    k: int) -> None:
-        """A person's predicted health (as change since the start) at the chart's right edge."""
-        p = self.painter
-        x, y = axes.plot.right - self.px(6), axes.y(change)
-        pygame.draw.line(surface, theme.FOCUS, (x - self.px(14), y), (x + self.px(4), y), 4)
-        p.text(surface, f"{name} predicted", (x - self.px(18), y - k % 2 * p.line_height("small")),
-               "small", theme.FOCUS, bold=True, anchor="bottomright")
+    @staticmethod
+    def _predictions_text(result: ResultFile) -> str:
+        """`Predicted health at the end: Ana 40, Sam 55. It was 64.`, or nothing."""
+        if not result.predictions:
+            return ""
+        guesses = ", ".join(f"{x.name} {x.predicted_health:.0f}" for x in result.predictions)
+        return (f"Predicted health at the end: {guesses}. "
+                f"It was {result.predictions[0].actual_health:.0f}.")
+
+    def _prediction(self, surface: pygame.Surface, axes: Axes, change: float) -> None:
+        """A predicted end health (as change since the start): a mark at the right edge."""
+        x, y = axes.plot.right, axes.y(change)
+        pygame.draw.line(surface, theme.FOCUS, (x - self.px(10), y), (x + self.px(10), y),
+                         max(3, self.px(4)))
 
     def _draw_table_side(self, surface, rect: pygame.Rect, result: ResultFile, s) -> None:
         from game.ui.sidebar import Column
@@ -304,10 +320,12 @@ class DebriefScene(Scene):
         c.row("Proxy index", f"{s.proxy_start:.1f} to {s.proxy_end:.1f}")
         c.row("Gap at the end", f"{s.gap_end:+.1f}", right_color=theme.BAD if s.gap_end > 0
               else theme.GOOD)
-        for x in result.predictions[:3]:
-            c.row(f"{x.name} predicted", f"{x.predicted_health:.0f} (was "
-                                         f"{x.actual_health:.0f})", size="small")
-        c.heading("Leaderboard: score · real rank")
+        c.heading("Policies in force")
+        for policy in s.policies[:6] or ["none"]:
+            for k, line in enumerate(self.painter.wrap(policy, c.rect.width - self.px(16),
+                                                       "small")):
+                c.row(("   " if k else "") + line, size="small")
+        c.heading("Final scores · real rank")
         role = next((o.role for o in result.outcomes if o.name == s.leader), None)
         board = sorted((o for o in result.outcomes if o.role == role
                         and o.leaderboard_rank is not None), key=lambda o: o.leaderboard_rank)
@@ -315,11 +333,6 @@ class DebriefScene(Scene):
             gone = ", laid off" if not o.employed else ""
             c.row(f"{o.leaderboard_rank}. {o.name}{gone}",
                   f"{format_number(o.score_total)} · #{o.contribution_rank}", size="small")
-        c.heading("Policies in force")
-        for policy in s.policies[:6] or ["none"]:
-            for k, line in enumerate(self.painter.wrap(policy, c.rect.width - self.px(16),
-                                                       "small")):
-                c.row(("   " if k else "") + line, size="small")
         events = result.events
         if events:
             c.heading(f"Events ({len(events)})")
