@@ -37,7 +37,6 @@ class App:
         pygame.font.init()
         pygame.display.set_caption("Goodhart")
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
-        _set_minimum_size()
         self.scale = theme.scale_for(size)
         self.painter = Painter(self.scale)
         self.manager = self._new_manager(size)
@@ -237,13 +236,6 @@ def _event_size(event: pygame.event.Event, screen: pygame.Surface) -> tuple[int,
     if hasattr(event, "w") and hasattr(event, "h"):
         return (int(event.w), int(event.h))
     return getattr(event, "size", screen.get_size())
-
-
-def _set_minimum_size() -> None:
-    try:
-        pygame.Window.from_display_module().minimum_size = MIN_SIZE
-    except (AttributeError, pygame.error):
-        pass
 
 
 def run(scenario: str | None = None, seed: int | None = None,

@@ -31,6 +31,7 @@ class Painter:
         self.scale = scale
         self._fonts: dict[tuple[str, bool], pygame.font.Font] = {}
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._widths: dict[tuple, int] = {}
         self.drawn: list[str] = []
 
     def set_scale(self, scale: float) -> None:
@@ -39,6 +40,7 @@ class Painter:
             self.scale = scale
             self._fonts.clear()
             self._cache.clear()
+            self._widths.clear()
 
     def px(self, n: float) -> int:
         return theme.px(n, self.scale)
@@ -80,7 +82,13 @@ class Painter:
         return rect
 
     def width(self, text: str, size: str = "body", bold: bool = False) -> int:
-        return self.font(size, bold).size(text)[0]
+        key = (text, size, bold)
+        found = self._widths.get(key)
+        if found is None:
+            if len(self._widths) > 20000:
+                self._widths.clear()
+            found = self._widths[key] = self.font(size, bold).size(text)[0]
+        return found
 
     def fit(self, text: str, max_width: int, size: str = "body", bold: bool = False) -> str:
         """`text`, cut and ended with an ellipsis if it is wider than `max_width`."""

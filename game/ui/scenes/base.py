@@ -126,6 +126,12 @@ class Scene:
     def _focus_changed(self, item: FocusItem | None) -> None:
         target = item.element if item is not None and item.element is not None else None
         self.manager.set_focus_set(target)
+        if isinstance(target, UITextEntryLine):
+            # Tabbing into a text box selects its text, so typing replaces it.
+            end = len(target.get_text())
+            target.select_range = [0, end]
+            target.edit_position = end
+            target.cursor_has_moved_recently = True
 
     # --- events ---------------------------------------------------------------------------
 

@@ -28,18 +28,31 @@ class Entry:
         return self.scenario.title if self.scenario else Path(self.name).stem
 
 
+_LOADED: dict[tuple[str, float], Entry] = {}
+
+
 def load_entries(extra: str | None = None) -> list[Entry]:
-    """Every bundled scenario (and `extra`, a file given on the command line), loaded."""
-    names = [p.stem for p in list_bundled()]
+    """Every bundled scenario (and `extra`, a file given on the command line), loaded once
+    per version of its file."""
+    paths = {p.stem: p for p in list_bundled()}
+    names = list(paths)
     if extra is not None and Path(extra).stem not in names:
         names.append(extra)
-    entries = []
-    for name in names:
+    return [_entry(name, paths.get(name, Path(name))) for name in names]
+
+
+def _entry(name: str, path: Path) -> Entry:
+    try:
+        stamp = path.stat().st_mtime
+    except OSError:
+        stamp = 0.0
+    key = (name, stamp)
+    if key not in _LOADED:
         try:
-            entries.append(Entry(name, load_scenario(name)))
+            _LOADED[key] = Entry(name, load_scenario(name))
         except GoodhartError as err:
-            entries.append(Entry(name, None, str(err)))
-    return entries
+            _LOADED[key] = Entry(name, None, str(err))
+    return _LOADED[key]
 
 
 class PickerScene(Scene):
