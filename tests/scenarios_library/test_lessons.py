@@ -1,0 +1,98 @@
+"""Each library scenario's lesson emerges from generic bots meeting the scenario's numbers.
+
+For the four Goodhart scenarios: with a hype manager and gamer employees the proxy index ends
+well above its start while the health index ends below it; with an outcome manager and the
+same gamers, health rises or holds, the proxy holds or rises too, and the gamers' effort goes
+into genuine work. For the counter-example, small-team, the proxy and the health index rise
+together whichever kind of manager plays, and they are positively correlated.
+
+Nothing here tunes a bot: if a lesson stops emerging, the scenario's numbers are what to fix.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from game.analysis.simulate import simulate
+from game.scenario.load import load_scenario
+from tests.conftest import SCENARIOS
+
+RUNS = 200
+SEED = 2026
+
+# Per scenario: the manager role, the employee role, the gaming behaviours and the genuine ones
+# (ids from the scenario files, named here only).
+GOODHART = {
+    "sales-quotas": ("district_manager", "banker",
+                     ("unauthorised", "push_sell"), ("needs_selling", "serve")),
+    "bounty": ("official", "catcher",
+               ("cut_and_release", "breed"), ("hunt", "clean_up")),
+    "airdrop": ("growth_lead", "member",
+                ("wash_trade", "sybil_wallets"), ("genuine_use", "build")),
+    "velocity": ("manager", "developer",
+                 ("inflate_estimates", "split_tickets", "ship_untested"),
+                 ("feature_work", "pay_down_debt", "write_tests")),
+}
+SMALL_TEAM = ("founder", "teammate")
+
+
+@lru_cache(maxsize=None)
+def run(name: str, manager: str, employee: str):
+    """The summary of RUNS seeded games of a scenario with one strategy per role (cached)."""
+    roles = GOODHART[name][:2] if name in GOODHART else SMALL_TEAM
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    return simulate(scenario, RUNS, seed=SEED, strategies={roles[0]: manager, roles[1]: employee},
+                    workers=2, progress=False)
+
+
+@pytest.mark.parametrize("name", sorted(GOODHART))
+def test_hype_raises_the_proxy_while_health_falls(name):
+    hype = run(name, "hype", "gamer")
+    assert hype.proxy_end_mean > hype.proxy_start + 10, "the proxy index should soar"
+    assert hype.health_end_mean < hype.health_start - 5, "the health index should fall"
+    assert hype.proxy_end_range[0] > hype.proxy_start, "in nearly every game, not on average"
+    assert hype.health_end_range[1] < hype.health_start
+    assert hype.gap_end_mean > 20
+
+
+@pytest.mark.parametrize("name", sorted(GOODHART))
+def test_hype_makes_gaming_the_gamers_choice(name):
+    _, employee, gaming, _ = GOODHART[name]
+    shares = run(name, "hype", "gamer").behaviour_share[employee]
+    assert sum(shares.get(b, 0.0) for b in gaming) > 0.8
+
+
+@pytest.mark.parametrize("name", sorted(GOODHART))
+def test_outcome_policies_keep_proxy_and_health_together(name):
+    hype, outcome = run(name, "hype", "gamer"), run(name, "outcome", "gamer")
+    assert outcome.health_end_mean >= outcome.health_start, "health rises or holds"
+    assert outcome.proxy_end_mean >= outcome.proxy_start - 1, "the proxy holds or rises"
+    assert outcome.health_end_range[0] > hype.health_end_range[1], "far above the hype case"
+    assert abs(outcome.gap_end_mean) < abs(hype.gap_end_mean) / 3
+
+
+@pytest.mark.parametrize("name", sorted(GOODHART))
+def test_outcome_policies_make_genuine_work_the_gamers_choice(name):
+    _, employee, gaming, genuine = GOODHART[name]
+    shares = run(name, "outcome", "gamer").behaviour_share[employee]
+    assert sum(shares.get(b, 0.0) for b in genuine) > 0.8
+    assert sum(shares.get(b, 0.0) for b in gaming) < 0.1
+
+
+@pytest.mark.parametrize("manager", ["hype", "outcome"])
+def test_small_team_proxy_and_health_rise_together(manager):
+    result = run("small-team", manager, "gamer")
+    assert result.proxy_end_mean > result.proxy_start + 5
+    assert result.health_end_mean > result.health_start + 2
+    assert result.proxy_end_range[0] > result.proxy_start
+    assert result.health_end_range[0] > result.health_start
+    assert result.proxy_health_corr_mean > 0.3
+
+
+def test_small_team_stays_together_when_people_aim_at_health():
+    result = run("small-team", "outcome", "craft")
+    assert result.proxy_end_mean > result.proxy_start
+    assert result.health_end_mean > result.health_start
+    assert result.proxy_health_corr_mean > 0
