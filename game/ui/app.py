@@ -172,6 +172,7 @@ class App:
 
     def draw(self) -> None:
         self.painter.drawn = []
+        self.painter.boxes = []
         surface = self.screen
         surface.fill(theme.BG)
         self.scene.draw(surface)

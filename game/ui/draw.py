@@ -33,6 +33,7 @@ class Painter:
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self._widths: dict[tuple, int] = {}
         self.drawn: list[str] = []
+        self.boxes: list[tuple[str, pygame.Rect, tuple[int, int]]] = []
 
     def set_scale(self, scale: float) -> None:
         """Change the text scale (after a window resize)."""
@@ -79,6 +80,7 @@ class Painter:
         surf = self.render(text, size, color, bold)
         rect = surf.get_rect(**{anchor: pos})
         surface.blit(surf, rect)
+        self.boxes.append((text, rect, surface.get_size()))
         return rect
 
     def width(self, text: str, size: str = "body", bold: bool = False) -> int:
