@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game.engine.env import global_env, seat_env
+from game.engine.env import global_env_for, seat_env
 from game.engine.state import GameState
 from game.errors import ActionError
 from game.scenario.rules import Rules
@@ -75,8 +75,21 @@ class Legal(BaseModel):
     effort: int = 0
 
 
+_ACTS: dict[int, tuple[Rules, dict[tuple[str, str], bool]]] = {}
+
+
 def acts_in(rules: Rules, role: str, phase: str) -> bool:
-    """Whether seats of `role` submit something in `phase`."""
+    """Whether seats of `role` submit something in `phase` (remembered per rules)."""
+    entry = _ACTS.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        entry = _ACTS[id(rules)] = (rules, {})
+    known = entry[1].get((role, phase))
+    if known is None:
+        known = entry[1][(role, phase)] = _acts_in(rules, role, phase)
+    return known
+
+
+def _acts_in(rules: Rules, role: str, phase: str) -> bool:
     if phase == "policy":
         return bool(rules.policies_of(role))
     if phase == "work":
@@ -90,28 +103,43 @@ def to_act(rules: Rules, state: GameState) -> list[int]:
             if s.employed and acts_in(rules, s.role, state.phase) and s.index not in state.submitted]
 
 
+def _construct(cls, **values):
+    """`cls(**values)` for values already of the right types, without validation."""
+    return cls.model_construct(**values)
+
+
 def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
     """What `seat` may choose now, with current levels, costs, availability and effort."""
     s = _seat(state, seat)
     must = seat in to_act(rules, state)
-    legal = Legal(seat=seat, phase=state.phase, must_act=must)
+    policies: list[PolicyOption] = []
+    behaviours: list[BehaviourOption] = []
+    budget, effort = 0.0, 0
     if state.phase == "policy" and must:
-        legal.budget = rules.scenario.role(s.role).policy_budget
+        budget = rules.scenario.role(s.role).policy_budget
         specs = {p.id: p for p in rules.scenario.policies}
-        legal.policies = [PolicyOption(id=p.id, name=specs[p.id].name, levels=specs[p.id].levels,
-                                       current=state.policies[p.id], cost=p.cost,
-                                       excludes=sorted(p.excludes), locked=p.id in state.locked)
-                          for p in rules.policies_of(s.role)]
+        policies = [_construct(PolicyOption, id=p.id, name=specs[p.id].name,
+                               levels=list(specs[p.id].levels), current=state.policies[p.id],
+                               cost=p.cost, excludes=sorted(p.excludes),
+                               locked=p.id in state.locked)
+                    for p in rules.policies_of(s.role)]
     elif state.phase == "work" and must:
-        legal.effort = rules.scenario.role(s.role).effort
-        env = seat_env(rules, global_env(rules, state), state, s)
+        effort = rules.scenario.role(s.role).effort
+        own = rules.behaviours_of(s.role)
+        env = None
+        if any(b.available.constant is None for b in own):
+            names = frozenset().union(*(b.available.names for b in own))
+            env = seat_env(rules, global_env_for(rules, state, names), state, s)
         specs = {b.id: b for b in rules.scenario.behaviours}
-        legal.behaviours = [
-            BehaviourOption(id=b.id, name=specs[b.id].name, available=bool(b.available(env)),
-                            max_effort=min(legal.effort, b.max_effort if b.max_effort is not None
-                                           else legal.effort))
-            for b in rules.behaviours_of(s.role)]
-    return legal
+        behaviours = [
+            _construct(BehaviourOption, id=b.id, name=specs[b.id].name,
+                       available=bool(b.available(env) if env is not None
+                                      else b.available.constant),
+                       max_effort=min(effort, b.max_effort if b.max_effort is not None
+                                      else effort))
+            for b in own]
+    return _construct(Legal, seat=seat, phase=state.phase, must_act=must, policies=policies,
+                      budget=budget, behaviours=behaviours, effort=effort)
 
 
 def _seat(state: GameState, seat: int):

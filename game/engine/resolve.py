@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-from game.engine.env import global_env, seat_env
+from game.engine.env import draws, global_env, seat_env
 from game.engine.rng import stream
 from game.engine.state import GameState, Headline, Pending, ReviewRow, SeatState, TurnRecord
 from game.scenario.rules import CEffect, CEvent, Rules
@@ -266,16 +266,22 @@ def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
 def news(rules: Rules, state: GameState) -> None:
     """Check every event in file order at the start of a turn; fire those that hold."""
     rng = stream(state.seed, state.turn, "news")
+    base = None  # the global names without draws; recomputed only after an event fires
     for event in rules.events:
         if event.id in state.fired and not event.repeat:
             continue
-        genv = global_env(rules, state, rng)
+        if base is None:
+            base = global_env(rules, state)
+        genv = base.copy()
+        if rules.scenario.randoms:
+            genv.update(draws(rules, rng))
         if not _holds(event.when, genv):
             continue
         chance = event.chance.constant if event.chance.constant is not None else event.chance(genv)
         if chance < 1.0 and not (chance > 0.0 and rng.random() < chance):
             continue
         fire_event(rules, state, event, genv, rng)
+        base = None
 
 
 def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, float],
