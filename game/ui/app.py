@@ -12,16 +12,19 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pygame
 import pygame_gui
 
-from game.engine.state import SeatSetup
 from game.errors import GoodhartError
 from game.ui import theme
 from game.ui.draw import Painter
 from game.ui.overlay import Confirm, draw_help
 from game.ui.scenes.base import Scene
+
+if TYPE_CHECKING:  # the engine is imported once the title is on screen (a faster start)
+    from game.engine.state import SeatSetup
 
 FPS = 60
 MIN_SIZE = (800, 500)

@@ -6,9 +6,8 @@ import random
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from game.engine.state import SeatSetup
-
 if TYPE_CHECKING:
+    from game.engine.state import SeatSetup
     from game.ui.app import App
     from game.ui.play import Play
     from game.ui.scenes.base import Scene

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pygame
 
-from game.engine.save import latest_save
 from game.errors import GoodhartError
 from game.ui import theme
 from game.ui.scenes.base import Scene
@@ -29,7 +28,8 @@ class TitleScene(Scene):
         self.scenario = scenario
         self.seed = seed
         self.seats = seats
-        self.resume_path = latest_save()
+        self.resume_path = None
+        self.looked_for_saves = False
         self.demo_stage = 0
 
     def build(self) -> None:
@@ -43,6 +43,16 @@ class TitleScene(Scene):
             self.button(pygame.Rect(x, y, bw, bh), "Resume last game", self.resume, "resume")
             y += bh + self.px(16)
         self.button(pygame.Rect(x, y, bw, bh), "Quit", lambda: self.app.quit(0), "quit")
+
+    def update(self, dt: float) -> None:
+        """Once the title is on screen, look for an unfinished game to offer (this loads the
+        engine, so it waits until the window is up)."""
+        if not self.looked_for_saves and self.frames >= 1:
+            from game.engine.save import latest_save
+            self.looked_for_saves = True
+            self.resume_path = latest_save()
+            if self.resume_path is not None:
+                self.rebuild()
 
     def new_game(self) -> None:
         from game.ui.scenes.picker import PickerScene
