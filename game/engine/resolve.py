@@ -50,7 +50,8 @@ class Changes:
         if not effect.on_seat and not direct:
             delay += rules.metric_specs[effect.target].delay
         if delay > 0:
-            self.pending.append(Pending(due=state.turn + delay, target=effect.target, seat=seat,
+            self.pending.append(Pending(due=state.turn + delay, target=effect.target,
+                                        seat=seat if effect.on_seat else None,
                                         amount=amount, mode=effect.mode, direct=direct))
         elif effect.on_seat:
             key = (seat, effect.target)

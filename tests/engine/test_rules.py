@@ -76,6 +76,15 @@ def test_a_delayed_effect_arrives_later(tiny):
     assert state.metrics["secret"] > 10.0
 
 
+def test_a_behaviours_delayed_push_to_a_metric_arrives_and_is_not_lost(tiny):
+    state = _turn(tiny, tiny.new_state(1), work={1: {"work": 10}})
+    assert state.metrics["reputation"] == 20.0
+    state = _turn(tiny, state)
+    assert state.metrics["reputation"] == pytest.approx(20.0 + 5.0)
+    state = _turn(tiny, state)
+    assert state.metrics["reputation"] == pytest.approx(20.0 + 5.0 + 2.5)
+
+
 def test_an_event_fires_when_its_condition_holds_and_only_once(tiny):
     state = tiny.new_state(1)
     for _ in range(3):
