@@ -145,8 +145,8 @@ def _gap_sentence(d: Debrief) -> str:
     if abs(gap) < 1:
         return "Proxy and health moved by about the same: no gap opened."
     if gap > 0:
-        return f"The gap: the proxy gained {points(gap)} more than health did."
-    return f"No Goodhart gap: health gained {points(-gap)} more than the proxy."
+        return f"The gap: since the start, the proxy did {points(gap)} better than health."
+    return f"No Goodhart gap: since the start, health did {points(-gap)} better than the proxy."
 
 
 def _together_sentence(d: Debrief) -> str:

@@ -12,21 +12,32 @@ from game.ui.draw import Painter, format_number, panel
 
 
 class Column:
-    """Draws sections top to bottom inside a rect, stopping when the room runs out.
-    Without a surface it only measures (to decide whether everything fits on one page)."""
+    """Draws sections' rows top to bottom inside a rect. Rows before `skip` are passed over
+    (an earlier page showed them); the first row that does not fit is remembered in `cut`
+    and nothing after it is drawn. Without a surface it only measures."""
 
-    def __init__(self, surface: pygame.Surface | None, painter: Painter,
-                 rect: pygame.Rect) -> None:
+    def __init__(self, surface: pygame.Surface | None, painter: Painter, rect: pygame.Rect,
+                 skip: int = 0) -> None:
         self.surface = surface
         self.p = painter
         self.rect = rect
         self.y = rect.y
+        self.skip = skip
+        self.index = 0
+        self.cut: int | None = None
 
-    def room(self, size: str = "body") -> bool:
-        return self.surface is None or self.y + self.p.line_height(size) <= self.rect.bottom
+    def _take(self, height: int) -> bool:
+        """Whether the next row is drawn here (and room is made for it)."""
+        n, self.index = self.index, self.index + 1
+        if n < self.skip or self.cut is not None:
+            return False
+        if self.y + height > self.rect.bottom:
+            self.cut = n
+            return False
+        return True
 
     def heading(self, text: str) -> None:
-        if self.room("h3"):
+        if self._take(self.p.px(4) + self.p.line_height("h3")):
             self.y += self.p.px(4)
             if self.surface is not None:
                 self.p.text(self.surface, text, (self.rect.x, self.y), "h3", theme.FOCUS,
@@ -35,7 +46,7 @@ class Column:
 
     def row(self, left: str, right: str = "", color=theme.TEXT, right_color=theme.TEXT,
             size: str = "body") -> None:
-        if not self.room(size):
+        if not self._take(self.p.line_height(size)):
             return
         if self.surface is not None:
             right_w = self.p.width(right, size, True) if right else 0
@@ -49,21 +60,31 @@ class Column:
         self.y += self.p.line_height(size)
 
     def gap(self, n: int = 8) -> None:
-        self.y += self.p.px(n)
+        if self.index > self.skip and self.cut is None:
+            self.y += self.p.px(n)
+
+
+def _run(column: Column, sections: list) -> Column:
+    for section in sections:
+        section(column)
+        column.gap(10)
+    return column
 
 
 class Sidebar:
-    """Pages of sections; all stacked when they fit, else one page at a time with tabs."""
+    """Pages of sections: all stacked when they fit, else one page at a time with tabs; a
+    page too long for the panel continues on a page of its own (its tab says "more")."""
 
     def __init__(self, pages: list[tuple[str, list]]) -> None:
         self.pages = pages
         self.page = 0
         self.tabs: list[pygame.Rect] = []
         self.tabbed = False
+        self.shown: list[tuple[str, list, int]] = []
 
     def turn(self, step: int) -> None:
-        if self.tabbed:
-            self.page = (self.page + step) % len(self.pages)
+        if self.tabbed and self.shown:
+            self.page = (self.page + step) % len(self.shown)
 
     def click(self, pos: tuple[int, int]) -> bool:
         for n, tab in enumerate(self.tabs):
@@ -72,47 +93,62 @@ class Sidebar:
                 return True
         return False
 
-    def _height(self, painter: Painter, rect: pygame.Rect, sections: list) -> int:
-        column = Column(None, painter, rect)
-        for section in sections:
-            section(column)
-            column.gap(10)
-        return column.y - rect.y
+    def _inner(self, painter: Painter, rect: pygame.Rect) -> pygame.Rect:
+        return rect.inflate(-painter.px(32), -painter.px(24))
 
     def needs_tabs(self, painter: Painter, rect: pygame.Rect) -> bool:
         """Whether everything is too tall for `rect` (then pages get tabs)."""
-        inner = rect.inflate(-painter.px(32), -painter.px(24))
         everything = [s for _, sections in self.pages for s in sections]
-        return len(self.pages) > 1 and self._height(painter, inner, everything) > inner.height
+        return _run(Column(None, painter, self._inner(painter, rect)), everything).cut is not None
+
+    def layout(self, painter: Painter, rect: pygame.Rect) -> list[tuple[str, list, int]]:
+        """The pages as shown: (tab title, sections, rows to skip)."""
+        inner = self._inner(painter, rect)
+        if not self.needs_tabs(painter, rect):
+            return [("", [s for _, sections in self.pages for s in sections], 0)]
+        top = painter.line_height("body") + painter.px(16)
+        body = pygame.Rect(inner.x, inner.y + top, inner.width, inner.height - top)
+        shown = []
+        for title, sections in self.pages:
+            skip, part = 0, 1
+            while True:
+                shown.append((title if part == 1 else "more", sections, skip))
+                cut = _run(Column(None, painter, body, skip), sections).cut
+                if cut is None or cut <= skip:
+                    break
+                skip, part = cut, part + 1
+        return shown
 
     def draw(self, surface: pygame.Surface, painter: Painter, rect: pygame.Rect) -> None:
         panel(surface, rect, theme.PANEL, theme.LINE)
-        inner = rect.inflate(-painter.px(32), -painter.px(24))
-        everything = [s for _, sections in self.pages for s in sections]
-        self.tabbed = self.needs_tabs(painter, rect)
+        inner = self._inner(painter, rect)
+        self.shown = self.layout(painter, rect)
+        self.tabbed = len(self.shown) > 1
+        self.page = min(self.page, len(self.shown) - 1)
         self.tabs = []
         if self.tabbed:
             self._draw_tabs(surface, painter, inner)
             top = painter.line_height("body") + painter.px(16)
             inner = pygame.Rect(inner.x, inner.y + top, inner.width, inner.height - top)
-            everything = self.pages[self.page][1]
-        column = Column(surface, painter, inner)
-        for section in everything:
-            section(column)
-            column.gap(10)
+        _, sections, skip = self.shown[self.page]
+        _run(Column(surface, painter, inner, skip), sections)
 
     def _draw_tabs(self, surface: pygame.Surface, painter: Painter, inner: pygame.Rect) -> None:
+        titles = [title for title, _, _ in self.shown]
+        size = "body"
+        if sum(painter.width(t, "body", True) + painter.px(28) for t in titles) > inner.width:
+            size = "small"
         x = inner.x
-        for n, (title, _) in enumerate(self.pages):
-            w = painter.width(title, "body", True) + painter.px(20)
+        for n, title in enumerate(titles):
+            w = painter.width(title, size, True) + painter.px(16)
             tab = pygame.Rect(x, inner.y, w, painter.line_height("body") + painter.px(6))
             on = n == self.page
             pygame.draw.rect(surface, theme.BLUE if on else theme.PANEL_HI, tab, border_radius=6)
             pygame.draw.rect(surface, theme.TEXT if on else theme.LINE, tab, 2, border_radius=6)
-            painter.text(surface, title, tab.center, "body", theme.TEXT if on else theme.MUTED,
-                         bold=on, anchor="center")
+            painter.text(surface, title, tab.center, size, theme.TEXT if on else theme.MUTED,
+                         bold=True, anchor="center")
             self.tabs.append(tab)
-            x = tab.right + painter.px(8)
+            x = tab.right + painter.px(6)
 
 
 def metrics_section(view: SeatView):

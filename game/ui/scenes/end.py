@@ -138,8 +138,9 @@ class EndScene(Scene):
         else:
             self.painter.drawn.extend(self._cache[2])
         surface.blit(self._cache[1], rect)
-        self.draw_footer(surface, "Enter: next   ·   Backspace: back   ·   E: export   ·   "
-                                  "Esc: leave   ·   F1: help")
+        guess = "Left/Right: change a guess   ·   " if self.layer == 1 and self.sliders else ""
+        self.draw_footer(surface, guess + "Enter: next   ·   Backspace: back   ·   E: export   ·   "
+                                          "Esc: leave   ·   F1: help")
 
     def _draw_title(self, surface: pygame.Surface, layer: int) -> None:
         w, _ = surface.get_size()
