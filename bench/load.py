@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from game.errors import ScenarioError  # noqa: E402
 from game.scenario import load as load_module  # noqa: E402
+from game.scenario import rules as rules_module  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
 from game.scenario.source import read_source  # noqa: E402
 
@@ -70,6 +71,7 @@ def timed(path: Path, runs: int, cold: bool) -> list[float]:
     for _ in range(runs):
         if cold:
             load_module._CACHE.clear()
+            rules_module._compile_text.cache_clear()
         start = time.perf_counter()
         load_scenario(path)
         times.append((time.perf_counter() - start) * 1000)

@@ -7,8 +7,8 @@ its effort per behaviour, `seats`, `score` and `rank`; behaviour effects also re
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from game.errors import FormulaError
 from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula
@@ -134,12 +134,26 @@ class Rules:
         return self._by_role[role][1]
 
 
-def _formula(source: str, allowed: Collection[str], loc: Loc) -> CompiledFormula:
+def _formula(source: str, allowed: frozenset[str], loc: Loc) -> CompiledFormula:
     """Compile one formula, turning a FormulaError into a RuleError at `loc`."""
     try:
-        return compile_formula(source, allowed)
+        return _compile_cached(source, allowed)
     except FormulaError as err:
         raise RuleError(loc, f"formula `{source}`: {err.message}", err.col) from None
+
+
+def _compile_cached(source: str, allowed: frozenset[str]) -> CompiledFormula:
+    """Compiled formulas are immutable, so one text compiles once whatever names it may read;
+    an unknown name compiles it again against `allowed` for the precise message."""
+    formula = _compile_text(source)
+    if not formula.names <= allowed:
+        return compile_formula(source, allowed)
+    return formula
+
+
+@lru_cache(maxsize=8192)
+def _compile_text(source: str) -> CompiledFormula:
+    return compile_formula(source, None)
 
 
 class _Compiler:

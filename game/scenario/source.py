@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.composer import Composer
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, ScalarEvent
-from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 from game.errors import ScenarioError
 
@@ -105,6 +105,52 @@ def _yaml(typ: str) -> YAML:
     return yaml
 
 
+def _fast_yaml() -> YAML | None:
+    """The libyaml-based reader when ruamel.yaml.clib is installed, else None."""
+    try:
+        yaml = YAML(typ="safe", pure=False)
+    except Exception:  # noqa: BLE001 - any failure just means: use the pure reader
+        return None
+    if "CParser" not in type(yaml.Parser).__name__ and "CParser" not in str(yaml.Parser):
+        return None
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _plainly_safe(root: Any) -> bool:
+    """True when a composed node graph has nothing `_SafeComposer` would refuse: no node
+    reached twice (an alias), only plain tags, no deep nesting, no absurdly long number."""
+    seen: set[int] = set()
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or depth > MAX_DEPTH or str(node.tag) not in _PLAIN_TAGS:
+            return False
+        seen.add(id(node))
+        if isinstance(node, ScalarNode):
+            if len(node.value) > MAX_NUMBER_CHARS and str(node.tag) in _NUMBER_TAGS:
+                return False
+        elif isinstance(node, MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        else:
+            stack.extend((child, depth + 1) for child in node.value)
+    return True
+
+
+def _load_fast(yaml: YAML, text: str) -> Any:
+    """Compose with libyaml and build plain data; anything unusual (an alias, a tag, deep
+    nesting) goes through the careful pure-Python reader, which says exactly what and where."""
+    root = yaml.compose(text)
+    if root is None:
+        return None
+    if not _plainly_safe(root):
+        return _yaml("safe").load(text)
+    return yaml.constructor.construct_document(root)
+
+
+_FAST = _fast_yaml()
+
+
 def _fail(name: str, message: str, line: int | None = None, col: int | None = None) -> ScenarioError:
     return ScenarioError(message, file=name, line=line, col=col)
 
@@ -169,7 +215,7 @@ def read_text(text: str, name: str = "<text>", raw: bytes | None = None,
     if not text.strip():
         raise _fail(name, "the file is empty; a scenario file is a YAML mapping of keys")
     _check_brackets(text, name)
-    data = _parse(text, name, _yaml("safe"))
+    data = _parse(text, name, _FAST or _yaml("safe"))
     source = Source(name, path, raw if raw is not None else text.encode("utf-8"), text, data)
     if data is None:
         raise _fail(name, "the file has no content (only comments); a scenario file is "
@@ -195,7 +241,7 @@ def _check_brackets(text: str, name: str) -> None:
 def _parse(text: str, name: str, yaml: YAML) -> Any:
     """Run the YAML parser, turning every parser failure into a one-line ScenarioError."""
     try:
-        return yaml.load(text)
+        return _load_fast(yaml, text) if yaml is _FAST else yaml.load(text)
     except _Refused as err:
         raise _fail(name, err.message, err.mark.line + 1, err.mark.column + 1) from None
     except MarkedYAMLError as err:
