@@ -28,6 +28,8 @@ def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
         out["max_" + stat.id] = max(values) if values else 0.0
         out["min_" + stat.id] = min(values) if values else 0.0
     out["headcount"] = float(len(employed))
+    for role in rules.scenario.roles:
+        out["headcount_" + role.id] = float(sum(1 for s in employed if s.role == role.id))
     return out
 
 

@@ -170,8 +170,9 @@ class _Compiler:
         """The global names, each role's seat names, and each role's stats."""
         s = self.s
         aggregates = {f"{a}_{st.id}" for st in s.stats for a in AGGREGATES}
+        headcounts = {f"headcount_{r.id}" for r in s.roles}
         glob = frozenset(self.metrics | self.policy_ids | set(s.constants) | set(s.randoms)
-                         | aggregates | BUILTIN_GLOBAL)
+                         | aggregates | headcounts | BUILTIN_GLOBAL)
         role_stats = {r.id: tuple(st.id for st in s.stats_of(r.id)) for r in s.roles}
         seat = {r.id: glob | set(role_stats[r.id]) | {b.id for b in s.behaviours_of(r.id)}
                 | BUILTIN_SEAT for r in s.roles}
@@ -190,6 +191,9 @@ class _Compiler:
         for loc, name in entries:
             if name in RESERVED:
                 raise RuleError(loc, f"'{name}' is a reserved name; choose another id")
+            if name.startswith("headcount_") and name[10:] in self.roles:
+                raise RuleError(loc, f"'{name}' clashes with the seat count of role "
+                                     f"'{name[10:]}'; choose another id")
             if name.split("_", 1)[0] in AGGREGATES and name.split("_", 1)[-1] in self.stats:
                 raise RuleError(loc, f"'{name}' clashes with the aggregate of stat "
                                      f"'{name.split('_', 1)[1]}'; choose another id")

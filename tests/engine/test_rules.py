@@ -178,3 +178,13 @@ def test_public_stats_appear_only_while_the_policy_makes_them_public(tiny):
     state = _turn(tiny, state, {"leaderboard": 1}, {1: {"farm": 10}})
     others = {o.index: o for o in tiny.view(state, 2).others}
     assert others[1].stats == {"tokens": 50.0}
+
+
+def test_headcount_per_role_counts_employed_seats_only(tiny):
+    from game.engine.env import global_env
+    state = tiny.new_state(1)
+    env = global_env(tiny.rules, state)
+    assert (env["headcount"], env["headcount_manager"], env["headcount_employee"]) == (3, 1, 2)
+    state.seats[2].employed = False
+    env = global_env(tiny.rules, state)
+    assert (env["headcount"], env["headcount_employee"]) == (2, 1)
