@@ -27,7 +27,7 @@ class Scene:
 
     name = "scene"
     help_lines: tuple[str, ...] = ()
-    private = False   # True for a seat's own screen (the app hides it behind the help overlay)
+    private = False   # True for a seat's own screen: what it shows is that seat's secret
 
     def __init__(self, app: App) -> None:
         self.app = app

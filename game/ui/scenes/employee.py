@@ -89,8 +89,8 @@ class EmployeeScene(SeatScene):
 
     def card_detail(self, i: int) -> str:
         option = self.options[i]
-        text = self.descriptions.get(option.id) or "No description."
-        return text if option.available else "Not available now. " + text
+        text = self.descriptions.get(option.id, "")
+        return text if option.available else f"Not available now. {text}".strip()
 
     def sidebar(self) -> list:
         return [("You", [own_section(self.view, self.scenario)]),

@@ -91,13 +91,14 @@ class ManagerScene(SeatScene):
 
     def card_detail(self, i: int) -> str:
         option = self.options[i]
-        text = self.descriptions.get(option.id) or "No description."
+        text = self.descriptions.get(option.id, "")
         if len(option.levels) > 2:
-            text += f" Costs {format_number(option.cost)} budget points per level."
+            cost = format_number(option.cost)
+            text += f" Costs {cost} budget point{'' if cost == '1' else 's'} per level."
         if option.excludes:
             text += " Cannot be combined with: " + ", ".join(self.names.get(x, x)
                                                               for x in option.excludes) + "."
-        return text
+        return text.strip()
 
     def sidebar(self) -> list:
         return [("Budget", [self._budget_section, leaderboard_section(self.view, self.scenario)]),
@@ -121,18 +122,23 @@ class ManagerScene(SeatScene):
         """One chip per level along the card's bottom row, in the largest text that fits;
         ([], "") when none fits (then the card shows one chip with arrows)."""
         p = self.painter
-        room = card.right - self.px(16) - p.width("active · cost 1", "small", True)
-        for size in ("body", "small"):
+        room = card.right - self.px(28) - self._tag_width(option)
+        for size, pad in (("body", 20), ("small", 14)):
             h = p.line_height(size) + self.px(6)
             x, y = card.x + self.px(16), card.bottom - self.px(10) - h
             rects = []
             for name in option.levels:
-                w = p.width(name, size, True) + self.px(20)
+                w = p.width(name, size, True) + self.px(pad)
                 rects.append(pygame.Rect(x, y, w, h))
                 x += w + self.px(6)
             if rects[-1].right <= room:
                 return rects, size
         return [], ""
+
+    def _tag_width(self, option: PolicyOption) -> int:
+        """Room for "active · cost N" at the right of the chips."""
+        return (self.painter.width("active", "small", True)
+                + self.painter.width(f" · cost {format_number(option.cost)}", "small"))
 
     def _compact_chip(self, card: pygame.Rect, option: PolicyOption) -> pygame.Rect:
         """The single chip of a policy with too many levels to show side by side."""
@@ -157,7 +163,7 @@ class ManagerScene(SeatScene):
             self._draw_chip(surface, chip, option.levels[n], n, n == self.levels[option.id], size)
         tag, color = self._tag(option, clash)
         cost = f"cost {format_number(option.cost)}"
-        room = rect.right - last.right - self.px(32)
+        room = rect.right - last.right - self.px(28)
         cost_r = p.text(surface, " · " + cost, (rect.right - self.px(16), last.centery), "small",
                         theme.MUTED, anchor="midright", max_width=room)
         p.text(surface, tag, (cost_r.x, last.centery), "small", color, bold=True,

@@ -42,6 +42,7 @@ class SeatScene(Scene):
         self.card_items: list[FocusItem] = []
         self.panel: Sidebar | None = None
         self.with_text = False     # whether cards are tall enough to show their description
+        self.hover: int | None = None   # the card under the mouse: its text shows below
 
     # --- to be provided by subclasses -----------------------------------------------------
 
@@ -101,7 +102,7 @@ class SeatScene(Scene):
     def _layout_cards(self, area: pygame.Rect) -> None:
         """Cards tall enough for their description when there is room, else compact."""
         n, gap, base = self.card_count(), self.px(8), self.px(86)
-        extra = 2 * self.painter.line_height("small")
+        extra = 2 * self.painter.line_height("small") + self.px(12)
         probe = CardGrid(area, n, base + extra, gap, self.px(330))
         self.with_text = probe.content_height <= area.height
         old = self.grid.scroll if self.grid else 0
@@ -159,6 +160,11 @@ class SeatScene(Scene):
         if i is not None:
             self.click_card(i, pos)
 
+    def handle(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.MOUSEMOTION and self.grid is not None:
+            self.hover = self.grid.at(getattr(event, "pos", (-1, -1)))
+        super().handle(event)
+
     def on_wheel(self, dy: int) -> None:
         if self.grid is not None:
             self.grid.scroll_by(-dy * self.px(48))
@@ -196,9 +202,10 @@ class SeatScene(Scene):
         if self.message:
             color = theme.BAD if self.message_bad else theme.GOOD
             p.paragraph(surface, self.message, self.detail, "body", color, bold=True, max_lines=3)
-        elif focus.startswith("card"):
-            p.paragraph(surface, self.card_detail(int(focus[4:])), self.detail, "body",
-                        theme.TEXT, max_lines=3)
+        elif self.hover is not None or focus.startswith("card"):
+            card = self.hover if self.hover is not None else int(focus[4:])
+            p.paragraph(surface, self.card_detail(card), self.detail, "body", theme.TEXT,
+                        max_lines=3)
         elif focus == "side":
             p.paragraph(surface, "Left/Right: show the other pages of this panel.", self.detail,
                         "body", theme.MUTED)
