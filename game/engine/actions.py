@@ -103,9 +103,18 @@ def to_act(rules: Rules, state: GameState) -> list[int]:
             if s.employed and acts_in(rules, s.role, state.phase) and s.index not in state.submitted]
 
 
-def _construct(cls, **values):
-    """`cls(**values)` for values already of the right types, without validation."""
-    return cls.model_construct(**values)
+def construct(cls, **values):
+    """`cls(**values)` for values already of the right types and every field given, without
+    validation or `model_construct`'s overhead (legal actions are built in every bot turn)."""
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+_set = object.__setattr__
 
 
 def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
@@ -118,7 +127,7 @@ def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
     if state.phase == "policy" and must:
         budget = rules.scenario.role(s.role).policy_budget
         specs = {p.id: p for p in rules.scenario.policies}
-        policies = [_construct(PolicyOption, id=p.id, name=specs[p.id].name,
+        policies = [construct(PolicyOption, id=p.id, name=specs[p.id].name,
                                levels=list(specs[p.id].levels), current=state.policies[p.id],
                                cost=p.cost, excludes=sorted(p.excludes),
                                locked=p.id in state.locked)
@@ -132,13 +141,13 @@ def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
             env = seat_env(rules, global_env_for(rules, state, names), state, s)
         specs = {b.id: b for b in rules.scenario.behaviours}
         behaviours = [
-            _construct(BehaviourOption, id=b.id, name=specs[b.id].name,
+            construct(BehaviourOption, id=b.id, name=specs[b.id].name,
                        available=bool(b.available(env) if env is not None
                                       else b.available.constant),
                        max_effort=min(effort, b.max_effort if b.max_effort is not None
                                       else effort))
             for b in own]
-    return _construct(Legal, seat=seat, phase=state.phase, must_act=must, policies=policies,
+    return construct(Legal, seat=seat, phase=state.phase, must_act=must, policies=policies,
                       budget=budget, behaviours=behaviours, effort=effort)
 
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, Field
 
-from game.engine.actions import to_act
+from game.engine.actions import construct, to_act
 from game.engine.env import global_env_for
 from game.engine.rng import unit_normal
 from game.engine.state import GameState, Headline, SeatState
@@ -89,20 +89,6 @@ class SeatView(BaseModel):
     waiting_for: list[int]
 
 
-_set = object.__setattr__
-
-
-def _build(cls, **values):
-    """`cls.model_construct(**values)` for a model given every field, minus its overhead
-    (views are built tens of thousands of times a second in simulations)."""
-    obj = cls.__new__(cls)
-    _set(obj, "__dict__", values)
-    _set(obj, "__pydantic_fields_set__", set(values))
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
-
-
 @lru_cache(maxsize=65536)
 def _noise(seed: int, index: int, role: str, metric: str) -> float:
     return unit_normal(seed, "view", index, role, metric)
@@ -127,7 +113,7 @@ def _reading(state: GameState, metric: Metric, role: str, revealed: bool) -> Met
                                                                             metric.id)))
                          for i, v in enumerate(shown)]
                 note = "estimate" if note == "live" else note + ", estimate"
-    return _build(MetricReading,
+    return construct(MetricReading,
         id=metric.id, name=metric.name, kind=metric.kind, unit=metric.unit, min=metric.min,
         max=metric.max, higher_is_better=metric.higher_is_better, value=shown[-1],
         history=shown, note=note)
@@ -141,7 +127,7 @@ def _own_history(rules: Rules, state: GameState, seat: SeatState, revealed: bool
     out = []
     for h in state.history:
         row = next((r for rows in h.reviews.values() for r in rows if r.seat == seat.index), None)
-        out.append(_build(OwnTurn,
+        out.append(construct(OwnTurn,
             turn=h.turn, choice=dict(h.allocations.get(seat.index, {})),
             stats=_own_stats(rules, seat, h.stats.get(seat.index, {}), revealed),
             score=row.score if row else None, rank=row.rank if row else None,
@@ -156,7 +142,7 @@ def _others(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[O
         names = frozenset().union(*(f.names for f in rules.stat_public.values()))
         genv = global_env_for(rules, state, names)
         public = {sid for sid, f in rules.stat_public.items() if f(genv)}
-    return [_build(OtherSeat, index=s.index, name=s.name, role=s.role, employed=s.employed,
+    return [construct(OtherSeat, index=s.index, name=s.name, role=s.role, employed=s.employed,
                                       stats={k: v for k, v in s.stats.items() if k in public})
             for s in state.seats if s.index != seat]
 
@@ -165,7 +151,7 @@ def _leaderboards(rules: Rules, state: GameState, revealed: bool) -> dict[str, l
     if not state.history:
         return {}
     last = state.history[-1]
-    return {role: [_build(LeaderRow, rank=r.rank, seat=r.seat,
+    return {role: [construct(LeaderRow, rank=r.rank, seat=r.seat,
                                              name=state.seats[r.seat].name, score=r.score)
                    for r in rows]
             for role, rows in last.reviews.items() if revealed or rules.reviews[role].leaderboard}
@@ -175,7 +161,7 @@ def view(rules: Rules, state: GameState, seat: int) -> SeatView:
     """Exactly what `seat` may see of `state`."""
     me = state.seats[seat]
     revealed = state.phase == "ended"
-    return _build(SeatView,
+    return construct(SeatView,
         seat=seat, name=me.name, role=me.role, employed=me.employed, turn=state.turn,
         turns=rules.scenario.turns, turn_name=rules.scenario.turn_name, phase=state.phase,
         revealed=revealed,
