@@ -1,0 +1,65 @@
+"""Games per second of the flagship with gamer bots, on 1 and on 2 workers, and a profile.
+
+    python bench/simulate.py [--runs N] [--scenario NAME] [--manager STRATEGY]
+
+Warm-up games run first in each process, so the figures are for the steady state (a bot's
+memoised decisions are filled once per process). The profile (cProfile, top 15 by own time)
+is of single-process games after the warm-up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import pstats
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from game.analysis.simulate import run_game, simulate  # noqa: E402
+from game.scenario.load import load_scenario  # noqa: E402
+
+
+def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: int) -> float:
+    """Wall-clock games per second of `simulate` (after a warm-up of each worker)."""
+    simulate(scenario, max(4, 2 * workers), 999, strategies, workers=workers, progress=False)
+    start = time.perf_counter()
+    simulate(scenario, runs, 1, strategies, workers=workers, progress=False)
+    return runs / (time.perf_counter() - start)
+
+
+def profile(scenario, strategies: dict[str, str], runs: int) -> str:
+    """The top 15 functions by own time over `runs` single-process games."""
+    for seed in range(3):
+        run_game(scenario, 10_000 + seed, strategies)
+    prof = cProfile.Profile()
+    prof.enable()
+    for seed in range(runs):
+        run_game(scenario, seed, strategies)
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(15)
+    return out.getvalue()
+
+
+def main() -> None:
+    """Measure and print."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--scenario", default="tokenmaxxing")
+    parser.add_argument("--manager", default="hype")
+    args = parser.parse_args()
+    scenario = load_scenario(args.scenario)
+    strategies = {"manager": args.manager, "employee": "gamer"}
+    print(f"{scenario.id}, {args.runs} runs, bots {strategies}")
+    for workers in (1, 2):
+        rate = games_per_second(scenario, strategies, args.runs, workers)
+        print(f"  {workers} worker{'s' if workers > 1 else ''}: {rate:7.1f} games/s")
+    print(profile(scenario, strategies, max(20, args.runs // 10)))
+
+
+if __name__ == "__main__":
+    main()
