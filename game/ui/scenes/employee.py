@@ -92,6 +92,9 @@ class EmployeeScene(SeatScene):
         text = self.descriptions.get(option.id, "")
         return text if option.available else f"Not available now. {text}".strip()
 
+    def card_blurb(self, i: int) -> str:
+        return self.descriptions.get(self.options[i].id, "")
+
     def sidebar(self) -> list:
         return [("You", [own_section(self.view, self.scenario)]),
                 ("Board", [leaderboard_section(self.view, self.scenario),

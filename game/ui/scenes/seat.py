@@ -57,6 +57,10 @@ class SeatScene(Scene):
         """The focused card's full text, shown under the cards."""
         return ""
 
+    def card_blurb(self, i: int) -> str:
+        """The text inside card `i`, when cards have room for it."""
+        return self.card_detail(i)
+
     def adjust(self, i: int, step: int) -> None:
         """Left/Right on card `i`."""
 
@@ -127,7 +131,7 @@ class SeatScene(Scene):
         """The card's description under its title, when the cards have room for it."""
         if self.with_text:
             y = rect.y + self.px(10) + self.painter.line_height("h3")
-            self.painter.paragraph(surface, self.card_detail(i),
+            self.painter.paragraph(surface, self.card_blurb(i),
                                    pygame.Rect(rect.x + self.px(16), y, rect.width - self.px(32),
                                                2 * self.painter.line_height("small")),
                                    "small", theme.MUTED, max_lines=2)
@@ -204,8 +208,11 @@ class SeatScene(Scene):
             p.paragraph(surface, self.message, self.detail, "body", color, bold=True, max_lines=3)
         elif self.hover is not None or focus.startswith("card"):
             card = self.hover if self.hover is not None else int(focus[4:])
-            p.paragraph(surface, self.card_detail(card), self.detail, "body", theme.TEXT,
-                        max_lines=3)
+            text = self.card_detail(card)
+            name = self.options[card].name
+            if p.width(name, "body", True) > self.grid.card_w - self.px(32):
+                text = f"{name}: {text}"      # the card had to cut its title short
+            p.paragraph(surface, text, self.detail, "body", theme.TEXT, max_lines=3)
         elif focus == "side":
             p.paragraph(surface, "Left/Right: show the other pages of this panel.", self.detail,
                         "body", theme.MUTED)
