@@ -7,6 +7,8 @@ compares. It does not give away the lessons. Lines are wrapped at 88 columns.
 
 from __future__ import annotations
 
+import re
+
 import textwrap
 from collections.abc import Iterator
 
@@ -154,7 +156,7 @@ def _behaviours(s: Scenario, role: Role) -> Iterator[str]:
         if b.max_effort is not None:
             text += f" (at most {_count(b.max_effort, 'point')})"
         if _is_true(b.available) is not True:
-            text += f", only when `{b.available}`"
+            text += f", only when `{_shown(s, b.available)}`"
         yield _bullet(text, 1)
 
 
@@ -166,20 +168,33 @@ def _review(s: Scenario, role: Role) -> Iterator[str]:
         yield _para("Is not reviewed.", "  ")
         return
     score = review.score if review else "0"
-    yield _para(f"Review score each {s.turn_name}: `{score}`{_glossary(s, score)}.", "  ")
+    yield _para(f"Review score each {s.turn_name}: `{_shown(s, score)}`{_glossary(s, score)}.",
+                "  ")
     for p, term in terms:
-        yield _bullet(f"plus `{term}` while '{p.name}' is active{_glossary(s, term)}", 1)
+        yield _bullet(f"plus `{_shown(s, term)}` while '{p.name}' is active"
+                      f"{_glossary(s, term)}", 1)
     if review is None:
         return
     if review.leaderboard:
         yield _para("The ranking is published as a leaderboard.", "  ")
     for c in review.consequences:
-        when = "" if _is_true(c.when) is True else f" when `{c.when}`"
+        when = "" if _is_true(c.when) is True else f" when `{_shown(s, c.when)}`"
         changes = [_effect_words(s, e) for e in c.effects]
         if c.layoff:
             changes.append("the seat is laid off")
         what = c.text or _list(changes) or "nothing changes"
         yield _bullet(f"{c.name}{when}: {what}", 1)
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _shown(s: Scenario, source: str) -> str:
+    """A formula as it reads aloud: each constant replaced by its value."""
+    def value(match: re.Match[str]) -> str:
+        name = match.group()
+        return f"{s.constants[name]:g}" if name in s.constants else name
+    return _IDENTIFIER.sub(value, " ".join(source.split()))
 
 
 def _glossary(s: Scenario, source: str) -> str:
