@@ -61,14 +61,15 @@ def random_event(rng: random.Random, size: tuple[int, int]) -> pygame.event.Even
     return pygame.event.Event(pygame.VIDEORESIZE, size=(w, h), w=w, h=h)
 
 
-def _play(scenario: str = str(TINY)) -> Play:
+def _play(scenario: str | None = None) -> Play:
+    scenario = scenario or str(TINY)
     return Play.start(load_scenario(scenario), scenario, 4, HUMANS)
 
 
-def _at(kind: str):
+def _at(kind: str, scenario: str | None = None):
     """A play advanced to the first screen of `kind` ('manager', 'employee', 'handoff')."""
     def make(app):
-        play = _play()
+        play = _play(scenario)
         while True:
             step = play.next_step()
             if step.kind == "news":

@@ -50,14 +50,14 @@ def test_every_scene_fits_its_window(size):
 
 
 @pytest.mark.parametrize("kind", ["manager", "employee"])
-def test_the_flagships_seat_screens_fit(kind, monkeypatch):
+def test_the_flagships_seat_screens_fit(kind):
     if not FLAGSHIP.exists():
         pytest.skip("the flagship scenario is not in this checkout")
-    monkeypatch.setattr("tests.ui.test_fuzz.TINY", FLAGSHIP)
     app = make_app()
     try:
-        app.go(_at(kind)(app))
+        app.go(_at(kind, str(FLAGSHIP))(app))
         _check_scene(app)
+        assert app.scene.scenario.id == "tokenmaxxing"
         assert app.scene.grid.max_scroll() == 0, "every card fits without scrolling at 720p"
     finally:
         pygame.display.quit()
