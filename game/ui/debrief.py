@@ -206,7 +206,7 @@ def _ranks(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
            max_width=w)
     y += p.line_height("small") + p.px(6)
     names = [r[0] for r in rows]
-    ordered = sorted(d.outcomes, key=lambda o: (o.name not in names, -o.score_total))
+    ordered = sorted((o for o in d.outcomes if o.name in names), key=lambda o: -o.score_total)
     for o in ordered:
         if y + p.line_height() * 2 > side.bottom:
             break

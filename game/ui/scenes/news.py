@@ -82,17 +82,21 @@ class NewsScene(Scene):
             if y + p.line_height("h3") > rect.bottom:
                 break
             box = pygame.Rect(rect.x, y, rect.width, 0)
-            lines = p.wrap(" ".join(headline.text.split()), rect.width - self.px(32), "body")
-            box.height = min(rect.bottom - y, p.line_height("h3") + len(lines[:4]) *
-                             p.line_height("body") + self.px(20))
-            panel(surface, box, theme.PANEL, theme.LINE)
+            inner = rect.width - self.px(32)
             tag = "  (announced by the facilitator)" if headline.injected else ""
-            p.text(surface, headline.headline + tag, (box.x + self.px(16), box.y + self.px(8)),
-                   "h3", bold=True, max_width=box.width - self.px(32))
+            title = p.wrap(headline.headline + tag, inner, "h3", bold=True)[:2]
+            lines = p.wrap(" ".join(headline.text.split()), inner, "body")
+            top = len(title) * p.line_height("h3")
+            box.height = min(rect.bottom - y, top + len(lines[:4]) * p.line_height("body")
+                             + self.px(20))
+            panel(surface, box, theme.PANEL, theme.LINE)
+            for i, line in enumerate(title):
+                p.text(surface, line, (box.x + self.px(16),
+                                       box.y + self.px(8) + i * p.line_height("h3")),
+                       "h3", bold=True, max_width=inner)
             p.paragraph(surface, " ".join(headline.text.split()),
-                        pygame.Rect(box.x + self.px(16), box.y + self.px(8) + p.line_height("h3"),
-                                    box.width - self.px(32),
-                                    box.height - p.line_height("h3") - self.px(12)),
+                        pygame.Rect(box.x + self.px(16), box.y + self.px(8) + top, inner,
+                                    box.height - top - self.px(12)),
                         "body", theme.MUTED)
             y = box.bottom + self.px(12)
 
