@@ -63,7 +63,7 @@ def test_a_broken_workshop_file_is_one_line_with_its_line_number(name, line, mes
 
 def _write(tmp_path: Path, body: str) -> Path:
     path = tmp_path / "w.yaml"
-    path.write_text(f"title: T\nscenario: {ROOT / 'tests/engine/tiny.yaml'}\n" + body)
+    path.write_text(f"title: T\nscenario: {FIXTURES / 'tiny.yaml'}\n" + body)
     return path
 
 
