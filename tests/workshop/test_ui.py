@@ -156,3 +156,14 @@ def test_the_debrief_screen_shows_tables_conditions_and_numbers(four_tables):
         assert "Table B (2 of 4)" in app.visible_texts()
     finally:
         pygame.display.quit()
+
+
+def test_a_table_window_plays_to_the_end_and_writes_the_result(tmp_path, tiny_workshop, capsys):
+    from game.ui.workshop_app import run_table_window
+    session, setup = start_session(tiny_workshop, "B", fill={})
+    out = tmp_path / "b.json"
+    code = run_table_window(session, setup, out, autoplay=True, screenshots=tmp_path / "shots",
+                            max_frames=5000)
+    assert code == 0
+    assert json.loads(out.read_text())["finished"] is True
+    assert f"Result file for the debrief: {out}" in capsys.readouterr().out
