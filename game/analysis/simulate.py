@@ -98,7 +98,8 @@ def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
         for seat, alloc in turn.allocations.items():
             row = effort[seat]
             for bid, points in alloc.items():
-                row[bid] = row.get(bid, 0) + points
+                if points:
+                    row[bid] = row.get(bid, 0) + points
     events = [(h.turn, h.event) for turn in state.history for h in turn.news]
     events += [(h.turn, h.event) for h in state.news]
     return GameRecord(

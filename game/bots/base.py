@@ -14,7 +14,7 @@ from game.bots.beliefs import Beliefs, read_beliefs
 from game.bots.objectives import Objective, index_objective, review_objective
 from game.bots.plan import AllocationPlanner, Option
 from game.bots.policy_plan import PolicyPlanner
-from game.engine.actions import Action, Allocate, Legal, SetPolicies
+from game.engine.actions import Action, Allocate, Legal, SetPolicies, construct
 from game.engine.view import SeatView
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
@@ -34,13 +34,13 @@ class Bot(ABC):
     def act(self, view: SeatView, legal: Legal) -> Action:
         """A legal action for the current phase."""
         if legal.phase == "policy" and legal.policies:
-            return SetPolicies.model_construct(kind="policies", seat=self.seat,
+            return construct(SetPolicies, kind="policies", seat=self.seat,
                                                levels=self.choose_policies(view, legal))
         if legal.phase == "work":
-            return Allocate.model_construct(kind="allocate", seat=self.seat,
+            return construct(Allocate, kind="allocate", seat=self.seat,
                                             effort=self.allocate(view, legal))
         if legal.phase == "policy":
-            return SetPolicies.model_construct(kind="policies", seat=self.seat, levels={})
+            return construct(SetPolicies, kind="policies", seat=self.seat, levels={})
         raise ValueError(f"seat {self.seat} has nothing to do in the {legal.phase} phase")
 
     @abstractmethod

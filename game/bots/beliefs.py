@@ -25,12 +25,22 @@ from game.scenario.rules import Rules
 SIGNIFICANT = 2
 
 
+_PERCEIVED: dict[tuple[float, int], float] = {}
+
+
 def perceive(value: float, significant: int = SIGNIFICANT) -> float:
     """`value` rounded to `significant` digits (how precisely a bot reads a number)."""
-    if value == 0.0 or value != value:
-        return 0.0
-    digits = significant - 1 - floor(log10(abs(value)))
-    return round(value, digits)
+    key = (value, significant)
+    found = _PERCEIVED.get(key)
+    if found is None:
+        if value == 0.0 or value != value:
+            found = 0.0
+        else:
+            found = round(value, significant - 1 - floor(log10(abs(value))))
+        if len(_PERCEIVED) > 100_000:
+            _PERCEIVED.clear()
+        _PERCEIVED[key] = found
+    return found
 
 
 @dataclass(slots=True)
