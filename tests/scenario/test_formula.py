@@ -358,11 +358,9 @@ def _parts(count: int) -> str:
     return "max(" + ", ".join(["x * 7"] * args) + ")" + " + 1" * (rest // 2)
 
 
-def test_node_limit_and_compile_speed() -> None:
+def test_node_limit() -> None:
     source = _parts(400)
-    start = time.perf_counter()
     formula = compile_formula(source, allowed={"x"})
-    assert time.perf_counter() - start < 0.05
     assert formula({"x": 2.0}) == 14.0 + source.count("+ 1")
     with pytest.raises(FormulaError, match="more than 400 parts"):
         compile_formula(_parts(401))
@@ -385,22 +383,6 @@ def test_literal_limit() -> None:
     assert compile_formula("1e9 + 1_000_000_000").constant == 2e9
     assert compile_formula("x * 0.00000000000000001").names == {"x"}
     assert compile_formula("-1e9").constant == -1e9
-
-
-def test_evaluation_is_fast() -> None:
-    formula = compile_formula("0.6 * effort * (1 + ai_skill / 100) - 2 * (policy_x > 0)")
-    env = {"effort": 3.0, "ai_skill": 50.0, "policy_x": 1.0}
-    calls = 20_000
-    best = min(_time_calls(formula, env, calls) for _ in range(3))
-    assert best / calls < 5e-6  # ~0.25 us on a typical machine; generous for slow CI
-
-
-def _time_calls(formula: CompiledFormula, env: dict[str, float], calls: int) -> float:
-    """Seconds for `calls` evaluations."""
-    start = time.perf_counter()
-    for _ in range(calls):
-        formula(env)
-    return time.perf_counter() - start
 
 
 _OPS = ["+", "-", "*", "/", "//", "%", "**", "<", "<=", "==", "!=", "and", "or"]
