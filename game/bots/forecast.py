@@ -32,6 +32,8 @@ class Actor:
     seats: float = 1.0
     score: float = 0.0
     rank: float = 0.0
+    start: dict[str, float] | None = None
+    """A fixed actor's stats after the turn's reset (filled on first use)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +217,9 @@ class TurnModel:
         """A fixed actor's stats as they stand after the turn's reset."""
         if not actor.fixed:
             return actor.stats
-        return {sid: self.reset.get(sid, value) for sid, value in actor.stats.items()}
+        if actor.start is None:
+            actor.start = {sid: self.reset.get(sid, value) for sid, value in actor.stats.items()}
+        return actor.start
 
     def step(self, genv: dict[str, float], actors: list[Actor]) -> dict[str, float]:
         """Play one turn on paper; actors' stats become end-of-turn values. Returns the env

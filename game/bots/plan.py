@@ -143,11 +143,11 @@ class AllocationPlanner:
         genv = f.genv(b.metrics, b.policies, b.turn)
         seats = 1.0 + sum(1 for role, _ in b.others if role == b.role)
         own = dict(b.own)
-        others = b.others
+        others = [Actor(r, dict(s), fixed=True) for r, s in b.others]  # never changed
 
         def evaluate(alloc: dict[str, int]) -> float:
             me = Actor(b.role, dict(own), alloc, 1, False, seats, b.score, float(b.rank))
-            return f.run(genv, [me] + [Actor(r, dict(s), fixed=True) for r, s in others])
+            return f.run(genv, [me, *others])
 
         return greedy(evaluate, self.behaviours, options, effort)
 

@@ -64,7 +64,7 @@ _SETS: dict[tuple, list[dict[str, int]]] = {}
 
 def legal_sets(legal: Legal) -> list[dict[str, int]]:
     """Every legal policy set for these options (remembered per set of options)."""
-    key = (legal.budget, tuple((p.id, p.current, p.locked, len(p.levels), p.cost,
+    key = (legal.budget, tuple((p.id, p.current if p.locked else -1, len(p.levels), p.cost,
                                 tuple(p.excludes)) for p in legal.policies))
     found = _SETS.get(key)
     if found is None:
