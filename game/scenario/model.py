@@ -62,7 +62,20 @@ class Visibility(Strict):
 VisibilitySpec = Visibility | Literal["live", "hidden"]
 
 
-class Metric(Strict):
+class Bounded(Strict):
+    """Checks a subclass's `min`, `max` and `initial`: bounds in order, the start inside them.
+    (The fields stay in each subclass so `id` and `name` come first in files and schema.)"""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> Bounded:
+        if not self.min < self.max:  # type: ignore[attr-defined]
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        if not self.min <= self.initial <= self.max:
+            raise ValueError(f"initial ({self.initial}) must lie between min and max")
+        return self
+
+
+class Metric(Bounded):
     """A company-level number."""
 
     id: Id
@@ -90,20 +103,12 @@ class Metric(Strict):
             return {"default": value}
         return value
 
-    @model_validator(mode="after")
-    def _bounds(self) -> Metric:
-        if not self.min < self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
-        if not self.min <= self.initial <= self.max:
-            raise ValueError(f"initial ({self.initial}) must lie between min and max")
-        return self
-
     def visibility_for(self, role: str) -> Visibility:
         """The visibility rule that applies to `role`."""
         return self.visibility.get(role) or self.visibility.get("default") or Visibility()
 
 
-class Stat(Strict):
+class Stat(Bounded):
     """A per-seat number such as tokens used, output delivered or morale."""
 
     id: Id
@@ -118,14 +123,6 @@ class Stat(Strict):
     hidden_from_self: bool = Field(False, description="Even the seat itself sees it only at the end.")
     public: Formula = Field("0", description="While this formula is true, every seat sees every "
                                              "seat's value (e.g. a public leaderboard policy).")
-
-    @model_validator(mode="after")
-    def _bounds(self) -> Stat:
-        if not self.min < self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
-        if not self.min <= self.initial <= self.max:
-            raise ValueError(f"initial ({self.initial}) must lie between min and max")
-        return self
 
 
 class SeatCount(Strict):

@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pygame
@@ -248,18 +249,28 @@ def run(scenario: str | None = None, seed: int | None = None,
         resume: Path | None = None, max_frames: int | None = None) -> int:
     """Open the game window; returns the exit code (0 when the player quits normally)."""
     from game.ui.scenes import first_scene
-    app = None
-    try:
+
+    def body() -> int:
         app = App(size, fps=0 if _headless() else FPS, autoplay=autoplay, screenshots=screenshots)
         app.go(first_scene(app, scenario=scenario, seed=seed, seats=seats, resume=resume))
         return app.loop(max_frames)
+    return guarded(body, SAVED_HINT)
+
+
+SAVED_HINT = "Your game is saved; continue it with `goodhart resume`."
+
+
+def guarded(body: Callable[[], int], bug_hint: str) -> int:
+    """Run a window: a user's mistake is one line, a bug says so plainly with `bug_hint`
+    (what is safe and what to do), and the display always closes."""
+    try:
+        return body()
     except GoodhartError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     except Exception:  # a bug: say so plainly; the game itself is autosaved
         traceback.print_exc()
-        print("error: the game window hit a bug (above). Your game is saved; continue it with "
-              "`goodhart resume`.", file=sys.stderr)
+        print(f"error: the window hit a bug (above). {bug_hint}", file=sys.stderr)
         return 1
     finally:
         pygame.display.quit()

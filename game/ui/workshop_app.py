@@ -7,14 +7,11 @@ inject an event, projector view) and the result file written when the game ends.
 
 from __future__ import annotations
 
-import sys
-import traceback
 from pathlib import Path
 
 import pygame
 
-from game.errors import GoodhartError
-from game.ui.app import FPS, App, _headless
+from game.ui.app import FPS, SAVED_HINT, App, _headless, guarded
 from game.workshop.debrief import Debrief
 
 
@@ -22,21 +19,14 @@ def run_debrief(debrief: Debrief, size: tuple[int, int] = (1280, 720),
                 screenshots: Path | None = None, max_frames: int | None = None) -> int:
     """Open the debrief window; with `screenshots`, save each view there and close."""
     from game.ui.scenes.debrief import DebriefScene
-    try:
+
+    def body() -> int:
         app = App(size, fps=0 if _headless() else FPS, autoplay=screenshots is not None,
                   screenshots=screenshots)
         app.go(DebriefScene(app, debrief))
         return app.loop(max_frames)
-    except GoodhartError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    except Exception:  # a bug: say so plainly; the result files are untouched
-        traceback.print_exc()
-        print("error: the debrief window hit a bug (above); `goodhart debrief --export DIR` "
-              "gives the same numbers as files.", file=sys.stderr)
-        return 1
-    finally:
-        pygame.display.quit()
+    return guarded(body, "The result files are untouched; `goodhart debrief --export DIR` "
+                         "gives the same numbers as files.")
 
 
 class WorkshopApp(App):
@@ -74,8 +64,8 @@ def run_table_window(session, setup, result_path: Path, size: tuple[int, int] = 
     from game.ui.facilitator import Facilitator
     from game.ui.play import Play
     from game.ui.scenes import scene_for_step
-    app = None
-    try:
+
+    def body() -> int:
         app = WorkshopApp(size, fps=0 if _headless() else FPS, autoplay=autoplay,
                           screenshots=screenshots)
         play = Play(session, demo=autoplay)
@@ -89,13 +79,4 @@ def run_table_window(session, setup, result_path: Path, size: tuple[int, int] = 
             print(f"The game is saved; continue it with `goodhart resume`. When it ends, "
                   f"make its result file with `goodhart workshop result {session.path}`.")
         return code
-    except GoodhartError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 1
-    except Exception:  # a bug: say so plainly; the game itself is autosaved
-        traceback.print_exc()
-        print("error: the game window hit a bug (above). Your game is saved; continue it with "
-              "`goodhart resume`.", file=sys.stderr)
-        return 1
-    finally:
-        pygame.display.quit()
+    return guarded(body, SAVED_HINT)
