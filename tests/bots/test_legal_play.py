@@ -22,13 +22,13 @@ def _mix(scenario, k: int) -> dict[str, str]:
     """The k-th cheap mix: each role's strategies in turn, without the costly planners
     (`craft`, and `adaptive` seats, which also plan like craft) except in the last mix."""
     out = {}
-    for i, role in enumerate(r.id for r in scenario.roles):
+    for role in (r.id for r in scenario.roles):
         choices = strategies_for(scenario, role)
         if k == MIXES - 1:
             out[role] = "adaptive" if "adaptive" in choices else choices[0]
             continue
         cheap = [s for s in choices if s not in ("craft", "adaptive")]
-        out[role] = cheap[(k + i) % len(cheap)]
+        out[role] = cheap[k % len(cheap)]
     return out
 
 
