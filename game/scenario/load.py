@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, NoReturn, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -145,12 +145,16 @@ def validate(source: Source) -> Scenario:
     try:
         return Scenario.model_validate(source.data)
     except ValidationError as exc:
-        errors = [_from_pydantic(source, err) for err in exc.errors(include_url=False)]
+        raise_first([_from_pydantic(source, err) for err in exc.errors(include_url=False)])
+
+
+def raise_first(errors: list[ScenarioError]) -> NoReturn:
+    """Raise the first error in file order, carrying all of them (duplicates dropped) in its
+    `errors` attribute, so lint can print every one."""
     unique = {str(e): e for e in errors}
-    errors = sorted(unique.values(), key=lambda e: (e.line or 0, e.col or 0))
-    first = errors[0]
-    first.errors = errors  # type: ignore[attr-defined]
-    raise first
+    ordered = sorted(unique.values(), key=lambda e: (e.line or 0, e.col or 0))
+    ordered[0].errors = ordered  # type: ignore[attr-defined]
+    raise ordered[0]
 
 
 def _compile(scenario: Scenario, source: Source) -> None:

@@ -18,7 +18,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from game.errors import ScenarioError
-from game.scenario.load import SUFFIXES, _problem, bundled_dirs, list_bundled, load_scenario
+from game.scenario.load import (SUFFIXES, _problem, bundled_dirs, list_bundled, load_scenario,
+                                raise_first)
 from game.scenario.model import Scenario
 from game.scenario.source import Source, position, read_source
 from game.workshop.model import Condition, SeatSpec, Table, Timers, Workshop
@@ -82,11 +83,7 @@ def validate_workshop(source: Source) -> Workshop:
     try:
         return Workshop.model_validate(source.data)
     except ValidationError as exc:
-        errors = [_from_pydantic(source, e) for e in exc.errors(include_url=False)]
-    unique = {str(e): e for e in errors}
-    ordered = sorted(unique.values(), key=lambda e: (e.line or 0, e.col or 0))
-    ordered[0].errors = ordered  # type: ignore[attr-defined]
-    raise ordered[0]
+        raise_first([_from_pydantic(source, e) for e in exc.errors(include_url=False)])
 
 
 def _load_scenario(source: Source, workshop: Workshop, path: Path) -> tuple[Scenario, str]:
