@@ -16,6 +16,7 @@ these rounded beliefs, which lets the planners memoise them safely.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from math import floor, log10
 
@@ -99,9 +100,11 @@ def read_beliefs(rules: Rules, view: SeatView) -> Beliefs:
 
 
 def aggregate_into(env: dict[str, float], stat_ids: tuple[str, ...],
-                   seats: list[tuple[dict[str, float], int]]) -> None:
+                   seats: list[tuple[dict[str, float], int]], roles: Sequence[str] = (),
+                   all_roles: Sequence[str] = ()) -> None:
     """Write `total_S`, `mean_S`, `max_S`, `min_S` for each stat S in `stat_ids`, and
-    `headcount`, over (stats, count) pairs."""
+    `headcount`, over (stats, count) pairs; with `roles` (one per pair) also
+    `headcount_R` for every role R in `all_roles`."""
     for sid in stat_ids:
         total, n, high, low = 0.0, 0, None, None
         for stats, count in seats:
@@ -117,3 +120,7 @@ def aggregate_into(env: dict[str, float], stat_ids: tuple[str, ...],
         env["max_" + sid] = high if high is not None else 0.0
         env["min_" + sid] = low if low is not None else 0.0
     env["headcount"] = float(sum(count for _, count in seats))
+    for role in all_roles:
+        env["headcount_" + role] = 0.0
+    for (_, count), role in zip(seats, roles):
+        env["headcount_" + role] += count

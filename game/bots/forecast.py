@@ -114,6 +114,7 @@ class TurnModel:
     def __init__(self, rules: Rules, rel: Relevant, eventual: bool) -> None:
         self.rules = rules
         self.rel = rel
+        self.all_roles = tuple(r.id for r in rules.scenario.roles)
         self.stat_bounds = {s.id: (s.min, s.max) for s in rules.scenario.stats}
         self.metric_bounds = {m.id: (m.min, m.max) for m in rules.scenario.metrics}
         self.reset = {sid: rules.stat_specs[sid].initial for sid in rules.reset_stats}
@@ -230,16 +231,19 @@ class TurnModel:
                     if sid in actor.stats:
                         actor.stats[sid] = initial
         start = genv.copy()
-        aggregate_into(start, self.rel.aggregated, [(self._start_of(a), a.count) for a in actors])
+        aggregate_into(start, self.rel.aggregated, [(self._start_of(a), a.count) for a in actors],
+                       [a.role for a in actors], self.all_roles)
         pushes: dict[str, float] = {}
         msets: dict[str, float] = {}
         self._work(start, actors, pushes, msets)
         after = start.copy()
-        aggregate_into(after, self.rel.aggregated, [(a.stats, a.count) for a in actors])
+        aggregate_into(after, self.rel.aggregated, [(a.stats, a.count) for a in actors],
+                       [a.role for a in actors], self.all_roles)
         self._dynamics(after, actors, pushes, msets)
         for mid in set(pushes) | set(msets):
             low, high = self.metric_bounds[mid]
             value = msets[mid] if mid in msets else after[mid] + pushes.get(mid, 0.0)
             after[mid] = low if value < low else high if value > high else value
-        aggregate_into(after, self.rel.aggregated, [(a.stats, a.count) for a in actors])
+        aggregate_into(after, self.rel.aggregated, [(a.stats, a.count) for a in actors],
+                       [a.role for a in actors], self.all_roles)
         return after

@@ -105,7 +105,8 @@ class PolicyPlanner:
         env.update(b.own)
         env.update({bid: 0.0 for bid in planner.behaviours})
         env.update(seats=1.0 + sum(1 for r, _ in b.others if r == b.role), score=0.0, rank=0.0)
-        aggregate_into(env, tuple(rules.stat_specs), [(b.own, 1)] + [(s, 1) for _, s in b.others])
+        aggregate_into(env, tuple(rules.stat_specs), [(b.own, 1)] + [(s, 1) for _, s in b.others],
+                   [b.role] + [r for r, _ in b.others], [r.id for r in rules.scenario.roles])
         opts = tuple((cb.id, bool(cb.available(env)),
                       min(effort, cb.max_effort if cb.max_effort is not None else effort))
                      for cb in rules.behaviours_of(b.role))

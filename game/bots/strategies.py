@@ -134,7 +134,8 @@ def risky_behaviours(bot: PlanningBot, beliefs: Beliefs) -> frozenset[str]:
     env.update({bid: 1.0 for bid in planner.behaviours})
     env.update(seats=1.0 + len(beliefs.others), score=beliefs.score, rank=float(beliefs.rank),
                effort=1.0)
-    aggregate_into(env, tuple(rules.stat_specs), [(beliefs.own, 1)] + [(s, 1) for _, s in beliefs.others])
+    aggregate_into(env, tuple(rules.stat_specs), [(beliefs.own, 1)] + [(s, 1) for _, s in beliefs.others],
+                   [beliefs.role] + [r for r, _ in beliefs.others], [r.id for r in rules.scenario.roles])
     health = rules.scenario.debrief.health_index
     out = set()
     for b in rules.behaviours_of(beliefs.role):

@@ -37,11 +37,13 @@ _AGGREGATE_NAMES: dict[int, tuple[Rules, frozenset[str]]] = {}
 
 
 def aggregate_names(rules: Rules) -> frozenset[str]:
-    """`total_S`, `mean_S`, `max_S`, `min_S` for every stat, and `headcount`."""
+    """Every name `aggregates` writes: `total_S`, `mean_S`, `max_S`, `min_S` for every stat,
+    `headcount` and `headcount_R` for every role."""
     entry = _AGGREGATE_NAMES.get(id(rules))
     if entry is None or entry[0] is not rules:
         names = {f"{a}_{st.id}" for st in rules.scenario.stats for a in ("total", "mean", "max", "min")}
-        entry = _AGGREGATE_NAMES[id(rules)] = (rules, frozenset(names | {"headcount"}))
+        names |= {f"headcount_{r.id}" for r in rules.scenario.roles} | {"headcount"}
+        entry = _AGGREGATE_NAMES[id(rules)] = (rules, frozenset(names))
     return entry[1]
 
 

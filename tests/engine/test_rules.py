@@ -188,3 +188,9 @@ def test_headcount_per_role_counts_employed_seats_only(tiny):
     state.seats[2].employed = False
     env = global_env(tiny.rules, state)
     assert (env["headcount"], env["headcount_employee"]) == (2, 1)
+
+
+def test_aggregate_names_cover_every_name_aggregates_writes(tiny):
+    from game.engine.env import aggregate_names, aggregates
+    written = set(aggregates(tiny.rules, tiny.new_state(1).seats))
+    assert written == set(aggregate_names(tiny.rules))
