@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from game.engine.actions import construct, to_act
 from game.engine.env import global_env_for
 from game.engine.rng import unit_normal
-from game.engine.state import GameState, Headline, SeatState
+from game.engine.state import GameState, Headline, SeatState, TurnRecord
 from game.scenario.model import Metric
 from game.scenario.rules import Rules
 
@@ -94,29 +94,68 @@ def _noise(seed: int, index: int, role: str, metric: str) -> float:
     return unit_normal(seed, "view", index, role, metric)
 
 
-def _reading(state: GameState, metric: Metric, role: str, revealed: bool) -> MetricReading:
-    """The metric through the role's visibility rule."""
-    series = [metric.initial] + [h.metrics[metric.id] for h in state.history]
+def _shown(metric: Metric, role: str, revealed: bool,
+           series: tuple[float | None, ...]) -> tuple[tuple[float | None, ...], str]:
+    """The history a role is shown through its visibility rule, and the note that says how;
+    `series` is the history as the role sees it during play (see `_seen`), before any lag."""
     rule = metric.visibility_for(role)
+    if revealed:
+        return series, "live"
+    if rule.hidden:
+        return series, "hidden until the end"
     note = "live"
-    shown: list[float | None] = list(series)
-    if not revealed:
-        if rule.hidden:
-            shown, note = [None] * len(series), "hidden until the end"
-        else:
-            if rule.lag:
-                shown = shown[:max(1, len(shown) - rule.lag)]
-                note = f"{rule.lag} {'turn' if rule.lag == 1 else 'turns'} behind"
-            if rule.noise:
-                span = (metric.max - metric.min) * rule.noise
-                shown = [min(metric.max, max(metric.min, v + span * _noise(state.seed, i, role,
-                                                                            metric.id)))
-                         for i, v in enumerate(shown)]
-                note = "estimate" if note == "live" else note + ", estimate"
-    return construct(MetricReading,
-        id=metric.id, name=metric.name, kind=metric.kind, unit=metric.unit, min=metric.min,
-        max=metric.max, higher_is_better=metric.higher_is_better, value=shown[-1],
-        history=shown, note=note)
+    if rule.lag:
+        series = series[:max(1, len(series) - rule.lag)]
+        note = f"{rule.lag} {'turn' if rule.lag == 1 else 'turns'} behind"
+    if rule.noise:
+        note = "estimate" if note == "live" else note + ", estimate"
+    return series, note
+
+
+def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float) -> float | None:
+    """The value of `metric` at history `index` as `role` sees it during play (None: the
+    true value, as revealed at the end)."""
+    if role is None:
+        return value
+    rule = metric.visibility_for(role)
+    if rule.hidden:
+        return None
+    if rule.noise:
+        span = (metric.max - metric.min) * rule.noise
+        return min(metric.max, max(metric.min, value + span * _noise(seed, index, role, metric.id)))
+    return value
+
+
+_SERIES_LIMIT = 4096
+_SERIES: dict[tuple, tuple[Rules, tuple[TurnRecord, ...], dict[str, tuple], list]] = {}
+
+
+def _histories(rules: Rules, state: GameState, role: str,
+               revealed: bool) -> list[tuple[Metric, tuple, str]]:
+    """(metric, history shown to the role, note) for every metric, in file order.
+
+    Memoised on the history records themselves (never mutated; the memo holds them, so their
+    ids stay unique); a new turn extends the previous turn's series (`_seen`, before lag)."""
+    ids = tuple(map(id, state.history))
+    key = (id(rules), state.seed, role, revealed, ids)
+    entry = _SERIES.get(key)
+    if entry is not None and entry[0] is rules:
+        return entry[3]
+    seer = None if revealed else role
+    prev = _SERIES.get(key[:4] + (ids[:-1],)) if ids else None
+    if prev is not None and prev[0] is rules:
+        last, n = state.history[-1], len(ids)
+        series = {m.id: prev[2][m.id] + (_seen(m, seer, state.seed, n, last.metrics[m.id]),)
+                  for m in rules.scenario.metrics}
+    else:
+        series = {m.id: tuple(_seen(m, seer, state.seed, i, v) for i, v in enumerate(
+                      [m.initial] + [h.metrics[m.id] for h in state.history]))
+                  for m in rules.scenario.metrics}
+    if len(_SERIES) >= _SERIES_LIMIT:
+        _SERIES.clear()
+    shown = [(m, *_shown(m, role, revealed, series[m.id])) for m in rules.scenario.metrics]
+    _SERIES[key] = (rules, tuple(state.history), series, shown)
+    return shown
 
 
 def _own_stats(rules: Rules, seat: SeatState, stats: dict[str, float], revealed: bool) -> dict:
@@ -165,7 +204,7 @@ def view(rules: Rules, state: GameState, seat: int) -> SeatView:
         seat=seat, name=me.name, role=me.role, employed=me.employed, turn=state.turn,
         turns=rules.scenario.turns, turn_name=rules.scenario.turn_name, phase=state.phase,
         revealed=revealed,
-        metrics=[_reading(state, m, me.role, revealed) for m in rules.scenario.metrics],
+        metrics=_readings(rules, state, me.role, revealed),
         policies=dict(state.policies),
         own_stats=_own_stats(rules, me, me.stats, revealed),
         own_choice=dict(state.submitted[seat]) if seat in state.submitted else None,
@@ -175,6 +214,15 @@ def view(rules: Rules, state: GameState, seat: int) -> SeatView:
         leaderboards=_leaderboards(rules, state, revealed),
         news=_all_news(state),
         waiting_for=to_act(rules, state))
+
+
+def _readings(rules: Rules, state: GameState, role: str, revealed: bool) -> list[MetricReading]:
+    """Every metric as the role sees it, in file order."""
+    return [construct(MetricReading,
+                id=m.id, name=m.name, kind=m.kind, unit=m.unit, min=m.min, max=m.max,
+                higher_is_better=m.higher_is_better, value=shown[-1], history=list(shown),
+                note=note)
+            for m, shown, note in _histories(rules, state, role, revealed)]
 
 
 def _all_news(state: GameState) -> list[Headline]:
