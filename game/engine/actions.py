@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.engine.env import global_env_for, seat_env
-from game.engine.state import GameState
+from game.engine.state import GameState, SeatState
 from game.errors import ActionError
 from game.scenario.rules import Rules
 
@@ -75,32 +75,16 @@ class Legal(BaseModel):
     effort: int = 0
 
 
-_ACTS: dict[int, tuple[Rules, dict[tuple[str, str], bool]]] = {}
-
-
 def acts_in(rules: Rules, role: str, phase: str) -> bool:
-    """Whether seats of `role` submit something in `phase` (remembered per rules)."""
-    entry = _ACTS.get(id(rules))
-    if entry is None or entry[0] is not rules:
-        entry = _ACTS[id(rules)] = (rules, {})
-    known = entry[1].get((role, phase))
-    if known is None:
-        known = entry[1][(role, phase)] = _acts_in(rules, role, phase)
-    return known
-
-
-def _acts_in(rules: Rules, role: str, phase: str) -> bool:
-    if phase == "policy":
-        return bool(rules.policies_of(role))
-    if phase == "work":
-        return bool(rules.behaviours_of(role)) and rules.scenario.role(role).effort > 0
-    return False
+    """Whether seats of `role` submit something in `phase`."""
+    return (role, phase) in rules.acting
 
 
 def to_act(rules: Rules, state: GameState) -> list[int]:
     """Seats that still have to submit in the current phase, in seat order."""
+    phase, acting, submitted = state.phase, rules.acting, state.submitted
     return [s.index for s in state.seats
-            if s.employed and acts_in(rules, s.role, state.phase) and s.index not in state.submitted]
+            if s.employed and (s.role, phase) in acting and s.index not in submitted]
 
 
 def construct(cls, **values):
@@ -120,35 +104,41 @@ _set = object.__setattr__
 def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
     """What `seat` may choose now, with current levels, costs, availability and effort."""
     s = _seat(state, seat)
-    must = seat in to_act(rules, state)
+    must = s.employed and acts_in(rules, s.role, state.phase) and seat not in state.submitted
     policies: list[PolicyOption] = []
     behaviours: list[BehaviourOption] = []
     budget, effort = 0.0, 0
     if state.phase == "policy" and must:
-        budget = rules.scenario.role(s.role).policy_budget
-        specs = {p.id: p for p in rules.scenario.policies}
+        budget = rules.role_specs[s.role].policy_budget
+        specs = rules.policy_specs
         policies = [construct(PolicyOption, id=p.id, name=specs[p.id].name,
                                levels=list(specs[p.id].levels), current=state.policies[p.id],
                                cost=p.cost, excludes=sorted(p.excludes),
                                locked=p.id in state.locked)
                     for p in rules.policies_of(s.role)]
     elif state.phase == "work" and must:
-        effort = rules.scenario.role(s.role).effort
-        own = rules.behaviours_of(s.role)
-        env = None
-        if any(b.available.constant is None for b in own):
-            names = frozenset().union(*(b.available.names for b in own))
-            env = seat_env(rules, global_env_for(rules, state, names), state, s)
-        specs = {b.id: b for b in rules.scenario.behaviours}
-        behaviours = [
-            construct(BehaviourOption, id=b.id, name=specs[b.id].name,
-                       available=bool(b.available(env) if env is not None
-                                      else b.available.constant),
-                       max_effort=min(effort, b.max_effort if b.max_effort is not None
-                                      else effort))
-            for b in own]
+        effort, options = _behaviour_options(rules, state, s)
+        specs = rules.behaviour_specs
+        behaviours = [construct(BehaviourOption, id=bid, name=specs[bid].name,
+                                available=available, max_effort=most)
+                      for bid, available, most in options]
     return construct(Legal, seat=seat, phase=state.phase, must_act=must, policies=policies,
                       budget=budget, behaviours=behaviours, effort=effort)
+
+
+def _behaviour_options(rules: Rules, state: GameState,
+                       s: SeatState) -> tuple[int, list[tuple[str, bool, int]]]:
+    """The seat's effort points and (behaviour id, available, most points) for each
+    behaviour of its role, in file order."""
+    effort = rules.role_specs[s.role].effort
+    own = rules.behaviours_of(s.role)
+    env = None
+    if any(b.available.constant is None for b in own):
+        names = frozenset().union(*(b.available.names for b in own))
+        env = seat_env(rules, global_env_for(rules, state, names), state, s)
+    return effort, [(b.id, bool(b.available(env) if env is not None else b.available.constant),
+                     min(effort, b.max_effort if b.max_effort is not None else effort))
+                    for b in own]
 
 
 def _seat(state: GameState, seat: int):
@@ -192,7 +182,7 @@ def check_policies(rules: Rules, state: GameState, action: SetPolicies) -> dict[
         if clash:
             raise ActionError(f"policy '{pid}' cannot be active together with '{clash[0]}'")
     cost = sum(own[pid].cost * lv for pid, lv in levels.items())
-    budget = rules.scenario.role(role).policy_budget
+    budget = rules.role_specs[role].policy_budget
     if cost > budget + 1e-9:
         raise ActionError(f"these policies cost {cost:g} points; the budget is {budget:g}")
     return levels
@@ -201,18 +191,19 @@ def check_policies(rules: Rules, state: GameState, action: SetPolicies) -> dict[
 def check_allocation(rules: Rules, state: GameState, action: Allocate) -> dict[str, int]:
     """The seat's effort split, with every behaviour of its role present, or ActionError."""
     _must_act(rules, state, action.seat, "work")
-    legal = legal_actions(rules, state, action.seat)
-    options = {b.id: b for b in legal.behaviours}
+    effort, listed = _behaviour_options(rules, state, state.seats[action.seat])
+    options = {bid: (available, most) for bid, available, most in listed}
     for bid, points in action.effort.items():
         if bid not in options:
             raise ActionError(f"unknown behaviour '{bid}' for this seat")
+        available, most = options[bid]
         if points < 0:
             raise ActionError(f"effort on '{bid}' cannot be negative")
-        if points > 0 and not options[bid].available:
+        if points > 0 and not available:
             raise ActionError(f"'{bid}' is not available now")
-        if points > options[bid].max_effort:
-            raise ActionError(f"at most {options[bid].max_effort} points on '{bid}'")
+        if points > most:
+            raise ActionError(f"at most {most} points on '{bid}'")
     total = sum(action.effort.values())
-    if total > legal.effort:
-        raise ActionError(f"{total} effort points allocated; only {legal.effort} are available")
+    if total > effort:
+        raise ActionError(f"{total} effort points allocated; only {effort} are available")
     return {bid: int(action.effort.get(bid, 0)) for bid in options}

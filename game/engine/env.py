@@ -20,13 +20,19 @@ def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     """`total_S`, `mean_S`, `max_S`, `min_S` over employed seats that have stat S."""
     out: dict[str, float] = {}
     employed = [s for s in seats if s.employed]
-    for stat in rules.scenario.stats:
-        values = [s.stats[stat.id] for s in employed if stat.id in s.stats]
-        total = sum(values)
-        out["total_" + stat.id] = total
-        out["mean_" + stat.id] = total / len(values) if values else 0.0
-        out["max_" + stat.id] = max(values) if values else 0.0
-        out["min_" + stat.id] = min(values) if values else 0.0
+    values: dict[str, list[float]] = {sid: [] for sid in rules.stat_specs}
+    for s in employed:  # in seat order, so sums add up in the same order whatever the stats
+        for sid, value in s.stats.items():
+            found = values.get(sid)
+            if found is not None:
+                found.append(value)
+    for sid, (total_, mean_, max_, min_) in rules.aggregate_keys:
+        found = values[sid]
+        total = sum(found)
+        out[total_] = total
+        out[mean_] = total / len(found) if found else 0.0
+        out[max_] = max(found) if found else 0.0
+        out[min_] = min(found) if found else 0.0
     out["headcount"] = float(len(employed))
     for role in rules.scenario.roles:
         out["headcount_" + role.id] = float(sum(1 for s in employed if s.role == role.id))

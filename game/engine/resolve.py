@@ -210,6 +210,7 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
 def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
     """Score, rank and reward or penalise every employed seat of each reviewed role."""
     genv = global_env(rules, state)
+    after = genv  # scores and ranks are not global names, so consequences may reuse them
     out: dict[str, list[ReviewRow]] = {}
     rng = stream(state.seed, state.turn, "review")
     for role, rv in rules.reviews.items():
@@ -226,15 +227,18 @@ def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
             seat.score, seat.rank = score, rank
             seat.score_total += score
             rows.append(ReviewRow(seat=seat.index, score=score, rank=rank))
-        _consequences(rules, state, rv, rows, rng)
+        _consequences(rules, state, rv, rows, rng, after)
+        after = None  # consequences move stats, metrics and seats: read them afresh
         out[role] = sorted(rows, key=lambda r: r.rank)
     return out
 
 
 def _consequences(rules: Rules, state: GameState, rv, rows: list[ReviewRow],
-                  rng: random.Random) -> None:
-    """Each consequence in file order, for each seat in rank order; layoffs last."""
-    genv = global_env(rules, state)
+                  rng: random.Random, genv: dict[str, float] | None) -> None:
+    """Each consequence in file order, for each seat in rank order; layoffs last. `genv` is
+    the global names now, or None to compute them."""
+    if genv is None:
+        genv = global_env(rules, state)
     changes = Changes()
     layoffs: list[SeatState] = []
     for row in rows:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from game.engine.actions import construct, to_act
 from game.engine.env import global_env_for
 from game.engine.rng import unit_normal
-from game.engine.state import GameState, Headline, SeatState, TurnRecord
+from game.engine.state import GameState, Headline, ReviewRow, SeatState, TurnRecord
 from game.scenario.model import Metric
 from game.scenario.rules import Rules
 
@@ -165,13 +165,32 @@ def _own_stats(rules: Rules, seat: SeatState, stats: dict[str, float], revealed:
 def _own_history(rules: Rules, state: GameState, seat: SeatState, revealed: bool) -> list[OwnTurn]:
     out = []
     for h in state.history:
-        row = next((r for rows in h.reviews.values() for r in rows if r.seat == seat.index), None)
+        row = _rows_by_seat(h).get(seat.index)
         out.append(construct(OwnTurn,
             turn=h.turn, choice=dict(h.allocations.get(seat.index, {})),
             stats=_own_stats(rules, seat, h.stats.get(seat.index, {}), revealed),
             score=row.score if row else None, rank=row.rank if row else None,
             consequences=list(row.consequences) if row else []))
     return out
+
+
+_ROWS_LIMIT = 65536
+_ROWS: dict[int, tuple[TurnRecord, dict[int, ReviewRow]]] = {}
+
+
+def _rows_by_seat(record: TurnRecord) -> dict[int, ReviewRow]:
+    """A turn's review rows by seat (memoised on the record, which is never mutated; the memo
+    holds it, so its id stays unique)."""
+    entry = _ROWS.get(id(record))
+    if entry is None or entry[0] is not record:
+        if len(_ROWS) >= _ROWS_LIMIT:
+            _ROWS.clear()
+        rows: dict[int, ReviewRow] = {}
+        for role_rows in record.reviews.values():
+            for r in role_rows:
+                rows.setdefault(r.seat, r)
+        entry = _ROWS[id(record)] = (record, rows)
+    return entry[1]
 
 
 def _others(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[OtherSeat]:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from game.errors import FormulaError
 from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula
-from game.scenario.model import Effect, Event, Metric, Scenario, Stat
+from game.scenario.model import Behaviour, Effect, Event, Metric, Policy, Role, Scenario, Stat
 
 Loc = tuple[str | int, ...]
 
@@ -112,7 +112,15 @@ class Rules:
     metric_specs: dict[str, Metric] = field(init=False)
     stat_specs: dict[str, Stat] = field(init=False)
     event_specs: dict[str, Event] = field(init=False)
+    role_specs: dict[str, Role] = field(init=False)
+    policy_specs: dict[str, Policy] = field(init=False)
+    behaviour_specs: dict[str, Behaviour] = field(init=False)
     reset_stats: tuple[str, ...] = field(init=False)
+    aggregate_keys: tuple[tuple[str, tuple[str, str, str, str]], ...] = field(init=False)
+    acting: frozenset[tuple[str, str]] = field(init=False)
+    """(role, phase) pairs in which the role's seats submit something: `policy` if it owns
+    policies, `work` if it owns behaviours and has effort to spend."""
+    """(stat id, its `total_`, `mean_`, `max_` and `min_` names) for every stat, in file order."""
     _by_role: dict[str, tuple[tuple[CBehaviour, ...], tuple[CPolicy, ...]]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -122,8 +130,16 @@ class Rules:
         object.__setattr__(self, "metric_specs", {m.id: m for m in s.metrics})
         object.__setattr__(self, "stat_specs", {st.id: st for st in s.stats})
         object.__setattr__(self, "event_specs", {ev.id: ev for ev in s.events})
+        object.__setattr__(self, "role_specs", {r.id: r for r in s.roles})
+        object.__setattr__(self, "policy_specs", {p.id: p for p in s.policies})
+        object.__setattr__(self, "behaviour_specs", {b.id: b for b in s.behaviours})
         object.__setattr__(self, "reset_stats", tuple(st.id for st in s.stats if st.reset_each_turn))
         object.__setattr__(self, "_by_role", by_role)
+        object.__setattr__(self, "acting", frozenset(
+            [(r.id, "policy") for r in s.roles if by_role[r.id][1]]
+            + [(r.id, "work") for r in s.roles if by_role[r.id][0] and r.effort > 0]))
+        object.__setattr__(self, "aggregate_keys", tuple(
+            (st.id, tuple(f"{a}_{st.id}" for a in AGGREGATES)) for st in s.stats))
 
     def behaviours_of(self, role: str) -> tuple[CBehaviour, ...]:
         """The compiled behaviours a role can spend effort on, in file order."""
