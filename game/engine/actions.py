@@ -89,7 +89,8 @@ def to_act(rules: Rules, state: GameState) -> list[int]:
 
 def construct(cls, **values):
     """`cls(**values)` for values already of the right types and every field given, without
-    validation or `model_construct`'s overhead (legal actions are built in every bot turn)."""
+    validation or `model_construct`'s overhead (legal actions, views and turn results are
+    built many times in every turn)."""
     obj = cls.__new__(cls)
     _set(obj, "__dict__", values)
     _set(obj, "__pydantic_fields_set__", set(values))

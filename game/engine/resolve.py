@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+from game.engine.actions import construct
 from game.engine.env import draws, global_env, seat_env
 from game.engine.rng import stream
 from game.engine.state import GameState, Headline, Pending, ReviewRow, SeatState, TurnRecord
@@ -50,9 +51,9 @@ class Changes:
         if not effect.on_seat and not direct:
             delay += rules.metric_specs[effect.target].delay
         if delay > 0:
-            self.pending.append(Pending(due=state.turn + delay, target=effect.target,
-                                        seat=seat if effect.on_seat else None,
-                                        amount=amount, mode=effect.mode, direct=direct))
+            self.pending.append(construct(Pending, due=state.turn + delay, target=effect.target,
+                                          seat=seat if effect.on_seat else None,
+                                          amount=amount, mode=effect.mode, direct=direct))
         elif effect.on_seat:
             key = (seat, effect.target)
             if effect.mode == "set":
@@ -67,9 +68,13 @@ class Changes:
 
 def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
                   genv: dict[str, float], changes: Changes, rng: random.Random,
-                  direct: bool = False) -> None:
-    """Apply effects outside a seat: metric targets once, stat targets once per seat."""
-    seat_envs: dict[int, dict[str, float]] = {}
+                  direct: bool = False,
+                  seat_envs: dict[int, dict[str, float]] | None = None) -> None:
+    """Apply effects outside a seat: metric targets once, stat targets once per seat.
+    `seat_envs` keeps seat names built from `genv`, for callers that apply several lists of
+    effects to the same snapshot."""
+    if seat_envs is None:
+        seat_envs = {}
     for effect in effects:
         if not effect.on_seat:
             if _fires(effect, genv, rng):
@@ -186,9 +191,10 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     genv = global_env(rules, state, rng)
     changes = Changes()
     _behaviour_effects(rules, state, genv, changes)
+    seat_envs: dict[int, dict[str, float]] = {}  # every policy reads the same snapshot
     for policy in rules.policies:
         if state.policies[policy.id] > 0:
-            apply_effects(rules, state, policy.effects, genv, changes, rng)
+            apply_effects(rules, state, policy.effects, genv, changes, rng, seat_envs=seat_envs)
     _due(state, changes)
     apply_stats(rules, state, changes)
     changes.stat_add.clear()
@@ -226,7 +232,8 @@ def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
         for rank, (seat, score) in enumerate(ranked, start=1):
             seat.score, seat.rank = score, rank
             seat.score_total += score
-            rows.append(ReviewRow(seat=seat.index, score=score, rank=rank))
+            rows.append(construct(ReviewRow, seat=seat.index, score=score, rank=rank,
+                                  consequences=[]))
         _consequences(rules, state, rv, rows, rng, after)
         after = None  # consequences move stats, metrics and seats: read them afresh
         out[role] = sorted(rows, key=lambda r: r.rank)
@@ -297,5 +304,5 @@ def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, fl
     finish(rules, state, changes, smooth=False)
     spec = rules.event_specs[event.id]
     state.fired.append(event.id)
-    state.news.append(Headline(turn=state.turn, event=event.id, headline=spec.headline,
-                               text=spec.text, injected=injected))
+    state.news.append(construct(Headline, turn=state.turn, event=event.id,
+                                headline=spec.headline, text=spec.text, injected=injected))
