@@ -26,21 +26,23 @@ from game.scenario.rules import Rules
 SIGNIFICANT = 2
 
 
-_PERCEIVED: dict[tuple[float, int], float] = {}
+_PERCEIVED: dict[int, dict[float, float]] = {2: {}, 1: {}}
 
 
 def perceive(value: float, significant: int = SIGNIFICANT) -> float:
     """`value` rounded to `significant` digits (how precisely a bot reads a number)."""
-    key = (value, significant)
-    found = _PERCEIVED.get(key)
+    memo = _PERCEIVED.get(significant)
+    if memo is None:
+        memo = _PERCEIVED[significant] = {}
+    found = memo.get(value)
     if found is None:
         if value == 0.0 or value != value:
             found = 0.0
         else:
             found = round(value, significant - 1 - floor(log10(abs(value))))
-        if len(_PERCEIVED) > 100_000:
-            _PERCEIVED.clear()
-        _PERCEIVED[key] = found
+        if len(memo) > 100_000:
+            memo.clear()
+        memo[value] = found
     return found
 
 

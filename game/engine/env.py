@@ -81,13 +81,17 @@ def global_env(rules: Rules, state: GameState, rng: random.Random | None = None)
 
 def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatState,
              rng: random.Random | None = None) -> dict[str, float]:
-    """The names a seat formula may read: the global ones plus the seat's own."""
+    """The names a seat formula may read: the global ones (`genv`, built from this same
+    state) plus the seat's own."""
     env = genv.copy()
     env.update(seat.stats)
     alloc = state.allocations.get(seat.index) or {}
     for b in rules.behaviours_of(seat.role):
         env[b.id] = float(alloc.get(b.id, 0))
-    env["seats"] = float(sum(1 for s in state.seats if s.employed and s.role == seat.role))
+    seats = genv.get("headcount_" + seat.role)  # present when genv has the aggregates
+    if seats is None:
+        seats = float(sum(1 for s in state.seats if s.employed and s.role == seat.role))
+    env["seats"] = seats
     env["score"] = seat.score
     env["rank"] = float(seat.rank)
     if rng is not None and rules.scenario.randoms:

@@ -159,7 +159,10 @@ def _histories(rules: Rules, state: GameState, role: str,
 
 
 def _own_stats(rules: Rules, seat: SeatState, stats: dict[str, float], revealed: bool) -> dict:
-    return {k: v for k, v in stats.items() if revealed or not rules.stat_specs[k].hidden_from_self}
+    hidden = rules.hidden_from_self
+    if revealed or not hidden:
+        return dict(stats)
+    return {k: v for k, v in stats.items() if k not in hidden}
 
 
 def _own_history(rules: Rules, state: GameState, seat: SeatState, revealed: bool) -> list[OwnTurn]:

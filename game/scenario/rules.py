@@ -116,6 +116,7 @@ class Rules:
     policy_specs: dict[str, Policy] = field(init=False)
     behaviour_specs: dict[str, Behaviour] = field(init=False)
     reset_stats: tuple[str, ...] = field(init=False)
+    hidden_from_self: frozenset[str] = field(init=False)
     aggregate_keys: tuple[tuple[str, tuple[str, str, str, str]], ...] = field(init=False)
     acting: frozenset[tuple[str, str]] = field(init=False)
     """(role, phase) pairs in which the role's seats submit something: `policy` if it owns
@@ -134,6 +135,8 @@ class Rules:
         object.__setattr__(self, "policy_specs", {p.id: p for p in s.policies})
         object.__setattr__(self, "behaviour_specs", {b.id: b for b in s.behaviours})
         object.__setattr__(self, "reset_stats", tuple(st.id for st in s.stats if st.reset_each_turn))
+        object.__setattr__(self, "hidden_from_self",
+                           frozenset(st.id for st in s.stats if st.hidden_from_self))
         object.__setattr__(self, "_by_role", by_role)
         object.__setattr__(self, "acting", frozenset(
             [(r.id, "policy") for r in s.roles if by_role[r.id][1]]
