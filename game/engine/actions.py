@@ -91,7 +91,7 @@ def construct(cls, **values):
     """`cls(**values)` for values already of the right types and every field given, without
     validation or `model_construct`'s overhead (legal actions, views and turn results are
     built many times in every turn)."""
-    obj = cls.__new__(cls)
+    obj = _new(cls)  # pydantic models do not override __new__
     _set(obj, "__dict__", values)
     _set(obj, "__pydantic_fields_set__", set(values))
     _set(obj, "__pydantic_extra__", None)
@@ -99,6 +99,7 @@ def construct(cls, **values):
     return obj
 
 
+_new = object.__new__
 _set = object.__setattr__
 
 
