@@ -82,7 +82,9 @@ def _metric_estimate(reading, initial: float) -> float:
 def read_beliefs(rules: Rules, view: SeatView) -> Beliefs:
     """The seat's beliefs, read from its view and the rulebook only."""
     specs = rules.metric_specs
-    metrics = {r.id: perceive(_metric_estimate(r, specs[r.id].initial)) for r in view.metrics}
+    metrics = {r.id: perceive(r.value if r.value is not None
+                              else _metric_estimate(r, specs[r.id].initial))
+               for r in view.metrics}
     stat_specs = rules.stat_specs
     own = {sid: perceive(view.own_stats.get(sid, stat_specs[sid].initial))
            for sid in rules.role_stats[view.role]}

@@ -34,8 +34,12 @@ def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
         out[max_] = max(found) if found else 0.0
         out[min_] = min(found) if found else 0.0
     out["headcount"] = float(len(employed))
-    for role in rules.scenario.roles:
-        out["headcount_" + role.id] = float(sum(1 for s in employed if s.role == role.id))
+    counts = dict.fromkeys(rules.role_specs, 0)
+    for s in employed:
+        if s.role in counts:
+            counts[s.role] += 1
+    for role_id, n in counts.items():
+        out["headcount_" + role_id] = float(n)
     return out
 
 
