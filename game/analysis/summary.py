@@ -73,6 +73,18 @@ def _spearman(a: list[int], b: list[int]) -> float:
     return 1.0 - 6.0 * d2 / (n * (n * n - 1))
 
 
+def _rank_agreement(outcomes: list[dict]) -> float:
+    """Mean Spearman correlation of leaderboard rank with contribution rank, within each role
+    of two or more seats (ranks are per role: a manager is not ranked against engineers)."""
+    roles: dict[str, list[dict]] = {}
+    for o in outcomes:
+        roles.setdefault(o["role"], []).append(o)
+    values = [_spearman([o["leaderboard_rank"] for o in group],
+                        [o["contribution_rank"] for o in group])
+              for group in roles.values() if len(group) >= 2]
+    return statistics.fmean(values) if values else 0.0
+
+
 def _shares(records: list[GameRecord], key) -> dict[str, dict[str, float]]:
     """Effort share per behaviour, grouped by `key(record, seat)`."""
     points: dict[str, dict[str, int]] = {}
@@ -109,8 +121,7 @@ def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
     for r in records:
         for ev in {e for _, e in r.events}:
             fired[ev] = fired.get(ev, 0) + 1
-    ranks = [_spearman([o["leaderboard_rank"] for o in r.outcomes],
-                       [o["contribution_rank"] for o in r.outcomes]) for r in records]
+    ranks = [_rank_agreement(r.outcomes) for r in records]
     return SimulationSummary(
         scenario=scenario.id, seed=seed, runs=len(records), turns=scenario.turns,
         strategies=strategies,

@@ -72,3 +72,11 @@ def test_unknown_roles_and_strategies_are_refused(tiny, bad):
 def test_runs_and_workers_must_be_positive(tiny, runs, workers):
     with pytest.raises(ValueError):
         simulate(tiny, runs, seed=1, strategies={}, workers=workers, progress=False)
+
+
+def test_rank_agreement_is_measured_within_each_role():
+    from game.analysis.summary import _rank_agreement
+    manager = {"role": "manager", "leaderboard_rank": 1, "contribution_rank": 1}
+    reversed_engineers = [{"role": "employee", "leaderboard_rank": i, "contribution_rank": 4 - i}
+                          for i in (1, 2, 3)]
+    assert _rank_agreement([manager, *reversed_engineers]) == -1.0
