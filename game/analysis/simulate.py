@@ -74,12 +74,14 @@ def table_for(game: Game, strategies: dict[str, str],
 
 
 def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
-             seats: list[SeatSetup] | None = None) -> GameRecord:
-    """Play a whole game with a bot in every seat and return its record."""
+             seats: list[SeatSetup] | None = None,
+             locked: dict[str, int] | None = None) -> GameRecord:
+    """Play a whole game with a bot in every seat and return its record; `locked` policies
+    stay at their level whatever the bots choose."""
     game = Game(scenario)
     rules = game.rules
     table, chosen = table_for(game, strategies, seats)
-    state = game.new_state(seed, table)
+    state = game.new_state(seed, table, locked)
     bots = [make_bot(name, scenario, i, stream(seed, "bot", i)) for i, name in enumerate(chosen)]
     while state.phase != "ended":
         seat = to_act(rules, state)[0]
@@ -119,20 +121,22 @@ _WORKER: dict = {}
 
 
 def _init_worker(scenario: Scenario, strategies: dict[str, str],
-                 seats: list[SeatSetup] | None) -> None:
-    """Keep the scenario and the table in the worker process."""
-    _WORKER.update(scenario=scenario, strategies=strategies, seats=seats)
+                 seats: list[SeatSetup] | None, locked: dict[str, int] | None) -> None:
+    """Keep the scenario, the table and the locked policies in the worker process."""
+    _WORKER.update(scenario=scenario, strategies=strategies, seats=seats, locked=locked)
 
 
 def _run_chunk(start: int, seeds: list[int]) -> tuple[int, list[GameRecord]]:
     """Play a chunk of runs in a worker; returns (first run index, records)."""
     w = _WORKER
-    return start, [run_game(w["scenario"], s, w["strategies"], w["seats"]) for s in seeds]
+    return start, [run_game(w["scenario"], s, w["strategies"], w["seats"], w["locked"])
+                   for s in seeds]
 
 
 def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str],
              workers: int = 1, progress: bool = True,
-             seats: list[SeatSetup] | None = None) -> SimulationSummary:
+             seats: list[SeatSetup] | None = None,
+             locked: dict[str, int] | None = None) -> SimulationSummary:
     """Play `runs` seeded games and summarise them; identical for any number of workers."""
     if runs <= 0:
         raise ValueError("runs must be at least 1")
@@ -145,14 +149,15 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
         if workers == 1:
             records = []
             for s in seeds:
-                records.append(run_game(scenario, s, strategies, seats))
+                records.append(run_game(scenario, s, strategies, seats, locked))
                 bar.update(1)
         else:
-            records = _pool(scenario, strategies, seats, seeds, workers, bar)
+            records = _pool(scenario, strategies, seats, locked, seeds, workers, bar)
     finally:
         bar.close()
     table, chosen = table_for(Game(scenario), strategies, seats)
     summary = summarise(scenario, records, seed, strategies_by_role(table, chosen))
+    summary.locked = dict(locked or {})
     summary._records = records
     return summary
 
@@ -168,12 +173,13 @@ def strategies_by_role(table: list[SeatSetup], chosen: list[str]) -> dict[str, s
 
 
 def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup] | None,
-          seeds: list[int], workers: int, bar) -> list[GameRecord]:
+          locked: dict[str, int] | None, seeds: list[int], workers: int,
+          bar) -> list[GameRecord]:
     """Play the runs in a process pool, in chunks; records in run order."""
     size = max(1, min(100, len(seeds) // (workers * 8)))
     chunks: dict[int, list[GameRecord]] = {}
     with ProcessPoolExecutor(workers, initializer=_init_worker,
-                             initargs=(scenario, strategies, seats)) as pool:
+                             initargs=(scenario, strategies, seats, locked)) as pool:
         futures = [pool.submit(_run_chunk, i, seeds[i:i + size])
                    for i in range(0, len(seeds), size)]
         for future in as_completed(futures):

@@ -23,6 +23,8 @@ class SimulationSummary(BaseModel):
     runs: int
     turns: int
     strategies: dict[str, str] = Field(description="Role -> strategy of its bots.")
+    locked: dict[str, int] = Field(default_factory=dict,
+                                   description="Policies held at a level for every run.")
     proxy_start: float
     proxy_start_range: tuple[float, float]
     proxy_end_mean: float
@@ -142,8 +144,9 @@ def summary_table(summary: SimulationSummary) -> str:
     """The summary as a plain-text table for the terminal."""
     s = summary
     rng = lambda pair: f"{pair[0]:7.1f} .. {pair[1]:<7.1f}"  # noqa: E731
+    held = "".join(f", {pid} held at {level}" for pid, level in s.locked.items())
     lines = [f"{s.scenario}: {s.runs} runs, seed {s.seed}, "
-             + ", ".join(f"{role}={name}" for role, name in s.strategies.items()), "",
+             + ", ".join(f"{role}={name}" for role, name in s.strategies.items()) + held, "",
              f"{'measure':<26}{'mean':>8}   {'5% .. 95%':<18}",
              f"{'proxy index, start':<26}{s.proxy_start:8.1f}   {rng(s.proxy_start_range)}",
              f"{'proxy index, end':<26}{s.proxy_end_mean:8.1f}   {rng(s.proxy_end_range)}",

@@ -57,6 +57,8 @@ def parse_bots(scenario: Scenario, specs: tuple[str, ...]) -> dict[str, str]:
               help="Seed of the whole simulation; each run's seed is derived from it.")
 @click.option("--bot", "bots", multiple=True, metavar="ROLE=STRATEGY",
               help="Strategy of every seat of ROLE (repeatable), e.g. employee=gamer.")
+@click.option("--lock", "locks", multiple=True, metavar="POLICY=LEVEL",
+              help="Hold a policy at a level in every run (repeatable), e.g. token_leaderboard=on.")
 @click.option("--workers", "-w", default=1, show_default=True, callback=_positive("--workers"),
               help="Processes to use; results are identical for any number.")
 @click.option("--json", "json_path", metavar="PATH|-",
@@ -64,8 +66,9 @@ def parse_bots(scenario: Scenario, specs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write one CSV row per run to PATH.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def simulate_command(scenario: str, runs: int, seed: int, bots: tuple[str, ...], workers: int,
-                     json_path: str | None, csv_path: Path | None, quiet: bool) -> None:
+def simulate_command(scenario: str, runs: int, seed: int, bots: tuple[str, ...],
+                     locks: tuple[str, ...], workers: int, json_path: str | None,
+                     csv_path: Path | None, quiet: bool) -> None:
     """Play RUNS all-bot games of SCENARIO (a file or a bundled name) and summarise them.
 
     Prints the start and end proxy and health indices (mean and 5-95% range), the Goodhart
@@ -74,8 +77,50 @@ def simulate_command(scenario: str, runs: int, seed: int, bots: tuple[str, ...],
     """
     loaded = load_scenario(scenario)
     strategies = parse_bots(loaded, bots)
-    summary = simulate(loaded, runs, seed, strategies, workers=workers, progress=not quiet)
+    locked = parse_locks(loaded, locks)
+    summary = simulate(loaded, runs, seed, strategies, workers=workers, progress=not quiet,
+                       locked=locked)
     _write(summary, json_path, csv_path)
+
+
+def parse_locks(scenario, specs: tuple[str, ...]) -> dict[str, int]:
+    """`POLICY=LEVEL` options (a level by number or by name) as {policy: level}."""
+    policies = {p.id: p for p in scenario.policies}
+    out: dict[str, int] = {}
+    for spec in specs:
+        pid, sep, level = spec.partition("=")
+        if not sep or pid not in policies:
+            known = ", ".join(policies) or "none"
+            raise click.BadParameter(f"'{spec}' should be POLICY=LEVEL with a policy of this "
+                                     f"scenario ({known})", param_hint="--lock")
+        names = policies[pid].levels
+        if level in names:
+            out[pid] = names.index(level)
+        elif level.isdigit() and int(level) < len(names):
+            out[pid] = int(level)
+        else:
+            raise click.BadParameter(f"policy '{pid}' has no level '{level}' (levels: "
+                                     f"{', '.join(names)})", param_hint="--lock")
+    _check_locks(scenario, out)
+    return out
+
+
+def _check_locks(scenario, locked: dict[str, int]) -> None:
+    """Locked policies must leave their role a legal choice: no exclusion, within budget."""
+    policies = {p.id: p for p in scenario.policies}
+    on = {pid for pid, level in locked.items() if level > 0}
+    for pid in sorted(on):
+        clash = sorted(set(policies[pid].excludes) & on)
+        if clash:
+            raise click.BadParameter(f"'{pid}' and '{clash[0]}' cannot both be on",
+                                     param_hint="--lock")
+    for role in scenario.roles:
+        cost = sum(policies[pid].cost * level for pid, level in locked.items()
+                   if policies[pid].role == role.id)
+        if cost > role.policy_budget + 1e-9:
+            raise click.BadParameter(f"the locked policies cost {cost:g} points; the "
+                                     f"{role.name}'s budget is {role.policy_budget:g}",
+                                     param_hint="--lock")
 
 
 def _write(summary: SimulationSummary, json_path: str | None, csv_path: Path | None) -> None:

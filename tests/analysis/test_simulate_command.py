@@ -61,3 +61,33 @@ def test_a_bad_argument_is_one_line_and_exit_2(capsys, args, message):
 def test_a_missing_scenario_is_one_line(capsys):
     code, out, err = invoke(capsys, "no-such-scenario", "--runs", "1")
     assert code == 1 and len(err.strip().splitlines()) == 1
+
+
+def test_locked_policies_hold_in_every_run_and_are_reported(capsys, tmp_path):
+    js = tmp_path / "s.json"
+    code, out, err = invoke(capsys, str(TINY), "--runs", "4", "--bot", "manager=random",
+                            "--lock", "outcomes=strong", "--json", str(js), "--quiet")
+    assert code == 0, err
+    assert "outcomes held at 2" in out
+    assert json.loads(js.read_text())["locked"] == {"outcomes": 2}
+    from game.analysis.simulate import run_game
+    from game.scenario.load import load_scenario
+    record = run_game(load_scenario(TINY), 5, {"manager": "random"}, locked={"outcomes": 2})
+    assert record.policies and all(turn["outcomes"] == 2 for turn in record.policies)
+
+
+@pytest.mark.parametrize("lock, message", [
+    ("nope=1", "should be POLICY=LEVEL"),
+    ("outcomes=9", "has no level '9'"),
+    ("outcomes", "should be POLICY=LEVEL"),
+])
+def test_a_bad_lock_is_one_line_and_exit_2(capsys, lock, message):
+    code, out, err = invoke(capsys, str(TINY), "--runs", "2", "--lock", lock, "--quiet")
+    assert code == 2
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_locks_that_exclude_each_other_are_refused(capsys):
+    code, out, err = invoke(capsys, str(TINY), "--runs", "2", "--lock", "leaderboard=on",
+                            "--lock", "outcomes=light", "--quiet")
+    assert code == 2 and "cannot both be on" in err
