@@ -43,39 +43,21 @@ def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     return out
 
 
-_AGGREGATE_NAMES: dict[int, tuple[Rules, frozenset[str]]] = {}
-
-
-def aggregate_names(rules: Rules) -> frozenset[str]:
-    """Every name `aggregates` writes: `total_S`, `mean_S`, `max_S`, `min_S` for every stat,
-    `headcount` and `headcount_R` for every role."""
-    entry = _AGGREGATE_NAMES.get(id(rules))
-    if entry is None or entry[0] is not rules:
-        names = {f"{a}_{st.id}" for st in rules.scenario.stats for a in ("total", "mean", "max", "min")}
-        names |= {f"headcount_{r.id}" for r in rules.scenario.roles} | {"headcount"}
-        entry = _AGGREGATE_NAMES[id(rules)] = (rules, frozenset(names))
-    return entry[1]
-
-
 def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
     """`global_env(rules, state)` for formulas that read only `names`: when none of them is an
     aggregate, the aggregates are skipped (every other value is the same). Performance only."""
-    if not names.isdisjoint(aggregate_names(rules)):
-        return global_env(rules, state)
+    return global_env(rules, state, aggregated=not names.isdisjoint(rules.aggregate_names))
+
+
+def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
+               aggregated: bool = True) -> dict[str, float]:
+    """The names every formula may read, from the true state (without the aggregates when
+    `aggregated` is false: see `global_env_for`)."""
     env: dict[str, float] = dict(rules.scenario.constants)
     env.update(state.metrics)
     env.update(state.policies)
-    env["turn"] = float(state.turn)
-    env["turns"] = float(rules.scenario.turns)
-    return env
-
-
-def global_env(rules: Rules, state: GameState, rng: random.Random | None = None) -> dict[str, float]:
-    """The names every formula may read, from the true state."""
-    env: dict[str, float] = dict(rules.scenario.constants)
-    env.update(state.metrics)
-    env.update(state.policies)
-    env.update(aggregates(rules, state.seats))
+    if aggregated:
+        env.update(aggregates(rules, state.seats))
     env["turn"] = float(state.turn)
     env["turns"] = float(rules.scenario.turns)
     if rng is not None and rules.scenario.randoms:

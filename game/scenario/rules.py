@@ -22,6 +22,13 @@ AGGREGATES = ("total", "mean", "max", "min")
 RESERVED = BUILTIN_GLOBAL | BUILTIN_SEAT | {"effort", "true", "false"} | FUNCTIONS
 
 
+def aggregate_names(scenario: Scenario) -> frozenset[str]:
+    """The names computed over the employed seats: `total_S`, `mean_S`, `max_S`, `min_S` for
+    every stat S, `headcount`, and `headcount_R` for every role R."""
+    return frozenset({f"{a}_{st.id}" for st in scenario.stats for a in AGGREGATES}
+                     | {f"headcount_{r.id}" for r in scenario.roles} | {"headcount"})
+
+
 class RuleError(Exception):
     """A semantic mistake in a scenario: `loc` is the path to the offending value."""
 
@@ -118,10 +125,12 @@ class Rules:
     reset_stats: tuple[str, ...] = field(init=False)
     hidden_from_self: frozenset[str] = field(init=False)
     aggregate_keys: tuple[tuple[str, tuple[str, str, str, str]], ...] = field(init=False)
+    """(stat id, its `total_`, `mean_`, `max_` and `min_` names) for every stat, in file order."""
+    aggregate_names: frozenset[str] = field(init=False)
+    """Every name the engine computes over the seats: see `aggregate_names`."""
     acting: frozenset[tuple[str, str]] = field(init=False)
     """(role, phase) pairs in which the role's seats submit something: `policy` if it owns
     policies, `work` if it owns behaviours and has effort to spend."""
-    """(stat id, its `total_`, `mean_`, `max_` and `min_` names) for every stat, in file order."""
     _by_role: dict[str, tuple[tuple[CBehaviour, ...], tuple[CPolicy, ...]]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -143,6 +152,7 @@ class Rules:
             + [(r.id, "work") for r in s.roles if by_role[r.id][0] and r.effort > 0]))
         object.__setattr__(self, "aggregate_keys", tuple(
             (st.id, tuple(f"{a}_{st.id}" for a in AGGREGATES)) for st in s.stats))
+        object.__setattr__(self, "aggregate_names", aggregate_names(s))
 
     def behaviours_of(self, role: str) -> tuple[CBehaviour, ...]:
         """The compiled behaviours a role can spend effort on, in file order."""
@@ -188,10 +198,8 @@ class _Compiler:
     def names(self) -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
         """The global names, each role's seat names, and each role's stats."""
         s = self.s
-        aggregates = {f"{a}_{st.id}" for st in s.stats for a in AGGREGATES}
-        headcounts = {f"headcount_{r.id}" for r in s.roles}
         glob = frozenset(self.metrics | self.policy_ids | set(s.constants) | set(s.randoms)
-                         | aggregates | headcounts | BUILTIN_GLOBAL)
+                         | aggregate_names(s) | BUILTIN_GLOBAL)
         role_stats = {r.id: tuple(st.id for st in s.stats_of(r.id)) for r in s.roles}
         seat = {r.id: glob | set(role_stats[r.id]) | {b.id for b in s.behaviours_of(r.id)}
                 | BUILTIN_SEAT for r in s.roles}

@@ -191,6 +191,6 @@ def test_headcount_per_role_counts_employed_seats_only(tiny):
 
 
 def test_aggregate_names_cover_every_name_aggregates_writes(tiny):
-    from game.engine.env import aggregate_names, aggregates
+    from game.engine.env import aggregates
     written = set(aggregates(tiny.rules, tiny.new_state(1).seats))
-    assert written == set(aggregate_names(tiny.rules))
+    assert written == set(tiny.rules.aggregate_names)
