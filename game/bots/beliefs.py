@@ -80,24 +80,37 @@ def _metric_estimate(reading, initial: float) -> float:
 
 
 def read_beliefs(rules: Rules, view: SeatView) -> Beliefs:
-    """The seat's beliefs, read from its view and the rulebook only."""
+    """The seat's beliefs, read from its view and the rulebook only.
+
+    (`perceive` is inlined as a look-up in its memo: this runs at every decision.)"""
+    memo = _PERCEIVED[SIGNIFICANT]
     specs = rules.metric_specs
-    metrics = {r.id: perceive(r.value if r.value is not None
-                              else _metric_estimate(r, specs[r.id].initial))
-               for r in view.metrics}
+    metrics = {}
+    for r in view.metrics:
+        value = r.value if r.value is not None else _metric_estimate(r, specs[r.id].initial)
+        metrics[r.id] = memo[value] if value in memo else perceive(value)
     stat_specs = rules.stat_specs
-    own = {sid: perceive(view.own_stats.get(sid, stat_specs[sid].initial))
-           for sid in rules.role_stats[view.role]}
+    seen = view.own_stats
+    own = {}
+    for sid in rules.role_stats[view.role]:
+        value = seen[sid] if sid in seen else stat_specs[sid].initial
+        own[sid] = memo[value] if value in memo else perceive(value)
+    guesses: dict[str, dict[str, float]] = {}  # per role: "like me", else the initial value
     others = []
     for other in view.others:
         if not other.employed:
             continue
-        stats = {}
-        for sid in rules.role_stats[other.role]:
-            if sid in other.stats:
-                stats[sid] = perceive(other.stats[sid])
-            else:
-                stats[sid] = perceive(own[sid], 1) if sid in own else stat_specs[sid].initial
+        guess = guesses.get(other.role)
+        if guess is None:
+            guess = guesses[other.role] = {
+                sid: perceive(own[sid], 1) if sid in own else stat_specs[sid].initial
+                for sid in rules.role_stats[other.role]}
+        shown = other.stats
+        if shown:
+            stats = {sid: (memo[v] if (v := shown[sid]) in memo else perceive(v))
+                     if sid in shown else guess[sid] for sid in guess}
+        else:
+            stats = dict(guess)
         others.append((other.role, stats))
     return Beliefs(view.role, metrics, dict(view.policies), own, others, view.turn,
                    perceive(view.score), view.rank)

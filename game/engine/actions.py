@@ -43,19 +43,24 @@ Action = Annotated[SetPolicies | Allocate | InjectEvent, Field(discriminator="ki
 
 
 class PolicyOption(BaseModel):
-    """A policy as its role sees it when choosing."""
+    """A policy as its role sees it when choosing (frozen: options are memoised and shared
+    between calls, see `_option`)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: str
     name: str
-    levels: list[str]
+    levels: tuple[str, ...]
     current: int
     cost: float
-    excludes: list[str]
+    excludes: tuple[str, ...]
     locked: bool
 
 
 class BehaviourOption(BaseModel):
-    """A behaviour as its role sees it when choosing."""
+    """A behaviour as its role sees it when choosing (frozen and shared, like PolicyOption)."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: str
     name: str
@@ -112,20 +117,38 @@ def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
     budget, effort = 0.0, 0
     if state.phase == "policy" and must:
         budget = rules.role_specs[s.role].policy_budget
-        specs = rules.policy_specs
-        policies = [construct(PolicyOption, id=p.id, name=specs[p.id].name,
-                               levels=list(specs[p.id].levels), current=state.policies[p.id],
-                               cost=p.cost, excludes=sorted(p.excludes),
-                               locked=p.id in state.locked)
+        locked = state.locked
+        policies = [_option(rules, PolicyOption, p.id, state.policies[p.id], p.id in locked)
                     for p in rules.policies_of(s.role)]
     elif state.phase == "work" and must:
         effort, options = _behaviour_options(rules, state, s)
-        specs = rules.behaviour_specs
-        behaviours = [construct(BehaviourOption, id=bid, name=specs[bid].name,
-                                available=available, max_effort=most)
-                      for bid, available, most in options]
+        behaviours = [_option(rules, BehaviourOption, *option) for option in options]
     return construct(Legal, seat=seat, phase=state.phase, must_act=must, policies=policies,
                       budget=budget, behaviours=behaviours, effort=effort)
+
+
+_OPTIONS: dict[tuple, tuple[Rules, PolicyOption | BehaviourOption]] = {}
+
+
+def _option(rules: Rules, kind: type, oid: str, a: int | bool, b: bool | int):
+    """The frozen option `kind` for (policy id, current level, locked) or (behaviour id,
+    available, most points), built once per rules and shared: a game asks for the same few
+    options every turn."""
+    key = (id(rules), kind, oid, a, b)
+    entry = _OPTIONS.get(key)
+    if entry is not None and entry[0] is rules:
+        return entry[1]
+    if kind is PolicyOption:
+        p, spec = next(p for p in rules.policies if p.id == oid), rules.policy_specs[oid]
+        option = construct(PolicyOption, id=oid, name=spec.name, levels=tuple(spec.levels),
+                           current=a, cost=p.cost, excludes=tuple(sorted(p.excludes)), locked=b)
+    else:
+        option = construct(BehaviourOption, id=oid, name=rules.behaviour_specs[oid].name,
+                           available=a, max_effort=b)
+    if len(_OPTIONS) > 65536:
+        _OPTIONS.clear()
+    _OPTIONS[key] = (rules, option)
+    return option
 
 
 def _behaviour_options(rules: Rules, state: GameState,

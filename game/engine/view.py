@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from game.engine.actions import construct, to_act
 from game.engine.env import global_env_for
@@ -21,7 +21,10 @@ from game.scenario.rules import Rules
 
 
 class MetricReading(BaseModel):
-    """A metric as one seat sees it; `value` is None while hidden."""
+    """A metric as one seat sees it; `value` is None while hidden. Frozen: readings are
+    memoised and shared by every view of the same turn and role."""
+
+    model_config = ConfigDict(frozen=True)
 
     id: str
     name: str
@@ -31,7 +34,8 @@ class MetricReading(BaseModel):
     max: float
     higher_is_better: bool
     value: float | None
-    history: list[float | None] = Field(description="From the start, one value per turn seen.")
+    history: tuple[float | None, ...] = Field(
+        description="From the start, one value per turn seen.")
     note: str = "live"
 
 
@@ -46,6 +50,10 @@ class OtherSeat(BaseModel):
 
 
 class LeaderRow(BaseModel):
+    """One row of a published leaderboard (frozen: shared by every view of the turn)."""
+
+    model_config = ConfigDict(frozen=True)
+
     rank: int
     seat: int
     name: str
@@ -53,7 +61,10 @@ class LeaderRow(BaseModel):
 
 
 class OwnTurn(BaseModel):
-    """A past turn from the seat's own point of view."""
+    """A past turn from the seat's own point of view (frozen: built once per turn and seat,
+    then shared by that seat's later views)."""
+
+    model_config = ConfigDict(frozen=True)
 
     turn: int
     choice: dict[str, int]
@@ -126,125 +137,156 @@ def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float)
     return value
 
 
-_SERIES_LIMIT = 4096
-_SERIES: dict[tuple, tuple[Rules, tuple[TurnRecord, ...], dict[str, tuple], list]] = {}
+class _RecordMemo:
+    """Values computed from immutable history records, keyed on the records' ids.
+
+    A `TurnRecord` is never mutated once appended, so anything derived from it can be kept.
+    The memo holds the records themselves, so their ids stay unique while they are keys; it
+    is emptied when it grows past `limit` (a cache, never a source of truth)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.entries: dict[tuple, tuple[tuple[TurnRecord, ...], object]] = {}
+
+    def get(self, records: tuple[TurnRecord, ...], extra: tuple) -> object | None:
+        entry = self.entries.get((tuple(map(id, records)), extra))
+        return entry[1] if entry is not None else None
+
+    def put(self, records: tuple[TurnRecord, ...], extra: tuple, value: object) -> object:
+        if len(self.entries) >= self.limit:
+            self.entries.clear()
+        self.entries[(tuple(map(id, records)), extra)] = (records, value)
+        return value
 
 
-def _histories(rules: Rules, state: GameState, role: str,
-               revealed: bool) -> list[tuple[Metric, tuple, str]]:
-    """(metric, history shown to the role, note) for every metric, in file order.
+_SERIES = _RecordMemo(4096)
+"""(records, (rules id, seed, role, revealed)) -> (rules, series by metric, readings)."""
+_OWN = _RecordMemo(65536)
+"""((record,), (seat, revealed)) -> OwnTurn."""
+_BOARDS = _RecordMemo(16384)
+"""((record,), (revealed,)) -> role -> tuple of LeaderRow."""
+_ROWS = _RecordMemo(65536)
+"""((record,), ()) -> seat -> ReviewRow."""
 
-    Memoised on the history records themselves (never mutated; the memo holds them, so their
-    ids stay unique); a new turn extends the previous turn's series (`_seen`, before lag)."""
-    ids = tuple(map(id, state.history))
-    key = (id(rules), state.seed, role, revealed, ids)
-    entry = _SERIES.get(key)
+
+def _readings(rules: Rules, state: GameState, role: str,
+              revealed: bool) -> tuple[MetricReading, ...]:
+    """Every metric as `role` sees it, in file order (frozen readings, memoised).
+
+    A new turn extends the previous turn's series (`_seen`, before lag), so a game costs one
+    `_seen` per metric and turn."""
+    records = tuple(state.history)
+    extra = (id(rules), state.seed, role, revealed)
+    entry = _SERIES.get(records, extra)
     if entry is not None and entry[0] is rules:
-        return entry[3]
+        return entry[2]
     seer = None if revealed else role
-    prev = _SERIES.get(key[:4] + (ids[:-1],)) if ids else None
+    prev = _SERIES.get(records[:-1], extra) if records else None
+    metrics = rules.scenario.metrics
     if prev is not None and prev[0] is rules:
-        last, n = state.history[-1], len(ids)
-        series = {m.id: prev[2][m.id] + (_seen(m, seer, state.seed, n, last.metrics[m.id]),)
-                  for m in rules.scenario.metrics}
+        last, n = records[-1], len(records)
+        series = {m.id: prev[1][m.id] + (_seen(m, seer, state.seed, n, last.metrics[m.id]),)
+                  for m in metrics}
     else:
         series = {m.id: tuple(_seen(m, seer, state.seed, i, v) for i, v in enumerate(
-                      [m.initial] + [h.metrics[m.id] for h in state.history]))
-                  for m in rules.scenario.metrics}
-    if len(_SERIES) >= _SERIES_LIMIT:
-        _SERIES.clear()
-    shown = [(m, *_shown(m, role, revealed, series[m.id])) for m in rules.scenario.metrics]
-    _SERIES[key] = (rules, tuple(state.history), series, shown)
-    return shown
+                      [m.initial] + [h.metrics[m.id] for h in records]))
+                  for m in metrics}
+    readings = []
+    for m in metrics:
+        shown, note = _shown(m, role, revealed, series[m.id])
+        readings.append(construct(
+            MetricReading, id=m.id, name=m.name, kind=m.kind, unit=m.unit, min=m.min,
+            max=m.max, higher_is_better=m.higher_is_better, value=shown[-1], history=shown,
+            note=note))
+    _SERIES.put(records, extra, (rules, series, tuple(readings)))
+    return tuple(readings)
 
 
-def _own_stats(rules: Rules, seat: SeatState, stats: dict[str, float], revealed: bool) -> dict:
+def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
     hidden = rules.hidden_from_self
     if revealed or not hidden:
         return dict(stats)
     return {k: v for k, v in stats.items() if k not in hidden}
 
 
-def _own_history(rules: Rules, state: GameState, seat: SeatState, revealed: bool) -> list[OwnTurn]:
+def _own_history(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[OwnTurn]:
+    """The seat's past turns, oldest first (each built once, then shared)."""
     out = []
+    extra = (seat, revealed)
     for h in state.history:
-        row = _rows_by_seat(h).get(seat.index)
-        out.append(construct(OwnTurn,
-            turn=h.turn, choice=dict(h.allocations.get(seat.index, {})),
-            stats=_own_stats(rules, seat, h.stats.get(seat.index, {}), revealed),
-            score=row.score if row else None, rank=row.rank if row else None,
-            consequences=list(row.consequences) if row else []))
+        key = (h,)
+        turn = _OWN.get(key, extra)
+        if turn is None:
+            row = _rows_by_seat(h).get(seat)
+            turn = _OWN.put(key, extra, construct(
+                OwnTurn, turn=h.turn, choice=dict(h.allocations.get(seat, {})),
+                stats=_own_stats(rules, h.stats.get(seat, {}), revealed),
+                score=row.score if row else None, rank=row.rank if row else None,
+                consequences=list(row.consequences) if row else []))
+        out.append(turn)
     return out
 
 
-_ROWS_LIMIT = 65536
-_ROWS: dict[int, tuple[TurnRecord, dict[int, ReviewRow]]] = {}
-
-
 def _rows_by_seat(record: TurnRecord) -> dict[int, ReviewRow]:
-    """A turn's review rows by seat (memoised on the record, which is never mutated; the memo
-    holds it, so its id stays unique)."""
-    entry = _ROWS.get(id(record))
-    if entry is None or entry[0] is not record:
-        if len(_ROWS) >= _ROWS_LIMIT:
-            _ROWS.clear()
-        rows: dict[int, ReviewRow] = {}
+    """A turn's review rows by seat."""
+    rows = _ROWS.get((record,), ())
+    if rows is None:
+        rows = {}
         for role_rows in record.reviews.values():
             for r in role_rows:
                 rows.setdefault(r.seat, r)
-        entry = _ROWS[id(record)] = (record, rows)
-    return entry[1]
+        _ROWS.put((record,), (), rows)
+    return rows
 
 
 def _others(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[OtherSeat]:
     if revealed:
-        public = set(rules.stat_public)
+        public = rules.stat_public.keys()
     else:
         names = frozenset().union(*(f.names for f in rules.stat_public.values()))
         genv = global_env_for(rules, state, names)
         public = {sid for sid, f in rules.stat_public.items() if f(genv)}
     return [construct(OtherSeat, index=s.index, name=s.name, role=s.role, employed=s.employed,
-                                      stats={k: v for k, v in s.stats.items() if k in public})
+                      stats={k: v for k, v in s.stats.items() if k in public})
             for s in state.seats if s.index != seat]
 
 
 def _leaderboards(rules: Rules, state: GameState, revealed: bool) -> dict[str, list[LeaderRow]]:
+    """The last review's published leaderboards (rows built once per turn, then shared)."""
     if not state.history:
         return {}
-    last = state.history[-1]
-    return {role: [construct(LeaderRow, rank=r.rank, seat=r.seat,
-                                             name=state.seats[r.seat].name, score=r.score)
-                   for r in rows]
-            for role, rows in last.reviews.items() if revealed or rules.reviews[role].leaderboard}
+    last = (state.history[-1],)
+    boards = _BOARDS.get(last, (revealed,))
+    if boards is None:
+        boards = _BOARDS.put(last, (revealed,), {
+            role: tuple(construct(LeaderRow, rank=r.rank, seat=r.seat,
+                                  name=state.seats[r.seat].name, score=r.score) for r in rows)
+            for role, rows in last[0].reviews.items()
+            if revealed or rules.reviews[role].leaderboard})
+    return {role: list(rows) for role, rows in boards.items()}
 
 
 def view(rules: Rules, state: GameState, seat: int) -> SeatView:
-    """Exactly what `seat` may see of `state`."""
+    """Exactly what `seat` may see of `state`.
+
+    Parts that depend only on past turns (metric readings, own history, leaderboards) are
+    frozen objects built once and shared between views; everything else is built afresh."""
     me = state.seats[seat]
     revealed = state.phase == "ended"
     return construct(SeatView,
         seat=seat, name=me.name, role=me.role, employed=me.employed, turn=state.turn,
         turns=rules.scenario.turns, turn_name=rules.scenario.turn_name, phase=state.phase,
         revealed=revealed,
-        metrics=_readings(rules, state, me.role, revealed),
+        metrics=list(_readings(rules, state, me.role, revealed)),
         policies=dict(state.policies),
-        own_stats=_own_stats(rules, me, me.stats, revealed),
+        own_stats=_own_stats(rules, me.stats, revealed),
         own_choice=dict(state.submitted[seat]) if seat in state.submitted else None,
-        own_history=_own_history(rules, state, me, revealed),
+        own_history=_own_history(rules, state, seat, revealed),
         score=me.score, rank=me.rank, score_total=me.score_total,
         others=_others(rules, state, seat, revealed),
         leaderboards=_leaderboards(rules, state, revealed),
         news=_all_news(state),
         waiting_for=to_act(rules, state))
-
-
-def _readings(rules: Rules, state: GameState, role: str, revealed: bool) -> list[MetricReading]:
-    """Every metric as the role sees it, in file order."""
-    return [construct(MetricReading,
-                id=m.id, name=m.name, kind=m.kind, unit=m.unit, min=m.min, max=m.max,
-                higher_is_better=m.higher_is_better, value=shown[-1], history=list(shown),
-                note=note)
-            for m, shown, note in _histories(rules, state, role, revealed)]
 
 
 def _all_news(state: GameState) -> list[Headline]:
