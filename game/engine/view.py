@@ -8,6 +8,7 @@ seat's choices. When the game has ended everything is revealed for the debrief.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,7 +41,10 @@ class MetricReading(BaseModel):
 
 
 class OtherSeat(BaseModel):
-    """Another seat: who it is, and only the stats that are public right now."""
+    """Another seat: who it is, and only the stats that are public right now (frozen: the
+    views of one state share it, see `views`)."""
+
+    model_config = ConfigDict(frozen=True)
 
     index: int
     name: str
@@ -239,19 +243,26 @@ def _rows_by_seat(record: TurnRecord) -> dict[int, ReviewRow]:
     return rows
 
 
-def _others(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[OtherSeat]:
+def _public_stats(rules: Rules, state: GameState, revealed: bool):
+    """The stat ids every seat may see of the others now, in file order."""
     if revealed:
-        public = rules.stat_public.keys()
-    else:
-        names = frozenset().union(*(f.names for f in rules.stat_public.values()))
-        genv = global_env_for(rules, state, names)
-        public = {sid for sid, f in rules.stat_public.items() if f(genv)}
-    return [construct(OtherSeat, index=s.index, name=s.name, role=s.role, employed=s.employed,
-                      stats={k: v for k, v in s.stats.items() if k in public})
-            for s in state.seats if s.index != seat]
+        return tuple(rules.stat_public)
+    names = frozenset().union(*(f.names for f in rules.stat_public.values()))
+    genv = global_env_for(rules, state, names)
+    return tuple(sid for sid, f in rules.stat_public.items() if f(genv))
 
 
-def _leaderboards(rules: Rules, state: GameState, revealed: bool) -> dict[str, list[LeaderRow]]:
+def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
+    """`seat` as the other seats see it: only its public stats (in the seat's own order,
+    which is file order, as `public` is)."""
+    stats = seat.stats
+    return construct(OtherSeat, index=seat.index, name=seat.name, role=seat.role,
+                     employed=seat.employed,
+                     stats={sid: stats[sid] for sid in public if sid in stats})
+
+
+def _leaderboards(rules: Rules, state: GameState,
+                  revealed: bool) -> dict[str, tuple[LeaderRow, ...]]:
     """The last review's published leaderboards (rows built once per turn, then shared)."""
     if not state.history:
         return {}
@@ -263,30 +274,43 @@ def _leaderboards(rules: Rules, state: GameState, revealed: bool) -> dict[str, l
                                   name=state.seats[r.seat].name, score=r.score) for r in rows)
             for role, rows in last[0].reviews.items()
             if revealed or rules.reviews[role].leaderboard})
-    return {role: list(rows) for role, rows in boards.items()}
+    return boards
 
 
 def view(rules: Rules, state: GameState, seat: int) -> SeatView:
-    """Exactly what `seat` may see of `state`.
+    """Exactly what `seat` may see of `state`."""
+    return views(rules, state, (seat,))[0]
 
-    Parts that depend only on past turns (metric readings, own history, leaderboards) are
-    frozen objects built once and shared between views; everything else is built afresh."""
-    me = state.seats[seat]
+
+def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView]:
+    """`[view(rules, state, s) for s in seats]`, with what the seats have in common built
+    once: the others as seen from outside, the readings of each role, the leaderboards and
+    the news. Parts that depend only on past turns are frozen objects built once per turn
+    and shared between views; everything else is built afresh for each call."""
     revealed = state.phase == "ended"
-    return construct(SeatView,
-        seat=seat, name=me.name, role=me.role, employed=me.employed, turn=state.turn,
-        turns=rules.scenario.turns, turn_name=rules.scenario.turn_name, phase=state.phase,
-        revealed=revealed,
-        metrics=list(_readings(rules, state, me.role, revealed)),
-        policies=dict(state.policies),
-        own_stats=_own_stats(rules, me.stats, revealed),
-        own_choice=dict(state.submitted[seat]) if seat in state.submitted else None,
-        own_history=_own_history(rules, state, seat, revealed),
-        score=me.score, rank=me.rank, score_total=me.score_total,
-        others=_others(rules, state, seat, revealed),
-        leaderboards=_leaderboards(rules, state, revealed),
-        news=_all_news(state),
-        waiting_for=to_act(rules, state))
+    public = _public_stats(rules, state, revealed)
+    outside = [_as_other(s, public) for s in state.seats]
+    boards = _leaderboards(rules, state, revealed)
+    news = _all_news(state)
+    waiting = to_act(rules, state)
+    scenario = rules.scenario
+    out = []
+    for seat in seats:
+        me = state.seats[seat]
+        out.append(construct(SeatView,
+            seat=seat, name=me.name, role=me.role, employed=me.employed, turn=state.turn,
+            turns=scenario.turns, turn_name=scenario.turn_name, phase=state.phase,
+            revealed=revealed,
+            metrics=list(_readings(rules, state, me.role, revealed)),
+            policies=dict(state.policies),
+            own_stats=_own_stats(rules, me.stats, revealed),
+            own_choice=dict(state.submitted[seat]) if seat in state.submitted else None,
+            own_history=_own_history(rules, state, seat, revealed),
+            score=me.score, rank=me.rank, score_total=me.score_total,
+            others=[o for o in outside if o.index != seat],
+            leaderboards={role: list(rows) for role, rows in boards.items()},
+            news=list(news), waiting_for=list(waiting)))
+    return out
 
 
 def _all_news(state: GameState) -> list[Headline]:

@@ -81,3 +81,23 @@ def test_the_end_reveals_everything(game):
     view = game.view(state, 0)
     assert view.revealed
     assert all(m.value is not None for m in view.metrics)
+
+
+def test_shared_and_memoised_views_equal_views_built_from_scratch(game):
+    """`views` shares parts between seats and memoises parts on past turns; neither may
+    change a thing: compare with single views, each of its own copy whose records are new
+    objects (so nothing memoised or shared applies)."""
+    from game.engine.view import views
+
+    def fresh(state):
+        copy = state.clone()
+        copy.history = [record.model_copy(deep=True) for record in state.history]
+        return copy
+
+    def check(state):
+        seats = list(range(len(state.seats)))
+        shared = [v.model_dump_json() for v in views(game.rules, state, seats)]
+        assert shared == [game.view(fresh(state), s).model_dump_json() for s in seats]
+
+    for seed in range(3):
+        play_random(game, seed, on_state=check)
