@@ -160,7 +160,9 @@ def _behaviour_options(rules: Rules, state: GameState,
     env = None
     if any(b.available.constant is None for b in own):
         names = frozenset().union(*(b.available.names for b in own))
-        env = seat_env(rules, global_env_for(rules, state, names), state, s)
+        env = global_env_for(rules, state, names)
+        if not names <= rules.global_names:  # a seat's own names are read: add them
+            env = seat_env(rules, env, state, s)
     return effort, [(b.id, bool(b.available(env) if env is not None else b.available.constant),
                      min(effort, b.max_effort if b.max_effort is not None else effort))
                     for b in own]
