@@ -299,19 +299,37 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     news(rules, state)
 
 
+class _LazyStream:
+    """`stream(*parts)`, seeded at its first draw. Seeding a generator costs more than most
+    reviews do (their consequences draw only for a chance strictly between 0 and 1); the
+    numbers drawn are those of the stream itself."""
+
+    __slots__ = ("parts", "rng")
+
+    def __init__(self, *parts: object) -> None:
+        self.parts = parts
+        self.rng: random.Random | None = None
+
+    def random(self) -> float:
+        if self.rng is None:
+            self.rng = stream(*self.parts)
+        return self.rng.random()
+
+
 def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
     """Score, rank and reward or penalise every employed seat of each reviewed role."""
     genv = _genv(rules, state)
     after = genv  # scores and ranks are not global names, so consequences may reuse them
     out: dict[str, list[ReviewRow]] = {}
-    rng = stream(state.seed, state.turn, "review")
+    rng = _LazyStream(state.seed, state.turn, "review")
     for role, rv in rules.reviews.items():
         seats = [s for s in state.seats if s.employed and s.role == role]
         score = rv.score.fn
         terms = [term.fn for pid, term in rv.terms if state.policies[pid] > 0]
         scored = []
+        envs: dict[int, dict[str, float]] = {}
         for seat in seats:
-            env = seat_env(rules, genv, state, seat)
+            env = envs[seat.index] = seat_env(rules, genv, state, seat)
             scored.append((seat, score(env) + sum(term(env) for term in terms)))
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
         rows = []
@@ -320,16 +338,18 @@ def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
             seat.score_total += total
             rows.append(construct(ReviewRow, seat=seat.index, score=total, rank=rank,
                                   consequences=[]))
-        _consequences(rules, state, role, rows, rng, after)
+        _consequences(rules, state, role, rows, rng, after, envs if after is not None else None)
         after = None  # consequences move stats, metrics and seats: read them afresh
         out[role] = sorted(rows, key=lambda r: r.rank)
     return out
 
 
 def _consequences(rules: Rules, state: GameState, role: str, rows: list[ReviewRow],
-                  rng: random.Random, genv: dict[str, float] | None) -> None:
+                  rng, genv: dict[str, float] | None,
+                  envs: dict[int, dict[str, float]] | None) -> None:
     """Each consequence in file order, for each seat in rank order; layoffs last. `genv` is
-    the global names now, or None to compute them."""
+    the global names now, or None to compute them; `envs`, if given, holds each seat's env
+    built from `genv` before its score and rank were set (the only names that differ)."""
     consequences = _plan(rules).consequences[role]
     changes = Changes()
     layoffs = []
@@ -338,7 +358,12 @@ def _consequences(rules: Rules, state: GameState, role: str, rows: list[ReviewRo
             genv = _genv(rules, state)
         for row in rows:
             seat = state.seats[row.seat]
-            env = seat_env(rules, genv, state, seat)
+            env = envs.get(seat.index) if envs is not None else None
+            if env is None:
+                env = seat_env(rules, genv, state, seat)
+            else:
+                env["score"] = seat.score
+                env["rank"] = float(seat.rank)
             for name, when, effects, layoff in consequences:
                 if when is not None and not when(env):
                     continue
