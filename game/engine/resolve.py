@@ -378,9 +378,11 @@ def _consequences(rules: Rules, state: GameState, role: str, rows: list[ReviewRo
 
 
 def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
-    """Append this turn to the history (secrets included; views filter it)."""
-    state.history.append(TurnRecord(
-        turn=state.turn, metrics=dict(state.metrics), policies=dict(state.policies),
+    """Append this turn to the history (secrets included; views filter it). Built without
+    validation: every value already has its field's type (validation would copy the same
+    dicts and keep the same rows and headlines)."""
+    state.history.append(construct(
+        TurnRecord, turn=state.turn, metrics=dict(state.metrics), policies=dict(state.policies),
         allocations={k: dict(v) for k, v in state.allocations.items()},
         stats={s.index: dict(s.stats) for s in state.seats},
         reviews=reviews, news=list(state.news)))
