@@ -77,14 +77,29 @@ class _Plan:
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
-        """`effects` as `apply_effects` walks them: (one-effect tuple for `_run`, on_seat,
-        target, roles) for each effect that can apply. Keyed by the tuple's identity (lists
-        come from the rules); the entry keeps the tuple alive, so its id stays unique."""
+        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles),
+        where `run` is either consecutive metric effects (applied together, once, on the
+        global env: one `_run` call instead of one each) or one stat effect (applied per
+        seat). Keyed by the tuple's identity (lists come from the rules); the entry keeps the
+        tuple alive, so its id stays unique."""
         entry = self._lists.get((id(effects), direct))
         if entry is None or entry[0] is not effects:
-            walk = tuple(((p,), p[6], p[5], e.roles)
-                         for e in effects if (p := _prepare(rules, e, direct)) is not None)
-            entry = self._lists[(id(effects), direct)] = (effects, walk)
+            walk: list[tuple] = []
+            metrics: list[Prepared] = []
+            for e in effects:
+                p = _prepare(rules, e, direct)
+                if p is None:
+                    continue
+                if not e.on_seat:
+                    metrics.append(p)
+                    continue
+                if metrics:
+                    walk.append((tuple(metrics), False, None, None))
+                    metrics = []
+                walk.append(((p,), True, e.target, e.roles))
+            if metrics:
+                walk.append((tuple(metrics), False, None, None))
+            entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
         return entry[1]
 
 
@@ -159,9 +174,9 @@ def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
     if seat_envs is None:
         seat_envs = {}
     turn = state.turn
-    for single, on_seat, target, roles in _plan(rules).effect_list(rules, effects, direct):
+    for run, on_seat, target, roles in _plan(rules).effect_list(rules, effects, direct):
         if not on_seat:
-            _run(single, genv, rng, None, 1, changes, turn, direct)
+            _run(run, genv, rng, None, 1, changes, turn, direct)
             continue
         for seat in state.seats:
             if not (seat.employed and target in seat.stats
@@ -170,7 +185,7 @@ def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
             env = seat_envs.get(seat.index)
             if env is None:
                 env = seat_envs[seat.index] = seat_env(rules, genv, state, seat)
-            _run(single, env, rng, seat.index, 1, changes, turn, direct)
+            _run(run, env, rng, seat.index, 1, changes, turn, direct)
 
 
 def _behaviour_effects(rules: Rules, state: GameState, genv: dict[str, float],
@@ -266,11 +281,11 @@ def finish(rules: Rules, state: GameState, changes: Changes, smooth: bool) -> No
 
 def resolve_turn(rules: Rules, state: GameState) -> None:
     """Resolution and review of the current turn, then the next turn's news."""
-    reset = _plan(rules).reset
+    plan = _plan(rules)
     for seat in state.seats:
         if seat.employed:
             stats = seat.stats
-            for stat_id, initial in reset:
+            for stat_id, initial in plan.reset:
                 if stat_id in stats:
                     stats[stat_id] = initial
     rng = stream(state.seed, state.turn, "resolve")
