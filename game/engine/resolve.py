@@ -46,6 +46,13 @@ def _prepare(rules: Rules, effect: CEffect, direct: bool) -> Prepared | None:
             effect.target, effect.on_seat, effect.mode == "set", delay, effect.mode)
 
 
+def _draws(effect: CEffect) -> bool:
+    """Whether applying `effect` may draw a number: its chance is not a constant at or
+    above 1 or at or below 0."""
+    chance = effect.chance.constant
+    return chance is None or 0.0 < chance < 1.0
+
+
 def _prepare_all(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple[Prepared, ...]:
     """The effects that can apply, prepared, in order."""
     return tuple(p for p in (_prepare(rules, e, direct) for e in effects) if p is not None)
@@ -75,6 +82,14 @@ class _Plan:
         """Each reviewed role's (name, condition or None, prepared effects, layoff), in file
         order, without those whose condition is a constant false."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
+        randoms = frozenset(rules.scenario.randoms)
+        steps = (*(e for p in rules.policies for e in p.effects), *rules.dynamics)
+        self.resolve_draws = any(
+            _draws(e) or not randoms.isdisjoint(e.value.names | e.chance.names | e.when.names)
+            for e in steps)
+        """Whether anything can observe the "resolve" stream: a policy or dynamics effect
+        that draws for its chance, or reads a random name (drawn from that stream into the
+        global env). When nothing can, resolution neither seeds it nor draws."""
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
         """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles),
@@ -288,7 +303,7 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
             for stat_id, initial in plan.reset:
                 if stat_id in stats:
                     stats[stat_id] = initial
-    rng = stream(state.seed, state.turn, "resolve")
+    rng = stream(state.seed, state.turn, "resolve") if plan.resolve_draws else None
     genv = _genv(rules, state, rng)
     changes = Changes()
     _behaviour_effects(rules, state, genv, changes)
