@@ -36,14 +36,14 @@ def per_rules(build: Callable[[Rules], T]) -> Callable[[Rules], T]:
         return value
 
     get.__doc__ = build.__doc__
+    get.cache = cache  # for tests
     return get
 
 
 class _Lookups:
     """What the environments need from the rules, computed once (see `_lookups`)."""
 
-    __slots__ = ("constants", "turns", "randoms", "read_keys",
-                 "headcount_keys", "behaviour_ids")
+    __slots__ = ("behaviour_ids", "constants", "headcount_keys", "randoms", "read_keys", "turns")
 
     def __init__(self, rules: Rules) -> None:
         s = rules.scenario

@@ -137,7 +137,7 @@ class Changes:
     """Changes collected during one step, applied together at its end. Stat changes are
     keyed by (seat index, stat id); adding to a missing key starts from 0.0."""
 
-    __slots__ = ("metric_add", "metric_set", "stat_add", "stat_set", "pending")
+    __slots__ = ("metric_add", "metric_set", "pending", "stat_add", "stat_set")
 
     def __init__(self) -> None:
         self.metric_add: dict[str, float] = {}
