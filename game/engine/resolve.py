@@ -3,11 +3,12 @@
 Callers own the state they pass (see `Game.apply`, which copies first). Every step reads the
 snapshot taken at the start of resolution, so seats act simultaneously.
 
-This is the simulator's hot path, so two things are done once per Rules rather than once per
-use (`_Plan`): every effect is prepared as a flat tuple that one loop (`_run`) applies, with
-`when`, `chance` and the bookkeeping of `Changes` inlined; and environments carry only the
-aggregates some formula reads (`aggregates_read`). What must never change is the arithmetic:
-every float is summed, and every random number drawn, in the same order as before
+This is the simulator's hot path, so what depends only on the rules is worked out once per
+Rules (`_Plan`): every effect is prepared as a flat tuple that one loop (`_run`) applies, with
+`when`, `chance` and the bookkeeping of `Changes` inlined; environments carry only the
+aggregates some formula reads (`aggregates_read`); and a random stream whose numbers nothing
+can observe is not seeded. What must never change is the arithmetic: every float is summed,
+and every random number drawn, in the same order as docs/rules.md implies
 (tests/engine/test_golden.py checks results bit for bit).
 """
 
