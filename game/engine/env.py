@@ -1,18 +1,93 @@
-"""Formula environments: the names a formula reads, built from the state (docs/rules.md)."""
+"""Formula environments: the names a formula reads, built from the state (docs/rules.md).
+
+These run several times per seat and turn, so what depends only on the rules (the constants,
+each role's stats and behaviours) is looked up once per Rules object (`per_rules`).
+"""
 
 from __future__ import annotations
 
 import random
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
 
 from game.engine.state import GameState, SeatState
 from game.scenario.rules import Rules
+
+T = TypeVar("T")
+
+
+def per_rules(build: Callable[[Rules], T]) -> Callable[[Rules], T]:
+    """`build(rules)`, computed once per Rules object and forgotten with it.
+
+    Rules are frozen but unhashable (their fields hold dicts), so entries are keyed by `id`;
+    a weak reference removes an entry when its rules are collected, before the id can be
+    reused. The value is not stored on the Rules object itself, which is pickled with its
+    scenario to simulator workers and may hold unpicklable compiled functions."""
+    cache: dict[int, tuple[weakref.ref, T]] = {}
+
+    def get(rules: Rules) -> T:
+        entry = cache.get(id(rules))
+        if entry is not None:
+            return entry[1]
+        key = id(rules)
+        value = build(rules)
+        cache[key] = (weakref.ref(rules, lambda _ref: cache.pop(key, None)), value)
+        return value
+
+    get.__doc__ = build.__doc__
+    get.cache = cache  # for tests
+    return get
+
+
+class _Lookups:
+    """What the environments need from the rules, computed once (see `_lookups`)."""
+
+    __slots__ = ("behaviour_ids", "constants", "headcount_keys", "randoms", "read_keys", "turns")
+
+    def __init__(self, rules: Rules) -> None:
+        s = rules.scenario
+        self.constants: dict[str, float] = dict(s.constants)
+        """The constants, in file order: every global env starts as a copy of this dict."""
+        self.turns = float(s.turns)
+        self.randoms = tuple((name, d.uniform or d.normal, bool(d.uniform))
+                             for name, d in s.randoms.items())
+        read = formula_names(rules)
+        self.read_keys = tuple((sid, *(n if n in read else None for n in names))
+                               for sid, names in rules.aggregate_keys
+                               if not read.isdisjoint(names))
+        """`aggregate_keys` with the names no formula reads set to None (see `aggregates_read`)."""
+        self.headcount_keys = {role: "headcount_" + role for role in rules.role_specs}
+        self.behaviour_ids = {role: tuple(b.id for b in rules.behaviours_of(role))
+                              for role in rules.role_specs}
+
+
+_lookups = per_rules(_Lookups)
+
+
+def formula_names(rules: Rules) -> frozenset[str]:
+    """Every name some formula of the rules reads (effects, availability, events, reviews,
+    public stats, the contribution)."""
+    formulas = [*(b.available for b in rules.behaviours),
+                *(f for p in rules.policies for f in p.review.values()),
+                *(f for ev in rules.events for f in (ev.when, ev.chance)),
+                *(f for rv in rules.reviews.values()
+                  for f in (rv.score, *(t for _, t in rv.terms),
+                            *(c.when for c in rv.consequences))),
+                *rules.stat_public.values(), rules.contribution]
+    effects = [*rules.dynamics, *(e for p in rules.policies for e in p.effects),
+               *(e for b in rules.behaviours for e in b.effects),
+               *(e for ev in rules.events for e in ev.effects),
+               *(e for rv in rules.reviews.values() for c in rv.consequences for e in c.effects)]
+    formulas += [f for e in effects for f in (e.value, e.chance, e.when)]
+    return frozenset().union(*(f.names for f in formulas))
 
 
 def draws(rules: Rules, rng: random.Random) -> dict[str, float]:
     """A fresh value for every declared random draw, in declaration order."""
     out: dict[str, float] = {}
-    for name, d in rules.scenario.randoms.items():
-        out[name] = rng.uniform(*d.uniform) if d.uniform else rng.gauss(*d.normal)
+    for name, args, uniform in _lookups(rules).randoms:
+        out[name] = rng.uniform(*args) if uniform else rng.gauss(*args)
     return out
 
 
@@ -43,6 +118,33 @@ def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     return out
 
 
+def aggregates_read(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
+    """The part of `aggregates` that some formula of the rules reads, and every `headcount`.
+    Enough for any env that is only passed to the rules' formulas (as in resolution): most
+    of the 4 names per stat are never read, and computing them is most of a global env."""
+    lk = _lookups(rules)
+    employed = [s for s in seats if s.employed]
+    dicts = [s.stats for s in employed]
+    out: dict[str, float] = {}
+    for sid, total_, mean_, max_, min_ in lk.read_keys:
+        # the values in seat order, as `aggregates` collects them, so sums are bit-identical
+        found = [d[sid] for d in dicts if sid in d]
+        total = sum(found)
+        if total_:
+            out[total_] = total  # 0 (an int) when no seat has the stat, as before
+        if mean_:
+            out[mean_] = total / len(found) if found else 0.0
+        if max_:
+            out[max_] = max(found) if found else 0.0
+        if min_:
+            out[min_] = min(found) if found else 0.0
+    out["headcount"] = float(len(employed))
+    roles = [s.role for s in employed]
+    for role, key in lk.headcount_keys.items():
+        out[key] = float(roles.count(role))
+    return out
+
+
 def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
     """`global_env(rules, state)` for formulas that read only `names`: when none of them is an
     aggregate, the aggregates are skipped (every other value is the same). Performance only."""
@@ -50,17 +152,21 @@ def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dic
 
 
 def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
-               aggregated: bool = True) -> dict[str, float]:
+               aggregated: bool = True, *,
+               aggs: dict[str, float] | None = None) -> dict[str, float]:
     """The names every formula may read, from the true state (without the aggregates when
-    `aggregated` is false: see `global_env_for`)."""
-    env: dict[str, float] = dict(rules.scenario.constants)
+    `aggregated` is false: see `global_env_for`). `aggs`, if given, replaces
+    `aggregates(rules, state.seats)`: resolution passes `aggregates_read`, which is enough
+    for the rules' formulas."""
+    lk = _lookups(rules)
+    env = lk.constants.copy()  # copying a whole dict is much cheaper than inserting its keys
     env.update(state.metrics)
     env.update(state.policies)
     if aggregated:
-        env.update(aggregates(rules, state.seats))
+        env.update(aggregates(rules, state.seats) if aggs is None else aggs)
     env["turn"] = float(state.turn)
-    env["turns"] = float(rules.scenario.turns)
-    if rng is not None and rules.scenario.randoms:
+    env["turns"] = lk.turns
+    if rng is not None and lk.randoms:
         env.update(draws(rules, rng))
     return env
 
@@ -69,17 +175,18 @@ def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatS
              rng: random.Random | None = None) -> dict[str, float]:
     """The names a seat formula may read: the global ones (`genv`, built from this same
     state) plus the seat's own."""
+    lk = _lookups(rules)
     env = genv.copy()
     env.update(seat.stats)
     alloc = state.allocations.get(seat.index) or {}
-    for b in rules.behaviours_of(seat.role):
-        env[b.id] = float(alloc.get(b.id, 0))
-    seats = genv.get("headcount_" + seat.role)  # present when genv has the aggregates
+    for bid in lk.behaviour_ids[seat.role]:
+        env[bid] = float(alloc.get(bid, 0))
+    seats = genv.get(lk.headcount_keys[seat.role])  # present when genv has the aggregates
     if seats is None:
         seats = float(sum(1 for s in state.seats if s.employed and s.role == seat.role))
     env["seats"] = seats
     env["score"] = seat.score
     env["rank"] = float(seat.rank)
-    if rng is not None and rules.scenario.randoms:
+    if rng is not None and lk.randoms:
         env.update(draws(rules, rng))
     return env

@@ -2,18 +2,130 @@
 
 Callers own the state they pass (see `Game.apply`, which copies first). Every step reads the
 snapshot taken at the start of resolution, so seats act simultaneously.
+
+This is the simulator's hot path, so what depends only on the rules is worked out once per
+Rules (`_Plan`): every effect is prepared as a flat tuple that one loop (`_run`) applies, with
+`when`, `chance` and the bookkeeping of `Changes` inlined; environments carry only the
+aggregates some formula reads (`aggregates_read`); and a random stream whose numbers nothing
+can observe is not seeded. What must never change is the arithmetic: every float is summed,
+and every random number drawn, in the same order as docs/rules.md implies
+(tests/engine/test_golden.py checks results bit for bit).
 """
 
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 
 from game.engine.actions import construct
-from game.engine.env import draws, global_env, seat_env
+from game.engine.env import aggregates_read, draws, global_env, per_rules, seat_env
 from game.engine.rng import stream
-from game.engine.state import GameState, Headline, Pending, ReviewRow, SeatState, TurnRecord
+from game.engine.state import GameState, Headline, Pending, ReviewRow, TurnRecord
 from game.scenario.rules import CEffect, CEvent, Rules
+
+# A prepared effect, as `_run` unpacks it (built by `_prepare`):
+# (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode)
+# `when` is the condition's function, or None when it always holds; `chance` and `value` are
+# constants, used when `chance_fn` / `value_fn` is None; `delay` includes the metric's own.
+Prepared = tuple
+
+
+def _prepare(rules: Rules, effect: CEffect, direct: bool) -> Prepared | None:
+    """`effect` as `_run` applies it, or None when it can never apply (a constant `when`
+    that is false, or a constant `chance` at or below 0: neither draws a number, so leaving
+    the effect out changes nothing). `direct`: metric pushes skip the metric's delay."""
+    when, chance, value = effect.when, effect.chance, effect.value
+    if when.constant is not None and not when.constant:
+        return None
+    if chance.constant is not None and not chance.constant > 0.0:
+        return None
+    delay = effect.delay
+    if not effect.on_seat and not direct:
+        delay += rules.metric_specs[effect.target].delay
+    return (None if when.constant is not None else when.fn,
+            chance.constant, None if chance.constant is not None else chance.fn,
+            value.constant, None if value.constant is not None else value.fn,
+            effect.target, effect.on_seat, effect.mode == "set", delay, effect.mode)
+
+
+def _draws(effect: CEffect) -> bool:
+    """Whether applying `effect` may draw a number: its chance is not a constant at or
+    above 1 or at or below 0."""
+    chance = effect.chance.constant
+    return chance is None or 0.0 < chance < 1.0
+
+
+def _prepare_all(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple[Prepared, ...]:
+    """The effects that can apply, prepared, in order."""
+    return tuple(p for p in (_prepare(rules, e, direct) for e in effects) if p is not None)
+
+
+class _Plan:
+    """What resolution needs from the rules, computed once per Rules (see `_plan`). It must
+    not refer to the Rules object itself, or the cache would keep every Rules alive."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.reset = tuple((sid, rules.stat_specs[sid].initial) for sid in rules.reset_stats)
+        """(stat id, initial value) of every stat reset each turn."""
+        self.bounds = {sid: (st.min, st.max) for sid, st in rules.stat_specs.items()}
+        self.metrics = tuple((m.id, 1.0 - m.inertia, m.min, m.max)
+                             for m in rules.scenario.metrics)
+        """(metric id, share of its backlog that arrives each turn, min, max), in file order."""
+        self.behaviours = {role: tuple((b.id, _prepare_all(rules, b.effects, False))
+                                       for b in rules.behaviours_of(role))
+                           for role in rules.role_specs}
+        """Each role's (behaviour id, prepared effects), in file order."""
+        self.consequences = {
+            role: tuple((c.name, None if c.when.constant is not None else c.when.fn,
+                         _prepare_all(rules, c.effects, True), c.layoff)
+                        for c in rv.consequences
+                        if c.when.constant is None or c.when.constant)
+            for role, rv in rules.reviews.items()}
+        """Each reviewed role's (name, condition or None, prepared effects, layoff), in file
+        order, without those whose condition is a constant false."""
+        self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
+        randoms = frozenset(rules.scenario.randoms)
+        steps = (*(e for p in rules.policies for e in p.effects), *rules.dynamics)
+        self.resolve_draws = any(
+            _draws(e) or not randoms.isdisjoint(e.value.names | e.chance.names | e.when.names)
+            for e in steps)
+        """Whether anything can observe the "resolve" stream: a policy or dynamics effect
+        that draws for its chance, or reads a random name (drawn from that stream into the
+        global env). When nothing can, resolution neither seeds it nor draws."""
+
+    def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
+        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles),
+        where `run` is either consecutive metric effects (applied together, once, on the
+        global env: one `_run` call instead of one each) or one stat effect (applied per
+        seat). Keyed by the tuple's identity (lists come from the rules); the entry keeps the
+        tuple alive, so its id stays unique."""
+        entry = self._lists.get((id(effects), direct))
+        if entry is None or entry[0] is not effects:
+            walk: list[tuple] = []
+            metrics: list[Prepared] = []
+            for e in effects:
+                p = _prepare(rules, e, direct)
+                if p is None:
+                    continue
+                if not e.on_seat:
+                    metrics.append(p)
+                    continue
+                if metrics:
+                    walk.append((tuple(metrics), False, None, None))
+                    metrics = []
+                walk.append(((p,), True, e.target, e.roles))
+            if metrics:
+                walk.append((tuple(metrics), False, None, None))
+            entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
+        return entry[1]
+
+
+_plan = per_rules(_Plan)
+
+
+def _genv(rules: Rules, state: GameState, rng: random.Random | None = None) -> dict[str, float]:
+    """The global env for the rules' own formulas: `global_env` with only the aggregates
+    they read. Resolution never passes its envs to anything else."""
+    return global_env(rules, state, rng, aggs=aggregates_read(rules, state.seats))
 
 
 def _holds(formula, env: dict[str, float]) -> bool:
@@ -22,154 +134,157 @@ def _holds(formula, env: dict[str, float]) -> bool:
     return bool(formula(env) if value is None else value)
 
 
-def _fires(effect: CEffect, env: dict[str, float], rng: random.Random) -> bool:
-    """Whether an effect applies: its `when` holds and a draw falls under its `chance`."""
-    if not _holds(effect.when, env):
-        return False
-    chance = effect.chance.constant
-    if chance is None:
-        chance = effect.chance(env)
-    if chance >= 1.0:
-        return True
-    return chance > 0.0 and rng.random() < chance
-
-
 class Changes:
-    """Changes collected during one step, applied together at its end."""
+    """Changes collected during one step, applied together at its end. Stat changes are
+    keyed by (seat index, stat id); adding to a missing key starts from 0.0."""
+
+    __slots__ = ("metric_add", "metric_set", "pending", "stat_add", "stat_set")
 
     def __init__(self) -> None:
-        self.metric_add: dict[str, float] = defaultdict(float)
+        self.metric_add: dict[str, float] = {}
         self.metric_set: dict[str, float] = {}
-        self.stat_add: dict[tuple[int, str], float] = defaultdict(float)
+        self.stat_add: dict[tuple[int, str], float] = {}
         self.stat_set: dict[tuple[int, str], float] = {}
         self.pending: list[Pending] = []
 
-    def add(self, rules: Rules, state: GameState, effect: CEffect, amount: float,
-            seat: int | None, direct: bool) -> None:
-        """Record `effect` with `amount` for `seat` (None: a metric), honouring delays."""
-        delay = effect.delay
-        if not effect.on_seat and not direct:
-            delay += rules.metric_specs[effect.target].delay
+
+def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seat: int | None,
+         points: int, changes: Changes, turn: int, direct: bool) -> None:
+    """Apply prepared effects in order for one env: each applies if its `when` holds and a
+    draw falls under its `chance` (no draw when the chance is 1 or more, or 0 or less); its
+    value, times `points`, goes into `changes`, or waits `delay` turns as a Pending. `seat`
+    is the seat whose stats the env holds (None for the global env); `points` is a
+    behaviour's effort, 1 elsewhere (x * 1 is exactly x)."""
+    stat_add, metric_add = changes.stat_add, changes.metric_add
+    for when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode in effects:
+        if when is not None and not when(env):
+            continue
+        c = chance if chance_fn is None else chance_fn(env)
+        if c < 1.0 and not (c > 0.0 and rng.random() < c):  # formulas never return NaN
+            continue
+        amount = (value if value_fn is None else value_fn(env)) * points
         if delay > 0:
-            self.pending.append(construct(Pending, due=state.turn + delay, target=effect.target,
-                                          seat=seat if effect.on_seat else None,
-                                          amount=amount, mode=effect.mode, direct=direct))
-        elif effect.on_seat:
-            key = (seat, effect.target)
-            if effect.mode == "set":
-                self.stat_set[key] = amount
+            changes.pending.append(construct(Pending, due=turn + delay, target=target,
+                                             seat=seat if on_seat else None, amount=amount,
+                                             mode=mode, direct=direct))
+        elif on_seat:
+            key = (seat, target)
+            if is_set:
+                changes.stat_set[key] = amount
             else:
-                self.stat_add[key] += amount
-        elif effect.mode == "set":
-            self.metric_set[effect.target] = amount
+                stat_add[key] = stat_add.get(key, 0.0) + amount
+        elif is_set:
+            changes.metric_set[target] = amount
         else:
-            self.metric_add[effect.target] += amount
+            metric_add[target] = metric_add.get(target, 0.0) + amount
 
 
 def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
                   genv: dict[str, float], changes: Changes, rng: random.Random,
                   direct: bool = False,
                   seat_envs: dict[int, dict[str, float]] | None = None) -> None:
-    """Apply effects outside a seat: metric targets once, stat targets once per seat.
+    """Apply effects outside a seat, in order: metric targets once, stat targets once per
+    employed seat that has the stat (and is of one of the effect's `roles`), in seat order.
     `seat_envs` keeps seat names built from `genv`, for callers that apply several lists of
     effects to the same snapshot."""
     if seat_envs is None:
         seat_envs = {}
-    for effect in effects:
-        if not effect.on_seat:
-            if _fires(effect, genv, rng):
-                changes.add(rules, state, effect, effect.value(genv), None, direct)
+    turn = state.turn
+    for run, on_seat, target, roles in _plan(rules).effect_list(rules, effects, direct):
+        if not on_seat:
+            _run(run, genv, rng, None, 1, changes, turn, direct)
             continue
         for seat in state.seats:
-            if not _targets(rules, effect, seat):
+            if not (seat.employed and target in seat.stats
+                    and (roles is None or seat.role in roles)):
                 continue
             env = seat_envs.get(seat.index)
             if env is None:
                 env = seat_envs[seat.index] = seat_env(rules, genv, state, seat)
-            if _fires(effect, env, rng):
-                changes.add(rules, state, effect, effect.value(env), seat.index, direct)
-
-
-def _targets(rules: Rules, effect: CEffect, seat: SeatState) -> bool:
-    """Whether a stat effect outside a behaviour applies to this seat."""
-    return (seat.employed and effect.target in seat.stats
-            and (effect.roles is None or seat.role in effect.roles))
+            _run(run, env, rng, seat.index, 1, changes, turn, direct)
 
 
 def _behaviour_effects(rules: Rules, state: GameState, genv: dict[str, float],
                        changes: Changes) -> None:
     """Every employed seat's effort, seat by seat, behaviour by behaviour."""
+    behaviours = _plan(rules).behaviours
+    turn = state.turn
     for seat in state.seats:
         alloc = state.allocations.get(seat.index)
         if not seat.employed or not alloc:
             continue
-        rng = stream(state.seed, state.turn, "work", seat.index)
+        rng = stream(state.seed, turn, "work", seat.index)
         env = seat_env(rules, genv, state, seat, rng)
-        for behaviour in rules.behaviours_of(seat.role):
-            points = alloc.get(behaviour.id, 0)
+        for behaviour_id, effects in behaviours[seat.role]:
+            points = alloc.get(behaviour_id, 0)
             if points <= 0:
                 continue
             env["effort"] = float(points)
-            for effect in behaviour.effects:
-                if _fires(effect, env, rng):
-                    amount = effect.value(env) * points
-                    changes.add(rules, state, effect, amount, seat.index, False)
+            _run(effects, env, rng, seat.index, points, changes, turn, False)
 
 
 def _due(state: GameState, changes: Changes) -> None:
     """Move pending changes that fall due this turn into `changes`."""
     keep: list[Pending] = []
+    stat_add, metric_add = changes.stat_add, changes.metric_add
     for p in state.pending:
         if p.due != state.turn:
             keep.append(p)
         elif p.seat is not None:
+            key = (p.seat, p.target)
             if p.mode == "set":
-                changes.stat_set[(p.seat, p.target)] = p.amount
+                changes.stat_set[key] = p.amount
             else:
-                changes.stat_add[(p.seat, p.target)] += p.amount
+                stat_add[key] = stat_add.get(key, 0.0) + p.amount
         elif p.mode == "set":
             changes.metric_set[p.target] = p.amount
         elif p.direct:
             state.metrics[p.target] += p.amount
         else:
-            changes.metric_add[p.target] += p.amount
+            metric_add[p.target] = metric_add.get(p.target, 0.0) + p.amount
     state.pending = keep
 
 
 def apply_stats(rules: Rules, state: GameState, changes: Changes) -> None:
-    """Apply collected stat changes and clamp every touched stat to its bounds."""
-    keys = set(changes.stat_add) | set(changes.stat_set)
-    for seat_index, stat_id in sorted(keys):
-        seat = state.seats[seat_index]
-        if stat_id not in seat.stats:
+    """Apply collected stat changes and clamp every touched stat to its bounds. Each
+    (seat, stat) is written once, from its own old value, so the order does not matter."""
+    bounds = _plan(rules).bounds
+    stat_add, stat_set, seats = changes.stat_add, changes.stat_set, state.seats
+    for key in stat_set.keys() | stat_add.keys() if stat_set else stat_add:
+        seat_index, stat_id = key
+        stats = seats[seat_index].stats
+        if stat_id not in stats:
             continue
-        value = changes.stat_set.get((seat_index, stat_id), seat.stats[stat_id])
-        value += changes.stat_add.get((seat_index, stat_id), 0.0)
-        spec = rules.stat_specs[stat_id]
-        seat.stats[stat_id] = min(spec.max, max(spec.min, value))
+        value = stat_set[key] if key in stat_set else stats[stat_id]
+        value += stat_add.get(key, 0.0)
+        low, high = bounds[stat_id]
+        # min(high, max(low, value)), spelt out: the same result (NaN included), no calls
+        value = value if value > low else low
+        stats[stat_id] = value if value < high else high
 
 
 def apply_metrics(rules: Rules, state: GameState, changes: Changes, smooth: bool) -> None:
     """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds."""
-    for metric in rules.scenario.metrics:
-        mid = metric.id
-        value = state.metrics[mid]
-        carry = state.carry[mid]
+    metrics, carries = state.metrics, state.carry
+    metric_add, metric_set = changes.metric_add, changes.metric_set
+    for mid, arrives, low, high in _plan(rules).metrics:
+        value = metrics[mid]
+        carry = carries[mid]
         if smooth:
-            backlog = carry + changes.metric_add.get(mid, 0.0)
-            applied = backlog * (1.0 - metric.inertia)
+            backlog = carry + metric_add.get(mid, 0.0)
+            applied = backlog * arrives
             carry = backlog - applied
             value += applied
         else:
-            value += changes.metric_add.get(mid, 0.0)
-        if mid in changes.metric_set:
-            value, carry = changes.metric_set[mid], 0.0
-        if value >= metric.max:
-            value, carry = metric.max, min(carry, 0.0)
-        elif value <= metric.min:
-            value, carry = metric.min, max(carry, 0.0)
-        state.metrics[mid] = value
-        state.carry[mid] = carry
+            value += metric_add.get(mid, 0.0)
+        if mid in metric_set:
+            value, carry = metric_set[mid], 0.0
+        if value >= high:
+            value, carry = high, min(carry, 0.0)
+        elif value <= low:
+            value, carry = low, max(carry, 0.0)
+        metrics[mid] = value
+        carries[mid] = carry
 
 
 def finish(rules: Rules, state: GameState, changes: Changes, smooth: bool) -> None:
@@ -182,13 +297,15 @@ def finish(rules: Rules, state: GameState, changes: Changes, smooth: bool) -> No
 
 def resolve_turn(rules: Rules, state: GameState) -> None:
     """Resolution and review of the current turn, then the next turn's news."""
+    plan = _plan(rules)
     for seat in state.seats:
         if seat.employed:
-            for stat_id in rules.reset_stats:
-                if stat_id in seat.stats:
-                    seat.stats[stat_id] = rules.stat_specs[stat_id].initial
-    rng = stream(state.seed, state.turn, "resolve")
-    genv = global_env(rules, state, rng)
+            stats = seat.stats
+            for stat_id, initial in plan.reset:
+                if stat_id in stats:
+                    stats[stat_id] = initial
+    rng = stream(state.seed, state.turn, "resolve") if plan.resolve_draws else None
+    genv = _genv(rules, state, rng)
     changes = Changes()
     _behaviour_effects(rules, state, genv, changes)
     seat_envs: dict[int, dict[str, float]] = {}  # every policy reads the same snapshot
@@ -199,7 +316,7 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     apply_stats(rules, state, changes)
     changes.stat_add.clear()
     changes.stat_set.clear()
-    after_work = global_env(rules, state, rng)
+    after_work = _genv(rules, state, rng)
     apply_effects(rules, state, rules.dynamics, after_work, changes, rng)
     finish(rules, state, changes, smooth=True)
     reviews = review(rules, state)
@@ -213,53 +330,78 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     news(rules, state)
 
 
+class _LazyStream:
+    """`stream(*parts)`, seeded at its first draw. Seeding a generator costs more than most
+    reviews do (their consequences draw only for a chance strictly between 0 and 1); the
+    numbers drawn are those of the stream itself."""
+
+    __slots__ = ("parts", "rng")
+
+    def __init__(self, *parts: object) -> None:
+        self.parts = parts
+        self.rng: random.Random | None = None
+
+    def random(self) -> float:
+        if self.rng is None:
+            self.rng = stream(*self.parts)
+        return self.rng.random()
+
+
 def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
     """Score, rank and reward or penalise every employed seat of each reviewed role."""
-    genv = global_env(rules, state)
+    genv = _genv(rules, state)
     after = genv  # scores and ranks are not global names, so consequences may reuse them
     out: dict[str, list[ReviewRow]] = {}
-    rng = stream(state.seed, state.turn, "review")
+    rng = _LazyStream(state.seed, state.turn, "review")
     for role, rv in rules.reviews.items():
         seats = [s for s in state.seats if s.employed and s.role == role]
+        score = rv.score.fn
+        terms = [term.fn for pid, term in rv.terms if state.policies[pid] > 0]
         scored = []
+        envs: dict[int, dict[str, float]] = {}
         for seat in seats:
-            env = seat_env(rules, genv, state, seat)
-            score = rv.score(env) + sum(term(env) for pid, term in rv.terms
-                                        if state.policies[pid] > 0)
-            scored.append((seat, score))
+            env = envs[seat.index] = seat_env(rules, genv, state, seat)
+            scored.append((seat, score(env) + sum(term(env) for term in terms)))
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
         rows = []
-        for rank, (seat, score) in enumerate(ranked, start=1):
-            seat.score, seat.rank = score, rank
-            seat.score_total += score
-            rows.append(construct(ReviewRow, seat=seat.index, score=score, rank=rank,
+        for rank, (seat, total) in enumerate(ranked, start=1):
+            seat.score, seat.rank = total, rank
+            seat.score_total += total
+            rows.append(construct(ReviewRow, seat=seat.index, score=total, rank=rank,
                                   consequences=[]))
-        _consequences(rules, state, rv, rows, rng, after)
+        _consequences(rules, state, role, rows, rng, after, envs if after is not None else None)
         after = None  # consequences move stats, metrics and seats: read them afresh
         out[role] = sorted(rows, key=lambda r: r.rank)
     return out
 
 
-def _consequences(rules: Rules, state: GameState, rv, rows: list[ReviewRow],
-                  rng: random.Random, genv: dict[str, float] | None) -> None:
+def _consequences(rules: Rules, state: GameState, role: str, rows: list[ReviewRow],
+                  rng, genv: dict[str, float] | None,
+                  envs: dict[int, dict[str, float]] | None) -> None:
     """Each consequence in file order, for each seat in rank order; layoffs last. `genv` is
-    the global names now, or None to compute them."""
-    if genv is None:
-        genv = global_env(rules, state)
+    the global names now, or None to compute them; `envs`, if given, holds each seat's env
+    built from `genv` before its score and rank were set (the only names that differ)."""
+    consequences = _plan(rules).consequences[role]
     changes = Changes()
-    layoffs: list[SeatState] = []
-    for row in rows:
-        seat = state.seats[row.seat]
-        env = seat_env(rules, genv, state, seat)
-        for cons in rv.consequences:
-            if not _holds(cons.when, env):
-                continue
-            row.consequences.append(cons.name)
-            for effect in cons.effects:
-                if _fires(effect, env, rng):
-                    changes.add(rules, state, effect, effect.value(env), seat.index, True)
-            if cons.layoff:
-                layoffs.append(seat)
+    layoffs = []
+    if consequences:
+        if genv is None:
+            genv = _genv(rules, state)
+        for row in rows:
+            seat = state.seats[row.seat]
+            env = envs.get(seat.index) if envs is not None else None
+            if env is None:
+                env = seat_env(rules, genv, state, seat)
+            else:
+                env["score"] = seat.score
+                env["rank"] = float(seat.rank)
+            for name, when, effects, layoff in consequences:
+                if when is not None and not when(env):
+                    continue
+                row.consequences.append(name)
+                _run(effects, env, rng, seat.index, 1, changes, state.turn, True)
+                if layoff:
+                    layoffs.append(seat)
     finish(rules, state, changes, smooth=False)
     for seat in layoffs:
         seat.employed = False
@@ -267,9 +409,11 @@ def _consequences(rules: Rules, state: GameState, rv, rows: list[ReviewRow],
 
 
 def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
-    """Append this turn to the history (secrets included; views filter it)."""
-    state.history.append(TurnRecord(
-        turn=state.turn, metrics=dict(state.metrics), policies=dict(state.policies),
+    """Append this turn to the history (secrets included; views filter it). Built without
+    validation: every value already has its field's type (validation would copy the same
+    dicts and keep the same rows and headlines)."""
+    state.history.append(construct(
+        TurnRecord, turn=state.turn, metrics=dict(state.metrics), policies=dict(state.policies),
         allocations={k: dict(v) for k, v in state.allocations.items()},
         stats={s.index: dict(s.stats) for s in state.seats},
         reviews=reviews, news=list(state.news)))
@@ -283,7 +427,7 @@ def news(rules: Rules, state: GameState) -> None:
         if event.id in state.fired and not event.repeat:
             continue
         if base is None:
-            base = global_env(rules, state)
+            base = _genv(rules, state)
         genv = base.copy()
         if rules.scenario.randoms:
             genv.update(draws(rules, rng))

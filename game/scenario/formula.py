@@ -173,20 +173,24 @@ _NOT_COUNTED = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.bool
 
 
 class CompiledFormula:
-    """A checked, compiled formula; call it with a mapping of names to numbers."""
+    """A checked, compiled formula; call it with a mapping of names to numbers.
 
-    __slots__ = ("source", "names", "constant", "_fn")
+    `fn` is the compiled function itself: `f.fn(env) == f(env)`, without the cost of
+    `__call__` (for the engine's hot loops). `constant` is the value of a formula that reads
+    no names (None otherwise); `fn` returns it too."""
+
+    __slots__ = ("source", "names", "constant", "fn")
 
     def __init__(self, source: str, names: frozenset[str], constant: float | None,
                  fn: Callable[[Mapping[str, float]], float]) -> None:
         self.source = source
         self.names = names
         self.constant = constant
-        self._fn = fn
+        self.fn = fn
 
     def __call__(self, env: Mapping[str, float] = _EMPTY) -> float:
         """The formula's value for `env` (a finite float; KeyError if a name is missing)."""
-        return self._fn(env)
+        return self.fn(env)
 
     def __repr__(self) -> str:
         """`CompiledFormula('source')`."""
