@@ -43,7 +43,7 @@ def scaled_fixture(folder: Path) -> Path:
                          for i in range(10)]
     data["behaviours"] += [{**copy.deepcopy(base_behaviour), "id": f"b{i}", "name": f"Behaviour {i}",
                             "effects": [{"target": f"s{i}", "value": "effort * 2"},
-                                        {"target": f"m{i}", "value": f"max(0, quality - 50) / 10"}]}
+                                        {"target": f"m{i}", "value": "max(0, quality - 50) / 10"}]}
                            for i in range(6)]
     data["events"] += [{**copy.deepcopy(base_event), "id": f"e{i}", "headline": f"Event {i}",
                         "when": f"m{i} > 40 and turn > 2"} for i in range(7)]

@@ -2,9 +2,11 @@
 
     python bench/simulate.py [--runs N] [--scenario NAME] [--manager STRATEGY]
 
-Warm-up games run first in each process, so the figures are for the steady state (a bot's
-memoised decisions are filled once per process). The profile (cProfile, top 15 by own time)
-is of single-process games after the warm-up.
+Warm-up games run first, so the figures are for the steady state (a bot's memoised decisions
+are filled once per process; the 2-worker pool is forked from the warmed-up process). Then,
+for single-process games after the warm-up: where the time goes (views, legal actions, bot
+decisions, the engine applying actions and resolving turns, the game record), and a profile
+(cProfile, top 15 by own time).
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ import io
 import pstats
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import game.analysis.simulate as sim  # noqa: E402
 from game.analysis.simulate import run_game, simulate  # noqa: E402
+from game.bots.base import Bot  # noqa: E402
+from game.engine.game import Game  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
 
 
@@ -29,6 +35,40 @@ def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: i
     start = time.perf_counter()
     simulate(scenario, runs, 1, strategies, workers=workers, progress=False)
     return runs / (time.perf_counter() - start)
+
+
+def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
+    """Milliseconds per game spent in each stage of `run_game` (timing wrappers around the
+    functions it calls; the rest is the loop itself)."""
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(stage, fn):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                spent[stage] += time.perf_counter() - start
+        return wrapper
+
+    patches = [(sim, "views", "views"), (sim, "legal_actions", "legal actions"),
+               (Bot, "act", "bot decisions"), (Game, "apply_inplace", "engine (apply, resolve)"),
+               (sim, "record_of", "game record")]
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    for owner, name, stage in patches:
+        setattr(owner, name, timed(stage, getattr(owner, name)))
+    try:
+        start = time.perf_counter()
+        with sim.batch_collection():
+            for seed in range(runs):
+                run_game(scenario, seed, strategies)
+        total = time.perf_counter() - start
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+    out = {stage: 1000.0 * s / runs for stage, s in spent.items()}
+    out["whole game"] = 1000.0 * total / runs
+    return out
 
 
 def profile(scenario, strategies: dict[str, str], runs: int) -> str:
@@ -58,6 +98,9 @@ def main() -> None:
     for workers in (1, 2):
         rate = games_per_second(scenario, strategies, args.runs, workers)
         print(f"  {workers} worker{'s' if workers > 1 else ''}: {rate:7.1f} games/s")
+    print("  ms per game, one process:")
+    for stage, ms in stages(scenario, strategies, max(50, args.runs // 4)).items():
+        print(f"    {stage:<24} {ms:6.2f}")
     print(profile(scenario, strategies, max(20, args.runs // 10)))
 
 

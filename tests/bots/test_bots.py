@@ -12,7 +12,7 @@ from game.engine import Game
 from game.engine.actions import Allocate, SetPolicies
 from game.scenario.load import load_scenario
 from game.scenario.model import Scenario
-from tests.conftest import TINY, bundled_scenarios
+from tests.conftest import TINY
 
 FLAGSHIP = "tokenmaxxing"
 

@@ -12,7 +12,7 @@ from game.ui import theme
 from game.ui.debrief import LAYERS
 from tests.conftest import SCENARIOS, TINY
 from tests.ui.driver import frames, make_app
-from tests.ui.test_fuzz import FACTORIES, HUMANS, _at
+from tests.ui.test_fuzz import FACTORIES, _at
 
 FLAGSHIP = SCENARIOS / "tokenmaxxing.yaml"
 SIZES = [(1280, 720), (1920, 1080), (1024, 640)]
