@@ -163,13 +163,15 @@ class _RecordMemo:
         return value
 
 
-_SERIES = _RecordMemo(4096)
+# A game needs about 24 + 60 + 12 + 12 entries (readings per role, own turns per seat, boards
+# and rows per turn) and only while it runs; small limits keep few finished games alive.
+_SERIES = _RecordMemo(1024)
 """(records, (rules id, seed, role, revealed)) -> (rules, series by metric, readings)."""
-_OWN = _RecordMemo(65536)
+_OWN = _RecordMemo(4096)
 """((record,), (seat, revealed)) -> OwnTurn."""
-_BOARDS = _RecordMemo(16384)
+_BOARDS = _RecordMemo(1024)
 """((record,), (revealed,)) -> role -> tuple of LeaderRow."""
-_ROWS = _RecordMemo(65536)
+_ROWS = _RecordMemo(1024)
 """((record,), ()) -> seat -> ReviewRow."""
 
 
