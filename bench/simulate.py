@@ -76,10 +76,11 @@ def profile(scenario, strategies: dict[str, str], runs: int) -> str:
     for seed in range(3):
         run_game(scenario, 10_000 + seed, strategies)
     prof = cProfile.Profile()
-    prof.enable()
-    for seed in range(runs):
-        run_game(scenario, seed, strategies)
-    prof.disable()
+    with sim.batch_collection():  # as `simulate` plays them
+        prof.enable()
+        for seed in range(runs):
+            run_game(scenario, seed, strategies)
+        prof.disable()
     out = io.StringIO()
     pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(15)
     return out.getvalue()
