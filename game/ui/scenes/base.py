@@ -136,8 +136,15 @@ class Scene:
     # --- events ---------------------------------------------------------------------------
 
     def on_key(self, event: pygame.event.Event) -> bool:
-        """Scene keys checked before the focus ring (Esc, shortcuts); True if used."""
+        """Scene keys checked before the focus ring (Esc, shortcuts); True if used. Esc
+        calls `escape` when the scene has one; scenes with shortcuts extend this."""
+        if event.key == pygame.K_ESCAPE and self.escape is not None:
+            self.escape()
+            return True
         return False
+
+    escape: Callable[[], None] | None = None
+    """What Esc does in this scene (go back, leave the game, ask to quit); None: nothing."""
 
     def handle(self, event: pygame.event.Event) -> None:
         """Events the widgets did not consume: button presses, clicks on drawn cards."""

@@ -46,11 +46,8 @@ class NewsScene(Scene):
         self.play.news_seen()
         self.app.go(scene_for_step(self.app, self.play))
 
-    def on_key(self, event: pygame.event.Event) -> bool:
-        if event.key == pygame.K_ESCAPE:
-            self.leave()
-            return True
-        return False
+    def escape(self) -> None:
+        self.leave()
 
     def draw(self, surface: pygame.Surface) -> None:
         n = self.news

@@ -118,11 +118,7 @@ class PickerScene(Scene):
         from game.ui.scenes.title import TitleScene
         self.app.go(TitleScene(self.app, self.wanted, self.seed, self.seats))
 
-    def on_key(self, event: pygame.event.Event) -> bool:
-        if event.key == pygame.K_ESCAPE:
-            self.back()
-            return True
-        return False
+    escape = back
 
     def draw(self, surface: pygame.Surface) -> None:
         self.draw_header(surface, "Choose a scenario", f"{len(self.entries)} scenarios")

@@ -148,9 +148,11 @@ class SeatScene(Scene):
 
     # --- events ---------------------------------------------------------------------------
 
+    def escape(self) -> None:
+        self.leave()
+
     def on_key(self, event: pygame.event.Event) -> bool:
-        if event.key == pygame.K_ESCAPE:
-            self.leave()
+        if super().on_key(event):
             return True
         if event.key in CONFIRM_KEYS:
             self.confirm()

@@ -200,11 +200,7 @@ class SetupScene(Scene):
         from game.ui.scenes.picker import PickerScene
         self.app.go(PickerScene(self.app, self.scenario_name, self.seed))
 
-    def on_key(self, event: pygame.event.Event) -> bool:
-        if event.key == pygame.K_ESCAPE:
-            self.back()
-            return True
-        return False
+    escape = back
 
     def draw(self, surface: pygame.Surface) -> None:
         self.draw_header(surface, f"Set up the table — {self.scenario.title}",

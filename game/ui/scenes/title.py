@@ -65,11 +65,8 @@ class TitleScene(Scene):
         except GoodhartError as err:
             self.say(f"Cannot resume: {err.message}", bad=True)
 
-    def on_key(self, event: pygame.event.Event) -> bool:
-        if event.key == pygame.K_ESCAPE:
-            self.app.ask("Quit Goodhart?", lambda: self.app.quit(0))
-            return True
-        return False
+    def escape(self) -> None:
+        self.app.ask("Quit Goodhart?", lambda: self.app.quit(0))
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = self.size
