@@ -43,7 +43,8 @@ def per_rules(build: Callable[[Rules], T]) -> Callable[[Rules], T]:
 class _Lookups:
     """What the environments need from the rules, computed once (see `_lookups`)."""
 
-    __slots__ = ("behaviour_ids", "constants", "headcount_keys", "randoms", "read_keys", "turns")
+    __slots__ = ("all_keys", "behaviour_ids", "constants", "headcount_keys", "randoms",
+                 "read_keys", "turns")
 
     def __init__(self, rules: Rules) -> None:
         s = rules.scenario
@@ -52,6 +53,8 @@ class _Lookups:
         self.turns = float(s.turns)
         self.randoms = tuple((name, d.uniform or d.normal, bool(d.uniform))
                              for name, d in s.randoms.items())
+        self.all_keys = tuple((sid, *names) for sid, names in rules.aggregate_keys)
+        """(stat id, `total_`, `mean_`, `max_`, `min_` names) for every stat (see `aggregates`)."""
         read = formula_names(rules)
         self.read_keys = tuple((sid, *(n if n in read else None for n in names))
                                for sid, names in rules.aggregate_keys
@@ -92,30 +95,10 @@ def draws(rules: Rules, rng: random.Random) -> dict[str, float]:
 
 
 def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
-    """`total_S`, `mean_S`, `max_S`, `min_S` over employed seats that have stat S."""
-    out: dict[str, float] = {}
-    employed = [s for s in seats if s.employed]
-    values: dict[str, list[float]] = {sid: [] for sid in rules.stat_specs}
-    for s in employed:  # in seat order, so sums add up in the same order whatever the stats
-        for sid, value in s.stats.items():
-            found = values.get(sid)
-            if found is not None:
-                found.append(value)
-    for sid, (total_, mean_, max_, min_) in rules.aggregate_keys:
-        found = values[sid]
-        total = sum(found)
-        out[total_] = total
-        out[mean_] = total / len(found) if found else 0.0
-        out[max_] = max(found) if found else 0.0
-        out[min_] = min(found) if found else 0.0
-    out["headcount"] = float(len(employed))
-    counts = dict.fromkeys(rules.role_specs, 0)
-    for s in employed:
-        if s.role in counts:
-            counts[s.role] += 1
-    for role_id, n in counts.items():
-        out["headcount_" + role_id] = float(n)
-    return out
+    """`total_S`, `mean_S`, `max_S`, `min_S` over employed seats that have stat S, for every
+    stat, and every `headcount`."""
+    lk = _lookups(rules)
+    return _aggregate(seats, lk.all_keys, lk.headcount_keys)
 
 
 def aggregates_read(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
@@ -123,15 +106,21 @@ def aggregates_read(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     Enough for any env that is only passed to the rules' formulas (as in resolution): most
     of the 4 names per stat are never read, and computing them is most of a global env."""
     lk = _lookups(rules)
+    return _aggregate(seats, lk.read_keys, lk.headcount_keys)
+
+
+def _aggregate(seats: list[SeatState], keys: tuple, headcount_keys: dict[str, str]) -> dict:
+    """The aggregates named in `keys` ((stat id, total_, mean_, max_, min_), a name None when
+    not wanted) over the employed seats, then every headcount."""
     employed = [s for s in seats if s.employed]
     dicts = [s.stats for s in employed]
     out: dict[str, float] = {}
-    for sid, total_, mean_, max_, min_ in lk.read_keys:
-        # the values in seat order, as `aggregates` collects them, so sums are bit-identical
+    for sid, total_, mean_, max_, min_ in keys:
+        # the values in seat order, so sums add up in the same order whatever the stats
         found = [d[sid] for d in dicts if sid in d]
         total = sum(found)
         if total_:
-            out[total_] = total  # 0 (an int) when no seat has the stat, as before
+            out[total_] = total  # 0 (an int) when no seat has the stat
         if mean_:
             out[mean_] = total / len(found) if found else 0.0
         if max_:
@@ -140,7 +129,7 @@ def aggregates_read(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
             out[min_] = min(found) if found else 0.0
     out["headcount"] = float(len(employed))
     roles = [s.role for s in employed]
-    for role, key in lk.headcount_keys.items():
+    for role, key in headcount_keys.items():
         out[key] = float(roles.count(role))
     return out
 
