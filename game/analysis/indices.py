@@ -11,24 +11,53 @@ import math
 
 from pydantic import BaseModel
 
-from game.engine.env import global_env, seat_env
+from game.engine.env import global_env, per_rules, seat_env
 from game.engine.state import GameState
 from game.scenario.model import Scenario
-from game.scenario.rules import rules_for
+from game.scenario.rules import Rules, rules_for
 
 
 def index_value(scenario: Scenario, weights: dict[str, float], metrics: dict[str, float]) -> float:
     """The weighted index of `metrics` on a 0..100 scale."""
-    specs = rules_for(scenario).metric_specs
+    return _index(_weights(rules_for(scenario), weights), metrics)
+
+
+Weights = tuple[float, tuple[tuple[str, float, bool, float, float, bool], ...]]
+"""(sum of |weight|, ((metric id, |weight|, weight >= 0, min, max - min, higher is better), ...))."""
+
+
+def _weights(rules: Rules, weights: dict[str, float]) -> Weights:
+    """What `_index` needs of `weights`, looked up once."""
+    specs = rules.metric_specs
     total = sum(abs(w) for w in weights.values()) or 1.0
+    return total, tuple((mid, abs(w), w >= 0, specs[mid].min, specs[mid].max - specs[mid].min,
+                         specs[mid].higher_is_better) for mid, w in weights.items())
+
+
+def _index(table: Weights, metrics: dict[str, float]) -> float:
+    """The index of `metrics` for prepared weights: each metric scaled to 0..1 by its bounds
+    (turned round when lower is better, or when its weight is negative), weighted."""
+    total, rows = table
     acc = 0.0
-    for mid, weight in weights.items():
-        m = specs[mid]
-        share = (metrics[mid] - m.min) / (m.max - m.min)
-        if not m.higher_is_better:
+    for mid, weight, positive, low, span, higher in rows:
+        share = (metrics[mid] - low) / span
+        if not higher:
             share = 1.0 - share
-        acc += abs(weight) * (share if weight >= 0 else 1.0 - share)
+        acc += weight * (share if positive else 1.0 - share)
     return 100.0 * acc / total
+
+
+class _Indices:
+    """The debrief's two indices, prepared once per Rules (the simulator computes both after
+    every game)."""
+
+    def __init__(self, rules: Rules) -> None:
+        debrief = rules.scenario.debrief
+        self.proxy = _weights(rules, debrief.proxy_index)
+        self.health = _weights(rules, debrief.health_index)
+
+
+_indices = per_rules(_Indices)
 
 
 def metric_series(scenario: Scenario, state: GameState) -> list[dict[str, float]]:
@@ -38,14 +67,14 @@ def metric_series(scenario: Scenario, state: GameState) -> list[dict[str, float]
 
 def proxy_series(scenario: Scenario, state: GameState) -> list[float]:
     """The proxy index at the start and after every resolved turn."""
-    w = scenario.debrief.proxy_index
-    return [index_value(scenario, w, m) for m in metric_series(scenario, state)]
+    table = _indices(rules_for(scenario)).proxy
+    return [_index(table, m) for m in metric_series(scenario, state)]
 
 
 def health_series(scenario: Scenario, state: GameState) -> list[float]:
     """The health index at the start and after every resolved turn."""
-    w = scenario.debrief.health_index
-    return [index_value(scenario, w, m) for m in metric_series(scenario, state)]
+    table = _indices(rules_for(scenario)).health
+    return [_index(table, m) for m in metric_series(scenario, state)]
 
 
 def gap_series(proxy: list[float], health: list[float]) -> list[float]:
