@@ -100,8 +100,8 @@ class PlanningBot(Bot):
 
     def choose_policies(self, view: SeatView, legal: Legal) -> dict[str, int]:
         planner = policy_planner(self.rules, view.role, self.policy_goal)
-        return planner.choose(self.beliefs(view), legal)
+        return planner.choose(view, legal)
 
     def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
         planner = allocation_planner(self.rules, view.role, self.work_goal)
-        return planner.allocate(self.beliefs(view), options_of(legal), legal.effort)
+        return planner.allocate_seen(view, options_of(legal), legal.effort)
