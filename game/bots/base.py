@@ -8,6 +8,7 @@ phase `legal.phase` names; a role may act in both the policy and the work phase.
 from __future__ import annotations
 
 import random
+from operator import attrgetter
 from abc import ABC, abstractmethod
 
 from game.bots.beliefs import Beliefs, read_beliefs
@@ -54,7 +55,10 @@ class Bot(ABC):
 
 def options_of(legal: Legal) -> tuple[Option, ...]:
     """(behaviour id, available, most points) for each behaviour the seat may use."""
-    return tuple((b.id, b.available, b.max_effort) for b in legal.behaviours)
+    return tuple(map(_OPTION, legal.behaviours))
+
+
+_OPTION = attrgetter("id", "available", "max_effort")
 
 
 _PLANNERS: dict[tuple[int, str, str, str], tuple[Rules, object]] = {}

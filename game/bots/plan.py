@@ -90,25 +90,27 @@ class Forecaster:
     def view_key(self, view: SeatView) -> tuple:
         """`key(read_beliefs(rules, view))`, reading only the parts of the view it needs, so
         that a memo hit costs no beliefs (the tests compare the two on every bundled
-        scenario)."""
+        scenario). Empty parts are skipped: most forecasts read few of them."""
         rules = self.rules
-        readings = view.metrics
-        metrics = []
-        for i, mid, initial in self.metric_slots:
-            if i >= len(readings) or readings[i].id != mid:  # views list metrics in file order
-                i = next(j for j, r in enumerate(readings) if r.id == mid)
-            metrics.append(metric_belief(readings[i], initial))
-        policies = view.policies
+        metrics: tuple = ()
+        if self.metric_slots:
+            readings = view.metrics
+            found = []
+            for i, mid, initial in self.metric_slots:
+                if i >= len(readings) or readings[i].id != mid:  # views list them in file order
+                    i = next(j for j, r in enumerate(readings) if r.id == mid)
+                found.append(metric_belief(readings[i], initial))
+            metrics = tuple(found)
         st = self.other_stats
         if st:
             others = tuple((o.role, tuple(other_stat(rules, view, o, s) for s in st))
                            for o in view.others if o.employed)
         else:
-            others = tuple((o.role, ()) for o in view.others if o.employed)
-        return (view.role, tuple(metrics), tuple(policies[p] for p in self.policies),
-                tuple(own_stat(rules, view, s) for s in self.own_stats), others,
-                tuple(view.turn if n == "turn" else perceive(view.score) if n == "score"
-                      else view.rank for n in self.extra))
+            others = tuple([(o.role, ()) for o in view.others if o.employed])
+        return (view.role, metrics, tuple(map(view.policies.__getitem__, self.policies)),
+                tuple([own_stat(rules, view, s) for s in self.own_stats]), others,
+                tuple([view.turn if n == "turn" else perceive(view.score) if n == "score"
+                       else view.rank for n in self.extra]) if self.extra else ())
 
     def genv(self, metrics: dict[str, float], policies: dict[str, int], turn: int) -> dict:
         """The global names before a turn (aggregates are added by the turn model)."""

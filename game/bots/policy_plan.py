@@ -12,6 +12,8 @@ is memoised (a planner costs one look-up once it has seen a situation).
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from game.bots.beliefs import Beliefs, aggregate_into, perceive, read_beliefs, read_own
 from game.bots.forecast import Actor
 from game.bots.objectives import Objective, review_objective
@@ -19,6 +21,10 @@ from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, Option, po
 from game.engine.actions import Legal, acts_in
 from game.engine.view import SeatView
 from game.scenario.rules import Rules
+
+
+_SIGNATURE = attrgetter("id", "current", "locked")
+"""What a policy option adds to a memo key (its other fields are fixed by the rules)."""
 
 
 class PolicyPlanner:
@@ -32,6 +38,7 @@ class PolicyPlanner:
                        for r in self.workers}
         self.reference = {m.id: m.initial for m in rules.scenario.metrics}
         self.memo: dict[tuple, dict[str, int]] = {}
+        self.reads_turn = "turn" in self.f.rel.reads
         self.columns = []
         """(worker role, its stats sorted, their positions, their initial values)."""
         for role in self.workers:
@@ -54,10 +61,9 @@ class PolicyPlanner:
     def key(self, b: Beliefs, legal: Legal, table: list) -> tuple:
         """Everything the choice for `b` depends on: the levels and options, the role, the
         workers as `_table` sums them up, the seat's own stats and, if read, the turn."""
-        signature = tuple((p.id, p.current, p.locked) for p in legal.policies)
-        return (tuple(b.policies.values()), signature, legal.budget, b.role,
-                tuple((r, n, tuple(sorted(s.items()))) for r, n, s in table),
-                tuple(sorted(b.own.items())), b.turn if "turn" in self.f.rel.reads else 0)
+        return (tuple(b.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
+                legal.budget, b.role, tuple((r, n, tuple(sorted(s.items()))) for r, n, s in table),
+                tuple(sorted(b.own.items())), b.turn if self.reads_turn else 0)
 
     def view_key(self, view: SeatView, legal: Legal) -> tuple:
         """`key(b, legal, _table(b))` for `b = read_beliefs(rules, view)`, without reading
@@ -74,7 +80,7 @@ class PolicyPlanner:
                     continue
                 if guess is None:  # as in `read_others`
                     guess = tuple(perceive(own[sid], 1) if sid in own else initial
-                                  for sid, initial in zip(sids, initials))
+                                  for sid, initial in zip(sids, initials)) if own else initials
                 shown = other.stats
                 if shown:
                     row = list(guess)
@@ -89,9 +95,9 @@ class PolicyPlanner:
             if rows:
                 n = len(rows)
                 table.append((role, n, tuple(zip(sids, [sum(col) / n for col in zip(*rows)]))))
-        signature = tuple((p.id, p.current, p.locked) for p in legal.policies)
-        return (tuple(view.policies.values()), signature, legal.budget, view.role, tuple(table),
-                tuple(sorted(own.items())), view.turn if "turn" in self.f.rel.reads else 0)
+        return (tuple(view.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
+                legal.budget, view.role, tuple(table), tuple(sorted(own.items())),
+                view.turn if self.reads_turn else 0)
 
     def _table(self, b: Beliefs) -> list[tuple[str, int, dict[str, float]]]:
         """Each working role: its employed seats and a representative seat's stats."""
