@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from game.bots.beliefs import (Beliefs, expected_draws, metric_belief, other_stat, own_stat,
+from game.bots.beliefs import (Beliefs, expected_draws, metric_belief, other_stat,
                                perceive, read_beliefs)
 from game.bots.forecast import Actor, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
@@ -73,6 +73,8 @@ class Forecaster:
         self.base.update(expected_draws(rules))
         self.base["turns"] = float(rules.scenario.turns)
         self.extra = tuple(n for n in ("turn", "score", "rank") if n in rel.reads)
+        self.own_slots: dict[str, tuple[tuple[str, float | None], ...]] = {}
+        """role -> (stat id, its initial value, None if not the role's) per stat of `own_stats`."""
         order = {m.id: i for i, m in enumerate(rules.scenario.metrics)}
         self.metric_slots = tuple((order[m], m, rules.metric_specs[m].initial)
                                   for m in self.metrics)
@@ -108,9 +110,21 @@ class Forecaster:
         else:
             others = tuple([(o.role, ()) for o in view.others if o.employed])
         return (view.role, metrics, tuple(map(view.policies.__getitem__, self.policies)),
-                tuple([own_stat(rules, view, s) for s in self.own_stats]), others,
+                self._own_key(view), others,
                 tuple([view.turn if n == "turn" else perceive(view.score) if n == "score"
                        else view.rank for n in self.extra]) if self.extra else ())
+
+    def _own_key(self, view: SeatView) -> tuple:
+        """`tuple(read_own(rules, view).get(s) for s in self.own_stats)`."""
+        slots = self.own_slots.get(view.role)
+        if slots is None:
+            mine = self.rules.role_stats[view.role]
+            slots = self.own_slots[view.role] = tuple(
+                (sid, self.rules.stat_specs[sid].initial if sid in mine else None)
+                for sid in self.own_stats)
+        seen = view.own_stats
+        return tuple([None if initial is None else perceive(seen[sid] if sid in seen else initial)
+                      for sid, initial in slots])
 
     def genv(self, metrics: dict[str, float], policies: dict[str, int], turn: int) -> dict:
         """The global names before a turn (aggregates are added by the turn model)."""
@@ -144,17 +158,23 @@ class AllocationPlanner:
         self.behaviours = tuple(b.id for b in rules.behaviours_of(objective.role))
         self.terms = term_policies(rules, objective.role) if objective.kind == "review" else ()
         self.forecasters: dict[tuple[str, ...], Forecaster] = {}
+        self.by_levels: dict[tuple, Forecaster] = {}
         self.memo: dict[tuple, dict[str, int]] = {}
 
     def forecaster(self, policies: dict[str, int]) -> Forecaster:
-        """The forecaster for the review terms active under `policies`."""
-        active = tuple(pid for pid in self.terms if policies.get(pid, 0) > 0)
-        f = self.forecasters.get(active)
+        """The forecaster for the review terms active under `policies` (found by the terms'
+        levels, a cheaper key than the active set: many sets of levels share a forecaster)."""
+        levels = tuple(map(policies.get, self.terms))
+        f = self.by_levels.get(levels)
         if f is None:
-            objective = self.objective
-            if objective.kind == "review":
-                objective = review_objective(self.rules, objective.role, frozenset(active))
-            f = self.forecasters[active] = Forecaster(self.rules, objective)
+            active = tuple(pid for pid in self.terms if policies.get(pid, 0) > 0)
+            f = self.forecasters.get(active)
+            if f is None:
+                objective = self.objective
+                if objective.kind == "review":
+                    objective = review_objective(self.rules, objective.role, frozenset(active))
+                f = self.forecasters[active] = Forecaster(self.rules, objective)
+            self.by_levels[levels] = f
         return f
 
     def allocate(self, b: Beliefs, options: tuple[Option, ...], effort: int) -> dict[str, int]:
