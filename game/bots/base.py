@@ -8,8 +8,8 @@ phase `legal.phase` names; a role may act in both the policy and the work phase.
 from __future__ import annotations
 
 import random
-from operator import attrgetter
 from abc import ABC, abstractmethod
+from operator import attrgetter
 
 from game.bots.beliefs import Beliefs, read_beliefs
 from game.bots.objectives import Objective, index_objective, review_objective

@@ -123,7 +123,7 @@ class Forecaster:
                 (sid, self.rules.stat_specs[sid].initial if sid in mine else None)
                 for sid in self.own_stats)
         seen = view.own_stats
-        return tuple([None if initial is None else perceive(seen[sid] if sid in seen else initial)
+        return tuple([None if initial is None else perceive(seen.get(sid, initial))
                       for sid, initial in slots])
 
     def genv(self, metrics: dict[str, float], policies: dict[str, int], turn: int) -> dict:
