@@ -3,6 +3,10 @@
 Every decision is a pure function of the (rounded) beliefs it reads, so it is memoised on
 exactly those inputs: a repeated situation costs a dictionary look-up. Memos are per process
 and never change a result, so runs give the same games whatever the number of workers.
+
+Nearly every decision is a memo hit, so a look-up reads its key straight from the view
+(`view_key`: only what the key needs) and full beliefs are read only on a miss. Plans are
+stored under keys read from beliefs (`key`); tests check that the two keys agree.
 """
 
 from __future__ import annotations
