@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
+from operator import attrgetter
 
 from game.bots.beliefs import Beliefs, read_beliefs
 from game.bots.objectives import Objective, index_objective, review_objective
@@ -54,7 +55,10 @@ class Bot(ABC):
 
 def options_of(legal: Legal) -> tuple[Option, ...]:
     """(behaviour id, available, most points) for each behaviour the seat may use."""
-    return tuple((b.id, b.available, b.max_effort) for b in legal.behaviours)
+    return tuple(map(_OPTION, legal.behaviours))
+
+
+_OPTION = attrgetter("id", "available", "max_effort")
 
 
 _PLANNERS: dict[tuple[int, str, str, str], tuple[Rules, object]] = {}
@@ -100,8 +104,8 @@ class PlanningBot(Bot):
 
     def choose_policies(self, view: SeatView, legal: Legal) -> dict[str, int]:
         planner = policy_planner(self.rules, view.role, self.policy_goal)
-        return planner.choose(self.beliefs(view), legal)
+        return planner.choose(view, legal)
 
     def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
         planner = allocation_planner(self.rules, view.role, self.work_goal)
-        return planner.allocate(self.beliefs(view), options_of(legal), legal.effort)
+        return planner.allocate_seen(view, options_of(legal), legal.effort)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import floor, log10
 
-from game.engine.view import SeatView
+from game.engine.view import MetricReading, OtherSeat, SeatView
 from game.scenario.rules import Rules
 
 SIGNIFICANT = 2
@@ -80,21 +80,43 @@ def _metric_estimate(reading, initial: float) -> float:
 
 
 def read_beliefs(rules: Rules, view: SeatView) -> Beliefs:
-    """The seat's beliefs, read from its view and the rulebook only.
+    """The seat's beliefs, read from its view and the rulebook only."""
+    own = read_own(rules, view)
+    return Beliefs(view.role, read_metrics(rules, view), dict(view.policies), own,
+                   read_others(rules, view, own), view.turn, perceive(view.score), view.rank)
 
-    (`perceive` is inlined as a look-up in its memo: this runs at every decision.)"""
+
+def read_metrics(rules: Rules, view: SeatView) -> dict[str, float]:
+    """The perceived value of every metric (hidden ones estimated).
+
+    (`perceive` is inlined as a look-up in its memo here and below: this runs at every
+    decision that a planner's memo does not answer.)"""
     memo = _PERCEIVED[SIGNIFICANT]
     specs = rules.metric_specs
     metrics = {}
     for r in view.metrics:
         value = r.value if r.value is not None else _metric_estimate(r, specs[r.id].initial)
         metrics[r.id] = memo[value] if value in memo else perceive(value)
+    return metrics
+
+
+def read_own(rules: Rules, view: SeatView) -> dict[str, float]:
+    """The perceived value of each of the seat's own stats (hidden ones at their initial)."""
+    memo = _PERCEIVED[SIGNIFICANT]
     stat_specs = rules.stat_specs
     seen = view.own_stats
     own = {}
     for sid in rules.role_stats[view.role]:
         value = seen[sid] if sid in seen else stat_specs[sid].initial
         own[sid] = memo[value] if value in memo else perceive(value)
+    return own
+
+
+def read_others(rules: Rules, view: SeatView,
+                own: dict[str, float]) -> list[tuple[str, dict[str, float]]]:
+    """(role, perceived stats) of every other employed seat; `own` is `read_own`'s."""
+    memo = _PERCEIVED[SIGNIFICANT]
+    stat_specs = rules.stat_specs
     guesses: dict[str, dict[str, float]] = {}  # per role: "like me", else the initial value
     others = []
     for other in view.others:
@@ -112,8 +134,32 @@ def read_beliefs(rules: Rules, view: SeatView) -> Beliefs:
         else:
             stats = dict(guess)
         others.append((other.role, stats))
-    return Beliefs(view.role, metrics, dict(view.policies), own, others, view.turn,
-                   perceive(view.score), view.rank)
+    return others
+
+
+def own_stat(rules: Rules, view: SeatView, sid: str) -> float | None:
+    """`read_own(rules, view).get(sid)`, without reading the other stats."""
+    if sid not in rules.role_stats[view.role]:
+        return None
+    seen = view.own_stats
+    return perceive(seen[sid] if sid in seen else rules.stat_specs[sid].initial)
+
+
+def other_stat(rules: Rules, view: SeatView, other: OtherSeat, sid: str) -> float | None:
+    """`stats.get(sid)` of `other`'s entry in `read_others`, without reading the rest."""
+    if sid not in rules.role_stats[other.role]:
+        return None
+    shown = other.stats
+    if sid in shown:
+        return perceive(shown[sid])
+    own = own_stat(rules, view, sid)
+    return perceive(own, 1) if own is not None else rules.stat_specs[sid].initial
+
+
+def metric_belief(reading: MetricReading, initial: float) -> float:
+    """`read_metrics(...)[reading.id]`, for one reading."""
+    value = reading.value if reading.value is not None else _metric_estimate(reading, initial)
+    return perceive(value)
 
 
 def aggregate_into(env: dict[str, float], stat_ids: tuple[str, ...],

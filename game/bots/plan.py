@@ -3,15 +3,21 @@
 Every decision is a pure function of the (rounded) beliefs it reads, so it is memoised on
 exactly those inputs: a repeated situation costs a dictionary look-up. Memos are per process
 and never change a result, so runs give the same games whatever the number of workers.
+
+Nearly every decision is a memo hit, so a look-up reads its key straight from the view
+(`view_key`: only what the key needs) and full beliefs are read only on a miss. Plans are
+stored under keys read from beliefs (`key`); tests check that the two keys agree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from game.bots.beliefs import Beliefs, expected_draws
+from game.bots.beliefs import (Beliefs, expected_draws, metric_belief, other_stat,
+                               perceive, read_beliefs)
 from game.bots.forecast import Actor, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
+from game.engine.view import SeatView
 from game.scenario.rules import AGGREGATES, Rules
 
 Option = tuple[str, bool, int]
@@ -71,6 +77,11 @@ class Forecaster:
         self.base.update(expected_draws(rules))
         self.base["turns"] = float(rules.scenario.turns)
         self.extra = tuple(n for n in ("turn", "score", "rank") if n in rel.reads)
+        self.own_slots: dict[str, tuple[tuple[str, float | None], ...]] = {}
+        """role -> (stat id, its initial value, None if not the role's) per stat of `own_stats`."""
+        order = {m.id: i for i, m in enumerate(rules.scenario.metrics)}
+        self.metric_slots = tuple((order[m], m, rules.metric_specs[m].initial)
+                                  for m in self.metrics)
 
     def key(self, b: Beliefs) -> tuple:
         """Everything a forecast for `b` can depend on (a reset stat starts at its initial
@@ -81,6 +92,43 @@ class Forecaster:
                 tuple(b.own.get(s) for s in self.own_stats),
                 tuple((role, tuple(stats.get(s) for s in st)) for role, stats in b.others),
                 tuple(getattr(b, n) for n in self.extra))
+
+    def view_key(self, view: SeatView) -> tuple:
+        """`key(read_beliefs(rules, view))`, reading only the parts of the view it needs, so
+        that a memo hit costs no beliefs (the tests compare the two on every bundled
+        scenario). Empty parts are skipped: most forecasts read few of them."""
+        rules = self.rules
+        metrics: tuple = ()
+        if self.metric_slots:
+            readings = view.metrics
+            found = []
+            for i, mid, initial in self.metric_slots:
+                if i >= len(readings) or readings[i].id != mid:  # views list them in file order
+                    i = next(j for j, r in enumerate(readings) if r.id == mid)
+                found.append(metric_belief(readings[i], initial))
+            metrics = tuple(found)
+        st = self.other_stats
+        if st:
+            others = tuple((o.role, tuple(other_stat(rules, view, o, s) for s in st))
+                           for o in view.others if o.employed)
+        else:
+            others = tuple([(o.role, ()) for o in view.others if o.employed])
+        return (view.role, metrics, tuple(map(view.policies.__getitem__, self.policies)),
+                self._own_key(view), others,
+                tuple([view.turn if n == "turn" else perceive(view.score) if n == "score"
+                       else view.rank for n in self.extra]) if self.extra else ())
+
+    def _own_key(self, view: SeatView) -> tuple:
+        """`tuple(read_own(rules, view).get(s) for s in self.own_stats)`."""
+        slots = self.own_slots.get(view.role)
+        if slots is None:
+            mine = self.rules.role_stats[view.role]
+            slots = self.own_slots[view.role] = tuple(
+                (sid, self.rules.stat_specs[sid].initial if sid in mine else None)
+                for sid in self.own_stats)
+        seen = view.own_stats
+        return tuple([None if initial is None else perceive(seen.get(sid, initial))
+                      for sid, initial in slots])
 
     def genv(self, metrics: dict[str, float], policies: dict[str, int], turn: int) -> dict:
         """The global names before a turn (aggregates are added by the turn model)."""
@@ -114,29 +162,48 @@ class AllocationPlanner:
         self.behaviours = tuple(b.id for b in rules.behaviours_of(objective.role))
         self.terms = term_policies(rules, objective.role) if objective.kind == "review" else ()
         self.forecasters: dict[tuple[str, ...], Forecaster] = {}
+        self.by_levels: dict[tuple, Forecaster] = {}
         self.memo: dict[tuple, dict[str, int]] = {}
 
     def forecaster(self, policies: dict[str, int]) -> Forecaster:
-        """The forecaster for the review terms active under `policies`."""
-        active = tuple(pid for pid in self.terms if policies.get(pid, 0) > 0)
-        f = self.forecasters.get(active)
+        """The forecaster for the review terms active under `policies` (found by the terms'
+        levels, a cheaper key than the active set: many sets of levels share a forecaster)."""
+        levels = tuple(map(policies.get, self.terms))
+        f = self.by_levels.get(levels)
         if f is None:
-            objective = self.objective
-            if objective.kind == "review":
-                objective = review_objective(self.rules, objective.role, frozenset(active))
-            f = self.forecasters[active] = Forecaster(self.rules, objective)
+            active = tuple(pid for pid in self.terms if policies.get(pid, 0) > 0)
+            f = self.forecasters.get(active)
+            if f is None:
+                objective = self.objective
+                if objective.kind == "review":
+                    objective = review_objective(self.rules, objective.role, frozenset(active))
+                f = self.forecasters[active] = Forecaster(self.rules, objective)
+            self.by_levels[levels] = f
         return f
 
     def allocate(self, b: Beliefs, options: tuple[Option, ...], effort: int) -> dict[str, int]:
         """The best split of `effort` points over `options` (memoised)."""
         f = self.forecaster(b.policies)
-        key = (id(f), f.key(b), options, effort)
-        found = self.memo.get(key)
+        found = self.memo.get((id(f), f.key(b), options, effort))
+        return dict(found if found is not None else self._remember(f, b, options, effort))
+
+    def allocate_seen(self, view: SeatView, options: tuple[Option, ...],
+                      effort: int) -> dict[str, int]:
+        """`allocate(read_beliefs(rules, view), options, effort)`, with beliefs read only
+        when the memo has no answer."""
+        f = self.forecaster(view.policies)
+        found = self.memo.get((id(f), f.view_key(view), options, effort))
         if found is None:
-            if len(self.memo) > MEMO_LIMIT:
-                self.memo.clear()
-            found = self.memo[key] = self._plan(f, b, options, effort)
+            found = self._remember(f, read_beliefs(self.rules, view), options, effort)
         return dict(found)
+
+    def _remember(self, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
+                  effort: int) -> dict[str, int]:
+        """Plan, and keep the plan in the memo."""
+        if len(self.memo) > MEMO_LIMIT:
+            self.memo.clear()
+        found = self.memo[(id(f), f.key(b), options, effort)] = self._plan(f, b, options, effort)
+        return found
 
     def _plan(self, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
               effort: int) -> dict[str, int]:

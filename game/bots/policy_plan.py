@@ -12,12 +12,19 @@ is memoised (a planner costs one look-up once it has seen a situation).
 
 from __future__ import annotations
 
-from game.bots.beliefs import Beliefs, aggregate_into
+from operator import attrgetter
+
+from game.bots.beliefs import Beliefs, aggregate_into, perceive, read_beliefs, read_own
 from game.bots.forecast import Actor
 from game.bots.objectives import Objective, review_objective
 from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, Option, policy_sets
 from game.engine.actions import Legal, acts_in
+from game.engine.view import SeatView
 from game.scenario.rules import Rules
+
+
+_SIGNATURE = attrgetter("id", "current", "locked")
+"""What a policy option adds to a memo key (its other fields are fixed by the rules)."""
 
 
 class PolicyPlanner:
@@ -31,20 +38,66 @@ class PolicyPlanner:
                        for r in self.workers}
         self.reference = {m.id: m.initial for m in rules.scenario.metrics}
         self.memo: dict[tuple, dict[str, int]] = {}
+        self.reads_turn = "turn" in self.f.rel.reads
+        self.columns = []
+        """(worker role, its stats sorted, their positions, their initial values)."""
+        for role in self.workers:
+            sids = tuple(sorted(rules.role_stats[role]))
+            self.columns.append((role, sids, {sid: i for i, sid in enumerate(sids)},
+                                 tuple(rules.stat_specs[sid].initial for sid in sids)))
 
-    def choose(self, b: Beliefs, legal: Legal) -> dict[str, int]:
-        """The best legal levels for the seat's role's policies (memoised)."""
-        table = self._table(b)
-        signature = tuple((p.id, p.current, p.locked) for p in legal.policies)
-        key = (tuple(b.policies.values()), signature, legal.budget, b.role,
-               tuple((r, n, tuple(sorted(s.items()))) for r, n, s in table),
-               tuple(sorted(b.own.items())), b.turn if "turn" in self.f.rel.reads else 0)
-        found = self.memo.get(key)
+    def choose(self, view: SeatView, legal: Legal) -> dict[str, int]:
+        """The best legal levels for the seat's role's policies (memoised: beliefs are read
+        in full only when the memo has no answer)."""
+        found = self.memo.get(self.view_key(view, legal))
         if found is None:
+            b = read_beliefs(self.rules, view)
+            table = self._table(b)
             if len(self.memo) > MEMO_LIMIT:
                 self.memo.clear()
-            found = self.memo[key] = self._plan(b, legal, table)
+            found = self.memo[self.key(b, legal, table)] = self._plan(b, legal, table)
         return dict(found)
+
+    def key(self, b: Beliefs, legal: Legal, table: list) -> tuple:
+        """Everything the choice for `b` depends on: the levels and options, the role, the
+        workers as `_table` sums them up, the seat's own stats and, if read, the turn."""
+        return (tuple(b.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
+                legal.budget, b.role, tuple((r, n, tuple(sorted(s.items()))) for r, n, s in table),
+                tuple(sorted(b.own.items())), b.turn if self.reads_turn else 0)
+
+    def view_key(self, view: SeatView, legal: Legal) -> tuple:
+        """`key(b, legal, _table(b))` for `b = read_beliefs(rules, view)`, without reading
+        the metrics, and with `_table` computed column by column over tuples (the same
+        sums in the same order)."""
+        rules = self.rules
+        own = read_own(rules, view)
+        table = []
+        for role, sids, slots, initials in self.columns:
+            rows = []
+            guess = None
+            for other in view.others:
+                if other.role != role or not other.employed:
+                    continue
+                if guess is None:  # as in `read_others`
+                    guess = tuple(perceive(own[sid], 1) if sid in own else initial
+                                  for sid, initial in zip(sids, initials)) if own else initials
+                shown = other.stats
+                if shown:
+                    row = list(guess)
+                    for sid, value in shown.items():
+                        if sid in slots:
+                            row[slots[sid]] = perceive(value)
+                    rows.append(row)
+                else:
+                    rows.append(guess)
+            if view.role == role:
+                rows.append(tuple(own[sid] for sid in sids))
+            if rows:
+                n = len(rows)
+                table.append((role, n, tuple(zip(sids, [sum(col) / n for col in zip(*rows)]))))
+        return (tuple(view.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
+                legal.budget, view.role, tuple(table), tuple(sorted(own.items())),
+                view.turn if self.reads_turn else 0)
 
     def _table(self, b: Beliefs) -> list[tuple[str, int, dict[str, float]]]:
         """Each working role: its employed seats and a representative seat's stats."""

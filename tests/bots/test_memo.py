@@ -1,0 +1,86 @@
+"""Planner memos are caches only: a decision is the same whether the memo answers or not.
+
+The planners look their memos up with keys read straight from the view (so that a hit costs
+no beliefs) and store plans under keys read from the full beliefs; the two must agree on every
+view, and a memoised decision must equal one made with empty memos.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from game.analysis import simulate
+from game.bots import base, make_bot
+from game.bots.base import Bot, allocation_planner, policy_planner
+from game.bots.beliefs import read_beliefs
+from game.engine.actions import Legal
+from game.engine.view import SeatView
+from game.scenario.load import load_scenario
+from tests.conftest import TINY, bundled_scenarios
+
+PATHS = [TINY, *bundled_scenarios()]
+MIXES = (("hype", "gamer"), ("outcome", "craft"), ("adaptive", "cautious"))
+PLANNING = {"hype", "gamer", "craft", "outcome", "cautious"}
+
+
+def _decisions(scenario, mix: tuple[str, str], seeds: range,
+               monkeypatch) -> list[tuple[str, int, SeatView, Legal]]:
+    """(strategy, seat, view, legal) of every decision in seeded games of `mix`."""
+    seen = []
+    act = Bot.act
+
+    def spy(bot, view, legal):
+        seen.append((bot.strategy, bot.seat, view, legal))
+        return act(bot, view, legal)
+
+    strategies = {scenario.roles[0].id: mix[0], scenario.roles[1].id: mix[1]}
+    with monkeypatch.context() as m:
+        m.setattr(Bot, "act", spy)
+        for seed in seeds:
+            simulate.run_game(scenario, seed, strategies)
+    return seen
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_keys_read_from_the_view_equal_keys_read_from_beliefs(path, monkeypatch):
+    scenario = load_scenario(path)
+    for mix in MIXES:
+        for _, _, view, legal in _decisions(scenario, mix, range(2), monkeypatch):
+            bot = make_bot("gamer", scenario, view.seat, random.Random(0))
+            rules = bot.rules
+            b = read_beliefs(rules, view)
+            for kind in ("review", "proxy", "health"):
+                if legal.phase == "work":
+                    f = allocation_planner(rules, view.role, kind).forecaster(view.policies)
+                    assert f.view_key(view) == f.key(b)
+                elif legal.policies:
+                    planner = policy_planner(rules, view.role, kind)
+                    assert planner.view_key(view, legal) == planner.key(b, legal, planner._table(b))
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_memoised_decisions_equal_fresh_ones(path, monkeypatch):
+    """Warm memos (games of every mix played first) answer as empty ones would. (A policy
+    planner keeps the memos of the workers it simulates: emptying those too makes a test
+    of minutes, and they are allocation planners, tested as such at work.)"""
+    scenario = load_scenario(path)
+    for mix in MIXES:
+        _decisions(scenario, mix, range(100, 106), monkeypatch)
+    for mix in MIXES:
+        for strategy, seat, view, legal in _decisions(scenario, mix, range(2), monkeypatch):
+            if strategy not in PLANNING:
+                continue
+            bot = make_bot(strategy, scenario, seat, random.Random(0))
+            memoised = bot.act(view, legal)
+            planners = [planner for _, planner in base._PLANNERS.values()]
+            memos = [planner.memo for planner in planners]
+            for planner in planners:
+                planner.memo = {}
+            try:
+                fresh = bot.act(view, legal)
+            finally:
+                for planner, memo in zip(planners, memos):
+                    planner.memo = memo
+            assert fresh == memoised, (strategy, view.turn, view.phase)
