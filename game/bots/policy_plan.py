@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from game.bots.beliefs import Beliefs, aggregate_into, perceive, read_beliefs, read_own
-from game.bots.forecast import Actor
+from game.bots.beliefs import (Beliefs, aggregate_into, perceive, read_beliefs, read_others,
+                               read_own)
+from game.bots.forecast import Actor, relevant
 from game.bots.objectives import Objective, review_objective
 from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, Option, policy_sets
 from game.engine.actions import Legal, acts_in
@@ -38,7 +39,11 @@ class PolicyPlanner:
                        for r in self.workers}
         self.reference = {m.id: m.initial for m in rules.scenario.metrics}
         self.memo: dict[tuple, dict[str, int]] = {}
-        self.reads_turn = "turn" in self.f.rel.reads
+        self.reads_turn = "turn" in self.f.rel.reads or any(
+            "turn" in relevant(rules, review_objective(rules, r).reads, 1).reads
+            for r in self.workers)
+        """Whether the choice can depend on the turn: the seat's own forecast reads it, or a
+        worker's review (with every term, a superset of any active set) or what it may do."""
         self.columns = []
         """(worker role, its stats sorted, their positions, their initial values)."""
         for role in self.workers:
@@ -63,7 +68,12 @@ class PolicyPlanner:
         workers as `_table` sums them up, the seat's own stats and, if read, the turn."""
         return (tuple(b.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
                 legal.budget, b.role, tuple((r, n, tuple(sorted(s.items()))) for r, n, s in table),
-                tuple(sorted(b.own.items())), b.turn if self.reads_turn else 0)
+                tuple(sorted(b.own.items())), b.turn if self.reads_turn else 0,
+                self._idle(b.others))
+
+    def _idle(self, others: list[tuple[str, dict[str, float]]]) -> tuple:
+        """The other seats that do not work, as the forecast takes them (fixed actors)."""
+        return tuple((r, tuple(sorted(s.items()))) for r, s in others if r not in self.workers)
 
     def view_key(self, view: SeatView, legal: Legal) -> tuple:
         """`key(b, legal, _table(b))` for `b = read_beliefs(rules, view)`, without reading
@@ -97,7 +107,9 @@ class PolicyPlanner:
                 table.append((role, n, tuple(zip(sids, [sum(col) / n for col in zip(*rows)]))))
         return (tuple(view.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
                 legal.budget, view.role, tuple(table), tuple(sorted(own.items())),
-                view.turn if self.reads_turn else 0)
+                view.turn if self.reads_turn else 0,
+                self._idle(read_others(rules, view, own))
+                if any(o.employed and o.role not in self.workers for o in view.others) else ())
 
     def _table(self, b: Beliefs) -> list[tuple[str, int, dict[str, float]]]:
         """Each working role: its employed seats and a representative seat's stats."""

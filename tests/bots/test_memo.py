@@ -84,3 +84,45 @@ def test_memoised_decisions_equal_fresh_ones(path, monkeypatch):
                 for planner, memo in zip(planners, memos):
                     planner.memo = memo
             assert fresh == memoised, (strategy, view.turn, view.phase)
+
+
+def _variant(tmp_path, old: str, new: str):
+    """The tiny scenario with one piece of its text replaced."""
+    text = TINY.read_text()
+    assert old in text
+    path = tmp_path / "variant.yaml"
+    path.write_text(text.replace(old, new))
+    return load_scenario(path)
+
+
+def _manager_decision(scenario, monkeypatch) -> tuple[SeatView, Legal]:
+    """The first manager's first policy decision in a seeded hype-gamer game."""
+    return next((view, legal) for _, _, view, legal in
+                _decisions(scenario, ("hype", "gamer"), range(1), monkeypatch)
+                if legal.phase == "policy" and legal.policies)
+
+
+def test_a_policy_key_holds_the_turn_when_a_workers_review_reads_it(tmp_path, monkeypatch):
+    """The workers' simulated responses depend on the turn when their review reads it, even
+    if the manager's own objective does not."""
+    scenario = _variant(tmp_path, 'score: "0.5 * output"', 'score: "0.5 * output * turn"')
+    view, legal = _manager_decision(scenario, monkeypatch)
+    planner = policy_planner(make_bot("hype", scenario, 0, random.Random(0)).rules,
+                             "manager", "proxy")
+    later = view.model_copy(update={"turn": view.turn + 1})
+    assert planner.view_key(view, legal) != planner.view_key(later, legal)
+
+
+def test_a_policy_key_holds_the_other_seats_that_do_not_work(tmp_path, monkeypatch):
+    """A second manager is a fixed actor in the forecast, so it is part of the key."""
+    scenario = _variant(tmp_path, "{id: manager, name: Manager, policy_budget: 2}",
+                        "{id: manager, name: Manager, policy_budget: 2, "
+                        "seats: {min: 1, max: 2, default: 2}}")
+    view, legal = _manager_decision(scenario, monkeypatch)
+    assert any(o.role == "manager" for o in view.others)
+    planner = policy_planner(make_bot("hype", scenario, 0, random.Random(0)).rules,
+                             "manager", "proxy")
+    alone = view.model_copy(update={"others": [o for o in view.others if o.role != "manager"]})
+    assert planner.view_key(view, legal) != planner.view_key(alone, legal)
+    b = read_beliefs(planner.rules, view)
+    assert planner.view_key(view, legal) == planner.key(b, legal, planner._table(b))
