@@ -376,7 +376,11 @@ def _contribution(c: _Compiler, seat: dict[str, frozenset[str]]) -> CompiledForm
 
 
 def rules_for(scenario: Scenario) -> Rules:
-    """The compiled rules of a scenario, compiled on first use and then cached on it."""
-    if scenario._rules is None or scenario._rules.scenario is not scenario:
-        scenario._rules = compile_rules(scenario)  # a model_copy carries its origin's cache
-    return scenario._rules
+    """The compiled rules of a scenario, compiled on first use and then cached on it.
+
+    The cache is read from the model's private-attribute dict: reading `scenario._rules`
+    goes through pydantic's `__getattr__` (about 8 us), and bots and analyses ask often."""
+    rules = scenario.__pydantic_private__.get("_rules")
+    if rules is None or rules.scenario is not scenario:
+        rules = scenario._rules = compile_rules(scenario)  # a model_copy carries its origin's
+    return rules
