@@ -11,7 +11,7 @@ import math
 
 from pydantic import BaseModel
 
-from game.engine.env import global_env, per_rules, seat_env
+from game.engine.env import global_env_for, per_rules, seat_env
 from game.engine.state import GameState
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
@@ -115,7 +115,7 @@ def seat_outcomes(scenario: Scenario, state: GameState) -> list[SeatOutcome]:
     """For every reviewed seat: total review score and real contribution, each ranked among
     the seats of the same role."""
     rules = rules_for(scenario)
-    genv = global_env(rules, state)
+    genv = global_env_for(rules, state, rules.contribution.names)
     reviewed = [s for s in state.seats if s.role in rules.reviews]
     missing = {st.id: st.initial for st in scenario.stats}  # stats a seat's role lacks
     contrib = {s.index: rules.contribution({**missing, **seat_env(rules, genv, state, s)})
