@@ -54,6 +54,13 @@ def _draws(effect: CEffect) -> bool:
     return chance is None or 0.0 < chance < 1.0
 
 
+def _observes(effects, randoms: frozenset[str]) -> bool:
+    """Whether applying `effects` can observe the stream they are given: one draws for its
+    chance, or reads a random name (drawn from that stream into its env)."""
+    return any(_draws(e) or not randoms.isdisjoint(e.value.names | e.chance.names | e.when.names)
+               for e in effects)
+
+
 def _prepare_all(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple[Prepared, ...]:
     """The effects that can apply, prepared, in order."""
     return tuple(p for p in (_prepare(rules, e, direct) for e in effects) if p is not None)
@@ -70,10 +77,13 @@ class _Plan:
         self.metrics = tuple((m.id, 1.0 - m.inertia, m.min, m.max)
                              for m in rules.scenario.metrics)
         """(metric id, share of its backlog that arrives each turn, min, max), in file order."""
-        self.behaviours = {role: tuple((b.id, _prepare_all(rules, b.effects, False))
+        randoms = frozenset(rules.scenario.randoms)
+        self.behaviours = {role: tuple((b.id, _prepare_all(rules, b.effects, False),
+                                        _observes(b.effects, randoms))
                                        for b in rules.behaviours_of(role))
                            for role in rules.role_specs}
-        """Each role's (behaviour id, prepared effects), in file order."""
+        """Each role's (behaviour id, prepared effects, whether they can observe the seat's
+        "work" stream: see `_observes`), in file order."""
         self.consequences = {
             role: tuple((c.name, None if c.when.constant is not None else c.when.fn,
                          _prepare_all(rules, c.effects, True), c.layoff)
@@ -83,11 +93,8 @@ class _Plan:
         """Each reviewed role's (name, condition or None, prepared effects, layoff), in file
         order, without those whose condition is a constant false."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
-        randoms = frozenset(rules.scenario.randoms)
-        steps = (*(e for p in rules.policies for e in p.effects), *rules.dynamics)
-        self.resolve_draws = any(
-            _draws(e) or not randoms.isdisjoint(e.value.names | e.chance.names | e.when.names)
-            for e in steps)
+        self.resolve_draws = _observes((*(e for p in rules.policies for e in p.effects),
+                                        *rules.dynamics), randoms)
         """Whether anything can observe the "resolve" stream: a policy or dynamics effect
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
@@ -206,19 +213,22 @@ def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
 
 def _behaviour_effects(rules: Rules, state: GameState, genv: dict[str, float],
                        changes: Changes) -> None:
-    """Every employed seat's effort, seat by seat, behaviour by behaviour."""
+    """Every employed seat's effort, seat by seat, behaviour by behaviour. A seat's "work"
+    stream is seeded (and its random names drawn) only when one of the behaviours it spends
+    effort on can observe it: otherwise no number it would give is ever read."""
     behaviours = _plan(rules).behaviours
     turn = state.turn
     for seat in state.seats:
         alloc = state.allocations.get(seat.index)
         if not seat.employed or not alloc:
             continue
-        rng = stream(state.seed, turn, "work", seat.index)
+        spent = [(points, effects, observes)
+                 for behaviour_id, effects, observes in behaviours[seat.role]
+                 if (points := alloc.get(behaviour_id, 0)) > 0]
+        rng = (stream(state.seed, turn, "work", seat.index)
+               if any(observes for _, _, observes in spent) else None)
         env = seat_env(rules, genv, state, seat, rng)
-        for behaviour_id, effects in behaviours[seat.role]:
-            points = alloc.get(behaviour_id, 0)
-            if points <= 0:
-                continue
+        for points, effects, _ in spent:
             env["effort"] = float(points)
             _run(effects, env, rng, seat.index, points, changes, turn, False)
 
