@@ -19,7 +19,7 @@ import random
 from game.engine.actions import construct
 from game.engine.env import aggregates_read, draws, global_env, per_rules, seat_env
 from game.engine.rng import stream
-from game.engine.state import GameState, Headline, Pending, ReviewRow, TurnRecord
+from game.engine.state import GameState, Headline, Pending, ReviewRow, TurnRecord, assign
 from game.scenario.rules import CEffect, CEvent, Rules
 
 # A prepared effect, as `_run` unpacks it (built by `_prepare`):
@@ -100,11 +100,13 @@ class _Plan:
         global env). When nothing can, resolution neither seeds it nor draws."""
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
-        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles),
-        where `run` is either consecutive metric effects (applied together, once, on the
-        global env: one `_run` call instead of one each) or one stat effect (applied per
-        seat). Keyed by the tuple's identity (lists come from the rules); the entry keeps the
-        tuple alive, so its id stays unique."""
+        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,
+        shared), where `run` is either consecutive metric effects (applied together, once,
+        on the global env: one `_run` call instead of one each) or one stat effect (applied
+        per seat). `shared`: the stat effect reads none of a seat's own names and never
+        draws, so it gives every seat the same: it is applied once, on the global env, to
+        all of them. Keyed by the tuple's identity (lists come from the rules); the entry
+        keeps the tuple alive, so its id stays unique."""
         entry = self._lists.get((id(effects), direct))
         if entry is None or entry[0] is not effects:
             walk: list[tuple] = []
@@ -117,11 +119,13 @@ class _Plan:
                     metrics.append(p)
                     continue
                 if metrics:
-                    walk.append((tuple(metrics), False, None, None))
+                    walk.append((tuple(metrics), False, None, None, False))
                     metrics = []
-                walk.append(((p,), True, e.target, e.roles))
+                names = e.value.names | e.chance.names | e.when.names
+                shared = names <= rules.global_names and not _draws(e)
+                walk.append(((p,), True, e.target, e.roles, shared))
             if metrics:
-                walk.append((tuple(metrics), False, None, None))
+                walk.append((tuple(metrics), False, None, None, False))
             entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
         return entry[1]
 
@@ -155,13 +159,19 @@ class Changes:
         self.pending: list[Pending] = []
 
 
-def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seat: int | None,
+_GLOBAL = (None,)
+"""The `seats` of `_run` for the global env."""
+
+
+def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seats: tuple,
          points: int, changes: Changes, turn: int, direct: bool) -> None:
     """Apply prepared effects in order for one env: each applies if its `when` holds and a
     draw falls under its `chance` (no draw when the chance is 1 or more, or 0 or less); its
-    value, times `points`, goes into `changes`, or waits `delay` turns as a Pending. `seat`
-    is the seat whose stats the env holds (None for the global env); `points` is a
-    behaviour's effort, 1 elsewhere (x * 1 is exactly x)."""
+    value, times `points`, goes into `changes`, or waits `delay` turns as a Pending. `seats`
+    are the seats whose stats the effects change, in order: the one seat whose names the
+    env holds, several only for effects that read no seat name and never draw (so they
+    give every seat the same), `_GLOBAL` for the global env; `points` is a behaviour's
+    effort, 1 elsewhere (x * 1 is exactly x)."""
     stat_add, metric_add = changes.stat_add, changes.metric_add
     for when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode in effects:
         if when is not None and not when(env):
@@ -171,15 +181,17 @@ def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seat: int | 
             continue
         amount = (value if value_fn is None else value_fn(env)) * points
         if delay > 0:
-            changes.pending.append(construct(Pending, due=turn + delay, target=target,
-                                             seat=seat if on_seat else None, amount=amount,
-                                             mode=mode, direct=direct))
+            for seat in seats:
+                changes.pending.append(construct(Pending, due=turn + delay, target=target,
+                                                 seat=seat if on_seat else None, amount=amount,
+                                                 mode=mode, direct=direct))
         elif on_seat:
-            key = (seat, target)
-            if is_set:
-                changes.stat_set[key] = amount
-            else:
-                stat_add[key] = stat_add.get(key, 0.0) + amount
+            for seat in seats:
+                key = (seat, target)
+                if is_set:
+                    changes.stat_set[key] = amount
+                else:
+                    stat_add[key] = stat_add.get(key, 0.0) + amount
         elif is_set:
             changes.metric_set[target] = amount
         else:
@@ -197,18 +209,23 @@ def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
     if seat_envs is None:
         seat_envs = {}
     turn = state.turn
-    for run, on_seat, target, roles in _plan(rules).effect_list(rules, effects, direct):
+    for run, on_seat, target, roles, shared in _plan(rules).effect_list(rules, effects, direct):
         if not on_seat:
-            _run(run, genv, rng, None, 1, changes, turn, direct)
+            _run(run, genv, rng, _GLOBAL, 1, changes, turn, direct)
             continue
-        for seat in state.seats:
-            if not (seat.employed and target in seat.stats
-                    and (roles is None or seat.role in roles)):
-                continue
+        seats = [seat for seat in state.seats
+                 if seat.employed and target in seat.stats
+                 and (roles is None or seat.role in roles)]
+        if shared:
+            if seats:
+                _run(run, genv, rng, tuple(seat.index for seat in seats), 1, changes, turn,
+                     direct)
+            continue
+        for seat in seats:
             env = seat_envs.get(seat.index)
             if env is None:
                 env = seat_envs[seat.index] = seat_env(rules, genv, state, seat)
-            _run(run, env, rng, seat.index, 1, changes, turn, direct)
+            _run(run, env, rng, (seat.index,), 1, changes, turn, direct)
 
 
 def _behaviour_effects(rules: Rules, state: GameState, genv: dict[str, float],
@@ -230,7 +247,7 @@ def _behaviour_effects(rules: Rules, state: GameState, genv: dict[str, float],
         env = seat_env(rules, genv, state, seat, rng)
         for points, effects, _ in spent:
             env["effort"] = float(points)
-            _run(effects, env, rng, seat.index, points, changes, turn, False)
+            _run(effects, env, rng, (seat.index,), points, changes, turn, False)
 
 
 def _due(state: GameState, changes: Changes) -> None:
@@ -252,7 +269,7 @@ def _due(state: GameState, changes: Changes) -> None:
             state.metrics[p.target] += p.amount
         else:
             metric_add[p.target] = metric_add.get(p.target, 0.0) + p.amount
-    state.pending = keep
+    assign(state, {"pending": keep})
 
 
 def apply_stats(rules: Rules, state: GameState, changes: Changes) -> None:
@@ -302,7 +319,7 @@ def finish(rules: Rules, state: GameState, changes: Changes, smooth: bool) -> No
     apply_stats(rules, state, changes)
     apply_metrics(rules, state, changes, smooth)
     if changes.pending:
-        state.pending = state.pending + changes.pending
+        assign(state, {"pending": state.pending + changes.pending})
 
 
 def resolve_turn(rules: Rules, state: GameState) -> None:
@@ -331,11 +348,9 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     finish(rules, state, changes, smooth=True)
     reviews = review(rules, state)
     _record(state, reviews)
-    state.turn += 1
-    state.allocations = {}
-    state.news = []
+    assign(state, {"turn": state.turn + 1, "allocations": {}, "news": []})
     if state.turn > rules.scenario.turns:
-        state.phase = "ended"
+        assign(state, {"phase": "ended"})
         return
     news(rules, state)
 
@@ -375,8 +390,7 @@ def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
         rows = []
         for rank, (seat, total) in enumerate(ranked, start=1):
-            seat.score, seat.rank = total, rank
-            seat.score_total += total
+            assign(seat, {"score": total, "rank": rank, "score_total": seat.score_total + total})
             rows.append(construct(ReviewRow, seat=seat.index, score=total, rank=rank,
                                   consequences=[]))
         _consequences(rules, state, role, rows, rng, after, envs if after is not None else None)
@@ -409,13 +423,12 @@ def _consequences(rules: Rules, state: GameState, role: str, rows: list[ReviewRo
                 if when is not None and not when(env):
                     continue
                 row.consequences.append(name)
-                _run(effects, env, rng, seat.index, 1, changes, state.turn, True)
+                _run(effects, env, rng, (seat.index,), 1, changes, state.turn, True)
                 if layoff:
                     layoffs.append(seat)
     finish(rules, state, changes, smooth=False)
     for seat in layoffs:
-        seat.employed = False
-        seat.laid_off_turn = state.turn
+        assign(seat, {"employed": False, "laid_off_turn": state.turn})
 
 
 def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
