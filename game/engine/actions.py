@@ -214,12 +214,21 @@ def _behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> _Behaviou
     key = None
     if reads is not None:
         metrics, policies, stats, behaviours, turn, score, rank = reads
-        m, p, st = state.metrics, state.policies, s.stats
-        alloc = state.allocations.get(s.index) or {}
-        key = ("work", s.role, *(m[n] for n in metrics), *(p[n] for n in policies),
-               *(st[n] for n in stats), *(alloc.get(n, 0) for n in behaviours),
-               state.turn if turn else None, s.score if score else None,
-               s.rank if rank else None)
+        key = ["work", s.role, state.turn if turn else None, s.score if score else None,
+               s.rank if rank else None]
+        if metrics:
+            m = state.metrics
+            key += [m[n] for n in metrics]
+        if policies:
+            p = state.policies
+            key += [p[n] for n in policies]
+        if stats:
+            st = s.stats
+            key += [st[n] for n in stats]
+        if behaviours:
+            alloc = state.allocations.get(s.index) or {}
+            key += [alloc.get(n, 0) for n in behaviours]
+        key = tuple(key)
         choice = choices.memo.get(key)
         if choice is not None:
             return choice

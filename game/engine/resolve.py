@@ -22,10 +22,11 @@ from game.engine.rng import stream
 from game.engine.state import GameState, Headline, Pending, ReviewRow, TurnRecord, assign
 from game.scenario.rules import CEffect, CEvent, Rules
 
-# A prepared effect, as `_run` unpacks it (built by `_prepare`):
-# (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode)
+# A prepared effect, as `_run` unpacks it (built by `_prepare`, completed by `_together`):
+# (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode, again)
 # `when` is the condition's function, or None when it always holds; `chance` and `value` are
-# constants, used when `chance_fn` / `value_fn` is None; `delay` includes the metric's own.
+# constants, used when `chance_fn` / `value_fn` is None; `delay` includes the metric's own;
+# `again`: another effect of the same run has the same value function.
 Prepared = tuple
 
 
@@ -62,8 +63,17 @@ def _observes(effects, randoms: frozenset[str]) -> bool:
 
 
 def _prepare_all(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple[Prepared, ...]:
-    """The effects that can apply, prepared, in order."""
-    return tuple(p for p in (_prepare(rules, e, direct) for e in effects) if p is not None)
+    """The effects that can apply, prepared, in order, as one run."""
+    return _together([p for p in (_prepare(rules, e, direct) for e in effects) if p is not None])
+
+
+def _together(prepared: list[Prepared]) -> tuple[Prepared, ...]:
+    """Prepared effects as one run of `_run`, each marked with whether its value function
+    is another's too. One text compiles to one function (game.scenario.rules), and a run
+    reads one env, so `_run` evaluates such a function once per run (scenarios repeat a
+    value for the stats and metrics that move together)."""
+    fns = [p[4] for p in prepared if p[4] is not None]
+    return tuple((*p, p[4] is not None and fns.count(p[4]) > 1) for p in prepared)
 
 
 class _Plan:
@@ -119,13 +129,13 @@ class _Plan:
                     metrics.append(p)
                     continue
                 if metrics:
-                    walk.append((tuple(metrics), False, None, None, False))
+                    walk.append((_together(metrics), False, None, None, False))
                     metrics = []
                 names = e.value.names | e.chance.names | e.when.names
                 shared = names <= rules.global_names and not _draws(e)
-                walk.append(((p,), True, e.target, e.roles, shared))
+                walk.append((_together([p]), True, e.target, e.roles, shared))
             if metrics:
-                walk.append((tuple(metrics), False, None, None, False))
+                walk.append((_together(metrics), False, None, None, False))
             entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
         return entry[1]
 
@@ -173,13 +183,23 @@ def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seats: tuple
     give every seat the same), `_GLOBAL` for the global env; `points` is a behaviour's
     effort, 1 elsewhere (x * 1 is exactly x)."""
     stat_add, metric_add = changes.stat_add, changes.metric_add
-    for when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode in effects:
+    values: dict = {}  # the values of functions marked `again`, once evaluated
+    for (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode,
+         again) in effects:
         if when is not None and not when(env):
             continue
         c = chance if chance_fn is None else chance_fn(env)
         if c < 1.0 and not (c > 0.0 and rng.random() < c):  # formulas never return NaN
             continue
-        amount = (value if value_fn is None else value_fn(env)) * points
+        if value_fn is None:
+            amount = value * points
+        elif again:
+            v = values.get(value_fn)
+            if v is None:
+                v = values[value_fn] = value_fn(env)
+            amount = v * points
+        else:
+            amount = value_fn(env) * points
         if delay > 0:
             for seat in seats:
                 changes.pending.append(construct(Pending, due=turn + delay, target=target,
