@@ -276,9 +276,25 @@ def _must_act(rules: Rules, state: GameState, seat: int, phase: str) -> None:
 
 
 def check_policies(rules: Rules, state: GameState, action: SetPolicies) -> dict[str, int]:
-    """The full levels of the seat's role's policies after `action`, or ActionError."""
+    """The full levels of the seat's role's policies after `action`, or ActionError. They
+    depend only on the action and the role's policies' levels and locks: a game's bots
+    choose the same few, so legal choices are memoised (see `_Choices`); refusals are not."""
     _must_act(rules, state, action.seat, "policy")
     role = state.seats[action.seat].role
+    choices = _choices(rules)
+    ids, policies, locked = choices.policy_ids[role], state.policies, state.locked
+    key = ("check", role, tuple(action.levels.items()), *[policies[pid] for pid in ids],
+           *[locked.get(pid) for pid in ids])
+    levels = choices.memo.get(key)
+    if levels is None:
+        levels = _check_policies(rules, state, role, action)
+        choices.remember(key, levels)
+    return dict(levels)
+
+
+def _check_policies(rules: Rules, state: GameState, role: str,
+                    action: SetPolicies) -> dict[str, int]:
+    """`check_policies` without the memo."""
     own = {p.id: p for p in rules.policies_of(role)}
     levels = {pid: state.policies[pid] for pid in own}
     for pid, level in action.levels.items():

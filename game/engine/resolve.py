@@ -55,11 +55,15 @@ def _draws(effect: CEffect) -> bool:
     return chance is None or 0.0 < chance < 1.0
 
 
+def _names(effects) -> frozenset[str]:
+    """Every name the formulas of `effects` read."""
+    return frozenset().union(*(e.value.names | e.chance.names | e.when.names for e in effects))
+
+
 def _observes(effects, randoms: frozenset[str]) -> bool:
     """Whether applying `effects` can observe the stream they are given: one draws for its
     chance, or reads a random name (drawn from that stream into its env)."""
-    return any(_draws(e) or not randoms.isdisjoint(e.value.names | e.chance.names | e.when.names)
-               for e in effects)
+    return any(_draws(e) for e in effects) or not randoms.isdisjoint(_names(effects))
 
 
 def _prepare_all(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple[Prepared, ...]:
@@ -105,6 +109,11 @@ class _Plan:
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
         self.resolve_draws = _observes((*(e for p in rules.policies for e in p.effects),
                                         *rules.dynamics), randoms)
+        self.events = tuple(
+            (event, not randoms.isdisjoint(event.when.names | event.chance.names
+                                           | _names(event.effects)))
+            for event in rules.events)
+        """Each event, in file order, with whether its formulas read a random name."""
         """Whether anything can observe the "resolve" stream: a policy or dynamics effect
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
@@ -463,17 +472,26 @@ def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
 
 
 def news(rules: Rules, state: GameState) -> None:
-    """Check every event in file order at the start of a turn; fire those that hold."""
-    rng = stream(state.seed, state.turn, "news")
+    """Check every event in file order at the start of a turn; fire those that hold. The
+    random names are drawn for every event checked, in order; an event that reads none of
+    them is checked on the global names themselves (the draws still move the stream on)."""
+    rng = None  # seeded for the first event checked: seeding alone changes nothing
     base = None  # the global names without draws; recomputed only after an event fires
-    for event in rules.events:
+    randoms = rules.scenario.randoms
+    for event, reads_randoms in _plan(rules).events:
         if event.id in state.fired and not event.repeat:
             continue
+        if rng is None:
+            rng = stream(state.seed, state.turn, "news")
         if base is None:
             base = _genv(rules, state)
-        genv = base.copy()
-        if rules.scenario.randoms:
+        if reads_randoms:
+            genv = base.copy()
             genv.update(draws(rules, rng))
+        else:
+            genv = base  # nothing writes to an env it is given
+            if randoms:
+                draws(rules, rng)
         if not _holds(event.when, genv):
             continue
         chance = event.chance.constant if event.chance.constant is not None else event.chance(genv)

@@ -3,15 +3,13 @@ one the rules give for the state asked about, whatever states were asked about b
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from game.engine import Allocate, Game
-from game.engine.actions import (
-    _behaviour_options,
-    _choices,
-    check_allocation,
-    legal_actions,
-)
+from game.engine import Allocate, Game, SetPolicies
+from game.engine.actions import (_behaviour_options, _check_policies, _choices,
+                                 check_allocation, check_policies, legal_actions)
 from game.errors import ActionError
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
@@ -89,3 +87,29 @@ def test_the_memo_starts_over_when_full():
         choices.remember(("test", level), level)
     assert len(choices.memo) <= choices.LIMIT
     assert legal_actions(game.rules, state, 0).policies
+
+
+def _outcome(check, *args):
+    """What a check returns, or the message it refuses with."""
+    try:
+        return check(*args)
+    except ActionError as err:
+        return str(err)
+
+
+def test_memoised_policy_checks_follow_levels_and_locks():
+    """A few actions, levels and locks in turn, so that each combination is checked again
+    after others: a memo keyed on too little serves one a stale answer."""
+    game = Game(load_scenario("tokenmaxxing"))
+    state = game.new_state(1)
+    rules, role = game.rules, state.seats[0].role
+    rng = random.Random(5)
+    ids = [p.id for p in rules.policies_of(role)][:3]
+    actions = [SetPolicies(seat=0, levels=levels)
+               for levels in ({}, {ids[0]: 1}, {ids[0]: 1, ids[1]: 0}, {ids[1]: 1})]
+    for _ in range(300):
+        action = rng.choice(actions)
+        state.policies[rng.choice(ids)] = rng.randrange(2)  # the levels a missing one keeps
+        state.locked = {pid: rng.randrange(2) for pid in rng.sample(ids, rng.randrange(3))}
+        assert _outcome(check_policies, rules, state, action) \
+            == _outcome(_check_policies, rules, state, role, action)
