@@ -306,13 +306,14 @@ def apply_stats(rules: Rules, state: GameState, changes: Changes) -> None:
     (seat, stat) is written once, from its own old value, so the order does not matter."""
     bounds = _plan(rules).bounds
     stat_add, stat_set, seats = changes.stat_add, changes.stat_set, state.seats
-    for key in stat_set.keys() | stat_add.keys() if stat_set else stat_add:
+    pairs = (stat_add.items() if not stat_set  # (key, what is added to it)
+             else [(key, stat_add.get(key, 0.0)) for key in stat_set.keys() | stat_add.keys()])
+    for key, add in pairs:
         seat_index, stat_id = key
         stats = seats[seat_index].stats
         if stat_id not in stats:
             continue
-        value = stat_set[key] if key in stat_set else stats[stat_id]
-        value += stat_add.get(key, 0.0)
+        value = (stat_set[key] if key in stat_set else stats[stat_id]) + add
         low, high = bounds[stat_id]
         # min(high, max(low, value)), spelt out: the same result (NaN included), no calls
         value = value if value > low else low
@@ -424,7 +425,7 @@ def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
                                   consequences=[]))
         _consequences(rules, state, role, rows, rng, after, envs if after is not None else None)
         after = None  # consequences move stats, metrics and seats: read them afresh
-        out[role] = sorted(rows, key=lambda r: r.rank)
+        out[role] = rows  # in rank order
     return out
 
 

@@ -8,8 +8,14 @@ import random
 import pytest
 
 from game.engine import Allocate, Game, SetPolicies
-from game.engine.actions import (_behaviour_options, _check_policies, _choices,
-                                 check_allocation, check_policies, legal_actions)
+from game.engine.actions import (
+    _behaviour_options,
+    _check_policies,
+    _choices,
+    check_allocation,
+    check_policies,
+    legal_actions,
+)
 from game.errors import ActionError
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
