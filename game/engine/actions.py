@@ -133,9 +133,10 @@ class _BehaviourChoice:
 
     def __init__(self, effort: int, listed: list[tuple[str, bool, int]], rules: Rules) -> None:
         self.effort = effort
-        self.options = tuple(construct(BehaviourOption, id=bid, name=rules.behaviour_specs[bid].name,
-                                       available=available, max_effort=most)
-                             for bid, available, most in listed)
+        self.options = tuple(
+            construct(BehaviourOption, id=bid, name=rules.behaviour_specs[bid].name,
+                      available=available, max_effort=most)
+            for bid, available, most in listed)
         """The frozen options, in file order."""
         self.limits = {bid: (available, most) for bid, available, most in listed}
         """Each behaviour id's (available, most points)."""

@@ -109,14 +109,14 @@ class _Plan:
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
         self.resolve_draws = _observes((*(e for p in rules.policies for e in p.effects),
                                         *rules.dynamics), randoms)
+        """Whether anything can observe the "resolve" stream: a policy or dynamics effect
+        that draws for its chance, or reads a random name (drawn from that stream into the
+        global env). When nothing can, resolution neither seeds it nor draws."""
         self.events = tuple(
             (event, not randoms.isdisjoint(event.when.names | event.chance.names
                                            | _names(event.effects)))
             for event in rules.events)
         """Each event, in file order, with whether its formulas read a random name."""
-        """Whether anything can observe the "resolve" stream: a policy or dynamics effect
-        that draws for its chance, or reads a random name (drawn from that stream into the
-        global env). When nothing can, resolution neither seeds it nor draws."""
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
         """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,
