@@ -247,7 +247,7 @@ def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
                  and (roles is None or seat.role in roles)]
         if shared:
             if seats:
-                _run(run, genv, rng, tuple(seat.index for seat in seats), 1, changes, turn,
+                _run(run, genv, rng, tuple([seat.index for seat in seats]), 1, changes, turn,
                      direct)
             continue
         for seat in seats:
