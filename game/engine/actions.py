@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game.engine.env import global_env_for, seat_env
+from game.engine.env import global_env_for, per_rules, seat_env
 from game.engine.state import GameState, SeatState
 from game.errors import ActionError
 from game.scenario.rules import Rules
@@ -44,7 +44,7 @@ Action = Annotated[SetPolicies | Allocate | InjectEvent, Field(discriminator="ki
 
 class PolicyOption(BaseModel):
     """A policy as its role sees it when choosing (frozen: options are memoised and shared
-    between calls, see `_option`)."""
+    between calls, see `_Choices`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -117,38 +117,126 @@ def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
     budget, effort = 0.0, 0
     if state.phase == "policy" and must:
         budget = rules.role_specs[s.role].policy_budget
-        locked = state.locked
-        policies = [_option(rules, PolicyOption, p.id, state.policies[p.id], p.id in locked)
-                    for p in rules.policies_of(s.role)]
+        policies = list(_policy_options(rules, state, s.role))
     elif state.phase == "work" and must:
-        effort, options = _behaviour_options(rules, state, s)
-        behaviours = [_option(rules, BehaviourOption, *option) for option in options]
+        choice = _behaviour_choice(rules, state, s)
+        effort, behaviours = choice.effort, list(choice.options)
     return construct(Legal, seat=seat, phase=state.phase, must_act=must, policies=policies,
-                      budget=budget, behaviours=behaviours, effort=effort)
+                     budget=budget, behaviours=behaviours, effort=effort)
 
 
-_OPTIONS: dict[tuple, tuple[Rules, PolicyOption | BehaviourOption]] = {}
+class _BehaviourChoice:
+    """A seat's effort points and its behaviours' options, as `legal_actions` lists them and
+    `check_allocation` checks them (shared: both ask for the same state in turn)."""
+
+    __slots__ = ("effort", "limits", "options")
+
+    def __init__(self, effort: int, listed: list[tuple[str, bool, int]], rules: Rules) -> None:
+        self.effort = effort
+        self.options = tuple(
+            construct(BehaviourOption, id=bid, name=rules.behaviour_specs[bid].name,
+                      available=available, max_effort=most)
+            for bid, available, most in listed)
+        """The frozen options, in file order."""
+        self.limits = {bid: (available, most) for bid, available, most in listed}
+        """Each behaviour id's (available, most points)."""
 
 
-def _option(rules: Rules, kind: type, oid: str, a: int | bool, b: bool | int):
-    """The frozen option `kind` for (policy id, current level, locked) or (behaviour id,
-    available, most points), built once per rules and shared: a game asks for the same few
-    options every turn."""
-    key = (id(rules), kind, oid, a, b)
-    entry = _OPTIONS.get(key)
-    if entry is not None and entry[0] is rules:
-        return entry[1]
-    if kind is PolicyOption:
-        p, spec = next(p for p in rules.policies if p.id == oid), rules.policy_specs[oid]
-        option = construct(PolicyOption, id=oid, name=spec.name, levels=tuple(spec.levels),
-                           current=a, cost=p.cost, excludes=tuple(sorted(p.excludes)), locked=b)
-    else:
-        option = construct(BehaviourOption, id=oid, name=rules.behaviour_specs[oid].name,
-                           available=a, max_effort=b)
-    if len(_OPTIONS) > 65536:
-        _OPTIONS.clear()
-    _OPTIONS[key] = (rules, option)
-    return option
+class _Choices:
+    """What the choice of each role reads from a state, computed once per Rules (see
+    `_choices`), and the choices already made, memoised by the values they depend on.
+
+    A role's policy options depend only on its policies' levels and locks; its behaviour
+    options on the names their availability formulas read. When those names are all read
+    straight from the state (metrics, policy levels, constants, the turn, the seat's own
+    stats, effort, score and rank), the values read are the memo key: equal values give
+    equal formula results. Otherwise (aggregates, `seats`) the key is None and nothing is
+    memoised. It must not refer to the Rules object itself (see `per_rules`)."""
+
+    LIMIT = 4096
+    """Entries kept before the memo starts over (a game needs a handful)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.policy_ids = {role: tuple(p.id for p in rules.policies_of(role))
+                           for role in rules.role_specs}
+        self.reads = {role: _reads(rules, role) for role in rules.role_specs}
+        """Per role: (metric, policy, stat, behaviour names, reads turn, score, rank), or
+        None when the availability formulas read a name the key cannot hold."""
+        self.memo: dict[tuple, object] = {}
+
+    def remember(self, key: tuple, value: object) -> None:
+        """Memoise `value` under `key`, starting over when the memo is full."""
+        if len(self.memo) >= self.LIMIT:
+            self.memo.clear()
+        self.memo[key] = value
+
+
+def _reads(rules: Rules, role: str) -> tuple | None:
+    """The names the role's availability formulas read, by where a state keeps them (see
+    `_Choices.reads`); None if one of them is kept elsewhere."""
+    names = frozenset().union(*(b.available.names for b in rules.behaviours_of(role)
+                                if b.available.constant is None))
+    s = rules.scenario
+    groups: tuple[list[str], ...] = ([], [], [], [])
+    sources = ({m.id for m in s.metrics}, {p.id for p in s.policies},
+               set(rules.role_stats[role]), {b.id for b in rules.behaviours_of(role)})
+    for name in sorted(names - set(s.constants) - {"turn", "turns", "score", "rank"}):
+        group = next((g for g, source in zip(groups, sources) if name in source), None)
+        if group is None:
+            return None
+        group.append(name)
+    return (*(tuple(g) for g in groups), "turn" in names, "score" in names, "rank" in names)
+
+
+_choices = per_rules(_Choices)
+
+
+def _policy_options(rules: Rules, state: GameState, role: str) -> tuple[PolicyOption, ...]:
+    """The role's policy options at the state's levels and locks, in file order."""
+    choices = _choices(rules)
+    ids, locked = choices.policy_ids[role], state.locked
+    key = ("policy", role, *(state.policies[pid] for pid in ids),
+           *(pid in locked for pid in ids))
+    options = choices.memo.get(key)
+    if options is None:
+        options = tuple(
+            construct(PolicyOption, id=p.id, name=spec.name, levels=tuple(spec.levels),
+                      current=state.policies[p.id], cost=p.cost,
+                      excludes=tuple(sorted(p.excludes)), locked=p.id in locked)
+            for p in rules.policies_of(role) for spec in (rules.policy_specs[p.id],))
+        choices.remember(key, options)
+    return options
+
+
+def _behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> _BehaviourChoice:
+    """The seat's effort points and behaviour options now."""
+    choices = _choices(rules)
+    reads = choices.reads[s.role]
+    key = None
+    if reads is not None:
+        metrics, policies, stats, behaviours, turn, score, rank = reads
+        key = ["work", s.role, state.turn if turn else None, s.score if score else None,
+               s.rank if rank else None]
+        if metrics:
+            m = state.metrics
+            key += [m[n] for n in metrics]
+        if policies:
+            p = state.policies
+            key += [p[n] for n in policies]
+        if stats:
+            st = s.stats
+            key += [st[n] for n in stats]
+        if behaviours:
+            alloc = state.allocations.get(s.index) or {}
+            key += [alloc.get(n, 0) for n in behaviours]
+        key = tuple(key)
+        choice = choices.memo.get(key)
+        if choice is not None:
+            return choice
+    choice = _BehaviourChoice(*_behaviour_options(rules, state, s), rules)
+    if key is not None:
+        choices.remember(key, choice)
+    return choice
 
 
 def _behaviour_options(rules: Rules, state: GameState,
@@ -189,9 +277,25 @@ def _must_act(rules: Rules, state: GameState, seat: int, phase: str) -> None:
 
 
 def check_policies(rules: Rules, state: GameState, action: SetPolicies) -> dict[str, int]:
-    """The full levels of the seat's role's policies after `action`, or ActionError."""
+    """The full levels of the seat's role's policies after `action`, or ActionError. They
+    depend only on the action and the role's policies' levels and locks: a game's bots
+    choose the same few, so legal choices are memoised (see `_Choices`); refusals are not."""
     _must_act(rules, state, action.seat, "policy")
     role = state.seats[action.seat].role
+    choices = _choices(rules)
+    ids, policies, locked = choices.policy_ids[role], state.policies, state.locked
+    key = ("check", role, tuple(action.levels.items()), *[policies[pid] for pid in ids],
+           *[locked.get(pid) for pid in ids])
+    levels = choices.memo.get(key)
+    if levels is None:
+        levels = _check_policies(rules, state, role, action)
+        choices.remember(key, levels)
+    return dict(levels)
+
+
+def _check_policies(rules: Rules, state: GameState, role: str,
+                    action: SetPolicies) -> dict[str, int]:
+    """`check_policies` without the memo."""
     own = {p.id: p for p in rules.policies_of(role)}
     levels = {pid: state.policies[pid] for pid in own}
     for pid, level in action.levels.items():
@@ -218,8 +322,8 @@ def check_policies(rules: Rules, state: GameState, action: SetPolicies) -> dict[
 def check_allocation(rules: Rules, state: GameState, action: Allocate) -> dict[str, int]:
     """The seat's effort split, with every behaviour of its role present, or ActionError."""
     _must_act(rules, state, action.seat, "work")
-    effort, listed = _behaviour_options(rules, state, state.seats[action.seat])
-    options = {bid: (available, most) for bid, available, most in listed}
+    choice = _behaviour_choice(rules, state, state.seats[action.seat])
+    effort, options = choice.effort, choice.limits
     for bid, points in action.effort.items():
         if bid not in options:
             raise ActionError(f"unknown behaviour '{bid}' for this seat")

@@ -7,7 +7,7 @@ from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolici
                                  check_allocation, check_policies, legal_actions, to_act)
 from game.engine.env import global_env
 from game.engine.rng import stream
-from game.engine.state import GameState, SeatSetup, SeatState
+from game.engine.state import GameState, SeatSetup, SeatState, assign
 from game.engine.view import SeatView, view
 from game.errors import ActionError
 from game.scenario.model import Scenario
@@ -99,14 +99,12 @@ class Game:
             if state.phase == "policy":
                 for seat_index in sorted(state.submitted):
                     state.policies.update(state.submitted[seat_index])
-                state.submitted = {}
-                state.phase = "work"
+                assign(state, {"submitted": {}, "phase": "work"})
             else:
-                state.allocations = state.submitted
-                state.submitted = {}
+                assign(state, {"allocations": state.submitted, "submitted": {}})
                 resolve.resolve_turn(self.rules, state)
                 if state.phase != "ended":
-                    state.phase = "policy"
+                    assign(state, {"phase": "policy"})
 
     def legal_actions(self, state: GameState, seat: int) -> Legal:
         """What `seat` may choose now."""

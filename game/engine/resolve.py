@@ -19,13 +19,14 @@ import random
 from game.engine.actions import construct
 from game.engine.env import aggregates_read, draws, global_env, per_rules, seat_env
 from game.engine.rng import stream
-from game.engine.state import GameState, Headline, Pending, ReviewRow, TurnRecord
+from game.engine.state import GameState, Headline, Pending, ReviewRow, TurnRecord, assign
 from game.scenario.rules import CEffect, CEvent, Rules
 
-# A prepared effect, as `_run` unpacks it (built by `_prepare`):
-# (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode)
+# A prepared effect, as `_run` unpacks it (built by `_prepare`, completed by `_together`):
+# (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode, again)
 # `when` is the condition's function, or None when it always holds; `chance` and `value` are
-# constants, used when `chance_fn` / `value_fn` is None; `delay` includes the metric's own.
+# constants, used when `chance_fn` / `value_fn` is None; `delay` includes the metric's own;
+# `again`: another effect of the same run has the same value function.
 Prepared = tuple
 
 
@@ -54,9 +55,29 @@ def _draws(effect: CEffect) -> bool:
     return chance is None or 0.0 < chance < 1.0
 
 
+def _names(effects) -> frozenset[str]:
+    """Every name the formulas of `effects` read."""
+    return frozenset().union(*(e.value.names | e.chance.names | e.when.names for e in effects))
+
+
+def _observes(effects, randoms: frozenset[str]) -> bool:
+    """Whether applying `effects` can observe the stream they are given: one draws for its
+    chance, or reads a random name (drawn from that stream into its env)."""
+    return any(_draws(e) for e in effects) or not randoms.isdisjoint(_names(effects))
+
+
 def _prepare_all(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple[Prepared, ...]:
-    """The effects that can apply, prepared, in order."""
-    return tuple(p for p in (_prepare(rules, e, direct) for e in effects) if p is not None)
+    """The effects that can apply, prepared, in order, as one run."""
+    return _together([p for p in (_prepare(rules, e, direct) for e in effects) if p is not None])
+
+
+def _together(prepared: list[Prepared]) -> tuple[Prepared, ...]:
+    """Prepared effects as one run of `_run`, each marked with whether its value function
+    is another's too. One text compiles to one function (game.scenario.rules), and a run
+    reads one env, so `_run` evaluates such a function once per run (scenarios repeat a
+    value for the stats and metrics that move together)."""
+    fns = [p[4] for p in prepared if p[4] is not None]
+    return tuple((*p, p[4] is not None and fns.count(p[4]) > 1) for p in prepared)
 
 
 class _Plan:
@@ -70,10 +91,13 @@ class _Plan:
         self.metrics = tuple((m.id, 1.0 - m.inertia, m.min, m.max)
                              for m in rules.scenario.metrics)
         """(metric id, share of its backlog that arrives each turn, min, max), in file order."""
-        self.behaviours = {role: tuple((b.id, _prepare_all(rules, b.effects, False))
+        randoms = frozenset(rules.scenario.randoms)
+        self.behaviours = {role: tuple((b.id, _prepare_all(rules, b.effects, False),
+                                        _observes(b.effects, randoms))
                                        for b in rules.behaviours_of(role))
                            for role in rules.role_specs}
-        """Each role's (behaviour id, prepared effects), in file order."""
+        """Each role's (behaviour id, prepared effects, whether they can observe the seat's
+        "work" stream: see `_observes`), in file order."""
         self.consequences = {
             role: tuple((c.name, None if c.when.constant is not None else c.when.fn,
                          _prepare_all(rules, c.effects, True), c.layoff)
@@ -83,21 +107,25 @@ class _Plan:
         """Each reviewed role's (name, condition or None, prepared effects, layoff), in file
         order, without those whose condition is a constant false."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
-        randoms = frozenset(rules.scenario.randoms)
-        steps = (*(e for p in rules.policies for e in p.effects), *rules.dynamics)
-        self.resolve_draws = any(
-            _draws(e) or not randoms.isdisjoint(e.value.names | e.chance.names | e.when.names)
-            for e in steps)
+        self.resolve_draws = _observes((*(e for p in rules.policies for e in p.effects),
+                                        *rules.dynamics), randoms)
         """Whether anything can observe the "resolve" stream: a policy or dynamics effect
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
+        self.events = tuple(
+            (event, not randoms.isdisjoint(event.when.names | event.chance.names
+                                           | _names(event.effects)))
+            for event in rules.events)
+        """Each event, in file order, with whether its formulas read a random name."""
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
-        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles),
-        where `run` is either consecutive metric effects (applied together, once, on the
-        global env: one `_run` call instead of one each) or one stat effect (applied per
-        seat). Keyed by the tuple's identity (lists come from the rules); the entry keeps the
-        tuple alive, so its id stays unique."""
+        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,
+        shared), where `run` is either consecutive metric effects (applied together, once,
+        on the global env: one `_run` call instead of one each) or one stat effect (applied
+        per seat). `shared`: the stat effect reads none of a seat's own names and never
+        draws, so it gives every seat the same: it is applied once, on the global env, to
+        all of them. Keyed by the tuple's identity (lists come from the rules); the entry
+        keeps the tuple alive, so its id stays unique."""
         entry = self._lists.get((id(effects), direct))
         if entry is None or entry[0] is not effects:
             walk: list[tuple] = []
@@ -110,11 +138,13 @@ class _Plan:
                     metrics.append(p)
                     continue
                 if metrics:
-                    walk.append((tuple(metrics), False, None, None))
+                    walk.append((_together(metrics), False, None, None, False))
                     metrics = []
-                walk.append(((p,), True, e.target, e.roles))
+                names = e.value.names | e.chance.names | e.when.names
+                shared = names <= rules.global_names and not _draws(e)
+                walk.append((_together([p]), True, e.target, e.roles, shared))
             if metrics:
-                walk.append((tuple(metrics), False, None, None))
+                walk.append((_together(metrics), False, None, None, False))
             entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
         return entry[1]
 
@@ -148,31 +178,49 @@ class Changes:
         self.pending: list[Pending] = []
 
 
-def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seat: int | None,
+_GLOBAL = (None,)
+"""The `seats` of `_run` for the global env."""
+
+
+def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seats: tuple,
          points: int, changes: Changes, turn: int, direct: bool) -> None:
     """Apply prepared effects in order for one env: each applies if its `when` holds and a
     draw falls under its `chance` (no draw when the chance is 1 or more, or 0 or less); its
-    value, times `points`, goes into `changes`, or waits `delay` turns as a Pending. `seat`
-    is the seat whose stats the env holds (None for the global env); `points` is a
-    behaviour's effort, 1 elsewhere (x * 1 is exactly x)."""
+    value, times `points`, goes into `changes`, or waits `delay` turns as a Pending. `seats`
+    are the seats whose stats the effects change, in order: the one seat whose names the
+    env holds, several only for effects that read no seat name and never draw (so they
+    give every seat the same), `_GLOBAL` for the global env; `points` is a behaviour's
+    effort, 1 elsewhere (x * 1 is exactly x)."""
     stat_add, metric_add = changes.stat_add, changes.metric_add
-    for when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode in effects:
+    values: dict = {}  # the values of functions marked `again`, once evaluated
+    for (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode,
+         again) in effects:
         if when is not None and not when(env):
             continue
         c = chance if chance_fn is None else chance_fn(env)
         if c < 1.0 and not (c > 0.0 and rng.random() < c):  # formulas never return NaN
             continue
-        amount = (value if value_fn is None else value_fn(env)) * points
+        if value_fn is None:
+            amount = value * points
+        elif again:
+            v = values.get(value_fn)
+            if v is None:
+                v = values[value_fn] = value_fn(env)
+            amount = v * points
+        else:
+            amount = value_fn(env) * points
         if delay > 0:
-            changes.pending.append(construct(Pending, due=turn + delay, target=target,
-                                             seat=seat if on_seat else None, amount=amount,
-                                             mode=mode, direct=direct))
+            for seat in seats:
+                changes.pending.append(construct(Pending, due=turn + delay, target=target,
+                                                 seat=seat if on_seat else None, amount=amount,
+                                                 mode=mode, direct=direct))
         elif on_seat:
-            key = (seat, target)
-            if is_set:
-                changes.stat_set[key] = amount
-            else:
-                stat_add[key] = stat_add.get(key, 0.0) + amount
+            for seat in seats:
+                key = (seat, target)
+                if is_set:
+                    changes.stat_set[key] = amount
+                else:
+                    stat_add[key] = stat_add.get(key, 0.0) + amount
         elif is_set:
             changes.metric_set[target] = amount
         else:
@@ -190,37 +238,45 @@ def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
     if seat_envs is None:
         seat_envs = {}
     turn = state.turn
-    for run, on_seat, target, roles in _plan(rules).effect_list(rules, effects, direct):
+    for run, on_seat, target, roles, shared in _plan(rules).effect_list(rules, effects, direct):
         if not on_seat:
-            _run(run, genv, rng, None, 1, changes, turn, direct)
+            _run(run, genv, rng, _GLOBAL, 1, changes, turn, direct)
             continue
-        for seat in state.seats:
-            if not (seat.employed and target in seat.stats
-                    and (roles is None or seat.role in roles)):
-                continue
+        seats = [seat for seat in state.seats
+                 if seat.employed and target in seat.stats
+                 and (roles is None or seat.role in roles)]
+        if shared:
+            if seats:
+                _run(run, genv, rng, tuple([seat.index for seat in seats]), 1, changes, turn,
+                     direct)
+            continue
+        for seat in seats:
             env = seat_envs.get(seat.index)
             if env is None:
                 env = seat_envs[seat.index] = seat_env(rules, genv, state, seat)
-            _run(run, env, rng, seat.index, 1, changes, turn, direct)
+            _run(run, env, rng, (seat.index,), 1, changes, turn, direct)
 
 
 def _behaviour_effects(rules: Rules, state: GameState, genv: dict[str, float],
                        changes: Changes) -> None:
-    """Every employed seat's effort, seat by seat, behaviour by behaviour."""
+    """Every employed seat's effort, seat by seat, behaviour by behaviour. A seat's "work"
+    stream is seeded (and its random names drawn) only when one of the behaviours it spends
+    effort on can observe it: otherwise no number it would give is ever read."""
     behaviours = _plan(rules).behaviours
     turn = state.turn
     for seat in state.seats:
         alloc = state.allocations.get(seat.index)
         if not seat.employed or not alloc:
             continue
-        rng = stream(state.seed, turn, "work", seat.index)
+        spent = [(points, effects, observes)
+                 for behaviour_id, effects, observes in behaviours[seat.role]
+                 if (points := alloc.get(behaviour_id, 0)) > 0]
+        rng = (stream(state.seed, turn, "work", seat.index)
+               if any(observes for _, _, observes in spent) else None)
         env = seat_env(rules, genv, state, seat, rng)
-        for behaviour_id, effects in behaviours[seat.role]:
-            points = alloc.get(behaviour_id, 0)
-            if points <= 0:
-                continue
+        for points, effects, _ in spent:
             env["effort"] = float(points)
-            _run(effects, env, rng, seat.index, points, changes, turn, False)
+            _run(effects, env, rng, (seat.index,), points, changes, turn, False)
 
 
 def _due(state: GameState, changes: Changes) -> None:
@@ -242,7 +298,7 @@ def _due(state: GameState, changes: Changes) -> None:
             state.metrics[p.target] += p.amount
         else:
             metric_add[p.target] = metric_add.get(p.target, 0.0) + p.amount
-    state.pending = keep
+    assign(state, {"pending": keep})
 
 
 def apply_stats(rules: Rules, state: GameState, changes: Changes) -> None:
@@ -250,13 +306,14 @@ def apply_stats(rules: Rules, state: GameState, changes: Changes) -> None:
     (seat, stat) is written once, from its own old value, so the order does not matter."""
     bounds = _plan(rules).bounds
     stat_add, stat_set, seats = changes.stat_add, changes.stat_set, state.seats
-    for key in stat_set.keys() | stat_add.keys() if stat_set else stat_add:
+    pairs = (stat_add.items() if not stat_set  # (key, what is added to it)
+             else [(key, stat_add.get(key, 0.0)) for key in stat_set.keys() | stat_add.keys()])
+    for key, add in pairs:
         seat_index, stat_id = key
         stats = seats[seat_index].stats
         if stat_id not in stats:
             continue
-        value = stat_set[key] if key in stat_set else stats[stat_id]
-        value += stat_add.get(key, 0.0)
+        value = (stat_set[key] if key in stat_set else stats[stat_id]) + add
         low, high = bounds[stat_id]
         # min(high, max(low, value)), spelt out: the same result (NaN included), no calls
         value = value if value > low else low
@@ -292,7 +349,7 @@ def finish(rules: Rules, state: GameState, changes: Changes, smooth: bool) -> No
     apply_stats(rules, state, changes)
     apply_metrics(rules, state, changes, smooth)
     if changes.pending:
-        state.pending = state.pending + changes.pending
+        assign(state, {"pending": state.pending + changes.pending})
 
 
 def resolve_turn(rules: Rules, state: GameState) -> None:
@@ -321,11 +378,9 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     finish(rules, state, changes, smooth=True)
     reviews = review(rules, state)
     _record(state, reviews)
-    state.turn += 1
-    state.allocations = {}
-    state.news = []
+    assign(state, {"turn": state.turn + 1, "allocations": {}, "news": []})
     if state.turn > rules.scenario.turns:
-        state.phase = "ended"
+        assign(state, {"phase": "ended"})
         return
     news(rules, state)
 
@@ -365,13 +420,12 @@ def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
         rows = []
         for rank, (seat, total) in enumerate(ranked, start=1):
-            seat.score, seat.rank = total, rank
-            seat.score_total += total
+            assign(seat, {"score": total, "rank": rank, "score_total": seat.score_total + total})
             rows.append(construct(ReviewRow, seat=seat.index, score=total, rank=rank,
                                   consequences=[]))
         _consequences(rules, state, role, rows, rng, after, envs if after is not None else None)
         after = None  # consequences move stats, metrics and seats: read them afresh
-        out[role] = sorted(rows, key=lambda r: r.rank)
+        out[role] = rows  # in rank order
     return out
 
 
@@ -399,13 +453,12 @@ def _consequences(rules: Rules, state: GameState, role: str, rows: list[ReviewRo
                 if when is not None and not when(env):
                     continue
                 row.consequences.append(name)
-                _run(effects, env, rng, seat.index, 1, changes, state.turn, True)
+                _run(effects, env, rng, (seat.index,), 1, changes, state.turn, True)
                 if layoff:
                     layoffs.append(seat)
     finish(rules, state, changes, smooth=False)
     for seat in layoffs:
-        seat.employed = False
-        seat.laid_off_turn = state.turn
+        assign(seat, {"employed": False, "laid_off_turn": state.turn})
 
 
 def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
@@ -420,17 +473,26 @@ def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
 
 
 def news(rules: Rules, state: GameState) -> None:
-    """Check every event in file order at the start of a turn; fire those that hold."""
-    rng = stream(state.seed, state.turn, "news")
+    """Check every event in file order at the start of a turn; fire those that hold. The
+    random names are drawn for every event checked, in order; an event that reads none of
+    them is checked on the global names themselves (the draws still move the stream on)."""
+    rng = None  # seeded for the first event checked: seeding alone changes nothing
     base = None  # the global names without draws; recomputed only after an event fires
-    for event in rules.events:
+    randoms = rules.scenario.randoms
+    for event, reads_randoms in _plan(rules).events:
         if event.id in state.fired and not event.repeat:
             continue
+        if rng is None:
+            rng = stream(state.seed, state.turn, "news")
         if base is None:
             base = _genv(rules, state)
-        genv = base.copy()
-        if rules.scenario.randoms:
+        if reads_randoms:
+            genv = base.copy()
             genv.update(draws(rules, rng))
+        else:
+            genv = base  # nothing writes to an env it is given
+            if randoms:
+                draws(rules, rng)
         if not _holds(event.when, genv):
             continue
         chance = event.chance.constant if event.chance.constant is not None else event.chance(genv)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 
 from game.engine import Game
+from game.engine.actions import _choices
 from game.engine.env import _lookups, aggregates, aggregates_read, formula_names
 from game.engine.resolve import _plan
 from game.scenario.load import load_scenario
@@ -34,7 +35,7 @@ def test_aggregates_read_is_aggregates_for_every_name_a_formula_reads(game: Game
 
 def test_per_rules_caches_do_not_keep_rules_alive():
     rules = compile_rules(load_scenario("tokenmaxxing"))
-    caches = [_lookups, _plan]
+    caches = [_lookups, _plan, _choices]
     for get in caches:
         get(rules)
     key = id(rules)

@@ -1,0 +1,47 @@
+"""The shortcuts resolution takes (game.engine.resolve): each must change nothing but the
+time taken, and must not be taken where it would change something."""
+
+from __future__ import annotations
+
+from game.engine import Allocate, Game, resolve
+from game.engine.resolve import _plan, _together
+from game.scenario.load import load_scenario
+from tests.conftest import TINY
+
+
+def test_a_run_marks_exactly_the_value_functions_it_repeats():
+    rules = Game(load_scenario("tokenmaxxing")).rules
+    for _, effects, _ in _plan(rules).behaviours["employee"]:
+        fns = [p[4] for p in effects]
+        assert [p[-1] for p in effects] == [f is not None and fns.count(f) > 1 for f in fns]
+    one, two = (rules.behaviours[0].effects[0].value.fn, rules.behaviours[1].effects[-1].value.fn)
+    prepared = [(None, 1.0, None, None, fn, "x", True, False, 0, "add") for fn in (one, two, one)]
+    assert [p[-1] for p in _together(prepared)] == [True, False, True]
+
+
+def _seeded_work_streams(game: Game, allocations: dict[int, dict[str, int]]) -> list:
+    """The seats whose "work" stream a resolution with these allocations seeds."""
+    seeded = []
+    original = resolve.stream
+
+    def spy(seed, *parts):
+        if parts[1:2] == ("work",):
+            seeded.append(parts[2])
+        return original(seed, *parts)
+
+    state = game.new_state(3)
+    state.phase = "work"
+    resolve.stream = spy
+    try:
+        for seat, effort in allocations.items():
+            game.apply_inplace(state, Allocate(seat=seat, effort=effort))
+    finally:
+        resolve.stream = original
+    return seeded
+
+
+def test_a_work_stream_is_seeded_only_for_effort_that_can_observe_it():
+    """In tiny.yaml `farm` reads the random `luck`; `work` reads no random name and draws
+    nothing."""
+    game = Game(load_scenario(TINY))
+    assert _seeded_work_streams(game, {1: {"work": 3}, 2: {"farm": 1, "work": 1}}) == [2]
