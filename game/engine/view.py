@@ -8,13 +8,13 @@ seat's choices. When the game has ended everything is revealed for the debrief.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from operator import is_
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.engine.actions import construct, to_act
-from game.engine.env import global_env_for
+from game.engine.env import global_env_for, per_rules
 from game.engine.rng import unit_normal
 from game.engine.state import GameState, Headline, ReviewRow, SeatState, TurnRecord
 from game.scenario.model import Metric
@@ -104,27 +104,38 @@ class SeatView(BaseModel):
     waiting_for: list[int]
 
 
-@lru_cache(maxsize=65536)
-def _noise(seed: int, index: int, role: str, metric: str) -> float:
-    return unit_normal(seed, "view", index, role, metric)
-
-
-def _shown(metric: Metric, role: str, revealed: bool,
-           series: tuple[float | None, ...]) -> tuple[tuple[float | None, ...], str]:
-    """The history a role is shown through its visibility rule, and the note that says how;
-    `series` is the history as the role sees it during play (see `_seen`), before any lag."""
-    rule = metric.visibility_for(role)
+def _sight(metric: Metric, role: str, revealed: bool) -> tuple[str | None, int, str]:
+    """How `role` is shown `metric`: whose series (None: the true values, else `role`'s, see
+    `_seen`), how many turns behind, and the note that says how."""
     if revealed:
-        return series, "live"
+        return None, 0, "live"
+    rule = metric.visibility_for(role)
     if rule.hidden:
-        return series, "hidden until the end"
+        return role, 0, _HIDDEN
     note = "live"
     if rule.lag:
-        series = series[:max(1, len(series) - rule.lag)]
         note = f"{rule.lag} {'turn' if rule.lag == 1 else 'turns'} behind"
     if rule.noise:
         note = "estimate" if note == "live" else note + ", estimate"
-    return series, note
+    return (role if rule.noise else None), rule.lag, note
+
+
+_HIDDEN = "hidden until the end"
+
+
+def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[tuple, ...]]:
+    """Per (role, revealed), per metric in file order: (metric, seer, lag, note, series key,
+    reading key), see `_sight`. Equal reading keys mean equal readings (a hidden series is
+    all None whoever looks), so roles that see a metric alike share one reading."""
+    return {(role, revealed): tuple(
+                (m, seer, lag, note, ("series", m.id, seer),
+                 ("reading", m.id, None if note == _HIDDEN else seer, lag, note))
+                for m in rules.scenario.metrics
+                for seer, lag, note in [_sight(m, role, revealed)])
+            for role in rules.role_specs for revealed in (False, True)}
+
+
+_sights_of = per_rules(_sights)
 
 
 def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float) -> float | None:
@@ -137,75 +148,94 @@ def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float)
         return None
     if rule.noise:
         span = (metric.max - metric.min) * rule.noise
-        return min(metric.max, max(metric.min, value + span * _noise(seed, index, role, metric.id)))
+        noise = unit_normal(seed, "view", index, role, metric.id)
+        return min(metric.max, max(metric.min, value + span * noise))
     return value
 
 
-class _RecordMemo:
-    """Values computed from immutable history records, keyed on the records' ids.
+class _Past:
+    """One game's history up to a turn (`records`), with what views derive from it.
 
-    A `TurnRecord` is never mutated once appended, so anything derived from it can be kept.
-    The memo holds the records themselves, so their ids stay unique while they are keys; it
-    is emptied when it grows past `limit` (a cache, never a source of truth)."""
+    A `TurnRecord` is never mutated once appended, so whatever is derived from the records
+    can be kept: in `memo`, by kind and arguments. A past is its parent's (one turn shorter)
+    plus one record, so series and lists that grow by a turn (`grown`) cost one step per
+    turn, not one per turn already played. It holds its rules and records, so their ids
+    stay unique while it is in `_PASTS`."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.entries: dict[tuple, tuple[tuple[TurnRecord, ...], object]] = {}
+    __slots__ = ("memo", "parent", "records", "rules", "seed")
 
-    def get(self, records: tuple[TurnRecord, ...], extra: tuple) -> object | None:
-        entry = self.entries.get((tuple(map(id, records)), extra))
-        return entry[1] if entry is not None else None
+    def __init__(self, rules: Rules, seed: int, records: list[TurnRecord],
+                 parent: _Past | None) -> None:
+        self.rules = rules
+        self.seed = seed
+        self.records = records
+        self.parent = parent
+        self.memo: dict[tuple, object] = {}
 
-    def put(self, records: tuple[TurnRecord, ...], extra: tuple, value: object) -> object:
-        if len(self.entries) >= self.limit:
-            self.entries.clear()
-        self.entries[(tuple(map(id, records)), extra)] = (records, value)
+    def grown(self, key: tuple, first: Callable[[], tuple],
+              step: Callable[[tuple, _Past], tuple]) -> tuple:
+        """`memo[key]`: `first()` before any turn, else `step(the parent's value, self)`."""
+        value = self.memo.get(key)
+        if value is None:
+            parent = self.parent
+            value = first() if parent is None else step(parent.grown(key, first, step), self)
+            self.memo[key] = value
         return value
 
 
-# A game needs about 24 + 60 + 12 + 12 entries (readings per role, own turns per seat, boards
-# and rows per turn) and only while it runs; small limits keep few finished games alive.
-_SERIES = _RecordMemo(1024)
-"""(records, (rules id, seed, role, revealed)) -> (rules, series by metric, readings)."""
-_OWN = _RecordMemo(4096)
-"""((record,), (seat, revealed)) -> OwnTurn."""
-_BOARDS = _RecordMemo(1024)
-"""((record,), (revealed,)) -> role -> tuple of LeaderRow."""
-_ROWS = _RecordMemo(1024)
-"""((record,), ()) -> seat -> ReviewRow."""
+_PASTS: dict[tuple, _Past] = {}
+"""(id of the last record, id of the rules, seed) -> _Past."""
+_PASTS_LIMIT = 512
+"""A game needs one past per turn, and only while it runs: the memo is emptied when it grows
+past this (a cache, never a source of truth)."""
 
 
-def _readings(rules: Rules, state: GameState, role: str,
-              revealed: bool) -> tuple[MetricReading, ...]:
-    """Every metric as `role` sees it, in file order (frozen readings, memoised).
+def _past(rules: Rules, seed: int, records: list[TurnRecord]) -> _Past:
+    """The past of the game with these rules, seed and history records (the same object for
+    the same records, while memoised)."""
+    key = (id(records[-1]) if records else None, id(rules), seed)
+    past = _PASTS.get(key)
+    if past is not None and len(past.records) == len(records) \
+            and all(map(is_, past.records, records)):
+        return past
+    parent = _past(rules, seed, records[:-1]) if records else None
+    past = _Past(rules, seed, list(records), parent)
+    if len(_PASTS) >= _PASTS_LIMIT:
+        _PASTS.clear()
+    _PASTS[key] = past
+    return past
 
-    A new turn extends the previous turn's series (`_seen`, before lag), so a game costs one
-    `_seen` per metric and turn."""
-    records = tuple(state.history)
-    extra = (id(rules), state.seed, role, revealed)
-    entry = _SERIES.get(records, extra)
-    if entry is not None and entry[0] is rules:
-        return entry[2]
-    seer = None if revealed else role
-    prev = _SERIES.get(records[:-1], extra) if records else None
-    metrics = rules.scenario.metrics
-    if prev is not None and prev[0] is rules:
-        last, n = records[-1], len(records)
-        series = {m.id: prev[1][m.id] + (_seen(m, seer, state.seed, n, last.metrics[m.id]),)
-                  for m in metrics}
-    else:
-        series = {m.id: tuple(_seen(m, seer, state.seed, i, v) for i, v in enumerate(
-                      [m.initial] + [h.metrics[m.id] for h in records]))
-                  for m in metrics}
-    readings = []
-    for m in metrics:
-        shown, note = _shown(m, role, revealed, series[m.id])
-        readings.append(construct(
-            MetricReading, id=m.id, name=m.name, kind=m.kind, unit=m.unit, min=m.min,
-            max=m.max, higher_is_better=m.higher_is_better, value=shown[-1], history=shown,
-            note=note))
-    _SERIES.put(records, extra, (rules, series, tuple(readings)))
-    return tuple(readings)
+
+def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ...]:
+    """Every metric as `role` sees it, in file order (frozen readings, built once per past
+    and shared by the roles that see a metric alike)."""
+    memo = past.memo
+    key = ("readings", role, revealed)
+    readings = memo.get(key)
+    if readings is not None:
+        return readings
+    out = []
+    for m, seer, lag, note, series_key, reading_key in _sights_of(past.rules)[role, revealed]:
+        reading = memo.get(reading_key)
+        if reading is None:
+            series = memo.get(series_key) or _series(past, m, seer, series_key)
+            if lag:
+                series = series[:max(1, len(series) - lag)]
+            reading = memo[reading_key] = construct(
+                MetricReading, id=m.id, name=m.name, kind=m.kind, unit=m.unit, min=m.min,
+                max=m.max, higher_is_better=m.higher_is_better, value=series[-1],
+                history=series, note=note)
+        out.append(reading)
+    readings = memo[key] = tuple(out)
+    return readings
+
+
+def _series(past: _Past, m: Metric, seer: str | None, key: tuple) -> tuple[float | None, ...]:
+    """The history of `m` as `seer` sees it during play (see `_seen`), before any lag."""
+    seed = past.seed
+    return past.grown(key, lambda: (_seen(m, seer, seed, 0, m.initial),),
+                      lambda prev, p: prev + (_seen(m, seer, seed, len(p.records),
+                                                    p.records[-1].metrics[m.id]),))
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
@@ -215,33 +245,30 @@ def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
     return {k: v for k, v in stats.items() if k not in hidden}
 
 
-def _own_history(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[OwnTurn]:
+def _own_history(past: _Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
     """The seat's past turns, oldest first (each built once, then shared)."""
-    out = []
-    extra = (seat, revealed)
-    for h in state.history:
-        key = (h,)
-        turn = _OWN.get(key, extra)
-        if turn is None:
-            row = _rows_by_seat(h).get(seat)
-            turn = _OWN.put(key, extra, construct(
-                OwnTurn, turn=h.turn, choice=dict(h.allocations.get(seat, {})),
-                stats=_own_stats(rules, h.stats.get(seat, {}), revealed),
-                score=row.score if row else None, rank=row.rank if row else None,
-                consequences=list(row.consequences) if row else []))
-        out.append(turn)
-    return out
+    rules = past.rules
+
+    def step(prev: tuple[OwnTurn, ...], p: _Past) -> tuple[OwnTurn, ...]:
+        h = p.records[-1]
+        row = _rows_by_seat(p).get(seat)
+        return prev + (construct(
+            OwnTurn, turn=h.turn, choice=dict(h.allocations.get(seat, {})),
+            stats=_own_stats(rules, h.stats.get(seat, {}), revealed),
+            score=row.score if row else None, rank=row.rank if row else None,
+            consequences=list(row.consequences) if row else []),)
+
+    return past.grown(("own", seat, revealed), tuple, step)
 
 
-def _rows_by_seat(record: TurnRecord) -> dict[int, ReviewRow]:
-    """A turn's review rows by seat."""
-    rows = _ROWS.get((record,), ())
+def _rows_by_seat(past: _Past) -> dict[int, ReviewRow]:
+    """The last turn's review rows by seat."""
+    rows = past.memo.get(("rows",))
     if rows is None:
-        rows = {}
-        for role_rows in record.reviews.values():
+        rows = past.memo[("rows",)] = {}
+        for role_rows in past.records[-1].reviews.values():
             for r in role_rows:
                 rows.setdefault(r.seat, r)
-        _ROWS.put((record,), (), rows)
     return rows
 
 
@@ -263,19 +290,21 @@ def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
                      stats={sid: stats[sid] for sid in public if sid in stats})
 
 
-def _leaderboards(rules: Rules, state: GameState,
+def _leaderboards(past: _Past, state: GameState,
                   revealed: bool) -> dict[str, tuple[LeaderRow, ...]]:
     """The last review's published leaderboards (rows built once per turn, then shared)."""
-    if not state.history:
+    if not past.records:
         return {}
-    last = (state.history[-1],)
-    boards = _BOARDS.get(last, (revealed,))
+    names = tuple([s.name for s in state.seats])
+    key = ("boards", revealed, names)
+    boards = past.memo.get(key)
     if boards is None:
-        boards = _BOARDS.put(last, (revealed,), {
-            role: tuple(construct(LeaderRow, rank=r.rank, seat=r.seat,
-                                  name=state.seats[r.seat].name, score=r.score) for r in rows)
-            for role, rows in last[0].reviews.items()
-            if revealed or rules.reviews[role].leaderboard})
+        reviews = past.rules.reviews
+        boards = past.memo[key] = {
+            role: tuple(construct(LeaderRow, rank=r.rank, seat=r.seat, name=names[r.seat],
+                                  score=r.score) for r in rows)
+            for role, rows in past.records[-1].reviews.items()
+            if revealed or reviews[role].leaderboard}
     return boards
 
 
@@ -290,10 +319,11 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     the news. Parts that depend only on past turns are frozen objects built once per turn
     and shared between views; everything else is built afresh for each call."""
     revealed = state.phase == "ended"
+    past = _past(rules, state.seed, state.history)
     public = _public_stats(rules, state, revealed)
     outside = [_as_other(s, public) for s in state.seats]
-    boards = _leaderboards(rules, state, revealed)
-    news = _all_news(state)
+    boards = _leaderboards(past, state, revealed)
+    news = [*_past_news(past), *state.news]
     waiting = to_act(rules, state)
     scenario = rules.scenario
     out = []
@@ -303,11 +333,11 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             seat=seat, name=me.name, role=me.role, employed=me.employed, turn=state.turn,
             turns=scenario.turns, turn_name=scenario.turn_name, phase=state.phase,
             revealed=revealed,
-            metrics=list(_readings(rules, state, me.role, revealed)),
+            metrics=list(_readings(past, me.role, revealed)),
             policies=dict(state.policies),
             own_stats=_own_stats(rules, me.stats, revealed),
             own_choice=dict(state.submitted[seat]) if seat in state.submitted else None,
-            own_history=_own_history(rules, state, seat, revealed),
+            own_history=list(_own_history(past, seat, revealed)),
             score=me.score, rank=me.rank, score_total=me.score_total,
             others=[o for o in outside if o.index != seat],
             leaderboards={role: list(rows) for role, rows in boards.items()},
@@ -315,7 +345,6 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     return out
 
 
-def _all_news(state: GameState) -> list[Headline]:
-    """Every headline so far, oldest first."""
-    past = [h for rec in state.history for h in rec.news]
-    return past + list(state.news)
+def _past_news(past: _Past) -> tuple[Headline, ...]:
+    """Every headline of the past turns, oldest first."""
+    return past.grown(("news",), tuple, lambda prev, p: prev + tuple(p.records[-1].news))
