@@ -172,14 +172,15 @@ class _Past:
         self.parent = parent
         self.memo: dict[tuple, object] = {}
 
-    def grown(self, key: tuple, first: Callable[[], tuple],
-              step: Callable[[tuple, _Past], tuple]) -> tuple:
-        """`memo[key]`: `first()` before any turn, else `step(the parent's value, self)`."""
+    def grown(self, key: tuple, first: Callable[..., tuple],
+              step: Callable[..., tuple], *args: object) -> tuple:
+        """`memo[key]`: `first(*args)` before any turn, else `step(the parent's value, self,
+        *args)`."""
         value = self.memo.get(key)
         if value is None:
             parent = self.parent
-            value = first() if parent is None else step(parent.grown(key, first, step), self)
-            self.memo[key] = value
+            value = self.memo[key] = first(*args) if parent is None else step(
+                parent.grown(key, first, step, *args), self, *args)
         return value
 
 
@@ -214,11 +215,17 @@ def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ..
     readings = memo.get(key)
     if readings is not None:
         return readings
+    seed, parent = past.seed, past.parent
+    before = parent.memo if parent is not None else {}
     out = []
     for m, seer, lag, note, series_key, reading_key in _sights_of(past.rules)[role, revealed]:
         reading = memo.get(reading_key)
         if reading is None:
-            series = memo.get(series_key) or _series(past, m, seer, series_key)
+            prev = before.get(series_key)  # `past.grown`, inlined for the usual case
+            if prev is not None:
+                series = memo[series_key] = _next_seen(prev, past, m, seer, seed)
+            else:
+                series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
             if lag:
                 series = series[:max(1, len(series) - lag)]
             reading = memo[reading_key] = construct(
@@ -230,35 +237,47 @@ def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ..
     return readings
 
 
-def _series(past: _Past, m: Metric, seer: str | None, key: tuple) -> tuple[float | None, ...]:
-    """The history of `m` as `seer` sees it during play (see `_seen`), before any lag."""
-    seed = past.seed
-    return past.grown(key, lambda: (_seen(m, seer, seed, 0, m.initial),),
-                      lambda prev, p: prev + (_seen(m, seer, seed, len(p.records),
-                                                    p.records[-1].metrics[m.id]),))
+def _first_seen(m: Metric, seer: str | None, seed: int) -> tuple[float | None]:
+    """The start of `m`'s series as `seer` sees it (see `_seen`)."""
+    return (_seen(m, seer, seed, 0, m.initial),)
+
+
+def _next_seen(prev: tuple, past: _Past, m: Metric, seer: str | None,
+               seed: int) -> tuple[float | None, ...]:
+    """`prev` and the last turn's value of `m` as `seer` sees it (see `_seen`)."""
+    value = past.records[-1].metrics[m.id]
+    return prev + ((value if seer is None else _seen(m, seer, seed, len(past.records), value)),)
+
+
+def _nothing(*_args: object) -> tuple:
+    """What has grown before the first turn: nothing."""
+    return ()
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
-    hidden = rules.hidden_from_self
-    if revealed or not hidden:
-        return dict(stats)
-    return {k: v for k, v in stats.items() if k not in hidden}
+    """A seat's stats as it sees them itself (copied)."""
+    own = dict(stats)
+    if not revealed:
+        for sid in rules.hidden_from_self:
+            own.pop(sid, None)
+    return own
 
 
 def _own_history(past: _Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
     """The seat's past turns, oldest first (each built once, then shared)."""
-    rules = past.rules
+    return past.grown(("own", seat, revealed), _nothing, _next_own, seat, revealed)
 
-    def step(prev: tuple[OwnTurn, ...], p: _Past) -> tuple[OwnTurn, ...]:
-        h = p.records[-1]
-        row = _rows_by_seat(p).get(seat)
-        return prev + (construct(
-            OwnTurn, turn=h.turn, choice=dict(h.allocations.get(seat, {})),
-            stats=_own_stats(rules, h.stats.get(seat, {}), revealed),
-            score=row.score if row else None, rank=row.rank if row else None,
-            consequences=list(row.consequences) if row else []),)
 
-    return past.grown(("own", seat, revealed), tuple, step)
+def _next_own(prev: tuple[OwnTurn, ...], past: _Past, seat: int,
+              revealed: bool) -> tuple[OwnTurn, ...]:
+    """`prev` and the seat's last turn."""
+    h = past.records[-1]
+    row = _rows_by_seat(past).get(seat)
+    return prev + (construct(
+        OwnTurn, turn=h.turn, choice=dict(h.allocations.get(seat, {})),
+        stats=_own_stats(past.rules, h.stats.get(seat, {}), revealed),
+        score=row.score if row else None, rank=row.rank if row else None,
+        consequences=list(row.consequences) if row else []),)
 
 
 def _rows_by_seat(past: _Past) -> dict[int, ReviewRow]:
@@ -272,22 +291,50 @@ def _rows_by_seat(past: _Past) -> dict[int, ReviewRow]:
     return rows
 
 
-def _public_stats(rules: Rules, state: GameState, revealed: bool):
+def _past_news(past: _Past) -> tuple[Headline, ...]:
+    """Every headline of the past turns, oldest first."""
+    return past.grown(("news",), _nothing, _next_news)
+
+
+def _next_news(prev: tuple[Headline, ...], past: _Past) -> tuple[Headline, ...]:
+    return prev + tuple(past.records[-1].news)
+
+
+def _publicity(rules: Rules) -> tuple[tuple[tuple[str, Callable | None], ...], frozenset[str]]:
+    """The public-stat formulas that are not constantly false, in file order, each as its
+    compiled function (None when constantly true), and the names they read."""
+    kept = tuple((sid, f.fn if f.constant is None else None)
+                 for sid, f in rules.stat_public.items() if f.constant is None or f.constant)
+    return kept, frozenset().union(*(f.names for f in rules.stat_public.values()))
+
+
+_publicity_of = per_rules(_publicity)
+
+
+def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, ...]:
     """The stat ids every seat may see of the others now, in file order."""
     if revealed:
         return tuple(rules.stat_public)
-    names = frozenset().union(*(f.names for f in rules.stat_public.values()))
-    genv = global_env_for(rules, state, names)
-    return tuple(sid for sid, f in rules.stat_public.items() if f(genv))
+    kept, names = _publicity_of(rules)
+    genv = global_env_for(rules, state, names) if names else {}
+    return tuple([sid for sid, fn in kept if fn is None or fn(genv)])
 
 
-def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
+def _as_other(past: _Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
-    which is file order, as `public` is)."""
+    which is file order, as `public` is). Memoised in the past on the identities of the
+    values shown (the OtherSeat holds them, so their ids stay unique), as a seat's stats are
+    the same objects in both phases of a turn."""
     stats = seat.stats
-    return construct(OtherSeat, index=seat.index, name=seat.name, role=seat.role,
-                     employed=seat.employed,
-                     stats={sid: stats[sid] for sid in public if sid in stats})
+    shown = {sid: stats[sid] for sid in public if sid in stats}
+    key = ("other", seat.index, seat.name, seat.role, seat.employed, *shown,
+           *map(id, shown.values()))
+    other = past.memo.get(key)
+    if other is None:
+        other = past.memo[key] = construct(
+            OtherSeat, index=seat.index, name=seat.name, role=seat.role,
+            employed=seat.employed, stats=shown)
+    return other
 
 
 def _leaderboards(past: _Past, state: GameState,
@@ -321,7 +368,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     revealed = state.phase == "ended"
     past = _past(rules, state.seed, state.history)
     public = _public_stats(rules, state, revealed)
-    outside = [_as_other(s, public) for s in state.seats]
+    outside = [_as_other(past, s, public) for s in state.seats]
     boards = _leaderboards(past, state, revealed)
     news = [*_past_news(past), *state.news]
     waiting = to_act(rules, state)
@@ -343,8 +390,3 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             leaderboards={role: list(rows) for role, rows in boards.items()},
             news=list(news), waiting_for=list(waiting)))
     return out
-
-
-def _past_news(past: _Past) -> tuple[Headline, ...]:
-    """Every headline of the past turns, oldest first."""
-    return past.grown(("news",), tuple, lambda prev, p: prev + tuple(p.records[-1].news))
