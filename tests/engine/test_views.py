@@ -152,6 +152,7 @@ def test_memoised_views_depend_on_the_seed_the_rules_and_every_record():
     renamed.seats[2].name += " Jr."
     for rules, other in [(game.rules, reseeded), (other_rules, state), (game.rules, spliced),
                          (game.rules, renamed)]:
+        assert _seen_by_all(game.rules, state) == seen  # its memos filled again
         memoised = _seen_by_all(rules, other)
         assert memoised != seen
         assert memoised == _seen_by_all(rules, _fresh(other))
