@@ -125,11 +125,16 @@ _HIDDEN = "hidden until the end"
 
 def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[tuple, ...]]:
     """Per (role, revealed), per metric in file order: (metric, seer, lag, note, series key,
-    reading key), see `_sight`. Equal reading keys mean equal readings (a hidden series is
-    all None whoever looks), so roles that see a metric alike share one reading."""
+    reading key, the metric's fields in a reading), see `_sight`. Equal reading keys mean
+    equal readings (a hidden series is all None whoever looks), so roles that see a metric
+    alike share one reading. Keys are small ints (cheaper to hash than the tuples they
+    number), and no other memo key of a past is an int."""
+    numbers: dict[tuple, int] = {}
     return {(role, revealed): tuple(
-                (m, seer, lag, note, ("series", m.id, seer),
-                 ("reading", m.id, None if note == _HIDDEN else seer, lag, note))
+                (m, seer, lag, note, numbers.setdefault(("series", m.id, seer), len(numbers)),
+                 numbers.setdefault(("reading", m.id, None if note == _HIDDEN else seer, lag,
+                                     note), len(numbers)),
+                 (m.id, m.name, m.kind, m.unit, m.min, m.max, m.higher_is_better))
                 for m in rules.scenario.metrics
                 for seer, lag, note in [_sight(m, role, revealed)])
             for role in rules.role_specs for revealed in (False, True)}
@@ -170,9 +175,9 @@ class _Past:
         self.seed = seed
         self.records = records
         self.parent = parent
-        self.memo: dict[tuple, object] = {}
+        self.memo: dict[object, object] = {}
 
-    def grown(self, key: tuple, first: Callable[..., tuple],
+    def grown(self, key: object, first: Callable[..., tuple],
               step: Callable[..., tuple], *args: object) -> tuple:
         """`memo[key]`: `first(*args)` before any turn, else `step(the parent's value, self,
         *args)`."""
@@ -218,7 +223,8 @@ def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ..
     seed, parent = past.seed, past.parent
     before = parent.memo if parent is not None else {}
     out = []
-    for m, seer, lag, note, series_key, reading_key in _sights_of(past.rules)[role, revealed]:
+    for m, seer, lag, note, series_key, reading_key, fields in _sights_of(past.rules)[
+            role, revealed]:
         reading = memo.get(reading_key)
         if reading is None:
             prev = before.get(series_key)  # `past.grown`, inlined for the usual case
@@ -228,10 +234,10 @@ def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ..
                 series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
             if lag:
                 series = series[:max(1, len(series) - lag)]
+            mid, name, kind, unit, low, high, higher_is_better = fields
             reading = memo[reading_key] = construct(
-                MetricReading, id=m.id, name=m.name, kind=m.kind, unit=m.unit, min=m.min,
-                max=m.max, higher_is_better=m.higher_is_better, value=series[-1],
-                history=series, note=note)
+                MetricReading, id=mid, name=name, kind=kind, unit=unit, min=low, max=high,
+                higher_is_better=higher_is_better, value=series[-1], history=series, note=note)
         out.append(reading)
     readings = memo[key] = tuple(out)
     return readings
@@ -323,17 +329,16 @@ def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, 
 def _as_other(past: _Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
     which is file order, as `public` is). Memoised in the past on the identities of the
-    values shown (the OtherSeat holds them, so their ids stay unique), as a seat's stats are
-    the same objects in both phases of a turn."""
+    values shown (the OtherSeat holds them, so their ids stay unique; 0 is no object's id),
+    as a seat's stats are the same objects in both phases of a turn."""
     stats = seat.stats
-    shown = {sid: stats[sid] for sid in public if sid in stats}
-    key = ("other", seat.index, seat.name, seat.role, seat.employed, *shown,
-           *map(id, shown.values()))
+    key = ("other", seat.index, seat.name, seat.role, seat.employed, public,
+           *[id(stats[sid]) if sid in stats else 0 for sid in public])
     other = past.memo.get(key)
     if other is None:
         other = past.memo[key] = construct(
             OtherSeat, index=seat.index, name=seat.name, role=seat.role,
-            employed=seat.employed, stats=shown)
+            employed=seat.employed, stats={sid: stats[sid] for sid in public if sid in stats})
     return other
 
 
@@ -373,17 +378,19 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     news = [*_past_news(past), *state.news]
     waiting = to_act(rules, state)
     scenario = rules.scenario
+    turn, turns, turn_name, phase = state.turn, scenario.turns, scenario.turn_name, state.phase
+    policies, submitted = state.policies, state.submitted
     out = []
     for seat in seats:
         me = state.seats[seat]
+        choice = submitted.get(seat)
         out.append(construct(SeatView,
-            seat=seat, name=me.name, role=me.role, employed=me.employed, turn=state.turn,
-            turns=scenario.turns, turn_name=scenario.turn_name, phase=state.phase,
-            revealed=revealed,
+            seat=seat, name=me.name, role=me.role, employed=me.employed, turn=turn,
+            turns=turns, turn_name=turn_name, phase=phase, revealed=revealed,
             metrics=list(_readings(past, me.role, revealed)),
-            policies=dict(state.policies),
+            policies=dict(policies),
             own_stats=_own_stats(rules, me.stats, revealed),
-            own_choice=dict(state.submitted[seat]) if seat in state.submitted else None,
+            own_choice=dict(choice) if choice is not None else None,
             own_history=list(_own_history(past, seat, revealed)),
             score=me.score, rank=me.rank, score_total=me.score_total,
             others=[o for o in outside if o.index != seat],
