@@ -329,11 +329,12 @@ def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, 
 def _as_other(past: _Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
     which is file order, as `public` is). Memoised in the past on the identities of the
-    values shown (the OtherSeat holds them, so their ids stay unique; 0 is no object's id),
-    as a seat's stats are the same objects in both phases of a turn."""
+    values shown (the OtherSeat holds them, so their ids stay unique; a stat the seat lacks
+    is None, which no stat is), as a seat's stats are the same objects in both phases of a
+    turn."""
     stats = seat.stats
     key = ("other", seat.index, seat.name, seat.role, seat.employed, public,
-           *[id(stats[sid]) if sid in stats else 0 for sid in public])
+           *map(id, map(stats.get, public)))
     other = past.memo.get(key)
     if other is None:
         other = past.memo[key] = construct(
@@ -368,8 +369,10 @@ def view(rules: Rules, state: GameState, seat: int) -> SeatView:
 def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView]:
     """`[view(rules, state, s) for s in seats]`, with what the seats have in common built
     once: the others as seen from outside, the readings of each role, the leaderboards and
-    the news. Parts that depend only on past turns are frozen objects built once per turn
-    and shared between views; everything else is built afresh for each call."""
+    the news. Parts that depend only on past turns (and the others, on the values they
+    show) are frozen objects built once per turn and shared between views (see `_Past`);
+    every list and dict of a view is built afresh for each call, so a caller may change
+    them."""
     revealed = state.phase == "ended"
     past = _past(rules, state.seed, state.history)
     public = _public_stats(rules, state, revealed)
