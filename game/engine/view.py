@@ -226,7 +226,9 @@ def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ..
     for m, seer, lag, note, series_key, reading_key, fields in _sights_of(past.rules)[
             role, revealed]:
         reading = memo.get(reading_key)
-        if reading is None:
+        if reading is None and note == _HIDDEN:
+            reading = memo[reading_key] = _hidden(past.rules, fields, len(past.records))
+        elif reading is None:
             prev = before.get(series_key)  # `past.grown`, inlined for the usual case
             if prev is not None:
                 series = memo[series_key] = _next_seen(prev, past, m, seer, seed)
@@ -234,13 +236,33 @@ def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ..
                 series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
             if lag:
                 series = series[:max(1, len(series) - lag)]
-            mid, name, kind, unit, low, high, higher_is_better = fields
-            reading = memo[reading_key] = construct(
-                MetricReading, id=mid, name=name, kind=kind, unit=unit, min=low, max=high,
-                higher_is_better=higher_is_better, value=series[-1], history=series, note=note)
+            reading = memo[reading_key] = _reading(fields, series, note)
         out.append(reading)
     readings = memo[key] = tuple(out)
     return readings
+
+
+def _reading(fields: tuple, history: tuple[float | None, ...], note: str) -> MetricReading:
+    """A reading of the metric whose fields (see `_sights`) are `fields`."""
+    mid, name, kind, unit, low, high, higher_is_better = fields
+    return construct(MetricReading, id=mid, name=name, kind=kind, unit=unit, min=low,
+                     max=high, higher_is_better=higher_is_better, value=history[-1],
+                     history=history, note=note)
+
+
+def _hidden(rules: Rules, fields: tuple, turns: int) -> MetricReading:
+    """A metric hidden during play, after `turns` turns: the same in every game of the
+    rules, so built once per process."""
+    made = _hidden_made(rules)
+    key = (fields[0], turns)
+    reading = made.get(key)
+    if reading is None:
+        reading = made[key] = _reading(fields, (None,) * (turns + 1), _HIDDEN)
+    return reading
+
+
+_hidden_made = per_rules(lambda _rules: {})
+"""Per rules: (metric id, turns played) -> the reading of that metric while hidden."""
 
 
 def _first_seen(m: Metric, seer: str | None, seed: int) -> tuple[float | None]:

@@ -79,6 +79,20 @@ def test_a_seat_never_sees_another_seats_current_choice(game):
                 assert row.turn <= len(state.history)
 
 
+def test_a_hidden_metric_shows_nothing_for_every_turn_so_far(game):
+    """Hidden readings are shared by every game of the rules (see `_hidden`)."""
+
+    def check(state):
+        for seat in range(len(state.seats)):
+            for m in game.view(state, seat).metrics:
+                if m.note == "hidden until the end" and state.phase != "ended":
+                    assert m.value is None
+                    assert m.history == (None,) * (len(state.history) + 1)
+
+    for seed in range(2):
+        play_random(game, seed, on_state=check)
+
+
 def test_the_end_reveals_everything(game):
     state, _ = play_random(game, 2)
     view = game.view(state, 0)
