@@ -8,13 +8,13 @@ seat's choices. When the game has ended everything is revealed for the debrief.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from functools import lru_cache
+from collections.abc import Callable, Sequence
+from operator import is_
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.engine.actions import construct, to_act
-from game.engine.env import global_env_for
+from game.engine.env import global_env_for, per_rules
 from game.engine.rng import unit_normal
 from game.engine.state import GameState, Headline, ReviewRow, SeatState, TurnRecord
 from game.scenario.model import Metric
@@ -104,27 +104,43 @@ class SeatView(BaseModel):
     waiting_for: list[int]
 
 
-@lru_cache(maxsize=65536)
-def _noise(seed: int, index: int, role: str, metric: str) -> float:
-    return unit_normal(seed, "view", index, role, metric)
-
-
-def _shown(metric: Metric, role: str, revealed: bool,
-           series: tuple[float | None, ...]) -> tuple[tuple[float | None, ...], str]:
-    """The history a role is shown through its visibility rule, and the note that says how;
-    `series` is the history as the role sees it during play (see `_seen`), before any lag."""
-    rule = metric.visibility_for(role)
+def _sight(metric: Metric, role: str, revealed: bool) -> tuple[str | None, int, str]:
+    """How `role` is shown `metric`: whose series (None: the true values, else `role`'s, see
+    `_seen`), how many turns behind, and the note that says how."""
     if revealed:
-        return series, "live"
+        return None, 0, "live"
+    rule = metric.visibility_for(role)
     if rule.hidden:
-        return series, "hidden until the end"
+        return role, 0, _HIDDEN
     note = "live"
     if rule.lag:
-        series = series[:max(1, len(series) - rule.lag)]
         note = f"{rule.lag} {'turn' if rule.lag == 1 else 'turns'} behind"
     if rule.noise:
         note = "estimate" if note == "live" else note + ", estimate"
-    return series, note
+    return (role if rule.noise else None), rule.lag, note
+
+
+_HIDDEN = "hidden until the end"
+
+
+def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[tuple, ...]]:
+    """Per (role, revealed), per metric in file order: (metric, seer, lag, note, series key,
+    reading key, the metric's fields in a reading), see `_sight`. Equal reading keys mean
+    equal readings (a hidden series is all None whoever looks), so roles that see a metric
+    alike share one reading. Keys are small ints (cheaper to hash than the tuples they
+    number), and no other memo key of a past is an int."""
+    numbers: dict[tuple, int] = {}
+    return {(role, revealed): tuple(
+                (m, seer, lag, note, numbers.setdefault(("series", m.id, seer), len(numbers)),
+                 numbers.setdefault(("reading", m.id, None if note == _HIDDEN else seer, lag,
+                                     note), len(numbers)),
+                 (m.id, m.name, m.kind, m.unit, m.min, m.max, m.higher_is_better))
+                for m in rules.scenario.metrics
+                for seer, lag, note in [_sight(m, role, revealed)])
+            for role in rules.role_specs for revealed in (False, True)}
+
+
+_sights_of = per_rules(_sights)
 
 
 def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float) -> float | None:
@@ -137,145 +153,233 @@ def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float)
         return None
     if rule.noise:
         span = (metric.max - metric.min) * rule.noise
-        return min(metric.max, max(metric.min, value + span * _noise(seed, index, role, metric.id)))
+        noise = unit_normal(seed, "view", index, role, metric.id)
+        return min(metric.max, max(metric.min, value + span * noise))
     return value
 
 
-class _RecordMemo:
-    """Values computed from immutable history records, keyed on the records' ids.
+class _Past:
+    """One game's history up to a turn (`records`), with what views derive from it.
 
-    A `TurnRecord` is never mutated once appended, so anything derived from it can be kept.
-    The memo holds the records themselves, so their ids stay unique while they are keys; it
-    is emptied when it grows past `limit` (a cache, never a source of truth)."""
+    A `TurnRecord` is never mutated once appended, so whatever is derived from the records
+    can be kept: in `memo`, by kind and arguments. A past is its parent's (one turn shorter)
+    plus one record, so series and lists that grow by a turn (`grown`) cost one step per
+    turn, not one per turn already played. It holds its rules and records, so their ids
+    stay unique while it is in `_PASTS`."""
 
-    def __init__(self, limit: int) -> None:
-        self.limit = limit
-        self.entries: dict[tuple, tuple[tuple[TurnRecord, ...], object]] = {}
+    __slots__ = ("memo", "parent", "records", "rules", "seed")
 
-    def get(self, records: tuple[TurnRecord, ...], extra: tuple) -> object | None:
-        entry = self.entries.get((tuple(map(id, records)), extra))
-        return entry[1] if entry is not None else None
+    def __init__(self, rules: Rules, seed: int, records: list[TurnRecord],
+                 parent: _Past | None) -> None:
+        self.rules = rules
+        self.seed = seed
+        self.records = records
+        self.parent = parent
+        self.memo: dict[object, object] = {}
 
-    def put(self, records: tuple[TurnRecord, ...], extra: tuple, value: object) -> object:
-        if len(self.entries) >= self.limit:
-            self.entries.clear()
-        self.entries[(tuple(map(id, records)), extra)] = (records, value)
+    def grown(self, key: object, first: Callable[..., tuple],
+              step: Callable[..., tuple], *args: object) -> tuple:
+        """`memo[key]`: `first(*args)` before any turn, else `step(the parent's value, self,
+        *args)`."""
+        value = self.memo.get(key)
+        if value is None:
+            parent = self.parent
+            value = self.memo[key] = first(*args) if parent is None else step(
+                parent.grown(key, first, step, *args), self, *args)
         return value
 
 
-# A game needs about 24 + 60 + 12 + 12 entries (readings per role, own turns per seat, boards
-# and rows per turn) and only while it runs; small limits keep few finished games alive.
-_SERIES = _RecordMemo(1024)
-"""(records, (rules id, seed, role, revealed)) -> (rules, series by metric, readings)."""
-_OWN = _RecordMemo(4096)
-"""((record,), (seat, revealed)) -> OwnTurn."""
-_BOARDS = _RecordMemo(1024)
-"""((record,), (revealed,)) -> role -> tuple of LeaderRow."""
-_ROWS = _RecordMemo(1024)
-"""((record,), ()) -> seat -> ReviewRow."""
+_PASTS: dict[tuple, _Past] = {}
+"""(id of the last record, id of the rules, seed) -> _Past."""
+_PASTS_LIMIT = 512
+"""A game needs one past per turn, and only while it runs: the memo is emptied when it grows
+past this (a cache, never a source of truth)."""
 
 
-def _readings(rules: Rules, state: GameState, role: str,
-              revealed: bool) -> tuple[MetricReading, ...]:
-    """Every metric as `role` sees it, in file order (frozen readings, memoised).
+def _past(rules: Rules, seed: int, records: list[TurnRecord]) -> _Past:
+    """The past of the game with these rules, seed and history records (the same object for
+    the same records, while memoised)."""
+    key = (id(records[-1]) if records else None, id(rules), seed)
+    past = _PASTS.get(key)
+    if past is not None and len(past.records) == len(records) \
+            and all(map(is_, past.records, records)):
+        return past
+    parent = _past(rules, seed, records[:-1]) if records else None
+    past = _Past(rules, seed, list(records), parent)
+    if len(_PASTS) >= _PASTS_LIMIT:
+        _PASTS.clear()
+    _PASTS[key] = past
+    return past
 
-    A new turn extends the previous turn's series (`_seen`, before lag), so a game costs one
-    `_seen` per metric and turn."""
-    records = tuple(state.history)
-    extra = (id(rules), state.seed, role, revealed)
-    entry = _SERIES.get(records, extra)
-    if entry is not None and entry[0] is rules:
-        return entry[2]
-    seer = None if revealed else role
-    prev = _SERIES.get(records[:-1], extra) if records else None
-    metrics = rules.scenario.metrics
-    if prev is not None and prev[0] is rules:
-        last, n = records[-1], len(records)
-        series = {m.id: prev[1][m.id] + (_seen(m, seer, state.seed, n, last.metrics[m.id]),)
-                  for m in metrics}
-    else:
-        series = {m.id: tuple(_seen(m, seer, state.seed, i, v) for i, v in enumerate(
-                      [m.initial] + [h.metrics[m.id] for h in records]))
-                  for m in metrics}
-    readings = []
-    for m in metrics:
-        shown, note = _shown(m, role, revealed, series[m.id])
-        readings.append(construct(
-            MetricReading, id=m.id, name=m.name, kind=m.kind, unit=m.unit, min=m.min,
-            max=m.max, higher_is_better=m.higher_is_better, value=shown[-1], history=shown,
-            note=note))
-    _SERIES.put(records, extra, (rules, series, tuple(readings)))
-    return tuple(readings)
+
+def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ...]:
+    """Every metric as `role` sees it, in file order (frozen readings, built once per past
+    and shared by the roles that see a metric alike)."""
+    memo = past.memo
+    key = ("readings", role, revealed)
+    readings = memo.get(key)
+    if readings is not None:
+        return readings
+    seed, parent = past.seed, past.parent
+    before = parent.memo if parent is not None else {}
+    out = []
+    for m, seer, lag, note, series_key, reading_key, fields in _sights_of(past.rules)[
+            role, revealed]:
+        reading = memo.get(reading_key)
+        if reading is None and note == _HIDDEN:
+            reading = memo[reading_key] = _hidden(past.rules, fields, len(past.records))
+        elif reading is None:
+            prev = before.get(series_key)  # `past.grown`, inlined for the usual case
+            if prev is not None:
+                series = memo[series_key] = _next_seen(prev, past, m, seer, seed)
+            else:
+                series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
+            if lag:
+                series = series[:max(1, len(series) - lag)]
+            reading = memo[reading_key] = _reading(fields, series, note)
+        out.append(reading)
+    readings = memo[key] = tuple(out)
+    return readings
+
+
+def _reading(fields: tuple, history: tuple[float | None, ...], note: str) -> MetricReading:
+    """A reading of the metric whose fields (see `_sights`) are `fields`."""
+    mid, name, kind, unit, low, high, higher_is_better = fields
+    return construct(MetricReading, id=mid, name=name, kind=kind, unit=unit, min=low,
+                     max=high, higher_is_better=higher_is_better, value=history[-1],
+                     history=history, note=note)
+
+
+def _hidden(rules: Rules, fields: tuple, turns: int) -> MetricReading:
+    """A metric hidden during play, after `turns` turns: the same in every game of the
+    rules, so built once per process."""
+    made = _hidden_made(rules)
+    key = (fields[0], turns)
+    reading = made.get(key)
+    if reading is None:
+        reading = made[key] = _reading(fields, (None,) * (turns + 1), _HIDDEN)
+    return reading
+
+
+_hidden_made = per_rules(lambda _rules: {})
+"""Per rules: (metric id, turns played) -> the reading of that metric while hidden."""
+
+
+def _first_seen(m: Metric, seer: str | None, seed: int) -> tuple[float | None]:
+    """The start of `m`'s series as `seer` sees it (see `_seen`)."""
+    return (_seen(m, seer, seed, 0, m.initial),)
+
+
+def _next_seen(prev: tuple, past: _Past, m: Metric, seer: str | None,
+               seed: int) -> tuple[float | None, ...]:
+    """`prev` and the last turn's value of `m` as `seer` sees it (see `_seen`)."""
+    value = past.records[-1].metrics[m.id]
+    return prev + ((value if seer is None else _seen(m, seer, seed, len(past.records), value)),)
+
+
+def _nothing(*_args: object) -> tuple:
+    """What has grown before the first turn: nothing."""
+    return ()
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
-    hidden = rules.hidden_from_self
-    if revealed or not hidden:
-        return dict(stats)
-    return {k: v for k, v in stats.items() if k not in hidden}
+    """A seat's stats as it sees them itself (copied)."""
+    own = dict(stats)
+    if not revealed:
+        for sid in rules.hidden_from_self:
+            own.pop(sid, None)
+    return own
 
 
-def _own_history(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[OwnTurn]:
+def _own_history(past: _Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
     """The seat's past turns, oldest first (each built once, then shared)."""
-    out = []
-    extra = (seat, revealed)
-    for h in state.history:
-        key = (h,)
-        turn = _OWN.get(key, extra)
-        if turn is None:
-            row = _rows_by_seat(h).get(seat)
-            turn = _OWN.put(key, extra, construct(
-                OwnTurn, turn=h.turn, choice=dict(h.allocations.get(seat, {})),
-                stats=_own_stats(rules, h.stats.get(seat, {}), revealed),
-                score=row.score if row else None, rank=row.rank if row else None,
-                consequences=list(row.consequences) if row else []))
-        out.append(turn)
-    return out
+    return past.grown(("own", seat, revealed), _nothing, _next_own, seat, revealed)
 
 
-def _rows_by_seat(record: TurnRecord) -> dict[int, ReviewRow]:
-    """A turn's review rows by seat."""
-    rows = _ROWS.get((record,), ())
+def _next_own(prev: tuple[OwnTurn, ...], past: _Past, seat: int,
+              revealed: bool) -> tuple[OwnTurn, ...]:
+    """`prev` and the seat's last turn."""
+    h = past.records[-1]
+    row = _rows_by_seat(past).get(seat)
+    return prev + (construct(
+        OwnTurn, turn=h.turn, choice=dict(h.allocations.get(seat, {})),
+        stats=_own_stats(past.rules, h.stats.get(seat, {}), revealed),
+        score=row.score if row else None, rank=row.rank if row else None,
+        consequences=list(row.consequences) if row else []),)
+
+
+def _rows_by_seat(past: _Past) -> dict[int, ReviewRow]:
+    """The last turn's review rows by seat."""
+    rows = past.memo.get(("rows",))
     if rows is None:
-        rows = {}
-        for role_rows in record.reviews.values():
+        rows = past.memo[("rows",)] = {}
+        for role_rows in past.records[-1].reviews.values():
             for r in role_rows:
                 rows.setdefault(r.seat, r)
-        _ROWS.put((record,), (), rows)
     return rows
 
 
-def _public_stats(rules: Rules, state: GameState, revealed: bool):
+def _past_news(past: _Past) -> tuple[Headline, ...]:
+    """Every headline of the past turns, oldest first."""
+    return past.grown(("news",), _nothing, _next_news)
+
+
+def _next_news(prev: tuple[Headline, ...], past: _Past) -> tuple[Headline, ...]:
+    return prev + tuple(past.records[-1].news)
+
+
+def _publicity(rules: Rules) -> tuple[tuple[tuple[str, Callable | None], ...], frozenset[str]]:
+    """The public-stat formulas that are not constantly false, in file order, each as its
+    compiled function (None when constantly true), and the names they read."""
+    kept = tuple((sid, f.fn if f.constant is None else None)
+                 for sid, f in rules.stat_public.items() if f.constant is None or f.constant)
+    return kept, frozenset().union(*(f.names for f in rules.stat_public.values()))
+
+
+_publicity_of = per_rules(_publicity)
+
+
+def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, ...]:
     """The stat ids every seat may see of the others now, in file order."""
     if revealed:
         return tuple(rules.stat_public)
-    names = frozenset().union(*(f.names for f in rules.stat_public.values()))
-    genv = global_env_for(rules, state, names)
-    return tuple(sid for sid, f in rules.stat_public.items() if f(genv))
+    kept, names = _publicity_of(rules)
+    genv = global_env_for(rules, state, names) if names else {}
+    return tuple([sid for sid, fn in kept if fn is None or fn(genv)])
 
 
-def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
+def _as_other(past: _Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
-    which is file order, as `public` is)."""
+    which is file order, as `public` is). Memoised in the past on the identities of the
+    values shown (the OtherSeat holds them, so their ids stay unique; a stat the seat lacks
+    is None, which no stat is), as a seat's stats are the same objects in both phases of a
+    turn."""
     stats = seat.stats
-    return construct(OtherSeat, index=seat.index, name=seat.name, role=seat.role,
-                     employed=seat.employed,
-                     stats={sid: stats[sid] for sid in public if sid in stats})
+    key = ("other", seat.index, seat.name, seat.role, seat.employed, public,
+           *map(id, map(stats.get, public)))
+    other = past.memo.get(key)
+    if other is None:
+        other = past.memo[key] = construct(
+            OtherSeat, index=seat.index, name=seat.name, role=seat.role,
+            employed=seat.employed, stats={sid: stats[sid] for sid in public if sid in stats})
+    return other
 
 
-def _leaderboards(rules: Rules, state: GameState,
+def _leaderboards(past: _Past, state: GameState,
                   revealed: bool) -> dict[str, tuple[LeaderRow, ...]]:
     """The last review's published leaderboards (rows built once per turn, then shared)."""
-    if not state.history:
+    if not past.records:
         return {}
-    last = (state.history[-1],)
-    boards = _BOARDS.get(last, (revealed,))
+    names = tuple([s.name for s in state.seats])
+    key = ("boards", revealed, names)
+    boards = past.memo.get(key)
     if boards is None:
-        boards = _BOARDS.put(last, (revealed,), {
-            role: tuple(construct(LeaderRow, rank=r.rank, seat=r.seat,
-                                  name=state.seats[r.seat].name, score=r.score) for r in rows)
-            for role, rows in last[0].reviews.items()
-            if revealed or rules.reviews[role].leaderboard})
+        reviews = past.rules.reviews
+        boards = past.memo[key] = {
+            role: tuple(construct(LeaderRow, rank=r.rank, seat=r.seat, name=names[r.seat],
+                                  score=r.score) for r in rows)
+            for role, rows in past.records[-1].reviews.items()
+            if revealed or reviews[role].leaderboard}
     return boards
 
 
@@ -287,35 +391,34 @@ def view(rules: Rules, state: GameState, seat: int) -> SeatView:
 def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView]:
     """`[view(rules, state, s) for s in seats]`, with what the seats have in common built
     once: the others as seen from outside, the readings of each role, the leaderboards and
-    the news. Parts that depend only on past turns are frozen objects built once per turn
-    and shared between views; everything else is built afresh for each call."""
+    the news. Parts that depend only on past turns (and the others, on the values they
+    show) are frozen objects built once per turn and shared between views (see `_Past`);
+    every list and dict of a view is built afresh for each call, so a caller may change
+    them."""
     revealed = state.phase == "ended"
+    past = _past(rules, state.seed, state.history)
     public = _public_stats(rules, state, revealed)
-    outside = [_as_other(s, public) for s in state.seats]
-    boards = _leaderboards(rules, state, revealed)
-    news = _all_news(state)
+    outside = [_as_other(past, s, public) for s in state.seats]
+    boards = _leaderboards(past, state, revealed)
+    news = [*_past_news(past), *state.news]
     waiting = to_act(rules, state)
     scenario = rules.scenario
+    turn, turns, turn_name, phase = state.turn, scenario.turns, scenario.turn_name, state.phase
+    policies, submitted = state.policies, state.submitted
     out = []
     for seat in seats:
         me = state.seats[seat]
+        choice = submitted.get(seat)
         out.append(construct(SeatView,
-            seat=seat, name=me.name, role=me.role, employed=me.employed, turn=state.turn,
-            turns=scenario.turns, turn_name=scenario.turn_name, phase=state.phase,
-            revealed=revealed,
-            metrics=list(_readings(rules, state, me.role, revealed)),
-            policies=dict(state.policies),
+            seat=seat, name=me.name, role=me.role, employed=me.employed, turn=turn,
+            turns=turns, turn_name=turn_name, phase=phase, revealed=revealed,
+            metrics=list(_readings(past, me.role, revealed)),
+            policies=dict(policies),
             own_stats=_own_stats(rules, me.stats, revealed),
-            own_choice=dict(state.submitted[seat]) if seat in state.submitted else None,
-            own_history=_own_history(rules, state, seat, revealed),
+            own_choice=dict(choice) if choice is not None else None,
+            own_history=list(_own_history(past, seat, revealed)),
             score=me.score, rank=me.rank, score_total=me.score_total,
             others=[o for o in outside if o.index != seat],
             leaderboards={role: list(rows) for role, rows in boards.items()},
             news=list(news), waiting_for=list(waiting)))
     return out
-
-
-def _all_news(state: GameState) -> list[Headline]:
-    """Every headline so far, oldest first."""
-    past = [h for rec in state.history for h in rec.news]
-    return past + list(state.news)

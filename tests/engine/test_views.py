@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import random
 
-from game.engine.view import SeatView
-from tests.engine.conftest import play_random
+from game.engine import Game, GameState
+from game.engine.view import SeatView, views
+from game.scenario.load import load_scenario
+from game.scenario.model import Visibility
+from tests.engine.conftest import play_random, random_action
 
 SENTINEL = 987654.25
 
@@ -76,6 +79,20 @@ def test_a_seat_never_sees_another_seats_current_choice(game):
                 assert row.turn <= len(state.history)
 
 
+def test_a_hidden_metric_shows_nothing_for_every_turn_so_far(game):
+    """Hidden readings are shared by every game of the rules (see `_hidden`)."""
+
+    def check(state):
+        for seat in range(len(state.seats)):
+            for m in game.view(state, seat).metrics:
+                if m.note == "hidden until the end" and state.phase != "ended":
+                    assert m.value is None
+                    assert m.history == (None,) * (len(state.history) + 1)
+
+    for seed in range(2):
+        play_random(game, seed, on_state=check)
+
+
 def test_the_end_reveals_everything(game):
     state, _ = play_random(game, 2)
     view = game.view(state, 0)
@@ -83,21 +100,104 @@ def test_the_end_reveals_everything(game):
     assert all(m.value is not None for m in view.metrics)
 
 
+def _fresh(state: GameState) -> GameState:
+    """A copy of `state` whose records are new objects, so nothing memoised applies to it."""
+    copy = state.clone()
+    copy.history = [record.model_copy(deep=True) for record in state.history]
+    return copy
+
+
+def _seen_by_all(rules, state: GameState) -> list[str]:
+    return [v.model_dump_json() for v in views(rules, state, range(len(state.seats)))]
+
+
 def test_shared_and_memoised_views_equal_views_built_from_scratch(game):
     """`views` shares parts between seats and memoises parts on past turns; neither may
     change a thing: compare with single views, each of its own copy whose records are new
     objects (so nothing memoised or shared applies)."""
-    from game.engine.view import views
-
-    def fresh(state):
-        copy = state.clone()
-        copy.history = [record.model_copy(deep=True) for record in state.history]
-        return copy
 
     def check(state):
         seats = list(range(len(state.seats)))
         shared = [v.model_dump_json() for v in views(game.rules, state, seats)]
-        assert shared == [game.view(fresh(state), s).model_dump_json() for s in seats]
+        assert shared == [game.view(_fresh(state), s).model_dump_json() for s in seats]
 
     for seed in range(3):
         play_random(game, seed, on_state=check)
+
+
+def test_memoised_views_do_not_depend_on_the_order_states_are_seen_in(game):
+    states = []
+    play_random(game, 4, on_state=lambda s: states.append(s.clone()))
+    forward = [_seen_by_all(game.rules, s) for s in states]
+    other_states = [_fresh(s) for s in states]
+    assert [_seen_by_all(game.rules, s) for s in reversed(other_states)] == forward[::-1]
+
+
+def _flagship_mid_game() -> tuple[Game, GameState]:
+    """The flagship (noise, lag, hidden metrics, public stats) in the work phase of turn 4,
+    with every memo of its views filled."""
+    game = Game(load_scenario("tokenmaxxing"))
+    state = game.new_state(3)
+    rng = random.Random(3)
+    while state.turn < 4 or state.phase != "work":
+        game.apply_inplace(state, random_action(game, state, game.to_act(state)[0], rng))
+        _seen_by_all(game.rules, state)
+    return game, state
+
+
+def test_memoised_views_depend_on_the_seed_the_rules_and_every_record():
+    """States that share records but differ in the seed (noise), the rules (visibility), an
+    earlier record or a seat's name must not be given each other's memoised parts."""
+    game, state = _flagship_mid_game()
+    seen = _seen_by_all(game.rules, state)
+    reseeded = state.clone()
+    reseeded.seed += 1
+    metric = game.scenario.metrics[0]
+    hidden = metric.model_copy(update={"visibility": {"default": Visibility(hidden=True)}})
+    other_rules = Game(game.scenario.model_copy(
+        update={"metrics": [hidden, *game.scenario.metrics[1:]]})).rules
+    spliced = state.clone()
+    first = spliced.history[0].model_copy(deep=True)
+    first.allocations = {seat: {b: p + 1 for b, p in a.items()}
+                         for seat, a in first.allocations.items()}
+    first.metrics = {k: v + 1.0 for k, v in first.metrics.items()}
+    spliced.history = [first, *state.history[1:]]
+    renamed = state.clone()
+    renamed.seats[2].name += " Jr."
+    for rules, other in [(game.rules, reseeded), (other_rules, state), (game.rules, spliced),
+                         (game.rules, renamed)]:
+        assert _seen_by_all(game.rules, state) == seen  # its memos filled again
+        memoised = _seen_by_all(rules, other)
+        assert memoised != seen
+        assert memoised == _seen_by_all(rules, _fresh(other))
+
+
+def test_memoised_others_keep_the_sign_of_zero():
+    """A public stat of 0.0 and one of -0.0 are equal as keys but not in JSON."""
+    game, state = _flagship_mid_game()
+    stat = next(iter(game.rules.stat_public))
+    state.policies = {**state.policies, **{p.id: len(p.levels) - 1 for p in game.scenario.policies}}
+    shown = []
+    for zero in (0.0, -0.0):
+        other = state.clone()
+        other.seats[1].stats[stat] = zero
+        shown.append(_seen_by_all(game.rules, other))
+        assert shown[-1] == _seen_by_all(game.rules, _fresh(other))
+    assert shown[0] != shown[1]
+
+
+def test_changing_a_view_changes_no_other_view():
+    """A caller may change the lists and dicts of the view it was given: none is shared
+    with another view or with a later view of the same game."""
+    game, state = _flagship_mid_game()
+    seen = _seen_by_all(game.rules, state)
+    for v in views(game.rules, state, range(len(state.seats))):
+        for field in ("metrics", "own_history", "others", "news", "waiting_for"):
+            getattr(v, field).clear()
+        for rows in v.leaderboards.values():
+            rows.clear()
+        for field in ("policies", "own_stats", "leaderboards"):
+            getattr(v, field).clear()
+        if v.own_choice is not None:
+            v.own_choice.clear()
+    assert _seen_by_all(game.rules, state) == seen
