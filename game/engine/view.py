@@ -9,14 +9,14 @@ seat's choices. When the game has ended everything is revealed for the debrief.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from operator import is_
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.engine.actions import construct, to_act
 from game.engine.env import global_env_for, per_rules
+from game.engine.past import Past, nothing, past_of
 from game.engine.rng import unit_normal
-from game.engine.state import GameState, Headline, ReviewRow, SeatState, TurnRecord
+from game.engine.state import GameState, Headline, ReviewRow, SeatState
 from game.scenario.model import Metric
 from game.scenario.rules import Rules
 
@@ -158,61 +158,7 @@ def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float)
     return value
 
 
-class _Past:
-    """One game's history up to a turn (`records`), with what views derive from it.
-
-    A `TurnRecord` is never mutated once appended, so whatever is derived from the records
-    can be kept: in `memo`, by kind and arguments. A past is its parent's (one turn shorter)
-    plus one record, so series and lists that grow by a turn (`grown`) cost one step per
-    turn, not one per turn already played. It holds its rules and records, so their ids
-    stay unique while it is in `_PASTS`."""
-
-    __slots__ = ("memo", "parent", "records", "rules", "seed")
-
-    def __init__(self, rules: Rules, seed: int, records: list[TurnRecord],
-                 parent: _Past | None) -> None:
-        self.rules = rules
-        self.seed = seed
-        self.records = records
-        self.parent = parent
-        self.memo: dict[object, object] = {}
-
-    def grown(self, key: object, first: Callable[..., tuple],
-              step: Callable[..., tuple], *args: object) -> tuple:
-        """`memo[key]`: `first(*args)` before any turn, else `step(the parent's value, self,
-        *args)`."""
-        value = self.memo.get(key)
-        if value is None:
-            parent = self.parent
-            value = self.memo[key] = first(*args) if parent is None else step(
-                parent.grown(key, first, step, *args), self, *args)
-        return value
-
-
-_PASTS: dict[tuple, _Past] = {}
-"""(id of the last record, id of the rules, seed) -> _Past."""
-_PASTS_LIMIT = 512
-"""A game needs one past per turn, and only while it runs: the memo is emptied when it grows
-past this (a cache, never a source of truth)."""
-
-
-def _past(rules: Rules, seed: int, records: list[TurnRecord]) -> _Past:
-    """The past of the game with these rules, seed and history records (the same object for
-    the same records, while memoised)."""
-    key = (id(records[-1]) if records else None, id(rules), seed)
-    past = _PASTS.get(key)
-    if past is not None and len(past.records) == len(records) \
-            and all(map(is_, past.records, records)):
-        return past
-    parent = _past(rules, seed, records[:-1]) if records else None
-    past = _Past(rules, seed, list(records), parent)
-    if len(_PASTS) >= _PASTS_LIMIT:
-        _PASTS.clear()
-    _PASTS[key] = past
-    return past
-
-
-def _readings(past: _Past, role: str, revealed: bool) -> tuple[MetricReading, ...]:
+def _readings(past: Past, role: str, revealed: bool) -> tuple[MetricReading, ...]:
     """Every metric as `role` sees it, in file order (frozen readings, built once per past
     and shared by the roles that see a metric alike)."""
     memo = past.memo
@@ -270,16 +216,11 @@ def _first_seen(m: Metric, seer: str | None, seed: int) -> tuple[float | None]:
     return (_seen(m, seer, seed, 0, m.initial),)
 
 
-def _next_seen(prev: tuple, past: _Past, m: Metric, seer: str | None,
+def _next_seen(prev: tuple, past: Past, m: Metric, seer: str | None,
                seed: int) -> tuple[float | None, ...]:
     """`prev` and the last turn's value of `m` as `seer` sees it (see `_seen`)."""
     value = past.records[-1].metrics[m.id]
     return prev + ((value if seer is None else _seen(m, seer, seed, len(past.records), value)),)
-
-
-def _nothing(*_args: object) -> tuple:
-    """What has grown before the first turn: nothing."""
-    return ()
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
@@ -291,12 +232,12 @@ def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
     return own
 
 
-def _own_history(past: _Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
+def _own_history(past: Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
     """The seat's past turns, oldest first (each built once, then shared)."""
-    return past.grown(("own", seat, revealed), _nothing, _next_own, seat, revealed)
+    return past.grown(("own", seat, revealed), nothing, _next_own, seat, revealed)
 
 
-def _next_own(prev: tuple[OwnTurn, ...], past: _Past, seat: int,
+def _next_own(prev: tuple[OwnTurn, ...], past: Past, seat: int,
               revealed: bool) -> tuple[OwnTurn, ...]:
     """`prev` and the seat's last turn."""
     h = past.records[-1]
@@ -308,7 +249,7 @@ def _next_own(prev: tuple[OwnTurn, ...], past: _Past, seat: int,
         consequences=list(row.consequences) if row else []),)
 
 
-def _rows_by_seat(past: _Past) -> dict[int, ReviewRow]:
+def _rows_by_seat(past: Past) -> dict[int, ReviewRow]:
     """The last turn's review rows by seat."""
     rows = past.memo.get(("rows",))
     if rows is None:
@@ -319,12 +260,12 @@ def _rows_by_seat(past: _Past) -> dict[int, ReviewRow]:
     return rows
 
 
-def _past_news(past: _Past) -> tuple[Headline, ...]:
+def _past_news(past: Past) -> tuple[Headline, ...]:
     """Every headline of the past turns, oldest first."""
-    return past.grown(("news",), _nothing, _next_news)
+    return past.grown(("news",), nothing, _next_news)
 
 
-def _next_news(prev: tuple[Headline, ...], past: _Past) -> tuple[Headline, ...]:
+def _next_news(prev: tuple[Headline, ...], past: Past) -> tuple[Headline, ...]:
     return prev + tuple(past.records[-1].news)
 
 
@@ -348,7 +289,7 @@ def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, 
     return tuple([sid for sid, fn in kept if fn is None or fn(genv)])
 
 
-def _as_other(past: _Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
+def _as_other(past: Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
     which is file order, as `public` is). Memoised in the past on the identities of the
     values shown (the OtherSeat holds them, so their ids stay unique; a stat the seat lacks
@@ -365,7 +306,7 @@ def _as_other(past: _Past, seat: SeatState, public: tuple[str, ...]) -> OtherSea
     return other
 
 
-def _leaderboards(past: _Past, state: GameState,
+def _leaderboards(past: Past, state: GameState,
                   revealed: bool) -> dict[str, tuple[LeaderRow, ...]]:
     """The last review's published leaderboards (rows built once per turn, then shared)."""
     if not past.records:
@@ -392,11 +333,11 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     """`[view(rules, state, s) for s in seats]`, with what the seats have in common built
     once: the others as seen from outside, the readings of each role, the leaderboards and
     the news. Parts that depend only on past turns (and the others, on the values they
-    show) are frozen objects built once per turn and shared between views (see `_Past`);
+    show) are frozen objects built once per turn and shared between views (see `Past`);
     every list and dict of a view is built afresh for each call, so a caller may change
     them."""
     revealed = state.phase == "ended"
-    past = _past(rules, state.seed, state.history)
+    past = past_of(rules, state.seed, state.history)
     public = _public_stats(rules, state, revealed)
     outside = [_as_other(past, s, public) for s in state.seats]
     boards = _leaderboards(past, state, revealed)

@@ -1,0 +1,73 @@
+"""A game's history up to a turn, with what views derive from it, memoised.
+
+Views are rebuilt for every decision, yet most of what they show depends only on the turns
+already played, which never change: a `Past` keeps that, one per game and turn, and each
+turn's is grown from the previous turn's (see `Past.grown`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from operator import is_
+
+from game.engine.state import TurnRecord
+from game.scenario.rules import Rules
+
+
+class Past:
+    """One game's history up to a turn (`records`), with what views derive from it.
+
+    A `TurnRecord` is never mutated once appended, so whatever is derived from the records
+    can be kept: in `memo`, by kind and arguments. A past is its parent's (one turn shorter)
+    plus one record, so series and lists that grow by a turn (`grown`) cost one step per
+    turn, not one per turn already played. It holds its rules and records, so their ids
+    stay unique while it is in `_PASTS`."""
+
+    __slots__ = ("memo", "parent", "records", "rules", "seed")
+
+    def __init__(self, rules: Rules, seed: int, records: list[TurnRecord],
+                 parent: Past | None) -> None:
+        self.rules = rules
+        self.seed = seed
+        self.records = records
+        self.parent = parent
+        self.memo: dict[object, object] = {}
+
+    def grown(self, key: object, first: Callable[..., tuple],
+              step: Callable[..., tuple], *args: object) -> tuple:
+        """`memo[key]`: `first(*args)` before any turn, else `step(the parent's value, self,
+        *args)`."""
+        value = self.memo.get(key)
+        if value is None:
+            parent = self.parent
+            value = self.memo[key] = first(*args) if parent is None else step(
+                parent.grown(key, first, step, *args), self, *args)
+        return value
+
+
+_PASTS: dict[tuple, Past] = {}
+"""(id of the last record, id of the rules, seed) -> Past."""
+_PASTS_LIMIT = 512
+"""A game needs one past per turn, and only while it runs: the memo is emptied when it grows
+past this (a cache, never a source of truth)."""
+
+
+def past_of(rules: Rules, seed: int, records: list[TurnRecord]) -> Past:
+    """The past of the game with these rules, seed and history records (the same object for
+    the same records, while memoised)."""
+    key = (id(records[-1]) if records else None, id(rules), seed)
+    past = _PASTS.get(key)
+    if past is not None and len(past.records) == len(records) \
+            and all(map(is_, past.records, records)):
+        return past
+    parent = past_of(rules, seed, records[:-1]) if records else None
+    past = Past(rules, seed, list(records), parent)
+    if len(_PASTS) >= _PASTS_LIMIT:
+        _PASTS.clear()
+    _PASTS[key] = past
+    return past
+
+
+def nothing(*_args: object) -> tuple:
+    """What has grown before the first turn: nothing (a `first` for `Past.grown`)."""
+    return ()
