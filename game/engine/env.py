@@ -88,8 +88,13 @@ def formula_names(rules: Rules) -> frozenset[str]:
 
 def draws(rules: Rules, rng: random.Random) -> dict[str, float]:
     """A fresh value for every declared random draw, in declaration order."""
+    return draws_of(_lookups(rules), rng)
+
+
+def draws_of(lk: _Lookups, rng: random.Random) -> dict[str, float]:
+    """`draws`, given the rules' lookups (for callers that hold them across many envs)."""
     out: dict[str, float] = {}
-    for name, args, uniform in _lookups(rules).randoms:
+    for name, args, uniform in lk.randoms:
         out[name] = rng.uniform(*args) if uniform else rng.gauss(*args)
     return out
 
@@ -156,7 +161,23 @@ def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
     env["turn"] = float(state.turn)
     env["turns"] = lk.turns
     if rng is not None and lk.randoms:
-        env.update(draws(rules, rng))
+        env.update(draws_of(lk, rng))
+    return env
+
+
+def read_env(lk: _Lookups, state: GameState,
+             rng: random.Random | None = None) -> dict[str, float]:
+    """`global_env(rules, state, rng, aggs=aggregates_read(rules, state.seats))`, given the
+    rules' lookups: the same names in the same order, for an env that is only passed to the
+    rules' own formulas (as in resolution)."""
+    env = lk.constants.copy()
+    env.update(state.metrics)
+    env.update(state.policies)
+    env.update(_aggregate(state.seats, lk.read_keys, lk.headcount_keys))
+    env["turn"] = float(state.turn)
+    env["turns"] = lk.turns
+    if rng is not None and lk.randoms:
+        env.update(draws_of(lk, rng))
     return env
 
 
@@ -164,7 +185,12 @@ def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatS
              rng: random.Random | None = None) -> dict[str, float]:
     """The names a seat formula may read: the global ones (`genv`, built from this same
     state) plus the seat's own."""
-    lk = _lookups(rules)
+    return seat_env_of(_lookups(rules), genv, state, seat, rng)
+
+
+def seat_env_of(lk: _Lookups, genv: dict[str, float], state: GameState, seat: SeatState,
+                rng: random.Random | None = None) -> dict[str, float]:
+    """`seat_env`, given the rules' lookups (for callers that build many envs)."""
     env = genv.copy()
     env.update(seat.stats)
     alloc = state.allocations.get(seat.index) or {}
@@ -177,5 +203,5 @@ def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatS
     env["score"] = seat.score
     env["rank"] = float(seat.rank)
     if rng is not None and lk.randoms:
-        env.update(draws(rules, rng))
+        env.update(draws_of(lk, rng))
     return env

@@ -4,12 +4,13 @@ Callers own the state they pass (see `Game.apply`, which copies first). Every st
 snapshot taken at the start of resolution, so seats act simultaneously.
 
 This is the simulator's hot path, so what depends only on the rules is worked out once per
-Rules (`_Plan`): every effect is prepared as a flat tuple that one loop (`_run`) applies, with
-`when`, `chance` and the bookkeeping of `Changes` inlined; environments carry only the
-aggregates some formula reads (`aggregates_read`); and a random stream whose numbers nothing
-can observe is not seeded. What must never change is the arithmetic: every float is summed,
-and every random number drawn, in the same order as docs/rules.md implies
-(tests/engine/test_golden.py checks results bit for bit).
+Rules (`_Plan`, in game.engine.resolve_plan): every effect is prepared as a flat tuple that
+one loop (`_run`) applies, with `when`, `chance` and the bookkeeping of `Changes` inlined;
+the plan is looked up once per turn and passed down, with the env lookups it holds;
+environments carry only the aggregates some formula reads (`read_env`); and a random stream
+whose numbers nothing can observe is not seeded. What must never change is the arithmetic:
+every float is summed, and every random number drawn, in the same order as docs/rules.md
+implies (tests/engine/test_golden.py checks results bit for bit).
 """
 
 from __future__ import annotations
@@ -17,145 +18,18 @@ from __future__ import annotations
 import random
 
 from game.engine.actions import construct
-from game.engine.env import aggregates_read, draws, global_env, per_rules, seat_env
+from game.engine.env import draws_of, read_env, seat_env_of
+from game.engine.resolve_plan import Prepared, _Plan, _plan
 from game.engine.rng import stream
-from game.engine.state import GameState, Headline, Pending, ReviewRow, TurnRecord, assign
+from game.engine.state import (
+    GameState,
+    Headline,
+    Pending,
+    ReviewRow,
+    TurnRecord,
+    assign,
+)
 from game.scenario.rules import CEffect, CEvent, Rules
-
-# A prepared effect, as `_run` unpacks it (built by `_prepare`, completed by `_together`):
-# (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode, again)
-# `when` is the condition's function, or None when it always holds; `chance` and `value` are
-# constants, used when `chance_fn` / `value_fn` is None; `delay` includes the metric's own;
-# `again`: another effect of the same run has the same value function.
-Prepared = tuple
-
-
-def _prepare(rules: Rules, effect: CEffect, direct: bool) -> Prepared | None:
-    """`effect` as `_run` applies it, or None when it can never apply (a constant `when`
-    that is false, or a constant `chance` at or below 0: neither draws a number, so leaving
-    the effect out changes nothing). `direct`: metric pushes skip the metric's delay."""
-    when, chance, value = effect.when, effect.chance, effect.value
-    if when.constant is not None and not when.constant:
-        return None
-    if chance.constant is not None and not chance.constant > 0.0:
-        return None
-    delay = effect.delay
-    if not effect.on_seat and not direct:
-        delay += rules.metric_specs[effect.target].delay
-    return (None if when.constant is not None else when.fn,
-            chance.constant, None if chance.constant is not None else chance.fn,
-            value.constant, None if value.constant is not None else value.fn,
-            effect.target, effect.on_seat, effect.mode == "set", delay, effect.mode)
-
-
-def _draws(effect: CEffect) -> bool:
-    """Whether applying `effect` may draw a number: its chance is not a constant at or
-    above 1 or at or below 0."""
-    chance = effect.chance.constant
-    return chance is None or 0.0 < chance < 1.0
-
-
-def _names(effects) -> frozenset[str]:
-    """Every name the formulas of `effects` read."""
-    return frozenset().union(*(e.value.names | e.chance.names | e.when.names for e in effects))
-
-
-def _observes(effects, randoms: frozenset[str]) -> bool:
-    """Whether applying `effects` can observe the stream they are given: one draws for its
-    chance, or reads a random name (drawn from that stream into its env)."""
-    return any(_draws(e) for e in effects) or not randoms.isdisjoint(_names(effects))
-
-
-def _prepare_all(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple[Prepared, ...]:
-    """The effects that can apply, prepared, in order, as one run."""
-    return _together([p for p in (_prepare(rules, e, direct) for e in effects) if p is not None])
-
-
-def _together(prepared: list[Prepared]) -> tuple[Prepared, ...]:
-    """Prepared effects as one run of `_run`, each marked with whether its value function
-    is another's too. One text compiles to one function (game.scenario.rules), and a run
-    reads one env, so `_run` evaluates such a function once per run (scenarios repeat a
-    value for the stats and metrics that move together)."""
-    fns = [p[4] for p in prepared if p[4] is not None]
-    return tuple((*p, p[4] is not None and fns.count(p[4]) > 1) for p in prepared)
-
-
-class _Plan:
-    """What resolution needs from the rules, computed once per Rules (see `_plan`). It must
-    not refer to the Rules object itself, or the cache would keep every Rules alive."""
-
-    def __init__(self, rules: Rules) -> None:
-        self.reset = tuple((sid, rules.stat_specs[sid].initial) for sid in rules.reset_stats)
-        """(stat id, initial value) of every stat reset each turn."""
-        self.bounds = {sid: (st.min, st.max) for sid, st in rules.stat_specs.items()}
-        self.metrics = tuple((m.id, 1.0 - m.inertia, m.min, m.max)
-                             for m in rules.scenario.metrics)
-        """(metric id, share of its backlog that arrives each turn, min, max), in file order."""
-        randoms = frozenset(rules.scenario.randoms)
-        self.behaviours = {role: tuple((b.id, _prepare_all(rules, b.effects, False),
-                                        _observes(b.effects, randoms))
-                                       for b in rules.behaviours_of(role))
-                           for role in rules.role_specs}
-        """Each role's (behaviour id, prepared effects, whether they can observe the seat's
-        "work" stream: see `_observes`), in file order."""
-        self.consequences = {
-            role: tuple((c.name, None if c.when.constant is not None else c.when.fn,
-                         _prepare_all(rules, c.effects, True), c.layoff)
-                        for c in rv.consequences
-                        if c.when.constant is None or c.when.constant)
-            for role, rv in rules.reviews.items()}
-        """Each reviewed role's (name, condition or None, prepared effects, layoff), in file
-        order, without those whose condition is a constant false."""
-        self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
-        self.resolve_draws = _observes((*(e for p in rules.policies for e in p.effects),
-                                        *rules.dynamics), randoms)
-        """Whether anything can observe the "resolve" stream: a policy or dynamics effect
-        that draws for its chance, or reads a random name (drawn from that stream into the
-        global env). When nothing can, resolution neither seeds it nor draws."""
-        self.events = tuple(
-            (event, not randoms.isdisjoint(event.when.names | event.chance.names
-                                           | _names(event.effects)))
-            for event in rules.events)
-        """Each event, in file order, with whether its formulas read a random name."""
-
-    def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
-        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,
-        shared), where `run` is either consecutive metric effects (applied together, once,
-        on the global env: one `_run` call instead of one each) or one stat effect (applied
-        per seat). `shared`: the stat effect reads none of a seat's own names and never
-        draws, so it gives every seat the same: it is applied once, on the global env, to
-        all of them. Keyed by the tuple's identity (lists come from the rules); the entry
-        keeps the tuple alive, so its id stays unique."""
-        entry = self._lists.get((id(effects), direct))
-        if entry is None or entry[0] is not effects:
-            walk: list[tuple] = []
-            metrics: list[Prepared] = []
-            for e in effects:
-                p = _prepare(rules, e, direct)
-                if p is None:
-                    continue
-                if not e.on_seat:
-                    metrics.append(p)
-                    continue
-                if metrics:
-                    walk.append((_together(metrics), False, None, None, False))
-                    metrics = []
-                names = e.value.names | e.chance.names | e.when.names
-                shared = names <= rules.global_names and not _draws(e)
-                walk.append((_together([p]), True, e.target, e.roles, shared))
-            if metrics:
-                walk.append((_together(metrics), False, None, None, False))
-            entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
-        return entry[1]
-
-
-_plan = per_rules(_Plan)
-
-
-def _genv(rules: Rules, state: GameState, rng: random.Random | None = None) -> dict[str, float]:
-    """The global env for the rules' own formulas: `global_env` with only the aggregates
-    they read. Resolution never passes its envs to anything else."""
-    return global_env(rules, state, rng, aggs=aggregates_read(rules, state.seats))
 
 
 def _holds(formula, env: dict[str, float]) -> bool:
@@ -227,7 +101,7 @@ def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seats: tuple
             metric_add[target] = metric_add.get(target, 0.0) + amount
 
 
-def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
+def apply_effects(plan: _Plan, rules: Rules, state: GameState, effects: tuple[CEffect, ...],
                   genv: dict[str, float], changes: Changes, rng: random.Random,
                   direct: bool = False,
                   seat_envs: dict[int, dict[str, float]] | None = None) -> None:
@@ -238,7 +112,8 @@ def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
     if seat_envs is None:
         seat_envs = {}
     turn = state.turn
-    for run, on_seat, target, roles, shared in _plan(rules).effect_list(rules, effects, direct):
+    lk = plan.lk
+    for run, on_seat, target, roles, shared in plan.effect_list(rules, effects, direct):
         if not on_seat:
             _run(run, genv, rng, _GLOBAL, 1, changes, turn, direct)
             continue
@@ -253,16 +128,16 @@ def apply_effects(rules: Rules, state: GameState, effects: tuple[CEffect, ...],
         for seat in seats:
             env = seat_envs.get(seat.index)
             if env is None:
-                env = seat_envs[seat.index] = seat_env(rules, genv, state, seat)
+                env = seat_envs[seat.index] = seat_env_of(lk, genv, state, seat)
             _run(run, env, rng, (seat.index,), 1, changes, turn, direct)
 
 
-def _behaviour_effects(rules: Rules, state: GameState, genv: dict[str, float],
+def _behaviour_effects(plan: _Plan, state: GameState, genv: dict[str, float],
                        changes: Changes) -> None:
     """Every employed seat's effort, seat by seat, behaviour by behaviour. A seat's "work"
     stream is seeded (and its random names drawn) only when one of the behaviours it spends
     effort on can observe it: otherwise no number it would give is ever read."""
-    behaviours = _plan(rules).behaviours
+    behaviours, lk = plan.behaviours, plan.lk
     turn = state.turn
     for seat in state.seats:
         alloc = state.allocations.get(seat.index)
@@ -273,7 +148,7 @@ def _behaviour_effects(rules: Rules, state: GameState, genv: dict[str, float],
                  if (points := alloc.get(behaviour_id, 0)) > 0]
         rng = (stream(state.seed, turn, "work", seat.index)
                if any(observes for _, _, observes in spent) else None)
-        env = seat_env(rules, genv, state, seat, rng)
+        env = seat_env_of(lk, genv, state, seat, rng)
         for points, effects, _ in spent:
             env["effort"] = float(points)
             _run(effects, env, rng, (seat.index,), points, changes, turn, False)
@@ -301,10 +176,10 @@ def _due(state: GameState, changes: Changes) -> None:
     assign(state, {"pending": keep})
 
 
-def apply_stats(rules: Rules, state: GameState, changes: Changes) -> None:
+def apply_stats(plan: _Plan, state: GameState, changes: Changes) -> None:
     """Apply collected stat changes and clamp every touched stat to its bounds. Each
     (seat, stat) is written once, from its own old value, so the order does not matter."""
-    bounds = _plan(rules).bounds
+    bounds = plan.bounds
     stat_add, stat_set, seats = changes.stat_add, changes.stat_set, state.seats
     pairs = (stat_add.items() if not stat_set  # (key, what is added to it)
              else [(key, stat_add.get(key, 0.0)) for key in stat_set.keys() | stat_add.keys()])
@@ -320,11 +195,11 @@ def apply_stats(rules: Rules, state: GameState, changes: Changes) -> None:
         stats[stat_id] = value if value < high else high
 
 
-def apply_metrics(rules: Rules, state: GameState, changes: Changes, smooth: bool) -> None:
+def apply_metrics(plan: _Plan, state: GameState, changes: Changes, smooth: bool) -> None:
     """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds."""
     metrics, carries = state.metrics, state.carry
     metric_add, metric_set = changes.metric_add, changes.metric_set
-    for mid, arrives, low, high in _plan(rules).metrics:
+    for mid, arrives, low, high in plan.metrics:
         value = metrics[mid]
         carry = carries[mid]
         if smooth:
@@ -344,10 +219,10 @@ def apply_metrics(rules: Rules, state: GameState, changes: Changes, smooth: bool
         carries[mid] = carry
 
 
-def finish(rules: Rules, state: GameState, changes: Changes, smooth: bool) -> None:
+def finish(plan: _Plan, state: GameState, changes: Changes, smooth: bool) -> None:
     """Apply a step's changes: stats, then metrics, then queue what is delayed."""
-    apply_stats(rules, state, changes)
-    apply_metrics(rules, state, changes, smooth)
+    apply_stats(plan, state, changes)
+    apply_metrics(plan, state, changes, smooth)
     if changes.pending:
         assign(state, {"pending": state.pending + changes.pending})
 
@@ -362,27 +237,28 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
                 if stat_id in stats:
                     stats[stat_id] = initial
     rng = stream(state.seed, state.turn, "resolve") if plan.resolve_draws else None
-    genv = _genv(rules, state, rng)
+    genv = read_env(plan.lk, state, rng)
     changes = Changes()
-    _behaviour_effects(rules, state, genv, changes)
+    _behaviour_effects(plan, state, genv, changes)
     seat_envs: dict[int, dict[str, float]] = {}  # every policy reads the same snapshot
     for policy in rules.policies:
         if state.policies[policy.id] > 0:
-            apply_effects(rules, state, policy.effects, genv, changes, rng, seat_envs=seat_envs)
+            apply_effects(plan, rules, state, policy.effects, genv, changes, rng,
+                          seat_envs=seat_envs)
     _due(state, changes)
-    apply_stats(rules, state, changes)
+    apply_stats(plan, state, changes)
     changes.stat_add.clear()
     changes.stat_set.clear()
-    after_work = _genv(rules, state, rng)
-    apply_effects(rules, state, rules.dynamics, after_work, changes, rng)
-    finish(rules, state, changes, smooth=True)
-    reviews = review(rules, state)
+    after_work = read_env(plan.lk, state, rng)
+    apply_effects(plan, rules, state, rules.dynamics, after_work, changes, rng)
+    finish(plan, state, changes, smooth=True)
+    reviews = review(plan, rules, state)
     _record(state, reviews)
     assign(state, {"turn": state.turn + 1, "allocations": {}, "news": []})
     if state.turn > rules.scenario.turns:
         assign(state, {"phase": "ended"})
         return
-    news(rules, state)
+    _news(plan, rules, state)
 
 
 class _LazyStream:
@@ -402,9 +278,10 @@ class _LazyStream:
         return self.rng.random()
 
 
-def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
+def review(plan: _Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
     """Score, rank and reward or penalise every employed seat of each reviewed role."""
-    genv = _genv(rules, state)
+    lk = plan.lk
+    genv = read_env(lk, state)
     after = genv  # scores and ranks are not global names, so consequences may reuse them
     out: dict[str, list[ReviewRow]] = {}
     rng = _LazyStream(state.seed, state.turn, "review")
@@ -415,7 +292,7 @@ def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
         scored = []
         envs: dict[int, dict[str, float]] = {}
         for seat in seats:
-            env = envs[seat.index] = seat_env(rules, genv, state, seat)
+            env = envs[seat.index] = seat_env_of(lk, genv, state, seat)
             scored.append((seat, score(env) + sum(term(env) for term in terms)))
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
         rows = []
@@ -423,29 +300,29 @@ def review(rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
             assign(seat, {"score": total, "rank": rank, "score_total": seat.score_total + total})
             rows.append(construct(ReviewRow, seat=seat.index, score=total, rank=rank,
                                   consequences=[]))
-        _consequences(rules, state, role, rows, rng, after, envs if after is not None else None)
+        _consequences(plan, state, role, rows, rng, after, envs if after is not None else None)
         after = None  # consequences move stats, metrics and seats: read them afresh
         out[role] = rows  # in rank order
     return out
 
 
-def _consequences(rules: Rules, state: GameState, role: str, rows: list[ReviewRow],
+def _consequences(plan: _Plan, state: GameState, role: str, rows: list[ReviewRow],
                   rng, genv: dict[str, float] | None,
                   envs: dict[int, dict[str, float]] | None) -> None:
     """Each consequence in file order, for each seat in rank order; layoffs last. `genv` is
     the global names now, or None to compute them; `envs`, if given, holds each seat's env
     built from `genv` before its score and rank were set (the only names that differ)."""
-    consequences = _plan(rules).consequences[role]
+    consequences = plan.consequences[role]
     changes = Changes()
     layoffs = []
     if consequences:
         if genv is None:
-            genv = _genv(rules, state)
+            genv = read_env(plan.lk, state)
         for row in rows:
             seat = state.seats[row.seat]
             env = envs.get(seat.index) if envs is not None else None
             if env is None:
-                env = seat_env(rules, genv, state, seat)
+                env = seat_env_of(plan.lk, genv, state, seat)
             else:
                 env["score"] = seat.score
                 env["rank"] = float(seat.rank)
@@ -456,7 +333,7 @@ def _consequences(rules: Rules, state: GameState, role: str, rows: list[ReviewRo
                 _run(effects, env, rng, (seat.index,), 1, changes, state.turn, True)
                 if layoff:
                     layoffs.append(seat)
-    finish(rules, state, changes, smooth=False)
+    finish(plan, state, changes, smooth=False)
     for seat in layoffs:
         assign(seat, {"employed": False, "laid_off_turn": state.turn})
 
@@ -476,38 +353,50 @@ def news(rules: Rules, state: GameState) -> None:
     """Check every event in file order at the start of a turn; fire those that hold. The
     random names are drawn for every event checked, in order; an event that reads none of
     them is checked on the global names themselves (the draws still move the stream on)."""
+    _news(_plan(rules), rules, state)
+
+
+def _news(plan: _Plan, rules: Rules, state: GameState) -> None:
+    """`news`, given the plan."""
+    lk = plan.lk
     rng = None  # seeded for the first event checked: seeding alone changes nothing
     base = None  # the global names without draws; recomputed only after an event fires
     randoms = rules.scenario.randoms
-    for event, reads_randoms in _plan(rules).events:
+    for event, reads_randoms in plan.events:
         if event.id in state.fired and not event.repeat:
             continue
         if rng is None:
             rng = stream(state.seed, state.turn, "news")
         if base is None:
-            base = _genv(rules, state)
+            base = read_env(lk, state)
         if reads_randoms:
             genv = base.copy()
-            genv.update(draws(rules, rng))
+            genv.update(draws_of(lk, rng))
         else:
             genv = base  # nothing writes to an env it is given
             if randoms:
-                draws(rules, rng)
+                draws_of(lk, rng)
         if not _holds(event.when, genv):
             continue
         chance = event.chance.constant if event.chance.constant is not None else event.chance(genv)
         if chance < 1.0 and not (chance > 0.0 and rng.random() < chance):
             continue
-        fire_event(rules, state, event, genv, rng)
+        _fire_event(plan, rules, state, event, genv, rng)
         base = None
 
 
 def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, float],
                rng: random.Random, injected: bool = False) -> None:
     """Apply an event's effects at once and publish its headline."""
+    _fire_event(_plan(rules), rules, state, event, genv, rng, injected)
+
+
+def _fire_event(plan: _Plan, rules: Rules, state: GameState, event: CEvent,
+                genv: dict[str, float], rng: random.Random, injected: bool = False) -> None:
+    """`fire_event`, given the plan."""
     changes = Changes()
-    apply_effects(rules, state, event.effects, genv, changes, rng, direct=True)
-    finish(rules, state, changes, smooth=False)
+    apply_effects(plan, rules, state, event.effects, genv, changes, rng, direct=True)
+    finish(plan, state, changes, smooth=False)
     spec = rules.event_specs[event.id]
     state.fired.append(event.id)
     state.news.append(construct(Headline, turn=state.turn, event=event.id,

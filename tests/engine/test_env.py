@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import random
 
 from game.engine import Game
 from game.engine.actions import _choices
-from game.engine.env import _lookups, aggregates, aggregates_read, formula_names
-from game.engine.resolve import _plan
+from game.engine.env import (_lookups, aggregates, aggregates_read, formula_names, global_env,
+                            read_env)
+from game.engine.resolve_plan import _plan
 from game.scenario.load import load_scenario
 from game.scenario.rules import compile_rules
 from tests.engine.conftest import play_random
@@ -43,3 +45,24 @@ def test_per_rules_caches_do_not_keep_rules_alive():
     del rules
     gc.collect()
     assert not any(key in get.cache for get in caches)
+
+
+def test_read_env_is_global_env_with_the_aggregates_read(game: Game):
+    """Resolution builds its global envs with `read_env`: the same names, in the same order,
+    with the same values (draws included) as `global_env` given `aggregates_read`."""
+    states = []
+    play_random(game, 11, lambda state: states.append(state.clone()))
+    lk = _lookups(game.rules)
+    for state in [game.new_state(11), *states[:: max(1, len(states) // 10)]]:
+        for seed in (None, 5):
+            rng_a = random.Random(seed) if seed is not None else None
+            rng_b = random.Random(seed) if seed is not None else None
+            want = global_env(game.rules, state, rng_a,
+                              aggs=aggregates_read(game.rules, state.seats))
+            got = read_env(lk, state, rng_b)
+            assert list(got) == list(want)
+            assert all(_same(got[k], want[k]) for k in want)
+
+
+def test_the_plan_holds_the_rules_lookups(game: Game):
+    assert _plan(game.rules).lk is _lookups(game.rules)

@@ -4,7 +4,7 @@ time taken, and must not be taken where it would change something."""
 from __future__ import annotations
 
 from game.engine import Allocate, Game, resolve
-from game.engine.resolve import _plan, _together
+from game.engine.resolve_plan import _plan, _together
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
 
