@@ -152,17 +152,9 @@ def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
     `aggregated` is false: see `global_env_for`). `aggs`, if given, replaces
     `aggregates(rules, state.seats)`: resolution passes `aggregates_read`, which is enough
     for the rules' formulas."""
-    lk = _lookups(rules)
-    env = lk.constants.copy()  # copying a whole dict is much cheaper than inserting its keys
-    env.update(state.metrics)
-    env.update(state.policies)
-    if aggregated:
-        env.update(aggregates(rules, state.seats) if aggs is None else aggs)
-    env["turn"] = float(state.turn)
-    env["turns"] = lk.turns
-    if rng is not None and lk.randoms:
-        env.update(draws_of(lk, rng))
-    return env
+    if aggregated and aggs is None:
+        aggs = aggregates(rules, state.seats)
+    return _env(_lookups(rules), state, aggs if aggregated else None, rng)
 
 
 def read_env(lk: _Lookups, state: GameState,
@@ -170,10 +162,18 @@ def read_env(lk: _Lookups, state: GameState,
     """`global_env(rules, state, rng, aggs=aggregates_read(rules, state.seats))`, given the
     rules' lookups: the same names in the same order, for an env that is only passed to the
     rules' own formulas (as in resolution)."""
-    env = lk.constants.copy()
+    return _env(lk, state, _aggregate(state.seats, lk.read_keys, lk.headcount_keys), rng)
+
+
+def _env(lk: _Lookups, state: GameState, aggs: dict[str, float] | None,
+         rng: random.Random | None) -> dict[str, float]:
+    """Constants, metrics, policy levels, `aggs` (if any), the turn, then the draws (if an
+    `rng` is given): the order every global env has."""
+    env = lk.constants.copy()  # copying a whole dict is much cheaper than inserting its keys
     env.update(state.metrics)
     env.update(state.policies)
-    env.update(_aggregate(state.seats, lk.read_keys, lk.headcount_keys))
+    if aggs is not None:
+        env.update(aggs)
     env["turn"] = float(state.turn)
     env["turns"] = lk.turns
     if rng is not None and lk.randoms:
