@@ -40,8 +40,8 @@ def per_rules(build: Callable[[Rules], T]) -> Callable[[Rules], T]:
     return get
 
 
-class _Lookups:
-    """What the environments need from the rules, computed once (see `_lookups`)."""
+class Lookups:
+    """What the environments need from the rules, computed once (see `lookups`)."""
 
     __slots__ = ("all_keys", "behaviour_ids", "constants", "headcount_keys", "randoms",
                  "read_keys", "turns")
@@ -65,7 +65,7 @@ class _Lookups:
                               for role in rules.role_specs}
 
 
-_lookups = per_rules(_Lookups)
+lookups = per_rules(Lookups)
 
 
 def formula_names(rules: Rules) -> frozenset[str]:
@@ -88,10 +88,10 @@ def formula_names(rules: Rules) -> frozenset[str]:
 
 def draws(rules: Rules, rng: random.Random) -> dict[str, float]:
     """A fresh value for every declared random draw, in declaration order."""
-    return draws_of(_lookups(rules), rng)
+    return draws_of(lookups(rules), rng)
 
 
-def draws_of(lk: _Lookups, rng: random.Random) -> dict[str, float]:
+def draws_of(lk: Lookups, rng: random.Random) -> dict[str, float]:
     """`draws`, given the rules' lookups (for callers that hold them across many envs)."""
     out: dict[str, float] = {}
     for name, args, uniform in lk.randoms:
@@ -102,7 +102,7 @@ def draws_of(lk: _Lookups, rng: random.Random) -> dict[str, float]:
 def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     """`total_S`, `mean_S`, `max_S`, `min_S` over employed seats that have stat S, for every
     stat, and every `headcount`."""
-    lk = _lookups(rules)
+    lk = lookups(rules)
     return _aggregate(seats, lk.all_keys, lk.headcount_keys)
 
 
@@ -110,7 +110,7 @@ def aggregates_read(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     """The part of `aggregates` that some formula of the rules reads, and every `headcount`.
     Enough for any env that is only passed to the rules' formulas (as in resolution): most
     of the 4 names per stat are never read, and computing them is most of a global env."""
-    lk = _lookups(rules)
+    lk = lookups(rules)
     return _aggregate(seats, lk.read_keys, lk.headcount_keys)
 
 
@@ -154,10 +154,10 @@ def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
     for the rules' formulas."""
     if aggregated and aggs is None:
         aggs = aggregates(rules, state.seats)
-    return _env(_lookups(rules), state, aggs if aggregated else None, rng)
+    return _env(lookups(rules), state, aggs if aggregated else None, rng)
 
 
-def read_env(lk: _Lookups, state: GameState,
+def read_env(lk: Lookups, state: GameState,
              rng: random.Random | None = None) -> dict[str, float]:
     """`global_env(rules, state, rng, aggs=aggregates_read(rules, state.seats))`, given the
     rules' lookups: the same names in the same order, for an env that is only passed to the
@@ -165,7 +165,7 @@ def read_env(lk: _Lookups, state: GameState,
     return _env(lk, state, _aggregate(state.seats, lk.read_keys, lk.headcount_keys), rng)
 
 
-def _env(lk: _Lookups, state: GameState, aggs: dict[str, float] | None,
+def _env(lk: Lookups, state: GameState, aggs: dict[str, float] | None,
          rng: random.Random | None) -> dict[str, float]:
     """Constants, metrics, policy levels, `aggs` (if any), the turn, then the draws (if an
     `rng` is given): the order every global env has."""
@@ -185,10 +185,10 @@ def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatS
              rng: random.Random | None = None) -> dict[str, float]:
     """The names a seat formula may read: the global ones (`genv`, built from this same
     state) plus the seat's own."""
-    return seat_env_of(_lookups(rules), genv, state, seat, rng)
+    return seat_env_of(lookups(rules), genv, state, seat, rng)
 
 
-def seat_env_of(lk: _Lookups, genv: dict[str, float], state: GameState, seat: SeatState,
+def seat_env_of(lk: Lookups, genv: dict[str, float], state: GameState, seat: SeatState,
                 rng: random.Random | None = None) -> dict[str, float]:
     """`seat_env`, given the rules' lookups (for callers that build many envs)."""
     env = genv.copy()

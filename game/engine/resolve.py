@@ -4,7 +4,7 @@ Callers own the state they pass (see `Game.apply`, which copies first). Every st
 snapshot taken at the start of resolution, so seats act simultaneously.
 
 This is the simulator's hot path, so what depends only on the rules is worked out once per
-Rules (`_Plan`, in game.engine.resolve_plan): every effect is prepared as a flat tuple that
+Rules (`Plan`, in game.engine.resolve_plan): every effect is prepared as a flat tuple that
 one loop (`_run`) applies, with `when`, `chance` and the bookkeeping of `Changes` inlined;
 the plan is looked up once per turn and passed down, with the env lookups it holds;
 environments carry only the aggregates some formula reads (`read_env`); and a random stream
@@ -19,7 +19,7 @@ import random
 
 from game.engine.actions import construct
 from game.engine.env import draws_of, read_env, seat_env_of
-from game.engine.resolve_plan import Prepared, _Plan, _plan
+from game.engine.resolve_plan import Plan, Prepared, plan_for
 from game.engine.rng import stream
 from game.engine.state import (
     GameState,
@@ -101,7 +101,7 @@ def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seats: tuple
             metric_add[target] = metric_add.get(target, 0.0) + amount
 
 
-def apply_effects(plan: _Plan, rules: Rules, state: GameState, effects: tuple[CEffect, ...],
+def apply_effects(plan: Plan, rules: Rules, state: GameState, effects: tuple[CEffect, ...],
                   genv: dict[str, float], changes: Changes, rng: random.Random,
                   direct: bool = False,
                   seat_envs: dict[int, dict[str, float]] | None = None) -> None:
@@ -132,7 +132,7 @@ def apply_effects(plan: _Plan, rules: Rules, state: GameState, effects: tuple[CE
             _run(run, env, rng, (seat.index,), 1, changes, turn, direct)
 
 
-def _behaviour_effects(plan: _Plan, state: GameState, genv: dict[str, float],
+def _behaviour_effects(plan: Plan, state: GameState, genv: dict[str, float],
                        changes: Changes) -> None:
     """Every employed seat's effort, seat by seat, behaviour by behaviour. A seat's "work"
     stream is seeded (and its random names drawn) only when one of the behaviours it spends
@@ -176,7 +176,7 @@ def _due(state: GameState, changes: Changes) -> None:
     assign(state, {"pending": keep})
 
 
-def apply_stats(plan: _Plan, state: GameState, changes: Changes) -> None:
+def apply_stats(plan: Plan, state: GameState, changes: Changes) -> None:
     """Apply collected stat changes and clamp every touched stat to its bounds. Each
     (seat, stat) is written once, from its own old value, so the order does not matter."""
     bounds = plan.bounds
@@ -195,7 +195,7 @@ def apply_stats(plan: _Plan, state: GameState, changes: Changes) -> None:
         stats[stat_id] = value if value < high else high
 
 
-def apply_metrics(plan: _Plan, state: GameState, changes: Changes, smooth: bool) -> None:
+def apply_metrics(plan: Plan, state: GameState, changes: Changes, smooth: bool) -> None:
     """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds."""
     metrics, carries = state.metrics, state.carry
     metric_add, metric_set = changes.metric_add, changes.metric_set
@@ -219,7 +219,7 @@ def apply_metrics(plan: _Plan, state: GameState, changes: Changes, smooth: bool)
         carries[mid] = carry
 
 
-def finish(plan: _Plan, state: GameState, changes: Changes, smooth: bool) -> None:
+def finish(plan: Plan, state: GameState, changes: Changes, smooth: bool) -> None:
     """Apply a step's changes: stats, then metrics, then queue what is delayed."""
     apply_stats(plan, state, changes)
     apply_metrics(plan, state, changes, smooth)
@@ -229,7 +229,7 @@ def finish(plan: _Plan, state: GameState, changes: Changes, smooth: bool) -> Non
 
 def resolve_turn(rules: Rules, state: GameState) -> None:
     """Resolution and review of the current turn, then the next turn's news."""
-    plan = _plan(rules)
+    plan = plan_for(rules)
     for seat in state.seats:
         if seat.employed:
             stats = seat.stats
@@ -278,7 +278,7 @@ class _LazyStream:
         return self.rng.random()
 
 
-def review(plan: _Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
+def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
     """Score, rank and reward or penalise every employed seat of each reviewed role."""
     lk = plan.lk
     genv = read_env(lk, state)
@@ -306,7 +306,7 @@ def review(plan: _Plan, rules: Rules, state: GameState) -> dict[str, list[Review
     return out
 
 
-def _consequences(plan: _Plan, state: GameState, role: str, rows: list[ReviewRow],
+def _consequences(plan: Plan, state: GameState, role: str, rows: list[ReviewRow],
                   rng, genv: dict[str, float] | None,
                   envs: dict[int, dict[str, float]] | None) -> None:
     """Each consequence in file order, for each seat in rank order; layoffs last. `genv` is
@@ -353,10 +353,10 @@ def news(rules: Rules, state: GameState) -> None:
     """Check every event in file order at the start of a turn; fire those that hold. The
     random names are drawn for every event checked, in order; an event that reads none of
     them is checked on the global names themselves (the draws still move the stream on)."""
-    _news(_plan(rules), rules, state)
+    _news(plan_for(rules), rules, state)
 
 
-def _news(plan: _Plan, rules: Rules, state: GameState) -> None:
+def _news(plan: Plan, rules: Rules, state: GameState) -> None:
     """`news`, given the plan."""
     lk = plan.lk
     rng = None  # seeded for the first event checked: seeding alone changes nothing
@@ -388,10 +388,10 @@ def _news(plan: _Plan, rules: Rules, state: GameState) -> None:
 def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, float],
                rng: random.Random, injected: bool = False) -> None:
     """Apply an event's effects at once and publish its headline."""
-    _fire_event(_plan(rules), rules, state, event, genv, rng, injected)
+    _fire_event(plan_for(rules), rules, state, event, genv, rng, injected)
 
 
-def _fire_event(plan: _Plan, rules: Rules, state: GameState, event: CEvent,
+def _fire_event(plan: Plan, rules: Rules, state: GameState, event: CEvent,
                 genv: dict[str, float], rng: random.Random, injected: bool = False) -> None:
     """`fire_event`, given the plan."""
     changes = Changes()

@@ -1,4 +1,4 @@
-"""What resolution needs from the rules, prepared once per Rules (`_plan`).
+"""What resolution needs from the rules, prepared once per Rules (`plan_for`).
 
 Every effect becomes a flat tuple that `game.engine.resolve._run` applies with `when`,
 `chance` and the bookkeeping of its changes inlined; whether a random stream can be observed
@@ -8,7 +8,7 @@ apart from resolve.py because it runs once per Rules, not per turn.
 
 from __future__ import annotations
 
-from game.engine.env import _lookups, per_rules
+from game.engine.env import lookups, per_rules
 from game.scenario.rules import CEffect, Rules
 
 # A prepared effect, as `_run` unpacks it (built by `_prepare`, completed by `_together`):
@@ -69,12 +69,12 @@ def _together(prepared: list[Prepared]) -> tuple[Prepared, ...]:
     return tuple((*p, p[4] is not None and fns.count(p[4]) > 1) for p in prepared)
 
 
-class _Plan:
-    """What resolution needs from the rules, computed once per Rules (see `_plan`). It must
+class Plan:
+    """What resolution needs from the rules, computed once per Rules (see `plan_for`). It must
     not refer to the Rules object itself, or the cache would keep every Rules alive."""
 
     def __init__(self, rules: Rules) -> None:
-        self.lk = _lookups(rules)
+        self.lk = lookups(rules)
         """The environments' lookups (game.engine.env), held here so that resolution looks
         up one cache entry per turn instead of one per env built."""
         self.reset = tuple((sid, rules.stat_specs[sid].initial) for sid in rules.reset_stats)
@@ -141,4 +141,4 @@ class _Plan:
         return entry[1]
 
 
-_plan = per_rules(_Plan)
+plan_for = per_rules(Plan)

@@ -7,9 +7,9 @@ import random
 
 from game.engine import Game
 from game.engine.actions import _choices
-from game.engine.env import (_lookups, aggregates, aggregates_read, formula_names, global_env,
+from game.engine.env import (aggregates, aggregates_read, formula_names, global_env, lookups,
                             read_env)
-from game.engine.resolve_plan import _plan
+from game.engine.resolve_plan import plan_for
 from game.scenario.load import load_scenario
 from game.scenario.rules import compile_rules
 from tests.engine.conftest import play_random
@@ -37,7 +37,7 @@ def test_aggregates_read_is_aggregates_for_every_name_a_formula_reads(game: Game
 
 def test_per_rules_caches_do_not_keep_rules_alive():
     rules = compile_rules(load_scenario("tokenmaxxing"))
-    caches = [_lookups, _plan, _choices]
+    caches = [lookups, plan_for, _choices]
     for get in caches:
         get(rules)
     key = id(rules)
@@ -52,7 +52,7 @@ def test_read_env_is_global_env_with_the_aggregates_read(game: Game):
     with the same values (draws included) as `global_env` given `aggregates_read`."""
     states = []
     play_random(game, 11, lambda state: states.append(state.clone()))
-    lk = _lookups(game.rules)
+    lk = lookups(game.rules)
     for state in [game.new_state(11), *states[:: max(1, len(states) // 10)]]:
         for seed in (None, 5):
             rng_a = random.Random(seed) if seed is not None else None
@@ -65,4 +65,4 @@ def test_read_env_is_global_env_with_the_aggregates_read(game: Game):
 
 
 def test_the_plan_holds_the_rules_lookups(game: Game):
-    assert _plan(game.rules).lk is _lookups(game.rules)
+    assert plan_for(game.rules).lk is lookups(game.rules)
