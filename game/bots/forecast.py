@@ -59,10 +59,6 @@ def _stat_of(name: str, stats: set[str]) -> str | None:
     return tail if head in AGGREGATES and tail in stats else None
 
 
-def _reads(effect: CEffect) -> frozenset[str]:
-    return effect.value.names | effect.when.names | effect.chance.names
-
-
 def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Relevant:
     """The fixed point of "an effect matters if it targets something that matters"."""
     stats, metrics = set(rules.stat_specs), set(rules.metric_specs)
@@ -85,15 +81,15 @@ def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Rel
         for b in rules.behaviours:
             for e in b.effects:
                 if e.target in needed:
-                    need(_reads(e), horizon > 1)
+                    need(e.names, horizon > 1)
         for p in rules.policies:
             for e in p.effects:
                 if e.target in needed:
-                    need(_reads(e) | {p.id}, horizon > 1)
+                    need(e.names | {p.id}, horizon > 1)
         for e in rules.dynamics:
             if e.target in needed:
-                need({n for n in _reads(e) if n not in metrics}, True)
-                need({n for n in _reads(e) if n in metrics}, horizon > 1)
+                need({n for n in e.names if n not in metrics}, True)
+                need({n for n in e.names if n in metrics}, horizon > 1)
     for b in rules.behaviours:
         need(b.available.names, False)
     by_role: dict[str, list] = {}

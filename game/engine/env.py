@@ -82,8 +82,7 @@ def formula_names(rules: Rules) -> frozenset[str]:
                *(e for b in rules.behaviours for e in b.effects),
                *(e for ev in rules.events for e in ev.effects),
                *(e for rv in rules.reviews.values() for c in rv.consequences for e in c.effects)]
-    formulas += [f for e in effects for f in (e.value, e.chance, e.when)]
-    return frozenset().union(*(f.names for f in formulas))
+    return frozenset().union(*(f.names for f in formulas), *(e.names for e in effects))
 
 
 def draws(rules: Rules, rng: random.Random) -> dict[str, float]:

@@ -46,7 +46,7 @@ def _draws(effect: CEffect) -> bool:
 
 def _names(effects) -> frozenset[str]:
     """Every name the formulas of `effects` read."""
-    return frozenset().union(*(e.value.names | e.chance.names | e.when.names for e in effects))
+    return frozenset().union(*(e.names for e in effects))
 
 
 def _observes(effects, randoms: frozenset[str]) -> bool:
@@ -132,8 +132,7 @@ class Plan:
                 if metrics:
                     walk.append((_together(metrics), False, None, None, False))
                     metrics = []
-                names = e.value.names | e.chance.names | e.when.names
-                shared = names <= rules.global_names and not _draws(e)
+                shared = e.names <= rules.global_names and not _draws(e)
                 walk.append((_together([p]), True, e.target, e.roles, shared))
             if metrics:
                 walk.append((_together(metrics), False, None, None, False))

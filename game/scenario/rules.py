@@ -52,6 +52,11 @@ class CEffect:
     when: CompiledFormula
     roles: frozenset[str] | None
 
+    @property
+    def names(self) -> frozenset[str]:
+        """Every name the effect's formulas (value, chance, condition) read."""
+        return self.value.names | self.chance.names | self.when.names
+
 
 @dataclass(frozen=True, slots=True)
 class CPolicy:
