@@ -17,11 +17,6 @@ from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
 
 
-def index_value(scenario: Scenario, weights: dict[str, float], metrics: dict[str, float]) -> float:
-    """The weighted index of `metrics` on a 0..100 scale."""
-    return _index(_weights(rules_for(scenario), weights), metrics)
-
-
 Weights = tuple[float, tuple[tuple[str, float, bool, float, float, bool], ...]]
 """(sum of |weight|, ((metric id, |weight|, weight >= 0, min, max - min, higher is better), ...))."""
 
