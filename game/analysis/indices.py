@@ -16,7 +16,6 @@ from game.engine.state import GameState
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
 
-
 Weights = tuple[float, tuple[tuple[str, float, bool, float, float, bool], ...]]
 """(sum of |weight|, ((metric id, |weight|, weight >= 0, min, max - min, higher is better), ...))."""
 
