@@ -124,9 +124,8 @@ def read_others(rules: Rules, view: SeatView,
             continue
         guess = guesses.get(other.role)
         if guess is None:
-            guess = guesses[other.role] = {
-                sid: perceive(own[sid], 1) if sid in own else stat_specs[sid].initial
-                for sid in rules.role_stats[other.role]}
+            guess = guesses[other.role] = {sid: like_me(own.get(sid), stat_specs[sid].initial)
+                                           for sid in rules.role_stats[other.role]}
         shown = other.stats
         if shown:
             stats = {sid: (memo[v] if (v := shown[sid]) in memo else perceive(v))
@@ -135,6 +134,12 @@ def read_others(rules: Rules, view: SeatView,
             stats = dict(guess)
         others.append((other.role, stats))
     return others
+
+
+def like_me(own: float | None, initial: float) -> float:
+    """Another seat's stat while it is not shown: "like me" (`own`, the seat's own perceived
+    value of it, to one significant digit), else (None: the seat lacks it) its initial value."""
+    return perceive(own, 1) if own is not None else initial
 
 
 def own_stat(rules: Rules, view: SeatView, sid: str) -> float | None:
@@ -152,8 +157,7 @@ def other_stat(rules: Rules, view: SeatView, other: OtherSeat, sid: str) -> floa
     shown = other.stats
     if sid in shown:
         return perceive(shown[sid])
-    own = own_stat(rules, view, sid)
-    return perceive(own, 1) if own is not None else rules.stat_specs[sid].initial
+    return like_me(own_stat(rules, view, sid), rules.stat_specs[sid].initial)
 
 
 def metric_belief(reading: MetricReading, initial: float) -> float:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from game.bots.beliefs import (Beliefs, aggregate_into, perceive, read_beliefs, read_others,
-                               read_own)
+from game.bots.beliefs import (Beliefs, aggregate_into, like_me, perceive, read_beliefs,
+                               read_others, read_own)
 from game.bots.forecast import Actor, relevant
 from game.bots.objectives import Objective, review_objective
 from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, Option, policy_sets
@@ -89,7 +89,7 @@ class PolicyPlanner:
                 if other.role != role or not other.employed:
                     continue
                 if guess is None:  # as in `read_others`
-                    guess = tuple(perceive(own[sid], 1) if sid in own else initial
+                    guess = tuple(like_me(own.get(sid), initial)
                                   for sid, initial in zip(sids, initials)) if own else initials
                 shown = other.stats
                 if shown:
