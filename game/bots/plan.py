@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from game.bots.beliefs import (Beliefs, expected_draws, metric_belief, other_stat,
-                               perceive, read_beliefs)
+                               own_stat, perceive, read_beliefs)
 from game.bots.forecast import Actor, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
 from game.engine.view import SeatView
@@ -77,8 +77,6 @@ class Forecaster:
         self.base.update(expected_draws(rules))
         self.base["turns"] = float(rules.scenario.turns)
         self.extra = tuple(n for n in ("turn", "score", "rank") if n in rel.reads)
-        self.own_slots: dict[str, tuple[tuple[str, float | None], ...]] = {}
-        """role -> (stat id, its initial value, None if not the role's) per stat of `own_stats`."""
         order = {m.id: i for i, m in enumerate(rules.scenario.metrics)}
         self.metric_slots = tuple((order[m], m, rules.metric_specs[m].initial)
                                   for m in self.metrics)
@@ -114,21 +112,9 @@ class Forecaster:
         else:
             others = tuple([(o.role, ()) for o in view.others if o.employed])
         return (view.role, metrics, tuple(map(view.policies.__getitem__, self.policies)),
-                self._own_key(view), others,
+                tuple([own_stat(rules, view, s) for s in self.own_stats]), others,
                 tuple([view.turn if n == "turn" else perceive(view.score) if n == "score"
                        else view.rank for n in self.extra]) if self.extra else ())
-
-    def _own_key(self, view: SeatView) -> tuple:
-        """`tuple(read_own(rules, view).get(s) for s in self.own_stats)`."""
-        slots = self.own_slots.get(view.role)
-        if slots is None:
-            mine = self.rules.role_stats[view.role]
-            slots = self.own_slots[view.role] = tuple(
-                (sid, self.rules.stat_specs[sid].initial if sid in mine else None)
-                for sid in self.own_stats)
-        seen = view.own_stats
-        return tuple([None if initial is None else perceive(seen.get(sid, initial))
-                      for sid, initial in slots])
 
     def genv(self, metrics: dict[str, float], policies: dict[str, int], turn: int) -> dict:
         """The global names before a turn (aggregates are added by the turn model)."""

@@ -184,7 +184,7 @@ class AdaptiveBot(PlanningBot):
         if arm == "cautious":
             return cautious_split(self, view, legal)
         planner = allocation_planner(self.rules, view.role, arm)
-        return planner.allocate(self.beliefs(view), options_of(legal), legal.effort)
+        return planner.allocate_seen(view, options_of(legal), legal.effort)
 
     def _learn(self, view: SeatView) -> None:
         """Credit last turn's arm with the review it earned."""
