@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game.engine.actions import construct, to_act
+from game.engine.actions import construct, construct_from, to_act
 from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
 from game.engine.rng import unit_normal
@@ -191,9 +191,10 @@ def _readings(past: Past, role: str, revealed: bool) -> tuple[MetricReading, ...
 def _reading(fields: tuple, history: tuple[float | None, ...], note: str) -> MetricReading:
     """A reading of the metric whose fields (see `_sights`) are `fields`."""
     mid, name, kind, unit, low, high, higher_is_better = fields
-    return construct(MetricReading, id=mid, name=name, kind=kind, unit=unit, min=low,
-                     max=high, higher_is_better=higher_is_better, value=history[-1],
-                     history=history, note=note)
+    return construct_from(MetricReading, {
+        "id": mid, "name": name, "kind": kind, "unit": unit, "min": low, "max": high,
+        "higher_is_better": higher_is_better, "value": history[-1], "history": history,
+        "note": note})
 
 
 def _hidden(rules: Rules, fields: tuple, turns: int) -> MetricReading:
@@ -350,16 +351,16 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     for seat in seats:
         me = state.seats[seat]
         choice = submitted.get(seat)
-        out.append(construct(SeatView,
-            seat=seat, name=me.name, role=me.role, employed=me.employed, turn=turn,
-            turns=turns, turn_name=turn_name, phase=phase, revealed=revealed,
-            metrics=list(_readings(past, me.role, revealed)),
-            policies=dict(policies),
-            own_stats=_own_stats(rules, me.stats, revealed),
-            own_choice=dict(choice) if choice is not None else None,
-            own_history=list(_own_history(past, seat, revealed)),
-            score=me.score, rank=me.rank, score_total=me.score_total,
-            others=[o for o in outside if o.index != seat],
-            leaderboards={role: list(rows) for role, rows in boards.items()},
-            news=list(news), waiting_for=list(waiting)))
+        out.append(construct_from(SeatView, {
+            "seat": seat, "name": me.name, "role": me.role, "employed": me.employed,
+            "turn": turn, "turns": turns, "turn_name": turn_name, "phase": phase,
+            "revealed": revealed, "metrics": list(_readings(past, me.role, revealed)),
+            "policies": dict(policies),
+            "own_stats": _own_stats(rules, me.stats, revealed),
+            "own_choice": dict(choice) if choice is not None else None,
+            "own_history": list(_own_history(past, seat, revealed)),
+            "score": me.score, "rank": me.rank, "score_total": me.score_total,
+            "others": [o for o in outside if o.index != seat],
+            "leaderboards": {role: list(rows) for role, rows in boards.items()},
+            "news": list(news), "waiting_for": list(waiting)}))
     return out
