@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from game.engine.actions import construct, construct_from, to_act
+from game.engine.actions import construct_from, to_act
 from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
 from game.engine.rng import unit_normal
@@ -243,11 +243,11 @@ def _next_own(prev: tuple[OwnTurn, ...], past: Past, seat: int,
     """`prev` and the seat's last turn."""
     h = past.records[-1]
     row = _rows_by_seat(past).get(seat)
-    return prev + (construct(
-        OwnTurn, turn=h.turn, choice=dict(h.allocations.get(seat, {})),
-        stats=_own_stats(past.rules, h.stats.get(seat, {}), revealed),
-        score=row.score if row else None, rank=row.rank if row else None,
-        consequences=list(row.consequences) if row else []),)
+    return prev + (construct_from(OwnTurn, {
+        "turn": h.turn, "choice": dict(h.allocations.get(seat, {})),
+        "stats": _own_stats(past.rules, h.stats.get(seat, {}), revealed),
+        "score": row.score if row else None, "rank": row.rank if row else None,
+        "consequences": list(row.consequences) if row else []}),)
 
 
 def _rows_by_seat(past: Past) -> dict[int, ReviewRow]:
@@ -301,9 +301,10 @@ def _as_other(past: Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat
            *map(id, map(stats.get, public)))
     other = past.memo.get(key)
     if other is None:
-        other = past.memo[key] = construct(
-            OtherSeat, index=seat.index, name=seat.name, role=seat.role,
-            employed=seat.employed, stats={sid: stats[sid] for sid in public if sid in stats})
+        other = past.memo[key] = construct_from(OtherSeat, {
+            "index": seat.index, "name": seat.name, "role": seat.role,
+            "employed": seat.employed,
+            "stats": {sid: stats[sid] for sid in public if sid in stats}})
     return other
 
 
@@ -318,8 +319,9 @@ def _leaderboards(past: Past, state: GameState,
     if boards is None:
         reviews = past.rules.reviews
         boards = past.memo[key] = {
-            role: tuple(construct(LeaderRow, rank=r.rank, seat=r.seat, name=names[r.seat],
-                                  score=r.score) for r in rows)
+            role: tuple([construct_from(LeaderRow, {"rank": r.rank, "seat": r.seat,
+                                                    "name": names[r.seat], "score": r.score})
+                         for r in rows])
             for role, rows in past.records[-1].reviews.items()
             if revealed or reviews[role].leaderboard}
     return boards
