@@ -201,3 +201,18 @@ def test_changing_a_view_changes_no_other_view():
         if v.own_choice is not None:
             v.own_choice.clear()
     assert _seen_by_all(game.rules, state) == seen
+
+
+def test_views_built_without_validation_equal_validated_ones():
+    """Views and their parts are built from dicts without validation (`construct_from`):
+    they must dump as a validated copy does (fields in order) and count every field as set,
+    also after a field of one view is assigned."""
+    game, state = _flagship_mid_game()
+    built = views(game.rules, state, range(len(state.seats)))
+    built[0].turn = built[0].turn
+    for v in built:
+        text = v.model_dump_json()
+        assert SeatView.model_validate_json(text).model_dump_json() == text
+        assert v.model_fields_set == set(SeatView.model_fields)
+        for part in (*v.metrics, *v.own_history, *v.others):
+            assert part.model_fields_set == set(type(part).model_fields)
