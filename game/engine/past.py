@@ -48,11 +48,12 @@ class Past:
 
 _PASTS: OrderedDict[tuple, Past] = OrderedDict()
 """(id of the last record, id of the rules, seed) -> Past, oldest first."""
-_PASTS_LIMIT = 64
+_PASTS_LIMIT = 16
 """A game needs only its latest past (a new one is grown from the one before), and only while
-it runs: past this many, the oldest is dropped (a cache, never a source of truth). Dropping
-them one by one, soon after their game, frees their memos while still in the CPU's caches;
-emptying a large memo at once cost a fifth of the views' time."""
+it runs: past this many, the oldest is dropped (a cache, never a source of truth; enough for
+a dozen games played side by side). Dropping them one by one, a game or so after theirs ended,
+frees their memos while still in the CPU's caches: emptying a memo of 512 at once cost a
+fifth of the views' time."""
 
 
 def past_of(rules: Rules, seed: int, records: list[TurnRecord]) -> Past:

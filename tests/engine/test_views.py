@@ -216,3 +216,18 @@ def test_views_built_without_validation_equal_validated_ones():
         assert v.model_fields_set == set(SeatView.model_fields)
         for part in (*v.metrics, *v.own_history, *v.others):
             assert part.model_fields_set == set(type(part).model_fields)
+
+
+def test_views_are_the_same_after_their_pasts_were_dropped():
+    """Memoised pasts are dropped oldest first (see `past_of`); a game whose pasts went
+    meanwhile sees the same as before, and a new turn grows from the rebuilt past."""
+    from game.engine.past import _PASTS_LIMIT
+    game, state = _flagship_mid_game()
+    seen = _seen_by_all(game.rules, state)
+    for seed in range(_PASTS_LIMIT + 1):
+        _seen_by_all(game.rules, game.new_state(100 + seed))
+    assert _seen_by_all(game.rules, state) == seen
+    rng = random.Random(5)
+    while state.turn == 4:
+        game.apply_inplace(state, random_action(game, state, game.to_act(state)[0], rng))
+    assert _seen_by_all(game.rules, state) == _seen_by_all(game.rules, _fresh(state))
