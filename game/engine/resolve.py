@@ -32,12 +32,6 @@ from game.engine.state import (
 from game.scenario.rules import CEffect, CEvent, Rules
 
 
-def _holds(formula, env: dict[str, float]) -> bool:
-    """True when a condition formula is non-zero."""
-    value = formula.constant
-    return bool(formula(env) if value is None else value)
-
-
 class Changes:
     """Changes collected during one step, applied together at its end. Stat changes are
     keyed by (seat index, stat id); adding to a missing key starts from 0.0."""
@@ -362,7 +356,7 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
     rng = None  # seeded for the first event checked: seeding alone changes nothing
     base = None  # the global names without draws; recomputed only after an event fires
     randoms = rules.scenario.randoms
-    for event, reads_randoms in plan.events:
+    for event, when, chance_fn, reads_randoms in plan.events:
         if event.id in state.fired and not event.repeat:
             continue
         if rng is None:
@@ -376,9 +370,9 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
             genv = base  # nothing writes to an env it is given
             if randoms:
                 draws_of(lk, rng)
-        if not _holds(event.when, genv):
+        if not when(genv):
             continue
-        chance = event.chance.constant if event.chance.constant is not None else event.chance(genv)
+        chance = chance_fn(genv)
         if chance < 1.0 and not (chance > 0.0 and rng.random() < chance):
             continue
         _fire_event(plan, rules, state, event, genv, rng)

@@ -105,10 +105,13 @@ class Plan:
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
         self.events = tuple(
-            (event, not randoms.isdisjoint(event.when.names | event.chance.names
-                                           | _names(event.effects)))
+            (event, event.when.fn, event.chance.fn,
+             not randoms.isdisjoint(event.when.names | event.chance.names
+                                    | _names(event.effects)))
             for event in rules.events)
-        """Each event, in file order, with whether its formulas read a random name."""
+        """Each event, in file order, with the functions of its condition and chance (a
+        constant formula's function returns the constant) and whether its formulas read a
+        random name."""
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
         """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,
