@@ -283,11 +283,15 @@ def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewR
         seats = [s for s in state.seats if s.employed and s.role == role]
         score = rv.score.fn
         terms = [term.fn for pid, term in rv.terms if state.policies[pid] > 0]
-        scored = []
         envs: dict[int, dict[str, float]] = {}
-        for seat in seats:
-            env = envs[seat.index] = seat_env_of(lk, genv, state, seat)
-            scored.append((seat, score(env) + sum(term(env) for term in terms)))
+        if role in plan.global_scores:  # one score for all, with no seat's env to build
+            same = score(genv) + sum(term(genv) for term in terms)
+            scored = [(seat, same) for seat in seats]
+        else:
+            scored = []
+            for seat in seats:
+                env = envs[seat.index] = seat_env_of(lk, genv, state, seat)
+                scored.append((seat, score(env) + sum(term(env) for term in terms)))
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
         rows = []
         for rank, (seat, total) in enumerate(ranked, start=1):

@@ -98,6 +98,11 @@ class Plan:
             for role, rv in rules.reviews.items()}
         """Each reviewed role's (name, condition or None, prepared effects, layoff), in file
         order, without those whose condition is a constant false."""
+        self.global_scores = frozenset(
+            role for role, rv in rules.reviews.items()
+            if rv.score.names.union(*(t.names for _, t in rv.terms)) <= rules.global_names)
+        """The reviewed roles whose score and terms read no seat name: every seat of such a
+        role scores the same, so the score is computed once, on the global names."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
         self.resolve_draws = _observes((*(e for p in rules.policies for e in p.effects),
                                         *rules.dynamics), randoms)

@@ -3,6 +3,7 @@ time taken, and must not be taken where it would change something."""
 
 from __future__ import annotations
 
+from game.analysis.simulate import run_game
 from game.engine import Allocate, Game, resolve
 from game.engine.resolve_plan import _together, plan_for
 from game.scenario.load import load_scenario
@@ -45,3 +46,15 @@ def test_a_work_stream_is_seeded_only_for_effort_that_can_observe_it():
     nothing."""
     game = Game(load_scenario(TINY))
     assert _seeded_work_streams(game, {1: {"work": 3}, 2: {"farm": 1, "work": 1}}) == [2]
+
+
+def test_a_role_scored_on_global_names_alone_is_scored_once_with_the_same_result(monkeypatch):
+    """The manager's score in tokenmaxxing reads no seat name: scoring it on the global env
+    gives what scoring every seat's own env gives."""
+    scenario = load_scenario("tokenmaxxing")
+    plan = plan_for(Game(scenario).rules)
+    assert plan.global_scores == {"manager"}
+    strategies = {"manager": "hype", "employee": "gamer"}
+    fast = [run_game(scenario, seed, strategies) for seed in range(3)]
+    monkeypatch.setattr(plan, "global_scores", frozenset())
+    assert [run_game(scenario, seed, strategies) for seed in range(3)] == fast
