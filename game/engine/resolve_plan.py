@@ -110,13 +110,14 @@ class Plan:
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
         self.events = tuple(
-            (event, event.when.fn, event.chance.fn,
-             not randoms.isdisjoint(event.when.names | event.chance.names
-                                    | _names(event.effects)))
-            for event in rules.events)
+            (event, event.when.fn, event.chance.fn, names, not randoms.isdisjoint(names))
+            for event in rules.events
+            for names in [event.when.names | event.chance.names | _names(event.effects)])
         """Each event, in file order, with the functions of its condition and chance (a
-        constant formula's function returns the constant) and whether its formulas read a
-        random name."""
+        constant formula's function returns the constant), every name its formulas read,
+        and whether one of them is a random name."""
+        self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
+        """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
         """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,

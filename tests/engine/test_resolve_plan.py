@@ -58,3 +58,18 @@ def test_a_role_scored_on_global_names_alone_is_scored_once_with_the_same_result
     fast = [run_game(scenario, seed, strategies) for seed in range(3)]
     monkeypatch.setattr(plan, "global_scores", frozenset())
     assert [run_game(scenario, seed, strategies) for seed in range(3)] == fast
+
+
+def test_news_reads_an_aggregate_afresh_after_an_event_moves_its_stat(tmp_path):
+    """`audit` reads `total_slop`, which `rally` (checked first, in the same turn) moves: the
+    global names that were read before `rally` fired must not be reused for `audit`."""
+    events = ('  - {id: rally, headline: Rally, when: "1",'
+              ' effects: [{target: slop, value: 5, roles: [employee]}]}\n'
+              '  - {id: audit, headline: Audit, when: "total_slop >= 10",'
+              ' effects: [{target: quality, value: -1}]}\n')
+    text = TINY.read_text()
+    start = text.index("events:\n") + len("events:\n")
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text[:start] + events + text[text.index("reviews:"):])
+    state = Game(load_scenario(path)).new_state(1)
+    assert [h.event for h in state.news] == ["rally", "audit"]
