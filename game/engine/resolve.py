@@ -32,12 +32,6 @@ from game.engine.state import (
 from game.scenario.rules import CEffect, CEvent, Rules
 
 
-def _holds(formula, env: dict[str, float]) -> bool:
-    """True when a condition formula is non-zero."""
-    value = formula.constant
-    return bool(formula(env) if value is None else value)
-
-
 class Changes:
     """Changes collected during one step, applied together at its end. Stat changes are
     keyed by (seat index, stat id); adding to a missing key starts from 0.0."""
@@ -289,11 +283,15 @@ def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewR
         seats = [s for s in state.seats if s.employed and s.role == role]
         score = rv.score.fn
         terms = [term.fn for pid, term in rv.terms if state.policies[pid] > 0]
-        scored = []
         envs: dict[int, dict[str, float]] = {}
-        for seat in seats:
-            env = envs[seat.index] = seat_env_of(lk, genv, state, seat)
-            scored.append((seat, score(env) + sum(term(env) for term in terms)))
+        if role in plan.global_scores:  # one score for all, with no seat's env to build
+            same = score(genv) + sum(term(genv) for term in terms)
+            scored = [(seat, same) for seat in seats]
+        else:
+            scored = []
+            for seat in seats:
+                env = envs[seat.index] = seat_env_of(lk, genv, state, seat)
+                scored.append((seat, score(env) + sum(term(env) for term in terms)))
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
         rows = []
         for rank, (seat, total) in enumerate(ranked, start=1):
@@ -357,18 +355,22 @@ def news(rules: Rules, state: GameState) -> None:
 
 
 def _news(plan: Plan, rules: Rules, state: GameState) -> None:
-    """`news`, given the plan."""
+    """`news`, given the plan. An event that fires changes only metrics and stats, so the
+    global names are not read afresh after it: the metrics are copied over them, and those
+    read again only when the next event checked reads an aggregate of a stat it changed
+    (a formula sees nothing but the names it reads)."""
     lk = plan.lk
     rng = None  # seeded for the first event checked: seeding alone changes nothing
-    base = None  # the global names without draws; recomputed only after an event fires
+    base = None  # the global names without draws
+    stale: frozenset[str] = frozenset()  # the aggregates in `base` that fired events moved
     randoms = rules.scenario.randoms
-    for event, reads_randoms in plan.events:
+    for event, when, chance_fn, names, reads_randoms in plan.events:
         if event.id in state.fired and not event.repeat:
             continue
         if rng is None:
             rng = stream(state.seed, state.turn, "news")
-        if base is None:
-            base = read_env(lk, state)
+        if base is None or not stale.isdisjoint(names):
+            base, stale = read_env(lk, state), frozenset()
         if reads_randoms:
             genv = base.copy()
             genv.update(draws_of(lk, rng))
@@ -376,13 +378,15 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
             genv = base  # nothing writes to an env it is given
             if randoms:
                 draws_of(lk, rng)
-        if not _holds(event.when, genv):
+        if not when(genv):
             continue
-        chance = event.chance.constant if event.chance.constant is not None else event.chance(genv)
+        chance = chance_fn(genv)
         if chance < 1.0 and not (chance > 0.0 and rng.random() < chance):
             continue
-        _fire_event(plan, rules, state, event, genv, rng)
-        base = None
+        changes = _fire_event(plan, rules, state, event, genv, rng)
+        base.update(state.metrics)
+        moved = {sid for _, sid in (*changes.stat_add, *changes.stat_set)}
+        stale = stale.union(*(plan.stat_aggregates[sid] for sid in moved))
 
 
 def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, float],
@@ -392,8 +396,8 @@ def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, fl
 
 
 def _fire_event(plan: Plan, rules: Rules, state: GameState, event: CEvent,
-                genv: dict[str, float], rng: random.Random, injected: bool = False) -> None:
-    """`fire_event`, given the plan."""
+                genv: dict[str, float], rng: random.Random, injected: bool = False) -> Changes:
+    """`fire_event`, given the plan; returns the changes it applied."""
     changes = Changes()
     apply_effects(plan, rules, state, event.effects, genv, changes, rng, direct=True)
     finish(plan, state, changes, smooth=False)
@@ -401,3 +405,4 @@ def _fire_event(plan: Plan, rules: Rules, state: GameState, event: CEvent,
     state.fired.append(event.id)
     state.news.append(construct(Headline, turn=state.turn, event=event.id,
                                 headline=spec.headline, text=spec.text, injected=injected))
+    return changes

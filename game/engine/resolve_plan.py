@@ -98,6 +98,11 @@ class Plan:
             for role, rv in rules.reviews.items()}
         """Each reviewed role's (name, condition or None, prepared effects, layoff), in file
         order, without those whose condition is a constant false."""
+        self.global_scores = frozenset(
+            role for role, rv in rules.reviews.items()
+            if rv.score.names.union(*(t.names for _, t in rv.terms)) <= rules.global_names)
+        """The reviewed roles whose score and terms read no seat name: every seat of such a
+        role scores the same, so the score is computed once, on the global names."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
         self.resolve_draws = _observes((*(e for p in rules.policies for e in p.effects),
                                         *rules.dynamics), randoms)
@@ -105,10 +110,14 @@ class Plan:
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
         self.events = tuple(
-            (event, not randoms.isdisjoint(event.when.names | event.chance.names
-                                           | _names(event.effects)))
-            for event in rules.events)
-        """Each event, in file order, with whether its formulas read a random name."""
+            (event, event.when.fn, event.chance.fn, names, not randoms.isdisjoint(names))
+            for event in rules.events
+            for names in [event.when.names | event.chance.names | _names(event.effects)])
+        """Each event, in file order, with the functions of its condition and chance (a
+        constant formula's function returns the constant), every name its formulas read,
+        and whether one of them is a random name."""
+        self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
+        """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
         """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,

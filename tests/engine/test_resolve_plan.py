@@ -3,6 +3,7 @@ time taken, and must not be taken where it would change something."""
 
 from __future__ import annotations
 
+from game.analysis.simulate import run_game
 from game.engine import Allocate, Game, resolve
 from game.engine.resolve_plan import _together, plan_for
 from game.scenario.load import load_scenario
@@ -45,3 +46,30 @@ def test_a_work_stream_is_seeded_only_for_effort_that_can_observe_it():
     nothing."""
     game = Game(load_scenario(TINY))
     assert _seeded_work_streams(game, {1: {"work": 3}, 2: {"farm": 1, "work": 1}}) == [2]
+
+
+def test_a_role_scored_on_global_names_alone_is_scored_once_with_the_same_result(monkeypatch):
+    """The manager's score in tokenmaxxing reads no seat name: scoring it on the global env
+    gives what scoring every seat's own env gives."""
+    scenario = load_scenario("tokenmaxxing")
+    plan = plan_for(Game(scenario).rules)
+    assert plan.global_scores == {"manager"}
+    strategies = {"manager": "hype", "employee": "gamer"}
+    fast = [run_game(scenario, seed, strategies) for seed in range(3)]
+    monkeypatch.setattr(plan, "global_scores", frozenset())
+    assert [run_game(scenario, seed, strategies) for seed in range(3)] == fast
+
+
+def test_news_reads_an_aggregate_afresh_after_an_event_moves_its_stat(tmp_path):
+    """`audit` reads `total_slop`, which `rally` (checked first, in the same turn) moves: the
+    global names that were read before `rally` fired must not be reused for `audit`."""
+    events = ('  - {id: rally, headline: Rally, when: "1",'
+              ' effects: [{target: slop, value: 5, roles: [employee]}]}\n'
+              '  - {id: audit, headline: Audit, when: "total_slop >= 10",'
+              ' effects: [{target: quality, value: -1}]}\n')
+    text = TINY.read_text()
+    start = text.index("events:\n") + len("events:\n")
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text[:start] + events + text[text.index("reviews:"):])
+    state = Game(load_scenario(path)).new_state(1)
+    assert [h.event for h in state.news] == ["rally", "audit"]
