@@ -4,11 +4,12 @@ Callers own the state they pass (see `Game.apply`, which copies first). Every st
 snapshot taken at the start of resolution, so seats act simultaneously.
 
 This is the simulator's hot path, so what depends only on the rules is worked out once per
-Rules (`Plan`, in game.engine.resolve_plan): every effect is prepared as a flat tuple that
-one loop (`_run`) applies, with `when`, `chance` and the bookkeeping of `Changes` inlined;
-the plan is looked up once per turn and passed down, with the env lookups it holds;
-environments carry only the aggregates some formula reads (`read_env`); and a random stream
-whose numbers nothing can observe is not seeded. What must never change is the arithmetic:
+Rules (`Plan`, in game.engine.resolve_plan): every list of effects becomes generated code
+(game.engine.resolve_code) with formulas inlined, constants folded and a seat's names read
+where they live, so no seat env is built for behaviours, policies or dynamics; the plan is
+looked up once per turn and passed down, with the env lookups it holds; environments carry
+only the aggregates some formula reads (`read_env`, `run_env`); and a random stream whose
+numbers nothing can observe is not seeded. What must never change is the arithmetic:
 every float is summed, and every random number drawn, in the same order as docs/rules.md
 implies (tests/engine/test_golden.py checks results bit for bit).
 """
@@ -18,7 +19,7 @@ from __future__ import annotations
 import random
 
 from game.engine.actions import construct
-from game.engine.env import draws_of, read_env, seat_env_of
+from game.engine.env import draws_of, read_env, run_env, seat_env_of
 from game.engine.resolve_code import Run
 from game.engine.resolve_plan import Plan, plan_for
 from game.engine.rng import stream
@@ -202,7 +203,7 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
                 if stat_id in stats:
                     stats[stat_id] = initial
     rng = stream(state.seed, state.turn, "resolve") if plan.resolve_draws else None
-    genv = read_env(plan.lk, state, rng)
+    genv = run_env(plan.lk, state, plan.work_keys, rng)
     changes = Changes()
     _behaviour_effects(plan, state, genv, changes)
     for policy in rules.policies:
@@ -212,7 +213,7 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     apply_stats(plan, state, changes)
     changes.stat_add.clear()
     changes.stat_set.clear()
-    after_work = read_env(plan.lk, state, rng)
+    after_work = run_env(plan.lk, state, plan.dynamics_keys, rng)
     apply_effects(plan, rules, state, rules.dynamics, after_work, changes, rng)
     finish(plan, state, changes, smooth=True)
     reviews = review(plan, rules, state)

@@ -8,7 +8,7 @@ because it runs once per Rules, not per turn.
 
 from __future__ import annotations
 
-from game.engine.env import lookups, per_rules
+from game.engine.env import aggregate_keys_read, lookups, per_rules
 from game.engine.resolve_code import (
     Reader,
     Run,
@@ -82,6 +82,11 @@ class Plan:
         """Each reviewed role's (name, condition or None, run on the seat's env, layoff), in
         file order, without those whose condition is a constant false."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
+        work = (*(e for b in rules.behaviours for e in b.effects),
+                *(e for p in rules.policies for e in p.effects))
+        self.work_keys = aggregate_keys_read(rules, _names(work))
+        self.dynamics_keys = aggregate_keys_read(rules, _names(rules.dynamics))
+        """The aggregates that behaviours and policies, and dynamics, read (see `run_env`)."""
         self.resolve_draws = _observes((*(e for p in rules.policies for e in p.effects),
                                         *rules.dynamics), randoms)
         """Whether anything can observe the "resolve" stream: a policy or dynamics effect
