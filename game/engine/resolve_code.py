@@ -28,8 +28,8 @@ from game.scenario.rules import CEffect, Rules
 Run = Callable[..., None]
 """A generated run: `run(g, rng, seats, points, changes, turn, s, a, seat, d, effort)`.
 `g` is the env that holds the global names (with a reader from `env_reader`: every name);
-`seats` are the seats whose stats the stat effects change, in order (several only for an
-effect that reads no seat name and never draws, so gives every seat the same); `points`
+`seats` are the seats whose stats the stat effects change: one, or in order several for a
+run compiled `shared` (an effect that reads no seat name and never draws); `points`
 multiplies every value (a behaviour's effort; 1 elsewhere, and x * 1 is exactly x). The
 rest, for a reader from `seat_reader` only: the seat's stats, its allocation, the seat, its
 own random draws and the effort as a float."""
@@ -110,9 +110,10 @@ def seat_reader(rules: Rules, role: str | None, own_draws: bool) -> Reader:
 
 
 def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool,
-                read: Reader) -> Run:
+                read: Reader, shared: bool = False) -> Run:
     """The function that applies `effects` ((effect, delay with the metric's own) pairs) in
-    order, reading names with `read`, without those that never apply (`can_apply`). A
+    order, reading names with `read`, without those that never apply (`can_apply`); to
+    every seat of `seats` if `shared` (one stat effect), else to the one seat given. A
     formula that reads only constants is worked out here, as it would be each time. A value
     formula that an earlier effect of the run always evaluates is not evaluated again: it
     reads the same names."""
@@ -132,7 +133,7 @@ def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bo
         if always and constant is None and source not in known and sources.count(source) > 1:
             steps = _code("VAR = VALUE", VAR=ast.Name(f"_v{n}", ast.Store()), VALUE=value)
             value = known[source] = ast.Name(f"_v{n}", ast.Load())
-        steps += _code("_x = VALUE * _points", VALUE=value) + _apply(effect, delay, direct)
+        steps += _code("_x = VALUE * _points", VALUE=value) + _apply(effect, delay, direct, shared)
         if chance is None:
             steps = _code("_c = CHANCE\nif _c >= 1.0 or (_c > 0.0 and _rng.random() < _c):\n"
                           "    pass", steps, CHANCE=inline(effect.chance.source, read))
@@ -142,8 +143,8 @@ def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bo
         if when is None:
             steps = _code("if WHEN:\n    pass", steps, WHEN=inline(effect.when.source, read))
         body += steps
-    run = _code(_RUN, _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add")
-                + body)
+    run = _code(_RUN, _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
+                            "_k = _seats[0]") + body)
     return define(ast.Module(run, []), "_run", _NAMES)
 
 
@@ -168,23 +169,23 @@ def _value(formula: CompiledFormula, constants: dict[str, float]) -> float | Non
     return formula.fn(constants)
 
 
-def _apply(effect: CEffect, delay: int, direct: bool) -> list[ast.stmt]:
+def _apply(effect: CEffect, delay: int, direct: bool, shared: bool) -> list[ast.stmt]:
     """What the effect does with its amount `_x`: a metric effect is applied once, a stat
-    effect once for each of `_seats` (a run with metric effects has exactly one seat)."""
+    effect to seat `_k`, or to each of `_seats` when `shared`."""
     target = ast.Constant(effect.target)
     if delay > 0:
         pending = ("_changes.pending.append(_construct(_Pending, due=_turn + DELAY, "
                    "target=TARGET, seat=SEAT, amount=_x, mode=MODE, direct=DIRECT))")
-        parts = {"DELAY": ast.Constant(delay), "TARGET": target,
-                 "MODE": ast.Constant(effect.mode), "DIRECT": ast.Constant(direct)}
-        if not effect.on_seat:
-            return _code(pending, SEAT=ast.Constant(None), **parts)
-        return _code("for _k in _seats:\n    pass", _code(pending, SEAT=ast.Name("_k", ast.Load()), **parts))
-    if not effect.on_seat:
+        steps = _code(pending, DELAY=ast.Constant(delay), TARGET=target,
+                      SEAT=ast.Name("_k", ast.Load()) if effect.on_seat else ast.Constant(None),
+                      MODE=ast.Constant(effect.mode), DIRECT=ast.Constant(direct))
+    elif not effect.on_seat:
         if effect.mode == "set":
             return _code("_changes.metric_set[TARGET] = _x", TARGET=target)
         return _code("_metric_add[TARGET] = _metric_add.get(TARGET, 0.0) + _x", TARGET=target)
-    if effect.mode == "set":
-        return _code("for _k in _seats:\n    _changes.stat_set[_k, TARGET] = _x", TARGET=target)
-    return _code("for _k in _seats:\n    _key = (_k, TARGET)\n"
-                 "    _stat_add[_key] = _stat_add.get(_key, 0.0) + _x", TARGET=target)
+    elif effect.mode == "set":
+        steps = _code("_changes.stat_set[_k, TARGET] = _x", TARGET=target)
+    else:
+        steps = _code("_key = (_k, TARGET)\n_stat_add[_key] = _stat_add.get(_key, 0.0) + _x",
+                      TARGET=target)
+    return _code("for _k in _seats:\n    pass", steps) if shared and effect.on_seat else steps

@@ -124,7 +124,7 @@ class Plan:
                                  False))
                     metrics = []
                 shared = e.names <= rules.global_names and not draws(e)
-                run = compile_run(rules, [p], direct, read_env if shared else read_seat)
+                run = compile_run(rules, [p], direct, read_env if shared else read_seat, shared)
                 walk.append((run, True, e.target, e.roles, shared))
             if metrics:
                 walk.append((compile_run(rules, metrics, direct, read_env), False, None, None, False))
