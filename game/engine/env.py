@@ -55,11 +55,8 @@ class Lookups:
                              for name, d in s.randoms.items())
         self.all_keys = tuple((sid, *names) for sid, names in rules.aggregate_keys)
         """(stat id, `total_`, `mean_`, `max_`, `min_` names) for every stat (see `aggregates`)."""
-        read = formula_names(rules)
-        self.read_keys = tuple((sid, *(n if n in read else None for n in names))
-                               for sid, names in rules.aggregate_keys
-                               if not read.isdisjoint(names))
-        """`aggregate_keys` with the names no formula reads set to None (see `aggregates_read`)."""
+        self.read_keys = aggregate_keys_read(rules, formula_names(rules))
+        """The aggregates some formula reads (see `aggregates_read`)."""
         self.headcount_keys = {role: "headcount_" + role for role in rules.role_specs}
         self.behaviour_ids = {role: tuple(b.id for b in rules.behaviours_of(role))
                               for role in rules.role_specs}
@@ -83,6 +80,13 @@ def formula_names(rules: Rules) -> frozenset[str]:
                *(e for ev in rules.events for e in ev.effects),
                *(e for rv in rules.reviews.values() for c in rv.consequences for e in c.effects)]
     return frozenset().union(*(f.names for f in formulas), *(e.names for e in effects))
+
+
+def aggregate_keys_read(rules: Rules, read: frozenset[str]) -> tuple:
+    """`rules.aggregate_keys` as `_aggregate` takes them, for formulas that read only `read`:
+    stats none of whose aggregates they read are left out, and unread names set to None."""
+    return tuple((sid, *(n if n in read else None for n in names))
+                 for sid, names in rules.aggregate_keys if not read.isdisjoint(names))
 
 
 def draws(rules: Rules, rng: random.Random) -> dict[str, float]:
@@ -164,11 +168,21 @@ def read_env(lk: Lookups, state: GameState,
     return _env(lk, state, _aggregate(state.seats, lk.read_keys, lk.headcount_keys), rng)
 
 
+def run_env(lk: Lookups, state: GameState, keys: tuple,
+            rng: random.Random | None = None) -> dict[str, float]:
+    """The global names for generated effect runs (game.engine.resolve_code), which have the
+    constants folded in: `read_env` without the constants, and with only the aggregates in
+    `keys` (from `aggregate_keys_read`) and the headcounts."""
+    return _env(lk, state, _aggregate(state.seats, keys, lk.headcount_keys), rng,
+                constants=False)
+
+
 def _env(lk: Lookups, state: GameState, aggs: dict[str, float] | None,
-         rng: random.Random | None) -> dict[str, float]:
-    """Constants, metrics, policy levels, `aggs` (if any), the turn, then the draws (if an
-    `rng` is given): the order every global env has."""
-    env = lk.constants.copy()  # copying a whole dict is much cheaper than inserting its keys
+         rng: random.Random | None, constants: bool = True) -> dict[str, float]:
+    """Constants (unless not `constants`), metrics, policy levels, `aggs` (if any), the turn,
+    then the draws (if an `rng` is given): the order every global env has."""
+    # copying a whole dict is much cheaper than inserting its keys
+    env = lk.constants.copy() if constants else {}
     env.update(state.metrics)
     env.update(state.policies)
     if aggs is not None:

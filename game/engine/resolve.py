@@ -4,11 +4,12 @@ Callers own the state they pass (see `Game.apply`, which copies first). Every st
 snapshot taken at the start of resolution, so seats act simultaneously.
 
 This is the simulator's hot path, so what depends only on the rules is worked out once per
-Rules (`Plan`, in game.engine.resolve_plan): every effect is prepared as a flat tuple that
-one loop (`_run`) applies, with `when`, `chance` and the bookkeeping of `Changes` inlined;
-the plan is looked up once per turn and passed down, with the env lookups it holds;
-environments carry only the aggregates some formula reads (`read_env`); and a random stream
-whose numbers nothing can observe is not seeded. What must never change is the arithmetic:
+Rules (`Plan`, in game.engine.resolve_plan): every list of effects becomes generated code
+(game.engine.resolve_code) with formulas inlined, constants folded and a seat's names read
+where they live, so no seat env is built for behaviours, policies or dynamics; the plan is
+looked up once per turn and passed down, with the env lookups it holds; environments carry
+only the aggregates some formula reads (`read_env`, `run_env`); and a random stream whose
+numbers nothing can observe is not seeded. What must never change is the arithmetic:
 every float is summed, and every random number drawn, in the same order as docs/rules.md
 implies (tests/engine/test_golden.py checks results bit for bit).
 """
@@ -18,8 +19,9 @@ from __future__ import annotations
 import random
 
 from game.engine.actions import construct
-from game.engine.env import draws_of, read_env, seat_env_of
-from game.engine.resolve_plan import Plan, Prepared, plan_for
+from game.engine.env import draws_of, read_env, run_env, seat_env_of
+from game.engine.resolve_code import Run
+from game.engine.resolve_plan import Plan, plan_for
 from game.engine.rng import stream
 from game.engine.state import (
     GameState,
@@ -47,83 +49,44 @@ class Changes:
 
 
 _GLOBAL = (None,)
-"""The `seats` of `_run` for the global env."""
+"""The `seats` of a run on the global env."""
 
 
-def _run(effects: tuple[Prepared, ...], env: dict[str, float], rng, seats: tuple,
-         points: int, changes: Changes, turn: int, direct: bool) -> None:
-    """Apply prepared effects in order for one env: each applies if its `when` holds and a
-    draw falls under its `chance` (no draw when the chance is 1 or more, or 0 or less); its
-    value, times `points`, goes into `changes`, or waits `delay` turns as a Pending. `seats`
-    are the seats whose stats the effects change, in order: the one seat whose names the
-    env holds, several only for effects that read no seat name and never draw (so they
-    give every seat the same), `_GLOBAL` for the global env; `points` is a behaviour's
-    effort, 1 elsewhere (x * 1 is exactly x)."""
-    stat_add, metric_add = changes.stat_add, changes.metric_add
-    values: dict = {}  # the values of functions marked `again`, once evaluated
-    for (when, chance, chance_fn, value, value_fn, target, on_seat, is_set, delay, mode,
-         again) in effects:
-        if when is not None and not when(env):
-            continue
-        c = chance if chance_fn is None else chance_fn(env)
-        if c < 1.0 and not (c > 0.0 and rng.random() < c):  # formulas never return NaN
-            continue
-        if value_fn is None:
-            amount = value * points
-        elif again:
-            v = values.get(value_fn)
-            if v is None:
-                v = values[value_fn] = value_fn(env)
-            amount = v * points
-        else:
-            amount = value_fn(env) * points
-        if delay > 0:
-            for seat in seats:
-                changes.pending.append(construct(Pending, due=turn + delay, target=target,
-                                                 seat=seat if on_seat else None, amount=amount,
-                                                 mode=mode, direct=direct))
-        elif on_seat:
-            for seat in seats:
-                key = (seat, target)
-                if is_set:
-                    changes.stat_set[key] = amount
-                else:
-                    stat_add[key] = stat_add.get(key, 0.0) + amount
-        elif is_set:
-            changes.metric_set[target] = amount
-        else:
-            metric_add[target] = metric_add.get(target, 0.0) + amount
+def _run(effects: Run, env: dict[str, float], rng, seats: tuple, points: int,
+         changes: Changes, turn: int, direct: bool) -> None:
+    """Apply a run (game.engine.resolve_code) whose formulas read every name from `env`: a
+    seat's whole env (`seat_env_of`), or the global env. `direct` is already part of the
+    run (see `Plan`); `seats` and `points` are as `Run` says."""
+    effects(env, rng, seats, points, changes, turn)
 
 
 def apply_effects(plan: Plan, rules: Rules, state: GameState, effects: tuple[CEffect, ...],
                   genv: dict[str, float], changes: Changes, rng: random.Random,
-                  direct: bool = False,
-                  seat_envs: dict[int, dict[str, float]] | None = None) -> None:
+                  direct: bool = False) -> None:
     """Apply effects outside a seat, in order: metric targets once, stat targets once per
     employed seat that has the stat (and is of one of the effect's `roles`), in seat order.
-    `seat_envs` keeps seat names built from `genv`, for callers that apply several lists of
-    effects to the same snapshot."""
-    if seat_envs is None:
-        seat_envs = {}
+    A stat effect reads the seat's names from the state itself: nothing changes it until
+    the step's changes are applied."""
     turn = state.turn
-    lk = plan.lk
+    allocations = state.allocations
     for run, on_seat, target, roles, shared in plan.effect_list(rules, effects, direct):
         if not on_seat:
-            _run(run, genv, rng, _GLOBAL, 1, changes, turn, direct)
+            run(genv, rng, _GLOBAL, 1, changes, turn)
             continue
         seats = [seat for seat in state.seats
                  if seat.employed and target in seat.stats
                  and (roles is None or seat.role in roles)]
         if shared:
             if seats:
-                _run(run, genv, rng, tuple([seat.index for seat in seats]), 1, changes, turn,
-                     direct)
+                run(genv, rng, tuple([seat.index for seat in seats]), 1, changes, turn)
             continue
         for seat in seats:
-            env = seat_envs.get(seat.index)
-            if env is None:
-                env = seat_envs[seat.index] = seat_env_of(lk, genv, state, seat)
-            _run(run, env, rng, (seat.index,), 1, changes, turn, direct)
+            run(genv, rng, (seat.index,), 1, changes, turn, seat.stats,
+                allocations.get(seat.index) or _NO_EFFORT, seat)
+
+
+_NO_EFFORT: dict[str, int] = {}
+"""The allocation of a seat that has none (never written to)."""
 
 
 def _behaviour_effects(plan: Plan, state: GameState, genv: dict[str, float],
@@ -137,15 +100,18 @@ def _behaviour_effects(plan: Plan, state: GameState, genv: dict[str, float],
         alloc = state.allocations.get(seat.index)
         if not seat.employed or not alloc:
             continue
-        spent = [(points, effects, observes)
-                 for behaviour_id, effects, observes in behaviours[seat.role]
+        spent = [(points, run, observes)
+                 for behaviour_id, run, observes in behaviours[seat.role]
                  if (points := alloc.get(behaviour_id, 0)) > 0]
-        rng = (stream(state.seed, turn, "work", seat.index)
-               if any(observes for _, _, observes in spent) else None)
-        env = seat_env_of(lk, genv, state, seat, rng)
-        for points, effects, _ in spent:
-            env["effort"] = float(points)
-            _run(effects, env, rng, (seat.index,), points, changes, turn, False)
+        rng = draws = None
+        if any(observes for _, _, observes in spent):
+            rng = stream(state.seed, turn, "work", seat.index)
+            if lk.randoms:
+                draws = draws_of(lk, rng)
+        seats, stats = (seat.index,), seat.stats
+        for points, run, _ in spent:
+            run(genv, rng, seats, points, changes, turn, stats, alloc, seat, draws,
+                float(points))
 
 
 def _due(state: GameState, changes: Changes) -> None:
@@ -231,19 +197,17 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
                 if stat_id in stats:
                     stats[stat_id] = initial
     rng = stream(state.seed, state.turn, "resolve") if plan.resolve_draws else None
-    genv = read_env(plan.lk, state, rng)
+    genv = run_env(plan.lk, state, plan.work_keys, rng)
     changes = Changes()
     _behaviour_effects(plan, state, genv, changes)
-    seat_envs: dict[int, dict[str, float]] = {}  # every policy reads the same snapshot
     for policy in rules.policies:
         if state.policies[policy.id] > 0:
-            apply_effects(plan, rules, state, policy.effects, genv, changes, rng,
-                          seat_envs=seat_envs)
+            apply_effects(plan, rules, state, policy.effects, genv, changes, rng)
     _due(state, changes)
     apply_stats(plan, state, changes)
     changes.stat_add.clear()
     changes.stat_set.clear()
-    after_work = read_env(plan.lk, state, rng)
+    after_work = run_env(plan.lk, state, plan.dynamics_keys, rng)
     apply_effects(plan, rules, state, rules.dynamics, after_work, changes, rng)
     finish(plan, state, changes, smooth=True)
     reviews = review(plan, rules, state)

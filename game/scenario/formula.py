@@ -31,7 +31,7 @@ from typing import Any, NoReturn
 
 from game.errors import FormulaError
 
-__all__ = ["FUNCTIONS", "CompiledFormula", "compile_formula"]
+__all__ = ["FUNCTIONS", "CompiledFormula", "compile_formula", "define", "inline"]
 
 FUNCTIONS: frozenset[str] = frozenset(
     {"min", "max", "clamp", "abs", "round", "floor", "ceil", "log", "exp", "sqrt"})
@@ -140,17 +140,11 @@ _HELPERS: dict[str, Any] = {
 _BINOP_HELPERS: dict[type[ast.operator], str] = {
     ast.Div: "_div", ast.FloorDiv: "_floordiv", ast.Mod: "_mod", ast.Pow: "_pow"}
 
-# The compiled function: `__EXPR__` is replaced by the rewritten formula.
+# The compiled function: `__EXPR__` is replaced by the rewritten formula with its result rules
+# applied (`_result`).
 _TEMPLATE = f"""
 def _formula({_ENV}):
-    _v = __EXPR__
-    if _v != _v:
-        return 0.0
-    if _v > {RESULT_LIMIT!r}:
-        return {RESULT_LIMIT!r}
-    if _v < -{RESULT_LIMIT!r}:
-        return -{RESULT_LIMIT!r}
-    return _v + 0.0
+    return __EXPR__
 """
 
 # What each rejected node type is called in error messages.
@@ -207,13 +201,45 @@ def compile_formula(source: str, allowed: Collection[str] | None = None) -> Comp
     tree = _parse(text, lead)
     _check_size(tree, lead)
     rewriter = _Rewriter(text, lead, None if allowed is None else frozenset(allowed))
-    body = rewriter.visit(tree.body)
+    body = _result(rewriter.visit(tree.body))
     fn = _build(body)
     names = frozenset(rewriter.names)
     if names:
         return CompiledFormula(source, names, None, fn)
     value = fn(_EMPTY)
     return CompiledFormula(source, names, value, lambda _env, _value=value: _value)
+
+
+def inline(source: str, read: Callable[[str], ast.expr]) -> ast.expr:
+    """A formula, checked as `compile_formula` checks it, as one expression for code that the
+    engine generates (see `define`): it reads each name as the node `read(name)` returns and
+    gives what the compiled formula returns. `read` decides where names come from: a
+    constant's value, or one of the generated function's own variables."""
+    text, lead = _precheck(source)
+    tree = _parse(text, lead)
+    _check_size(tree, lead)
+    rewriter = _Rewriter(text, lead, None, read)
+    return _result(rewriter.visit(tree.body))
+
+
+def define(module: ast.Module, name: str, names: Mapping[str, Any]) -> Callable[..., Any]:
+    """The function `name` defined by generated code that embeds `inline` formulas. It runs
+    with the formulas' helpers and `names` as its globals and no builtins, as formulas do."""
+    ast.fix_missing_locations(module)
+    namespace: dict[str, Any] = {"__builtins__": {}, **_HELPERS, **names}
+    exec(compile(module, "<formulas>", "exec"), namespace)  # noqa: S102 - checked ASTs only
+    return namespace[name]
+
+
+def _result(body: ast.expr) -> ast.expr:
+    """`body` with the result rules of every formula: NaN becomes 0, a result beyond
+    RESULT_LIMIT the limit, and any other result a float (`+ 0.0`, which also turns -0.0 into
+    0.0). One expression, so that generated code can embed it anywhere."""
+    limit = repr(RESULT_LIMIT)
+    rules = ast.parse(f"0.0 if (_v := _x) != _v else {limit} if _v > {limit} "
+                      f"else -{limit} if _v < -{limit} else _v + 0.0", mode="eval").body
+    rules.test.left.value = body  # type: ignore[attr-defined]  # replaces _x
+    return rules
 
 
 def _fail(message: str, col: int | None = None) -> NoReturn:
@@ -301,21 +327,19 @@ def _short(text: str, limit: int = 24) -> str:
 def _build(body: ast.expr) -> Callable[[Mapping[str, float]], float]:
     """Put the rewritten expression into the function template, compile it and return it."""
     module = ast.parse(_TEMPLATE)
-    assign = module.body[0].body[0]  # type: ignore[attr-defined]
-    assign.value = body
-    ast.fix_missing_locations(module)
-    namespace: dict[str, Any] = {"__builtins__": {}, **_HELPERS}
-    exec(compile(module, "<formula>", "exec"), namespace)  # noqa: S102 - checked AST only
-    return namespace["_formula"]
+    module.body[0].body[0].value = body  # type: ignore[attr-defined]
+    return define(module, "_formula", {})
 
 
 class _Rewriter:
     """Checks each node against the whitelist and returns the rewritten, safe node."""
 
-    def __init__(self, text: str, lead: int, allowed: frozenset[str] | None) -> None:
+    def __init__(self, text: str, lead: int, allowed: frozenset[str] | None,
+                 read: Callable[[str], ast.expr] | None = None) -> None:
         self.text = text  # the flattened text that was parsed
         self.lead = lead
         self.allowed = allowed
+        self.read = read or _read_env
         self.names: set[str] = set()
 
     def fail(self, message: str, node: ast.AST) -> NoReturn:
@@ -352,7 +376,7 @@ class _Rewriter:
         return ast.Constant(float(value))
 
     def visit_Name(self, node: ast.Name) -> ast.expr:
-        """A variable: checked against `allowed` and read as `_e["name"]`."""
+        """A variable: checked against `allowed` and read as `read` says (`_e["name"]`)."""
         name = node.id
         if name.startswith("_"):
             self.fail(f"names starting with '_' are not allowed: '{name}'", node)
@@ -361,7 +385,7 @@ class _Rewriter:
         if self.allowed is not None and name not in self.allowed:
             self.fail(f"unknown name '{name}'{_suggest(name, self.allowed)}", node)
         self.names.add(name)
-        return ast.Subscript(ast.Name(_ENV, ast.Load()), ast.Constant(name), ast.Load())
+        return self.read(name)
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
         """`+x`, `-x` and `not x`."""
@@ -431,6 +455,11 @@ def _check_arity(name: str, count: int, node: ast.AST, rewriter: _Rewriter) -> N
         wanted = f"{low} or {high} arguments"
     usage = {"clamp": " (x, low, high)", "round": " (x or x, digits)"}.get(name, "")
     rewriter.fail(f"{name}() takes {wanted}{usage}, got {count}", node)
+
+
+def _read_env(name: str) -> ast.expr:
+    """How a compiled formula reads a name: `_e["name"]`."""
+    return ast.Subscript(ast.Name(_ENV, ast.Load()), ast.Constant(name), ast.Load())
 
 
 def _call(helper: str, args: list[ast.expr]) -> ast.expr:

@@ -5,19 +5,9 @@ from __future__ import annotations
 
 from game.analysis.simulate import run_game
 from game.engine import Allocate, Game, resolve
-from game.engine.resolve_plan import _together, plan_for
+from game.engine.resolve_plan import plan_for
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
-
-
-def test_a_run_marks_exactly_the_value_functions_it_repeats():
-    rules = Game(load_scenario("tokenmaxxing")).rules
-    for _, effects, _ in plan_for(rules).behaviours["employee"]:
-        fns = [p[4] for p in effects]
-        assert [p[-1] for p in effects] == [f is not None and fns.count(f) > 1 for f in fns]
-    one, two = (rules.behaviours[0].effects[0].value.fn, rules.behaviours[1].effects[-1].value.fn)
-    prepared = [(None, 1.0, None, None, fn, "x", True, False, 0, "add") for fn in (one, two, one)]
-    assert [p[-1] for p in _together(prepared)] == [True, False, True]
 
 
 def _seeded_work_streams(game: Game, allocations: dict[int, dict[str, int]]) -> list:

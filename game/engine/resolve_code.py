@@ -1,0 +1,191 @@
+"""Effect runs as generated Python: one function per run, built once per Rules.
+
+A run is a list of effects applied in order to one seat's names, or to the global names
+(see game.engine.resolve_plan). Walking the effects in a loop and calling a compiled formula
+for each value cost more than the arithmetic itself, so `compile_run` unrolls the run into
+one function with every formula inlined: game.scenario.formula.inline checks each formula as
+compiling it does and builds the expression from its checked AST only. Constants are folded
+in as their values, and a seat's names are read where they live (its stats, its allocation,
+the seat itself), so resolution builds no per-seat environment.
+
+Each effect applies as docs/rules.md says: if its `when` holds and a draw falls under its
+`chance` (no draw when the chance is 1 or more, or 0 or less), its value times `points` goes
+into the step's changes, or waits `delay` turns as a Pending. The generated code does the
+same float operations, and draws the same numbers, in the same order as applying the
+effects one by one.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+
+from game.engine.actions import construct
+from game.engine.state import Pending
+from game.scenario.formula import CompiledFormula, define, inline
+from game.scenario.rules import CEffect, Rules
+
+Run = Callable[..., None]
+"""A generated run: `run(g, rng, seats, points, changes, turn, s, a, seat, d, effort)`.
+`g` is the env that holds the global names (with a reader from `env_reader`: every name);
+`seats` are the seats whose stats the stat effects change: one, or in order several for a
+run compiled `shared` (an effect that reads no seat name and never draws); `points`
+multiplies every value (a behaviour's effort; 1 elsewhere, and x * 1 is exactly x). The
+rest, for a reader from `seat_reader` only: the seat's stats, its allocation, the seat, its
+own random draws and the effort as a float."""
+
+_RUN = ("def _run(_g, _rng, _seats, _points, _changes, _turn, _s=None, _a=None, _seat=None,"
+        " _d=None, _effort=None):\n    pass")
+_NAMES = {"_float": float, "_construct": construct, "_Pending": Pending}
+"""What generated runs use besides the formula helpers."""
+
+
+class _Fill(ast.NodeTransformer):
+    """Replaces the upper-case placeholder names of a template by the given nodes."""
+
+    def __init__(self, parts: dict[str, ast.AST]) -> None:
+        self.parts = parts
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        return self.parts.get(node.id, node)
+
+
+def _code(template: str, body: list[ast.stmt] | None = None, **parts: ast.AST) -> list[ast.stmt]:
+    """The statements of a fixed template, its placeholders replaced by `parts`; `body`, if
+    given, replaces the `pass` that ends the template's last (compound) statement."""
+    statements = _Fill(parts).visit(ast.parse(template)).body
+    if body is not None:
+        statements[-1].body = body
+    return statements
+
+
+def _expr(template: str, **parts: ast.AST) -> ast.expr:
+    """One expression of a fixed template, its placeholders replaced by `parts`."""
+    return _code(template, **parts)[0].value
+
+
+Reader = Callable[[str], ast.expr]
+
+
+def env_reader(rules: Rules) -> Reader:
+    """Read every name from one env (`g`), constants folded in: for runs on the global names,
+    and for callers that hold a whole seat env."""
+    constants = rules.scenario.constants
+
+    def read(name: str) -> ast.expr:
+        if name in constants:
+            return ast.Constant(constants[name])
+        return _expr("_g[NAME]", NAME=ast.Constant(name))
+    return read
+
+
+def seat_reader(rules: Rules, role: str | None, own_draws: bool) -> Reader:
+    """Read a seat's names where they live, the global ones from `g`, constants folded in:
+    what `game.engine.env.seat_env` would hold for the seat. `role` is the seat's role if the
+    run is only applied to seats of one role; `own_draws`: random names come from the seat's
+    draws `d` (a behaviour's stream) rather than from `g`."""
+    constants, randoms = rules.scenario.constants, rules.scenario.randoms
+    stats, behaviours = rules.stat_specs, rules.behaviour_specs
+    seat_names = {
+        "seats": (_expr("_g[NAME]", NAME=ast.Constant("headcount_" + role)) if role
+                  else _expr("_g['headcount_' + _seat.role]")),
+        "score": _expr("_seat.score"),
+        "rank": _expr("_float(_seat.rank)"),
+        "effort": _expr("_effort")}
+
+    def read(name: str) -> ast.expr:
+        key = ast.Constant(name)
+        if name in constants:
+            return ast.Constant(constants[name])
+        if name in stats:
+            return _expr("_s[NAME]", NAME=key)
+        if name in behaviours:
+            return _expr("_float(_a.get(NAME, 0))", NAME=key)
+        if name in seat_names:
+            return seat_names[name]
+        if own_draws and name in randoms:
+            return _expr("_d[NAME]", NAME=key)
+        return _expr("_g[NAME]", NAME=key)
+    return read
+
+
+def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool,
+                read: Reader, shared: bool = False) -> Run:
+    """The function that applies `effects` ((effect, delay with the metric's own) pairs) in
+    order, reading names with `read`, without those that never apply (`can_apply`); to
+    every seat of `seats` if `shared` (one stat effect), else to the one seat given. A
+    formula that reads only constants is worked out here, as it would be each time. A value
+    formula that an earlier effect of the run always evaluates is not evaluated again: it
+    reads the same names."""
+    constants = rules.scenario.constants
+    folded = [(effect, delay, _value(effect.when, constants), _value(effect.chance, constants))
+              for effect, delay in effects if can_apply(effect, constants)]
+    sources = [effect.value.source for effect, *_ in folded]
+    known: dict[str, ast.expr] = {}  # value source -> the variable that holds its value
+    body: list[ast.stmt] = []
+    for n, (effect, delay, when, chance) in enumerate(folded):
+        source = effect.value.source
+        constant = _value(effect.value, constants)
+        value = (ast.Constant(constant) if constant is not None
+                 else known.get(source) or inline(source, read))
+        steps: list[ast.stmt] = []
+        always = when is not None and chance is not None and chance >= 1.0
+        if always and constant is None and source not in known and sources.count(source) > 1:
+            steps = _code("VAR = VALUE", VAR=ast.Name(f"_v{n}", ast.Store()), VALUE=value)
+            value = known[source] = ast.Name(f"_v{n}", ast.Load())
+        steps += _code("_x = VALUE * _points", VALUE=value) + _apply(effect, delay, direct, shared)
+        if chance is None:
+            steps = _code("_c = CHANCE\nif _c >= 1.0 or (_c > 0.0 and _rng.random() < _c):\n"
+                          "    pass", steps, CHANCE=inline(effect.chance.source, read))
+        elif chance < 1.0:
+            steps = _code("if _rng.random() < CHANCE:\n    pass", steps,
+                          CHANCE=ast.Constant(chance))
+        if when is None:
+            steps = _code("if WHEN:\n    pass", steps, WHEN=inline(effect.when.source, read))
+        body += steps
+    run = _code(_RUN, _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
+                            "_k = _seats[0]") + body)
+    return define(ast.Module(run, []), "_run", _NAMES)
+
+
+def draws(effect: CEffect) -> bool:
+    """Whether applying `effect` may draw a number: its chance is not a constant at or
+    above 1 or at or below 0."""
+    chance = effect.chance.constant
+    return chance is None or 0.0 < chance < 1.0
+
+
+def can_apply(effect: CEffect, constants: dict[str, float]) -> bool:
+    """False when `effect` never applies: its `when` is false, or its `chance` at most 0,
+    whatever the state (then it never draws either, so leaving it out changes nothing)."""
+    when, chance = _value(effect.when, constants), _value(effect.chance, constants)
+    return (when is None or bool(when)) and (chance is None or chance > 0.0)
+
+
+def _value(formula: CompiledFormula, constants: dict[str, float]) -> float | None:
+    """The value of a formula that reads only constants (formulas never return NaN)."""
+    if formula.constant is not None or not formula.names <= constants.keys():
+        return formula.constant
+    return formula.fn(constants)
+
+
+def _apply(effect: CEffect, delay: int, direct: bool, shared: bool) -> list[ast.stmt]:
+    """What the effect does with its amount `_x`: a metric effect is applied once, a stat
+    effect to seat `_k`, or to each of `_seats` when `shared`."""
+    target = ast.Constant(effect.target)
+    if delay > 0:
+        pending = ("_changes.pending.append(_construct(_Pending, due=_turn + DELAY, "
+                   "target=TARGET, seat=SEAT, amount=_x, mode=MODE, direct=DIRECT))")
+        steps = _code(pending, DELAY=ast.Constant(delay), TARGET=target,
+                      SEAT=ast.Name("_k", ast.Load()) if effect.on_seat else ast.Constant(None),
+                      MODE=ast.Constant(effect.mode), DIRECT=ast.Constant(direct))
+    elif not effect.on_seat:
+        if effect.mode == "set":
+            return _code("_changes.metric_set[TARGET] = _x", TARGET=target)
+        return _code("_metric_add[TARGET] = _metric_add.get(TARGET, 0.0) + _x", TARGET=target)
+    elif effect.mode == "set":
+        steps = _code("_changes.stat_set[_k, TARGET] = _x", TARGET=target)
+    else:
+        steps = _code("_key = (_k, TARGET)\n_stat_add[_key] = _stat_add.get(_key, 0.0) + _x",
+                      TARGET=target)
+    return _code("for _k in _seats:\n    pass", steps) if shared and effect.on_seat else steps
