@@ -101,6 +101,8 @@ class Game:
         submitted = {seat: check_chosen(rules, state, seat, choice, action)
                      for seat, (_, choice), action in zip(seats, offered, actions, strict=True)}
         state.submitted.update(submitted)
+        if state.phase != "ended":  # every seat that had to act has submitted
+            self._close(state)
         self._advance(state)
 
     def _inject(self, state: GameState, event_id: str) -> None:
@@ -118,15 +120,20 @@ class Game:
     def _advance(self, state: GameState) -> None:
         """Close every phase whose seats have all submitted, resolving turns as they end."""
         while state.phase != "ended" and not to_act(self.rules, state):
-            if state.phase == "policy":
-                for seat_index in sorted(state.submitted):
-                    state.policies.update(state.submitted[seat_index])
-                assign(state, {"submitted": {}, "phase": "work"})
-            else:
-                assign(state, {"allocations": state.submitted, "submitted": {}})
-                resolve.resolve_turn(self.rules, state)
-                if state.phase != "ended":
-                    assign(state, {"phase": "policy"})
+            self._close(state)
+
+    def _close(self, state: GameState) -> None:
+        """Close the current phase, whose seats have all submitted (a work phase ends the
+        turn: it is resolved)."""
+        if state.phase == "policy":
+            for seat_index in sorted(state.submitted):
+                state.policies.update(state.submitted[seat_index])
+            assign(state, {"submitted": {}, "phase": "work"})
+        else:
+            assign(state, {"allocations": state.submitted, "submitted": {}})
+            resolve.resolve_turn(self.rules, state)
+            if state.phase != "ended":
+                assign(state, {"phase": "policy"})
 
     def legal_actions(self, state: GameState, seat: int) -> Legal:
         """What `seat` may choose now."""
