@@ -147,13 +147,13 @@ class _Choice:
     def __init__(self) -> None:
         self.checked: dict[tuple, dict[str, int]] = {}  # tuple(choice.items()) -> submitted
 
-    def check(self, made: dict, check: Callable[[], dict[str, int]]) -> dict[str, int]:
-        """What the choice `made` submits: `check()` (which may raise ActionError) the first
-        time, remembered after that. Refusals are not remembered."""
+    def check(self, made: dict, full_check: Callable[[], dict[str, int]]) -> dict[str, int]:
+        """What the choice `made` submits: `full_check()` (which may raise ActionError) the
+        first time, remembered after that. Refusals are not remembered."""
         key = tuple(made.items())
         found = self.checked.get(key)
         if found is None:
-            found = check()
+            found = full_check()
             if len(self.checked) >= self.LIMIT:
                 self.checked.clear()
             self.checked[key] = found
