@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from game.analysis.indices import correlation, gap_series, health_series, proxy_series, seat_outcomes
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
-from game.engine.actions import legal_actions, to_act
+from game.engine.actions import Action, Legal
 from game.engine.game import Game
 from game.engine.rng import derive, stream
 from game.engine.state import GameState, SeatSetup
@@ -86,15 +86,16 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
     table, chosen = table_for(game, strategies, seats)
     state = game.new_state(seed, table, locked)
     bots = [make_bot(name, scenario, i, stream(seed, "bot", i)) for i, name in enumerate(chosen)]
-    while state.phase != "ended":
+
+    def choose(acting: list[int], legal: list[Legal]) -> list[Action]:
         # Seats in a phase choose simultaneously and never see each other's choices, so every
         # seat that has to act decides on the state as the phase opens (one `views` call
-        # shares what their views have in common); then the choices are applied in seat order.
-        seats = to_act(rules, state)
-        actions = [bots[seat].act(seen, legal_actions(rules, state, seat))
-                   for seat, seen in zip(seats, views(rules, state, seats))]
-        for action in actions:
-            game.apply_inplace(state, action)
+        # shares what their views have in common).
+        return [bots[seat].act(seen, options)
+                for seat, seen, options in zip(acting, views(rules, state, acting), legal)]
+
+    while state.phase != "ended":
+        game.play_phase(state, choose)
     return record_of(scenario, state, table, chosen)
 
 

@@ -3,6 +3,7 @@ player can read, and the state is left unchanged."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -124,28 +125,73 @@ _every_field: dict[type, set[str]] = {}
 
 def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
     """What `seat` may choose now, with current levels, costs, availability and effort."""
+    return legal_choice(rules, state, seat)[0]
+
+
+def legal_choice(rules: Rules, state: GameState, seat: int) -> tuple[Legal, _Choice | None]:
+    """`legal_actions`, and the memo entry its options come from (None when the seat has
+    nothing to submit): `check_chosen` checks the seat's choice against it."""
     s = _seat(state, seat)
     must = s.employed and acts_in(rules, s.role, state.phase) and seat not in state.submitted
+    choice: _Choice | None = None
     policies: list[PolicyOption] = []
     behaviours: list[BehaviourOption] = []
     budget, effort = 0.0, 0
     if state.phase == "policy" and must:
         budget = rules.role_specs[s.role].policy_budget
-        policies = list(_policy_options(rules, state, s.role))
+        choice = _policy_choice(rules, state, s.role)
+        policies = list(choice.options)
     elif state.phase == "work" and must:
         choice = _behaviour_choice(rules, state, s)
         effort, behaviours = choice.effort, list(choice.options)
     return construct(Legal, seat=seat, phase=state.phase, must_act=must, policies=policies,
-                     budget=budget, behaviours=behaviours, effort=effort)
+                     budget=budget, behaviours=behaviours, effort=effort), choice
 
 
-class _BehaviourChoice:
+class _Choice:
+    """A seat's options in one situation (a memo entry, see `_Choices`) and the choices
+    already found legal in it: whether a choice is legal, and what it submits, depend only
+    on the situation and the choice, so checking a choice again costs a look-up."""
+
+    __slots__ = ("checked",)
+
+    LIMIT = 64
+    """Checked choices kept before starting over (a game's bots make a handful)."""
+
+    def __init__(self) -> None:
+        self.checked: dict[tuple, dict[str, int]] = {}  # tuple(choice.items()) -> submitted
+
+    def check(self, made: dict, full_check: Callable[[], dict[str, int]]) -> dict[str, int]:
+        """What the choice `made` submits: `full_check()` (which may raise ActionError) the
+        first time, remembered after that. Refusals are not remembered."""
+        key = tuple(made.items())
+        found = self.checked.get(key)
+        if found is None:
+            found = full_check()
+            if len(self.checked) >= self.LIMIT:
+                self.checked.clear()
+            self.checked[key] = found
+        return dict(found)
+
+
+class _PolicyChoice(_Choice):
+    """A role's policy options at some levels and locks."""
+
+    __slots__ = ("options",)
+
+    def __init__(self, options: tuple[PolicyOption, ...]) -> None:
+        super().__init__()
+        self.options = options  # frozen, in file order
+
+
+class _BehaviourChoice(_Choice):
     """A seat's effort points and its behaviours' options, as `legal_actions` lists them and
     `check_allocation` checks them (shared: both ask for the same state in turn)."""
 
     __slots__ = ("effort", "limits", "options")
 
     def __init__(self, effort: int, listed: list[tuple[str, bool, int]], rules: Rules) -> None:
+        super().__init__()
         self.effort = effort
         self.options = tuple(
             construct(BehaviourOption, id=bid, name=rules.behaviour_specs[bid].name,
@@ -205,21 +251,22 @@ def _reads(rules: Rules, role: str) -> tuple | None:
 _choices = per_rules(_Choices)
 
 
-def _policy_options(rules: Rules, state: GameState, role: str) -> tuple[PolicyOption, ...]:
-    """The role's policy options at the state's levels and locks, in file order."""
+def _policy_choice(rules: Rules, state: GameState, role: str) -> _PolicyChoice:
+    """The role's policy options at the state's levels and locks, in file order. The key
+    holds the locked levels, not only which policies are locked: checking a choice reads
+    them."""
     choices = _choices(rules)
-    ids, locked = choices.policy_ids[role], state.locked
-    key = ("policy", role, *(state.policies[pid] for pid in ids),
-           *(pid in locked for pid in ids))
-    options = choices.memo.get(key)
-    if options is None:
-        options = tuple(
+    ids, policies, locked = choices.policy_ids[role], state.policies, state.locked
+    key = ("policy", role, *[policies[pid] for pid in ids], *[locked.get(pid) for pid in ids])
+    choice = choices.memo.get(key)
+    if choice is None:
+        choice = _PolicyChoice(tuple(
             construct(PolicyOption, id=p.id, name=spec.name, levels=tuple(spec.levels),
                       current=state.policies[p.id], cost=p.cost,
                       excludes=tuple(sorted(p.excludes)), locked=p.id in locked)
-            for p in rules.policies_of(role) for spec in (rules.policy_specs[p.id],))
-        choices.remember(key, options)
-    return options
+            for p in rules.policies_of(role) for spec in (rules.policy_specs[p.id],)))
+        choices.remember(key, choice)
+    return choice
 
 
 def _behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> _BehaviourChoice:
@@ -291,20 +338,11 @@ def _must_act(rules: Rules, state: GameState, seat: int, phase: str) -> None:
 
 
 def check_policies(rules: Rules, state: GameState, action: SetPolicies) -> dict[str, int]:
-    """The full levels of the seat's role's policies after `action`, or ActionError. They
-    depend only on the action and the role's policies' levels and locks: a game's bots
-    choose the same few, so legal choices are memoised (see `_Choices`); refusals are not."""
+    """The full levels of the seat's role's policies after `action`, or ActionError."""
     _must_act(rules, state, action.seat, "policy")
     role = state.seats[action.seat].role
-    choices = _choices(rules)
-    ids, policies, locked = choices.policy_ids[role], state.policies, state.locked
-    key = ("check", role, tuple(action.levels.items()), *[policies[pid] for pid in ids],
-           *[locked.get(pid) for pid in ids])
-    levels = choices.memo.get(key)
-    if levels is None:
-        levels = _check_policies(rules, state, role, action)
-        choices.remember(key, levels)
-    return dict(levels)
+    return _policy_choice(rules, state, role).check(
+        action.levels, lambda: _check_policies(rules, state, role, action))
 
 
 def _check_policies(rules: Rules, state: GameState, role: str,
@@ -337,6 +375,11 @@ def check_allocation(rules: Rules, state: GameState, action: Allocate) -> dict[s
     """The seat's effort split, with every behaviour of its role present, or ActionError."""
     _must_act(rules, state, action.seat, "work")
     choice = _behaviour_choice(rules, state, state.seats[action.seat])
+    return choice.check(action.effort, lambda: _check_allocation(choice, action))
+
+
+def _check_allocation(choice: _BehaviourChoice, action: Allocate) -> dict[str, int]:
+    """`check_allocation` against the seat's options, without the memo."""
     effort, options = choice.effort, choice.limits
     for bid, points in action.effort.items():
         if bid not in options:
@@ -352,3 +395,19 @@ def check_allocation(rules: Rules, state: GameState, action: Allocate) -> dict[s
     if total > effort:
         raise ActionError(f"{total} effort points allocated; only {effort} are available")
     return {bid: int(action.effort.get(bid, 0)) for bid in options}
+
+
+def check_chosen(rules: Rules, state: GameState, seat: int, choice: _Choice | None,
+                 action: Action) -> dict[str, int]:
+    """What `seat` submits with `action`, chosen from `choice` (`legal_choice`'s memo entry
+    for the seat in this state), or ActionError: `check_policies` or `check_allocation`
+    without finding again the seat's right to act and its options."""
+    if not isinstance(action, (SetPolicies, Allocate)) or action.seat != seat:
+        raise ActionError(f"{action!r} is not a choice of seat {seat}")
+    if isinstance(choice, _PolicyChoice) and isinstance(action, SetPolicies):
+        role = state.seats[seat].role
+        return choice.check(action.levels, lambda: _check_policies(rules, state, role, action))
+    if isinstance(choice, _BehaviourChoice) and isinstance(action, Allocate):
+        return choice.check(action.effort, lambda: _check_allocation(choice, action))
+    raise ActionError(f"seat {seat} has no {action.kind} choice to make in the "
+                      f"{state.phase} phase")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from game.engine import resolve
 from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolicies, acts_in,
-                                 check_allocation, check_policies, legal_actions, to_act)
+                                 check_allocation, check_chosen, check_policies, legal_actions,
+                                 legal_choice, to_act)
 from game.engine.env import global_env
 from game.engine.rng import stream
 from game.engine.state import GameState, SeatSetup, SeatState, assign
@@ -16,7 +19,7 @@ from game.scenario.rules import Rules, rules_for
 
 class Game:
     """A scenario's rules; every method is a pure function of the state it is given,
-    except `apply_inplace`, which the simulator uses on states it owns."""
+    except `apply_inplace` and `play_phase`, which the simulator uses on states it owns."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
@@ -81,6 +84,27 @@ class Game:
             raise ActionError(f"unknown action {action!r}")
         self._advance(state)
 
+    def play_phase(self, state: GameState,
+                   choose: Callable[[list[int], list[Legal]], list[Action]]) -> None:
+        """Every seat that has to act in the current phase chooses, and the choices are
+        applied in seat order (the simulator's loop, on a state it owns).
+
+        `choose(seats, legal)` returns one action per seat; the seats choose simultaneously,
+        on the state as the phase opens, and `choose` must not change it. Each action is
+        checked against the options the engine itself listed for its seat in that state, so
+        checking a bot's usual choice is a look-up (see `check_chosen`). On ActionError
+        nothing has changed."""
+        rules = self.rules
+        seats = to_act(rules, state)
+        offered = [legal_choice(rules, state, seat) for seat in seats]
+        actions = choose(seats, [legal for legal, _ in offered])
+        submitted = {seat: check_chosen(rules, state, seat, choice, action)
+                     for seat, (_, choice), action in zip(seats, offered, actions, strict=True)}
+        state.submitted.update(submitted)
+        if state.phase != "ended":  # every seat that had to act has submitted
+            self._close(state)
+        self._advance(state)
+
     def _inject(self, state: GameState, event_id: str) -> None:
         """Fire an event now, whatever its trigger (the facilitator's control)."""
         if state.phase == "ended":
@@ -96,15 +120,20 @@ class Game:
     def _advance(self, state: GameState) -> None:
         """Close every phase whose seats have all submitted, resolving turns as they end."""
         while state.phase != "ended" and not to_act(self.rules, state):
-            if state.phase == "policy":
-                for seat_index in sorted(state.submitted):
-                    state.policies.update(state.submitted[seat_index])
-                assign(state, {"submitted": {}, "phase": "work"})
-            else:
-                assign(state, {"allocations": state.submitted, "submitted": {}})
-                resolve.resolve_turn(self.rules, state)
-                if state.phase != "ended":
-                    assign(state, {"phase": "policy"})
+            self._close(state)
+
+    def _close(self, state: GameState) -> None:
+        """Close the current phase, whose seats have all submitted (a work phase ends the
+        turn: it is resolved)."""
+        if state.phase == "policy":
+            for seat_index in sorted(state.submitted):
+                state.policies.update(state.submitted[seat_index])
+            assign(state, {"submitted": {}, "phase": "work"})
+        else:
+            assign(state, {"allocations": state.submitted, "submitted": {}})
+            resolve.resolve_turn(self.rules, state)
+            if state.phase != "ended":
+                assign(state, {"phase": "policy"})
 
     def legal_actions(self, state: GameState, seat: int) -> Legal:
         """What `seat` may choose now."""

@@ -1,7 +1,8 @@
 """Bots never take an illegal action: 1,000 seeded all-bot games of every bundled scenario.
 
-The engine checks every action (`Game.apply_inplace` raises ActionError on an illegal one),
-so a game that finishes is a game of legal actions. Strategies rotate over a cheap mix.
+The engine checks every action (`Game.play_phase`, which the simulator uses, raises
+ActionError on an illegal one, as `apply_inplace` does), so a game that finishes is a game of
+legal actions. Strategies rotate over a cheap mix.
 """
 
 from __future__ import annotations

@@ -7,9 +7,11 @@ import random
 
 import pytest
 
-from game.engine import Allocate, Game, SetPolicies
+from game.engine import Allocate, Game, InjectEvent, SetPolicies
 from game.engine.actions import (
+    _behaviour_choice,
     _behaviour_options,
+    _check_allocation,
     _check_policies,
     _choices,
     check_allocation,
@@ -19,7 +21,7 @@ from game.engine.actions import (
 from game.errors import ActionError
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
-from tests.engine.conftest import play_random
+from tests.engine.conftest import play_random, random_action
 
 
 def _fresh(game: Game, state, seat: int) -> list[tuple[str, bool, int]]:
@@ -119,3 +121,63 @@ def test_memoised_policy_checks_follow_levels_and_locks():
         state.locked = {pid: rng.randrange(2) for pid in rng.sample(ids, rng.randrange(3))}
         assert _outcome(check_policies, rules, state, action) \
             == _outcome(_check_policies, rules, state, role, action)
+
+
+def test_memoised_allocation_checks_answer_as_the_rules_do():
+    """Checked choices are remembered per memo entry: the same effort checked again, in
+    another situation or after a refusal, gets the answer the rules give there."""
+    game = Game(load_scenario("tokenmaxxing"))
+    state = game.new_state(1)
+    state.phase = "work"
+    rules, seat = game.rules, next(s.index for s in state.seats
+                                   if game.legal_actions(state, s.index).behaviours)
+    ids = [b.id for b in legal_actions(rules, state, seat).behaviours]
+    rng = random.Random(3)
+    efforts = [{}, {ids[0]: 3}, {ids[0]: 11}, {ids[1]: -1}, {ids[0]: 6, ids[1]: 6},
+               {"nonsense": 1}, {ids[4]: 2}]
+    for _ in range(200):
+        state.policies["agent_autonomy"] = rng.randrange(3)  # changes what is available
+        action = Allocate(seat=seat, effort=rng.choice(efforts))
+        choice = _behaviour_choice(rules, state, state.seats[seat])
+        assert _outcome(check_allocation, rules, state, action) \
+            == _outcome(_check_allocation, choice, action)
+
+
+def _phase_actions(game: Game, state, seed: int) -> dict[int, object]:
+    """A random legal action for every seat that has to act now."""
+    rng = random.Random(seed)
+    return {seat: random_action(game, state, seat, rng) for seat in game.to_act(state)}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_play_phase_applies_as_apply_does(seed):
+    game = Game(load_scenario("tokenmaxxing"))
+    one_by_one, phased = game.new_state(seed), game.new_state(seed)
+    while not game.is_terminal(phased):
+        actions = _phase_actions(game, phased, seed + phased.turn)
+        for action in actions.values():
+            game.apply_inplace(one_by_one, action)
+        game.play_phase(phased, lambda seats, legal, chosen=actions: [chosen[s] for s in seats])
+        assert phased.state_hash() == one_by_one.state_hash()
+
+
+@pytest.mark.parametrize("bad", [
+    lambda seat, ids: Allocate(seat=seat, effort={ids[0]: 99}),
+    lambda seat, ids: Allocate(seat=seat, effort={"nonsense": 1}),
+    lambda seat, ids: Allocate(seat=(seat + 1) % 5, effort={}),
+    lambda seat, ids: SetPolicies(seat=seat, levels={}),
+    lambda seat, ids: InjectEvent(event="anything"),
+])
+def test_play_phase_refuses_an_illegal_choice_and_changes_nothing(bad):
+    game = Game(load_scenario("tokenmaxxing"))
+    state = game.new_state(1)
+    game.play_phase(state, lambda seats, legal: [SetPolicies(seat=s, levels={}) for s in seats])
+    assert state.phase == "work"
+    before = state.state_hash()
+    ids = [b.id for b in game.legal_actions(state, game.to_act(state)[0]).behaviours]
+    for _ in range(2):  # the second time, legal choices of the other seats are remembered
+        with pytest.raises(ActionError):
+            game.play_phase(state, lambda seats, legal: [
+                bad(s, ids) if s == seats[-1] else Allocate(seat=s, effort={ids[0]: 1})
+                for s in seats])
+        assert state.state_hash() == before and not state.submitted
