@@ -111,6 +111,7 @@ def construct_from(cls, values: dict):
     fields = _every_field.get(cls)
     if fields is None:
         fields = _every_field[cls] = set(cls.model_fields)
+    assert len(values) == len(fields), f"{cls.__name__}: every field must be given"
     _set(obj, "__pydantic_fields_set__", fields)
     _set(obj, "__pydantic_extra__", None)
     _set(obj, "__pydantic_private__", None)
@@ -163,9 +164,13 @@ class _Choice:
 
     def check(self, made: dict, full_check: Callable[[], dict[str, int]]) -> dict[str, int]:
         """What the choice `made` submits: `full_check()` (which may raise ActionError) the
-        first time, remembered after that. Refusals are not remembered."""
+        first time, remembered after that. Refusals are not remembered, nor choices that
+        cannot be keyed (an action built without validation may hold anything)."""
         key = tuple(made.items())
-        found = self.checked.get(key)
+        try:
+            found = self.checked.get(key)
+        except TypeError:  # an unhashable value: check it, and let the check refuse it
+            return full_check()
         if found is None:
             found = full_check()
             if len(self.checked) >= self.LIMIT:

@@ -47,13 +47,13 @@ class Past:
 
 
 _PASTS: OrderedDict[tuple, Past] = OrderedDict()
-"""(id of the last record, id of the rules, seed) -> Past, oldest first."""
-_PASTS_LIMIT = 16
+"""(id of the last record, id of the rules, seed) -> Past, least recently used first."""
+_PASTS_LIMIT = 32
 """A game needs only its latest past (a new one is grown from the one before), and only while
-it runs: past this many, the oldest is dropped (a cache, never a source of truth; enough for
-a dozen games played side by side). Dropping them one by one, a game or so after theirs ended,
-frees their memos while still in the CPU's caches: emptying a memo of 512 at once cost a
-fifth of the views' time."""
+it runs: past this many, the least recently used is dropped (a cache, never a source of
+truth; enough for a couple of dozen games played side by side, as a workshop's tables are).
+Dropping them one by one, a game or two after theirs ended, frees their memos while still in
+the CPU's caches: emptying a memo of 512 at once cost a fifth of the views' time."""
 
 
 def past_of(rules: Rules, seed: int, records: list[TurnRecord]) -> Past:
@@ -63,6 +63,7 @@ def past_of(rules: Rules, seed: int, records: list[TurnRecord]) -> Past:
     past = _PASTS.get(key)
     if past is not None and len(past.records) == len(records) \
             and all(map(is_, past.records, records)):
+        _PASTS.move_to_end(key)
         return past
     parent = past_of(rules, seed, records[:-1]) if records else None
     past = Past(rules, seed, list(records), parent)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import _random
 import hashlib
 import math
 import random
 
 _blake2b = hashlib.blake2b
-_new_random = random.Random.__new__
-_seed_random = _random.Random.seed
-"""The C seeding under `random.Random.seed`: for an int it is all that method does."""
 
 
 def derive(seed: int, *parts: object) -> int:
@@ -20,16 +16,8 @@ def derive(seed: int, *parts: object) -> int:
 
 
 def stream(seed: int, *parts: object) -> random.Random:
-    """A generator for one purpose, e.g. `stream(seed, turn, "news")`.
-
-    The same generator as `random.Random(derive(seed, *parts))`, built without the Python
-    layers of `Random.__init__` and `Random.seed` (for an int seed they only check its type
-    and clear `gauss_next`): resolution makes dozens of streams a game, and those layers
-    cost a third of each."""
-    rng = _new_random(random.Random)
-    _seed_random(rng, derive(seed, *parts))
-    rng.gauss_next = None
-    return rng
+    """A generator for one purpose, e.g. `stream(seed, turn, "news")`."""
+    return random.Random(derive(seed, *parts))
 
 
 def unit_normal(seed: int, *parts: object) -> float:
