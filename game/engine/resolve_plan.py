@@ -14,6 +14,7 @@ from game.engine.resolve_code import (
     Run,
     can_apply,
     compile_run,
+    compile_value,
     draws,
     env_reader,
     seat_reader,
@@ -74,18 +75,27 @@ class Plan:
         the random ones from the seat's own draws."""
         read_env = env_reader(rules)
         self.consequences = {
-            role: tuple((c.name, None if c.when.constant is not None else c.when.fn,
-                         _run_of(rules, c.effects, True, read_env), c.layoff)
+            role: tuple((c.name,
+                         None if c.when.constant is not None else compile_value(c.when, read),
+                         _run_of(rules, c.effects, True, read), c.layoff)
                         for c in rv.consequences
                         if c.when.constant is None or c.when.constant)
-            for role, rv in rules.reviews.items()}
-        """Each reviewed role's (name, condition or None, run on the seat's env, layoff), in
-        file order, without those whose condition is a constant false."""
+            for role, rv in rules.reviews.items()
+            for read in [seat_reader(rules, role, False)]}
+        """Each reviewed role's (name, condition or None, run, layoff), in file order, without
+        those whose condition is a constant false. The condition and the run read the seat's
+        names where they live (`compile_value`, and the `Run` arguments after `turn`)."""
         self.global_scores = frozenset(
             role for role, rv in rules.reviews.items()
             if rv.score.names.union(*(t.names for _, t in rv.terms)) <= rules.global_names)
         """The reviewed roles whose score and terms read no seat name: every seat of such a
         role scores the same, so the score is computed once, on the global names."""
+        self.scores = {
+            role: compile_value(rv.score, read_env if role in self.global_scores
+                                else seat_reader(rules, role, False), rv.terms)
+            for role, rv in rules.reviews.items()}
+        """Each reviewed role's score with its terms in force (`compile_value`), reading a
+        seat's names where they live unless the role is in `global_scores`."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
         work = (*(e for b in rules.behaviours for e in b.effects),
                 *(e for p in rules.policies for e in p.effects))
