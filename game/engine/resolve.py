@@ -4,15 +4,14 @@ Callers own the state they pass (see `Game.apply`, which copies first). Every st
 snapshot taken at the start of resolution, so seats act simultaneously.
 
 This is the simulator's hot path, so what depends only on the rules is worked out once per
-Rules (`Plan`, in game.engine.resolve_plan): every list of effects becomes generated code
-(game.engine.resolve_code) with formulas inlined, constants folded and a seat's names read
-where they live, so no seat env is built (reviews' scores and conditions are generated
-the same way); the plan is
-looked up once per turn and passed down, with the env lookups it holds; environments carry
-only the aggregates some formula reads (`read_env`, `run_env`); and a random stream whose
-numbers nothing can observe is not seeded. What must never change is the arithmetic:
-every float is summed, and every random number drawn, in the same order as docs/rules.md
-implies (tests/engine/test_golden.py checks results bit for bit).
+Rules (`Plan`, in game.engine.resolve_plan): every list of effects, every review score and
+every condition becomes generated code (game.engine.resolve_code) with formulas inlined,
+constants folded and a seat's names read where they live, so no seat env is built; the plan
+is looked up once per turn and passed down, with the env lookups it holds; environments
+carry only the aggregates some formula reads (`run_env`, without the constants); and a
+random stream whose numbers nothing can observe is not seeded. What must never change is
+the arithmetic: every float is summed, and every random number drawn, in the same order as
+docs/rules.md implies (tests/engine/test_golden.py checks results bit for bit).
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from __future__ import annotations
 import random
 
 from game.engine.actions import construct
-from game.engine.env import draws_of, read_env, run_env
+from game.engine.env import draws_of, run_env
 from game.engine.resolve_plan import Plan, plan_for
 from game.engine.rng import stream
 from game.engine.state import (
@@ -231,7 +230,7 @@ class _LazyStream:
 def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
     """Score, rank and reward or penalise every employed seat of each reviewed role. Scores
     and consequences read a seat's names where they live (see `Plan.scores`)."""
-    genv = read_env(plan.lk, state)
+    genv = run_env(plan.lk, state, plan.review_keys)
     after = genv  # scores and ranks are not global names, so consequences may reuse them
     out: dict[str, list[ReviewRow]] = {}
     rng = _LazyStream(state.seed, state.turn, "review")
@@ -267,7 +266,7 @@ def _consequences(plan: Plan, state: GameState, role: str, rows: list[ReviewRow]
     layoffs = []
     if consequences:
         if genv is None:
-            genv = read_env(plan.lk, state)
+            genv = run_env(plan.lk, state, plan.review_keys)
         turn, allocations = state.turn, state.allocations
         for row in rows:
             seat = state.seats[row.seat]
@@ -306,7 +305,8 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
     """`news`, given the plan. An event that fires changes only metrics and stats, so the
     global names are not read afresh after it: the metrics are copied over them, and those
     read again only when the next event checked reads an aggregate of a stat it changed
-    (a formula sees nothing but the names it reads)."""
+    (a formula sees nothing but the names it reads). The global names are those events
+    read (`Plan.news_keys`), the constants folded into their generated code."""
     lk = plan.lk
     rng = None  # seeded for the first event checked: seeding alone changes nothing
     base = None  # the global names without draws
@@ -318,7 +318,7 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
         if rng is None:
             rng = stream(state.seed, state.turn, "news")
         if base is None or not stale.isdisjoint(names):
-            base, stale = read_env(lk, state), frozenset()
+            base, stale = run_env(lk, state, plan.news_keys), frozenset()
         if reads_randoms:
             genv = base.copy()
             genv.update(draws_of(lk, rng))

@@ -96,6 +96,11 @@ class Plan:
             for role, rv in rules.reviews.items()}
         """Each reviewed role's score with its terms in force (`compile_value`), reading a
         seat's names where they live unless the role is in `global_scores`."""
+        self.review_keys = aggregate_keys_read(rules, frozenset().union(
+            *(f.names for rv in rules.reviews.values()
+              for f in (rv.score, *(t for _, t in rv.terms), *(c.when for c in rv.consequences))),
+            *(_names(c.effects) for rv in rules.reviews.values() for c in rv.consequences)))
+        """The aggregates that scores and consequences read (see `run_env`)."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
         work = (*(e for b in rules.behaviours for e in b.effects),
                 *(e for p in rules.policies for e in p.effects))
@@ -108,12 +113,16 @@ class Plan:
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
         self.events = tuple(
-            (event, event.when.fn, event.chance.fn, names, not randoms.isdisjoint(names))
+            (event, compile_value(event.when, read_env), compile_value(event.chance, read_env),
+             names, not randoms.isdisjoint(names))
             for event in rules.events
             for names in [event.when.names | event.chance.names | _names(event.effects)])
-        """Each event, in file order, with the functions of its condition and chance (a
-        constant formula's function returns the constant), every name its formulas read,
-        and whether one of them is a random name."""
+        """Each event, in file order, with its condition and chance on the global names
+        (`compile_value`, constants folded in), every name its formulas read, and whether
+        one of them is a random name."""
+        self.news_keys = aggregate_keys_read(rules, frozenset().union(
+            *(names for _, _, _, names, _ in self.events)))
+        """The aggregates that events read (see `run_env`)."""
         self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
         """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
 

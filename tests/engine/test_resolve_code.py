@@ -177,12 +177,13 @@ def test_generated_scores_and_conditions_give_what_the_formulas_give_on_the_seat
     checked = []
 
     def compare(state: GameState) -> None:
-        genv = read_env(plan.lk, state)
+        genv = run_env(plan.lk, state, plan.review_keys)  # what review gives them
+        full = read_env(plan.lk, state)
         for role, rv in rules.reviews.items():
             for seat in state.seats:
                 if not seat.employed or seat.role != role:
                     continue
-                env = seat_env(rules, genv, state, seat)
+                env = seat_env(rules, full, state, seat)
                 alloc = state.allocations.get(seat.index) or {}
                 slow = rv.score(env) + sum(term(env) for pid, term in rv.terms
                                            if state.policies[pid] > 0)
@@ -195,4 +196,24 @@ def test_generated_scores_and_conditions_give_what_the_formulas_give_on_the_seat
                 checked.append(seat)
 
     play_random(game, 3, compare)
+    assert checked
+
+
+@pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
+def test_generated_event_conditions_and_chances_give_what_the_formulas_give(path):
+    game = load(path)
+    rules = game.rules
+    plan = plan_for(rules)
+    checked = []
+
+    def compare(state: GameState) -> None:
+        draws = random.Random(state.turn)
+        genv = run_env(plan.lk, state, plan.news_keys, draws)  # what news gives them
+        full = global_env(rules, state, random.Random(state.turn))
+        for event, when, chance, _, _ in plan.events:
+            assert repr(when(genv)) == repr(event.when(full))
+            assert repr(chance(genv)) == repr(event.chance(full))
+            checked.append(event)
+
+    play_random(game, 4, compare)
     assert checked
