@@ -46,6 +46,11 @@ class Changes:
         self.stat_set: dict[tuple[int, str], float] = {}
         self.pending: list[Pending] = []
 
+    def empty(self) -> bool:
+        """Whether no change was collected."""
+        return not (self.stat_add or self.stat_set or self.metric_add or self.metric_set
+                    or self.pending)
+
 
 _GLOBAL = (None,)
 """The `seats` of a run on the global env."""
@@ -260,7 +265,10 @@ def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewR
 def _consequences(plan: Plan, state: GameState, role: str, rows: list[ReviewRow],
                   rng, genv: dict[str, float] | None) -> None:
     """Each consequence in file order, for each seat in rank order; layoffs last. `genv` is
-    the global names now, or None to compute them."""
+    the global names now, or None to compute them. Every metric has been through
+    `apply_metrics` since anything else wrote to it (resolution's last step, or an earlier
+    role's consequences), so when nothing changed, applying the changes is skipped: a pass
+    with nothing to add leaves clamped metrics as they are (see `Plan.settled`)."""
     consequences = plan.consequences[role]
     changes = Changes()
     layoffs = []
@@ -278,7 +286,8 @@ def _consequences(plan: Plan, state: GameState, role: str, rows: list[ReviewRow]
                 effects(genv, rng, (seat.index,), 1, changes, turn, stats, alloc, seat)
                 if layoff:
                     layoffs.append(seat)
-    finish(plan, state, changes, smooth=False)
+    if not changes.empty() or not plan.settled:
+        finish(plan, state, changes, smooth=False)
     for seat in layoffs:
         assign(seat, {"employed": False, "laid_off_turn": state.turn})
 

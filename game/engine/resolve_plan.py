@@ -8,6 +8,8 @@ because it runs once per Rules, not per turn.
 
 from __future__ import annotations
 
+import math
+
 from game.engine.env import aggregate_keys_read, lookups, per_rules
 from game.engine.resolve_code import (
     Reader,
@@ -64,6 +66,13 @@ class Plan:
         self.metrics = tuple((m.id, 1.0 - m.inertia, m.min, m.max)
                              for m in rules.scenario.metrics)
         """(metric id, share of its backlog that arrives each turn, min, max), in file order."""
+        self.settled = not any(value == 0.0 and math.copysign(1.0, value) < 0.0
+                               for m in rules.scenario.metrics
+                               for value in (m.min, m.max, m.initial))
+        """Whether a metric that `apply_metrics` has clamped stays as it is through a second
+        pass with nothing to add: bounds are in order (the scenario checks it), so only
+        `-0.0 + 0.0` could differ, and a sum is -0.0 only when both terms are, so a metric
+        is -0.0 only if it starts at or is clamped to a value written -0.0."""
         randoms = frozenset(rules.scenario.randoms)
         self.behaviours = {
             role: tuple((b.id, _run_of(rules, b.effects, False, seat_reader(rules, role, True)),
