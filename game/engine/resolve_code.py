@@ -1,4 +1,5 @@
-"""Effect runs as generated Python: one function per run, built once per Rules.
+"""Effect runs as generated Python: one function per run, built once per Rules (and, the
+same way, the formulas that reviews and news evaluate: `compile_value`).
 
 A run is a list of effects applied in order to one seat's names, or to the global names
 (see game.engine.resolve_plan). Walking the effects in a loop and calling a compiled formula
