@@ -4,14 +4,14 @@ Callers own the state they pass (see `Game.apply`, which copies first). Every st
 snapshot taken at the start of resolution, so seats act simultaneously.
 
 This is the simulator's hot path, so what depends only on the rules is worked out once per
-Rules (`Plan`, in game.engine.resolve_plan): every list of effects becomes generated code
-(game.engine.resolve_code) with formulas inlined, constants folded and a seat's names read
-where they live, so no seat env is built for behaviours, policies or dynamics; the plan is
-looked up once per turn and passed down, with the env lookups it holds; environments carry
-only the aggregates some formula reads (`read_env`, `run_env`); and a random stream whose
-numbers nothing can observe is not seeded. What must never change is the arithmetic:
-every float is summed, and every random number drawn, in the same order as docs/rules.md
-implies (tests/engine/test_golden.py checks results bit for bit).
+Rules (`Plan`, in game.engine.resolve_plan): every list of effects, every review score and
+every condition becomes generated code (game.engine.resolve_code) with formulas inlined,
+constants folded and a seat's names read where they live, so no seat env is built; the plan
+is looked up once per turn and passed down, with the env lookups it holds; environments
+carry only the aggregates some formula reads (`run_env`, without the constants); and a
+random stream whose numbers nothing can observe is not seeded. What must never change is
+the arithmetic: every float is summed, and every random number drawn, in the same order as
+docs/rules.md implies (tests/engine/test_golden.py checks results bit for bit).
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ from __future__ import annotations
 import random
 
 from game.engine.actions import construct
-from game.engine.env import draws_of, read_env, run_env, seat_env_of
-from game.engine.resolve_code import Run
+from game.engine.env import draws_of, run_env
 from game.engine.resolve_plan import Plan, plan_for
 from game.engine.rng import stream
 from game.engine.state import (
@@ -47,17 +46,14 @@ class Changes:
         self.stat_set: dict[tuple[int, str], float] = {}
         self.pending: list[Pending] = []
 
+    def empty(self) -> bool:
+        """Whether no change was collected."""
+        return not (self.stat_add or self.stat_set or self.metric_add or self.metric_set
+                    or self.pending)
+
 
 _GLOBAL = (None,)
 """The `seats` of a run on the global env."""
-
-
-def _run(effects: Run, env: dict[str, float], rng, seats: tuple, points: int,
-         changes: Changes, turn: int, direct: bool) -> None:
-    """Apply a run (game.engine.resolve_code) whose formulas read every name from `env`: a
-    seat's whole env (`seat_env_of`), or the global env. `direct` is already part of the
-    run (see `Plan`); `seats` and `points` are as `Run` says."""
-    effects(env, rng, seats, points, changes, turn)
 
 
 def apply_effects(plan: Plan, rules: Rules, state: GameState, effects: tuple[CEffect, ...],
@@ -237,65 +233,61 @@ class _LazyStream:
 
 
 def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewRow]]:
-    """Score, rank and reward or penalise every employed seat of each reviewed role."""
-    lk = plan.lk
-    genv = read_env(lk, state)
+    """Score, rank and reward or penalise every employed seat of each reviewed role. Scores
+    and consequences read a seat's names where they live (see `Plan.scores`)."""
+    genv = run_env(plan.lk, state, plan.review_keys)
     after = genv  # scores and ranks are not global names, so consequences may reuse them
     out: dict[str, list[ReviewRow]] = {}
     rng = _LazyStream(state.seed, state.turn, "review")
-    for role, rv in rules.reviews.items():
+    policies, allocations = state.policies, state.allocations
+    for role in rules.reviews:
         seats = [s for s in state.seats if s.employed and s.role == role]
-        score = rv.score.fn
-        terms = [term.fn for pid, term in rv.terms if state.policies[pid] > 0]
-        envs: dict[int, dict[str, float]] = {}
-        if role in plan.global_scores:  # one score for all, with no seat's env to build
-            same = score(genv) + sum(term(genv) for term in terms)
+        score = plan.scores[role]
+        if role in plan.global_scores:  # one score for all, with no seat's names to read
+            same = score(genv, None, None, None, policies)
             scored = [(seat, same) for seat in seats]
         else:
-            scored = []
-            for seat in seats:
-                env = envs[seat.index] = seat_env_of(lk, genv, state, seat)
-                scored.append((seat, score(env) + sum(term(env) for term in terms)))
+            scored = [(seat, score(genv, seat.stats, allocations.get(seat.index) or _NO_EFFORT,
+                                   seat, policies))
+                      for seat in seats]
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
         rows = []
         for rank, (seat, total) in enumerate(ranked, start=1):
             assign(seat, {"score": total, "rank": rank, "score_total": seat.score_total + total})
             rows.append(construct(ReviewRow, seat=seat.index, score=total, rank=rank,
                                   consequences=[]))
-        _consequences(plan, state, role, rows, rng, after, envs if after is not None else None)
+        _consequences(plan, state, role, rows, rng, after)
         after = None  # consequences move stats, metrics and seats: read them afresh
         out[role] = rows  # in rank order
     return out
 
 
 def _consequences(plan: Plan, state: GameState, role: str, rows: list[ReviewRow],
-                  rng, genv: dict[str, float] | None,
-                  envs: dict[int, dict[str, float]] | None) -> None:
+                  rng, genv: dict[str, float] | None) -> None:
     """Each consequence in file order, for each seat in rank order; layoffs last. `genv` is
-    the global names now, or None to compute them; `envs`, if given, holds each seat's env
-    built from `genv` before its score and rank were set (the only names that differ)."""
+    the global names now, or None to compute them. Every metric has been through
+    `apply_metrics` since anything else wrote to it (resolution's last step, or an earlier
+    role's consequences), so when nothing changed, applying the changes is skipped: a pass
+    with nothing to add leaves clamped metrics as they are (see `Plan.settled`)."""
     consequences = plan.consequences[role]
     changes = Changes()
     layoffs = []
     if consequences:
         if genv is None:
-            genv = read_env(plan.lk, state)
+            genv = run_env(plan.lk, state, plan.review_keys)
+        turn, allocations = state.turn, state.allocations
         for row in rows:
             seat = state.seats[row.seat]
-            env = envs.get(seat.index) if envs is not None else None
-            if env is None:
-                env = seat_env_of(plan.lk, genv, state, seat)
-            else:
-                env["score"] = seat.score
-                env["rank"] = float(seat.rank)
+            stats, alloc = seat.stats, allocations.get(seat.index) or _NO_EFFORT
             for name, when, effects, layoff in consequences:
-                if when is not None and not when(env):
+                if when is not None and not when(genv, stats, alloc, seat):
                     continue
                 row.consequences.append(name)
-                _run(effects, env, rng, (seat.index,), 1, changes, state.turn, True)
+                effects(genv, rng, (seat.index,), 1, changes, turn, stats, alloc, seat)
                 if layoff:
                     layoffs.append(seat)
-    finish(plan, state, changes, smooth=False)
+    if not changes.empty() or not plan.settled:
+        finish(plan, state, changes, smooth=False)
     for seat in layoffs:
         assign(seat, {"employed": False, "laid_off_turn": state.turn})
 
@@ -322,7 +314,8 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
     """`news`, given the plan. An event that fires changes only metrics and stats, so the
     global names are not read afresh after it: the metrics are copied over them, and those
     read again only when the next event checked reads an aggregate of a stat it changed
-    (a formula sees nothing but the names it reads)."""
+    (a formula sees nothing but the names it reads). The global names are those events
+    read (`Plan.news_keys`), the constants folded into their generated code."""
     lk = plan.lk
     rng = None  # seeded for the first event checked: seeding alone changes nothing
     base = None  # the global names without draws
@@ -334,7 +327,7 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
         if rng is None:
             rng = stream(state.seed, state.turn, "news")
         if base is None or not stale.isdisjoint(names):
-            base, stale = read_env(lk, state), frozenset()
+            base, stale = run_env(lk, state, plan.news_keys), frozenset()
         if reads_randoms:
             genv = base.copy()
             genv.update(draws_of(lk, rng))

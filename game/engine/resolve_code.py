@@ -1,4 +1,5 @@
-"""Effect runs as generated Python: one function per run, built once per Rules.
+"""Effect runs as generated Python: one function per run, built once per Rules (and, the
+same way, the formulas that reviews and news evaluate: `compile_value`).
 
 A run is a list of effects applied in order to one seat's names, or to the global names
 (see game.engine.resolve_plan). Walking the effects in a loop and calling a compiled formula
@@ -146,6 +147,28 @@ def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bo
     run = _code(_RUN, _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
                             "_k = _seats[0]") + body)
     return define(ast.Module(run, []), "_run", _NAMES)
+
+
+_VALUE = "def _value(_g, _s=None, _a=None, _seat=None, _p=None):\n    pass"
+
+
+def compile_value(formula: CompiledFormula, read: Reader,
+                  terms: tuple[tuple[str, CompiledFormula], ...] = ()) -> Callable[..., float]:
+    """The function `value(g, s, a, seat, p)` that gives what `formula` gives, reading names
+    with `read` (`g`, `s`, `a` and `seat` as for a `Run`), so that a seat's formula needs no
+    seat env. With `terms` ((policy id, term) pairs, as a review has them) it adds, as
+    `formula + sum(terms in force)` would, each term whose policy's level in `p` is above 0."""
+    value = inline(formula.source, read)
+    if not terms:
+        return define(ast.Module(_code(_VALUE, _code("return VALUE", VALUE=value)), []),
+                      "_value", _NAMES)
+    # sum() of floats starts from 0.0 and adds each in turn (Python 3.11), hence `_t`
+    body = _code("_score = VALUE\n_t = 0", VALUE=value)  # (formulas use `_v`)
+    for pid, term in terms:
+        body += _code("if _p[PID] > 0:\n    _t = _t + TERM", PID=ast.Constant(pid),
+                      TERM=inline(term.source, read))
+    body += _code("return _score + _t")
+    return define(ast.Module(_code(_VALUE, body), []), "_value", _NAMES)
 
 
 def draws(effect: CEffect) -> bool:

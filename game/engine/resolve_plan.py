@@ -8,12 +8,15 @@ because it runs once per Rules, not per turn.
 
 from __future__ import annotations
 
+import math
+
 from game.engine.env import aggregate_keys_read, lookups, per_rules
 from game.engine.resolve_code import (
     Reader,
     Run,
     can_apply,
     compile_run,
+    compile_value,
     draws,
     env_reader,
     seat_reader,
@@ -63,6 +66,13 @@ class Plan:
         self.metrics = tuple((m.id, 1.0 - m.inertia, m.min, m.max)
                              for m in rules.scenario.metrics)
         """(metric id, share of its backlog that arrives each turn, min, max), in file order."""
+        self.settled = not any(value == 0.0 and math.copysign(1.0, value) < 0.0
+                               for m in rules.scenario.metrics
+                               for value in (m.min, m.max, m.initial))
+        """Whether a metric that `apply_metrics` has clamped stays as it is through a second
+        pass with nothing to add: bounds are in order (the scenario checks it), so only
+        `-0.0 + 0.0` could differ, and a sum is -0.0 only when both terms are, so a metric
+        is -0.0 only if it starts at or is clamped to a value written -0.0."""
         randoms = frozenset(rules.scenario.randoms)
         self.behaviours = {
             role: tuple((b.id, _run_of(rules, b.effects, False, seat_reader(rules, role, True)),
@@ -74,18 +84,32 @@ class Plan:
         the random ones from the seat's own draws."""
         read_env = env_reader(rules)
         self.consequences = {
-            role: tuple((c.name, None if c.when.constant is not None else c.when.fn,
-                         _run_of(rules, c.effects, True, read_env), c.layoff)
+            role: tuple((c.name,
+                         None if c.when.constant is not None else compile_value(c.when, read),
+                         _run_of(rules, c.effects, True, read), c.layoff)
                         for c in rv.consequences
                         if c.when.constant is None or c.when.constant)
-            for role, rv in rules.reviews.items()}
-        """Each reviewed role's (name, condition or None, run on the seat's env, layoff), in
-        file order, without those whose condition is a constant false."""
+            for role, rv in rules.reviews.items()
+            for read in [seat_reader(rules, role, False)]}
+        """Each reviewed role's (name, condition or None, run, layoff), in file order, without
+        those whose condition is a constant false. The condition and the run read the seat's
+        names where they live (`compile_value`, and the `Run` arguments after `turn`)."""
         self.global_scores = frozenset(
             role for role, rv in rules.reviews.items()
             if rv.score.names.union(*(t.names for _, t in rv.terms)) <= rules.global_names)
         """The reviewed roles whose score and terms read no seat name: every seat of such a
         role scores the same, so the score is computed once, on the global names."""
+        self.scores = {
+            role: compile_value(rv.score, read_env if role in self.global_scores
+                                else seat_reader(rules, role, False), rv.terms)
+            for role, rv in rules.reviews.items()}
+        """Each reviewed role's score with its terms in force (`compile_value`), reading a
+        seat's names where they live unless the role is in `global_scores`."""
+        self.review_keys = aggregate_keys_read(rules, frozenset().union(
+            *(f.names for rv in rules.reviews.values()
+              for f in (rv.score, *(t for _, t in rv.terms), *(c.when for c in rv.consequences))),
+            *(_names(c.effects) for rv in rules.reviews.values() for c in rv.consequences)))
+        """The aggregates that scores and consequences read (see `run_env`)."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
         work = (*(e for b in rules.behaviours for e in b.effects),
                 *(e for p in rules.policies for e in p.effects))
@@ -98,12 +122,16 @@ class Plan:
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
         self.events = tuple(
-            (event, event.when.fn, event.chance.fn, names, not randoms.isdisjoint(names))
+            (event, compile_value(event.when, read_env), compile_value(event.chance, read_env),
+             names, not randoms.isdisjoint(names))
             for event in rules.events
             for names in [event.when.names | event.chance.names | _names(event.effects)])
-        """Each event, in file order, with the functions of its condition and chance (a
-        constant formula's function returns the constant), every name its formulas read,
-        and whether one of them is a random name."""
+        """Each event, in file order, with its condition and chance on the global names
+        (`compile_value`, constants folded in), every name its formulas read, and whether
+        one of them is a random name."""
+        self.news_keys = aggregate_keys_read(rules, frozenset().union(
+            *(names for _, _, _, names, _ in self.events)))
+        """The aggregates that events read (see `run_env`)."""
         self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
         """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
 

@@ -11,7 +11,7 @@ import pytest
 
 from game.engine import resolve
 from game.engine.actions import construct
-from game.engine.env import global_env, run_env, seat_env
+from game.engine.env import global_env, read_env, run_env, seat_env
 from game.engine.resolve_code import compile_run, seat_reader
 from game.engine.resolve_plan import plan_for
 from game.engine.state import GameState, Pending
@@ -167,3 +167,53 @@ def test_an_inlined_formula_returns_what_the_compiled_one_returns(source):
         for b in values:
             env = {"a": a, "b": b}
             assert repr(fn(env)) == repr(compiled(env))
+
+
+@pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
+def test_generated_scores_and_conditions_give_what_the_formulas_give_on_the_seat_env(path):
+    game = load(path)
+    rules = game.rules
+    plan = plan_for(rules)
+    checked = []
+
+    def compare(state: GameState) -> None:
+        genv = run_env(plan.lk, state, plan.review_keys)  # what review gives them
+        full = read_env(plan.lk, state)
+        for role, rv in rules.reviews.items():
+            for seat in state.seats:
+                if not seat.employed or seat.role != role:
+                    continue
+                env = seat_env(rules, full, state, seat)
+                alloc = state.allocations.get(seat.index) or {}
+                slow = rv.score(env) + sum(term(env) for pid, term in rv.terms
+                                           if state.policies[pid] > 0)
+                fast = plan.scores[role](genv, seat.stats, alloc, seat, state.policies)
+                assert repr(fast) == repr(slow)
+                whens = [c.when for c in rv.consequences if c.when.constant is None]
+                fast_whens = [w for _, w, _, _ in plan.consequences[role] if w is not None]
+                for when, fast_when in zip(whens, fast_whens, strict=True):
+                    assert repr(fast_when(genv, seat.stats, alloc, seat)) == repr(when(env))
+                checked.append(seat)
+
+    play_random(game, 3, compare)
+    assert checked
+
+
+@pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
+def test_generated_event_conditions_and_chances_give_what_the_formulas_give(path):
+    game = load(path)
+    rules = game.rules
+    plan = plan_for(rules)
+    checked = []
+
+    def compare(state: GameState) -> None:
+        draws = random.Random(state.turn)
+        genv = run_env(plan.lk, state, plan.news_keys, draws)  # what news gives them
+        full = global_env(rules, state, random.Random(state.turn))
+        for event, when, chance, _, _ in plan.events:
+            assert repr(when(genv)) == repr(event.when(full))
+            assert repr(chance(genv)) == repr(event.chance(full))
+            checked.append(event)
+
+    play_random(game, 4, compare)
+    assert checked

@@ -3,11 +3,14 @@ time taken, and must not be taken where it would change something."""
 
 from __future__ import annotations
 
+import pytest
+
 from game.analysis.simulate import run_game
 from game.engine import Allocate, Game, resolve
 from game.engine.resolve_plan import plan_for
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
+from tests.engine.conftest import CONTRACT_SCENARIOS, load, play_random
 
 
 def _seeded_work_streams(game: Game, allocations: dict[int, dict[str, int]]) -> list:
@@ -63,3 +66,31 @@ def test_news_reads_an_aggregate_afresh_after_an_event_moves_its_stat(tmp_path):
     path.write_text(text[:start] + events + text[text.index("reviews:"):])
     state = Game(load_scenario(path)).new_state(1)
     assert [h.event for h in state.news] == ["rally", "audit"]
+
+
+@pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
+def test_a_pass_with_nothing_to_add_leaves_the_metrics_of_a_game_as_they_are(path):
+    """Consequences that change nothing skip `finish` (`Plan.settled`): a pass then must not
+    move any metric or carry, bit for bit, at any point of a game."""
+    game = load(path)
+    plan = plan_for(game.rules)
+    assert plan.settled
+    checked = []
+
+    def compare(state) -> None:
+        probe = state.model_copy(deep=True)
+        resolve.apply_metrics(plan, probe, resolve.Changes(), smooth=False)
+        assert repr((probe.metrics, probe.carry)) == repr((state.metrics, state.carry))
+        checked.append(state)
+
+    play_random(game, 5, compare)
+    assert checked
+
+
+def test_a_metric_that_can_be_negative_zero_is_not_settled(tmp_path):
+    text = TINY.read_text()
+    bounds = "kind: proxy, min: 0, max:"
+    assert bounds in text
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text.replace(bounds, "kind: proxy, min: -0.0, max:"))
+    assert not plan_for(Game(load_scenario(path)).rules).settled
