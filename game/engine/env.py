@@ -44,7 +44,7 @@ class Lookups:
     """What the environments need from the rules, computed once (see `lookups`)."""
 
     __slots__ = ("all_keys", "behaviour_ids", "constants", "headcount_keys", "randoms",
-                 "read_keys", "turns")
+                 "turns")
 
     def __init__(self, rules: Rules) -> None:
         s = rules.scenario
@@ -55,31 +55,12 @@ class Lookups:
                              for name, d in s.randoms.items())
         self.all_keys = tuple((sid, *names) for sid, names in rules.aggregate_keys)
         """(stat id, `total_`, `mean_`, `max_`, `min_` names) for every stat (see `aggregates`)."""
-        self.read_keys = aggregate_keys_read(rules, formula_names(rules))
-        """The aggregates some formula reads (see `aggregates_read`)."""
         self.headcount_keys = {role: "headcount_" + role for role in rules.role_specs}
         self.behaviour_ids = {role: tuple(b.id for b in rules.behaviours_of(role))
                               for role in rules.role_specs}
 
 
 lookups = per_rules(Lookups)
-
-
-def formula_names(rules: Rules) -> frozenset[str]:
-    """Every name some formula of the rules reads (effects, availability, events, reviews,
-    public stats, the contribution)."""
-    formulas = [*(b.available for b in rules.behaviours),
-                *(f for p in rules.policies for f in p.review.values()),
-                *(f for ev in rules.events for f in (ev.when, ev.chance)),
-                *(f for rv in rules.reviews.values()
-                  for f in (rv.score, *(t for _, t in rv.terms),
-                            *(c.when for c in rv.consequences))),
-                *rules.stat_public.values(), rules.contribution]
-    effects = [*rules.dynamics, *(e for p in rules.policies for e in p.effects),
-               *(e for b in rules.behaviours for e in b.effects),
-               *(e for ev in rules.events for e in ev.effects),
-               *(e for rv in rules.reviews.values() for c in rv.consequences for e in c.effects)]
-    return frozenset().union(*(f.names for f in formulas), *(e.names for e in effects))
 
 
 def aggregate_keys_read(rules: Rules, read: frozenset[str]) -> tuple:
@@ -107,14 +88,6 @@ def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     stat, and every `headcount`."""
     lk = lookups(rules)
     return _aggregate(seats, lk.all_keys, lk.headcount_keys)
-
-
-def aggregates_read(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
-    """The part of `aggregates` that some formula of the rules reads, and every `headcount`.
-    Enough for any env that is only passed to the rules' formulas (as in resolution): most
-    of the 4 names per stat are never read, and computing them is most of a global env."""
-    lk = lookups(rules)
-    return _aggregate(seats, lk.read_keys, lk.headcount_keys)
 
 
 def _aggregate(seats: list[SeatState], keys: tuple, headcount_keys: dict[str, str]) -> dict:
@@ -149,29 +122,17 @@ def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dic
 
 
 def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
-               aggregated: bool = True, *,
-               aggs: dict[str, float] | None = None) -> dict[str, float]:
+               aggregated: bool = True) -> dict[str, float]:
     """The names every formula may read, from the true state (without the aggregates when
-    `aggregated` is false: see `global_env_for`). `aggs`, if given, replaces
-    `aggregates(rules, state.seats)`: resolution passes `aggregates_read`, which is enough
-    for the rules' formulas."""
-    if aggregated and aggs is None:
-        aggs = aggregates(rules, state.seats)
-    return _env(lookups(rules), state, aggs if aggregated else None, rng)
-
-
-def read_env(lk: Lookups, state: GameState,
-             rng: random.Random | None = None) -> dict[str, float]:
-    """`global_env(rules, state, rng, aggs=aggregates_read(rules, state.seats))`, given the
-    rules' lookups: the same names in the same order, for an env that is only passed to the
-    rules' own formulas (as in resolution)."""
-    return _env(lk, state, _aggregate(state.seats, lk.read_keys, lk.headcount_keys), rng)
+    `aggregated` is false: see `global_env_for`)."""
+    aggs = aggregates(rules, state.seats) if aggregated else None
+    return _env(lookups(rules), state, aggs, rng)
 
 
 def run_env(lk: Lookups, state: GameState, keys: tuple,
             rng: random.Random | None = None) -> dict[str, float]:
     """The global names for generated effect runs (game.engine.resolve_code), which have the
-    constants folded in: `read_env` without the constants, and with only the aggregates in
+    constants folded in: `global_env` without the constants, and with only the aggregates in
     `keys` (from `aggregate_keys_read`) and the headcounts."""
     return _env(lk, state, _aggregate(state.seats, keys, lk.headcount_keys), rng,
                 constants=False)
@@ -197,13 +158,8 @@ def _env(lk: Lookups, state: GameState, aggs: dict[str, float] | None,
 def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatState,
              rng: random.Random | None = None) -> dict[str, float]:
     """The names a seat formula may read: the global ones (`genv`, built from this same
-    state) plus the seat's own."""
-    return seat_env_of(lookups(rules), genv, state, seat, rng)
-
-
-def seat_env_of(lk: Lookups, genv: dict[str, float], state: GameState, seat: SeatState,
-                rng: random.Random | None = None) -> dict[str, float]:
-    """`seat_env`, given the rules' lookups (for callers that build many envs)."""
+    state) plus the seat's own, then its draws if an `rng` is given."""
+    lk = lookups(rules)
     env = genv.copy()
     env.update(seat.stats)
     alloc = state.allocations.get(seat.index) or {}

@@ -19,6 +19,7 @@ effects one by one.
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Callable, Iterable
 
 from game.engine.actions import construct
@@ -80,19 +81,21 @@ def env_reader(rules: Rules) -> Reader:
     return read
 
 
-def seat_reader(rules: Rules, role: str | None, own_draws: bool) -> Reader:
+def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
     """Read a seat's names where they live, the global ones from `g`, constants folded in:
     what `game.engine.env.seat_env` would hold for the seat. `role` is the seat's role if the
-    run is only applied to seats of one role; `own_draws`: random names come from the seat's
-    draws `d` (a behaviour's stream) rather than from `g`."""
+    run is only applied to seats of one role; `behaviour`: a behaviour's run, whose random
+    names come from the seat's own draws `d` (its "work" stream) rather than from `g`, and
+    which alone may read `effort`."""
     constants, randoms = rules.scenario.constants, rules.scenario.randoms
     stats, behaviours = rules.stat_specs, rules.behaviour_specs
     seat_names = {
         "seats": (_expr("_g[NAME]", NAME=ast.Constant("headcount_" + role)) if role
                   else _expr("_g['headcount_' + _seat.role]")),
         "score": _expr("_seat.score"),
-        "rank": _expr("_float(_seat.rank)"),
-        "effort": _expr("_effort")}
+        "rank": _expr("_float(_seat.rank)")}
+    if behaviour:
+        seat_names["effort"] = _expr("_effort")
 
     def read(name: str) -> ast.expr:
         key = ast.Constant(name)
@@ -104,8 +107,10 @@ def seat_reader(rules: Rules, role: str | None, own_draws: bool) -> Reader:
             return _expr("_float(_a.get(NAME, 0))", NAME=key)
         if name in seat_names:
             return seat_names[name]
-        if own_draws and name in randoms:
+        if behaviour and name in randoms:
             return _expr("_d[NAME]", NAME=key)
+        if name == "effort":  # the loader allows it in behaviour effects only
+            raise ValueError("'effort' is read outside a behaviour's effects")
         return _expr("_g[NAME]", NAME=key)
     return read
 
@@ -121,28 +126,28 @@ def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bo
     constants = rules.scenario.constants
     folded = [(effect, delay, _value(effect.when, constants), _value(effect.chance, constants))
               for effect, delay in effects if can_apply(effect, constants)]
-    sources = [effect.value.source for effect, *_ in folded]
+    uses = Counter(effect.value.source for effect, *_ in folded)
     known: dict[str, ast.expr] = {}  # value source -> the variable that holds its value
     body: list[ast.stmt] = []
     for n, (effect, delay, when, chance) in enumerate(folded):
         source = effect.value.source
         constant = _value(effect.value, constants)
         value = (ast.Constant(constant) if constant is not None
-                 else known.get(source) or inline(source, read))
+                 else known.get(source) or inline(effect.value, read))
         steps: list[ast.stmt] = []
         always = when is not None and chance is not None and chance >= 1.0
-        if always and constant is None and source not in known and sources.count(source) > 1:
-            steps = _code("VAR = VALUE", VAR=ast.Name(f"_v{n}", ast.Store()), VALUE=value)
-            value = known[source] = ast.Name(f"_v{n}", ast.Load())
+        if always and constant is None and source not in known and uses[source] > 1:
+            steps = _code("VAR = VALUE", VAR=ast.Name(f"_val{n}", ast.Store()), VALUE=value)
+            value = known[source] = ast.Name(f"_val{n}", ast.Load())
         steps += _code("_x = VALUE * _points", VALUE=value) + _apply(effect, delay, direct, shared)
         if chance is None:
             steps = _code("_c = CHANCE\nif _c >= 1.0 or (_c > 0.0 and _rng.random() < _c):\n"
-                          "    pass", steps, CHANCE=inline(effect.chance.source, read))
+                          "    pass", steps, CHANCE=inline(effect.chance, read))
         elif chance < 1.0:
             steps = _code("if _rng.random() < CHANCE:\n    pass", steps,
                           CHANCE=ast.Constant(chance))
         if when is None:
-            steps = _code("if WHEN:\n    pass", steps, WHEN=inline(effect.when.source, read))
+            steps = _code("if WHEN:\n    pass", steps, WHEN=inline(effect.when, read))
         body += steps
     run = _code(_RUN, _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
                             "_k = _seats[0]") + body)
@@ -158,7 +163,7 @@ def compile_value(formula: CompiledFormula, read: Reader,
     with `read` (`g`, `s`, `a` and `seat` as for a `Run`), so that a seat's formula needs no
     seat env. With `terms` ((policy id, term) pairs, as a review has them) it adds, as
     `formula + sum(terms in force)` would, each term whose policy's level in `p` is above 0."""
-    value = inline(formula.source, read)
+    value = inline(formula, read)
     if not terms:
         return define(ast.Module(_code(_VALUE, _code("return VALUE", VALUE=value)), []),
                       "_value", _NAMES)
@@ -166,7 +171,7 @@ def compile_value(formula: CompiledFormula, read: Reader,
     body = _code("_score = VALUE\n_t = 0", VALUE=value)  # (formulas use `_v`)
     for pid, term in terms:
         body += _code("if _p[PID] > 0:\n    _t = _t + TERM", PID=ast.Constant(pid),
-                      TERM=inline(term.source, read))
+                      TERM=inline(term, read))
     body += _code("return _score + _t")
     return define(ast.Module(_code(_VALUE, body), []), "_value", _NAMES)
 

@@ -164,7 +164,8 @@ class Plan:
                 run = compile_run(rules, [p], direct, read_env if shared else read_seat, shared)
                 walk.append((run, True, e.target, e.roles, shared))
             if metrics:
-                walk.append((compile_run(rules, metrics, direct, read_env), False, None, None, False))
+                walk.append((compile_run(rules, metrics, direct, read_env), False, None, None,
+                             False))
             entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
         return entry[1]
 

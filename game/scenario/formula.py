@@ -4,7 +4,9 @@ Scenario files are untrusted, so a formula is parsed with `ast.parse`, every nod
 against a whitelist, and the checked tree is rewritten into a Python function that reads
 variables only as `_e["name"]` and does risky arithmetic through the helpers below. The
 function is compiled once; evaluating it costs about one Python call (~0.3 us for a typical
-formula). A name missing from the env at evaluation raises KeyError (a caller bug).
+formula). A name missing from the env at evaluation raises KeyError (a caller bug). The
+engine may also embed a checked formula in code it generates (`inline`, `define`): the same
+checks and rewriting, with each name read as the engine says; never from source text.
 
 Decisions (beyond docs/rules.md):
 - `min` and `max` take 2 or more arguments; `round` rounds halves to even, like Python.
@@ -210,15 +212,16 @@ def compile_formula(source: str, allowed: Collection[str] | None = None) -> Comp
     return CompiledFormula(source, names, value, lambda _env, _value=value: _value)
 
 
-def inline(source: str, read: Callable[[str], ast.expr]) -> ast.expr:
-    """A formula, checked as `compile_formula` checks it, as one expression for code that the
-    engine generates (see `define`): it reads each name as the node `read(name)` returns and
-    gives what the compiled formula returns. `read` decides where names come from: a
-    constant's value, or one of the generated function's own variables."""
-    text, lead = _precheck(source)
+def inline(formula: CompiledFormula, read: Callable[[str], ast.expr]) -> ast.expr:
+    """A compiled formula as one expression for code that the engine generates (see
+    `define`), checked again as `compile_formula` checks it, and reading only the names it
+    read then: it reads each name as the node `read(name)` returns and gives what the
+    compiled formula returns. `read` decides where names come from: a constant's value, or
+    one of the generated function's own variables."""
+    text, lead = _precheck(formula.source)
     tree = _parse(text, lead)
     _check_size(tree, lead)
-    rewriter = _Rewriter(text, lead, None, read)
+    rewriter = _Rewriter(text, lead, formula.names, read)
     return _result(rewriter.visit(tree.body))
 
 

@@ -11,11 +11,11 @@ import pytest
 
 from game.engine import resolve
 from game.engine.actions import construct
-from game.engine.env import global_env, read_env, run_env, seat_env
+from game.engine.env import global_env, run_env, seat_env
 from game.engine.resolve_code import compile_run, seat_reader
 from game.engine.resolve_plan import plan_for
 from game.engine.state import GameState, Pending
-from game.scenario.formula import compile_formula, define, inline
+from game.scenario.formula import CompiledFormula, compile_formula, define, inline
 from game.scenario.rules import CEffect, Rules
 from tests.engine.conftest import CONTRACT_SCENARIOS, load, play_random
 
@@ -160,7 +160,7 @@ def test_an_inlined_formula_returns_what_the_compiled_one_returns(source):
     compiled = compile_formula(source)
     read = lambda name: ast.Subscript(ast.Name("_e", ast.Load()), ast.Constant(name), ast.Load())
     module = ast.parse("def f(_e):\n    return X")
-    module.body[0].body[0].value = inline(source, read)
+    module.body[0].body[0].value = inline(compiled, read)
     fn = define(module, "f", {})
     values = [0.0, -0.0, 1.0, -2.5, 1e9, -1e9, 1e300, math.inf, -math.inf, math.nan]
     for a in values:
@@ -178,7 +178,7 @@ def test_generated_scores_and_conditions_give_what_the_formulas_give_on_the_seat
 
     def compare(state: GameState) -> None:
         genv = run_env(plan.lk, state, plan.review_keys)  # what review gives them
-        full = read_env(plan.lk, state)
+        full = global_env(rules, state)
         for role, rv in rules.reviews.items():
             for seat in state.seats:
                 if not seat.employed or seat.role != role:
@@ -217,3 +217,17 @@ def test_generated_event_conditions_and_chances_give_what_the_formulas_give(path
 
     play_random(game, 4, compare)
     assert checked
+
+
+def test_an_inlined_formula_reads_only_the_names_it_was_compiled_with():
+    from game.errors import FormulaError
+    forged = CompiledFormula("a + b", frozenset({"a"}), None, lambda env: 0.0)
+    with pytest.raises(FormulaError, match="unknown name 'b'"):
+        inline(forged, lambda name: ast.Constant(1.0))
+
+
+def test_only_a_behaviours_run_reads_effort():
+    rules = load(CONTRACT_SCENARIOS[0]).rules
+    assert isinstance(seat_reader(rules, None, True)("effort"), ast.expr)
+    with pytest.raises(ValueError, match="effort"):
+        seat_reader(rules, None, False)("effort")
