@@ -48,12 +48,13 @@ class Past:
 
 _PASTS: OrderedDict[tuple, Past] = OrderedDict()
 """(id of the last record, id of the rules, seed) -> Past, least recently used first."""
-_PASTS_LIMIT = 32
+_PASTS_LIMIT = 16
 """A game needs only its latest past (a new one is grown from the one before), and only while
 it runs: past this many, the least recently used is dropped (a cache, never a source of
-truth; enough for a couple of dozen games played side by side, as a workshop's tables are).
-Dropping them one by one, a game or two after theirs ended, frees their memos while still in
-the CPU's caches: emptying a memo of 512 at once cost a fifth of the views' time."""
+truth; a game in play touches its latest past at every view, so a dozen games side by side
+keep theirs). Dropping them one by one, about a game after theirs ended, frees their memos
+while still in the CPU's caches: emptying a memo of 512 at once cost a fifth of the views'
+time, and keeping 32 instead of 16 costs an eighth."""
 
 
 def past_of(rules: Rules, seed: int, records: list[TurnRecord]) -> Past:
