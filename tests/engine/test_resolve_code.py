@@ -15,6 +15,7 @@ from game.engine.env import global_env, run_env, seat_env
 from game.engine.resolve_code import compile_run, seat_reader
 from game.engine.resolve_plan import plan_for
 from game.engine.state import GameState, Pending
+from game.errors import FormulaError
 from game.scenario.formula import CompiledFormula, compile_formula, define, inline
 from game.scenario.rules import CEffect, Rules
 from tests.engine.conftest import CONTRACT_SCENARIOS, load, play_random
@@ -220,7 +221,6 @@ def test_generated_event_conditions_and_chances_give_what_the_formulas_give(path
 
 
 def test_an_inlined_formula_reads_only_the_names_it_was_compiled_with():
-    from game.errors import FormulaError
     forged = CompiledFormula("a + b", frozenset({"a"}), None, lambda env: 0.0)
     with pytest.raises(FormulaError, match="unknown name 'b'"):
         inline(forged, lambda name: ast.Constant(1.0))
