@@ -345,9 +345,8 @@ def _must_act(rules: Rules, state: GameState, seat: int, phase: str) -> None:
 def check_policies(rules: Rules, state: GameState, action: SetPolicies) -> dict[str, int]:
     """The full levels of the seat's role's policies after `action`, or ActionError."""
     _must_act(rules, state, action.seat, "policy")
-    role = state.seats[action.seat].role
-    return _policy_choice(rules, state, role).check(
-        action.levels, lambda: _check_policies(rules, state, role, action))
+    choice = _policy_choice(rules, state, state.seats[action.seat].role)
+    return check_chosen(rules, state, action.seat, choice, action)
 
 
 def _check_policies(rules: Rules, state: GameState, role: str,
@@ -380,7 +379,7 @@ def check_allocation(rules: Rules, state: GameState, action: Allocate) -> dict[s
     """The seat's effort split, with every behaviour of its role present, or ActionError."""
     _must_act(rules, state, action.seat, "work")
     choice = _behaviour_choice(rules, state, state.seats[action.seat])
-    return choice.check(action.effort, lambda: _check_allocation(choice, action))
+    return check_chosen(rules, state, action.seat, choice, action)
 
 
 def _check_allocation(choice: _BehaviourChoice, action: Allocate) -> dict[str, int]:
