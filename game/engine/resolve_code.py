@@ -87,7 +87,7 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
     run is only applied to seats of one role; `behaviour`: a behaviour's run, whose random
     names come from the seat's own draws `d` (its "work" stream) rather than from `g`, and
     which alone may read `effort`."""
-    constants, randoms = rules.scenario.constants, rules.scenario.randoms
+    read_global, randoms = env_reader(rules), rules.scenario.randoms
     stats, behaviours = rules.stat_specs, rules.behaviour_specs
     seat_names = {
         "seats": (_expr("_g[NAME]", NAME=ast.Constant("headcount_" + role)) if role
@@ -99,8 +99,6 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
 
     def read(name: str) -> ast.expr:
         key = ast.Constant(name)
-        if name in constants:
-            return ast.Constant(constants[name])
         if name in stats:
             return _expr("_s[NAME]", NAME=key)
         if name in behaviours:
@@ -111,7 +109,7 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
             return _expr("_d[NAME]", NAME=key)
         if name == "effort":  # the loader allows it in behaviour effects only
             raise ValueError("'effort' is read outside a behaviour's effects")
-        return _expr("_g[NAME]", NAME=key)
+        return read_global(name)  # ids are unique, so no seat name is also a global one
     return read
 
 
