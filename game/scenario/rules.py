@@ -386,6 +386,6 @@ def rules_for(scenario: Scenario) -> Rules:
     The cache is read from the model's private-attribute dict: reading `scenario._rules`
     goes through pydantic's `__getattr__` (about 8 us), and bots and analyses ask often."""
     rules = scenario.__pydantic_private__.get("_rules")
-    if rules is None or rules.scenario is not scenario:
-        rules = scenario._rules = compile_rules(scenario)  # a model_copy carries its origin's
+    if rules is None or rules.scenario is not scenario:  # a model_copy carries its origin's rules
+        rules = scenario._rules = compile_rules(scenario)
     return rules
