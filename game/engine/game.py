@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from game.engine import resolve
 from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolicies, acts_in,
-                                 check_allocation, check_chosen, check_policies, legal_actions,
+                                 check_allocation, check_chosen, check_policies,
+                                 construct_from, legal_actions,
                                  legal_choice, to_act)
 from game.engine.env import global_env
 from game.engine.rng import stream
@@ -38,13 +39,19 @@ class Game:
         s = self.scenario
         policies = {p.id: p.initial for p in s.policies}
         policies.update(locked or {})
-        state = GameState(
-            scenario_id=s.id, scenario_version=s.version, seed=seed,
-            metrics={m.id: m.initial for m in s.metrics}, carry={m.id: 0.0 for m in s.metrics},
-            policies=policies, locked=dict(locked or {}),
-            seats=[SeatState(index=i, role=st.role, name=st.name,
-                             stats={x.id: x.initial for x in s.stats_of(st.role)})
-                   for i, st in enumerate(seats)])
+        # Built without validation (the simulator starts a state for every game, and
+        # validating it cost as much as the rest of this): every value below already has
+        # its field's type, and every field is given, in order (see `construct_from`).
+        state = construct_from(GameState, {
+            "scenario_id": s.id, "scenario_version": s.version, "seed": seed, "turn": 1,
+            "phase": "policy", "metrics": {m.id: m.initial for m in s.metrics},
+            "carry": {m.id: 0.0 for m in s.metrics}, "pending": [], "policies": policies,
+            "locked": dict(locked or {}), "seats": [construct_from(SeatState, {
+                "index": i, "role": st.role, "name": st.name, "employed": True,
+                "stats": {x.id: x.initial for x in s.stats_of(st.role)}, "score": 0.0,
+                "rank": 0, "score_total": 0.0, "laid_off_turn": None})
+                for i, st in enumerate(seats)],
+            "submitted": {}, "allocations": {}, "fired": [], "news": [], "history": []})
         resolve.news(self.rules, state)
         self._advance(state)
         return state
