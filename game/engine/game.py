@@ -9,13 +9,22 @@ from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolici
                                  check_allocation, check_chosen, check_policies,
                                  construct_from, legal_actions,
                                  legal_choice, to_act)
-from game.engine.env import global_env
+from game.engine.env import global_env, per_rules
 from game.engine.rng import stream
 from game.engine.state import GameState, SeatSetup, SeatState, assign
 from game.engine.view import SeatView, view
 from game.errors import ActionError
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
+
+
+def _build_default_seats(rules: Rules) -> tuple[SeatSetup, ...]:
+    """The default table of the rules' scenario (see `Game.default_seats`)."""
+    return tuple(SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if r.seats.default > 1 else r.name)
+                 for r in rules.scenario.roles for i in range(r.seats.default))
+
+
+_default_seats = per_rules(_build_default_seats)
 
 
 class Game:
@@ -27,9 +36,9 @@ class Game:
         self.rules: Rules = rules_for(scenario)
 
     def default_seats(self) -> list[SeatSetup]:
-        """The scenario's default table, every seat a human."""
-        return [SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if r.seats.default > 1 else r.name)
-                for r in self.scenario.roles for i in range(r.seats.default)]
+        """The scenario's default table, every seat a human (the seats are frozen, so built
+        once per rules: the simulator asks for them in every game)."""
+        return list(_default_seats(self.rules))
 
     def new_state(self, seed: int, seats: list[SeatSetup] | None = None,
                   locked: dict[str, int] | None = None) -> GameState:
