@@ -108,11 +108,18 @@ class SeatOutcome(BaseModel):
 def seat_outcomes(scenario: Scenario, state: GameState) -> list[SeatOutcome]:
     """For every reviewed seat: total review score and real contribution, each ranked among
     the seats of the same role."""
+    return [SeatOutcome(**row) for row in seat_outcome_rows(scenario, state)]
+
+
+def seat_outcome_rows(scenario: Scenario, state: GameState) -> list[dict]:
+    """`[o.model_dump() for o in seat_outcomes(scenario, state)]`, built as plain dicts (the
+    simulator records them after every game; validating models only to dump them again cost
+    half of this)."""
     rules = rules_for(scenario)
     genv = global_env_for(rules, state, rules.contribution.names)
     reviewed = [s for s in state.seats if s.role in rules.reviews]
-    missing = {st.id: st.initial for st in scenario.stats}  # stats a seat's role lacks
-    contrib = {s.index: rules.contribution({**missing, **seat_env(rules, genv, state, s)})
+    missing = _missing_stats(rules)
+    contrib = {s.index: float(rules.contribution({**missing, **seat_env(rules, genv, state, s)}))
                for s in reviewed}
     score_rank: dict[int, int] = {}
     contrib_rank: dict[int, int] = {}
@@ -122,7 +129,11 @@ def seat_outcomes(scenario: Scenario, state: GameState) -> list[SeatOutcome]:
         by_contrib = sorted(mine, key=lambda s: (-contrib[s.index], s.index))
         score_rank.update({s.index: i for i, s in enumerate(by_score, start=1)})
         contrib_rank.update({s.index: i for i, s in enumerate(by_contrib, start=1)})
-    return [SeatOutcome(seat=s.index, name=s.name, role=s.role, employed=s.employed,
-                        score_total=s.score_total, leaderboard_rank=score_rank[s.index],
-                        contribution=contrib[s.index], contribution_rank=contrib_rank[s.index])
+    return [{"seat": s.index, "name": s.name, "role": s.role, "employed": s.employed,
+             "score_total": float(s.score_total), "leaderboard_rank": score_rank[s.index],
+             "contribution": contrib[s.index], "contribution_rank": contrib_rank[s.index]}
             for s in reviewed]
+
+
+_missing_stats = per_rules(lambda rules: {st.id: st.initial for st in rules.scenario.stats})
+"""Per rules: every stat at its initial value (for the stats a seat's role lacks)."""

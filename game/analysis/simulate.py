@@ -15,7 +15,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
-from game.analysis.indices import correlation, gap_series, health_series, proxy_series, seat_outcomes
+from game.analysis.indices import (correlation, gap_series, health_series, proxy_series,
+                                   seat_outcome_rows)
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
 from game.engine.actions import Action, Legal
@@ -118,7 +119,7 @@ def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
         proxy=proxy, health=health, gap=gap_series(proxy, health),
         correlation=correlation(proxy, health), effort=effort, events=events,
         policies=[dict(turn.policies) for turn in state.history],
-        outcomes=[o.model_dump() for o in seat_outcomes(scenario, state)])
+        outcomes=seat_outcome_rows(scenario, state))
 
 
 def run_seed(seed: int, index: int) -> int:

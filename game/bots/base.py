@@ -15,7 +15,7 @@ from game.bots.beliefs import Beliefs, read_beliefs
 from game.bots.objectives import Objective, index_objective, review_objective
 from game.bots.plan import AllocationPlanner, Option
 from game.bots.policy_plan import PolicyPlanner
-from game.engine.actions import Action, Allocate, Legal, SetPolicies, construct
+from game.engine.actions import Action, Allocate, Legal, SetPolicies, construct, construct_from
 from game.engine.view import SeatView
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
@@ -35,11 +35,11 @@ class Bot(ABC):
     def act(self, view: SeatView, legal: Legal) -> Action:
         """A legal action for the current phase."""
         if legal.phase == "policy" and legal.policies:
-            return construct(SetPolicies, kind="policies", seat=self.seat,
-                                               levels=self.choose_policies(view, legal))
+            return construct_from(SetPolicies, {"kind": "policies", "seat": self.seat,
+                                                "levels": self.choose_policies(view, legal)})
         if legal.phase == "work":
-            return construct(Allocate, kind="allocate", seat=self.seat,
-                                            effort=self.allocate(view, legal))
+            return construct_from(Allocate, {"kind": "allocate", "seat": self.seat,
+                                             "effort": self.allocate(view, legal)})
         if legal.phase == "policy":
             return construct(SetPolicies, kind="policies", seat=self.seat, levels={})
         raise ValueError(f"seat {self.seat} has nothing to do in the {legal.phase} phase")
@@ -98,14 +98,26 @@ class PlanningBot(Bot):
     work_goal = "review"
     policy_goal = "review"
 
+    def __init__(self, scenario: Scenario, seat: int, rng: random.Random) -> None:
+        super().__init__(scenario, seat, rng)
+        self._planners: dict[tuple[str, str, str], object] = {}
+        """(phase, role, goal) -> the shared planner, found once per bot instead of at every
+        decision (`allocation_planner`, `policy_planner`: the bot's rules never change)."""
+
     def beliefs(self, view: SeatView) -> Beliefs:
         """The seat's beliefs, read from its view."""
         return read_beliefs(self.rules, view)
 
     def choose_policies(self, view: SeatView, legal: Legal) -> dict[str, int]:
-        planner = policy_planner(self.rules, view.role, self.policy_goal)
+        planner = self._planners.get(("policy", view.role, self.policy_goal))
+        if planner is None:
+            planner = self._planners[("policy", view.role, self.policy_goal)] = policy_planner(
+                self.rules, view.role, self.policy_goal)
         return planner.choose(view, legal)
 
     def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
-        planner = allocation_planner(self.rules, view.role, self.work_goal)
+        planner = self._planners.get(("work", view.role, self.work_goal))
+        if planner is None:
+            planner = self._planners[("work", view.role, self.work_goal)] = allocation_planner(
+                self.rules, view.role, self.work_goal)
         return planner.allocate_seen(view, options_of(legal), legal.effort)

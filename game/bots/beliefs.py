@@ -27,6 +27,10 @@ SIGNIFICANT = 2
 
 
 _PERCEIVED: dict[int, dict[float, float]] = {2: {}, 1: {}}
+PERCEIVED = _PERCEIVED[SIGNIFICANT]
+"""`perceive`'s memo for the default precision (a value -> its perceived value): callers on
+hot paths look a value up here and call `perceive` only when it is missing. (The same dict
+for the life of the process: `perceive` only ever clears it.)"""
 
 
 def perceive(value: float, significant: int = SIGNIFICANT) -> float:

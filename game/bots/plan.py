@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from game.bots.beliefs import (Beliefs, expected_draws, metric_belief, other_stat,
-                               own_stat, perceive, read_beliefs)
+from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws,
+                               metric_belief, other_stat, perceive, read_beliefs)
 from game.bots.forecast import Actor, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
 from game.engine.view import SeatView
@@ -57,6 +57,13 @@ def greedy(evaluate: Callable[[dict[str, int]], float], behaviours: tuple[str, .
     return {bid: n for bid, n in alloc.items() if n}
 
 
+def own_slots(rules: Rules, role: str, sids: tuple[str, ...]) -> tuple[tuple[str, bool, float], ...]:
+    """For each stat in `sids`, what `own_stat` needs besides the view: (stat id, whether a
+    seat of `role` lacks it, its perceived initial value)."""
+    held = rules.role_stats[role]
+    return tuple((sid, sid not in held, perceive(rules.stat_specs[sid].initial)) for sid in sids)
+
+
 class Forecaster:
     """Forecasts for one objective: relevant effects, the inputs they read, the turn model."""
 
@@ -80,6 +87,8 @@ class Forecaster:
         order = {m.id: i for i, m in enumerate(rules.scenario.metrics)}
         self.metric_slots = tuple((order[m], m, rules.metric_specs[m].initial)
                                   for m in self.metrics)
+        self.own_slots: dict[str, tuple[tuple[str, bool, float], ...]] = {}
+        """Per role of the seat: `own_slots` of `own_stats` (`view_key` reads them)."""
 
     def key(self, b: Beliefs) -> tuple:
         """Everything a forecast for `b` can depend on (a reset stat starts at its initial
@@ -111,8 +120,17 @@ class Forecaster:
                            for o in view.others if o.employed)
         else:
             others = tuple([(o.role, ()) for o in view.others if o.employed])
+        own: tuple = ()
+        if self.own_stats:
+            slots = self.own_slots.get(view.role)
+            if slots is None:
+                slots = self.own_slots[view.role] = own_slots(rules, view.role, self.own_stats)
+            seen, memo = view.own_stats, PERCEIVED
+            own = tuple([None if unheld else (memo[v] if (v := seen[sid]) in memo
+                                              else perceive(v)) if sid in seen else initial
+                         for sid, unheld, initial in slots])
         return (view.role, metrics, tuple(map(view.policies.__getitem__, self.policies)),
-                tuple([own_stat(rules, view, s) for s in self.own_stats]), others,
+                own, others,
                 tuple([view.turn if n == "turn" else perceive(view.score) if n == "score"
                        else view.rank for n in self.extra]) if self.extra else ())
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from game.bots.beliefs import (Beliefs, aggregate_into, like_me, perceive, read_beliefs,
+from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, like_me, perceive, read_beliefs,
                                read_others, read_own)
 from game.bots.forecast import Actor, relevant
 from game.bots.objectives import Objective, review_objective
@@ -23,6 +23,10 @@ from game.engine.actions import Legal, acts_in
 from game.engine.view import SeatView
 from game.scenario.rules import Rules
 
+
+SHOWN_LIMIT = 4096
+"""Shown keys kept before `PolicyPlanner.shown` starts over: where the values shown vary
+continuously, that memo only misses, and it should not grow as large as the main one."""
 
 _SIGNATURE = attrgetter("id", "current", "locked")
 """What a policy option adds to a memo key (its other fields are fixed by the rules)."""
@@ -39,6 +43,8 @@ class PolicyPlanner:
                        for r in self.workers}
         self.reference = {m.id: m.initial for m in rules.scenario.metrics}
         self.memo: dict[tuple, dict[str, int]] = {}
+        self.shown: dict[tuple, dict[str, int]] = {}
+        """`shown_key` -> the memo's answer for it (a first look-up, see `choose`)."""
         self.reads_turn = "turn" in self.f.rel.reads or any(
             "turn" in relevant(rules, review_objective(rules, r).reads, 1).reads
             for r in self.workers)
@@ -53,15 +59,32 @@ class PolicyPlanner:
 
     def choose(self, view: SeatView, legal: Legal) -> dict[str, int]:
         """The best legal levels for the seat's role's policies (memoised: beliefs are read
-        in full only when the memo has no answer)."""
-        found = self.memo.get(self.view_key(view, legal))
+        in full only when the memo has no answer). Looked up first by what the view shows
+        as shown (`shown_key`), which costs less than perceiving it (`view_key`): a
+        manager sees the same few public stats of its workers again and again."""
+        shown = self.shown_key(view, legal)
+        found = self.shown.get(shown)
         if found is None:
-            b = read_beliefs(self.rules, view)
-            table = self._table(b)
-            if len(self.memo) > MEMO_LIMIT:
-                self.memo.clear()
-            found = self.memo[self.key(b, legal, table)] = self._plan(b, legal, table)
+            found = self.memo.get(self.view_key(view, legal))
+            if found is None:
+                b = read_beliefs(self.rules, view)
+                table = self._table(b)
+                if len(self.memo) > MEMO_LIMIT:
+                    self.memo.clear()
+                found = self.memo[self.key(b, legal, table)] = self._plan(b, legal, table)
+            if len(self.shown) >= SHOWN_LIMIT:
+                self.shown.clear()
+            self.shown[shown] = found
         return dict(found)
+
+    def shown_key(self, view: SeatView, legal: Legal) -> tuple:
+        """Every value of the view and the options that `view_key` reads, before they are
+        perceived: equal shown keys give equal view keys (not the other way round: values
+        that differ may be perceived alike)."""
+        return (tuple(view.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
+                legal.budget, view.role, tuple(view.own_stats.items()),
+                view.turn if self.reads_turn else 0,
+                tuple([(o.role, o.employed, tuple(o.stats.items())) for o in view.others]))
 
     def key(self, b: Beliefs, legal: Legal, table: list) -> tuple:
         """Everything the choice for `b` depends on: the levels and options, the role, the
@@ -81,7 +104,9 @@ class PolicyPlanner:
         sums in the same order)."""
         rules = self.rules
         own = read_own(rules, view)
+        memo = PERCEIVED
         table = []
+        idle = False
         for role, sids, slots, initials in self.columns:
             rows = []
             guess = None
@@ -89,27 +114,32 @@ class PolicyPlanner:
                 if other.role != role or not other.employed:
                     continue
                 if guess is None:  # as in `read_others`
-                    guess = tuple(like_me(own.get(sid), initial)
-                                  for sid, initial in zip(sids, initials)) if own else initials
+                    guess = tuple([like_me(own.get(sid), initial)
+                                   for sid, initial in zip(sids, initials)]) if own else initials
                 shown = other.stats
                 if shown:
                     row = list(guess)
                     for sid, value in shown.items():
-                        if sid in slots:
-                            row[slots[sid]] = perceive(value)
+                        slot = slots.get(sid)
+                        if slot is not None:
+                            row[slot] = memo[value] if value in memo else perceive(value)
                     rows.append(row)
                 else:
                     rows.append(guess)
             if view.role == role:
-                rows.append(tuple(own[sid] for sid in sids))
+                rows.append(tuple([own[sid] for sid in sids]))
             if rows:
                 n = len(rows)
                 table.append((role, n, tuple(zip(sids, [sum(col) / n for col in zip(*rows)]))))
+        workers = self.workers
+        for other in view.others:
+            if other.employed and other.role not in workers:
+                idle = True
+                break
         return (tuple(view.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
                 legal.budget, view.role, tuple(table), tuple(sorted(own.items())),
                 view.turn if self.reads_turn else 0,
-                self._idle(read_others(rules, view, own))
-                if any(o.employed and o.role not in self.workers for o in view.others) else ())
+                self._idle(read_others(rules, view, own)) if idle else ())
 
     def _table(self, b: Beliefs) -> list[tuple[str, int, dict[str, float]]]:
         """Each working role: its employed seats and a representative seat's stats."""

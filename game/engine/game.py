@@ -6,15 +6,25 @@ from collections.abc import Callable
 
 from game.engine import resolve
 from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolicies, acts_in,
-                                 check_allocation, check_chosen, check_policies, legal_actions,
+                                 check_allocation, check_chosen, check_policies,
+                                 construct_from, legal_actions,
                                  legal_choice, to_act)
-from game.engine.env import global_env
+from game.engine.env import global_env, per_rules
 from game.engine.rng import stream
 from game.engine.state import GameState, SeatSetup, SeatState, assign
 from game.engine.view import SeatView, view
 from game.errors import ActionError
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
+
+
+def _build_default_seats(rules: Rules) -> tuple[SeatSetup, ...]:
+    """The default table of the rules' scenario (see `Game.default_seats`)."""
+    return tuple(SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if r.seats.default > 1 else r.name)
+                 for r in rules.scenario.roles for i in range(r.seats.default))
+
+
+_default_seats = per_rules(_build_default_seats)
 
 
 class Game:
@@ -26,9 +36,9 @@ class Game:
         self.rules: Rules = rules_for(scenario)
 
     def default_seats(self) -> list[SeatSetup]:
-        """The scenario's default table, every seat a human."""
-        return [SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if r.seats.default > 1 else r.name)
-                for r in self.scenario.roles for i in range(r.seats.default)]
+        """The scenario's default table, every seat a human (the seats are frozen, so built
+        once per rules: the simulator asks for them in every game)."""
+        return list(_default_seats(self.rules))
 
     def new_state(self, seed: int, seats: list[SeatSetup] | None = None,
                   locked: dict[str, int] | None = None) -> GameState:
@@ -38,13 +48,19 @@ class Game:
         s = self.scenario
         policies = {p.id: p.initial for p in s.policies}
         policies.update(locked or {})
-        state = GameState(
-            scenario_id=s.id, scenario_version=s.version, seed=seed,
-            metrics={m.id: m.initial for m in s.metrics}, carry={m.id: 0.0 for m in s.metrics},
-            policies=policies, locked=dict(locked or {}),
-            seats=[SeatState(index=i, role=st.role, name=st.name,
-                             stats={x.id: x.initial for x in s.stats_of(st.role)})
-                   for i, st in enumerate(seats)])
+        # Built without validation (the simulator starts a state for every game, and
+        # validating it cost as much as the rest of this): every value below already has
+        # its field's type, and every field is given, in order (see `construct_from`).
+        state = construct_from(GameState, {
+            "scenario_id": s.id, "scenario_version": s.version, "seed": seed, "turn": 1,
+            "phase": "policy", "metrics": {m.id: m.initial for m in s.metrics},
+            "carry": {m.id: 0.0 for m in s.metrics}, "pending": [], "policies": policies,
+            "locked": dict(locked or {}), "seats": [construct_from(SeatState, {
+                "index": i, "role": st.role, "name": st.name, "employed": True,
+                "stats": {x.id: x.initial for x in s.stats_of(st.role)}, "score": 0.0,
+                "rank": 0, "score_total": 0.0, "laid_off_turn": None})
+                for i, st in enumerate(seats)],
+            "submitted": {}, "allocations": {}, "fired": [], "news": [], "history": []})
         resolve.news(self.rules, state)
         self._advance(state)
         return state

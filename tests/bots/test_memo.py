@@ -46,6 +46,7 @@ def _decisions(scenario, mix: tuple[str, str], seeds: range,
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_keys_read_from_the_view_equal_keys_read_from_beliefs(path, monkeypatch):
     scenario = load_scenario(path)
+    by_shown: dict[tuple, tuple] = {}  # a policy planner's shown key -> its view key
     for mix in MIXES:
         for _, _, view, legal in _decisions(scenario, mix, range(2), monkeypatch):
             bot = make_bot("gamer", scenario, view.seat, random.Random(0))
@@ -57,7 +58,10 @@ def test_keys_read_from_the_view_equal_keys_read_from_beliefs(path, monkeypatch)
                     assert f.view_key(view) == f.key(b)
                 elif legal.policies:
                     planner = policy_planner(rules, view.role, kind)
-                    assert planner.view_key(view, legal) == planner.key(b, legal, planner._table(b))
+                    key = planner.view_key(view, legal)
+                    assert key == planner.key(b, legal, planner._table(b))
+                    shown = (kind, planner.shown_key(view, legal))
+                    assert by_shown.setdefault(shown, key) == key
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
@@ -75,14 +79,18 @@ def test_memoised_decisions_equal_fresh_ones(path, monkeypatch):
             bot = make_bot(strategy, scenario, seat, random.Random(0))
             memoised = bot.act(view, legal)
             planners = [planner for _, planner in base._PLANNERS.values()]
-            memos = [planner.memo for planner in planners]
+            memos = [(planner.memo, getattr(planner, "shown", None)) for planner in planners]
             for planner in planners:
                 planner.memo = {}
+                if hasattr(planner, "shown"):  # a policy planner's first look-up
+                    planner.shown = {}
             try:
                 fresh = bot.act(view, legal)
             finally:
-                for planner, memo in zip(planners, memos):
+                for planner, (memo, shown) in zip(planners, memos):
                     planner.memo = memo
+                    if shown is not None:
+                        planner.shown = shown
             assert fresh == memoised, (strategy, view.turn, view.phase)
 
 
