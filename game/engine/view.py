@@ -270,12 +270,18 @@ def _next_news(prev: tuple[Headline, ...], past: Past) -> tuple[Headline, ...]:
     return prev + tuple(past.records[-1].news)
 
 
-def _publicity(rules: Rules) -> tuple[tuple[tuple[str, Callable | None], ...], frozenset[str]]:
+def _publicity(rules: Rules) -> tuple[tuple[tuple[str, Callable | None], ...],
+                                      frozenset[str], bool]:
     """The public-stat formulas that are not constantly false, in file order, each as its
-    compiled function (None when constantly true), and the names they read."""
+    compiled function (None when constantly true); the names they read; and whether each of
+    those names is a metric, a policy, a constant, `turn` or `turns` (see `_names_env`)."""
     kept = tuple((sid, f.fn if f.constant is None else None)
                  for sid, f in rules.stat_public.items() if f.constant is None or f.constant)
-    return kept, frozenset().union(*(f.names for f in rules.stat_public.values()))
+    names = frozenset().union(*(f.names for f in rules.stat_public.values()))
+    s = rules.scenario
+    plain = {m.id for m in s.metrics} | {p.id for p in s.policies} | set(s.constants)
+    return kept, names, names <= plain | {"turn", "turns"} and names.isdisjoint(
+        rules.aggregate_names)
 
 
 _publicity_of = per_rules(_publicity)
@@ -285,9 +291,35 @@ def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, 
     """The stat ids every seat may see of the others now, in file order."""
     if revealed:
         return tuple(rules.stat_public)
-    kept, names = _publicity_of(rules)
-    genv = global_env_for(rules, state, names) if names else {}
+    kept, names, plain = _publicity_of(rules)
+    if not names:
+        genv = {}
+    elif plain:
+        genv = _names_env(rules, state, names)
+    else:
+        genv = global_env_for(rules, state, names)
     return tuple([sid for sid, fn in kept if fn is None or fn(genv)])
+
+
+def _names_env(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
+    """The values `global_env(rules, state)` gives `names`, which are metrics, policies,
+    constants, `turn` or `turns` (not aggregates): for the few formulas that decide what is
+    public, much cheaper than copying every constant, metric and policy into a whole env.
+    Where a name is in several, the one `global_env` writes last wins, as there."""
+    metrics, policies = state.metrics, state.policies
+    env = {}
+    for name in names:
+        if name == "turns":
+            env[name] = float(rules.scenario.turns)
+        elif name == "turn":
+            env[name] = float(state.turn)
+        elif name in policies:
+            env[name] = policies[name]
+        elif name in metrics:
+            env[name] = metrics[name]
+        else:
+            env[name] = rules.scenario.constants[name]
+    return env
 
 
 def _as_other(past: Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
