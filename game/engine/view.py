@@ -322,22 +322,13 @@ def _names_env(rules: Rules, state: GameState, names: frozenset[str]) -> dict[st
     return env
 
 
-def _as_other(past: Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
+def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
-    which is file order, as `public` is). Memoised in the past on the identities of the
-    values shown (the OtherSeat holds them, so their ids stay unique; a stat the seat lacks
-    is None, which no stat is), as a seat's stats are the same objects in both phases of a
-    turn."""
+    which is file order, as `public` is)."""
     stats = seat.stats
-    key = ("other", seat.index, seat.name, seat.role, seat.employed, public,
-           *map(id, map(stats.get, public)))
-    other = past.memo.get(key)
-    if other is None:
-        other = past.memo[key] = construct_from(OtherSeat, {
-            "index": seat.index, "name": seat.name, "role": seat.role,
-            "employed": seat.employed,
-            "stats": {sid: stats[sid] for sid in public if sid in stats}})
-    return other
+    return construct_from(OtherSeat, {
+        "index": seat.index, "name": seat.name, "role": seat.role, "employed": seat.employed,
+        "stats": {sid: stats[sid] for sid in public if sid in stats}})
 
 
 def _leaderboards(past: Past, state: GameState,
@@ -374,7 +365,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     revealed = state.phase == "ended"
     past = past_of(rules, state.seed, state.history)
     public = _public_stats(rules, state, revealed)
-    outside = [_as_other(past, s, public) for s in state.seats]
+    outside = [_as_other(s, public) for s in state.seats]
     boards = _leaderboards(past, state, revealed)
     news = [*_past_news(past), *state.news]
     waiting = to_act(rules, state)
