@@ -123,20 +123,28 @@ def _sight(metric: Metric, role: str, revealed: bool) -> tuple[str | None, int, 
 _HIDDEN = "hidden until the end"
 
 
-def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[tuple, ...]]:
-    """Per (role, revealed), per metric in file order: (metric, seer, lag, note, series key,
-    reading key, the metric's fields in a reading), see `_sight`. Equal reading keys mean
-    equal readings (a hidden series is all None whoever looks), so roles that see a metric
-    alike share one reading. Keys are small ints (cheaper to hash than the tuples they
-    number), and no other memo key of a past is an int."""
+def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]]]:
+    """Per (role, revealed): the memo key of its readings (see `_readings`), and per metric in
+    file order (metric, seer, lag, hidden, series key, reading key, the reading's fields with
+    `value` and `history` left to fill), see `_sight`. Equal reading keys mean equal readings
+    (a hidden series is all None whoever looks), so roles that see a metric alike share one
+    reading. Keys are small ints (cheaper to hash than the tuples they number), and no other
+    memo key of a past is an int."""
     numbers: dict[tuple, int] = {}
-    return {(role, revealed): tuple(
-                (m, seer, lag, note, numbers.setdefault(("series", m.id, seer), len(numbers)),
-                 numbers.setdefault(("reading", m.id, None if note == _HIDDEN else seer, lag,
-                                     note), len(numbers)),
-                 (m.id, m.name, m.kind, m.unit, m.min, m.max, m.higher_is_better))
-                for m in rules.scenario.metrics
-                for seer, lag, note in [_sight(m, role, revealed)])
+
+    def number(key: tuple) -> int:
+        return numbers.setdefault(key, len(numbers))
+
+    def plan(role: str, revealed: bool) -> tuple[tuple, ...]:
+        return tuple(
+            (m, seer, lag, note == _HIDDEN, number(("series", m.id, seer)),
+             number(("reading", m.id, None if note == _HIDDEN else seer, lag, note)),
+             {"id": m.id, "name": m.name, "kind": m.kind, "unit": m.unit, "min": m.min,
+              "max": m.max, "higher_is_better": m.higher_is_better, "value": None,
+              "history": (), "note": note})
+            for m in rules.scenario.metrics for seer, lag, note in [_sight(m, role, revealed)])
+
+    return {(role, revealed): (number(("readings", role, revealed)), plan(role, revealed))
             for role in rules.role_specs for revealed in (False, True)}
 
 
@@ -161,50 +169,53 @@ def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float)
 def _readings(past: Past, role: str, revealed: bool) -> tuple[MetricReading, ...]:
     """Every metric as `role` sees it, in file order (frozen readings, built once per past
     and shared by the roles that see a metric alike)."""
-    memo = past.memo
-    key = ("readings", role, revealed)
-    readings = memo.get(key)
-    if readings is not None:
-        return readings
-    seed, parent = past.seed, past.parent
-    before = parent.memo if parent is not None else {}
-    out = []
-    for m, seer, lag, note, series_key, reading_key, fields in _sights_of(past.rules)[
-            role, revealed]:
-        reading = memo.get(reading_key)
-        if reading is None and note == _HIDDEN:
-            reading = memo[reading_key] = _hidden(past.rules, fields, len(past.records))
-        elif reading is None:
-            prev = before.get(series_key)  # `past.grown`, inlined for the usual case
-            if prev is not None:
-                series = memo[series_key] = _next_seen(prev, past, m, seer, seed)
-            else:
-                series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
-            if lag:
-                series = series[:max(1, len(series) - lag)]
-            reading = memo[reading_key] = _reading(fields, series, note)
-        out.append(reading)
-    readings = memo[key] = tuple(out)
+    key, plan = _sights_of(past.rules)[role, revealed]
+    readings = past.memo.get(key)
+    if readings is None:
+        readings = past.memo[key] = _built_readings(past, plan)
     return readings
 
 
-def _reading(fields: tuple, history: tuple[float | None, ...], note: str) -> MetricReading:
-    """A reading of the metric whose fields (see `_sights`) are `fields`."""
-    mid, name, kind, unit, low, high, higher_is_better = fields
-    return construct_from(MetricReading, {
-        "id": mid, "name": name, "kind": kind, "unit": unit, "min": low, "max": high,
-        "higher_is_better": higher_is_better, "value": history[-1], "history": history,
-        "note": note})
+def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading, ...]:
+    """The readings of one role's `plan` (see `_sights`), each built unless another role
+    built it already."""
+    memo, seed, records = past.memo, past.seed, past.records
+    before = past.parent.memo if past.parent is not None else {}
+    out = []
+    for m, seer, lag, hidden, series_key, reading_key, fields in plan:
+        reading = memo.get(reading_key)
+        if reading is None and hidden:
+            reading = memo[reading_key] = _hidden(past.rules, fields, len(records))
+        elif reading is None:
+            series = memo.get(series_key)  # grown already if another role sees it lagged
+            if series is None:
+                prev = before.get(series_key)  # `past.grown`, inlined for the usual case
+                if prev is not None:
+                    value = records[-1].metrics[m.id]
+                    series = memo[series_key] = prev + ((value if seer is None else _seen(
+                        m, seer, seed, len(records), value)),)
+                else:
+                    series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
+            if lag:
+                series = series[:max(1, len(series) - lag)]
+            values = fields.copy()
+            values["value"] = series[-1]
+            values["history"] = series
+            reading = memo[reading_key] = construct_from(MetricReading, values)
+        out.append(reading)
+    return tuple(out)
 
 
-def _hidden(rules: Rules, fields: tuple, turns: int) -> MetricReading:
+def _hidden(rules: Rules, fields: dict, turns: int) -> MetricReading:
     """A metric hidden during play, after `turns` turns: the same in every game of the
-    rules, so built once per process."""
+    rules, so built once per process. `fields` are its reading's, see `_sights`."""
     made = _hidden_made(rules)
-    key = (fields[0], turns)
+    key = (fields["id"], turns)
     reading = made.get(key)
     if reading is None:
-        reading = made[key] = _reading(fields, (None,) * (turns + 1), _HIDDEN)
+        values = fields.copy()
+        values["history"] = (None,) * (turns + 1)
+        reading = made[key] = construct_from(MetricReading, values)
     return reading
 
 
