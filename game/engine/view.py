@@ -246,7 +246,14 @@ def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
 
 def _own_history(past: Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
     """The seat's past turns, oldest first (each built once, then shared)."""
-    return past.grown(("own", seat, revealed), nothing, _next_own, seat, revealed)
+    key = ("own", seat, revealed)
+    own = past.memo.get(key)
+    if own is None:
+        parent = past.parent  # `past.grown`, inlined for the usual case
+        prev = parent.memo.get(key) if parent is not None else None
+        own = past.memo[key] = _next_own(prev, past, seat, revealed) if prev is not None \
+            else past.grown(key, nothing, _next_own, seat, revealed)
+    return own
 
 
 def _next_own(prev: tuple[OwnTurn, ...], past: Past, seat: int,
@@ -337,9 +344,13 @@ def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
     which is file order, as `public` is)."""
     stats = seat.stats
+    shown = {}
+    for sid in public:  # a loop, not a comprehension: often there is none
+        if sid in stats:
+            shown[sid] = stats[sid]
     return construct_from(OtherSeat, {
         "index": seat.index, "name": seat.name, "role": seat.role, "employed": seat.employed,
-        "stats": {sid: stats[sid] for sid in public if sid in stats}})
+        "stats": shown})
 
 
 def _leaderboards(past: Past, state: GameState,
