@@ -126,7 +126,8 @@ _HIDDEN = "hidden until the end"
 def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]]]:
     """Per (role, revealed): the memo key of its readings (see `_readings`), and per metric in
     file order (metric, seer, lag, hidden, series key, reading key, the reading's fields with
-    `value` and `history` left to fill), see `_sight`. Equal reading keys mean equal readings
+    `value` and `history` left to fill, the span of the seer's noise), see `_sight` and
+    `_seen`. Equal reading keys mean equal readings
     (a hidden series is all None whoever looks), so roles that see a metric alike share one
     reading. Keys are small ints (cheaper to hash than the tuples they number), and no other
     memo key of a past is an int."""
@@ -141,7 +142,8 @@ def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]
              number(("reading", m.id, None if note == _HIDDEN else seer, lag, note)),
              {"id": m.id, "name": m.name, "kind": m.kind, "unit": m.unit, "min": m.min,
               "max": m.max, "higher_is_better": m.higher_is_better, "value": None,
-              "history": (), "note": note})
+              "history": (), "note": note},
+             (m.max - m.min) * m.visibility_for(seer).noise if seer is not None else 0.0)
             for m in rules.scenario.metrics for seer, lag, note in [_sight(m, role, revealed)])
 
     return {(role, revealed): (number(("readings", role, revealed)), plan(role, revealed))
@@ -166,10 +168,10 @@ def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float)
     return value
 
 
-def _readings(past: Past, role: str, revealed: bool) -> tuple[MetricReading, ...]:
-    """Every metric as `role` sees it, in file order (frozen readings, built once per past
-    and shared by the roles that see a metric alike)."""
-    key, plan = _sights_of(past.rules)[role, revealed]
+def _readings(past: Past, sight: tuple[int, tuple[tuple, ...]]) -> tuple[MetricReading, ...]:
+    """Every metric as a role sees it, in file order, given its `sight` (see `_sights`):
+    frozen readings, built once per past and shared by the roles that see a metric alike."""
+    key, plan = sight
     readings = past.memo.get(key)
     if readings is None:
         readings = past.memo[key] = _built_readings(past, plan)
@@ -182,7 +184,7 @@ def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading,
     memo, seed, records = past.memo, past.seed, past.records
     before = past.parent.memo if past.parent is not None else {}
     out = []
-    for m, seer, lag, hidden, series_key, reading_key, fields in plan:
+    for m, seer, lag, hidden, series_key, reading_key, fields, span in plan:
         reading = memo.get(reading_key)
         if reading is None and hidden:
             reading = memo[reading_key] = _hidden(past.rules, fields, len(records))
@@ -192,8 +194,10 @@ def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading,
                 prev = before.get(series_key)  # `past.grown`, inlined for the usual case
                 if prev is not None:
                     value = records[-1].metrics[m.id]
-                    series = memo[series_key] = prev + ((value if seer is None else _seen(
-                        m, seer, seed, len(records), value)),)
+                    if seer is not None:  # `_seen` for a noisy seer, its span computed once
+                        value = min(m.max, max(m.min, value + span * unit_normal(
+                            seed, "view", len(records), seer, m.id)))
+                    series = memo[series_key] = prev + (value,)
                 else:
                     series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
             if lag:
@@ -394,6 +398,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     scenario = rules.scenario
     turn, turns, turn_name, phase = state.turn, scenario.turns, scenario.turn_name, state.phase
     policies, submitted = state.policies, state.submitted
+    sights = _sights_of(rules)
     out = []
     for seat in seats:
         me = state.seats[seat]
@@ -401,7 +406,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
         out.append(construct_from(SeatView, {
             "seat": seat, "name": me.name, "role": me.role, "employed": me.employed,
             "turn": turn, "turns": turns, "turn_name": turn_name, "phase": phase,
-            "revealed": revealed, "metrics": list(_readings(past, me.role, revealed)),
+            "revealed": revealed, "metrics": list(_readings(past, sights[me.role, revealed])),
             "policies": dict(policies),
             "own_stats": _own_stats(rules, me.stats, revealed),
             "own_choice": dict(choice) if choice is not None else None,
