@@ -123,20 +123,30 @@ def _sight(metric: Metric, role: str, revealed: bool) -> tuple[str | None, int, 
 _HIDDEN = "hidden until the end"
 
 
-def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[tuple, ...]]:
-    """Per (role, revealed), per metric in file order: (metric, seer, lag, note, series key,
-    reading key, the metric's fields in a reading), see `_sight`. Equal reading keys mean
-    equal readings (a hidden series is all None whoever looks), so roles that see a metric
-    alike share one reading. Keys are small ints (cheaper to hash than the tuples they
-    number), and no other memo key of a past is an int."""
+def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]]]:
+    """Per (role, revealed): the memo key of its readings (see `_readings`), and per metric in
+    file order (metric, seer, lag, hidden, series key, reading key, the reading's fields with
+    `value` and `history` left to fill, the span of the seer's noise), see `_sight` and
+    `_seen`. Equal reading keys mean equal readings
+    (a hidden series is all None whoever looks), so roles that see a metric alike share one
+    reading. Keys are small ints (cheaper to hash than the tuples they number), and no other
+    memo key of a past is an int."""
     numbers: dict[tuple, int] = {}
-    return {(role, revealed): tuple(
-                (m, seer, lag, note, numbers.setdefault(("series", m.id, seer), len(numbers)),
-                 numbers.setdefault(("reading", m.id, None if note == _HIDDEN else seer, lag,
-                                     note), len(numbers)),
-                 (m.id, m.name, m.kind, m.unit, m.min, m.max, m.higher_is_better))
-                for m in rules.scenario.metrics
-                for seer, lag, note in [_sight(m, role, revealed)])
+
+    def number(key: tuple) -> int:
+        return numbers.setdefault(key, len(numbers))
+
+    def plan(role: str, revealed: bool) -> tuple[tuple, ...]:
+        return tuple(
+            (m, seer, lag, note == _HIDDEN, number(("series", m.id, seer)),
+             number(("reading", m.id, None if note == _HIDDEN else seer, lag, note)),
+             {"id": m.id, "name": m.name, "kind": m.kind, "unit": m.unit, "min": m.min,
+              "max": m.max, "higher_is_better": m.higher_is_better, "value": None,
+              "history": (), "note": note},
+             (m.max - m.min) * m.visibility_for(seer).noise if seer is not None else 0.0)
+            for m in rules.scenario.metrics for seer, lag, note in [_sight(m, role, revealed)])
+
+    return {(role, revealed): (number(("readings", role, revealed)), plan(role, revealed))
             for role in rules.role_specs for revealed in (False, True)}
 
 
@@ -158,53 +168,58 @@ def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float)
     return value
 
 
-def _readings(past: Past, role: str, revealed: bool) -> tuple[MetricReading, ...]:
-    """Every metric as `role` sees it, in file order (frozen readings, built once per past
-    and shared by the roles that see a metric alike)."""
-    memo = past.memo
-    key = ("readings", role, revealed)
-    readings = memo.get(key)
-    if readings is not None:
-        return readings
-    seed, parent = past.seed, past.parent
-    before = parent.memo if parent is not None else {}
-    out = []
-    for m, seer, lag, note, series_key, reading_key, fields in _sights_of(past.rules)[
-            role, revealed]:
-        reading = memo.get(reading_key)
-        if reading is None and note == _HIDDEN:
-            reading = memo[reading_key] = _hidden(past.rules, fields, len(past.records))
-        elif reading is None:
-            prev = before.get(series_key)  # `past.grown`, inlined for the usual case
-            if prev is not None:
-                series = memo[series_key] = _next_seen(prev, past, m, seer, seed)
-            else:
-                series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
-            if lag:
-                series = series[:max(1, len(series) - lag)]
-            reading = memo[reading_key] = _reading(fields, series, note)
-        out.append(reading)
-    readings = memo[key] = tuple(out)
+def _readings(past: Past, sight: tuple[int, tuple[tuple, ...]]) -> tuple[MetricReading, ...]:
+    """Every metric as a role sees it, in file order, given its `sight` (see `_sights`):
+    frozen readings, built once per past and shared by the roles that see a metric alike."""
+    key, plan = sight
+    readings = past.memo.get(key)
+    if readings is None:
+        readings = past.memo[key] = _built_readings(past, plan)
     return readings
 
 
-def _reading(fields: tuple, history: tuple[float | None, ...], note: str) -> MetricReading:
-    """A reading of the metric whose fields (see `_sights`) are `fields`."""
-    mid, name, kind, unit, low, high, higher_is_better = fields
-    return construct_from(MetricReading, {
-        "id": mid, "name": name, "kind": kind, "unit": unit, "min": low, "max": high,
-        "higher_is_better": higher_is_better, "value": history[-1], "history": history,
-        "note": note})
+def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading, ...]:
+    """The readings of one role's `plan` (see `_sights`), each built unless another role
+    built it already."""
+    memo, seed, records = past.memo, past.seed, past.records
+    before = past.parent.memo if past.parent is not None else {}
+    out = []
+    for m, seer, lag, hidden, series_key, reading_key, fields, span in plan:
+        reading = memo.get(reading_key)
+        if reading is None and hidden:
+            reading = memo[reading_key] = _hidden(past.rules, fields, len(records))
+        elif reading is None:
+            series = memo.get(series_key)  # grown already if another role sees it lagged
+            if series is None:
+                prev = before.get(series_key)  # `past.grown`, inlined for the usual case
+                if prev is not None:
+                    value = records[-1].metrics[m.id]
+                    if seer is not None:  # `_seen` for a noisy seer, its span computed once
+                        value = min(m.max, max(m.min, value + span * unit_normal(
+                            seed, "view", len(records), seer, m.id)))
+                    series = memo[series_key] = prev + (value,)
+                else:
+                    series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
+            if lag:
+                series = series[:max(1, len(series) - lag)]
+            values = fields.copy()
+            values["value"] = series[-1]
+            values["history"] = series
+            reading = memo[reading_key] = construct_from(MetricReading, values)
+        out.append(reading)
+    return tuple(out)
 
 
-def _hidden(rules: Rules, fields: tuple, turns: int) -> MetricReading:
+def _hidden(rules: Rules, fields: dict, turns: int) -> MetricReading:
     """A metric hidden during play, after `turns` turns: the same in every game of the
-    rules, so built once per process."""
+    rules, so built once per process. `fields` are its reading's, see `_sights`."""
     made = _hidden_made(rules)
-    key = (fields[0], turns)
+    key = (fields["id"], turns)
     reading = made.get(key)
     if reading is None:
-        reading = made[key] = _reading(fields, (None,) * (turns + 1), _HIDDEN)
+        values = fields.copy()
+        values["history"] = (None,) * (turns + 1)
+        reading = made[key] = construct_from(MetricReading, values)
     return reading
 
 
@@ -235,7 +250,14 @@ def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
 
 def _own_history(past: Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
     """The seat's past turns, oldest first (each built once, then shared)."""
-    return past.grown(("own", seat, revealed), nothing, _next_own, seat, revealed)
+    key = ("own", seat, revealed)
+    own = past.memo.get(key)
+    if own is None:
+        parent = past.parent  # `past.grown`, inlined for the usual case
+        prev = parent.memo.get(key) if parent is not None else None
+        own = past.memo[key] = _next_own(prev, past, seat, revealed) if prev is not None \
+            else past.grown(key, nothing, _next_own, seat, revealed)
+    return own
 
 
 def _next_own(prev: tuple[OwnTurn, ...], past: Past, seat: int,
@@ -270,12 +292,18 @@ def _next_news(prev: tuple[Headline, ...], past: Past) -> tuple[Headline, ...]:
     return prev + tuple(past.records[-1].news)
 
 
-def _publicity(rules: Rules) -> tuple[tuple[tuple[str, Callable | None], ...], frozenset[str]]:
+def _publicity(rules: Rules) -> tuple[tuple[tuple[str, Callable | None], ...],
+                                      frozenset[str], bool]:
     """The public-stat formulas that are not constantly false, in file order, each as its
-    compiled function (None when constantly true), and the names they read."""
+    compiled function (None when constantly true); the names they read; and whether each of
+    those names is a metric, a policy, a constant, `turn` or `turns` (see `_names_env`)."""
     kept = tuple((sid, f.fn if f.constant is None else None)
                  for sid, f in rules.stat_public.items() if f.constant is None or f.constant)
-    return kept, frozenset().union(*(f.names for f in rules.stat_public.values()))
+    names = frozenset().union(*(f.names for f in rules.stat_public.values()))
+    s = rules.scenario
+    plain = {m.id for m in s.metrics} | {p.id for p in s.policies} | set(s.constants)
+    return kept, names, names <= plain | {"turn", "turns"} and names.isdisjoint(
+        rules.aggregate_names)
 
 
 _publicity_of = per_rules(_publicity)
@@ -285,27 +313,48 @@ def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, 
     """The stat ids every seat may see of the others now, in file order."""
     if revealed:
         return tuple(rules.stat_public)
-    kept, names = _publicity_of(rules)
-    genv = global_env_for(rules, state, names) if names else {}
+    kept, names, plain = _publicity_of(rules)
+    if not names:
+        genv = {}
+    elif plain:
+        genv = _names_env(rules, state, names)
+    else:
+        genv = global_env_for(rules, state, names)
     return tuple([sid for sid, fn in kept if fn is None or fn(genv)])
 
 
-def _as_other(past: Past, seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
+def _names_env(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
+    """The values `global_env(rules, state)` gives `names`, which are metrics, policies,
+    constants, `turn` or `turns` (not aggregates): for the few formulas that decide what is
+    public, much cheaper than copying every constant, metric and policy into a whole env.
+    Where a name is in several, the one `global_env` writes last wins, as there."""
+    metrics, policies = state.metrics, state.policies
+    env = {}
+    for name in names:
+        if name == "turns":
+            env[name] = float(rules.scenario.turns)
+        elif name == "turn":
+            env[name] = float(state.turn)
+        elif name in policies:
+            env[name] = policies[name]
+        elif name in metrics:
+            env[name] = metrics[name]
+        else:
+            env[name] = rules.scenario.constants[name]
+    return env
+
+
+def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
-    which is file order, as `public` is). Memoised in the past on the identities of the
-    values shown (the OtherSeat holds them, so their ids stay unique; a stat the seat lacks
-    is None, which no stat is), as a seat's stats are the same objects in both phases of a
-    turn."""
+    which is file order, as `public` is)."""
     stats = seat.stats
-    key = ("other", seat.index, seat.name, seat.role, seat.employed, public,
-           *map(id, map(stats.get, public)))
-    other = past.memo.get(key)
-    if other is None:
-        other = past.memo[key] = construct_from(OtherSeat, {
-            "index": seat.index, "name": seat.name, "role": seat.role,
-            "employed": seat.employed,
-            "stats": {sid: stats[sid] for sid in public if sid in stats}})
-    return other
+    shown = {}
+    for sid in public:  # a loop, not a comprehension: often there is none
+        if sid in stats:
+            shown[sid] = stats[sid]
+    return construct_from(OtherSeat, {
+        "index": seat.index, "name": seat.name, "role": seat.role, "employed": seat.employed,
+        "stats": shown})
 
 
 def _leaderboards(past: Past, state: GameState,
@@ -342,13 +391,14 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     revealed = state.phase == "ended"
     past = past_of(rules, state.seed, state.history)
     public = _public_stats(rules, state, revealed)
-    outside = [_as_other(past, s, public) for s in state.seats]
+    outside = [_as_other(s, public) for s in state.seats]
     boards = _leaderboards(past, state, revealed)
     news = [*_past_news(past), *state.news]
     waiting = to_act(rules, state)
     scenario = rules.scenario
     turn, turns, turn_name, phase = state.turn, scenario.turns, scenario.turn_name, state.phase
     policies, submitted = state.policies, state.submitted
+    sights = _sights_of(rules)
     out = []
     for seat in seats:
         me = state.seats[seat]
@@ -356,7 +406,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
         out.append(construct_from(SeatView, {
             "seat": seat, "name": me.name, "role": me.role, "employed": me.employed,
             "turn": turn, "turns": turns, "turn_name": turn_name, "phase": phase,
-            "revealed": revealed, "metrics": list(_readings(past, me.role, revealed)),
+            "revealed": revealed, "metrics": list(_readings(past, sights[me.role, revealed])),
             "policies": dict(policies),
             "own_stats": _own_stats(rules, me.stats, revealed),
             "own_choice": dict(choice) if choice is not None else None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from game.engine import Game, GameState
 from game.engine.view import SeatView, views
 from game.scenario.load import load_scenario
@@ -77,6 +78,44 @@ def test_a_seat_never_sees_another_seats_current_choice(game):
                 assert view.own_choice is None or viewer in state.submitted
             for row in view.own_history:
                 assert row.turn <= len(state.history)
+
+
+def test_public_stats_are_decided_on_the_values_the_global_env_has(game):
+    """`_public_stats` reads only the names its formulas read (see `_names_env`): they must
+    have the values `global_env` gives them, and decide the same stats, in every state."""
+    from game.engine.env import global_env
+    from game.engine.view import _names_env, _public_stats, _publicity_of
+    _kept, names, plain = _publicity_of(game.rules)
+
+    def check(state):
+        genv = global_env(game.rules, state)
+        if plain:
+            assert _names_env(game.rules, state, names) == {n: genv[n] for n in names}
+        assert _public_stats(game.rules, state, False) == tuple(
+            sid for sid, f in game.rules.stat_public.items() if f(genv))
+
+    play_random(game, 3, check)
+
+
+@pytest.mark.parametrize("formula", ["turn >= 3 and turns > 5", "headcount > 3",
+                                     "turn > 2 or {metric} > 0"])
+def test_public_stats_read_any_name_as_the_global_env_has_it(formula):
+    """Publicity formulas that read the turn, a metric or an aggregate (see `_names_env`,
+    and `global_env_for` for the aggregates) decide as over the whole global env."""
+    from game.engine.env import global_env
+    from game.engine.view import _public_stats
+    scenario = load_scenario("tokenmaxxing")
+    formula = formula.format(metric=scenario.metrics[0].id)
+    stats = [st.model_copy(update={"public": formula}) if i % 2 else st
+             for i, st in enumerate(scenario.stats)]
+    game = Game(scenario.model_copy(update={"stats": stats}))
+
+    def check(state):
+        genv = global_env(game.rules, state)
+        assert _public_stats(game.rules, state, False) == tuple(
+            sid for sid, f in game.rules.stat_public.items() if f(genv))
+
+    play_random(game, 4, check)
 
 
 def test_a_hidden_metric_shows_nothing_for_every_turn_so_far(game):
