@@ -152,10 +152,25 @@ def apply_stats(plan: Plan, state: GameState, changes: Changes) -> None:
 
 
 def apply_metrics(plan: Plan, state: GameState, changes: Changes, smooth: bool) -> None:
-    """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds."""
+    """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds.
+    A pass that is not `smooth` moves only the metrics it changes when the plan is
+    `settled`: every metric has been through a pass since anything else wrote to it (or
+    still holds its initial value, inside its bounds, with nothing carried), so one with
+    nothing to add would leave it as it is (see `Plan.settled`)."""
+    if smooth or not plan.settled:
+        _move_metrics(plan.metrics, state, changes, smooth)
+    elif changes.metric_add or changes.metric_set:
+        rows = plan.metric_rows
+        _move_metrics([rows[mid] for mid in changes.metric_add.keys() | changes.metric_set.keys()],
+                      state, changes, smooth)
+
+
+def _move_metrics(rows, state: GameState, changes: Changes, smooth: bool) -> None:
+    """`apply_metrics` for the metrics of `rows` (from `Plan.metrics`), in any order: each
+    metric is moved on its own."""
     metrics, carries = state.metrics, state.carry
     metric_add, metric_set = changes.metric_add, changes.metric_set
-    for mid, arrives, low, high in plan.metrics:
+    for mid, arrives, low, high in rows:
         value = metrics[mid]
         carry = carries[mid]
         if smooth:

@@ -66,6 +66,8 @@ class Plan:
         self.metrics = tuple((m.id, 1.0 - m.inertia, m.min, m.max)
                              for m in rules.scenario.metrics)
         """(metric id, share of its backlog that arrives each turn, min, max), in file order."""
+        self.metric_rows = {row[0]: row for row in self.metrics}
+        """Each metric's row of `metrics`, by id."""
         self.settled = not any(value == 0.0 and math.copysign(1.0, value) < 0.0
                                for m in rules.scenario.metrics
                                for value in (m.min, m.max, m.initial))
