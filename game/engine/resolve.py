@@ -87,27 +87,14 @@ _NO_EFFORT: dict[str, int] = {}
 
 def _behaviour_effects(plan: Plan, state: GameState, genv: dict[str, float],
                        changes: Changes) -> None:
-    """Every employed seat's effort, seat by seat, behaviour by behaviour. A seat's "work"
-    stream is seeded (and its random names drawn) only when one of the behaviours it spends
-    effort on can observe it: otherwise no number it would give is ever read."""
-    behaviours, lk = plan.behaviours, plan.lk
-    turn = state.turn
+    """Every employed seat's effort, seat by seat, behaviour by behaviour (`Plan.work`, which
+    seeds the seat's "work" stream only when its effort can observe it)."""
+    work, allocations, seed, turn = plan.work, state.allocations, state.seed, state.turn
     for seat in state.seats:
-        alloc = state.allocations.get(seat.index)
-        if not seat.employed or not alloc:
-            continue
-        spent = [(points, run, observes)
-                 for behaviour_id, run, observes in behaviours[seat.role]
-                 if (points := alloc.get(behaviour_id, 0)) > 0]
-        rng = draws = None
-        if any(observes for _, _, observes in spent):
-            rng = stream(state.seed, turn, "work", seat.index)
-            if lk.randoms:
-                draws = draws_of(lk, rng)
-        seats, stats = (seat.index,), seat.stats
-        for points, run, _ in spent:
-            run(genv, rng, seats, points, changes, turn, stats, alloc, seat, draws,
-                float(points))
+        alloc = allocations.get(seat.index)
+        if alloc and seat.employed:
+            work[seat.role](genv, stream, seed, turn, seat.index, changes, seat.stats, alloc,
+                            seat)
 
 
 def _due(state: GameState, changes: Changes) -> None:

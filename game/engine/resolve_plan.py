@@ -17,6 +17,7 @@ from game.engine.resolve_code import (
     can_apply,
     compile_run,
     compile_value,
+    compile_work,
     draws,
     env_reader,
     seat_reader,
@@ -46,10 +47,14 @@ def _observes(effects, randoms: frozenset[str]) -> bool:
     return any(draws(e) for e in effects) or not randoms.isdisjoint(_names(effects))
 
 
+def _prepared(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> list:
+    """The effects that can apply, in order, each with its delay (`_prepare`)."""
+    return [p for p in (_prepare(rules, e, direct) for e in effects) if p is not None]
+
+
 def _run_of(rules: Rules, effects: tuple[CEffect, ...], direct: bool, read: Reader) -> Run:
     """The effects that can apply, in order, as one run."""
-    return compile_run(rules, [p for p in (_prepare(rules, e, direct) for e in effects)
-                        if p is not None], direct, read)
+    return compile_run(rules, _prepared(rules, effects, direct), direct, read)
 
 
 class Plan:
@@ -76,14 +81,15 @@ class Plan:
         `-0.0 + 0.0` could differ, and a sum is -0.0 only when both terms are, so a metric
         is -0.0 only if it starts at or is clamped to a value written -0.0."""
         randoms = frozenset(rules.scenario.randoms)
-        self.behaviours = {
-            role: tuple((b.id, _run_of(rules, b.effects, False, seat_reader(rules, role, True)),
-                         _observes(b.effects, randoms))
-                        for b in rules.behaviours_of(role))
+        self.work = {
+            role: compile_work(rules, role, [(b.id, _prepared(rules, b.effects, False),
+                                              _observes(b.effects, randoms))
+                                             for b in rules.behaviours_of(role)])
             for role in rules.role_specs}
-        """Each role's (behaviour id, run, whether it can observe the seat's "work" stream:
-        see `_observes`), in file order. The run reads the seat's names where they live and
-        the random ones from the seat's own draws."""
+        """Each role's work (`compile_work`): the effects of every behaviour a seat spends
+        effort on, in file order, reading the seat's names where they live and the random
+        ones from the seat's own draws, seeding its "work" stream only when one of them
+        can observe it (see `_observes`)."""
         read_env = env_reader(rules)
         self.consequences = {
             role: tuple((c.name,
