@@ -20,6 +20,7 @@ import random
 
 from game.engine.actions import construct
 from game.engine.env import draws_of, run_env
+from game.engine.resolve_code import NO_EFFORT
 from game.engine.resolve_plan import Plan, plan_for
 from game.engine.rng import stream
 from game.engine.state import (
@@ -52,37 +53,15 @@ class Changes:
                     or self.pending)
 
 
-_GLOBAL = (None,)
-"""The `seats` of a run on the global env."""
-
-
 def apply_effects(plan: Plan, rules: Rules, state: GameState, effects: tuple[CEffect, ...],
                   genv: dict[str, float], changes: Changes, rng: random.Random,
                   direct: bool = False) -> None:
     """Apply effects outside a seat, in order: metric targets once, stat targets once per
-    employed seat that has the stat (and is of one of the effect's `roles`), in seat order.
-    A stat effect reads the seat's names from the state itself: nothing changes it until
-    the step's changes are applied."""
-    turn = state.turn
-    allocations = state.allocations
-    for run, on_seat, target, roles, shared in plan.effect_list(rules, effects, direct):
-        if not on_seat:
-            run(genv, rng, _GLOBAL, 1, changes, turn)
-            continue
-        seats = [seat for seat in state.seats
-                 if seat.employed and target in seat.stats
-                 and (roles is None or seat.role in roles)]
-        if shared:
-            if seats:
-                run(genv, rng, tuple([seat.index for seat in seats]), 1, changes, turn)
-            continue
-        for seat in seats:
-            run(genv, rng, (seat.index,), 1, changes, turn, seat.stats,
-                allocations.get(seat.index) or _NO_EFFORT, seat)
-
-
-_NO_EFFORT: dict[str, int] = {}
-"""The allocation of a seat that has none (never written to)."""
+    employed seat that has the stat (and is of one of the effect's `roles`), in seat order
+    (`Plan.effect_list`). A stat effect reads the seat's names from the state itself:
+    nothing changes it until the step's changes are applied."""
+    plan.effect_list(rules, effects, direct)(genv, rng, changes, state.turn, state.seats,
+                                             state.allocations)
 
 
 def _behaviour_effects(plan: Plan, state: GameState, genv: dict[str, float],
@@ -249,7 +228,7 @@ def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewR
             same = score(genv, None, None, None, policies)
             scored = [(seat, same) for seat in seats]
         else:
-            scored = [(seat, score(genv, seat.stats, allocations.get(seat.index) or _NO_EFFORT,
+            scored = [(seat, score(genv, seat.stats, allocations.get(seat.index) or NO_EFFORT,
                                    seat, policies))
                       for seat in seats]
         ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
@@ -280,7 +259,7 @@ def _consequences(plan: Plan, state: GameState, role: str, rows: list[ReviewRow]
         turn, allocations = state.turn, state.allocations
         for row in rows:
             seat = state.seats[row.seat]
-            stats, alloc = seat.stats, allocations.get(seat.index) or _NO_EFFORT
+            stats, alloc = seat.stats, allocations.get(seat.index) or NO_EFFORT
             for name, when, effects, layoff in consequences:
                 if when is not None and not when(genv, stats, alloc, seat):
                     continue

@@ -159,6 +159,46 @@ def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, r
     return body
 
 
+NO_EFFORT: dict[str, int] = {}
+"""The allocation of a seat that has none (never written to)."""
+
+_LIST = "def _list(_g, _rng, _changes, _turn, _all, _allocs):\n    pass"
+
+
+def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: Reader,
+                 read_seat: Reader) -> Callable[..., None]:
+    """The function `apply(g, rng, changes, turn, seats, allocations)` that applies a list
+    of effects outside a seat, in order, to the state's `seats` (all of them, in seat
+    order) with their `allocations`. `parts`, in order: (effects, None, None, False):
+    metric effects ((effect, delay) pairs, as for `compile_run`), applied once on `g`; or
+    (effect and delay, target, roles, shared): one stat effect, applied to every employed
+    seat that has the stat (and is of one of `roles`, unless None) in seat order, reading
+    the seat's names where they live (`read_seat`), or, when `shared` (it reads none of
+    them and never draws), once on `g` for all those seats, if there are any."""
+    body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
+                 "_points = 1")
+    for effects, target, roles, shared in parts:
+        if target is None:
+            body += _steps(rules, effects, direct, read_env)
+            continue
+        test = _expr("_seat.employed and TARGET in _seat.stats", TARGET=ast.Constant(target))
+        if roles is not None:
+            test = _expr("TEST and _seat.role in ROLES", TEST=test,
+                         ROLES=ast.Constant(frozenset(roles)))
+        if shared:
+            body += _code("_seats = [_seat.index for _seat in _all if TEST]\nif _seats:\n"
+                          "    pass", _steps(rules, [effects], direct, read_env, True),
+                          TEST=test)
+        else:
+            body += _code("for _seat in _all:\n    if TEST:\n        pass", TEST=test)
+            reads_effort = not effects[0].names.isdisjoint(rules.behaviour_specs)
+            body[-1].body[0].body = (
+                _code("_k = _seat.index\n_s = _seat.stats")
+                + (_code("_a = _allocs.get(_k) or _NO_EFFORT") if reads_effort else [])
+                + _steps(rules, [effects], direct, read_seat))
+    return define(ast.Module(_code(_LIST, body), []), "_list", {**_NAMES, "_NO_EFFORT": NO_EFFORT})
+
+
 _WORK = "def _work(_g, _stream, _seed, _turn, _k, _changes, _s, _a, _seat):\n    pass"
 
 

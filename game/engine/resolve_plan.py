@@ -9,12 +9,14 @@ because it runs once per Rules, not per turn.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from game.engine.env import aggregate_keys_read, lookups, per_rules
 from game.engine.resolve_code import (
     Reader,
     Run,
     can_apply,
+    compile_list,
     compile_run,
     compile_value,
     compile_work,
@@ -118,7 +120,7 @@ class Plan:
               for f in (rv.score, *(t for _, t in rv.terms), *(c.when for c in rv.consequences))),
             *(_names(c.effects) for rv in rules.reviews.values() for c in rv.consequences)))
         """The aggregates that scores and consequences read (see `run_env`)."""
-        self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
+        self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], Callable]] = {}
         work = (*(e for b in rules.behaviours for e in b.effects),
                 *(e for p in rules.policies for e in p.effects))
         self.work_keys = aggregate_keys_read(rules, _names(work))
@@ -143,19 +145,16 @@ class Plan:
         self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
         """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
 
-    def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
-        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,
-        shared), where `run` is either consecutive metric effects (applied together, once,
-        on the global env: one call instead of one each) or one stat effect (applied per
-        seat, reading the seat's names where they live). `shared`: the stat effect reads
-        none of a seat's own names and never draws, so it gives every seat the same: it is
-        applied once, on the global env, to all of them. Keyed by the tuple's identity
-        (lists come from the rules); the entry keeps the tuple alive, so its id stays
-        unique."""
+    def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool):
+        """`effects` as one function that `apply_effects` calls (`compile_list`): metric
+        effects applied once, on the global env (consecutive ones together); a stat effect
+        per seat, reading the seat's names where they live, or, when it reads none of a
+        seat's own names and never draws (so it gives every seat the same), once on the
+        global env for all of them. Keyed by the tuple's identity (lists come from the
+        rules); the entry keeps the tuple alive, so its id stays unique."""
         entry = self._lists.get((id(effects), direct))
         if entry is None or entry[0] is not effects:
-            read_env, read_seat = env_reader(rules), seat_reader(rules, None, False)
-            walk: list[tuple] = []
+            parts: list[tuple] = []
             metrics: list[tuple[CEffect, int]] = []
             for e in effects:
                 p = _prepare(rules, e, direct)
@@ -165,16 +164,14 @@ class Plan:
                     metrics.append(p)
                     continue
                 if metrics:
-                    walk.append((compile_run(rules, metrics, direct, read_env), False, None, None,
-                                 False))
+                    parts.append((metrics, None, None, False))
                     metrics = []
-                shared = e.names <= rules.global_names and not draws(e)
-                run = compile_run(rules, [p], direct, read_env if shared else read_seat, shared)
-                walk.append((run, True, e.target, e.roles, shared))
+                parts.append((p, e.target, e.roles, e.names <= rules.global_names and not draws(e)))
             if metrics:
-                walk.append((compile_run(rules, metrics, direct, read_env), False, None, None,
-                             False))
-            entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
+                parts.append((metrics, None, None, False))
+            apply = compile_list(rules, parts, direct, env_reader(rules),
+                                 seat_reader(rules, None, False))
+            entry = self._lists[(id(effects), direct)] = (effects, apply)
         return entry[1]
 
 
