@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import random
 
-from game.engine.actions import construct
+from game.engine.actions import construct, construct_from
 from game.engine.env import draws_of, run_env
 from game.engine.resolve_code import NO_EFFORT
 from game.engine.resolve_plan import Plan, plan_for
@@ -222,21 +222,22 @@ def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewR
     rng = _LazyStream(state.seed, state.turn, "review")
     policies, allocations = state.policies, state.allocations
     for role in rules.reviews:
-        seats = [s for s in state.seats if s.employed and s.role == role]
         score = plan.scores[role]
         if role in plan.global_scores:  # one score for all, with no seat's names to read
             same = score(genv, None, None, None, policies)
-            scored = [(seat, same) for seat in seats]
-        else:
-            scored = [(seat, score(genv, seat.stats, allocations.get(seat.index) or NO_EFFORT,
-                                   seat, policies))
-                      for seat in seats]
-        ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
+            # equal scores rank in seat order, the order of `state.seats`
+            ranked = [(same, seat) for seat in state.seats if seat.employed and seat.role == role]
+        else:  # by score, highest first, then by seat (indices are unique: seats never compared)
+            ranked = [(total, seat) for _, _, total, seat in sorted([
+                (-total, seat.index, total, seat) for seat in state.seats
+                if seat.employed and seat.role == role
+                for total in [score(genv, seat.stats, allocations.get(seat.index) or NO_EFFORT,
+                                    seat, policies)]])]
         rows = []
-        for rank, (seat, total) in enumerate(ranked, start=1):
+        for rank, (total, seat) in enumerate(ranked, start=1):
             assign(seat, {"score": total, "rank": rank, "score_total": seat.score_total + total})
-            rows.append(construct(ReviewRow, seat=seat.index, score=total, rank=rank,
-                                  consequences=[]))
+            rows.append(construct_from(ReviewRow, {"seat": seat.index, "score": total,
+                                                   "rank": rank, "consequences": []}))
         _consequences(plan, state, role, rows, rng, after)
         after = None  # consequences move stats, metrics and seats: read them afresh
         out[role] = rows  # in rank order
@@ -253,20 +254,15 @@ def _consequences(plan: Plan, state: GameState, role: str, rows: list[ReviewRow]
     consequences = plan.consequences[role]
     changes = Changes()
     layoffs = []
-    if consequences:
+    if consequences is not None:
         if genv is None:
             genv = run_env(plan.lk, state, plan.review_keys)
-        turn, allocations = state.turn, state.allocations
+        turn, allocations, seats = state.turn, state.allocations, state.seats
         for row in rows:
-            seat = state.seats[row.seat]
-            stats, alloc = seat.stats, allocations.get(seat.index) or NO_EFFORT
-            for name, when, effects, layoff in consequences:
-                if when is not None and not when(genv, stats, alloc, seat):
-                    continue
-                row.consequences.append(name)
-                effects(genv, rng, (seat.index,), 1, changes, turn, stats, alloc, seat)
-                if layoff:
-                    layoffs.append(seat)
+            seat = seats[row.seat]
+            if consequences(genv, rng, changes, turn, seat, seat.stats,
+                            allocations.get(seat.index) or NO_EFFORT, row.consequences):
+                layoffs.append(seat)
     if not changes.empty() or not plan.settled:
         finish(plan, state, changes, smooth=False)
     for seat in layoffs:

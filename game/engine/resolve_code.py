@@ -199,6 +199,30 @@ def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: R
     return define(ast.Module(_code(_LIST, body), []), "_list", {**_NAMES, "_NO_EFFORT": NO_EFFORT})
 
 
+_CONSEQUENCES = ("def _consequences(_g, _rng, _changes, _turn, _seat, _s, _a, _names):\n"
+                 "    pass")
+
+
+def compile_consequences(rules: Rules, role: str, consequences: Iterable[tuple]
+                         ) -> Callable[..., bool]:
+    """The function `apply(g, rng, changes, turn, seat, s, a, names)` that gives a reviewed
+    seat of `role` each of `consequences` ((name, condition or None for always, (effect,
+    delay) pairs, layoff)) in order whose condition holds: appends its name to `names` and
+    applies its effects (metric pushes direct), reading the seat's names where they live
+    (`s`, `a`: its stats and allocation). It returns whether one of them lays the seat off."""
+    read = seat_reader(rules, role, False)
+    body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
+                 "_points = 1\n_k = _seat.index\n_laid_off = False")
+    for name, when, effects, layoff in consequences:
+        steps = (_code("_names.append(NAME)", NAME=ast.Constant(name))
+                 + _steps(rules, effects, True, read)
+                 + (_code("_laid_off = True") if layoff else []))
+        body += steps if when is None else _code("if WHEN:\n    pass", steps,
+                                                 WHEN=inline(when, read))
+    body += _code("return _laid_off")
+    return define(ast.Module(_code(_CONSEQUENCES, body), []), "_consequences", _NAMES)
+
+
 _WORK = "def _work(_g, _stream, _seed, _turn, _k, _changes, _s, _a, _seat):\n    pass"
 
 

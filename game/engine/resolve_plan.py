@@ -16,6 +16,7 @@ from game.engine.resolve_code import (
     Reader,
     Run,
     can_apply,
+    compile_consequences,
     compile_list,
     compile_run,
     compile_value,
@@ -94,16 +95,15 @@ class Plan:
         can observe it (see `_observes`)."""
         read_env = env_reader(rules)
         self.consequences = {
-            role: tuple((c.name,
-                         None if c.when.constant is not None else compile_value(c.when, read),
-                         _run_of(rules, c.effects, True, read), c.layoff)
-                        for c in rv.consequences
-                        if c.when.constant is None or c.when.constant)
-            for role, rv in rules.reviews.items()
-            for read in [seat_reader(rules, role, False)]}
-        """Each reviewed role's (name, condition or None, run, layoff), in file order, without
-        those whose condition is a constant false. The condition and the run read the seat's
-        names where they live (`compile_value`, and the `Run` arguments after `turn`)."""
+            role: compile_consequences(rules, role, [
+                (c.name, None if c.when.constant is not None else c.when,
+                 _prepared(rules, c.effects, True), c.layoff)
+                for c in rv.consequences if c.when.constant is None or c.when.constant])
+            if any(c.when.constant is None or c.when.constant for c in rv.consequences) else None
+            for role, rv in rules.reviews.items()}
+        """Each reviewed role's consequences as one function (`compile_consequences`), in file
+        order, without those whose condition is a constant false; None when none is left.
+        Conditions and effects read the seat's names where they live."""
         self.global_scores = frozenset(
             role for role, rv in rules.reviews.items()
             if rv.score.names.union(*(t.names for _, t in rv.terms)) <= rules.global_names)
