@@ -290,16 +290,16 @@ def news(rules: Rules, state: GameState) -> None:
 def _news(plan: Plan, rules: Rules, state: GameState) -> None:
     """`news`, given the plan. An event that fires changes only metrics and stats, so the
     global names are not read afresh after it: the metrics are copied over them, and those
-    read again only when the next event checked reads an aggregate of a stat it changed
-    (a formula sees nothing but the names it reads). The global names are those events
+    read again only when the next event checked reads an aggregate of a stat it may have
+    changed (a formula sees nothing but the names it reads). The global names are those events
     read (`Plan.news_keys`), the constants folded into their generated code."""
-    lk = plan.lk
+    lk, fired = plan.lk, state.fired
     rng = None  # seeded for the first event checked: seeding alone changes nothing
     base = None  # the global names without draws
     stale: frozenset[str] = frozenset()  # the aggregates in `base` that fired events moved
     randoms = rules.scenario.randoms
-    for event, when, chance_fn, names, reads_randoms in plan.events:
-        if event.id in state.fired and not event.repeat:
+    for event, when, chance_fn, names, reads_randoms, once, moves in plan.events:
+        if once and event.id in fired:
             continue
         if rng is None:
             rng = stream(state.seed, state.turn, "news")
@@ -317,10 +317,9 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
         chance = chance_fn(genv)
         if chance < 1.0 and not (chance > 0.0 and rng.random() < chance):
             continue
-        changes = _fire_event(plan, rules, state, event, genv, rng)
+        _fire_event(plan, rules, state, event, genv, rng)
         base.update(state.metrics)
-        moved = {sid for _, sid in (*changes.stat_add, *changes.stat_set)}
-        stale = stale.union(*(plan.stat_aggregates[sid] for sid in moved))
+        stale |= moves
 
 
 def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, float],
@@ -330,13 +329,13 @@ def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, fl
 
 
 def _fire_event(plan: Plan, rules: Rules, state: GameState, event: CEvent,
-                genv: dict[str, float], rng: random.Random, injected: bool = False) -> Changes:
-    """`fire_event`, given the plan; returns the changes it applied."""
+                genv: dict[str, float], rng: random.Random, injected: bool = False) -> None:
+    """`fire_event`, given the plan."""
     changes = Changes()
     apply_effects(plan, rules, state, event.effects, genv, changes, rng, direct=True)
     finish(plan, state, changes, smooth=False)
     spec = rules.event_specs[event.id]
     state.fired.append(event.id)
-    state.news.append(construct(Headline, turn=state.turn, event=event.id,
-                                headline=spec.headline, text=spec.text, injected=injected))
-    return changes
+    state.news.append(construct_from(Headline, {
+        "turn": state.turn, "event": event.id, "headline": spec.headline, "text": spec.text,
+        "injected": injected}))

@@ -131,19 +131,22 @@ class Plan:
         """Whether anything can observe the "resolve" stream: a policy or dynamics effect
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
+        self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
+        """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
         self.events = tuple(
             (event, compile_value(event.when, read_env), compile_value(event.chance, read_env),
-             names, not randoms.isdisjoint(names))
+             names, not randoms.isdisjoint(names), not event.repeat,
+             frozenset().union(*(self.stat_aggregates[e.target] for e in event.effects
+                                 if e.on_seat and e.delay == 0)))
             for event in rules.events
             for names in [event.when.names | event.chance.names | _names(event.effects)])
         """Each event, in file order, with its condition and chance on the global names
-        (`compile_value`, constants folded in), every name its formulas read, and whether
-        one of them is a random name."""
+        (`compile_value`, constants folded in), every name its formulas read, whether one of
+        them is a random name, whether it fires only once, and the aggregates of the stats
+        its effects may change at once."""
         self.news_keys = aggregate_keys_read(rules, frozenset().union(
-            *(names for _, _, _, names, _ in self.events)))
+            *(event[3] for event in self.events)))
         """The aggregates that events read (see `run_env`)."""
-        self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
-        """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool):
         """`effects` as one function that `apply_effects` calls (`compile_list`): metric

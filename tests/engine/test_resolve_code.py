@@ -215,7 +215,7 @@ def test_generated_event_conditions_and_chances_give_what_the_formulas_give(path
         draws = random.Random(state.turn)
         genv = run_env(plan.lk, state, plan.news_keys, draws)  # what news gives them
         full = global_env(rules, state, random.Random(state.turn))
-        for event, when, chance, _, _ in plan.events:
+        for event, when, chance, *_ in plan.events:
             assert repr(when(genv)) == repr(event.when(full))
             assert repr(chance(genv)) == repr(event.chance(full))
             checked.append(event)
