@@ -83,6 +83,15 @@ def draws_of(lk: Lookups, rng: random.Random) -> dict[str, float]:
     return out
 
 
+def skip_draws(lk: Lookups, rng: random.Random) -> None:
+    """Move `rng` on as `draws_of` does, for numbers nothing reads."""
+    for _, args, uniform in lk.randoms:
+        if uniform:
+            rng.uniform(*args)
+        else:
+            rng.gauss(*args)
+
+
 def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     """`total_S`, `mean_S`, `max_S`, `min_S` over employed seats that have stat S, for every
     stat, and every `headcount`."""

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import random
 
-from game.engine.actions import construct, construct_from
-from game.engine.env import draws_of, run_env
+from game.engine.actions import construct_from
+from game.engine.env import draws_of, run_env, skip_draws
 from game.engine.resolve_code import NO_EFFORT
 from game.engine.resolve_plan import Plan, plan_for
 from game.engine.rng import stream
@@ -273,11 +273,11 @@ def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
     """Append this turn to the history (secrets included; views filter it). Built without
     validation: every value already has its field's type (validation would copy the same
     dicts and keep the same rows and headlines)."""
-    state.history.append(construct(
-        TurnRecord, turn=state.turn, metrics=dict(state.metrics), policies=dict(state.policies),
-        allocations={k: dict(v) for k, v in state.allocations.items()},
-        stats={s.index: dict(s.stats) for s in state.seats},
-        reviews=reviews, news=list(state.news)))
+    state.history.append(construct_from(TurnRecord, {
+        "turn": state.turn, "metrics": dict(state.metrics), "policies": dict(state.policies),
+        "allocations": {k: dict(v) for k, v in state.allocations.items()},
+        "stats": {s.index: dict(s.stats) for s in state.seats},
+        "reviews": reviews, "news": list(state.news)}))
 
 
 def news(rules: Rules, state: GameState) -> None:
@@ -311,7 +311,7 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
         else:
             genv = base  # nothing writes to an env it is given
             if randoms:
-                draws_of(lk, rng)
+                skip_draws(lk, rng)
         if not when(genv):
             continue
         chance = chance_fn(genv)
