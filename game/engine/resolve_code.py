@@ -7,7 +7,11 @@ for each value cost more than the arithmetic itself, so `compile_run` unrolls th
 one function with every formula inlined: game.scenario.formula.inline checks each formula as
 compiling it does and builds the expression from its checked AST only. Constants are folded
 in as their values, and a seat's names are read where they live (its stats, its allocation,
-the seat itself), so resolution builds no per-seat environment.
+the seat itself), so resolution builds no per-seat environment. What resolution applies in
+one go is built the same way, as one function with no call per run: a seat's work (every
+behaviour it spends effort on, `compile_work`), a list of effects outside a seat with the
+seats each stat effect applies to (`compile_list`), and a role's consequences for one
+reviewed seat (`compile_consequences`).
 
 Each effect applies as docs/rules.md says: if its `when` holds and a draw falls under its
 `chance` (no draw when the chance is 1 or more, or 0 or less), its value times `points` goes

@@ -13,12 +13,9 @@ from collections.abc import Callable
 
 from game.engine.env import aggregate_keys_read, lookups, per_rules
 from game.engine.resolve_code import (
-    Reader,
-    Run,
     can_apply,
     compile_consequences,
     compile_list,
-    compile_run,
     compile_value,
     compile_work,
     draws,
@@ -54,10 +51,6 @@ def _prepared(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> list:
     """The effects that can apply, in order, each with its delay (`_prepare`)."""
     return [p for p in (_prepare(rules, e, direct) for e in effects) if p is not None]
 
-
-def _run_of(rules: Rules, effects: tuple[CEffect, ...], direct: bool, read: Reader) -> Run:
-    """The effects that can apply, in order, as one run."""
-    return compile_run(rules, _prepared(rules, effects, direct), direct, read)
 
 
 class Plan:
