@@ -83,6 +83,15 @@ def draws_of(lk: Lookups, rng: random.Random) -> dict[str, float]:
     return out
 
 
+def skip_draws(lk: Lookups, rng: random.Random) -> None:
+    """Move `rng` on as `draws_of` does, for numbers nothing reads."""
+    for _, args, uniform in lk.randoms:
+        if uniform:
+            rng.uniform(*args)
+        else:
+            rng.gauss(*args)
+
+
 def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     """`total_S`, `mean_S`, `max_S`, `min_S` over employed seats that have stat S, for every
     stat, and every `headcount`."""
@@ -90,24 +99,27 @@ def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
     return _aggregate(seats, lk.all_keys, lk.headcount_keys)
 
 
-def _aggregate(seats: list[SeatState], keys: tuple, headcount_keys: dict[str, str]) -> dict:
+def _aggregate(seats: list[SeatState], keys: tuple, headcount_keys: dict[str, str],
+               out: dict | None = None) -> dict:
     """The aggregates named in `keys` ((stat id, total_, mean_, max_, min_), a name None when
-    not wanted) over the employed seats, then every headcount."""
+    not wanted) over the employed seats, then every headcount: added to `out` if given."""
     employed = [s for s in seats if s.employed]
-    dicts = [s.stats for s in employed]
-    out: dict[str, float] = {}
-    for sid, total_, mean_, max_, min_ in keys:
-        # the values in seat order, so sums add up in the same order whatever the stats
-        found = [d[sid] for d in dicts if sid in d]
-        total = sum(found)
-        if total_:
-            out[total_] = total  # 0 (an int) when no seat has the stat
-        if mean_:
-            out[mean_] = total / len(found) if found else 0.0
-        if max_:
-            out[max_] = max(found) if found else 0.0
-        if min_:
-            out[min_] = min(found) if found else 0.0
+    if out is None:
+        out = {}
+    if keys:
+        dicts = [s.stats for s in employed]
+        for sid, total_, mean_, max_, min_ in keys:
+            # the values in seat order, so sums add up in the same order whatever the stats
+            found = [d[sid] for d in dicts if sid in d]
+            total = sum(found)
+            if total_:
+                out[total_] = total  # 0 (an int) when no seat has the stat
+            if mean_:
+                out[mean_] = total / len(found) if found else 0.0
+            if max_:
+                out[max_] = max(found) if found else 0.0
+            if min_:
+                out[min_] = min(found) if found else 0.0
     out["headcount"] = float(len(employed))
     roles = [s.role for s in employed]
     for role, key in headcount_keys.items():
@@ -133,9 +145,16 @@ def run_env(lk: Lookups, state: GameState, keys: tuple,
             rng: random.Random | None = None) -> dict[str, float]:
     """The global names for generated effect runs (game.engine.resolve_code), which have the
     constants folded in: `global_env` without the constants, and with only the aggregates in
-    `keys` (from `aggregate_keys_read`) and the headcounts."""
-    return _env(lk, state, _aggregate(state.seats, keys, lk.headcount_keys), rng,
-                constants=False)
+    `keys` (from `aggregate_keys_read`) and the headcounts. `_env`'s order, written out: this
+    runs several times a turn."""
+    env = state.metrics.copy()
+    env.update(state.policies)
+    _aggregate(state.seats, keys, lk.headcount_keys, env)
+    env["turn"] = float(state.turn)
+    env["turns"] = lk.turns
+    if rng is not None and lk.randoms:
+        env.update(draws_of(lk, rng))
+    return env
 
 
 def _env(lk: Lookups, state: GameState, aggs: dict[str, float] | None,

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import random
 
-from game.engine.actions import construct
-from game.engine.env import draws_of, run_env
+from game.engine.actions import construct_from
+from game.engine.env import draws_of, run_env, skip_draws
+from game.engine.resolve_code import NO_EFFORT
 from game.engine.resolve_plan import Plan, plan_for
 from game.engine.rng import stream
 from game.engine.state import (
@@ -52,62 +53,27 @@ class Changes:
                     or self.pending)
 
 
-_GLOBAL = (None,)
-"""The `seats` of a run on the global env."""
-
-
 def apply_effects(plan: Plan, rules: Rules, state: GameState, effects: tuple[CEffect, ...],
                   genv: dict[str, float], changes: Changes, rng: random.Random,
                   direct: bool = False) -> None:
     """Apply effects outside a seat, in order: metric targets once, stat targets once per
-    employed seat that has the stat (and is of one of the effect's `roles`), in seat order.
-    A stat effect reads the seat's names from the state itself: nothing changes it until
-    the step's changes are applied."""
-    turn = state.turn
-    allocations = state.allocations
-    for run, on_seat, target, roles, shared in plan.effect_list(rules, effects, direct):
-        if not on_seat:
-            run(genv, rng, _GLOBAL, 1, changes, turn)
-            continue
-        seats = [seat for seat in state.seats
-                 if seat.employed and target in seat.stats
-                 and (roles is None or seat.role in roles)]
-        if shared:
-            if seats:
-                run(genv, rng, tuple([seat.index for seat in seats]), 1, changes, turn)
-            continue
-        for seat in seats:
-            run(genv, rng, (seat.index,), 1, changes, turn, seat.stats,
-                allocations.get(seat.index) or _NO_EFFORT, seat)
-
-
-_NO_EFFORT: dict[str, int] = {}
-"""The allocation of a seat that has none (never written to)."""
+    employed seat that has the stat (and is of one of the effect's `roles`), in seat order
+    (`Plan.effect_list`). A stat effect reads the seat's names from the state itself:
+    nothing changes it until the step's changes are applied."""
+    plan.effect_list(rules, effects, direct)(genv, rng, changes, state.turn, state.seats,
+                                             state.allocations)
 
 
 def _behaviour_effects(plan: Plan, state: GameState, genv: dict[str, float],
                        changes: Changes) -> None:
-    """Every employed seat's effort, seat by seat, behaviour by behaviour. A seat's "work"
-    stream is seeded (and its random names drawn) only when one of the behaviours it spends
-    effort on can observe it: otherwise no number it would give is ever read."""
-    behaviours, lk = plan.behaviours, plan.lk
-    turn = state.turn
+    """Every employed seat's effort, seat by seat, behaviour by behaviour (`Plan.work`, which
+    seeds the seat's "work" stream only when its effort can observe it)."""
+    work, allocations, seed, turn = plan.work, state.allocations, state.seed, state.turn
     for seat in state.seats:
-        alloc = state.allocations.get(seat.index)
-        if not seat.employed or not alloc:
-            continue
-        spent = [(points, run, observes)
-                 for behaviour_id, run, observes in behaviours[seat.role]
-                 if (points := alloc.get(behaviour_id, 0)) > 0]
-        rng = draws = None
-        if any(observes for _, _, observes in spent):
-            rng = stream(state.seed, turn, "work", seat.index)
-            if lk.randoms:
-                draws = draws_of(lk, rng)
-        seats, stats = (seat.index,), seat.stats
-        for points, run, _ in spent:
-            run(genv, rng, seats, points, changes, turn, stats, alloc, seat, draws,
-                float(points))
+        alloc = allocations.get(seat.index)
+        if alloc and seat.employed:
+            work[seat.role](genv, stream, seed, turn, seat.index, changes, seat.stats, alloc,
+                            seat)
 
 
 def _due(state: GameState, changes: Changes) -> None:
@@ -152,10 +118,25 @@ def apply_stats(plan: Plan, state: GameState, changes: Changes) -> None:
 
 
 def apply_metrics(plan: Plan, state: GameState, changes: Changes, smooth: bool) -> None:
-    """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds."""
+    """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds.
+    A pass that is not `smooth` moves only the metrics it changes when the plan is
+    `settled`: every metric has been through a pass since anything else wrote to it (or
+    still holds its initial value, inside its bounds, with nothing carried), so one with
+    nothing to add would leave it as it is (see `Plan.settled`)."""
+    if smooth or not plan.settled:
+        _move_metrics(plan.metrics, state, changes, smooth)
+    elif changes.metric_add or changes.metric_set:
+        rows = plan.metric_rows
+        _move_metrics([rows[mid] for mid in changes.metric_add.keys() | changes.metric_set.keys()],
+                      state, changes, smooth)
+
+
+def _move_metrics(rows, state: GameState, changes: Changes, smooth: bool) -> None:
+    """`apply_metrics` for the metrics of `rows` (from `Plan.metrics`), in any order: each
+    metric is moved on its own."""
     metrics, carries = state.metrics, state.carry
     metric_add, metric_set = changes.metric_add, changes.metric_set
-    for mid, arrives, low, high in plan.metrics:
+    for mid, arrives, low, high in rows:
         value = metrics[mid]
         carry = carries[mid]
         if smooth:
@@ -241,21 +222,22 @@ def review(plan: Plan, rules: Rules, state: GameState) -> dict[str, list[ReviewR
     rng = _LazyStream(state.seed, state.turn, "review")
     policies, allocations = state.policies, state.allocations
     for role in rules.reviews:
-        seats = [s for s in state.seats if s.employed and s.role == role]
         score = plan.scores[role]
         if role in plan.global_scores:  # one score for all, with no seat's names to read
             same = score(genv, None, None, None, policies)
-            scored = [(seat, same) for seat in seats]
-        else:
-            scored = [(seat, score(genv, seat.stats, allocations.get(seat.index) or _NO_EFFORT,
-                                   seat, policies))
-                      for seat in seats]
-        ranked = sorted(scored, key=lambda pair: (-pair[1], pair[0].index))
+            # equal scores rank in seat order, the order of `state.seats`
+            ranked = [(same, seat) for seat in state.seats if seat.employed and seat.role == role]
+        else:  # by score, highest first, then by seat (indices are unique: seats never compared)
+            ranked = [(total, seat) for _, _, total, seat in sorted([
+                (-total, seat.index, total, seat) for seat in state.seats
+                if seat.employed and seat.role == role
+                for total in [score(genv, seat.stats, allocations.get(seat.index) or NO_EFFORT,
+                                    seat, policies)]])]
         rows = []
-        for rank, (seat, total) in enumerate(ranked, start=1):
+        for rank, (total, seat) in enumerate(ranked, start=1):
             assign(seat, {"score": total, "rank": rank, "score_total": seat.score_total + total})
-            rows.append(construct(ReviewRow, seat=seat.index, score=total, rank=rank,
-                                  consequences=[]))
+            rows.append(construct_from(ReviewRow, {"seat": seat.index, "score": total,
+                                                   "rank": rank, "consequences": []}))
         _consequences(plan, state, role, rows, rng, after)
         after = None  # consequences move stats, metrics and seats: read them afresh
         out[role] = rows  # in rank order
@@ -272,20 +254,15 @@ def _consequences(plan: Plan, state: GameState, role: str, rows: list[ReviewRow]
     consequences = plan.consequences[role]
     changes = Changes()
     layoffs = []
-    if consequences:
+    if consequences is not None:
         if genv is None:
             genv = run_env(plan.lk, state, plan.review_keys)
-        turn, allocations = state.turn, state.allocations
+        turn, allocations, seats = state.turn, state.allocations, state.seats
         for row in rows:
-            seat = state.seats[row.seat]
-            stats, alloc = seat.stats, allocations.get(seat.index) or _NO_EFFORT
-            for name, when, effects, layoff in consequences:
-                if when is not None and not when(genv, stats, alloc, seat):
-                    continue
-                row.consequences.append(name)
-                effects(genv, rng, (seat.index,), 1, changes, turn, stats, alloc, seat)
-                if layoff:
-                    layoffs.append(seat)
+            seat = seats[row.seat]
+            if consequences(genv, rng, changes, turn, seat, seat.stats,
+                            allocations.get(seat.index) or NO_EFFORT, row.consequences):
+                layoffs.append(seat)
     if not changes.empty() or not plan.settled:
         finish(plan, state, changes, smooth=False)
     for seat in layoffs:
@@ -296,11 +273,11 @@ def _record(state: GameState, reviews: dict[str, list[ReviewRow]]) -> None:
     """Append this turn to the history (secrets included; views filter it). Built without
     validation: every value already has its field's type (validation would copy the same
     dicts and keep the same rows and headlines)."""
-    state.history.append(construct(
-        TurnRecord, turn=state.turn, metrics=dict(state.metrics), policies=dict(state.policies),
-        allocations={k: dict(v) for k, v in state.allocations.items()},
-        stats={s.index: dict(s.stats) for s in state.seats},
-        reviews=reviews, news=list(state.news)))
+    state.history.append(construct_from(TurnRecord, {
+        "turn": state.turn, "metrics": dict(state.metrics), "policies": dict(state.policies),
+        "allocations": {k: dict(v) for k, v in state.allocations.items()},
+        "stats": {s.index: dict(s.stats) for s in state.seats},
+        "reviews": reviews, "news": list(state.news)}))
 
 
 def news(rules: Rules, state: GameState) -> None:
@@ -313,16 +290,16 @@ def news(rules: Rules, state: GameState) -> None:
 def _news(plan: Plan, rules: Rules, state: GameState) -> None:
     """`news`, given the plan. An event that fires changes only metrics and stats, so the
     global names are not read afresh after it: the metrics are copied over them, and those
-    read again only when the next event checked reads an aggregate of a stat it changed
-    (a formula sees nothing but the names it reads). The global names are those events
+    read again only when the next event checked reads an aggregate of a stat it may have
+    changed (a formula sees nothing but the names it reads). The global names are those events
     read (`Plan.news_keys`), the constants folded into their generated code."""
-    lk = plan.lk
+    lk, fired = plan.lk, state.fired
     rng = None  # seeded for the first event checked: seeding alone changes nothing
     base = None  # the global names without draws
     stale: frozenset[str] = frozenset()  # the aggregates in `base` that fired events moved
     randoms = rules.scenario.randoms
-    for event, when, chance_fn, names, reads_randoms in plan.events:
-        if event.id in state.fired and not event.repeat:
+    for event, when, chance_fn, names, reads_randoms, once, moves in plan.events:
+        if once and event.id in fired:
             continue
         if rng is None:
             rng = stream(state.seed, state.turn, "news")
@@ -334,16 +311,15 @@ def _news(plan: Plan, rules: Rules, state: GameState) -> None:
         else:
             genv = base  # nothing writes to an env it is given
             if randoms:
-                draws_of(lk, rng)
+                skip_draws(lk, rng)
         if not when(genv):
             continue
         chance = chance_fn(genv)
         if chance < 1.0 and not (chance > 0.0 and rng.random() < chance):
             continue
-        changes = _fire_event(plan, rules, state, event, genv, rng)
+        _fire_event(plan, rules, state, event, genv, rng)
         base.update(state.metrics)
-        moved = {sid for _, sid in (*changes.stat_add, *changes.stat_set)}
-        stale = stale.union(*(plan.stat_aggregates[sid] for sid in moved))
+        stale |= moves
 
 
 def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, float],
@@ -353,13 +329,13 @@ def fire_event(rules: Rules, state: GameState, event: CEvent, genv: dict[str, fl
 
 
 def _fire_event(plan: Plan, rules: Rules, state: GameState, event: CEvent,
-                genv: dict[str, float], rng: random.Random, injected: bool = False) -> Changes:
-    """`fire_event`, given the plan; returns the changes it applied."""
+                genv: dict[str, float], rng: random.Random, injected: bool = False) -> None:
+    """`fire_event`, given the plan."""
     changes = Changes()
     apply_effects(plan, rules, state, event.effects, genv, changes, rng, direct=True)
     finish(plan, state, changes, smooth=False)
     spec = rules.event_specs[event.id]
     state.fired.append(event.id)
-    state.news.append(construct(Headline, turn=state.turn, event=event.id,
-                                headline=spec.headline, text=spec.text, injected=injected))
-    return changes
+    state.news.append(construct_from(Headline, {
+        "turn": state.turn, "event": event.id, "headline": spec.headline, "text": spec.text,
+        "injected": injected}))

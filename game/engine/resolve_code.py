@@ -7,7 +7,11 @@ for each value cost more than the arithmetic itself, so `compile_run` unrolls th
 one function with every formula inlined: game.scenario.formula.inline checks each formula as
 compiling it does and builds the expression from its checked AST only. Constants are folded
 in as their values, and a seat's names are read where they live (its stats, its allocation,
-the seat itself), so resolution builds no per-seat environment.
+the seat itself), so resolution builds no per-seat environment. What resolution applies in
+one go is built the same way, as one function with no call per run: a seat's work (every
+behaviour it spends effort on, `compile_work`), a list of effects outside a seat with the
+seats each stat effect applies to (`compile_list`), and a role's consequences for one
+reviewed seat (`compile_consequences`).
 
 Each effect applies as docs/rules.md says: if its `when` holds and a draw falls under its
 `chance` (no draw when the chance is 1 or more, or 0 or less), its value times `points` goes
@@ -28,16 +32,16 @@ from game.scenario.formula import CompiledFormula, define, inline
 from game.scenario.rules import CEffect, Rules
 
 Run = Callable[..., None]
-"""A generated run: `run(g, rng, seats, points, changes, turn, s, a, seat, d, effort)`.
-`g` is the env that holds the global names (with a reader from `env_reader`: every name);
-`seats` are the seats whose stats the stat effects change: one, or in order several for a
-run compiled `shared` (an effect that reads no seat name and never draws); `points`
-multiplies every value (a behaviour's effort; 1 elsewhere, and x * 1 is exactly x). The
-rest, for a reader from `seat_reader` only: the seat's stats, its allocation, the seat, its
-own random draws and the effort as a float."""
+"""A generated run: `run(g, rng, seats, points, changes, turn, s, a, seat)`. `g` is the env
+that holds the global names (with a reader from `env_reader`: every name); `seats` are the
+seats whose stats the stat effects change: one, or in order several for a run compiled
+`shared` (an effect that reads no seat name and never draws); `points` multiplies every
+value (1 here, and x * 1 is exactly x; a behaviour's effort in a seat's work, see
+`compile_work`). The rest, for a reader from `seat_reader` only: the seat's stats, its
+allocation and the seat."""
 
-_RUN = ("def _run(_g, _rng, _seats, _points, _changes, _turn, _s=None, _a=None, _seat=None,"
-        " _d=None, _effort=None):\n    pass")
+_RUN = ("def _run(_g, _rng, _seats, _points, _changes, _turn, _s=None, _a=None, _seat=None):"
+        "\n    pass")
 _NAMES = {"_float": float, "_construct": construct, "_Pending": Pending}
 """What generated runs use besides the formula helpers."""
 
@@ -84,10 +88,10 @@ def env_reader(rules: Rules) -> Reader:
 def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
     """Read a seat's names where they live, the global ones from `g`, constants folded in:
     what `game.engine.env.seat_env` would hold for the seat. `role` is the seat's role if the
-    run is only applied to seats of one role; `behaviour`: a behaviour's run, whose random
-    names come from the seat's own draws `d` (its "work" stream) rather than from `g`, and
-    which alone may read `effort`."""
-    read_global, randoms = env_reader(rules), rules.scenario.randoms
+    run is only applied to seats of one role; `behaviour`: a behaviour's effects (in a seat's
+    work, `compile_work`), whose random names come from the seat's own draws (its "work"
+    stream, drawn into locals) rather than from `g`, and which alone may read `effort`."""
+    read_global, randoms = env_reader(rules), _draw_names(rules)
     stats, behaviours = rules.stat_specs, rules.behaviour_specs
     seat_names = {
         "seats": (_expr("_g[NAME]", NAME=ast.Constant("headcount_" + role)) if role
@@ -106,7 +110,7 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
         if name in seat_names:
             return seat_names[name]
         if behaviour and name in randoms:
-            return _expr("_d[NAME]", NAME=key)
+            return ast.Name(randoms[name], ast.Load())
         if name == "effort":  # the loader allows it in behaviour effects only
             raise ValueError("'effort' is read outside a behaviour's effects")
         return read_global(name)  # ids are unique, so no seat name is also a global one
@@ -121,6 +125,15 @@ def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bo
     formula that reads only constants is worked out here, as it would be each time. A value
     formula that an earlier effect of the run always evaluates is not evaluated again: it
     reads the same names."""
+    run = _code(_RUN, _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
+                            "_k = _seats[0]") + _steps(rules, effects, direct, read, shared))
+    return define(ast.Module(run, []), "_run", _NAMES)
+
+
+def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, read: Reader,
+           shared: bool = False) -> list[ast.stmt]:
+    """The statements of `compile_run`'s function after its first lines (which set
+    `_stat_add`, `_metric_add` and `_k`)."""
     constants = rules.scenario.constants
     folded = [(effect, delay, _value(effect.when, constants), _value(effect.chance, constants))
               for effect, delay in effects if can_apply(effect, constants)]
@@ -147,9 +160,127 @@ def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bo
         if when is None:
             steps = _code("if WHEN:\n    pass", steps, WHEN=inline(effect.when, read))
         body += steps
-    run = _code(_RUN, _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
-                            "_k = _seats[0]") + body)
-    return define(ast.Module(run, []), "_run", _NAMES)
+    return body
+
+
+NO_EFFORT: dict[str, int] = {}
+"""The allocation of a seat that has none (never written to)."""
+
+_LIST = "def _list(_g, _rng, _changes, _turn, _all, _allocs):\n    pass"
+
+
+def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: Reader,
+                 read_seat: Reader) -> Callable[..., None]:
+    """The function `apply(g, rng, changes, turn, seats, allocations)` that applies a list
+    of effects outside a seat, in order, to the state's `seats` (all of them, in seat
+    order) with their `allocations`. `parts`, in order: (effects, None, None, False):
+    metric effects ((effect, delay) pairs, as for `compile_run`), applied once on `g`; or
+    (effect and delay, target, roles, shared): one stat effect, applied to every employed
+    seat that has the stat (and is of one of `roles`, unless None) in seat order, reading
+    the seat's names where they live (`read_seat`), or, when `shared` (it reads none of
+    them and never draws), once on `g` for all those seats, if there are any."""
+    body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
+                 "_points = 1")
+    for effects, target, roles, shared in parts:
+        if target is None:
+            body += _steps(rules, effects, direct, read_env)
+            continue
+        test = _expr("_seat.employed and TARGET in _seat.stats", TARGET=ast.Constant(target))
+        if roles is not None:
+            test = _expr("TEST and _seat.role in ROLES", TEST=test,
+                         ROLES=ast.Constant(frozenset(roles)))
+        if shared:
+            body += _code("_seats = [_seat.index for _seat in _all if TEST]\nif _seats:\n"
+                          "    pass", _steps(rules, [effects], direct, read_env, True),
+                          TEST=test)
+        else:
+            body += _code("for _seat in _all:\n    if TEST:\n        pass", TEST=test)
+            reads_effort = not effects[0].names.isdisjoint(rules.behaviour_specs)
+            body[-1].body[0].body = (
+                _code("_k = _seat.index\n_s = _seat.stats")
+                + (_code("_a = _allocs.get(_k) or _NO_EFFORT") if reads_effort else [])
+                + _steps(rules, [effects], direct, read_seat))
+    return define(ast.Module(_code(_LIST, body), []), "_list", {**_NAMES, "_NO_EFFORT": NO_EFFORT})
+
+
+_CONSEQUENCES = ("def _consequences(_g, _rng, _changes, _turn, _seat, _s, _a, _names):\n"
+                 "    pass")
+
+
+def compile_consequences(rules: Rules, role: str, consequences: Iterable[tuple]
+                         ) -> Callable[..., bool]:
+    """The function `apply(g, rng, changes, turn, seat, s, a, names)` that gives a reviewed
+    seat of `role` each of `consequences` ((name, condition or None for always, (effect,
+    delay) pairs, layoff)) in order whose condition holds: appends its name to `names` and
+    applies its effects (metric pushes direct), reading the seat's names where they live
+    (`s`, `a`: its stats and allocation). It returns whether one of them lays the seat off."""
+    read = seat_reader(rules, role, False)
+    body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
+                 "_points = 1\n_k = _seat.index\n_laid_off = False")
+    for name, when, effects, layoff in consequences:
+        steps = (_code("_names.append(NAME)", NAME=ast.Constant(name))
+                 + _steps(rules, effects, True, read)
+                 + (_code("_laid_off = True") if layoff else []))
+        body += steps if when is None else _code("if WHEN:\n    pass", steps,
+                                                 WHEN=inline(when, read))
+    body += _code("return _laid_off")
+    return define(ast.Module(_code(_CONSEQUENCES, body), []), "_consequences", _NAMES)
+
+
+_WORK = "def _work(_g, _stream, _seed, _turn, _k, _changes, _s, _a, _seat):\n    pass"
+
+
+def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterable, bool]]
+                 ) -> Callable[..., None]:
+    """The function `work(g, stream, seed, turn, k, changes, s, a, seat)` that applies, in
+    order, the effects of every behaviour of `behaviours` ((id, (effect, delay) pairs, whether
+    it can observe the seat's "work" stream)) that seat `k` of `role` spends effort on in its
+    allocation `a` (`s`, `seat`: its stats and the seat, as for a `Run`), as a run per
+    behaviour would, with `points` its effort. The stream, `stream(seed, turn, "work", k)`,
+    is seeded (and the random names drawn from it, in declaration order) only when effort
+    goes to a behaviour that can observe it: otherwise no number it would give is read."""
+    behaviours = list(behaviours)
+    read_seat = seat_reader(rules, role, True)
+    efforts = {bid: ast.Name(f"_n{n}", ast.Load()) for n, (bid, _, _) in enumerate(behaviours)}
+
+    def read(name: str) -> ast.expr:  # the effort on a behaviour is in its local
+        if name in efforts:
+            return _expr("_float(POINTS)", POINTS=efforts[name])
+        return read_seat(name)
+    body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add")
+    for n, (bid, _, _) in enumerate(behaviours):
+        body += _code("POINTS = _a.get(BID, 0)", POINTS=ast.Name(f"_n{n}", ast.Store()),
+                      BID=ast.Constant(bid))
+    observers = [ast.Compare(ast.Name(f"_n{n}", ast.Load()), [ast.Gt()], [ast.Constant(0)])
+                 for n, (_, _, observes) in enumerate(behaviours) if observes]
+    if observers:
+        draws = [_code(f"{local} = _rng.{'uniform' if uniform else 'gauss'}(A, B)",
+                       A=ast.Constant(args[0]), B=ast.Constant(args[1]))[0]
+                 for local, (args, uniform) in zip(_draw_names(rules).values(),
+                                                   _draw_args(rules))]
+        body += _code("if ANY:\n    pass", _code("_rng = _stream(_seed, _turn, 'work', _k)")
+                      + draws, ANY=ast.BoolOp(ast.Or(), observers) if len(observers) > 1
+                      else observers[0])
+    for n, (_, effects, _) in enumerate(behaviours):
+        effects = list(effects)
+        points = ast.Name(f"_n{n}", ast.Load())
+        steps = _code("_points = POINTS", POINTS=points)
+        if any("effort" in effect.names for effect, _ in effects):
+            steps += _code("_effort = _float(POINTS)", POINTS=points)
+        steps += _steps(rules, effects, False, read)
+        body += _code("if POINTS > 0:\n    pass", steps, POINTS=points)
+    return define(ast.Module(_code(_WORK, body), []), "_work", _NAMES)
+
+
+def _draw_names(rules: Rules) -> dict[str, str]:
+    """The local that holds each random name in a seat's work, in declaration order."""
+    return {name: f"_r{n}" for n, name in enumerate(rules.scenario.randoms)}
+
+
+def _draw_args(rules: Rules) -> list[tuple[tuple[float, float], bool]]:
+    """Each random name's arguments and whether it is uniform (else normal), in declaration
+    order: what `game.engine.env.draws_of` draws with."""
+    return [(d.uniform or d.normal, bool(d.uniform)) for d in rules.scenario.randoms.values()]
 
 
 _VALUE = "def _value(_g, _s=None, _a=None, _seat=None, _p=None):\n    pass"

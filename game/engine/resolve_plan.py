@@ -9,14 +9,15 @@ because it runs once per Rules, not per turn.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from game.engine.env import aggregate_keys_read, lookups, per_rules
 from game.engine.resolve_code import (
-    Reader,
-    Run,
     can_apply,
-    compile_run,
+    compile_consequences,
+    compile_list,
     compile_value,
+    compile_work,
     draws,
     env_reader,
     seat_reader,
@@ -46,10 +47,10 @@ def _observes(effects, randoms: frozenset[str]) -> bool:
     return any(draws(e) for e in effects) or not randoms.isdisjoint(_names(effects))
 
 
-def _run_of(rules: Rules, effects: tuple[CEffect, ...], direct: bool, read: Reader) -> Run:
-    """The effects that can apply, in order, as one run."""
-    return compile_run(rules, [p for p in (_prepare(rules, e, direct) for e in effects)
-                        if p is not None], direct, read)
+def _prepared(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> list:
+    """The effects that can apply, in order, each with its delay (`_prepare`)."""
+    return [p for p in (_prepare(rules, e, direct) for e in effects) if p is not None]
+
 
 
 class Plan:
@@ -66,6 +67,8 @@ class Plan:
         self.metrics = tuple((m.id, 1.0 - m.inertia, m.min, m.max)
                              for m in rules.scenario.metrics)
         """(metric id, share of its backlog that arrives each turn, min, max), in file order."""
+        self.metric_rows = {row[0]: row for row in self.metrics}
+        """Each metric's row of `metrics`, by id."""
         self.settled = not any(value == 0.0 and math.copysign(1.0, value) < 0.0
                                for m in rules.scenario.metrics
                                for value in (m.min, m.max, m.initial))
@@ -74,26 +77,26 @@ class Plan:
         `-0.0 + 0.0` could differ, and a sum is -0.0 only when both terms are, so a metric
         is -0.0 only if it starts at or is clamped to a value written -0.0."""
         randoms = frozenset(rules.scenario.randoms)
-        self.behaviours = {
-            role: tuple((b.id, _run_of(rules, b.effects, False, seat_reader(rules, role, True)),
-                         _observes(b.effects, randoms))
-                        for b in rules.behaviours_of(role))
+        self.work = {
+            role: compile_work(rules, role, [(b.id, _prepared(rules, b.effects, False),
+                                              _observes(b.effects, randoms))
+                                             for b in rules.behaviours_of(role)])
             for role in rules.role_specs}
-        """Each role's (behaviour id, run, whether it can observe the seat's "work" stream:
-        see `_observes`), in file order. The run reads the seat's names where they live and
-        the random ones from the seat's own draws."""
+        """Each role's work (`compile_work`): the effects of every behaviour a seat spends
+        effort on, in file order, reading the seat's names where they live and the random
+        ones from the seat's own draws, seeding its "work" stream only when one of them
+        can observe it (see `_observes`)."""
         read_env = env_reader(rules)
         self.consequences = {
-            role: tuple((c.name,
-                         None if c.when.constant is not None else compile_value(c.when, read),
-                         _run_of(rules, c.effects, True, read), c.layoff)
-                        for c in rv.consequences
-                        if c.when.constant is None or c.when.constant)
-            for role, rv in rules.reviews.items()
-            for read in [seat_reader(rules, role, False)]}
-        """Each reviewed role's (name, condition or None, run, layoff), in file order, without
-        those whose condition is a constant false. The condition and the run read the seat's
-        names where they live (`compile_value`, and the `Run` arguments after `turn`)."""
+            role: compile_consequences(rules, role, [
+                (c.name, None if c.when.constant is not None else c.when,
+                 _prepared(rules, c.effects, True), c.layoff)
+                for c in rv.consequences if c.when.constant is None or c.when.constant])
+            if any(c.when.constant is None or c.when.constant for c in rv.consequences) else None
+            for role, rv in rules.reviews.items()}
+        """Each reviewed role's consequences as one function (`compile_consequences`), in file
+        order, without those whose condition is a constant false; None when none is left.
+        Conditions and effects read the seat's names where they live."""
         self.global_scores = frozenset(
             role for role, rv in rules.reviews.items()
             if rv.score.names.union(*(t.names for _, t in rv.terms)) <= rules.global_names)
@@ -110,7 +113,7 @@ class Plan:
               for f in (rv.score, *(t for _, t in rv.terms), *(c.when for c in rv.consequences))),
             *(_names(c.effects) for rv in rules.reviews.values() for c in rv.consequences)))
         """The aggregates that scores and consequences read (see `run_env`)."""
-        self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], tuple]] = {}
+        self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], Callable]] = {}
         work = (*(e for b in rules.behaviours for e in b.effects),
                 *(e for p in rules.policies for e in p.effects))
         self.work_keys = aggregate_keys_read(rules, _names(work))
@@ -121,33 +124,33 @@ class Plan:
         """Whether anything can observe the "resolve" stream: a policy or dynamics effect
         that draws for its chance, or reads a random name (drawn from that stream into the
         global env). When nothing can, resolution neither seeds it nor draws."""
+        self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
+        """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
         self.events = tuple(
             (event, compile_value(event.when, read_env), compile_value(event.chance, read_env),
-             names, not randoms.isdisjoint(names))
+             names, not randoms.isdisjoint(names), not event.repeat,
+             frozenset().union(*(self.stat_aggregates[e.target] for e in event.effects
+                                 if e.on_seat and e.delay == 0)))
             for event in rules.events
             for names in [event.when.names | event.chance.names | _names(event.effects)])
         """Each event, in file order, with its condition and chance on the global names
-        (`compile_value`, constants folded in), every name its formulas read, and whether
-        one of them is a random name."""
+        (`compile_value`, constants folded in), every name its formulas read, whether one of
+        them is a random name, whether it fires only once, and the aggregates of the stats
+        its effects may change at once."""
         self.news_keys = aggregate_keys_read(rules, frozenset().union(
-            *(names for _, _, _, names, _ in self.events)))
+            *(event[3] for event in self.events)))
         """The aggregates that events read (see `run_env`)."""
-        self.stat_aggregates = {sid: frozenset(names) for sid, names in rules.aggregate_keys}
-        """Each stat's aggregate names (`total_`, `mean_`, `max_`, `min_`)."""
 
-    def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> tuple:
-        """`effects` as `apply_effects` walks them, in order: (run, on_seat, target, roles,
-        shared), where `run` is either consecutive metric effects (applied together, once,
-        on the global env: one call instead of one each) or one stat effect (applied per
-        seat, reading the seat's names where they live). `shared`: the stat effect reads
-        none of a seat's own names and never draws, so it gives every seat the same: it is
-        applied once, on the global env, to all of them. Keyed by the tuple's identity
-        (lists come from the rules); the entry keeps the tuple alive, so its id stays
-        unique."""
+    def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool):
+        """`effects` as one function that `apply_effects` calls (`compile_list`): metric
+        effects applied once, on the global env (consecutive ones together); a stat effect
+        per seat, reading the seat's names where they live, or, when it reads none of a
+        seat's own names and never draws (so it gives every seat the same), once on the
+        global env for all of them. Keyed by the tuple's identity (lists come from the
+        rules); the entry keeps the tuple alive, so its id stays unique."""
         entry = self._lists.get((id(effects), direct))
         if entry is None or entry[0] is not effects:
-            read_env, read_seat = env_reader(rules), seat_reader(rules, None, False)
-            walk: list[tuple] = []
+            parts: list[tuple] = []
             metrics: list[tuple[CEffect, int]] = []
             for e in effects:
                 p = _prepare(rules, e, direct)
@@ -157,16 +160,14 @@ class Plan:
                     metrics.append(p)
                     continue
                 if metrics:
-                    walk.append((compile_run(rules, metrics, direct, read_env), False, None, None,
-                                 False))
+                    parts.append((metrics, None, None, False))
                     metrics = []
-                shared = e.names <= rules.global_names and not draws(e)
-                run = compile_run(rules, [p], direct, read_env if shared else read_seat, shared)
-                walk.append((run, True, e.target, e.roles, shared))
+                parts.append((p, e.target, e.roles, e.names <= rules.global_names and not draws(e)))
             if metrics:
-                walk.append((compile_run(rules, metrics, direct, read_env), False, None, None,
-                             False))
-            entry = self._lists[(id(effects), direct)] = (effects, tuple(walk))
+                parts.append((metrics, None, None, False))
+            apply = compile_list(rules, parts, direct, env_reader(rules),
+                                 seat_reader(rules, None, False))
+            entry = self._lists[(id(effects), direct)] = (effects, apply)
         return entry[1]
 
 

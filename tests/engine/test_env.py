@@ -7,10 +7,11 @@ import random
 
 from game.engine import Game
 from game.engine.actions import _choices
-from game.engine.env import global_env, lookups, run_env
+from game.engine.env import draws_of, global_env, lookups, run_env, skip_draws
 from game.engine.resolve_plan import plan_for
 from game.scenario.load import load_scenario
 from game.scenario.rules import compile_rules
+from tests.conftest import TINY
 from tests.engine.conftest import play_random
 
 
@@ -57,3 +58,18 @@ def test_run_env_is_global_env_without_constants_and_with_only_the_aggregates_as
 
 def test_the_plan_holds_the_rules_lookups(game: Game):
     assert plan_for(game.rules).lk is lookups(game.rules)
+
+
+def test_skipping_the_draws_moves_a_stream_on_as_drawing_them_does(tmp_path):
+    text = TINY.read_text()
+    assert "randoms:\n" in text
+    path = tmp_path / "tiny.yaml"  # a uniform and a normal draw, so gauss keeps a spare
+    path.write_text(text.replace("randoms:\n", "randoms:\n  spare: {normal: [0, 1]}\n"
+                                 "  even: {uniform: [0, 2]}\n", 1))
+    lk = lookups(compile_rules(load_scenario(path)))
+    assert len(lk.randoms) >= 3
+    drawn, skipped = random.Random(5), random.Random(5)
+    for _ in range(3):
+        draws_of(lk, drawn)
+        skip_draws(lk, skipped)
+        assert drawn.getstate() == skipped.getstate()

@@ -70,8 +70,9 @@ def test_news_reads_an_aggregate_afresh_after_an_event_moves_its_stat(tmp_path):
 
 @pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
 def test_a_pass_with_nothing_to_add_leaves_the_metrics_of_a_game_as_they_are(path):
-    """Consequences that change nothing skip `finish` (`Plan.settled`): a pass then must not
-    move any metric or carry, bit for bit, at any point of a game."""
+    """Consequences that change nothing skip `finish`, and a pass that is not smooth moves
+    only the metrics it changes (`Plan.settled`): a pass over every metric with nothing to
+    add must then not move any metric or carry, bit for bit, at any point of a game."""
     game = load(path)
     plan = plan_for(game.rules)
     assert plan.settled
@@ -79,11 +80,33 @@ def test_a_pass_with_nothing_to_add_leaves_the_metrics_of_a_game_as_they_are(pat
 
     def compare(state) -> None:
         probe = state.model_copy(deep=True)
-        resolve.apply_metrics(plan, probe, resolve.Changes(), smooth=False)
+        resolve._move_metrics(plan.metrics, probe, resolve.Changes(), smooth=False)
         assert repr((probe.metrics, probe.carry)) == repr((state.metrics, state.carry))
         checked.append(state)
 
     play_random(game, 5, compare)
+    assert checked
+
+
+@pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
+def test_a_pass_that_is_not_smooth_moves_the_metrics_it_changes_as_a_whole_pass_does(path):
+    game = load(path)
+    plan = plan_for(game.rules)
+    checked = []
+
+    def compare(state) -> None:
+        for n, (mid, _, low, high) in enumerate(plan.metrics):
+            changes = resolve.Changes()
+            changes.metric_add[mid] = (high - low) * (0.7 if n % 2 else -0.3) * state.turn
+            if n % 3 == 0:
+                changes.metric_set[plan.metrics[-1 - n][0]] = low + (high - low) * 0.25
+            some, every = state.model_copy(deep=True), state.model_copy(deep=True)
+            resolve.apply_metrics(plan, some, changes, smooth=False)
+            resolve._move_metrics(plan.metrics, every, changes, smooth=False)
+            assert repr((some.metrics, some.carry)) == repr((every.metrics, every.carry))
+        checked.append(state)
+
+    play_random(game, 6, compare)
     assert checked
 
 

@@ -20,3 +20,13 @@ def test_a_stream_gives_the_numbers_it_always_gave():
     assert derive(7, "news") == 13577670541220561447
     assert rng.random() == 0.8957348671190115
     assert rng.gauss(0.0, 1.0) == 0.8752684419889577
+
+
+def test_a_stream_is_the_generator_random_random_seeds_with_the_derived_number():
+    for parts in ((7, "news"), (123456789, 4, "work", 2), (0, 1, "review")):
+        rng = stream(*parts)
+        assert rng.getstate() == random.Random(derive(*parts)).getstate()
+        rng.gauss(0.0, 1.0)  # leaves a second normal number waiting in `gauss_next`
+        twin = random.Random(derive(*parts))
+        twin.gauss(0.0, 1.0)
+        assert rng.getstate() == twin.getstate()
