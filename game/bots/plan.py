@@ -57,7 +57,8 @@ def greedy(evaluate: Callable[[dict[str, int]], float], behaviours: tuple[str, .
     return {bid: n for bid, n in alloc.items() if n}
 
 
-def own_slots(rules: Rules, role: str, sids: tuple[str, ...]) -> tuple[tuple[str, bool, float], ...]:
+def own_slots(rules: Rules, role: str,
+              sids: tuple[str, ...]) -> tuple[tuple[str, bool, float], ...]:
     """For each stat in `sids`, what `own_stat` needs besides the view: (stat id, whether a
     seat of `role` lacks it, its perceived initial value)."""
     held = rules.role_stats[role]

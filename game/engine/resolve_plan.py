@@ -52,7 +52,6 @@ def _prepared(rules: Rules, effects: tuple[CEffect, ...], direct: bool) -> list:
     return [p for p in (_prepare(rules, e, direct) for e in effects) if p is not None]
 
 
-
 class Plan:
     """What resolution needs from the rules, computed once per Rules (see `plan_for`). It must
     not refer to the Rules object itself, or the cache would keep every Rules alive."""
