@@ -54,7 +54,7 @@ class Lookups:
         self.randoms = tuple((name, d.uniform or d.normal, bool(d.uniform))
                              for name, d in s.randoms.items())
         self.all_keys = tuple((sid, *names) for sid, names in rules.aggregate_keys)
-        """(stat id, `total_`, `mean_`, `max_`, `min_` names) for every stat (see `aggregates`)."""
+        """(stat id, `total_`, `mean_`, `max_`, `min_` names) for every stat (see `global_env`)."""
         self.headcount_keys = {role: "headcount_" + role for role in rules.role_specs}
         self.behaviour_ids = {role: tuple(b.id for b in rules.behaviours_of(role))
                               for role in rules.role_specs}
@@ -92,20 +92,11 @@ def skip_draws(lk: Lookups, rng: random.Random) -> None:
             rng.gauss(*args)
 
 
-def aggregates(rules: Rules, seats: list[SeatState]) -> dict[str, float]:
-    """`total_S`, `mean_S`, `max_S`, `min_S` over employed seats that have stat S, for every
-    stat, and every `headcount`."""
-    lk = lookups(rules)
-    return _aggregate(seats, lk.all_keys, lk.headcount_keys)
-
-
 def _aggregate(seats: list[SeatState], keys: tuple, headcount_keys: dict[str, str],
-               out: dict | None = None) -> dict:
-    """The aggregates named in `keys` ((stat id, total_, mean_, max_, min_), a name None when
-    not wanted) over the employed seats, then every headcount: added to `out` if given."""
+               out: dict[str, float]) -> None:
+    """Add to `out` the aggregates named in `keys` ((stat id, total_, mean_, max_, min_), a
+    name None when not wanted) over the employed seats, then every headcount."""
     employed = [s for s in seats if s.employed]
-    if out is None:
-        out = {}
     if keys:
         dicts = [s.stats for s in employed]
         for sid, total_, mean_, max_, min_ in keys:
@@ -124,7 +115,6 @@ def _aggregate(seats: list[SeatState], keys: tuple, headcount_keys: dict[str, st
     roles = [s.role for s in employed]
     for role, key in headcount_keys.items():
         out[key] = float(roles.count(role))
-    return out
 
 
 def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
@@ -137,36 +127,28 @@ def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
                aggregated: bool = True) -> dict[str, float]:
     """The names every formula may read, from the true state (without the aggregates when
     `aggregated` is false: see `global_env_for`)."""
-    aggs = aggregates(rules, state.seats) if aggregated else None
-    return _env(lookups(rules), state, aggs, rng)
+    lk = lookups(rules)
+    # copying a whole dict is much cheaper than inserting its keys
+    return _filled(lk, lk.constants.copy(), state, lk.all_keys if aggregated else None, rng)
 
 
 def run_env(lk: Lookups, state: GameState, keys: tuple,
             rng: random.Random | None = None) -> dict[str, float]:
     """The global names for generated effect runs (game.engine.resolve_code), which have the
     constants folded in: `global_env` without the constants, and with only the aggregates in
-    `keys` (from `aggregate_keys_read`) and the headcounts. `_env`'s order, written out: this
-    runs several times a turn."""
-    env = state.metrics.copy()
-    env.update(state.policies)
-    _aggregate(state.seats, keys, lk.headcount_keys, env)
-    env["turn"] = float(state.turn)
-    env["turns"] = lk.turns
-    if rng is not None and lk.randoms:
-        env.update(draws_of(lk, rng))
-    return env
+    `keys` (from `aggregate_keys_read`) and the headcounts."""
+    return _filled(lk, {}, state, keys, rng)
 
 
-def _env(lk: Lookups, state: GameState, aggs: dict[str, float] | None,
-         rng: random.Random | None, constants: bool = True) -> dict[str, float]:
-    """Constants (unless not `constants`), metrics, policy levels, `aggs` (if any), the turn,
-    then the draws (if an `rng` is given): the order every global env has."""
-    # copying a whole dict is much cheaper than inserting its keys
-    env = lk.constants.copy() if constants else {}
+def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | None,
+            rng: random.Random | None) -> dict[str, float]:
+    """`env` with the metrics, the policy levels, the aggregates named in `keys` and the
+    headcounts (none of them when `keys` is None), the turn, then the draws (if an `rng`
+    is given) added: the order every global env has."""
     env.update(state.metrics)
     env.update(state.policies)
-    if aggs is not None:
-        env.update(aggs)
+    if keys is not None:
+        _aggregate(state.seats, keys, lk.headcount_keys, env)
     env["turn"] = float(state.turn)
     env["turns"] = lk.turns
     if rng is not None and lk.randoms:

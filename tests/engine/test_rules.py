@@ -190,7 +190,9 @@ def test_headcount_per_role_counts_employed_seats_only(tiny):
     assert (env["headcount"], env["headcount_employee"]) == (2, 1)
 
 
-def test_aggregate_names_cover_every_name_aggregates_writes(tiny):
-    from game.engine.env import aggregates
-    written = set(aggregates(tiny.rules, tiny.new_state(1).seats))
+def test_aggregate_names_cover_every_aggregate_a_global_env_holds(tiny):
+    from game.engine.env import global_env
+    state = tiny.new_state(1)
+    written = set(global_env(tiny.rules, state)) - set(global_env(tiny.rules, state,
+                                                                  aggregated=False))
     assert written == set(tiny.rules.aggregate_names)
