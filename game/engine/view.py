@@ -105,8 +105,9 @@ class SeatView(BaseModel):
 
 
 def _sight(metric: Metric, role: str, revealed: bool) -> tuple[str | None, int, str]:
-    """How `role` is shown `metric`: whose series (None: the true values, else `role`'s, see
-    `_seen`), how many turns behind, and the note that says how."""
+    """How `role` is shown `metric`: whose series (None: the true values, else `role`'s, with
+    noise, see `_noisy`; a hidden metric's is never built), how many turns behind, and the
+    note that says how."""
     if revealed:
         return None, 0, "live"
     rule = metric.visibility_for(role)
@@ -127,9 +128,8 @@ def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]
     """Per (role, revealed): the memo key of its readings (see `_readings`), and per metric in
     file order (metric, seer, lag, hidden, series key, reading key, the reading's fields with
     `value` and `history` left to fill, the span of the seer's noise), see `_sight` and
-    `_seen`. Equal reading keys mean equal readings
-    (a hidden series is all None whoever looks), so roles that see a metric alike share one
-    reading. Keys are small ints (cheaper to hash than the tuples they number), and no other
+    `_noisy`. Equal reading keys mean equal readings (a hidden series is all None whoever
+    looks), so roles that see a metric alike share one reading. Keys are small ints (cheaper to hash than the tuples they number), and no other
     memo key of a past is an int."""
     numbers: dict[tuple, int] = {}
 
@@ -153,19 +153,12 @@ def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]
 _sights_of = per_rules(_sights)
 
 
-def _seen(metric: Metric, role: str | None, seed: int, index: int, value: float) -> float | None:
-    """The value of `metric` at history `index` as `role` sees it during play (None: the
-    true value, as revealed at the end)."""
-    if role is None:
-        return value
-    rule = metric.visibility_for(role)
-    if rule.hidden:
-        return None
-    if rule.noise:
-        span = (metric.max - metric.min) * rule.noise
-        noise = unit_normal(seed, "view", index, role, metric.id)
-        return min(metric.max, max(metric.min, value + span * noise))
-    return value
+def _noisy(metric: Metric, seer: str, span: float, seed: int, index: int,
+           value: float) -> float:
+    """The value of `metric` at history `index` as `seer`, who sees it with noise of `span`
+    (see `_sights`), sees it during play: the true value plus its noise, within bounds."""
+    noise = unit_normal(seed, "view", index, seer, metric.id)
+    return min(metric.max, max(metric.min, value + span * noise))
 
 
 def _readings(past: Past, sight: tuple[int, tuple[tuple, ...]]) -> tuple[MetricReading, ...]:
@@ -193,13 +186,10 @@ def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading,
             if series is None:
                 prev = before.get(series_key)  # `past.grown`, inlined for the usual case
                 if prev is not None:
-                    value = records[-1].metrics[m.id]
-                    if seer is not None:  # `_seen` for a noisy seer, its span computed once
-                        value = min(m.max, max(m.min, value + span * unit_normal(
-                            seed, "view", len(records), seer, m.id)))
-                    series = memo[series_key] = prev + (value,)
+                    series = memo[series_key] = _next_seen(prev, past, m, seer, span, seed)
                 else:
-                    series = past.grown(series_key, _first_seen, _next_seen, m, seer, seed)
+                    series = past.grown(series_key, _first_seen, _next_seen, m, seer, span,
+                                        seed)
             if lag:
                 series = series[:max(1, len(series) - lag)]
             values = fields.copy()
@@ -227,16 +217,19 @@ _hidden_made = per_rules(lambda _rules: {})
 """Per rules: (metric id, turns played) -> the reading of that metric while hidden."""
 
 
-def _first_seen(m: Metric, seer: str | None, seed: int) -> tuple[float | None]:
-    """The start of `m`'s series as `seer` sees it (see `_seen`)."""
-    return (_seen(m, seer, seed, 0, m.initial),)
+def _first_seen(m: Metric, seer: str | None, span: float, seed: int) -> tuple[float]:
+    """The start of `m`'s series as `seer` sees it (None: the true values; else with noise
+    of `span`, see `_noisy`)."""
+    value = m.initial
+    return (value if seer is None else _noisy(m, seer, span, seed, 0, value),)
 
 
-def _next_seen(prev: tuple, past: Past, m: Metric, seer: str | None,
-               seed: int) -> tuple[float | None, ...]:
-    """`prev` and the last turn's value of `m` as `seer` sees it (see `_seen`)."""
+def _next_seen(prev: tuple, past: Past, m: Metric, seer: str | None, span: float,
+               seed: int) -> tuple[float, ...]:
+    """`prev` and the last turn's value of `m` as `seer` sees it (see `_first_seen`)."""
     value = past.records[-1].metrics[m.id]
-    return prev + ((value if seer is None else _seen(m, seer, seed, len(past.records), value)),)
+    index = len(past.records)
+    return prev + ((value if seer is None else _noisy(m, seer, span, seed, index, value)),)
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
