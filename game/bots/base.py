@@ -100,8 +100,8 @@ class PlanningBot(Bot):
 
     def __init__(self, scenario: Scenario, seat: int, rng: random.Random) -> None:
         super().__init__(scenario, seat, rng)
-        self._planners: dict[tuple[str, str, str], object] = {}
-        """(phase, role, goal) -> the shared planner, found once per bot instead of at every
+        self._planners: dict[tuple, object] = {}
+        """(finder, role, goal) -> the shared planner, found once per bot instead of at every
         decision (`allocation_planner`, `policy_planner`: the bot's rules never change)."""
 
     def beliefs(self, view: SeatView) -> Beliefs:
@@ -109,15 +109,16 @@ class PlanningBot(Bot):
         return read_beliefs(self.rules, view)
 
     def choose_policies(self, view: SeatView, legal: Legal) -> dict[str, int]:
-        planner = self._planners.get(("policy", view.role, self.policy_goal))
-        if planner is None:
-            planner = self._planners[("policy", view.role, self.policy_goal)] = policy_planner(
-                self.rules, view.role, self.policy_goal)
-        return planner.choose(view, legal)
+        return self._planner(policy_planner, view.role, self.policy_goal).choose(view, legal)
 
     def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
-        planner = self._planners.get(("work", view.role, self.work_goal))
-        if planner is None:
-            planner = self._planners[("work", view.role, self.work_goal)] = allocation_planner(
-                self.rules, view.role, self.work_goal)
+        planner = self._planner(allocation_planner, view.role, self.work_goal)
         return planner.allocate_seen(view, options_of(legal), legal.effort)
+
+    def _planner(self, find, role: str, goal: str):
+        """`find(rules, role, goal)` (`policy_planner` or `allocation_planner`), once."""
+        key = (find, role, goal)
+        planner = self._planners.get(key)
+        if planner is None:
+            planner = self._planners[key] = find(self.rules, role, goal)
+        return planner
