@@ -134,22 +134,22 @@ def legal_choice(rules: Rules, state: GameState, seat: int) -> tuple[Legal, _Cho
     nothing to submit): `check_chosen` checks the seat's choice against it."""
     s = _seat(state, seat)
     phase = state.phase
-    must = s.employed and (s.role, phase) in rules.acting and seat not in state.submitted
-    if must:  # built field by field in order (see `construct_from`), as `Legal` is built often
-        if phase == "policy":
-            choice = _policy_choice(rules, state, s.role)
-            return construct_from(Legal, {
-                "seat": seat, "phase": phase, "must_act": True, "policies": list(choice.options),
-                "budget": rules.role_specs[s.role].policy_budget, "behaviours": [],
-                "effort": 0}), choice
-        if phase == "work":
-            choice = _behaviour_choice(rules, state, s)
-            return construct_from(Legal, {
-                "seat": seat, "phase": phase, "must_act": True, "policies": [], "budget": 0.0,
-                "behaviours": list(choice.options), "effort": choice.effort}), choice
+    must = s.employed and acts_in(rules, s.role, phase) and seat not in state.submitted
+    choice: _Choice | None = None
+    policies: list[PolicyOption] = []
+    behaviours: list[BehaviourOption] = []
+    budget, effort = 0.0, 0
+    if phase == "policy" and must:
+        budget = rules.role_specs[s.role].policy_budget
+        choice = _policy_choice(rules, state, s.role)
+        policies = list(choice.options)
+    elif phase == "work" and must:
+        choice = _behaviour_choice(rules, state, s)
+        effort, behaviours = choice.effort, list(choice.options)
+    # built field by field in order (see `construct_from`), as `Legal` is built often
     return construct_from(Legal, {"seat": seat, "phase": phase, "must_act": must,
-                                  "policies": [], "budget": 0.0, "behaviours": [],
-                                  "effort": 0}), None
+                                  "policies": policies, "budget": budget,
+                                  "behaviours": behaviours, "effort": effort}), choice
 
 
 class _Choice:
