@@ -1,17 +1,17 @@
-"""Effect runs as generated Python: one function per run, built once per Rules (and, the
-same way, the formulas that reviews and news evaluate: `compile_value`).
+"""Effects as generated Python, built once per Rules (and, the same way, the formulas that
+reviews and news evaluate: `compile_value`).
 
 A run is a list of effects applied in order to one seat's names, or to the global names
 (see game.engine.resolve_plan). Walking the effects in a loop and calling a compiled formula
-for each value cost more than the arithmetic itself, so `compile_run` unrolls the run into
-one function with every formula inlined: game.scenario.formula.inline checks each formula as
+for each value cost more than the arithmetic itself, so a run is unrolled into statements
+(`_steps`) with every formula inlined: game.scenario.formula.inline checks each formula as
 compiling it does and builds the expression from its checked AST only. Constants are folded
 in as their values, and a seat's names are read where they live (its stats, its allocation,
 the seat itself), so resolution builds no per-seat environment. What resolution applies in
-one go is built the same way, as one function with no call per run: a seat's work (every
-behaviour it spends effort on, `compile_work`), a list of effects outside a seat with the
-seats each stat effect applies to (`compile_list`), and a role's consequences for one
-reviewed seat (`compile_consequences`).
+one go is one function with no call per run: a seat's work (every behaviour it spends
+effort on, `compile_work`), a list of effects outside a seat with the seats each stat
+effect applies to (`compile_list`), and a role's consequences for one reviewed seat
+(`compile_consequences`).
 
 Each effect applies as docs/rules.md says: if its `when` holds and a draw falls under its
 `chance` (no draw when the chance is 1 or more, or 0 or less), its value times `points` goes
@@ -31,17 +31,6 @@ from game.engine.state import Pending
 from game.scenario.formula import CompiledFormula, define, inline
 from game.scenario.rules import CEffect, Rules
 
-Run = Callable[..., None]
-"""A generated run: `run(g, rng, seats, points, changes, turn, s, a, seat)`. `g` is the env
-that holds the global names (with a reader from `env_reader`: every name); `seats` are the
-seats whose stats the stat effects change: one, or in order several for a run compiled
-`shared` (an effect that reads no seat name and never draws); `points` multiplies every
-value (1 here, and x * 1 is exactly x; a behaviour's effort in a seat's work, see
-`compile_work`). The rest, for a reader from `seat_reader` only: the seat's stats, its
-allocation and the seat."""
-
-_RUN = ("def _run(_g, _rng, _seats, _points, _changes, _turn, _s=None, _a=None, _seat=None):"
-        "\n    pass")
 _NAMES = {"_float": float, "_construct": construct, "_Pending": Pending}
 """What generated runs use besides the formula helpers."""
 
@@ -117,23 +106,15 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
     return read
 
 
-def compile_run(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool,
-                read: Reader, shared: bool = False) -> Run:
-    """The function that applies `effects` ((effect, delay with the metric's own) pairs) in
-    order, reading names with `read`, without those that never apply (`can_apply`); to
-    every seat of `seats` if `shared` (one stat effect), else to the one seat given. A
-    formula that reads only constants is worked out here, as it would be each time. A value
-    formula that an earlier effect of the run always evaluates is not evaluated again: it
-    reads the same names."""
-    run = _code(_RUN, _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
-                            "_k = _seats[0]") + _steps(rules, effects, direct, read, shared))
-    return define(ast.Module(run, []), "_run", _NAMES)
-
-
 def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, read: Reader,
            shared: bool = False) -> list[ast.stmt]:
-    """The statements of `compile_run`'s function after its first lines (which set
-    `_stat_add`, `_metric_add` and `_k`)."""
+    """The statements that apply `effects` ((effect, delay with the metric's own) pairs) in
+    order, reading names with `read`, without those that never apply (`can_apply`): to
+    seat `_k`, or, if `shared` (one stat effect), to every seat of `_seats`. They use the
+    locals `_stat_add`, `_metric_add`, `_points` (which multiplies every value), `_rng`,
+    `_changes` and `_turn`, which the function around them sets. A formula that reads only
+    constants is worked out here, as it would be each time. A value formula that an earlier
+    effect of the run always evaluates is not evaluated again: it reads the same names."""
     constants = rules.scenario.constants
     folded = [(effect, delay, _value(effect.when, constants), _value(effect.chance, constants))
               for effect, delay in effects if can_apply(effect, constants)]
@@ -174,7 +155,7 @@ def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: R
     """The function `apply(g, rng, changes, turn, seats, allocations)` that applies a list
     of effects outside a seat, in order, to the state's `seats` (all of them, in seat
     order) with their `allocations`. `parts`, in order: (effects, None, None, False):
-    metric effects ((effect, delay) pairs, as for `compile_run`), applied once on `g`; or
+    metric effects ((effect, delay) pairs, as for `_steps`), applied once on `g`; or
     (effect and delay, target, roles, shared): one stat effect, applied to every employed
     seat that has the stat (and is of one of `roles`, unless None) in seat order, reading
     the seat's names where they live (`read_seat`), or, when `shared` (it reads none of
@@ -235,7 +216,7 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
     """The function `work(g, stream, seed, turn, k, changes, s, a, seat)` that applies, in
     order, the effects of every behaviour of `behaviours` ((id, (effect, delay) pairs, whether
     it can observe the seat's "work" stream)) that seat `k` of `role` spends effort on in its
-    allocation `a` (`s`, `seat`: its stats and the seat, as for a `Run`), as a run per
+    allocation `a` (`s`, `seat`: its stats and the seat), as a run per
     behaviour would, with `points` its effort. The stream, `stream(seed, turn, "work", k)`,
     is seeded (and the random names drawn from it, in declaration order) only when effort
     goes to a behaviour that can observe it: otherwise no number it would give is read."""
@@ -289,8 +270,9 @@ _VALUE = "def _value(_g, _s=None, _a=None, _seat=None, _p=None):\n    pass"
 def compile_value(formula: CompiledFormula, read: Reader,
                   terms: tuple[tuple[str, CompiledFormula], ...] = ()) -> Callable[..., float]:
     """The function `value(g, s, a, seat, p)` that gives what `formula` gives, reading names
-    with `read` (`g`, `s`, `a` and `seat` as for a `Run`), so that a seat's formula needs no
-    seat env. With `terms` ((policy id, term) pairs, as a review has them) it adds, as
+    with `read` (`g`: the env of the global names; `s`, `a`, `seat`: a seat's stats, its
+    allocation and the seat, for a reader from `seat_reader`), so that a seat's formula needs
+    no seat env. With `terms` ((policy id, term) pairs, as a review has them) it adds, as
     `formula + sum(terms in force)` would, each term whose policy's level in `p` is above 0."""
     value = inline(formula, read)
     if not terms:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import ast
 import math
 import random
+from types import SimpleNamespace
 
 import pytest
 
 from game.engine import resolve
 from game.engine.actions import construct
 from game.engine.env import global_env, run_env, seat_env
-from game.engine.resolve_code import compile_run, seat_reader
+from game.engine.resolve_code import compile_consequences, seat_reader
 from game.engine.resolve_plan import plan_for
 from game.engine.state import GameState, Pending
 from game.errors import FormulaError
@@ -146,11 +147,11 @@ def test_a_repeated_value_is_read_once_when_the_first_effect_always_applies():
     # it too, and a value evaluated under a condition is evaluated again by the next effect
     for first, second, expected in (("1", "1", 1), ("1", f"{stat} > 0", 2),
                                     (f"{stat} > 0", "1", 3)):
-        reads.clear()
-        run = compile_run(rules, [(effect(first), 0), (effect(second), 0)], False,
-                          seat_reader(rules, None, False))
+        reads.clear()  # (a consequence's effects are one run, as a behaviour's are)
+        apply = compile_consequences(rules, next(iter(rules.role_specs)), [
+            ("twice", None, [(effect(first), 0), (effect(second), 0)], False)])
         changes = resolve.Changes()
-        run({}, None, (0,), 1, changes, 1, Stats({stat: 3.0}), {}, None)
+        apply({}, None, changes, 1, SimpleNamespace(index=0), Stats({stat: 3.0}), {}, [])
         assert changes.stat_add == {(0, stat): 12.0}
         assert len(reads) == expected
 
