@@ -7,13 +7,25 @@ import _random
 import math
 import random
 
-_blake2b = hashlib.blake2b
-
 
 def derive(seed: int, *parts: object) -> int:
-    """A 64-bit integer that depends only on the seed and the parts."""
-    text = ":".join(map(str, (seed, *parts))).encode()
-    return int.from_bytes(_blake2b(text, digest_size=8).digest(), "big")
+    """A 64-bit integer that depends only on the seed and the parts: the first 8 bytes
+    (big-endian) of the BLAKE2b-64 of their `str`s joined by ':'. Every random stream and
+    noisy reading starts here, a hundred times a game, so the text is formatted with a
+    ready-made pattern (`%s` is `str`) and the hash copied from an empty one, which is half
+    the cost of joining mapped `str`s and building a hash from its keywords."""
+    patterns = _PATTERNS
+    text = patterns[len(parts)] % (seed, *parts) if len(parts) < len(patterns) \
+        else ":".join(map(str, (seed, *parts)))
+    digest = _EMPTY.copy()
+    digest.update(text.encode())
+    return _from_bytes(digest.digest(), "big")
+
+
+_PATTERNS = tuple(":".join(["%s"] * (n + 1)) for n in range(8))
+"""Per number of parts: the text pattern of the seed and the parts (see `derive`)."""
+_EMPTY = hashlib.blake2b(digest_size=8)
+_from_bytes = int.from_bytes
 
 
 def stream(seed: int, *parts: object) -> random.Random:

@@ -6,12 +6,27 @@ from __future__ import annotations
 import hashlib
 import random
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from game.engine.rng import derive, stream
 
 
 def test_derive_hashes_the_parts_joined_by_colons():
     digest = hashlib.blake2b(b"5:3:news", digest_size=8).digest()
     assert derive(5, 3, "news") == int.from_bytes(digest, "big")
+
+
+_PART = st.one_of(st.integers(), st.text(), st.floats(), st.booleans(), st.none(),
+                  st.tuples(st.integers(), st.text()))
+
+
+@given(st.integers(), st.lists(_PART, max_size=12))
+def test_derive_is_the_hash_of_the_str_of_every_part_whatever_their_number_and_kind(seed,
+                                                                                    parts):
+    text = ":".join(map(str, (seed, *parts))).encode()
+    digest = hashlib.blake2b(text, digest_size=8).digest()
+    assert derive(seed, *parts) == int.from_bytes(digest, "big")
 
 
 def test_a_stream_gives_the_numbers_it_always_gave():
