@@ -16,8 +16,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 
-from game.analysis.indices import (correlation, gap_series, health_series, proxy_series,
-                                   seat_outcome_rows)
+from game.analysis.indices import correlation, gap_series, index_series, seat_outcome_rows
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
 from game.engine.actions import Action, Legal
@@ -106,8 +105,7 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
 def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
               chosen: list[str]) -> GameRecord:
     """The plain record of a finished game."""
-    proxy = proxy_series(scenario, state)
-    health = health_series(scenario, state)
+    proxy, health = index_series(scenario, state)
     effort: list[dict[str, int]] = [{} for _ in table]
     for turn in state.history:
         for seat, alloc in turn.allocations.items():
