@@ -112,10 +112,16 @@ class Game:
         nothing has changed."""
         rules = self.rules
         seats = to_act(rules, state)
-        offered = [legal_choice(rules, state, seat) for seat in seats]
-        actions = choose(seats, [legal for legal, _ in offered])
-        submitted = {seat: check_chosen(rules, state, seat, choice, action)
-                     for seat, (_, choice), action in zip(seats, offered, actions, strict=True)}
+        # plain loops: in Python 3.11 each comprehension is a call of its own
+        legal, choices = [], []
+        for seat in seats:
+            offer, choice = legal_choice(rules, state, seat)
+            legal.append(offer)
+            choices.append(choice)
+        actions = choose(seats, legal)
+        submitted = {}
+        for seat, choice, action in zip(seats, choices, actions, strict=True):
+            submitted[seat] = check_chosen(rules, state, seat, choice, action)
         state.submitted.update(submitted)
         if state.phase != "ended":  # every seat that had to act has submitted
             self._close(state)
