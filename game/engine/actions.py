@@ -89,6 +89,8 @@ def acts_in(rules: Rules, role: str, phase: str) -> bool:
 def to_act(rules: Rules, state: GameState) -> list[int]:
     """Seats that still have to submit in the current phase, in seat order."""
     phase, acting, submitted = state.phase, rules.acting, state.submitted
+    if not submitted:  # as a phase opens (nearly every call): no seat to skip
+        return [s.index for s in state.seats if s.employed and (s.role, phase) in acting]
     return [s.index for s in state.seats
             if s.employed and (s.role, phase) in acting and s.index not in submitted]
 
