@@ -12,7 +12,7 @@ import math
 from pydantic import BaseModel
 
 from game.engine.env import global_env_for, per_rules, seat_env
-from game.engine.state import GameState
+from game.engine.state import GameState, SeatState
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
 
@@ -71,6 +71,15 @@ def health_series(scenario: Scenario, state: GameState) -> list[float]:
     return [_index(table, m) for m in metric_series(scenario, state)]
 
 
+def index_series(scenario: Scenario, state: GameState) -> tuple[list[float], list[float]]:
+    """`(proxy_series(...), health_series(...))` from one metric series (the simulator
+    records both after every game)."""
+    indices = _indices(rules_for(scenario))
+    series = metric_series(scenario, state)
+    return ([_index(indices.proxy, m) for m in series],
+            [_index(indices.health, m) for m in series])
+
+
 def gap_series(proxy: list[float], health: list[float]) -> list[float]:
     """The Goodhart gap: the proxy's rise since the start minus the health index's rise."""
     return [(p - proxy[0]) - (h - health[0]) for p, h in zip(proxy, health)]
@@ -118,9 +127,7 @@ def seat_outcome_rows(scenario: Scenario, state: GameState) -> list[dict]:
     rules = rules_for(scenario)
     genv = global_env_for(rules, state, rules.contribution.names)
     reviewed = [s for s in state.seats if s.role in rules.reviews]
-    missing = _missing_stats(rules)
-    contrib = {s.index: float(rules.contribution({**missing, **seat_env(rules, genv, state, s)}))
-               for s in reviewed}
+    contrib = {s.index: _contribution(rules, genv, state, s) for s in reviewed}
     score_rank: dict[int, int] = {}
     contrib_rank: dict[int, int] = {}
     for role in {s.role for s in reviewed}:
@@ -133,6 +140,17 @@ def seat_outcome_rows(scenario: Scenario, state: GameState) -> list[dict]:
              "score_total": float(s.score_total), "leaderboard_rank": score_rank[s.index],
              "contribution": contrib[s.index], "contribution_rank": contrib_rank[s.index]}
             for s in reviewed]
+
+
+def _contribution(rules: Rules, genv: dict[str, float], state: GameState,
+                  seat: SeatState) -> float:
+    """The seat's real contribution: the formula read from the seat's env, and a stat its
+    role lacks at its initial value. Only the names the formula reads are gathered (merging
+    whole envs cost several times the formula)."""
+    env = seat_env(rules, genv, state, seat)
+    missing = _missing_stats(rules)
+    formula = rules.contribution
+    return float(formula({n: env[n] if n in env else missing[n] for n in formula.names}))
 
 
 _missing_stats = per_rules(lambda rules: {st.id: st.initial for st in rules.scenario.stats})

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
-from game.analysis.indices import (correlation, gap_series, health_series, proxy_series,
-                                   seat_outcome_rows)
+from game.analysis.indices import correlation, gap_series, index_series, seat_outcome_rows
 from game.analysis.plain_reads import plain_attribute_reads
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
@@ -87,7 +87,9 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
     rules = game.rules
     table, chosen = table_for(game, strategies, seats)
     state = game.new_state(seed, table, locked)
-    bots = [make_bot(name, scenario, i, stream(seed, "bot", i)) for i, name in enumerate(chosen)]
+    # each bot's stream is seeded at its first draw (most strategies never draw)
+    bots = [make_bot(name, scenario, i, partial(stream, seed, "bot", i))
+            for i, name in enumerate(chosen)]
 
     def choose(acting: list[int], legal: list[Legal]) -> list[Action]:
         # Seats in a phase choose simultaneously and never see each other's choices, so every
@@ -104,8 +106,7 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
 def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
               chosen: list[str]) -> GameRecord:
     """The plain record of a finished game."""
-    proxy = proxy_series(scenario, state)
-    health = health_series(scenario, state)
+    proxy, health = index_series(scenario, state)
     effort: list[dict[str, int]] = [{} for _ in table]
     for turn in state.history:
         for seat, alloc in turn.allocations.items():

@@ -8,9 +8,7 @@ Strategies are generic: they read the scenario's formulas and nothing scenario-s
 
 from __future__ import annotations
 
-import random
-
-from game.bots.base import Bot
+from game.bots.base import Bot, RandomSource
 from game.bots.strategies import (AdaptiveBot, CautiousBot, CraftBot, GamerBot, HypeBot,
                                   OutcomeBot, RandomBot)
 from game.engine.actions import acts_in
@@ -28,8 +26,9 @@ STRATEGIES: dict[str, type[Bot]] = {
     "adaptive": AdaptiveBot, "hype": HypeBot, "outcome": OutcomeBot}
 
 
-def make_bot(strategy: str, scenario: Scenario, seat: int, rng: random.Random) -> Bot:
-    """A bot playing `strategy` in `seat`; an unknown strategy is a ValueError naming the choices."""
+def make_bot(strategy: str, scenario: Scenario, seat: int, rng: RandomSource) -> Bot:
+    """A bot playing `strategy` in `seat`, drawing from `rng` (a generator, or a function that
+    makes one at the first draw); an unknown strategy is a ValueError naming the choices."""
     cls = STRATEGIES.get(strategy)
     if cls is None:
         raise ValueError(f"unknown bot strategy '{strategy}' "

@@ -1,7 +1,8 @@
 """The bot interface: a seat controlled by a strategy that sees only its view and its options.
 
 A bot gets the public rulebook (the `Scenario` and its compiled `Rules`), its seat number and
-a random generator from the caller. `act(view, legal)` returns a legal action for whichever
+a random generator from the caller (or a function that makes one: then the generator is made
+at the bot's first draw, and never for the many bots that do not draw). `act(view, legal)` returns a legal action for whichever
 phase `legal.phase` names; a role may act in both the policy and the work phase.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import random
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from operator import attrgetter
 
 from game.bots.beliefs import Beliefs, read_beliefs
@@ -21,16 +23,29 @@ from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
 
 
+RandomSource = random.Random | Callable[[], random.Random]
+"""A bot's random generator, or a function that makes it (see `Bot.rng`)."""
+
+
 class Bot(ABC):
     """A seat's automatic player."""
 
     strategy = "bot"
 
-    def __init__(self, scenario: Scenario, seat: int, rng: random.Random) -> None:
+    def __init__(self, scenario: Scenario, seat: int, rng: RandomSource) -> None:
         self.scenario = scenario
         self.rules: Rules = rules_for(scenario)
         self.seat = seat
-        self.rng = rng
+        self._rng = rng if isinstance(rng, random.Random) else None
+        self._make_rng = rng
+
+    @property
+    def rng(self) -> random.Random:
+        """The bot's random generator (made at the first draw when the caller gave a maker:
+        the simulator seeds a stream per bot, and most strategies never draw)."""
+        if self._rng is None:
+            self._rng = self._make_rng()
+        return self._rng
 
     def act(self, view: SeatView, legal: Legal) -> Action:
         """A legal action for the current phase."""
@@ -98,7 +113,7 @@ class PlanningBot(Bot):
     work_goal = "review"
     policy_goal = "review"
 
-    def __init__(self, scenario: Scenario, seat: int, rng: random.Random) -> None:
+    def __init__(self, scenario: Scenario, seat: int, rng: RandomSource) -> None:
         super().__init__(scenario, seat, rng)
         self._planners: dict[tuple, object] = {}
         """(finder, role, goal) -> the shared planner, found once per bot instead of at every

@@ -93,47 +93,56 @@ class Forecaster:
 
     def key(self, b: Beliefs) -> tuple:
         """Everything a forecast for `b` can depend on (a reset stat starts at its initial
-        value, so only the others' values of stats whose aggregates are read count)."""
+        value, so only the others' values of stats whose aggregates are read count), in one
+        flat tuple: the role, the metrics, policies, own stats and extra names the forecast
+        reads, then each other seat's role and read stats. Every part but the last has a
+        length fixed by the forecaster, so the key is unambiguous for it."""
+        key = [b.role, *map(b.metrics.__getitem__, self.metrics),
+               *map(b.policies.__getitem__, self.policies), *map(b.own.get, self.own_stats),
+               *[getattr(b, n) for n in self.extra]]
         st = self.other_stats
-        return (b.role, tuple(b.metrics[m] for m in self.metrics),
-                tuple(b.policies[p] for p in self.policies),
-                tuple(b.own.get(s) for s in self.own_stats),
-                tuple((role, tuple(stats.get(s) for s in st)) for role, stats in b.others),
-                tuple(getattr(b, n) for n in self.extra))
+        for role, stats in b.others:
+            key.append(role)
+            key += map(stats.get, st)
+        return tuple(key)
 
     def view_key(self, view: SeatView) -> tuple:
         """`key(read_beliefs(rules, view))`, reading only the parts of the view it needs, so
         that a memo hit costs no beliefs (the tests compare the two on every bundled
-        scenario). Empty parts are skipped: most forecasts read few of them."""
+        scenario). Built in one list: most forecasts read few parts, and a decision that
+        the memo answers costs little more than this."""
         rules = self.rules
-        metrics: tuple = ()
+        key = [view.role]
         if self.metric_slots:
             readings = view.metrics
-            found = []
             for i, mid, initial in self.metric_slots:
                 if i >= len(readings) or readings[i].id != mid:  # views list them in file order
                     i = next(j for j, r in enumerate(readings) if r.id == mid)
-                found.append(metric_belief(readings[i], initial))
-            metrics = tuple(found)
-        st = self.other_stats
-        if st:
-            others = tuple((o.role, tuple(other_stat(rules, view, o, s) for s in st))
-                           for o in view.others if o.employed)
-        else:
-            others = tuple([(o.role, ()) for o in view.others if o.employed])
-        own: tuple = ()
+                key.append(metric_belief(readings[i], initial))
+        key += map(view.policies.__getitem__, self.policies)
         if self.own_stats:
             slots = self.own_slots.get(view.role)
             if slots is None:
                 slots = self.own_slots[view.role] = own_slots(rules, view.role, self.own_stats)
             seen, memo = view.own_stats, PERCEIVED
-            own = tuple([None if unheld else (memo[v] if (v := seen[sid]) in memo
-                                              else perceive(v)) if sid in seen else initial
-                         for sid, unheld, initial in slots])
-        return (view.role, metrics, tuple(map(view.policies.__getitem__, self.policies)),
-                own, others,
-                tuple([view.turn if n == "turn" else perceive(view.score) if n == "score"
-                       else view.rank for n in self.extra]) if self.extra else ())
+            for sid, unheld, initial in slots:
+                if unheld:
+                    key.append(None)
+                elif sid in seen:
+                    v = seen[sid]
+                    key.append(memo[v] if v in memo else perceive(v))
+                else:
+                    key.append(initial)
+        for n in self.extra:
+            key.append(view.turn if n == "turn" else perceive(view.score) if n == "score"
+                       else view.rank)
+        st = self.other_stats
+        for o in view.others:
+            if o.employed:
+                key.append(o.role)
+                if st:
+                    key += [other_stat(rules, view, o, s) for s in st]
+        return tuple(key)
 
     def genv(self, metrics: dict[str, float], policies: dict[str, int], turn: int) -> dict:
         """The global names before a turn (aggregates are added by the turn model)."""

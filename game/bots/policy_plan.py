@@ -80,11 +80,14 @@ class PolicyPlanner:
     def shown_key(self, view: SeatView, legal: Legal) -> tuple:
         """Every value of the view and the options that `view_key` reads, before they are
         perceived: equal shown keys give equal view keys (not the other way round: values
-        that differ may be perceived alike)."""
-        return (tuple(view.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
-                legal.budget, view.role, tuple(view.own_stats.items()),
-                view.turn if self.reads_turn else 0,
-                tuple([(o.role, o.employed, tuple(o.stats.items())) for o in view.others]))
+        that differ may be perceived alike). The other seats come last, three values each
+        (role, employed, shown stats), in one flat run rather than a tuple per seat."""
+        key = [tuple(view.policies.values()), tuple(map(_SIGNATURE, legal.policies)),
+               legal.budget, view.role, tuple(view.own_stats.items()),
+               view.turn if self.reads_turn else 0]
+        for o in view.others:
+            key += (o.role, o.employed, tuple(o.stats.items()))
+        return tuple(key)
 
     def key(self, b: Beliefs, legal: Legal, table: list) -> tuple:
         """Everything the choice for `b` depends on: the levels and options, the role, the

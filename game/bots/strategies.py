@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import random
 
-from game.bots.base import PlanningBot, allocation_planner, options_of
+from game.bots.base import PlanningBot, RandomSource, allocation_planner, options_of
 from game.bots.beliefs import Beliefs, aggregate_into
 from game.bots.plan import policy_sets
 from game.engine.actions import Legal
@@ -165,7 +165,7 @@ class AdaptiveBot(PlanningBot):
     ALPHA = 0.5
     HEALTH_DROP = 1.0
 
-    def __init__(self, scenario: Scenario, seat: int, rng: random.Random) -> None:
+    def __init__(self, scenario: Scenario, seat: int, rng: RandomSource) -> None:
         super().__init__(scenario, seat, rng)
         self.values: dict[str, float] = {}
         self.last_arm: str | None = None

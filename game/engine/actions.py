@@ -89,6 +89,8 @@ def acts_in(rules: Rules, role: str, phase: str) -> bool:
 def to_act(rules: Rules, state: GameState) -> list[int]:
     """Seats that still have to submit in the current phase, in seat order."""
     phase, acting, submitted = state.phase, rules.acting, state.submitted
+    if not submitted:  # as a phase opens (nearly every call): no seat to skip
+        return [s.index for s in state.seats if s.employed and (s.role, phase) in acting]
     return [s.index for s in state.seats
             if s.employed and (s.role, phase) in acting and s.index not in submitted]
 
@@ -171,17 +173,18 @@ class _Choice:
     def __init__(self) -> None:
         self.checked: dict[tuple, dict[str, int]] = {}  # tuple(choice.items()) -> submitted
 
-    def check(self, made: dict, full_check: Callable[[], dict[str, int]]) -> dict[str, int]:
-        """What the choice `made` submits: `full_check()` (which may raise ActionError) the
-        first time, remembered after that. Refusals are not remembered, nor choices that
+    def check(self, made: dict, full_check: Callable[..., dict[str, int]],
+              *args: object) -> dict[str, int]:
+        """What the choice `made` submits: `full_check(*args)` (which may raise ActionError)
+        the first time, remembered after that. Refusals are not remembered, nor choices that
         cannot be keyed (an action built without validation may hold anything)."""
         key = tuple(made.items())
         try:
             found = self.checked.get(key)
         except TypeError:  # an unhashable value: check it, and let the check refuse it
-            return full_check()
+            return full_check(*args)
         if found is None:
-            found = full_check()
+            found = full_check(*args)
             if len(self.checked) >= self.LIMIT:
                 self.checked.clear()
             self.checked[key] = found
@@ -271,7 +274,7 @@ def _policy_choice(rules: Rules, state: GameState, role: str) -> _PolicyChoice:
     them."""
     choices = _choices(rules)
     ids, policies, locked = choices.policy_ids[role], state.policies, state.locked
-    key = ("policy", role, *[policies[pid] for pid in ids], *[locked.get(pid) for pid in ids])
+    key = ("policy", role, *map(policies.__getitem__, ids), *map(locked.get, ids))
     choice = choices.memo.get(key)
     if choice is None:
         choice = _PolicyChoice(tuple(
@@ -292,15 +295,13 @@ def _behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> _Behaviou
         metrics, policies, stats, behaviours, turn, score, rank = reads
         key = ["work", s.role, state.turn if turn else None, s.score if score else None,
                s.rank if rank else None]
+        # (maps rather than comprehensions, which are calls of their own in Python 3.11)
         if metrics:
-            m = state.metrics
-            key += [m[n] for n in metrics]
+            key += map(state.metrics.__getitem__, metrics)
         if policies:
-            p = state.policies
-            key += [p[n] for n in policies]
+            key += map(state.policies.__getitem__, policies)
         if stats:
-            st = s.stats
-            key += [st[n] for n in stats]
+            key += map(s.stats.__getitem__, stats)
         if behaviours:
             alloc = state.allocations.get(s.index) or {}
             key += [alloc.get(n, 0) for n in behaviours]
@@ -418,9 +419,9 @@ def check_chosen(rules: Rules, state: GameState, seat: int, choice: _Choice | No
     if not isinstance(action, (SetPolicies, Allocate)) or action.seat != seat:
         raise ActionError(f"{action!r} is not a choice of seat {seat}")
     if isinstance(choice, _PolicyChoice) and isinstance(action, SetPolicies):
-        role = state.seats[seat].role
-        return choice.check(action.levels, lambda: _check_policies(rules, state, role, action))
+        return choice.check(action.levels, _check_policies, rules, state,
+                            state.seats[seat].role, action)
     if isinstance(choice, _BehaviourChoice) and isinstance(action, Allocate):
-        return choice.check(action.effort, lambda: _check_allocation(choice, action))
+        return choice.check(action.effort, _check_allocation, choice, action)
     raise ActionError(f"seat {seat} has no {action.kind} choice to make in the "
                       f"{state.phase} phase")

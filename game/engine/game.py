@@ -67,15 +67,18 @@ class Game:
 
     def _check_table(self, seats: list[SeatSetup], locked: dict[str, int]) -> None:
         """Seat counts per role within the scenario's limits; locked policies exist."""
+        counts: dict[str, int] = {}  # one pass (the simulator checks a table every game)
+        for st in seats:
+            counts[st.role] = counts.get(st.role, 0) + 1
         for role in self.scenario.roles:
-            n = sum(1 for st in seats if st.role == role.id)
+            n = counts.pop(role.id, 0)
             if not role.seats.min <= n <= role.seats.max:
                 raise ActionError(f"{n} {role.name} seats; this scenario allows "
                                   f"{role.seats.min} to {role.seats.max}")
-        known = {r.id for r in self.scenario.roles}
-        for st in seats:
-            if st.role not in known:
-                raise ActionError(f"unknown role '{st.role}'")
+        if counts:  # roles the scenario does not have, in seat order
+            raise ActionError(f"unknown role '{next(iter(counts))}'")
+        if not locked:
+            return
         levels = {p.id: len(p.levels) for p in self.scenario.policies}
         for pid, level in locked.items():
             if pid not in levels or not 0 <= level < levels[pid]:
@@ -112,10 +115,16 @@ class Game:
         nothing has changed."""
         rules = self.rules
         seats = to_act(rules, state)
-        offered = [legal_choice(rules, state, seat) for seat in seats]
-        actions = choose(seats, [legal for legal, _ in offered])
-        submitted = {seat: check_chosen(rules, state, seat, choice, action)
-                     for seat, (_, choice), action in zip(seats, offered, actions, strict=True)}
+        # plain loops: in Python 3.11 each comprehension is a call of its own
+        legal, choices = [], []
+        for seat in seats:
+            offer, choice = legal_choice(rules, state, seat)
+            legal.append(offer)
+            choices.append(choice)
+        actions = choose(seats, legal)
+        submitted = {}
+        for seat, choice, action in zip(seats, choices, actions, strict=True):
+            submitted[seat] = check_chosen(rules, state, seat, choice, action)
         state.submitted.update(submitted)
         if state.phase != "ended":  # every seat that had to act has submitted
             self._close(state)

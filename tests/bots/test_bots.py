@@ -113,3 +113,22 @@ def test_bots_get_their_randomness_from_the_caller(tiny):
 
     assert play(5) == play(5)
     assert play(5) != play(6)
+
+
+def test_a_bot_given_a_maker_makes_its_generator_at_its_first_draw(tiny):
+    made = []
+
+    def maker() -> random.Random:
+        made.append(1)
+        return random.Random(5)
+
+    game = Game(tiny)
+    state = game.new_state(1)
+    seat = game.to_act(state)[0]
+    lazy = make_bot("random", tiny, seat, maker)
+    eager = make_bot("random", tiny, seat, random.Random(5))
+    assert not made
+    legal = game.legal_actions(state, seat)
+    assert lazy.act(game.view(state, seat), legal) == eager.act(game.view(state, seat), legal)
+    lazy.act(game.view(state, seat), legal)
+    assert made == [1]

@@ -156,6 +156,20 @@ def test_the_policy_budget_is_enforced():
         game.apply(game.new_state(1), SetPolicies(seat=0, levels={"outcomes": 2}))
 
 
+@pytest.mark.parametrize("roles, locked, message", [
+    (["manager"], {}, "0 Employee seats; this scenario allows 1 to 4"),
+    (["manager", "manager", "employee"], {}, "2 Manager seats"),
+    (["manager", "employee", "boss", "ceo"], {}, "unknown role 'boss'"),
+    (["manager", "employee"], {"outcomes": 9}, "cannot lock policy 'outcomes' at level 9"),
+    (["manager", "employee"], {"bonus": 0}, "cannot lock policy 'bonus'"),
+])
+def test_a_table_outside_the_scenarios_limits_is_refused(tiny, roles, locked, message):
+    from game.engine.state import SeatSetup
+    seats = [SeatSetup(role=role, name=f"{role} {i}") for i, role in enumerate(roles)]
+    with pytest.raises(ActionError, match=message):
+        tiny.new_state(1, seats, locked)
+
+
 def test_lagged_and_hidden_metrics_in_an_employees_view(tiny):
     state = _turn(tiny, tiny.new_state(1), work={1: {"work": 10}})
     readings = {m.id: m for m in tiny.view(state, 1).metrics}
