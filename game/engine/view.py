@@ -185,11 +185,13 @@ def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading,
             series = memo.get(series_key)  # grown already if another role sees it lagged
             if series is None:
                 prev = before.get(series_key)  # `past.grown`, inlined for the usual case
-                if prev is not None:
-                    series = memo[series_key] = _next_seen(prev, past, m, seer, span, seed)
-                else:
+                if prev is None:
                     series = past.grown(series_key, _first_seen, _next_seen, m, seer, span,
                                         seed)
+                elif seer is None:  # `_next_seen`, inlined for the usual case
+                    series = memo[series_key] = prev + (records[-1].metrics[m.id],)
+                else:
+                    series = memo[series_key] = _next_seen(prev, past, m, seer, span, seed)
             if lag:
                 series = series[:max(1, len(series) - lag)]
             values = fields.copy()
