@@ -185,11 +185,13 @@ def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading,
             series = memo.get(series_key)  # grown already if another role sees it lagged
             if series is None:
                 prev = before.get(series_key)  # `past.grown`, inlined for the usual case
-                if prev is not None:
-                    series = memo[series_key] = _next_seen(prev, past, m, seer, span, seed)
-                else:
+                if prev is None:
                     series = past.grown(series_key, _first_seen, _next_seen, m, seer, span,
                                         seed)
+                elif seer is None:  # `_next_seen`, inlined for the usual case
+                    series = memo[series_key] = prev + (records[-1].metrics[m.id],)
+                else:
+                    series = memo[series_key] = _next_seen(prev, past, m, seer, span, seed)
             if lag:
                 series = series[:max(1, len(series) - lag)]
             values = fields.copy()
@@ -337,6 +339,35 @@ def _names_env(rules: Rules, state: GameState, names: frozenset[str]) -> dict[st
     return env
 
 
+def _outside(past: Past, seats: list[SeatState], public: tuple[str, ...]) -> list[OtherSeat]:
+    """Every seat as the others see it (see `_as_other`). The previous views of the same
+    turn (the other phase) mostly show the same: a seat's `OtherSeat` from then is kept
+    while it shows the very same name, role, employment and stat values (the same objects,
+    not equal ones: 0.0 and -0.0 are equal but dump differently)."""
+    key = ("outside", public)
+    before = past.memo.get(key)
+    if before is None or len(before) != len(seats):
+        out = [_as_other(s, public) for s in seats]
+    else:
+        out = [o if o.index == s.index and o.employed is s.employed and o.name == s.name
+               and o.role == s.role and _shows(o.stats, s.stats, public)
+               else _as_other(s, public)
+               for o, s in zip(before, seats)]
+    past.memo[key] = out
+    return out
+
+
+def _shows(shown: dict[str, float], stats: dict[str, float], public: tuple[str, ...]) -> bool:
+    """Whether `shown` holds the very objects `stats` has for the `public` stats."""
+    n = 0
+    for sid in public:  # a loop, not a comprehension: often there is none
+        if sid in stats:
+            if shown.get(sid) is not stats[sid]:
+                return False
+            n += 1
+    return n == len(shown)
+
+
 def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
     """`seat` as the other seats see it: only its public stats (in the seat's own order,
     which is file order, as `public` is)."""
@@ -384,7 +415,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     revealed = state.phase == "ended"
     past = past_of(rules, state.seed, state.history)
     public = _public_stats(rules, state, revealed)
-    outside = [_as_other(s, public) for s in state.seats]
+    outside = _outside(past, state.seats, public)
     boards = _leaderboards(past, state, revealed)
     news = [*_past_news(past), *state.news]
     waiting = to_act(rules, state)

@@ -225,6 +225,35 @@ def test_memoised_others_keep_the_sign_of_zero():
     assert shown[0] != shown[1]
 
 
+def test_others_kept_from_earlier_views_of_the_turn_show_what_the_seats_show_now():
+    """The others are kept between views of one turn while they show the very same values:
+    one changed in place (to -0.0, equal to 0.0 but dumped otherwise), a seat laid off or
+    renamed, or a stat turned public must show, as in a view with nothing memoised."""
+    game, state = _flagship_mid_game()
+    stat = next(iter(game.rules.stat_public))
+    levels = {p.id: len(p.levels) - 1 for p in game.scenario.policies}
+
+    def zero(s):
+        s.seats[1].stats[stat] = 0.0
+
+    def minus_zero(s):
+        s.seats[1].stats[stat] = -0.0
+
+    def lay_off(s):
+        s.seats[2].employed = False
+
+    def rename(s):
+        s.seats[3].name += " Jr."
+
+    def publish(s):
+        s.policies = {**s.policies, **levels}
+
+    for change in (zero, publish, minus_zero, lay_off, rename):
+        _seen_by_all(game.rules, state)
+        change(state)
+        assert _seen_by_all(game.rules, state) == _seen_by_all(game.rules, _fresh(state))
+
+
 def test_changing_a_view_changes_no_other_view():
     """A caller may change the lists and dicts of the view it was given: none is shared
     with another view or with a later view of the same game."""
