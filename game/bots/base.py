@@ -2,8 +2,9 @@
 
 A bot gets the public rulebook (the `Scenario` and its compiled `Rules`), its seat number and
 a random generator from the caller (or a function that makes one: then the generator is made
-at the bot's first draw, and never for the many bots that do not draw). `act(view, legal)` returns a legal action for whichever
-phase `legal.phase` names; a role may act in both the policy and the work phase.
+at the bot's first draw, and never for the many bots that do not draw). `act(view, legal)`
+returns a legal action for whichever phase `legal.phase` names; a role may act in both the
+policy and the work phase.
 """
 
 from __future__ import annotations

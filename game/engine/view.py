@@ -129,8 +129,8 @@ def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]
     file order (metric, seer, lag, hidden, series key, reading key, the reading's fields with
     `value` and `history` left to fill, the span of the seer's noise), see `_sight` and
     `_noisy`. Equal reading keys mean equal readings (a hidden series is all None whoever
-    looks), so roles that see a metric alike share one reading. Keys are small ints (cheaper to hash than the tuples they number), and no other
-    memo key of a past is an int."""
+    looks), so roles that see a metric alike share one reading. Keys are small ints (cheaper
+    to hash than the tuples they number), and no other memo key of a past is an int."""
     numbers: dict[tuple, int] = {}
 
     def number(key: tuple) -> int:
