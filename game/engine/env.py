@@ -102,24 +102,26 @@ class Roster:
     __slots__ = ("counts", "indexed", "rows", "stats", "stats_of")
 
     def __init__(self, lk: Lookups, seats: list[SeatState]) -> None:
-        rows = []
-        indexed = []
+        rows, indexed, stats_of, employed, roles = [], [], [], [], []
         for seat in seats:
             fields = seat.__dict__
-            stats = fields["stats"]
-            indexed.append((fields["index"], stats))
+            index, stats = fields["index"], fields["stats"]
+            indexed.append((index, stats))
+            stats_of.append(stats)
             if fields["employed"]:
-                rows.append((fields["index"], fields["role"], stats, seat, fields))
+                role = fields["role"]
+                rows.append((index, role, stats, seat, fields))
+                employed.append(stats)
+                roles.append(role)
         self.rows = rows
         """(index, role, stats, seat, the seat's `__dict__`) of every employed seat, in seat
         order."""
         self.indexed = indexed
         """(index, stats) of every seat, laid off or not, in seat order."""
-        self.stats_of = [stats for _, stats in indexed]
+        self.stats_of = stats_of
         """Every seat's stats, by its place in the state's seats (its index)."""
-        self.stats = [row[2] for row in rows]
+        self.stats = employed
         """The employed seats' stats, in seat order."""
-        roles = [row[1] for row in rows]
         counts = {"headcount": float(len(rows))}
         for role, key in lk.headcount_keys.items():
             counts[key] = float(roles.count(role))
@@ -134,7 +136,11 @@ def _aggregate(roster: Roster, keys: tuple, out: dict[str, float]) -> None:
         dicts = roster.stats
         for sid, total_, mean_, max_, min_ in keys:
             # the values in seat order, so sums add up in the same order whatever the stats
-            found = [d[sid] for d in dicts if sid in d]
+            # (a loop: cheaper than a comprehension for a handful of seats)
+            found = []
+            for d in dicts:
+                if sid in d:
+                    found.append(d[sid])
             total = sum(found)
             if total_:
                 out[total_] = total  # 0 (an int) when no seat has the stat

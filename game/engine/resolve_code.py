@@ -108,14 +108,14 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
 
 
 def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, read: Reader,
-           shared: bool = False, hoisted: bool = False) -> list[ast.stmt]:
+           shared: bool = False, sums: dict[str, str] | None = None) -> list[ast.stmt]:
     """The statements that apply `effects` ((effect, delay with the metric's own) pairs) in
     order, reading names with `read`, without those that never apply (`can_apply`): to
     seat `_k`, or, if `shared` (one stat effect), to every seat of `_seats`. They use the
     locals `_stat_add`, `_metric_add`, `_points` (which multiplies every value), `_rng`,
-    `_changes` and `_turn`, which the function around them sets, and, if `hoisted`, `_sa`:
-    seat `_k`'s stat additions (`_stat_add[_k]`, otherwise looked up at each addition, so
-    that a seat is given a dict only when something is added). A formula that reads only
+    `_changes` and `_turn`, which the function around them sets. With `sums` (stat id ->
+    local), additions to seat `_k`'s stats go to those locals instead, None until the first
+    (see `compile_work`). A formula that reads only
     constants is worked out here, as it would be each time. A value formula that an earlier
     effect of the run always evaluates is not evaluated again: it reads the same names."""
     constants = rules.scenario.constants
@@ -135,7 +135,7 @@ def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, r
             steps = _code("VAR = VALUE", VAR=ast.Name(f"_val{n}", ast.Store()), VALUE=value)
             value = known[source] = ast.Name(f"_val{n}", ast.Load())
         steps += (_code("_x = VALUE * _points", VALUE=value)
-                  + _apply(effect, delay, direct, shared, hoisted))
+                  + _apply(effect, delay, direct, shared, sums))
         if chance is None:
             steps = _code("_c = CHANCE\nif _c >= 1.0 or (_c > 0.0 and _rng.random() < _c):\n"
                           "    pass", steps, CHANCE=inline(effect.chance, read))
@@ -182,11 +182,9 @@ def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: R
             body += _code("for _k, _role, _s, _, _seat in _rows:\n    if TEST:\n        pass",
                           TEST=test)
             reads_effort = not effects[0].names.isdisjoint(rules.behaviour_specs)
-            hoist = _adds([[effects]])
             body[-1].body[0].body = (
-                (_code("_sa = _stat_add[_k]") if hoist else [])
-                + (_code("_a = _allocs.get(_k) or _NO_EFFORT") if reads_effort else [])
-                + _steps(rules, [effects], direct, read_seat, hoisted=hoist))
+                (_code("_a = _allocs.get(_k) or _NO_EFFORT") if reads_effort else [])
+                + _steps(rules, [effects], direct, read_seat))
     return define(ast.Module(_code(_LIST, body), []), "_list", {**_NAMES, "_NO_EFFORT": NO_EFFORT})
 
 
@@ -226,7 +224,11 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
     allocation `a` (`s`, `seat`: its stats and fields), as a run per behaviour would, with
     `points` its effort. The stream, `stream(seed, turn, "work", k)`, is seeded (and the
     random names drawn from it, in declaration order) only when effort goes to a behaviour
-    that can observe it: otherwise no number it would give is read."""
+    that can observe it: otherwise no number it would give is read.
+
+    What the work adds to a stat is summed in a local, from 0.0 as `changes` would sum it,
+    and put into `changes` at the end (so `changes` must hold no addition to the seat's
+    stats yet): a local costs a fraction of a dict look-up and store per addition."""
     behaviours = list(behaviours)
     read_seat = seat_reader(rules, role, True)
     efforts = {bid: ast.Name(f"_n{n}", ast.Load()) for n, (bid, _, _) in enumerate(behaviours)}
@@ -235,9 +237,15 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
         if name in efforts:
             return _expr("_float(POINTS)", POINTS=efforts[name])
         return read_seat(name)
-    hoist = _adds(effects for _, effects, _ in behaviours)
-    body = _code("_sa = _changes.stat_add[_k]\n_metric_add = _changes.metric_add" if hoist
-                 else "_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add")
+    sums: dict[str, str] = {}  # stat id -> the local that sums what is added to it
+    for _, effects, _ in behaviours:
+        for effect, delay in effects:
+            if effect.on_seat and effect.mode != "set" and delay == 0:
+                sums.setdefault(effect.target, f"_t{len(sums)}")
+    body = _code("_metric_add = _changes.metric_add")
+    if sums:
+        body.append(ast.Assign([ast.Name(local, ast.Store()) for local in sums.values()],
+                               ast.Constant(None)))
     for n, (bid, _, _) in enumerate(behaviours):
         body += _code("POINTS = _a.get(BID, 0)", POINTS=ast.Name(f"_n{n}", ast.Store()),
                       BID=ast.Constant(bid))
@@ -257,8 +265,13 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
         steps = _code("_points = POINTS", POINTS=points)
         if any("effort" in effect.names for effect, _ in effects):
             steps += _code("_effort = _float(POINTS)", POINTS=points)
-        steps += _steps(rules, effects, False, read, hoisted=hoist)
+        steps += _steps(rules, effects, False, read, sums=sums)
         body += _code("if POINTS > 0:\n    pass", steps, POINTS=points)
+    if sums:
+        body += _code("_sa = _changes.stat_add[_k]")
+        for target, local in sums.items():
+            body += _code("if SUM is not None:\n    _sa[TARGET] = SUM",
+                          SUM=ast.Name(local, ast.Load()), TARGET=ast.Constant(target))
     return define(ast.Module(_code(_WORK, body), []), "_work", _NAMES)
 
 
@@ -296,13 +309,6 @@ def compile_value(formula: CompiledFormula, read: Reader,
     return define(ast.Module(_code(_VALUE, body), []), "_value", _NAMES)
 
 
-def _adds(runs: Iterable[Iterable[tuple[CEffect, int]]]) -> bool:
-    """Whether an effect of `runs` ((effect, delay) pairs) may add to a seat's stat at once
-    (rather than set it, or wait)."""
-    return any(effect.on_seat and effect.mode != "set" and delay == 0
-               for run in runs for effect, delay in run)
-
-
 def draws(effect: CEffect) -> bool:
     """Whether applying `effect` may draw a number: its chance is not a constant at or
     above 1 or at or below 0."""
@@ -325,7 +331,7 @@ def _value(formula: CompiledFormula, constants: dict[str, float]) -> float | Non
 
 
 def _apply(effect: CEffect, delay: int, direct: bool, shared: bool,
-           hoisted: bool) -> list[ast.stmt]:
+           sums: dict[str, str] | None) -> list[ast.stmt]:
     """What the effect does with its amount `_x`: a metric effect is applied once, a stat
     effect to seat `_k`, or to each of `_seats` when `shared` (see `_steps`)."""
     target = ast.Constant(effect.target)
@@ -343,7 +349,10 @@ def _apply(effect: CEffect, delay: int, direct: bool, shared: bool,
     elif effect.mode == "set":
         steps = _code("_changes.stat_set[_k][TARGET] = _x", TARGET=target)
     else:
-        steps = _code("_sa[TARGET] = _sa.get(TARGET, 0.0) + _x", TARGET=target)
-        if shared or not hoisted:
-            steps = _code("_sa = _stat_add[_k]") + steps
+        if sums is not None:  # (not shared: a seat's work)
+            local = sums[effect.target]
+            return _code("TOTAL = (0.0 if SUM is None else SUM) + _x",
+                         TOTAL=ast.Name(local, ast.Store()), SUM=ast.Name(local, ast.Load()))
+        steps = _code("_sa = _stat_add[_k]\n_sa[TARGET] = _sa.get(TARGET, 0.0) + _x",
+                      TARGET=target)
     return _code("for _k in _seats:\n    pass", steps) if shared and effect.on_seat else steps

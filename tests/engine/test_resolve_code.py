@@ -99,10 +99,10 @@ def _fast_step(rules: Rules, state: GameState, draws: int) -> resolve.Changes:
 
 
 def _key(changes: resolve.Changes) -> tuple:
-    """Every change, in order, floats by their exact text (so 0.0 and -0.0 differ). Stat
-    changes by seat, in seat order (a seat's work may make the seat's dict, and add nothing
-    to it, before another seat's first change), a seat with none left out."""
-    return tuple(repr([(seat, list(stats.items())) for seat, stats in sorted(d.items())
+    """Every change, floats by their exact text (so 0.0 and -0.0 differ): stat changes by
+    seat and stat id, a seat with none left out (the order they are applied in does not
+    matter, and a seat's work sums them before adding them), the rest in order."""
+    return tuple(repr([(seat, sorted(stats.items())) for seat, stats in sorted(d.items())
                        if stats])
                  for d in (changes.stat_add, changes.stat_set)) + tuple(
         repr(list(d.items())) for d in (changes.metric_add, changes.metric_set)) + (
