@@ -259,7 +259,7 @@ def review(plan: Plan, rules: Rules, state: GameState, roster: Roster | None = N
     genv = run_env(plan.lk, state, plan.review_keys, roster=roster)
     after = genv  # scores and ranks are not global names, so consequences may reuse them
     out: dict[str, list[ReviewRow]] = {}
-    rng = _LazyStream(fields["seed"], fields["turn"], "review")
+    rng = _LazyStream(fields["seed"], fields["turn"], "review") if plan.review_draws else None
     policies, allocations = fields["policies"], fields["allocations"]
     for role in rules.reviews:
         score = plan.scores[role]
@@ -304,6 +304,8 @@ def _consequences(plan: Plan, state: GameState, role: str, reviewed: list[tuple]
     leaves clamped metrics as they are (see `Plan.settled`). Returns whether a seat was
     laid off (then `roster` is out of date)."""
     consequences = plan.consequences[role]
+    if consequences is None and plan.settled:
+        return False  # no change: nothing to apply
     changes = Changes()
     layoffs = []
     fields = state.__dict__

@@ -108,16 +108,18 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
 
 
 def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, read: Reader,
-           shared: bool = False, sums: dict[str, str] | None = None) -> list[ast.stmt]:
+           shared: ast.expr | None = None, sums: dict[str, str] | None = None
+           ) -> list[ast.stmt]:
     """The statements that apply `effects` ((effect, delay with the metric's own) pairs) in
     order, reading names with `read`, without those that never apply (`can_apply`): to
-    seat `_k`, or, if `shared` (one stat effect), to every seat of `_seats`. They use the
-    locals `_stat_add`, `_metric_add`, `_points` (which multiplies every value), `_rng`,
-    `_changes` and `_turn`, which the function around them sets. With `sums` (stat id ->
-    local), additions to seat `_k`'s stats go to those locals instead, None until the first
-    (see `compile_work`). A formula that reads only
-    constants is worked out here, as it would be each time. A value formula that an earlier
-    effect of the run always evaluates is not evaluated again: it reads the same names."""
+    seat `_k`, or, if `shared` (one stat effect: a test of a row), to every row of `_rows`
+    (a Roster's) that passes it. They use the locals `_stat_add`, `_metric_add`, `_points`
+    (which multiplies every value), `_rng`, `_changes` and `_turn`, which the function
+    around them sets. With `sums` (stat id -> local), additions to seat `_k`'s stats go to
+    those locals instead, None until the first (see `compile_work`). A formula that reads
+    only constants is worked out here, as it would be each time. A value formula that an
+    earlier effect of the run always evaluates is not evaluated again: it reads the same
+    names."""
     constants = rules.scenario.constants
     folded = [(effect, delay, _value(effect.when, constants), _value(effect.chance, constants))
               for effect, delay in effects if can_apply(effect, constants)]
@@ -163,7 +165,8 @@ def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: R
     (effect and delay, target, roles, shared): one stat effect, applied to every employed
     seat that has the stat (and is of one of `roles`, unless None) in seat order, reading
     the seat's names where they live (`read_seat`), or, when `shared` (it reads none of
-    them and never draws), once on `g` for all those seats, if there are any."""
+    them and never draws), once on `g` for all those seats (worked out even if there are
+    none: it changes nothing then)."""
     body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
                  "_points = 1")
     for effects, target, roles, shared in parts:
@@ -175,9 +178,7 @@ def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: R
             test = _expr("TEST and _role in ROLES", TEST=test,
                          ROLES=ast.Constant(frozenset(roles)))
         if shared:
-            body += _code("_seats = [_k for _k, _role, _s, _, _seat in _rows if TEST]\n"
-                          "if _seats:\n    pass",
-                          _steps(rules, [effects], direct, read_env, True), TEST=test)
+            body += _steps(rules, [effects], direct, read_env, shared=test)
         else:
             body += _code("for _k, _role, _s, _, _seat in _rows:\n    if TEST:\n        pass",
                           TEST=test)
@@ -330,10 +331,11 @@ def _value(formula: CompiledFormula, constants: dict[str, float]) -> float | Non
     return formula.fn(constants)
 
 
-def _apply(effect: CEffect, delay: int, direct: bool, shared: bool,
+def _apply(effect: CEffect, delay: int, direct: bool, shared: ast.expr | None,
            sums: dict[str, str] | None) -> list[ast.stmt]:
     """What the effect does with its amount `_x`: a metric effect is applied once, a stat
-    effect to seat `_k`, or to each of `_seats` when `shared` (see `_steps`)."""
+    effect to seat `_k`, or to each row of `_rows` that passes the test `shared` (see
+    `_steps`)."""
     target = ast.Constant(effect.target)
     if delay > 0:  # (Pending's fields in order: see `construct_from`)
         pending = ("_changes.pending.append(_construct_from(_Pending, {'due': _turn + DELAY, "
@@ -355,4 +357,9 @@ def _apply(effect: CEffect, delay: int, direct: bool, shared: bool,
                          TOTAL=ast.Name(local, ast.Store()), SUM=ast.Name(local, ast.Load()))
         steps = _code("_sa = _stat_add[_k]\n_sa[TARGET] = _sa.get(TARGET, 0.0) + _x",
                       TARGET=target)
-    return _code("for _k in _seats:\n    pass", steps) if shared and effect.on_seat else steps
+    if shared is None or not effect.on_seat:
+        return steps
+    loop = _code("for _k, _role, _s, _, _seat in _rows:\n    if TEST:\n        pass",
+                 TEST=shared)
+    loop[0].body[0].body = steps
+    return loop

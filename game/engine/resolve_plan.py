@@ -112,6 +112,11 @@ class Plan:
               for f in (rv.score, *(t for _, t in rv.terms), *(c.when for c in rv.consequences))),
             *(_names(c.effects) for rv in rules.reviews.values() for c in rv.consequences)))
         """The aggregates that scores and consequences read (see `run_env`)."""
+        self.review_draws = _observes(
+            [e for rv in rules.reviews.values() for c in rv.consequences for e in c.effects],
+            randoms)
+        """Whether a consequence can observe the "review" stream (see `resolve_draws`): when
+        none can, review does not make it."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], Callable]] = {}
         self._turn_lists: tuple | None = None
         work = (*(e for b in rules.behaviours for e in b.effects),
