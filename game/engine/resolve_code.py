@@ -114,7 +114,8 @@ def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, r
     order, reading names with `read`, without those that never apply (`can_apply`): to
     seat `_k`, or, if `shared` (one stat effect: a test of a row), to every row of `_rows`
     (a Roster's) that passes it. They use the locals `_stat_add`, `_metric_add`, `_points`
-    (which multiplies every value), `_rng`, `_changes` and `_turn`, which the function
+    (a float, which multiplies every value: a float times an int converts the int to the
+    same float, only more slowly), `_rng`, `_changes` and `_turn`, which the function
     around them sets. With `sums` (stat id -> local), additions to seat `_k`'s stats go to
     those locals instead, None until the first (see `compile_work`). A formula that reads
     only constants is worked out here, as it would be each time. A value formula that an
@@ -168,7 +169,7 @@ def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: R
     them and never draws), once on `g` for all those seats (worked out even if there are
     none: it changes nothing then)."""
     body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
-                 "_points = 1")
+                 "_points = 1.0")
     for effects, target, roles, shared in parts:
         if target is None:
             body += _steps(rules, effects, direct, read_env)
@@ -203,7 +204,7 @@ def compile_consequences(rules: Rules, role: str, consequences: Iterable[tuple]
     lays the seat off."""
     read = seat_reader(rules, role, False)
     body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
-                 "_points = 1\n_laid_off = False")
+                 "_points = 1.0\n_laid_off = False")
     for name, when, effects, layoff in consequences:
         steps = (_code("_names.append(NAME)", NAME=ast.Constant(name))
                  + _steps(rules, effects, True, read)
@@ -263,9 +264,9 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
     for n, (_, effects, _) in enumerate(behaviours):
         effects = list(effects)
         points = ast.Name(f"_n{n}", ast.Load())
-        steps = _code("_points = POINTS", POINTS=points)
+        steps = _code("_points = _float(POINTS)", POINTS=points)
         if any("effort" in effect.names for effect, _ in effects):
-            steps += _code("_effort = _float(POINTS)", POINTS=points)
+            steps += _code("_effort = _points")
         steps += _steps(rules, effects, False, read, sums=sums)
         body += _code("if POINTS > 0:\n    pass", steps, POINTS=points)
     if sums:
