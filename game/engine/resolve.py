@@ -149,8 +149,9 @@ def apply_metrics(plan: Plan, state: GameState, changes: Changes, smooth: bool) 
         _move_metrics(plan.metrics, state, changes, smooth)
     elif changes.metric_add or changes.metric_set:
         rows = plan.metric_rows
-        _move_metrics([rows[mid] for mid in changes.metric_add.keys() | changes.metric_set.keys()],
-                      state, changes, smooth)
+        changed = (changes.metric_add.keys() | changes.metric_set.keys() if changes.metric_set
+                   else changes.metric_add)
+        _move_metrics([rows[mid] for mid in changed], state, changes, smooth)
 
 
 def _move_metrics(rows, state: GameState, changes: Changes, smooth: bool) -> None:
@@ -364,7 +365,7 @@ def _news(plan: Plan, rules: Rules, state: GameState, roster: Roster) -> None:
     for event, when, chance_fn, names, reads_randoms, once, moves in plan.events:
         if once and event.id in fired:
             continue
-        if base is None or not stale.isdisjoint(names):
+        if base is None or (stale and not stale.isdisjoint(names)):
             base, stale = run_env(lk, state, plan.news_keys, roster=roster), frozenset()
         if reads_randoms:
             rng = _caught_up(lk, rng, skipped, fields)
