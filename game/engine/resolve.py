@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from operator import itemgetter
 
 from game.engine.actions import construct_from
 from game.engine.env import Roster, draws_of, run_env, skip_draws
@@ -244,6 +245,8 @@ class _LazyStream:
         return self.rng.random()
 
 
+_first = itemgetter(0)
+
 _REVIEWED = ("score", "rank", "score_total")
 """The fields of a seat that its review writes."""
 
@@ -265,17 +268,15 @@ def review(plan: Plan, rules: Rules, state: GameState, roster: Roster | None = N
     for role in rules.reviews:
         score = plan.scores[role]
         # only seats of another role are laid off before a role is reviewed, so the roster
-        # still has this role's seats right
-        seats = [row for row in roster.rows if row[1] == role]
+        # still has this role's seats right, in seat order (the order of `state.seats`)
         if role in plan.global_scores:  # one score for all, with no seat's names to read
             same = score(genv, None, None, None, policies)
-            # equal scores rank in seat order, the order of `state.seats`
-            ranked = [(same, row) for row in seats]
-        else:  # by score, highest first, then by seat (indices are unique: rows never compared)
-            ranked = [(total, row) for _, _, total, row in sorted([
-                (-total, row[0], total, row) for row in seats
-                for total in [score(genv, row[2], allocations.get(row[0]) or NO_EFFORT, row[4],
-                                    policies)]])]
+            # equal scores rank in seat order
+            ranked = [(same, row) for row in roster.rows if row[1] == role]
+        else:  # by score, highest first, then in seat order (a stable sort, even reversed)
+            ranked = sorted([
+                (score(genv, row[2], allocations.get(row[0]) or NO_EFFORT, row[4], policies), row)
+                for row in roster.rows if row[1] == role], key=_first, reverse=True)
         rows, reviewed = [], []
         for rank, (total, row) in enumerate(ranked, start=1):
             index, _, _, seat, values = row
@@ -368,8 +369,8 @@ def _news(plan: Plan, rules: Rules, state: GameState, roster: Roster) -> None:
         if base is None or (stale and not stale.isdisjoint(names)):
             base, stale = run_env(lk, state, plan.news_keys, roster=roster), frozenset()
         if reads_randoms:
-            rng = _caught_up(lk, rng, skipped, fields)
-            skipped = 0
+            if rng is None or skipped:
+                rng, skipped = _caught_up(lk, rng, skipped, fields), 0
             genv = base.copy()
             genv.update(draws_of(lk, rng))
         else:
@@ -382,12 +383,12 @@ def _news(plan: Plan, rules: Rules, state: GameState, roster: Roster) -> None:
         if chance < 1.0:
             if not chance > 0.0:
                 continue
-            rng = _caught_up(lk, rng, skipped, fields)
-            skipped = 0
+            if rng is None or skipped:
+                rng, skipped = _caught_up(lk, rng, skipped, fields), 0
             if not rng.random() < chance:
                 continue
-        rng = _caught_up(lk, rng, skipped, fields)
-        skipped = 0
+        if rng is None or skipped:
+            rng, skipped = _caught_up(lk, rng, skipped, fields), 0
         _fire_event(plan, rules, state, event, genv, rng, roster=roster)
         base.update(fields["metrics"])
         stale |= moves
