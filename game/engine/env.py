@@ -92,16 +92,55 @@ def skip_draws(lk: Lookups, rng: random.Random) -> None:
             rng.gauss(*args)
 
 
-def _aggregate(seats: list[SeatState], keys: tuple, headcount_keys: dict[str, str],
-               out: dict[str, float]) -> None:
+class Roster:
+    """A state's seats as resolution reads them, each seat's fields read once: pydantic
+    models answer every attribute read through a `__getattr__` hook that costs several times
+    a dict look-up, and resolution reads the seats many times a turn. It holds the seats'
+    own stats dicts, so stat changes show through it; it is valid until a seat is hired or
+    laid off (or the seats are replaced)."""
+
+    __slots__ = ("counts", "indexed", "rows", "stats", "stats_of")
+
+    def __init__(self, lk: Lookups, seats: list[SeatState]) -> None:
+        rows, indexed, stats_of, employed, roles = [], [], [], [], []
+        for seat in seats:
+            fields = seat.__dict__
+            index, stats = fields["index"], fields["stats"]
+            indexed.append((index, stats))
+            stats_of.append(stats)
+            if fields["employed"]:
+                role = fields["role"]
+                rows.append((index, role, stats, seat, fields))
+                employed.append(stats)
+                roles.append(role)
+        self.rows = rows
+        """(index, role, stats, seat, the seat's `__dict__`) of every employed seat, in seat
+        order."""
+        self.indexed = indexed
+        """(index, stats) of every seat, laid off or not, in seat order."""
+        self.stats_of = stats_of
+        """Every seat's stats, by its place in the state's seats (its index)."""
+        self.stats = employed
+        """The employed seats' stats, in seat order."""
+        counts = {"headcount": float(len(rows))}
+        for role, key in lk.headcount_keys.items():
+            counts[key] = float(roles.count(role))
+        self.counts = counts
+        """The headcounts (`headcount`, then one per role), as a global env holds them."""
+
+
+def _aggregate(roster: Roster, keys: tuple, out: dict[str, float]) -> None:
     """Add to `out` the aggregates named in `keys` ((stat id, total_, mean_, max_, min_), a
     name None when not wanted) over the employed seats, then every headcount."""
-    employed = [s for s in seats if s.employed]
     if keys:
-        dicts = [s.stats for s in employed]
+        dicts = roster.stats
         for sid, total_, mean_, max_, min_ in keys:
             # the values in seat order, so sums add up in the same order whatever the stats
-            found = [d[sid] for d in dicts if sid in d]
+            # (a loop: cheaper than a comprehension for a handful of seats)
+            found = []
+            for d in dicts:
+                if sid in d:
+                    found.append(d[sid])
             total = sum(found)
             if total_:
                 out[total_] = total  # 0 (an int) when no seat has the stat
@@ -111,10 +150,7 @@ def _aggregate(seats: list[SeatState], keys: tuple, headcount_keys: dict[str, st
                 out[max_] = max(found) if found else 0.0
             if min_:
                 out[min_] = min(found) if found else 0.0
-    out["headcount"] = float(len(employed))
-    roles = [s.role for s in employed]
-    for role, key in headcount_keys.items():
-        out[key] = float(roles.count(role))
+    out.update(roster.counts)
 
 
 def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
@@ -132,24 +168,26 @@ def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
     return _filled(lk, lk.constants.copy(), state, lk.all_keys if aggregated else None, rng)
 
 
-def run_env(lk: Lookups, state: GameState, keys: tuple,
-            rng: random.Random | None = None) -> dict[str, float]:
+def run_env(lk: Lookups, state: GameState, keys: tuple, rng: random.Random | None = None,
+            roster: Roster | None = None) -> dict[str, float]:
     """The global names for generated effect runs (game.engine.resolve_code), which have the
     constants folded in: `global_env` without the constants, and with only the aggregates in
-    `keys` (from `aggregate_keys_read`) and the headcounts."""
-    return _filled(lk, {}, state, keys, rng)
+    `keys` (from `aggregate_keys_read`) and the headcounts, over `roster` if given (it must
+    be the state's own, still valid)."""
+    return _filled(lk, {}, state, keys, rng, roster)
 
 
 def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | None,
-            rng: random.Random | None) -> dict[str, float]:
+            rng: random.Random | None, roster: Roster | None = None) -> dict[str, float]:
     """`env` with the metrics, the policy levels, the aggregates named in `keys` and the
     headcounts (none of them when `keys` is None), the turn, then the draws (if an `rng`
     is given) added: the order every global env has."""
-    env.update(state.metrics)
-    env.update(state.policies)
+    fields = state.__dict__  # (see `Roster`)
+    env.update(fields["metrics"])
+    env.update(fields["policies"])
     if keys is not None:
-        _aggregate(state.seats, keys, lk.headcount_keys, env)
-    env["turn"] = float(state.turn)
+        _aggregate(roster if roster is not None else Roster(lk, fields["seats"]), keys, env)
+    env["turn"] = float(fields["turn"])
     env["turns"] = lk.turns
     if rng is not None and lk.randoms:
         env.update(draws_of(lk, rng))

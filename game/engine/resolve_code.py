@@ -26,12 +26,12 @@ import ast
 from collections import Counter
 from collections.abc import Callable, Iterable
 
-from game.engine.actions import construct
+from game.engine.actions import construct_from
 from game.engine.state import Pending
 from game.scenario.formula import CompiledFormula, define, inline
 from game.scenario.rules import CEffect, Rules
 
-_NAMES = {"_float": float, "_construct": construct, "_Pending": Pending}
+_NAMES = {"_float": float, "_construct_from": construct_from, "_Pending": Pending}
 """What generated runs use besides the formula helpers."""
 
 
@@ -79,14 +79,15 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
     what `game.engine.env.seat_env` would hold for the seat. `role` is the seat's role if the
     run is only applied to seats of one role; `behaviour`: a behaviour's effects (in a seat's
     work, `compile_work`), whose random names come from the seat's own draws (its "work"
-    stream, drawn into locals) rather than from `g`, and which alone may read `effort`."""
+    stream, drawn into locals) rather than from `g`, and which alone may read `effort`. The
+    seat itself is `_seat`, its fields (`seat.__dict__`: see game.engine.env.Roster)."""
     read_global, randoms = env_reader(rules), _draw_names(rules)
     stats, behaviours = rules.stat_specs, rules.behaviour_specs
     seat_names = {
         "seats": (_expr("_g[NAME]", NAME=ast.Constant("headcount_" + role)) if role
-                  else _expr("_g['headcount_' + _seat.role]")),
-        "score": _expr("_seat.score"),
-        "rank": _expr("_float(_seat.rank)")}
+                  else _expr("_g['headcount_' + _seat['role']]")),
+        "score": _expr("_seat['score']"),
+        "rank": _expr("_float(_seat['rank'])")}
     if behaviour:
         seat_names["effort"] = _expr("_effort")
 
@@ -107,14 +108,19 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
 
 
 def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, read: Reader,
-           shared: bool = False) -> list[ast.stmt]:
+           shared: ast.expr | None = None, sums: dict[str, str] | None = None
+           ) -> list[ast.stmt]:
     """The statements that apply `effects` ((effect, delay with the metric's own) pairs) in
     order, reading names with `read`, without those that never apply (`can_apply`): to
-    seat `_k`, or, if `shared` (one stat effect), to every seat of `_seats`. They use the
-    locals `_stat_add`, `_metric_add`, `_points` (which multiplies every value), `_rng`,
-    `_changes` and `_turn`, which the function around them sets. A formula that reads only
-    constants is worked out here, as it would be each time. A value formula that an earlier
-    effect of the run always evaluates is not evaluated again: it reads the same names."""
+    seat `_k`, or, if `shared` (one stat effect: a test of a row), to every row of `_rows`
+    (a Roster's) that passes it. They use the locals `_stat_add`, `_metric_add`, `_points`
+    (a float, which multiplies every value: a float times an int converts the int to the
+    same float, only more slowly), `_rng`, `_changes` and `_turn`, which the function
+    around them sets. With `sums` (stat id -> local), additions to seat `_k`'s stats go to
+    those locals instead, None until the first (see `compile_work`). A formula that reads
+    only constants is worked out here, as it would be each time. A value formula that an
+    earlier effect of the run always evaluates is not evaluated again: it reads the same
+    names."""
     constants = rules.scenario.constants
     folded = [(effect, delay, _value(effect.when, constants), _value(effect.chance, constants))
               for effect, delay in effects if can_apply(effect, constants)]
@@ -131,7 +137,8 @@ def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, r
         if always and constant is None and source not in known and uses[source] > 1:
             steps = _code("VAR = VALUE", VAR=ast.Name(f"_val{n}", ast.Store()), VALUE=value)
             value = known[source] = ast.Name(f"_val{n}", ast.Load())
-        steps += _code("_x = VALUE * _points", VALUE=value) + _apply(effect, delay, direct, shared)
+        steps += (_code("_x = VALUE * _points", VALUE=value)
+                  + _apply(effect, delay, direct, shared, sums))
         if chance is None:
             steps = _code("_c = CHANCE\nif _c >= 1.0 or (_c > 0.0 and _rng.random() < _c):\n"
                           "    pass", steps, CHANCE=inline(effect.chance, read))
@@ -147,57 +154,57 @@ def _steps(rules: Rules, effects: Iterable[tuple[CEffect, int]], direct: bool, r
 NO_EFFORT: dict[str, int] = {}
 """The allocation of a seat that has none (never written to)."""
 
-_LIST = "def _list(_g, _rng, _changes, _turn, _all, _allocs):\n    pass"
+_LIST = "def _list(_g, _rng, _changes, _turn, _rows, _allocs):\n    pass"
 
 
 def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: Reader,
                  read_seat: Reader) -> Callable[..., None]:
-    """The function `apply(g, rng, changes, turn, seats, allocations)` that applies a list
-    of effects outside a seat, in order, to the state's `seats` (all of them, in seat
-    order) with their `allocations`. `parts`, in order: (effects, None, None, False):
+    """The function `apply(g, rng, changes, turn, rows, allocations)` that applies a list
+    of effects outside a seat, in order, to the employed seats (`rows`: a Roster's, in
+    seat order) with their `allocations`. `parts`, in order: (effects, None, None, False):
     metric effects ((effect, delay) pairs, as for `_steps`), applied once on `g`; or
     (effect and delay, target, roles, shared): one stat effect, applied to every employed
     seat that has the stat (and is of one of `roles`, unless None) in seat order, reading
     the seat's names where they live (`read_seat`), or, when `shared` (it reads none of
-    them and never draws), once on `g` for all those seats, if there are any."""
+    them and never draws), once on `g` for all those seats (worked out even if there are
+    none: it changes nothing then)."""
     body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
-                 "_points = 1")
+                 "_points = 1.0")
     for effects, target, roles, shared in parts:
         if target is None:
             body += _steps(rules, effects, direct, read_env)
             continue
-        test = _expr("_seat.employed and TARGET in _seat.stats", TARGET=ast.Constant(target))
+        test = _expr("TARGET in _s", TARGET=ast.Constant(target))
         if roles is not None:
-            test = _expr("TEST and _seat.role in ROLES", TEST=test,
+            test = _expr("TEST and _role in ROLES", TEST=test,
                          ROLES=ast.Constant(frozenset(roles)))
         if shared:
-            body += _code("_seats = [_seat.index for _seat in _all if TEST]\nif _seats:\n"
-                          "    pass", _steps(rules, [effects], direct, read_env, True),
-                          TEST=test)
+            body += _steps(rules, [effects], direct, read_env, shared=test)
         else:
-            body += _code("for _seat in _all:\n    if TEST:\n        pass", TEST=test)
+            body += _code("for _k, _role, _s, _, _seat in _rows:\n    if TEST:\n        pass",
+                          TEST=test)
             reads_effort = not effects[0].names.isdisjoint(rules.behaviour_specs)
             body[-1].body[0].body = (
-                _code("_k = _seat.index\n_s = _seat.stats")
-                + (_code("_a = _allocs.get(_k) or _NO_EFFORT") if reads_effort else [])
+                (_code("_a = _allocs.get(_k) or _NO_EFFORT") if reads_effort else [])
                 + _steps(rules, [effects], direct, read_seat))
     return define(ast.Module(_code(_LIST, body), []), "_list", {**_NAMES, "_NO_EFFORT": NO_EFFORT})
 
 
-_CONSEQUENCES = ("def _consequences(_g, _rng, _changes, _turn, _seat, _s, _a, _names):\n"
+_CONSEQUENCES = ("def _consequences(_g, _rng, _changes, _turn, _k, _seat, _s, _a, _names):\n"
                  "    pass")
 
 
 def compile_consequences(rules: Rules, role: str, consequences: Iterable[tuple]
                          ) -> Callable[..., bool]:
-    """The function `apply(g, rng, changes, turn, seat, s, a, names)` that gives a reviewed
-    seat of `role` each of `consequences` ((name, condition or None for always, (effect,
+    """The function `apply(g, rng, changes, turn, k, seat, s, a, names)` that gives reviewed
+    seat `k` of `role` each of `consequences` ((name, condition or None for always, (effect,
     delay) pairs, layoff)) in order whose condition holds: appends its name to `names` and
     applies its effects (metric pushes direct), reading the seat's names where they live
-    (`s`, `a`: its stats and allocation). It returns whether one of them lays the seat off."""
+    (`seat`, `s`, `a`: its fields, stats and allocation). It returns whether one of them
+    lays the seat off."""
     read = seat_reader(rules, role, False)
     body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add\n"
-                 "_points = 1\n_k = _seat.index\n_laid_off = False")
+                 "_points = 1.0\n_laid_off = False")
     for name, when, effects, layoff in consequences:
         steps = (_code("_names.append(NAME)", NAME=ast.Constant(name))
                  + _steps(rules, effects, True, read)
@@ -216,10 +223,14 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
     """The function `work(g, stream, seed, turn, k, changes, s, a, seat)` that applies, in
     order, the effects of every behaviour of `behaviours` ((id, (effect, delay) pairs, whether
     it can observe the seat's "work" stream)) that seat `k` of `role` spends effort on in its
-    allocation `a` (`s`, `seat`: its stats and the seat), as a run per
-    behaviour would, with `points` its effort. The stream, `stream(seed, turn, "work", k)`,
-    is seeded (and the random names drawn from it, in declaration order) only when effort
-    goes to a behaviour that can observe it: otherwise no number it would give is read."""
+    allocation `a` (`s`, `seat`: its stats and fields), as a run per behaviour would, with
+    `points` its effort. The stream, `stream(seed, turn, "work", k)`, is seeded (and the
+    random names drawn from it, in declaration order) only when effort goes to a behaviour
+    that can observe it: otherwise no number it would give is read.
+
+    What the work adds to a stat is summed in a local, from 0.0 as `changes` would sum it,
+    and put into `changes` at the end (so `changes` must hold no addition to the seat's
+    stats yet): a local costs a fraction of a dict look-up and store per addition."""
     behaviours = list(behaviours)
     read_seat = seat_reader(rules, role, True)
     efforts = {bid: ast.Name(f"_n{n}", ast.Load()) for n, (bid, _, _) in enumerate(behaviours)}
@@ -228,7 +239,15 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
         if name in efforts:
             return _expr("_float(POINTS)", POINTS=efforts[name])
         return read_seat(name)
-    body = _code("_stat_add = _changes.stat_add\n_metric_add = _changes.metric_add")
+    sums: dict[str, str] = {}  # stat id -> the local that sums what is added to it
+    for _, effects, _ in behaviours:
+        for effect, delay in effects:
+            if effect.on_seat and effect.mode != "set" and delay == 0:
+                sums.setdefault(effect.target, f"_t{len(sums)}")
+    body = _code("_metric_add = _changes.metric_add")
+    if sums:
+        body.append(ast.Assign([ast.Name(local, ast.Store()) for local in sums.values()],
+                               ast.Constant(None)))
     for n, (bid, _, _) in enumerate(behaviours):
         body += _code("POINTS = _a.get(BID, 0)", POINTS=ast.Name(f"_n{n}", ast.Store()),
                       BID=ast.Constant(bid))
@@ -245,11 +264,16 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
     for n, (_, effects, _) in enumerate(behaviours):
         effects = list(effects)
         points = ast.Name(f"_n{n}", ast.Load())
-        steps = _code("_points = POINTS", POINTS=points)
+        steps = _code("_points = _float(POINTS)", POINTS=points)
         if any("effort" in effect.names for effect, _ in effects):
-            steps += _code("_effort = _float(POINTS)", POINTS=points)
-        steps += _steps(rules, effects, False, read)
+            steps += _code("_effort = _points")
+        steps += _steps(rules, effects, False, read, sums=sums)
         body += _code("if POINTS > 0:\n    pass", steps, POINTS=points)
+    if sums:
+        body += _code("_sa = _changes.stat_add[_k]")
+        for target, local in sums.items():
+            body += _code("if SUM is not None:\n    _sa[TARGET] = SUM",
+                          SUM=ast.Name(local, ast.Load()), TARGET=ast.Constant(target))
     return define(ast.Module(_code(_WORK, body), []), "_work", _NAMES)
 
 
@@ -271,7 +295,7 @@ def compile_value(formula: CompiledFormula, read: Reader,
                   terms: tuple[tuple[str, CompiledFormula], ...] = ()) -> Callable[..., float]:
     """The function `value(g, s, a, seat, p)` that gives what `formula` gives, reading names
     with `read` (`g`: the env of the global names; `s`, `a`, `seat`: a seat's stats, its
-    allocation and the seat, for a reader from `seat_reader`), so that a seat's formula needs
+    allocation and its fields, for a reader from `seat_reader`), so that a seat's formula needs
     no seat env. With `terms` ((policy id, term) pairs, as a review has them) it adds, as
     `formula + sum(terms in force)` would, each term whose policy's level in `p` is above 0."""
     value = inline(formula, read)
@@ -308,13 +332,16 @@ def _value(formula: CompiledFormula, constants: dict[str, float]) -> float | Non
     return formula.fn(constants)
 
 
-def _apply(effect: CEffect, delay: int, direct: bool, shared: bool) -> list[ast.stmt]:
+def _apply(effect: CEffect, delay: int, direct: bool, shared: ast.expr | None,
+           sums: dict[str, str] | None) -> list[ast.stmt]:
     """What the effect does with its amount `_x`: a metric effect is applied once, a stat
-    effect to seat `_k`, or to each of `_seats` when `shared`."""
+    effect to seat `_k`, or to each row of `_rows` that passes the test `shared` (see
+    `_steps`)."""
     target = ast.Constant(effect.target)
-    if delay > 0:
-        pending = ("_changes.pending.append(_construct(_Pending, due=_turn + DELAY, "
-                   "target=TARGET, seat=SEAT, amount=_x, mode=MODE, direct=DIRECT))")
+    if delay > 0:  # (Pending's fields in order: see `construct_from`)
+        pending = ("_changes.pending.append(_construct_from(_Pending, {'due': _turn + DELAY, "
+                   "'target': TARGET, 'seat': SEAT, 'amount': _x, 'mode': MODE, "
+                   "'direct': DIRECT}))")
         steps = _code(pending, DELAY=ast.Constant(delay), TARGET=target,
                       SEAT=ast.Name("_k", ast.Load()) if effect.on_seat else ast.Constant(None),
                       MODE=ast.Constant(effect.mode), DIRECT=ast.Constant(direct))
@@ -323,8 +350,17 @@ def _apply(effect: CEffect, delay: int, direct: bool, shared: bool) -> list[ast.
             return _code("_changes.metric_set[TARGET] = _x", TARGET=target)
         return _code("_metric_add[TARGET] = _metric_add.get(TARGET, 0.0) + _x", TARGET=target)
     elif effect.mode == "set":
-        steps = _code("_changes.stat_set[_k, TARGET] = _x", TARGET=target)
+        steps = _code("_changes.stat_set[_k][TARGET] = _x", TARGET=target)
     else:
-        steps = _code("_key = (_k, TARGET)\n_stat_add[_key] = _stat_add.get(_key, 0.0) + _x",
+        if sums is not None:  # (not shared: a seat's work)
+            local = sums[effect.target]
+            return _code("TOTAL = (0.0 if SUM is None else SUM) + _x",
+                         TOTAL=ast.Name(local, ast.Store()), SUM=ast.Name(local, ast.Load()))
+        steps = _code("_sa = _stat_add[_k]\n_sa[TARGET] = _sa.get(TARGET, 0.0) + _x",
                       TARGET=target)
-    return _code("for _k in _seats:\n    pass", steps) if shared and effect.on_seat else steps
+    if shared is None or not effect.on_seat:
+        return steps
+    loop = _code("for _k, _role, _s, _, _seat in _rows:\n    if TEST:\n        pass",
+                 TEST=shared)
+    loop[0].body[0].body = steps
+    return loop

@@ -112,7 +112,13 @@ class Plan:
               for f in (rv.score, *(t for _, t in rv.terms), *(c.when for c in rv.consequences))),
             *(_names(c.effects) for rv in rules.reviews.values() for c in rv.consequences)))
         """The aggregates that scores and consequences read (see `run_env`)."""
+        self.review_draws = _observes(
+            [e for rv in rules.reviews.values() for c in rv.consequences for e in c.effects],
+            randoms)
+        """Whether a consequence can observe the "review" stream (see `resolve_draws`): when
+        none can, review does not make it."""
         self._lists: dict[tuple[int, bool], tuple[tuple[CEffect, ...], Callable]] = {}
+        self._turn_lists: tuple | None = None
         work = (*(e for b in rules.behaviours for e in b.effects),
                 *(e for p in rules.policies for e in p.effects))
         self.work_keys = aggregate_keys_read(rules, _names(work))
@@ -139,6 +145,15 @@ class Plan:
         self.news_keys = aggregate_keys_read(rules, frozenset().union(
             *(event[3] for event in self.events)))
         """The aggregates that events read (see `run_env`)."""
+
+    def turn_lists(self, rules: Rules) -> tuple[tuple[tuple[str, Callable], ...], Callable]:
+        """What resolution applies outside the seats each turn (`effect_list`): (policy id,
+        its effects) for every policy in file order, and the dynamics."""
+        if self._turn_lists is None:
+            self._turn_lists = (
+                tuple((p.id, self.effect_list(rules, p.effects, False)) for p in rules.policies),
+                self.effect_list(rules, rules.dynamics, False))
+        return self._turn_lists
 
     def effect_list(self, rules: Rules, effects: tuple[CEffect, ...], direct: bool):
         """`effects` as one function that `apply_effects` calls (`compile_list`): metric

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import math
 import random
-from types import SimpleNamespace
 
 import pytest
 
@@ -38,11 +37,11 @@ def _slow_run(rules: Rules, effects, env, rng, seats, points, changes, turn, dir
                     Pending, due=turn + delay, target=e.target, seat=seat if e.on_seat else None,
                     amount=amount, mode=e.mode, direct=direct))
             elif e.on_seat:
-                key = (seat, e.target)
                 if e.mode == "set":
-                    changes.stat_set[key] = amount
+                    changes.stat_set[seat][e.target] = amount
                 else:
-                    changes.stat_add[key] = changes.stat_add.get(key, 0.0) + amount
+                    adds = changes.stat_add[seat]
+                    adds[e.target] = adds.get(e.target, 0.0) + amount
             elif e.mode == "set":
                 changes.metric_set[e.target] = amount
             else:
@@ -100,9 +99,13 @@ def _fast_step(rules: Rules, state: GameState, draws: int) -> resolve.Changes:
 
 
 def _key(changes: resolve.Changes) -> tuple:
-    """Every change, in order, floats by their exact text (so 0.0 and -0.0 differ)."""
-    return tuple(repr(list(d.items())) for d in (changes.stat_add, changes.stat_set,
-                                                  changes.metric_add, changes.metric_set)) + (
+    """Every change, floats by their exact text (so 0.0 and -0.0 differ): stat changes by
+    seat and stat id, a seat with none left out (the order they are applied in does not
+    matter, and a seat's work sums them before adding them), the rest in order."""
+    return tuple(repr([(seat, sorted(stats.items())) for seat, stats in sorted(d.items())
+                       if stats])
+                 for d in (changes.stat_add, changes.stat_set)) + tuple(
+        repr(list(d.items())) for d in (changes.metric_add, changes.metric_set)) + (
         repr([(p.due, p.target, p.seat, p.amount, p.mode) for p in changes.pending]),)
 
 
@@ -151,8 +154,8 @@ def test_a_repeated_value_is_read_once_when_the_first_effect_always_applies():
         apply = compile_consequences(rules, next(iter(rules.role_specs)), [
             ("twice", None, [(effect(first), 0), (effect(second), 0)], False)])
         changes = resolve.Changes()
-        apply({}, None, changes, 1, SimpleNamespace(index=0), Stats({stat: 3.0}), {}, [])
-        assert changes.stat_add == {(0, stat): 12.0}
+        apply({}, None, changes, 1, 0, {}, Stats({stat: 3.0}), {}, [])
+        assert changes.stat_add == {0: {stat: 12.0}}
         assert len(reads) == expected
 
 
@@ -189,15 +192,16 @@ def test_generated_scores_and_consequences_give_what_the_formulas_give_on_the_se
                 alloc = state.allocations.get(seat.index) or {}
                 slow = rv.score(env) + sum(term(env) for pid, term in rv.terms
                                            if state.policies[pid] > 0)
-                fast = plan.scores[role](genv, seat.stats, alloc, seat, state.policies)
+                fast = plan.scores[role](genv, seat.stats, alloc, seat.__dict__,
+                                         state.policies)
                 assert repr(fast) == repr(slow)
                 given = [c.name for c in rv.consequences if c.when(env)]
                 names: list[str] = []
                 consequences = plan.consequences[role]
                 if consequences is not None:  # on copies: it applies their effects too
                     probe = seat.model_copy(update={"stats": dict(seat.stats)})
-                    consequences(genv, random.Random(1), resolve.Changes(), state.turn, probe,
-                                 probe.stats, alloc, names)
+                    consequences(genv, random.Random(1), resolve.Changes(), state.turn,
+                                 probe.index, probe.__dict__, probe.stats, alloc, names)
                 assert names == given
                 checked.append(seat)
 

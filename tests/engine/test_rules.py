@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from game.engine import Allocate, InjectEvent, SetPolicies
+from game.engine.state import SeatSetup
 from game.errors import ActionError
 from tests.conftest import TINY
 from tests.engine.conftest import load
@@ -210,3 +211,12 @@ def test_aggregate_names_cover_every_aggregate_a_global_env_holds(tiny):
     written = set(global_env(tiny.rules, state)) - set(global_env(tiny.rules, state,
                                                                   aggregated=False))
     assert written == set(tiny.rules.aggregate_names)
+
+
+def test_equal_review_scores_rank_in_seat_order(tiny):
+    seats = [SeatSetup(role="manager", name="M")] + [
+        SeatSetup(role="employee", name=name) for name in ("A", "B", "C", "D")]
+    state = _turn(tiny, tiny.new_state(1, seats), work={
+        1: {"work": 2}, 2: {"work": 5}, 3: {"work": 2}, 4: {"work": 5}})
+    assert [state.seats[i].rank for i in range(1, 5)] == [3, 1, 4, 2]
+    assert [row.seat for row in state.history[-1].reviews["employee"]] == [2, 4, 1, 3]
