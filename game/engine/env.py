@@ -93,11 +93,12 @@ def skip_draws(lk: Lookups, rng: random.Random) -> None:
 
 
 class Roster:
-    """A state's seats as resolution reads them, each seat's fields read once: pydantic
-    models answer every attribute read through a `__getattr__` hook that costs several times
-    a dict look-up, and resolution reads the seats many times a turn. It holds the seats'
-    own stats dicts, so stat changes show through it; it is valid until a seat is hired or
-    laid off (or the seats are replaced)."""
+    """A state's seats as resolution reads them, each seat's fields read once: resolution
+    reads the seats many times a turn, filtered by employment and role, and outside a
+    simulator batch (see game.analysis.plain_reads) pydantic answers every attribute read of
+    a model through a `__getattr__` hook that costs several times a dict look-up. It holds
+    the seats' own stats dicts, so stat changes show through it; it is valid until a seat is
+    hired or laid off (or the seats are replaced)."""
 
     __slots__ = ("counts", "indexed", "rows", "stats", "stats_of")
 

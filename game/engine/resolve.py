@@ -9,11 +9,11 @@ every condition becomes generated code (game.engine.resolve_code) with formulas 
 constants folded and a seat's names read where they live, so no seat env is built; the plan
 is looked up once per turn and passed down, with the env lookups it holds; environments
 carry only the aggregates some formula reads (`run_env`, without the constants); the seats
-are read once a turn (`game.engine.env.Roster`: a pydantic model's every attribute read goes
-through a slow hook), the state's fields through its `__dict__`; and a random stream whose
-numbers nothing can observe is not seeded. What must never change is the arithmetic: every
-float is summed, and every random number drawn, in the same order as docs/rules.md implies
-(tests/engine/test_golden.py checks results bit for bit).
+are read once a turn (`game.engine.env.Roster`: outside a simulator batch a pydantic model's
+every attribute read goes through a slow hook), the state's fields through its `__dict__`;
+and a random stream whose numbers nothing can observe is not seeded. What must never change
+is the arithmetic: every float is summed, and every random number drawn, in the same order
+as docs/rules.md implies (tests/engine/test_golden.py checks results bit for bit).
 """
 
 from __future__ import annotations
