@@ -1,9 +1,11 @@
 """Games per second of the flagship with gamer bots, on 1 and on 2 workers, and a profile.
 
-    python bench/simulate.py [--runs N] [--scenario NAME] [--manager STRATEGY]
+    python bench/simulate.py [--runs N] [--repeat R] [--scenario NAME] [--manager STRATEGY]
 
 Warm-up games run first, so the figures are for the steady state (a bot's memoised decisions
-are filled once per process; the 2-worker pool is forked from the warmed-up process). Then,
+are filled once per process; the 2-worker pool is forked from the warmed-up process). Each
+rate is measured R times (3 by default) and reported as the best, with the median and every
+run beside it: on a shared machine other work only ever slows a run down. Then,
 for single-process games after the warm-up: where the time goes (views, legal actions, bot
 decisions, the engine applying actions and resolving turns, the game record), and a profile
 (cProfile, top 15 by own time).
@@ -15,6 +17,7 @@ import argparse
 import cProfile
 import io
 import pstats
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -30,12 +33,17 @@ from game.engine.game import Game  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
 
 
-def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: int) -> float:
-    """Wall-clock games per second of `simulate` (after a warm-up of each worker)."""
+def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: int,
+                     repeat: int = 1) -> list[float]:
+    """Wall-clock games per second of `simulate` (after a warm-up of each worker), once per
+    repeat, each time on the same seeds."""
     simulate(scenario, max(4, 2 * workers), 999, strategies, workers=workers, progress=False)
-    start = time.perf_counter()
-    simulate(scenario, runs, 1, strategies, workers=workers, progress=False)
-    return runs / (time.perf_counter() - start)
+    rates = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        simulate(scenario, runs, 1, strategies, workers=workers, progress=False)
+        rates.append(runs / (time.perf_counter() - start))
+    return rates
 
 
 def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
@@ -94,6 +102,7 @@ def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scenario", default="tokenmaxxing")
     parser.add_argument("--manager", default="hype")
     args = parser.parse_args()
@@ -101,8 +110,10 @@ def main() -> None:
     strategies = {"manager": args.manager, "employee": "gamer"}
     print(f"{scenario.id}, {args.runs} runs, bots {strategies}")
     for workers in (1, 2):
-        rate = games_per_second(scenario, strategies, args.runs, workers)
-        print(f"  {workers} worker{'s' if workers > 1 else ''}: {rate:7.1f} games/s")
+        rates = games_per_second(scenario, strategies, args.runs, workers, max(1, args.repeat))
+        every = ", ".join(f"{r:.1f}" for r in rates)
+        print(f"  {workers} worker{'s' if workers > 1 else ''}: {max(rates):7.1f} games/s best, "
+              f"{statistics.median(rates):.1f} median ({every})")
     print("  ms per game, one process:")
     for stage, ms in stages(scenario, strategies, max(50, args.runs // 4)).items():
         print(f"    {stage:<24} {ms:6.2f}")
