@@ -115,29 +115,26 @@ def _due(state: GameState, changes: Changes) -> None:
 def apply_stats(plan: Plan, state: GameState, changes: Changes,
                 roster: Roster | None = None) -> None:
     """Apply collected stat changes and clamp every touched stat to its bounds. Each
-    (seat, stat) is written once, from its own old value, so the order does not matter."""
+    (seat, stat) is written once, from its own old value, so the order does not matter. A
+    set value is where the stat's additions start: it is written first, with an addition of
+    0.0 if it has none, so every stat is then added to and clamped alike (the step's
+    changes are spent: callers clear or drop them)."""
     bounds = plan.bounds
-    stat_add, stat_set = changes.stat_add, changes.stat_set
+    stat_add = changes.stat_add
     stats_of = (roster if roster is not None else Roster(plan.lk, state.seats)).stats_of
+    for seat_index, sets in changes.stat_set.items():
+        stats, adds = stats_of[seat_index], stat_add[seat_index]
+        for stat_id, value in sets.items():
+            if stat_id in stats:
+                stats[stat_id] = value
+                adds.setdefault(stat_id, 0.0)
     for seat_index, adds in stat_add.items():
-        if seat_index in stat_set:
-            continue  # with the sets, below
         stats = stats_of[seat_index]
         for stat_id, add in adds.items():
             if stat_id in stats:
                 value = stats[stat_id] + add
                 low, high = bounds[stat_id]
                 # min(high, max(low, value)), spelt out: the same result (NaN included)
-                value = value if value > low else low
-                stats[stat_id] = value if value < high else high
-    for seat_index, sets in stat_set.items():
-        stats = stats_of[seat_index]
-        adds = stat_add.get(seat_index) or {}
-        for stat_id in sets.keys() | adds.keys():
-            if stat_id in stats:
-                value = (sets[stat_id] if stat_id in sets else stats[stat_id]) + adds.get(
-                    stat_id, 0.0)
-                low, high = bounds[stat_id]
                 value = value if value > low else low
                 stats[stat_id] = value if value < high else high
 
