@@ -72,8 +72,9 @@ def health_series(scenario: Scenario, state: GameState) -> list[float]:
 
 
 def index_series(scenario: Scenario, state: GameState) -> tuple[list[float], list[float]]:
-    """`(proxy_series(...), health_series(...))` from one metric series (the simulator
-    records both after every game)."""
+    """`(proxy_series(...), health_series(...))` from one metric series: for every caller
+    that shows or records both (the simulator, the debrief, the text game, a workshop's
+    result)."""
     indices = _indices(rules_for(scenario))
     series = metric_series(scenario, state)
     return ([_index(indices.proxy, m) for m in series],

@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
-from game.analysis.indices import gap_series, health_series, proxy_series, seat_outcomes
+from game.analysis.indices import gap_series, index_series, seat_outcomes
 from game.bots import make_bot
 from game.engine import Allocate, SetPolicies
 from game.engine.actions import Legal
@@ -277,7 +277,7 @@ def parse_effort(legal: Legal, text: str, last: dict[str, int]) -> Allocate | st
 
 def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
     """The end screen in text: indices, gap, ranks against contributions, events, lessons."""
-    proxy, health = proxy_series(scenario, state), health_series(scenario, state)
+    proxy, health = index_series(scenario, state)
     gap = gap_series(proxy, health)
     lines = [RULE, "What really happened", RULE]
     for seat, guess in predictions.items():

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 import pygame
 
-from game.analysis.indices import (SeatOutcome, correlation, gap_series, health_series,
-                                   proxy_series, seat_outcomes)
+from game.analysis.indices import (SeatOutcome, correlation, gap_series, index_series,
+                                   seat_outcomes)
 from game.ui import theme
 from game.ui.chart import index_chart, slope_chart, timeline
 from game.ui.draw import Painter, format_number, panel
@@ -51,7 +51,7 @@ class Debrief:
 def build_debrief(play) -> Debrief:
     """The debrief of an ended game (the only place the UI reads the whole state)."""
     s, state = play.scenario, play.state
-    proxy, health = proxy_series(s, state), health_series(s, state)
+    proxy, health = index_series(s, state)
     events = []
     for record in state.history:
         for h in record.news:

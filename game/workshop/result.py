@@ -17,8 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from game.analysis.indices import (gap_series, health_series, metric_series, proxy_series,
-                                   seat_outcomes)
+from game.analysis.indices import gap_series, index_series, metric_series, seat_outcomes
 from game.engine.actions import Action
 from game.engine.game import Game
 from game.engine.save import SaveFile, Session, fingerprint, replay, write_atomic
@@ -133,7 +132,7 @@ def build_result(session: Session, predictions: dict[int, float] | None = None) 
     game, state = session.game, session.state
     scenario = game.scenario
     meta = session.meta
-    proxy, health = proxy_series(scenario, state), health_series(scenario, state)
+    proxy, health = index_series(scenario, state)
     gap = gap_series(proxy, health)
     start_policies = {p.id: p.initial for p in scenario.policies} | dict(session.locked)
     policies = [start_policies] + [dict(h.policies) for h in state.history]
