@@ -165,7 +165,6 @@ def test_the_policy_budget_is_enforced():
     (["manager", "employee"], {"bonus": 0}, "cannot lock policy 'bonus'"),
 ])
 def test_a_table_outside_the_scenarios_limits_is_refused(tiny, roles, locked, message):
-    from game.engine.state import SeatSetup
     seats = [SeatSetup(role=role, name=f"{role} {i}") for i, role in enumerate(roles)]
     with pytest.raises(ActionError, match=message):
         tiny.new_state(1, seats, locked)
