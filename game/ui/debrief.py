@@ -112,12 +112,14 @@ def _predict(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
 
 
 def _story(surface, p: Painter, rect: pygame.Rect, lines: list[tuple[str, tuple]]) -> int:
-    """Sentences under a chart, one line each (the last ones in the small size)."""
+    """Sentences under a chart, one line each (the last ones in the small size; a sentence
+    too long goes a size smaller; the last may take two lines)."""
     y = rect.y
     for n, (text, color) in enumerate(lines):
-        size = "body" if n < 2 else "small"
-        p.text(surface, text, (rect.x, y), size, color, max_width=rect.width)
-        y += p.line_height(size)
+        sizes = ("body", "small") if n < 2 else ("small",)
+        size, rows = p.fitting(text, rect.width, sizes, max_lines=2 if n == len(lines) - 1
+                               else 1)
+        y += p.lines(surface, rows, (rect.x, y), size, color)
     return y - rect.y
 
 
@@ -128,7 +130,7 @@ def _chart_rect(p: Painter, rect: pygame.Rect, story_lines: int) -> tuple[pygame
 
 
 def _proxy(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
-    chart, story = _chart_rect(p, rect, 2)
+    chart, story = _chart_rect(p, rect, 3)
     index_chart(surface, p, chart, d.proxy, d.health, d.turn_name, reveal_health=False)
     _story(surface, p, story, [
         (f"What the leaderboard saw: the proxy index went from {format_number(d.proxy[0])} to "
@@ -166,7 +168,7 @@ def _prediction_sentence(d: Debrief, predictions: dict[int, float]) -> str:
 
 
 def _health(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
-    chart, story = _chart_rect(p, rect, 4)
+    chart, story = _chart_rect(p, rect, 5)
     index_chart(surface, p, chart, d.proxy, d.health, d.turn_name, reveal_health=True)
     lines = [(f"What the company needed: the health index went from "
               f"{format_number(d.health[0])} to {format_number(d.health[-1])}.", theme.TEXT),

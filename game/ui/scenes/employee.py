@@ -111,8 +111,8 @@ class EmployeeScene(SeatScene):
         panel(surface, rect, theme.PANEL_HI if focused else theme.PANEL,
               theme.SKY if have else theme.LINE)
         color = theme.TEXT if option.available else theme.MUTED
-        self.draw_title(surface, option.name, rect, color)
-        self.draw_description(surface, i, rect)
+        self.draw_description(surface, i, rect, self.draw_title(surface, option.name, rect,
+                                                                 color))
         minus, plus = stepper_rects(rect, self.px, self.px(40))
         if not option.available:
             p.text(surface, "not available now", (rect.x + self.px(16), minus.centery), "body",

@@ -155,8 +155,7 @@ class ManagerScene(SeatScene):
         clash = self.clashes(option)
         panel(surface, rect, theme.PANEL_HI if focused else theme.PANEL,
               theme.BAD if clash else theme.LINE)
-        self.draw_title(surface, option.name, rect)
-        self.draw_description(surface, i, rect)
+        self.draw_description(surface, i, rect, self.draw_title(surface, option.name, rect))
         chips, size = self._chips(rect, option)
         last = chips[-1] if chips else self._draw_compact(surface, rect, option)
         for n, chip in enumerate(chips):
