@@ -60,8 +60,8 @@ def debrief(results: tuple[Path, ...], export_dir: Path | None, text: bool, size
     if export_dir is not None or text:
         click.echo(render_debrief(data), nl=False)
     if export_dir is not None:
-        from game.workshop.export import export
-        files = export(data, export_dir)
+        from game.ui.slides import export_debrief
+        files = export_debrief(data, export_dir)
         _say(f"wrote {len(files)} files to {export_dir}: "
              f"{', '.join(p.name for p in files)}")
         return 0

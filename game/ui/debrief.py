@@ -72,6 +72,34 @@ def build_debrief(play) -> Debrief:
         people=[(i, play.session.seats[i].name) for i in play.humans])
 
 
+def reveal_rect(painter: Painter, size: tuple[int, int]) -> pygame.Rect:
+    """Where the reveal's layers go in a window (or slide) of `size`, under the title."""
+    w, h = size
+    top = painter.px(14) + painter.line_height("h2") + painter.px(54)
+    return pygame.Rect(painter.px(32), top, w - painter.px(64), h - top - painter.px(120))
+
+
+def reveal_title(surface: pygame.Surface, painter: Painter, title: str, layer: int) -> None:
+    """The reveal's title and a chip per layer, the current one highlighted."""
+    p = painter
+    w = surface.get_width()
+    p.text(surface, f"The reveal — {title}", (p.px(32), p.px(14)), "h2", bold=True,
+           max_width=w - p.px(64))
+    x, y = p.px(32), p.px(14) + p.line_height("h2") + p.px(6)
+    for n, name in enumerate(LAYERS, start=1):
+        label = f"{n} {name}"
+        chip = pygame.Rect(x, y, p.width(label, "body", True) + p.px(24),
+                           p.line_height("body") + p.px(6))
+        if n <= layer:
+            pygame.draw.rect(surface, theme.BLUE if n == layer else theme.PANEL_HI, chip,
+                             border_radius=6)
+        pygame.draw.rect(surface, theme.TEXT if n == layer else theme.LINE, chip, 2,
+                         border_radius=6)
+        p.text(surface, label, chip.center, "body", theme.TEXT if n <= layer else theme.MUTED,
+               bold=n == layer, anchor="center")
+        x = chip.right + p.px(10)
+
+
 def prediction_rows(painter: Painter, rect: pygame.Rect, n: int) -> list[pygame.Rect]:
     """Where each person's prediction line goes (the window puts sliders in them)."""
     top = rect.y + painter.line_height("h3") * 2 + painter.px(30)

@@ -10,7 +10,8 @@ from statistics import mean
 import pytest
 
 from game.workshop.debrief import collect
-from game.workshop.export import LONG_COLUMNS, export
+from game.ui.slides import export_debrief
+from game.workshop.export import LONG_COLUMNS
 
 
 def _from_files(paths):
@@ -47,7 +48,7 @@ def test_the_debrief_compares_four_tables_under_two_conditions(four_tables):
 
 def test_the_exported_csv_holds_the_same_numbers(four_tables, tmp_path):
     debrief = collect(four_tables)
-    written = export(debrief, tmp_path / "export")
+    written = export_debrief(debrief, tmp_path / "export")
     names = {p.name for p in written}
     assert {"debrief-long.csv", "debrief-tables.csv", "debrief-conditions.csv",
             "comparison.png", "conditions.png", "table-a.png", "table-d.png"} <= names

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pygame
 
 from game.ui import theme
-from game.ui.debrief import LAYERS, build_debrief, draw_layer, prediction_rows
+from game.ui.debrief import (LAYERS, build_debrief, draw_layer, prediction_rows, reveal_rect,
+                             reveal_title)
 from game.ui.export import export_folder, export_game
 from game.ui.scenes.base import Scene
+from game.ui.slides import reveal_slide
 
 NEXT_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_PAGEDOWN)
 BACK_KEYS = (pygame.K_BACKSPACE, pygame.K_PAGEUP)
@@ -37,9 +39,7 @@ class EndScene(Scene):
     # --- layout ---------------------------------------------------------------------------
 
     def content_rect(self) -> pygame.Rect:
-        w, h = self.size
-        top = self.px(14) + self.painter.line_height("h2") + self.px(54)
-        return pygame.Rect(self.px(32), top, w - self.px(64), h - top - self.px(120))
+        return reveal_rect(self.painter, self.size)
 
     def build(self) -> None:
         w, h = self.size
@@ -143,33 +143,11 @@ class EndScene(Scene):
                                           "Esc: leave   ·   F1: help")
 
     def _draw_title(self, surface: pygame.Surface, layer: int) -> None:
-        w, _ = surface.get_size()
-        p = self.painter
-        p.text(surface, f"The reveal — {self.debrief.title}", (self.px(32), self.px(14)), "h2",
-               bold=True, max_width=w - self.px(64))
-        x, y = self.px(32), self.px(14) + p.line_height("h2") + self.px(6)
-        for n, name in enumerate(LAYERS, start=1):
-            label = f"{n} {name}"
-            chip = pygame.Rect(x, y, p.width(label, "body", True) + self.px(24),
-                               p.line_height("body") + self.px(6))
-            if n <= layer:
-                pygame.draw.rect(surface, theme.BLUE if n == layer else theme.PANEL_HI, chip,
-                                 border_radius=6)
-            pygame.draw.rect(surface, theme.TEXT if n == layer else theme.LINE, chip, 2,
-                             border_radius=6)
-            p.text(surface, label, chip.center, "body", theme.TEXT if n <= layer else theme.MUTED,
-                   bold=n == layer, anchor="center")
-            x = chip.right + self.px(10)
+        reveal_title(surface, self.painter, self.debrief.title, layer)
 
     def render_slide(self, layer: int) -> pygame.Surface:
-        """Layer `layer` as a standalone picture (for the PNG export)."""
-        slide = pygame.Surface(self.size)
-        slide.fill(theme.BG)
-        self._draw_title(slide, layer)
-        rect = self.content_rect()
-        rect.height += self.px(70)
-        draw_layer(slide, self.painter, rect, self.debrief, layer, self.play.predictions)
-        return slide
+        """Layer `layer` as a 1920×1080 slide (for the PNG export), drawn as on screen."""
+        return reveal_slide(self.debrief, layer, self.play.predictions)
 
     def shot_name(self) -> str:
         return f"end-{self.layer}-{LAYERS[self.layer - 1].lower()}"
