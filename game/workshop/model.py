@@ -92,6 +92,10 @@ class Workshop(Strict):
     results: str | None = Field(None, description="Folder for the result files, relative to "
                                                   "this file; the user's data folder if absent.")
     notes: Annotated[str, StringConstraints(max_length=4000)] = ""
+    facilitator_pin: str | None = Field(
+        None, pattern=r"^[0-9]{4,8}$",
+        description="4 to 8 digits asked before F9 opens the facilitator panel at a table; "
+                    "a random PIN is printed in the terminal at start if absent.")
     tables: list[Table] = Field(min_length=1, max_length=40)
 
     def table(self, table_id: str) -> Table | None:

@@ -37,6 +37,7 @@ class TableSetup:
     timers: Timers
     condition: str
     meta: dict[str, str] = field(default_factory=dict)
+    facilitator_pin: str | None = None
 
 
 def find_table(loaded: LoadedWorkshop, table_id: str) -> Table:
@@ -85,7 +86,8 @@ def table_setup(loaded: LoadedWorkshop, table_id: str,
             "table_name": table.label, "condition": label}
     return TableSetup(table=table, seats=seats, locked=locked_levels(scenario, table.condition),
                       seed=table.seed if table.seed is not None else 1000 + position,
-                      timers=table.timers or loaded.workshop.timers, condition=label, meta=meta)
+                      timers=table.timers or loaded.workshop.timers, condition=label, meta=meta,
+                      facilitator_pin=loaded.workshop.facilitator_pin)
 
 
 def _default_specs(scenario: Scenario) -> list[SeatSpec]:
