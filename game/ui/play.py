@@ -23,7 +23,8 @@ from game.scenario.model import Scenario
 
 @dataclass(frozen=True)
 class Step:
-    """The next screen: `news`, `handoff`, `seat` (a seat's own screen) or `end`."""
+    """The next screen: `news`, `handoff`, `seat` (a seat's own screen), `predict` (a
+    person's private guess of the final health) or `end`."""
 
     kind: str
     seat: int | None = None
@@ -65,6 +66,7 @@ class Play:
         self.news_key: object = None            # the turn whose news was last shown
         self.boards: dict[str, list[LeaderRow]] = {}
         self.predictions: dict[int, float] = {}
+        self.predicted: set[int] = set()        # seats that have guessed in private
 
     @classmethod
     def start(cls, scenario: Scenario, scenario_name: str, seed: int, seats: list[SeatSetup],
@@ -94,7 +96,7 @@ class Play:
             if key != self.news_key:
                 return Step("news")
             if self.game.is_terminal(self.state):
-                return Step("end")
+                return self._prediction_step()
             acting = self.game.to_act(self.state)
             shown = [s for s in acting if s in self.shown_seats()]
             hidden = [s for s in acting if s not in shown]
@@ -105,6 +107,21 @@ class Play:
             if self.ready != seat and (len(self.shown_seats()) > 1):
                 return Step("handoff", seat)
             return Step("seat", seat)
+
+    def _prediction_step(self) -> Step:
+        """After the last turn, with several people at the table: each guesses the company's
+        health in private (a hand-off, then their own screen), one at a time; then the end."""
+        waiting = [s for s in self.humans if s not in self.predicted]
+        if len(self.humans) < 2 or not waiting:
+            return Step("end")
+        seat = waiting[0]
+        return Step("predict", seat) if self.ready == seat else Step("handoff", seat)
+
+    def predict(self, seat: int, health: float) -> None:
+        """Record `seat`'s private guess of the final health index."""
+        self.predictions[seat] = float(health)
+        self.predicted.add(seat)
+        self.ready = None
 
     def news_seen(self) -> None:
         """The table has read the news of this turn."""

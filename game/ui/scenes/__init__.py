@@ -50,6 +50,9 @@ def scene_for_step(app: App, play: Play) -> Scene:
     if step.kind == "end":
         from game.ui.scenes.end import EndScene
         return EndScene(app, play)
+    if step.kind == "predict":
+        from game.ui.scenes.predict import PredictScene
+        return PredictScene(app, play, step.seat)
     if step.kind == "handoff":
         from game.ui.scenes.handoff import HandoffScene
         return HandoffScene(app, play, step.seat)
