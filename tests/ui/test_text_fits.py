@@ -52,6 +52,11 @@ def _scenes(app, path):
                 seen.add("handoff")
                 yield "handoff", HandoffScene(app, play, step.seat)
             play.passed(step.seat)
+        elif step.kind == "predict":
+            if "predict" not in seen:
+                seen.add("predict")
+                yield "predict", scene_for_step(app, play)
+            play.predict(step.seat, 50.0)
         elif step.kind == "end":
             yield "end", EndScene(app, play)
             return
