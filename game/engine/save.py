@@ -51,7 +51,7 @@ class SaveFile(BaseModel):
     scenario_text: str | None = Field(None, description=(
         "The scenario the game started with, as JSON: resumed on whatever its file says now "
         "(absent in format 1 saves, which load the file)."))
-    seed: int = Field(ge=-2**63, lt=2**63)
+    seed: int
     secret: str = Field("", max_length=64, description=(
         "What the noise on readings is drawn from (see `GameState.noise_key`); empty in "
         "format 1 saves, whose noise came from the seed."))
@@ -211,7 +211,7 @@ def read_save(path: Path) -> SaveFile:
     if len(raw) > MAX_SAVE_BYTES:
         raise SaveError(f"save files are limited to {MAX_SAVE_BYTES // 2**20} MB", name)
     try:
-        data = from_json(raw)
+        data = from_json(raw.removeprefix(b"\xef\xbb\xbf"), allow_inf_nan=False)
     except ValueError as err:
         found = _JSON_PLACE.search(str(err))
         raise SaveError(f"not a readable save (the file is damaged or truncated: "

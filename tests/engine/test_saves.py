@@ -43,7 +43,6 @@ def _save_with(path, **changes) -> None:
 @pytest.mark.parametrize("field, raw, problem", [
     ("meta", "[" * 100_000 + "]" * 100_000, "recursion limit"),
     ("seed", "9" * 5001, "number out of range"),
-    ("seed", "9" * 4000, "seed"),
 ])
 def test_a_hostile_save_is_one_clear_error(tmp_path, field, raw, problem):
     path = tmp_path / "hostile.json"
