@@ -30,6 +30,7 @@ from game.engine.state import GameState, SeatSetup
 from game.errors import ActionError, GoodhartError, SaveError
 from game.scenario.load import load_scenario, load_scenario_text, resolve_scenario
 from game.scenario.model import Scenario
+from game.scenario.source import MAX_BYTES as MAX_SCENARIO_BYTES
 
 SAVE_FORMAT = 2
 """2 added `scenario_text` and `secret`; format 1 saves still load (without them)."""
@@ -67,12 +68,15 @@ class SaveFile(BaseModel):
 
 def fingerprint(scenario: Scenario) -> str:
     """A digest of the scenario's content (comments and layout do not count)."""
-    return _digest(scenario.model_dump_json())
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
 
 
-def _digest(text: str) -> str:
-    """The fingerprint of a scenario's JSON (see `fingerprint`)."""
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+def _text_of(scenario: Scenario) -> str | None:
+    """The scenario as a save keeps it (its JSON, which the scenario loader reads back), or
+    None in the unlikely case it is over the loader's size limit (then resuming loads the
+    file, as for a format 1 save)."""
+    text = scenario.model_dump_json()
+    return text if len(text.encode()) <= MAX_SCENARIO_BYTES else None
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -113,6 +117,7 @@ class Session:
         self.path = path
         self.scenario_path = scenario_path
         self.meta = dict(meta or {})
+        self.scenario_text = _text_of(game.scenario)
         self.actions: list = []
         self.state: GameState = game.new_state(seed, self.seats, self.locked, self.secret)
         self.save()
@@ -127,10 +132,9 @@ class Session:
     def to_save(self) -> SaveFile:
         """The save record of this session as it stands."""
         s = self.game.scenario
-        text = s.model_dump_json()
         return SaveFile(scenario_id=s.id, scenario_version=s.version,
-                        scenario_fingerprint=_digest(text), scenario_path=self.scenario_path,
-                        scenario_text=text, seed=self.seed, secret=self.secret,
+                        scenario_fingerprint=fingerprint(s), scenario_path=self.scenario_path,
+                        scenario_text=self.scenario_text, seed=self.seed, secret=self.secret,
                         seats=self.seats, locked=self.locked,
                         actions=list(self.actions), turn=self.state.turn, phase=self.state.phase,
                         state_hash=self.state.state_hash(),
@@ -150,6 +154,7 @@ class Session:
         session.secret = save.secret
         session.locked, session.path, session.meta = dict(save.locked), path, dict(save.meta)
         session.scenario_path = save.scenario_path
+        session.scenario_text = _text_of(game.scenario)
         session.actions = list(save.actions)
         session.state = replay(game, save)
         return session

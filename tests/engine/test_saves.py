@@ -153,3 +153,13 @@ def test_a_scenario_text_that_loads_but_differs_from_the_fingerprint_is_refused(
     save.write_text(json.dumps(data))
     with pytest.raises(SaveError, match="does not match its fingerprint"):
         open_save(save)
+
+
+def test_a_scenario_too_big_for_the_loader_is_not_kept_and_resumes_from_its_file(
+        tmp_path, monkeypatch):
+    monkeypatch.setattr("game.engine.save.MAX_SCENARIO_BYTES", 100)
+    save = tmp_path / "save.json"
+    started = _session(save)
+    assert read_save(save).scenario_text is None
+    resumed, note = open_save(save)
+    assert note is None and resumed.state.state_hash() == started.state.state_hash()
