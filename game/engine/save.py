@@ -172,9 +172,9 @@ def scenario_of(save: SaveFile, path: Path | None = None) -> tuple[Scenario, str
     """The scenario a save's game is played under, and a line for the player if its file has
     changed since (None if not). A save that keeps its scenario's text resumes on that text,
     loaded as untrusted input; an older one loads the file (`replay` checks the fingerprint)."""
-    if save.scenario_text is None:
-        return load_scenario(save.scenario_path or save.scenario_id), None
     where = str(path) if path is not None else None
+    if save.scenario_text is None:
+        return _load_file(save.scenario_path or save.scenario_id, where), None
     try:
         started = load_scenario_text(save.scenario_text, f"{where or 'the save'} (its scenario)")
     except GoodhartError as err:
@@ -190,13 +190,23 @@ def _changed_note(save: SaveFile) -> str | None:
     ref = save.scenario_path or save.scenario_id
     try:
         name = resolve_scenario(ref).name
-        now = load_scenario(ref)
-    except GoodhartError:
-        return (f"the scenario {ref} cannot be loaded any more; resuming with the rules "
+        now = _load_file(ref, None)
+    except (GoodhartError, OSError):
+        return (f"the scenario {ref[:200]} cannot be loaded any more; resuming with the rules "
                 "this game started with")
     if fingerprint(now) == save.scenario_fingerprint:
         return None
     return f"{name} has changed since this game started; resuming with the rules it started with"
+
+
+def _load_file(ref: str, where: str | None) -> Scenario:
+    """The scenario file or bundled scenario a save names; a name the file system refuses
+    (e.g. too long) is a SaveError naming the save."""
+    try:
+        return load_scenario(ref)
+    except OSError as err:
+        raise SaveError(f"damaged save: its scenario path cannot be read "
+                        f"({err.strerror or err})", where) from None
 
 
 def read_save(path: Path) -> SaveFile:

@@ -163,3 +163,16 @@ def test_a_scenario_too_big_for_the_loader_is_not_kept_and_resumes_from_its_file
     assert read_save(save).scenario_text is None
     resumed, note = open_save(save)
     assert note is None and resumed.state.state_hash() == started.state.state_hash()
+
+
+def test_a_scenario_path_the_file_system_refuses_is_one_clear_error_or_a_note(tmp_path):
+    save = tmp_path / "save.json"
+    _session(save)
+    data = json.loads(save.read_text())
+    data["scenario_path"] = "x" * 10_000
+    save.write_text(json.dumps(data))
+    assert "cannot be loaded any more" in open_save(save)[1]
+    data.pop("scenario_text")
+    save.write_text(json.dumps(data))
+    with pytest.raises(SaveError, match="its scenario path cannot be read"):
+        open_save(save)
