@@ -28,7 +28,8 @@ def _played(secret: str | None, path=None, turns: int = 3) -> Session:
 
 def _readings_undone_by_the_seed(game: Game, state: GameState) -> tuple[int, int]:
     """(noisy readings, those equal to the public function of the seed applied to the true
-    value): what a player who knows the seed can recompute."""
+    value): what a player who knows the seed can recompute. Readings the function puts on a
+    bound are left out: clamped, they say nothing about the noise (and match by chance)."""
     noisy = matched = 0
     for seat in range(len(state.seats)):
         view = game.view(state, seat)
@@ -41,6 +42,8 @@ def _readings_undone_by_the_seed(game: Game, state: GameState) -> tuple[int, int
             for index, shown in enumerate(reading.history):
                 guess = unit_normal(state.seed, "view", index, view.role, m.id)
                 public = min(m.max, max(m.min, true_series[index] + span * guess))
+                if public in (m.min, m.max):
+                    continue
                 noisy += 1
                 matched += shown == public
     return noisy, matched
