@@ -277,7 +277,11 @@ def save_dir() -> Path:
 
 
 def new_save_path(scenario_id: str, seed: int) -> Path:
-    """A fresh autosave path for a new game."""
+    """A fresh autosave path for a new game (temporary files a crash left in the folder are
+    removed on the way). The seed in the name says which run it is; it does not give away
+    the noise on readings, which comes from the game's secret."""
+    if save_dir().is_dir():
+        remove_stale_temporaries(save_dir())
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = save_dir() / f"{scenario_id}-{stamp}-seed{seed}.json"
     n = 2

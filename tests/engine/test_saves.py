@@ -80,6 +80,10 @@ def test_temporary_files_left_by_a_crash_are_removed_but_not_a_write_in_progress
     os.utime(stale, (old, old))
     unfinished_saves()
     assert not stale.exists() and fresh.exists()
+    stale.write_text("{")
+    os.utime(stale, (old, old))
+    new_save_path("tiny", 4)
+    assert not stale.exists() and fresh.exists()
 
 
 def _edited_copy(tmp_path):
