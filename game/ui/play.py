@@ -71,10 +71,12 @@ class Play:
     @classmethod
     def start(cls, scenario: Scenario, scenario_name: str, seed: int, seats: list[SeatSetup],
               demo: bool = False) -> Play:
-        """A new game with autosave; raises ActionError for a table the scenario refuses."""
+        """A new game with autosave; raises ActionError for a table the scenario refuses. Its
+        readings' noise is drawn from a fresh secret, or in a demo, where nobody plays, from
+        the seed (so the same seed gives the same screenshots)."""
         game = Game(scenario)
         session = Session(game, seed, seats, path=new_save_path(scenario.id, seed),
-                          scenario_path=scenario_ref(scenario_name))
+                          scenario_path=scenario_ref(scenario_name), secret="" if demo else None)
         return cls(session, demo)
 
     @property

@@ -229,7 +229,7 @@ def read_result(path: str | Path) -> ResultFile:
                         "table writes when its game ends)", name)
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+    except (ValueError, RecursionError) as err:  # bad JSON or UTF-8, a number too long
         line = getattr(err, "lineno", None)
         raise SaveError("not a readable result file (it is damaged or truncated); copy it "
                         "again from the table's laptop", name, line) from None

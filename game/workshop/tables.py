@@ -130,11 +130,14 @@ def default_strategy(scenario: Scenario, role: str) -> str:
 
 
 def start_session(loaded: LoadedWorkshop, table_id: str, path: Path | None = None,
-                  fill: dict[str, str] | None = None) -> tuple[Session, TableSetup]:
-    """A new session for one table, autosaving to `path` if given."""
+                  fill: dict[str, str] | None = None,
+                  secret: str | None = None) -> tuple[Session, TableSetup]:
+    """A new session for one table, autosaving to `path` if given; its readings' noise is
+    drawn from a fresh secret, or from `secret` (`""`: from the seed, see `Session`)."""
     setup = table_setup(loaded, table_id, fill)
     session = Session(Game(loaded.scenario), setup.seed, setup.seats, locked=setup.locked,
-                      path=path, scenario_path=loaded.scenario_ref, meta=setup.meta)
+                      path=path, scenario_path=loaded.scenario_ref, meta=setup.meta,
+                      secret=secret)
     return session, setup
 
 
