@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -12,9 +11,7 @@ from game.errors import GoodhartError
 from game.scenario.explain import explain as explain_scenario
 from game.scenario.lint import collect_files, lint_file
 from game.scenario.load import list_bundled, load_scenario
-from game.scenario.model import Scenario
-
-JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+from game.scenario.schema import scenario_json_schema
 
 
 def register(group: click.Group) -> None:
@@ -22,16 +19,6 @@ def register(group: click.Group) -> None:
     group.add_command(lint)
     group.add_command(schema)
     group.add_command(explain)
-
-
-def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a scenario file, for editors."""
-    body = Scenario.model_json_schema()
-    body.pop("title", None)
-    body.pop("description", None)
-    return {"$schema": JSON_SCHEMA_DRAFT, "title": "Goodhart scenario",
-            "description": "A scenario file for the Goodhart incentive-design game; "
-                           "see scenarios/AUTHORING.md.", **body}
 
 
 def _plural(n: int, word: str) -> str:
