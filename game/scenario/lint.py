@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from game.errors import ScenarioError
+from game.scenario.cost import game_cost, over_budget
 from game.scenario.formula import CompiledFormula
 from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
@@ -92,7 +93,7 @@ def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
         _check_roles, _check_exclusions, _check_events, _check_behaviours,
-        _check_unchanged, _check_debrief]
+        _check_unchanged, _check_debrief, _check_cost]
     return [finding for check in checks for finding in check(scenario, rules)]
 
 
@@ -192,6 +193,13 @@ def _check_debrief(s: Scenario, rules: Rules) -> Iterator[Finding]:
             yield Finding(("debrief", "health_index", mid), "warning",
                           f"metric '{mid}' is in both the proxy index and the health index, "
                           "so it hides the gap between them")
+
+
+def _check_cost(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """One bot game fits the computing budget (see game.scenario.cost)."""
+    refusal = over_budget(game_cost(s))
+    if refusal is not None:
+        yield Finding((), "error", refusal)
 
 
 # --- Sampling states within bounds ---
