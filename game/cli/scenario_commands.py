@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from game.analysis.leaks import leak_findings
 from game.errors import GoodhartError
 from game.scenario.explain import explain as explain_scenario
 from game.scenario.lint import collect_files, lint_file
@@ -31,14 +32,15 @@ def lint(paths: tuple[Path, ...]) -> int:
     """Check scenario files or folders (all bundled scenarios if none are given).
 
     Prints one `file:line:col: error|warning: message` line per problem and a summary;
-    exits with 1 if any file has an error.
+    exits with 1 if any file has an error. Files without errors are also played (a few
+    seeded bot games) to find a visible number that gives a hidden one away.
     """
     files = collect_files(paths or list_bundled())
     if not files:
         raise GoodhartError("no scenario files found (looked for *.yaml and *.yml)")
     errors = warnings = 0
     for path in files:
-        for diagnostic in lint_file(path):
+        for diagnostic in lint_file(path, play_checks=(leak_findings,)):
             click.echo(str(diagnostic))
             errors += diagnostic.severity == "error"
             warnings += diagnostic.severity == "warning"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,7 +23,8 @@ from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
 from game.scenario.source import Source, position
 
-__all__ = ["Diagnostic", "check_scenario", "collect_files", "lint_file", "lint_paths"]
+__all__ = ["Check", "Diagnostic", "Finding", "check_scenario", "collect_files", "lint_file",
+           "lint_paths"]
 
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
@@ -68,20 +69,32 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
-def lint_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Diagnostic]:
+Check = Callable[[Scenario, Rules], Iterable[Finding]]
+"""A semantic check: the findings for a loaded scenario and its compiled rules."""
+
+
+def lint_paths(paths: Iterable[str | os.PathLike[str]],
+               play_checks: Sequence[Check] = ()) -> list[Diagnostic]:
     """Lint every scenario file under `paths`; diagnostics in file order."""
-    return [d for path in collect_files(paths) for d in lint_file(path)]
+    return [d for path in collect_files(paths) for d in lint_file(path, play_checks)]
 
 
-def lint_file(path: str | os.PathLike[str]) -> list[Diagnostic]:
-    """All load errors of one file, or, if it loads, its semantic findings."""
+def lint_file(path: str | os.PathLike[str],
+              play_checks: Sequence[Check] = ()) -> list[Diagnostic]:
+    """All load errors of one file, or, if it loads, its semantic findings. `play_checks`
+    (checks that play games, e.g. game.analysis.leaks.leak_findings, which this layer cannot
+    import) run last, and only when no other check found an error."""
     try:
         scenario, source = load_checked(Path(path))
     except ScenarioError as err:
         errors = getattr(err, "errors", None) or [err]
         return [Diagnostic(e.file or str(path), e.line, e.col, "error", e.message)
                 for e in errors]
-    return [_diagnostic(source, f) for f in check_scenario(scenario, rules_for(scenario))]
+    rules = rules_for(scenario)
+    findings = check_scenario(scenario, rules)
+    if not any(f.severity == "error" for f in findings):
+        findings += [f for check in play_checks for f in check(scenario, rules)]
+    return [_diagnostic(source, f) for f in findings]
 
 
 def _diagnostic(source: Source, finding: Finding) -> Diagnostic:
