@@ -17,7 +17,7 @@ from typing import Literal
 
 from game.errors import ScenarioError
 from game.scenario.cost import game_cost, over_budget
-from game.scenario.formula import CompiledFormula
+from game.scenario.formula import CompiledFormula, excerpt
 from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
@@ -156,8 +156,8 @@ def _check_events(s: Scenario, rules: Rules) -> Iterator[Finding]:
                           "so it can never fire")
         elif not sampler.can_be_true(compiled.when, None):
             yield Finding(("events", i, "when"), "warning",
-                          f"event '{event.id}' can never fire: `{event.when}` is false for "
-                          f"every sampled state (turns 1..{s.turns}, metrics within bounds)")
+                          f"event '{event.id}' can never fire: `{excerpt(event.when)}` is false "
+                          f"for every sampled state (turns 1..{s.turns}, metrics within bounds)")
 
 
 def _check_behaviours(s: Scenario, rules: Rules) -> Iterator[Finding]:
@@ -167,7 +167,7 @@ def _check_behaviours(s: Scenario, rules: Rules) -> Iterator[Finding]:
         if not sampler.can_be_true(compiled.available, behaviour.role):
             yield Finding(("behaviours", i, "available"), "warning",
                           f"behaviour '{behaviour.id}' is never available: "
-                          f"`{behaviour.available}` is false for every sampled state")
+                          f"`{excerpt(behaviour.available)}` is false for every sampled state")
 
 
 def _check_unchanged(s: Scenario, rules: Rules) -> Iterator[Finding]:
