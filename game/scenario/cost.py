@@ -44,6 +44,8 @@ stay within an hour or so (later runs reuse the bots' memos). The costliest bund
 tokenmaxxing, is estimated at about a sixth of this; the others at under 1%."""
 POLICY_SET_LIMIT = 4096
 """The bots weigh at most this many policy sets (game.bots.plan.policy_sets)."""
+EFFECTS = "behaviours' effects"
+"""The kind of part that is usually the largest: behaviours' effects, in play and forecast."""
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,9 @@ def game_cost(s: Scenario) -> GameCost:
     seats = {r.id: r.seats.max for r in s.roles}
     total_seats = sum(seats.values())
     for b in s.behaviours:
-        parts["behaviours' effects", f"behaviour {b.id}'s effects"] += seats[b.role] * _effect_steps(b.effects)
-        parts["behaviours' availability", f"behaviour {b.id}'s availability"] += seats[b.role] * _steps(b.available)
+        parts[EFFECTS, f"behaviour {b.id}'s effects"] += seats[b.role] * _effect_steps(b.effects)
+        parts["behaviours' availability", f"behaviour {b.id}'s availability"] += \
+            seats[b.role] * _steps(b.available)
     for p in s.policies:
         terms = sum(seats.get(r, 0) * _steps(t) for r, t in p.review.items())
         parts["policies", f"policy {p.id}"] += _effect_steps(p.effects) + terms
@@ -126,9 +129,10 @@ def _add_bot_search(s: Scenario, parts: Counter[tuple[str, str]]) -> None:
             continue
         tries = plans * (role.effort + 1) * len(behaviours)
         for b in behaviours:
-            parts["behaviours' effects", f"behaviour {b.id}'s effects"] += tries * _effect_steps(b.effects)
+            parts[EFFECTS, f"behaviour {b.id}'s effects"] += tries * _effect_steps(b.effects)
         if shared:
-            parts["bots' forecasts", f"the {role.id} bots' forecasts of policies and dynamics"] += tries * shared
+            name = f"the {role.id} bots' forecasts of policies and dynamics"
+            parts["bots' forecasts", name] += tries * shared
 
 
 def _policy_sets(s: Scenario, role: Role) -> int:
