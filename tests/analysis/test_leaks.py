@@ -39,7 +39,12 @@ def test_the_warning_is_a_lint_line_at_the_visible_metric(capsys):
     assert out[-1] == "1 file, 0 errors, 1 warning"
 
 
-def test_lint_file_without_play_checks_does_not_play(monkeypatch):
+def test_lint_no_play_skips_the_games(capsys):
+    assert run(["lint", "--no-play", str(LEAKY)]) == 0
+    assert capsys.readouterr().out == "1 file, 0 errors, 0 warnings\n"
+
+
+def test_lint_file_without_play_checks_does_not_play():
     assert lint_file(LEAKY) == []
     assert [d.severity for d in lint_file(LEAKY, play_checks=(leak_findings,))] == ["warning"]
 
