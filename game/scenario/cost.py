@@ -165,7 +165,7 @@ def over_budget(cost: GameCost) -> str | None:
     """A one-line refusal naming the largest parts, or None when the game is within budget."""
     if cost.total <= GAME_BUDGET:
         return None
-    kinds = [f"{name} {share:.0%}" for name, share in cost.largest(3, kinds=True)
+    kinds = [f"{share:.0%} {name}" for name, share in cost.largest(3, kinds=True)
              if share >= 0.1]
     parts = ", ".join(f"{name} {share:.0%}" for name, share in cost.largest(3))
     return (f"one bot game of this scenario would take about {_duration(cost.seconds)}, "
