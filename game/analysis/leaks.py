@@ -37,6 +37,9 @@ MOST = 0.6
 NOISE_SHOWN = 0.02
 """A metric shown with more noise than this (as a share of its range) is not a copy."""
 PAIR_TRIALS = 400
+"""Lines tried per comparison (through two sampled points each)."""
+MAX_POINTS = 300
+"""Points compared per series pair at most (a sample, so 40 seats x 100 turns stays quick)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,8 @@ def _most_on_one_line(points: list[tuple[float, float]], tol: float) -> int:
     only lines whose matched points take many different y values (a pinned series is no
     leak)."""
     rng = random.Random(0)
+    if len(points) > MAX_POINTS:
+        points = rng.sample(points, MAX_POINTS)
     n, best = len(points), 0
     candidates = [(i, j) for i in range(n) for j in range(i + 1, n)]
     if len(candidates) > PAIR_TRIALS:

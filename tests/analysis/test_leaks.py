@@ -62,3 +62,9 @@ def test_a_turnout_of_its_own_makes_it_no_copy(tmp_path):
 @pytest.mark.parametrize("path", list_bundled(), ids=lambda p: p.stem)
 def test_no_bundled_scenario_gives_a_hidden_number_away(path):
     assert findings(path) == []
+
+
+def test_a_big_table_is_compared_on_a_sample_of_its_turns():
+    from game.analysis.leaks import MAX_POINTS, _most_on_one_line
+    points = [(float(x), 2.0 * x + 1.0) for x in range(12_000)]
+    assert _most_on_one_line(points, 1e-6) == MAX_POINTS
