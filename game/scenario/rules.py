@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from game.errors import FormulaError
-from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula
+from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula, excerpt
 from game.scenario.model import Behaviour, Effect, Event, Metric, Policy, Role, Scenario, Stat
 
 Loc = tuple[str | int, ...]
@@ -173,7 +173,7 @@ def _formula(source: str, allowed: frozenset[str], loc: Loc) -> CompiledFormula:
     try:
         return _compile_cached(source, allowed)
     except FormulaError as err:
-        raise RuleError(loc, f"formula `{source}`: {err.message}", err.col) from None
+        raise RuleError(loc, f"formula `{excerpt(source)}`: {err.message}", err.col) from None
 
 
 def _compile_cached(source: str, allowed: frozenset[str]) -> CompiledFormula:
