@@ -25,7 +25,10 @@ def test_a_record_has_one_index_value_per_turn_and_the_start(tiny):
     assert rec.gap[0] == 0.0
     assert -1.0 <= rec.correlation <= 1.0
     assert rec.strategies == ["hype", "gamer", "gamer"]
-    assert sum(rec.effort[1].values()) == 10 * tiny.turns
+    # the two gamers score alike, so a seeded draw picks the one laid off after turn 3
+    # (before ties were drawn, seat order always kept seat 1)
+    assert sorted(sum(rec.effort[i].values()) for i in (1, 2)) == [
+        10 * (tiny.turns - 1), 10 * tiny.turns]
     assert [o["seat"] for o in rec.outcomes] == [1, 2]
     json.dumps(rec.to_dict())
 
@@ -76,7 +79,18 @@ def test_runs_and_workers_must_be_positive(tiny, runs, workers):
 
 def test_rank_agreement_is_measured_within_each_role():
     from game.analysis.summary import _rank_agreement
-    manager = {"role": "manager", "leaderboard_rank": 1, "contribution_rank": 1}
-    reversed_engineers = [{"role": "employee", "leaderboard_rank": i, "contribution_rank": 4 - i}
+    manager = {"role": "manager", "score_total": 9.0, "contribution": 9.0}
+    reversed_engineers = [{"role": "employee", "score_total": 10.0 - i, "contribution": float(i)}
                           for i in (1, 2, 3)]
-    assert _rank_agreement([manager, *reversed_engineers]) == -1.0
+    assert _rank_agreement([manager, *reversed_engineers]) == pytest.approx(-1.0)
+
+
+def test_equal_seats_show_no_rank_agreement():
+    # seats that score and contribute alike used to agree perfectly (1.0): both rankings put
+    # them in seat order; with ties shared, the ranking says nothing (0)
+    from game.analysis.summary import _rank_agreement
+    alike = [{"role": "employee", "score_total": 5.0, "contribution": 2.0} for _ in range(4)]
+    assert _rank_agreement(alike) == 0.0
+    partly = [{"role": "employee", "score_total": s, "contribution": c}
+              for s, c in ((3.0, 1.0), (3.0, 1.0), (1.0, 0.0), (0.0, 0.0))]
+    assert _rank_agreement(partly) == pytest.approx(4 / 18 ** 0.5)  # ranks 1.5 1.5 3 4, 1.5 1.5 3.5 3.5
