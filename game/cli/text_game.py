@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
+from game.analysis.facts import fact_sentences, game_facts, shown_lessons
 from game.analysis.indices import gap_series, index_series, seat_outcomes
 from game.bots import make_bot
 from game.engine import Allocate, SetPolicies
@@ -302,9 +303,13 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
     if events:
         lines.append("\nEvents")
         lines += [f"  {scenario.turn_name} {h.turn}: {h.headline}" for h in events]
-    if scenario.debrief.lessons:
+    facts = game_facts(scenario, state)
+    lines.append("\nThis game in numbers")
+    lines += [_wrap(text, "  - ") for text in fact_sentences(facts)]
+    lessons = shown_lessons(scenario, facts)
+    if lessons:
         lines.append("\nLessons")
-        lines += [_wrap(text, "  - ") for text in scenario.debrief.lessons]
+        lines += [_wrap(text, "  - ") for text in lessons]
     if scenario.debrief.questions:
         lines.append("\nTo discuss")
         lines += [_wrap(text, "  ? ") for text in scenario.debrief.questions]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from game.errors import FormulaError
+from game.scenario.facts import fact_names
 from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula
 from game.scenario.model import Behaviour, Effect, Event, Metric, Policy, Role, Scenario, Stat
 
@@ -121,6 +122,8 @@ class Rules:
     reviews: dict[str, CReview]
     stat_public: dict[str, CompiledFormula]
     contribution: CompiledFormula
+    lessons: tuple[tuple[str, CompiledFormula], ...] = ()
+    """(text, condition over the end facts) of every debrief lesson, in file order."""
     metric_specs: dict[str, Metric] = field(init=False)
     stat_specs: dict[str, Stat] = field(init=False)
     event_specs: dict[str, Event] = field(init=False)
@@ -328,7 +331,7 @@ def compile_rules(scenario: Scenario) -> Rules:
               for i, st in enumerate(scenario.stats)}
     contribution = _contribution(c, seat)
     return Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
-                 reviews, public, contribution)
+                 reviews, public, contribution, _lessons(scenario))
 
 
 def _policy(c: _Compiler, i: int, glob: frozenset[str], seat: dict[str, frozenset[str]]) -> CPolicy:
@@ -378,6 +381,23 @@ def _contribution(c: _Compiler, seat: dict[str, frozenset[str]]) -> CompiledForm
     """The debrief's contribution formula; it may read any stat some role has."""
     allowed = frozenset().union(*seat.values())
     return _formula(c.s.debrief.contribution, allowed, ("debrief", "contribution"))
+
+
+def _lessons(s: Scenario) -> tuple[tuple[str, CompiledFormula], ...]:
+    """Each lesson's text and its condition over the end facts (a plain text: always)."""
+    names = fact_names(s)
+    out = []
+    for i, lesson in enumerate(s.debrief.lessons):
+        if isinstance(lesson, str):
+            out.append((lesson, _formula("1", names, ("debrief", "lessons", i))))
+            continue
+        try:
+            out.append((lesson.text, _formula(lesson.when, names,
+                                              ("debrief", "lessons", i, "when"))))
+        except RuleError as err:
+            raise RuleError(err.loc, err.message + " (a lesson's `when` reads the end-of-game "
+                            "facts listed in scenarios/AUTHORING.md, 2.12)", err.col) from None
+    return tuple(out)
 
 
 def rules_for(scenario: Scenario) -> Rules:
