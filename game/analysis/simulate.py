@@ -92,8 +92,15 @@ def play_bot_game(scenario: Scenario, seed: int, strategies: dict[str, str],
     """Play a whole game with a bot in every seat; return the final state (its history holds
     every turn), the seats and each seat's strategy."""
     game = Game(scenario)
-    rules = game.rules
     table, chosen = table_for(game, strategies, seats)
+    return play_game(game, seed, table, chosen, locked), table, chosen
+
+
+def play_game(game: Game, seed: int, table: list[SeatSetup], chosen: list[str],
+              locked: dict[str, int] | None = None) -> GameState:
+    """The ended state of a game played by a bot of strategy `chosen[i]` in seat `i`."""
+    scenario = game.scenario
+    rules = game.rules
     state = game.new_state(seed, table, locked)
     # each bot's stream is seeded at its first draw (most strategies never draw)
     bots = [make_bot(name, scenario, i, partial(stream, seed, "bot", i))
@@ -108,7 +115,7 @@ def play_bot_game(scenario: Scenario, seed: int, strategies: dict[str, str],
 
     while state.phase != "ended":
         game.play_phase(state, choose)
-    return state, table, chosen
+    return state
 
 
 def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],

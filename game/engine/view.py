@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from game.engine.actions import construct_from, to_act
 from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
+from game.engine.policy_news import PolicyChange, policy_changes
 from game.engine.rng import unit_normal
 from game.engine.state import GameState, Headline, ReviewRow, SeatState
 from game.scenario.model import Metric
@@ -101,6 +102,9 @@ class SeatView(BaseModel):
     others: list[OtherSeat]
     leaderboards: dict[str, list[LeaderRow]]
     news: list[Headline]
+    policy_changes: list[PolicyChange] = Field(
+        default_factory=list, description="Every policy change so far, oldest first; this "
+        "turn's once its policy phase is over.")
     waiting_for: list[int]
 
 
@@ -418,6 +422,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     outside = _outside(past, state.seats, public)
     boards = _leaderboards(past, state, revealed)
     news = [*_past_news(past), *state.news]
+    changes = policy_changes(past, state)
     waiting = to_act(rules, state)
     scenario = rules.scenario
     turn, turns, turn_name, phase = state.turn, scenario.turns, scenario.turn_name, state.phase
@@ -438,5 +443,6 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             "score": me.score, "rank": me.rank, "score_total": me.score_total,
             "others": [o for o in outside if o.index != seat],
             "leaderboards": {role: list(rows) for role, rows in boards.items()},
-            "news": list(news), "waiting_for": list(waiting)}))
+            "news": list(news), "policy_changes": list(changes),
+            "waiting_for": list(waiting)}))
     return out

@@ -290,6 +290,15 @@ class Draw(Strict):
         return self
 
 
+class Lesson(Strict):
+    """A lesson shown at the end only when `when` holds over the game's end facts (see
+    `game.scenario.facts`), e.g. `gap > 10 and ever_token_leaderboard`."""
+
+    text: Text
+    when: Formula = Field("1", description="A formula over end-of-game facts; the lesson "
+                                           "is shown only when it is true.")
+
+
 class Debrief(Strict):
     """What the end screen reveals, and the facilitator's material."""
 
@@ -298,7 +307,9 @@ class Debrief(Strict):
     health_index: dict[Id, float] = Field(min_length=1,
                                           description="Metric id -> weight in the health index.")
     contribution: Formula = Field("0", description="A seat's real contribution, over its stats.")
-    lessons: list[Text] = Field(default_factory=list)
+    lessons: list[Text | Lesson] = Field(
+        default_factory=list, description="A plain text is shown after every game, so it must "
+        "be true of any game; `{text, when}` is shown only when `when` holds.")
     questions: list[Text] = Field(default_factory=list)
 
 

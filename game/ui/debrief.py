@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from game.analysis.facts import fact_sentences, game_facts, shown_lessons
 from game.analysis.indices import (SeatOutcome, correlation, gap_series, index_series,
                                    seat_outcomes)
 from game.ui import theme
@@ -46,6 +47,8 @@ class Debrief:
     proxy_names: list[str]
     health_names: list[str]
     people: list[tuple[int, str]] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    """What is true of this game, in sentences (shown above the lessons)."""
 
 
 def build_debrief(play) -> Debrief:
@@ -61,15 +64,17 @@ def build_debrief(play) -> Debrief:
         keep = sorted(events, key=lambda e: -abs(e.health_change))[:MAX_EVENTS]
         events = [e for e in events if e in keep]
     names = {m.id: m.name for m in s.metrics}
+    facts = game_facts(s, state)
     return Debrief(
         title=s.title, turn_name=s.turn_name, proxy=proxy, health=health,
         gap=gap_series(proxy, health), together=correlation(proxy, health),
         outcomes=seat_outcomes(s, state), events=events,
-        lessons=[" ".join(x.split()) for x in s.debrief.lessons],
+        lessons=shown_lessons(s, facts),
         questions=[" ".join(x.split()) for x in s.debrief.questions],
         proxy_names=[names[m] for m in s.debrief.proxy_index],
         health_names=[names[m] for m in s.debrief.health_index],
-        people=[(i, play.session.seats[i].name) for i in play.humans])
+        people=[(i, play.session.seats[i].name) for i in play.humans],
+        facts=fact_sentences(facts))
 
 
 def reveal_rect(painter: Painter, size: tuple[int, int]) -> pygame.Rect:
@@ -276,7 +281,34 @@ def _events(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
 
 
 def _lessons(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
-    _two_columns(surface, p, rect, "What this game shows", d.lessons, False)
+    """Left: what is true of this game, in sentences; right: the lessons it bears out."""
+    left_w = int(rect.width * 0.36)
+    left = pygame.Rect(rect.x, rect.y, left_w, rect.height)
+    right = pygame.Rect(rect.x + left_w + p.px(40), rect.y, rect.width - left_w - p.px(40),
+                        rect.height)
+    _column(surface, p, left, "This game in numbers", d.facts, "\u2022 ", theme.TEXT)
+    _column(surface, p, right, "What this game shows", d.lessons, "\u2022 ", theme.TEXT,
+            empty="(no lesson of this scenario fits how this game went: ask the room why)")
+
+
+def _column(surface, p: Painter, rect: pygame.Rect, title: str, items: list[str], bullet: str,
+            color, empty: str = "(none)") -> None:
+    """A titled list in one column, in the largest text size that fits."""
+    p.text(surface, title, rect.topleft, "h3", theme.FOCUS, bold=True, max_width=rect.width)
+    top = rect.y + p.line_height("h3") + p.px(8)
+    if not items:
+        p.paragraph(surface, empty, pygame.Rect(rect.x, top, rect.width, rect.bottom - top),
+                    "body", theme.MUTED)
+        return
+    texts = [bullet + t for t in items]
+    size = "body" if _list_height(p, texts, rect.width, "body") <= rect.bottom - top \
+        else "small"
+    y = top
+    for text in texts:
+        if y + p.line_height(size) > rect.bottom:
+            break
+        y += p.paragraph(surface, text, pygame.Rect(rect.x, y, rect.width, rect.bottom - y),
+                         size, color) + p.px(10)
 
 
 def _questions(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:

@@ -19,6 +19,7 @@ from game.engine.state import SeatSetup
 from game.engine.view import LeaderRow, SeatView
 from game.errors import ActionError
 from game.scenario.model import Scenario
+from game.scenario.scoring import change_lines
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ class PublicNews:
     boards: dict[str, list[LeaderRow]] = field(default_factory=dict)
     previous: dict[str, list[LeaderRow]] = field(default_factory=dict)
     laid_off: list[str] = field(default_factory=list)
+    policies: list[list[str]] = field(default_factory=list)
+    """This turn's policy changes, once its policy phase is over: each in lines (what changed,
+    then what it changes for each role); when there are some, the news is about them."""
 
 
 def scenario_ref(name: str | Path) -> str:
@@ -94,7 +98,7 @@ class Play:
     def next_step(self) -> Step:
         """Let bots act until a screen is needed, and say which one."""
         while True:
-            key = "ended" if self.game.is_terminal(self.state) else self.state.turn
+            key = self._news_key()
             if key != self.news_key:
                 return Step("news")
             if self.game.is_terminal(self.state):
@@ -125,9 +129,23 @@ class Play:
         self.predicted.add(seat)
         self.ready = None
 
+    def _news_key(self) -> object:
+        """Which news the table should have seen by now: the turn's (its headlines), then,
+        if its policy phase changed any policy, the turn's policy news; at the end, the
+        final review."""
+        if self.game.is_terminal(self.state):
+            return "ended"
+        if self.state.phase == "work" and self._changes_now():
+            return (self.state.turn, "policies")
+        return self.state.turn
+
+    def _changes_now(self) -> list:
+        seat = self.humans[0] if self.humans else 0
+        return [c for c in self.view(seat).policy_changes if c.turn == self.state.turn]
+
     def news_seen(self) -> None:
         """The table has read the news of this turn."""
-        self.news_key = "ended" if self.game.is_terminal(self.state) else self.state.turn
+        self.news_key = self._news_key()
         self.boards = self.public_news().boards
 
     def passed(self, seat: int) -> None:
@@ -169,9 +187,12 @@ class Play:
         gone = [o.name for o in v.others if not o.employed] + ([] if v.employed else [v.name])
         public = {role for role, review in self.scenario.reviews.items() if review.leaderboard}
         boards = {role: rows for role, rows in v.leaderboards.items() if role in public}
+        changes = [c for c in v.policy_changes if c.turn == v.turn] if v.phase == "work" else []
         return PublicNews(turn=v.turn, turns=v.turns, turn_name=v.turn_name, ended=ended,
-                          headlines=headlines, boards=boards, previous=self.boards,
-                          laid_off=gone)
+                          headlines=[] if changes else headlines, boards=boards,
+                          previous=self.boards, laid_off=gone,
+                          policies=[change_lines(self.scenario, c.policy, c.before, c.after)
+                                    for c in changes])
 
 
 def _keep(legal: Legal) -> Action:

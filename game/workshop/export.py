@@ -6,6 +6,8 @@
   metric by id. Turn 0 is the start of the game.
 - `debrief-tables.csv`: one row per table with its headline numbers.
 - `debrief-conditions.csv`: one row per condition with the means over its tables.
+- `debrief-lessons.csv`: per table, what is true of its game (`fact`) and the lessons whose
+  condition held on it (`lesson`): columns `table, condition, kind, text`.
 
 The PNG slides (each table, every table side by side, the conditions) are drawn by the debrief
 screen itself, in `game.ui.slides.export_debrief`, which writes these files and the slides.
@@ -51,6 +53,16 @@ def _table_row(s: TableSummary) -> dict[str, object]:
             "policies": "; ".join(s.policies)}
 
 
+LESSON_COLUMNS = ["table", "condition", "kind", "text"]
+
+
+def _lesson_rows(debrief: Debrief) -> list[dict[str, object]]:
+    """Per table: its fact sentences, then the lessons that hold on its game."""
+    return [{"table": s.label, "condition": s.condition, "kind": kind, "text": text}
+            for s in debrief.summaries
+            for kind, texts in (("fact", s.facts), ("lesson", s.lessons)) for text in texts]
+
+
 def _r(value: float) -> float:
     return round(value, 6)
 
@@ -78,7 +90,8 @@ def export(debrief: Debrief, folder: Path) -> list[Path]:
     files = {"debrief-long.csv": _csv(long_rows(debrief), LONG_COLUMNS),
              "debrief-tables.csv": _csv(tables, list(tables[0]) if tables else ["table"]),
              "debrief-conditions.csv": _csv(conditions, list(conditions[0]) if conditions
-                                            else ["condition"])}
+                                            else ["condition"]),
+             "debrief-lessons.csv": _csv(_lesson_rows(debrief), LESSON_COLUMNS)}
     try:
         for name, text in files.items():
             write_atomic(folder / name, text)
