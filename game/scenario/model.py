@@ -241,6 +241,15 @@ class Draw(Strict):
         return self
 
 
+class WhatIf(Strict):
+    """A contrasting regime: the same company replayed by bots with these policies held."""
+
+    name: str = Field(min_length=1, max_length=80, description="e.g. `Outcome metrics`.")
+    text: Text = Field("", description="One or two sentences on what this regime does.")
+    locks: dict[Id, int | str] = Field(
+        min_length=1, description="Policy id -> level (a name or a number) held all game.")
+
+
 class Debrief(Strict):
     """What the end screen reveals, and the facilitator's material."""
 
@@ -251,6 +260,10 @@ class Debrief(Strict):
     contribution: Formula = Field("0", description="A seat's real contribution, over its stats.")
     lessons: list[Text] = Field(default_factory=list)
     questions: list[Text] = Field(default_factory=list)
+    what_if: list[WhatIf] = Field(
+        default_factory=list, max_length=6,
+        description="Contrasting regimes; the reveal replays the game under the one it "
+                    "followed least.")
 
 
 class Scenario(Strict):
