@@ -19,7 +19,7 @@ from game.errors import ScenarioError
 from game.scenario.formula import CompiledFormula
 from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
-from game.scenario.rules import Rules, rules_for
+from game.scenario.rules import Rules, rules_for, what_if_locks
 from game.scenario.source import Source, position
 
 __all__ = ["Diagnostic", "check_scenario", "collect_files", "lint_file", "lint_paths"]
@@ -92,7 +92,7 @@ def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
         _check_roles, _check_exclusions, _check_events, _check_behaviours,
-        _check_unchanged, _check_debrief]
+        _check_unchanged, _check_debrief, _check_what_if]
     return [finding for check in checks for finding in check(scenario, rules)]
 
 
@@ -192,6 +192,25 @@ def _check_debrief(s: Scenario, rules: Rules) -> Iterator[Finding]:
             yield Finding(("debrief", "health_index", mid), "warning",
                           f"metric '{mid}' is in both the proxy index and the health index, "
                           "so it hides the gap between them")
+
+
+def _check_what_if(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """A what-if regime holds every policy of the roles it locks (else the bots may set the
+    rest during the replay), and no two regimes hold the same levels."""
+    seen: dict[tuple, str] = {}
+    for i, regime in enumerate(s.debrief.what_if):
+        loc = ("debrief", "what_if", i, "locks")
+        roles = {p.role for p in s.policies if p.id in regime.locks}
+        free = [p.id for p in s.policies if p.role in roles and p.id not in regime.locks]
+        if free:
+            yield Finding(loc, "warning", f"what-if '{regime.name}' leaves {', '.join(free)} "
+                                          "free, so the replay's bots may set them; lock them "
+                                          "(at off if the regime does without them)")
+        held = tuple(sorted(what_if_locks(s, regime).items()))
+        if held in seen:
+            yield Finding(loc, "warning", f"what-if '{regime.name}' holds the same levels as "
+                                          f"'{seen[held]}'; the replay would be the same game")
+        seen.setdefault(held, regime.name)
 
 
 # --- Sampling states within bounds ---
