@@ -34,7 +34,8 @@ class WhatIfResult(BaseModel):
     text: str = ""
     locks: dict[str, int] = Field(description="Policy id -> level held all game.")
     held: list[str] = Field(default_factory=list,
-                            description="The locks in words, e.g. `Token leaderboard: off`.")
+                            description="The locks above off in words, e.g. `Token "
+                                        "leaderboard: on` (the rest are held at off).")
     seed: int
     strategies: list[str] = Field(default_factory=list, description="Each seat's bot strategy.")
     proxy: list[float]
@@ -81,7 +82,7 @@ def replay_what_if(scenario: Scenario, seed: int, seats: list[SeatSetup],
     specs = {p.id: p for p in scenario.policies}
     return WhatIfResult(
         regime=regime.name, text=" ".join(regime.text.split()), locks=locks,
-        held=[f"{specs[pid].name}: {specs[pid].levels[n]}" for pid, n in locks.items()],
+        held=[f"{specs[pid].name}: {specs[pid].levels[n]}" for pid, n in locks.items() if n],
         seed=seed, strategies=record.strategies, proxy=record.proxy, health=record.health,
         gap=record.gap, rank_agreement=rank_agreement(record.outcomes),
         outcomes=record.outcomes)
@@ -117,13 +118,18 @@ def comparison_rows(proxy: list[float], health: list[float], ranks: float,
             ("Leaderboard vs real contribution", ranks, other.rank_agreement)]
 
 
+def held_sentence(other: WhatIfResult) -> str:
+    """How the replay was played, in one sentence."""
+    held = "; ".join(other.held) or "every policy off"
+    rest = ", every other policy off" if other.held and len(other.held) < len(other.locks) else ""
+    return f"Bots in every seat, the same seed; held all game: {held}{rest}."
+
+
 def comparison_text(proxy: list[float], health: list[float], ranks: float,
                     other: WhatIfResult) -> list[str]:
     """The comparison as lines of plain text (the text game and the workshop report)."""
-    lines = [f"What if: the same company under \"{other.regime}\" (bots in every seat, "
-             f"same seed; held all game: {', '.join(other.held)})"]
-    if other.text:
-        lines.append(f"  {other.text}")
+    lines = [f"What if: the same company under \"{other.regime}\"",
+             f"  {other.text} {held_sentence(other)}".replace("   ", "  ")]
     lines.append(f"  {'':<34}{'this game':>10}{'what if':>10}")
     for label, mine, theirs in comparison_rows(proxy, health, ranks, other):
         fmt = "{:+10.2f}" if label.startswith("Leaderboard") else "{:10.1f}"

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from game.analysis.indices import gap_series, index_series, seat_outcomes
+from game.analysis.what_if import comparison_text, game_rank_agreement, what_if_for_state
 from game.bots import make_bot
 from game.engine import Allocate, SetPolicies
 from game.engine.actions import Legal
@@ -302,6 +303,7 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
     if events:
         lines.append("\nEvents")
         lines += [f"  {scenario.turn_name} {h.turn}: {h.headline}" for h in events]
+    lines += what_if_lines(scenario, state, seats, proxy, health)
     if scenario.debrief.lessons:
         lines.append("\nLessons")
         lines += [_wrap(text, "  - ") for text in scenario.debrief.lessons]
@@ -309,3 +311,14 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
         lines.append("\nTo discuss")
         lines += [_wrap(text, "  ? ") for text in scenario.debrief.questions]
     return "\n".join(lines)
+
+
+def what_if_lines(scenario, state, seats, proxy: list[float], health: list[float]) -> list[str]:
+    """The what-if comparison (the same company replayed under the regime the game followed
+    least), played here and now; no lines when the scenario declares no such regime."""
+    other = what_if_for_state(scenario, state, list(seats))
+    if other is None:
+        return []
+    ranks = game_rank_agreement(scenario, state)
+    return [""] + [_wrap(line, "  " * line.startswith("  ")) if len(line) > 72 else line
+                   for line in comparison_text(proxy, health, ranks, other)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from game.analysis.indices import correlation
+from game.analysis.what_if import WhatIfResult, rank_agreement
 from game.errors import SaveError
 from game.workshop.result import ResultFile, ScenarioInfo, read_result
 
@@ -44,6 +45,10 @@ class TableSummary:
     """The policies in force at some point, in words: `Token leaderboard: on (turns 1-6)`."""
     prediction_error: float | None
     """Mean of |predicted - actual| final health over the human seats that predicted."""
+    rank_agreement: float = 0.0
+    """How well the leaderboard ranked real contribution (1 = same order, -1 = reversed)."""
+    what_if: WhatIfResult | None = None
+    """The same game replayed by bots under the scenario's contrasting regime, if any."""
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,10 @@ def summarise(result: ResultFile, label: str | None = None) -> TableSummary:
         leader=leader.name if leader else "",
         leader_contribution_rank=leader.contribution_rank if leader else None,
         policies=policy_spans(result),
-        prediction_error=_mean(errors) if errors else None)
+        prediction_error=_mean(errors) if errors else None,
+        rank_agreement=rank_agreement([o.model_dump() for o in result.outcomes
+                                       if o.leaderboard_rank is not None]),
+        what_if=result.what_if)
 
 
 def _leader(result: ResultFile):

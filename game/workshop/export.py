@@ -3,10 +3,13 @@
 `export(debrief, folder)` writes:
 - `debrief-long.csv`: one row per table, turn and metric (columns `table, condition, turn,
   metric, value`); the metrics are `proxy_index`, `health_index`, `gap` and every scenario
-  metric by id. Turn 0 is the start of the game.
-- `debrief-tables.csv`: one row per table with its headline numbers.
+  metric by id, and for a table with a what-if replay `what_if_proxy_index`,
+  `what_if_health_index` and `what_if_gap`. Turn 0 is the start of the game.
+- `debrief-tables.csv`: one row per table with its headline numbers, and its what-if's
+  (`what_if_regime`, `what_if_proxy_end`, ...; empty when it has none).
 - `debrief-conditions.csv`: one row per condition with the means over its tables.
-- `table-<id>.png`: each table's proxy and health index over the turns, and the gap.
+- `table-<id>.png`: each table's proxy and health index over the turns, and the gap (and its
+  what-if replay's two indices, dotted).
 - `comparison.png`: every table side by side on the same scale, titled with its condition.
 - `conditions.png`: the mean health and proxy index of each condition over the turns.
 
@@ -44,7 +47,21 @@ def long_rows(debrief: Debrief) -> list[dict[str, object]]:
             for metric, value in values.items():
                 rows.append({"table": summary.label, "condition": summary.condition,
                              "turn": t.turn, "metric": metric, "value": round(value, 6)})
+        rows += _what_if_rows(summary)
     return rows
+
+
+def _what_if_rows(summary: TableSummary) -> list[dict[str, object]]:
+    """The table's what-if replay as long rows: `what_if_proxy_index`, `what_if_health_index`
+    and `what_if_gap` for every turn (none when the table has no what-if)."""
+    w = summary.what_if
+    if w is None:
+        return []
+    return [{"table": summary.label, "condition": summary.condition, "turn": turn,
+             "metric": f"what_if_{metric}", "value": round(series[turn], 6)}
+            for metric, series in (("proxy_index", w.proxy), ("health_index", w.health),
+                                   ("gap", w.gap))
+            for turn in range(len(series))]
 
 
 def _table_row(s: TableSummary) -> dict[str, object]:
@@ -55,7 +72,18 @@ def _table_row(s: TableSummary) -> dict[str, object]:
             "proxy_health_correlation": _r(s.correlation), "leader": s.leader,
             "leader_contribution_rank": s.leader_contribution_rank,
             "prediction_error": None if s.prediction_error is None else _r(s.prediction_error),
-            "policies": "; ".join(s.policies)}
+            "policies": "; ".join(s.policies), "rank_agreement": _r(s.rank_agreement),
+            **_what_if_columns(s)}
+
+
+def _what_if_columns(s: TableSummary) -> dict[str, object]:
+    """The what-if's end figures for the tables CSV (empty cells when there is none)."""
+    w = s.what_if
+    return {"what_if_regime": w.regime if w else "",
+            "what_if_proxy_end": _r(w.proxy[-1]) if w else None,
+            "what_if_health_end": _r(w.health[-1]) if w else None,
+            "what_if_gap_end": _r(w.gap[-1]) if w else None,
+            "what_if_rank_agreement": _r(w.rank_agreement) if w else None}
 
 
 def _r(value: float) -> float:
@@ -106,8 +134,19 @@ def _figure(width: float, height: float):
     return fig
 
 
-def _plot_table(ax, result: ResultFile, title: str, legend: bool) -> None:
-    """Proxy and health index of one table on one axis, and the gap as a dashed line."""
+def _plot_what_if(ax, what_if) -> None:
+    """The what-if replay's proxy and health index, thin and dotted."""
+    turns = list(range(len(what_if.proxy)))
+    for series, colour, word in ((what_if.proxy, PROXY_COLOUR, "proxy"),
+                                 (what_if.health, HEALTH_COLOUR, "health")):
+        ax.plot(turns, series, color=colour, linewidth=1.4, linestyle=":", alpha=0.8,
+                label=f"what if \"{what_if.regime}\": {word}")
+
+
+def _plot_table(ax, result: ResultFile, title: str, legend: bool,
+                what_if=None) -> None:
+    """Proxy and health index of one table on one axis, and the gap as a dashed line (and
+    `what_if`'s two indices, dotted, if given)."""
     turns = [t.turn for t in result.turns]
     proxy = [t.proxy_index for t in result.turns]
     health = [t.health_index for t in result.turns]
@@ -119,6 +158,8 @@ def _plot_table(ax, result: ResultFile, title: str, legend: bool) -> None:
             label="proxy index (what the leaderboard sees)")
     ax.plot(turns, health, color=HEALTH_COLOUR, linewidth=2.2, marker="o", markersize=3,
             label="health index (what the company is)")
+    if what_if is not None:
+        _plot_what_if(ax, what_if)
     ax.set_ylim(min(0.0, min(gap) - 5), 100)
     ax.set_xlim(0, max(turns[-1], 1))
     _whole_turns(ax)
@@ -134,7 +175,8 @@ def _charts(debrief: Debrief, folder: Path) -> list[Path]:
     for _, result, summary in debrief.tables:
         fig = _figure(7, 4)
         ax = fig.add_subplot()
-        _plot_table(ax, result, f"{summary.label}: {summary.condition}", legend=True)
+        _plot_table(ax, result, f"{summary.label}: {summary.condition}", legend=True,
+                    what_if=result.what_if)
         ax.set_ylabel("index (0-100)")
         written.append(_save(fig, folder / f"{_slug(summary.label)}.png"))
     if debrief.tables:
