@@ -13,6 +13,10 @@ text game, workshop debrief and exports).
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+
 from pydantic import BaseModel, Field
 
 from game.analysis.indices import seat_outcome_rows
@@ -22,7 +26,7 @@ from game.engine.state import GameState, SeatSetup
 from game.scenario.model import Scenario, WhatIf
 from game.scenario.rules import what_if_locks
 
-__all__ = ["WhatIfResult", "comparison_rows", "comparison_text", "contrast_regime",
+__all__ = ["WhatIfJob", "WhatIfResult", "comparison_rows", "comparison_text", "contrast_regime",
            "game_rank_agreement", "rank_agreement",
            "replay_what_if", "what_if_for_state"]
 
@@ -137,3 +141,51 @@ def comparison_text(proxy: list[float], health: list[float], ranks: float,
     lines.append("  (leaderboard vs contribution: 1 = the leaderboard ranked people in the "
                  "order of their real contribution, -1 = in reverse)")
     return lines
+
+
+Replay = Callable[[Scenario, int, list[SeatSetup], WhatIf], WhatIfResult]
+
+
+class WhatIfJob:
+    """The what-if of an ended game, worked out in another process so a window keeps
+    drawing: `poll()` never waits. `regime` is None when there is nothing to replay."""
+
+    def __init__(self, scenario: Scenario, state: GameState, seats: list[SeatSetup],
+                 replay: Replay = replay_what_if) -> None:
+        self.regime = contrast_regime(scenario, policies_of(state))
+        self.result: WhatIfResult | None = None
+        self.failed = ""
+        self._pool: ProcessPoolExecutor | None = None
+        self._future: Future | None = None
+        if self.regime is not None:
+            # spawn: a fresh interpreter, not a fork of one that holds a window
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            self._future = self._pool.submit(replay, scenario, state.seed, list(seats),
+                                             self.regime)
+
+    @property
+    def working(self) -> bool:
+        """True while the replay is still running."""
+        return self.poll() is None and self._future is not None
+
+    def poll(self) -> WhatIfResult | None:
+        """The replay's result once it has finished (None before, or if it failed)."""
+        future = self._future
+        if future is not None and future.done():
+            self._future = None
+            try:
+                self.result = future.result()
+            except Exception as err:   # a crashed worker must not take the reveal with it
+                self.failed = f"{type(err).__name__}: {err}"
+            self.close()
+        return self.result
+
+    def close(self) -> None:
+        """Stop the worker process (at once if the replay is still running)."""
+        if self._pool is not None:
+            if self._future is not None:
+                self._future.cancel()
+                for process in list(getattr(self._pool, "_processes", {}).values()):
+                    process.terminate()   # only this job's own worker
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

@@ -13,11 +13,17 @@ import pygame
 
 from game.analysis.indices import (SeatOutcome, correlation, gap_series, index_series,
                                    seat_outcomes)
+from game.analysis.what_if import (WhatIfResult, contrast_regime, game_rank_agreement,
+                                   policies_of)
+from game.scenario.model import WhatIf
 from game.ui import theme
 from game.ui.chart import index_chart, slope_chart, timeline
 from game.ui.draw import Painter, format_number, panel
+from game.ui.what_if_panel import draw_what_if
 
 LAYERS = ("Predict", "Proxy", "Health", "Ranks", "Events", "Lessons", "Discuss")
+WHAT_IF = "What if"
+"""The extra layer, before the lessons, of a scenario that declares contrasting regimes."""
 MAX_EVENTS = 8
 
 
@@ -46,6 +52,13 @@ class Debrief:
     proxy_names: list[str]
     health_names: list[str]
     people: list[tuple[int, str]] = field(default_factory=list)
+    layers: tuple[str, ...] = LAYERS
+    what_if_regime: WhatIf | None = None
+    """The regime the what-if layer replays the game under (None: no such layer)."""
+    what_if: WhatIfResult | None = None
+    """The replay, once the background process has finished it."""
+    what_if_failed: str = ""
+    rank_agreement: float = 0.0
 
 
 def build_debrief(play) -> Debrief:
@@ -61,6 +74,9 @@ def build_debrief(play) -> Debrief:
         keep = sorted(events, key=lambda e: -abs(e.health_change))[:MAX_EVENTS]
         events = [e for e in events if e in keep]
     names = {m.id: m.name for m in s.metrics}
+    regime = contrast_regime(s, policies_of(state))
+    layers = LAYERS if regime is None else \
+        LAYERS[:LAYERS.index("Lessons")] + (WHAT_IF,) + LAYERS[LAYERS.index("Lessons"):]
     return Debrief(
         title=s.title, turn_name=s.turn_name, proxy=proxy, health=health,
         gap=gap_series(proxy, health), together=correlation(proxy, health),
@@ -69,7 +85,8 @@ def build_debrief(play) -> Debrief:
         questions=[" ".join(x.split()) for x in s.debrief.questions],
         proxy_names=[names[m] for m in s.debrief.proxy_index],
         health_names=[names[m] for m in s.debrief.health_index],
-        people=[(i, play.session.seats[i].name) for i in play.humans])
+        people=[(i, play.session.seats[i].name) for i in play.humans],
+        layers=layers, what_if_regime=regime, rank_agreement=game_rank_agreement(s, state))
 
 
 def prediction_rows(painter: Painter, rect: pygame.Rect, n: int) -> list[pygame.Rect]:
@@ -80,10 +97,17 @@ def prediction_rows(painter: Painter, rect: pygame.Rect, n: int) -> list[pygame.
 
 
 def draw_layer(surface: pygame.Surface, painter: Painter, rect: pygame.Rect, d: Debrief,
-               layer: int, predictions: dict[int, float], live: bool = False) -> None:
-    """Draw layer `layer` (1..7) into `rect`."""
-    [_predict, _proxy, _health, _ranks, _events, _lessons, _questions][layer - 1](
-        surface, painter, rect, d, predictions, live)
+               layer: int, predictions: dict[int, float], live: bool = False,
+               dots: int = 3) -> None:
+    """Draw layer `layer` (1 .. len(d.layers)) into `rect` (`dots`: how far the what-if
+    layer's "working" line has got)."""
+    name = d.layers[layer - 1]
+    if name == WHAT_IF:
+        draw_what_if(surface, painter, rect, d, dots)
+        return
+    drawers = dict(zip(LAYERS, [_predict, _proxy, _health, _ranks, _events, _lessons,
+                                _questions]))
+    drawers[name](surface, painter, rect, d, predictions, live)
 
 
 def _predict(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pygame
 
 from game.ui import theme
-from game.ui.debrief import LAYERS, build_debrief, draw_layer, prediction_rows
+from game.ui.debrief import WHAT_IF, build_debrief, draw_layer, prediction_rows
 from game.ui.export import export_folder, export_game
 from game.ui.scenes.base import Scene
 
 NEXT_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_PAGEDOWN)
 BACK_KEYS = (pygame.K_BACKSPACE, pygame.K_PAGEUP)
+AUTOPLAY_WAIT_FRAMES = 60 * 30
 
 
 class EndScene(Scene):
@@ -27,6 +28,8 @@ class EndScene(Scene):
         super().__init__(app)
         self.play = play
         self.debrief = build_debrief(play)
+        self.layers = self.debrief.layers
+        self.job = play.what_if() if WHAT_IF in self.layers else None
         self.layer = 1
         for seat, _ in self.debrief.people:
             play.predictions.setdefault(seat, 50.0)
@@ -44,8 +47,8 @@ class EndScene(Scene):
     def build(self) -> None:
         w, h = self.size
         y, bh = h - self.px(104), self.px(56)
-        last = self.layer == len(LAYERS)
-        label = "Back to the title" if last else f"Reveal: {LAYERS[self.layer]}"
+        last = self.layer == len(self.layers)
+        label = "Back to the title" if last else f"Reveal: {self.layers[self.layer]}"
         self.sliders = {}
         if self.layer == 1:
             self._build_sliders()
@@ -67,6 +70,18 @@ class EndScene(Scene):
                                   lambda value, s=seat: self._predict(s, value))
             self.sliders[element] = seat
 
+    def update(self, dt: float) -> None:
+        """Pick up the what-if replay once its process has finished (never waits)."""
+        super().update(dt)
+        if self.job is not None and self.debrief.what_if is None:
+            self.debrief.what_if = self.job.poll()
+            self.debrief.what_if_failed = self.job.failed
+
+    def exit(self) -> None:
+        super().exit()
+        if self.job is not None:
+            self.job.close()
+
     def enter(self) -> None:
         super().enter()
         self.ring.focus("predict:" + str(self.debrief.people[0][0]) if self.debrief.people
@@ -82,13 +97,13 @@ class EndScene(Scene):
             self._predict(self.sliders[element], value)
 
     def go_to(self, layer: int) -> None:
-        self.layer = max(1, min(len(LAYERS), layer))
+        self.layer = max(1, min(len(self.layers), layer))
         self.frames = 0
         self.rebuild()
         self.ring.focus("next")
 
     def next(self) -> None:
-        if self.layer < len(LAYERS):
+        if self.layer < len(self.layers):
             self.go_to(self.layer + 1)
         else:
             self.leave()
@@ -127,13 +142,14 @@ class EndScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         self._draw_title(surface, self.layer)
         rect = self.content_rect()
-        key = (self.layer, rect.size, tuple(sorted(self.play.predictions.items())))
+        key = (self.layer, rect.size, tuple(sorted(self.play.predictions.items())),
+               self._what_if_key())
         if self._cache is None or self._cache[0] != key:
             layer = pygame.Surface(rect.size)
             layer.fill(theme.BG)
             start = len(self.painter.drawn)
             draw_layer(layer, self.painter, layer.get_rect(), self.debrief, self.layer,
-                       self.play.predictions, live=True)
+                       self.play.predictions, live=True, dots=(self.frames // 20) % 4)
             self._cache = (key, layer, self.painter.drawn[start:])
         else:
             self.painter.drawn.extend(self._cache[2])
@@ -142,13 +158,21 @@ class EndScene(Scene):
         self.draw_footer(surface, guess + "Enter: next   ·   Backspace: back   ·   E: export   ·   "
                                           "Esc: leave   ·   F1: help")
 
+    def _what_if_key(self) -> tuple:
+        """What the what-if layer's picture depends on: the replay's arrival, and while it
+        runs, the dots that show it is working."""
+        if self.layers[self.layer - 1] != WHAT_IF:
+            return ()
+        d = self.debrief
+        return (d.what_if is not None, d.what_if_failed, (self.frames // 20) % 4)
+
     def _draw_title(self, surface: pygame.Surface, layer: int) -> None:
         w, _ = surface.get_size()
         p = self.painter
         p.text(surface, f"The reveal — {self.debrief.title}", (self.px(32), self.px(14)), "h2",
                bold=True, max_width=w - self.px(64))
         x, y = self.px(32), self.px(14) + p.line_height("h2") + self.px(6)
-        for n, name in enumerate(LAYERS, start=1):
+        for n, name in enumerate(self.layers, start=1):
             label = f"{n} {name}"
             chip = pygame.Rect(x, y, p.width(label, "body", True) + self.px(24),
                                p.line_height("body") + self.px(6))
@@ -172,10 +196,13 @@ class EndScene(Scene):
         return slide
 
     def shot_name(self) -> str:
-        return f"end-{self.layer}-{LAYERS[self.layer - 1].lower()}"
+        return f"end-{self.layer}-{self.layers[self.layer - 1].lower().replace(' ', '-')}"
 
     def autoplay(self) -> None:
-        if self.layer < len(LAYERS):
+        if self.layers[self.layer - 1] == WHAT_IF and self.job is not None and \
+                self.job.working and self.frames < AUTOPLAY_WAIT_FRAMES:
+            return   # a demo shows the replay, not the wait (unless it takes far too long)
+        if self.layer < len(self.layers):
             self.next()
         else:
             self.export()
