@@ -70,3 +70,25 @@ def test_the_debrief_report_and_exports_carry_the_what_if(two_tables, tmp_path):
         long = [r for r in csv.DictReader(f) if r["table"] == "Table A"
                 and r["metric"] == "what_if_gap"]
     assert [float(r["value"]) for r in long] == pytest.approx(first.what_if.gap, abs=1e-5)
+
+
+def test_the_debrief_screen_shows_each_tables_what_if(two_tables):
+    pygame = pytest.importorskip("pygame")
+    from game.ui.app import App
+    from game.ui.scenes.debrief import DebriefScene
+    debrief = collect(two_tables)
+    app = App((1280, 720), fps=0)
+    try:
+        scene = DebriefScene(app, debrief)
+        app.go(scene)
+        app.step()
+        w = debrief.summaries[0].what_if
+        overview = " | ".join(app.visible_texts())
+        assert f"What if: health {w.health[-1]:.0f}, gap {w.gap[-1]:+.0f}" in overview
+        scene.show("table", 0)
+        app.step()
+        texts = app.visible_texts()
+        assert "What if" in texts and "Outcomes: bots, the same seed" in texts
+        assert f"{w.health[-1]:.1f} (here {debrief.summaries[0].health_end:.1f})" in texts
+    finally:
+        pygame.display.quit()
