@@ -25,14 +25,20 @@ REGIMES = """  what_if:
 
 
 @pytest.fixture(scope="module")
-def two_tables(tmp_path_factory):
-    """Tables A (leaderboard locked) and C (outcomes locked) of the tiny workshop, with the
-    scenario declaring both regimes, played headless; their result files."""
+def loaded(tmp_path_factory):
+    """The tiny workshop, its scenario declaring both regimes."""
     folder = tmp_path_factory.mktemp("what-if")
     shutil.copy(TINY_WORKSHOP, folder / TINY_WORKSHOP.name)
     text = (FIXTURES / "tiny.yaml").read_text(encoding="utf-8").rstrip("\n") + "\n" + REGIMES
     (folder / "tiny.yaml").write_text(text, encoding="utf-8")
-    loaded = load_workshop(folder / TINY_WORKSHOP.name)
+    return load_workshop(folder / TINY_WORKSHOP.name)
+
+
+@pytest.fixture(scope="module")
+def two_tables(loaded, tmp_path_factory):
+    """Tables A (leaderboard locked) and C (outcomes locked), played headless; their result
+    files."""
+    folder = tmp_path_factory.mktemp("results")
     paths = []
     for table in "AC":
         path = folder / "results" / f"table-{table}.json"
@@ -92,3 +98,17 @@ def test_the_debrief_screen_shows_each_tables_what_if(two_tables):
         assert f"{w.health[-1]:.1f} (here {debrief.summaries[0].health_end:.1f})" in texts
     finally:
         pygame.display.quit()
+
+
+def test_a_table_window_rewrites_its_result_once_the_replay_arrives(loaded, tmp_path):
+    from game.ui.workshop_app import run_table_window
+    from game.workshop.tables import start_session
+    session, setup = start_session(loaded, "B", fill={})
+    out = tmp_path / "b.json"
+    code = run_table_window(session, setup, out, autoplay=True, screenshots=tmp_path / "shots",
+                            max_frames=20000)
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert data["finished"] is True
+    assert data["what_if"]["regime"] == "Outcomes" and data["what_if"]["seed"] == data["seed"]
+    assert any("what-if" in p.name for p in (tmp_path / "shots").glob("*.png"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pygame
 
 from game.ui import theme
@@ -11,7 +13,7 @@ from game.ui.scenes.base import Scene
 
 NEXT_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_PAGEDOWN)
 BACK_KEYS = (pygame.K_BACKSPACE, pygame.K_PAGEUP)
-AUTOPLAY_WAIT_FRAMES = 60 * 30
+AUTOPLAY_WAIT_SECONDS = 60.0
 
 
 class EndScene(Scene):
@@ -30,6 +32,7 @@ class EndScene(Scene):
         self.debrief = build_debrief(play)
         self.layers = self.debrief.layers
         self.job = play.what_if() if WHAT_IF in self.layers else None
+        self.waited_since: float | None = None   # when autoplay began to wait for the replay
         self.layer = 1
         for seat, _ in self.debrief.people:
             play.predictions.setdefault(seat, 50.0)
@@ -199,9 +202,10 @@ class EndScene(Scene):
         return f"end-{self.layer}-{self.layers[self.layer - 1].lower().replace(' ', '-')}"
 
     def autoplay(self) -> None:
-        if self.layers[self.layer - 1] == WHAT_IF and self.job is not None and \
-                self.job.working and self.frames < AUTOPLAY_WAIT_FRAMES:
-            return   # a demo shows the replay, not the wait (unless it takes far too long)
+        if self.layers[self.layer - 1] == WHAT_IF and self.job is not None and self.job.working:
+            self.waited_since = self.waited_since or time.monotonic()
+            if time.monotonic() - self.waited_since < AUTOPLAY_WAIT_SECONDS:
+                return   # a demo shows the replay, not the wait (unless it takes far too long)
         if self.layer < len(self.layers):
             self.next()
         else:
