@@ -198,14 +198,25 @@ class EndScene(Scene):
         draw_layer(slide, self.painter, rect, self.debrief, layer, self.play.predictions)
         return slide
 
+    def _awaiting_replay(self) -> bool:
+        """True while autoplay should stay on the what-if layer for its replay to arrive."""
+        d = self.debrief
+        if self.layers[self.layer - 1] != WHAT_IF or self.job is None or \
+                d.what_if is not None or d.what_if_failed:
+            return False
+        self.waited_since = self.waited_since or time.monotonic()
+        return time.monotonic() - self.waited_since < AUTOPLAY_WAIT_SECONDS
+
     def shot_name(self) -> str:
-        return f"end-{self.layer}-{self.layers[self.layer - 1].lower().replace(' ', '-')}"
+        name = f"end-{self.layer}-{self.layers[self.layer - 1].lower().replace(' ', '-')}"
+        waiting = self.layers[self.layer - 1] == WHAT_IF and self.debrief.what_if is None
+        return name + ("-working" if waiting else "")
 
     def autoplay(self) -> None:
-        if self.layers[self.layer - 1] == WHAT_IF and self.job is not None and self.job.working:
-            self.waited_since = self.waited_since or time.monotonic()
-            if time.monotonic() - self.waited_since < AUTOPLAY_WAIT_SECONDS:
-                return   # a demo shows the replay, not the wait (unless it takes far too long)
+        if self._awaiting_replay():
+            return   # a demo shows the replay, not the wait (unless it takes far too long)
+        if self.layers[self.layer - 1] == WHAT_IF:
+            self.app.screenshot(self.shot_name())   # the replay as it arrived
         if self.layer < len(self.layers):
             self.next()
         else:
