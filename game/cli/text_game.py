@@ -14,6 +14,7 @@ from typing import TextIO
 
 from game.analysis.facts import fact_sentences, game_facts, shown_lessons
 from game.analysis.indices import gap_series, index_series, seat_outcomes
+from game.analysis.what_if import comparison_text, game_rank_agreement, what_if_for_state
 from game.bots import make_bot
 from game.engine import Allocate, SetPolicies
 from game.engine.actions import Legal
@@ -327,6 +328,7 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
     facts = game_facts(scenario, state)
     lines.append("\nThis game in numbers")
     lines += [_wrap(text, "  - ") for text in fact_sentences(facts)]
+    lines += what_if_lines(scenario, state, seats, proxy, health)
     lessons = shown_lessons(scenario, facts)
     if lessons:
         lines.append("\nLessons")
@@ -335,3 +337,14 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
         lines.append("\nTo discuss")
         lines += [_wrap(text, "  ? ") for text in scenario.debrief.questions]
     return "\n".join(lines)
+
+
+def what_if_lines(scenario, state, seats, proxy: list[float], health: list[float]) -> list[str]:
+    """The what-if comparison (the same company replayed under the regime the game followed
+    least), played here and now; no lines when the scenario declares no such regime."""
+    other = what_if_for_state(scenario, state, list(seats))
+    if other is None:
+        return []
+    ranks = game_rank_agreement(scenario, state)
+    return [""] + [_wrap(line, "  " * line.startswith("  ")) if len(line) > 72 else line
+                   for line in comparison_text(proxy, health, ranks, other)]

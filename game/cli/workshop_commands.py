@@ -20,7 +20,7 @@ from game.errors import GoodhartError
 from game.workshop.debrief import collect
 from game.workshop.load import LoadedWorkshop, load_workshop
 from game.workshop.report import render_debrief
-from game.workshop.result import write_result
+from game.workshop.result import session_what_if, write_result
 from game.workshop.model import Table, Timers
 from game.workshop.tables import (TableSetup, default_results_dir, find_table, result_path,
                                   start_session, table_setup)
@@ -136,7 +136,7 @@ def result(save: Path, out: Path | None) -> None:
     session = Session.resume(Game(scenario), record, None)
     folder = out or default_results_dir()
     path = result_path(folder, session.meta, session.seed)
-    written = write_result(session, path)
+    written = write_result(session, path, what_if=session_what_if(session))
     state = "finished" if written.finished else \
         f"unfinished, {scenario.turn_name} {session.state.turn} of {scenario.turns}"
     click.echo(f"wrote {path} ({state})")
@@ -208,6 +208,7 @@ def _play_text(session: Session, out: Path) -> int:
     game = TextGame(session)
     code = game.run()
     if session.game.is_terminal(session.state):
-        write_result(session, out, getattr(game, "predictions", None))
+        write_result(session, out, getattr(game, "predictions", None),
+                     session_what_if(session))
         click.echo(f"\nResult file for the debrief: {out}")
     return code

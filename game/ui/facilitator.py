@@ -71,6 +71,7 @@ class Facilitator:
         self.toast_left = 0.0
         self.written: dict | None = None      # the predictions last written, None before
         self.since_write = 0.0
+        self.with_what_if = False              # whether the last write held the what-if
 
     # --- the clock of the seat on screen --------------------------------------------------
 
@@ -121,21 +122,27 @@ class Facilitator:
             return
         self.since_write += dt
         predictions = dict(self.play.predictions)
-        if predictions == self.written or (self.written is not None and self.since_write < 1.0):
+        job = self.play.what_if()
+        replay_arrived = job is not None and job.poll() is not None and not self.with_what_if
+        if not replay_arrived and (predictions == self.written or (
+                self.written is not None and self.since_write < 1.0)):
             return
         self.write(predictions)
 
     def write(self, predictions: dict | None = None) -> None:
         """Write (or rewrite) the table's result file."""
         predictions = dict(self.play.predictions) if predictions is None else predictions
+        job = self.play.what_if()
+        what_if = job.poll() if job is not None else None
         try:
-            write_result(self.play.session, self.result_path, predictions)
+            write_result(self.play.session, self.result_path, predictions, what_if)
         except GoodhartError as err:
             self.say(f"Could not write the result file: {err.message}")
             return
         if self.written is None:
             self.say(f"Result file written: {self.result_path}")
         self.written, self.since_write = predictions, 0.0
+        self.with_what_if = what_if is not None
 
     def say(self, text: str) -> None:
         self.toast, self.toast_left = text, TOAST_SECONDS

@@ -264,6 +264,9 @@ class DebriefScene(Scene):
                 lines.append(f"Predicted {guess:.0f}, was {s.health_end:.0f}")
             if not s.finished:
                 lines.append(f"Unfinished: {s.turns} of {result.scenario.turns}")
+            if s.what_if is not None:
+                lines.append(f"What if: health {s.what_if.health[-1]:.0f}, gap "
+                             f"{s.what_if.gap[-1]:+.0f} ({s.what_if.regime})")
             text_h = len(lines) * p.line_height("small")
             chart = pygame.Rect(inner.x, y, inner.width, inner.bottom - y - text_h - self.px(6))
             if chart.height > self.px(60):
@@ -334,6 +337,8 @@ class DebriefScene(Scene):
         c.row("Proxy index", f"{s.proxy_start:.1f} to {s.proxy_end:.1f}")
         c.row("Gap at the end", f"{s.gap_end:+.1f}", right_color=theme.BAD if s.gap_end > 0
               else theme.GOOD)
+        if s.what_if is not None:
+            self._draw_what_if_rows(c, s)
         c.heading("Policies in force")
         for policy in s.policies[:6] or ["none"]:
             for k, line in enumerate(self.painter.wrap(policy, c.rect.width - self.px(16),
@@ -353,6 +358,18 @@ class DebriefScene(Scene):
             for e in events[:4]:
                 tag = " (facilitator)" if e.injected else ""
                 c.row(f"{result.scenario.turn_name} {e.turn}: {e.headline}{tag}", size="small")
+
+    def _draw_what_if_rows(self, c, s) -> None:
+        """The table's what-if replay: the same game played by bots under the contrasting
+        regime, its end figures beside this table's."""
+        w = s.what_if
+        c.heading("What if")
+        c.row(f"{w.regime}: bots, the same seed", color=theme.MUTED, size="small")
+        c.row("Health index at the end", f"{w.health[-1]:.1f} (here {s.health_end:.1f})",
+              size="small")
+        c.row("Gap at the end", f"{w.gap[-1]:+.1f} (here {s.gap_end:+.1f})", size="small")
+        c.row("Ranks match work", f"{w.rank_agreement:+.2f} (here {s.rank_agreement:+.2f})",
+              size="small")
 
     def _draw_conditions(self, surface: pygame.Surface) -> None:
         p = self.painter
