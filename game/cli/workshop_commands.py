@@ -166,7 +166,7 @@ def play_table(workshop_file: Path | None, table_id: str | None, *, text: bool,
     out = result_path(results_folder(loaded), setup.meta, setup.seed)
     if text:
         return _play_text(session, out)
-    from game.ui.workshop_play import run_table_window
+    from game.ui.workshop_app import run_table_window
     return run_table_window(session, setup, out, size=size)
 
 

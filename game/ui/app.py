@@ -90,7 +90,11 @@ class App:
     # --- the loop -------------------------------------------------------------------------
 
     def loop(self, max_frames: int | None = None) -> int:
-        """Run frames until the app quits (or `max_frames` have been drawn); the exit code."""
+        """Run frames until the app quits (or `max_frames` have been drawn); the exit code.
+        GOODHART_MAX_FRAMES=N closes the window after N frames when `max_frames` is not given
+        (tests run the documented commands this way; the game is autosaved as always)."""
+        if max_frames is None and os.environ.get("GOODHART_MAX_FRAMES", "").isdigit():
+            max_frames = int(os.environ["GOODHART_MAX_FRAMES"])
         while self.running and (max_frames is None or self.frame < max_frames):
             self.step()
         return self.exit_code
