@@ -11,7 +11,7 @@ from game.cli.table import build_table, parse_bots, parse_humans
 from game.engine import Game
 from game.engine.save import Session, latest_save, new_save_path, read_save
 from game.errors import SaveError
-from game.scenario.load import load_scenario
+from game.scenario.load import is_local, load_scenario, resolve_scenario
 
 FLAGSHIP = "tokenmaxxing"
 
@@ -89,9 +89,13 @@ def _player_role(scenario) -> str:
 
 
 def _scenario_ref(name: str) -> str:
-    """What a save records to find its scenario again: an absolute path, or a bundled name."""
+    """What a save records to find its scenario again: an absolute path, or the name of a
+    scenario that comes with the game (the current folder's `scenarios/` is not always there)."""
     path = Path(name)
-    return str(path.resolve()) if path.suffix in (".yaml", ".yml") or path.exists() else name
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return str(path.resolve())
+    found = resolve_scenario(name)
+    return str(found.resolve()) if is_local(found) else name
 
 
 def _size(text: str) -> tuple[int, int]:
