@@ -165,7 +165,7 @@ def play_table(workshop_file: Path | None, table_id: str | None, *, text: bool,
                                    path=new_save_path(loaded.scenario.id, setup.seed))
     out = result_path(results_folder(loaded), setup.meta, setup.seed)
     if text:
-        return _play_text(session, out)
+        return _play_text(session, out, setup.timers)
     from game.ui.workshop_app import run_table_window
     return run_table_window(session, setup, out, size=size)
 
@@ -182,7 +182,7 @@ def resume_table(record: SaveFile, path: Path, *, text: bool,
                f"{session.meta.get('workshop_title', 'the workshop')}, {scenario.turn_name} "
                f"{session.state.turn}, from {path}")
     if text:
-        return _play_text(session, out)
+        return _play_text(session, out, setup.timers)
     from game.ui.workshop_app import run_table_window
     return run_table_window(session, setup, out, size=size)
 
@@ -201,10 +201,11 @@ def _setup_from_meta(session: Session) -> tuple[TableSetup, Path]:
         return setup, default_results_dir()
 
 
-def _play_text(session: Session, out: Path) -> int:
-    """The table in the terminal; the result file is written when the game has ended."""
+def _play_text(session: Session, out: Path, timers: Timers) -> int:
+    """The table in the terminal, with its phase timers; the result file is written when the
+    game has ended."""
     from game.cli.text_game import TextGame
-    game = TextGame(session)
+    game = TextGame(session, timers=timers)
     code = game.run()
     if session.game.is_terminal(session.state):
         write_result(session, out, getattr(game, "predictions", None))
