@@ -50,6 +50,8 @@ def play(scenario: str | None, text: bool, seed: int | None, humans: tuple[str, 
         from game.cli.text_game import TextGame
         raise SystemExit(TextGame(session).run())
     width, height = _size(size)
+    from game.ui.app import require_screen
+    require_screen()
     seats = None
     if scenario is not None and (humans or bots or autoplay):
         loaded = load_scenario(scenario)

@@ -158,6 +158,9 @@ def play_table(workshop_file: Path | None, table_id: str | None, *, text: bool,
                                "--workshop workshop.yaml --table B")
     loaded = load_workshop(workshop_file)
     setup = table_setup(loaded, table_id)
+    if not text:
+        from game.ui.app import require_screen
+        require_screen()
     if seed is not None and seed != setup.seed:
         raise click.UsageError(f"the workshop file sets this table's seed ({setup.seed}); "
                                "leave out --seed, or change the seed in the file")

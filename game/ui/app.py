@@ -256,10 +256,8 @@ def open_display() -> None:
     invisible driver the user asked for (SDL_VIDEODRIVER=dummy, as tests and
     `--autoplay --screenshots` on a server use) is fine. SDL's own complaints while it looks
     for a screen are dropped when there is none (the one line here says what to do)."""
+    require_screen()
     asked = os.environ.get("SDL_VIDEODRIVER")
-    if (sys.platform.startswith("linux") and not asked
-            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
-        raise _no_display()
     with _stderr_kept() as keep:
         try:
             pygame.display.init()
@@ -269,6 +267,15 @@ def open_display() -> None:
             pygame.display.quit()
             raise _no_display()
         keep()
+
+
+def require_screen() -> None:
+    """Raise GoodhartError at once on Linux with no DISPLAY, no WAYLAND_DISPLAY and no
+    SDL_VIDEODRIVER asked for (commands call it before they start a game, so no save is
+    made for a window that cannot open)."""
+    if (sys.platform.startswith("linux") and not os.environ.get("SDL_VIDEODRIVER")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+        raise _no_display()
 
 
 @contextlib.contextmanager

@@ -16,12 +16,13 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
                                 reason="DISPLAY and WAYLAND_DISPLAY are how Linux finds a screen")
 
 
-def _play(tmp_path, **display: str) -> tuple[subprocess.CompletedProcess, float]:
+def _play(tmp_path, *args: str, **display: str) -> tuple[subprocess.CompletedProcess, float]:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
     env.update(GOODHART_HOME=str(tmp_path / "home"), **display)
     start = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "game", "play", "tokenmaxxing", "--seed", "3"],
+    args = args or ("tokenmaxxing", "--seed", "3")
+    result = subprocess.run([sys.executable, "-m", "game", "play", *args],
                             cwd=ROOT, env=env, text=True, capture_output=True, timeout=60)
     return result, time.monotonic() - start
 
@@ -40,3 +41,10 @@ def test_no_screen_is_one_line_that_says_to_use_text(tmp_path, display):
 def test_a_driver_asked_for_still_opens_an_invisible_window(tmp_path):
     result, _ = _play(tmp_path, SDL_VIDEODRIVER="dummy", GOODHART_MAX_FRAMES="5")
     assert result.returncode == 0, result.stderr
+
+
+def test_a_workshop_table_with_no_screen_starts_no_game(tmp_path):
+    result, _ = _play(tmp_path, "--workshop", str(ROOT / "scenarios" / "workshop-example.yaml"),
+                      "--table", "A")
+    assert result.returncode == 1 and "--text" in result.stderr
+    assert not list((tmp_path / "home").glob("saves/*.json"))
