@@ -48,9 +48,9 @@ SIMULATE = re.compile(r"^goodhart simulate\b")
 RUNS = re.compile(r"(?:^|\s)(?:-n|--runs)[ =]?\d+")
 SIMULATE_RUNS = 12
 
-MAX_FRAMES = "120"
+MAX_FRAMES = "40"
 ENTER_ON_EVERY_PROMPT = "\n" * 3000
-TIMEOUT = 60
+TIMEOUT = 120
 
 
 def documented_commands(doc: Path) -> list[str]:
@@ -69,9 +69,11 @@ def documented_commands(doc: Path) -> list[str]:
             continue
         commands += [span for span in INLINE.findall(line)
                      if span not in MENTIONS and not PLACEHOLDER.search(span)]
-    seen: set[str] = set()
-    return [c for c in commands
-            if not NOT_RUN.match(c) and not (c in seen or seen.add(c))]  # type: ignore[func-returns-value]
+    unique: list[str] = []
+    for command in commands:
+        if not NOT_RUN.match(command) and command not in unique:
+            unique.append(command)
+    return unique
 
 
 @dataclass
