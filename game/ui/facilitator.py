@@ -274,7 +274,7 @@ class Facilitator:
     def _cover(self, surface: pygame.Surface, painter: Painter, title: str) -> pygame.Rect:
         """Paint the whole window over (nothing behind shows through) and a title."""
         surface.fill(theme.BG)
-        painter.drawn = []   # what was drawn underneath is no longer on screen
+        painter.drawn, painter.boxes = [], []   # what was drawn underneath is no longer on screen
         w, h = surface.get_size()
         pad = painter.px(32)
         painter.text(surface, title, (pad, painter.px(18)), "h2", bold=True,

@@ -8,6 +8,8 @@ test_text_fits.py for the game's own screens)."""
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
 
 import pygame
@@ -37,18 +39,29 @@ def example():
 
 
 @pytest.fixture(scope="module")
-def debrief(example, tmp_path_factory):
+def results(example, tmp_path_factory) -> list[Path]:
     """Every table of the example workshop played by bots, two people's guesses each."""
     folder = tmp_path_factory.mktemp("results")
     paths = []
     for table in example.workshop.tables:
         session, _ = start_session(example, table.id, fill={})
         play_to_end(session)
-        guesses = {seat: 40.0 + 7 * n for n, seat in enumerate((1, 2))}
         path = folder / f"table-{table.id}.json"
-        write_result(session, path, guesses)
+        write_result(session, path, {seat: 40.0 + 7 * n for n, seat in enumerate((1, 2))})
         paths.append(path)
-    return collect(paths)
+    return paths
+
+
+def _twice(paths: list[Path], folder: Path) -> list[Path]:
+    """The result files and copies of them as four more tables (E to H): a room of eight."""
+    copies = []
+    for n, path in enumerate(paths):
+        data = json.loads(path.read_text())
+        letter = chr(ord("E") + n)
+        data["table"] = {"id": letter, "name": f"Table {letter}"}
+        copies.append(folder / f"table-{letter}.json")
+        copies[-1].write_text(json.dumps(data))
+    return paths + copies
 
 
 def _cuts(app) -> list[str]:
@@ -57,22 +70,42 @@ def _cuts(app) -> list[str]:
     return found
 
 
+def _overlaps(app) -> list[str]:
+    """Pairs of texts drawn over each other in the last frame."""
+    boxes = [(text, rect) for text, rect, _ in app.painter.boxes if text.strip()]
+    return [f"{a!r} over {b!r}" for n, (a, ra) in enumerate(boxes)
+            for b, rb in boxes[n + 1:] if ra.inflate(-4, -4).colliderect(rb.inflate(-4, -4))]
+
+
+def _debrief_views(scene):
+    """(view, table, page) for every page of the overview, each table, the conditions."""
+    for page in range(math.ceil(scene.count / scene.per_page)):
+        yield "all", None, page
+    for i in range(scene.count):
+        yield "table", i, 0
+    yield "conditions", None, 0
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_no_label_is_cut_on_the_debrief_screen(debrief, size):
+@pytest.mark.parametrize("tables", [4, 8])
+def test_no_label_is_cut_on_the_debrief_screen(results, size, tables, tmp_path):
+    debrief = collect(results if tables == 4 else _twice(results, tmp_path))
+    assert len(debrief.tables) == tables
     app = make_app(size)
     cut = []
     try:
         app.go(DebriefScene(app, debrief))
         frames(app, 2)
         scene = app.scene
-        views = [("all", None)] + [("table", i) for i in range(scene.count)] + \
-            [("conditions", None)]
-        for view, index in views:
+        for view, index, page in _debrief_views(scene):
             scene.show(view, index)
+            scene.page = page
+            scene.rebuild()
             app.painter.cuts.clear()
             frames(app, 2)
             assert app.painter.drawn, f"nothing drawn in {view}"
-            cut += [f"debrief {view} {index}: {text!r}" for text in _cuts(app)]
+            where = f"debrief {view} {index} page {page + 1}"
+            cut += [f"{where}: {text!r}" for text in _cuts(app) + _overlaps(app)]
     finally:
         pygame.display.quit()
     assert not cut, "\n".join(cut)
@@ -88,7 +121,8 @@ def _table_window(example, size, turns: int, folder: Path) -> WorkshopApp:
         session.act(timeout_action(game, session.state, seat))
     app = WorkshopApp(size, fps=0)
     play = Play(session)
-    app.facilitator = Facilitator(app, play, setup, result_path(folder, setup.meta, setup.seed), pin=PIN)
+    path = result_path(folder, setup.meta, setup.seed)
+    app.facilitator = Facilitator(app, play, setup, path, pin=PIN)
     app.go(scene_for_step(app, play))
     frames(app, 2)
     return app
@@ -130,7 +164,7 @@ def test_no_label_is_cut_on_the_facilitator_screens(example, size, turns, tmp_pa
     try:
         app.painter.cuts.clear()
         for view in _facilitator_views(app):
-            cut += [f"facilitator {view}: {text!r}" for text in _cuts(app)]
+            cut += [f"facilitator {view}: {text!r}" for text in _cuts(app) + _overlaps(app)]
     finally:
         pygame.display.quit()
     assert not cut, "\n".join(cut)

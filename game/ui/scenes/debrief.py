@@ -30,7 +30,6 @@ LEGEND = ([Series("Proxy index (what the leaderboard saw)", [], theme.PROXY),
 
 class DebriefScene(Scene):
     name = "debrief"
-    per_page = PER_PAGE
     help_lines = (
         "The workshop debrief: every table that sent a result file. Orange (solid) is the "
         "proxy index, what the leaderboard saw; blue (dashed) is the health index, what the "
@@ -67,7 +66,7 @@ class DebriefScene(Scene):
         self.view = view
         if index is not None:
             self.index = index % max(1, self.count)
-            self.page = self.index // PER_PAGE
+            self.page = self.index // self.per_page
         self.frames = 0
         self.say("")
         self.rebuild()
@@ -86,7 +85,7 @@ class DebriefScene(Scene):
         elif self.view == "table" and key in (pygame.K_LEFT, pygame.K_RIGHT):
             self.show("table", self.index + (1 if key == pygame.K_RIGHT else -1))
         elif self.view == "all" and key in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
-            pages = math.ceil(self.count / PER_PAGE)
+            pages = math.ceil(self.count / self.per_page)
             self.page = (self.page + (1 if key == pygame.K_PAGEDOWN else -1)) % pages
             self.rebuild()
         else:
@@ -157,14 +156,27 @@ class DebriefScene(Scene):
             x += item + p.px(28)
         return lines
 
-    def _panels(self) -> list[tuple[int, pygame.Rect]]:
-        """Where each table of the current page goes: up to four a row, two rows."""
+    def _grid(self) -> pygame.Rect:
+        """Where the overview's panels go: the content under the chart key."""
         area = self.content()
         legend_h = self._legend_lines(area.width) * (self.painter.line_height("body")
                                                      + self.px(4)) + self.px(6)
-        area = pygame.Rect(area.x, area.y + legend_h, area.width, area.height - legend_h)
-        first = self.page * PER_PAGE
-        shown = list(range(first, min(self.count, first + PER_PAGE)))
+        return pygame.Rect(area.x, area.y + legend_h, area.width, area.height - legend_h)
+
+    @property
+    def per_page(self) -> int:
+        """Tables on a page of the overview: eight (two rows) when a panel half as high still
+        holds its title, condition, a chart and its lines of text; else four."""
+        p = self.painter
+        need = p.line_height("h3") + 9 * p.line_height("small") + self.px(120)
+        return PER_PAGE if (self._grid().height - self.px(14)) // 2 >= need else PER_PAGE // 2
+
+    def _panels(self) -> list[tuple[int, pygame.Rect]]:
+        """Where each table of the current page goes: up to four a row, two rows if tall
+        enough."""
+        area = self._grid()
+        first = self.page * self.per_page
+        shown = list(range(first, min(self.count, first + self.per_page)))
         cols = min(4, max(1, len(shown)))
         rows = math.ceil(len(shown) / cols) if shown else 1
         gap = self.px(14)
@@ -270,10 +282,12 @@ class DebriefScene(Scene):
             # the chart has no axis titles here: its text can take their line
             chart = pygame.Rect(inner.x, y, inner.width, inner.bottom - y - text_h
                                 + p.line_height("small") - self.px(6))
-            if chart.height > self.px(60):
+            if chart.height > 2 * p.line_height("small") + self.px(80):
                 self._chart(surface, chart, result)
+            elif inner.bottom - text_h < y:     # text over the condition: the tests read it
+                p.cuts.append(f"{s.label}'s panel is too short for its text")
             p.lines(surface, rows, (inner.x, inner.bottom - text_h), "small")
-        pages = math.ceil(self.count / PER_PAGE)
+        pages = math.ceil(self.count / self.per_page)
         if pages > 1:
             p.text(surface, f"Page {self.page + 1} of {pages} (PageDown for more)",
                    (area.right, area.bottom + self.px(4)), "small", theme.MUTED,
