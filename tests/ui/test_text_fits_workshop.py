@@ -143,6 +143,8 @@ def _facilitator_views(app):
         key(app, pygame.K_DOWN, settle=1)
     key(app, pygame.K_RETURN)        # armed: the long toast asks for Enter again
     yield "panel, last event armed"
+    key(app, pygame.K_RETURN)        # fired: the projector's news says the facilitator did
+    yield "panel, event fired"
     key(app, pygame.K_p)
     key(app, pygame.K_ESCAPE)
     yield "paused"
