@@ -311,8 +311,10 @@ class Facilitator:
         p = painter
         y = rect.y
         turn = min(state.turn, self.play.scenario.turns)
+        phase = ("the game is over" if self.play.game.is_terminal(state)
+                 else f"{state.phase} phase")
         status = (f"{self.play.scenario.turn_name.capitalize()} {turn} of "
-                  f"{self.play.scenario.turns} · {state.phase} phase · "
+                  f"{self.play.scenario.turns} · {phase} · "
                   f"{'paused' if self.paused else 'running'} · timers "
                   + (f"on ({s.timers.policy}s policy, {s.timers.work}s work)" if self.timers_on
                      else "off"))
