@@ -317,7 +317,9 @@ class DebriefScene(Scene):
             row for text in self._event_texts(result)
             for row in p.fitting(text, left.width, ("small",), max_lines=2)[1]]
         strip = self._predictions_text(result)
-        strip_h = 2 * p.line_height("body") + self.px(6) if strip else 0
+        strip_size, strip_rows = p.fitting(strip, left.width, ("body", "small"), max_lines=3) \
+            if strip else ("body", [])
+        strip_h = len(strip_rows) * p.line_height(strip_size) + (self.px(6) if strip else 0)
         below_h = len(below) * p.line_height("small") + (self.px(6) if below else 0)
         chart = pygame.Rect(left.x, top + key_h, left.width,
                             left.bottom - top - key_h - strip_h - below_h)
@@ -325,10 +327,8 @@ class DebriefScene(Scene):
         start = result.turns[0].health_index
         for x in result.predictions:
             self._prediction(surface, axes, x.predicted_health - start)
-        if strip:
-            p.paragraph(surface, strip, pygame.Rect(left.x, chart.bottom + self.px(6),
-                                                    left.width, strip_h), "body", theme.FOCUS,
-                        max_lines=2)
+        p.lines(surface, strip_rows, (left.x, chart.bottom + self.px(6)), strip_size,
+                theme.FOCUS)
         p.lines(surface, below, (left.x, left.bottom - below_h + self.px(6)), "small",
                 theme.MUTED)
         panel(surface, right, theme.PANEL, theme.LINE)
