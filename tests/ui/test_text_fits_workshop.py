@@ -1,10 +1,11 @@
-"""No label is cut short on the workshop screens, at 1024×768 and 1920×1080: the debrief of
-every table of the example workshop (all tables, each table, the conditions) and a table
-window's facilitator screens (the PIN prompt, the panel, the pause screen, the projector view
-mid-game and after the game).
+"""No label is cut short or drawn over another on the workshop screens, at 1024×768 and
+1920×1080: the debrief of every table of the example workshop, and of a room of eight (every
+page of the overview, each table, the conditions), and a table window's facilitator screens
+(the PIN prompt, the panel, the pause screen, the projector view, mid-game and after the game).
 
-`Painter.cuts` records every text the painter had to shorten with an ellipsis (see
-test_text_fits.py for the game's own screens)."""
+`Painter.cuts` records every text the painter had to shorten with an ellipsis, and the rows a
+debrief side panel or projector column had to leave out; `Painter.boxes` where each text went
+(see test_text_fits.py for the game's own screens)."""
 
 from __future__ import annotations
 

@@ -312,7 +312,9 @@ class DebriefScene(Scene):
                        [("gap", theme.GAP)] + ([("predictions", theme.FOCUS)]
                                                if result.predictions else []))
         side = right.inflate(-self.px(28), -self.px(20))
+        mark = len(p.cuts)
         events_aside = self._table_side(None, side, result, s, events=True).cut is None
+        del p.cuts[mark:]                # only measured: what is drawn records its own cuts
         below = [] if events_aside else [
             row for text in self._event_texts(result)
             for row in p.fitting(text, left.width, ("small",), max_lines=2)[1]]
