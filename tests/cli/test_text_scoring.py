@@ -19,7 +19,7 @@ def test_policy_changes_are_news_and_the_work_prompt_says_what_earns_points():
     session = Session(Game(load_scenario(TINY)), 1, SEATS)
     answers = iter(["1=1", "1=10", "", "", "", "", "", "", "50", "50"])
     out = io.StringIO()
-    TextGame(session, out, lambda: next(answers, None)).run()
+    TextGame(session, out, lambda timeout=None: next(answers, None)).run()
     text = out.getvalue()
     assert "POLICY (week 1): Token leaderboard: now on (was off)." in text
     assert "Employee: points for Tokens (compared with the others)." in text
