@@ -34,6 +34,13 @@ Formula = Annotated[
 
 Text = Annotated[str, StringConstraints(max_length=4000)]
 
+EMPLOYEE_STRATEGIES = ("gamer", "craft", "cautious", "random", "adaptive")
+"""Bot strategies for a role that splits effort (game.bots implements each)."""
+MANAGER_STRATEGIES = ("hype", "outcome", "random", "adaptive")
+"""Bot strategies for a role that chooses policies."""
+Strategy = Literal["gamer", "craft", "cautious", "random", "adaptive", "hype", "outcome"]
+"""The name of a generic bot strategy, as a scenario's default table names it."""
+
 
 class Strict(BaseModel):
     """Base for every scenario model: unknown keys are errors and values are immutable."""
@@ -275,6 +282,12 @@ class Scenario(Strict):
     dynamics: list[Effect] = Field(default_factory=list,
                                    description="Effects applied every turn, e.g. defects to incidents.")
     reviews: dict[Id, Review] = Field(default_factory=dict)
+    table: dict[Id, list[Strategy]] = Field(
+        default_factory=dict,
+        description="The default table: per role id, one bot strategy per seat, e.g. "
+                    "`employee: [gamer, craft, gamer, gamer]`. People take a role's first "
+                    "seats; bots play the rest with these strategies. A role left out gets "
+                    "`seats.default` seats played by `adaptive` bots.")
     debrief: Debrief
     _rules: Any = PrivateAttr(default=None)  # compiled formulas, see game.scenario.rules.rules_for
 
@@ -292,3 +305,16 @@ class Scenario(Strict):
 
     def stats_of(self, role_id: str) -> list[Stat]:
         return [s for s in self.stats if s.roles is None or role_id in s.roles]
+
+    def default_count(self, role_id: str) -> int:
+        """How many seats of `role_id` the default table has (its table entry, if any)."""
+        listed = self.table.get(role_id)
+        return len(listed) if listed is not None else self.role(role_id).seats.default
+
+    def table_strategy(self, role_id: str, position: int) -> str | None:
+        """The declared strategy of the role's seat at `position` (from 0; seats past the list
+        get its last strategy), or None when the table does not list the role."""
+        listed = self.table.get(role_id)
+        if not listed:
+            return None
+        return listed[min(position, len(listed) - 1)]

@@ -327,8 +327,11 @@ def compile_rules(scenario: Scenario) -> Rules:
     public = {st.id: _formula(st.public, glob, ("stats", i, "public"))
               for i, st in enumerate(scenario.stats)}
     contribution = _contribution(c, seat)
-    return Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
-                 reviews, public, contribution)
+    rules = Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
+                  reviews, public, contribution)
+    from game.scenario.seating import check_table  # it reads the rules' acting roles
+    check_table(rules)
+    return rules
 
 
 def _policy(c: _Compiler, i: int, glob: frozenset[str], seat: dict[str, frozenset[str]]) -> CPolicy:

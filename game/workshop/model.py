@@ -41,7 +41,7 @@ class SeatSpec(Strict):
 
     role: Id
     name: Name = ""
-    player: str = Field("human", description="`human`, `bot` (the role's default strategy) "
+    player: str = Field("human", description="`human`, `bot` (the scenario's default for this seat) "
                                              "or `bot:STRATEGY`, e.g. `bot:gamer`.")
 
     @property
