@@ -71,14 +71,17 @@ def check_strategies(scenario: Scenario, strategies: dict[str, str]) -> None:
 def table_for(game: Game, strategies: dict[str, str],
               seats: list[SeatSetup] | None) -> tuple[list[SeatSetup], list[str]]:
     """The seats of the game and each seat's strategy (the role's choice, else the seat's
-    own bot strategy, else the scenario's default table for that seat of its role)."""
+    own bot strategy, else the scenario's default table: a role's seats left without a
+    strategy take its listed strategies in order)."""
     table = list(seats) if seats is not None else game.default_seats()
     chosen = []
-    position: dict[str, int] = {}
+    empty: dict[str, int] = {}
     for s in table:
-        at = position[s.role] = position.get(s.role, -1) + 1
-        chosen.append(strategies.get(s.role) or s.strategy
-                      or default_strategy(game.scenario, s.role, at))
+        name = strategies.get(s.role) or s.strategy
+        if name is None:
+            nth = empty[s.role] = empty.get(s.role, -1) + 1
+            name = default_strategy(game.scenario, s.role, nth)
+        chosen.append(name)
     return table, chosen
 
 

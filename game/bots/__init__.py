@@ -41,9 +41,9 @@ def strategies_for(scenario: Scenario, role: str) -> tuple[str, ...]:
     return role_strategies(rules_for(scenario), role)
 
 
-def default_strategy(scenario: Scenario, role: str, position: int = 0) -> str:
-    """The strategy of a bot nobody chose one for, in the role's seat at `position` (from 0):
-    the scenario's default table says, else `adaptive` for any role that acts."""
+def default_strategy(scenario: Scenario, role: str, nth: int = 0) -> str:
+    """The strategy of the bot in the role's `nth` empty seat (from 0; a seat nobody chose a
+    strategy for): the scenario's default table says, else `adaptive` for any role that acts."""
     if role not in {r.id for r in scenario.roles}:
         raise ValueError(f"unknown role '{role}' (roles: {', '.join(r.id for r in scenario.roles)})")
-    return default_seat_strategy(scenario, role, position)
+    return default_seat_strategy(scenario, role, nth)

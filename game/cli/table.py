@@ -44,8 +44,8 @@ def parse_humans(scenario: Scenario, specs: tuple[str, ...]) -> list[tuple[str, 
 
 def build_table(scenario: Scenario, humans: list[tuple[str, str]],
                 bots: dict[str, str]) -> list[SeatSetup]:
-    """The scenario's default table: humans in the first seats of their role, bots elsewhere,
-    each playing the strategy `bots` gives its role, else the scenario's table for its seat."""
+    """The scenario's default table: humans in the first seats of their role, bots in the
+    others, playing the strategy `bots` gives their role, else the scenario's table in order."""
     seats: list[SeatSetup] = []
     for role in scenario.roles:
         mine = [name for r, name in humans if r == role.id]
@@ -57,7 +57,7 @@ def build_table(scenario: Scenario, humans: list[tuple[str, str]],
             if i < len(mine):
                 seats.append(SeatSetup(role=role.id, name=mine[i], controller="human"))
             else:
-                strategy = bots.get(role.id) or default_strategy(scenario, role.id, i)
+                strategy = bots.get(role.id) or default_strategy(scenario, role.id, i - len(mine))
                 label = f"{role.name} {i + 1}" if count > 1 else role.name
                 seats.append(SeatSetup(role=role.id, name=label, controller=f"bot:{strategy}"))
     return seats

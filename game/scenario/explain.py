@@ -120,8 +120,8 @@ def _role(s: Scenario, role: Role) -> Iterator[str]:
 
 def _table(s: Scenario) -> Iterator[str]:
     """Lines about the default table: who plays each seat nobody takes."""
-    yield _para("People take the first seats of a role; bots play the others (choose other "
-                "bots on the setup screen, or with --bot ROLE=STRATEGY):")
+    yield _para("Bots fill the seats nobody takes, in this order (choose other bots on the "
+                "setup screen, or with --bot ROLE=STRATEGY):")
     for role in s.roles:
         count = s.default_count(role.id)
         for i in range(count):

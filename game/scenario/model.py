@@ -285,9 +285,9 @@ class Scenario(Strict):
     table: dict[Id, list[Strategy]] = Field(
         default_factory=dict,
         description="The default table: per role id, one bot strategy per seat, e.g. "
-                    "`employee: [gamer, craft, gamer, gamer]`. People take a role's first "
-                    "seats; bots play the rest with these strategies. A role left out gets "
-                    "`seats.default` seats played by `adaptive` bots.")
+                    "`employee: [craft, gamer, gamer, gamer]`; the number of seats is the "
+                    "role's default. Bots fill a role's empty seats with these strategies, in "
+                    "order. A role left out gets `seats.default` seats of `adaptive` bots.")
     debrief: Debrief
     _rules: Any = PrivateAttr(default=None)  # compiled formulas, see game.scenario.rules.rules_for
 
@@ -311,10 +311,10 @@ class Scenario(Strict):
         listed = self.table.get(role_id)
         return len(listed) if listed is not None else self.role(role_id).seats.default
 
-    def table_strategy(self, role_id: str, position: int) -> str | None:
-        """The declared strategy of the role's seat at `position` (from 0; seats past the list
+    def table_strategy(self, role_id: str, nth: int) -> str | None:
+        """The declared strategy of the role's `nth` empty seat (from 0; seats past the list
         get its last strategy), or None when the table does not list the role."""
         listed = self.table.get(role_id)
         if not listed:
             return None
-        return listed[min(position, len(listed) - 1)]
+        return listed[min(nth, len(listed) - 1)]

@@ -24,10 +24,11 @@ def role_strategies(rules: Rules, role: str) -> tuple[str, ...]:
     return tuple(out) or ("random",)
 
 
-def default_seat_strategy(scenario: Scenario, role: str, position: int = 0) -> str:
-    """The strategy of a bot nobody chose one for, in the role's seat at `position` (from 0):
-    the scenario's table says, else `adaptive` for a role that acts, else `random`."""
-    declared = scenario.table_strategy(role, position)
+def default_seat_strategy(scenario: Scenario, role: str, nth: int = 0) -> str:
+    """The strategy of the bot in the role's `nth` empty seat (from 0; a seat nobody chose a
+    strategy for): the scenario's table says, else `adaptive` for a role that acts, else
+    `random`."""
+    declared = scenario.table_strategy(role, nth)
     if declared is not None:
         return declared
     choices = role_strategies(rules_for(scenario), role)
@@ -63,17 +64,16 @@ def check_table(rules: Rules) -> None:
 # What each strategy does, in the words a setup screen or `explain` shows a player.
 _WORDS = {
     "gamer": "plays to its own review",
-    "craft": "does the work that keeps the company healthy",
-    "cautious": "plays safe for a decent review",
+    "craft": "works for the company's health",
+    "cautious": "plays it safe",
     "random": "chooses at random",
-    "adaptive": "tries ways of working and keeps what its reviews reward",
-    "hype": "pushes the dashboard numbers up",
+    "adaptive": "keeps what its reviews reward",
+    "hype": "pushes the dashboard numbers",
     "outcome": "manages for real outcomes",
 }
 _POLICY_WORDS = {
-    "random": "chooses policies at random",
-    "adaptive": "pushes the dashboard numbers until it sees health fall, then manages for "
-                "outcomes",
+    "random": "picks policies at random",
+    "adaptive": "pushes the dashboards until health falls",
 }
 
 
