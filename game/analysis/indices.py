@@ -12,6 +12,7 @@ import math
 from pydantic import BaseModel
 
 from game.engine.env import global_env_for, per_rules, seat_env
+from game.engine.ranking import ranked_by_score
 from game.engine.state import GameState, SeatState
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
@@ -117,7 +118,8 @@ class SeatOutcome(BaseModel):
 
 def seat_outcomes(scenario: Scenario, state: GameState) -> list[SeatOutcome]:
     """For every reviewed seat: total review score and real contribution, each ranked among
-    the seats of the same role."""
+    the seats of the same role (equal totals as the role's review settles ties, drawn from
+    the game's seed; equal contributions in seat order)."""
     return [SeatOutcome(**row) for row in seat_outcome_rows(scenario, state)]
 
 
@@ -133,9 +135,10 @@ def seat_outcome_rows(scenario: Scenario, state: GameState) -> list[dict]:
     contrib_rank: dict[int, int] = {}
     for role in {s.role for s in reviewed}:
         mine = [s for s in reviewed if s.role == role]
-        by_score = sorted(mine, key=lambda s: (-s.score_total, s.index))
         by_contrib = sorted(mine, key=lambda s: (-contrib[s.index], s.index))
-        score_rank.update({s.index: i for i, s in enumerate(by_score, start=1)})
+        score_rank.update({s.index: rank for rank, _, s in ranked_by_score(
+            [(s.score_total, s) for s in mine], rules.reviews[role].ties, state.seed,
+            state.turn, "final ties", role)})
         contrib_rank.update({s.index: i for i, s in enumerate(by_contrib, start=1)})
     return [{"seat": s.index, "name": s.name, "role": s.role, "employed": s.employed,
              "score_total": float(s.score_total), "leaderboard_rank": score_rank[s.index],

@@ -2,8 +2,10 @@
 
 A forecast plays a turn on paper for a few *actors*: seats (or groups of identical seats) whose
 effort split is given, and fixed seats whose end-of-turn stats are only estimated. Effects are
-taken at their expected value (`chance` multiplies the value; random draws are at their mean).
-Only the effects that can change what the objective reads are evaluated (see `relevant`).
+taken at their expected value: `chance` multiplies the value, and random draws are at their
+mean where that is exact (a formula linear in them), else weighed by their distribution
+(game.bots.chance: `u < p` counts as the chance `p`). Only the effects that can change what
+the objective reads are evaluated (see `relevant`).
 
 Metric pushes arrive either `immediate`ly, as the engine would move the metric this turn
 (nothing that is delayed, and only `1 - inertia` of the rest), or `eventual`ly (the whole push,
@@ -16,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.bots.beliefs import aggregate_into
+from game.bots.chance import Outlook, draws_of, outlook
 from game.scenario.rules import AGGREGATES, CEffect, Rules
 
 
@@ -117,6 +120,17 @@ class TurnModel:
         inertia = {m.id: (1.0 - m.inertia, m.delay) for m in rules.scenario.metrics}
         self.weight = (lambda mid, delay: 1.0) if eventual else (
             lambda mid, delay: inertia[mid][0] if delay + inertia[mid][1] == 0 else 0.0)
+        self.chancy: dict[int, Outlook] = {}
+        """By effect id: the outlook of each relevant effect that reading its draws at their
+        means would get wrong (see game.bots.chance.outlook)."""
+        draws = draws_of(rules)
+        if draws:
+            effects = (*(e for row in rel.behaviours.values() for _, es in row for e in es),
+                       *(e for _, es in rel.policies for e in es), *rel.dynamics)
+            for e in effects:
+                found = outlook(e, draws)
+                if found is not None:
+                    self.chancy[id(e)] = found
 
     def seat_env(self, genv: dict[str, float], actor: Actor) -> dict[str, float]:
         """The names a seat formula reads for `actor`."""
@@ -132,6 +146,9 @@ class TurnModel:
     def _effect(self, e: CEffect, env: dict[str, float], points: float,
                 deltas: dict, sets: dict, pushes: dict, msets: dict, count: int) -> None:
         """Add one effect's expected change to `deltas`/`sets` (stats) or `pushes`/`msets`."""
+        if self.chancy and id(e) in self.chancy:
+            self._chancy(e, env, points, deltas, sets, pushes, msets, count)
+            return
         when = e.when.constant if e.when.constant is not None else e.when(env)
         if not when:
             return
@@ -152,6 +169,23 @@ class TurnModel:
             w = self.weight(e.target, e.delay)
             if w:
                 pushes[e.target] = pushes.get(e.target, 0.0) + value * min(chance, 1.0) * w * count
+
+    def _chancy(self, e: CEffect, env: dict[str, float], points: float,
+                deltas: dict, sets: dict, pushes: dict, msets: dict, count: int) -> None:
+        """`_effect` for an effect with an outlook: it adds its mean; a set applies, with
+        its mean value when it applies, if it is likelier than not (as `_effect` does)."""
+        chance, mean = self.chancy[id(e)](env)
+        if chance <= 0.0:
+            return
+        if e.mode == "set":
+            if chance >= 0.5:
+                (sets if e.on_seat else msets)[e.target] = mean / chance * points
+        elif e.on_seat:
+            deltas[e.target] = deltas.get(e.target, 0.0) + mean * points
+        else:
+            w = self.weight(e.target, e.delay)
+            if w:
+                pushes[e.target] = pushes.get(e.target, 0.0) + mean * points * w * count
 
     def _settle(self, actor: Actor, deltas: dict, sets: dict) -> None:
         """Apply an actor's stat changes, clamped to the stats' bounds."""

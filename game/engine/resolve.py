@@ -24,6 +24,7 @@ from operator import itemgetter
 
 from game.engine.actions import construct_from
 from game.engine.env import Roster, draws_of, run_env, skip_draws
+from game.engine.ranking import settle_ties
 from game.engine.resolve_code import NO_EFFORT
 from game.engine.resolve_plan import Plan, plan_for
 from game.engine.rng import stream
@@ -270,14 +271,16 @@ def review(plan: Plan, rules: Rules, state: GameState, roster: Roster | None = N
         # still has this role's seats right, in seat order (the order of `state.seats`)
         if role in plan.global_scores:  # one score for all, with no seat's names to read
             same = score(genv, None, None, None, policies)
-            # equal scores rank in seat order
             ranked = [(same, row) for row in roster.rows if row[1] == role]
-        else:  # by score, highest first, then in seat order (a stable sort, even reversed)
+        else:  # by score, highest first
             ranked = sorted([
                 (score(genv, row[2], allocations.get(row[0]) or NO_EFFORT, row[4], policies), row)
                 for row in roster.rows if row[1] == role], key=_first, reverse=True)
+        # equal scores: a seeded draw orders them, or they share a rank (`settle_ties`)
+        ranks = settle_ties(ranked, rules.reviews[role].ties, fields["seed"], fields["turn"],
+                            "ties", role)
         rows, reviewed = [], []
-        for rank, (total, row) in enumerate(ranked, start=1):
+        for rank, (total, row) in zip(ranks, ranked):
             index, _, _, seat, values = row
             # what `assign` does, with the seat's fields already at hand
             values["score"] = total

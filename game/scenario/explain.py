@@ -193,6 +193,8 @@ def _review(s: Scenario, role: Role) -> Iterator[str]:
         return
     if review.leaderboard:
         yield _para("The ranking is published as a leaderboard.", "  ")
+    yield _para("Equal scores share a rank." if review.ties == "share" else
+                "Equal scores are ranked by a fair draw.", "  ")
     for c in review.consequences:
         when = "" if _is_true(c.when) is True else f" when `{_shown(s, c.when)}`"
         changes = [_effect_words(s, e) for e in c.effects]

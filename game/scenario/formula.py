@@ -225,6 +225,14 @@ def inline(formula: CompiledFormula, read: Callable[[str], ast.expr]) -> ast.exp
     return _result(rewriter.visit(tree.body))
 
 
+def formula_tree(formula: CompiledFormula) -> ast.expr:
+    """The parse tree of a compiled formula's own text (before any rewriting), for code that
+    reads a formula's shape, such as the bots' forecast of chance; `ast.unparse` of any of
+    its nodes is a formula that `compile_formula` accepts."""
+    text, lead = _precheck(formula.source)
+    return _parse(text, lead).body
+
+
 def define(module: ast.Module, name: str, names: Mapping[str, Any]) -> Callable[..., Any]:
     """The function `name` defined by generated code that embeds `inline` formulas. It runs
     with the formulas' helpers and `names` as its globals and no builtins, as formulas do."""

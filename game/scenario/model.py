@@ -232,6 +232,9 @@ class Review(Strict):
 
     score: Formula = "0"
     leaderboard: bool = Field(True, description="Publish the ranking of this role's seats.")
+    ties: Literal["draw", "share"] = Field(
+        "draw", description="Seats with equal scores: `draw` ranks them by a seeded draw, "
+                            "`share` gives them all the best of their ranks (1, 2, 2, 4).")
     consequences: list[Consequence] = Field(default_factory=list)
 
 

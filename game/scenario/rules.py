@@ -104,6 +104,8 @@ class CReview:
     consequences: tuple[CConsequence, ...]
     terms: tuple[tuple[str, CompiledFormula], ...]
     """(policy id, term) pairs: a term counts while its policy is active."""
+    ties: str = "draw"
+    """How equal scores rank: "draw" (a seeded draw orders them) or "share" (one rank)."""
 
 
 @dataclass(frozen=True)
@@ -373,7 +375,8 @@ def _reviews(c: _Compiler, glob: frozenset[str],
             for j, k in enumerate(rv.consequences if rv else ()))
         terms = tuple((p.id, _formula(p.review[role], seat[role], ("policies", i, "review", role)))
                       for i, p in enumerate(s.policies) if role in p.review)
-        out[role] = CReview(role, score, rv.leaderboard if rv else True, consequences, terms)
+        out[role] = CReview(role, score, rv.leaderboard if rv else True, consequences, terms,
+                            rv.ties if rv else "draw")
     return out
 
 

@@ -185,10 +185,8 @@ def ranks_within_role(outcomes: list[SeatOutcome]) -> list[tuple[str, int, int]]
     if not roles:
         return []
     seats = max(roles.values(), key=len)
-    by_score = sorted(seats, key=lambda o: (-o.score_total, o.seat))
-    by_real = sorted(seats, key=lambda o: (-o.contribution, o.seat))
-    real = {o.seat: n for n, o in enumerate(by_real, start=1)}
-    return [(o.name, n, real[o.seat]) for n, o in enumerate(by_score, start=1)]
+    by_score = sorted(seats, key=lambda o: (o.leaderboard_rank, o.seat))
+    return [(o.name, o.leaderboard_rank, o.contribution_rank) for o in by_score]
 
 
 def _ranks(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:

@@ -175,25 +175,18 @@ def _locked_words(game: Game, session: Session) -> str:
 
 def _outcomes(game: Game, state: GameState, seats: list[SeatSetup]) -> list[SeatResult]:
     """Every seat; reviewed seats also get their rank by review score and by real
-    contribution, each among the seats of their own role (as the leaderboards are)."""
+    contribution, each among the seats of their own role (as the leaderboards are, ties
+    settled as `seat_outcomes` settles them)."""
     reviewed = {o.seat: o for o in seat_outcomes(game.scenario, state)}
-    score_rank: dict[int, int] = {}
-    contribution_rank: dict[int, int] = {}
-    for role in {o.role for o in reviewed.values()}:
-        mine = [o for o in reviewed.values() if o.role == role]
-        for i, o in enumerate(sorted(mine, key=lambda o: (-o.score_total, o.seat)), start=1):
-            score_rank[o.seat] = i
-        for i, o in enumerate(sorted(mine, key=lambda o: (-o.contribution, o.seat)), start=1):
-            contribution_rank[o.seat] = i
     out = []
     for s in state.seats:
         o = reviewed.get(s.index)
         out.append(SeatResult(seat=s.index, name=s.name, role=s.role,
                               controller=seats[s.index].controller, employed=s.employed,
                               score_total=s.score_total,
-                              leaderboard_rank=score_rank.get(s.index),
+                              leaderboard_rank=o.leaderboard_rank if o else None,
                               contribution=o.contribution if o else None,
-                              contribution_rank=contribution_rank.get(s.index)))
+                              contribution_rank=o.contribution_rank if o else None))
     return out
 
 

@@ -25,7 +25,10 @@ def test_a_record_has_one_index_value_per_turn_and_the_start(tiny):
     assert rec.gap[0] == 0.0
     assert -1.0 <= rec.correlation <= 1.0
     assert rec.strategies == ["hype", "gamer", "gamer"]
-    assert sum(rec.effort[1].values()) == 10 * tiny.turns
+    # the two gamers score alike, so a seeded draw picks the one laid off after turn 3
+    # (before ties were drawn, seat order always kept seat 1)
+    assert sorted(sum(rec.effort[i].values()) for i in (1, 2)) == [
+        10 * (tiny.turns - 1), 10 * tiny.turns]
     assert [o["seat"] for o in rec.outcomes] == [1, 2]
     json.dumps(rec.to_dict())
 

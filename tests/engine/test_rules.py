@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from game.engine import Allocate, InjectEvent, SetPolicies
+from game.engine.ranking import settle_ties
 from game.engine.state import SeatSetup
 from game.errors import ActionError
 from tests.conftest import TINY
@@ -212,10 +213,21 @@ def test_aggregate_names_cover_every_aggregate_a_global_env_holds(tiny):
     assert written == set(tiny.rules.aggregate_names)
 
 
-def test_equal_review_scores_rank_in_seat_order(tiny):
+def test_equal_review_scores_rank_by_a_seeded_draw_not_seat_order(tiny):
+    # the rule changed on purpose (issue 17): ties used to keep seat order ([3, 1, 4, 2])
     seats = [SeatSetup(role="manager", name="M")] + [
         SeatSetup(role="employee", name=name) for name in ("A", "B", "C", "D")]
-    state = _turn(tiny, tiny.new_state(1, seats), work={
-        1: {"work": 2}, 2: {"work": 5}, 3: {"work": 2}, 4: {"work": 5}})
-    assert [state.seats[i].rank for i in range(1, 5)] == [3, 1, 4, 2]
-    assert [row.seat for row in state.history[-1].reviews["employee"]] == [2, 4, 1, 3]
+    orders = set()
+    for seed in range(12):
+        state = _turn(tiny, tiny.new_state(seed, seats), work={
+            1: {"work": 2}, 2: {"work": 5}, 3: {"work": 2}, 4: {"work": 5}})
+        ranks = [state.seats[i].rank for i in range(1, 5)]
+        assert sorted(ranks[1::2]) == [1, 2] and sorted(ranks[0::2]) == [3, 4]
+        rows = state.history[-1].reviews["employee"]
+        assert [row.rank for row in rows] == [1, 2, 3, 4]
+        # the order is the one `settle_ties` draws from (seed, turn, "ties", role)
+        ranked = [(2.5, 2), (2.5, 4), (1.0, 1), (1.0, 3)]
+        settle_ties(ranked, "draw", seed, 1, "ties", "employee")
+        assert [row.seat for row in rows] == [seat for _, seat in ranked]
+        orders.add(tuple(ranks))
+    assert len(orders) == 4  # each tie goes either way
