@@ -44,6 +44,5 @@ def strategies_for(scenario: Scenario, role: str) -> tuple[str, ...]:
 def default_strategy(scenario: Scenario, role: str, nth: int = 0) -> str:
     """The strategy of the bot in the role's `nth` empty seat (from 0; a seat nobody chose a
     strategy for): the scenario's default table says, else `adaptive` for any role that acts."""
-    if role not in {r.id for r in scenario.roles}:
-        raise ValueError(f"unknown role '{role}' (roles: {', '.join(r.id for r in scenario.roles)})")
+    strategies_for(scenario, role)  # a ValueError for an unknown role
     return default_seat_strategy(scenario, role, nth)

@@ -21,8 +21,9 @@ from game.scenario.rules import Rules, rules_for
 def _build_default_seats(rules: Rules) -> tuple[SeatSetup, ...]:
     """The default table of the rules' scenario (see `Game.default_seats`)."""
     s = rules.scenario
-    return tuple(SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if s.default_count(r.id) > 1 else r.name)
-                 for r in s.roles for i in range(s.default_count(r.id)))
+    counts = {r.id: s.default_count(r.id) for r in s.roles}
+    return tuple(SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if counts[r.id] > 1 else r.name)
+                 for r in s.roles for i in range(counts[r.id]))
 
 
 _default_seats = per_rules(_build_default_seats)

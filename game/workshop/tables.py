@@ -90,7 +90,8 @@ def table_setup(loaded: LoadedWorkshop, table_id: str,
 
 def _default_specs(scenario: Scenario) -> list[SeatSpec]:
     """The scenario's default table, every seat a human."""
-    return [SeatSpec(role=r.id) for r in scenario.roles for _ in range(scenario.default_count(r.id))]
+    return [SeatSpec(role=r.id) for r in scenario.roles
+            for _ in range(scenario.default_count(r.id))]
 
 
 def _seat_setups(scenario: Scenario, specs: list[SeatSpec],
