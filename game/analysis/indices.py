@@ -119,7 +119,7 @@ class SeatOutcome(BaseModel):
 def seat_outcomes(scenario: Scenario, state: GameState) -> list[SeatOutcome]:
     """For every reviewed seat: total review score and real contribution, each ranked among
     the seats of the same role (equal totals as the role's review settles ties, drawn from
-    the game's seed; equal contributions in seat order)."""
+    the game's seed; equal contributions share a rank)."""
     return [SeatOutcome(**row) for row in seat_outcome_rows(scenario, state)]
 
 
@@ -135,11 +135,12 @@ def seat_outcome_rows(scenario: Scenario, state: GameState) -> list[dict]:
     contrib_rank: dict[int, int] = {}
     for role in {s.role for s in reviewed}:
         mine = [s for s in reviewed if s.role == role]
-        by_contrib = sorted(mine, key=lambda s: (-contrib[s.index], s.index))
+        by_contrib = [(contrib[s.index], s) for s in mine]
+        contrib_rank.update({s.index: rank for rank, _, s in ranked_by_score(
+            by_contrib, "share", state.seed)})
         score_rank.update({s.index: rank for rank, _, s in ranked_by_score(
             [(s.score_total, s) for s in mine], rules.reviews[role].ties, state.seed,
             state.turn, "final ties", role)})
-        contrib_rank.update({s.index: i for i, s in enumerate(by_contrib, start=1)})
     return [{"seat": s.index, "name": s.name, "role": s.role, "employed": s.employed,
              "score_total": float(s.score_total), "leaderboard_rank": score_rank[s.index],
              "contribution": contrib[s.index], "contribution_rank": contrib_rank[s.index]}

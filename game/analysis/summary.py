@@ -70,23 +70,40 @@ def spread(values: list[float]) -> tuple[float, float, float]:
     return mean, cuts[0], cuts[-1]
 
 
-def _spearman(a: list[int], b: list[int]) -> float:
-    """Spearman correlation of two rankings without ties; 0 for fewer than two seats."""
-    n = len(a)
-    if n < 2:
+def _average_ranks(values: list[float]) -> list[float]:
+    """Each value's rank among `values` (1 for the highest), equal values sharing the mean
+    of their ranks."""
+    order = sorted(range(len(values)), key=values.__getitem__, reverse=True)
+    ranks = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        for i in order[start:end + 1]:
+            ranks[i] = (start + end) / 2.0 + 1.0
+        start = end + 1
+    return ranks
+
+
+def _spearman(a: list[float], b: list[float]) -> float:
+    """Spearman correlation of two lists of values, ties taken as the mean of their ranks;
+    0 when either has fewer than two different values (then a ranking says nothing)."""
+    ra, rb = _average_ranks(a), _average_ranks(b)
+    if len(set(ra)) < 2 or len(set(rb)) < 2:
         return 0.0
-    d2 = sum((x - y) ** 2 for x, y in zip(a, b))
-    return 1.0 - 6.0 * d2 / (n * (n * n - 1))
+    return statistics.correlation(ra, rb)
 
 
 def _rank_agreement(outcomes: list[dict]) -> float:
-    """Mean Spearman correlation of leaderboard rank with contribution rank, within each role
-    of two or more seats (ranks are per role: a manager is not ranked against engineers)."""
+    """Mean Spearman correlation of total review score with real contribution, within each
+    role of two or more seats (ranks are per role: a manager is not ranked against
+    engineers). Equal values share a rank, so neither seat order nor a drawn tie-break
+    counts as agreement: seats that all score and contribute alike give 0."""
     roles: dict[str, list[dict]] = {}
     for o in outcomes:
         roles.setdefault(o["role"], []).append(o)
-    values = [_spearman([o["leaderboard_rank"] for o in group],
-                        [o["contribution_rank"] for o in group])
+    values = [_spearman([o["score_total"] for o in group], [o["contribution"] for o in group])
               for group in roles.values() if len(group) >= 2]
     return statistics.fmean(values) if values else 0.0
 

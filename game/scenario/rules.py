@@ -197,6 +197,7 @@ class _Compiler:
 
     def __init__(self, scenario: Scenario) -> None:
         self.s = scenario
+        self.randoms = frozenset(scenario.randoms)
         self.metrics = {m.id for m in scenario.metrics}
         self.stats = {st.id: st for st in scenario.stats}
         self.roles = {r.id for r in scenario.roles}
@@ -309,6 +310,17 @@ class _Compiler:
         return roles
 
 
+def _undrawn(c: _Compiler, names: frozenset[str], loc: Loc) -> None:
+    """Fail if a formula at `loc` reads a random draw where the engine draws none (review
+    scores and terms, consequences, `available`, `public`, the contribution)."""
+    drawn = sorted(names & c.randoms)
+    if drawn:
+        raise RuleError(loc, f"random draw '{drawn[0]}' cannot be read here: draws are made "
+                             "only for behaviour, policy, dynamics and event formulas; draw it "
+                             "into a stat in a behaviour (e.g. `{target: luck, mode: set, "
+                             f"value: {drawn[0]}}}`) and read the stat")
+
+
 def compile_rules(scenario: Scenario) -> Rules:
     """Check every reference and compile every formula; raises RuleError at the first problem."""
     c = _Compiler(scenario)
@@ -328,6 +340,8 @@ def compile_rules(scenario: Scenario) -> Rules:
     reviews = _reviews(c, glob, seat)
     public = {st.id: _formula(st.public, glob, ("stats", i, "public"))
               for i, st in enumerate(scenario.stats)}
+    for i, st in enumerate(scenario.stats):
+        _undrawn(c, public[st.id].names, ("stats", i, "public"))
     contribution = _contribution(c, seat)
     rules = Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
                   reviews, public, contribution)
@@ -344,6 +358,8 @@ def _policy(c: _Compiler, i: int, glob: frozenset[str], seat: dict[str, frozense
                     for j, e in enumerate(p.effects))
     review = {role: _formula(src, seat[role], ("policies", i, "review", role))
               for role, src in p.review.items()}
+    for role, term in review.items():
+        _undrawn(c, term.names, ("policies", i, "review", role))
     return CPolicy(p.id, p.role, len(p.levels), p.initial, p.cost, frozenset(p.excludes),
                    effects, review)
 
@@ -355,6 +371,7 @@ def _behaviour(c: _Compiler, i: int, glob: frozenset[str],
                              frozenset({"effort"}))
                     for j, e in enumerate(b.effects))
     available = _formula(b.available, seat[b.role], ("behaviours", i, "available"))
+    _undrawn(c, available.names, ("behaviours", i, "available"))
     return CBehaviour(b.id, b.role, available, b.max_effort, effects)
 
 
@@ -375,6 +392,11 @@ def _reviews(c: _Compiler, glob: frozenset[str],
             for j, k in enumerate(rv.consequences if rv else ()))
         terms = tuple((p.id, _formula(p.review[role], seat[role], ("policies", i, "review", role)))
                       for i, p in enumerate(s.policies) if role in p.review)
+        _undrawn(c, score.names, loc + ("score",))
+        for j, k in enumerate(consequences):
+            _undrawn(c, k.when.names, loc + ("consequences", j, "when"))
+            for n, e in enumerate(k.effects):
+                _undrawn(c, e.names, loc + ("consequences", j, "effects", n))
         out[role] = CReview(role, score, rv.leaderboard if rv else True, consequences, terms,
                             rv.ties if rv else "draw")
     return out
@@ -383,7 +405,9 @@ def _reviews(c: _Compiler, glob: frozenset[str],
 def _contribution(c: _Compiler, seat: dict[str, frozenset[str]]) -> CompiledFormula:
     """The debrief's contribution formula; it may read any stat some role has."""
     allowed = frozenset().union(*seat.values())
-    return _formula(c.s.debrief.contribution, allowed, ("debrief", "contribution"))
+    formula = _formula(c.s.debrief.contribution, allowed, ("debrief", "contribution"))
+    _undrawn(c, formula.names, ("debrief", "contribution"))
+    return formula
 
 
 def rules_for(scenario: Scenario) -> Rules:

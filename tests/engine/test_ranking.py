@@ -102,8 +102,10 @@ def test_final_leaderboard_settles_equal_totals_by_the_review_rule(tmp_path):
         while not game.is_terminal(state):
             for seat in game.to_act(state):
                 game.apply_inplace(state, Allocate(seat=seat, effort={}))
-        ranks = {o.seat: o.leaderboard_rank for o in seat_outcomes(game.scenario, state)}
+        outcomes = seat_outcomes(game.scenario, state)
+        ranks = {o.seat: o.leaderboard_rank for o in outcomes}
         assert sorted(ranks.values()) == [1, 2, 3, 4, 5, 6]
+        assert {o.contribution_rank for o in outcomes} == {1}  # equal contributions share
         firsts[min(ranks, key=ranks.get)] += 1
     assert len(firsts) == 6  # not always seat 1
     shared = _dice(tmp_path, "share")
