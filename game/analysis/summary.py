@@ -165,7 +165,7 @@ def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
 def rank_by_strategy(records: list[GameRecord]) -> dict[str, tuple[float, float]]:
     """'role:strategy' -> (mean leaderboard rank, mean contribution rank) over the records, in
     roles that seat two or more (where a rank says something)."""
-    ranks: dict[str, list[tuple[int, int]]] = {}
+    ranks: dict[str, list[tuple[float, float]]] = {}
     for r in records:
         sizes: dict[str, int] = {}
         for o in r.outcomes:
