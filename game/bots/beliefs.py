@@ -8,7 +8,8 @@ Everything here comes from the view and the rulebook (the `Scenario` and its com
 - another seat's stat: the public value while it is shown, else "like me" (the seat's own
   current value of that stat, to one significant digit: a rough guess), else the stat's
   initial value;
-- a random draw: its expected value.
+- a random draw: its expected value (the forecast weighs a draw by its distribution
+  where the mean alone would mislead: see game.bots.chance).
 
 Numbers are perceived to `SIGNIFICANT` significant digits. Decisions are pure functions of
 these rounded beliefs, which lets the planners memoise them safely.

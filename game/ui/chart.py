@@ -203,17 +203,24 @@ def slope_chart(surface: pygame.Surface, painter: Painter, rect: pygame.Rect,
     p.text(surface, "Contribution rank", (right_x, rect.y), "body", theme.HEALTH, bold=True,
            anchor="midtop")
 
-    def y(rank: int) -> int:
-        return int(rect.y + head + p.line_height("body") // 2 + (rank - 1) * step)
-    for name, board, real in sorted(rows, key=lambda r: r[1]):
+    def y(place: int) -> int:
+        return int(rect.y + head + p.line_height("body") // 2 + place * step)
+    # each seat has its own place on each side (equal ranks, which can be shared, one
+    # below the other), labelled with its rank
+    by_board = sorted(range(n), key=lambda i: rows[i][1])
+    by_real = {i: place for place, i in enumerate(
+        sorted(range(n), key=lambda i: (rows[i][2], rows[i][1])))}
+    for place, i in enumerate(by_board):
+        name, board, real = rows[i]
+        left_y, right_y = y(place), y(by_real[i])
         color = theme.GOOD if real < board else (theme.BAD if real > board else theme.MUTED)
-        pygame.draw.line(surface, color, (left_x, y(board)), (right_x, y(real)), max(3, p.px(4)))
-        pygame.draw.circle(surface, theme.PROXY, (left_x, y(board)), p.px(8))
-        pygame.draw.rect(surface, theme.HEALTH, (right_x - p.px(8), y(real) - p.px(8),
+        pygame.draw.line(surface, color, (left_x, left_y), (right_x, right_y), max(3, p.px(4)))
+        pygame.draw.circle(surface, theme.PROXY, (left_x, left_y), p.px(8))
+        pygame.draw.rect(surface, theme.HEALTH, (right_x - p.px(8), right_y - p.px(8),
                                                  p.px(16), p.px(16)))
-        p.text(surface, f"{board}. {name}", (left_x - p.px(18), y(board)), "body",
+        p.text(surface, f"{board}. {name}", (left_x - p.px(18), left_y), "body",
                anchor="midright", max_width=left_x - rect.x - p.px(24))
-        p.text(surface, f"#{real}", (right_x + p.px(18), y(real)), "body", bold=True,
+        p.text(surface, f"#{real}", (right_x + p.px(18), right_y), "body", bold=True,
                anchor="midleft")
 
 
