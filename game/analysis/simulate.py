@@ -27,8 +27,8 @@ from game.engine.state import GameState, SeatSetup
 from game.engine.view import views
 from game.scenario.model import Scenario
 
-__all__ = ["GameRecord", "SimulationSummary", "check_strategies", "run_game", "run_seed",
-           "simulate"]
+__all__ = ["GameRecord", "SimulationSummary", "check_strategies", "play_bot_game", "run_game",
+           "run_seed", "simulate"]
 
 
 @dataclass
@@ -90,9 +90,24 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
              locked: dict[str, int] | None = None) -> GameRecord:
     """Play a whole game with a bot in every seat and return its record; `locked` policies
     stay at their level whatever the bots choose."""
+    return record_of(scenario, *play_bot_game(scenario, seed, strategies, seats, locked))
+
+
+def play_bot_game(scenario: Scenario, seed: int, strategies: dict[str, str],
+                  seats: list[SeatSetup] | None = None, locked: dict[str, int] | None = None
+                  ) -> tuple[GameState, list[SeatSetup], list[str]]:
+    """Play a whole game with a bot in every seat; return the final state (its history holds
+    every turn), the seats and each seat's strategy."""
     game = Game(scenario)
-    rules = game.rules
     table, chosen = table_for(game, strategies, seats)
+    return play_game(game, seed, table, chosen, locked), table, chosen
+
+
+def play_game(game: Game, seed: int, table: list[SeatSetup], chosen: list[str],
+              locked: dict[str, int] | None = None) -> GameState:
+    """The ended state of a game played by a bot of strategy `chosen[i]` in seat `i`."""
+    scenario = game.scenario
+    rules = game.rules
     state = game.new_state(seed, table, locked)
     # each bot's stream is seeded at its first draw (most strategies never draw)
     bots = [make_bot(name, scenario, i, partial(stream, seed, "bot", i))
@@ -107,7 +122,7 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
 
     while state.phase != "ended":
         game.play_phase(state, choose)
-    return record_of(scenario, state, table, chosen)
+    return state
 
 
 def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],

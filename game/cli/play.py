@@ -9,8 +9,7 @@ import click
 
 from game.cli.table import build_table, parse_bots, parse_humans
 from game.engine import Game
-from game.engine.save import Session, latest_save, new_save_path, read_save
-from game.errors import SaveError
+from game.engine.save import Session, new_save_path, open_save, read_save
 from game.scenario.load import load_scenario
 
 FLAGSHIP = "tokenmaxxing"
@@ -64,20 +63,21 @@ def play(scenario: str | None, text: bool, seed: int | None, humans: tuple[str, 
 @click.argument("save", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--text", is_flag=True, help="Continue in the terminal instead of a window.")
 def resume(save: Path | None, text: bool) -> None:
-    """Continue the last unfinished game, or the SAVE file given."""
-    path = save or latest_save()
-    if path is None:
-        raise SaveError("no unfinished game to resume; start one with `goodhart play`")
+    """Continue an unfinished game: the SAVE file given, or the one you choose."""
+    from game.cli.saves_menu import choose_save
+    path = choose_save(save)
     record = read_save(path)
     if record.meta.get("workshop"):
         from game.cli.workshop_commands import resume_table
         raise SystemExit(resume_table(record, path, text=text))
+    session, note = open_save(path)
+    if note:
+        click.echo(note)
     if not text:
         from game.ui.app import run
         raise SystemExit(run(resume=path))
-    scenario = load_scenario(record.scenario_path or record.scenario_id)
-    session = Session.resume(Game(scenario), record, path)
     from game.cli.text_game import TextGame
+    scenario = session.game.scenario
     click.echo(f"Resuming {scenario.title}, {scenario.turn_name} {session.state.turn}, "
                f"from {path}")
     raise SystemExit(TextGame(session).run())

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
+from game.analysis.leaks import leak_findings
 from game.errors import GoodhartError
 from game.scenario.explain import explain as explain_scenario
 from game.scenario.lint import collect_files, lint_file
 from game.scenario.load import list_bundled, load_scenario
-from game.scenario.model import Scenario
-
-JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+from game.scenario.schema import scenario_json_schema
 
 
 def register(group: click.Group) -> None:
@@ -24,34 +22,27 @@ def register(group: click.Group) -> None:
     group.add_command(explain)
 
 
-def scenario_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a scenario file, for editors."""
-    body = Scenario.model_json_schema()
-    body.pop("title", None)
-    body.pop("description", None)
-    return {"$schema": JSON_SCHEMA_DRAFT, "title": "Goodhart scenario",
-            "description": "A scenario file for the Goodhart incentive-design game; "
-                           "see scenarios/AUTHORING.md.", **body}
-
-
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def lint(paths: tuple[Path, ...]) -> int:
+@click.option("--no-play", is_flag=True,
+              help="Skip the checks that play seeded bot games (faster, e.g. in an editor).")
+def lint(paths: tuple[Path, ...], no_play: bool) -> int:
     """Check scenario files or folders (all bundled scenarios if none are given).
 
     Prints one `file:line:col: error|warning: message` line per problem and a summary;
-    exits with 1 if any file has an error.
+    exits with 1 if any file has an error. Files without errors are also played (a few
+    seeded bot games) to find a visible number that gives a hidden one away.
     """
     files = collect_files(paths or list_bundled())
     if not files:
         raise GoodhartError("no scenario files found (looked for *.yaml and *.yml)")
     errors = warnings = 0
     for path in files:
-        for diagnostic in lint_file(path):
+        for diagnostic in lint_file(path, play_checks=() if no_play else (leak_findings,)):
             click.echo(str(diagnostic))
             errors += diagnostic.severity == "error"
             warnings += diagnostic.severity == "warning"

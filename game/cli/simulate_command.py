@@ -10,6 +10,8 @@ from game.analysis.simulate import simulate
 from game.analysis.summary import SimulationSummary, records_csv, summary_table
 from game.bots import strategies_for
 from game.engine.save import write_atomic
+from game.errors import GoodhartError
+from game.scenario.cost import game_cost, over_budget
 from game.scenario.load import load_scenario
 from game.scenario.model import Scenario
 
@@ -76,6 +78,9 @@ def simulate_command(scenario: str, runs: int, seed: int, bots: tuple[str, ...],
     often each event fired. Seats without a --bot get the role's default strategy.
     """
     loaded = load_scenario(scenario)
+    refusal = over_budget(game_cost(loaded))
+    if refusal is not None:
+        raise GoodhartError(refusal, file=scenario)
     strategies = parse_bots(loaded, bots)
     locked = parse_locks(loaded, locks)
     summary = simulate(loaded, runs, seed, strategies, workers=workers, progress=not quiet,

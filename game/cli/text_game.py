@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Callable
 from typing import TextIO
 
+from game.analysis.facts import fact_sentences, game_facts, shown_lessons
 from game.analysis.indices import gap_series, index_series, seat_outcomes
 from game.bots import make_bot
 from game.engine import Allocate, SetPolicies
@@ -20,6 +21,7 @@ from game.engine.rng import derive
 from game.engine.save import Session
 from game.engine.view import SeatView
 from game.errors import ActionError
+from game.scenario.scoring import change_lines, scoring_lines
 
 RULE = "=" * 72
 
@@ -89,9 +91,25 @@ class TextGame:
         else:
             self._handoff(seat)
             action = self._ask_action(view, legal)
+        before = self.session.state.phase
         self.session.act(action)
+        if before == "policy" and self.session.state.phase == "work":
+            self._policy_report()
         if self.session.state.turn != self.reported_turn:
             self._turn_report()
+
+    def _policy_report(self) -> None:
+        """Public news after the policy phase: each policy changed, and what it changes for
+        each role."""
+        state = self.session.state
+        view = self.game.view(state, self.humans[0] if self.humans else 0)
+        changes = [c for c in view.policy_changes if c.turn == state.turn]
+        name = self.game.scenario.turn_name
+        for c in changes:
+            first, *rest = change_lines(self.game.scenario, c.policy, c.before, c.after)
+            self.say(_wrap(first, f"  POLICY ({name} {state.turn}): "))
+            for line in rest:
+                self.say(_wrap(line, "      "))
 
     def _handoff(self, seat: int) -> None:
         """Clear the previous human's screen before the next one sees theirs."""
@@ -201,6 +219,10 @@ def render_view(scenario, view: SeatView) -> str:
     active = [f"{p.name}" + (f": {p.levels[view.policies[p.id]]}" if len(p.levels) > 2 else "")
               for p in scenario.policies if view.policies.get(p.id, 0) > 0]
     lines.append("Policies in force: " + (", ".join(active) if active else "none"))
+    new = frozenset(c.policy for c in view.policy_changes if c.turn == view.turn and c.after)
+    lines.append("How you earn review points")
+    lines += [_wrap(text, "  - ") for text in scoring_lines(scenario, view.role, view.policies,
+                                                             new)]
     stats = {s.id: s for s in scenario.stats}
     if view.own_stats:
         lines.append("You")
@@ -302,9 +324,13 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
     if events:
         lines.append("\nEvents")
         lines += [f"  {scenario.turn_name} {h.turn}: {h.headline}" for h in events]
-    if scenario.debrief.lessons:
+    facts = game_facts(scenario, state)
+    lines.append("\nThis game in numbers")
+    lines += [_wrap(text, "  - ") for text in fact_sentences(facts)]
+    lessons = shown_lessons(scenario, facts)
+    if lessons:
         lines.append("\nLessons")
-        lines += [_wrap(text, "  - ") for text in scenario.debrief.lessons]
+        lines += [_wrap(text, "  - ") for text in lessons]
     if scenario.debrief.questions:
         lines.append("\nTo discuss")
         lines += [_wrap(text, "  ? ") for text in scenario.debrief.questions]

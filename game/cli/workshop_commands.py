@@ -15,9 +15,8 @@ from pathlib import Path
 import click
 
 from game.engine import Game
-from game.engine.save import SaveFile, Session, new_save_path, read_save
+from game.engine.save import SaveFile, Session, new_save_path, read_save, scenario_of
 from game.errors import GoodhartError
-from game.scenario.load import load_scenario
 from game.workshop.debrief import collect
 from game.workshop.load import LoadedWorkshop, load_workshop
 from game.workshop.report import render_debrief
@@ -60,8 +59,8 @@ def debrief(results: tuple[Path, ...], export_dir: Path | None, text: bool, size
     if export_dir is not None or text:
         click.echo(render_debrief(data), nl=False)
     if export_dir is not None:
-        from game.workshop.export import export
-        files = export(data, export_dir)
+        from game.ui.slides import export_debrief
+        files = export_debrief(data, export_dir)
         _say(f"wrote {len(files)} files to {export_dir}: "
              f"{', '.join(p.name for p in files)}")
         return 0
@@ -133,7 +132,7 @@ def result(save: Path, out: Path | None) -> None:
     """Make a table's result file from its autosave (after a crash, or a game played
     without --workshop). Predictions are not in saves, so the result has none."""
     record = read_save(save)
-    scenario = load_scenario(record.scenario_path or record.scenario_id)
+    scenario, _note = scenario_of(record, save)
     session = Session.resume(Game(scenario), record, None)
     folder = out or default_results_dir()
     path = result_path(folder, session.meta, session.seed)
@@ -174,7 +173,9 @@ def resume_table(record: SaveFile, path: Path, *, text: bool,
                  size: tuple[int, int] = (1280, 720)) -> int:
     """`goodhart resume` of a workshop table's game: the facilitator's controls come back,
     and the result file is written when the game ends."""
-    scenario = load_scenario(record.scenario_path or record.scenario_id)
+    scenario, note = scenario_of(record, path)
+    if note:
+        click.echo(note)
     session = Session.resume(Game(scenario), record, path)
     setup, folder = _setup_from_meta(session)
     out = result_path(folder, session.meta, session.seed)

@@ -44,8 +44,10 @@ class Game:
         return list(_default_seats(self.rules))
 
     def new_state(self, seed: int, seats: list[SeatSetup] | None = None,
-                  locked: dict[str, int] | None = None) -> GameState:
-        """The state at the start of turn 1, after its news."""
+                  locked: dict[str, int] | None = None, secret: str = "") -> GameState:
+        """The state at the start of turn 1, after its news. The noise on readings is drawn
+        from `secret`, or from the seed when it is empty (see `GameState.noise_key`): a game
+        whose players can see its seed needs a secret they cannot."""
         seats = seats if seats is not None else self.default_seats()
         self._check_table(seats, locked or {})
         s = self.scenario
@@ -63,7 +65,8 @@ class Game:
                 "stats": {x.id: x.initial for x in s.stats_of(st.role)}, "score": 0.0,
                 "rank": 0, "score_total": 0.0, "laid_off_turn": None})
                 for i, st in enumerate(seats)],
-            "submitted": {}, "allocations": {}, "fired": [], "news": [], "history": []})
+            "submitted": {}, "allocations": {}, "fired": [], "news": [], "history": [],
+            "secret": secret})
         resolve.news(self.rules, state)
         self._advance(state)
         return state

@@ -24,12 +24,12 @@ class Past:
     turn, not one per turn already played. It holds its rules and records, so their ids
     stay unique while it is in `_PASTS`."""
 
-    __slots__ = ("memo", "parent", "records", "rules", "seed")
+    __slots__ = ("memo", "parent", "records", "rules", "noise_key")
 
-    def __init__(self, rules: Rules, seed: int, records: list[TurnRecord],
+    def __init__(self, rules: Rules, noise_key: str | int, records: list[TurnRecord],
                  parent: Past | None) -> None:
         self.rules = rules
-        self.seed = seed
+        self.noise_key = noise_key
         self.records = records
         self.parent = parent
         self.memo: dict[object, object] = {}
@@ -47,7 +47,7 @@ class Past:
 
 
 _PASTS: OrderedDict[tuple, Past] = OrderedDict()
-"""(id of the last record, id of the rules, seed) -> Past, least recently used first."""
+"""(id of the last record, id of the rules, noise_key) -> Past, least recently used first."""
 _PASTS_LIMIT = 16
 """A game needs only its latest past (a new one is grown from the one before), and only while
 it runs: past this many, the least recently used is dropped (a cache, never a source of
@@ -57,17 +57,17 @@ while still in the CPU's caches: emptying a memo of 512 at once cost a fifth of 
 time, and keeping 32 instead of 16 costs an eighth."""
 
 
-def past_of(rules: Rules, seed: int, records: list[TurnRecord]) -> Past:
-    """The past of the game with these rules, seed and history records (the same object for
+def past_of(rules: Rules, noise_key: str | int, records: list[TurnRecord]) -> Past:
+    """The past of the game with these rules, noise key and history records (the same object for
     the same records, while memoised)."""
-    key = (id(records[-1]) if records else None, id(rules), seed)
+    key = (id(records[-1]) if records else None, id(rules), noise_key)
     past = _PASTS.get(key)
     if past is not None and len(past.records) == len(records) \
             and all(map(is_, past.records, records)):
         _PASTS.move_to_end(key)
         return past
-    parent = past_of(rules, seed, records[:-1]) if records else None
-    past = Past(rules, seed, list(records), parent)
+    parent = past_of(rules, noise_key, records[:-1]) if records else None
+    past = Past(rules, noise_key, list(records), parent)
     _PASTS[key] = past
     if len(_PASTS) > _PASTS_LIMIT:
         _PASTS.popitem(last=False)

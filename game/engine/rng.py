@@ -8,7 +8,7 @@ import math
 import random
 
 
-def derive(seed: int, *parts: object) -> int:
+def derive(seed: int | str, *parts: object) -> int:
     """A 64-bit integer that depends only on the seed and the parts: the first 8 bytes
     (big-endian) of the BLAKE2b-64 of their `str`s joined by ':'. Every random stream and
     noisy reading starts here, a hundred times a game, so the text is formatted with a
@@ -45,7 +45,7 @@ _new = _Random.__new__
 _seed = _random.Random.seed
 
 
-def unit_normal(seed: int, *parts: object) -> float:
+def unit_normal(seed: int | str, *parts: object) -> float:
     """A standard normal number fixed by the seed and the parts (Box-Muller on a hash)."""
     bits = derive(seed, *parts)
     u1 = ((bits >> 32) + 1) / 4294967297.0

@@ -1,42 +1,61 @@
 """Saves: the action log is the source of truth.
 
-A save holds the scenario's id, version and fingerprint, the seed, the table and the actions.
-Loading replays the actions and checks the result against the hash stored with them. Files are
-written atomically (a temporary file, flushed and renamed), so a crash never leaves half a save.
+A save holds the scenario the game started with (its id, version, fingerprint and, from format
+2, its text), the seed and secret, the table and the actions. Loading replays the actions and
+checks the result against the hash stored with them. Files are written atomically (a temporary
+file, flushed and renamed), so a crash never leaves half a save; the temporary file a crash
+leaves is removed later (see `unfinished_saves`). A save is untrusted input: it is read with a
+size cap and a parser with depth and number limits, and its scenario text goes through the
+scenario loader.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import re
+import secrets
 import tempfile
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
+from pydantic_core import from_json
 
 from game.engine.actions import Action
 from game.engine.game import Game
 from game.engine.state import GameState, SeatSetup
-from game.errors import ActionError, SaveError
+from game.errors import ActionError, GoodhartError, SaveError
+from game.scenario.load import load_scenario, load_scenario_text, resolve_scenario
 from game.scenario.model import Scenario
+from game.scenario.source import MAX_BYTES as MAX_SCENARIO_BYTES
 
-SAVE_FORMAT = 1
+SAVE_FORMAT = 2
+"""2 added `scenario_text` and `secret`; format 1 saves still load (without them)."""
 MAX_SAVE_BYTES = 20 * 1024 * 1024
+STALE_TMP_SECONDS = 600
+"""A temporary file of `write_atomic` older than this was left by a crash (a write takes
+milliseconds), so it is removed; a younger one may be another game's write in progress."""
 
 
 class SaveFile(BaseModel):
     """A game as its seed, table and actions; `state_hash` checks the replay."""
 
-    format: Literal[1] = SAVE_FORMAT
+    format: Literal[1, 2] = SAVE_FORMAT
     kind: Literal["goodhart-save"] = "goodhart-save"
     scenario_id: str
     scenario_version: str
     scenario_fingerprint: str
     scenario_path: str | None = None
+    scenario_text: str | None = Field(None, description=(
+        "The scenario the game started with, as JSON: resumed on whatever its file says now "
+        "(absent in format 1 saves, which load the file)."))
     seed: int
+    secret: str = Field("", max_length=64, description=(
+        "What the noise on readings is drawn from (see `GameState.noise_key`); empty in "
+        "format 1 saves, whose noise came from the seed."))
     seats: list[SeatSetup]
     locked: dict[str, int] = Field(default_factory=dict)
     actions: list[Action] = Field(default_factory=list)
@@ -50,6 +69,14 @@ class SaveFile(BaseModel):
 def fingerprint(scenario: Scenario) -> str:
     """A digest of the scenario's content (comments and layout do not count)."""
     return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
+
+
+def _text_of(scenario: Scenario) -> str | None:
+    """The scenario as a save keeps it (its JSON, which the scenario loader reads back), or
+    None in the unlikely case it is over the loader's size limit (then resuming loads the
+    file, as for a format 1 save)."""
+    text = scenario.model_dump_json()
+    return text if len(text.encode()) <= MAX_SCENARIO_BYTES else None
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -67,21 +94,32 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def new_secret() -> str:
+    """A fresh 128-bit secret (hex) for a game whose players can see its seed."""
+    return secrets.token_hex(16)
+
+
 class Session:
-    """A game in play: its state, its log, and where it autosaves after every action."""
+    """A game in play: its state, its log, and where it autosaves after every action.
+
+    `secret` is what the noise on readings is drawn from: a fresh one when None (a game people
+    play, who see its seed); `""` draws it from the seed (reproducible bot runs and tests)."""
 
     def __init__(self, game: Game, seed: int, seats: list[SeatSetup],
                  locked: dict[str, int] | None = None, path: Path | None = None,
-                 scenario_path: str | None = None, meta: dict[str, str] | None = None) -> None:
+                 scenario_path: str | None = None, meta: dict[str, str] | None = None,
+                 secret: str | None = None) -> None:
         self.game = game
         self.seed = seed
+        self.secret = new_secret() if secret is None else secret
         self.seats = list(seats)
         self.locked = dict(locked or {})
         self.path = path
         self.scenario_path = scenario_path
         self.meta = dict(meta or {})
+        self.scenario_text = _text_of(game.scenario)
         self.actions: list = []
-        self.state: GameState = game.new_state(seed, self.seats, self.locked)
+        self.state: GameState = game.new_state(seed, self.seats, self.locked, self.secret)
         self.save()
 
     def act(self, action) -> GameState:
@@ -96,7 +134,8 @@ class Session:
         s = self.game.scenario
         return SaveFile(scenario_id=s.id, scenario_version=s.version,
                         scenario_fingerprint=fingerprint(s), scenario_path=self.scenario_path,
-                        seed=self.seed, seats=self.seats, locked=self.locked,
+                        scenario_text=self.scenario_text, seed=self.seed, secret=self.secret,
+                        seats=self.seats, locked=self.locked,
                         actions=list(self.actions), turn=self.state.turn, phase=self.state.phase,
                         state_hash=self.state.state_hash(),
                         saved_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -112,36 +151,99 @@ class Session:
         """A session that continues a save, after replaying and checking it."""
         session = cls.__new__(cls)
         session.game, session.seed, session.seats = game, save.seed, list(save.seats)
+        session.secret = save.secret
         session.locked, session.path, session.meta = dict(save.locked), path, dict(save.meta)
         session.scenario_path = save.scenario_path
+        session.scenario_text = _text_of(game.scenario)
         session.actions = list(save.actions)
         session.state = replay(game, save)
         return session
 
 
-def read_save(path: Path) -> SaveFile:
-    """Read and validate a save file; any problem is one SaveError naming the file."""
+def open_save(path: Path) -> tuple[Session, str | None]:
+    """The session a save file continues (read, its scenario found, replayed and checked),
+    and a line to tell the player about its scenario, if any (see `scenario_of`)."""
+    record = read_save(path)
+    scenario, note = scenario_of(record, path)
+    return Session.resume(Game(scenario), record, path), note
+
+
+def scenario_of(save: SaveFile, path: Path | None = None) -> tuple[Scenario, str | None]:
+    """The scenario a save's game is played under, and a line for the player if its file has
+    changed since (None if not). A save that keeps its scenario's text resumes on that text,
+    loaded as untrusted input; an older one loads the file (`replay` checks the fingerprint)."""
+    where = str(path) if path is not None else None
+    if save.scenario_text is None:
+        return _load_file(save.scenario_path or save.scenario_id, where), None
     try:
-        size = path.stat().st_size
-        if size > MAX_SAVE_BYTES:
-            raise SaveError(f"save files are limited to {MAX_SAVE_BYTES // 2**20} MB", str(path))
-        raw = path.read_bytes()
+        started = load_scenario_text(save.scenario_text, f"{where or 'the save'} (its scenario)")
+    except GoodhartError as err:
+        raise SaveError(f"damaged save: its scenario does not load ({err.message})",
+                        where) from None
+    if fingerprint(started) != save.scenario_fingerprint:
+        raise SaveError("damaged save: its scenario does not match its fingerprint", where)
+    return started, _changed_note(save)
+
+
+def _changed_note(save: SaveFile) -> str | None:
+    """A line saying the scenario file differs from the rules the game started with, if so."""
+    ref = save.scenario_path or save.scenario_id
+    try:
+        name = resolve_scenario(ref).name
+        now = _load_file(ref, None)
+    except (GoodhartError, OSError):
+        return (f"the scenario {ref[:200]} cannot be loaded any more; resuming with the rules "
+                "this game started with")
+    if fingerprint(now) == save.scenario_fingerprint:
+        return None
+    return f"{name} has changed since this game started; resuming with the rules it started with"
+
+
+def _load_file(ref: str, where: str | None) -> Scenario:
+    """The scenario file or bundled scenario a save names; a name the file system refuses
+    (e.g. too long) is a SaveError naming the save."""
+    try:
+        return load_scenario(ref)
     except OSError as err:
-        raise SaveError(f"cannot read the save: {err.strerror}", str(path)) from None
+        raise SaveError(f"damaged save: its scenario path cannot be read "
+                        f"({err.strerror or err})", where) from None
+
+
+def read_save(path: Path) -> SaveFile:
+    """Read and validate a save file; any problem is one SaveError naming the file. The file
+    is size-capped before it is read, and parsed by pydantic's JSON parser, which refuses
+    nesting deeper than 200 levels and numbers too long for Python, at their line."""
+    name = str(path)
     try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        line = getattr(err, "lineno", None)
-        raise SaveError("not a readable save (the file is damaged or truncated); "
-                        "start a new game or pick another save", str(path), line) from None
+        if path.is_dir():
+            raise SaveError("this is a folder, not a save file", name)
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_SAVE_BYTES + 1)
+    except FileNotFoundError:
+        raise SaveError("no such save file", name) from None
+    except OSError as err:
+        raise SaveError(f"cannot read the save: {err.strerror or err}", name) from None
+    if len(raw) > MAX_SAVE_BYTES:
+        raise SaveError(f"save files are limited to {MAX_SAVE_BYTES // 2**20} MB", name)
+    try:
+        data = from_json(raw.removeprefix(b"\xef\xbb\xbf"), allow_inf_nan=False)
+    except ValueError as err:
+        found = _JSON_PLACE.search(str(err))
+        raise SaveError(f"not a readable save (the file is damaged or truncated: "
+                        f"{_JSON_PLACE.sub('', str(err))}); start a new game or pick another save",
+                        name, int(found.group(1)) if found else None) from None
     if not isinstance(data, dict) or data.get("kind") != "goodhart-save":
-        raise SaveError("not a Goodhart save file", str(path))
+        raise SaveError("not a Goodhart save file", name)
     try:
         return SaveFile.model_validate(data)
     except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise SaveError(f"damaged save: {where}: {first['msg']}", str(path)) from None
+        first = err.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"]) or "the file"
+        raise SaveError(f"damaged save: {where}: {first['msg']}", name) from None
+
+
+_JSON_PLACE = re.compile(r" at line (\d+) column \d+$")
+"""Where pydantic's JSON parser says it stopped, at the end of its message."""
 
 
 def replay(game: Game, save: SaveFile, path: str | None = None) -> GameState:
@@ -150,7 +252,7 @@ def replay(game: Game, save: SaveFile, path: str | None = None) -> GameState:
     why = (f"the scenario '{save.scenario_id}' has changed since this save was made "
            f"(saved with version {save.scenario_version}, now {game.scenario.version})")
     try:
-        state = game.new_state(save.seed, save.seats, save.locked)
+        state = game.new_state(save.seed, save.seats, save.locked, save.secret)
         for n, action in enumerate(save.actions, start=1):
             try:
                 game.apply_inplace(state, action)
@@ -175,7 +277,11 @@ def save_dir() -> Path:
 
 
 def new_save_path(scenario_id: str, seed: int) -> Path:
-    """A fresh autosave path for a new game."""
+    """A fresh autosave path for a new game (temporary files a crash left in the folder are
+    removed on the way). The seed in the name says which run it is; it does not give away
+    the noise on readings, which comes from the game's secret."""
+    if save_dir().is_dir():
+        remove_stale_temporaries(save_dir())
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     path = save_dir() / f"{scenario_id}-{stamp}-seed{seed}.json"
     n = 2
@@ -187,14 +293,45 @@ def new_save_path(scenario_id: str, seed: int) -> Path:
 
 def latest_save() -> Path | None:
     """The most recently written save of an unfinished game, if any."""
+    found, _skipped = unfinished_saves()
+    return found[0][0] if found else None
+
+
+def unfinished_saves() -> tuple[list[tuple[Path, SaveFile]], list[SaveError]]:
+    """The saves of unfinished games in the save folder, newest first, and why each file
+    that could not be read was skipped. Temporary files left by a crash are removed."""
     folder = save_dir()
     if not folder.is_dir():
-        return None
-    saves = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for path in saves:
+        return [], []
+    remove_stale_temporaries(folder)
+    dated = []
+    for path in folder.glob("*.json"):
         try:
-            if read_save(path).phase != "ended":
-                return path
-        except SaveError:
+            dated.append((path.stat().st_mtime, path))
+        except OSError:
+            continue  # removed since the listing
+    found, skipped = [], []
+    for _mtime, path in sorted(dated, reverse=True):
+        try:
+            record = read_save(path)
+        except SaveError as err:
+            skipped.append(err)
             continue
-    return None
+        if record.phase != "ended":
+            found.append((path, record))
+    return found, skipped
+
+
+def remove_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove the temporary files `write_atomic` left in `folder` when a crash stopped a write
+    (those older than STALE_TMP_SECONDS); returns those removed."""
+    removed = []
+    now = time.time()
+    for tmp in folder.glob(".*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > STALE_TMP_SECONDS:
+                tmp.unlink()
+                removed.append(tmp)
+        except OSError:
+            continue  # gone already, or not ours to remove
+    return removed

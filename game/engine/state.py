@@ -110,14 +110,26 @@ class GameState(BaseModel):
     fired: list[str] = Field(default_factory=list)
     news: list[Headline] = Field(default_factory=list)
     history: list[TurnRecord] = Field(default_factory=list)
+    secret: str = Field("", repr=False, description=(
+        "What the noise on readings is drawn from (see `noise_key`); never in a view."))
 
     def state_hash(self) -> str:
-        """A digest of the whole state; equal states have equal hashes, bit for bit."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        """A digest of the whole state but its secret (which changes no outcome, only what
+        the noisy readings show); equal states have equal hashes, bit for bit."""
+        return hashlib.sha256(self.model_dump_json(exclude=_NOT_HASHED).encode()).hexdigest()
+
+    @property
+    def noise_key(self) -> str | int:
+        """What the noise on this game's readings is drawn from: its secret, or its seed
+        when it has none (simulations and tests, reproducible from the seed alone)."""
+        return self.secret or self.seed
 
     def clone(self) -> GameState:
         """A deep copy, cheaper than `model_copy(deep=True)` and just as independent."""
         return _clone(self)
+
+
+_NOT_HASHED = frozenset({"secret"})
 
 
 def assign(model: BaseModel, values: dict) -> None:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from game.engine.actions import construct_from, to_act
 from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
+from game.engine.policy_news import PolicyChange, policy_changes
 from game.engine.rng import unit_normal
 from game.engine.state import GameState, Headline, ReviewRow, SeatState
 from game.scenario.model import Metric
@@ -101,6 +102,9 @@ class SeatView(BaseModel):
     others: list[OtherSeat]
     leaderboards: dict[str, list[LeaderRow]]
     news: list[Headline]
+    policy_changes: list[PolicyChange] = Field(
+        default_factory=list, description="Every policy change so far, oldest first; this "
+        "turn's once its policy phase is over.")
     waiting_for: list[int]
 
 
@@ -153,11 +157,11 @@ def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]
 _sights_of = per_rules(_sights)
 
 
-def _noisy(metric: Metric, seer: str, span: float, seed: int, index: int,
+def _noisy(metric: Metric, seer: str, span: float, noise_key: str | int, index: int,
            value: float) -> float:
     """The value of `metric` at history `index` as `seer`, who sees it with noise of `span`
     (see `_sights`), sees it during play: the true value plus its noise, within bounds."""
-    noise = unit_normal(seed, "view", index, seer, metric.id)
+    noise = unit_normal(noise_key, "view", index, seer, metric.id)
     return min(metric.max, max(metric.min, value + span * noise))
 
 
@@ -174,7 +178,7 @@ def _readings(past: Past, sight: tuple[int, tuple[tuple, ...]]) -> tuple[MetricR
 def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading, ...]:
     """The readings of one role's `plan` (see `_sights`), each built unless another role
     built it already."""
-    memo, seed, records = past.memo, past.seed, past.records
+    memo, noise_key, records = past.memo, past.noise_key, past.records
     before = past.parent.memo if past.parent is not None else {}
     out = []
     for m, seer, lag, hidden, series_key, reading_key, fields, span in plan:
@@ -187,11 +191,11 @@ def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading,
                 prev = before.get(series_key)  # `past.grown`, inlined for the usual case
                 if prev is None:
                     series = past.grown(series_key, _first_seen, _next_seen, m, seer, span,
-                                        seed)
+                                        noise_key)
                 elif seer is None:  # `_next_seen`, inlined for the usual case
                     series = memo[series_key] = prev + (records[-1].metrics[m.id],)
                 else:
-                    series = memo[series_key] = _next_seen(prev, past, m, seer, span, seed)
+                    series = memo[series_key] = _next_seen(prev, past, m, seer, span, noise_key)
             if lag:
                 series = series[:max(1, len(series) - lag)]
             values = fields.copy()
@@ -219,19 +223,19 @@ _hidden_made = per_rules(lambda _rules: {})
 """Per rules: (metric id, turns played) -> the reading of that metric while hidden."""
 
 
-def _first_seen(m: Metric, seer: str | None, span: float, seed: int) -> tuple[float]:
+def _first_seen(m: Metric, seer: str | None, span: float, noise_key: str | int) -> tuple[float]:
     """The start of `m`'s series as `seer` sees it (None: the true values; else with noise
     of `span`, see `_noisy`)."""
     value = m.initial
-    return (value if seer is None else _noisy(m, seer, span, seed, 0, value),)
+    return (value if seer is None else _noisy(m, seer, span, noise_key, 0, value),)
 
 
 def _next_seen(prev: tuple, past: Past, m: Metric, seer: str | None, span: float,
-               seed: int) -> tuple[float, ...]:
+               noise_key: str | int) -> tuple[float, ...]:
     """`prev` and the last turn's value of `m` as `seer` sees it (see `_first_seen`)."""
     value = past.records[-1].metrics[m.id]
     index = len(past.records)
-    return prev + ((value if seer is None else _noisy(m, seer, span, seed, index, value)),)
+    return prev + ((value if seer is None else _noisy(m, seer, span, noise_key, index, value)),)
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
@@ -413,11 +417,12 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     every list and dict of a view is built afresh for each call, so a caller may change
     them."""
     revealed = state.phase == "ended"
-    past = past_of(rules, state.seed, state.history)
+    past = past_of(rules, state.noise_key, state.history)
     public = _public_stats(rules, state, revealed)
     outside = _outside(past, state.seats, public)
     boards = _leaderboards(past, state, revealed)
     news = [*_past_news(past), *state.news]
+    changes = policy_changes(past, state)
     waiting = to_act(rules, state)
     scenario = rules.scenario
     turn, turns, turn_name, phase = state.turn, scenario.turns, scenario.turn_name, state.phase
@@ -438,5 +443,6 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             "score": me.score, "rank": me.rank, "score_total": me.score_total,
             "others": [o for o in outside if o.index != seat],
             "leaderboards": {role: list(rows) for role, rows in boards.items()},
-            "news": list(news), "waiting_for": list(waiting)}))
+            "news": list(news), "policy_changes": list(changes),
+            "waiting_for": list(waiting)}))
     return out

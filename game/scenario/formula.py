@@ -330,6 +330,11 @@ def _col(node: ast.AST, lead: int) -> int | None:
     return offset + lead + 1
 
 
+def excerpt(source: str, limit: int = 60) -> str:
+    """A formula for a message: on one line, cut to `limit` characters with an ellipsis."""
+    return _short(" ".join(source.split()), limit)
+
+
 def _short(text: str, limit: int = 24) -> str:
     """Text cut to `limit` characters with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 3] + "..."

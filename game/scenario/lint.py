@@ -10,19 +10,21 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from game.errors import ScenarioError
-from game.scenario.formula import CompiledFormula
+from game.scenario.cost import game_cost, over_budget
+from game.scenario.formula import CompiledFormula, excerpt
 from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
 from game.scenario.source import Source, position
 
-__all__ = ["Diagnostic", "check_scenario", "collect_files", "lint_file", "lint_paths"]
+__all__ = ["Check", "Diagnostic", "Finding", "check_scenario", "collect_files", "lint_file",
+           "lint_paths"]
 
 Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
@@ -67,20 +69,32 @@ def collect_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
-def lint_paths(paths: Iterable[str | os.PathLike[str]]) -> list[Diagnostic]:
+Check = Callable[[Scenario, Rules], Iterable[Finding]]
+"""A semantic check: the findings for a loaded scenario and its compiled rules."""
+
+
+def lint_paths(paths: Iterable[str | os.PathLike[str]],
+               play_checks: Sequence[Check] = ()) -> list[Diagnostic]:
     """Lint every scenario file under `paths`; diagnostics in file order."""
-    return [d for path in collect_files(paths) for d in lint_file(path)]
+    return [d for path in collect_files(paths) for d in lint_file(path, play_checks)]
 
 
-def lint_file(path: str | os.PathLike[str]) -> list[Diagnostic]:
-    """All load errors of one file, or, if it loads, its semantic findings."""
+def lint_file(path: str | os.PathLike[str],
+              play_checks: Sequence[Check] = ()) -> list[Diagnostic]:
+    """All load errors of one file, or, if it loads, its semantic findings. `play_checks`
+    (checks that play games, e.g. game.analysis.leaks.leak_findings, which this layer cannot
+    import) run last, and only when no other check found an error."""
     try:
         scenario, source = load_checked(Path(path))
     except ScenarioError as err:
         errors = getattr(err, "errors", None) or [err]
         return [Diagnostic(e.file or str(path), e.line, e.col, "error", e.message)
                 for e in errors]
-    return [_diagnostic(source, f) for f in check_scenario(scenario, rules_for(scenario))]
+    rules = rules_for(scenario)
+    findings = check_scenario(scenario, rules)
+    if not any(f.severity == "error" for f in findings):
+        findings += [f for check in play_checks for f in check(scenario, rules)]
+    return [_diagnostic(source, f) for f in findings]
 
 
 def _diagnostic(source: Source, finding: Finding) -> Diagnostic:
@@ -92,7 +106,7 @@ def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
         _check_roles, _check_exclusions, _check_events, _check_behaviours,
-        _check_unchanged, _check_debrief]
+        _check_unchanged, _check_debrief, _check_cost]
     return [finding for check in checks for finding in check(scenario, rules)]
 
 
@@ -142,8 +156,8 @@ def _check_events(s: Scenario, rules: Rules) -> Iterator[Finding]:
                           "so it can never fire")
         elif not sampler.can_be_true(compiled.when, None):
             yield Finding(("events", i, "when"), "warning",
-                          f"event '{event.id}' can never fire: `{event.when}` is false for "
-                          f"every sampled state (turns 1..{s.turns}, metrics within bounds)")
+                          f"event '{event.id}' can never fire: `{excerpt(event.when)}` is false "
+                          f"for every sampled state (turns 1..{s.turns}, metrics within bounds)")
 
 
 def _check_behaviours(s: Scenario, rules: Rules) -> Iterator[Finding]:
@@ -153,7 +167,7 @@ def _check_behaviours(s: Scenario, rules: Rules) -> Iterator[Finding]:
         if not sampler.can_be_true(compiled.available, behaviour.role):
             yield Finding(("behaviours", i, "available"), "warning",
                           f"behaviour '{behaviour.id}' is never available: "
-                          f"`{behaviour.available}` is false for every sampled state")
+                          f"`{excerpt(behaviour.available)}` is false for every sampled state")
 
 
 def _check_unchanged(s: Scenario, rules: Rules) -> Iterator[Finding]:
@@ -192,6 +206,13 @@ def _check_debrief(s: Scenario, rules: Rules) -> Iterator[Finding]:
             yield Finding(("debrief", "health_index", mid), "warning",
                           f"metric '{mid}' is in both the proxy index and the health index, "
                           "so it hides the gap between them")
+
+
+def _check_cost(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """One bot game fits the computing budget (see game.scenario.cost)."""
+    refusal = over_budget(game_cost(s))
+    if refusal is not None:
+        yield Finding((), "error", refusal)
 
 
 # --- Sampling states within bounds ---

@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - only while rules.py is being written
     rules_for = None  # type: ignore[assignment]
 
 __all__ = ["ScenarioSource", "bundled_dirs", "list_bundled", "load_checked", "load_scenario",
-           "resolve_scenario", "scenario_hash", "source_of"]
+           "load_scenario_text", "resolve_scenario", "scenario_hash", "source_of"]
 
 CACHE_SIZE = 16
 _CACHE: OrderedDict[tuple[str, str, str], tuple[Scenario, Source]] = OrderedDict()
@@ -138,6 +138,15 @@ def load_checked(path: str | os.PathLike[str]) -> tuple[Scenario, Source]:
     if len(_CACHE) > CACHE_SIZE:
         _CACHE.popitem(last=False)
     return scenario, source
+
+
+def load_scenario_text(text: str, name: str) -> Scenario:
+    """Validate and compile a scenario given as text (e.g. the one a save keeps), with every
+    limit and check a file gets; raise ScenarioError naming `name`."""
+    source = parse_bytes(text.encode("utf-8"), name)
+    scenario = validate(source)
+    _compile(scenario, source)
+    return scenario
 
 
 def validate(source: Source) -> Scenario:

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
                       WithJsonSchema, field_validator, model_validator)
+from pydantic.types import Strict as StrictTypes
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 """An identifier: lower case letters, digits and underscores, starting with a letter."""
@@ -23,11 +24,13 @@ def _number_as_text(value: object) -> object:
     return value
 
 
+FORMULA_CHARS = 2000
+
 Formula = Annotated[
     str,
     BeforeValidator(_number_as_text),
-    StringConstraints(min_length=1, max_length=2000),
-    WithJsonSchema({"type": ["string", "number"],
+    StringConstraints(min_length=1, max_length=FORMULA_CHARS),
+    WithJsonSchema({"type": ["string", "number"], "minLength": 1, "maxLength": FORMULA_CHARS,
                     "description": "A formula, e.g. `quality - 0.5 * busywork`, or a number."}),
 ]
 """Formula source text, e.g. `quality - 0.5 * busywork`. Numbers are accepted and kept as text."""
@@ -42,17 +45,56 @@ Strategy = Literal["gamer", "craft", "cautious", "random", "adaptive", "hype", "
 """The name of a generic bot strategy, as a scenario's default table names it."""
 
 
+def _integral_float_as_int(value: object) -> object:
+    """Let `turns: 10.0` count as 10, as JSON Schema's `integer` does; 2.5 stays an error."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_integral_float_as_int)]
+"""A whole number. Models are strict (no "10" for 10, no true for 1), so a file means what its
+YAML types say and the JSON Schema accepts exactly the same values."""
+
+Pair = Annotated[tuple[Annotated[float, StrictTypes()], Annotated[float, StrictTypes()]],
+                 StrictTypes(False)]
+"""Two numbers, written as a YAML list (strict mode alone would ask for a Python tuple)."""
+
+
 class Strict(BaseModel):
     """Base for every scenario model: unknown keys are errors and values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+VISIBILITY_SHORTHANDS = ("live", "hidden")
+VISIBILITY_KEYS = ("hidden", "lag", "noise")
+
+
+def _visibility_or_shorthand(schema: dict[str, Any]) -> None:
+    """Visibility's JSON Schema: the mapping, or one of the words `live` and `hidden`."""
+    mapping = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [{"enum": list(VISIBILITY_SHORTHANDS)}, mapping]
+
+
+def _visibility_field_schema(schema: dict[str, Any]) -> None:
+    """Metric.visibility's JSON Schema: one rule for every role (`live`, `{lag: 1}`), or a
+    mapping of role ids to rules. A mapping whose keys are all rule keys is the one rule,
+    as the loader reads it."""
+    by_role = {key: schema.pop(key) for key in ("type", "additionalProperties")}
+    by_role["not"] = {"type": "object", "minProperties": 1,
+                      "propertyNames": {"enum": list(VISIBILITY_KEYS)}}
+    schema["anyOf"] = [dict(by_role["additionalProperties"]), by_role]
 
 
 class Visibility(Strict):
     """What a role sees of a metric: live, lagged by `lag` turns, with noise, or hidden."""
 
+    model_config = ConfigDict(json_schema_extra=_visibility_or_shorthand)
+
     hidden: bool = Field(False, description="Hidden until the end screen.")
-    lag: int = Field(0, ge=0, le=20, description="Shows the value from this many turns ago.")
+    lag: Whole = Field(0, ge=0, le=20, description="Shows the value from this many turns ago.")
     noise: float = Field(0.0, ge=0.0, le=1.0,
                          description="Standard deviation of the noise, as a share of the range.")
 
@@ -96,9 +138,9 @@ class Metric(Bounded):
     higher_is_better: bool = True
     inertia: float = Field(0.0, ge=0.0, le=0.95,
                            description="Share of each push that carries over to later turns.")
-    delay: int = Field(0, ge=0, le=20, description="Turns before a push starts to arrive.")
+    delay: Whole = Field(0, ge=0, le=20, description="Turns before a push starts to arrive.")
     visibility: dict[str, Visibility] = Field(
-        default_factory=dict,
+        default_factory=dict, json_schema_extra=_visibility_field_schema,
         description="Per role id (or `default`): live, hidden, {lag: k}, {noise: s}.")
 
     @field_validator("visibility", mode="before")
@@ -106,7 +148,7 @@ class Metric(Bounded):
     def _visibility_shorthand(cls, value: object) -> object:
         if isinstance(value, str):
             return {"default": value}
-        if isinstance(value, dict) and value and set(value) <= {"hidden", "lag", "noise"}:
+        if isinstance(value, dict) and value and set(value) <= set(VISIBILITY_KEYS):
             return {"default": value}
         return value
 
@@ -133,9 +175,9 @@ class Stat(Bounded):
 
 
 class SeatCount(Strict):
-    min: int = Field(1, ge=0, le=40)
-    max: int = Field(1, ge=1, le=40)
-    default: int = Field(1, ge=0, le=40)
+    min: Whole = Field(1, ge=0, le=40)
+    max: Whole = Field(1, ge=1, le=40)
+    default: Whole = Field(1, ge=0, le=40)
 
     @model_validator(mode="after")
     def _order(self) -> SeatCount:
@@ -151,7 +193,7 @@ class Role(Strict):
     name: str
     description: Text = ""
     seats: SeatCount = SeatCount()
-    effort: int = Field(0, ge=0, le=100, description="Effort points to split each turn.")
+    effort: Whole = Field(0, ge=0, le=100, description="Effort points to split each turn.")
     policy_budget: float = Field(0.0, ge=0.0, description="Most total cost of active policies.")
 
 
@@ -161,7 +203,7 @@ class Effect(Strict):
     target: Id
     value: Formula
     mode: Literal["add", "set"] = "add"
-    delay: int = Field(0, ge=0, le=20)
+    delay: Whole = Field(0, ge=0, le=20)
     chance: Formula = "1"
     when: Formula = "1"
     roles: list[Id] | None = Field(
@@ -177,7 +219,7 @@ class Policy(Strict):
     role: Id
     levels: list[str] = Field(default_factory=lambda: ["off", "on"], min_length=2, max_length=6,
                               description="Level names; level 0 means the policy is off.")
-    initial: int = Field(0, ge=0)
+    initial: Whole = Field(0, ge=0)
     cost: float = Field(0.0, ge=0.0, description="Budget points per level while active.")
     excludes: list[Id] = Field(default_factory=list)
     effects: list[Effect] = Field(default_factory=list,
@@ -201,7 +243,7 @@ class Behaviour(Strict):
     description: Text = ""
     role: Id
     available: Formula = "1"
-    max_effort: int | None = Field(None, ge=0)
+    max_effort: Whole | None = Field(None, ge=0)
     effects: list[Effect] = Field(default_factory=list)
 
 
@@ -241,14 +283,27 @@ class Review(Strict):
 class Draw(Strict):
     """A random draw a formula may use; a fresh value for every seat and turn."""
 
-    uniform: tuple[float, float] | None = None
-    normal: tuple[float, float] | None = None
+    model_config = ConfigDict(json_schema_extra={"oneOf": [
+        {"required": [key], "properties": {key: {"type": "array"}}}
+        for key in ("uniform", "normal")]})
+
+    uniform: Pair | None = None
+    normal: Pair | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Draw:
         if (self.uniform is None) == (self.normal is None):
             raise ValueError("give exactly one of `uniform: [low, high]` or `normal: [mean, sd]`")
         return self
+
+
+class Lesson(Strict):
+    """A lesson shown at the end only when `when` holds over the game's end facts (see
+    `game.scenario.facts`), e.g. `gap > 10 and ever_token_leaderboard`."""
+
+    text: Text
+    when: Formula = Field("1", description="A formula over end-of-game facts; the lesson "
+                                           "is shown only when it is true.")
 
 
 class Debrief(Strict):
@@ -259,7 +314,9 @@ class Debrief(Strict):
     health_index: dict[Id, float] = Field(min_length=1,
                                           description="Metric id -> weight in the health index.")
     contribution: Formula = Field("0", description="A seat's real contribution, over its stats.")
-    lessons: list[Text] = Field(default_factory=list)
+    lessons: list[Text | Lesson] = Field(
+        default_factory=list, description="A plain text is shown after every game, so it must "
+        "be true of any game; `{text, when}` is shown only when `when` holds.")
     questions: list[Text] = Field(default_factory=list)
 
 
@@ -271,9 +328,9 @@ class Scenario(Strict):
     version: str = "1"
     summary: Text
     goals: list[Text] = Field(default_factory=list)
-    turns: int = Field(ge=1, le=100)
+    turns: Whole = Field(ge=1, le=100)
     turn_name: str = "turn"
-    minutes: int = Field(60, ge=5, le=600, description="Rough length of a session.")
+    minutes: Whole = Field(60, ge=5, le=600, description="Rough length of a session.")
     constants: dict[Id, float] = Field(default_factory=dict)
     randoms: dict[Id, Draw] = Field(default_factory=dict)
     metrics: list[Metric] = Field(min_length=1)

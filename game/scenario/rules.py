@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from game.errors import FormulaError
-from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula
+from game.scenario.facts import fact_names
+from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula, excerpt
 from game.scenario.model import Behaviour, Effect, Event, Metric, Policy, Role, Scenario, Stat
 
 Loc = tuple[str | int, ...]
@@ -123,6 +124,8 @@ class Rules:
     reviews: dict[str, CReview]
     stat_public: dict[str, CompiledFormula]
     contribution: CompiledFormula
+    lessons: tuple[tuple[str, CompiledFormula], ...] = ()
+    """(text, condition over the end facts) of every debrief lesson, in file order."""
     metric_specs: dict[str, Metric] = field(init=False)
     stat_specs: dict[str, Stat] = field(init=False)
     event_specs: dict[str, Event] = field(init=False)
@@ -175,7 +178,7 @@ def _formula(source: str, allowed: frozenset[str], loc: Loc) -> CompiledFormula:
     try:
         return _compile_cached(source, allowed)
     except FormulaError as err:
-        raise RuleError(loc, f"formula `{source}`: {err.message}", err.col) from None
+        raise RuleError(loc, f"formula `{excerpt(source)}`: {err.message}", err.col) from None
 
 
 def _compile_cached(source: str, allowed: frozenset[str]) -> CompiledFormula:
@@ -344,7 +347,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         _undrawn(c, public[st.id].names, ("stats", i, "public"))
     contribution = _contribution(c, seat)
     rules = Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
-                  reviews, public, contribution)
+                  reviews, public, contribution, _lessons(scenario))
     from game.scenario.seating import check_table  # it reads the rules' acting roles
     check_table(rules)
     return rules
@@ -408,6 +411,23 @@ def _contribution(c: _Compiler, seat: dict[str, frozenset[str]]) -> CompiledForm
     formula = _formula(c.s.debrief.contribution, allowed, ("debrief", "contribution"))
     _undrawn(c, formula.names, ("debrief", "contribution"))
     return formula
+
+
+def _lessons(s: Scenario) -> tuple[tuple[str, CompiledFormula], ...]:
+    """Each lesson's text and its condition over the end facts (a plain text: always)."""
+    names = fact_names(s)
+    out = []
+    for i, lesson in enumerate(s.debrief.lessons):
+        if isinstance(lesson, str):
+            out.append((lesson, _formula("1", names, ("debrief", "lessons", i))))
+            continue
+        try:
+            out.append((lesson.text, _formula(lesson.when, names,
+                                              ("debrief", "lessons", i, "when"))))
+        except RuleError as err:
+            raise RuleError(err.loc, err.message + " (a lesson's `when` reads the end-of-game "
+                            "facts listed in scenarios/AUTHORING.md, 2.12)", err.col) from None
+    return tuple(out)
 
 
 def rules_for(scenario: Scenario) -> Rules:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pygame
 
+from game.analysis.facts import fact_sentences, game_facts, shown_lessons
 from game.analysis.indices import (SeatOutcome, correlation, gap_series, index_series,
                                    seat_outcomes)
 from game.ui import theme
@@ -46,6 +47,8 @@ class Debrief:
     proxy_names: list[str]
     health_names: list[str]
     people: list[tuple[int, str]] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+    """What is true of this game, in sentences (shown above the lessons)."""
 
 
 def build_debrief(play) -> Debrief:
@@ -61,15 +64,45 @@ def build_debrief(play) -> Debrief:
         keep = sorted(events, key=lambda e: -abs(e.health_change))[:MAX_EVENTS]
         events = [e for e in events if e in keep]
     names = {m.id: m.name for m in s.metrics}
+    facts = game_facts(s, state)
     return Debrief(
         title=s.title, turn_name=s.turn_name, proxy=proxy, health=health,
         gap=gap_series(proxy, health), together=correlation(proxy, health),
         outcomes=seat_outcomes(s, state), events=events,
-        lessons=[" ".join(x.split()) for x in s.debrief.lessons],
+        lessons=shown_lessons(s, facts),
         questions=[" ".join(x.split()) for x in s.debrief.questions],
         proxy_names=[names[m] for m in s.debrief.proxy_index],
         health_names=[names[m] for m in s.debrief.health_index],
-        people=[(i, play.session.seats[i].name) for i in play.humans])
+        people=[(i, play.session.seats[i].name) for i in play.humans],
+        facts=fact_sentences(facts))
+
+
+def reveal_rect(painter: Painter, size: tuple[int, int]) -> pygame.Rect:
+    """Where the reveal's layers go in a window (or slide) of `size`, under the title."""
+    w, h = size
+    top = painter.px(14) + painter.line_height("h2") + painter.px(54)
+    return pygame.Rect(painter.px(32), top, w - painter.px(64), h - top - painter.px(120))
+
+
+def reveal_title(surface: pygame.Surface, painter: Painter, title: str, layer: int) -> None:
+    """The reveal's title and a chip per layer, the current one highlighted."""
+    p = painter
+    w = surface.get_width()
+    p.text(surface, f"The reveal — {title}", (p.px(32), p.px(14)), "h2", bold=True,
+           max_width=w - p.px(64))
+    x, y = p.px(32), p.px(14) + p.line_height("h2") + p.px(6)
+    for n, name in enumerate(LAYERS, start=1):
+        label = f"{n} {name}"
+        chip = pygame.Rect(x, y, p.width(label, "body", True) + p.px(24),
+                           p.line_height("body") + p.px(6))
+        if n <= layer:
+            pygame.draw.rect(surface, theme.BLUE if n == layer else theme.PANEL_HI, chip,
+                             border_radius=6)
+        pygame.draw.rect(surface, theme.TEXT if n == layer else theme.LINE, chip, 2,
+                         border_radius=6)
+        p.text(surface, label, chip.center, "body", theme.TEXT if n <= layer else theme.MUTED,
+               bold=n == layer, anchor="center")
+        x = chip.right + p.px(10)
 
 
 def prediction_rows(painter: Painter, rect: pygame.Rect, n: int) -> list[pygame.Rect]:
@@ -112,12 +145,14 @@ def _predict(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
 
 
 def _story(surface, p: Painter, rect: pygame.Rect, lines: list[tuple[str, tuple]]) -> int:
-    """Sentences under a chart, one line each (the last ones in the small size)."""
+    """Sentences under a chart, one line each (the last ones in the small size; a sentence
+    too long goes a size smaller; the last may take two lines)."""
     y = rect.y
     for n, (text, color) in enumerate(lines):
-        size = "body" if n < 2 else "small"
-        p.text(surface, text, (rect.x, y), size, color, max_width=rect.width)
-        y += p.line_height(size)
+        sizes = ("body", "small") if n < 2 else ("small",)
+        size, rows = p.fitting(text, rect.width, sizes, max_lines=2 if n == len(lines) - 1
+                               else 1)
+        y += p.lines(surface, rows, (rect.x, y), size, color)
     return y - rect.y
 
 
@@ -128,7 +163,7 @@ def _chart_rect(p: Painter, rect: pygame.Rect, story_lines: int) -> tuple[pygame
 
 
 def _proxy(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
-    chart, story = _chart_rect(p, rect, 2)
+    chart, story = _chart_rect(p, rect, 3)
     index_chart(surface, p, chart, d.proxy, d.health, d.turn_name, reveal_health=False)
     _story(surface, p, story, [
         (f"What the leaderboard saw: the proxy index went from {format_number(d.proxy[0])} to "
@@ -166,7 +201,7 @@ def _prediction_sentence(d: Debrief, predictions: dict[int, float]) -> str:
 
 
 def _health(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
-    chart, story = _chart_rect(p, rect, 4)
+    chart, story = _chart_rect(p, rect, 5)
     index_chart(surface, p, chart, d.proxy, d.health, d.turn_name, reveal_health=True)
     lines = [(f"What the company needed: the health index went from "
               f"{format_number(d.health[0])} to {format_number(d.health[-1])}.", theme.TEXT),
@@ -246,7 +281,34 @@ def _events(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
 
 
 def _lessons(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
-    _two_columns(surface, p, rect, "What this game shows", d.lessons, False)
+    """Left: what is true of this game, in sentences; right: the lessons it bears out."""
+    left_w = int(rect.width * 0.36)
+    left = pygame.Rect(rect.x, rect.y, left_w, rect.height)
+    right = pygame.Rect(rect.x + left_w + p.px(40), rect.y, rect.width - left_w - p.px(40),
+                        rect.height)
+    _column(surface, p, left, "This game in numbers", d.facts, "\u2022 ", theme.TEXT)
+    _column(surface, p, right, "What this game shows", d.lessons, "\u2022 ", theme.TEXT,
+            empty="(no lesson of this scenario fits how this game went: ask the room why)")
+
+
+def _column(surface, p: Painter, rect: pygame.Rect, title: str, items: list[str], bullet: str,
+            color, empty: str = "(none)") -> None:
+    """A titled list in one column, in the largest text size that fits."""
+    p.text(surface, title, rect.topleft, "h3", theme.FOCUS, bold=True, max_width=rect.width)
+    top = rect.y + p.line_height("h3") + p.px(8)
+    if not items:
+        p.paragraph(surface, empty, pygame.Rect(rect.x, top, rect.width, rect.bottom - top),
+                    "body", theme.MUTED)
+        return
+    texts = [bullet + t for t in items]
+    size = "body" if _list_height(p, texts, rect.width, "body") <= rect.bottom - top \
+        else "small"
+    y = top
+    for text in texts:
+        if y + p.line_height(size) > rect.bottom:
+            break
+        y += p.paragraph(surface, text, pygame.Rect(rect.x, y, rect.width, rect.bottom - y),
+                         size, color) + p.px(10)
 
 
 def _questions(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:

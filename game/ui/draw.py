@@ -34,6 +34,7 @@ class Painter:
         self._widths: dict[tuple, int] = {}
         self.drawn: list[str] = []
         self.boxes: list[tuple[str, pygame.Rect, tuple[int, int]]] = []
+        self.cuts: list[str] = []   # every text `fit` had to shorten (the tests read it)
 
     def set_scale(self, scale: float) -> None:
         """Change the text scale (after a window resize)."""
@@ -96,6 +97,7 @@ class Painter:
         """`text`, cut and ended with an ellipsis if it is wider than `max_width`."""
         if self.width(text, size, bold) <= max_width:
             return text
+        self.cuts.append(text)
         lo, hi = 0, len(text)
         while lo < hi:
             mid = (lo + hi + 1) // 2
@@ -105,8 +107,39 @@ class Painter:
                 hi = mid - 1
         return text[:lo].rstrip() + "…"
 
-    def wrap(self, text: str, max_width: int, size: str = "body", bold: bool = False) -> list[str]:
-        """Split `text` into lines no wider than `max_width` (long words are cut)."""
+    def fitting(self, text: str, max_width: int, sizes: tuple[str, ...] = ("body", "small"),
+                bold: bool = False, max_lines: int = 1,
+                height: int | None = None) -> tuple[str, list[str]]:
+        """The first of `sizes` in which `text` wraps into `max_lines` lines of `max_width`
+        (or as many lines as `height` holds in that size), and those lines; if none does, the
+        last size with its lines cut (and recorded)."""
+        def room(size: str) -> int:
+            return max_lines if height is None else max(1, height // self.line_height(size))
+        for size in sizes:
+            lines = self.wrap(text, max_width, size, bold, record=False)
+            if len(lines) <= room(size) and all(self.width(x, size, bold) <= max_width
+                                                for x in lines):
+                return size, lines
+        size, max_lines = sizes[-1], room(sizes[-1])
+        lines = self.wrap(text, max_width, size, bold)
+        if len(lines) > max_lines:
+            self.cuts.append(text)
+            lines = lines[:max_lines]
+            lines[-1] = self.fit(lines[-1] + " …", max_width, size, bold)
+        return size, lines
+
+    def lines(self, surface: pygame.Surface, lines: list[str], pos: tuple[int, int],
+              size: str = "body", color=theme.TEXT, bold: bool = False) -> int:
+        """Draw lines under each other from `pos`; returns the height used."""
+        step = self.line_height(size)
+        for i, line in enumerate(lines):
+            self.text(surface, line, (pos[0], pos[1] + i * step), size, color, bold)
+        return len(lines) * step
+
+    def wrap(self, text: str, max_width: int, size: str = "body", bold: bool = False,
+             record: bool = True) -> list[str]:
+        """Split `text` into lines no wider than `max_width` (a word too long is cut, and
+        recorded, unless `record` is False: then it is left whole)."""
         lines: list[str] = []
         for paragraph in text.splitlines() or [""]:
             line = ""
@@ -117,25 +150,33 @@ class Painter:
                     continue
                 if line:
                     lines.append(line)
-                line = word if self.width(word, size, bold) <= max_width else \
-                    self.fit(word, max_width, size, bold)
+                if self.width(word, size, bold) <= max_width:
+                    line = word
+                elif record:
+                    line = self.fit(word, max_width, size, bold)
+                else:
+                    line = word       # left whole: `fitting` sees it is too wide
             lines.append(line)
         return lines
 
     def paragraph(self, surface: pygame.Surface, text: str, rect: pygame.Rect,
                   size: str = "body", color=theme.TEXT, bold: bool = False,
-                  max_lines: int | None = None) -> int:
-        """Draw wrapped text inside `rect`; returns the height used. Extra lines end in '…'."""
+                  max_lines: int | None = None, preview: bool = False) -> int:
+        """Draw wrapped text inside `rect`; returns the height used. Extra lines end in '…'.
+        A `preview` (of a text shown in full elsewhere, like a card's blurb) may be cut
+        without the cut being recorded."""
+        cuts = len(self.cuts)
         lines = self.wrap(text, rect.width, size, bold)
         step = self.line_height(size)
         room = max(1, rect.height // step) if rect.height > 0 else len(lines)
         limit = min(room, max_lines or room)
         if len(lines) > limit:
+            self.cuts.append(text)
             lines = lines[:limit]
             lines[-1] = self.fit(lines[-1] + " …", rect.width, size, bold)
-        for i, line in enumerate(lines):
-            self.text(surface, line, (rect.x, rect.y + i * step), size, color, bold)
-        return len(lines) * step
+        if preview:
+            del self.cuts[cuts:]
+        return self.lines(surface, lines, rect.topleft, size, color, bold)
 
 
 def panel(surface: pygame.Surface, rect: pygame.Rect, color=theme.PANEL,

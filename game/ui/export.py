@@ -53,6 +53,7 @@ def game_json(play, d: Debrief, predictions: dict[int, float]) -> str:
         "seats": [o.model_dump(mode="json") for o in d.outcomes],
         "events": [vars(e) for e in d.events],
         "predictions": {play.session.seats[k].name: v for k, v in predictions.items()},
+        "facts": d.facts,
         "lessons": d.lessons,
         "questions": d.questions,
     }

@@ -4,7 +4,9 @@
 last. Its screens cover the whole window with an opaque background, so opening them never
 shows a seat's private screen:
 
-- the panel (F9): pause (P), timers on or off (T), 30 seconds more or less (+/-), fire one of
+- the PIN prompt (F9): the panel opens only after the facilitator's PIN (from the workshop
+  file, or printed in the terminal at start) is typed and Enter pressed;
+- the panel: pause (P), timers on or off (T), 30 seconds more or less (+/-), fire one of
   the scenario's events now (Up/Down, Enter twice), projector view (V);
 - the pause screen, shown to the table while paused (the seat's clock stands still);
 - the projector view: only public information (`game.workshop.facilitator.projector_view`).
@@ -30,8 +32,9 @@ from game.workshop.result import write_result
 from game.workshop.tables import TableSetup
 
 HELP_LINES = (
-    "Facilitator: F9 opens the facilitator panel (pause, timers, inject an event, projector "
-    "view). It covers the screen, so it never shows a seat's private choices.",
+    "Facilitator: F9 asks for the facilitator's PIN, then opens the facilitator panel (pause, "
+    "timers, inject an event, projector view). It covers the screen, so it never shows a "
+    "seat's private choices.",
 )
 KEYS = (("P", "pause or resume the table"),
         ("T", "timers on or off"),
@@ -41,14 +44,19 @@ KEYS = (("P", "pause or resume the table"),
         ("V", "projector view (public only)"),
         ("Esc or F9", "close this panel"))
 STEP_SECONDS = 30
+DIGITS = {**{getattr(pygame, f"K_{n}"): str(n) for n in range(10)},
+          **{getattr(pygame, f"K_KP{n}", None) or getattr(pygame, f"K_KP_{n}"): str(n)
+             for n in range(10)}}
 TOAST_SECONDS = 5.0
 
 
 class Facilitator:
     """The facilitator's state for one table's window: clocks, pause, screens, result file."""
 
-    def __init__(self, app, play, setup: TableSetup, result_path: Path) -> None:
+    def __init__(self, app, play, setup: TableSetup, result_path: Path, *, pin: str) -> None:
         self.app = app
+        self.pin = pin                        # asked before the panel opens
+        self.typed = ""                       # the digits typed so far
         self.play = play
         self.setup = setup
         self.result_path = result_path
@@ -139,8 +147,11 @@ class Facilitator:
         if event.type != pygame.KEYDOWN:
             return self.mode is not None or self.paused
         if event.key == pygame.K_F9:
-            self.mode = None if self.mode == "panel" else "panel"
-            self.armed = False
+            self.mode = None if self.mode in ("panel", "pin") else "pin"
+            self.armed, self.typed = False, ""
+            return True
+        if self.mode == "pin":
+            self._pin_key(event)
             return True
         if event.key == pygame.K_F1 and self.mode is None and not self.paused:
             return False
@@ -152,6 +163,22 @@ class Facilitator:
                 self.mode = None
             return True
         return self.paused
+
+    def _pin_key(self, event: pygame.event.Event) -> None:
+        """Digits, Backspace, Enter to check the PIN (the panel opens only if it is right),
+        Esc to give up."""
+        digit = DIGITS.get(event.key)
+        if digit is not None and len(self.typed) < 8:
+            self.typed += digit
+        elif event.key == pygame.K_BACKSPACE:
+            self.typed = self.typed[:-1]
+        elif event.key == pygame.K_ESCAPE:
+            self.mode, self.typed = None, ""
+        elif event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            right = self.typed == self.pin
+            self.mode, self.typed = ("panel" if right else None), ""
+            if not right:
+                self.say("Wrong PIN: the facilitator panel stays closed.")
 
     def _panel_key(self, event: pygame.event.Event) -> None:
         key = event.key
@@ -204,6 +231,8 @@ class Facilitator:
     def draw(self, surface: pygame.Surface, painter: Painter) -> None:
         if self.mode == "panel":
             self._draw_panel(surface, painter)
+        elif self.mode == "pin":
+            self._draw_pin(surface, painter)
         elif self.mode == "projector":
             self._draw_projector(surface, painter)
         elif self.paused:
@@ -245,6 +274,21 @@ class Facilitator:
         rule = top - painter.px(4)
         pygame.draw.line(surface, theme.LINE, (pad, rule), (w - pad, rule), 2)
         return pygame.Rect(pad, top + painter.px(6), w - 2 * pad, h - top - painter.px(60))
+
+    def _draw_pin(self, surface: pygame.Surface, painter: Painter) -> None:
+        rect = self._cover(surface, painter, "Facilitator panel: enter the PIN")
+        p = painter
+        y = rect.y + p.px(20)
+        p.paragraph(surface, "Type the facilitator's PIN and press Enter. It is in the workshop "
+                             "file, or was printed in the terminal when this table started.",
+                    pygame.Rect(rect.x, y, rect.width, p.line_height("h3") * 2), "h3",
+                    theme.MUTED)
+        y += p.line_height("h3") * 2 + p.px(30)
+        shown = " ".join("\u2022" for _ in self.typed) or "_"
+        p.text(surface, shown, (rect.x, y), "h1", theme.FOCUS, bold=True)
+        p.text(surface, "Digits: type the PIN   ·   Backspace: delete   ·   Enter: open   ·   "
+                        "Esc or F9: cancel", (rect.x, rect.bottom + p.px(20)), "small",
+               theme.MUTED, max_width=rect.width)
 
     def _draw_paused(self, surface: pygame.Surface, painter: Painter) -> None:
         rect = self._cover(surface, painter, "Paused")

@@ -19,11 +19,13 @@ from game.engine.state import SeatSetup
 from game.engine.view import LeaderRow, SeatView
 from game.errors import ActionError
 from game.scenario.model import Scenario
+from game.scenario.scoring import change_lines
 
 
 @dataclass(frozen=True)
 class Step:
-    """The next screen: `news`, `handoff`, `seat` (a seat's own screen) or `end`."""
+    """The next screen: `news`, `handoff`, `seat` (a seat's own screen), `predict` (a
+    person's private guess of the final health) or `end`."""
 
     kind: str
     seat: int | None = None
@@ -41,6 +43,9 @@ class PublicNews:
     boards: dict[str, list[LeaderRow]] = field(default_factory=dict)
     previous: dict[str, list[LeaderRow]] = field(default_factory=dict)
     laid_off: list[str] = field(default_factory=list)
+    policies: list[list[str]] = field(default_factory=list)
+    """This turn's policy changes, once its policy phase is over: each in lines (what changed,
+    then what it changes for each role); when there are some, the news is about them."""
 
 
 def scenario_ref(name: str | Path) -> str:
@@ -65,14 +70,17 @@ class Play:
         self.news_key: object = None            # the turn whose news was last shown
         self.boards: dict[str, list[LeaderRow]] = {}
         self.predictions: dict[int, float] = {}
+        self.predicted: set[int] = set()        # seats that have guessed in private
 
     @classmethod
     def start(cls, scenario: Scenario, scenario_name: str, seed: int, seats: list[SeatSetup],
               demo: bool = False) -> Play:
-        """A new game with autosave; raises ActionError for a table the scenario refuses."""
+        """A new game with autosave; raises ActionError for a table the scenario refuses. Its
+        readings' noise is drawn from a fresh secret, or in a demo, where nobody plays, from
+        the seed (so the same seed gives the same screenshots)."""
         game = Game(scenario)
         session = Session(game, seed, seats, path=new_save_path(scenario.id, seed),
-                          scenario_path=scenario_ref(scenario_name))
+                          scenario_path=scenario_ref(scenario_name), secret="" if demo else None)
         return cls(session, demo)
 
     @property
@@ -90,11 +98,11 @@ class Play:
     def next_step(self) -> Step:
         """Let bots act until a screen is needed, and say which one."""
         while True:
-            key = "ended" if self.game.is_terminal(self.state) else self.state.turn
+            key = self._news_key()
             if key != self.news_key:
                 return Step("news")
             if self.game.is_terminal(self.state):
-                return Step("end")
+                return self._prediction_step()
             acting = self.game.to_act(self.state)
             shown = [s for s in acting if s in self.shown_seats()]
             hidden = [s for s in acting if s not in shown]
@@ -106,9 +114,38 @@ class Play:
                 return Step("handoff", seat)
             return Step("seat", seat)
 
+    def _prediction_step(self) -> Step:
+        """After the last turn, with several people at the table: each guesses the company's
+        health in private (a hand-off, then their own screen), one at a time; then the end."""
+        waiting = [s for s in self.humans if s not in self.predicted]
+        if len(self.humans) < 2 or not waiting:
+            return Step("end")
+        seat = waiting[0]
+        return Step("predict", seat) if self.ready == seat else Step("handoff", seat)
+
+    def predict(self, seat: int, health: float) -> None:
+        """Record `seat`'s private guess of the final health index."""
+        self.predictions[seat] = float(health)
+        self.predicted.add(seat)
+        self.ready = None
+
+    def _news_key(self) -> object:
+        """Which news the table should have seen by now: the turn's (its headlines), then,
+        if its policy phase changed any policy, the turn's policy news; at the end, the
+        final review."""
+        if self.game.is_terminal(self.state):
+            return "ended"
+        if self.state.phase == "work" and self._changes_now():
+            return (self.state.turn, "policies")
+        return self.state.turn
+
+    def _changes_now(self) -> list:
+        seat = self.humans[0] if self.humans else 0
+        return [c for c in self.view(seat).policy_changes if c.turn == self.state.turn]
+
     def news_seen(self) -> None:
         """The table has read the news of this turn."""
-        self.news_key = "ended" if self.game.is_terminal(self.state) else self.state.turn
+        self.news_key = self._news_key()
         self.boards = self.public_news().boards
 
     def passed(self, seat: int) -> None:
@@ -150,9 +187,12 @@ class Play:
         gone = [o.name for o in v.others if not o.employed] + ([] if v.employed else [v.name])
         public = {role for role, review in self.scenario.reviews.items() if review.leaderboard}
         boards = {role: rows for role, rows in v.leaderboards.items() if role in public}
+        changes = [c for c in v.policy_changes if c.turn == v.turn] if v.phase == "work" else []
         return PublicNews(turn=v.turn, turns=v.turns, turn_name=v.turn_name, ended=ended,
-                          headlines=headlines, boards=boards, previous=self.boards,
-                          laid_off=gone)
+                          headlines=[] if changes else headlines, boards=boards,
+                          previous=self.boards, laid_off=gone,
+                          policies=[change_lines(self.scenario, c.policy, c.before, c.after)
+                                    for c in changes])
 
 
 def _keep(legal: Legal) -> Action:

@@ -37,27 +37,35 @@ class Column:
         return True
 
     def heading(self, text: str) -> None:
-        if self._take(self.p.px(4) + self.p.line_height("h3")):
+        """A section title: one line in h3 if it fits, else up to two lines a size smaller."""
+        if self.p.width(text, "h3", True) <= self.rect.width:
+            size, lines = "h3", [text]
+        else:
+            size, lines = self.p.fitting(text, self.rect.width, ("body", "small"), True, 2)
+        height = max(self.p.line_height("h3"), len(lines) * self.p.line_height(size))
+        if self._take(self.p.px(4) + height):
             self.y += self.p.px(4)
             if self.surface is not None:
-                self.p.text(self.surface, text, (self.rect.x, self.y), "h3", theme.FOCUS,
-                            bold=True, max_width=self.rect.width)
-            self.y += self.p.line_height("h3")
+                self.p.lines(self.surface, lines, (self.rect.x, self.y), size, theme.FOCUS, True)
+            self.y += height
 
     def row(self, left: str, right: str = "", color=theme.TEXT, right_color=theme.TEXT,
             size: str = "body") -> None:
-        if not self._take(self.p.line_height(size)):
+        """A label and its value on the right; a label too long goes a size smaller, then
+        onto a second line."""
+        right_w = self.p.width(right, size, True) + self.p.px(12) if right else 0
+        sizes = (size, "small") if size != "small" else ("small",)
+        fsize, lines = self.p.fitting(left, self.rect.width - right_w, sizes, max_lines=2)
+        height = max(self.p.line_height(size), len(lines) * self.p.line_height(fsize))
+        if not self._take(height):
             return
         if self.surface is not None:
-            right_w = self.p.width(right, size, True) if right else 0
-            room = self.rect.width - right_w - self.p.px(12)
-            fits = self.p.width(left, size) <= room
-            self.p.text(self.surface, left, (self.rect.x, self.y + (0 if fits else 2)),
-                        size if fits else "small", color, max_width=room)
+            nudge = 2 if fsize != size and len(lines) == 1 else 0
+            self.p.lines(self.surface, lines, (self.rect.x, self.y + nudge), fsize, color)
             if right:
                 self.p.text(self.surface, right, (self.rect.right, self.y), size, right_color,
                             bold=True, anchor="topright")
-        self.y += self.p.line_height(size)
+        self.y += height
 
     def gap(self, n: int = 8) -> None:
         if self.index > self.skip and self.cut is None:

@@ -56,6 +56,17 @@ class WorkshopApp(App):
             self.facilitator.draw(surface, self.painter)
 
 
+def facilitator_pin(setup) -> str:
+    """The PIN F9 asks for: the workshop file's, else a random one printed in the terminal
+    (for the facilitator's eyes only: the players look at the window)."""
+    if setup.facilitator_pin:
+        return setup.facilitator_pin
+    import secrets
+    pin = f"{secrets.randbelow(10_000):04d}"
+    print(f"Facilitator PIN for this table (F9 asks for it): {pin}", flush=True)
+    return pin
+
+
 def run_table_window(session, setup, result_path: Path, size: tuple[int, int] = (1280, 720),
                      autoplay: bool = False, screenshots: Path | None = None,
                      max_frames: int | None = None) -> int:
@@ -69,7 +80,7 @@ def run_table_window(session, setup, result_path: Path, size: tuple[int, int] = 
         app = WorkshopApp(size, fps=0 if _headless() else FPS, autoplay=autoplay,
                           screenshots=screenshots)
         play = Play(session, demo=autoplay)
-        app.facilitator = Facilitator(app, play, setup, result_path)
+        app.facilitator = Facilitator(app, play, setup, result_path, pin=facilitator_pin(setup))
         app.go(scene_for_step(app, play))
         code = app.loop(max_frames)
         if session.game.is_terminal(session.state):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from game.analysis.facts import EndFacts, fact_sentences, facts_from, lessons_that_hold
 from game.analysis.indices import correlation
 from game.errors import SaveError
 from game.workshop.result import ResultFile, ScenarioInfo, read_result
@@ -44,6 +45,10 @@ class TableSummary:
     """The policies in force at some point, in words: `Token leaderboard: on (turns 1-6)`."""
     prediction_error: float | None
     """Mean of |predicted - actual| final health over the human seats that predicted."""
+    facts: list[str] = field(default_factory=list)
+    """What is true of this table's game, in sentences."""
+    lessons: list[str] = field(default_factory=list)
+    """The scenario's lessons whose condition holds on this table's game."""
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,7 @@ def summarise(result: ResultFile, label: str | None = None) -> TableSummary:
     health = [t.health_index for t in turns]
     leader = _leader(result)
     errors = [abs(p.predicted_health - p.actual_health) for p in result.predictions]
+    facts = end_facts(result)
     return TableSummary(
         label=label or result.label, table_id=result.table.id, condition=result.condition.name,
         seed=result.seed, finished=result.finished, turns=turns[-1].turn,
@@ -179,7 +185,20 @@ def summarise(result: ResultFile, label: str | None = None) -> TableSummary:
         leader=leader.name if leader else "",
         leader_contribution_rank=leader.contribution_rank if leader else None,
         policies=policy_spans(result),
-        prediction_error=_mean(errors) if errors else None)
+        prediction_error=_mean(errors) if errors else None,
+        facts=fact_sentences(facts), lessons=lessons_that_hold(
+            [(x.text, x.when) for x in result.scenario.lessons], facts))
+
+
+def end_facts(result: ResultFile) -> EndFacts:
+    """The end facts of a table's game, from its result file alone (the same facts the end
+    screen computed from the game)."""
+    info = result.scenario
+    return facts_from([t.proxy_index for t in result.turns],
+                      [t.health_index for t in result.turns],
+                      [t.metrics for t in result.turns],
+                      [t.policies for t in result.turns if t.turn > 0], result.outcomes,
+                      dict(info.policies), info.turn_name)
 
 
 def _leader(result: ResultFile):

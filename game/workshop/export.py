@@ -1,4 +1,4 @@
-"""Debrief exports for slides and spreadsheets: CSV in long format, summary CSVs, PNG charts.
+"""Debrief exports for spreadsheets: CSV in long format and summary CSVs.
 
 `export(debrief, folder)` writes:
 - `debrief-long.csv`: one row per table, turn and metric (columns `table, condition, turn,
@@ -6,32 +6,27 @@
   metric by id. Turn 0 is the start of the game.
 - `debrief-tables.csv`: one row per table with its headline numbers.
 - `debrief-conditions.csv`: one row per condition with the means over its tables.
-- `table-<id>.png`: each table's proxy and health index over the turns, and the gap.
-- `comparison.png`: every table side by side on the same scale, titled with its condition.
-- `conditions.png`: the mean health and proxy index of each condition over the turns.
+- `debrief-lessons.csv`: per table, what is true of its game (`fact`) and the lessons whose
+  condition held on it (`lesson`): columns `table, condition, kind, text`.
 
-Charts are drawn by matplotlib on its Agg canvas, without a window and without touching
-pyplot's global state.
+The PNG slides (each table, every table side by side, the conditions) are drawn by the debrief
+screen itself, in `game.ui.slides.export_debrief`, which writes these files and the slides.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
-import re
 from pathlib import Path
 
 from game.engine.save import write_atomic
 from game.errors import SaveError
 from game.workshop.debrief import Debrief, TableSummary
-from game.workshop.result import ResultFile
 
 __all__ = ["LONG_COLUMNS", "export", "long_rows"]
 
 LONG_COLUMNS = ["table", "condition", "turn", "metric", "value"]
 INDEX_METRICS = ("proxy_index", "health_index", "gap")
-PROXY_COLOUR, HEALTH_COLOUR, GAP_COLOUR = "#d9480f", "#2b8a3e", "#5f3dc4"
 
 
 def long_rows(debrief: Debrief) -> list[dict[str, object]]:
@@ -58,6 +53,16 @@ def _table_row(s: TableSummary) -> dict[str, object]:
             "policies": "; ".join(s.policies)}
 
 
+LESSON_COLUMNS = ["table", "condition", "kind", "text"]
+
+
+def _lesson_rows(debrief: Debrief) -> list[dict[str, object]]:
+    """Per table: its fact sentences, then the lessons that hold on its game."""
+    return [{"table": s.label, "condition": s.condition, "kind": kind, "text": text}
+            for s in debrief.summaries
+            for kind, texts in (("fact", s.facts), ("lesson", s.lessons)) for text in texts]
+
+
 def _r(value: float) -> float:
     return round(value, 6)
 
@@ -71,7 +76,7 @@ def _csv(rows: list[dict[str, object]], columns: list[str]) -> str:
 
 
 def export(debrief: Debrief, folder: Path) -> list[Path]:
-    """Write the CSVs and charts into `folder` (created if needed); returns the files written."""
+    """Write the CSVs into `folder` (created if needed); returns the files written."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise SaveError("--export needs a folder, and this is a file", str(folder))
@@ -85,125 +90,12 @@ def export(debrief: Debrief, folder: Path) -> list[Path]:
     files = {"debrief-long.csv": _csv(long_rows(debrief), LONG_COLUMNS),
              "debrief-tables.csv": _csv(tables, list(tables[0]) if tables else ["table"]),
              "debrief-conditions.csv": _csv(conditions, list(conditions[0]) if conditions
-                                            else ["condition"])}
+                                            else ["condition"]),
+             "debrief-lessons.csv": _csv(_lesson_rows(debrief), LESSON_COLUMNS)}
     try:
         for name, text in files.items():
             write_atomic(folder / name, text)
             written.append(folder / name)
-        written += _charts(debrief, folder)
     except OSError as err:
         raise SaveError(f"cannot write the export: {err.strerror or err}", str(folder)) from None
     return written
-
-
-# --- Charts ---
-
-def _figure(width: float, height: float):
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    fig = Figure(figsize=(width, height), dpi=150, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _plot_table(ax, result: ResultFile, title: str, legend: bool) -> None:
-    """Proxy and health index of one table on one axis, and the gap as a dashed line."""
-    turns = [t.turn for t in result.turns]
-    proxy = [t.proxy_index for t in result.turns]
-    health = [t.health_index for t in result.turns]
-    gap = [t.gap for t in result.turns]
-    ax.axhline(0, color="#868e96", linewidth=0.8)
-    ax.plot(turns, gap, color=GAP_COLOUR, linewidth=1.6, linestyle="--",
-            label="gap (proxy's rise minus health's rise)")
-    ax.plot(turns, proxy, color=PROXY_COLOUR, linewidth=2.2, marker="o", markersize=3,
-            label="proxy index (what the leaderboard sees)")
-    ax.plot(turns, health, color=HEALTH_COLOUR, linewidth=2.2, marker="o", markersize=3,
-            label="health index (what the company is)")
-    ax.set_ylim(min(0.0, min(gap) - 5), 100)
-    ax.set_xlim(0, max(turns[-1], 1))
-    _whole_turns(ax)
-    ax.set_title(title, fontsize=10)
-    ax.set_xlabel(result.scenario.turn_name)
-    ax.grid(alpha=0.3)
-    if legend:
-        ax.legend(loc="upper left", fontsize=7, frameon=False)
-
-
-def _charts(debrief: Debrief, folder: Path) -> list[Path]:
-    written = []
-    for _, result, summary in debrief.tables:
-        fig = _figure(7, 4)
-        ax = fig.add_subplot()
-        _plot_table(ax, result, f"{summary.label}: {summary.condition}", legend=True)
-        ax.set_ylabel("index (0-100)")
-        written.append(_save(fig, folder / f"{_slug(summary.label)}.png"))
-    if debrief.tables:
-        written.append(_comparison(debrief, folder / "comparison.png"))
-        written.append(_conditions(debrief, folder / "conditions.png"))
-    return written
-
-
-def _comparison(debrief: Debrief, path: Path) -> Path:
-    """Every table side by side (at most four a row), the same scale everywhere."""
-    n = len(debrief.tables)
-    cols = min(n, 4)
-    rows = math.ceil(n / cols)
-    fig = _figure(3.6 * cols, 3.0 * rows + 0.6)
-    axes = fig.subplots(rows, cols, sharey=True, squeeze=False)
-    for k, (_, result, summary) in enumerate(debrief.tables):
-        _plot_table(axes[k // cols][k % cols], result, f"{summary.label}\n{summary.condition}",
-                    legend=k == 0)
-    for k in range(n, rows * cols):
-        axes[k // cols][k % cols].set_visible(False)
-    lowest = min(t.gap for r in debrief.results for t in r.turns)
-    axes[0][0].set_ylim(min(0.0, lowest - 5), 100)   # shared by every panel
-    title = debrief.scenario.title if debrief.scenario else "Debrief"
-    fig.suptitle(f"{title}: proxy index against health index, table by table", fontsize=12)
-    return _save(fig, path)
-
-
-def _conditions(debrief: Debrief, path: Path) -> Path:
-    """The mean proxy and health index of each condition over the turns."""
-    fig = _figure(7, 4)
-    ax = fig.add_subplot()
-    styles = ["-", "--", ":", "-."]
-    for k, cond in enumerate(debrief.conditions()):
-        members = [r for _, r, s in debrief.tables if s.condition == cond.condition]
-        length = min(len(r.turns) for r in members)
-        turns = list(range(length))
-        for attr, colour, word in (("proxy_index", PROXY_COLOUR, "proxy"),
-                                   ("health_index", HEALTH_COLOUR, "health")):
-            mean = [sum(getattr(r.turns[t], attr) for r in members) / len(members)
-                    for t in turns]
-            ax.plot(turns, mean, color=colour, linestyle=styles[k % len(styles)], linewidth=2,
-                    label=f"{cond.condition}: {word} ({len(members)} tables)")
-    ax.set_ylim(0, 100)
-    _whole_turns(ax)
-    ax.set_ylabel("mean index (0-100)")
-    ax.set_xlabel(debrief.scenario.turn_name if debrief.scenario else "turn")
-    ax.set_title("Conditions compared: mean over their tables", fontsize=11)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize=7, frameon=False)
-    return _save(fig, path)
-
-
-def _whole_turns(ax) -> None:
-    from matplotlib.ticker import MaxNLocator
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-
-
-def _save(fig, path: Path) -> Path:
-    """Render to PNG bytes, then write them atomically."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(buffer.getvalue())
-    tmp.replace(path)
-    return path
-
-
-def _slug(label: str) -> str:
-    """`Table A (seed 11)` -> `table-a-seed-11`; always starts with `table`."""
-    slug = re.sub(r"[^A-Za-z0-9_]+", "-", label).strip("-").lower()
-    return slug if slug.startswith("table") else f"table-{slug}".rstrip("-")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from game.scenario.model import Id
 
@@ -93,7 +93,17 @@ class Workshop(Strict):
     results: str | None = Field(None, description="Folder for the result files, relative to "
                                                   "this file; the user's data folder if absent.")
     notes: Annotated[str, StringConstraints(max_length=4000)] = ""
+    facilitator_pin: str | None = Field(
+        None, pattern=r"^[0-9]{4,8}$",
+        description="4 to 8 digits asked before F9 opens the facilitator panel at a table; "
+                    "a random PIN is printed in the terminal at start if absent.")
     tables: list[Table] = Field(min_length=1, max_length=40)
+
+    @field_validator("facilitator_pin", mode="before")
+    @classmethod
+    def _pin_as_text(cls, value: object) -> object:
+        """`facilitator_pin: 4711` (a YAML number) is read as the text "4711"."""
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
     def table(self, table_id: str) -> Table | None:
         """The table with this id (letter case does not matter), or None."""

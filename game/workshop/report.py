@@ -30,6 +30,10 @@ def render_debrief(debrief: Debrief) -> str:
         for p in result.predictions:
             lines.append(f"    {p.name} predicted health {p.predicted_health:.0f}; "
                          f"it ended at {p.actual_health:.0f}")
+    for t in debrief.summaries:
+        lines += ["", f"{t.label}: what this game shows"]
+        lines += [f"  - {text}" for text in t.facts]
+        lines += [f"  * {text}" for text in t.lessons]
     lines += ["", f"{'condition':<34}{'tables':>7}{'mean end health':>17}"
                   f"{'health change':>15}{'mean end gap':>14}"]
     for c in debrief.conditions():

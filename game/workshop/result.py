@@ -35,6 +35,13 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class LessonInfo(_Record):
+    """A debrief lesson and its condition over the end facts (`1`: always shown)."""
+
+    text: str
+    when: str = "1"
+
+
 class ScenarioInfo(_Record):
     """Which scenario was played, and the names the debrief shows without loading it."""
 
@@ -50,6 +57,8 @@ class ScenarioInfo(_Record):
     policy_levels: dict[str, list[str]] = Field(description="Policy id -> level names.")
     proxy_index: dict[str, float]
     health_index: dict[str, float]
+    lessons: list[LessonInfo] = Field(
+        default_factory=list, description="Every lesson; the debrief shows those that hold.")
 
 
 class TableInfo(_Record):
@@ -164,7 +173,10 @@ def _scenario_info(game: Game, ref: str | None) -> ScenarioInfo:
                         policies={p.id: p.name for p in s.policies},
                         policy_levels={p.id: list(p.levels) for p in s.policies},
                         proxy_index=dict(s.debrief.proxy_index),
-                        health_index=dict(s.debrief.health_index))
+                        health_index=dict(s.debrief.health_index),
+                        lessons=[LessonInfo(text=x) if isinstance(x, str)
+                                 else LessonInfo(text=x.text, when=x.when)
+                                 for x in s.debrief.lessons])
 
 
 def _locked_words(game: Game, session: Session) -> str:
@@ -222,7 +234,7 @@ def read_result(path: str | Path) -> ResultFile:
                         "table writes when its game ends)", name)
     try:
         data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+    except (ValueError, RecursionError) as err:  # bad JSON or UTF-8, a number too long
         line = getattr(err, "lineno", None)
         raise SaveError("not a readable result file (it is damaged or truncated); copy it "
                         "again from the table's laptop", name, line) from None

@@ -58,8 +58,9 @@ def play_to_end(session: Session, make_bot: BotFactory | None = None) -> None:
 
 def run_table(loaded: LoadedWorkshop, table_id: str, strategies: dict[str, str] | None = None,
               path: Path | None = None, make_bot: BotFactory | None = None) -> ResultFile:
-    """Play one table to the end with bots; write its result file to `path` if given."""
-    session, _setup = start_session(loaded, table_id, fill=dict(strategies or {}))
+    """Play one table to the end with bots; write its result file to `path` if given. Nobody
+    plays it, so its noise is drawn from the seed: the same seed gives the same result."""
+    session, _setup = start_session(loaded, table_id, fill=dict(strategies or {}), secret="")
     play_to_end(session, make_bot)
     if path is not None:
         return write_result(session, path)

@@ -37,6 +37,7 @@ class TableSetup:
     timers: Timers
     condition: str
     meta: dict[str, str] = field(default_factory=dict)
+    facilitator_pin: str | None = None
 
 
 def find_table(loaded: LoadedWorkshop, table_id: str) -> Table:
@@ -85,7 +86,8 @@ def table_setup(loaded: LoadedWorkshop, table_id: str,
             "table_name": table.label, "condition": label}
     return TableSetup(table=table, seats=seats, locked=locked_levels(scenario, table.condition),
                       seed=table.seed if table.seed is not None else 1000 + position,
-                      timers=table.timers or loaded.workshop.timers, condition=label, meta=meta)
+                      timers=table.timers or loaded.workshop.timers, condition=label, meta=meta,
+                      facilitator_pin=loaded.workshop.facilitator_pin)
 
 
 def _default_specs(scenario: Scenario) -> list[SeatSpec]:
@@ -133,11 +135,14 @@ def default_strategy(scenario: Scenario, role: str, nth: int = 0) -> str:
 
 
 def start_session(loaded: LoadedWorkshop, table_id: str, path: Path | None = None,
-                  fill: dict[str, str] | None = None) -> tuple[Session, TableSetup]:
-    """A new session for one table, autosaving to `path` if given."""
+                  fill: dict[str, str] | None = None,
+                  secret: str | None = None) -> tuple[Session, TableSetup]:
+    """A new session for one table, autosaving to `path` if given; its readings' noise is
+    drawn from a fresh secret, or from `secret` (`""`: from the seed, see `Session`)."""
     setup = table_setup(loaded, table_id, fill)
     session = Session(Game(loaded.scenario), setup.seed, setup.seats, locked=setup.locked,
-                      path=path, scenario_path=loaded.scenario_ref, meta=setup.meta)
+                      path=path, scenario_path=loaded.scenario_ref, meta=setup.meta,
+                      secret=secret)
     return session, setup
 
 

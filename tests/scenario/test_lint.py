@@ -83,7 +83,25 @@ FINDINGS = [
                  id="unknown-exclusion"),
     pytest.param([("  proxy_index: {token_spend: 1}", "  proxy_index: {spend: 1}")],
                  "proxy_index", "error", "unknown metric 'spend'", id="debrief-unknown-metric"),
+    pytest.param([("    - The leaderboard rewards tokens, not quality.",
+                   "    - text: The leaderboard rewards tokens, not quality.\n"
+                   "      when: ever_leaderbord and gap > 5")],
+                 "when: ever_leaderbord", "error",
+                 "unknown name 'ever_leaderbord'; did you mean 'ever_leaderboard'?",
+                 id="lesson-unknown-fact"),
+    pytest.param([("    - The leaderboard rewards tokens, not quality.",
+                   "    - text: The leaderboard rewards tokens, not quality.\n"
+                   "      when: real_work > 2")],
+                 "when: real_work > 2", "error", "end-of-game facts", id="lesson-reads-a-stat"),
 ]
+
+
+def test_a_lesson_condition_over_end_facts_lints_clean(tmp_path):
+    path = variant(tmp_path, ("    - The leaderboard rewards tokens, not quality.",
+                              "    - text: The leaderboard rewards tokens, not quality.\n"
+                              "      when: ever_leaderboard and gap > 5 and end_quality < "
+                              "start_quality and leader_contribution_rank > 1"))
+    assert lint_file(path) == []
 
 
 @pytest.mark.parametrize(("edits", "needle", "severity", "message"), FINDINGS)
@@ -137,3 +155,13 @@ def test_fixture_folder_lints_clean():
 def test_files_are_kept_in_the_order_given(tmp_path):
     a, b = tmp_path / "z.yaml", Path(tmp_path / "a.yaml")
     assert collect_files([a, b]) == [a, b]
+
+
+def test_a_long_formula_is_cut_to_60_characters_in_the_message(tmp_path):
+    long = " + ".join(["0.001 * review_gate"] * 30) + " + nosuch"
+    path = variant(tmp_path, ("value: 2 * review_gate", f"value: {long}"))
+    found = only(lint_file(path))
+    assert found.severity == "error" and "unknown name 'nosuch'" in found.message
+    quoted = found.message.split("`")[1]
+    assert len(quoted) == 60 and quoted.endswith("...") and long.startswith(quoted[:-3])
+    assert found.col == len(f"        value: {long}") - len("nosuch") + 1

@@ -11,8 +11,8 @@ from game.ui.app import run
 from game.ui.debrief import LAYERS
 from tests.conftest import TINY
 
-SCENES = ["title", "help", "picker", "setup", "news-start", "handoff", "manager", "employee",
-          "news", "news-final"] + [f"end-{n}-{name.lower()}" for n, name in
+SCENES = ["title", "help", "picker", "setup", "news-start", "handoff", "manager",
+          "news-policies", "employee", "news", "news-final"] + [f"end-{n}-{name.lower()}" for n, name in
                                    enumerate(LAYERS, start=1)]
 
 

@@ -64,6 +64,25 @@ def pass_handoff(app, play, seat: int) -> None:
     key(app, pygame.K_SPACE)
 
 
+GUESSES = {1: (pygame.K_RIGHT, 2, 60.0), 2: (pygame.K_LEFT, 1, 45.0)}   # Ana 60, Bea 45
+
+
+def guess_in_private(app, play, seat: int) -> None:
+    """After the last turn each person guesses the health on their own screen; nobody else's
+    guess is on it."""
+    scene = app.scene
+    assert scene.seat == seat and scene.private
+    for other, (_, _, value) in GUESSES.items():
+        if other != seat and other in play.predicted:
+            assert f"{value:g}" not in numbers_on_screen(app)
+    press, times, value = GUESSES[seat]
+    for _ in range(times):
+        key(app, press)
+    assert f"{value:g}" in numbers_on_screen(app)
+    key(app, pygame.K_RETURN)
+    assert play.predictions[seat] == value
+
+
 def play_turns(app) -> object:
     until_scene(app, "news")
     play = app.scene.play
@@ -77,7 +96,10 @@ def play_turns(app) -> object:
         elif name == "handoff":
             seat = app.scene.seat
             pass_handoff(app, play, seat)
-            play_employee(app, play, seat, splits[seat])
+            if app.scene.name == "predict":
+                guess_in_private(app, play, seat)
+            else:
+                play_employee(app, play, seat, splits[seat])
         else:
             raise AssertionError(f"unexpected screen {name}")
         frames(app, 1)
@@ -87,11 +109,8 @@ def play_turns(app) -> object:
 def reveal(app, play, tmp_path) -> None:
     until_scene(app, "end")
     assert "Ana" in screen_text(app) and "Bea" in screen_text(app)
-    focus(app, "predict:1")
-    keys(app, pygame.K_RIGHT, pygame.K_RIGHT)          # Ana: 50 -> 60
-    focus(app, "predict:2")
-    keys(app, pygame.K_LEFT)                           # Bea: 50 -> 45
-    assert play.predictions == {1: 60.0, 2: 45.0}
+    assert play.predictions == {1: 60.0, 2: 45.0}      # guessed in private, before the end
+    assert not {"60", "45"} & numbers_on_screen(app)   # and not shown before the reveal
     seen = []
     for _ in range(6):
         key(app, pygame.K_RETURN)

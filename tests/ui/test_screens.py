@@ -78,3 +78,19 @@ def test_setup_adds_a_seat_with_the_arrow_keys(app):
     key(app, pygame.K_RIGHT)
     assert len(app.scene.rows) == before + 1
     assert "3 seats" in screen_text(app)
+
+
+def test_a_policy_card_shows_the_cost_of_the_level_chosen(app):
+    app.go(FACTORIES["manager"](app))
+    frames(app, 2)
+    scene = app.scene
+    i = next(n for n, p in enumerate(scene.options) if len(p.levels) == 3)
+    option = scene.options[i]
+    scene.ring.focus(f"card{i}")
+    for level in (2, 1):
+        scene.levels[option.id] = level
+        frames(app, 1)
+        want = f" · cost {option.cost * level:g}"
+        assert want in app.painter.drawn, (want, scene.cost())
+        assert scene.cost() == option.cost * level
+    assert f" · cost {option.cost * 2:g}" not in app.painter.drawn

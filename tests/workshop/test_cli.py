@@ -35,7 +35,7 @@ def test_debrief_reports_missing_corrupt_and_foreign_files_and_exports_the_rest(
     assert errors[0].endswith("missing.json: no such result file")
     assert "corrupt.json" in errors[1] and "damaged or truncated" in errors[1]
     assert "foreign.json: a table of scenario 'sales_quotas', not 'tiny'" in errors[2]
-    assert errors[3].startswith(f"wrote 8 files to {out}")
+    assert errors[3].startswith(f"wrote 9 files to {out}")  # the 9th: debrief-lessons.csv
     assert "Table A" in result.stdout and "Table C" in result.stdout
     assert "Table D" not in result.stdout
     assert (out / "debrief-long.csv").is_file() and (out / "comparison.png").is_file()

@@ -10,7 +10,8 @@ from statistics import mean
 import pytest
 
 from game.workshop.debrief import collect
-from game.workshop.export import LONG_COLUMNS, export
+from game.ui.slides import export_debrief
+from game.workshop.export import LONG_COLUMNS
 
 
 def _from_files(paths):
@@ -47,7 +48,7 @@ def test_the_debrief_compares_four_tables_under_two_conditions(four_tables):
 
 def test_the_exported_csv_holds_the_same_numbers(four_tables, tmp_path):
     debrief = collect(four_tables)
-    written = export(debrief, tmp_path / "export")
+    written = export_debrief(debrief, tmp_path / "export")
     names = {p.name for p in written}
     assert {"debrief-long.csv", "debrief-tables.csv", "debrief-conditions.csv",
             "comparison.png", "conditions.png", "table-a.png", "table-d.png"} <= names
@@ -110,3 +111,29 @@ def test_a_folder_of_results_is_read_and_a_file_given_twice_counts_once(four_tab
     assert len(debrief.tables) == 4
     assert debrief.problems == [f"{four_tables[0]}: the same game as {four_tables[0]}; "
                                 "counted once"]
+
+
+def test_the_debrief_shows_only_the_lessons_that_hold_on_each_table(four_tables, tmp_path):
+    """Lessons travel in the result file with their conditions; the debrief evaluates them
+    on each table's own game, and the report and the lessons CSV show only those."""
+    data = json.loads(four_tables[0].read_text())
+    data["scenario"]["lessons"] = [
+        {"text": "Said of every game.", "when": "1"},
+        {"text": "Never true: the gap ended above a thousand.", "when": "gap > 1000"},
+        {"text": "True here: the game lasted.", "when": "turns_played >= 1 and ranked_seats >= 0"},
+        {"text": "Reads an unknown fact.", "when": "no_such_fact > 0"}]
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(data))
+    debrief = collect([path])
+    [summary] = debrief.summaries
+    assert summary.lessons == ["Said of every game.", "True here: the game lasted."]
+    assert summary.facts and summary.facts[0].startswith("The proxy index went from")
+    from game.workshop.report import render_debrief
+    text = render_debrief(debrief)
+    assert "True here: the game lasted." in text and "Never true" not in text
+    assert all(line in text for line in summary.facts)
+    export(debrief, tmp_path / "out")
+    with open(tmp_path / "out" / "debrief-lessons.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [r["text"] for r in rows if r["kind"] == "lesson"] == summary.lessons
+    assert [r["text"] for r in rows if r["kind"] == "fact"] == summary.facts

@@ -74,6 +74,8 @@ def test_a_tampered_result_does_not_replay(tmp_path, tiny_workshop):
     ('{"format": 1, "kind": "goodhart-result", "seed": 1}', "damaged result file: scenario"),
     (b"\xff\xfe{", "not a Goodhart result file"),
     (b'{"format": 1, "kind": "goodhart-result", "title": "caf\xe9"}', "damaged or truncated"),
+    ('{"kind": "goodhart-result", "seed": ' + "9" * 5001 + "}", "damaged or truncated"),
+    ("{" + '"a": [' * 100_000, "damaged or truncated"),
 ])
 def test_a_bad_result_file_is_one_line_naming_it(tmp_path, content, message):
     path = tmp_path / "r.json"

@@ -3,6 +3,7 @@ debrief screen. Every test here runs with SDL_VIDEODRIVER=dummy."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 
@@ -26,7 +27,7 @@ def window(tmp_path, tiny_workshop):
     session, setup = start_session(tiny_workshop, "A", path=tmp_path / "save.json")
     app = WorkshopApp((1280, 720), fps=0)
     play = Play(session)
-    app.facilitator = Facilitator(app, play, setup, tmp_path / "result.json")
+    app.facilitator = Facilitator(app, play, setup, tmp_path / "result.json", pin=PIN)
     app.go(scene_for_step(app, play))
     app.step()
     yield app, play, tmp_path / "result.json"
@@ -37,6 +38,17 @@ def _press(app, key, frames: int = 2) -> None:
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=""))
     for _ in range(frames):
         app.step()
+
+
+PIN = "2468"
+
+
+def _open_panel(app, pin: str = PIN) -> None:
+    """F9, the PIN typed on the number keys, Enter."""
+    _press(app, pygame.K_F9)
+    for digit in pin:
+        _press(app, getattr(pygame, f"K_{digit}"), frames=1)
+    _press(app, pygame.K_RETURN)
 
 
 def _to_seat_screen(app, limit: int = 400) -> None:
@@ -58,7 +70,7 @@ def test_the_panel_covers_a_private_screen_and_fires_an_event(window):
     _to_seat_screen(app)
     assert app.scene.name == "employee" and app.scene.private
     assert any(text.endswith("left") for text in app.painter.drawn)   # the seat's clock
-    _press(app, pygame.K_F9)
+    _open_panel(app)
     shown = list(app.painter.drawn)
     assert shown[0].startswith("Facilitator — Table A: Leaderboard")
     assert "Real work" not in shown and "Farm tokens" not in shown   # the seat's cards
@@ -74,7 +86,7 @@ def test_pause_stops_the_clock_and_hides_the_screen(window):
     app, play, _ = window
     _to_seat_screen(app)
     clock, seat = app.facilitator.current_clock()
-    _press(app, pygame.K_F9)
+    _open_panel(app)
     _press(app, pygame.K_p)
     _press(app, pygame.K_ESCAPE)
     before = clock.remaining
@@ -89,7 +101,7 @@ def test_pause_stops_the_clock_and_hides_the_screen(window):
 def test_the_projector_shows_public_information_only(window):
     app, play, _ = window
     _to_seat_screen(app)
-    _press(app, pygame.K_F9)
+    _open_panel(app)
     _press(app, pygame.K_v)
     shown = " | ".join(app.painter.drawn)
     assert "Week 1 of 4" in shown and "Token leaderboard (locked)" in shown
@@ -167,3 +179,36 @@ def test_a_table_window_plays_to_the_end_and_writes_the_result(tmp_path, tiny_wo
     assert code == 0
     assert json.loads(out.read_text())["finished"] is True
     assert f"Result file for the debrief: {out}" in capsys.readouterr().out
+
+
+def test_f9_asks_for_the_pin_and_a_wrong_pin_opens_nothing(window):
+    app, play, _ = window
+    _to_seat_screen(app)
+    _press(app, pygame.K_F9)
+    assert app.facilitator.mode == "pin"
+    shown = " | ".join(app.painter.drawn)
+    assert "enter the PIN" in shown and "Real work" not in shown   # the seat's screen is covered
+    for digit in "1357":
+        _press(app, getattr(pygame, f"K_{digit}"), frames=1)
+    _press(app, pygame.K_RETURN)
+    assert app.facilitator.mode is None and app.scene.name == "employee"
+    assert "Wrong PIN: the facilitator panel stays closed." in app.painter.drawn
+    _press(app, pygame.K_p)                       # a panel key does nothing now
+    assert not app.facilitator.paused
+    _open_panel(app)
+    assert app.facilitator.mode == "panel"
+    assert app.painter.drawn[0].startswith("Facilitator — Table A")
+
+
+def test_the_pin_comes_from_the_workshop_file_or_is_printed(tmp_path, tiny_workshop, capsys):
+    from game.ui.workshop_app import facilitator_pin
+    from game.workshop.tables import table_setup
+    setup = table_setup(tiny_workshop, "A")
+    assert setup.facilitator_pin is None
+    pin = facilitator_pin(setup)
+    assert len(pin) == 4 and pin.isdigit()
+    assert f"Facilitator PIN for this table (F9 asks for it): {pin}" in capsys.readouterr().out
+    chosen = tiny_workshop.workshop.model_copy(update={"facilitator_pin": "97531"})
+    loaded = dataclasses.replace(tiny_workshop, workshop=chosen)
+    assert facilitator_pin(table_setup(loaded, "A")) == "97531"
+    assert capsys.readouterr().out == ""

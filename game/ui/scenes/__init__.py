@@ -32,13 +32,9 @@ def first_scene(app: App, scenario: str | None = None, seed: int | None = None,
 
 def resume_play(path: Path) -> Play:
     """A saved game, replayed and checked; raises SaveError or ScenarioError with the reason."""
-    from game.engine import Game
-    from game.engine.save import Session, read_save
-    from game.scenario.load import load_scenario
+    from game.engine.save import open_save
     from game.ui.play import Play
-    record = read_save(path)
-    scenario = load_scenario(record.scenario_path or record.scenario_id)
-    return Play(Session.resume(Game(scenario), record, path))
+    return Play(open_save(path)[0])
 
 
 def scene_for_step(app: App, play: Play) -> Scene:
@@ -50,6 +46,9 @@ def scene_for_step(app: App, play: Play) -> Scene:
     if step.kind == "end":
         from game.ui.scenes.end import EndScene
         return EndScene(app, play)
+    if step.kind == "predict":
+        from game.ui.scenes.predict import PredictScene
+        return PredictScene(app, play, step.seat)
     if step.kind == "handoff":
         from game.ui.scenes.handoff import HandoffScene
         return HandoffScene(app, play, step.seat)

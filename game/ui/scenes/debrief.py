@@ -30,6 +30,7 @@ LEGEND = ([Series("Proxy index (what the leaderboard saw)", [], theme.PROXY),
 
 class DebriefScene(Scene):
     name = "debrief"
+    per_page = PER_PAGE
     help_lines = (
         "The workshop debrief: every table that sent a result file. Orange (solid) is the "
         "proxy index, what the leaderboard saw; blue (dashed) is the health index, what the "
@@ -98,11 +99,11 @@ class DebriefScene(Scene):
 
         from game.engine.save import save_dir
         from game.errors import GoodhartError
-        from game.workshop.export import export
+        from game.ui.slides import export_debrief
         folder = self.export_dir or save_dir().parent / "exports" / \
             f"debrief-{datetime.now().strftime('%Y%m%d-%H%M%S')}"
         try:
-            files = export(self.debrief, folder)
+            files = export_debrief(self.debrief, folder)
         except GoodhartError as err:
             self.say(err.message, bad=True)
             return
@@ -175,6 +176,25 @@ class DebriefScene(Scene):
     # --- drawing --------------------------------------------------------------------------
 
     def draw(self, surface: pygame.Surface) -> None:
+        self.draw_view(surface)
+        hints = {"all": "Enter: open a table · C: conditions · E: export · PageDown: more "
+                        "tables · Esc: close · F1: help",
+                 "table": "Left/Right: previous/next table · C: conditions · E: export · "
+                          "Esc: all tables · F1: help",
+                 "conditions": "C or Esc: all tables · E: export · F1: help"}
+        self.draw_footer(surface, hints[self.view])
+
+    def slide(self, view: str) -> pygame.Surface:
+        """The view drawn as on screen, without buttons and key hints (for the PNG export):
+        a copy of the scene's surface."""
+        self.view = view
+        surface = self.app.screen
+        surface.fill(theme.BG)
+        self.draw_view(surface)
+        return surface.copy()
+
+    def draw_view(self, surface: pygame.Surface) -> None:
+        """The title and the current view (every table, one table, or the conditions)."""
         s = self.debrief.scenario
         title = f"Debrief — {s.title}" if s else "Debrief"
         workshop = next((r.workshop for r in self.debrief.results if r.workshop), "")
@@ -188,12 +208,6 @@ class DebriefScene(Scene):
             self._draw_table(surface, self.index)
         else:
             self._draw_conditions(surface)
-        hints = {"all": "Enter: open a table · C: conditions · E: export · PageDown: more "
-                        "tables · Esc: close · F1: help",
-                 "table": "Left/Right: previous/next table · C: conditions · E: export · "
-                          "Esc: all tables · F1: help",
-                 "conditions": "C or Esc: all tables · E: export · F1: help"}
-        self.draw_footer(surface, hints[self.view])
 
     def _chip(self, surface: pygame.Surface, condition: str, pos: tuple[int, int],
               max_width: int, size: str = "body") -> int:

@@ -11,7 +11,8 @@ from game.ui import theme
 from game.ui.cards import draw_stepper_button, stepper_rects
 from game.ui.draw import panel
 from game.ui.scenes.seat import SeatScene
-from game.ui.sidebar import leaderboard_section, metrics_section, own_section, policies_section
+from game.ui.scoring_panel import scoring_section
+from game.ui.sidebar import leaderboard_section, metrics_section, own_section
 
 
 class EmployeeScene(SeatScene):
@@ -21,7 +22,8 @@ class EmployeeScene(SeatScene):
         "Split your effort points over the cards. Left/Right (or the - and + buttons, or "
         "Space) move points; what each behaviour does is written under the cards.",
         "Your choices are secret: no other seat sees them until the end. Your review score "
-        "depends on the policies in force. Press Enter to confirm.",
+        "depends on the policies in force: the side panel says what earns points this week. "
+        "Press Enter to confirm.",
     )
 
     def __init__(self, app, scenario, view, legal, submit, prefill=None) -> None:
@@ -96,9 +98,9 @@ class EmployeeScene(SeatScene):
         return self.descriptions.get(self.options[i].id, "")
 
     def sidebar(self) -> list:
-        return [("You", [own_section(self.view, self.scenario)]),
-                ("Board", [leaderboard_section(self.view, self.scenario),
-                           policies_section(self.view, self.scenario)]),
+        return [("Points", [scoring_section(self.view, self.scenario),
+                            leaderboard_section(self.view, self.scenario)]),
+                ("You", [own_section(self.view, self.scenario)]),
                 ("Company", [metrics_section(self.view)])]
 
     # --- drawing --------------------------------------------------------------------------
@@ -111,8 +113,8 @@ class EmployeeScene(SeatScene):
         panel(surface, rect, theme.PANEL_HI if focused else theme.PANEL,
               theme.SKY if have else theme.LINE)
         color = theme.TEXT if option.available else theme.MUTED
-        self.draw_title(surface, option.name, rect, color)
-        self.draw_description(surface, i, rect)
+        self.draw_description(surface, i, rect, self.draw_title(surface, option.name, rect,
+                                                                 color))
         minus, plus = stepper_rects(rect, self.px, self.px(40))
         if not option.available:
             p.text(surface, "not available now", (rect.x + self.px(16), minus.centery), "body",

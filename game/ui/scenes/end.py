@@ -5,9 +5,11 @@ from __future__ import annotations
 import pygame
 
 from game.ui import theme
-from game.ui.debrief import LAYERS, build_debrief, draw_layer, prediction_rows
+from game.ui.debrief import (LAYERS, build_debrief, draw_layer, prediction_rows, reveal_rect,
+                             reveal_title)
 from game.ui.export import export_folder, export_game
 from game.ui.scenes.base import Scene
+from game.ui.slides import reveal_slide
 
 NEXT_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_PAGEDOWN)
 BACK_KEYS = (pygame.K_BACKSPACE, pygame.K_PAGEUP)
@@ -28,6 +30,7 @@ class EndScene(Scene):
         self.play = play
         self.debrief = build_debrief(play)
         self.layer = 1
+        self.guessed = len(self.debrief.people) > 1   # guessed in private, before this screen
         for seat, _ in self.debrief.people:
             play.predictions.setdefault(seat, 50.0)
         self.sliders: dict[object, int] = {}
@@ -37,9 +40,7 @@ class EndScene(Scene):
     # --- layout ---------------------------------------------------------------------------
 
     def content_rect(self) -> pygame.Rect:
-        w, h = self.size
-        top = self.px(14) + self.painter.line_height("h2") + self.px(54)
-        return pygame.Rect(self.px(32), top, w - self.px(64), h - top - self.px(120))
+        return reveal_rect(self.painter, self.size)
 
     def build(self) -> None:
         w, h = self.size
@@ -47,7 +48,7 @@ class EndScene(Scene):
         last = self.layer == len(LAYERS)
         label = "Back to the title" if last else f"Reveal: {LAYERS[self.layer]}"
         self.sliders = {}
-        if self.layer == 1:
+        if self.layer == 1 and not self.guessed:
             self._build_sliders()
         self.button(pygame.Rect(w - self.px(32) - self.px(340), y, self.px(340), bh), label,
                     self.next, "next", primary=True)
@@ -69,7 +70,7 @@ class EndScene(Scene):
 
     def enter(self) -> None:
         super().enter()
-        self.ring.focus("predict:" + str(self.debrief.people[0][0]) if self.debrief.people
+        self.ring.focus("predict:" + str(self.debrief.people[0][0]) if self.sliders
                         else "next")
 
     # --- actions --------------------------------------------------------------------------
@@ -128,7 +129,9 @@ class EndScene(Scene):
         self._draw_title(surface, self.layer)
         rect = self.content_rect()
         key = (self.layer, rect.size, tuple(sorted(self.play.predictions.items())))
-        if self._cache is None or self._cache[0] != key:
+        if self.layer == 1 and self.guessed:
+            self._draw_guessed(surface, rect)
+        elif self._cache is None or self._cache[0] != key:
             layer = pygame.Surface(rect.size)
             layer.fill(theme.BG)
             start = len(self.painter.drawn)
@@ -137,39 +140,32 @@ class EndScene(Scene):
             self._cache = (key, layer, self.painter.drawn[start:])
         else:
             self.painter.drawn.extend(self._cache[2])
-        surface.blit(self._cache[1], rect)
+        if not (self.layer == 1 and self.guessed):
+            surface.blit(self._cache[1], rect)
         guess = "Left/Right: change a guess   ·   " if self.layer == 1 and self.sliders else ""
         self.draw_footer(surface, guess + "Enter: next   ·   Backspace: back   ·   E: export   ·   "
                                           "Esc: leave   ·   F1: help")
 
-    def _draw_title(self, surface: pygame.Surface, layer: int) -> None:
-        w, _ = surface.get_size()
+    def _draw_guessed(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """Layer 1 after private guesses: who has guessed, never what."""
         p = self.painter
-        p.text(surface, f"The reveal — {self.debrief.title}", (self.px(32), self.px(14)), "h2",
-               bold=True, max_width=w - self.px(64))
-        x, y = self.px(32), self.px(14) + p.line_height("h2") + self.px(6)
-        for n, name in enumerate(LAYERS, start=1):
-            label = f"{n} {name}"
-            chip = pygame.Rect(x, y, p.width(label, "body", True) + self.px(24),
-                               p.line_height("body") + self.px(6))
-            if n <= layer:
-                pygame.draw.rect(surface, theme.BLUE if n == layer else theme.PANEL_HI, chip,
-                                 border_radius=6)
-            pygame.draw.rect(surface, theme.TEXT if n == layer else theme.LINE, chip, 2,
-                             border_radius=6)
-            p.text(surface, label, chip.center, "body", theme.TEXT if n <= layer else theme.MUTED,
-                   bold=n == layer, anchor="center")
-            x = chip.right + self.px(10)
+        p.text(surface, "Everyone has guessed the company's health, in private.", rect.topleft,
+               "h3", bold=True, max_width=rect.width)
+        y = rect.y + p.line_height("h3") + self.px(12)
+        for _, name in self.debrief.people:
+            p.text(surface, f"{name}: guess made", (rect.x, y), "body", theme.MUTED,
+                   max_width=rect.width)
+            y += p.line_height("body")
+        p.paragraph(surface, "The guesses are shown next to the real health index, two steps "
+                             "from here. Enter: the proxy index the leaderboard rewarded.",
+                    pygame.Rect(rect.x, y + self.px(16), rect.width, p.line_height() * 3))
+
+    def _draw_title(self, surface: pygame.Surface, layer: int) -> None:
+        reveal_title(surface, self.painter, self.debrief.title, layer)
 
     def render_slide(self, layer: int) -> pygame.Surface:
-        """Layer `layer` as a standalone picture (for the PNG export)."""
-        slide = pygame.Surface(self.size)
-        slide.fill(theme.BG)
-        self._draw_title(slide, layer)
-        rect = self.content_rect()
-        rect.height += self.px(70)
-        draw_layer(slide, self.painter, rect, self.debrief, layer, self.play.predictions)
-        return slide
+        """Layer `layer` as a 1920×1080 slide (for the PNG export), drawn as on screen."""
+        return reveal_slide(self.debrief, layer, self.play.predictions)
 
     def shot_name(self) -> str:
         return f"end-{self.layer}-{LAYERS[self.layer - 1].lower()}"

@@ -39,9 +39,9 @@ class HandoffScene(Scene):
             self.proceed()
 
     def proceed(self) -> None:
-        from game.ui.scenes import seat_scene
+        from game.ui.scenes import scene_for_step
         self.play.passed(self.seat)
-        self.app.go(seat_scene(self.app, self.play, self.seat))
+        self.app.go(scene_for_step(self.app, self.play))   # the seat's screen, or its guess
 
     def draw(self, surface: pygame.Surface) -> None:
         w, h = self.size

@@ -136,9 +136,10 @@ class ManagerScene(SeatScene):
         return [], ""
 
     def _tag_width(self, option: PolicyOption) -> int:
-        """Room for "active · cost N" at the right of the chips."""
-        return (self.painter.width("active", "small", True)
-                + self.painter.width(f" · cost {format_number(option.cost)}", "small"))
+        """Room for "active · cost N" at the right of the chips (N of the dearest level)."""
+        widest = max(self.painter.width(" · " + cost_text(option, level), "small")
+                     for level in (0, len(option.levels) - 1))
+        return self.painter.width("active", "small", True) + widest
 
     def _compact_chip(self, card: pygame.Rect, option: PolicyOption) -> pygame.Rect:
         """The single chip of a policy with too many levels to show side by side."""
@@ -155,17 +156,16 @@ class ManagerScene(SeatScene):
         clash = self.clashes(option)
         panel(surface, rect, theme.PANEL_HI if focused else theme.PANEL,
               theme.BAD if clash else theme.LINE)
-        self.draw_title(surface, option.name, rect)
-        self.draw_description(surface, i, rect)
+        self.draw_description(surface, i, rect, self.draw_title(surface, option.name, rect))
         chips, size = self._chips(rect, option)
         last = chips[-1] if chips else self._draw_compact(surface, rect, option)
         for n, chip in enumerate(chips):
             self._draw_chip(surface, chip, option.levels[n], n, n == self.levels[option.id], size)
         tag, color = self._tag(option, clash)
-        cost = f"cost {format_number(option.cost)}"
+        cost = cost_text(option, self.levels[option.id])
         room = rect.right - last.right - self.px(28)
-        cost_r = p.text(surface, " · " + cost, (rect.right - self.px(16), last.centery), "small",
-                        theme.MUTED, anchor="midright", max_width=room)
+        cost_r = p.text(surface, " · " + cost if cost else "", (rect.right - self.px(16),
+                        last.centery), "small", theme.MUTED, anchor="midright", max_width=room)
         p.text(surface, tag, (cost_r.x, last.centery), "small", color, bold=True,
                anchor="midright", max_width=max(0, room - cost_r.width))
 
@@ -196,3 +196,11 @@ class ManagerScene(SeatScene):
         if self.levels[option.id] > 0:
             return ("active", theme.GOOD)
         return ("off", theme.MUTED)
+
+
+def cost_text(option: PolicyOption, level: int) -> str:
+    """What the policy costs per turn at `level`: "cost 2" for 80% of a policy costing 1 a
+    level; when off, what turning a toggle on costs ("" for levels: the card's text says)."""
+    if level > 0:
+        return f"cost {format_number(option.cost * level)}"
+    return f"cost {format_number(option.cost)} if on" if len(option.levels) == 2 else ""

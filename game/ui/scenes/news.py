@@ -26,8 +26,9 @@ def rank_change(row: LeaderRow, previous: list[LeaderRow]) -> tuple[str, tuple]:
 class NewsScene(Scene):
     name = "news"
     help_lines = ("This screen is public: everyone at the table may look. It shows the "
-                  "headlines that landed this turn and the published leaderboard after the "
-                  "last review. Press Enter to go on.",)
+                  "headlines that landed this turn (or, after a change of policy, what the "
+                  "change means for each role) and the published leaderboard after the last "
+                  "review. Press Enter to go on.",)
 
     def __init__(self, app, play: Play) -> None:
         super().__init__(app)
@@ -53,13 +54,17 @@ class NewsScene(Scene):
         n = self.news
         turn_name = n.turn_name.capitalize()
         title = ("The game is over: the final review" if n.ended
+                 else f"{turn_name} {n.turn} of {n.turns}: new policies" if n.policies
                  else f"{turn_name} {n.turn} of {n.turns}: the news")
         top = self.draw_header(surface, title, "Public screen: everyone at the table may look.")
         w, h = self.size
         split = int(w * 0.55)
         left = pygame.Rect(self.px(24), top, split - self.px(36), h - top - self.px(140))
         right = pygame.Rect(split, top, w - split - self.px(24), h - top - self.px(140))
-        self._draw_headlines(surface, left)
+        if n.policies:
+            self._draw_policies(surface, left)
+        else:
+            self._draw_headlines(surface, left)
         self._draw_boards(surface, right)
         self.draw_footer(surface, "Enter: continue   ·   Esc: leave the game   ·   F1: help")
 
@@ -95,6 +100,35 @@ class NewsScene(Scene):
                         pygame.Rect(box.x + self.px(16), box.y + self.px(8) + top, inner,
                                     box.height - top - self.px(12)),
                         "body", theme.MUTED)
+            y = box.bottom + self.px(12)
+
+    def _draw_policies(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        """Each policy change in a panel: what changed, then what it means for each role."""
+        p = self.painter
+        p.text(surface, "Policy changes, in force from now", rect.topleft, "h3", theme.FOCUS,
+               bold=True, max_width=rect.width)
+        y = rect.y + p.line_height("h3") + self.px(6)
+        inner = rect.width - self.px(32)
+        for n, (first, *rest) in enumerate(self.news.policies):
+            title = p.wrap(first, inner, "h3", bold=True)[:2]
+            lines = [line for text in rest for line in p.wrap(text, inner, "body")]
+            height = len(title) * p.line_height("h3") + len(lines) * p.line_height("body")
+            box = pygame.Rect(rect.x, y, rect.width, height + self.px(20))
+            if box.bottom > rect.bottom:
+                more = [c[0].split(":")[0] for c in self.news.policies[n:]]
+                p.paragraph(surface, "Also changed: " + ", ".join(more) + ".",
+                            pygame.Rect(rect.x, y, rect.width, rect.bottom - y), "body",
+                            theme.MUTED)
+                break
+            panel(surface, box, theme.PANEL, theme.LINE)
+            ty = box.y + self.px(8)
+            for line in title:
+                p.text(surface, line, (box.x + self.px(16), ty), "h3", bold=True,
+                       max_width=inner)
+                ty += p.line_height("h3")
+            p.paragraph(surface, "\n".join(lines), pygame.Rect(box.x + self.px(16), ty, inner,
+                                                               box.bottom - ty - self.px(4)),
+                        "body", theme.TEXT)
             y = box.bottom + self.px(12)
 
     def _draw_intro(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
@@ -144,4 +178,6 @@ class NewsScene(Scene):
         self.proceed()
 
     def shot_name(self) -> str:
+        if self.news.policies:
+            return "news-policies"
         return "news-final" if self.news.ended else ("news" if self.news.turn > 1 else "news-start")

@@ -79,7 +79,7 @@ class PickerScene(Scene):
     def build(self) -> None:
         w, h = self.size
         top = self.px(110)
-        bw, bh = int(w * 0.34), self.px(54)
+        bw, bh = self._list_width(), self.px(54)
         x = self.px(24)
         rows = max(1, (h - top - self.px(170)) // (bh + self.px(10)))
         first = max(0, min(self.selected - rows + 1, len(self.entries) - rows))
@@ -90,6 +90,13 @@ class PickerScene(Scene):
         back = pygame.Rect(x, h - self.px(130), self.px(160), bh)
         self.button(back, "Back", self.back, "back")
         self.ring.on_change = self._focus_moved
+
+    def _list_width(self) -> int:
+        """The scenario buttons' width: a third of the window, wider (up to 45%) when a
+        title needs it, so that no title is cut."""
+        w = self.size[0]
+        widest = max([self.painter.width(e.title, "body", True) for e in self.entries] + [0])
+        return min(int(w * 0.45), max(int(w * 0.34), widest + self.px(40)))
 
     def enter(self) -> None:
         wanted = self.selected
@@ -123,8 +130,8 @@ class PickerScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         self.draw_header(surface, "Choose a scenario", f"{len(self.entries)} scenarios")
         w, h = self.size
-        box = pygame.Rect(int(w * 0.34) + self.px(48), self.px(110), 0, 0)
-        box.width, box.height = w - box.x - self.px(24), h - box.y - self.px(90)
+        box = pygame.Rect(self._list_width() + self.px(48), self.px(110), 0, 0)
+        box.width, box.height = w - box.x - self.px(24), h - box.y - self.px(80)
         panel(surface, box, theme.PANEL, theme.LINE)
         if not self.entries:
             self.painter.paragraph(surface, "No scenarios found. Put a scenario file in the "
@@ -149,14 +156,16 @@ class PickerScene(Scene):
         facts = f"{s.turns} {s.turn_name}s · about {s.minutes} minutes · {roles}"
         y += p.paragraph(surface, facts, pygame.Rect(rect.x, y, rect.width, p.line_height() * 2),
                          "body", theme.FOCUS) + self.px(12)
-        y += p.paragraph(surface, " ".join(s.summary.split()),
-                         pygame.Rect(rect.x, y, rect.width, rect.bottom - y)) + self.px(12)
-        for goal in s.goals:
-            if y + p.line_height() > rect.bottom:
+        texts = [" ".join(s.summary.split())] + ["\u2022 " + " ".join(g.split()) for g in s.goals]
+        size, gap = next(((size, gap) for size, gap in (("body", 8), ("small", 8), ("small", 2))
+                          if sum(len(p.wrap(t, rect.width, size)) * p.line_height(size)
+                                 + self.px(gap) for t in texts) <= rect.bottom - y + self.px(gap)),
+                         ("small", 2))
+        for n, text in enumerate(texts):
+            if y + p.line_height(size) > rect.bottom:
                 break
-            y += p.paragraph(surface, "• " + " ".join(goal.split()),
-                             pygame.Rect(rect.x, y, rect.width, rect.bottom - y), "body",
-                             theme.MUTED) + self.px(4)
+            y += p.paragraph(surface, text, pygame.Rect(rect.x, y, rect.width, rect.bottom - y),
+                             size, theme.TEXT if n == 0 else theme.MUTED) + self.px(gap)
 
     def autoplay(self) -> None:
         self.choose(self.selected)

@@ -88,9 +88,9 @@ class SeatScene(Scene):
         top, pad = self.px(104), self.px(24)
         side_w = int(w * 0.31)
         footer = self.painter.line_height("small") + self.px(16)
-        detail_h = 3 * self.painter.line_height("body")
-        area = pygame.Rect(pad, top, w - side_w - 3 * pad,
-                           h - top - footer - detail_h - self.px(16))
+        width = w - side_w - 3 * pad
+        detail_h = self._detail_lines(width) * self.painter.line_height("body")
+        area = pygame.Rect(pad, top, width, h - top - footer - detail_h - self.px(16))
         self._layout_cards(area)
         self.detail = pygame.Rect(area.x, area.bottom + self.px(12), area.width, detail_h)
         bh = self.px(56)
@@ -103,9 +103,25 @@ class SeatScene(Scene):
                                      adjust=self.panel.turn, label="side panel"))
         self.button(self.confirm_rect, self.confirm_label, self.confirm, "confirm", primary=True)
 
+    def _detail_lines(self, width: int) -> int:
+        """Body lines kept under the cards for the focused card's full text: 3, or up to 5
+        when the longest text does not fit in 3, even in the smaller size."""
+        p = self.painter
+        texts = [self.card_detail(i) for i in range(self.card_count())]
+        for lines in (3, 4):
+            height = lines * p.line_height("body")
+            small = height // p.line_height("small")
+            if all(len(p.wrap(t, width, record=False)) <= lines or
+                   len(p.wrap(t, width, "small", record=False)) <= small for t in texts):
+                return lines
+        return 5
+
     def _layout_cards(self, area: pygame.Rect) -> None:
         """Cards tall enough for their description when there is room, else compact."""
         n, gap, base = self.card_count(), self.px(8), self.px(86)
+        width = CardGrid(area, n, base, gap, self.px(330)).card_w - self.px(32)
+        if any(len(self.title_fit(self.card_name(i), width)[1]) > 1 for i in range(n)):
+            base += self.painter.line_height("body") + self.px(2)   # room for two-line titles
         extra = 2 * self.painter.line_height("small") + self.px(12)
         probe = CardGrid(area, n, base + extra, gap, self.px(330))
         self.with_text = probe.content_height <= area.height
@@ -119,22 +135,37 @@ class SeatScene(Scene):
             self.card_items.append(item)
             self.focusable(item)
 
-    def draw_title(self, surface: pygame.Surface, text: str, rect: pygame.Rect,
-                   color=theme.TEXT) -> None:
-        """A card's title: large when it fits, a size smaller when not, cut only if need be."""
-        width = rect.width - self.px(32)
-        size = "h3" if self.painter.width(text, "h3", True) <= width else "body"
-        self.painter.text(surface, text, (rect.x + self.px(16), rect.y + self.px(6)), size, color,
-                          bold=True, max_width=width)
+    def card_name(self, i: int) -> str:
+        """Card `i`'s title."""
+        return self.options[i].name
 
-    def draw_description(self, surface: pygame.Surface, i: int, rect: pygame.Rect) -> None:
-        """The card's description under its title, when the cards have room for it."""
-        if self.with_text:
-            y = rect.y + self.px(10) + self.painter.line_height("h3")
+    def title_fit(self, text: str, width: int) -> tuple[str, list[str]]:
+        """A card title's size and lines: one line in the largest size that fits, else two
+        lines (cut only if even two small lines cannot hold it)."""
+        for size in ("h3", "body", "small"):
+            if self.painter.width(text, size, True) <= width:
+                return size, [text]
+        return self.painter.fitting(text, width, ("body", "small"), True, max_lines=2)
+
+    def draw_title(self, surface: pygame.Surface, text: str, rect: pygame.Rect,
+                   color=theme.TEXT) -> int:
+        """A card's title (see `title_fit`); returns the y under it."""
+        size, lines = self.title_fit(text, rect.width - self.px(32))
+        top = rect.y + self.px(6)
+        used = self.painter.lines(surface, lines, (rect.x + self.px(16), top), size, color, True)
+        return top + max(used, self.painter.line_height("h3")) + self.px(4)
+
+    def draw_description(self, surface: pygame.Surface, i: int, rect: pygame.Rect,
+                         top: int) -> None:
+        """A preview of the card's description from `top`, when the cards have room for it
+        (the full text shows under the cards when the card has the focus)."""
+        room = rect.bottom - self.px(10) - self.painter.line_height("body") - self.px(10) - top
+        lines = min(2, room // self.painter.line_height("small"))
+        if self.with_text and lines > 0:
             self.painter.paragraph(surface, self.card_blurb(i),
-                                   pygame.Rect(rect.x + self.px(16), y, rect.width - self.px(32),
-                                               2 * self.painter.line_height("small")),
-                                   "small", theme.MUTED, max_lines=2)
+                                   pygame.Rect(rect.x + self.px(16), top, rect.width - self.px(32),
+                                               lines * self.painter.line_height("small")),
+                                   "small", theme.MUTED, max_lines=lines, preview=True)
 
     def _focus_changed(self, item) -> None:
         super()._focus_changed(item)
@@ -207,14 +238,14 @@ class SeatScene(Scene):
         p = self.painter
         if self.message:
             color = theme.BAD if self.message_bad else theme.GOOD
-            p.paragraph(surface, self.message, self.detail, "body", color, bold=True, max_lines=3)
+            size, rows = p.fitting(self.message, self.detail.width, bold=True,
+                                   height=self.detail.height)
+            p.lines(surface, rows, self.detail.topleft, size, color, bold=True)
         elif self.hover is not None or focus.startswith("card"):
             card = self.hover if self.hover is not None else int(focus[4:])
-            text = self.card_detail(card)
-            name = self.options[card].name
-            if p.width(name, "body", True) > self.grid.card_w - self.px(32):
-                text = f"{name}: {text}"      # the card had to cut its title short
-            p.paragraph(surface, text, self.detail, "body", theme.TEXT, max_lines=3)
+            size, rows = p.fitting(self.card_detail(card), self.detail.width,
+                                   height=self.detail.height)
+            p.lines(surface, rows, self.detail.topleft, size, theme.TEXT)
         elif focus == "side":
             p.paragraph(surface, "Left/Right: show the other pages of this panel.", self.detail,
                         "body", theme.MUTED)

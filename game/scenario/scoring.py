@@ -1,0 +1,154 @@
+"""How a role is scored under the policies in force, in plain words, for the players' screens.
+
+A review score is the role's base formula plus the review term of each active policy. Each
+part is described by its *drivers*: the seat's own stats, its effort on behaviours and the
+company's metrics that the formula reads, each probed from the bottom of its range to the
+top (everything else at a middle value) to see whether more of it earns or costs points.
+So `lb_weight * min(lb_cap, tokens / token_par)` reads "points for Tokens used (up to a
+cap)". Only rules are described (policies and formulas are public), never a value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from game.scenario.formula import CompiledFormula
+from game.scenario.model import Policy, Scenario
+from game.scenario.rules import AGGREGATES, Rules, rules_for
+
+__all__ = ["change_lines", "scoring_lines", "term_words"]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+Range = tuple[float, float]
+
+
+def _ranges(s: Scenario, role: str) -> dict[str, Range]:
+    """Every name a driver can be: (lowest, highest) of the role's stats, behaviours and the
+    company's metrics."""
+    effort = s.role(role).effort
+    out: dict[str, Range] = {m.id: (m.min, m.max) for m in s.metrics}
+    out |= {st.id: (st.min, st.max) for st in s.stats_of(role)}
+    out |= {b.id: (0.0, float(effort if b.max_effort is None else min(effort, b.max_effort)))
+            for b in s.behaviours_of(role)}
+    return out
+
+
+def _middle_env(rules: Rules, role: str, levels: dict[str, int]) -> dict[str, float]:
+    """A seat of `role` in the middle of everything: drivers and aggregates at mid-range,
+    the policies at `levels`, the first turn, rank 1 of a full role."""
+    s = rules.scenario
+    env = {name: (low + high) / 2 for name, (low, high) in _ranges(s, role).items()}
+    env |= dict(s.constants)
+    env |= {p.id: float(levels.get(p.id, 0)) for p in s.policies}
+    for k, draw in s.randoms.items():
+        env[k] = sum(draw.uniform) / 2 if draw.uniform else (draw.normal or (0.0, 0.0))[0]
+    seats = s.role(role).seats.default or 1
+    for st in s.stats:
+        mid = (st.min + st.max) / 2
+        env |= {f"mean_{st.id}": mid, f"max_{st.id}": mid, f"min_{st.id}": mid,
+                f"total_{st.id}": mid * seats}
+    env |= {f"headcount_{r.id}": float(r.seats.default) for r in s.roles}
+    env |= {"turn": 1.0, "turns": float(s.turns), "headcount": float(sum(
+        r.seats.default for r in s.roles)), "seats": float(seats), "score": 0.0, "rank": 1.0,
+        "effort": float(s.role(role).effort)}
+    return env
+
+
+def _in_order(source: str, names: frozenset[str]) -> list[str]:
+    """`names` in the order they first appear in `source`."""
+    seen = [m.group() for m in _NAME.finditer(source) if m.group() in names]
+    return list(dict.fromkeys(seen))
+
+
+def _label(s: Scenario, name: str) -> str:
+    """A driver's name as a player reads it."""
+    for b in s.behaviours:
+        if b.id == name:
+            return f"time on {b.name}"
+    for st in s.stats:
+        if st.id == name:
+            return st.name
+    return f"the company's {s.metric(name).name}"
+
+
+def _words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def term_words(scenario: Scenario, role: str, source: str, formula: CompiledFormula,
+               levels: dict[str, int]) -> str:
+    """What earns and what costs points in one review term, e.g. `points for Output; points
+    off for Defects found (up to a cap, compared with the others)`."""
+    ranges = _ranges(scenario, role)
+    env = _middle_env(rules_for(scenario), role, levels)
+    up, down = [], []
+    for name in _in_order(source, formula.names & set(ranges)):
+        low, high = ranges[name]
+        change = formula(env | {name: high}) - formula(env | {name: low})
+        if abs(change) > 1e-9:
+            (up if change > 0 else down).append(_label(scenario, name))
+    parts = ([f"points for {_words(up)}"] if up else []) + \
+        ([f"points off for {_words(down)}"] if down else [])
+    notes = (["up to a cap"] if re.search(r"\b(min|clamp)\s*\(", source) else []) + \
+        (["compared with the others"] if any(n.split("_", 1)[0] in AGGREGATES
+                                             for n in formula.names) else [])
+    text = "; ".join(parts) or "points that do not depend on what you do"
+    return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def scoring_lines(scenario: Scenario, role: str, levels: dict[str, int],
+                  new: frozenset[str] = frozenset()) -> list[str]:
+    """What earns `role` review points under the policy `levels` in force: the base review,
+    then each active policy with a review term for the role (those in `new` marked as new
+    this turn); one line each."""
+    rules = rules_for(scenario)
+    review = rules.reviews.get(role)
+    if review is None:
+        return ["Your role is not reviewed."]
+    base = scenario.reviews[role].score if role in scenario.reviews else "0"
+    lines = [f"Base review: {term_words(scenario, role, base, review.score, levels)}."]
+    sources = {p.id: p.review.get(role, "0") for p in scenario.policies}
+    for pid, term in review.terms:
+        level = levels.get(pid, 0)
+        if level > 0:
+            policy = _policy(scenario, pid)
+            mark = "New: " if pid in new else ""
+            lines.append(f"{mark}{_level_name(policy, level)}: "
+                         f"{term_words(scenario, role, sources[pid], term, levels)}.")
+    return lines
+
+
+def _policy(s: Scenario, pid: str) -> Policy:
+    return next(p for p in s.policies if p.id == pid)
+
+
+def _level_name(p: Policy, level: int) -> str:
+    """`Public token leaderboard`, or `Weekly AI-usage target (80%)` for a multi-level one."""
+    return p.name if len(p.levels) == 2 else f"{p.name} ({p.levels[level]})"
+
+
+def change_lines(scenario: Scenario, pid: str, before: int, after: int) -> list[str]:
+    """A policy change as news: what changed, then what it changes for each role it scores
+    (or what the policy does, when it scores nobody)."""
+    p = _policy(scenario, pid)
+    lines = [f"{p.name}: now {p.levels[after]} (was {p.levels[before]})."]
+    levels = {p.id: after}
+    lines += list(_role_effects(scenario, p, before, after, levels))
+    if len(lines) == 1 and p.description:
+        lines.append(" ".join(p.description.split()))
+    return lines
+
+
+def _role_effects(s: Scenario, p: Policy, before: int, after: int,
+                  levels: dict[str, int]) -> Iterator[str]:
+    """One line per role whose review the policy has a term in."""
+    rules = rules_for(s)
+    for role, source in p.review.items():
+        term = dict(rules.reviews[role].terms)[p.id]
+        name = s.role(role).name
+        if after == 0:
+            words = term_words(s, role, source, term, {p.id: before})
+            yield f"{name}: {words.replace('points ', 'no more points ')}."
+        else:
+            yield f"{name}: {term_words(s, role, source, term, levels)}."
