@@ -10,7 +10,7 @@ import click
 from game.cli.table import build_table, parse_bots, parse_humans
 from game.engine import Game
 from game.engine.save import Session, new_save_path, open_save, read_save
-from game.scenario.load import load_scenario
+from game.scenario.load import is_local, load_scenario, resolve_scenario
 
 FLAGSHIP = "tokenmaxxing"
 
@@ -49,6 +49,8 @@ def play(scenario: str | None, text: bool, seed: int | None, humans: tuple[str, 
         from game.cli.text_game import TextGame
         raise SystemExit(TextGame(session).run())
     width, height = _size(size)
+    from game.ui.app import require_screen
+    require_screen()
     seats = None
     if scenario is not None and (humans or bots or autoplay):
         loaded = load_scenario(scenario)
@@ -89,9 +91,13 @@ def _player_role(scenario) -> str:
 
 
 def _scenario_ref(name: str) -> str:
-    """What a save records to find its scenario again: an absolute path, or a bundled name."""
+    """What a save records to find its scenario again: an absolute path, or the name of a
+    scenario that comes with the game (the current folder's `scenarios/` is not always there)."""
     path = Path(name)
-    return str(path.resolve()) if path.suffix in (".yaml", ".yml") or path.exists() else name
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return str(path.resolve())
+    found = resolve_scenario(name)
+    return str(found.resolve()) if is_local(found) else name
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -28,6 +29,20 @@ def _positive(name: str):
             raise click.BadParameter(f"{name} must be at least 1 (got {value})")
         return value
     return check
+
+
+def _positive_or_none(name: str):
+    """Like `_positive`, for an option that may be left out (None)."""
+    check = _positive(name)
+    return lambda ctx, param, value: None if value is None else check(ctx, param, value)
+
+
+def default_workers() -> int:
+    """The number of cores this process may run on (all of them, unless it is pinned)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS and Windows have no affinity call
+        return max(1, os.cpu_count() or 1)
 
 
 def parse_bots(scenario: Scenario, specs: tuple[str, ...]) -> dict[str, str]:
@@ -61,15 +76,16 @@ def parse_bots(scenario: Scenario, specs: tuple[str, ...]) -> dict[str, str]:
               help="Strategy of every seat of ROLE (repeatable), e.g. employee=gamer.")
 @click.option("--lock", "locks", multiple=True, metavar="POLICY=LEVEL",
               help="Hold a policy at a level in every run (repeatable), e.g. token_leaderboard=on.")
-@click.option("--workers", "-w", default=1, show_default=True, callback=_positive("--workers"),
-              help="Processes to use; results are identical for any number.")
+@click.option("--workers", "-w", type=int, callback=_positive_or_none("--workers"),
+              help="Processes to use (default: one per core this machine gives us); "
+                   "results are identical for any number.")
 @click.option("--json", "json_path", metavar="PATH|-",
               help="Write the summary as JSON to PATH, or to standard output with '-'.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write one CSV row per run to PATH.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def simulate_command(scenario: str, runs: int, seed: int, bots: tuple[str, ...],
-                     locks: tuple[str, ...], workers: int, json_path: str | None,
+                     locks: tuple[str, ...], workers: int | None, json_path: str | None,
                      csv_path: Path | None, quiet: bool) -> None:
     """Play RUNS all-bot games of SCENARIO (a file or a bundled name) and summarise them.
 
@@ -83,6 +99,7 @@ def simulate_command(scenario: str, runs: int, seed: int, bots: tuple[str, ...],
         raise GoodhartError(refusal, file=scenario)
     strategies = parse_bots(loaded, bots)
     locked = parse_locks(loaded, locks)
+    workers = workers or min(default_workers(), runs)
     summary = simulate(loaded, runs, seed, strategies, workers=workers, progress=not quiet,
                        locked=locked)
     _write(summary, json_path, csv_path)

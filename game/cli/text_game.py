@@ -2,6 +2,9 @@
 
 Every screen is drawn from `game.view(state, seat)` only. Between two human seats a hand-off
 screen clears the terminal, so the next player never sees the previous player's screen.
+`?` or `help` at any prompt explains it. A workshop table's phase timers apply as in its
+window: each prompt shows the time left, and when it runs out the seat's previous choice (or a
+default, see `game.workshop.facilitator.timeout_action`) is submitted for it.
 """
 
 from __future__ import annotations
@@ -9,19 +12,28 @@ from __future__ import annotations
 import random
 import sys
 import textwrap
+import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from game.analysis.facts import fact_sentences, game_facts, shown_lessons
 from game.analysis.indices import gap_series, index_series, seat_outcomes
+from game.analysis.what_if import comparison_text, game_rank_agreement, what_if_for_state
 from game.bots import make_bot
+from game.cli.text_clock import Lines, TimeUp, deadline_label
+from game.cli.text_help import (HANDOFF_HELP, HINT, PREDICTION_HELP, effort_help, in_words,
+                                is_help, names_of, policy_help)
 from game.engine import Allocate, SetPolicies
-from game.engine.actions import Legal
+from game.engine.actions import Action, Legal
 from game.engine.rng import derive
 from game.engine.save import Session
 from game.engine.view import SeatView
 from game.errors import ActionError
 from game.scenario.scoring import change_lines, scoring_lines
+from game.workshop.facilitator import timeout_action
+
+if TYPE_CHECKING:
+    from game.workshop.model import Timers
 
 RULE = "=" * 72
 
@@ -34,11 +46,18 @@ class TextGame:
     """Runs a session in the terminal until the game ends or input runs out."""
 
     def __init__(self, session: Session, out: TextIO = sys.stdout,
-                 read: Callable[[], str] | None = None) -> None:
+                 read: Callable[[float | None], str | None] | None = None,
+                 timers: Timers | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """`read(timeout)` gives the next input line (None when input has ended) or raises
+        TimeUp; `timers` are a workshop table's seconds per phase (none if absent)."""
         self.session = session
         self.game = session.game
         self.out = out
-        self._read = read or _read_line
+        self._read = read or Lines().read
+        self.timers = timers
+        self.clock = clock
+        self.names = names_of(self.game.scenario)
         self.bots = {i: make_bot(s.strategy, self.game.scenario, i,
                                  random.Random(derive(session.seed, "bot", i)))
                      for i, s in enumerate(session.seats) if s.is_bot}
@@ -49,13 +68,22 @@ class TextGame:
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
 
-    def ask(self, prompt: str) -> str:
-        self.out.write(prompt)
-        self.out.flush()
-        line = self._read()
-        if line is None:
-            raise InputEnded
-        return line.strip()
+    def ask(self, prompt: str, help_text: str = "", deadline: float | None = None) -> str:
+        """The player's answer; `?` or `help` shows `help_text` and asks again. With a
+        `deadline` (a `clock` time) the prompt shows the time left, and TimeUp is raised
+        when it passes."""
+        while True:
+            left = None if deadline is None else deadline - self.clock()
+            shown = prompt if left is None else f"[{deadline_label(left)} left] {prompt}"
+            self.out.write(shown)
+            self.out.flush()
+            line = self._read(left)
+            if line is None:
+                raise InputEnded
+            if help_text and is_help(line):
+                self.say(help_text)
+                continue
+            return line.strip()
 
     def run(self) -> int:
         """Play to the end; returns an exit code."""
@@ -116,29 +144,56 @@ class TextGame:
         if len(self.humans) > 1 and self.last_human not in (None, seat):
             _clear(self.out)
             name = self.session.seats[seat].name
-            self.ask(f"Pass the keyboard to {name}. {name}: press Enter when ready. ")
+            self.ask(f"Pass the keyboard to {name}. {name}: press Enter when ready. ",
+                     HANDOFF_HELP)
             _clear(self.out)
         self.last_human = seat
 
-    def _ask_action(self, view: SeatView, legal: Legal):
-        """Show the seat its screen and read a legal choice, asking again after a mistake."""
+    def _ask_action(self, view: SeatView, legal: Legal) -> Action:
+        """Show the seat its screen and read a legal choice, asking again after a mistake;
+        when the seat's time runs out, its previous choice or a default."""
         self.say(render_view(self.game.scenario, view))
-        while True:
-            if legal.phase == "policy":
-                self.say(render_policy_menu(legal))
-                action = parse_policies(legal, self.ask("policies> "))
-            else:
-                self.say(render_effort_menu(legal))
-                last = view.own_history[-1].choice if view.own_history else {}
-                action = parse_effort(legal, self.ask("effort> "), last)
-            if isinstance(action, str):
-                self.say(f"  ! {action}")
-                continue
-            try:
-                self.game.apply(self.session.state, action)
-                return action
-            except ActionError as err:
-                self.say(f"  ! {err.message}")
+        deadline = self._deadline(legal)
+        try:
+            while True:
+                action = self._read_action(view, legal, deadline)
+                if isinstance(action, str):
+                    self.say(f"  ! {in_words(action, self.names)}")
+                    continue
+                try:
+                    self.game.apply(self.session.state, action)
+                    return action
+                except ActionError as err:
+                    self.say(f"  ! {in_words(err.message, self.names)}")
+        except TimeUp:
+            return self._time_up(legal)
+
+    def _read_action(self, view: SeatView, legal: Legal, deadline: float | None):
+        """One try at the seat's choice: an action, or a message saying what is wrong."""
+        scenario = self.game.scenario
+        if legal.phase == "policy":
+            self.say(render_policy_menu(legal, self.names))
+            return parse_policies(legal, self.ask("policies> ", policy_help(scenario, legal),
+                                                  deadline))
+        self.say(render_effort_menu(legal))
+        last = view.own_history[-1].choice if view.own_history else {}
+        return parse_effort(legal, self.ask("effort> ", effort_help(scenario, legal), deadline),
+                            last)
+
+    def _deadline(self, legal: Legal) -> float | None:
+        """When this seat's time for this phase runs out (None without a timer)."""
+        if self.timers is None:
+            return None
+        seconds = self.timers.policy if legal.phase == "policy" else self.timers.work
+        return self.clock() + seconds if seconds > 0 else None
+
+    def _time_up(self, legal: Legal) -> Action:
+        """The choice submitted for a seat whose time ran out, said in words."""
+        action = timeout_action(self.game, self.session.state, legal.seat)
+        name = self.session.seats[legal.seat].name
+        self.say(f"\n  Time is up: {name}'s choice was submitted: "
+                 f"{describe_choice(self.game.scenario, action)}.")
+        return action
 
     def _turn_report(self) -> None:
         """The public news of a resolved turn: the leaderboards and the new headlines."""
@@ -163,7 +218,8 @@ class TextGame:
         for seat in self.humans:
             name = self.session.seats[seat].name
             while True:
-                answer = self.ask(f"{name}: how healthy is the company now, 0-100? [50] ") or "50"
+                answer = self.ask(f"{name}: how healthy is the company now, 0-100? [50] ",
+                                  PREDICTION_HELP) or "50"
                 try:
                     predictions[seat] = max(0.0, min(100.0, float(answer)))
                     break
@@ -172,11 +228,6 @@ class TextGame:
         self.predictions = predictions
         self.say(render_reveal(self.game.scenario, self.session.state, predictions,
                                self.session.seats))
-
-
-def _read_line() -> str | None:
-    line = sys.stdin.readline()
-    return None if line == "" else line
 
 
 def _clear(out: TextIO) -> None:
@@ -241,14 +292,18 @@ def render_view(scenario, view: SeatView) -> str:
     return "\n".join(lines)
 
 
-def render_policy_menu(legal: Legal) -> str:
+def render_policy_menu(legal: Legal, names: dict[str, str] | None = None) -> str:
+    """The policy choices, numbered; `names` shows excluded policies by name, not id."""
+    names = names or {}
     lines = [f"Your policies (budget {legal.budget:g} points):"]
     for i, p in enumerate(legal.policies, start=1):
-        extra = f"  excludes {', '.join(p.excludes)}" if p.excludes else ""
+        excluded = ", ".join(names.get(x, x) for x in p.excludes)
+        extra = f"  excludes {excluded}" if p.excludes else ""
         lock = "  [locked]" if p.locked else ""
         lines.append(f"  {i:>2}. {p.name:<34} now {p.levels[p.current]:<8} cost {p.cost:g}/level"
                      f"  levels: {'/'.join(p.levels)}{extra}{lock}")
-    lines.append('Type changes like "1=1 3=0" (number=level), or press Enter to keep them.')
+    lines.append('Type changes like "1=1 3=0" (number=level), or press Enter to keep them. '
+                 + HINT)
     return "\n".join(lines)
 
 
@@ -257,8 +312,21 @@ def render_effort_menu(legal: Legal) -> str:
     for i, b in enumerate(legal.behaviours, start=1):
         note = "" if b.available else "  (not available now)"
         lines.append(f"  {i:>2}. {b.name}{note}")
-    lines.append('Type points like "1=4 2=6" (number=points), or press Enter to repeat last turn.')
+    lines.append('Type points like "1=4 2=6" (number=points), or press Enter to repeat last '
+                 'turn. ' + HINT)
     return "\n".join(lines)
+
+
+def describe_choice(scenario, action: Action) -> str:
+    """A choice in the scenario's words: `Hand-written work 5, AI on a bottleneck 5`."""
+    if isinstance(action, SetPolicies):
+        specs = {p.id: p for p in scenario.policies}
+        on = [f"{specs[pid].name} {specs[pid].levels[level]}"
+              for pid, level in action.levels.items() if level > 0 and pid in specs]
+        return "policies " + (", ".join(on) if on else "all off")
+    names = {b.id: b.name for b in scenario.behaviours}
+    spent = [f"{names.get(bid, bid)} {points}" for bid, points in action.effort.items() if points]
+    return "effort " + (", ".join(spent) if spent else "none placed")
 
 
 def _pairs(text: str, ids: list[str]) -> dict[str, int] | str:
@@ -327,6 +395,7 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
     facts = game_facts(scenario, state)
     lines.append("\nThis game in numbers")
     lines += [_wrap(text, "  - ") for text in fact_sentences(facts)]
+    lines += what_if_lines(scenario, state, seats, proxy, health)
     lessons = shown_lessons(scenario, facts)
     if lessons:
         lines.append("\nLessons")
@@ -335,3 +404,14 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
         lines.append("\nTo discuss")
         lines += [_wrap(text, "  ? ") for text in scenario.debrief.questions]
     return "\n".join(lines)
+
+
+def what_if_lines(scenario, state, seats, proxy: list[float], health: list[float]) -> list[str]:
+    """The what-if comparison (the same company replayed under the regime the game followed
+    least), played here and now; no lines when the scenario declares no such regime."""
+    other = what_if_for_state(scenario, state, list(seats))
+    if other is None:
+        return []
+    ranks = game_rank_agreement(scenario, state)
+    return [""] + [_wrap(line, "  " * line.startswith("  ")) if len(line) > 72 else line
+                   for line in comparison_text(proxy, health, ranks, other)]

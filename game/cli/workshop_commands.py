@@ -20,7 +20,7 @@ from game.errors import GoodhartError
 from game.workshop.debrief import collect
 from game.workshop.load import LoadedWorkshop, load_workshop
 from game.workshop.report import render_debrief
-from game.workshop.result import write_result
+from game.workshop.result import session_what_if, write_result
 from game.workshop.model import Table, Timers
 from game.workshop.tables import (TableSetup, default_results_dir, find_table, result_path,
                                   start_session, table_setup)
@@ -136,7 +136,7 @@ def result(save: Path, out: Path | None) -> None:
     session = Session.resume(Game(scenario), record, None)
     folder = out or default_results_dir()
     path = result_path(folder, session.meta, session.seed)
-    written = write_result(session, path)
+    written = write_result(session, path, what_if=session_what_if(session))
     state = "finished" if written.finished else \
         f"unfinished, {scenario.turn_name} {session.state.turn} of {scenario.turns}"
     click.echo(f"wrote {path} ({state})")
@@ -157,6 +157,9 @@ def play_table(workshop_file: Path | None, table_id: str | None, *, text: bool,
                                "--workshop workshop.yaml --table B")
     loaded = load_workshop(workshop_file)
     setup = table_setup(loaded, table_id)
+    if not text:
+        from game.ui.app import require_screen
+        require_screen()
     if seed is not None and seed != setup.seed:
         raise click.UsageError(f"the workshop file sets this table's seed ({setup.seed}); "
                                "leave out --seed, or change the seed in the file")
@@ -164,8 +167,8 @@ def play_table(workshop_file: Path | None, table_id: str | None, *, text: bool,
                                    path=new_save_path(loaded.scenario.id, setup.seed))
     out = result_path(results_folder(loaded), setup.meta, setup.seed)
     if text:
-        return _play_text(session, out)
-    from game.ui.workshop_play import run_table_window
+        return _play_text(session, out, setup.timers)
+    from game.ui.workshop_app import run_table_window
     return run_table_window(session, setup, out, size=size)
 
 
@@ -183,7 +186,7 @@ def resume_table(record: SaveFile, path: Path, *, text: bool,
                f"{session.meta.get('workshop_title', 'the workshop')}, {scenario.turn_name} "
                f"{session.state.turn}, from {path}")
     if text:
-        return _play_text(session, out)
+        return _play_text(session, out, setup.timers)
     from game.ui.workshop_app import run_table_window
     return run_table_window(session, setup, out, size=size)
 
@@ -202,12 +205,14 @@ def _setup_from_meta(session: Session) -> tuple[TableSetup, Path]:
         return setup, default_results_dir()
 
 
-def _play_text(session: Session, out: Path) -> int:
-    """The table in the terminal; the result file is written when the game has ended."""
+def _play_text(session: Session, out: Path, timers: Timers) -> int:
+    """The table in the terminal, with its phase timers; the result file is written when the
+    game has ended."""
     from game.cli.text_game import TextGame
-    game = TextGame(session)
+    game = TextGame(session, timers=timers)
     code = game.run()
     if session.game.is_terminal(session.state):
-        write_result(session, out, getattr(game, "predictions", None))
+        write_result(session, out, getattr(game, "predictions", None),
+                     session_what_if(session))
         click.echo(f"\nResult file for the debrief: {out}")
     return code

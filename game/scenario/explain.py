@@ -306,3 +306,7 @@ def _debrief(s: Scenario) -> Iterator[str]:
         extra.append(_count(len(s.debrief.questions), "discussion question"))
     if extra:
         yield _para(f"The debrief brings {_list(extra)} for the room.")
+    if s.debrief.what_if:
+        names = _list([f"\u201c{w.name}\u201d" for w in s.debrief.what_if])
+        yield _para(f"The reveal also replays the game with bots under whichever of {names} "
+                    "the table followed least, and sets it beside the real game.")

@@ -20,7 +20,7 @@ from game.scenario.cost import game_cost, over_budget
 from game.scenario.formula import CompiledFormula, excerpt
 from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
-from game.scenario.rules import Rules, rules_for
+from game.scenario.rules import Rules, rules_for, what_if_locks
 from game.scenario.source import Source, position
 
 __all__ = ["Check", "Diagnostic", "Finding", "check_scenario", "collect_files", "lint_file",
@@ -106,7 +106,7 @@ def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
         _check_roles, _check_exclusions, _check_events, _check_behaviours,
-        _check_unchanged, _check_debrief, _check_cost]
+        _check_unchanged, _check_debrief, _check_what_if, _check_cost]
     return [finding for check in checks for finding in check(scenario, rules)]
 
 
@@ -213,6 +213,25 @@ def _check_cost(s: Scenario, rules: Rules) -> Iterator[Finding]:
     refusal = over_budget(game_cost(s))
     if refusal is not None:
         yield Finding((), "error", refusal)
+
+
+def _check_what_if(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """A what-if regime holds every policy of the roles it locks (else the bots may set the
+    rest during the replay), and no two regimes hold the same levels."""
+    seen: dict[tuple, str] = {}
+    for i, regime in enumerate(s.debrief.what_if):
+        loc = ("debrief", "what_if", i, "locks")
+        roles = {p.role for p in s.policies if p.id in regime.locks}
+        free = [p.id for p in s.policies if p.role in roles and p.id not in regime.locks]
+        if free:
+            yield Finding(loc, "warning", f"what-if '{regime.name}' leaves {', '.join(free)} "
+                                          "free, so the replay's bots may set them; lock them "
+                                          "(at off if the regime does without them)")
+        held = tuple(sorted(what_if_locks(s, regime).items()))
+        if held in seen:
+            yield Finding(loc, "warning", f"what-if '{regime.name}' holds the same levels as "
+                                          f"'{seen[held]}'; the replay would be the same game")
+        seen.setdefault(held, regime.name)
 
 
 # --- Sampling states within bounds ---

@@ -31,8 +31,9 @@ except ImportError:  # pragma: no cover - only while rules.py is being written
     RuleError = None  # type: ignore[assignment,misc]
     rules_for = None  # type: ignore[assignment]
 
-__all__ = ["ScenarioSource", "bundled_dirs", "list_bundled", "load_checked", "load_scenario",
-           "load_scenario_text", "resolve_scenario", "scenario_hash", "source_of"]
+__all__ = ["ScenarioSource", "bundled_dirs", "is_local", "list_bundled", "load_checked",
+           "load_scenario", "load_scenario_text", "resolve_scenario", "scenario_hash",
+           "source_of"]
 
 CACHE_SIZE = 16
 _CACHE: OrderedDict[tuple[str, str, str], tuple[Scenario, Source]] = OrderedDict()
@@ -76,14 +77,41 @@ def scenario_hash(path_or_text: str | bytes | os.PathLike[str]) -> str:
 # --- Bundled scenarios ---
 
 def bundled_dirs() -> list[Path]:
-    """Folders that hold bundled scenarios: the repository's, then the installed package's."""
+    """Folders whose scenarios are found by name, the first match winning: `scenarios/` in the
+    current folder (a designer's own files, as AUTHORING.md says), then the ones installed
+    with the game. Each folder once, and only those that exist."""
+    unique: dict[Path, Path] = {}
+    for folder in (_local_scenarios(), *_installed_dirs()):
+        if folder is not None and folder.is_dir():
+            unique.setdefault(folder.resolve(), folder)
+    return list(unique.values())
+
+
+def _installed_dirs() -> list[Path]:
+    """The scenarios that come with the game: the repository's (in a checkout), the package's."""
     dirs = [REPO_SCENARIOS] if (REPO_SCENARIOS.parent / "pyproject.toml").is_file() else []
     try:
-        packaged = Path(str(resources.files("game") / "data" / "scenarios"))
-        dirs.append(packaged)
+        dirs.append(Path(str(resources.files("game") / "data" / "scenarios")))
     except (ModuleNotFoundError, TypeError):  # pragma: no cover - odd installs
         pass
-    return [d for d in dirs if d.is_dir()]
+    return dirs
+
+
+def _local_scenarios() -> Path | None:
+    """`scenarios/` in the current folder (None when the current folder has gone)."""
+    try:
+        return Path.cwd() / "scenarios"
+    except OSError:
+        return None
+
+
+def is_local(path: str | os.PathLike[str]) -> bool:
+    """Whether `path` is in the current folder's `scenarios/` and not one that comes with the
+    game (a save then records its full path, to find it again from another folder)."""
+    local = _local_scenarios()
+    folder = Path(path).resolve().parent
+    return (local is not None and folder == local.resolve()
+            and folder not in {d.resolve() for d in _installed_dirs()})
 
 
 def list_bundled() -> list[Path]:

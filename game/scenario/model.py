@@ -306,6 +306,15 @@ class Lesson(Strict):
                                            "is shown only when it is true.")
 
 
+class WhatIf(Strict):
+    """A contrasting regime: the same company replayed by bots with these policies held."""
+
+    name: str = Field(min_length=1, max_length=80, description="e.g. `Outcome metrics`.")
+    text: Text = Field("", description="One or two sentences on what this regime does.")
+    locks: dict[Id, Whole | str] = Field(
+        min_length=1, description="Policy id -> level (a name or a number) held all game.")
+
+
 class Debrief(Strict):
     """What the end screen reveals, and the facilitator's material."""
 
@@ -318,6 +327,10 @@ class Debrief(Strict):
         default_factory=list, description="A plain text is shown after every game, so it must "
         "be true of any game; `{text, when}` is shown only when `when` holds.")
     questions: list[Text] = Field(default_factory=list)
+    what_if: list[WhatIf] = Field(
+        default_factory=list, max_length=6,
+        description="Contrasting regimes; the reveal replays the game under the one it "
+                    "followed least.")
 
 
 class Scenario(Strict):

@@ -13,7 +13,8 @@ from functools import lru_cache
 from game.errors import FormulaError
 from game.scenario.facts import fact_names
 from game.scenario.formula import FUNCTIONS, CompiledFormula, compile_formula, excerpt
-from game.scenario.model import Behaviour, Effect, Event, Metric, Policy, Role, Scenario, Stat
+from game.scenario.model import (Behaviour, Effect, Event, Metric, Policy, Role, Scenario, Stat,
+                                 WhatIf)
 
 Loc = tuple[str | int, ...]
 
@@ -279,6 +280,8 @@ class _Compiler:
             for mid in getattr(s.debrief, key):
                 if mid not in self.metrics:
                     raise RuleError(("debrief", key, mid), f"unknown metric '{mid}' in {key}")
+        for i, regime in enumerate(s.debrief.what_if):
+            what_if_locks(s, regime, ("debrief", "what_if", i))
 
     def effect(self, e: Effect, loc: Loc, glob: frozenset[str], seat: dict[str, frozenset[str]],
                acting_role: str | None, extra: frozenset[str] = frozenset()) -> CEffect:
@@ -322,6 +325,42 @@ def _undrawn(c: _Compiler, names: frozenset[str], loc: Loc) -> None:
                              "only for behaviour, policy, dynamics and event formulas; draw it "
                              "into a stat in a behaviour (e.g. `{target: luck, mode: set, "
                              f"value: {drawn[0]}}}`) and read the stat")
+
+
+def what_if_locks(scenario: Scenario, regime: WhatIf, loc: Loc = ()) -> dict[str, int]:
+    """The regime's locks as {policy id: level number}; RuleError (at `loc` + the key) for an
+    unknown policy or level, two locked policies that exclude each other, or locks that cost
+    more than their role's budget."""
+    specs = {p.id: p for p in scenario.policies}
+    out: dict[str, int] = {}
+    for pid, level in regime.locks.items():
+        where = loc + ("locks", pid)
+        if pid not in specs:
+            raise RuleError(where, f"unknown policy '{pid}' (policies: "
+                                   f"{', '.join(specs) or 'none'})")
+        out[pid] = _level_number(specs[pid], level, where)
+    on = sorted(pid for pid, level in out.items() if level > 0)
+    for pid in on:
+        clash = sorted(set(specs[pid].excludes) & set(on))
+        if clash:
+            raise RuleError(loc + ("locks", pid), f"'{pid}' and '{clash[0]}' exclude each "
+                                                  "other; lock one of them at off")
+    for role in scenario.roles:
+        cost = sum(specs[pid].cost * n for pid, n in out.items() if specs[pid].role == role.id)
+        if cost > role.policy_budget + 1e-9:
+            raise RuleError(loc + ("locks",), f"these locks cost {cost:g} points; the "
+                                              f"{role.name}'s policy budget is {role.policy_budget:g}")
+    return out
+
+
+def _level_number(policy: Policy, level: int | str, loc: Loc) -> int:
+    """A lock's level as a number: a level name, or a number within the policy's levels."""
+    if isinstance(level, str) and level in policy.levels:
+        return policy.levels.index(level)
+    if isinstance(level, int) and 0 <= level < len(policy.levels):
+        return level
+    raise RuleError(loc, f"policy '{policy.id}' has no level '{level}' (levels: "
+                         f"{', '.join(policy.levels)}, or 0..{len(policy.levels) - 1})")
 
 
 def compile_rules(scenario: Scenario) -> Rules:

@@ -7,9 +7,11 @@ the text painter, the help overlay and the screenshots of an autoplay demo.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from collections.abc import Callable
@@ -37,7 +39,7 @@ class App:
     def __init__(self, size: tuple[int, int] = (1280, 720), fps: int = FPS,
                  autoplay: bool = False, screenshots: Path | None = None,
                  pace: int | None = None) -> None:
-        pygame.display.init()
+        open_display()
         pygame.font.init()
         pygame.display.set_caption("Goodhart")
         self.screen = pygame.display.set_mode(size, pygame.RESIZABLE)
@@ -90,7 +92,11 @@ class App:
     # --- the loop -------------------------------------------------------------------------
 
     def loop(self, max_frames: int | None = None) -> int:
-        """Run frames until the app quits (or `max_frames` have been drawn); the exit code."""
+        """Run frames until the app quits (or `max_frames` have been drawn); the exit code.
+        GOODHART_MAX_FRAMES=N closes the window after N frames when `max_frames` is not given
+        (tests run the documented commands this way; the game is autosaved as always)."""
+        if max_frames is None and os.environ.get("GOODHART_MAX_FRAMES", "").isdigit():
+            max_frames = int(os.environ["GOODHART_MAX_FRAMES"])
         while self.running and (max_frames is None or self.frame < max_frames):
             self.step()
         return self.exit_code
@@ -231,6 +237,64 @@ class App:
                  for i in self.scene.ring.items]
         with open(self.trace_path, "a", encoding="utf-8") as f:
             f.write(json.dumps({"scene": self.scene.name, "items": items}) + "\n")
+
+
+INVISIBLE = ("offscreen", "dummy")
+
+
+def _no_display() -> GoodhartError:
+    """The one line that says there is no screen, and what to do."""
+    shown = [f"{k}={os.environ[k]}" for k in ("DISPLAY", "WAYLAND_DISPLAY") if os.environ.get(k)]
+    why = (f"cannot reach the screen ({', '.join(shown)})" if shown else
+           "there is no screen to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set)")
+    return GoodhartError(f"{why}; run the same command with --text to use this terminal")
+
+
+def open_display() -> None:
+    """Start pygame's display, or raise GoodhartError when there is no screen: SDL would
+    otherwise fall back to an invisible window and the game would wait there for ever. An
+    invisible driver the user asked for (SDL_VIDEODRIVER=dummy, as tests and
+    `--autoplay --screenshots` on a server use) is fine. SDL's own complaints while it looks
+    for a screen are dropped when there is none (the one line here says what to do)."""
+    require_screen()
+    asked = os.environ.get("SDL_VIDEODRIVER")
+    with _stderr_kept() as keep:
+        try:
+            pygame.display.init()
+        except pygame.error:
+            raise _no_display() from None
+        if not asked and pygame.display.get_driver() in INVISIBLE:
+            pygame.display.quit()
+            raise _no_display()
+        keep()
+
+
+def require_screen() -> None:
+    """Raise GoodhartError at once on Linux with no DISPLAY, no WAYLAND_DISPLAY and no
+    SDL_VIDEODRIVER asked for (commands call it before they start a game, so no save is
+    made for a window that cannot open)."""
+    if (sys.platform.startswith("linux") and not os.environ.get("SDL_VIDEODRIVER")
+            and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))):
+        raise _no_display()
+
+
+@contextlib.contextmanager
+def _stderr_kept():
+    """Hold what C code writes to stderr inside the block; write it out only if the block
+    calls the function it yields (so SDL's noise about a missing screen is dropped)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    kept = []
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        try:
+            yield lambda: kept.append(True)
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if kept:
+                held.seek(0)
+                sys.stderr.write(held.read().decode(errors="replace"))
 
 
 def _headless() -> bool:

@@ -62,19 +62,23 @@ class Axes:
     def draw_frame(self, surface: pygame.Surface, labels: list[str], xtitle: str,
                    ytitle: str) -> None:
         p = self.p
-        v = self.lo
+        v, n = self.lo, 0
+        zero = round(-self.lo / self.step)       # lines are labelled every `apart` from 0,
+        ticks = round((self.hi - self.lo) / self.step) or 1   # so that labels never touch
+        apart = max(1, -(-p.line_height("small") * ticks // max(1, self.plot.height)))
         while v <= self.hi + 1e-9:
             y = self.y(v)
             color, width = (theme.MUTED, 2) if abs(v) < 1e-9 else (theme.LINE, 1)
             pygame.draw.line(surface, color, (self.plot.x, y), (self.plot.right, y), width)
-            p.text(surface, signed(v), (self.plot.x - p.px(8), y), "small", theme.MUTED,
-                   anchor="midright")
-            v += self.step
+            if (n - zero) % apart == 0:
+                p.text(surface, signed(v), (self.plot.x - p.px(8), y), "small", theme.MUTED,
+                       anchor="midright")
+            v, n = v + self.step, n + 1
         every = max(1, -(-len(labels) * p.px(56) // max(1, self.plot.width)))
         for i, label in enumerate(labels):
-            if i % every == 0 or i == len(labels) - 1:
+            if i % every == 0 or i == len(labels) - 1:   # the first clear of the value labels
                 p.text(surface, label, (self.x(i), self.plot.bottom + p.px(4)), "small",
-                       theme.MUTED, anchor="midtop")
+                       theme.MUTED, anchor="topleft" if i == 0 else "midtop")
         below = self.plot.bottom + p.px(4) + p.line_height("small")
         p.text(surface, xtitle, (self.plot.right, below), "small", theme.MUTED, anchor="topright")
         p.text(surface, ytitle, (self.plot.x, below), "small", theme.MUTED,

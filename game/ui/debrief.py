@@ -14,11 +14,17 @@ import pygame
 from game.analysis.facts import fact_sentences, game_facts, shown_lessons
 from game.analysis.indices import (SeatOutcome, correlation, gap_series, index_series,
                                    seat_outcomes)
+from game.analysis.what_if import (WhatIfResult, contrast_regime, game_rank_agreement,
+                                   policies_of)
+from game.scenario.model import WhatIf
 from game.ui import theme
 from game.ui.chart import index_chart, slope_chart, timeline
 from game.ui.draw import Painter, format_number, panel
+from game.ui.what_if_panel import draw_what_if
 
 LAYERS = ("Predict", "Proxy", "Health", "Ranks", "Events", "Lessons", "Discuss")
+WHAT_IF = "What if"
+"""The extra layer, before the lessons, of a scenario that declares contrasting regimes."""
 MAX_EVENTS = 8
 
 
@@ -49,6 +55,13 @@ class Debrief:
     people: list[tuple[int, str]] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
     """What is true of this game, in sentences (shown above the lessons)."""
+    layers: tuple[str, ...] = LAYERS
+    what_if_regime: WhatIf | None = None
+    """The regime the what-if layer replays the game under (None: no such layer)."""
+    what_if: WhatIfResult | None = None
+    """The replay, once the background process has finished it."""
+    what_if_failed: str = ""
+    rank_agreement: float = 0.0
 
 
 def build_debrief(play) -> Debrief:
@@ -65,6 +78,9 @@ def build_debrief(play) -> Debrief:
         events = [e for e in events if e in keep]
     names = {m.id: m.name for m in s.metrics}
     facts = game_facts(s, state)
+    regime = contrast_regime(s, policies_of(state))
+    layers = LAYERS if regime is None else \
+        LAYERS[:LAYERS.index("Lessons")] + (WHAT_IF,) + LAYERS[LAYERS.index("Lessons"):]
     return Debrief(
         title=s.title, turn_name=s.turn_name, proxy=proxy, health=health,
         gap=gap_series(proxy, health), together=correlation(proxy, health),
@@ -74,7 +90,8 @@ def build_debrief(play) -> Debrief:
         proxy_names=[names[m] for m in s.debrief.proxy_index],
         health_names=[names[m] for m in s.debrief.health_index],
         people=[(i, play.session.seats[i].name) for i in play.humans],
-        facts=fact_sentences(facts))
+        facts=fact_sentences(facts), layers=layers, what_if_regime=regime,
+        rank_agreement=game_rank_agreement(s, state))
 
 
 def reveal_rect(painter: Painter, size: tuple[int, int]) -> pygame.Rect:
@@ -84,14 +101,15 @@ def reveal_rect(painter: Painter, size: tuple[int, int]) -> pygame.Rect:
     return pygame.Rect(painter.px(32), top, w - painter.px(64), h - top - painter.px(120))
 
 
-def reveal_title(surface: pygame.Surface, painter: Painter, title: str, layer: int) -> None:
-    """The reveal's title and a chip per layer, the current one highlighted."""
+def reveal_title(surface: pygame.Surface, painter: Painter, title: str, layer: int,
+                 layers: tuple[str, ...] = LAYERS) -> None:
+    """The reveal's title and a chip per layer of `layers`, the current one highlighted."""
     p = painter
     w = surface.get_width()
     p.text(surface, f"The reveal — {title}", (p.px(32), p.px(14)), "h2", bold=True,
            max_width=w - p.px(64))
     x, y = p.px(32), p.px(14) + p.line_height("h2") + p.px(6)
-    for n, name in enumerate(LAYERS, start=1):
+    for n, name in enumerate(layers, start=1):
         label = f"{n} {name}"
         chip = pygame.Rect(x, y, p.width(label, "body", True) + p.px(24),
                            p.line_height("body") + p.px(6))
@@ -113,10 +131,17 @@ def prediction_rows(painter: Painter, rect: pygame.Rect, n: int) -> list[pygame.
 
 
 def draw_layer(surface: pygame.Surface, painter: Painter, rect: pygame.Rect, d: Debrief,
-               layer: int, predictions: dict[int, float], live: bool = False) -> None:
-    """Draw layer `layer` (1..7) into `rect`."""
-    [_predict, _proxy, _health, _ranks, _events, _lessons, _questions][layer - 1](
-        surface, painter, rect, d, predictions, live)
+               layer: int, predictions: dict[int, float], live: bool = False,
+               dots: int = 3) -> None:
+    """Draw layer `layer` (1 .. len(d.layers)) into `rect` (`dots`: how far the what-if
+    layer's "working" line has got)."""
+    name = d.layers[layer - 1]
+    if name == WHAT_IF:
+        draw_what_if(surface, painter, rect, d, dots)
+        return
+    drawers = dict(zip(LAYERS, [_predict, _proxy, _health, _ranks, _events, _lessons,
+                                _questions]))
+    drawers[name](surface, painter, rect, d, predictions, live)
 
 
 def _predict(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:

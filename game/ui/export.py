@@ -13,7 +13,7 @@ import pygame
 
 from game.analysis.indices import metric_series
 from game.engine.save import save_dir, write_atomic
-from game.ui.debrief import LAYERS, Debrief
+from game.ui.debrief import Debrief
 
 
 def export_folder(play, base: Path | None = None) -> Path:
@@ -25,16 +25,20 @@ def export_folder(play, base: Path | None = None) -> Path:
 
 def export_game(play, d: Debrief, predictions: dict[int, float], folder: Path,
                 render: Callable[[int], pygame.Surface]) -> list[Path]:
-    """Write debrief-N-<layer>.png for every layer, game.json, turns.csv and seats.csv."""
+    """Write debrief-N-<layer>.png for every layer, game.json, turns.csv and seats.csv (and
+    what-if.csv once the what-if replay is ready)."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for n, name in enumerate(LAYERS, start=1):
-        path = folder / f"debrief-{n}-{name.lower()}.png"
+    for n, name in enumerate(d.layers, start=1):
+        path = folder / f"debrief-{n}-{name.lower().replace(' ', '-')}.png"
         pygame.image.save(render(n), str(path))
         written.append(path)
     for name, text in (("game.json", game_json(play, d, predictions)),
                        ("turns.csv", turns_csv(play, d)),
-                       ("seats.csv", seats_csv(play, d, predictions))):
+                       ("seats.csv", seats_csv(play, d, predictions)),
+                       ("what-if.csv", what_if_csv(d))):
+        if not text:
+            continue
         write_atomic(folder / name, text)
         written.append(folder / name)
     return written
@@ -56,8 +60,27 @@ def game_json(play, d: Debrief, predictions: dict[int, float]) -> str:
         "facts": d.facts,
         "lessons": d.lessons,
         "questions": d.questions,
+        "rank_agreement": d.rank_agreement,
+        "what_if": d.what_if.model_dump(mode="json") if d.what_if is not None else None,
     }
     return json.dumps(data, indent=1)
+
+
+def what_if_csv(d: Debrief) -> str:
+    """One row per turn: this game's indices and gap beside the what-if replay's; empty text
+    when there is no replay (yet)."""
+    w = d.what_if
+    if w is None:
+        return ""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["turn", "proxy_index", "health_index", "gap", "what_if_proxy_index",
+                     "what_if_health_index", "what_if_gap", "what_if_regime"])
+    for t in range(min(len(d.proxy), len(w.proxy))):
+        writer.writerow([t, f"{d.proxy[t]:.3f}", f"{d.health[t]:.3f}", f"{d.gap[t]:.3f}",
+                         f"{w.proxy[t]:.3f}", f"{w.health[t]:.3f}", f"{w.gap[t]:.3f}",
+                         w.regime])
+    return out.getvalue()
 
 
 def turns_csv(play, d: Debrief) -> str:

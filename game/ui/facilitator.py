@@ -71,6 +71,7 @@ class Facilitator:
         self.toast_left = 0.0
         self.written: dict | None = None      # the predictions last written, None before
         self.since_write = 0.0
+        self.with_what_if = False              # whether the last write held the what-if
 
     # --- the clock of the seat on screen --------------------------------------------------
 
@@ -121,21 +122,28 @@ class Facilitator:
             return
         self.since_write += dt
         predictions = dict(self.play.predictions)
-        if predictions == self.written or (self.written is not None and self.since_write < 1.0):
+        job = self.play.what_if()
+        replay_arrived = job is not None and job.poll() is not None and not self.with_what_if
+        if not replay_arrived and (predictions == self.written or (
+                self.written is not None and self.since_write < 1.0)):
             return
         self.write(predictions)
 
     def write(self, predictions: dict | None = None) -> None:
         """Write (or rewrite) the table's result file."""
         predictions = dict(self.play.predictions) if predictions is None else predictions
+        job = self.play.what_if()
+        what_if = job.poll() if job is not None else None
         try:
-            write_result(self.play.session, self.result_path, predictions)
+            write_result(self.play.session, self.result_path, predictions, what_if)
         except GoodhartError as err:
             self.say(f"Could not write the result file: {err.message}")
             return
         if self.written is None:
-            self.say(f"Result file written: {self.result_path}")
+            path = self.result_path   # a long path has no spaces to wrap at: two lines
+            self.say(f"Result file written: {path.name}\nin the folder {path.parent}")
         self.written, self.since_write = predictions, 0.0
+        self.with_what_if = what_if is not None
 
     def say(self, text: str) -> None:
         self.toast, self.toast_left = text, TOAST_SECONDS
@@ -240,12 +248,20 @@ class Facilitator:
         else:
             self._draw_clock(surface, painter)
         if self.toast_left > 0 and self.toast:
-            w, h = surface.get_size()
-            box = pygame.Rect(painter.px(24), h - painter.px(160), w - painter.px(48),
-                              painter.line_height("body") + painter.px(16))
-            panel(surface, box, theme.PANEL_HI, theme.FOCUS)
-            painter.text(surface, self.toast, (box.x + painter.px(14), box.y + painter.px(8)),
-                         "body", theme.TEXT, bold=True, max_width=box.width - painter.px(28))
+            self._draw_toast(surface, painter)
+
+    def _draw_toast(self, surface: pygame.Surface, painter: Painter) -> None:
+        """The last message, over the bottom of the screen: wrapped to three lines at most
+        (a size smaller if that is what it takes), growing upwards."""
+        p = painter
+        w, h = surface.get_size()
+        width = w - p.px(48) - p.px(28)
+        size, lines = p.fitting(self.toast, width, ("body", "small"), True, max_lines=3)
+        box = pygame.Rect(p.px(24), 0, w - p.px(48),
+                          len(lines) * p.line_height(size) + p.px(16))
+        box.bottom = h - p.px(160) + p.line_height("body") + p.px(16)
+        panel(surface, box, theme.PANEL_HI, theme.FOCUS)
+        p.lines(surface, lines, (box.x + p.px(14), box.y + p.px(8)), size, theme.TEXT, True)
 
     def _draw_clock(self, surface: pygame.Surface, painter: Painter) -> None:
         found = self.current_clock()
@@ -265,7 +281,7 @@ class Facilitator:
     def _cover(self, surface: pygame.Surface, painter: Painter, title: str) -> pygame.Rect:
         """Paint the whole window over (nothing behind shows through) and a title."""
         surface.fill(theme.BG)
-        painter.drawn = []   # what was drawn underneath is no longer on screen
+        painter.drawn, painter.boxes = [], []   # what was drawn underneath is no longer on screen
         w, h = surface.get_size()
         pad = painter.px(32)
         painter.text(surface, title, (pad, painter.px(18)), "h2", bold=True,
@@ -302,8 +318,10 @@ class Facilitator:
         p = painter
         y = rect.y
         turn = min(state.turn, self.play.scenario.turns)
+        phase = ("the game is over" if self.play.game.is_terminal(state)
+                 else f"{state.phase} phase")
         status = (f"{self.play.scenario.turn_name.capitalize()} {turn} of "
-                  f"{self.play.scenario.turns} · {state.phase} phase · "
+                  f"{self.play.scenario.turns} · {phase} · "
                   f"{'paused' if self.paused else 'running'} · timers "
                   + (f"on ({s.timers.policy}s policy, {s.timers.work}s work)" if self.timers_on
                      else "off"))
@@ -367,5 +385,8 @@ class Facilitator:
             for m in board.metrics[:6]:
                 r.row(f"{m.name}" + ("" if m.note == "live" else f" ({m.note})"),
                       format_number(m.value) + (f" {m.unit}" if m.unit else ""))
+        for column in (c, r):
+            if column.cut is not None:   # rows left out are cut short too: the tests read it
+                p.cuts.append(f"projector view, rows from {column.cut + 1} on")
         p.text(surface, "Projector view: public information only. V or Esc: back to the game.",
                (rect.x, rect.bottom + p.px(20)), "small", theme.MUTED, max_width=rect.width)

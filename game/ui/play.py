@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from game.analysis.what_if import WhatIfJob
 from game.engine import Action, Allocate, Game, SetPolicies
 from game.engine.actions import Legal
 from game.engine.rng import derive
@@ -71,6 +72,7 @@ class Play:
         self.boards: dict[str, list[LeaderRow]] = {}
         self.predictions: dict[int, float] = {}
         self.predicted: set[int] = set()        # seats that have guessed in private
+        self._what_if: WhatIfJob | None = None
 
     @classmethod
     def start(cls, scenario: Scenario, scenario_name: str, seed: int, seats: list[SeatSetup],
@@ -90,6 +92,14 @@ class Play:
     @property
     def state(self):
         return self.session.state
+
+    def what_if(self) -> WhatIfJob | None:
+        """The ended game's what-if replay, started in another process on the first call
+        (None before the end). Its `result` is None until it is ready or when there is no
+        contrasting regime to replay."""
+        if self._what_if is None and self.game.is_terminal(self.state):
+            self._what_if = WhatIfJob(self.scenario, self.state, self.session.seats)
+        return self._what_if
 
     def shown_seats(self) -> list[int]:
         """Seats whose screens are shown: the humans, or every seat in a demo."""

@@ -37,7 +37,7 @@ def reveal_slide(d: Debrief, layer: int, predictions: dict[int, float],
     painter = slide_painter(size)
     slide = pygame.Surface(size)
     slide.fill(theme.BG)
-    reveal_title(slide, painter, d.title, layer)
+    reveal_title(slide, painter, d.title, layer, d.layers)
     rect = reveal_rect(painter, size)
     content = pygame.Surface(rect.size)
     content.fill(theme.BG)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from game.analysis.facts import EndFacts, fact_sentences, facts_from, lessons_that_hold
 from game.analysis.indices import correlation
+from game.analysis.what_if import WhatIfResult, rank_agreement
 from game.errors import SaveError
 from game.workshop.result import ResultFile, ScenarioInfo, read_result
 
@@ -49,6 +50,10 @@ class TableSummary:
     """What is true of this table's game, in sentences."""
     lessons: list[str] = field(default_factory=list)
     """The scenario's lessons whose condition holds on this table's game."""
+    rank_agreement: float = 0.0
+    """How well the leaderboard ranked real contribution (1 = same order, -1 = reversed)."""
+    what_if: WhatIfResult | None = None
+    """The same game replayed by bots under the scenario's contrasting regime, if any."""
 
 
 @dataclass(frozen=True)
@@ -187,7 +192,10 @@ def summarise(result: ResultFile, label: str | None = None) -> TableSummary:
         policies=policy_spans(result),
         prediction_error=_mean(errors) if errors else None,
         facts=fact_sentences(facts), lessons=lessons_that_hold(
-            [(x.text, x.when) for x in result.scenario.lessons], facts))
+            [(x.text, x.when) for x in result.scenario.lessons], facts),
+        rank_agreement=rank_agreement([o.model_dump() for o in result.outcomes
+                                       if o.leaderboard_rank is not None]),
+        what_if=result.what_if)
 
 
 def end_facts(result: ResultFile) -> EndFacts:

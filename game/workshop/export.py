@@ -3,8 +3,10 @@
 `export(debrief, folder)` writes:
 - `debrief-long.csv`: one row per table, turn and metric (columns `table, condition, turn,
   metric, value`); the metrics are `proxy_index`, `health_index`, `gap` and every scenario
-  metric by id. Turn 0 is the start of the game.
-- `debrief-tables.csv`: one row per table with its headline numbers.
+  metric by id, and for a table with a what-if replay `what_if_proxy_index`,
+  `what_if_health_index` and `what_if_gap`. Turn 0 is the start of the game.
+- `debrief-tables.csv`: one row per table with its headline numbers, and its what-if's
+  (`what_if_regime`, `what_if_proxy_end`, ...; empty when it has none).
 - `debrief-conditions.csv`: one row per condition with the means over its tables.
 - `debrief-lessons.csv`: per table, what is true of its game (`fact`) and the lessons whose
   condition held on it (`lesson`): columns `table, condition, kind, text`.
@@ -39,7 +41,21 @@ def long_rows(debrief: Debrief) -> list[dict[str, object]]:
             for metric, value in values.items():
                 rows.append({"table": summary.label, "condition": summary.condition,
                              "turn": t.turn, "metric": metric, "value": round(value, 6)})
+        rows += _what_if_rows(summary)
     return rows
+
+
+def _what_if_rows(summary: TableSummary) -> list[dict[str, object]]:
+    """The table's what-if replay as long rows: `what_if_proxy_index`, `what_if_health_index`
+    and `what_if_gap` for every turn (none when the table has no what-if)."""
+    w = summary.what_if
+    if w is None:
+        return []
+    return [{"table": summary.label, "condition": summary.condition, "turn": turn,
+             "metric": f"what_if_{metric}", "value": round(series[turn], 6)}
+            for metric, series in (("proxy_index", w.proxy), ("health_index", w.health),
+                                   ("gap", w.gap))
+            for turn in range(len(series))]
 
 
 def _table_row(s: TableSummary) -> dict[str, object]:
@@ -50,7 +66,18 @@ def _table_row(s: TableSummary) -> dict[str, object]:
             "proxy_health_correlation": _r(s.correlation), "leader": s.leader,
             "leader_contribution_rank": s.leader_contribution_rank,
             "prediction_error": None if s.prediction_error is None else _r(s.prediction_error),
-            "policies": "; ".join(s.policies)}
+            "policies": "; ".join(s.policies), "rank_agreement": _r(s.rank_agreement),
+            **_what_if_columns(s)}
+
+
+def _what_if_columns(s: TableSummary) -> dict[str, object]:
+    """The what-if's end figures for the tables CSV (empty cells when there is none)."""
+    w = s.what_if
+    return {"what_if_regime": w.regime if w else "",
+            "what_if_proxy_end": _r(w.proxy[-1]) if w else None,
+            "what_if_health_end": _r(w.health[-1]) if w else None,
+            "what_if_gap_end": _r(w.gap[-1]) if w else None,
+            "what_if_rank_agreement": _r(w.rank_agreement) if w else None}
 
 
 LESSON_COLUMNS = ["table", "condition", "kind", "text"]

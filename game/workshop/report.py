@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from game.workshop.debrief import Debrief
+from game.workshop.debrief import Debrief, TableSummary
 
 __all__ = ["render_debrief"]
 
@@ -30,6 +30,8 @@ def render_debrief(debrief: Debrief) -> str:
         for p in result.predictions:
             lines.append(f"    {p.name} predicted health {p.predicted_health:.0f}; "
                          f"it ended at {p.actual_health:.0f}")
+        if t.what_if is not None:
+            lines.append(what_if_line(t))
     for t in debrief.summaries:
         lines += ["", f"{t.label}: what this game shows"]
         lines += [f"  - {text}" for text in t.facts]
@@ -40,6 +42,15 @@ def render_debrief(debrief: Debrief) -> str:
         lines.append(f"{c.condition[:33]:<34}{len(c.tables):>7}{c.mean_health_end:>17.1f}"
                      f"{c.mean_health_change:>+15.1f}{c.mean_gap_end:>+14.1f}")
     return "\n".join(lines) + "\n"
+
+
+def what_if_line(t: TableSummary) -> str:
+    """The table's what-if in one line: the replay's end figures beside the table's own."""
+    w = t.what_if
+    return (f"    what if \"{w.regime}\" (bots, same seed): proxy {w.proxy[-1]:.1f} "
+            f"(here {t.proxy_end:.1f}), health {w.health[-1]:.1f} (here {t.health_end:.1f}), "
+            f"gap {w.gap[-1]:+.1f} (here {t.gap_end:+.1f}), leaderboard vs contribution "
+            f"{w.rank_agreement:+.2f} (here {t.rank_agreement:+.2f})")
 
 
 def _span(start: float, end: float) -> str:

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from game.analysis.indices import gap_series, index_series, metric_series, seat_outcomes
+from game.analysis.what_if import WhatIfResult, what_if_for_state
 from game.engine.actions import Action
 from game.engine.game import Game
 from game.engine.save import SaveFile, Session, fingerprint, replay, write_atomic
@@ -25,7 +26,7 @@ from game.engine.state import GameState, Headline, SeatSetup
 from game.errors import SaveError
 
 __all__ = ["RESULT_FORMAT", "ResultFile", "build_result", "read_result", "replay_result",
-           "write_result"]
+           "session_what_if", "write_result"]
 
 RESULT_FORMAT = 1
 MAX_RESULT_BYTES = 20 * 1024 * 1024
@@ -128,6 +129,9 @@ class ResultFile(_Record):
     actions: list[Action] = Field(default_factory=list)
     state_hash: str
     written_at: str = ""
+    what_if: WhatIfResult | None = Field(
+        None, description="The same game replayed by bots under the scenario's contrasting "
+                          "regime (absent when the scenario declares none).")
 
     @property
     def label(self) -> str:
@@ -136,8 +140,10 @@ class ResultFile(_Record):
                                    else f"seed {self.seed}")
 
 
-def build_result(session: Session, predictions: dict[int, float] | None = None) -> ResultFile:
-    """The result record of a session as it stands (normally after the last turn)."""
+def build_result(session: Session, predictions: dict[int, float] | None = None,
+                 what_if: WhatIfResult | None = None) -> ResultFile:
+    """The result record of a session as it stands (normally after the last turn), with
+    `what_if` (see `session_what_if`) if given."""
     game, state = session.game, session.state
     scenario = game.scenario
     meta = session.meta
@@ -162,7 +168,15 @@ def build_result(session: Session, predictions: dict[int, float] | None = None) 
                      for i, v in sorted((predictions or {}).items())],
         final_scores={s.index: s.score_total for s in state.seats},
         actions=list(session.actions), state_hash=state.state_hash(),
-        written_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        written_at=datetime.now(timezone.utc).isoformat(timespec="seconds"), what_if=what_if)
+
+
+def session_what_if(session: Session) -> WhatIfResult | None:
+    """The what-if of an ended session (None before the end, or when the scenario declares no
+    contrasting regime); plays a whole game, so a window runs it in the background."""
+    if not session.game.is_terminal(session.state):
+        return None
+    return what_if_for_state(session.game.scenario, session.state, session.seats)
 
 
 def _scenario_info(game: Game, ref: str | None) -> ScenarioInfo:
@@ -202,10 +216,10 @@ def _outcomes(game: Game, state: GameState, seats: list[SeatSetup]) -> list[Seat
     return out
 
 
-def write_result(session: Session, path: Path,
-                 predictions: dict[int, float] | None = None) -> ResultFile:
+def write_result(session: Session, path: Path, predictions: dict[int, float] | None = None,
+                 what_if: WhatIfResult | None = None) -> ResultFile:
     """Write the session's result file atomically; returns the record written."""
-    result = build_result(session, predictions)
+    result = build_result(session, predictions, what_if)
     try:
         write_atomic(Path(path), result.model_dump_json(indent=1))
     except OSError as err:

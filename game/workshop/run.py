@@ -17,7 +17,7 @@ from game.engine.save import Session
 from game.errors import GoodhartError
 from game.scenario.model import Scenario
 from game.workshop.load import LoadedWorkshop
-from game.workshop.result import ResultFile, build_result, write_result
+from game.workshop.result import ResultFile, build_result, session_what_if, write_result
 from game.workshop.tables import start_session
 
 __all__ = ["BotFactory", "play_to_end", "run_table"]
@@ -62,6 +62,7 @@ def run_table(loaded: LoadedWorkshop, table_id: str, strategies: dict[str, str] 
     plays it, so its noise is drawn from the seed: the same seed gives the same result."""
     session, _setup = start_session(loaded, table_id, fill=dict(strategies or {}), secret="")
     play_to_end(session, make_bot)
+    what_if = session_what_if(session)
     if path is not None:
-        return write_result(session, path)
-    return build_result(session)
+        return write_result(session, path, what_if=what_if)
+    return build_result(session, what_if=what_if)

@@ -35,7 +35,7 @@ SCENARIOS = [p.stem for p in list_bundled()]
 
 
 @lru_cache(maxsize=None)
-def played(name: str) -> list[tuple[str, Game, object]]:
+def played(name: str) -> list[tuple[str, Game, object, list]]:
     """(label, game, ended state) of every strategy pair and seed for one scenario."""
     scenario = load_scenario(name)
     game = Game(scenario)
@@ -48,7 +48,7 @@ def played(name: str) -> list[tuple[str, Game, object]]:
             continue
         table, chosen = table_for(game, {chooser: manager, worker: employee}, None)
         out.append((f"{manager}/{employee}/{seed}", game,
-                    play_game(game, seed, table, chosen)))
+                    play_game(game, seed, table, chosen), table))
     return out
 
 
@@ -65,7 +65,7 @@ def holding(scenario, facts) -> tuple[list[str], list[str]]:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_the_facts_agree_with_the_game(name):
-    for label, game, state in played(name):
+    for label, game, state, *_ in played(name):
         s = game.scenario
         v = game_facts(s, state).values
         proxy, health = index_series(s, state)
@@ -85,12 +85,12 @@ def test_the_facts_agree_with_the_game(name):
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_every_shown_lesson_holds_on_its_game(name):
-    for label, game, state in played(name):
+    for label, game, state, table in played(name):
         s = game.scenario
         facts = game_facts(s, state)
         expected, contradicted = holding(s, facts)
         assert shown_lessons(s, facts) == expected, label
-        reveal = " ".join(render_reveal(s, state, {}, state.seats).split())
+        reveal = " ".join(render_reveal(s, state, {}, table).split())
         for text in expected + fact_sentences(facts):
             assert text in reveal, (label, text)
         for text in contradicted:
@@ -99,7 +99,7 @@ def test_every_shown_lesson_holds_on_its_game(name):
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_a_result_file_gives_the_debrief_the_same_lessons_and_facts(name):
-    for label, game, state in played(name)[::4]:
+    for label, game, state, _ in played(name)[::4]:
         seats = [SeatSetup(role=x.role, name=x.name, controller="bot:random")
                  for x in state.seats]
         session = Session(game, state.seed, seats)
@@ -117,7 +117,7 @@ def test_conditional_lessons_are_not_always_or_never_shown():
     for name in SCENARIOS:
         games = played(name)
         s = games[0][1].scenario
-        seen = [holding(s, game_facts(s, state))[0] for _, _, state in games]
+        seen = [holding(s, game_facts(s, state))[0] for _, _, state, _ in games]
         for lesson in s.debrief.lessons:
             if isinstance(lesson, str):
                 continue

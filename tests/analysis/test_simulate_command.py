@@ -91,3 +91,16 @@ def test_locks_that_exclude_each_other_are_refused(capsys):
     code, out, err = invoke(capsys, str(TINY), "--runs", "2", "--lock", "leaderboard=on",
                             "--lock", "outcomes=light", "--quiet")
     assert code == 2 and "cannot both be on" in err
+
+
+def test_all_cores_are_used_unless_told_otherwise(capsys, monkeypatch):
+    import game.cli.simulate_command as command
+    used = []
+    real = command.simulate
+    monkeypatch.setattr(command.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    monkeypatch.setattr(command, "simulate",
+                        lambda *a, **k: used.append(k["workers"]) or real(*a, **k))
+    assert invoke(capsys, str(TINY), "--runs", "6", "--quiet")[0] == 0
+    assert invoke(capsys, str(TINY), "--runs", "2", "--quiet")[0] == 0
+    assert invoke(capsys, str(TINY), "--runs", "6", "--workers", "1", "--quiet")[0] == 0
+    assert used == [3, 2, 1]

@@ -93,6 +93,22 @@ FINDINGS = [
                    "    - text: The leaderboard rewards tokens, not quality.\n"
                    "      when: real_work > 2")],
                  "when: real_work > 2", "error", "end-of-game facts", id="lesson-reads-a-stat"),
+    pytest.param([("    - What would you measure instead?\n",
+                   "    - What would you measure instead?\n  what_if:\n    - name: Gate\n"
+                   "      locks: {review_gate: strict}\n")],
+                 "locks: {review_gate: strict}", "warning",
+                 "what-if 'Gate' leaves leaderboard free", id="what-if-policy-left-free"),
+    pytest.param([("    - What would you measure instead?\n",
+                   "    - What would you measure instead?\n  what_if:\n    - name: Gate\n"
+                   "      locks: {review_gate: 2, leaderboard: 0}\n    - name: Again\n"
+                   "      locks: {leaderboard: off, review_gate: strict}\n")],
+                 "locks: {leaderboard: off", "warning",
+                 "what-if 'Again' holds the same levels as 'Gate'", id="what-if-twice"),
+    pytest.param([("    - What would you measure instead?\n",
+                   "    - What would you measure instead?\n  what_if:\n    - name: Gate\n"
+                   "      locks: {review_gate: strictest, leaderboard: 0}\n")],
+                 "strictest", "error", "policy 'review_gate' has no level 'strictest'",
+                 id="what-if-unknown-level"),
 ]
 
 

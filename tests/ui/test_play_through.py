@@ -9,7 +9,7 @@ import json
 import pygame
 
 from game.ui.scenes.title import TitleScene
-from tests.ui.driver import (click, focus, focus_rect, frames, key, keys, numbers_on_screen,
+from tests.ui.driver import (click, focus, focus_rect, frames, key, numbers_on_screen,
                              screen_text, type_text, until_scene)
 from tests.ui.leaks import leaked
 

@@ -132,7 +132,7 @@ def test_the_debrief_shows_only_the_lessons_that_hold_on_each_table(four_tables,
     text = render_debrief(debrief)
     assert "True here: the game lasted." in text and "Never true" not in text
     assert all(line in text for line in summary.facts)
-    export(debrief, tmp_path / "out")
+    export_debrief(debrief, tmp_path / "out")
     with open(tmp_path / "out" / "debrief-lessons.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["text"] for r in rows if r["kind"] == "lesson"] == summary.lessons

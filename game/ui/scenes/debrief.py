@@ -30,7 +30,6 @@ LEGEND = ([Series("Proxy index (what the leaderboard saw)", [], theme.PROXY),
 
 class DebriefScene(Scene):
     name = "debrief"
-    per_page = PER_PAGE
     help_lines = (
         "The workshop debrief: every table that sent a result file. Orange (solid) is the "
         "proxy index, what the leaderboard saw; blue (dashed) is the health index, what the "
@@ -67,7 +66,7 @@ class DebriefScene(Scene):
         self.view = view
         if index is not None:
             self.index = index % max(1, self.count)
-            self.page = self.index // PER_PAGE
+            self.page = self.index // self.per_page
         self.frames = 0
         self.say("")
         self.rebuild()
@@ -86,7 +85,7 @@ class DebriefScene(Scene):
         elif self.view == "table" and key in (pygame.K_LEFT, pygame.K_RIGHT):
             self.show("table", self.index + (1 if key == pygame.K_RIGHT else -1))
         elif self.view == "all" and key in (pygame.K_PAGEDOWN, pygame.K_PAGEUP):
-            pages = math.ceil(self.count / PER_PAGE)
+            pages = math.ceil(self.count / self.per_page)
             self.page = (self.page + (1 if key == pygame.K_PAGEDOWN else -1)) % pages
             self.rebuild()
         else:
@@ -157,14 +156,27 @@ class DebriefScene(Scene):
             x += item + p.px(28)
         return lines
 
-    def _panels(self) -> list[tuple[int, pygame.Rect]]:
-        """Where each table of the current page goes: up to four a row, two rows."""
+    def _grid(self) -> pygame.Rect:
+        """Where the overview's panels go: the content under the chart key."""
         area = self.content()
         legend_h = self._legend_lines(area.width) * (self.painter.line_height("body")
                                                      + self.px(4)) + self.px(6)
-        area = pygame.Rect(area.x, area.y + legend_h, area.width, area.height - legend_h)
-        first = self.page * PER_PAGE
-        shown = list(range(first, min(self.count, first + PER_PAGE)))
+        return pygame.Rect(area.x, area.y + legend_h, area.width, area.height - legend_h)
+
+    @property
+    def per_page(self) -> int:
+        """Tables on a page of the overview: eight (two rows) when a panel half as high still
+        holds its title, condition, a chart and its lines of text; else four."""
+        p = self.painter
+        need = p.line_height("h3") + 9 * p.line_height("small") + self.px(120)
+        return PER_PAGE if (self._grid().height - self.px(14)) // 2 >= need else PER_PAGE // 2
+
+    def _panels(self) -> list[tuple[int, pygame.Rect]]:
+        """Where each table of the current page goes: up to four a row, two rows if tall
+        enough."""
+        area = self._grid()
+        first = self.page * self.per_page
+        shown = list(range(first, min(self.count, first + self.per_page)))
         cols = min(4, max(1, len(shown)))
         rows = math.ceil(len(shown) / cols) if shown else 1
         gap = self.px(14)
@@ -264,15 +276,21 @@ class DebriefScene(Scene):
                 lines.append(f"Predicted {guess:.0f}, was {s.health_end:.0f}")
             if not s.finished:
                 lines.append(f"Unfinished: {s.turns} of {result.scenario.turns}")
-            text_h = len(lines) * p.line_height("small")
-            chart = pygame.Rect(inner.x, y, inner.width, inner.bottom - y - text_h - self.px(6))
-            if chart.height > self.px(60):
+            if s.what_if is not None:
+                lines.append(f"What if: health {s.what_if.health[-1]:.0f}, gap "
+                             f"{s.what_if.gap[-1]:+.0f} ({s.what_if.regime})")
+            rows = [row for line in lines
+                    for row in p.fitting(line, inner.width, ("small",), max_lines=2)[1]]
+            text_h = len(rows) * p.line_height("small")
+            # the chart has no axis titles here: its text can take their line
+            chart = pygame.Rect(inner.x, y, inner.width, inner.bottom - y - text_h
+                                + p.line_height("small") - self.px(6))
+            if chart.height > 2 * p.line_height("small") + self.px(80):
                 self._chart(surface, chart, result)
-            ty = inner.bottom - text_h
-            for line in lines:
-                p.text(surface, line, (inner.x, ty), "small", theme.TEXT, max_width=inner.width)
-                ty += p.line_height("small")
-        pages = math.ceil(self.count / PER_PAGE)
+            elif inner.bottom - text_h < y:     # text over the condition: the tests read it
+                p.cuts.append(f"{s.label}'s panel is too short for its text")
+            p.lines(surface, rows, (inner.x, inner.bottom - text_h), "small")
+        pages = math.ceil(self.count / self.per_page)
         if pages > 1:
             p.text(surface, f"Page {self.page + 1} of {pages} (PageDown for more)",
                    (area.right, area.bottom + self.px(4)), "small", theme.MUTED,
@@ -282,7 +300,7 @@ class DebriefScene(Scene):
         p = self.painter
         _, result, s = self.debrief.tables[i]
         area = self.content()
-        split = int(area.width * 0.58)
+        split = area.width // 2
         left = pygame.Rect(area.x, area.y, split, area.height)
         right = pygame.Rect(area.x + split + self.px(20), area.y,
                             area.width - split - self.px(20), area.height)
@@ -296,19 +314,32 @@ class DebriefScene(Scene):
                         Series("Health index", [], theme.HEALTH, True)],
                        [("gap", theme.GAP)] + ([("predictions", theme.FOCUS)]
                                                if result.predictions else []))
+        side = right.inflate(-self.px(28), -self.px(20))
+        mark = len(p.cuts)
+        events_aside = self._table_side(None, side, result, s, events=True).cut is None
+        del p.cuts[mark:]                # only measured: what is drawn records its own cuts
+        below = [] if events_aside else [
+            row for text in self._event_texts(result)
+            for row in p.fitting(text, left.width, ("small",), max_lines=2)[1]]
         strip = self._predictions_text(result)
-        strip_h = 2 * p.line_height("body") + self.px(6) if strip else 0
+        strip_size, strip_rows = p.fitting(strip, left.width, ("body", "small"), max_lines=3) \
+            if strip else ("body", [])
+        strip_h = len(strip_rows) * p.line_height(strip_size) + (self.px(6) if strip else 0)
+        below_h = len(below) * p.line_height("small") + (self.px(6) if below else 0)
         chart = pygame.Rect(left.x, top + key_h, left.width,
-                            left.bottom - top - key_h - strip_h)
+                            left.bottom - top - key_h - strip_h - below_h)
         axes = self._chart(surface, chart, result, big=True)
         start = result.turns[0].health_index
         for x in result.predictions:
             self._prediction(surface, axes, x.predicted_health - start)
-        if strip:
-            p.paragraph(surface, strip, pygame.Rect(left.x, chart.bottom + self.px(6),
-                                                    left.width, strip_h), "body", theme.FOCUS,
-                        max_lines=2)
-        self._draw_table_side(surface, right, result, s)
+        p.lines(surface, strip_rows, (left.x, chart.bottom + self.px(6)), strip_size,
+                theme.FOCUS)
+        p.lines(surface, below, (left.x, left.bottom - below_h + self.px(6)), "small",
+                theme.MUTED)
+        panel(surface, right, theme.PANEL, theme.LINE)
+        column = self._table_side(surface, side, result, s, events=events_aside)
+        if column.cut is not None:      # rows left out are cut short too: the tests read it
+            p.cuts.append(f"{s.label}'s side panel, from row {column.cut + 1} on")
 
     @staticmethod
     def _predictions_text(result: ResultFile) -> str:
@@ -325,20 +356,18 @@ class DebriefScene(Scene):
         pygame.draw.line(surface, theme.FOCUS, (x - self.px(10), y), (x + self.px(10), y),
                          max(3, self.px(4)))
 
-    def _draw_table_side(self, surface, rect: pygame.Rect, result: ResultFile, s) -> None:
+    def _table_side(self, surface: pygame.Surface | None, rect: pygame.Rect,
+                    result: ResultFile, s, events: bool):
+        """The indices, final scores, policies (and the events) in `rect`; returns the
+        `Column` (its `cut` says whether everything fitted; no surface: only measures)."""
         from game.ui.sidebar import Column
-        panel(surface, rect, theme.PANEL, theme.LINE)
-        c = Column(surface, self.painter, rect.inflate(-self.px(28), -self.px(20)))
-        c.heading("The numbers")
+        c = Column(surface, self.painter, rect)
         c.row("Health index", f"{s.health_start:.1f} to {s.health_end:.1f}")
         c.row("Proxy index", f"{s.proxy_start:.1f} to {s.proxy_end:.1f}")
         c.row("Gap at the end", f"{s.gap_end:+.1f}", right_color=theme.BAD if s.gap_end > 0
               else theme.GOOD)
-        c.heading("Policies in force")
-        for policy in s.policies[:6] or ["none"]:
-            for k, line in enumerate(self.painter.wrap(policy, c.rect.width - self.px(16),
-                                                       "small")):
-                c.row(("   " if k else "") + line, size="small")
+        if s.what_if is not None:
+            self._draw_what_if_rows(c, s)
         c.heading("Final scores · real rank")
         role = next((o.role for o in result.outcomes if o.name == s.leader), None)
         board = sorted((o for o in result.outcomes if o.role == role
@@ -347,12 +376,36 @@ class DebriefScene(Scene):
             gone = ", laid off" if not o.employed else ""
             c.row(f"{o.leaderboard_rank}. {o.name}{gone}",
                   f"{format_number(o.score_total)} · #{o.contribution_rank}", size="small")
-        events = result.events
-        if events:
-            c.heading(f"Events ({len(events)})")
-            for e in events[:4]:
-                tag = " (facilitator)" if e.injected else ""
-                c.row(f"{result.scenario.turn_name} {e.turn}: {e.headline}{tag}", size="small")
+        c.heading("Policies in force")
+        for policy in s.policies[:6] or ["none"]:
+            c.row(policy, size="small")
+        if events and result.events:
+            c.heading(f"Events ({len(result.events)})")
+            for text in self._event_texts(result):
+                c.row(text, size="small")
+        return c
+
+    @staticmethod
+    def _event_texts(result: ResultFile, most: int = 4) -> list[str]:
+        """`Week 2: <headline>` for the first `most` events, and how many more there were."""
+        turn = result.scenario.turn_name.capitalize()
+        texts = [f"{turn} {e.turn}: {e.headline}" + (" (facilitator)" if e.injected else "")
+                 for e in result.events[:most]]
+        if len(result.events) > most:
+            texts.append(f"and {len(result.events) - most} more (in the CSV export)")
+        return texts
+
+    def _draw_what_if_rows(self, c, s) -> None:
+        """The table's what-if replay: the same game played by bots under the contrasting
+        regime, its end figures beside this table's."""
+        w = s.what_if
+        c.heading("What if")
+        c.row(f"{w.regime}: bots, the same seed", color=theme.MUTED, size="small")
+        c.row("Health index at the end", f"{w.health[-1]:.1f} (here {s.health_end:.1f})",
+              size="small")
+        c.row("Gap at the end", f"{w.gap[-1]:+.1f} (here {s.gap_end:+.1f})", size="small")
+        c.row("Ranks match work", f"{w.rank_agreement:+.2f} (here {s.rank_agreement:+.2f})",
+              size="small")
 
     def _draw_conditions(self, surface: pygame.Surface) -> None:
         p = self.painter

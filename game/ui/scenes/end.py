@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pygame
 
 from game.ui import theme
-from game.ui.debrief import (LAYERS, build_debrief, draw_layer, prediction_rows, reveal_rect,
+from game.ui.debrief import (WHAT_IF, build_debrief, draw_layer, prediction_rows, reveal_rect,
                              reveal_title)
 from game.ui.export import export_folder, export_game
 from game.ui.scenes.base import Scene
@@ -13,6 +15,7 @@ from game.ui.slides import reveal_slide
 
 NEXT_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_PAGEDOWN)
 BACK_KEYS = (pygame.K_BACKSPACE, pygame.K_PAGEUP)
+AUTOPLAY_WAIT_SECONDS = 60.0
 
 
 class EndScene(Scene):
@@ -29,6 +32,9 @@ class EndScene(Scene):
         super().__init__(app)
         self.play = play
         self.debrief = build_debrief(play)
+        self.layers = self.debrief.layers
+        self.job = play.what_if() if WHAT_IF in self.layers else None
+        self.waited_since: float | None = None   # when autoplay began to wait for the replay
         self.layer = 1
         self.guessed = len(self.debrief.people) > 1   # guessed in private, before this screen
         for seat, _ in self.debrief.people:
@@ -45,8 +51,8 @@ class EndScene(Scene):
     def build(self) -> None:
         w, h = self.size
         y, bh = h - self.px(104), self.px(56)
-        last = self.layer == len(LAYERS)
-        label = "Back to the title" if last else f"Reveal: {LAYERS[self.layer]}"
+        last = self.layer == len(self.layers)
+        label = "Back to the title" if last else f"Reveal: {self.layers[self.layer]}"
         self.sliders = {}
         if self.layer == 1 and not self.guessed:
             self._build_sliders()
@@ -68,6 +74,18 @@ class EndScene(Scene):
                                   lambda value, s=seat: self._predict(s, value))
             self.sliders[element] = seat
 
+    def update(self, dt: float) -> None:
+        """Pick up the what-if replay once its process has finished (never waits)."""
+        super().update(dt)
+        if self.job is not None and self.debrief.what_if is None:
+            self.debrief.what_if = self.job.poll()
+            self.debrief.what_if_failed = self.job.failed
+
+    def exit(self) -> None:
+        super().exit()
+        if self.job is not None:
+            self.job.close()
+
     def enter(self) -> None:
         super().enter()
         self.ring.focus("predict:" + str(self.debrief.people[0][0]) if self.sliders
@@ -83,13 +101,13 @@ class EndScene(Scene):
             self._predict(self.sliders[element], value)
 
     def go_to(self, layer: int) -> None:
-        self.layer = max(1, min(len(LAYERS), layer))
+        self.layer = max(1, min(len(self.layers), layer))
         self.frames = 0
         self.rebuild()
         self.ring.focus("next")
 
     def next(self) -> None:
-        if self.layer < len(LAYERS):
+        if self.layer < len(self.layers):
             self.go_to(self.layer + 1)
         else:
             self.leave()
@@ -128,7 +146,8 @@ class EndScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         self._draw_title(surface, self.layer)
         rect = self.content_rect()
-        key = (self.layer, rect.size, tuple(sorted(self.play.predictions.items())))
+        key = (self.layer, rect.size, tuple(sorted(self.play.predictions.items())),
+               self._what_if_key())
         if self.layer == 1 and self.guessed:
             self._draw_guessed(surface, rect)
         elif self._cache is None or self._cache[0] != key:
@@ -136,7 +155,7 @@ class EndScene(Scene):
             layer.fill(theme.BG)
             start = len(self.painter.drawn)
             draw_layer(layer, self.painter, layer.get_rect(), self.debrief, self.layer,
-                       self.play.predictions, live=True)
+                       self.play.predictions, live=True, dots=(self.frames // 20) % 4)
             self._cache = (key, layer, self.painter.drawn[start:])
         else:
             self.painter.drawn.extend(self._cache[2])
@@ -160,18 +179,41 @@ class EndScene(Scene):
                              "from here. Enter: the proxy index the leaderboard rewarded.",
                     pygame.Rect(rect.x, y + self.px(16), rect.width, p.line_height() * 3))
 
+    def _what_if_key(self) -> tuple:
+        """What the what-if layer's picture depends on: the replay's arrival, and while it
+        runs, the dots that show it is working."""
+        if self.layers[self.layer - 1] != WHAT_IF:
+            return ()
+        d = self.debrief
+        return (d.what_if is not None, d.what_if_failed, (self.frames // 20) % 4)
+
     def _draw_title(self, surface: pygame.Surface, layer: int) -> None:
-        reveal_title(surface, self.painter, self.debrief.title, layer)
+        reveal_title(surface, self.painter, self.debrief.title, layer, self.layers)
 
     def render_slide(self, layer: int) -> pygame.Surface:
         """Layer `layer` as a 1920×1080 slide (for the PNG export), drawn as on screen."""
         return reveal_slide(self.debrief, layer, self.play.predictions)
 
+    def _awaiting_replay(self) -> bool:
+        """True while autoplay should stay on the what-if layer for its replay to arrive."""
+        d = self.debrief
+        if self.layers[self.layer - 1] != WHAT_IF or self.job is None or \
+                d.what_if is not None or d.what_if_failed:
+            return False
+        self.waited_since = self.waited_since or time.monotonic()
+        return time.monotonic() - self.waited_since < AUTOPLAY_WAIT_SECONDS
+
     def shot_name(self) -> str:
-        return f"end-{self.layer}-{LAYERS[self.layer - 1].lower()}"
+        name = f"end-{self.layer}-{self.layers[self.layer - 1].lower().replace(' ', '-')}"
+        waiting = self.layers[self.layer - 1] == WHAT_IF and self.debrief.what_if is None
+        return name + ("-working" if waiting else "")
 
     def autoplay(self) -> None:
-        if self.layer < len(LAYERS):
+        if self._awaiting_replay():
+            return   # a demo shows the replay, not the wait (unless it takes far too long)
+        if self.layers[self.layer - 1] == WHAT_IF:
+            self.app.screenshot(self.shot_name())   # the replay as it arrived
+        if self.layer < len(self.layers):
             self.next()
         else:
             self.export()
