@@ -71,10 +71,17 @@ def check_strategies(scenario: Scenario, strategies: dict[str, str]) -> None:
 def table_for(game: Game, strategies: dict[str, str],
               seats: list[SeatSetup] | None) -> tuple[list[SeatSetup], list[str]]:
     """The seats of the game and each seat's strategy (the role's choice, else the seat's
-    own bot strategy, else the role's default)."""
+    own bot strategy, else the scenario's default table: a role's seats left without a
+    strategy take its listed strategies in order)."""
     table = list(seats) if seats is not None else game.default_seats()
-    chosen = [strategies.get(s.role) or s.strategy or default_strategy(game.scenario, s.role)
-              for s in table]
+    chosen = []
+    empty: dict[str, int] = {}
+    for s in table:
+        name = strategies.get(s.role) or s.strategy
+        if name is None:
+            nth = empty[s.role] = empty.get(s.role, -1) + 1
+            name = default_strategy(game.scenario, s.role, nth)
+        chosen.append(name)
     return table, chosen
 
 
@@ -218,13 +225,15 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
 
 
 def strategies_by_role(table: list[SeatSetup], chosen: list[str]) -> dict[str, str]:
-    """Role -> strategy (several strategies of one role are joined with '+')."""
-    out: dict[str, list[str]] = {}
+    """Role -> strategy; several strategies of one role are joined with '+', each with its
+    number of seats when it plays more than one (`gamer x3+craft`)."""
+    out: dict[str, dict[str, int]] = {}
     for seat, name in zip(table, chosen):
-        names = out.setdefault(seat.role, [])
-        if name not in names:
-            names.append(name)
-    return {role: "+".join(names) for role, names in out.items()}
+        counts = out.setdefault(seat.role, {})
+        counts[name] = counts.get(name, 0) + 1
+    return {role: "+".join(name if len(counts) == 1 or n == 1 else f"{name} x{n}"
+                           for name, n in counts.items())
+            for role, counts in out.items()}
 
 
 def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup] | None,

@@ -47,6 +47,10 @@ class SimulationSummary(BaseModel):
         description="'role:strategy' -> behaviour id -> share of effort.")
     event_frequency: dict[str, float] = Field(
         description="Event id -> share of runs in which it fired at least once.")
+    rank_by_strategy: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description="'role:strategy' -> (mean leaderboard rank, mean contribution rank) of its "
+                    "seats, 1 = top, in roles of two or more seats.")
     _records: list = PrivateAttr(default_factory=list)
 
     @property
@@ -154,7 +158,24 @@ def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
         behaviour_share=in_file_order(_shares(records, lambda r, s: r.roles[s])),
         strategy_share=in_file_order(
             _shares(records, lambda r, s: f"{r.roles[s]}:{r.strategies[s]}")),
-        event_frequency={k: v / max(1, len(records)) for k, v in fired.items()})
+        event_frequency={k: v / max(1, len(records)) for k, v in fired.items()},
+        rank_by_strategy=rank_by_strategy(records))
+
+
+def rank_by_strategy(records: list[GameRecord]) -> dict[str, tuple[float, float]]:
+    """'role:strategy' -> (mean leaderboard rank, mean contribution rank) over the records, in
+    roles that seat two or more (where a rank says something)."""
+    ranks: dict[str, list[tuple[float, float]]] = {}
+    for r in records:
+        sizes: dict[str, int] = {}
+        for o in r.outcomes:
+            sizes[o["role"]] = sizes.get(o["role"], 0) + 1
+        for o in r.outcomes:
+            if sizes[o["role"]] >= 2:
+                ranks.setdefault(f"{o['role']}:{r.strategies[o['seat']]}", []).append(
+                    (o["leaderboard_rank"], o["contribution_rank"]))
+    return {group: (statistics.fmean(a for a, _ in pairs), statistics.fmean(b for _, b in pairs))
+            for group, pairs in ranks.items()}
 
 
 def summary_table(summary: SimulationSummary) -> str:
@@ -177,6 +198,10 @@ def summary_table(summary: SimulationSummary) -> str:
     for group, row in s.strategy_share.items():
         parts = ", ".join(f"{bid} {share:.0%}" for bid, share in row.items() if share >= 0.005)
         lines.append(f"  {group:<24}{parts}")
+    if s.rank_by_strategy:
+        lines += ["", "mean rank by strategy (1 = top)   leaderboard   real contribution"]
+        for group, (board, real) in s.rank_by_strategy.items():
+            lines.append(f"  {group:<32}{board:11.1f}{real:20.1f}")
     lines += ["", "events (share of runs in which each fired)"]
     for event, share in sorted(s.event_frequency.items(), key=lambda kv: -kv[1]):
         lines.append(f"  {event:<24}{share:6.0%}")

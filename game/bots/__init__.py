@@ -11,15 +11,12 @@ from __future__ import annotations
 from game.bots.base import Bot, RandomSource
 from game.bots.strategies import (AdaptiveBot, CautiousBot, CraftBot, GamerBot, HypeBot,
                                   OutcomeBot, RandomBot)
-from game.engine.actions import acts_in
-from game.scenario.model import Scenario
+from game.scenario.model import EMPLOYEE_STRATEGIES, MANAGER_STRATEGIES, Scenario
 from game.scenario.rules import rules_for
+from game.scenario.seating import default_seat_strategy, describe_strategy, role_strategies
 
 __all__ = ["Bot", "EMPLOYEE_STRATEGIES", "MANAGER_STRATEGIES", "STRATEGIES", "default_strategy",
-           "make_bot", "strategies_for"]
-
-EMPLOYEE_STRATEGIES = ("gamer", "craft", "cautious", "random", "adaptive")
-MANAGER_STRATEGIES = ("hype", "outcome", "random", "adaptive")
+           "describe_strategy", "make_bot", "strategies_for"]
 
 STRATEGIES: dict[str, type[Bot]] = {
     "gamer": GamerBot, "craft": CraftBot, "cautious": CautiousBot, "random": RandomBot,
@@ -39,18 +36,13 @@ def make_bot(strategy: str, scenario: Scenario, seat: int, rng: RandomSource) ->
 def strategies_for(scenario: Scenario, role: str) -> tuple[str, ...]:
     """The strategies that make sense for `role`: manager ones if it sets policies, employee
     ones if it splits effort, both if both (employee ones first)."""
-    rules = rules_for(scenario)
     if role not in {r.id for r in scenario.roles}:
         raise ValueError(f"unknown role '{role}' (roles: {', '.join(r.id for r in scenario.roles)})")
-    out: list[str] = []
-    if acts_in(rules, role, "work"):
-        out += EMPLOYEE_STRATEGIES
-    if acts_in(rules, role, "policy"):
-        out += [s for s in MANAGER_STRATEGIES if s not in out]
-    return tuple(out) or ("random",)
+    return role_strategies(rules_for(scenario), role)
 
 
-def default_strategy(scenario: Scenario, role: str) -> str:
-    """The strategy a bot plays when nobody chose one: `adaptive` for any role that acts."""
-    choices = strategies_for(scenario, role)
-    return "adaptive" if "adaptive" in choices else choices[0]
+def default_strategy(scenario: Scenario, role: str, nth: int = 0) -> str:
+    """The strategy of the bot in the role's `nth` empty seat (from 0; a seat nobody chose a
+    strategy for): the scenario's default table says, else `adaptive` for any role that acts."""
+    strategies_for(scenario, role)  # a ValueError for an unknown role
+    return default_seat_strategy(scenario, role, nth)

@@ -87,7 +87,7 @@ def resume(save: Path | None, text: bool) -> None:
 
 def _player_role(scenario) -> str:
     """The role a lone player takes: the most numerous one (the employees, usually)."""
-    return max(scenario.roles, key=lambda r: r.seats.default).id
+    return max(scenario.roles, key=lambda r: scenario.default_count(r.id)).id
 
 
 def _scenario_ref(name: str) -> str:

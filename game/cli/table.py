@@ -44,19 +44,20 @@ def parse_humans(scenario: Scenario, specs: tuple[str, ...]) -> list[tuple[str, 
 
 def build_table(scenario: Scenario, humans: list[tuple[str, str]],
                 bots: dict[str, str]) -> list[SeatSetup]:
-    """The scenario's default table: humans in the first seats of their role, bots elsewhere."""
+    """The scenario's default table: humans in the first seats of their role, bots in the
+    others, playing the strategy `bots` gives their role, else the scenario's table in order."""
     seats: list[SeatSetup] = []
     for role in scenario.roles:
         mine = [name for r, name in humans if r == role.id]
-        count = max(role.seats.default, len(mine))
+        count = max(scenario.default_count(role.id), len(mine))
         if count > role.seats.max:
             raise click.BadParameter(f"{len(mine)} humans as {role.name}; this scenario allows "
                                      f"at most {role.seats.max}", param_hint="--human")
-        strategy = bots.get(role.id) or default_strategy(scenario, role.id)
         for i in range(count):
             if i < len(mine):
                 seats.append(SeatSetup(role=role.id, name=mine[i], controller="human"))
             else:
+                strategy = bots.get(role.id) or default_strategy(scenario, role.id, i - len(mine))
                 label = f"{role.name} {i + 1}" if count > 1 else role.name
                 seats.append(SeatSetup(role=role.id, name=label, controller=f"bot:{strategy}"))
     return seats

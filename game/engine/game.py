@@ -20,8 +20,10 @@ from game.scenario.rules import Rules, rules_for
 
 def _build_default_seats(rules: Rules) -> tuple[SeatSetup, ...]:
     """The default table of the rules' scenario (see `Game.default_seats`)."""
-    return tuple(SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if r.seats.default > 1 else r.name)
-                 for r in rules.scenario.roles for i in range(r.seats.default))
+    s = rules.scenario
+    counts = {r.id: s.default_count(r.id) for r in s.roles}
+    return tuple(SeatSetup(role=r.id, name=f"{r.name} {i + 1}" if counts[r.id] > 1 else r.name)
+                 for r in s.roles for i in range(counts[r.id]))
 
 
 _default_seats = per_rules(_build_default_seats)
@@ -36,8 +38,9 @@ class Game:
         self.rules: Rules = rules_for(scenario)
 
     def default_seats(self) -> list[SeatSetup]:
-        """The scenario's default table, every seat a human (the seats are frozen, so built
-        once per rules: the simulator asks for them in every game)."""
+        """The scenario's default table (its `table:` counts, else each role's `seats.default`),
+        every seat a human (the seats are frozen, so built once per rules: the simulator asks
+        for them in every game)."""
         return list(_default_seats(self.rules))
 
     def new_state(self, seed: int, seats: list[SeatSetup] | None = None,

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from game.errors import FormulaError
 from game.scenario.formula import compile_formula
 from game.scenario.model import Effect, Metric, Policy, Role, Scenario, Stat, Visibility
+from game.scenario.seating import default_seat_strategy, describe_strategy, sets_policies_only
 
 __all__ = ["WIDTH", "explain"]
 
@@ -32,6 +33,8 @@ def explain(scenario: Scenario) -> str:
                        "reviews."))
     parts.append(_heading("Roles", "-"))
     parts += ["\n".join(_role(s, role)) for role in s.roles]
+    parts.append(_heading("The default table", "-"))
+    parts.append("\n".join(_table(s)))
     hidden = list(_hidden(s))
     parts.append(_heading("What is hidden", "-"))
     parts.append("\n".join(hidden) if hidden else _para("Nothing: every seat sees every "
@@ -106,13 +109,26 @@ def _role(s: Scenario, role: Role) -> Iterator[str]:
     if seats.min == seats.max:
         count = _count(seats.max, "seat")
     else:
-        count = f"{seats.min} to {seats.max} seats, {seats.default} by default"
+        count = f"{seats.min} to {seats.max} seats, {s.default_count(role.id)} by default"
     yield f"{role.name} ({count})"
     if role.description:
         yield _para(role.description, "  ")
     yield from _policies(s, role)
     yield from _behaviours(s, role)
     yield from _review(s, role)
+
+
+def _table(s: Scenario) -> Iterator[str]:
+    """Lines about the default table: who plays each seat nobody takes."""
+    yield _para("Bots fill the seats nobody takes, in this order (choose other bots on the "
+                "setup screen, or with --bot ROLE=STRATEGY):")
+    for role in s.roles:
+        count = s.default_count(role.id)
+        for i in range(count):
+            strategy = default_seat_strategy(s, role.id, i)
+            words = describe_strategy(strategy, sets_policies_only(s, role.id))
+            label = f"{role.name} {i + 1}" if count > 1 else role.name
+            yield _bullet(f"{label}: a bot that {words} ({strategy})")
 
 
 def _policies(s: Scenario, role: Role) -> Iterator[str]:

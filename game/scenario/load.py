@@ -237,7 +237,7 @@ SINGULAR = {"metrics": "metric", "stats": "stat", "roles": "role", "policies": "
 KEYED = {"reviews": "review for role '{}'", "randoms": "random '{}'",
          "constants": "constant '{}'", "visibility": "visibility for '{}'",
          "review": "review term for '{}'", "proxy_index": "proxy_index entry '{}'",
-         "health_index": "health_index entry '{}'"}
+         "health_index": "health_index entry '{}'", "table": "table row of role '{}'"}
 ID_RULE = ("use lower case letters, digits and underscores, starting with a letter "
            "(at most 40 characters)")
 

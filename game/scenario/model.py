@@ -37,6 +37,13 @@ Formula = Annotated[
 
 Text = Annotated[str, StringConstraints(max_length=4000)]
 
+EMPLOYEE_STRATEGIES = ("gamer", "craft", "cautious", "random", "adaptive")
+"""Bot strategies for a role that splits effort (game.bots implements each)."""
+MANAGER_STRATEGIES = ("hype", "outcome", "random", "adaptive")
+"""Bot strategies for a role that chooses policies."""
+Strategy = Literal["gamer", "craft", "cautious", "random", "adaptive", "hype", "outcome"]
+"""The name of a generic bot strategy, as a scenario's default table names it."""
+
 
 def _integral_float_as_int(value: object) -> object:
     """Let `turns: 10.0` count as 10, as JSON Schema's `integer` does; 2.5 stays an error."""
@@ -348,6 +355,12 @@ class Scenario(Strict):
     dynamics: list[Effect] = Field(default_factory=list,
                                    description="Effects applied every turn, e.g. defects to incidents.")
     reviews: dict[Id, Review] = Field(default_factory=dict)
+    table: dict[Id, list[Strategy]] = Field(
+        default_factory=dict,
+        description="The default table: per role id, one bot strategy per seat, e.g. "
+                    "`employee: [craft, gamer, gamer, gamer]`; the number of seats is the "
+                    "role's default. Bots fill a role's empty seats with these strategies, in "
+                    "order. A role left out gets `seats.default` seats of `adaptive` bots.")
     debrief: Debrief
     _rules: Any = PrivateAttr(default=None)  # compiled formulas, see game.scenario.rules.rules_for
 
@@ -365,3 +378,16 @@ class Scenario(Strict):
 
     def stats_of(self, role_id: str) -> list[Stat]:
         return [s for s in self.stats if s.roles is None or role_id in s.roles]
+
+    def default_count(self, role_id: str) -> int:
+        """How many seats of `role_id` the default table has (its table entry, if any)."""
+        listed = self.table.get(role_id)
+        return len(listed) if listed is not None else self.role(role_id).seats.default
+
+    def table_strategy(self, role_id: str, nth: int) -> str | None:
+        """The declared strategy of the role's `nth` empty seat (from 0; seats past the list
+        get its last strategy), or None when the table does not list the role."""
+        listed = self.table.get(role_id)
+        if not listed:
+            return None
+        return listed[min(nth, len(listed) - 1)]

@@ -385,8 +385,11 @@ def compile_rules(scenario: Scenario) -> Rules:
     for i, st in enumerate(scenario.stats):
         _undrawn(c, public[st.id].names, ("stats", i, "public"))
     contribution = _contribution(c, seat)
-    return Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
-                 reviews, public, contribution, _lessons(scenario))
+    rules = Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
+                  reviews, public, contribution, _lessons(scenario))
+    from game.scenario.seating import check_table  # it reads the rules' acting roles
+    check_table(rules)
+    return rules
 
 
 def _policy(c: _Compiler, i: int, glob: frozenset[str], seat: dict[str, frozenset[str]]) -> CPolicy:

@@ -43,14 +43,14 @@ def _middle_env(rules: Rules, role: str, levels: dict[str, int]) -> dict[str, fl
     env |= {p.id: float(levels.get(p.id, 0)) for p in s.policies}
     for k, draw in s.randoms.items():
         env[k] = sum(draw.uniform) / 2 if draw.uniform else (draw.normal or (0.0, 0.0))[0]
-    seats = s.role(role).seats.default or 1
+    seats = s.default_count(role) or 1
     for st in s.stats:
         mid = (st.min + st.max) / 2
         env |= {f"mean_{st.id}": mid, f"max_{st.id}": mid, f"min_{st.id}": mid,
                 f"total_{st.id}": mid * seats}
-    env |= {f"headcount_{r.id}": float(r.seats.default) for r in s.roles}
+    env |= {f"headcount_{r.id}": float(s.default_count(r.id)) for r in s.roles}
     env |= {"turn": 1.0, "turns": float(s.turns), "headcount": float(sum(
-        r.seats.default for r in s.roles)), "seats": float(seats), "score": 0.0, "rank": 1.0,
+        s.default_count(r.id) for r in s.roles)), "seats": float(seats), "score": 0.0, "rank": 1.0,
         "effort": float(s.role(role).effort)}
     return env
 

@@ -41,8 +41,9 @@ class SeatSpec(Strict):
 
     role: Id
     name: Name = ""
-    player: str = Field("human", description="`human`, `bot` (the role's default strategy) "
-                                             "or `bot:STRATEGY`, e.g. `bot:gamer`.")
+    player: str = Field("human", description="`human`, `bot` (the next strategy of the "
+                                             "scenario's default table for the role) or "
+                                             "`bot:STRATEGY`, e.g. `bot:gamer`.")
 
     @property
     def is_bot(self) -> bool:

@@ -92,25 +92,29 @@ def table_setup(loaded: LoadedWorkshop, table_id: str,
 
 def _default_specs(scenario: Scenario) -> list[SeatSpec]:
     """The scenario's default table, every seat a human."""
-    return [SeatSpec(role=r.id) for r in scenario.roles for _ in range(r.seats.default)]
+    return [SeatSpec(role=r.id) for r in scenario.roles
+            for _ in range(scenario.default_count(r.id))]
 
 
 def _seat_setups(scenario: Scenario, specs: list[SeatSpec],
                  fill: dict[str, str] | None) -> list[SeatSetup]:
-    """Seats in file order, named `Employee 2` (or `... (gamer bot)`) when the file gives none."""
+    """Seats in file order, named `Employee 2` (or `... (gamer bot)`) when the file gives none.
+    Bot seats without a strategy take the scenario's default table for the role, in order."""
     per_role = {r.id: sum(1 for s in specs if s.role == r.id) for r in scenario.roles}
     counter: dict[str, int] = {}
+    empty: dict[str, int] = {}
     seats = []
     for spec in specs:
         counter[spec.role] = counter.get(spec.role, 0) + 1
         role = scenario.role(spec.role)
         base = f"{role.name} {counter[spec.role]}" if per_role[spec.role] > 1 else role.name
         strategy = spec.strategy
-        if spec.is_bot and strategy is None:
-            strategy = default_strategy(scenario, spec.role)
         filled = not spec.is_bot and fill is not None
         if filled:
-            strategy = fill.get(spec.role) or default_strategy(scenario, spec.role)
+            strategy = fill.get(spec.role)
+        if strategy is None and (spec.is_bot or filled):
+            empty[spec.role] = empty.get(spec.role, -1) + 1
+            strategy = default_strategy(scenario, spec.role, empty[spec.role])
         if strategy is None:
             seats.append(SeatSetup(role=spec.role, name=spec.name or base, controller="human"))
         else:
@@ -120,13 +124,14 @@ def _seat_setups(scenario: Scenario, specs: list[SeatSpec],
     return seats
 
 
-def default_strategy(scenario: Scenario, role: str) -> str:
-    """The bots package's default strategy for a role (or `random` while it has none)."""
+def default_strategy(scenario: Scenario, role: str, nth: int = 0) -> str:
+    """The bots package's default strategy for the role's `nth` empty seat (or `random`
+    while it has none)."""
     try:
         from game.bots import default_strategy as pick
     except ImportError:
         return FALLBACK_STRATEGY
-    return str(pick(scenario, role))
+    return str(pick(scenario, role, nth))
 
 
 def start_session(loaded: LoadedWorkshop, table_id: str, path: Path | None = None,

@@ -94,3 +94,41 @@ def test_equal_seats_show_no_rank_agreement():
     partly = [{"role": "employee", "score_total": s, "contribution": c}
               for s, c in ((3.0, 1.0), (3.0, 1.0), (1.0, 0.0), (0.0, 0.0))]
     assert _rank_agreement(partly) == pytest.approx(4 / 18 ** 0.5)  # ranks 1.5 1.5 3 4, 1.5 1.5 3.5 3.5
+
+
+def test_seats_without_a_bot_flag_take_the_scenario_table_in_order():
+    from game.analysis.simulate import strategies_by_role, table_for
+    from game.engine import Game
+    from tests.conftest import SCENARIOS
+    game = Game(load_scenario(SCENARIOS / "tokenmaxxing.yaml"))
+    table, chosen = table_for(game, {}, None)
+    assert chosen == ["hype", "craft", "gamer", "gamer", "gamer"]
+    assert strategies_by_role(table, chosen) == {"manager": "hype",
+                                                 "employee": "craft+gamer x3"}
+    assert table_for(game, {"employee": "cautious"}, None)[1] == ["hype"] + ["cautious"] * 4
+
+
+def test_a_seat_with_its_own_strategy_leaves_the_table_order_to_the_others():
+    from game.analysis.simulate import table_for
+    from game.engine import Game
+    from game.engine.state import SeatSetup
+    from tests.conftest import SCENARIOS
+    game = Game(load_scenario(SCENARIOS / "tokenmaxxing.yaml"))
+    seats = [SeatSetup(role="manager", name="M", controller="bot:outcome"),
+             SeatSetup(role="employee", name="A", controller="bot:random"),
+             SeatSetup(role="employee", name="B"), SeatSetup(role="employee", name="C")]
+    assert table_for(game, {}, seats)[1] == ["outcome", "random", "craft", "gamer"]
+
+
+def test_the_summary_gives_each_strategy_its_mean_ranks():
+    from game.analysis.summary import summary_table
+    from tests.conftest import SCENARIOS
+    summary = simulate(load_scenario(SCENARIOS / "example.yaml"), 3, seed=4, strategies={},
+                       progress=False)
+    assert set(summary.rank_by_strategy) == {"rep:craft", "rep:gamer"}
+    for board, real in summary.rank_by_strategy.values():
+        assert 1.0 <= board <= 2.0 and 1.0 <= real <= 2.0
+    craft = [o for r in summary.records for o in r.outcomes if r.strategies[o["seat"]] == "craft"]
+    assert summary.rank_by_strategy["rep:craft"] == (
+        sum(o["leaderboard_rank"] for o in craft) / 3, sum(o["contribution_rank"] for o in craft) / 3)
+    assert "mean rank by strategy" in summary_table(summary)

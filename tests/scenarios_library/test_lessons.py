@@ -1,10 +1,13 @@
 """Each library scenario's lesson emerges from generic bots meeting the scenario's numbers.
 
-For the four Goodhart scenarios: with a hype manager and gamer employees the proxy index ends
-well above its start while the health index ends below it; with an outcome manager and the
-same gamers, health rises or holds, the proxy holds or rises too, and the gamers' effort goes
-into genuine work. For the counter-example, small-team, the proxy and the health index rise
-together whichever kind of manager plays, and they are positively correlated.
+Every game here seats the scenario's own default table (a hype manager, one craft employee and
+gamers: what a solo player or a short workshop table meets), with no --bot flag, unless a test
+replaces the manager with an `outcome` one. For the Goodhart scenarios: the proxy index ends
+well above its start while the health index ends below it, and the leaderboard ranks the
+gamers above the conscientious seat that contributed most; with an outcome manager, health
+rises or holds, the proxy holds or rises too, and the gamers' effort goes into genuine work.
+For the counter-example, small-team, the proxy and the health index rise together whichever
+kind of manager plays, and they are positively correlated.
 
 Nothing here tunes a bot: if a lesson stops emerging, the scenario's numbers are what to fix.
 """
@@ -36,20 +39,24 @@ GOODHART = {
                  ("feature_work", "pay_down_debt", "write_tests")),
 }
 SMALL_TEAM = ("founder", "teammate")
+ROLES = {"tokenmaxxing": ("manager", "employee"), "example": ("lead", "rep"),
+         "small-team": SMALL_TEAM, **{name: roles[:2] for name, roles in GOODHART.items()}}
+"""Per scenario: (manager role, employee role)."""
 
 
 @lru_cache(maxsize=None)
-def run(name: str, manager: str, employee: str):
-    """The summary of RUNS seeded games of a scenario with one strategy per role (cached)."""
-    roles = GOODHART[name][:2] if name in GOODHART else SMALL_TEAM
+def run(name: str, manager: str | None = None, employee: str | None = None):
+    """The summary of RUNS seeded games of a scenario at its default table; `manager` or
+    `employee` replaces the strategy of every seat of that role (cached)."""
+    chosen = {role: s for role, s in zip(ROLES[name], (manager, employee)) if s is not None}
     scenario = load_scenario(SCENARIOS / f"{name}.yaml")
-    return simulate(scenario, RUNS, seed=SEED, strategies={roles[0]: manager, roles[1]: employee},
-                    workers=2, progress=False)
+    return simulate(scenario, RUNS, seed=SEED, strategies=chosen, workers=2, progress=False)
 
 
 @pytest.mark.parametrize("name", sorted(GOODHART))
-def test_hype_raises_the_proxy_while_health_falls(name):
-    hype = run(name, "hype", "gamer")
+def test_the_default_table_raises_the_proxy_while_health_falls(name):
+    hype = run(name)
+    assert hype.strategies[GOODHART[name][0]] == "hype"
     assert hype.proxy_end_mean > hype.proxy_start + 10, "the proxy index should soar"
     assert hype.health_end_mean < hype.health_start - 5, "the health index should fall"
     assert hype.proxy_end_range[0] > hype.proxy_start, "in nearly every game, not on average"
@@ -60,13 +67,13 @@ def test_hype_raises_the_proxy_while_health_falls(name):
 @pytest.mark.parametrize("name", sorted(GOODHART))
 def test_hype_makes_gaming_the_gamers_choice(name):
     _, employee, gaming, _ = GOODHART[name]
-    shares = run(name, "hype", "gamer").behaviour_share[employee]
+    shares = run(name).strategy_share[f"{employee}:gamer"]
     assert sum(shares.get(b, 0.0) for b in gaming) > 0.8
 
 
 @pytest.mark.parametrize("name", sorted(GOODHART))
 def test_outcome_policies_keep_proxy_and_health_together(name):
-    hype, outcome = run(name, "hype", "gamer"), run(name, "outcome", "gamer")
+    hype, outcome = run(name), run(name, "outcome")
     assert outcome.health_end_mean >= outcome.health_start, "health rises or holds"
     assert outcome.proxy_end_mean >= outcome.proxy_start - 1, "the proxy holds or rises"
     assert outcome.health_end_range[0] > hype.health_end_range[1], "far above the hype case"
@@ -76,14 +83,23 @@ def test_outcome_policies_keep_proxy_and_health_together(name):
 @pytest.mark.parametrize("name", sorted(GOODHART))
 def test_outcome_policies_make_genuine_work_the_gamers_choice(name):
     _, employee, gaming, genuine = GOODHART[name]
-    shares = run(name, "outcome", "gamer").behaviour_share[employee]
+    shares = run(name, "outcome").strategy_share[f"{employee}:gamer"]
     assert sum(shares.get(b, 0.0) for b in genuine) > 0.8
     assert sum(shares.get(b, 0.0) for b in gaming) < 0.1
 
 
-@pytest.mark.parametrize("manager", ["hype", "outcome"])
+@pytest.mark.parametrize("name", sorted(GOODHART))
+def test_the_leaderboard_ranks_the_gamers_above_the_seat_that_contributed_most(name):
+    employee = GOODHART[name][1]
+    hype = run(name)
+    assert hype.rank_contribution_corr_mean <= 0
+    board, real = hype.rank_by_strategy[f"{employee}:craft"]
+    assert real < 1.5 and board > 3, "craft contributes most and ranks near the bottom"
+
+
+@pytest.mark.parametrize("manager", [None, "outcome"])
 def test_small_team_proxy_and_health_rise_together(manager):
-    result = run("small-team", manager, "gamer")
+    result = run("small-team", manager)
     assert result.proxy_end_mean > result.proxy_start + 5
     assert result.health_end_mean > result.health_start + 2
     assert result.proxy_end_range[0] > result.proxy_start
@@ -93,6 +109,36 @@ def test_small_team_proxy_and_health_rise_together(manager):
 
 def test_small_team_stays_together_when_people_aim_at_health():
     result = run("small-team", "outcome", "craft")
+    assert result.strategies == {"founder": "outcome", "teammate": "craft"}
     assert result.proxy_end_mean > result.proxy_start
     assert result.health_end_mean > result.health_start
     assert result.proxy_health_corr_mean > 0
+
+
+def test_small_team_leaderboard_ranks_people_by_what_they_contributed():
+    assert run("small-team").rank_contribution_corr_mean > 0.5
+
+
+def test_flagship_default_table_lands_the_lesson():
+    """Issue 17's acceptance: tokenmaxxing at its default table, no --bot flag."""
+    hype = run("tokenmaxxing")
+    assert hype.strategies == {"manager": "hype", "employee": "craft+gamer x3"}
+    assert hype.health_end_mean <= hype.health_start - 10, "health falls at least 10 points"
+    assert hype.gap_end_mean >= 20
+    assert hype.rank_contribution_corr_mean <= 0
+    board, real = hype.rank_by_strategy["employee:craft"]
+    assert real < board, "the conscientious engineer contributes more than it ranks"
+
+
+def test_flagship_outcome_manager_keeps_health():
+    outcome = run("tokenmaxxing", "outcome")
+    assert outcome.health_end_mean >= outcome.health_start - 2
+
+
+def test_example_default_table_shows_its_lesson():
+    hype, outcome = run("example"), run("example", "outcome")
+    assert hype.proxy_end_mean > hype.proxy_start
+    assert hype.health_end_mean < hype.health_start - 5
+    assert hype.gap_end_mean > 20
+    assert hype.rank_contribution_corr_mean <= 0
+    assert outcome.health_end_mean >= outcome.health_start

@@ -119,3 +119,13 @@ def test_the_workshop_example_ships_with_the_scenarios_and_loads():
 
 def test_the_fixture_workshop_is_relative_to_its_own_folder():
     assert load_workshop(TINY_WORKSHOP).scenario.id == "tiny"
+
+
+def test_bot_seats_without_a_strategy_take_the_scenario_table_in_order():
+    loaded = load_workshop(ROOT / "scenarios" / "workshop-example.yaml")
+    a = table_setup(loaded, "A")
+    assert [s.strategy for s in a.seats] == [None, None, None, None, "craft"]
+    c = table_setup(loaded, "C")
+    assert [s.strategy for s in c.seats] == [None, None, None, "craft", "gamer"]
+    filled = table_setup(loaded, "C", fill={})
+    assert [s.strategy for s in filled.seats] == ["hype", "craft", "gamer", "gamer", "gamer"]

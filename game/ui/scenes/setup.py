@@ -31,19 +31,32 @@ def _strategies(scenario: Scenario, role: str) -> list[str]:
     return [f"bot:{s}" for s in bots.strategies_for(scenario, role)]
 
 
-def _default_bot(scenario: Scenario, role: str) -> str:
+def _default_bot(scenario: Scenario, role: str, nth: int) -> str:
+    """The controller of the bot in the role's `nth` bot seat: the scenario's default table."""
     import game.bots as bots
-    return f"bot:{bots.default_strategy(scenario, role)}"
+    return f"bot:{bots.default_strategy(scenario, role, nth)}"
+
+
+def controller_words(scenario: Scenario, row: SeatRow) -> str:
+    """Who plays a seat, in plain words: `Person`, or `Bot: plays to its own review` (the
+    strategy's name is in the seat's automatic name)."""
+    if row.controller == HUMAN:
+        return "Person"
+    from game.scenario.seating import describe_strategy, sets_policies_only
+    strategy = row.controller[4:]
+    return f"Bot: {describe_strategy(strategy, sets_policies_only(scenario, row.role))}"
 
 
 def default_rows(scenario: Scenario, all_bots: bool) -> list[SeatRow]:
-    """The scenario's default table: one person in the most numerous role, bots elsewhere."""
-    player_role = max(scenario.roles, key=lambda r: r.seats.default).id
+    """The scenario's default table: one person in the first seat of the most numerous role,
+    bots in the others with the strategies the scenario lists for its empty seats, in order."""
+    player_role = max(scenario.roles, key=lambda r: scenario.default_count(r.id)).id
     rows = []
     for role in scenario.roles:
-        for i in range(role.seats.default):
-            human = not all_bots and role.id == player_role and i == 0
-            rows.append(SeatRow(role.id, "", HUMAN if human else _default_bot(scenario, role.id)))
+        person = int(not all_bots and role.id == player_role)
+        rows += [SeatRow(role.id, "", HUMAN)] * person
+        rows += [SeatRow(role.id, "", _default_bot(scenario, role.id, nth))
+                 for nth in range(scenario.default_count(role.id) - person)]
     return rows
 
 
@@ -88,7 +101,8 @@ class SetupScene(Scene):
         self._harvest()
         if step > 0 and len(mine) < role.seats.max:
             at = (mine[-1] + 1) if mine else len(self.rows)
-            self.rows.insert(at, SeatRow(role_id, "", _default_bot(self.scenario, role_id)))
+            bots = sum(1 for i in mine if self.rows[i].controller != HUMAN)
+            self.rows.insert(at, SeatRow(role_id, "", _default_bot(self.scenario, role_id, bots)))
         elif step < 0 and len(mine) > role.seats.min:
             del self.rows[mine[-1]]
         self._name_all()
@@ -153,13 +167,16 @@ class SetupScene(Scene):
                                      label=role.name))
 
     def _seat_line(self, index: int, row: SeatRow, rect: pygame.Rect) -> None:
-        name_w = int(rect.width * 0.55)
+        name_w = int(rect.width * 0.45)
         entry = self.entry(pygame.Rect(rect.x + self.px(24), rect.y, name_w - self.px(24),
                                        rect.height), row.name, f"name:{index}", limit=32)
         self.entries[index] = entry
-        label = "Person" if row.controller == HUMAN else f"Bot: {row.controller[4:]}"
-        button = self.button(pygame.Rect(rect.x + name_w + self.px(10), rect.y,
-                                         rect.width - name_w - self.px(10), rect.height),
+        button_w = rect.width - name_w - self.px(10)
+        label = controller_words(self.scenario, row)
+        if self.painter.width(label, bold=True) > button_w - self.px(16):
+            label = "Person" if row.controller == HUMAN else f"Bot: {row.controller[4:]}"
+        button = self.button(pygame.Rect(rect.x + name_w + self.px(10), rect.y, button_w,
+                                         rect.height),
                              label, lambda i=index: self.cycle(i, 1), f"who:{index}")
         self._items[-1].adjust = lambda step, i=index: self.cycle(i, step)
         button.set_text(label)
