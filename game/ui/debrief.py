@@ -292,17 +292,21 @@ def _events(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
     y = side.y + p.line_height("h3") + p.px(4)
     if not d.events:
         p.text(surface, "No events fired in this game.", (side.x, y), "body", theme.MUTED)
+    more = p.line_height("small")     # room kept for "and N more" under a list that stops
     for n, e in enumerate(d.events, start=1):
-        if y + p.line_height() > side.bottom:
+        size, headline = p.fitting(e.headline, side.width - p.px(24), ("body", "small"),
+                                   max_lines=2)
+        need = p.line_height("small") + len(headline) * p.line_height(size) + p.px(6)
+        if y + need > side.bottom - (more if n < len(d.events) else 0):
+            p.text(surface, f"and {len(d.events) - n + 1} more (see the chart's markers)",
+                   (side.x, y), "small", theme.MUTED, max_width=side.width)
             break
         who = " (facilitator)" if e.injected else ""
         change = f"  health {e.health_change:+.1f}" if abs(e.health_change) >= 0.05 else ""
         p.text(surface, f"{n}. {d.turn_name.capitalize()} {e.turn}{who}{change}", (side.x, y),
                "small", theme.MUTED, max_width=side.width)
         y += p.line_height("small")
-        y += p.paragraph(surface, e.headline, pygame.Rect(side.x + p.px(24), y, side.width
-                                                           - p.px(24), p.line_height() * 2),
-                         "body", max_lines=2) + p.px(6)
+        y += p.lines(surface, headline, (side.x + p.px(24), y), size) + p.px(6)
 
 
 def _lessons(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:

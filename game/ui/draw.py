@@ -81,6 +81,8 @@ class Painter:
         surf = self.render(text, size, color, bold)
         rect = surf.get_rect(**{anchor: pos})
         surface.blit(surf, rect)
+        if not surface.get_rect().contains(rect):   # past the edge: lost, as good as cut
+            self.cuts.append(f"{text} (past the edge of its area)")
         self.boxes.append((text, rect, surface.get_size()))
         return rect
 

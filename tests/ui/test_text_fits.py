@@ -11,7 +11,6 @@ import pytest
 
 from game.engine.state import SeatSetup
 from game.scenario.load import load_scenario
-from game.ui.debrief import LAYERS
 from game.ui.play import Play
 from game.ui.scenes import scene_for_step
 from game.ui.scenes.end import EndScene
@@ -82,7 +81,7 @@ def _views(app):
             f"card {n}'s full text is not on screen"
         yield f"card{n}"
     if scene.name == "end":
-        for layer in range(2, len(LAYERS) + 1):
+        for layer in range(2, len(scene.layers) + 1):
             scene.go_to(layer)
             frames(app, 2)
             yield f"layer {layer}"
@@ -117,3 +116,30 @@ def test_the_painter_records_a_cut_and_fitting_prefers_a_smaller_size_to_a_cut(a
                             True, max_lines=2)
     assert lines == ["Customer satisfaction", "as a counter-goal"] and not p.cuts
     assert p.fit(text, width // 2).endswith("…") and p.cuts == [text]
+
+
+def test_a_long_list_of_events_stops_at_the_bottom_of_the_reveal():
+    """The README demo's game (seed 7) has eight events, more than the events layer holds at
+    1280x720: the list ends with how many more there are, and nothing runs past the edge."""
+    s = load_scenario("tokenmaxxing")
+    seats = [SeatSetup(role=r.id, name=f"{r.name} {i + 1}", controller="bot:gamer"
+                       if r.id == "employee" else "bot:hype")
+             for r in s.roles for i in range(r.seats.default)]
+    play = Play.start(s, "tokenmaxxing", 7, seats, demo=True)
+    while (step := play.next_step()).kind != "end":
+        if step.kind == "news":
+            play.news_seen()
+        else:
+            play.submit(play.bot_choice(step.seat))
+    app = make_app((1280, 720))
+    try:
+        scene = EndScene(app, play)
+        app.go(scene)
+        scene.go_to(scene.layers.index("Events") + 1)
+        app.painter.cuts.clear()
+        frames(app, 2)
+        drawn = " ".join(app.painter.drawn)
+    finally:
+        pygame.display.quit()
+    assert len(play.game.scenario.events) and not app.painter.cuts, app.painter.cuts
+    assert " more (see the chart's markers)" in drawn
