@@ -5,7 +5,8 @@ name to `COMMAND_MODULES`. A listed module that cannot be imported fails loudly.
 
 Every error a user can cause is printed as one line on stderr, never a traceback:
 `GoodhartError` as `file:line:col: message` (exit 1), usage mistakes as
-`goodhart: error: ... (see goodhart COMMAND --help)` (exit 2), Ctrl-C as one line (exit 130).
+`goodhart: error: ... (see goodhart COMMAND --help)` (exit 2), a path the system refuses
+(`OSError`) as one line naming it (exit 1), Ctrl-C as one line (exit 130).
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ def _say(text: str) -> None:
     click.echo(" ".join(text.split()) if "\n" in text else text, err=True)
 
 
+def _short(name: object, most: int = 80) -> str:
+    """A file name for one line of output: cut in the middle past `most` characters."""
+    text = str(name)
+    return text if len(text) <= most else f"{text[:most // 2]}...{text[-most // 2:]}"
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code, turning every user error into one line."""
     try:
@@ -80,6 +87,9 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say(f"{PROG}: interrupted")
         return 130
+    except OSError as err:    # a path the system refuses: too long, unreadable, a device...
+        _say(f"{PROG}: error: {_short(err.filename)}: {err.strerror or err}; check the path")
+        return 1
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 

@@ -132,3 +132,11 @@ def test_python_dash_m_game_runs_the_cli():
     result = subprocess.run([sys.executable, "-m", "game", "lint", str(MINIMAL)], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and result.stdout == "1 file, 0 errors, 0 warnings\n"
+
+
+@pytest.mark.parametrize("command", [["lint"], ["play", "--text"], ["explain"]])
+def test_a_path_the_system_refuses_is_one_line(command, capsys):
+    code = run([*command, "x" * 5000])
+    err = capsys.readouterr().err.strip()
+    assert code == 1 and "\n" not in err and "Traceback" not in err
+    assert "File name too long" in err and len(err) < 200
