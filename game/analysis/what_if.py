@@ -2,8 +2,8 @@
 
 A scenario's debrief may declare contrasting regimes (`debrief.what_if`), each a set of
 policies held at a level for a whole game. At the reveal, the regime the game followed least
-is replayed: the same scenario, seed and seats, every seat a bot (a human seat plays its
-role's default strategy, a bot seat keeps its own), the regime's policies locked. Events and
+is replayed: the same scenario, seed and seats, every seat a bot (a human seat takes the
+default table's strategy that the bots left over, see `replay_seats`; a bot keeps its own), the regime's policies locked. Events and
 draws come from the same seeded streams, so they match wherever the rules let them.
 
 `contrast_regime` picks the regime; `replay_what_if` plays it and returns a plain
@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from game.analysis.indices import seat_outcome_rows
 from game.analysis.simulate import run_game
+from game.bots import default_strategy
 from game.analysis.summary import _rank_agreement
 from game.engine.state import GameState, SeatSetup
 from game.scenario.model import Scenario, WhatIf
@@ -82,7 +83,7 @@ def replay_what_if(scenario: Scenario, seed: int, seats: list[SeatSetup],
     """Play the scenario again with the same seed and seats, all bots, the regime's policies
     locked; deterministic for the same arguments."""
     locks = what_if_locks(scenario, regime)
-    record = run_game(scenario, seed, {}, list(seats), locks)
+    record = run_game(scenario, seed, {}, replay_seats(scenario, seats), locks)
     specs = {p.id: p for p in scenario.policies}
     return WhatIfResult(
         regime=regime.name, text=" ".join(regime.text.split()), locks=locks,
@@ -90,6 +91,30 @@ def replay_what_if(scenario: Scenario, seed: int, seats: list[SeatSetup],
         seed=seed, strategies=record.strategies, proxy=record.proxy, health=record.health,
         gap=record.gap, rank_agreement=rank_agreement(record.outcomes),
         outcomes=record.outcomes)
+
+
+def replay_seats(scenario: Scenario, seats: list[SeatSetup]) -> list[SeatSetup]:
+    """The seats with every person replaced by a bot: the strategies of the role's default
+    table that the game's bots left over, in order (a solo engineer beside craft, gamer and
+    gamer bots is replayed as the table's fourth seat, a gamer), else the role's next listed
+    strategy. So the replay is the scenario's own table whenever the game was."""
+    left: dict[str, list[str]] = {}
+    for role in dict.fromkeys(s.role for s in seats):
+        listed = [default_strategy(scenario, role, k) for k, s in
+                  enumerate(x for x in seats if x.role == role)]
+        for s in seats:
+            if s.role == role and s.is_bot and s.strategy in listed:
+                listed.remove(s.strategy)
+        left[role] = listed
+    out, nth = [], dict.fromkeys(left, 0)
+    for s in seats:
+        if not s.is_bot:
+            pool = left[s.role]
+            strategy = pool.pop(0) if pool else default_strategy(scenario, s.role, nth[s.role])
+            nth[s.role] += 1
+            s = SeatSetup(role=s.role, name=s.name, controller=f"bot:{strategy}")
+        out.append(s)
+    return out
 
 
 def what_if_for_state(scenario: Scenario, state: GameState,

@@ -113,3 +113,18 @@ def test_locks_over_the_budget_are_refused(tmp_path):
     with pytest.raises(ScenarioError, match="these locks cost 2 points; the Manager's policy "
                                             "budget is 1"):
         load_scenario(path)
+
+
+def test_a_solo_players_seat_is_replayed_as_the_default_tables_left_over_bot():
+    from game.analysis.what_if import replay_seats
+    s = load_scenario("tokenmaxxing")
+    seats = [SeatSetup(role="manager", name="M", controller="bot:hype"),
+             SeatSetup(role="employee", name="Me"),
+             SeatSetup(role="employee", name="B1", controller="bot:craft"),
+             SeatSetup(role="employee", name="B2", controller="bot:gamer"),
+             SeatSetup(role="employee", name="B3", controller="bot:gamer")]
+    replayed = [x.strategy for x in replay_seats(s, seats)]
+    assert replayed == ["hype", "gamer", "craft", "gamer", "gamer"]   # one craft, as listed
+    people = [SeatSetup(role="manager", name="M"), SeatSetup(role="employee", name="A"),
+              SeatSetup(role="employee", name="B")]
+    assert [x.strategy for x in replay_seats(s, people)] == ["hype", "craft", "gamer"]
