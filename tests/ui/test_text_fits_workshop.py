@@ -24,7 +24,7 @@ from game.ui.workshop_app import WorkshopApp
 from game.workshop.debrief import collect
 from game.workshop.facilitator import timeout_action
 from game.workshop.load import load_workshop
-from game.workshop.result import write_result
+from game.workshop.result import session_what_if, write_result
 from game.workshop.run import play_to_end
 from game.workshop.tables import result_path, start_session
 from tests.ui.driver import frames, key, make_app
@@ -41,14 +41,16 @@ def example():
 
 @pytest.fixture(scope="module")
 def results(example, tmp_path_factory) -> list[Path]:
-    """Every table of the example workshop played by bots, two people's guesses each."""
+    """Every table of the example workshop played by bots, two people's guesses each, and
+    its what-if replay (as a rehearsal writes it)."""
     folder = tmp_path_factory.mktemp("results")
     paths = []
     for table in example.workshop.tables:
         session, _ = start_session(example, table.id, fill={})
         play_to_end(session)
         path = folder / f"table-{table.id}.json"
-        write_result(session, path, {seat: 40.0 + 7 * n for n, seat in enumerate((1, 2))})
+        write_result(session, path, {seat: 40.0 + 7 * n for n, seat in enumerate((1, 2))},
+                     session_what_if(session))
         paths.append(path)
     return paths
 

@@ -93,9 +93,9 @@ def test_the_debrief_screen_shows_each_tables_what_if(two_tables):
         assert f"What if: health {w.health[-1]:.0f}, gap {w.gap[-1]:+.0f}" in overview
         scene.show("table", 0)
         app.step()
-        texts = app.visible_texts()
-        assert "What if" in texts and "Outcomes: bots, the same seed" in texts
-        assert f"{w.health[-1]:.1f} (here {debrief.summaries[0].health_end:.1f})" in texts
+        shown = " ".join(app.visible_texts())
+        assert "What if: Outcomes (bots, the same seed)" in shown
+        assert f"health {w.health[-1]:.1f} (here {debrief.summaries[0].health_end:.1f})" in shown
     finally:
         pygame.display.quit()
 

@@ -278,7 +278,7 @@ class DebriefScene(Scene):
                 lines.append(f"Unfinished: {s.turns} of {result.scenario.turns}")
             if s.what_if is not None:
                 lines.append(f"What if: health {s.what_if.health[-1]:.0f}, gap "
-                             f"{s.what_if.gap[-1]:+.0f} ({s.what_if.regime})")
+                             f"{s.what_if.gap[-1]:+.0f}")
             rows = [row for line in lines
                     for row in p.fitting(line, inner.width, ("small",), max_lines=2)[1]]
             text_h = len(rows) * p.line_height("small")
@@ -318,9 +318,10 @@ class DebriefScene(Scene):
         mark = len(p.cuts)
         events_aside = self._table_side(None, side, result, s, events=True).cut is None
         del p.cuts[mark:]                # only measured: what is drawn records its own cuts
-        below = [] if events_aside else [
-            row for text in self._event_texts(result)
-            for row in p.fitting(text, left.width, ("small",), max_lines=2)[1]]
+        below = [row for text in self._what_if_texts(s)
+                 + ([] if events_aside else
+                    self._event_texts(result, most=2 if s.what_if else 4))
+                 for row in p.fitting(text, left.width, ("small",), max_lines=2)[1]]
         strip = self._predictions_text(result)
         strip_size, strip_rows = p.fitting(strip, left.width, ("body", "small"), max_lines=3) \
             if strip else ("body", [])
@@ -366,8 +367,6 @@ class DebriefScene(Scene):
         c.row("Proxy index", f"{s.proxy_start:.1f} to {s.proxy_end:.1f}")
         c.row("Gap at the end", f"{s.gap_end:+.1f}", right_color=theme.BAD if s.gap_end > 0
               else theme.GOOD)
-        if s.what_if is not None:
-            self._draw_what_if_rows(c, s)
         c.heading("Final scores · real rank")
         role = next((o.role for o in result.outcomes if o.name == s.leader), None)
         board = sorted((o for o in result.outcomes if o.role == role
@@ -395,17 +394,17 @@ class DebriefScene(Scene):
             texts.append(f"and {len(result.events) - most} more (in the CSV export)")
         return texts
 
-    def _draw_what_if_rows(self, c, s) -> None:
-        """The table's what-if replay: the same game played by bots under the contrasting
-        regime, its end figures beside this table's."""
+    @staticmethod
+    def _what_if_texts(s) -> list[str]:
+        """The table's what-if replay in two sentences (none without one): the same game
+        played by bots under the contrasting regime, its end figures beside this table's."""
         w = s.what_if
-        c.heading("What if")
-        c.row(f"{w.regime}: bots, the same seed", color=theme.MUTED, size="small")
-        c.row("Health index at the end", f"{w.health[-1]:.1f} (here {s.health_end:.1f})",
-              size="small")
-        c.row("Gap at the end", f"{w.gap[-1]:+.1f} (here {s.gap_end:+.1f})", size="small")
-        c.row("Ranks match work", f"{w.rank_agreement:+.2f} (here {s.rank_agreement:+.2f})",
-              size="small")
+        if w is None:
+            return []
+        return [f"What if: {w.regime} (bots, the same seed): health {w.health[-1]:.1f} "
+                f"(here {s.health_end:.1f}), gap {w.gap[-1]:+.1f} (here {s.gap_end:+.1f}).",
+                f"Ranks match work {w.rank_agreement:+.2f} there, {s.rank_agreement:+.2f} here "
+                "(1: the leaderboard ranked people by real contribution)."]
 
     def _draw_conditions(self, surface: pygame.Surface) -> None:
         p = self.painter
