@@ -14,11 +14,13 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from functools import cached_property
 from typing import TYPE_CHECKING, TextIO
 
 from game.analysis.facts import fact_sentences, game_facts, shown_lessons
 from game.analysis.indices import gap_series, index_series, seat_outcomes
-from game.analysis.what_if import comparison_text, game_rank_agreement, what_if_for_state
+from game.analysis.what_if import (WhatIfResult, comparison_text, game_rank_agreement,
+                                   what_if_for_state)
 from game.bots import make_bot
 from game.cli.text_clock import Lines, TimeUp, deadline_label
 from game.cli.text_help import (HANDOFF_HELP, HINT, PREDICTION_HELP, effort_help, in_words,
@@ -31,6 +33,7 @@ from game.engine.view import SeatView
 from game.errors import ActionError
 from game.scenario.scoring import change_lines, scoring_lines
 from game.workshop.facilitator import timeout_action
+from game.workshop.result import session_what_if
 
 if TYPE_CHECKING:
     from game.workshop.model import Timers
@@ -45,15 +48,16 @@ class InputEnded(Exception):
 class TextGame:
     """Runs a session in the terminal until the game ends or input runs out."""
 
-    def __init__(self, session: Session, out: TextIO = sys.stdout,
+    def __init__(self, session: Session, out: TextIO | None = None,
                  read: Callable[[float | None], str | None] | None = None,
                  timers: Timers | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         """`read(timeout)` gives the next input line (None when input has ended) or raises
-        TimeUp; `timers` are a workshop table's seconds per phase (none if absent)."""
+        TimeUp; `out` is standard output unless given; `timers` are a workshop table's seconds
+        per phase (none if absent)."""
         self.session = session
         self.game = session.game
-        self.out = out
+        self.out = out if out is not None else sys.stdout
         self._read = read or Lines().read
         self.timers = timers
         self.clock = clock
@@ -64,6 +68,12 @@ class TextGame:
         self.humans = [i for i, s in enumerate(session.seats) if not s.is_bot]
         self.last_human: int | None = None
         self.reported_turn = session.state.turn
+
+    @cached_property
+    def what_if(self) -> WhatIfResult | None:
+        """The ended game's what-if replay (None when the scenario declares no contrasting
+        regime), played once for both the reveal and a workshop table's result file."""
+        return session_what_if(self.session)
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -227,7 +237,7 @@ class TextGame:
                     self.say("  ! a number from 0 to 100, please")
         self.predictions = predictions
         self.say(render_reveal(self.game.scenario, self.session.state, predictions,
-                               self.session.seats))
+                               self.session.seats, self.what_if))
 
 
 def _clear(out: TextIO) -> None:
@@ -365,8 +375,14 @@ def parse_effort(legal: Legal, text: str, last: dict[str, int]) -> Allocate | st
     return Allocate(seat=legal.seat, effort=effort)
 
 
-def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
-    """The end screen in text: indices, gap, ranks against contributions, events, lessons."""
+PLAY_WHAT_IF = "play"
+
+
+def render_reveal(scenario, state, predictions: dict[int, float], seats,
+                  what_if: WhatIfResult | None | str = PLAY_WHAT_IF) -> str:
+    """The end screen in text: indices, gap, ranks against contributions, events, lessons.
+    `what_if` is the game's what-if replay if it has been played (None: there is none);
+    by default it is played here."""
     proxy, health = index_series(scenario, state)
     gap = gap_series(proxy, health)
     lines = [RULE, "What really happened", RULE]
@@ -395,7 +411,9 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
     facts = game_facts(scenario, state)
     lines.append("\nThis game in numbers")
     lines += [_wrap(text, "  - ") for text in fact_sentences(facts)]
-    lines += what_if_lines(scenario, state, seats, proxy, health)
+    if what_if == PLAY_WHAT_IF:
+        what_if = what_if_for_state(scenario, state, list(seats))
+    lines += what_if_lines(scenario, state, what_if, proxy, health)
     lessons = shown_lessons(scenario, facts)
     if lessons:
         lines.append("\nLessons")
@@ -406,10 +424,10 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats) -> str:
     return "\n".join(lines)
 
 
-def what_if_lines(scenario, state, seats, proxy: list[float], health: list[float]) -> list[str]:
+def what_if_lines(scenario, state, other: WhatIfResult | None, proxy: list[float],
+                  health: list[float]) -> list[str]:
     """The what-if comparison (the same company replayed under the regime the game followed
-    least), played here and now; no lines when the scenario declares no such regime."""
-    other = what_if_for_state(scenario, state, list(seats))
+    least); no lines when the scenario declares no such regime."""
     if other is None:
         return []
     ranks = game_rank_agreement(scenario, state)

@@ -112,3 +112,22 @@ def test_a_table_window_rewrites_its_result_once_the_replay_arrives(loaded, tmp_
     assert data["finished"] is True
     assert data["what_if"]["regime"] == "Outcomes" and data["what_if"]["seed"] == data["seed"]
     assert any("what-if" in p.name for p in (tmp_path / "shots").glob("*.png"))
+
+
+def test_a_terminal_table_plays_its_what_if_once_for_the_reveal_and_the_result(
+        loaded, tmp_path, monkeypatch, capsys):
+    import io
+
+    import game.analysis.what_if as what_if
+    from game.cli.workshop_commands import _play_text
+    from game.workshop.tables import start_session
+    played = []
+    replay = what_if.replay_what_if
+    monkeypatch.setattr(what_if, "replay_what_if", lambda *args: played.append(1) or replay(*args))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    session, setup = start_session(loaded, "C", fill={})
+    out = tmp_path / "c.json"
+    assert _play_text(session, out, setup.timers) == 0
+    assert 'What if: the same company under "' in capsys.readouterr().out
+    assert json.loads(out.read_text())["what_if"]["seed"] == session.seed
+    assert len(played) == 1, "the reveal and the result file share one replay"
