@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from game.bots import default_strategy
 from game.engine import Game
 from game.engine.save import Session, save_dir
 from game.engine.state import SeatSetup
@@ -22,9 +23,6 @@ from game.workshop.model import Condition, SeatSpec, Table, Timers
 
 __all__ = ["TableSetup", "condition_label", "default_results_dir", "find_table",
            "locked_levels", "result_path", "start_session", "table_setup"]
-
-FALLBACK_STRATEGY = "random"
-
 
 @dataclass(frozen=True)
 class TableSetup:
@@ -122,16 +120,6 @@ def _seat_setups(scenario: Scenario, specs: list[SeatSpec],
                 f"{spec.name or base} ({strategy} bot)"
             seats.append(SeatSetup(role=spec.role, name=name, controller=f"bot:{strategy}"))
     return seats
-
-
-def default_strategy(scenario: Scenario, role: str, nth: int = 0) -> str:
-    """The bots package's default strategy for the role's `nth` empty seat (or `random`
-    while it has none)."""
-    try:
-        from game.bots import default_strategy as pick
-    except ImportError:
-        return FALLBACK_STRATEGY
-    return str(pick(scenario, role, nth))
 
 
 def start_session(loaded: LoadedWorkshop, table_id: str, path: Path | None = None,
