@@ -23,18 +23,12 @@ def register(group: click.Group) -> None:
 
 
 def _positive(name: str):
-    """A click callback that refuses a number below 1."""
-    def check(ctx: click.Context, param: click.Parameter, value: int) -> int:
-        if value < 1:
+    """A click callback that refuses a number below 1 (an option left out stays None)."""
+    def check(ctx: click.Context, param: click.Parameter, value: int | None) -> int | None:
+        if value is not None and value < 1:
             raise click.BadParameter(f"{name} must be at least 1 (got {value})")
         return value
     return check
-
-
-def _positive_or_none(name: str):
-    """Like `_positive`, for an option that may be left out (None)."""
-    check = _positive(name)
-    return lambda ctx, param, value: None if value is None else check(ctx, param, value)
 
 
 def default_workers() -> int:
@@ -76,7 +70,7 @@ def parse_bots(scenario: Scenario, specs: tuple[str, ...]) -> dict[str, str]:
               help="Strategy of every seat of ROLE (repeatable), e.g. employee=gamer.")
 @click.option("--lock", "locks", multiple=True, metavar="POLICY=LEVEL",
               help="Hold a policy at a level in every run (repeatable), e.g. token_leaderboard=on.")
-@click.option("--workers", "-w", type=int, callback=_positive_or_none("--workers"),
+@click.option("--workers", "-w", type=int, callback=_positive("--workers"),
               help="Processes to use (default: one per core this machine gives us); "
                    "results are identical for any number.")
 @click.option("--json", "json_path", metavar="PATH|-",
