@@ -9,7 +9,7 @@ import click
 
 from game.cli.table import build_table, parse_bots, parse_humans
 from game.engine import Game
-from game.engine.save import Session, new_save_path, open_save, read_save
+from game.engine.save import Session, new_save_path, open_save
 from game.scenario.load import is_local, load_scenario, resolve_scenario
 
 FLAGSHIP = "tokenmaxxing"
@@ -68,13 +68,12 @@ def resume(save: Path | None, text: bool) -> None:
     """Continue an unfinished game: the SAVE file given, or the one you choose."""
     from game.cli.saves_menu import choose_save
     path = choose_save(save)
-    record = read_save(path)
-    if record.meta.get("workshop"):
-        from game.cli.workshop_commands import resume_table
-        raise SystemExit(resume_table(record, path, text=text))
     session, note = open_save(path)
     if note:
         click.echo(note)
+    if session.meta.get("workshop"):
+        from game.cli.workshop_commands import resume_table
+        raise SystemExit(resume_table(session, text=text))
     if not text:
         from game.ui.app import run
         raise SystemExit(run(resume=path))

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from game.engine import Game
-from game.engine.save import SaveFile, Session, new_save_path, read_save, scenario_of
+from game.engine.save import Session, new_save_path, read_save, scenario_of
 from game.errors import GoodhartError
 from game.workshop.debrief import collect
 from game.workshop.load import LoadedWorkshop, load_workshop
@@ -172,14 +172,10 @@ def play_table(workshop_file: Path | None, table_id: str | None, *, text: bool,
     return run_table_window(session, setup, out, size=size)
 
 
-def resume_table(record: SaveFile, path: Path, *, text: bool,
-                 size: tuple[int, int] = (1280, 720)) -> int:
-    """`goodhart resume` of a workshop table's game: the facilitator's controls come back,
-    and the result file is written when the game ends."""
-    scenario, note = scenario_of(record, path)
-    if note:
-        click.echo(note)
-    session = Session.resume(Game(scenario), record, path)
+def resume_table(session: Session, *, text: bool, size: tuple[int, int] = (1280, 720)) -> int:
+    """`goodhart resume` of a workshop table's game (a session resumed from its save): the
+    facilitator's controls come back, and the result file is written when the game ends."""
+    scenario, path = session.game.scenario, session.path
     setup, folder = _setup_from_meta(session)
     out = result_path(folder, session.meta, session.seed)
     click.echo(f"Resuming {session.meta.get('table_name', 'the table')} of "

@@ -85,3 +85,16 @@ def test_a_finished_game_is_not_offered():
     while not game.is_terminal(done.state):
         done.act(random_action(game, done.state, game.to_act(done.state)[0], rng))
     assert choose_save(None) == unfinished
+
+
+def test_resume_reads_the_save_once(monkeypatch):
+    import game.engine.save as saves
+    path = _game(5, 3)
+    reads = []
+    parse = saves.from_json
+    monkeypatch.setattr(saves, "from_json", lambda *a, **k: reads.append(1) or parse(*a, **k))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    with pytest.raises(SystemExit) as ended:
+        run(["resume", str(path), "--text"])
+    assert ended.value.code == 0
+    assert len(reads) == 1, "the save file is read and parsed once, not once per check"
