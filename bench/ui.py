@@ -68,6 +68,8 @@ def scene_at(app: App, scenario: str, kind: str):
             if kind == "handoff":
                 return HandoffScene(app, play, step.seat)
             play.passed(step.seat)
+        elif step.kind == "predict":
+            play.predict(step.seat, 50.0)
         elif step.kind == "end":
             return EndScene(app, play)
         else:
