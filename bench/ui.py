@@ -100,16 +100,12 @@ def time_while_replaying(app: App, scenario: str) -> tuple[list[float], list[flo
     app.go(end)
     app.step()
     end.go_to(end.layers.index("What if") + 1)
-    w, h = app.screen.get_size()
     wall, cpu, start = [], [], time.perf_counter()
     while end.job.working:
-        pos = (int(w * (len(wall) % 97) / 97), int(h * (len(wall) % 53) / 53))
-        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(1, 1),
-                                             buttons=(0, 0, 0)))
-        t, t_cpu = time.perf_counter(), time.thread_time()
-        app.step()
-        wall.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.thread_time() - t_cpu) * 1000)
+        t = time.perf_counter()
+        ms, ms_cpu = timed_frame(app, len(wall))
+        wall.append(ms)
+        cpu.append(ms_cpu)
         time.sleep(max(0.0, 1 / 60 - (time.perf_counter() - t)))   # a real window's pace
     if end.job.failed:
         raise RuntimeError(f"the what-if replay failed: {end.job.failed}")
@@ -127,18 +123,25 @@ def time_scene(app: App, scene, frames: int) -> tuple[list[float], list[float]]:
         app.step()
     if layer is not None:
         scene.go_to(layer)
-    w, h = app.screen.get_size()
     wall, cpu = [], []
     for i in range(frames + 10):
-        pos = (int(w * (i % 97) / 97), int(h * (i % 53) / 53))
-        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(1, 1),
-                                             buttons=(0, 0, 0)))
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        app.step()
+        ms, ms_cpu = timed_frame(app, i)
         if i >= 10:
-            wall.append((time.perf_counter() - start) * 1000)
-            cpu.append((time.thread_time() - start_cpu) * 1000)
+            wall.append(ms)
+            cpu.append(ms_cpu)
     return wall, cpu
+
+
+def timed_frame(app: App, i: int) -> tuple[float, float]:
+    """One frame with the mouse moved to the `i`th place of a sweep over the window; its
+    milliseconds by the wall clock and by this thread's CPU time."""
+    w, h = app.screen.get_size()
+    pos = (int(w * (i % 97) / 97), int(h * (i % 53) / 53))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=pos, rel=(1, 1),
+                                         buttons=(0, 0, 0)))
+    start, start_cpu = time.perf_counter(), time.thread_time()
+    app.step()
+    return (time.perf_counter() - start) * 1000, (time.thread_time() - start_cpu) * 1000
 
 
 def cold_start(runs: int) -> list[float]:
@@ -159,6 +162,12 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
 
 
+def row(name: str, wall: list[float], cpu: list[float]) -> str:
+    """A line of the table: median, p99 and worst wall-clock ms, and p99 CPU ms."""
+    return (f"{name:<18}{statistics.median(wall):9.2f}{p99(wall):9.2f}{max(wall):9.2f}"
+            f"{p99(cpu):12.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=300)
@@ -173,14 +182,12 @@ def main() -> int:
     for name, scene in scenes(app, args.scenario):
         times, cpu = time_scene(app, scene, args.frames)
         worst = max(worst, p99(times))
-        print(f"{name:<18}{statistics.median(times):9.2f}{p99(times):9.2f}{max(times):9.2f}"
-              f"{p99(cpu):12.2f}")
+        print(row(name, times, cpu))
     replaying, replaying_cpu, took = time_while_replaying(app, args.scenario)
     if replaying:
         worst = max(worst, p99(replaying))
-        print(f"{'what if, replaying':<18}{statistics.median(replaying):9.2f}"
-              f"{p99(replaying):9.2f}{max(replaying):9.2f}{p99(replaying_cpu):12.2f}  "
-              f"({len(replaying)} frames while the replay ran, {took:.1f} s)")
+        print(row("what if, replaying", replaying, replaying_cpu) +
+              f"  ({len(replaying)} frames while the replay ran, {took:.1f} s)")
     pygame.display.quit()
     starts = cold_start(args.starts)
     print(f"cold start to the title: first {starts[0]:.2f} s, median {statistics.median(starts):.2f} s"
