@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from game.bots import strategies_for
 from game.errors import ScenarioError
 from game.scenario.load import (SUFFIXES, _problem, bundled_dirs, list_bundled, load_scenario,
                                 raise_first)
@@ -191,20 +192,11 @@ def player_problem(scenario: Scenario, seat: SeatSpec) -> str | None:
     if not seat.player.startswith("bot:") or not seat.strategy:
         return (f"player {_show(seat.player)}: write `human`, `bot`, or `bot:STRATEGY` "
                 f"(e.g. bot:random)")
-    allowed = strategies(scenario, seat.role)
-    if allowed is not None and seat.strategy not in allowed:
+    allowed = strategies_for(scenario, seat.role)
+    if seat.strategy not in allowed:
         return (f"unknown bot strategy '{seat.strategy}' for a {seat.role} "
                 f"(choose from {', '.join(allowed)})")
     return None
-
-
-def strategies(scenario: Scenario, role: str) -> list[str] | None:
-    """The bot strategies a role may use, or None while the bots package has no list."""
-    try:
-        from game.bots import strategies_for
-    except ImportError:
-        return None
-    return list(strategies_for(scenario, role))
 
 
 def level_number(names: list[str], level: int | str) -> int | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from game.bots import make_bot as default_bot_factory
 from game.engine.rng import derive
 from game.engine.save import Session
 from game.errors import GoodhartError
@@ -31,18 +32,9 @@ BotFactory = Callable[[str, Scenario, int, random.Random], Bot]
 """`(strategy, scenario, seat, rng) -> bot`, as `game.bots.make_bot`."""
 
 
-def _make_bot() -> BotFactory:
-    try:
-        from game.bots import make_bot
-    except ImportError:
-        raise GoodhartError("no bots are available in this version of Goodhart "
-                            "(game.bots.make_bot is missing)") from None
-    return make_bot
-
-
 def play_to_end(session: Session, make_bot: BotFactory | None = None) -> None:
     """Let bots play every seat of the session until the game ends."""
-    factory = make_bot or _make_bot()
+    factory = make_bot or default_bot_factory
     game = session.game
     bots = {i: factory(seat.strategy or "random", game.scenario, i,
                        random.Random(derive(session.seed, "bot", i)))
