@@ -101,22 +101,11 @@ def prepare(folder: Path) -> dict[str, str]:
     launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m game "$@"\n')
     launcher.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GOODHART_", "XDG_"))}
-    mpl = _matplotlib_config()
     env.update(HOME=str(home), GOODHART_HOME=str(home / ".local/share/goodhart"),
                PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", PYTHONPATH=str(ROOT),
                SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYTHONUNBUFFERED="1",
-               GOODHART_MAX_FRAMES=MAX_FRAMES, PYGAME_HIDE_SUPPORT_PROMPT="1",
-               **({"MPLCONFIGDIR": mpl} if mpl else {}))
+               GOODHART_MAX_FRAMES=MAX_FRAMES, PYGAME_HIDE_SUPPORT_PROMPT="1")
     return env
-
-
-def _matplotlib_config() -> str | None:
-    """matplotlib's config folder of this user, so a fresh HOME does not rebuild its cache."""
-    try:
-        import matplotlib
-        return matplotlib.get_configdir()
-    except ImportError:  # pragma: no cover - matplotlib is a dependency
-        return None
 
 
 def run_command(command: str, folder: Path, env: dict[str, str]) -> Ran:
