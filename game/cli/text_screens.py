@@ -166,16 +166,7 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats,
         label = "start" if t == 0 else f"{scenario.turn_name} {t}"
         lines.append(f"  {label:<10}{p:>14.1f}{h:>14.1f}{g:>+8.1f}  "
                      f"{'P' * int(p / 5):<20}|{'H' * int(h / 5)}")
-    outcomes = seat_outcomes(scenario, state)
-    for role in scenario.roles:
-        rows = sorted((o for o in outcomes if o.role == role.id), key=lambda o: o.leaderboard_rank)
-        if len(rows) < 2:
-            continue
-        lines.append(f"\n{role.name}s: leaderboard rank against real contribution")
-        for o in rows:
-            gone = "" if o.employed else "  (laid off)"
-            lines.append(f"  {o.name:<24} rank {o.leaderboard_rank}  score {o.score_total:8.1f}"
-                         f"   contribution {o.contribution:8.1f} (rank {o.contribution_rank}){gone}")
+    lines += rank_lines(scenario, state)
     events = [h for rec in state.history for h in rec.news]
     if events:
         lines.append("\nEvents")
@@ -194,6 +185,23 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats,
         lines.append("\nTo discuss")
         lines += [wrap(text, "  ? ") for text in scenario.debrief.questions]
     return "\n".join(lines)
+
+
+def rank_lines(scenario, state) -> list[str]:
+    """For each role of two or more reviewed seats: every seat's leaderboard rank and score
+    beside its real contribution and that rank."""
+    lines = []
+    outcomes = seat_outcomes(scenario, state)
+    for role in scenario.roles:
+        rows = sorted((o for o in outcomes if o.role == role.id), key=lambda o: o.leaderboard_rank)
+        if len(rows) < 2:
+            continue
+        lines.append(f"\n{role.name}s: leaderboard rank against real contribution")
+        for o in rows:
+            gone = "" if o.employed else "  (laid off)"
+            lines.append(f"  {o.name:<24} rank {o.leaderboard_rank}  score {o.score_total:8.1f}"
+                         f"   contribution {o.contribution:8.1f} (rank {o.contribution_rank}){gone}")
+    return lines
 
 
 def what_if_lines(scenario, state, other: WhatIfResult | None, proxy: list[float],
