@@ -64,6 +64,8 @@ class TextGame:
         self.humans = [i for i, s in enumerate(session.seats) if not s.is_bot]
         self.last_human: int | None = None
         self.reported_turn = session.state.turn
+        self.predictions: dict[int, float] = {}
+        """Each human seat's guess of the final health, once every guess is in."""
 
     @cached_property
     def what_if(self) -> WhatIfResult | None:
@@ -219,7 +221,7 @@ class TextGame:
 
     def _ending(self) -> None:
         """Predictions first, then the reveal, layer by layer."""
-        predictions = {}
+        predictions: dict[int, float] = {}
         self.say(f"\n{RULE}\nThe game is over. Before the reveal...\n{RULE}")
         for seat in self.humans:
             name = self.session.seats[seat].name

@@ -208,6 +208,6 @@ def _play_text(session: Session, out: Path, timers: Timers) -> int:
     game = TextGame(session, timers=timers)
     code = game.run()
     if session.game.is_terminal(session.state):
-        write_result(session, out, getattr(game, "predictions", None), game.what_if)
+        write_result(session, out, game.predictions, game.what_if)
         click.echo(f"\nResult file for the debrief: {out}")
     return code
