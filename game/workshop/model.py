@@ -9,6 +9,7 @@ ids, levels, roles, seat counts) are checked by `game.workshop.load` once the sc
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -19,6 +20,7 @@ TableId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0
 """A table's id as typed after `--table`: letters, digits, `-` and `_`, e.g. `A` or `table-2`."""
 
 Name = Annotated[str, StringConstraints(max_length=60)]
+PIN = re.compile(r"[0-9]{4,8}")
 Level = int | Annotated[str, StringConstraints(min_length=1, max_length=40)]
 """A policy level: its number (0 is off) or its name from the scenario (`off`, `on`, `strong`)."""
 
@@ -94,16 +96,21 @@ class Workshop(Strict):
                                                   "this file; the user's data folder if absent.")
     notes: Annotated[str, StringConstraints(max_length=4000)] = ""
     facilitator_pin: str | None = Field(
-        None, pattern=r"^[0-9]{4,8}$",
-        description="4 to 8 digits asked before F9 opens the facilitator panel at a table; "
+        None, description="4 to 8 digits asked before F9 opens the facilitator panel at a table; "
                     "a random PIN is printed in the terminal at start if absent.")
     tables: list[Table] = Field(min_length=1, max_length=40)
 
     @field_validator("facilitator_pin", mode="before")
     @classmethod
     def _pin_as_text(cls, value: object) -> object:
-        """`facilitator_pin: 4711` (a YAML number) is read as the text "4711"."""
-        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        """`facilitator_pin: 4711` (a YAML number) is read as the text "4711"; a PIN that is
+        not 4 to 8 digits is a ValueError that says so (a number has lost any leading 0)."""
+        number = isinstance(value, int) and not isinstance(value, bool)
+        text = str(value) if number else value
+        if isinstance(text, str) and not PIN.fullmatch(text):
+            hint = '; one that starts with 0 goes in quotes, e.g. "0472"' if number else ""
+            raise ValueError(f"a PIN is 4 to 8 digits (found {text[:20]}){hint}")
+        return text
 
     def table(self, table_id: str) -> Table | None:
         """The table with this id (letter case does not matter), or None."""

@@ -82,6 +82,10 @@ CASES = [
     ("tables:\n  - id: A B\n", 4, "'A B' is not a valid table id"),
     ("timers: {work: -1}\ntables:\n  - id: A\n", 3, "'work' in timers: must be at least 0"),
     ("tables: []\n", 3, "'tables': needs at least 1 item(s)"),
+    ("facilitator_pin: 12\ntables:\n  - id: A\n", 3,
+     "'facilitator_pin': a PIN is 4 to 8 digits (found 12)"),
+    ("facilitator_pin: 0472\ntables:\n  - id: A\n", 3,
+     'a PIN is 4 to 8 digits (found 472); one that starts with 0 goes in quotes, e.g. "0472"'),
 ]
 
 
@@ -129,3 +133,9 @@ def test_bot_seats_without_a_strategy_take_the_scenario_table_in_order():
     assert [s.strategy for s in c.seats] == [None, None, None, "craft", "gamer"]
     filled = table_setup(loaded, "C", fill={})
     assert [s.strategy for s in filled.seats] == ["hype", "craft", "gamer", "gamer", "gamer"]
+
+
+@pytest.mark.parametrize("written, pin", [("4711", "4711"), ('"0472"', "0472")])
+def test_a_facilitator_pin_loads_as_its_digits(tmp_path, written, pin):
+    path = _write(tmp_path, f"facilitator_pin: {written}\ntables:\n  - id: A\n")
+    assert load_workshop(path).workshop.facilitator_pin == pin
