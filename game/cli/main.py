@@ -88,7 +88,10 @@ def run(argv: Sequence[str] | None = None) -> int:
         _say(f"{PROG}: interrupted")
         return 130
     except OSError as err:    # a path the system refuses: too long, unreadable, a device...
-        _say(f"{PROG}: error: {_short(err.filename)}: {err.strerror or err}; check the path")
+        if err.filename is None:
+            _say(f"{PROG}: error: {err.strerror or err}")
+        else:
+            _say(f"{PROG}: error: {_short(err.filename)}: {err.strerror or err}; check the path")
         return 1
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
 

@@ -140,3 +140,16 @@ def test_a_path_the_system_refuses_is_one_line(command, capsys):
     err = capsys.readouterr().err.strip()
     assert code == 1 and "\n" not in err and "Traceback" not in err
     assert "File name too long" in err and len(err) < 200
+
+
+def test_a_system_error_without_a_path_is_one_line_too(capsys):
+    @click.command("full")
+    def full() -> None:
+        raise OSError(28, "No space left on device")
+
+    cli_main.cli.add_command(full)
+    try:
+        assert run(["full"]) == 1
+    finally:
+        cli_main.cli.commands.pop("full")
+    assert capsys.readouterr().err.strip() == "goodhart: error: No space left on device"
