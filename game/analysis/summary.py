@@ -99,8 +99,9 @@ def rank_agreement(outcomes: list[dict]) -> float:
     """How well the leaderboard ranked real contribution (1 = the same order, -1 = reversed):
     the mean Spearman correlation of total review score with real contribution, within each
     role of two or more seats (ranks are per role: a manager is not ranked against
-    engineers), over outcome rows (`seat_outcome_rows`). Equal values share a rank, so neither seat order nor a drawn tie-break
-    counts as agreement: seats that all score and contribute alike give 0."""
+    engineers), over outcome rows (`seat_outcome_rows`). Equal values share a rank, so
+    neither seat order nor a drawn tie-break counts as agreement: seats that all score and
+    contribute alike give 0."""
     roles: dict[str, list[dict]] = {}
     for o in outcomes:
         roles.setdefault(o["role"], []).append(o)
