@@ -68,15 +68,20 @@ class SaveFile(BaseModel):
 
 def fingerprint(scenario: Scenario) -> str:
     """A digest of the scenario's content (comments and layout do not count)."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
+    return _digest(scenario.model_dump_json())
 
 
-def _text_of(scenario: Scenario) -> str | None:
-    """The scenario as a save keeps it (its JSON, which the scenario loader reads back), or
-    None in the unlikely case it is over the loader's size limit (then resuming loads the
-    file, as for a format 1 save)."""
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _kept(scenario: Scenario) -> tuple[str, str | None]:
+    """The scenario's `fingerprint` and its text as a save keeps it (its JSON, which the
+    scenario loader reads back; None in the unlikely case it is over the loader's size limit,
+    then resuming loads the file, as for a format 1 save), from one dump of it: a session
+    writes both with every autosave."""
     text = scenario.model_dump_json()
-    return text if len(text.encode()) <= MAX_SCENARIO_BYTES else None
+    return _digest(text), text if len(text.encode()) <= MAX_SCENARIO_BYTES else None
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -117,7 +122,7 @@ class Session:
         self.path = path
         self.scenario_path = scenario_path
         self.meta = dict(meta or {})
-        self.scenario_text = _text_of(game.scenario)
+        self.fingerprint, self.scenario_text = _kept(game.scenario)
         self.actions: list = []
         self.state: GameState = game.new_state(seed, self.seats, self.locked, self.secret)
         self.save()
@@ -133,7 +138,7 @@ class Session:
         """The save record of this session as it stands."""
         s = self.game.scenario
         return SaveFile(scenario_id=s.id, scenario_version=s.version,
-                        scenario_fingerprint=fingerprint(s), scenario_path=self.scenario_path,
+                        scenario_fingerprint=self.fingerprint, scenario_path=self.scenario_path,
                         scenario_text=self.scenario_text, seed=self.seed, secret=self.secret,
                         seats=self.seats, locked=self.locked,
                         actions=list(self.actions), turn=self.state.turn, phase=self.state.phase,
@@ -154,7 +159,7 @@ class Session:
         session.secret = save.secret
         session.locked, session.path, session.meta = dict(save.locked), path, dict(save.meta)
         session.scenario_path = save.scenario_path
-        session.scenario_text = _text_of(game.scenario)
+        session.fingerprint, session.scenario_text = _kept(game.scenario)
         session.actions = list(save.actions)
         session.state = replay(game, save)
         return session
