@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from pydantic import BaseModel, Field
 
-from game.analysis.indices import gap_series, seat_outcome_rows
+from game.analysis.indices import gap_series, policies_of, seat_outcome_rows
 from game.analysis.simulate import run_game
 from game.analysis.summary import rank_agreement
 from game.bots import default_strategy
@@ -29,7 +29,7 @@ from game.scenario.model import Scenario, WhatIf
 from game.scenario.rules import what_if_locks
 
 __all__ = ["WhatIfJob", "WhatIfResult", "comparison_rows", "comparison_text", "contrast_regime",
-           "game_rank_agreement", "rank_agreement",
+           "game_rank_agreement", "policies_of", "rank_agreement",
            "replay_what_if", "what_if_for_state"]
 
 
@@ -124,11 +124,6 @@ def what_if_for_state(scenario: Scenario, state: GameState,
 def game_rank_agreement(scenario: Scenario, state: GameState) -> float:
     """The ended game's `rank_agreement`."""
     return rank_agreement(seat_outcome_rows(scenario, state))
-
-
-def policies_of(state: GameState) -> list[dict[str, int]]:
-    """The policy levels in force in each resolved turn of the game."""
-    return [dict(turn.policies) for turn in state.history]
 
 
 def comparison_rows(proxy: list[float], health: list[float], ranks: float,
