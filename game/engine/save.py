@@ -17,6 +17,7 @@ import re
 import secrets
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -297,17 +298,32 @@ def new_save_path(scenario_id: str, seed: int) -> Path:
 
 
 def latest_save() -> Path | None:
-    """The most recently written save of an unfinished game, if any."""
-    found, _skipped = unfinished_saves()
-    return found[0][0] if found else None
+    """The most recently written save of an unfinished game, if any (the title screen asks at
+    start-up, so the saves older than it are not read)."""
+    for path, record in _saves_newest_first():
+        if isinstance(record, SaveFile) and record.phase != "ended":
+            return path
+    return None
 
 
 def unfinished_saves() -> tuple[list[tuple[Path, SaveFile]], list[SaveError]]:
     """The saves of unfinished games in the save folder, newest first, and why each file
     that could not be read was skipped. Temporary files left by a crash are removed."""
+    found, skipped = [], []
+    for path, record in _saves_newest_first():
+        if isinstance(record, SaveError):
+            skipped.append(record)
+        elif record.phase != "ended":
+            found.append((path, record))
+    return found, skipped
+
+
+def _saves_newest_first() -> Iterator[tuple[Path, SaveFile | SaveError]]:
+    """Each save file in the save folder, newest first, read as it is reached (or why it
+    cannot be); temporary files left by a crash are removed first."""
     folder = save_dir()
     if not folder.is_dir():
-        return [], []
+        return
     remove_stale_temporaries(folder)
     dated = []
     for path in folder.glob("*.json"):
@@ -315,16 +331,12 @@ def unfinished_saves() -> tuple[list[tuple[Path, SaveFile]], list[SaveError]]:
             dated.append((path.stat().st_mtime, path))
         except OSError:
             continue  # removed since the listing
-    found, skipped = [], []
     for _mtime, path in sorted(dated, reverse=True):
         try:
-            record = read_save(path)
+            record: SaveFile | SaveError = read_save(path)
         except SaveError as err:
-            skipped.append(err)
-            continue
-        if record.phase != "ended":
-            found.append((path, record))
-    return found, skipped
+            record = err
+        yield path, record
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
