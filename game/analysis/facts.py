@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from game.analysis.indices import (correlation, gap_series, index_series, metric_series,
-                                   seat_outcomes)
+                                   policies_of, seat_outcomes)
 from game.engine.state import GameState
 from game.errors import FormulaError
 from game.scenario.formula import compile_formula
@@ -117,7 +117,7 @@ def game_facts(scenario: Scenario, state: GameState) -> EndFacts:
     """The end facts of a game (normally ended; an unfinished one gives its facts so far)."""
     proxy, health = index_series(scenario, state)
     return facts_from(proxy, health, metric_series(scenario, state),
-                      [h.policies for h in state.history], seat_outcomes(scenario, state),
+                      policies_of(state), seat_outcomes(scenario, state),
                       {p.id: p.name for p in scenario.policies}, scenario.turn_name)
 
 

@@ -60,6 +60,11 @@ def metric_series(scenario: Scenario, state: GameState) -> list[dict[str, float]
     return [{m.id: m.initial for m in scenario.metrics}] + [h.metrics for h in state.history]
 
 
+def policies_of(state: GameState) -> list[dict[str, int]]:
+    """The policy levels in force in each resolved turn of the game."""
+    return [dict(turn.policies) for turn in state.history]
+
+
 def proxy_series(scenario: Scenario, state: GameState) -> list[float]:
     """The proxy index at the start and after every resolved turn."""
     table = _indices(rules_for(scenario)).proxy

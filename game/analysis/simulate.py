@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 
-from game.analysis.indices import correlation, gap_series, index_series, seat_outcome_rows
+from game.analysis.indices import (correlation, gap_series, index_series, policies_of,
+                                   seat_outcome_rows)
 from game.analysis.plain_reads import plain_attribute_reads
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
@@ -142,7 +143,7 @@ def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
         seed=state.seed, roles=[s.role for s in table], strategies=list(chosen),
         proxy=proxy, health=health, gap=gap_series(proxy, health),
         correlation=correlation(proxy, health), effort=effort, events=events,
-        policies=[dict(turn.policies) for turn in state.history],
+        policies=policies_of(state),
         outcomes=seat_outcome_rows(scenario, state))
 
 

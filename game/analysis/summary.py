@@ -95,11 +95,13 @@ def _spearman(a: list[float], b: list[float]) -> float:
     return statistics.correlation(ra, rb)
 
 
-def _rank_agreement(outcomes: list[dict]) -> float:
-    """Mean Spearman correlation of total review score with real contribution, within each
+def rank_agreement(outcomes: list[dict]) -> float:
+    """How well the leaderboard ranked real contribution (1 = the same order, -1 = reversed):
+    the mean Spearman correlation of total review score with real contribution, within each
     role of two or more seats (ranks are per role: a manager is not ranked against
-    engineers). Equal values share a rank, so neither seat order nor a drawn tie-break
-    counts as agreement: seats that all score and contribute alike give 0."""
+    engineers), over outcome rows (`seat_outcome_rows`). Equal values share a rank, so
+    neither seat order nor a drawn tie-break counts as agreement: seats that all score and
+    contribute alike give 0."""
     roles: dict[str, list[dict]] = {}
     for o in outcomes:
         roles.setdefault(o["role"], []).append(o)
@@ -144,7 +146,7 @@ def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
     for r in records:
         for ev in {e for _, e in r.events}:
             fired[ev] = fired.get(ev, 0) + 1
-    ranks = [_rank_agreement(r.outcomes) for r in records]
+    ranks = [rank_agreement(r.outcomes) for r in records]
     return SimulationSummary(
         scenario=scenario.id, seed=seed, runs=len(records), turns=scenario.turns,
         strategies=strategies,

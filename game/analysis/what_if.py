@@ -3,8 +3,9 @@
 A scenario's debrief may declare contrasting regimes (`debrief.what_if`), each a set of
 policies held at a level for a whole game. At the reveal, the regime the game followed least
 is replayed: the same scenario, seed and seats, every seat a bot (a human seat takes the
-default table's strategy that the bots left over, see `replay_seats`; a bot keeps its own), the regime's policies locked. Events and
-draws come from the same seeded streams, so they match wherever the rules let them.
+default table's strategy that the bots left over, see `replay_seats`; a bot keeps its own),
+the regime's policies locked. Events and draws come from the same seeded streams, so they
+match wherever the rules let them.
 
 `contrast_regime` picks the regime; `replay_what_if` plays it and returns a plain
 `WhatIfResult`; `comparison_rows` sets it beside the real game for every reader (end screen,
@@ -19,16 +20,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from pydantic import BaseModel, Field
 
-from game.analysis.indices import seat_outcome_rows
+from game.analysis.indices import gap_series, policies_of, seat_outcome_rows
 from game.analysis.simulate import run_game
+from game.analysis.summary import rank_agreement
 from game.bots import default_strategy
-from game.analysis.summary import _rank_agreement
 from game.engine.state import GameState, SeatSetup
 from game.scenario.model import Scenario, WhatIf
 from game.scenario.rules import what_if_locks
 
 __all__ = ["WhatIfJob", "WhatIfResult", "comparison_rows", "comparison_text", "contrast_regime",
-           "game_rank_agreement", "rank_agreement",
+           "game_rank_agreement", "policies_of", "rank_agreement",
            "replay_what_if", "what_if_for_state"]
 
 
@@ -49,12 +50,6 @@ class WhatIfResult(BaseModel):
     rank_agreement: float = Field(
         description="Spearman correlation of leaderboard rank with contribution rank.")
     outcomes: list[dict] = Field(default_factory=list)
-
-
-def rank_agreement(outcome_rows: list[dict]) -> float:
-    """How well the leaderboard ranked real contribution: the mean Spearman correlation
-    within each role of two or more reviewed seats (1 = the same order, -1 = reversed)."""
-    return _rank_agreement(outcome_rows)
 
 
 def followed_share(regime_locks: dict[str, int], policies: list[dict[str, int]]) -> float:
@@ -131,19 +126,13 @@ def game_rank_agreement(scenario: Scenario, state: GameState) -> float:
     return rank_agreement(seat_outcome_rows(scenario, state))
 
 
-def policies_of(state: GameState) -> list[dict[str, int]]:
-    """The policy levels in force in each resolved turn of the game."""
-    return [dict(turn.policies) for turn in state.history]
-
-
 def comparison_rows(proxy: list[float], health: list[float], ranks: float,
                     other: WhatIfResult) -> list[tuple[str, float, float]]:
     """(measure, this game, the what-if) for the end of both games: proxy index, health
     index, Goodhart gap and the leaderboard's rank agreement with real contribution."""
-    gap = (proxy[-1] - proxy[0]) - (health[-1] - health[0])
     return [("Proxy index at the end", proxy[-1], other.proxy[-1]),
             ("Health index at the end", health[-1], other.health[-1]),
-            ("Goodhart gap", gap, other.gap[-1]),
+            ("Goodhart gap", gap_series(proxy, health)[-1], other.gap[-1]),
             ("Leaderboard vs real contribution", ranks, other.rank_agreement)]
 
 

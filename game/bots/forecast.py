@@ -145,47 +145,32 @@ class TurnModel:
 
     def _effect(self, e: CEffect, env: dict[str, float], points: float,
                 deltas: dict, sets: dict, pushes: dict, msets: dict, count: int) -> None:
-        """Add one effect's expected change to `deltas`/`sets` (stats) or `pushes`/`msets`."""
+        """Add one effect's expected change to `deltas`/`sets` (stats) or `pushes`/`msets`:
+        a change adds its mean; a set applies, if it is likelier than not, with its value (for
+        an effect with an outlook, its mean value when it applies)."""
         if self.chancy and id(e) in self.chancy:
-            self._chancy(e, env, points, deltas, sets, pushes, msets, count)
-            return
-        when = e.when.constant if e.when.constant is not None else e.when(env)
-        if not when:
-            return
-        chance = e.chance.constant if e.chance.constant is not None else e.chance(env)
-        if chance <= 0.0:
-            return
-        value = e.value(env) * points
-        if e.on_seat:
-            if e.mode == "set":
-                if chance >= 0.5:
-                    sets[e.target] = value
-            else:
-                deltas[e.target] = deltas.get(e.target, 0.0) + value * min(chance, 1.0)
-        elif e.mode == "set":
-            if chance >= 0.5:
-                msets[e.target] = value
+            chance, mean = self.chancy[id(e)](env)
+            if chance <= 0.0:
+                return
+            value, added = mean / chance * points, mean * points
         else:
-            w = self.weight(e.target, e.delay)
-            if w:
-                pushes[e.target] = pushes.get(e.target, 0.0) + value * min(chance, 1.0) * w * count
-
-    def _chancy(self, e: CEffect, env: dict[str, float], points: float,
-                deltas: dict, sets: dict, pushes: dict, msets: dict, count: int) -> None:
-        """`_effect` for an effect with an outlook: it adds its mean; a set applies, with
-        its mean value when it applies, if it is likelier than not (as `_effect` does)."""
-        chance, mean = self.chancy[id(e)](env)
-        if chance <= 0.0:
-            return
+            when = e.when.constant if e.when.constant is not None else e.when(env)
+            if not when:
+                return
+            chance = e.chance.constant if e.chance.constant is not None else e.chance(env)
+            if chance <= 0.0:
+                return
+            value = e.value(env) * points
+            added = value * min(chance, 1.0)
         if e.mode == "set":
             if chance >= 0.5:
-                (sets if e.on_seat else msets)[e.target] = mean / chance * points
+                (sets if e.on_seat else msets)[e.target] = value
         elif e.on_seat:
-            deltas[e.target] = deltas.get(e.target, 0.0) + mean * points
+            deltas[e.target] = deltas.get(e.target, 0.0) + added
         else:
             w = self.weight(e.target, e.delay)
             if w:
-                pushes[e.target] = pushes.get(e.target, 0.0) + mean * points * w * count
+                pushes[e.target] = pushes.get(e.target, 0.0) + added * w * count
 
     def _settle(self, actor: Actor, deltas: dict, sets: dict) -> None:
         """Apply an actor's stat changes, clamped to the stats' bounds."""

@@ -17,6 +17,7 @@ import re
 import secrets
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
@@ -68,15 +69,20 @@ class SaveFile(BaseModel):
 
 def fingerprint(scenario: Scenario) -> str:
     """A digest of the scenario's content (comments and layout do not count)."""
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()[:16]
+    return _digest(scenario.model_dump_json())
 
 
-def _text_of(scenario: Scenario) -> str | None:
-    """The scenario as a save keeps it (its JSON, which the scenario loader reads back), or
-    None in the unlikely case it is over the loader's size limit (then resuming loads the
-    file, as for a format 1 save)."""
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _kept(scenario: Scenario) -> tuple[str, str | None]:
+    """The scenario's `fingerprint` and its text as a save keeps it (its JSON, which the
+    scenario loader reads back; None in the unlikely case it is over the loader's size limit,
+    then resuming loads the file, as for a format 1 save), from one dump of it: a session
+    writes both with every autosave."""
     text = scenario.model_dump_json()
-    return text if len(text.encode()) <= MAX_SCENARIO_BYTES else None
+    return _digest(text), text if len(text.encode()) <= MAX_SCENARIO_BYTES else None
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -117,7 +123,7 @@ class Session:
         self.path = path
         self.scenario_path = scenario_path
         self.meta = dict(meta or {})
-        self.scenario_text = _text_of(game.scenario)
+        self.fingerprint, self.scenario_text = _kept(game.scenario)
         self.actions: list = []
         self.state: GameState = game.new_state(seed, self.seats, self.locked, self.secret)
         self.save()
@@ -133,7 +139,7 @@ class Session:
         """The save record of this session as it stands."""
         s = self.game.scenario
         return SaveFile(scenario_id=s.id, scenario_version=s.version,
-                        scenario_fingerprint=fingerprint(s), scenario_path=self.scenario_path,
+                        scenario_fingerprint=self.fingerprint, scenario_path=self.scenario_path,
                         scenario_text=self.scenario_text, seed=self.seed, secret=self.secret,
                         seats=self.seats, locked=self.locked,
                         actions=list(self.actions), turn=self.state.turn, phase=self.state.phase,
@@ -154,7 +160,7 @@ class Session:
         session.secret = save.secret
         session.locked, session.path, session.meta = dict(save.locked), path, dict(save.meta)
         session.scenario_path = save.scenario_path
-        session.scenario_text = _text_of(game.scenario)
+        session.fingerprint, session.scenario_text = _kept(game.scenario)
         session.actions = list(save.actions)
         session.state = replay(game, save)
         return session
@@ -292,17 +298,32 @@ def new_save_path(scenario_id: str, seed: int) -> Path:
 
 
 def latest_save() -> Path | None:
-    """The most recently written save of an unfinished game, if any."""
-    found, _skipped = unfinished_saves()
-    return found[0][0] if found else None
+    """The most recently written save of an unfinished game, if any (the title screen asks at
+    start-up, so the saves older than it are not read)."""
+    for path, record in _saves_newest_first():
+        if isinstance(record, SaveFile) and record.phase != "ended":
+            return path
+    return None
 
 
 def unfinished_saves() -> tuple[list[tuple[Path, SaveFile]], list[SaveError]]:
     """The saves of unfinished games in the save folder, newest first, and why each file
     that could not be read was skipped. Temporary files left by a crash are removed."""
+    found, skipped = [], []
+    for path, record in _saves_newest_first():
+        if isinstance(record, SaveError):
+            skipped.append(record)
+        elif record.phase != "ended":
+            found.append((path, record))
+    return found, skipped
+
+
+def _saves_newest_first() -> Iterator[tuple[Path, SaveFile | SaveError]]:
+    """Each save file in the save folder, newest first, read as it is reached (or why it
+    cannot be); temporary files left by a crash are removed first."""
     folder = save_dir()
     if not folder.is_dir():
-        return [], []
+        return
     remove_stale_temporaries(folder)
     dated = []
     for path in folder.glob("*.json"):
@@ -310,16 +331,12 @@ def unfinished_saves() -> tuple[list[tuple[Path, SaveFile]], list[SaveError]]:
             dated.append((path.stat().st_mtime, path))
         except OSError:
             continue  # removed since the listing
-    found, skipped = [], []
     for _mtime, path in sorted(dated, reverse=True):
         try:
-            record = read_save(path)
+            record: SaveFile | SaveError = read_save(path)
         except SaveError as err:
-            skipped.append(err)
-            continue
-        if record.phase != "ended":
-            found.append((path, record))
-    return found, skipped
+            record = err
+        yield path, record
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:

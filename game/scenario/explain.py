@@ -17,7 +17,7 @@ from game.scenario.formula import compile_formula
 from game.scenario.model import Effect, Metric, Policy, Role, Scenario, Stat, Visibility
 from game.scenario.seating import default_seat_strategy, describe_strategy, sets_policies_only
 
-__all__ = ["WIDTH", "explain"]
+__all__ = ["IDENTIFIER", "WIDTH", "and_list", "explain"]
 
 WIDTH = 88
 
@@ -78,7 +78,7 @@ def _count(n: float, word: str) -> str:
     return f"{n:g} {word if n == 1 else _plural(word)}"
 
 
-def _list(items: list[str]) -> str:
+def and_list(items: list[str]) -> str:
     """`a`, `a and b`, `a, b and c`."""
     if len(items) <= 1:
         return "".join(items)
@@ -153,7 +153,7 @@ def _policy_line(s: Scenario, p: Policy) -> str:
         text += f"; starts at '{p.levels[p.initial]}'"
     if p.excludes:
         names = [_policy_name(s, x) for x in p.excludes]
-        text += f"; cannot be combined with {_list(names)}"
+        text += f"; cannot be combined with {and_list(names)}"
     return text + "."
 
 
@@ -200,11 +200,12 @@ def _review(s: Scenario, role: Role) -> Iterator[str]:
         changes = [_effect_words(s, e) for e in c.effects]
         if c.layoff:
             changes.append("the seat is laid off")
-        what = c.text or _list(changes) or "nothing changes"
+        what = c.text or and_list(changes) or "nothing changes"
         yield _bullet(f"{c.name}{when}: {what}", 1)
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+"""A name in a formula (an id, a constant, a function)."""
 
 
 def _shown(s: Scenario, source: str) -> str:
@@ -212,14 +213,14 @@ def _shown(s: Scenario, source: str) -> str:
     def value(match: re.Match[str]) -> str:
         name = match.group()
         return f"{s.constants[name]:g}" if name in s.constants else name
-    return _IDENTIFIER.sub(value, " ".join(source.split()))
+    return IDENTIFIER.sub(value, " ".join(source.split()))
 
 
 def _glossary(s: Scenario, source: str) -> str:
     """`, where real_work is the points on Real work` for the ids a formula reads."""
     meanings = _meanings(s)
     words = [f"{n} is {meanings[n]}" for n in sorted(_names_in(source)) if n in meanings]
-    return f", where {_list(words)}" if words else ""
+    return f", where {and_list(words)}" if words else ""
 
 
 def _meanings(s: Scenario) -> dict[str, str]:
@@ -282,7 +283,7 @@ def _stat_words(s: Scenario, st: Stat) -> str:
         text = f"{st.name}: each seat sees only its own"
     if public is None:
         policies = [p.name for p in s.policies if p.id in _names_in(st.public)]
-        because = f"'{_list(policies)}' is active" if policies else f"`{st.public}` holds"
+        because = f"'{and_list(policies)}' is active" if policies else f"`{st.public}` holds"
         text += f"; everyone's becomes public while {because}"
     return text + "."
 
@@ -293,7 +294,7 @@ def _debrief(s: Scenario) -> Iterator[str]:
     names = {m.id: m.name for m in s.metrics}
 
     def index(weights: dict[str, float]) -> str:
-        return _list([f"{names.get(k, k)} (weight {w:g})" for k, w in weights.items()])
+        return and_list([f"{names.get(k, k)} (weight {w:g})" for k, w in weights.items()])
 
     yield _para("At the end, the hidden numbers are revealed and two indices are compared "
                 "over time:")
@@ -305,8 +306,8 @@ def _debrief(s: Scenario) -> Iterator[str]:
     if s.debrief.questions:
         extra.append(_count(len(s.debrief.questions), "discussion question"))
     if extra:
-        yield _para(f"The debrief brings {_list(extra)} for the room.")
+        yield _para(f"The debrief brings {and_list(extra)} for the room.")
     if s.debrief.what_if:
-        names = _list([f"\u201c{w.name}\u201d" for w in s.debrief.what_if])
+        names = and_list([f"\u201c{w.name}\u201d" for w in s.debrief.what_if])
         yield _para(f"The reveal also replays the game with bots under whichever of {names} "
                     "the table followed least, and sets it beside the real game.")

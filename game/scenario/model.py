@@ -41,8 +41,10 @@ EMPLOYEE_STRATEGIES = ("gamer", "craft", "cautious", "random", "adaptive")
 """Bot strategies for a role that splits effort (game.bots implements each)."""
 MANAGER_STRATEGIES = ("hype", "outcome", "random", "adaptive")
 """Bot strategies for a role that chooses policies."""
-Strategy = Literal["gamer", "craft", "cautious", "random", "adaptive", "hype", "outcome"]
-"""The name of a generic bot strategy, as a scenario's default table names it."""
+Strategy = Literal[tuple(dict.fromkeys(EMPLOYEE_STRATEGIES  # type: ignore[misc]
+                                       + MANAGER_STRATEGIES))]
+"""The name of a generic bot strategy, as a scenario's default table names it (either list's,
+each once: `gamer` ... `adaptive`, `hype`, `outcome`)."""
 
 
 def _integral_float_as_int(value: object) -> object:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from game.scenario.explain import IDENTIFIER, and_list
 from game.scenario.formula import CompiledFormula
 from game.scenario.model import Policy, Scenario
 from game.scenario.rules import AGGREGATES, Rules, rules_for
 
 __all__ = ["change_lines", "scoring_lines", "term_words"]
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 Range = tuple[float, float]
 
 
@@ -57,7 +57,7 @@ def _middle_env(rules: Rules, role: str, levels: dict[str, int]) -> dict[str, fl
 
 def _in_order(source: str, names: frozenset[str]) -> list[str]:
     """`names` in the order they first appear in `source`."""
-    seen = [m.group() for m in _NAME.finditer(source) if m.group() in names]
+    seen = [m.group() for m in IDENTIFIER.finditer(source) if m.group() in names]
     return list(dict.fromkeys(seen))
 
 
@@ -72,10 +72,6 @@ def _label(s: Scenario, name: str) -> str:
     return f"the company's {s.metric(name).name}"
 
 
-def _words(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def term_words(scenario: Scenario, role: str, source: str, formula: CompiledFormula,
                levels: dict[str, int]) -> str:
     """What earns and what costs points in one review term, e.g. `points for Output; points
@@ -88,8 +84,8 @@ def term_words(scenario: Scenario, role: str, source: str, formula: CompiledForm
         change = formula(env | {name: high}) - formula(env | {name: low})
         if abs(change) > 1e-9:
             (up if change > 0 else down).append(_label(scenario, name))
-    parts = ([f"points for {_words(up)}"] if up else []) + \
-        ([f"points off for {_words(down)}"] if down else [])
+    parts = ([f"points for {and_list(up)}"] if up else []) + \
+        ([f"points off for {and_list(down)}"] if down else [])
     notes = (["up to a cap"] if re.search(r"\b(min|clamp)\s*\(", source) else []) + \
         (["compared with the others"] if any(n.split("_", 1)[0] in AGGREGATES
                                              for n in formula.names) else [])
@@ -112,15 +108,11 @@ def scoring_lines(scenario: Scenario, role: str, levels: dict[str, int],
     for pid, term in review.terms:
         level = levels.get(pid, 0)
         if level > 0:
-            policy = _policy(scenario, pid)
+            policy = rules.policy_specs[pid]
             mark = "New: " if pid in new else ""
             lines.append(f"{mark}{_level_name(policy, level)}: "
                          f"{term_words(scenario, role, sources[pid], term, levels)}.")
     return lines
-
-
-def _policy(s: Scenario, pid: str) -> Policy:
-    return next(p for p in s.policies if p.id == pid)
 
 
 def _level_name(p: Policy, level: int) -> str:
@@ -131,7 +123,7 @@ def _level_name(p: Policy, level: int) -> str:
 def change_lines(scenario: Scenario, pid: str, before: int, after: int) -> list[str]:
     """A policy change as news: what changed, then what it changes for each role it scores
     (or what the policy does, when it scores nobody)."""
-    p = _policy(scenario, pid)
+    p = rules_for(scenario).policy_specs[pid]
     lines = [f"{p.name}: now {p.levels[after]} (was {p.levels[before]})."]
     levels = {p.id: after}
     lines += list(_role_effects(scenario, p, before, after, levels))

@@ -78,22 +78,22 @@ def test_runs_and_workers_must_be_positive(tiny, runs, workers):
 
 
 def test_rank_agreement_is_measured_within_each_role():
-    from game.analysis.summary import _rank_agreement
+    from game.analysis.summary import rank_agreement
     manager = {"role": "manager", "score_total": 9.0, "contribution": 9.0}
     reversed_engineers = [{"role": "employee", "score_total": 10.0 - i, "contribution": float(i)}
                           for i in (1, 2, 3)]
-    assert _rank_agreement([manager, *reversed_engineers]) == pytest.approx(-1.0)
+    assert rank_agreement([manager, *reversed_engineers]) == pytest.approx(-1.0)
 
 
-def test_equal_seats_show_no_rank_agreement():
+def test_equal_seats_show_norank_agreement():
     # seats that score and contribute alike used to agree perfectly (1.0): both rankings put
     # them in seat order; with ties shared, the ranking says nothing (0)
-    from game.analysis.summary import _rank_agreement
+    from game.analysis.summary import rank_agreement
     alike = [{"role": "employee", "score_total": 5.0, "contribution": 2.0} for _ in range(4)]
-    assert _rank_agreement(alike) == 0.0
+    assert rank_agreement(alike) == 0.0
     partly = [{"role": "employee", "score_total": s, "contribution": c}
               for s, c in ((3.0, 1.0), (3.0, 1.0), (1.0, 0.0), (0.0, 0.0))]
-    assert _rank_agreement(partly) == pytest.approx(4 / 18 ** 0.5)  # ranks 1.5 1.5 3 4, 1.5 1.5 3.5 3.5
+    assert rank_agreement(partly) == pytest.approx(4 / 18 ** 0.5)  # ranks 1.5 1.5 3 4, 1.5 1.5 3.5 3.5
 
 
 def test_seats_without_a_bot_flag_take_the_scenario_table_in_order():

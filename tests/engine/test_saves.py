@@ -11,8 +11,9 @@ import time
 import pytest
 
 from game.engine import Game
-from game.engine.save import (STALE_TMP_SECONDS, Session, fingerprint, new_save_path,
-                              open_save, read_save, save_dir, unfinished_saves)
+from game.engine import save as save_module
+from game.engine.save import (STALE_TMP_SECONDS, Session, fingerprint, latest_save,
+                              new_save_path, open_save, read_save, save_dir, unfinished_saves)
 from game.errors import SaveError
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
@@ -68,6 +69,16 @@ def test_bad_files_in_the_save_folder_are_skipped_with_a_reason(tmp_path):
     found, skipped = unfinished_saves()
     assert [p for p, _ in found] == [good.path]
     assert sorted(e.file.rsplit("/", 1)[-1] for e in skipped) == ["deep.json", "long.json"]
+
+
+def test_the_latest_save_is_found_without_reading_the_older_ones(tmp_path, monkeypatch):
+    paths = [_session(new_save_path("tiny", seed), actions=1, seed=seed).path for seed in (3, 4, 5)]
+    for age, path in zip((30, 20, 10), paths):
+        os.utime(path, (time.time() - age, time.time() - age))
+    read = []
+    monkeypatch.setattr(save_module, "read_save", lambda path: read.append(path) or read_save(path))
+    assert latest_save() == paths[-1]
+    assert read == [paths[-1]]  # the title screen asks at start-up: one file, not every save
 
 
 def test_temporary_files_left_by_a_crash_are_removed_but_not_a_write_in_progress(tmp_path):
