@@ -160,6 +160,20 @@ def legend(surface: pygame.Surface, painter: Painter, rect: pygame.Rect,
     return y + line_h - rect.y
 
 
+def change_chart(surface: pygame.Surface, painter: Painter, rect: pygame.Rect,
+                 proxy: list[float], health: list[float], scale: tuple[float, float, float],
+                 xtitle: str = "", ytitle: str = "") -> Axes:
+    """Both indices as change since their first value on `scale` (lo, hi, step), the gap
+    between them shaded, health dashed under proxy solid; returns the axes."""
+    dp, dh = [v - proxy[0] for v in proxy], [v - health[0] for v in health]
+    axes = Axes(painter, rect, len(dp), *scale)
+    axes.draw_frame(surface, x_labels(len(dp) - 1), xtitle, ytitle)
+    shade_gap(surface, axes, dp, dh)
+    draw_series(surface, axes, Series("", dh, theme.HEALTH, True))
+    draw_series(surface, axes, Series("", dp, theme.PROXY))
+    return axes
+
+
 def index_chart(surface: pygame.Surface, painter: Painter, rect: pygame.Rect, proxy: list[float],
                 health: list[float], turn_name: str, reveal_health: bool,
                 short: bool = False) -> Axes:
@@ -178,14 +192,12 @@ def index_chart(surface: pygame.Surface, painter: Painter, rect: pygame.Rect, pr
         boxes = ([("gap: proxy ahead", theme.GAP)] if max(gaps) > 0.5 else []) + \
                 ([("health ahead", theme.GREEN)] if min(gaps) < -0.5 else [])
     key_h = legend(surface, painter, rect, lines, boxes) + painter.px(4)
-    lo, hi, step = nice_range(dp + dh)
-    axes = Axes(painter, pygame.Rect(rect.x, rect.y + key_h, rect.width, rect.height - key_h),
-                len(proxy), lo, hi, step)
-    axes.draw_frame(surface, x_labels(len(proxy) - 1), turn_name + "s",
-                    "change since the start, index points")
+    plot = pygame.Rect(rect.x, rect.y + key_h, rect.width, rect.height - key_h)
+    titles = (turn_name + "s", "change since the start, index points")
     if reveal_health:
-        shade_gap(surface, axes, dp, dh)
-        draw_series(surface, axes, lines[1])
+        return change_chart(surface, painter, plot, proxy, health, nice_range(dp + dh), *titles)
+    axes = Axes(painter, plot, len(proxy), *nice_range(dp + dh))
+    axes.draw_frame(surface, x_labels(len(proxy) - 1), *titles)
     draw_series(surface, axes, lines[0])
     return axes
 

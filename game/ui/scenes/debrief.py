@@ -14,7 +14,8 @@ import math
 import pygame
 
 from game.ui import theme
-from game.ui.chart import Axes, Series, draw_series, legend, nice_range, shade_gap, x_labels
+from game.ui.chart import (Axes, Series, change_chart, draw_series, legend, nice_range,
+                           x_labels)
 from game.ui.draw import format_number, panel
 from game.ui.focus import FocusItem
 from game.ui.scenes.base import Scene
@@ -240,16 +241,11 @@ class DebriefScene(Scene):
                big: bool = False) -> Axes:
         """Both indices as change since the start (the shaded area is the gap), on the scale
         shared by every table so that the panels compare at a glance."""
-        proxy = [t.proxy_index - result.turns[0].proxy_index for t in result.turns]
-        health = [t.health_index - result.turns[0].health_index for t in result.turns]
-        axes = Axes(self.painter, rect, len(proxy), *self.range)
-        axes.draw_frame(surface, x_labels(len(proxy) - 1),
-                        f"{result.scenario.turn_name}s" if big else "",
-                        "change since the start, index points" if big else "")
-        shade_gap(surface, axes, proxy, health)
-        draw_series(surface, axes, Series("health", health, theme.HEALTH, True))
-        draw_series(surface, axes, Series("proxy", proxy, theme.PROXY))
-        return axes
+        return change_chart(surface, self.painter, rect,
+                            [t.proxy_index for t in result.turns],
+                            [t.health_index for t in result.turns], self.range,
+                            f"{result.scenario.turn_name}s" if big else "",
+                            "change since the start, index points" if big else "")
 
     def _draw_all(self, surface: pygame.Surface) -> None:
         p = self.painter
