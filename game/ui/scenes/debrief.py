@@ -14,8 +14,8 @@ import math
 import pygame
 
 from game.ui import theme
-from game.ui.chart import (Axes, Series, change_chart, draw_series, legend, nice_range,
-                           x_labels)
+from game.ui.chart import (Axes, Series, change_chart, draw_series, legend, legend_height,
+                           nice_range, x_labels)
 from game.ui.draw import panel
 from game.ui.focus import FocusItem
 from game.ui.scenes.base import Scene
@@ -146,23 +146,11 @@ class DebriefScene(TableView, Scene):
             + self.px(24)
         return pygame.Rect(self.px(24), top, w - self.px(48), h - top - self.px(140))
 
-    def _legend_lines(self, width: int) -> int:
-        """How many lines the chart key takes at this width (as `chart.legend` wraps it)."""
-        p = self.painter
-        labels = [s.label for s in LEGEND[0]] + [label for label, _ in LEGEND[1]]
-        lines, x = 1, 0
-        for label in labels:
-            item = p.px(54) + p.width(label, "body", True)
-            if x and x + item > width:
-                lines, x = lines + 1, 0
-            x += item + p.px(28)
-        return lines
-
     def _grid(self) -> pygame.Rect:
         """Where the overview's panels go: the content under the chart key."""
         area = self.content()
-        legend_h = self._legend_lines(area.width) * (self.painter.line_height("body")
-                                                     + self.px(4)) + self.px(6)
+        labels = [s.label for s in LEGEND[0]] + [label for label, _ in LEGEND[1]]
+        legend_h = legend_height(self.painter, area.width, labels) + self.px(6)
         return pygame.Rect(area.x, area.y + legend_h, area.width, area.height - legend_h)
 
     @property
