@@ -133,16 +133,32 @@ def shade_gap(surface: pygame.Surface, axes: Axes, top: list[float], bottom: lis
     surface.blit(layer, (0, 0))
 
 
+def _legend_places(painter: Painter, rect: pygame.Rect,
+                   labels: list[str]) -> list[tuple[int, int]]:
+    """Where each key entry (a sample, then its label) starts: left to right, wrapping to a
+    new line when the next one would run past `rect`."""
+    places, x, y = [], rect.x, rect.y
+    for label in labels:
+        width = painter.px(54) + painter.width(label, "body", True)
+        if x > rect.x and x + width > rect.right:
+            x, y = rect.x, y + painter.line_height("body") + painter.px(4)
+        places.append((x, y))
+        x += width + painter.px(28)
+    return places
+
+
+def legend_height(painter: Painter, width: int, labels: list[str]) -> int:
+    """The height `legend` takes for entries labelled `labels` in a rect `width` wide."""
+    rows = {y for _, y in _legend_places(painter, pygame.Rect(0, 0, width, 0), labels)}
+    return max(1, len(rows)) * (painter.line_height("body") + painter.px(4))
+
+
 def legend(surface: pygame.Surface, painter: Painter, rect: pygame.Rect,
            entries: list[Series], boxes: list[tuple[str, tuple]] = ()) -> int:
     """Line samples and colour boxes with labels, wrapping inside `rect`; the height used."""
-    x, y = rect.x, rect.y
-    line_h = painter.line_height("body") + painter.px(4)
     items = [(s.label, s, None) for s in entries] + [(label, None, c) for label, c in boxes]
-    for label, series, color in items:
-        width = painter.px(54) + painter.width(label, "body", True)
-        if x > rect.x and x + width > rect.right:
-            x, y = rect.x, y + line_h
+    places = _legend_places(painter, rect, [label for label, _, _ in items])
+    for (label, series, color), (x, y) in zip(items, places):
         mid = y + painter.line_height("body") // 2
         if series is not None:
             draw = _dashed if series.dashed else None
@@ -154,10 +170,23 @@ def legend(surface: pygame.Surface, painter: Painter, rect: pygame.Rect,
         else:
             pygame.draw.rect(surface, color, (x, mid - painter.px(9), painter.px(44),
                                               painter.px(18)))
-        r = painter.text(surface, label, (x + painter.px(54), y), "body", bold=True,
-                         max_width=rect.right - x - painter.px(54))
-        x = r.right + painter.px(28)
-    return y + line_h - rect.y
+        painter.text(surface, label, (x + painter.px(54), y), "body", bold=True,
+                     max_width=rect.right - x - painter.px(54))
+    return legend_height(painter, rect.width, [label for label, _, _ in items])
+
+
+def change_chart(surface: pygame.Surface, painter: Painter, rect: pygame.Rect,
+                 proxy: list[float], health: list[float], scale: tuple[float, float, float],
+                 xtitle: str = "", ytitle: str = "") -> Axes:
+    """Both indices as change since their first value on `scale` (lo, hi, step), the gap
+    between them shaded, health dashed under proxy solid; returns the axes."""
+    dp, dh = [v - proxy[0] for v in proxy], [v - health[0] for v in health]
+    axes = Axes(painter, rect, len(dp), *scale)
+    axes.draw_frame(surface, x_labels(len(dp) - 1), xtitle, ytitle)
+    shade_gap(surface, axes, dp, dh)
+    draw_series(surface, axes, Series("", dh, theme.HEALTH, True))
+    draw_series(surface, axes, Series("", dp, theme.PROXY))
+    return axes
 
 
 def index_chart(surface: pygame.Surface, painter: Painter, rect: pygame.Rect, proxy: list[float],
@@ -178,14 +207,12 @@ def index_chart(surface: pygame.Surface, painter: Painter, rect: pygame.Rect, pr
         boxes = ([("gap: proxy ahead", theme.GAP)] if max(gaps) > 0.5 else []) + \
                 ([("health ahead", theme.GREEN)] if min(gaps) < -0.5 else [])
     key_h = legend(surface, painter, rect, lines, boxes) + painter.px(4)
-    lo, hi, step = nice_range(dp + dh)
-    axes = Axes(painter, pygame.Rect(rect.x, rect.y + key_h, rect.width, rect.height - key_h),
-                len(proxy), lo, hi, step)
-    axes.draw_frame(surface, x_labels(len(proxy) - 1), turn_name + "s",
-                    "change since the start, index points")
+    plot = pygame.Rect(rect.x, rect.y + key_h, rect.width, rect.height - key_h)
+    titles = (turn_name + "s", "change since the start, index points")
     if reveal_health:
-        shade_gap(surface, axes, dp, dh)
-        draw_series(surface, axes, lines[1])
+        return change_chart(surface, painter, plot, proxy, health, nice_range(dp + dh), *titles)
+    axes = Axes(painter, plot, len(proxy), *nice_range(dp + dh))
+    axes.draw_frame(surface, x_labels(len(proxy) - 1), *titles)
     draw_series(surface, axes, lines[0])
     return axes
 

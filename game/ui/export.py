@@ -5,15 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-
-import pygame
 
 from game.analysis.indices import metric_series
 from game.engine.save import save_dir, write_atomic
 from game.ui.debrief import Debrief
+from game.ui.slides import reveal_slide, write_slides
 
 
 def export_folder(play, base: Path | None = None) -> Path:
@@ -23,16 +21,14 @@ def export_folder(play, base: Path | None = None) -> Path:
     return root / f"{play.scenario.id}-seed{play.session.seed}-{stamp}"
 
 
-def export_game(play, d: Debrief, predictions: dict[int, float], folder: Path,
-                render: Callable[[int], pygame.Surface]) -> list[Path]:
-    """Write debrief-N-<layer>.png for every layer, game.json, turns.csv and seats.csv (and
-    what-if.csv once the what-if replay is ready)."""
+def export_game(play, d: Debrief, predictions: dict[int, float], folder: Path) -> list[Path]:
+    """Write debrief-N-<layer>.png for every layer (the end screen's layers as 1920×1080
+    slides), game.json, turns.csv and seats.csv (and what-if.csv once the what-if replay is
+    ready); returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for n, name in enumerate(d.layers, start=1):
-        path = folder / f"debrief-{n}-{name.lower().replace(' ', '-')}.png"
-        pygame.image.save(render(n), str(path))
-        written.append(path)
+    written = write_slides({f"debrief-{n}-{name.lower().replace(' ', '-')}.png":
+                            reveal_slide(d, n, predictions)
+                            for n, name in enumerate(d.layers, start=1)}, folder)
     for name, text in (("game.json", game_json(play, d, predictions)),
                        ("turns.csv", turns_csv(play, d)),
                        ("seats.csv", seats_csv(play, d, predictions)),

@@ -204,15 +204,3 @@ def own_section(view: SeatView, scenario: Scenario):
             c.row(spec.name if spec else sid, format_number(value) + unit)
     return draw
 
-
-def policies_section(view: SeatView, scenario: Scenario):
-    """The policies in force (public once the policy phase has ended)."""
-    def draw(c: Column) -> None:
-        c.heading("Policies in force")
-        active = [p for p in scenario.policies if view.policies.get(p.id, 0) > 0]
-        if not active:
-            c.row("none", color=theme.MUTED)
-        for p in active:
-            level = view.policies[p.id]
-            c.row(p.name, p.levels[level] if len(p.levels) > 2 else "on")
-    return draw

@@ -11,8 +11,7 @@ import pygame
 
 from game.analysis.what_if import comparison_rows, held_sentence
 from game.ui import theme
-from game.ui.chart import (Axes, Series, draw_series, legend, nice_range, shade_gap,
-                           x_labels)
+from game.ui.chart import Series, change_chart, legend, nice_range
 from game.ui.draw import Painter, format_number, panel
 
 WORKING = "Working out the other company"
@@ -74,13 +73,8 @@ def _two_charts(surface: pygame.Surface, p: Painter, rect: pygame.Rect, d) -> No
                theme.TEXT, bold=True, max_width=box.width - p.px(50))
         plot = pygame.Rect(box.x, box.y + p.line_height(), box.width,
                            box.height - p.line_height())
-        axes = Axes(p, plot, len(proxy), lo, hi, step)
-        axes.draw_frame(surface, x_labels(len(proxy) - 1), d.turn_name + "s",
-                        "since the start" if n == 0 else "")
-        dp, dh = [v - proxy[0] for v in proxy], [v - health[0] for v in health]
-        shade_gap(surface, axes, dp, dh)
-        draw_series(surface, axes, Series("", dh, theme.HEALTH, True))
-        draw_series(surface, axes, Series("", dp, theme.PROXY))
+        change_chart(surface, p, plot, proxy, health, (lo, hi, step), d.turn_name + "s",
+                     "since the start" if n == 0 else "")
 
 
 def _figures(surface: pygame.Surface, p: Painter, rect: pygame.Rect, d) -> None:

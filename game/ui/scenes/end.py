@@ -6,12 +6,12 @@ import time
 
 import pygame
 
+from game.errors import GoodhartError
 from game.ui import theme
 from game.ui.debrief import (WHAT_IF, build_debrief, draw_layer, prediction_rows, reveal_rect,
                              reveal_title)
 from game.ui.export import export_folder, export_game
 from game.ui.scenes.base import Scene
-from game.ui.slides import reveal_slide
 
 NEXT_KEYS = (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_PAGEDOWN)
 BACK_KEYS = (pygame.K_BACKSPACE, pygame.K_PAGEUP)
@@ -119,10 +119,12 @@ class EndScene(Scene):
         base = self.app.shots_dir / "export" if self.app.shots_dir is not None else None
         folder = export_folder(self.play, base)
         try:
-            export_game(self.play, self.debrief, dict(self.play.predictions), folder,
-                        self.render_slide)
+            export_game(self.play, self.debrief, dict(self.play.predictions), folder)
         except OSError as err:
             self.say(f"Could not export: {err.strerror or err}", bad=True)
+            return
+        except GoodhartError as err:      # a slide that could not be written
+            self.say(f"Could not export: {err.message}", bad=True)
             return
         self.exported = folder
         self.say(f"Exported to {folder}")
@@ -189,10 +191,6 @@ class EndScene(Scene):
 
     def _draw_title(self, surface: pygame.Surface, layer: int) -> None:
         reveal_title(surface, self.painter, self.debrief.title, layer, self.layers)
-
-    def render_slide(self, layer: int) -> pygame.Surface:
-        """Layer `layer` as a 1920×1080 slide (for the PNG export), drawn as on screen."""
-        return reveal_slide(self.debrief, layer, self.play.predictions)
 
     def _awaiting_replay(self) -> bool:
         """True while autoplay should stay on the what-if layer for its replay to arrive."""

@@ -121,14 +121,9 @@ class NewsScene(Scene):
                             theme.MUTED)
                 break
             panel(surface, box, theme.PANEL, theme.LINE)
-            ty = box.y + self.px(8)
-            for line in title:
-                p.text(surface, line, (box.x + self.px(16), ty), "h3", bold=True,
-                       max_width=inner)
-                ty += p.line_height("h3")
-            p.paragraph(surface, "\n".join(lines), pygame.Rect(box.x + self.px(16), ty, inner,
-                                                               box.bottom - ty - self.px(4)),
-                        "body", theme.TEXT)
+            x, ty = box.x + self.px(16), box.y + self.px(8)
+            ty += p.lines(surface, title, (x, ty), "h3", bold=True)
+            p.lines(surface, lines, (x, ty), "body")   # wrapped above, the box made to fit
             y = box.bottom + self.px(12)
 
     def _draw_intro(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
