@@ -29,7 +29,7 @@ from game.workshop.run import play_to_end
 from game.workshop.tables import result_path, start_session
 from tests.ui.driver import frames, key, make_app
 
-SIZES = [(1024, 768), (1920, 1080)]
+SIZES = [(1024, 768), (1280, 720), (1920, 1080)]
 EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "workshop-example.yaml"
 PIN = "2468"
 
@@ -112,6 +112,31 @@ def test_no_label_is_cut_on_the_debrief_screen(results, size, tables, tmp_path):
     finally:
         pygame.display.quit()
     assert not cut, "\n".join(cut)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_tables_chart_keeps_its_height_beside_its_notes(results, size, monkeypatch):
+    """Predictions, the what-if and the events all want room under a table's chart; the
+    chart keeps at least five lines of text's height whatever the window."""
+    heights = []
+    real = DebriefScene._chart
+
+    def measured(self, surface, rect, result, big=False):
+        heights.append(rect.height)
+        return real(self, surface, rect, result, big=big)
+
+    monkeypatch.setattr(DebriefScene, "_chart", measured)
+    app = make_app(size)
+    try:
+        scene = DebriefScene(app, collect(results))
+        app.go(scene)
+        scene.show("table", 0)
+        heights.clear()
+        frames(app, 2)
+        least = 5 * app.painter.line_height()
+    finally:
+        pygame.display.quit()
+    assert heights and min(heights) >= least, (heights, least)
 
 
 def _table_window(example, size, turns: int, folder: Path) -> WorkshopApp:

@@ -11,6 +11,8 @@ from game.ui.chart import Axes, Series, legend
 from game.ui.draw import format_number, panel
 from game.workshop.result import ResultFile
 
+MIN_CHART_LINES = 5     # a table's chart stays at least this many lines of body text tall
+
 
 class TableView:
     """`DebriefScene`'s `table` view, kept apart from the overview and the conditions; it
@@ -36,14 +38,19 @@ class TableView:
                        [("gap", theme.GAP)] + ([("predictions", theme.FOCUS)]
                                                if result.predictions else []))
         side = right.inflate(-self.px(28), -self.px(20))
-        events_aside, below = self._table_notes(side, left.width, result, s)
+        aside, notes, events_below = self._table_notes(side, left.width, result, s)
         strip = self._predictions_text(result)
         strip_size, strip_rows = p.fitting(strip, left.width, ("body", "small"), max_lines=3) \
             if strip else ("body", [])
         strip_h = len(strip_rows) * p.line_height(strip_size) + (self.px(6) if strip else 0)
-        below_h = len(below) * p.line_height("small") + (self.px(6) if below else 0)
-        chart = pygame.Rect(left.x, top + key_h, left.width,
-                            left.bottom - top - key_h - strip_h - below_h)
+        room = left.bottom - top - key_h - strip_h
+        if room - self._rows_height(notes + events_below) < MIN_CHART_LINES * p.line_height():
+            events_below = []            # the chart comes first; the events are in the export
+        below = notes + events_below
+        below_h = self._rows_height(below)
+        chart = pygame.Rect(left.x, top + key_h, left.width, room - below_h)
+        if chart.height < MIN_CHART_LINES * p.line_height():   # the tests read it
+            p.cuts.append(f"{s.label}'s chart, squeezed to {chart.height} px")
         axes = self._chart(surface, chart, result, big=True)
         start = result.turns[0].health_index
         for x in result.predictions:
@@ -53,22 +60,30 @@ class TableView:
         p.lines(surface, below, (left.x, left.bottom - below_h + self.px(6)), "small",
                 theme.MUTED)
         panel(surface, right, theme.PANEL, theme.LINE)
-        column = self._table_side(surface, side, result, s, events=events_aside)
+        column = self._table_side(surface, side, result, s, events=aside)
         if column.cut is not None:      # rows left out are cut short too: the tests read it
             p.cuts.append(f"{s.label}'s side panel, from row {column.cut + 1} on")
 
+    def _rows_height(self, rows: list[str]) -> int:
+        """The height of small-text rows under the chart, with their gap above."""
+        return len(rows) * self.painter.line_height("small") + (self.px(6) if rows else 0)
+
     def _table_notes(self, side: pygame.Rect, width: int, result: ResultFile,
-                     s) -> tuple[bool, list[str]]:
-        """Whether the events fit in the side panel `side`, and the rows (of `width`) under
-        the chart: the what-if sentences, and the events when they do not fit aside."""
+                     s) -> tuple[int, list[str], list[str]]:
+        """How many events the side panel `side` holds (as many of the first four as fit),
+        and the rows (of `width`) under the chart: the what-if sentences, and the events
+        when not even one fits aside."""
         p = self.painter
         mark = len(p.cuts)
-        events_aside = self._table_side(None, side, result, s, events=True).cut is None
+        aside = next((n for n in range(min(4, len(result.events)), 0, -1)
+                      if self._table_side(None, side, result, s, events=n).cut is None), 0)
         del p.cuts[mark:]                # only measured: what is drawn records its own cuts
-        texts = self._what_if_texts(s) + ([] if events_aside else
-                                          self._event_texts(result, most=2 if s.what_if else 4))
-        return events_aside, [row for text in texts
-                              for row in p.fitting(text, width, ("small",), max_lines=2)[1]]
+        rows = [row for text in self._what_if_texts(s)
+                for row in p.fitting(text, width, ("small",), max_lines=2)[1]]
+        events = [] if aside or not result.events else [
+            row for text in self._event_texts(result, most=2 if s.what_if else 4)
+            for row in p.fitting(text, width, ("small",), max_lines=2)[1]]
+        return aside, rows, events
 
     @staticmethod
     def _predictions_text(result: ResultFile) -> str:
@@ -86,9 +101,10 @@ class TableView:
                          max(3, self.px(4)))
 
     def _table_side(self, surface: pygame.Surface | None, rect: pygame.Rect,
-                    result: ResultFile, s, events: bool):
-        """The indices, final scores, policies (and the events) in `rect`; returns the
-        `Column` (its `cut` says whether everything fitted; no surface: only measures)."""
+                    result: ResultFile, s, events: int):
+        """The indices, final scores, policies (and the first `events` events) in `rect`;
+        returns the `Column` (its `cut` says whether everything fitted; no surface: only
+        measures)."""
         from game.ui.sidebar import Column
         c = Column(surface, self.painter, rect)
         c.row("Health index", f"{s.health_start:.1f} to {s.health_end:.1f}")
@@ -106,9 +122,9 @@ class TableView:
         c.heading("Policies in force")
         for policy in s.policies[:6] or ["none"]:
             c.row(policy, size="small")
-        if events and result.events:
+        if events > 0 and result.events:
             c.heading(f"Events ({len(result.events)})")
-            for text in self._event_texts(result):
+            for text in self._event_texts(result, most=events):
                 c.row(text, size="small")
         return c
 
