@@ -91,25 +91,18 @@ def replay_what_if(scenario: Scenario, seed: int, seats: list[SeatSetup],
 def replay_seats(scenario: Scenario, seats: list[SeatSetup]) -> list[SeatSetup]:
     """The seats with every person replaced by a bot: the strategies of the role's default
     table that the game's bots left over, in order (a solo engineer beside craft, gamer and
-    gamer bots is replayed as the table's fourth seat, a gamer), else the role's next listed
-    strategy. So the replay is the scenario's own table whenever the game was."""
+    gamer bots is replayed as the table's fourth seat, a gamer). A role's table lists one
+    strategy per seat and its bots take at most one each, so every person finds one."""
     left: dict[str, list[str]] = {}
     for role in dict.fromkeys(s.role for s in seats):
-        listed = [default_strategy(scenario, role, k) for k, s in
-                  enumerate(x for x in seats if x.role == role)]
-        for s in seats:
-            if s.role == role and s.is_bot and s.strategy in listed:
-                listed.remove(s.strategy)
-        left[role] = listed
-    out, nth = [], dict.fromkeys(left, 0)
-    for s in seats:
-        if not s.is_bot:
-            pool = left[s.role]
-            strategy = pool.pop(0) if pool else default_strategy(scenario, s.role, nth[s.role])
-            nth[s.role] += 1
-            s = SeatSetup(role=s.role, name=s.name, controller=f"bot:{strategy}")
-        out.append(s)
-    return out
+        mine = [s for s in seats if s.role == role]
+        left[role] = [default_strategy(scenario, role, k) for k in range(len(mine))]
+        for s in mine:
+            if s.is_bot and s.strategy in left[role]:
+                left[role].remove(s.strategy)
+    return [s if s.is_bot else SeatSetup(role=s.role, name=s.name,
+                                         controller=f"bot:{left[s.role].pop(0)}")
+            for s in seats]
 
 
 def what_if_for_state(scenario: Scenario, state: GameState,
