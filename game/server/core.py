@@ -118,10 +118,13 @@ class RoomCore:
         return SeatClaim(**{**old.__dict__, **changes})
 
     def _set_claim(self, table: LiveTable, claim: SeatClaim, why: str, now: float) -> None:
-        """Store a seat's new claim (logged), start the table if a person sits down."""
+        """Store a seat's new claim (logged); the table starts when a person sits down, or
+        when its last seat without a bot gets one."""
         entries = [("claim", {"seat": claim.seat, "player": claim.player, "why": why,
                               "person": claim.person, "strategy": claim.strategy})]
-        start = claim.player == "person" and not table.started
+        others_bots = all(c.player == "bot" for c in table.claims if c.seat != claim.seat)
+        start = not table.started and (claim.player == "person" or
+                                       (claim.player == "bot" and others_bots))
         if start:
             entries.append(("start", {}))
         self._log(table, entries, now, [claim])

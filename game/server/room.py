@@ -208,6 +208,14 @@ class Room(FacilitatorOps):
             paused=bool(live) and all(t.paused for t in live), ended=not live,
             seconds_left=max(running) if running else None)
 
+    def versions(self) -> dict[str, int]:
+        """Each table's version (compare two to see which tables changed)."""
+        return {tid: t.version for tid, t in self.tables.items()}
+
+    def close(self) -> None:
+        """Close the store (everything is already committed)."""
+        self.store.close()
+
     def table_version(self, table_id: str) -> int:
         """The table's version (grows with every change there)."""
         return self._table(table_id).version

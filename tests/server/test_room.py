@@ -197,6 +197,13 @@ def test_a_seat_given_to_a_bot_is_no_longer_its_persons(room):
         room.give_to_bot("B", 1, 3.0, strategy="telepath")
 
 
+def test_a_table_whose_every_seat_is_given_to_bots_plays_by_itself(room):
+    for seat in range(3):
+        assert room.tables["C"].state.turn == 1
+        room.give_to_bot("C", seat, 1.0)
+    assert room.tables["C"].ended and room.status(2.0).table("C").ended
+
+
 def test_a_late_arrival_code_takes_its_seat_once(room):
     ann = room.join("Ann", room.code, 1.0)
     code = room.give_to_person("A", 1, 2.0)

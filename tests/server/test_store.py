@@ -39,7 +39,8 @@ def test_an_append_is_committed_when_it_returns(tmp_path):
     assert other.execute("SELECT COUNT(*) FROM log").fetchone()[0] == 2
     assert other.execute("SELECT version FROM tables").fetchone()[0] == version == 1
     with pytest.raises(StoreError, match="no table 'Z'"):
-        store.append("Z", [], 6.0)
+        store.append("Z", [("pause", {})], 6.0)
+    assert other.execute("SELECT COUNT(*) FROM log").fetchone()[0] == 2  # rolled back
 
 
 def test_secrets_and_codes_are_stored_only_as_sha256(tmp_path):
@@ -53,6 +54,18 @@ def test_secrets_and_codes_are_stored_only_as_sha256(tmp_path):
     claims = Store(tmp_path / "room.db").claims()
     assert digest(ann.secret) in {c.secret_hash for c in claims}
     assert digest(code) in {c.code_hash for c in claims}
+
+
+def test_a_file_another_writer_holds_is_one_clear_error(tmp_path):
+    store = Store(tmp_path / "room.db")
+    store.add_table("A", 0, {}, [])
+    store._db.execute("PRAGMA busy_timeout = 0")
+    other = sqlite3.connect(tmp_path / "room.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    with pytest.raises(StoreError, match="cannot write the room's file: database is locked"):
+        store.append("A", [("pause", {})], 1.0)
+    other.execute("ROLLBACK")
+    assert store.append("A", [("pause", {})], 2.0) == 1
 
 
 def test_a_file_that_is_not_a_room_is_one_clear_error(tmp_path):
