@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 from pathlib import Path
 
 from game.engine import Game
@@ -120,12 +121,13 @@ class Room(FacilitatorOps):
         table.seen[seat] = now
         return Ticket(table.id, seat, secret, person)
 
-    def rejoin(self, secret: str, now: float) -> Ticket | None:
+    def rejoin(self, secret: str, now: float | None = None) -> Ticket | None:
         """The seat `secret` holds (None if it holds none), handed back to its person if a
-        bot was covering it."""
+        bot was covering it. `now` defaults to the wall clock (`time.time()`)."""
         place = self._by_secret.get(digest(secret))
         if place is None:
             return None
+        now = time.time() if now is None else now
         table, seat = self.tables[place[0]], place[1]
         self._hand_back(table, seat, now)
         table.seen[seat] = now

@@ -79,6 +79,7 @@ def test_rejoin_gives_the_same_seat_and_no_new_one(room):
     again = room.rejoin(ticket.secret, 2.0)
     assert (again.table_id, again.seat, again.person) == (ticket.table_id, ticket.seat, "Ann")
     assert room.status(2.0).people == 1
+    assert room.rejoin(ticket.secret).seat == ticket.seat  # `now` defaults to the wall clock
     assert room.rejoin("not a secret", 2.0) is None
     with pytest.raises(UnknownSeat):
         room.player_state("not a secret", 2.0)
