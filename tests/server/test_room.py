@@ -105,6 +105,9 @@ def test_an_illegal_choice_is_refused_with_the_engines_reason_and_changes_nothin
     for effort, reason in (({"work": 11}, "at most 10"), ({"fly": 1}, "unknown behaviour")):
         with pytest.raises(RoomError, match=reason):
             room.act(ticket.secret, ActMessage(turn=1, phase="work", effort=effort), 2.0)
+    for wrong in ({"levels": {"leaderboard": 0}}, {"numbers": {"price": 1.0}}):
+        with pytest.raises(RoomError):  # policy levels in the work phase; unknown numbers
+            room.act(ticket.secret, ActMessage(turn=1, phase="work", **wrong), 2.0)
     assert (table.version, table.state.state_hash(), len(room.store.log("A"))) == before
 
 
