@@ -130,6 +130,7 @@ class Room(FacilitatorOps):
         now = time.time() if now is None else now
         table, seat = self.tables[place[0]], place[1]
         self._hand_back(table, seat, now)
+        self._run_bots(table, now)  # with someone back, the bots covering seats play on
         table.seen[seat] = now
         return Ticket(table.id, seat, secret, table.claims[seat].person)
 

@@ -311,3 +311,23 @@ def test_a_scenario_room_fills_a_table_then_opens_the_next(tmp_path):
     again = Room.open(Store(tmp_path / "room.db"), 3.0)
     assert list(again.tables) == ["1", "2"]
     assert again.join("P4", room.code, 4.0).table_id == "2"
+
+
+def test_open_seats_are_covered_past_their_timer_and_taken_by_newcomers(room):
+    for i in range(4):  # A1, then each table's manager (B0, C0, D0)
+        room.join(f"P{i}", room.code, 0.0)
+    kim = room.join("Kim", room.code, 0.0)
+    assert (kim.table_id, kim.seat) == ("B", 1)
+    status = room.status(0.0)  # A is in its work phase already (its manager is a bot)
+    assert (status.people, status.open_seats, status.seconds_left) == (5, 5, 90.0)
+    b = room.tables["B"]
+    room.tick(61.0)  # B's policy phase times out: a bot covers its silent manager...
+    assert b.claims[0].covered and b.state.phase == "work"
+    room.tick(152.0)  # ...and the open seat 2 and Kim when the work phase times out
+    assert b.claims[2].covered and b.claims[2].player == "open"
+    room.rejoin(kim.secret, 153.0)
+    assert (b.state.turn, b.state.phase) == (2, "work")  # the covers played turn 2's policy
+    late = room.join("Lee", room.code, 153.0)
+    assert (late.table_id, late.seat) == ("C", 1)
+    room.give_to_bot("B", 2, 154.0)
+    assert room.status(154.0).open_seats == 3  # C2, D1, D2
