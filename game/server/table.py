@@ -166,7 +166,7 @@ class LiveTable:
 
     def bot_strategy(self, seat: int) -> str | None:
         """The strategy that plays `seat` now: its bot's, or its default bot's while it is
-        covered (or open); None when a person plays it."""
+        covered; None when a person plays it (or nobody yet)."""
         claim = self.claims[seat]
         if claim.player == "bot" or claim.covered:
             return claim.strategy or self.spec.defaults[seat] or "random"
