@@ -15,6 +15,8 @@ from game.engine import Allocate, Game, SetPolicies
 from game.errors import ActionError, ScenarioError
 from game.scenario.lint import lint_file
 from game.scenario.load import load_scenario
+from game.scenario.scoring import scoring_lines
+from game.workshop.facilitator import timeout_action
 
 COMMONS = Path(__file__).with_name("fixtures") / "commons.yaml"
 
@@ -167,3 +169,14 @@ def test_lint_warns_of_a_decision_no_formula_reads(tmp_path):
     found = [d for d in lint_file(path) if "changes nothing" in str(d)]
     assert len(found) == 1 and "decision 'catch'" in str(found[0])
     assert lint_file(COMMONS) == []
+
+
+def test_the_scoring_panel_says_what_a_number_earns(game):
+    lines = scoring_lines(game.scenario, "boat", {"cap": 1})
+    assert lines[-1] == "Catch cap: points for Landed; points off for the catch you choose."
+
+
+def test_a_seat_whose_time_runs_out_keeps_last_seasons_number(game):
+    state = _season(game, _at_work(game), {1: 6.5, 2: 1, 3: 0})
+    state = game.apply(state, SetPolicies(seat=0))
+    assert timeout_action(game, state, 1).numbers == {"catch": 6.5}
