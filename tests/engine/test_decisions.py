@@ -12,6 +12,7 @@ import pytest
 from game.analysis.simulate import run_game
 from game.bots import make_bot
 from game.engine import Allocate, Game, SetPolicies
+from game.engine.save import Session, open_save
 from game.errors import ActionError, ScenarioError
 from game.scenario.lint import lint_file
 from game.scenario.load import load_scenario
@@ -180,3 +181,14 @@ def test_a_seat_whose_time_runs_out_keeps_last_seasons_number(game):
     state = _season(game, _at_work(game), {1: 6.5, 2: 1, 3: 0})
     state = game.apply(state, SetPolicies(seat=0))
     assert timeout_action(game, state, 1).numbers == {"catch": 6.5}
+
+
+def test_a_saved_game_with_numbers_replays_to_the_same_state(game, tmp_path):
+    session = Session(game, 4, game.default_seats(), path=tmp_path / "save.json",
+                      scenario_path=str(COMMONS), secret="")
+    session.act(SetPolicies(seat=0, levels={"board": 1}))
+    for seat, catch in ((1, 7.5), (2, 0), (3, 10)):
+        session.act(Allocate(seat=seat, numbers={"catch": catch}))
+    resumed, _ = open_save(tmp_path / "save.json")
+    assert resumed.state.state_hash() == session.state.state_hash()
+    assert resumed.state.history[-1].allocations[1] == {"catch": 7.5}
