@@ -235,7 +235,7 @@ SINGULAR = {"metrics": "metric", "stats": "stat", "roles": "role", "policies": "
             "excludes": "excluded policy", "goals": "goal", "lessons": "lesson",
             "questions": "question", "uniform": "uniform value", "normal": "normal value"}
 KEYED = {"reviews": "review for role '{}'", "randoms": "random '{}'",
-         "constants": "constant '{}'", "visibility": "visibility for '{}'",
+         "constants": "constant '{}'", "let": "let '{}'", "visibility": "visibility for '{}'",
          "review": "review term for '{}'", "proxy_index": "proxy_index entry '{}'",
          "health_index": "health_index entry '{}'", "table": "table row of role '{}'"}
 ID_RULE = ("use lower case letters, digits and underscores, starting with a letter "

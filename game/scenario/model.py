@@ -348,6 +348,10 @@ class Scenario(Strict):
     minutes: Whole = Field(60, ge=5, le=600, description="Rough length of a session.")
     constants: dict[Id, float] = Field(default_factory=dict)
     randoms: dict[Id, Draw] = Field(default_factory=dict)
+    let: dict[Id, Formula] = Field(
+        default_factory=dict,
+        description="Named values: name -> formula, read in file order; a formula (or a later "
+                    "let) may read the name wherever it may read every name the let reads.")
     metrics: list[Metric] = Field(min_length=1)
     stats: list[Stat] = Field(default_factory=list)
     roles: list[Role] = Field(min_length=1)
