@@ -90,12 +90,25 @@ class SeatView(BaseModel):
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
-    """A seat's stats as it sees them itself (copied)."""
+    """A seat's stats as it sees them itself (copied): never a bookkeeping stat, and a stat
+    hidden from itself only once the game has ended."""
     own = dict(stats)
-    if not revealed:
-        for sid in rules.hidden_from_self:
-            own.pop(sid, None)
+    for sid in _unseen(rules)[revealed]:
+        own.pop(sid, None)
     return own
+
+
+def _unseen_stats(rules: Rules) -> tuple[frozenset[str], frozenset[str]]:
+    """The stats a seat does not see of itself during the game (its bookkeeping stats and
+    those hidden from itself) and once it has ended (its bookkeeping stats)."""
+    bookkeeping = _bookkeeping(rules)
+    return bookkeeping | rules.hidden_from_self, bookkeeping
+
+
+_unseen = per_rules(_unseen_stats)
+_bookkeeping = per_rules(lambda rules: frozenset(
+    st.id for st in rules.scenario.stats if st.bookkeeping))
+"""The ids of the scenario's bookkeeping stats, which no view shows (docs/rules.md)."""
 
 
 def _own_history(past: Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
@@ -160,9 +173,10 @@ _publicity_of = per_rules(_publicity)
 
 
 def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, ...]:
-    """The stat ids every seat may see of the others now, in file order."""
+    """The stat ids every seat may see of the others now, in file order (never a
+    bookkeeping stat)."""
     if revealed:
-        return tuple(rules.stat_public)
+        return tuple(sid for sid in rules.stat_public if sid not in _bookkeeping(rules))
     kept, names, plain = _publicity_of(rules)
     if not names:
         genv = {}
@@ -170,7 +184,8 @@ def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, 
         genv = _names_env(rules, state, names)
     else:
         genv = global_env_for(rules, state, names)
-    return tuple([sid for sid, fn in kept if fn is None or fn(genv)])
+    hidden = _bookkeeping(rules)
+    return tuple([sid for sid, fn in kept if (fn is None or fn(genv)) and sid not in hidden])
 
 
 def _names_env(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:

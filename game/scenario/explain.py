@@ -31,6 +31,9 @@ def explain(scenario: Scenario) -> str:
     parts.append(_para(f"The game lasts {_count(s.turns, s.turn_name)} (about {s.minutes} "
                        f"minutes). Each {s.turn_name}: news, then policies, then work, then "
                        "reviews."))
+    if s.let:
+        parts.append(_heading("Named values", "-"))
+        parts.append("\n".join(_lets(s)))
     parts.append(_heading("Roles", "-"))
     parts += ["\n".join(_role(s, role)) for role in s.roles]
     parts.append(_heading("The default table", "-"))
@@ -99,6 +102,15 @@ def _names_in(source: str) -> frozenset[str]:
         return compile_formula(source, None).names
     except FormulaError:
         return frozenset()
+
+
+# --- Named values ---
+
+def _lets(s: Scenario) -> Iterator[str]:
+    """Lines about the scenario's named values: each name and its formula, in file order."""
+    yield _para("The formulas below use these names for longer expressions:")
+    for name, source in s.let.items():
+        yield _bullet(f"{name} = `{_shown(s, source)}`{_glossary(s, source)}")
 
 
 # --- Roles ---
@@ -226,9 +238,10 @@ def _glossary(s: Scenario, source: str) -> str:
 def _meanings(s: Scenario) -> dict[str, str]:
     """What each id means, in words, for glossaries."""
     out = {m.id: f"the company's {m.name}" for m in s.metrics}
-    out.update({st.id: f"the seat's own {st.name}" for st in s.stats})
+    out.update({st.id: f"the seat's own {st.name}" for st in s.stats if not st.bookkeeping})
     out.update({b.id: f"the points it puts on {b.name}" for b in s.behaviours})
     out.update({p.id: f"the level of {p.name}" for p in s.policies})
+    out.update({name: "the named value above" for name in s.let})
     out.update({"rank": "its place on the leaderboard (1 is best)",
                 "score": "its last review score", "seats": "the number of seats of its role"})
     return out
@@ -255,7 +268,8 @@ def _hidden(s: Scenario) -> Iterator[str]:
         if rules:
             yield _bullet(f"{m.name}: {'; '.join(rules)}.")
     for st in s.stats:
-        yield _bullet(_stat_words(s, st))
+        if not st.bookkeeping:
+            yield _bullet(_stat_words(s, st))
 
 
 def _visibility_words(m: Metric, key: str, rule: Visibility,

@@ -172,6 +172,9 @@ class Stat(Bounded):
     roles: list[Id] | None = Field(None, description="Roles whose seats have this stat; all if absent.")
     reset_each_turn: bool = Field(False, description="Back to `initial` at the start of each turn.")
     hidden_from_self: bool = Field(False, description="Even the seat itself sees it only at the end.")
+    bookkeeping: bool = Field(False, description="The engine's own tally: formulas read it, "
+                                                 "but no player's view or screen shows it, nor "
+                                                 "does `explain` (the debrief may).")
     public: Formula = Field("0", description="While this formula is true, every seat sees every "
                                              "seat's value (e.g. a public leaderboard policy).")
 

@@ -79,7 +79,8 @@ def term_words(scenario: Scenario, role: str, source: str, formula: CompiledForm
     ranges = _ranges(scenario, role)
     env = _middle_env(rules_for(scenario), role, levels)
     up, down = [], []
-    for name in _in_order(source, formula.names & set(ranges)):
+    shown = set(ranges) - {st.id for st in scenario.stats if st.bookkeeping}
+    for name in _in_order(source, formula.names & shown):
         low, high = ranges[name]
         change = formula(env | {name: high}) - formula(env | {name: low})
         if abs(change) > 1e-9:

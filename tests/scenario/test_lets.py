@@ -78,3 +78,13 @@ def test_lets_that_grow_past_the_formula_limits_when_written_out_are_refused(tmp
     chain = "".join(f"  l{i}: l{i - 1} * l{i - 1} + l{i - 1}\n" for i in range(1, 12))
     path = variant(tmp_path, ("constants:\n", "let:\n  l0: quality\n" + chain + "constants:\n"))
     assert "too long once the lets it reads are written out" in load_error(path).message
+
+
+def test_explain_lists_the_lets_in_order_with_their_formulas(tmp_path):
+    from game.scenario.explain import explain
+    path = variant(tmp_path, LETS, ("employee: 0.1 * tokens", "employee: own_tokens"))
+    text = " ".join(explain(load_scenario(path)).split())
+    assert "Named values" in text
+    first, second = text.index("price_per_ten = `0.5 * 10`"), text.index("spend_cost = `2 * ")
+    assert first < second < text.index("own_tokens = `tokens / 10`, where tokens is")
+    assert "plus `own_tokens` while 'Public token leaderboard' is active" in text
