@@ -2,7 +2,8 @@
 
 During play a seat sees metrics through its role's visibility rules (live, lagged, noisy,
 hidden), its own stats except those hidden from itself, other seats' stats only while they are
-public, the published leaderboards, the news and the active policies. Nobody sees another
+public, the published leaderboards (the reviews' and the scenario's own: see
+`game.engine.boards`), the news and the active policies; never a bookkeeping stat. Nobody sees another
 seat's choices. When the game has ended everything is revealed for the debrief. The metric
 readings are built in `game.engine.readings`.
 """
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.engine.actions import construct_from, to_act
+from game.engine.boards import Board, leaderboards
 from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
 from game.engine.policy_news import PolicyChange, policy_changes
@@ -82,6 +84,11 @@ class SeatView(BaseModel):
     score_total: float
     others: list[OtherSeat]
     leaderboards: dict[str, list[LeaderRow]]
+    boards: list[Board] = Field(
+        default_factory=list, exclude_if=lambda boards: not boards,
+        description="The scenario's own leaderboards shown now (`leaderboards:` in the "
+        "file), beside the reviews' own (`leaderboards`); left out of a dump when there are "
+        "none, so the views of a scenario without them dump as before.")
     news: list[Headline]
     policy_changes: list[PolicyChange] = Field(
         default_factory=list, description="Every policy change so far, oldest first; this "
@@ -287,6 +294,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     public = _public_stats(rules, state, revealed)
     outside = _outside(past, state.seats, public)
     boards = _leaderboards(past, state, revealed)
+    own_boards = leaderboards(rules, state, revealed)
     news = [*_past_news(past), *state.news]
     changes = policy_changes(past, state)
     waiting = to_act(rules, state)
@@ -309,6 +317,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             "score": me.score, "rank": me.rank, "score_total": me.score_total,
             "others": [o for o in outside if o.index != seat],
             "leaderboards": {role: list(rows) for role, rows in boards.items()},
+            "boards": list(own_boards),
             "news": list(news), "policy_changes": list(changes),
             "waiting_for": list(waiting)}))
     return out

@@ -233,7 +233,8 @@ SINGULAR = {"metrics": "metric", "stats": "stat", "roles": "role", "policies": "
             "behaviours": "behaviour", "events": "event", "effects": "effect",
             "consequences": "consequence", "dynamics": "dynamics effect", "levels": "level",
             "excludes": "excluded policy", "goals": "goal", "lessons": "lesson",
-            "questions": "question", "uniform": "uniform value", "normal": "normal value"}
+            "questions": "question", "uniform": "uniform value", "normal": "normal value",
+            "leaderboards": "leaderboard", "teams": "team"}
 KEYED = {"reviews": "review for role '{}'", "randoms": "random '{}'",
          "constants": "constant '{}'", "let": "let '{}'", "visibility": "visibility for '{}'",
          "review": "review term for '{}'", "proxy_index": "proxy_index entry '{}'",

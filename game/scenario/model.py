@@ -200,6 +200,11 @@ class Role(Strict):
     seats: SeatCount = SeatCount()
     effort: Whole = Field(0, ge=0, le=100, description="Effort points to split each turn.")
     policy_budget: float = Field(0.0, ge=0.0, description="Most total cost of active policies.")
+    teams: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = Field(
+        default_factory=list, max_length=20,
+        description="Team names: the role's seats are dealt to them in turn, in seat order "
+                    "(a team of the same name in another role is the same team). Leaderboards "
+                    "with `by: team` rank them.")
 
 
 class Effect(Strict):
@@ -285,6 +290,24 @@ class Review(Strict):
     consequences: list[Consequence] = Field(default_factory=list)
 
 
+class Leaderboard(Strict):
+    """A ranking every seat sees, beside the reviews' own leaderboards: of seats, of teams or
+    of roles, by a seat formula (summed or averaged over a team's or role's seats)."""
+
+    id: Id
+    name: str = Field(min_length=1, max_length=60)
+    description: Text = ""
+    score: Formula = Field(description="A seat formula, e.g. `output` or `catch - quota`.")
+    roles: list[Id] | None = Field(None, description="Roles whose seats it ranks; all if absent.")
+    by: Literal["seat", "team", "role"] = Field(
+        "seat", description="Rank seats, teams (see a role's `teams`) or roles.")
+    combine: Literal["total", "mean"] = Field(
+        "total", description="A team's or role's score: the total or the mean of its seats'.")
+    higher_is_better: bool = Field(True, description="False ranks the lowest score first.")
+    when: Formula = Field("1", description="A company-wide formula: shown while it is true "
+                                           "(e.g. while a policy is active); always at the end.")
+
+
 class Draw(Strict):
     """A random draw a formula may use; a fresh value for every seat and turn."""
 
@@ -364,6 +387,9 @@ class Scenario(Strict):
     dynamics: list[Effect] = Field(default_factory=list,
                                    description="Effects applied every turn, e.g. defects to incidents.")
     reviews: dict[Id, Review] = Field(default_factory=dict)
+    leaderboards: list[Leaderboard] = Field(
+        default_factory=list, max_length=10,
+        description="Rankings every seat sees beside the reviews' own leaderboards.")
     table: dict[Id, list[Strategy]] = Field(
         default_factory=dict,
         description="The default table: per role id, one bot strategy per seat, e.g. "

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from game.errors import FormulaError
 from game.scenario import lets
+from game.scenario.boards import compile_boards
 from game.scenario.compiled import (AGGREGATES, BUILTIN_GLOBAL, BUILTIN_SEAT, RESERVED, CBehaviour,
                                     CConsequence, CEffect, CEvent, CPolicy, CReview, Loc,
                                     RuleError, Rules, aggregate_names)
@@ -253,10 +254,11 @@ def _compile_game(c: _Compiler, glob: frozenset[str], seat: dict[str, frozenset[
     for i, st in enumerate(scenario.stats):
         _undrawn(c, public[st.id].names, ("stats", i, "public"))
     contribution = _contribution(c, seat)
+    boards = compile_boards(scenario, glob, seat, c.randoms, _formula)
     with lets.in_force({}):  # lessons read the end facts, never a let
         lessons = _lessons(scenario)
     return Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
-                 reviews, public, contribution, lessons)
+                 reviews, public, contribution, lessons, boards=boards)
 
 
 def _policy(c: _Compiler, i: int, glob: frozenset[str], seat: dict[str, frozenset[str]]) -> CPolicy:
