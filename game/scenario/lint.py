@@ -22,6 +22,7 @@ from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for, what_if_locks
 from game.scenario.source import Source, position
+from game.scenario.zero_division import zero_by_zero
 
 __all__ = ["Check", "Diagnostic", "Finding", "check_scenario", "collect_files", "lint_file",
            "lint_paths"]
@@ -106,7 +107,7 @@ def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
         _check_roles, _check_exclusions, _check_events, _check_behaviours,
-        _check_unchanged, _check_debrief, _check_what_if, _check_cost]
+        _check_unchanged, _check_debrief, _check_what_if, _check_cost, _check_zero_by_zero]
     return [finding for check in checks for finding in check(scenario, rules)]
 
 
@@ -232,6 +233,19 @@ def _check_what_if(s: Scenario, rules: Rules) -> Iterator[Finding]:
             yield Finding(loc, "warning", f"what-if '{regime.name}' holds the same levels as "
                                           f"'{seen[held]}'; the replay would be the same game")
         seen.setdefault(held, regime.name)
+
+
+def _check_zero_by_zero(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """Formulas that can divide 0 by 0 (game.scenario.zero_division)."""
+    ranges = _global_ranges(s)
+    for role in s.roles:
+        for name, (low, high, initial, whole) in _seat_ranges(s, role.id).items():
+            if name in ranges:  # names several roles have: the widest range
+                was = ranges[name]
+                low, high, initial = min(low, was[0]), max(high, was[1]), was[2]
+            ranges[name] = (low, high, initial, whole)
+    for loc, message in zero_by_zero(s, rules, ranges):
+        yield Finding(loc, "warning", message)
 
 
 # --- Sampling states within bounds ---
