@@ -56,8 +56,9 @@ def teams_of(rules: Rules, seats: list[SeatState]) -> dict[int, str]:
 
 
 def leaderboards(rules: Rules, state: GameState, revealed: bool = False) -> list[Board]:
-    """The boards shown now, in file order: those whose `when` holds (all, once revealed)."""
-    if not rules.boards:
+    """The boards shown now, in file order: none before the first review (as the reviews'
+    own), then those whose `when` holds (all, once revealed)."""
+    if not rules.boards or not (state.history or revealed):
         return []
     genv = global_env(rules, state)
     shown = [b for b in rules.boards if revealed or b.when(genv)]

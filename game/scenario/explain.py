@@ -36,6 +36,9 @@ def explain(scenario: Scenario) -> str:
         parts.append("\n".join(_lets(s)))
     parts.append(_heading("Roles", "-"))
     parts += ["\n".join(_role(s, role)) for role in s.roles]
+    if s.leaderboards:
+        parts.append(_heading("Leaderboards", "-"))
+        parts.append("\n".join(_boards(s)))
     parts.append(_heading("The default table", "-"))
     parts.append("\n".join(_table(s)))
     hidden = list(_hidden(s))
@@ -113,6 +116,23 @@ def _lets(s: Scenario) -> Iterator[str]:
         yield _bullet(f"{name} = `{_shown(s, source)}`{_glossary(s, source)}")
 
 
+# --- Leaderboards ---
+
+def _boards(s: Scenario) -> Iterator[str]:
+    """Lines about the scenario's own leaderboards, which every seat sees."""
+    yield _para("Besides the review rankings, every seat sees:")
+    for b in s.leaderboards:
+        roles = and_list([s.role(r).name for r in b.roles] if b.roles else ["every role"])
+        what = {"seat": f"the seats of {roles} by",
+                "team": f"the teams ({roles}) by the {b.combine} of their seats'",
+                "role": f"{roles} by the {b.combine} of their seats'"}[b.by]
+        order = "highest" if b.higher_is_better else "lowest"
+        text = f"{b.name}: {what} `{_shown(s, b.score)}`, {order} first"
+        if _is_true(b.when) is not True:
+            text += f"; shown while `{_shown(s, b.when)}`"
+        yield _bullet(text + ".")
+
+
 # --- Roles ---
 
 def _role(s: Scenario, role: Role) -> Iterator[str]:
@@ -125,6 +145,8 @@ def _role(s: Scenario, role: Role) -> Iterator[str]:
     yield f"{role.name} ({count})"
     if role.description:
         yield _para(role.description, "  ")
+    if role.teams:
+        yield _para(f"Its seats are dealt to the teams {and_list(role.teams)} in turn.", "  ")
     yield from _policies(s, role)
     yield from _behaviours(s, role)
     yield from _review(s, role)

@@ -75,7 +75,9 @@ def _label(s: Scenario, name: str) -> str:
 def term_words(scenario: Scenario, role: str, source: str, formula: CompiledFormula,
                levels: dict[str, int]) -> str:
     """What earns and what costs points in one review term, e.g. `points for Output; points
-    off for Defects found (up to a cap, compared with the others)`."""
+    off for Defects found (up to a cap, compared with the others)`. The compiled formula's
+    own text is read, in which the named values (`let:`) are written out."""
+    source = formula.source
     ranges = _ranges(scenario, role)
     env = _middle_env(rules_for(scenario), role, levels)
     up, down = [], []

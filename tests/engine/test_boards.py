@@ -104,3 +104,11 @@ def test_a_board_that_cannot_be_ranked_is_a_load_error_at_its_line(tmp_path, boa
         load_scenario(path)
     assert says in info.value.message
     assert info.value.line == line_of(path, at)
+
+
+def test_no_board_is_shown_before_the_first_review(played):
+    scenario, _ = played
+    from game.engine import Game
+    game = Game(scenario)
+    state = game.new_state(1)
+    assert views(game.rules, state, [1])[0].boards == []

@@ -88,3 +88,10 @@ def test_explain_lists_the_lets_in_order_with_their_formulas(tmp_path):
     first, second = text.index("price_per_ten = `0.5 * 10`"), text.index("spend_cost = `2 * ")
     assert first < second < text.index("own_tokens = `tokens / 10`, where tokens is")
     assert "plus `own_tokens` while 'Public token leaderboard' is active" in text
+
+
+def test_the_scoring_lines_read_a_term_through_its_lets(tmp_path):
+    from game.scenario.scoring import scoring_lines
+    path = variant(tmp_path, LETS, ("employee: 0.1 * tokens", "employee: own_tokens"))
+    lines = scoring_lines(load_scenario(path), "employee", {"leaderboard": 1})
+    assert any("Public token leaderboard: points for Tokens used" in line for line in lines)
