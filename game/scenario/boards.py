@@ -7,14 +7,14 @@ them. A board reads no random draw: it is worked out from the state whenever a s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from game.scenario.compiled import Loc, RuleError
 from game.scenario.formula import CompiledFormula
 from game.scenario.model import Scenario
 
-__all__ = ["CBoard", "compile_boards"]
+__all__ = ["CBoard", "compile_boards", "shown_secrets"]
 
 Compile = Callable[[str, frozenset[str], Loc], CompiledFormula]
 
@@ -80,3 +80,24 @@ def _score(board: str, source: str, ranked: tuple[str, ...], seat: dict[str, fro
                                                "it ranks every role's seats: list the roles "
                                                "whose seats have every name it reads)",
                         err.col) from None
+
+
+def shown_secrets(s: Scenario, boards: tuple[CBoard, ...]) -> Iterator[tuple[Loc, str]]:
+    """(loc, message) for each board whose score reads something hidden from the seats that
+    see the board: a stat hidden from the seat itself or kept for bookkeeping, or a metric
+    hidden from some role. Every seat sees the board, so it shows that number."""
+    stats = {st.id: st for st in s.stats}
+    metrics = {m.id: m for m in s.metrics}
+    for i, board in enumerate(boards):
+        for name in sorted(board.score.names):
+            stat, metric = stats.get(name), metrics.get(name)
+            if stat is not None and (stat.hidden_from_self or stat.bookkeeping):
+                why = "a bookkeeping stat" if stat.bookkeeping else "hidden from the seat itself"
+            elif metric is not None and any(metric.visibility_for(r.id).hidden for r in s.roles):
+                why = "a metric hidden from some roles"
+            else:
+                continue
+            yield (("leaderboards", i, "score"),
+                   f"leaderboard '{board.id}' reads '{name}' ({why}), and every seat sees the "
+                   "board: it shows that number; rank by what the seats may see, or make it "
+                   "visible on purpose")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from game.errors import ScenarioError
+from game.scenario.boards import shown_secrets
 from game.scenario.cost import game_cost, over_budget
 from game.scenario.formula import CompiledFormula, excerpt
 from game.scenario.load import SUFFIXES, load_checked
@@ -107,7 +108,8 @@ def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
         _check_roles, _check_exclusions, _check_events, _check_behaviours,
-        _check_unchanged, _check_debrief, _check_what_if, _check_cost, _check_zero_by_zero]
+        _check_unchanged, _check_debrief, _check_what_if, _check_cost, _check_zero_by_zero,
+        _check_boards]
     return [finding for check in checks for finding in check(scenario, rules)]
 
 
@@ -245,6 +247,12 @@ def _check_zero_by_zero(s: Scenario, rules: Rules) -> Iterator[Finding]:
                 low, high, initial = min(low, was[0]), max(high, was[1]), was[2]
             ranges[name] = (low, high, initial, whole)
     for loc, message in zero_by_zero(s, rules, ranges):
+        yield Finding(loc, "warning", message)
+
+
+def _check_boards(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """Leaderboards that show a number hidden from the seats (game.scenario.boards)."""
+    for loc, message in shown_secrets(s, rules.boards):
         yield Finding(loc, "warning", message)
 
 

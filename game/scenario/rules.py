@@ -30,7 +30,8 @@ def _formula(source: str, allowed: frozenset[str], loc: Loc) -> CompiledFormula:
     """Compile one formula, turning a FormulaError into a RuleError at `loc`; the lets in
     force that it may read are written out (game.scenario.lets)."""
     try:
-        formula = _compile_cached(source, allowed | lets.readable(allowed))
+        extra = lets.readable(allowed)
+        formula = _compile_cached(source, allowed | extra if extra else allowed)
     except FormulaError as err:
         wrong = lets.unreadable(source, allowed)
         message, col = wrong if wrong else (err.message, err.col)

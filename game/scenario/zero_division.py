@@ -68,10 +68,7 @@ def zero_by_zero(scenario: Scenario, rules: Rules,
     """(loc, message) for each division of a formula that some corner of `ranges` (every
     name a formula may read) takes to 0 / 0."""
     known = frozenset().union(rules.global_names, *rules.seat_names.values())
-    try:
-        lets = compile_lets(scenario.let, known)
-    except Exception:  # noqa: BLE001 - a broken let is a load error, reported there
-        lets = {}
+    lets = compile_lets(scenario.let, known)  # the scenario loaded, so they compile
     ranges = {**ranges, "headcount": _at_least_one(ranges.get("headcount"))}
     for loc, source in formula_sites(scenario):
         try:

@@ -112,3 +112,23 @@ def test_no_board_is_shown_before_the_first_review(played):
     game = Game(scenario)
     state = game.new_state(1)
     assert views(game.rules, state, [1])[0].boards == []
+
+
+@pytest.mark.parametrize("score, warned", [
+    ("tokens", False),
+    ("tokens + quality", True),      # quality is hidden from the manager here
+    ("hidden_tokens", True),
+])
+def test_lint_warns_on_a_board_that_shows_a_hidden_number(tmp_path, score, warned):
+    from game.scenario.lint import lint_file
+    hidden = ("    public: leaderboard\n", "    public: leaderboard\n  - id: hidden_tokens\n"
+              "    name: Hidden tokens\n    min: 0\n    max: 10\n    initial: 0\n"
+              "    roles: [employee]\n    hidden_from_self: true\n")
+    quality = ("      manager: {lag: 1}\n", "      manager: hidden\n")
+    board = ("debrief:\n", f"leaderboards:\n  - id: b\n    name: B\n    score: {score}\n"
+                           "    roles: [employee]\ndebrief:\n")
+    path = variant(tmp_path, hidden, quality, board)
+    found = [d for d in lint_file(path) if "leaderboard 'b'" in d.message]
+    assert bool(found) == warned
+    if warned:
+        assert found[0].line == line_of(path, f"score: {score}")
