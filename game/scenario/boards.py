@@ -14,7 +14,7 @@ from game.scenario.compiled import Loc, RuleError
 from game.scenario.formula import CompiledFormula
 from game.scenario.model import Scenario
 
-__all__ = ["CBoard", "compile_boards", "shown_secrets"]
+__all__ = ["CBoard", "compile_boards", "read_choices", "shown_secrets"]
 
 Compile = Callable[[str, frozenset[str], Loc], CompiledFormula]
 
@@ -101,3 +101,19 @@ def shown_secrets(s: Scenario, boards: tuple[CBoard, ...]) -> Iterator[tuple[Loc
                    f"leaderboard '{board.id}' reads '{name}' ({why}), and every seat sees the "
                    "board: it shows that number; rank by what the seats may see, or make it "
                    "visible on purpose")
+
+
+def read_choices(s: Scenario, boards: tuple[CBoard, ...]) -> Iterator[tuple[Loc, str]]:
+    """(loc, message) for each board whose score reads a seat's choice of the turn (its
+    points on a behaviour, or a number it decides): choices are cleared when the turn
+    resolves, so between turns, when the board is shown, they read 0 or their start."""
+    choices = {b.id for b in s.behaviours}
+    choices |= {d.id for r in s.roles for d in getattr(r, "decisions", ())}
+    for i, board in enumerate(boards):
+        read = sorted(board.score.names & choices)
+        if read:
+            yield (("leaderboards", i, "score"),
+                   f"leaderboard '{board.id}' reads '{read[0]}', a choice of the turn: it is "
+                   "cleared when the turn resolves, so the board (shown between turns) never "
+                   f"sees it; keep it in a stat (an effect that adds `{read[0]}` to it) and "
+                   "rank by the stat")

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 
 from game.errors import ScenarioError
-from game.scenario.boards import shown_secrets
+from game.scenario.boards import read_choices, shown_secrets
 from game.scenario.cost import game_cost, over_budget
 from game.scenario.formula import CompiledFormula, excerpt
 from game.scenario.load import SUFFIXES, load_checked
@@ -251,8 +251,9 @@ def _check_zero_by_zero(s: Scenario, rules: Rules) -> Iterator[Finding]:
 
 
 def _check_boards(s: Scenario, rules: Rules) -> Iterator[Finding]:
-    """Leaderboards that show a number hidden from the seats (game.scenario.boards)."""
-    for loc, message in shown_secrets(s, rules.boards):
+    """Leaderboards that show a number hidden from the seats, or read a choice of the turn
+    that is gone when they are shown (game.scenario.boards)."""
+    for loc, message in [*shown_secrets(s, rules.boards), *read_choices(s, rules.boards)]:
         yield Finding(loc, "warning", message)
 
 

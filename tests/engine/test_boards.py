@@ -132,3 +132,13 @@ def test_lint_warns_on_a_board_that_shows_a_hidden_number(tmp_path, score, warne
     assert bool(found) == warned
     if warned:
         assert found[0].line == line_of(path, f"score: {score}")
+
+
+def test_lint_warns_on_a_board_over_a_choice_that_is_gone_when_it_is_shown(tmp_path):
+    from game.scenario.lint import lint_file
+    path = variant(tmp_path, ("debrief:\n", "leaderboards:\n  - id: b\n    name: B\n"
+                                            "    score: real_work\n    roles: [employee]\n"
+                                            "debrief:\n"))
+    [found] = [d for d in lint_file(path) if "leaderboard 'b'" in d.message]
+    assert "reads 'real_work', a choice of the turn" in found.message
+    assert found.line == line_of(path, "score: real_work", 2)
