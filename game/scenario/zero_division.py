@@ -134,9 +134,9 @@ def _zero_divisions(formula: CompiledFormula, lets: LetTable, ranges: Mapping[st
         if len(hits) == len(parts):
             break
     for k, env in sorted(hits.items()):
-        node = parts[k]
-        read = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
-        yield ast.unparse(node), {n: env[n] for n in sorted(read - constants) if n in env}
+        text = ast.unparse(parts[k])
+        read = compile_formula(text, None).names  # as the formula reads them (lets included)
+        yield text, {n: env[n] for n in sorted(read - constants) if n in env}
 
 
 def _divisions(tree: ast.expr) -> list[ast.BinOp]:
