@@ -231,7 +231,8 @@ def _review(s: Scenario, role: Role) -> Iterator[str]:
                 "Equal scores are ranked by a fair draw.", "  ")
     for c in review.consequences:
         when = "" if _is_true(c.when) is True else f" when `{_shown(s, c.when)}`"
-        changes = [_effect_words(s, e) for e in c.effects]
+        tallies = {st.id for st in s.stats if st.bookkeeping}  # left out, as everywhere
+        changes = [_effect_words(s, e) for e in c.effects if e.target not in tallies]
         if c.layoff:
             changes.append("the seat is laid off")
         what = c.text or and_list(changes) or "nothing changes"

@@ -49,7 +49,14 @@ def test_no_view_shows_a_bookkeeping_stat_during_the_game_or_at_the_end(scenario
             assert "tokens" in v.own_stats or v.role != "employee"
 
 
-def test_explain_and_the_scoring_lines_leave_a_bookkeeping_stat_out(scenario):
+def test_explain_and_the_scoring_lines_leave_a_bookkeeping_stat_out(scenario, tmp_path):
     assert "Secret ledger" not in explain(scenario)
+    bonus = ("        effects:\n          - target: tokens\n            value: 10\n",
+             "        effects:\n          - target: tokens\n            value: 10\n"
+             "          - target: ledger\n            value: 3\n")
+    rewarded = load_scenario(variant(tmp_path, LEDGER, FARMED, SCORED, bonus))
+    text = " ".join(explain(rewarded).split())
+    assert "Bonus when `rank == 1`: Tokens used +10" in text
+    assert "Secret ledger" not in text
     assert not any("Secret ledger" in line
                    for line in scoring_lines(scenario, "employee", {"leaderboard": 1}))
