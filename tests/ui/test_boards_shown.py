@@ -88,3 +88,13 @@ def test_the_public_news_screen_shows_the_boards_after_the_first_review(app, tmp
     frames(app, 2)
     text = " ".join(screen_text(app).split())
     assert "Most tokens" in text and "Ana" in text
+
+
+def test_the_projector_view_shows_the_boards(played):
+    from game.engine import Game
+    from game.workshop.facilitator import projector_view
+    scenario, state, _ = played
+    during = state.clone()
+    during.phase = "work"
+    board = projector_view(Game(scenario), during)
+    assert [b.id for b in board.boards][:3] == ["busiest", "team_tokens", "roles"]
