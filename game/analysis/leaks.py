@@ -78,8 +78,8 @@ def _series(s: Scenario, states: list[GameState], role: str) -> tuple[list[Serie
         elif rule.noise <= NOISE_SHOWN:
             seen.append(series)
     for i, st in enumerate(s.stats):
-        if st not in s.stats_of(role):
-            continue
+        if st not in s.stats_of(role) or st.bookkeeping:
+            continue  # a bookkeeping stat is shown to nobody, and is no secret either
         runs = [[h.stats[seat.index][st.id] for h in state.history]
                 for state in states for seat in state.seats if seat.role == role]
         series = Series("stat", st.id, i, st.max - st.min, runs)

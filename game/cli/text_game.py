@@ -22,8 +22,8 @@ from game.bots import make_bot
 from game.cli.text_clock import Lines, TimeUp, deadline_label
 from game.cli.text_help import (HANDOFF_HELP, PREDICTION_HELP, effort_help, in_words,
                                 is_help, names_of, policy_help)
-from game.cli.text_screens import (RULE, describe_choice, parse_effort, parse_policies,
-                                   render_effort_menu, render_policy_menu, render_reveal,
+from game.cli.text_screens import (RULE, board_lines, describe_choice, parse_effort,
+                                   parse_policies, render_effort_menu, render_policy_menu, render_reveal,
                                    render_view, wrap)
 from game.engine.actions import Action, Legal
 from game.engine.rng import derive
@@ -216,6 +216,8 @@ class TextGame:
             self.say(f"  {self.game.scenario.role(role).name} leaderboard:")
             for row in rows:
                 self.say(f"    {row.rank}. {row.name:<28} {row.score:8.1f}")
+        for line in board_lines(view, "  "):
+            self.say(line)
         for h in state.news:
             self.say(f"  NEWS ({name} {h.turn}): {h.headline}")
         self.say()

@@ -15,7 +15,9 @@ from game.analysis.what_if import (WhatIfResult, comparison_text, game_rank_agre
 from game.cli.text_help import HINT
 from game.engine import Allocate, SetPolicies
 from game.engine.actions import Action, Legal, allocation_from
+from game.engine.boards import leaderboards
 from game.engine.view import SeatView
+from game.scenario.rules import rules_for
 from game.scenario.scoring import scoring_lines
 
 RULE = "=" * 72
@@ -68,11 +70,21 @@ def render_view(scenario, view: SeatView) -> str:
     for role_id, rows in view.leaderboards.items():
         lines.append(f"Leaderboard ({scenario.role(role_id).name}): " +
                      "  ".join(f"{r.rank}. {r.name} {r.score:.1f}" for r in rows))
+    lines += board_lines(view)
     public = [(o.name, o.stats) for o in view.others if o.stats]
     for name, values in public:
         lines.append(f"  {name}: " + ", ".join(f"{stats[k].name.lower()} {_fmt(v)}"
                                               for k, v in values.items()))
     return "\n".join(lines)
+
+
+def board_lines(view: SeatView, indent: str = "") -> list[str]:
+    """The scenario's own leaderboards in the view, one line each, the seat's own row (or
+    its team's, or its role's) marked."""
+    marks = {"seat": " (you)", "team": " (your team)", "role": " (your role)"}
+    return [wrap(f"{b.name}: " + ", ".join(
+        f"{r.rank}. {r.name} {_fmt(r.score)}" + (marks[b.by] if view.seat in r.seats else "")
+        for r in b.rows), indent) for b in view.boards]
 
 
 def render_policy_menu(legal: Legal, names: dict[str, str] | None = None) -> str:
@@ -197,6 +209,7 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats,
         lines.append(f"  {label:<10}{p:>14.1f}{h:>14.1f}{g:>+8.1f}  "
                      f"{'P' * int(p / 5):<20}|{'H' * int(h / 5)}")
     lines += rank_lines(scenario, state)
+    lines += final_board_lines(scenario, state)
     events = [h for rec in state.history for h in rec.news]
     if events:
         lines.append("\nEvents")
@@ -215,6 +228,16 @@ def render_reveal(scenario, state, predictions: dict[int, float], seats,
         lines.append("\nTo discuss")
         lines += [wrap(text, "  ? ") for text in scenario.debrief.questions]
     return "\n".join(lines)
+
+
+def final_board_lines(scenario, state) -> list[str]:
+    """The scenario's own leaderboards as the game ended (none: no lines)."""
+    boards = leaderboards(rules_for(scenario), state, revealed=True)
+    if not boards:
+        return []
+    return ["\nThe final leaderboards"] + [
+        wrap(f"{b.name}: " + ", ".join(f"{r.rank}. {r.name} {_fmt(r.score)}" for r in b.rows),
+             "  ") for b in boards]
 
 
 def rank_lines(scenario, state) -> list[str]:

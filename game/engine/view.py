@@ -2,7 +2,8 @@
 
 During play a seat sees metrics through its role's visibility rules (live, lagged, noisy,
 hidden), its own stats except those hidden from itself, other seats' stats only while they are
-public, the published leaderboards, the news and the active policies. Nobody sees another
+public, the published leaderboards (the reviews' and the scenario's own: see
+`game.engine.boards`), the news and the active policies; never a bookkeeping stat. Nobody sees another
 seat's choices. When the game has ended everything is revealed for the debrief. The metric
 readings are built in `game.engine.readings`.
 """
@@ -14,6 +15,7 @@ from collections.abc import Callable, Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from game.engine.actions import construct_from, to_act
+from game.engine.boards import Board, leaderboards
 from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
 from game.engine.policy_news import PolicyChange, policy_changes
@@ -83,6 +85,11 @@ class SeatView(BaseModel):
     score_total: float
     others: list[OtherSeat]
     leaderboards: dict[str, list[LeaderRow]]
+    boards: list[Board] = Field(
+        default_factory=list, exclude_if=lambda boards: not boards,
+        description="The scenario's own leaderboards shown now (`leaderboards:` in the "
+        "file), beside the reviews' own (`leaderboards`); left out of a dump when there are "
+        "none, so the views of a scenario without them dump as before.")
     news: list[Headline]
     policy_changes: list[PolicyChange] = Field(
         default_factory=list, description="Every policy change so far, oldest first; this "
@@ -91,12 +98,25 @@ class SeatView(BaseModel):
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
-    """A seat's stats as it sees them itself (copied)."""
+    """A seat's stats as it sees them itself (copied): never a bookkeeping stat, and a stat
+    hidden from itself only once the game has ended."""
     own = dict(stats)
-    if not revealed:
-        for sid in rules.hidden_from_self:
-            own.pop(sid, None)
+    for sid in _unseen(rules)[revealed]:
+        own.pop(sid, None)
     return own
+
+
+def _unseen_stats(rules: Rules) -> tuple[frozenset[str], frozenset[str]]:
+    """The stats a seat does not see of itself during the game (its bookkeeping stats and
+    those hidden from itself) and once it has ended (its bookkeeping stats)."""
+    bookkeeping = _bookkeeping(rules)
+    return bookkeeping | rules.hidden_from_self, bookkeeping
+
+
+_unseen = per_rules(_unseen_stats)
+_bookkeeping = per_rules(lambda rules: frozenset(
+    st.id for st in rules.scenario.stats if st.bookkeeping))
+"""The ids of the scenario's bookkeeping stats, which no view shows (docs/rules.md)."""
 
 
 def _own_history(past: Past, seat: int, revealed: bool) -> tuple[OwnTurn, ...]:
@@ -161,9 +181,10 @@ _publicity_of = per_rules(_publicity)
 
 
 def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, ...]:
-    """The stat ids every seat may see of the others now, in file order."""
+    """The stat ids every seat may see of the others now, in file order (never a
+    bookkeeping stat)."""
     if revealed:
-        return tuple(rules.stat_public)
+        return tuple(sid for sid in rules.stat_public if sid not in _bookkeeping(rules))
     kept, names, plain = _publicity_of(rules)
     if not names:
         genv = {}
@@ -171,7 +192,8 @@ def _public_stats(rules: Rules, state: GameState, revealed: bool) -> tuple[str, 
         genv = _names_env(rules, state, names)
     else:
         genv = global_env_for(rules, state, names)
-    return tuple([sid for sid, fn in kept if fn is None or fn(genv)])
+    hidden = _bookkeeping(rules)
+    return tuple([sid for sid, fn in kept if (fn is None or fn(genv)) and sid not in hidden])
 
 
 def _names_env(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
@@ -273,6 +295,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     public = _public_stats(rules, state, revealed)
     outside = _outside(past, state.seats, public)
     boards = _leaderboards(past, state, revealed)
+    own_boards = leaderboards(rules, state, revealed)
     news = [*_past_news(past), *state.news]
     changes = policy_changes(past, state)
     waiting = to_act(rules, state)
@@ -295,6 +318,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             "score": me.score, "rank": me.rank, "score_total": me.score_total,
             "others": [o for o in outside if o.index != seat],
             "leaderboards": {role: list(rows) for role, rows in boards.items()},
+            "boards": list(own_boards),
             "news": list(news), "policy_changes": list(changes),
             "waiting_for": list(waiting)}))
     return out

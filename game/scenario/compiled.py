@@ -6,9 +6,13 @@ names formulas may read besides the scenario's own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from game.scenario.formula import FUNCTIONS, CompiledFormula
 from game.scenario.model import Behaviour, Decision, Event, Metric, Policy, Role, Scenario, Stat
+
+if TYPE_CHECKING:
+    from game.scenario.boards import CBoard
 
 Loc = tuple[str | int, ...]
 
@@ -127,6 +131,8 @@ class Rules:
     contribution: CompiledFormula
     lessons: tuple[tuple[str, CompiledFormula], ...] = ()
     """(text, condition over the end facts) of every debrief lesson, in file order."""
+    boards: tuple[CBoard, ...] = ()
+    """The scenario's own leaderboards, in file order (game.scenario.boards)."""
     metric_specs: dict[str, Metric] = field(init=False)
     stat_specs: dict[str, Stat] = field(init=False)
     event_specs: dict[str, Event] = field(init=False)

@@ -31,8 +31,14 @@ def explain(scenario: Scenario) -> str:
     parts.append(_para(f"The game lasts {_count(s.turns, s.turn_name)} (about {s.minutes} "
                        f"minutes). Each {s.turn_name}: news, then policies, then work, then "
                        "reviews."))
+    if s.let:
+        parts.append(_heading("Named values", "-"))
+        parts.append("\n".join(_lets(s)))
     parts.append(_heading("Roles", "-"))
     parts += ["\n".join(_role(s, role)) for role in s.roles]
+    if s.leaderboards:
+        parts.append(_heading("Leaderboards", "-"))
+        parts.append("\n".join(_boards(s)))
     parts.append(_heading("The default table", "-"))
     parts.append("\n".join(_table(s)))
     hidden = list(_hidden(s))
@@ -101,6 +107,32 @@ def _names_in(source: str) -> frozenset[str]:
         return frozenset()
 
 
+# --- Named values ---
+
+def _lets(s: Scenario) -> Iterator[str]:
+    """Lines about the scenario's named values: each name and its formula, in file order."""
+    yield _para("The formulas below use these names for longer expressions:")
+    for name, source in s.let.items():
+        yield _bullet(f"{name} = `{_shown(s, source)}`{_glossary(s, source)}")
+
+
+# --- Leaderboards ---
+
+def _boards(s: Scenario) -> Iterator[str]:
+    """Lines about the scenario's own leaderboards, which every seat sees."""
+    yield _para("Besides the review rankings, every seat sees:")
+    for b in s.leaderboards:
+        roles = and_list([s.role(r).name for r in b.roles] if b.roles else ["every role"])
+        what = {"seat": f"the seats of {roles} by",
+                "team": f"the teams ({roles}) by the {b.combine} of their seats'",
+                "role": f"{roles} by the {b.combine} of their seats'"}[b.by]
+        order = "highest" if b.higher_is_better else "lowest"
+        text = f"{b.name}: {what} `{_shown(s, b.score)}`, {order} first"
+        if _is_true(b.when) is not True:
+            text += f"; shown while `{_shown(s, b.when)}`"
+        yield _bullet(text + ".")
+
+
 # --- Roles ---
 
 def _role(s: Scenario, role: Role) -> Iterator[str]:
@@ -113,6 +145,8 @@ def _role(s: Scenario, role: Role) -> Iterator[str]:
     yield f"{role.name} ({count})"
     if role.description:
         yield _para(role.description, "  ")
+    if role.teams:
+        yield _para(f"Its seats are dealt to the teams {and_list(role.teams)} in turn.", "  ")
     yield from _policies(s, role)
     yield from _behaviours(s, role)
     yield from _decisions(s, role)
@@ -213,7 +247,8 @@ def _review(s: Scenario, role: Role) -> Iterator[str]:
                 "Equal scores are ranked by a fair draw.", "  ")
     for c in review.consequences:
         when = "" if _is_true(c.when) is True else f" when `{_shown(s, c.when)}`"
-        changes = [_effect_words(s, e) for e in c.effects]
+        tallies = {st.id for st in s.stats if st.bookkeeping}  # left out, as everywhere
+        changes = [_effect_words(s, e) for e in c.effects if e.target not in tallies]
         if c.layoff:
             changes.append("the seat is laid off")
         what = c.text or and_list(changes) or "nothing changes"
@@ -242,10 +277,11 @@ def _glossary(s: Scenario, source: str) -> str:
 def _meanings(s: Scenario) -> dict[str, str]:
     """What each id means, in words, for glossaries."""
     out = {m.id: f"the company's {m.name}" for m in s.metrics}
-    out.update({st.id: f"the seat's own {st.name}" for st in s.stats})
+    out.update({st.id: f"the seat's own {st.name}" for st in s.stats if not st.bookkeeping})
     out.update({b.id: f"the points it puts on {b.name}" for b in s.behaviours})
     out.update({d.id: f"the {d.name} it chooses" for r in s.roles for d in r.decisions})
     out.update({p.id: f"the level of {p.name}" for p in s.policies})
+    out.update({name: "the named value above" for name in s.let})
     out.update({"rank": "its place on the leaderboard (1 is best)",
                 "score": "its last review score", "seats": "the number of seats of its role"})
     return out
@@ -272,7 +308,8 @@ def _hidden(s: Scenario) -> Iterator[str]:
         if rules:
             yield _bullet(f"{m.name}: {'; '.join(rules)}.")
     for st in s.stats:
-        yield _bullet(_stat_words(s, st))
+        if not st.bookkeeping:
+            yield _bullet(_stat_words(s, st))
 
 
 def _visibility_words(m: Metric, key: str, rule: Visibility,

@@ -330,9 +330,21 @@ def _col(node: ast.AST, lead: int) -> int | None:
     return offset + lead + 1
 
 
-def excerpt(source: str, limit: int = 60) -> str:
-    """A formula for a message: on one line, cut to `limit` characters with an ellipsis."""
-    return _short(" ".join(source.split()), limit)
+def excerpt(source: str, limit: int = 60, col: int | None = None) -> str:
+    """A formula for a message, on one line and at most `limit` characters: a longer one is
+    cut with an ellipsis, keeping the part around column `col` (counted from 1 in `source`,
+    as a FormulaError's `col` is) when given, else its start."""
+    flat = " ".join(source.split())
+    if col is None or len(flat) <= limit:
+        return _short(flat, limit)
+    at = len(" ".join((source[:max(col - 1, 0)] + "x").split())) - 1  # col in `flat`
+    if at < limit - 10:
+        return _short(flat, limit)
+    if at > len(flat) - (limit - 10):
+        return "..." + flat[len(flat) - (limit - 3):]
+    width = limit - 6
+    begin = at - width // 2
+    return "..." + flat[begin:begin + width] + "..."
 
 
 def _short(text: str, limit: int = 24) -> str:

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Literal
 
 from game.errors import ScenarioError
+from game.scenario.boards import read_choices, shown_secrets
 from game.scenario.cost import game_cost, over_budget
 from game.scenario.formula import CompiledFormula, excerpt
 from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
 from game.scenario.rules import AGGREGATES, Rules, rules_for, what_if_locks
 from game.scenario.source import Source, position
+from game.scenario.zero_division import zero_by_zero
 
 __all__ = ["Check", "Diagnostic", "Finding", "check_scenario", "collect_files", "lint_file",
            "lint_paths"]
@@ -106,7 +108,8 @@ def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
         _check_roles, _check_decisions, _check_exclusions, _check_events, _check_behaviours,
-        _check_unchanged, _check_debrief, _check_what_if, _check_cost]
+        _check_unchanged, _check_debrief, _check_what_if, _check_cost, _check_zero_by_zero,
+        _check_boards]
     return [finding for check in checks for finding in check(scenario, rules)]
 
 
@@ -250,6 +253,26 @@ def _check_what_if(s: Scenario, rules: Rules) -> Iterator[Finding]:
             yield Finding(loc, "warning", f"what-if '{regime.name}' holds the same levels as "
                                           f"'{seen[held]}'; the replay would be the same game")
         seen.setdefault(held, regime.name)
+
+
+def _check_zero_by_zero(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """Formulas that can divide 0 by 0 (game.scenario.zero_division)."""
+    ranges = _global_ranges(s)
+    for role in s.roles:
+        for name, (low, high, initial, whole) in _seat_ranges(s, role.id).items():
+            if name in ranges:  # names several roles have: the widest range
+                was = ranges[name]
+                low, high, initial = min(low, was[0]), max(high, was[1]), was[2]
+            ranges[name] = (low, high, initial, whole)
+    for loc, message in zero_by_zero(s, rules, ranges):
+        yield Finding(loc, "warning", message)
+
+
+def _check_boards(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """Leaderboards that show a number hidden from the seats, or read a choice of the turn
+    that is gone when they are shown (game.scenario.boards)."""
+    for loc, message in [*shown_secrets(s, rules.boards), *read_choices(s, rules.boards)]:
+        yield Finding(loc, "warning", message)
 
 
 # --- Sampling states within bounds ---

@@ -233,9 +233,10 @@ SINGULAR = {"metrics": "metric", "stats": "stat", "roles": "role", "policies": "
             "behaviours": "behaviour", "events": "event", "effects": "effect",
             "consequences": "consequence", "dynamics": "dynamics effect", "levels": "level",
             "excludes": "excluded policy", "goals": "goal", "lessons": "lesson",
-            "questions": "question", "uniform": "uniform value", "normal": "normal value"}
+            "questions": "question", "uniform": "uniform value", "normal": "normal value",
+            "leaderboards": "leaderboard", "teams": "team"}
 KEYED = {"reviews": "review for role '{}'", "randoms": "random '{}'",
-         "constants": "constant '{}'", "visibility": "visibility for '{}'",
+         "constants": "constant '{}'", "let": "let '{}'", "visibility": "visibility for '{}'",
          "review": "review term for '{}'", "proxy_index": "proxy_index entry '{}'",
          "health_index": "health_index entry '{}'", "table": "table row of role '{}'"}
 ID_RULE = ("use lower case letters, digits and underscores, starting with a letter "

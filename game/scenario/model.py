@@ -174,6 +174,9 @@ class Stat(Bounded):
     roles: list[Id] | None = Field(None, description="Roles whose seats have this stat; all if absent.")
     reset_each_turn: bool = Field(False, description="Back to `initial` at the start of each turn.")
     hidden_from_self: bool = Field(False, description="Even the seat itself sees it only at the end.")
+    bookkeeping: bool = Field(False, description="The engine's own tally: formulas read it, "
+                                                 "but no player's view or screen shows it, nor "
+                                                 "does `explain` (the debrief may).")
     public: Formula = Field("0", description="While this formula is true, every seat sees every "
                                              "seat's value (e.g. a public leaderboard policy).")
 
@@ -236,6 +239,11 @@ class Role(Strict):
     decisions: list[Decision] = Field(
         default_factory=list, max_length=8,
         description="Numbers each seat chooses in the work phase, beside or instead of effort.")
+    teams: list[Annotated[str, StringConstraints(min_length=1, max_length=40)]] = Field(
+        default_factory=list, max_length=20,
+        description="Team names: the role's seats are dealt to them in turn, in seat order "
+                    "(a team of the same name in another role is the same team). Leaderboards "
+                    "with `by: team` rank them.")
 
 
 class Effect(Strict):
@@ -321,6 +329,24 @@ class Review(Strict):
     consequences: list[Consequence] = Field(default_factory=list)
 
 
+class Leaderboard(Strict):
+    """A ranking every seat sees, beside the reviews' own leaderboards: of seats, of teams or
+    of roles, by a seat formula (summed or averaged over a team's or role's seats)."""
+
+    id: Id
+    name: str = Field(min_length=1, max_length=60)
+    description: Text = ""
+    score: Formula = Field(description="A seat formula, e.g. `output` or `catch - quota`.")
+    roles: list[Id] | None = Field(None, description="Roles whose seats it ranks; all if absent.")
+    by: Literal["seat", "team", "role"] = Field(
+        "seat", description="Rank seats, teams (see a role's `teams`) or roles.")
+    combine: Literal["total", "mean"] = Field(
+        "total", description="A team's or role's score: the total or the mean of its seats'.")
+    higher_is_better: bool = Field(True, description="False ranks the lowest score first.")
+    when: Formula = Field("1", description="A company-wide formula: shown while it is true "
+                                           "(e.g. while a policy is active); always at the end.")
+
+
 class Draw(Strict):
     """A random draw a formula may use; a fresh value for every seat and turn."""
 
@@ -387,6 +413,10 @@ class Scenario(Strict):
     minutes: Whole = Field(60, ge=5, le=600, description="Rough length of a session.")
     constants: dict[Id, float] = Field(default_factory=dict)
     randoms: dict[Id, Draw] = Field(default_factory=dict)
+    let: dict[Id, Formula] = Field(
+        default_factory=dict,
+        description="Named values: name -> formula, read in file order; a formula (or a later "
+                    "let) may read the name wherever it may read every name the let reads.")
     metrics: list[Metric] = Field(min_length=1)
     stats: list[Stat] = Field(default_factory=list)
     roles: list[Role] = Field(min_length=1)
@@ -396,6 +426,9 @@ class Scenario(Strict):
     dynamics: list[Effect] = Field(default_factory=list,
                                    description="Effects applied every turn, e.g. defects to incidents.")
     reviews: dict[Id, Review] = Field(default_factory=dict)
+    leaderboards: list[Leaderboard] = Field(
+        default_factory=list, max_length=10,
+        description="Rankings every seat sees beside the reviews' own leaderboards.")
     table: dict[Id, list[Strategy]] = Field(
         default_factory=dict,
         description="The default table: per role id, one bot strategy per seat, e.g. "

@@ -12,6 +12,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from game.errors import FormulaError
+from game.scenario import lets
+from game.scenario.boards import compile_boards
 from game.scenario.compiled import (AGGREGATES, BUILTIN_GLOBAL, BUILTIN_SEAT, RESERVED, CBehaviour,
                                     CConsequence, CEffect, CEvent, CPolicy, CReview, Loc,
                                     RuleError, Rules, aggregate_names)
@@ -25,11 +27,16 @@ __all__ = ["AGGREGATES", "BUILTIN_GLOBAL", "BUILTIN_SEAT", "RESERVED", "CBehavio
 
 
 def _formula(source: str, allowed: frozenset[str], loc: Loc) -> CompiledFormula:
-    """Compile one formula, turning a FormulaError into a RuleError at `loc`."""
+    """Compile one formula, turning a FormulaError into a RuleError at `loc`; the lets in
+    force that it may read are written out (game.scenario.lets)."""
     try:
-        return _compile_cached(source, allowed)
+        extra = lets.readable(allowed)
+        formula = _compile_cached(source, allowed | extra if extra else allowed)
     except FormulaError as err:
-        raise RuleError(loc, f"formula `{excerpt(source)}`: {err.message}", err.col) from None
+        wrong = lets.unreadable(source, allowed)
+        message, col = wrong if wrong else (err.message, err.col)
+        raise RuleError(loc, f"formula `{excerpt(source, col=col)}`: {message}", col) from None
+    return lets.expand(formula, loc)
 
 
 def _compile_cached(source: str, allowed: frozenset[str]) -> CompiledFormula:
@@ -80,6 +87,7 @@ class _Compiler:
                     for i, r in enumerate(s.roles) for j, d in enumerate(r.decisions)]
         entries += [(("constants", k), k) for k in s.constants]
         entries += [(("randoms", k), k) for k in s.randoms]
+        entries += [(("let", k), k) for k in s.let]
         for loc, name in entries:
             if name in RESERVED:
                 raise RuleError(loc, f"'{name}' is a reserved name; choose another id")
@@ -222,6 +230,18 @@ def compile_rules(scenario: Scenario) -> Rules:
     c.check_ids()
     c.check_refs()
     glob, seat, role_stats = c.names()
+    table = lets.compile_lets(scenario.let, frozenset().union(glob, *seat.values()))
+    with lets.in_force(table):
+        rules = _compile_game(c, glob, seat, role_stats)
+    from game.scenario.seating import check_table  # it reads the rules' acting roles
+    check_table(rules)
+    return rules
+
+
+def _compile_game(c: _Compiler, glob: frozenset[str], seat: dict[str, frozenset[str]],
+                  role_stats: dict[str, tuple[str, ...]]) -> Rules:
+    """Every formula of the game compiled (lessons too: they read no let, see `_lessons`)."""
+    scenario = c.s
     policies = tuple(_policy(c, i, glob, seat) for i in range(len(scenario.policies)))
     behaviours = tuple(_behaviour(c, i, glob, seat) for i in range(len(scenario.behaviours)))
     events = tuple(
@@ -238,11 +258,11 @@ def compile_rules(scenario: Scenario) -> Rules:
     for i, st in enumerate(scenario.stats):
         _undrawn(c, public[st.id].names, ("stats", i, "public"))
     contribution = _contribution(c, seat)
-    rules = Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
-                  reviews, public, contribution, _lessons(scenario))
-    from game.scenario.seating import check_table  # it reads the rules' acting roles
-    check_table(rules)
-    return rules
+    boards = compile_boards(scenario, glob, seat, c.randoms, _formula)
+    with lets.in_force({}):  # lessons read the end facts, never a let
+        lessons = _lessons(scenario)
+    return Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
+                 reviews, public, contribution, lessons, boards=boards)
 
 
 def _policy(c: _Compiler, i: int, glob: frozenset[str], seat: dict[str, frozenset[str]]) -> CPolicy:

@@ -86,11 +86,14 @@ def _label(s: Scenario, name: str) -> str:
 def term_words(scenario: Scenario, role: str, source: str, formula: CompiledFormula,
                levels: dict[str, int]) -> str:
     """What earns and what costs points in one review term, e.g. `points for Output; points
-    off for Defects found (up to a cap, compared with the others)`."""
+    off for Defects found (up to a cap, compared with the others)`. The compiled formula's
+    own text is read, in which the named values (`let:`) are written out."""
+    source = formula.source
     ranges = _ranges(scenario, role)
     env = _middle_env(rules_for(scenario), role, levels)
     up, down = [], []
-    for name in _in_order(source, formula.names & set(ranges)):
+    shown = set(ranges) - {st.id for st in scenario.stats if st.bookkeeping}
+    for name in _in_order(source, formula.names & shown):
         low, high = ranges[name]
         change = formula(env | {name: high}) - formula(env | {name: low})
         if abs(change) > 1e-9:

@@ -16,7 +16,9 @@ from game.analysis.indices import (SeatOutcome, correlation, gap_series, index_s
                                    seat_outcomes)
 from game.analysis.what_if import (WhatIfResult, contrast_regime, game_rank_agreement,
                                    policies_of)
+from game.engine.boards import Board, leaderboards
 from game.scenario.model import WhatIf
+from game.scenario.rules import rules_for
 from game.ui import theme
 from game.ui.chart import index_chart, slope_chart, timeline
 from game.ui.draw import Painter, format_number, panel
@@ -62,6 +64,8 @@ class Debrief:
     """The replay, once the background process has finished it."""
     what_if_failed: str = ""
     rank_agreement: float = 0.0
+    boards: list[Board] = field(default_factory=list)
+    """The scenario's own leaderboards as the game ended (shown on the ranks layer)."""
 
 
 def build_debrief(play) -> Debrief:
@@ -91,7 +95,8 @@ def build_debrief(play) -> Debrief:
         health_names=[names[m] for m in s.debrief.health_index],
         people=[(i, play.session.seats[i].name) for i in play.humans],
         facts=fact_sentences(facts), layers=layers, what_if_regime=regime,
-        rank_agreement=game_rank_agreement(s, state))
+        rank_agreement=game_rank_agreement(s, state),
+        boards=leaderboards(rules_for(s), state, revealed=True))
 
 
 def reveal_rect(painter: Painter, size: tuple[int, int]) -> pygame.Rect:
@@ -253,13 +258,18 @@ def _ranks(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
     rows = ranks_within_role(d.outcomes)
     if not rows:
         p.text(surface, "No seat was reviewed in this scenario.", rect.topleft, "body")
+        if d.boards:
+            top = rect.y + p.line_height() * 2
+            box = pygame.Rect(rect.x, top, min(rect.width, p.px(560)), rect.bottom - top)
+            panel(surface, box, theme.PANEL, theme.LINE)
+            _boards(surface, p, box, d.boards)
         return
     chart = pygame.Rect(rect.x, rect.y, int(rect.width * 0.6), rect.height)
     slope_chart(surface, p, chart, rows)
     side = pygame.Rect(chart.right + p.px(24), rect.y, rect.right - chart.right - p.px(24),
                        rect.height)
     panel(surface, side, theme.PANEL, theme.LINE)
-    x, y, w = side.x + p.px(16), side.y + p.px(12), side.width - p.px(32)
+    x, y, w = side.x + p.px(16), _boards(surface, p, side, d.boards), side.width - p.px(32)
     p.text(surface, "Total review score · real contribution", (x, y), "small", theme.MUTED,
            max_width=w)
     y += p.line_height("small") + p.px(6)
@@ -275,6 +285,26 @@ def _ranks(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:
                         f"{format_number(o.contribution)}", (x, y), "body", theme.MUTED,
                max_width=w)
         y += p.line_height() + p.px(4)
+
+
+BOARD_ROWS = 3
+"""Rows of each of the scenario's own leaderboards that the ranks layer shows."""
+
+
+def _boards(surface, p: Painter, box: pygame.Rect, boards: list[Board]) -> int:
+    """The top rows of each final leaderboard at the top of `box`; the y below them."""
+    x, y, w = box.x + p.px(16), box.y + p.px(12), box.width - p.px(32)
+    for board in boards:
+        if y + p.line_height() * 2 > box.bottom:
+            break
+        p.text(surface, board.name, (x, y), "body", bold=True, max_width=w)
+        y += p.line_height()
+        for row in board.rows[:BOARD_ROWS]:
+            p.text(surface, f"{row.rank}. {row.name} · {format_number(row.score)}", (x, y),
+                   "body", theme.MUTED, max_width=w)
+            y += p.line_height()
+        y += p.px(8)
+    return y
 
 
 def _events(surface, p: Painter, rect, d: Debrief, predictions, live) -> None:

@@ -380,6 +380,10 @@ class Facilitator:
             r.heading(f"Leaderboard: {self.play.scenario.role(role).name}")
             for row in rows[:8]:
                 r.row(f"{row.rank}. {row.name}", format_number(row.score))
+        for own in board.boards:
+            r.heading(own.name)
+            for row in own.rows[:8]:
+                r.row(f"{row.rank}. {row.name}", format_number(row.score))
         if board.metrics:
             r.heading("The company, as everyone sees it")
             for m in board.metrics[:6]:

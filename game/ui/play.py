@@ -14,6 +14,7 @@ from pathlib import Path
 from game.analysis.what_if import WhatIfJob
 from game.engine import Action, Allocate, Game, SetPolicies
 from game.engine.actions import Legal
+from game.engine.boards import Board
 from game.engine.rng import derive
 from game.engine.save import Session, new_save_path
 from game.engine.state import SeatSetup
@@ -44,6 +45,8 @@ class PublicNews:
     boards: dict[str, list[LeaderRow]] = field(default_factory=dict)
     previous: dict[str, list[LeaderRow]] = field(default_factory=dict)
     laid_off: list[str] = field(default_factory=list)
+    own: list[Board] = field(default_factory=list)
+    """The scenario's own leaderboards shown now (every seat sees the same ones)."""
     policies: list[list[str]] = field(default_factory=list)
     """This turn's policy changes, once its policy phase is over: each in lines (what changed,
     then what it changes for each role); when there are some, the news is about them."""
@@ -200,7 +203,7 @@ class Play:
         changes = [c for c in v.policy_changes if c.turn == v.turn] if v.phase == "work" else []
         return PublicNews(turn=v.turn, turns=v.turns, turn_name=v.turn_name, ended=ended,
                           headlines=[] if changes else headlines, boards=boards,
-                          previous=self.boards, laid_off=gone,
+                          previous=self.boards, laid_off=gone, own=list(v.boards),
                           policies=[change_lines(self.scenario, c.policy, c.before, c.after)
                                     for c in changes])
 

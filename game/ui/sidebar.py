@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pygame
 
+from game.engine.boards import Board
 from game.engine.view import SeatView
 from game.scenario.model import Scenario
 from game.ui import theme
@@ -175,17 +176,30 @@ def metrics_section(view: SeatView):
 def leaderboard_section(view: SeatView, scenario: Scenario):
     """The published leaderboards of the last review, the seat's own row marked."""
     def draw(c: Column) -> None:
-        if not view.leaderboards:
+        if not view.leaderboards and not view.boards:
             c.heading("Leaderboard")
             c.row("Published after the first review", color=theme.MUTED, size="small")
-            return
         for role, rows in view.leaderboards.items():
             c.heading(f"Leaderboard: {scenario.role(role).name}")
             for row in rows:
                 mine = row.seat == view.seat
                 name = f"{row.rank}. {row.name}" + ("  (you)" if mine else "")
                 c.row(name, format_number(row.score), theme.FOCUS if mine else theme.TEXT)
+        for board in view.boards:
+            _board_rows(c, board, view.seat)
     return draw
+
+
+_YOURS = {"seat": "  (you)", "team": "  (your team)", "role": "  (your role)"}
+
+
+def _board_rows(c: Column, board: Board, seat: int) -> None:
+    """One of the scenario's own leaderboards, the row the seat belongs to marked."""
+    c.heading(board.name)
+    for row in board.rows:
+        mine = seat in row.seats
+        name = f"{row.rank}. {row.name}" + (_YOURS[board.by] if mine else "")
+        c.row(name, format_number(row.score), theme.FOCUS if mine else theme.TEXT)
 
 
 def own_section(view: SeatView, scenario: Scenario):

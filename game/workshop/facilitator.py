@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from game.engine import Allocate, Game, GameState, InjectEvent, SetPolicies
 from game.engine.actions import allocation_from
 from game.engine.actions import Action, Legal
+from game.engine.boards import Board
 from game.engine.save import Session
 from game.engine.state import Headline
 from game.engine.view import LeaderRow, MetricReading
@@ -138,6 +139,8 @@ class ProjectorView:
     policies: list[str] = field(default_factory=list)
     waiting_for: list[str] = field(default_factory=list)
     metrics: list[MetricReading] = field(default_factory=list)
+    boards: list[Board] = field(default_factory=list)
+    """The scenario's own leaderboards shown now (every seat sees the same ones)."""
 
 
 def projector_view(game: Game, state: GameState) -> ProjectorView:
@@ -157,7 +160,7 @@ def projector_view(game: Game, state: GameState) -> ProjectorView:
         news=list(first.news), policies=policies,
         leaderboards={r: rows for r, rows in first.leaderboards.items() if r in published},
         waiting_for=[state.seats[i].name for i in first.waiting_for],
-        metrics=_shared_metrics(views))
+        metrics=_shared_metrics(views), boards=list(first.boards))
 
 
 def _shared_metrics(views: list) -> list[MetricReading]:

@@ -138,7 +138,7 @@ class NewsScene(Scene):
         p = self.painter
         p.text(surface, "Leaderboard", rect.topleft, "h3", theme.FOCUS, bold=True)
         y = rect.y + p.line_height("h3") + self.px(6)
-        if not self.news.boards:
+        if not self.news.boards and not self.news.own:
             p.paragraph(surface, "No published leaderboard yet: reviews come at the end of "
                                  f"each {self.news.turn_name}.",
                         pygame.Rect(rect.x, y, rect.width, rect.height), "body", theme.MUTED)
@@ -154,10 +154,32 @@ class NewsScene(Scene):
                     break
                 self._board_row(surface, row, previous, rect, y)
                 y += step
+        y = self._draw_own(surface, rect, y, step)
         if self.news.laid_off:
             p.text(surface, "Laid off: " + ", ".join(self.news.laid_off),
                    (rect.x, min(y + self.px(8), rect.bottom - step)), "body", theme.BAD,
                    max_width=rect.width)
+
+    def _draw_own(self, surface: pygame.Surface, rect: pygame.Rect, y: int, step: int) -> int:
+        """The scenario's own leaderboards below the reviews' (as many rows as fit); the y
+        below them."""
+        p = self.painter
+        for board in self.news.own:
+            if y + self.px(6) + step * (1 + min(len(board.rows), 3)) > rect.bottom - step:
+                break  # not even its top rows fit
+            y += self.px(6)
+            p.text(surface, board.name, (rect.x, y), "body", bold=True, max_width=rect.width)
+            y += step
+            for row in board.rows:
+                if y + step > rect.bottom - step:
+                    break
+                p.text(surface, f"{row.rank}.", (rect.x, y), "body", bold=True)
+                p.text(surface, row.name, (rect.x + self.px(44), y), "body",
+                       max_width=rect.width - self.px(250))
+                p.text(surface, format_number(row.score), (rect.right - self.px(110), y),
+                       "body", anchor="topright")
+                y += step
+        return y
 
     def _board_row(self, surface, row: LeaderRow, previous, rect: pygame.Rect, y: int) -> None:
         p = self.painter
