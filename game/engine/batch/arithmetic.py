@@ -73,9 +73,9 @@ def _elementwise(helper: Callable[..., float], arity: int) -> Callable[..., Arra
     return apply
 
 
-power_exact = _elementwise(scalar._pow, 2)  # noqa: SLF001 - the very rule, bit for bit
-exp_exact = _elementwise(scalar._exp, 1)  # noqa: SLF001
-log_exact = _elementwise(scalar._log, 1)  # noqa: SLF001
+power_exact = _elementwise(scalar._pow, 2)
+exp_exact = _elementwise(scalar._exp, 1)
+log_exact = _elementwise(scalar._log, 1)
 
 
 def sqrt(x: Array) -> Array:
@@ -116,7 +116,7 @@ def clamp(x: Array, low: Array, high: Array) -> Array:
     return np.where(x > high, high, x)
 
 
-def round_(x: Array, digits: Array = np.float64(0.0)) -> Array:
+def round_(x: Array, digits: Array | float = 0.0) -> Array:
     """Python's `round(x, digits)` (half to even, of the exact binary value), the digits cut
     to a whole number in [0, 10] (0 for NaN); infinities and NaN pass through.
 

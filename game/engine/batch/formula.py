@@ -29,7 +29,12 @@ from collections.abc import Callable, Mapping
 import numpy as np
 
 from game.engine.batch import arithmetic
-from game.scenario.formula import RESULT_LIMIT, CompiledFormula, compile_formula, formula_tree
+from game.scenario.formula import (
+    RESULT_LIMIT,
+    CompiledFormula,
+    compile_formula,
+    formula_tree,
+)
 
 __all__ = ["BatchFormula", "compile_batch"]
 
@@ -42,7 +47,7 @@ Node = Callable[[Env], np.ndarray]
 class BatchFormula:
     """A formula compiled to array operations; call it with an `Env` for a whole batch."""
 
-    __slots__ = ("source", "names", "fn")
+    __slots__ = ("fn", "names", "source")
 
     def __init__(self, source: str, names: frozenset[str], fn: Node) -> None:
         self.source = source
@@ -70,9 +75,15 @@ def compile_batch(formula: CompiledFormula | str, exact: bool = False) -> BatchF
 
 
 def _result(value: np.ndarray) -> np.ndarray:
-    """The result rules of every formula: NaN becomes 0, anything beyond the limit the limit,
-    and -0.0 becomes 0.0 (as the scalar version's `+ 0.0`)."""
-    return np.nan_to_num(np.clip(value, -RESULT_LIMIT, RESULT_LIMIT), nan=0.0) + 0.0
+    """The result rules of every formula: anything beyond the limit becomes the limit, -0.0
+    becomes 0.0 (as the scalar version's `+ 0.0`) and NaN becomes 0; in one new array (in
+    place: this runs once per formula and batch, on every element)."""
+    out = np.empty(np.shape(value))
+    np.maximum(value, -RESULT_LIMIT, out=out)
+    np.minimum(out, RESULT_LIMIT, out=out)
+    np.add(out, 0.0, out=out)
+    np.copyto(out, 0.0, where=np.isnan(out))
+    return out
 
 
 def _truth(value: np.ndarray) -> np.ndarray:
