@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +30,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from game.engine.batch import BatchFormula, compile_batch  # noqa: E402
 from game.scenario.compiled import CEffect, Rules  # noqa: E402
-from game.scenario.formula import CompiledFormula  # noqa: E402
+from game.scenario.formula import CompiledFormula, compile_formula  # noqa: E402
 from game.scenario.load import load_scenario, resolve_scenario  # noqa: E402
 from game.scenario.rules import rules_for  # noqa: E402
 
 Load = list[tuple[BatchFormula, str | None]]
 """(formula, the role whose seats it is evaluated for, or None for once per game)."""
+ScalarEnvs = dict[str | None, list[dict[str, float]]]
+"""Per role (None: once per game), one scalar env per seat."""
 
 
 def _effect_formulas(effect: CEffect) -> tuple[CompiledFormula, ...]:
@@ -108,7 +110,7 @@ def envs(rules: Rules, load: Load, batch: int, seed: int = 0
     return {where: {**glob, **own} for where, own in local.items()}
 
 
-def play_load(rules: Rules, load: Load, once: Load, env: dict, turns: int) -> float:
+def play_load(load: Load, once: Load, env: dict, turns: int) -> float:
     """Evaluate the turn load `turns` times and the game load once; return a checksum (so no
     evaluation can be skipped)."""
     total = 0.0
@@ -120,21 +122,73 @@ def play_load(rules: Rules, load: Load, once: Load, env: dict, turns: int) -> fl
     return total
 
 
-def stand_in_rate(scenario_name: str, batch: int, seconds: float = 1.0) -> float:
-    """Games per second of the scenario's formula load, evaluated `batch` games at a time
-    (the best of repeated runs for about `seconds`)."""
-    rules = rules_for(load_scenario(resolve_scenario(scenario_name)))
-    load, once = turn_load(rules), game_load(rules)
-    env = envs(rules, load + once, batch)
-    turns = rules.scenario.turns
-    play_load(rules, load, once, env, turns)  # warm-up
+def best_rate(run: Callable[[], object], games: int, seconds: float) -> float:
+    """Games per second of `run` (which plays `games` games): the best of repeated runs for
+    about `seconds`, after one warm-up run (other work on the machine only slows a run)."""
+    run()
     best, spent = float("inf"), 0.0
     while spent < seconds:
         start = time.perf_counter()
-        play_load(rules, load, once, env, turns)
+        run()
         took = time.perf_counter() - start
         best, spent = min(best, took), spent + took
-    return batch / best
+    return games / best
+
+
+def stand_in_rate(scenario_name: str, batch: int, seconds: float = 1.0,
+                  chunk: int | None = None) -> float:
+    """Games per second of the scenario's formula load for `batch` games evaluated together,
+    or, with `chunk`, `chunk` games at a time (games are independent, so a batch can run in
+    chunks whose arrays stay small: see docs/batch-engine.md)."""
+    rules = rules_for(load_scenario(resolve_scenario(scenario_name)))
+    load, once = turn_load(rules), game_load(rules)
+    sizes = [min(chunk or batch, batch - start) for start in range(0, batch, chunk or batch)]
+    chunks = [envs(rules, load + once, size, seed) for seed, size in enumerate(sizes)]
+    turns = rules.scenario.turns
+    return best_rate(lambda: [play_load(load, once, env, turns) for env in chunks], batch,
+                     seconds)
+
+
+def scalar_envs(env: dict[str | None, dict[str, np.ndarray]]) -> ScalarEnvs:
+    """The first game of a batch's envs as scalar ones: per role, one dict per seat."""
+    out: ScalarEnvs = {}
+    for where, names in env.items():
+        seats = max((a.shape[1] for a in names.values()), default=1)
+        out[where] = [{n: float(a[0, min(k, a.shape[1] - 1)]) for n, a in names.items()}
+                      for k in range(seats if where is not None else 1)]
+    return out
+
+
+ScalarLoad = list[tuple[Callable[[dict[str, float]], float], list[dict[str, float]]]]
+"""(scalar formula, the envs of the seats it is evaluated for)."""
+
+
+def scalar_load(load: Load, envs_: ScalarEnvs) -> ScalarLoad:
+    """`load` with the scalar formulas (game.scenario.formula), each with its seats' envs."""
+    return [(compile_formula(f.source).fn, envs_[where]) for f, where in load]
+
+
+def play_scalar(load: ScalarLoad, once: ScalarLoad, turns: int) -> float:
+    """`play_load` for one game, formula by formula and seat by seat; return a checksum."""
+    total = 0.0
+    for _ in range(turns):
+        for fn, seat_envs in load:
+            for env in seat_envs:
+                total += fn(env)
+    for fn, seat_envs in once:
+        for env in seat_envs:
+            total += fn(env)
+    return total
+
+
+def scalar_rate(scenario_name: str, seconds: float = 1.0) -> float:
+    """Games per second of the same formula load with the scalar formulas, game by game
+    (the best the engine's per-game design can do for its formulas)."""
+    rules = rules_for(load_scenario(resolve_scenario(scenario_name)))
+    load, once = turn_load(rules), game_load(rules)
+    envs_ = scalar_envs(envs(rules, load + once, 1))
+    loads = scalar_load(load, envs_), scalar_load(once, envs_)
+    return best_rate(lambda: play_scalar(*loads, rules.scenario.turns), 1, seconds)
 
 
 def describe(scenario_name: str) -> str:
@@ -154,11 +208,19 @@ def main() -> None:
     parser.add_argument("--scenario", default="tokenmaxxing")
     parser.add_argument("--batch", type=int, nargs="+", default=[1, 100, 10_000])
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--chunk", type=int, default=2048,
+                        help="also run each batch in chunks of this many games (0: never)")
     args = parser.parse_args()
     print(describe(args.scenario))
+    rate = scalar_rate(args.scenario, args.seconds)
+    print(f"scalar formulas, game by game: {rate:,.0f} games/s (formula load of {args.scenario})")
     for batch in args.batch:
         rate = stand_in_rate(args.scenario, batch, args.seconds)
         print(f"stand-in: {rate:,.0f} games/s (formula load of {args.scenario}, batch {batch})")
+        if 0 < args.chunk < batch:
+            rate = stand_in_rate(args.scenario, batch, args.seconds, args.chunk)
+            print(f"stand-in: {rate:,.0f} games/s (formula load of {args.scenario}, "
+                  f"batch {batch} in chunks of {args.chunk})")
 
 
 if __name__ == "__main__":
