@@ -172,6 +172,16 @@ def test_per_game_and_per_seat_names_broadcast() -> None:
     assert formula(env).tolist() == [[1.0, 1.5, 5.5], [-2.0, -0.8999999999999999, -2.0]]
 
 
+def test_whole_numbers_and_flags_read_as_floats() -> None:
+    formula = compile_batch("-flag + (flag - level) * 2 + level ** -shift + level // shift")
+    given_as = {"flag": np.array([True, False, True, False]), "level": np.array([0, 1, 2, 3]),
+                "shift": np.array([2, 1, 0, -2])}
+    floats = {name: values.astype(np.float64) for name, values in given_as.items()}
+    scalar = compile_formula(formula.source)
+    assert formula(given_as).tolist() == formula(floats).tolist() == [
+        scalar({name: float(values[i]) for name, values in given_as.items()}) for i in range(4)]
+
+
 def formula_texts(value: Any, is_formula: bool = False) -> Iterator[str]:
     """Every formula text in a loaded scenario (or any part of one): the strings held by
     fields typed `Formula`, found by walking the models, so new formula fields count too."""

@@ -111,14 +111,18 @@ class _Compiler:
         return method(tree)
 
     def _Constant(self, tree: ast.Constant) -> Node:
+        """A number (or True/False) as a float64."""
         value = np.float64(float(tree.value))  # True/False become 1.0/0.0
         return lambda env: value
 
     def _Name(self, tree: ast.Name) -> Node:
+        """A name read from the env as float64: integers (policy levels) and booleans (a seat
+        mask) as the numbers they are, never numpy's integer or boolean arithmetic."""
         name = tree.id
-        return lambda env: env[name]
+        return lambda env: np.asarray(env[name], dtype=np.float64)
 
     def _UnaryOp(self, tree: ast.UnaryOp) -> Node:
+        """`-x`, `+x`, and `not x` (1 where x is 0)."""
         operand = self.node(tree.operand)
         if isinstance(tree.op, ast.USub):
             return lambda env: np.negative(operand(env))
@@ -127,11 +131,13 @@ class _Compiler:
         return operand  # unary plus
 
     def _BinOp(self, tree: ast.BinOp) -> Node:
+        """`+ - * / // % **`, the risky ones as game.engine.batch.arithmetic says."""
         left, right = self.node(tree.left), self.node(tree.right)
         op = _arithmetic(tree.op, self.exact)
         return lambda env: op(left(env), right(env))
 
     def _BoolOp(self, tree: ast.BoolOp) -> Node:
+        """`and`/`or` of the values' truth, as 1 or 0 (what the scalar version returns)."""
         values = [self.node(value) for value in tree.values]
         combine = np.logical_and if isinstance(tree.op, ast.And) else np.logical_or
 
@@ -143,6 +149,7 @@ class _Compiler:
         return evaluate
 
     def _Compare(self, tree: ast.Compare) -> Node:
+        """A comparison, chained as in Python (`a < b < c` is `a < b and b < c`), as 1 or 0."""
         parts = [self.node(tree.left), *(self.node(c) for c in tree.comparators)]
         ops = [_COMPARISONS[type(op)] for op in tree.ops]
 
@@ -155,10 +162,12 @@ class _Compiler:
         return evaluate
 
     def _IfExp(self, tree: ast.IfExp) -> Node:
+        """`a if condition else b`, element by element (both sides are computed)."""
         test, body, orelse = self.node(tree.test), self.node(tree.body), self.node(tree.orelse)
         return lambda env: np.where(_truth(test(env)), body(env), orelse(env))
 
     def _Call(self, tree: ast.Call) -> Node:
+        """A call of a formula function by its plain name."""
         name = tree.func.id  # type: ignore[attr-defined]  # checked: a plain name
         args = [self.node(arg) for arg in tree.args]
         function = _function(name, self.exact)
