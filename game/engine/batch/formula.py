@@ -121,6 +121,15 @@ class _Compiler:
         name = tree.id
         return lambda env: np.asarray(env[name], dtype=np.float64)
 
+    def _Attribute(self, tree: ast.Attribute) -> Node:
+        """A dotted name such as `upstream.x` (a neighbour's value, issue 19), which the
+        scalar checker accepts as the one name it spells, read as that name."""
+        base = tree.value
+        if not isinstance(base, ast.Name):
+            raise NotImplementedError("batch formulas read only dotted names like upstream.x")
+        name = f"{base.id}.{tree.attr}"
+        return lambda env: np.asarray(env[name], dtype=np.float64)
+
     def _UnaryOp(self, tree: ast.UnaryOp) -> Node:
         """`-x`, `+x`, and `not x` (1 where x is 0)."""
         operand = self.node(tree.operand)
