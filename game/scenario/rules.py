@@ -70,7 +70,7 @@ class _Compiler:
                          | aggregate_names(s) | BUILTIN_GLOBAL)
         role_stats = {r.id: tuple(st.id for st in s.stats_of(r.id)) for r in s.roles}
         seat = {r.id: glob | set(role_stats[r.id]) | {b.id for b in s.behaviours_of(r.id)}
-                | BUILTIN_SEAT for r in s.roles}
+                | {d.id for d in r.decisions} | BUILTIN_SEAT for r in s.roles}
         order = order_roles(s)
         if order:
             near = neighbour_names(s)
@@ -82,10 +82,13 @@ class _Compiler:
         """Every formula name is unique, not reserved, and clear of aggregate names."""
         s = self.s
         seen: dict[str, Loc] = {}
+        aggregated = set(self.stats) | {d.id for r in s.roles for d in r.decisions}
         groups = [("metrics", [m.id for m in s.metrics]), ("stats", [st.id for st in s.stats]),
                   ("policies", [p.id for p in s.policies]),
                   ("behaviours", [b.id for b in s.behaviours])]
         entries = [((g, i, "id"), name) for g, ids in groups for i, name in enumerate(ids)]
+        entries += [(("roles", i, "decisions", j, "id"), d.id)
+                    for i, r in enumerate(s.roles) for j, d in enumerate(r.decisions)]
         entries += [(("constants", k), k) for k in s.constants]
         entries += [(("randoms", k), k) for k in s.randoms]
         for loc, name in entries:
@@ -94,8 +97,8 @@ class _Compiler:
             if name.startswith("headcount_") and name[10:] in self.roles:
                 raise RuleError(loc, f"'{name}' clashes with the seat count of role "
                                      f"'{name[10:]}'; choose another id")
-            if name.split("_", 1)[0] in AGGREGATES and name.split("_", 1)[-1] in self.stats:
-                raise RuleError(loc, f"'{name}' clashes with the aggregate of stat "
+            if name.split("_", 1)[0] in AGGREGATES and name.split("_", 1)[-1] in aggregated:
+                raise RuleError(loc, f"'{name}' clashes with the aggregate of "
                                      f"'{name.split('_', 1)[1]}'; choose another id")
             if name in seen:
                 first = ".".join(str(p) for p in seen[name])
@@ -185,10 +188,11 @@ def order_roles(s: Scenario) -> tuple[str, ...]:
 
 
 def neighbour_names(s: Scenario) -> frozenset[str]:
-    """`upstream.X` and `downstream.X` for every stat X of a role in the order: the names a
-    seat formula of such a role may read of its neighbours."""
+    """`upstream.X` and `downstream.X` for every stat X and decision X of a role in the
+    order: the names a seat formula of such a role may read of its neighbours."""
     roles = order_roles(s)
     stats = {st.id for role in roles for st in s.stats_of(role)}
+    stats |= {d.id for role in roles for d in s.role(role).decisions}
     return frozenset(f"{side}.{x}" for side in ("upstream", "downstream") for x in stats)
 
 
