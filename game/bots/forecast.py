@@ -11,6 +11,11 @@ Metric pushes arrive either `immediate`ly, as the engine would move the metric t
 (nothing that is delayed, and only `1 - inertia` of the rest), or `eventual`ly (the whole push,
 as if delay and inertia had played out), which is how a seat that cares about the company
 counts latent harm.
+
+A forecast over several turns (a planning horizon, see game.bots.horizon) plays them with a
+`Pipeline`: a delayed change arrives in the turn it falls due, a metric's push goes through its
+delay and inertia as in the engine (what has not arrived is carried), and the turns are played
+one after the other from the same actors.
 """
 
 from __future__ import annotations
@@ -107,18 +112,44 @@ def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Rel
                     frozenset(reads), frozenset(n for n in needed if n in stats), aggregated)
 
 
-class TurnModel:
-    """One turn of the public rules for a set of actors, restricted to relevant effects."""
+@dataclass(slots=True)
+class Pipeline:
+    """What a forecast of several turns carries from one turn to the next."""
 
-    def __init__(self, rules: Rules, rel: Relevant, eventual: bool) -> None:
+    turn: int = 0
+    """The forecast's turns played so far."""
+    stats: dict[int, list[tuple[int, str, float, str]]] = field(default_factory=dict)
+    """Due turn -> (id of the actor, stat, amount, mode) of each delayed stat change."""
+    metrics: dict[int, list[tuple[str, float, str]]] = field(default_factory=dict)
+    """Due turn -> (metric, amount, mode) of each delayed push."""
+    carry: dict[str, float] = field(default_factory=dict)
+    """Per metric, the pushes that inertia still holds back."""
+
+    def due_stats(self, actor: Actor) -> list[tuple[int, str, float, str]]:
+        """The delayed changes to `actor`'s stats that arrive this turn."""
+        return [row for row in self.stats.get(self.turn, ()) if row[0] == id(actor)]
+
+
+class TurnModel:
+    """One turn of the public rules for a set of actors, restricted to relevant effects.
+
+    With `delays`, the turn is one of several (`step` is given a `Pipeline`): delayed effects
+    wait for their turn instead of counting at once (stats) or not at all (metrics)."""
+
+    def __init__(self, rules: Rules, rel: Relevant, eventual: bool, delays: bool = False) -> None:
         self.rules = rules
         self.rel = rel
+        self.pipe: Pipeline | None = None
+        """The pipeline of the forecast being played (`delays` only)."""
+        self.delays = delays
+        self.metric_delay = {m.id: m.delay for m in rules.scenario.metrics}
+        self.arrives = {m.id: 1.0 - m.inertia for m in rules.scenario.metrics}
         self.all_roles = tuple(r.id for r in rules.scenario.roles)
         self.stat_bounds = {s.id: (s.min, s.max) for s in rules.scenario.stats}
         self.metric_bounds = {m.id: (m.min, m.max) for m in rules.scenario.metrics}
         self.reset = {sid: rules.stat_specs[sid].initial for sid in rules.reset_stats}
         inertia = {m.id: (1.0 - m.inertia, m.delay) for m in rules.scenario.metrics}
-        self.weight = (lambda mid, delay: 1.0) if eventual else (
+        self.weight = (lambda mid, delay: 1.0) if eventual or delays else (
             lambda mid, delay: inertia[mid][0] if delay + inertia[mid][1] == 0 else 0.0)
         self.chancy: dict[int, Outlook] = {}
         """By effect id: the outlook of each relevant effect that reading its draws at their
@@ -143,11 +174,12 @@ class TurnModel:
         env["rank"] = actor.rank
         return env
 
-    def _effect(self, e: CEffect, env: dict[str, float], points: float,
-                deltas: dict, sets: dict, pushes: dict, msets: dict, count: int) -> None:
+    def _effect(self, e: CEffect, env: dict[str, float], points: float, deltas: dict,
+                sets: dict, pushes: dict, msets: dict, count: int, actor: Actor | None) -> None:
         """Add one effect's expected change to `deltas`/`sets` (stats) or `pushes`/`msets`:
         a change adds its mean; a set applies, if it is likelier than not, with its value (for
-        an effect with an outlook, its mean value when it applies)."""
+        an effect with an outlook, its mean value when it applies). In a forecast of
+        several turns, a delayed change goes into the pipeline instead (`_later`)."""
         if self.chancy and id(e) in self.chancy:
             chance, mean = self.chancy[id(e)](env)
             if chance <= 0.0:
@@ -162,6 +194,9 @@ class TurnModel:
                 return
             value = e.value(env) * points
             added = value * min(chance, 1.0)
+        if self.pipe is not None and self._later(e, actor, value if e.mode == "set" else added,
+                                                 chance, count):
+            return
         if e.mode == "set":
             if chance >= 0.5:
                 (sets if e.on_seat else msets)[e.target] = value
@@ -171,6 +206,34 @@ class TurnModel:
             w = self.weight(e.target, e.delay)
             if w:
                 pushes[e.target] = pushes.get(e.target, 0.0) + added * w * count
+
+    def _later(self, e: CEffect, actor: Actor | None, amount: float, chance: float,
+               count: int) -> bool:
+        """Queue a delayed change in the pipeline (a set only if likelier than not); returns
+        whether the effect was delayed. A metric's own delay adds to the effect's."""
+        pipe = self.pipe
+        if e.on_seat:
+            if not e.delay or actor is None:
+                return False
+            if e.mode != "set" or chance >= 0.5:
+                pipe.stats.setdefault(pipe.turn + e.delay, []).append(
+                    (id(actor), e.target, amount, e.mode))
+            return True
+        delay = e.delay + self.metric_delay[e.target]
+        if not delay:
+            return False
+        if e.mode != "set" or chance >= 0.5:
+            pipe.metrics.setdefault(pipe.turn + delay, []).append(
+                (e.target, amount * (count if e.mode != "set" else 1), e.mode))
+        return True
+
+    def _arrive(self, actor: Actor, deltas: dict, sets: dict) -> None:
+        """Add the delayed stat changes that reach `actor` this turn to its changes."""
+        for _, sid, amount, mode in self.pipe.due_stats(actor):
+            if mode == "set":
+                sets[sid] = amount
+            else:
+                deltas[sid] = deltas.get(sid, 0.0) + amount
 
     def _settle(self, actor: Actor, deltas: dict, sets: dict) -> None:
         """Apply an actor's stat changes, clamped to the stats' bounds."""
@@ -196,17 +259,21 @@ class TurnModel:
                 if points > 0 and effects:
                     env["effort"] = float(points)
                     for e in effects:
-                        self._effect(e, env, points, deltas, sets, pushes, msets, actor.count)
+                        self._effect(e, env, points, deltas, sets, pushes, msets, actor.count,
+                                     actor)
             for _, effects in active:
                 for e in effects:
                     if e.on_seat and e.target in actor.stats and (
                             e.roles is None or actor.role in e.roles):
-                        self._effect(e, env, 1.0, deltas, sets, pushes, msets, actor.count)
+                        self._effect(e, env, 1.0, deltas, sets, pushes, msets, actor.count,
+                                     actor)
+            if self.pipe is not None:
+                self._arrive(actor, deltas, sets)
             self._settle(actor, deltas, sets)
         for _, effects in active:
             for e in effects:
                 if not e.on_seat:
-                    self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1)
+                    self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1, None)
 
     def _dynamics(self, genv: dict, actors: list[Actor], pushes: dict, msets: dict) -> None:
         """The scenario's dynamics, reading the stats after work and the start metrics."""
@@ -214,7 +281,7 @@ class TurnModel:
         changes = {id(a): ({}, {}) for a in actors if not a.fixed}
         for e in self.rel.dynamics:
             if not e.on_seat:
-                self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1)
+                self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1, None)
                 continue
             for actor in actors:
                 if actor.fixed or e.target not in actor.stats or (
@@ -224,10 +291,39 @@ class TurnModel:
                 if env is None:
                     env = envs[id(actor)] = self.seat_env(genv, actor)
                 deltas, sets = changes[id(actor)]
-                self._effect(e, env, 1.0, deltas, sets, {}, {}, 1)
+                self._effect(e, env, 1.0, deltas, sets, {}, {}, 1, actor)
         for actor in actors:
             if not actor.fixed:
                 self._settle(actor, *changes[id(actor)])
+
+    def _move_metrics(self, after: dict, pushes: dict, msets: dict) -> None:
+        """In a forecast of several turns: add the delayed pushes due this turn, let each
+        pushed metric's inertia hold back its share (`pushes` becomes what arrives), and move
+        the pipeline on to the next turn. As in the engine, a set clears what is held back,
+        and a metric at a bound keeps only what pushes it back inside."""
+        pipe = self.pipe
+        for mid, amount, mode in pipe.metrics.pop(pipe.turn, ()):
+            if mode == "set":
+                msets[mid] = amount
+            else:
+                pushes[mid] = pushes.get(mid, 0.0) + amount
+        carry = pipe.carry
+        for mid in set(pushes) | set(carry):
+            held = carry.get(mid, 0.0) + pushes.get(mid, 0.0)
+            arrived = held * self.arrives[mid]
+            held -= arrived
+            low, high = self.metric_bounds[mid]
+            value = after[mid] + arrived
+            if mid in msets:
+                held = 0.0
+            elif value >= high:
+                held = min(held, 0.0)
+            elif value <= low:
+                held = max(held, 0.0)
+            pushes[mid] = arrived
+            carry[mid] = held
+        pipe.stats.pop(pipe.turn, None)
+        pipe.turn += 1
 
     def _start_of(self, actor: Actor) -> dict[str, float]:
         """A fixed actor's stats as they stand after the turn's reset."""
@@ -237,9 +333,12 @@ class TurnModel:
             actor.start = {sid: self.reset.get(sid, value) for sid, value in actor.stats.items()}
         return actor.start
 
-    def step(self, genv: dict[str, float], actors: list[Actor]) -> dict[str, float]:
+    def step(self, genv: dict[str, float], actors: list[Actor],
+             pipe: Pipeline | None = None) -> dict[str, float]:
         """Play one turn on paper; actors' stats become end-of-turn values. Returns the env
-        (metrics and aggregates) after the turn."""
+        (metrics and aggregates) after the turn. A forecast of several turns passes its
+        `pipe` to every turn (a model made with `delays`)."""
+        self.pipe = pipe
         for actor in actors:
             if not actor.fixed:
                 for sid, initial in self.reset.items():
@@ -255,6 +354,8 @@ class TurnModel:
         aggregate_into(after, self.rel.aggregated, [(a.stats, a.count) for a in actors],
                        [a.role for a in actors], self.all_roles)
         self._dynamics(after, actors, pushes, msets)
+        if self.pipe is not None:
+            self._move_metrics(after, pushes, msets)
         for mid in set(pushes) | set(msets):
             low, high = self.metric_bounds[mid]
             value = msets[mid] if mid in msets else after[mid] + pushes.get(mid, 0.0)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws,
                                metric_belief, other_stat, perceive, read_beliefs)
-from game.bots.forecast import Actor, TurnModel, relevant
+from game.bots.forecast import Actor, Pipeline, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
 from game.engine.view import SeatView
 from game.scenario.rules import AGGREGATES, Rules
@@ -72,7 +72,8 @@ class Forecaster:
         self.rules = rules
         self.objective = objective
         self.rel = rel = relevant(rules, objective.reads, objective.horizon)
-        self.model = TurnModel(rules, rel, objective.eventual)
+        self.model = TurnModel(rules, rel, objective.eventual,
+                               delays=objective.horizon > 1 and not objective.eventual)
         stats = set(rules.stat_specs)
         read_stats = {n.partition("_")[2] if n.partition("_")[0] in AGGREGATES else n
                       for n in rel.reads}
@@ -163,12 +164,36 @@ class Forecaster:
         seat = model.seat_env(after, actors[0]) if self.objective.kind == "review" else None
         return self.objective.value(after, seat)
 
+    def run_ahead(self, genv: dict, actors: list[Actor], turns: int,
+                  later: dict[str, int]) -> float:
+        """Play `turns` turns on paper, actors[0] playing its own split in the first and
+        `later` in the others, with delayed effects arriving when due (a `Pipeline`); returns
+        the review objective for actors[0] summed over the turns."""
+        model, objective, me = self.model, self.objective, actors[0]
+        pipe = Pipeline()
+        first = me.alloc
+        after = genv
+        total = 0.0
+        for step in range(turns):
+            if step:
+                after = {**after, "turn": after["turn"] + 1.0}
+                me.alloc = later
+            after = model.step(after, actors, pipe)
+            total += objective.value(after, model.seat_env(after, me))
+        me.alloc = first
+        return total
+
 
 class AllocationPlanner:
     """The effort split that maximises an objective for a seat, given its beliefs.
 
     A review objective only counts the terms of active policies, so there is one forecaster
-    per set of active policies with a term: each reads no more than it needs."""
+    per set of active policies with a term: each reads no more than it needs.
+
+    A review objective with a horizon of several turns judges a split by what it adds to the
+    seat's reviews over that many turns (no more than the game has left): the seat plays the
+    split this turn and afterwards what a one-turn planner would choose now (`myopic`), so a
+    cost paid now and a payoff that arrives later are each counted once."""
 
     def __init__(self, rules: Rules, objective: Objective) -> None:
         self.rules = rules
@@ -178,6 +203,13 @@ class AllocationPlanner:
         self.forecasters: dict[tuple[str, ...], Forecaster] = {}
         self.by_levels: dict[tuple, Forecaster] = {}
         self.memo: dict[tuple, dict[str, int]] = {}
+        self.myopic: AllocationPlanner | None = None
+        if objective.kind == "review" and objective.horizon > 1:
+            self.myopic = AllocationPlanner(rules, review_objective(rules, objective.role))
+
+    def turns_ahead(self, turn: int) -> int:
+        """How many turns, this one included, a split made in `turn` is judged over."""
+        return min(self.objective.horizon, self.rules.scenario.turns - turn + 1)
 
     def forecaster(self, policies: dict[str, int]) -> Forecaster:
         """The forecaster for the review terms active under `policies` (found by the terms'
@@ -190,33 +222,46 @@ class AllocationPlanner:
             if f is None:
                 objective = self.objective
                 if objective.kind == "review":
-                    objective = review_objective(self.rules, objective.role, frozenset(active))
+                    objective = review_objective(self.rules, objective.role, frozenset(active),
+                                                 objective.horizon)
                 f = self.forecasters[active] = Forecaster(self.rules, objective)
             self.by_levels[levels] = f
         return f
 
     def allocate(self, b: Beliefs, options: tuple[Option, ...], effort: int) -> dict[str, int]:
         """The best split of `effort` points over `options` (memoised)."""
+        if self.myopic is not None and self.turns_ahead(b.turn) <= 1:
+            return self.myopic.allocate(b, options, effort)
         f = self.forecaster(b.policies)
-        found = self.memo.get((id(f), f.key(b), options, effort))
+        found = self.memo.get(self._key(f, f.key(b), options, effort, b.turn))
         return dict(found if found is not None else self._remember(f, b, options, effort))
 
     def allocate_seen(self, view: SeatView, options: tuple[Option, ...],
                       effort: int) -> dict[str, int]:
         """`allocate(read_beliefs(rules, view), options, effort)`, with beliefs read only
         when the memo has no answer."""
+        if self.myopic is not None and self.turns_ahead(view.turn) <= 1:
+            return self.myopic.allocate_seen(view, options, effort)
         f = self.forecaster(view.policies)
-        found = self.memo.get((id(f), f.view_key(view), options, effort))
+        found = self.memo.get(self._key(f, f.view_key(view), options, effort, view.turn))
         if found is None:
             found = self._remember(f, read_beliefs(self.rules, view), options, effort)
         return dict(found)
+
+    def _key(self, f: Forecaster, seen: tuple, options: tuple[Option, ...], effort: int,
+             turn: int) -> tuple:
+        """The memo key of a decision: with a horizon, the turns it is judged over count."""
+        if self.myopic is None:
+            return (id(f), seen, options, effort)
+        return (id(f), seen, options, effort, self.turns_ahead(turn))
 
     def _remember(self, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
                   effort: int) -> dict[str, int]:
         """Plan, and keep the plan in the memo."""
         if len(self.memo) > MEMO_LIMIT:
             self.memo.clear()
-        found = self.memo[(id(f), f.key(b), options, effort)] = self._plan(f, b, options, effort)
+        found = self.memo[self._key(f, f.key(b), options, effort, b.turn)] = self._plan(
+            f, b, options, effort)
         return found
 
     def _plan(self, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
@@ -226,9 +271,16 @@ class AllocationPlanner:
         own = dict(b.own)
         others = [Actor(r, dict(s), fixed=True) for r, s in b.others]  # never changed
 
-        def evaluate(alloc: dict[str, int]) -> float:
-            me = Actor(b.role, dict(own), alloc, 1, False, seats, b.score, float(b.rank))
-            return f.run(genv, [me, *others])
+        if self.myopic is not None:
+            turns, later = self.turns_ahead(b.turn), self.myopic.allocate(b, options, effort)
+
+            def evaluate(alloc: dict[str, int]) -> float:
+                me = Actor(b.role, dict(own), alloc, 1, False, seats, b.score, float(b.rank))
+                return f.run_ahead(genv, [me, *others], turns, later)
+        else:
+            def evaluate(alloc: dict[str, int]) -> float:
+                me = Actor(b.role, dict(own), alloc, 1, False, seats, b.score, float(b.rank))
+                return f.run(genv, [me, *others])
 
         return greedy(evaluate, self.behaviours, options, effort)
 

@@ -17,6 +17,7 @@ from operator import attrgetter
 from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, like_me, perceive, read_beliefs,
                                read_others, read_own)
 from game.bots.forecast import Actor, relevant
+from game.bots.horizon import planning_horizon
 from game.bots.objectives import Objective, review_objective
 from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, Option, policy_sets
 from game.engine.actions import Legal, acts_in
@@ -39,7 +40,8 @@ class PolicyPlanner:
         self.rules = rules
         self.f = Forecaster(rules, objective)
         self.workers = tuple(r.id for r in rules.scenario.roles if acts_in(rules, r.id, "work"))
-        self.gamers = {r: AllocationPlanner(rules, review_objective(rules, r))
+        ahead = planning_horizon(rules.scenario)
+        self.gamers = {r: AllocationPlanner(rules, review_objective(rules, r, horizon=ahead))
                        for r in self.workers}
         self.reference = {m.id: m.initial for m in rules.scenario.metrics}
         self.memo: dict[tuple, dict[str, int]] = {}

@@ -335,6 +335,21 @@ class Debrief(Strict):
                     "followed least.")
 
 
+MAX_HORIZON = 12
+"""The most turns a scenario may ask its planning bots to look ahead."""
+
+
+class Bots(Strict):
+    """How the scenario's planning bots think (`bots:`)."""
+
+    horizon: Whole | None = Field(
+        None, ge=1, le=MAX_HORIZON,
+        description="Turns a planning bot looks ahead when it weighs its own review: this "
+                    "turn's choice counts by what it adds to its reviews over this many turns, "
+                    "so a payoff that arrives later counts. Default: from the file's delays "
+                    "(see AUTHORING.md, *Bots that plan ahead*).")
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
@@ -364,6 +379,7 @@ class Scenario(Strict):
                     "role's default. Bots fill a role's empty seats with these strategies, in "
                     "order. A role left out gets `seats.default` seats of `adaptive` bots.")
     debrief: Debrief
+    bots: Bots = Field(default_factory=Bots)
     _rules: Any = PrivateAttr(default=None)  # compiled formulas, see game.scenario.rules.rules_for
 
     def metric(self, metric_id: str) -> Metric:

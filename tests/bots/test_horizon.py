@@ -1,0 +1,107 @@
+"""Bots that plan ahead: a scenario's planning horizon, and what it lets a bot see.
+
+The orchard fixture pays for planting only later (trees grow for two turns, and bear fruit
+from the turn after): a bot planning one turn never plants; with `bots: {horizon: 4}` it plants
+while the payoff still lands inside the game, and earns more over the game for it.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from game.bots import make_bot
+from game.bots.horizon import DEFAULT_CAP, planning_horizon
+from game.engine import Game
+from game.errors import ScenarioError
+from game.scenario.load import load_scenario, load_scenario_text
+from game.scenario.model import Scenario
+from tests.conftest import bundled_scenarios
+
+FIXTURES = Path(__file__).with_name("fixtures")
+
+
+def _with(scenario: Scenario, **changes) -> Scenario:
+    return Scenario.model_validate({**scenario.model_dump(), **changes})
+
+
+def play(scenario: Scenario, seed: int = 1) -> tuple[list[dict[str, int]], float]:
+    """A game of the default table's bots: the first seat's effort each turn and its total
+    review score."""
+    game = Game(scenario)
+    state = game.new_state(seed, game.default_seats())
+    bots = {i: make_bot(scenario.table_strategy(seat.role, 0) or "gamer", scenario, i,
+                        random.Random(i)) for i, seat in enumerate(state.seats)}
+    while not game.is_terminal(state):
+        seat = game.to_act(state)[0]
+        state = game.apply(state, bots[seat].act(game.view(state, seat),
+                                                 game.legal_actions(state, seat)))
+    efforts = [{bid: n for bid, n in record.allocations.get(0, {}).items() if n}
+               for record in state.history]
+    return efforts, state.seats[0].score_total
+
+
+@pytest.fixture(scope="module")
+def orchard() -> Scenario:
+    return load_scenario(FIXTURES / "orchard.yaml")
+
+
+def test_a_one_turn_bot_never_plants(orchard):
+    one_turn = _with(orchard, bots={})
+    assert planning_horizon(one_turn) == 1
+    efforts, total = play(one_turn)
+    assert all(e == {"pick": 4} for e in efforts)
+    assert total == 4 * orchard.turns
+
+
+def test_a_bot_looking_four_turns_ahead_plants_while_it_pays(orchard):
+    assert planning_horizon(orchard) == 4
+    efforts, total = play(orchard)
+    planted = [e.get("plant", 0) for e in efforts]
+    assert planted[0] == 4  # fruit on turn 4: 2 points a tree, for 1 point of picking now
+    assert planted[-3:] == [0, 0, 0]  # planted now, it would bear fruit after the game
+    assert total > 2 * 4 * orchard.turns
+
+
+def test_the_horizon_stops_at_the_end_of_the_game(orchard):
+    efforts, _ = play(_with(orchard, bots={"horizon": 12}))
+    assert [e.get("plant", 0) for e in efforts][-3:] == [0, 0, 0]
+
+
+def test_bundled_scenarios_keep_one_turn_planning():
+    for path in bundled_scenarios():
+        assert planning_horizon(load_scenario(path)) == 1, path.name
+
+
+def test_a_scenario_sets_its_horizon_within_bounds(orchard):
+    assert planning_horizon(_with(orchard, bots={"horizon": 5})) == 5
+    assert DEFAULT_CAP <= 12
+    for bad in (0, 13, 2.5, "3"):
+        with pytest.raises(ScenarioError, match="horizon"):
+            load_scenario_text(_yaml_with_horizon(bad), "orchard.yaml")
+
+
+def _yaml_with_horizon(value: object) -> str:
+    text = (FIXTURES / "orchard.yaml").read_text()
+    return text.replace("  horizon: 4", f"  horizon: {value!r}".replace("'", '"'))
+
+
+def test_plans_ahead_are_memoised_on_keys_that_agree_and_answer_as_fresh_ones(orchard):
+    from game.bots import base
+    from game.bots.base import allocation_planner
+    from game.bots.beliefs import read_beliefs
+    game = Game(orchard)
+    state = game.new_state(3, game.default_seats())
+    seen = []
+    bot = make_bot("gamer", orchard, 0, random.Random(0))
+    while not game.is_terminal(state):
+        view, legal = game.view(state, 0), game.legal_actions(state, 0)
+        seen.append((view, legal, bot.act(view, legal)))
+        state = game.apply(state, seen[-1][2])
+    for view, legal, warm in seen:
+        f = allocation_planner(bot.rules, view.role, "review").forecaster(view.policies)
+        assert f.view_key(view) == f.key(read_beliefs(bot.rules, view))
+        base._PLANNERS.clear()
+        assert make_bot("gamer", orchard, 0, random.Random(0)).act(view, legal) == warm
