@@ -15,7 +15,7 @@ from collections.abc import Callable
 from operator import attrgetter
 
 from game.bots.beliefs import Beliefs, read_beliefs
-from game.bots.horizon import planning_horizon
+from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, index_objective, review_objective
 from game.bots.plan import AllocationPlanner, Option
 from game.bots.policy_plan import PolicyPlanner
@@ -92,7 +92,7 @@ def _shared(rules: Rules, role: str, kind: str, phase: str, make):
 
 def allocation_planner(rules: Rules, role: str, kind: str) -> AllocationPlanner:
     """The shared planner of `kind` (`review`, `proxy`, `health`) for a role's effort: a
-    review is weighed over the scenario's planning horizon (game.bots.horizon); an index
+    review is weighed over the scenario's planning horizon (game.scenario.horizon); an index
     counts every push in full already, so it is read after this turn."""
     horizon = planning_horizon(rules.scenario) if kind == "review" else 1
     return _shared(rules, role, kind, "work",

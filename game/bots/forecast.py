@@ -12,7 +12,7 @@ Metric pushes arrive either `immediate`ly, as the engine would move the metric t
 as if delay and inertia had played out), which is how a seat that cares about the company
 counts latent harm.
 
-A forecast over several turns (a planning horizon, see game.bots.horizon) plays them with a
+A forecast over several turns (a planning horizon, see game.scenario.horizon) plays them with a
 `Pipeline`: a delayed change arrives in the turn it falls due, a metric's push goes through its
 delay and inertia as in the engine (what has not arrived is carried), and the turns are played
 one after the other from the same actors.

@@ -17,7 +17,7 @@ from operator import attrgetter
 from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, like_me, perceive, read_beliefs,
                                read_others, read_own)
 from game.bots.forecast import Actor, relevant
-from game.bots.horizon import planning_horizon
+from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, review_objective
 from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, Option, policy_sets
 from game.engine.actions import Legal, acts_in

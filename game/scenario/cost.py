@@ -10,7 +10,9 @@ every seat costs `SEAT_STEPS` a turn (its view, beliefs and bookkeeping):
   on each behaviour until the effort is spent ((effort + 1) x behaviours forecasts), each
   playing the role's effects, the policies' and the dynamics on paper; a role that sets
   policies has the workers' search redone for the policy sets it weighs (about half of them
-  are remembered from earlier turns, `POLICY_SEARCH_SHARE`).
+  are remembered from earlier turns, `POLICY_SEARCH_SHARE`); with a planning horizon of H > 1
+  turns (game.scenario.horizon) each forecast plays H turns, and a one-turn search comes
+  first, so the search costs H + 1 times as much.
 
 The constants were fitted to measured cold games of the bundled scenarios and of generated
 ones (tests/scenario/fixtures/costly.py): the estimate was within a factor of 2 of the
@@ -26,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from game.scenario.horizon import planning_horizon
 from game.scenario.model import Effect, Role, Scenario
 
 __all__ = ["GAME_BUDGET", "STEPS_PER_SECOND", "GameCost", "game_cost", "over_budget"]
@@ -123,11 +126,13 @@ def _add_bot_search(s: Scenario, parts: Counter[tuple[str, str]]) -> None:
     sets = sum(_policy_sets(s, r) for r in s.roles if s.policies_of(r.id))
     plans = 1 + POLICY_SEARCH_SHARE * sets
     shared = _effect_steps(s.dynamics) + sum(_effect_steps(p.effects) for p in s.policies)
+    horizon = planning_horizon(s)
+    ahead = 1 if horizon == 1 else horizon + 1
     for role in s.roles:
         behaviours = s.behaviours_of(role.id)
         if not behaviours or role.effort == 0:
             continue
-        tries = plans * (role.effort + 1) * len(behaviours)
+        tries = plans * (role.effort + 1) * len(behaviours) * ahead
         for b in behaviours:
             parts[EFFECTS, f"behaviour {b.id}'s effects"] += tries * _effect_steps(b.effects)
         if shared:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from game.bots import make_bot
-from game.bots.horizon import DEFAULT_CAP, planning_horizon
+from game.scenario.horizon import DEFAULT_CAP, planning_horizon
 from game.engine import Game
 from game.errors import ScenarioError
 from game.scenario.load import load_scenario, load_scenario_text
@@ -105,3 +105,10 @@ def test_plans_ahead_are_memoised_on_keys_that_agree_and_answer_as_fresh_ones(or
         assert f.view_key(view) == f.key(read_beliefs(bot.rules, view))
         base._PLANNERS.clear()
         assert make_bot("gamer", orchard, 0, random.Random(0)).act(view, legal) == warm
+
+
+def test_the_cost_estimate_counts_the_turns_a_bot_plays_ahead(orchard):
+    from game.scenario.cost import EFFECTS, game_cost
+    one, four = game_cost(_with(orchard, bots={})), game_cost(orchard)
+    assert four.kinds[EFFECTS] > 4 * one.kinds[EFFECTS]  # the search is 5 times as costly
+    assert four.total - four.kinds[EFFECTS] == one.total - one.kinds[EFFECTS]
