@@ -112,3 +112,9 @@ def test_the_cost_estimate_counts_the_turns_a_bot_plays_ahead(orchard):
     one, four = game_cost(_with(orchard, bots={})), game_cost(orchard)
     assert four.kinds[EFFECTS] > 4 * one.kinds[EFFECTS]  # the search is 5 times as costly
     assert four.total - four.kinds[EFFECTS] == one.total - one.kinds[EFFECTS]
+
+
+def test_explain_says_how_far_bots_look_ahead_only_when_beyond_one_turn(orchard):
+    from game.scenario.explain import explain
+    assert "over 4 turns, so a payoff" in " ".join(explain(orchard).split())
+    assert "payoff that comes later" not in explain(_with(orchard, bots={}))
