@@ -47,11 +47,12 @@ class PolicyPlanner:
         self.memo: dict[tuple, dict[str, int]] = {}
         self.shown: dict[tuple, dict[str, int]] = {}
         """`shown_key` -> the memo's answer for it (a first look-up, see `choose`)."""
-        self.reads_turn = "turn" in self.f.rel.reads or any(
+        self.reads_turn = ahead > 1 or "turn" in self.f.rel.reads or any(
             "turn" in relevant(rules, review_objective(rules, r).reads, 1).reads
             for r in self.workers)
-        """Whether the choice can depend on the turn: the seat's own forecast reads it, or a
-        worker's review (with every term, a superset of any active set) or what it may do."""
+        """Whether the choice can depend on the turn: the workers plan ahead (never past the
+        game's end), the seat's own forecast reads it, or a worker's review (with every term,
+        a superset of any active set) or what it may do."""
         self.columns = []
         """(worker role, its stats sorted, their positions, their initial values)."""
         for role in self.workers:

@@ -118,3 +118,15 @@ def test_explain_says_how_far_bots_look_ahead_only_when_beyond_one_turn(orchard)
     from game.scenario.explain import explain
     assert "over 4 turns, so a payoff" in " ".join(explain(orchard).split())
     assert "payoff that comes later" not in explain(_with(orchard, bots={}))
+
+
+def test_a_manager_bot_remembers_its_choice_per_turn_when_workers_plan_ahead():
+    from game.bots.base import PolicyPlanner, objective
+    from game.scenario.rules import rules_for
+    from tests.conftest import TINY
+    tiny = load_scenario(TINY)
+    ahead = _with(tiny, bots={"horizon": 2})
+    for scenario, expected in ((tiny, False), (ahead, True)):
+        rules = rules_for(scenario)
+        planner = PolicyPlanner(rules, objective(rules, "manager", "health", 2))
+        assert planner.reads_turn is expected  # the workers' plans change near the end
