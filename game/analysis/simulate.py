@@ -27,6 +27,7 @@ from game.engine.rng import derive, stream
 from game.engine.state import GameState, SeatSetup
 from game.engine.view import views
 from game.scenario.model import Scenario
+from game.scenario.rules import rules_for
 
 __all__ = ["GameRecord", "SimulationSummary", "check_strategies", "play_bot_game", "run_game",
            "run_seed", "simulate"]
@@ -131,11 +132,12 @@ def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
     """The plain record of a finished game."""
     proxy, health = index_series(scenario, state)
     effort: list[dict[str, int]] = [{} for _ in table]
+    numbers = rules_for(scenario).decision_specs  # (chosen numbers are not effort)
     for turn in state.history:
         for seat, alloc in turn.allocations.items():
             row = effort[seat]
             for bid, points in alloc.items():
-                if points:
+                if points and bid not in numbers:
                     row[bid] = row.get(bid, 0) + points
     events = [(h.turn, h.event) for turn in state.history for h in turn.news]
     events += [(h.turn, h.event) for h in state.news]

@@ -195,11 +195,13 @@ def summary_table(summary: SimulationSummary) -> str:
              f"{'Goodhart gap, end':<26}{s.gap_end_mean:8.1f}   {rng(s.gap_end_range)}",
              f"{'proxy-health correlation':<26}{s.proxy_health_corr_mean:8.2f}   "
              f"{s.proxy_health_corr_range[0]:7.2f} .. {s.proxy_health_corr_range[1]:<7.2f}",
-             f"{'rank vs contribution':<26}{s.rank_contribution_corr_mean:8.2f}", "",
-             "effort share by strategy"]
-    for group, row in s.strategy_share.items():
-        parts = ", ".join(f"{bid} {share:.0%}" for bid, share in row.items() if share >= 0.005)
-        lines.append(f"  {group:<24}{parts}")
+             f"{'rank vs contribution':<26}{s.rank_contribution_corr_mean:8.2f}"]
+    if any(s.strategy_share.values()):  # (roles that only choose numbers spend no effort)
+        lines += ["", "effort share by strategy"]
+        for group, row in s.strategy_share.items():
+            parts = ", ".join(f"{bid} {share:.0%}" for bid, share in row.items()
+                              if share >= 0.005)
+            lines.append(f"  {group:<24}{parts}")
     if s.rank_by_strategy:
         lines += ["", "mean rank by strategy (1 = top)   leaderboard   real contribution"]
         for group, (board, real) in s.rank_by_strategy.items():

@@ -17,9 +17,10 @@ from operator import attrgetter
 from game.bots.beliefs import Beliefs, read_beliefs
 from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, index_objective, review_objective
-from game.bots.plan import AllocationPlanner, Option
+from game.bots.plan import AllocationPlanner, NumberSpec, Option
 from game.bots.policy_plan import PolicyPlanner
-from game.engine.actions import Action, Allocate, Legal, SetPolicies, construct, construct_from
+from game.engine.actions import (Action, Allocate, Legal, SetPolicies, allocation_from, construct,
+                                 construct_from)
 from game.engine.view import SeatView
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
@@ -55,8 +56,11 @@ class Bot(ABC):
             return construct_from(SetPolicies, {"kind": "policies", "seat": self.seat,
                                                 "levels": self.choose_policies(view, legal)})
         if legal.phase == "work":
+            chosen = self.allocate(view, legal)
+            if legal.numbers:  # the numbers are in the choice, beside the points
+                return allocation_from(self.seat, chosen, legal)
             return construct_from(Allocate, {"kind": "allocate", "seat": self.seat,
-                                             "effort": self.allocate(view, legal)})
+                                             "effort": chosen, "numbers": {}})
         if legal.phase == "policy":
             return construct(SetPolicies, kind="policies", seat=self.seat, levels={})
         raise ValueError(f"seat {self.seat} has nothing to do in the {legal.phase} phase")
@@ -76,6 +80,14 @@ def options_of(legal: Legal) -> tuple[Option, ...]:
 
 
 _OPTION = attrgetter("id", "available", "max_effort")
+
+
+def numbers_of(legal: Legal) -> tuple[NumberSpec, ...]:
+    """(decision id, min, max, step) for each number the seat chooses."""
+    return tuple(map(_NUMBER, legal.numbers)) if legal.numbers else ()
+
+
+_NUMBER = attrgetter("id", "min", "max", "step")
 
 
 _PLANNERS: dict[tuple[int, str, str, str], tuple[Rules, object]] = {}
@@ -136,7 +148,7 @@ class PlanningBot(Bot):
 
     def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
         planner = self._planner(allocation_planner, view.role, self.work_goal)
-        return planner.allocate_seen(view, options_of(legal), legal.effort)
+        return planner.allocate_seen(view, options_of(legal), legal.effort, numbers_of(legal))
 
     def _planner(self, find, role: str, goal: str):
         """`find(rules, role, goal)` (`policy_planner` or `allocation_planner`), once."""

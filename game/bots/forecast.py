@@ -154,6 +154,13 @@ class TurnModel:
         self.chancy: dict[int, Outlook] = {}
         """By effect id: the outlook of each relevant effect that reading its draws at their
         means would get wrong (see game.bots.chance.outlook)."""
+        self.decisions = {role: tuple((d.id, d.initial) for d in spec.decisions)
+                          for role, spec in rules.role_specs.items()}
+        """Per role: (decision id, initial number) of each of its decisions."""
+        self.decision_keys = tuple(key for key in rules.decision_keys
+                                   if not rel.reads.isdisjoint(key[2]))
+        """(decision id, initial, aggregate names) of the decisions whose aggregates the
+        relevant formulas read."""
         draws = draws_of(rules)
         if draws:
             effects = (*(e for row in rel.behaviours.values() for _, es in row for e in es),
@@ -169,6 +176,8 @@ class TurnModel:
         env.update(actor.stats)
         for bid, _ in self.rel.behaviours.get(actor.role, ()):
             env[bid] = float(actor.alloc.get(bid, 0))
+        for did, initial in self.decisions[actor.role]:
+            env[did] = float(actor.alloc.get(did, initial))
         env["seats"] = actor.seats
         env["score"] = actor.score
         env["rank"] = actor.rank
@@ -325,6 +334,23 @@ class TurnModel:
         pipe.stats.pop(pipe.turn, None)
         pipe.turn += 1
 
+    def _decision_aggregates(self, env: dict[str, float], actors: list[Actor]) -> None:
+        """Add the aggregates of the decisions read (see `decision_keys`) over the actors that
+        choose them: an acting actor's numbers, a fixed one's initial number (its choice is
+        unknown), each counted `count` times. The numbers hold all turn, so `step` copies
+        them from the start of the turn to the env after it."""
+        for did, initial, (total_, mean_, max_, min_) in self.decision_keys:
+            found = []
+            for a in actors:
+                if any(own == did for own, _ in self.decisions[a.role]):
+                    value = initial if a.fixed else float(a.alloc.get(did, initial))
+                    found += [value] * a.count
+            total = sum(found)
+            env[total_] = total
+            env[mean_] = total / len(found) if found else 0.0
+            env[max_] = max(found) if found else 0.0
+            env[min_] = min(found) if found else 0.0
+
     def _start_of(self, actor: Actor) -> dict[str, float]:
         """A fixed actor's stats as they stand after the turn's reset."""
         if not actor.fixed:
@@ -347,6 +373,8 @@ class TurnModel:
         start = genv.copy()
         aggregate_into(start, self.rel.aggregated, [(self._start_of(a), a.count) for a in actors],
                        [a.role for a in actors], self.all_roles)
+        if self.decision_keys:
+            self._decision_aggregates(start, actors)
         pushes: dict[str, float] = {}
         msets: dict[str, float] = {}
         self._work(start, actors, pushes, msets)

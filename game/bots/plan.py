@@ -22,6 +22,11 @@ from game.scenario.rules import AGGREGATES, Rules
 
 Option = tuple[str, bool, int]
 """(behaviour id, available, most points)."""
+NumberSpec = tuple[str, float, float, float]
+"""(decision id, min, max, step): a number a seat chooses (see `choose_numbers`)."""
+GRID = 11
+"""How many evenly spaced numbers a decision's first search tries (then as many again
+between the best one's neighbours)."""
 
 MEMO_LIMIT = 200_000
 EPS = 1e-9
@@ -55,6 +60,48 @@ def greedy(evaluate: Callable[[dict[str, int]], float], behaviours: tuple[str, .
         if value > current + EPS:
             alloc, current = single, value
     return {bid: n for bid, n in alloc.items() if n}
+
+
+def number_specs(rules: Rules, role: str) -> tuple[NumberSpec, ...]:
+    """The role's decisions as `NumberSpec`s, in file order (what a seat's Legal lists)."""
+    return tuple((d.id, d.min, d.max, d.step) for d in rules.role_specs[role].decisions)
+
+
+def candidates(low: float, high: float, step: float, count: int = GRID) -> list[float]:
+    """Up to `count` evenly spaced numbers from `low` to `high`, both included, each put on
+    the decision's step (counted from `low`, where `step` > 0), in increasing order."""
+    out: list[float] = []
+    for i in range(count):
+        value = low + (high - low) * i / (count - 1)
+        if step > 0:
+            value = low + round((value - low) / step) * step
+        value = min(max(value, low), high)
+        if not out or value > out[-1] + EPS:
+            out.append(value)
+    return out
+
+
+def choose_numbers(evaluate: Callable[[dict], float], chosen: dict,
+                   specs: tuple[NumberSpec, ...]) -> None:
+    """Set each decision of `specs` in `chosen` (which holds every decision's number, and
+    the effort split) to the number that raises `evaluate(chosen)` most, one decision after
+    the other: first among `candidates` over its whole range, then among as many between
+    the best one's neighbours. A number replaces the one in `chosen` only if it does
+    strictly better, so a decision the objective ignores keeps its number."""
+    for did, low, high, step in specs:
+        best, best_value = chosen[did], evaluate(chosen)
+        coarse = candidates(low, high, step)
+        for values in (coarse, None):
+            if values is None:  # refine between the neighbours of the best so far
+                i = min(range(len(coarse)), key=lambda j: abs(coarse[j] - best))
+                values = candidates(coarse[max(i - 1, 0)], coarse[min(i + 1, len(coarse) - 1)],
+                                    step)  # (the neighbours are on the step, so these are)
+            for value in values:
+                chosen[did] = value
+                found = evaluate(chosen)
+                if found > best_value + EPS:
+                    best, best_value = value, found
+        chosen[did] = best
 
 
 def own_slots(rules: Rules, role: str,
@@ -228,61 +275,82 @@ class AllocationPlanner:
             self.by_levels[levels] = f
         return f
 
-    def allocate(self, b: Beliefs, options: tuple[Option, ...], effort: int) -> dict[str, int]:
-        """The best split of `effort` points over `options` (memoised)."""
+    def allocate(self, b: Beliefs, options: tuple[Option, ...], effort: int,
+                 numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int]:
+        """The best split of `effort` points over `options`, and a number for each decision
+        of `numbers` (in the same dict, by decision id; memoised)."""
         if self.myopic is not None and self.turns_ahead(b.turn) <= 1:
-            return self.myopic.allocate(b, options, effort)
+            return self.myopic.allocate(b, options, effort, numbers)
         f = self.forecaster(b.policies)
-        found = self.memo.get(self._key(f, f.key(b), options, effort, b.turn))
-        return dict(found if found is not None else self._remember(f, b, options, effort))
+        key = self._key(f, f.key(b), options, effort, numbers, b.turn)
+        found = self.memo.get(key)
+        return dict(found if found is not None else self._remember(key, f, b, options, effort,
+                                                                   numbers))
 
-    def allocate_seen(self, view: SeatView, options: tuple[Option, ...],
-                      effort: int) -> dict[str, int]:
-        """`allocate(read_beliefs(rules, view), options, effort)`, with beliefs read only
-        when the memo has no answer."""
+    def allocate_seen(self, view: SeatView, options: tuple[Option, ...], effort: int,
+                      numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int]:
+        """`allocate(read_beliefs(rules, view), options, effort, numbers)`, with beliefs read
+        only when the memo has no answer."""
         if self.myopic is not None and self.turns_ahead(view.turn) <= 1:
-            return self.myopic.allocate_seen(view, options, effort)
+            return self.myopic.allocate_seen(view, options, effort, numbers)
         f = self.forecaster(view.policies)
-        found = self.memo.get(self._key(f, f.view_key(view), options, effort, view.turn))
+        key = self._key(f, f.view_key(view), options, effort, numbers, view.turn)
+        found = self.memo.get(key)
         if found is None:
-            found = self._remember(f, read_beliefs(self.rules, view), options, effort)
+            found = self._remember(key, f, read_beliefs(self.rules, view), options, effort,
+                                   numbers)
         return dict(found)
 
     def _key(self, f: Forecaster, seen: tuple, options: tuple[Option, ...], effort: int,
-             turn: int) -> tuple:
-        """The memo key of a decision: with a horizon, the turns it is judged over count."""
-        if self.myopic is None:
-            return (id(f), seen, options, effort)
-        return (id(f), seen, options, effort, self.turns_ahead(turn))
+             numbers: tuple[NumberSpec, ...], turn: int) -> tuple:
+        """The memo key of a decision (`seen`: the forecaster's key of the beliefs or the
+        view, which agree): with a horizon, the turns it is judged over count too."""
+        key = (id(f), seen, options, effort, numbers) if numbers else (
+            id(f), seen, options, effort)
+        return key if self.myopic is None else (*key, self.turns_ahead(turn))
 
-    def _remember(self, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
-                  effort: int) -> dict[str, int]:
-        """Plan, and keep the plan in the memo."""
+    def _remember(self, key: tuple, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
+                  effort: int, numbers: tuple[NumberSpec, ...]) -> dict[str, int]:
+        """Plan, and keep the plan in the memo under `key` (`f.key(b)` and `f.view_key`
+        agree, so either finds it)."""
         if len(self.memo) > MEMO_LIMIT:
             self.memo.clear()
-        found = self.memo[self._key(f, f.key(b), options, effort, b.turn)] = self._plan(
-            f, b, options, effort)
+        found = self.memo[key] = self._plan(f, b, options, effort, numbers)
         return found
 
     def _plan(self, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
-              effort: int) -> dict[str, int]:
+              effort: int, numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int]:
+        """The greedy split (`greedy`) with every number at its initial value; with
+        decisions, the best numbers for that split (`choose_numbers`), then the split again
+        for those numbers. With a horizon, each is judged over the turns ahead, the seat
+        playing afterwards what the one-turn planner chooses (`later`)."""
         genv = f.genv(b.metrics, b.policies, b.turn)
         seats = 1.0 + sum(1 for role, _ in b.others if role == b.role)
         own = dict(b.own)
         others = [Actor(r, dict(s), fixed=True) for r, s in b.others]  # never changed
+        chosen = {did: self.rules.decision_specs[did].initial for did, *_ in numbers}
 
-        if self.myopic is not None:
-            turns, later = self.turns_ahead(b.turn), self.myopic.allocate(b, options, effort)
+        later = (self.myopic.allocate(b, options, effort, numbers)
+                 if self.myopic is not None else None)
+        turns = self.turns_ahead(b.turn)
 
-            def evaluate(alloc: dict[str, int]) -> float:
-                me = Actor(b.role, dict(own), alloc, 1, False, seats, b.score, float(b.rank))
-                return f.run_ahead(genv, [me, *others], turns, later)
-        else:
-            def evaluate(alloc: dict[str, int]) -> float:
-                me = Actor(b.role, dict(own), alloc, 1, False, seats, b.score, float(b.rank))
+        def evaluate(alloc: dict) -> float:
+            me = Actor(b.role, dict(own), {**alloc, **chosen} if chosen else alloc, 1, False,
+                       seats, b.score, float(b.rank))
+            if later is None:
                 return f.run(genv, [me, *others])
+            return f.run_ahead(genv, [me, *others], turns, later)
 
-        return greedy(evaluate, self.behaviours, options, effort)
+        alloc = greedy(evaluate, self.behaviours, options, effort)
+        if not numbers:
+            return alloc
+        both = {**alloc, **chosen}
+        chosen = {}  # `evaluate` now reads the numbers from `both`
+        choose_numbers(evaluate, both, numbers)
+        chosen = {did: both[did] for did, *_ in numbers}
+        if effort and any(ok for _, ok, _ in options):
+            alloc = greedy(evaluate, self.behaviours, options, effort)
+        return {**alloc, **chosen}
 
 
 def policy_sets(options: list, budget: float, limit: int = 4096) -> Iterator[dict[str, int]]:

@@ -19,7 +19,8 @@ from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, like_me, perc
 from game.bots.forecast import Actor, relevant
 from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, review_objective
-from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, Option, policy_sets
+from game.bots.plan import (MEMO_LIMIT, AllocationPlanner, Forecaster, Option, number_specs,
+                            policy_sets)
 from game.engine.actions import Legal, acts_in
 from game.engine.view import SeatView
 from game.scenario.rules import Rules
@@ -196,7 +197,7 @@ class PolicyPlanner:
             others.append((b.role, b.own))
         rep_beliefs = Beliefs(role, self.reference, policies, rep, others, b.turn, 0.0, 0)
         options, effort = self.options(rep_beliefs, planner)
-        return planner.allocate(rep_beliefs, options, effort)
+        return planner.allocate(rep_beliefs, options, effort, number_specs(self.rules, role))
 
     def options(self, b: Beliefs, planner: AllocationPlanner) -> tuple[tuple[Option, ...], int]:
         """What a seat described by `b` may choose: availability from the rules."""
@@ -205,6 +206,7 @@ class PolicyPlanner:
         env = planner.forecaster(b.policies).genv(b.metrics, b.policies, b.turn)
         env.update(b.own)
         env.update({bid: 0.0 for bid in planner.behaviours})
+        env.update({d.id: d.initial for d in rules.role_specs[b.role].decisions})
         env.update(seats=1.0 + sum(1 for r, _ in b.others if r == b.role), score=0.0, rank=0.0)
         aggregate_into(env, tuple(rules.stat_specs), [(b.own, 1)] + [(s, 1) for _, s in b.others],
                    [b.role] + [r for r, _ in b.others], [r.id for r in rules.scenario.roles])

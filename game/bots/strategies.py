@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 import random
 
-from game.bots.base import PlanningBot, RandomSource, allocation_planner, options_of
+from game.bots.base import (PlanningBot, RandomSource, allocation_planner, numbers_of,
+                            options_of)
 from game.bots.beliefs import Beliefs, aggregate_into
-from game.bots.plan import policy_sets
+from game.bots.plan import candidates, policy_sets
 from game.engine.actions import Legal
 from game.engine.view import SeatView
 from game.scenario.model import Scenario
@@ -56,7 +57,14 @@ class RandomBot(PlanningBot):
         return dict(self.rng.choice(legal_sets(legal)))
 
     def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
-        return random_split(legal, self.rng)
+        split = random_split(legal, self.rng)
+        for n in legal.numbers:  # uniform over the numbers the step allows (11 if any real)
+            split[n.id] = self.rng.choice(candidates(n.min, n.max, n.step, RANDOM_NUMBERS))
+        return split
+
+
+RANDOM_NUMBERS = 101
+"""The most numbers a random bot chooses among for a decision."""
 
 
 _SETS: dict[tuple, list[dict[str, int]]] = {}
@@ -110,7 +118,7 @@ def cautious_split(bot: PlanningBot, view: SeatView, legal: Legal) -> dict[str, 
     cap = max(1, math.ceil(legal.effort / 2))
     options = tuple((bid, ok and bid not in risky, min(most, cap))
                     for bid, ok, most in options_of(legal))
-    return planner.allocate(beliefs, options, legal.effort)
+    return planner.allocate(beliefs, options, legal.effort, numbers_of(legal))
 
 
 def below_median(view: SeatView) -> bool:
@@ -132,6 +140,7 @@ def risky_behaviours(bot: PlanningBot, beliefs: Beliefs) -> frozenset[str]:
     env = planner.forecaster(beliefs.policies).genv(beliefs.metrics, beliefs.policies, beliefs.turn)
     env.update(beliefs.own)
     env.update({bid: 1.0 for bid in planner.behaviours})
+    env.update({d.id: d.initial for d in rules.role_specs[beliefs.role].decisions})
     env.update(seats=1.0 + len(beliefs.others), score=beliefs.score, rank=float(beliefs.rank),
                effort=1.0)
     aggregate_into(env, tuple(rules.stat_specs), [(beliefs.own, 1)] + [(s, 1) for _, s in beliefs.others],
@@ -184,7 +193,7 @@ class AdaptiveBot(PlanningBot):
         if arm == "cautious":
             return cautious_split(self, view, legal)
         planner = allocation_planner(self.rules, view.role, arm)
-        return planner.allocate_seen(view, options_of(legal), legal.effort)
+        return planner.allocate_seen(view, options_of(legal), legal.effort, numbers_of(legal))
 
     def _learn(self, view: SeatView) -> None:
         """Credit last turn's arm with the review it earned."""

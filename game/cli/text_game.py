@@ -185,7 +185,8 @@ class TextGame:
                                                   deadline))
         self.say(render_effort_menu(legal))
         last = view.own_history[-1].choice if view.own_history else {}
-        return parse_effort(legal, self.ask("effort> ", effort_help(scenario, legal), deadline),
+        prompt = "effort> " if legal.effort else "numbers> "
+        return parse_effort(legal, self.ask(prompt, effort_help(scenario, legal), deadline),
                             last)
 
     def _deadline(self, legal: Legal) -> float | None:

@@ -64,7 +64,9 @@ def policy_help(scenario: Scenario, legal: Legal) -> str:
 
 
 def effort_help(scenario: Scenario, legal: Legal) -> str:
-    """What the effort prompt wants, and what each behaviour is."""
+    """What the work prompt wants, and what each behaviour and number is."""
+    if not legal.effort:
+        return numbers_help(scenario, legal, 1)
     specs = {b.id: b for b in scenario.behaviours}
     lines = ["Help: splitting your effort",
              *_wrap(f"Type number=points pairs separated by spaces, e.g. \"1=4 2=6\": 4 of your "
@@ -77,6 +79,25 @@ def effort_help(scenario: Scenario, legal: Legal) -> str:
         note = f"at most {option.max_effort} points" if option.available else "not available now"
         lines.append(f"  {i:>2}. {option.name} ({note})")
         if spec is not None and spec.description:
+            lines += _wrap(spec.description, "      ")
+    if legal.numbers:
+        lines.append(numbers_help(scenario, legal, len(legal.behaviours) + 1))
+    return "\n".join(lines)
+
+
+def numbers_help(scenario: Scenario, legal: Legal, first: int) -> str:
+    """What each number the seat chooses is (listed from line `first`), and how to type it."""
+    specs = {d.id: d for r in scenario.roles for d in r.decisions}
+    lines = ["Help: choosing your numbers",
+             *_wrap(f"Type line=number, e.g. \"{first}={legal.numbers[0].max:g}\". A number "
+                    "you leave out stays at last turn's; Enter repeats last turn. Only you see "
+                    "the numbers you choose, unless a rule shows them.", "  ")]
+    for i, n in enumerate(legal.numbers, start=first):
+        spec = specs[n.id]
+        steps = f"in steps of {n.step:g}" if n.step > 0 else "any number"
+        unit = f" {spec.unit}" if spec.unit else ""
+        lines.append(f"  {i:>2}. {n.name}: {n.min:g} to {n.max:g}{unit}, {steps}")
+        if spec.description:
             lines += _wrap(spec.description, "      ")
     return "\n".join(lines)
 

@@ -5,6 +5,7 @@ with no input or output of their own; `game.cli.text_game` runs the game around 
 
 from __future__ import annotations
 
+import math
 import textwrap
 
 from game.analysis.facts import fact_sentences, game_facts, shown_lessons
@@ -13,7 +14,7 @@ from game.analysis.what_if import (WhatIfResult, comparison_text, game_rank_agre
                                    what_if_for_state)
 from game.cli.text_help import HINT
 from game.engine import Allocate, SetPolicies
-from game.engine.actions import Action, Legal
+from game.engine.actions import Action, Legal, allocation_from
 from game.engine.view import SeatView
 from game.scenario.scoring import scoring_lines
 
@@ -90,13 +91,27 @@ def render_policy_menu(legal: Legal, names: dict[str, str] | None = None) -> str
 
 
 def render_effort_menu(legal: Legal) -> str:
-    lines = [f"Split your {legal.effort} effort points:"]
-    for i, b in enumerate(legal.behaviours, start=1):
-        note = "" if b.available else "  (not available now)"
-        lines.append(f"  {i:>2}. {b.name}{note}")
-    lines.append('Type points like "1=4 2=6" (number=points), or press Enter to repeat last '
-                 'turn. ' + HINT)
+    """The work phase's menu: the behaviours to split effort over, then the numbers to
+    choose, numbered on from them."""
+    lines = [f"Split your {legal.effort} effort points:"] if legal.effort else []
+    if legal.effort:
+        for i, b in enumerate(legal.behaviours, start=1):
+            note = "" if b.available else "  (not available now)"
+            lines.append(f"  {i:>2}. {b.name}{note}")
+    if legal.numbers:
+        lines.append("Choose your numbers:")
+        first = len(legal.behaviours) + 1 if legal.effort else 1
+        lines += [f"  {i:>2}. {n.name}: {number_range(n)}; last time {n.current:g}"
+                  for i, n in enumerate(legal.numbers, start=first)]
+    example = '"1=4 2=6" (line=points)' if legal.effort else f'"1={legal.numbers[0].max:g}"'
+    lines.append(f"Type {example}, or press Enter to repeat last turn. " + HINT)
     return "\n".join(lines)
+
+
+def number_range(n) -> str:
+    """A decision's range and step in words: `0 to 40, in steps of 5`."""
+    steps = f", in steps of {n.step:g}" if n.step > 0 else ", any number"
+    return f"{n.min:g} to {n.max:g}{steps}"
 
 
 def describe_choice(scenario, action: Action) -> str:
@@ -108,12 +123,20 @@ def describe_choice(scenario, action: Action) -> str:
         return "policies " + (", ".join(on) if on else "all off")
     names = {b.id: b.name for b in scenario.behaviours}
     spent = [f"{names.get(bid, bid)} {points}" for bid, points in action.effort.items() if points]
-    return "effort " + (", ".join(spent) if spent else "none placed")
+    told = "effort " + (", ".join(spent) if spent else "none placed")
+    if not action.numbers:
+        return told
+    decisions = {d.id: d.name for r in scenario.roles for d in r.decisions}
+    chosen = ", ".join(f"{decisions.get(did, did)} {value:g}"
+                       for did, value in action.numbers.items())
+    return f"{told}; {chosen}" if spent else chosen
 
 
-def _pairs(text: str, ids: list[str]) -> dict[str, int] | str:
-    """Parse `a=1 b=2` (numbers or ids) into {id: int}, or a message saying what is wrong."""
-    out: dict[str, int] = {}
+def _pairs(text: str, ids: list[str], reals: frozenset[str] = frozenset()
+           ) -> dict[str, int | float] | str:
+    """Parse `a=1 b=2` (numbers or ids) into {id: int} (a float for the ids in `reals`), or
+    a message saying what is wrong."""
+    out: dict[str, int | float] = {}
     for word in text.replace(",", " ").split():
         key, sep, value = word.partition("=")
         if not sep:
@@ -123,9 +146,11 @@ def _pairs(text: str, ids: list[str]) -> dict[str, int] | str:
         if key not in ids:
             return f"'{key}' is not on the list"
         try:
-            out[key] = int(value)
+            out[key] = float(value) if key in reals else int(value)
         except ValueError:
-            return f"'{value}' is not a whole number"
+            return f"'{value}' is not a {'number' if key in reals else 'whole number'}"
+        if key in reals and not math.isfinite(out[key]):
+            return f"'{value}' is not a number"
     return out
 
 
@@ -138,13 +163,18 @@ def parse_policies(legal: Legal, text: str) -> SetPolicies | str:
     return SetPolicies(seat=legal.seat, levels=levels)
 
 
-def parse_effort(legal: Legal, text: str, last: dict[str, int]) -> Allocate | str:
+def parse_effort(legal: Legal, text: str, last: dict[str, int | float]) -> Allocate | str:
+    """The work choice typed in `text` (lines numbered as `render_effort_menu` lists them),
+    or a message saying what is wrong. Enter repeats `last` (the seat's last choice); a
+    number left out keeps last turn's."""
+    numbers = {n.id: n.current for n in legal.numbers}
     if not text:
-        return Allocate(seat=legal.seat, effort={k: v for k, v in last.items() if v})
-    effort = _pairs(text, [b.id for b in legal.behaviours])
-    if isinstance(effort, str):
-        return effort
-    return Allocate(seat=legal.seat, effort=effort)
+        return allocation_from(legal.seat, {**numbers, **last}, legal)
+    lines = [b.id for b in legal.behaviours] if legal.effort else []
+    chosen = _pairs(text, lines + list(numbers), frozenset(numbers))
+    if isinstance(chosen, str):
+        return chosen
+    return allocation_from(legal.seat, {**numbers, **chosen}, legal)
 
 
 PLAY_WHAT_IF = "play"

@@ -3,6 +3,7 @@ player can read, and the state is left unchanged."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Annotated, Literal
 
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from game.engine.env import global_env_for, per_rules, seat_env
 from game.engine.state import GameState, SeatState
 from game.errors import ActionError
+from game.scenario.model import on_step
 from game.scenario.rules import Rules
 
 
@@ -24,12 +26,25 @@ class SetPolicies(BaseModel):
 
 
 class Allocate(BaseModel):
-    """A seat's split of its effort points over its role's behaviours."""
+    """A seat's split of its effort points over its role's behaviours, and the numbers it
+    chooses for its role's decisions (one left out is the decision's initial number)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     kind: Literal["allocate"] = "allocate"
     seat: int
     effort: dict[str, int] = Field(default_factory=dict)
+    numbers: dict[str, float] = Field(default_factory=dict)
+
+
+def allocation_from(seat: int, choice: dict, legal: Legal) -> Allocate:
+    """The Allocate that submits `choice` (a seat's choice as the engine keeps it: points
+    per behaviour id, a number per decision id) for the options `legal` lists: points
+    above 0 on its behaviours, and a number for each of its decisions in `choice`."""
+    behaviours = {b.id for b in legal.behaviours}
+    return construct_from(Allocate, {
+        "kind": "allocate", "seat": seat,
+        "effort": {k: int(v) for k, v in choice.items() if k in behaviours and v},
+        "numbers": {n.id: float(choice[n.id]) for n in legal.numbers if n.id in choice}})
 
 
 class InjectEvent(BaseModel):
@@ -69,6 +84,20 @@ class BehaviourOption(BaseModel):
     max_effort: int
 
 
+class NumberOption(BaseModel):
+    """A decision as its role sees it when choosing: the range, the step (0: any number)
+    and `current`, the seat's number last turn (the decision's initial one before that)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    min: float
+    max: float
+    step: float
+    current: float
+
+
 class Legal(BaseModel):
     """What a seat may do now: `must_act` is false when it has nothing to submit."""
 
@@ -79,6 +108,7 @@ class Legal(BaseModel):
     budget: float = 0.0
     behaviours: list[BehaviourOption] = Field(default_factory=list)
     effort: int = 0
+    numbers: list[NumberOption] = Field(default_factory=list)
 
 
 def acts_in(rules: Rules, role: str, phase: str) -> bool:
@@ -147,6 +177,7 @@ def legal_choice(rules: Rules, state: GameState, seat: int) -> tuple[Legal, _Cho
     policies: list[PolicyOption] = []
     behaviours: list[BehaviourOption] = []
     budget, effort = 0.0, 0
+    numbers: list[NumberOption] = []
     if phase == "policy" and must:
         budget = rules.role_specs[s.role].policy_budget
         choice = _policy_choice(rules, state, s.role)
@@ -154,10 +185,21 @@ def legal_choice(rules: Rules, state: GameState, seat: int) -> tuple[Legal, _Cho
     elif phase == "work" and must:
         choice = _behaviour_choice(rules, state, s)
         effort, behaviours = choice.effort, list(choice.options)
+        if rules.role_specs[s.role].decisions:
+            numbers = number_options(rules, state, s)
     # built field by field in order (see `construct_from`), as `Legal` is built often
     return construct_from(Legal, {"seat": seat, "phase": phase, "must_act": must,
                                   "policies": policies, "budget": budget,
-                                  "behaviours": behaviours, "effort": effort}), choice
+                                  "behaviours": behaviours, "effort": effort,
+                                  "numbers": numbers}), choice
+
+
+def number_options(rules: Rules, state: GameState, s: SeatState) -> list[NumberOption]:
+    """The seat's decisions, in file order, each with the seat's number last turn."""
+    last = state.history[-1].allocations.get(s.index, {}) if state.history else {}
+    return [construct(NumberOption, id=d.id, name=d.name, min=d.min, max=d.max, step=d.step,
+                      current=float(last.get(d.id, d.initial)))
+            for d in rules.role_specs[s.role].decisions]
 
 
 class _Choice:
@@ -174,11 +216,14 @@ class _Choice:
         self.checked: dict[tuple, dict[str, int]] = {}  # tuple(choice.items()) -> submitted
 
     def check(self, made: dict, full_check: Callable[..., dict[str, int]],
-              *args: object) -> dict[str, int]:
-        """What the choice `made` submits: `full_check(*args)` (which may raise ActionError)
-        the first time, remembered after that. Refusals are not remembered, nor choices that
-        cannot be keyed (an action built without validation may hold anything)."""
+              *args: object, numbers: dict | None = None) -> dict[str, int]:
+        """What the choice `made` (and `numbers`, if any) submits: `full_check(*args)` (which
+        may raise ActionError) the first time, remembered after that. Refusals are not
+        remembered, nor choices that cannot be keyed (an action built without validation
+        may hold anything)."""
         key = tuple(made.items())
+        if numbers:
+            key = (key, tuple(numbers.items()))
         try:
             found = self.checked.get(key)
         except TypeError:  # an unhashable value: check it, and let the check refuse it
@@ -205,11 +250,14 @@ class _BehaviourChoice(_Choice):
     """A seat's effort points and its behaviours' options, as `legal_actions` lists them and
     `check_allocation` checks them (shared: both ask for the same state in turn)."""
 
-    __slots__ = ("effort", "limits", "options")
+    __slots__ = ("decisions", "effort", "limits", "options")
 
-    def __init__(self, effort: int, listed: list[tuple[str, bool, int]], rules: Rules) -> None:
+    def __init__(self, effort: int, listed: list[tuple[str, bool, int]], rules: Rules,
+                 role: str) -> None:
         super().__init__()
         self.effort = effort
+        self.decisions = tuple(rules.role_specs[role].decisions)
+        """The role's decisions (their specs), in file order."""
         self.options = tuple(
             construct(BehaviourOption, id=bid, name=rules.behaviour_specs[bid].name,
                       available=available, max_effort=most)
@@ -309,7 +357,7 @@ def _behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> _Behaviou
         choice = choices.memo.get(key)
         if choice is not None:
             return choice
-    choice = _BehaviourChoice(*_behaviour_options(rules, state, s), rules)
+    choice = _BehaviourChoice(*_behaviour_options(rules, state, s), rules, s.role)
     if key is not None:
         choices.remember(key, choice)
     return choice
@@ -408,7 +456,28 @@ def _check_allocation(choice: _BehaviourChoice, action: Allocate) -> dict[str, i
     total = sum(action.effort.values())
     if total > effort:
         raise ActionError(f"{total} effort points allocated; only {effort} are available")
-    return {bid: int(action.effort.get(bid, 0)) for bid in options}
+    chosen: dict[str, int | float] = {bid: int(action.effort.get(bid, 0)) for bid in options}
+    if choice.decisions or action.numbers:
+        chosen.update(_check_numbers(choice.decisions, action.numbers))
+    return chosen
+
+
+def _check_numbers(decisions: tuple, numbers: dict[str, float]) -> dict[str, float]:
+    """Every decision's number (its initial one where `numbers` leaves it out), each
+    checked: a finite number of the role's decisions, within its range, on its step."""
+    own = {d.id: d for d in decisions}
+    for did, value in numbers.items():
+        d = own.get(did)
+        if d is None:
+            raise ActionError(f"unknown decision '{did}' for this seat")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not math.isfinite(value):
+            raise ActionError(f"'{d.name}' must be a number, not {value!r}")
+        if not d.min <= value <= d.max:
+            raise ActionError(f"'{d.name}' must lie between {d.min:g} and {d.max:g}")
+        if not on_step(value, d.min, d.step):
+            raise ActionError(f"'{d.name}' moves in steps of {d.step:g} from {d.min:g}")
+    return {did: float(numbers.get(did, d.initial)) for did, d in own.items()}
 
 
 def check_chosen(rules: Rules, state: GameState, seat: int, choice: _Choice | None,
@@ -422,6 +491,7 @@ def check_chosen(rules: Rules, state: GameState, seat: int, choice: _Choice | No
         return choice.check(action.levels, _check_policies, rules, state,
                             state.seats[seat].role, action)
     if isinstance(choice, _BehaviourChoice) and isinstance(action, Allocate):
-        return choice.check(action.effort, _check_allocation, choice, action)
+        return choice.check(action.effort, _check_allocation, choice, action,
+                            numbers=action.numbers)
     raise ActionError(f"seat {seat} has no {action.kind} choice to make in the "
                       f"{state.phase} phase")

@@ -43,8 +43,8 @@ def per_rules(build: Callable[[Rules], T]) -> Callable[[Rules], T]:
 class Lookups:
     """What the environments need from the rules, computed once (see `lookups`)."""
 
-    __slots__ = ("all_keys", "behaviour_ids", "constants", "headcount_keys", "randoms",
-                 "turns")
+    __slots__ = ("all_keys", "behaviour_ids", "constants", "decision_ids", "decision_keys",
+                 "headcount_keys", "randoms", "turns")
 
     def __init__(self, rules: Rules) -> None:
         s = rules.scenario
@@ -58,6 +58,11 @@ class Lookups:
         self.headcount_keys = {role: "headcount_" + role for role in rules.role_specs}
         self.behaviour_ids = {role: tuple(b.id for b in rules.behaviours_of(role))
                               for role in rules.role_specs}
+        self.decision_ids = {role: tuple((d.id, d.initial) for d in spec.decisions)
+                             for role, spec in rules.role_specs.items()}
+        """Per role: (decision id, initial number) of each of its decisions."""
+        self.decision_keys = rules.decision_keys
+        """(decision id, initial, aggregate names) per decision (see `_decision_aggregates`)."""
 
 
 lookups = per_rules(Lookups)
@@ -154,6 +159,24 @@ def _aggregate(roster: Roster, keys: tuple, out: dict[str, float]) -> None:
     out.update(roster.counts)
 
 
+def _decision_aggregates(lk: Lookups, roster: Roster, allocations: dict,
+                         out: dict[str, float]) -> None:
+    """Add to `out` `total_D`, `mean_D`, `max_D` and `min_D` of every decision D over the
+    employed seats that choose it, in seat order: each seat's number in `allocations` (the
+    turn's choices while it is resolved), else the decision's initial number."""
+    for did, initial, (total_, mean_, max_, min_) in lk.decision_keys:
+        found = []
+        for index, role, _, _, _ in roster.rows:
+            for own, _ in lk.decision_ids[role]:
+                if own == did:
+                    found.append(float((allocations.get(index) or {}).get(did, initial)))
+        total = sum(found)
+        out[total_] = total
+        out[mean_] = total / len(found) if found else 0.0
+        out[max_] = max(found) if found else 0.0
+        out[min_] = min(found) if found else 0.0
+
+
 def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
     """`global_env(rules, state)` for formulas that read only `names`: when none of them is an
     aggregate, the aggregates are skipped (every other value is the same). Performance only."""
@@ -187,7 +210,10 @@ def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | 
     env.update(fields["metrics"])
     env.update(fields["policies"])
     if keys is not None:
-        _aggregate(roster if roster is not None else Roster(lk, fields["seats"]), keys, env)
+        roster = roster if roster is not None else Roster(lk, fields["seats"])
+        _aggregate(roster, keys, env)
+        if lk.decision_keys:
+            _decision_aggregates(lk, roster, fields["allocations"], env)
     env["turn"] = float(fields["turn"])
     env["turns"] = lk.turns
     if rng is not None and lk.randoms:
@@ -205,6 +231,8 @@ def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatS
     alloc = state.allocations.get(seat.index) or {}
     for bid in lk.behaviour_ids[seat.role]:
         env[bid] = float(alloc.get(bid, 0))
+    for did, initial in lk.decision_ids[seat.role]:
+        env[did] = float(alloc.get(did, initial))
     seats = genv.get(lk.headcount_keys[seat.role])  # present when genv has the aggregates
     if seats is None:
         seats = float(sum(1 for s in state.seats if s.employed and s.role == seat.role))

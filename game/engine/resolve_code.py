@@ -82,7 +82,7 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
     stream, drawn into locals) rather than from `g`, and which alone may read `effort`. The
     seat itself is `_seat`, its fields (`seat.__dict__`: see game.engine.env.Roster)."""
     read_global, randoms = env_reader(rules), _draw_names(rules)
-    stats, behaviours = rules.stat_specs, rules.behaviour_specs
+    stats, behaviours, decisions = rules.stat_specs, rules.behaviour_specs, rules.decision_specs
     seat_names = {
         "seats": (_expr("_g[NAME]", NAME=ast.Constant("headcount_" + role)) if role
                   else _expr("_g['headcount_' + _seat['role']]")),
@@ -97,6 +97,9 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
             return _expr("_s[NAME]", NAME=key)
         if name in behaviours:
             return _expr("_float(_a.get(NAME, 0))", NAME=key)
+        if name in decisions:  # the seat's number this turn, else the decision's initial
+            return _expr("_float(_a.get(NAME, INITIAL))", NAME=key,
+                         INITIAL=ast.Constant(decisions[name].initial))
         if name in seat_names:
             return seat_names[name]
         if behaviour and name in randoms:
@@ -183,7 +186,8 @@ def compile_list(rules: Rules, parts: Iterable[tuple], direct: bool, read_env: R
         else:
             body += _code("for _k, _role, _s, _, _seat in _rows:\n    if TEST:\n        pass",
                           TEST=test)
-            reads_effort = not effects[0].names.isdisjoint(rules.behaviour_specs)
+            reads_effort = not (effects[0].names.isdisjoint(rules.behaviour_specs)
+                                and effects[0].names.isdisjoint(rules.decision_specs))
             body[-1].body[0].body = (
                 (_code("_a = _allocs.get(_k) or _NO_EFFORT") if reads_effort else [])
                 + _steps(rules, [effects], direct, read_seat))

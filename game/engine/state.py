@@ -14,6 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Phase = Literal["policy", "work", "ended"]
 
+Choice = dict[str, int | float]
+"""A seat's choice in a phase: a level per policy id, or effort points per behaviour id and,
+for a role with decisions, a number (a float) per decision id."""
+
 
 class SeatSetup(BaseModel):
     """Who sits in a seat: a role, a display name, and a human or a bot strategy."""
@@ -83,7 +87,7 @@ class TurnRecord(BaseModel):
     turn: int
     metrics: dict[str, float]
     policies: dict[str, int]
-    allocations: dict[int, dict[str, int]]
+    allocations: dict[int, Choice]
     stats: dict[int, dict[str, float]]
     reviews: dict[str, list[ReviewRow]]
     news: list[Headline]
@@ -103,10 +107,11 @@ class GameState(BaseModel):
     policies: dict[str, int]
     locked: dict[str, int] = Field(default_factory=dict)
     seats: list[SeatState]
-    submitted: dict[int, dict[str, int]] = Field(
+    submitted: dict[int, Choice] = Field(
         default_factory=dict, description="This phase's hidden choices, by seat.")
-    allocations: dict[int, dict[str, int]] = Field(
-        default_factory=dict, description="This turn's effort split, by seat (hidden).")
+    allocations: dict[int, Choice] = Field(
+        default_factory=dict, description="This turn's effort split and numbers, by seat "
+                                          "(hidden).")
     fired: list[str] = Field(default_factory=list)
     news: list[Headline] = Field(default_factory=list)
     history: list[TurnRecord] = Field(default_factory=list)

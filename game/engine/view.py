@@ -18,7 +18,7 @@ from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
 from game.engine.policy_news import PolicyChange, policy_changes
 from game.engine.readings import MetricReading, seat_readings, sights_of
-from game.engine.state import GameState, Headline, ReviewRow, SeatState
+from game.engine.state import Choice, GameState, Headline, ReviewRow, SeatState
 from game.scenario.rules import Rules
 
 
@@ -53,7 +53,8 @@ class OwnTurn(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     turn: int
-    choice: dict[str, int]
+    choice: Choice
+    """Effort points per behaviour id, and the seat's number per decision id."""
     stats: dict[str, float]
     score: float | None
     rank: int | None
@@ -75,7 +76,7 @@ class SeatView(BaseModel):
     metrics: list[MetricReading]
     policies: dict[str, int]
     own_stats: dict[str, float]
-    own_choice: dict[str, int] | None
+    own_choice: Choice | None
     own_history: list[OwnTurn]
     score: float
     rank: int

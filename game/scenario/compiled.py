@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.scenario.formula import FUNCTIONS, CompiledFormula
-from game.scenario.model import Behaviour, Event, Metric, Policy, Role, Scenario, Stat
+from game.scenario.model import Behaviour, Decision, Event, Metric, Policy, Role, Scenario, Stat
 
 Loc = tuple[str | int, ...]
 
@@ -20,9 +20,15 @@ RESERVED = BUILTIN_GLOBAL | BUILTIN_SEAT | {"effort", "true", "false"} | FUNCTIO
 
 def aggregate_names(scenario: Scenario) -> frozenset[str]:
     """The names computed over the employed seats: `total_S`, `mean_S`, `max_S`, `min_S` for
-    every stat S, `headcount`, and `headcount_R` for every role R."""
+    every stat and every decision S, `headcount`, and `headcount_R` for every role R."""
     return frozenset({f"{a}_{st.id}" for st in scenario.stats for a in AGGREGATES}
+                     | {f"{a}_{d.id}" for d in decisions(scenario) for a in AGGREGATES}
                      | {f"headcount_{r.id}" for r in scenario.roles} | {"headcount"})
+
+
+def decisions(scenario: Scenario) -> list[Decision]:
+    """Every role's decisions, in file order."""
+    return [d for r in scenario.roles for d in r.decisions]
 
 
 class RuleError(Exception):
@@ -127,6 +133,12 @@ class Rules:
     role_specs: dict[str, Role] = field(init=False)
     policy_specs: dict[str, Policy] = field(init=False)
     behaviour_specs: dict[str, Behaviour] = field(init=False)
+    decision_specs: dict[str, Decision] = field(init=False)
+    """Every role's decisions by id (ids are unique across roles)."""
+    decision_roles: dict[str, frozenset[str]] = field(init=False)
+    """Per decision id: the roles whose seats choose it."""
+    decision_keys: tuple[tuple[str, float, tuple[str, str, str, str]], ...] = field(init=False)
+    """(decision id, initial, its `total_`, `mean_`, `max_` and `min_` names) per decision."""
     reset_stats: tuple[str, ...] = field(init=False)
     hidden_from_self: frozenset[str] = field(init=False)
     aggregate_keys: tuple[tuple[str, tuple[str, str, str, str]], ...] = field(init=False)
@@ -148,13 +160,19 @@ class Rules:
         object.__setattr__(self, "role_specs", {r.id: r for r in s.roles})
         object.__setattr__(self, "policy_specs", {p.id: p for p in s.policies})
         object.__setattr__(self, "behaviour_specs", {b.id: b for b in s.behaviours})
+        object.__setattr__(self, "decision_specs", {d.id: d for d in decisions(s)})
+        object.__setattr__(self, "decision_roles", {
+            d.id: frozenset(r.id for r in s.roles if d in r.decisions) for d in decisions(s)})
+        object.__setattr__(self, "decision_keys", tuple(
+            (d.id, d.initial, tuple(f"{a}_{d.id}" for a in AGGREGATES)) for d in decisions(s)))
         object.__setattr__(self, "reset_stats", tuple(st.id for st in s.stats if st.reset_each_turn))
         object.__setattr__(self, "hidden_from_self",
                            frozenset(st.id for st in s.stats if st.hidden_from_self))
         object.__setattr__(self, "_by_role", by_role)
         object.__setattr__(self, "acting", frozenset(
             [(r.id, "policy") for r in s.roles if by_role[r.id][1]]
-            + [(r.id, "work") for r in s.roles if by_role[r.id][0] and r.effort > 0]))
+            + [(r.id, "work") for r in s.roles
+               if (by_role[r.id][0] and r.effort > 0) or r.decisions]))
         object.__setattr__(self, "aggregate_keys", tuple(
             (st.id, tuple(f"{a}_{st.id}" for a in AGGREGATES)) for st in s.stats))
         object.__setattr__(self, "aggregate_names", aggregate_names(s))

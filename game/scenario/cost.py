@@ -7,7 +7,8 @@ every seat costs `SEAT_STEPS` a turn (its view, beliefs and bookkeeping):
 
 - the engine, each turn: every formula of the rules, once per seat it applies to;
 - the bots, each turn: for each role that spends effort, a search that tries one more point
-  on each behaviour until the effort is spent ((effort + 1) x behaviours forecasts), each
+  on each behaviour until the effort is spent ((effort + 1) x behaviours forecasts; twice
+  for a role with decisions, and `NUMBER_TRIES` forecasts per decision), each
   playing the role's effects, the policies' and the dynamics on paper; a role that sets
   policies has the workers' search redone for the policy sets it weighs (about half of them
   are remembered from earlier turns, `POLICY_SEARCH_SHARE`); with a planning horizon of H > 1
@@ -47,6 +48,9 @@ stay within an hour or so (later runs reuse the bots' memos). The costliest bund
 tokenmaxxing, is estimated at about a sixth of this; the others at under 1%."""
 POLICY_SET_LIMIT = 4096
 """The bots weigh at most this many policy sets (game.bots.plan.policy_sets)."""
+NUMBER_TRIES = 22
+"""Forecasts a bot's search for one decision's number makes (game.bots.plan.choose_numbers:
+a coarse grid and a finer one)."""
 EFFECTS = "behaviours' effects"
 """The kind of part that is usually the largest: behaviours' effects, in play and forecast."""
 
@@ -129,10 +133,12 @@ def _add_bot_search(s: Scenario, parts: Counter[tuple[str, str]]) -> None:
     horizon = planning_horizon(s)
     ahead = 1 if horizon == 1 else horizon + 1
     for role in s.roles:
-        behaviours = s.behaviours_of(role.id)
-        if not behaviours or role.effort == 0:
+        behaviours = s.behaviours_of(role.id) if role.effort else []
+        if not behaviours and not role.decisions:
             continue
-        tries = plans * (role.effort + 1) * len(behaviours) * ahead
+        # with decisions, the effort search runs twice, around the numbers' searches
+        splits = (role.effort + 1) * len(behaviours) * (2 if role.decisions else 1)
+        tries = plans * (splits + NUMBER_TRIES * len(role.decisions)) * ahead
         for b in behaviours:
             parts[EFFECTS, f"behaviour {b.id}'s effects"] += tries * _effect_steps(b.effects)
         if shared:

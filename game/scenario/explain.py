@@ -116,6 +116,7 @@ def _role(s: Scenario, role: Role) -> Iterator[str]:
         yield _para(role.description, "  ")
     yield from _policies(s, role)
     yield from _behaviours(s, role)
+    yield from _decisions(s, role)
     yield from _review(s, role)
 
 
@@ -182,6 +183,21 @@ def _behaviours(s: Scenario, role: Role) -> Iterator[str]:
         yield _bullet(text, 1)
 
 
+def _decisions(s: Scenario, role: Role) -> Iterator[str]:
+    """The numbers the role chooses, each with its range and step."""
+    if not role.decisions:
+        return
+    one = len(role.decisions) == 1
+    yield _para(f"Each {s.turn_name}, secretly chooses {'a number' if one else 'numbers'} "
+                f"(only the seat itself sees {'it' if one else 'them'}, unless a rule shows "
+                f"{'it' if one else 'them'}):", "  ")
+    for d in role.decisions:
+        unit = f" {d.unit}" if d.unit else ""
+        steps = f"in steps of {d.step:g}" if d.step > 0 else "any number"
+        yield _bullet(f"{d.name} (`{d.id}`): {d.min:g} to {d.max:g}{unit}, {steps}; "
+                      f"starts at {d.initial:g}", 1)
+
+
 def _review(s: Scenario, role: Role) -> Iterator[str]:
     """How the role is scored, which policies add terms, and what follows a review."""
     review = s.reviews.get(role.id)
@@ -234,6 +250,7 @@ def _meanings(s: Scenario) -> dict[str, str]:
     out = {m.id: f"the company's {m.name}" for m in s.metrics}
     out.update({st.id: f"the seat's own {st.name}" for st in s.stats})
     out.update({b.id: f"the points it puts on {b.name}" for b in s.behaviours})
+    out.update({d.id: f"the {d.name} it chooses" for r in s.roles for d in r.decisions})
     out.update({p.id: f"the level of {p.name}" for p in s.policies})
     out.update({"rank": "its place on the leaderboard (1 is best)",
                 "score": "its last review score", "seats": "the number of seats of its role"})

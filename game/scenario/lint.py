@@ -20,7 +20,7 @@ from game.scenario.cost import game_cost, over_budget
 from game.scenario.formula import CompiledFormula, excerpt
 from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
-from game.scenario.rules import Rules, rules_for, what_if_locks
+from game.scenario.rules import AGGREGATES, Rules, rules_for, what_if_locks
 from game.scenario.source import Source, position
 
 __all__ = ["Check", "Diagnostic", "Finding", "check_scenario", "collect_files", "lint_file",
@@ -105,7 +105,7 @@ def _diagnostic(source: Source, finding: Finding) -> Diagnostic:
 def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
-        _check_roles, _check_exclusions, _check_events, _check_behaviours,
+        _check_roles, _check_decisions, _check_exclusions, _check_events, _check_behaviours,
         _check_unchanged, _check_debrief, _check_what_if, _check_cost]
     return [finding for check in checks for finding in check(scenario, rules)]
 
@@ -116,15 +116,33 @@ def _check_roles(s: Scenario, rules: Rules) -> Iterator[Finding]:
     """Every role with seats can do something; behaviours need effort points."""
     for i, role in enumerate(s.roles):
         policies, behaviours = s.policies_of(role.id), s.behaviours_of(role.id)
-        if not policies and not behaviours:
+        if not policies and not behaviours and not role.decisions:
             seated = role.seats.min > 0 or role.seats.default > 0
             yield Finding(("roles", i), "error" if seated else "warning",
-                          f"role '{role.id}' has nothing to choose: give it policies or "
-                          "behaviours")
+                          f"role '{role.id}' has nothing to choose: give it policies, "
+                          "behaviours or decisions")
         if behaviours and role.effort == 0:
             yield Finding(("roles", i), "error",
                           f"role '{role.id}' has behaviours but no effort points to spend "
                           "on them: set 'effort'")
+
+
+def _check_decisions(s: Scenario, rules: Rules) -> Iterator[Finding]:
+    """Every decision is read by some formula (by its id or an aggregate of it)."""
+    read = frozenset().union(*(e.names for e in _all_effects(rules)),
+                             *(f.names for rv in rules.reviews.values()
+                               for f in (rv.score, *(t for _, t in rv.terms),
+                                         *(c.when for c in rv.consequences))),
+                             *(b.available.names for b in rules.behaviours),
+                             *(f.names for f in rules.stat_public.values()),
+                             *(e.when.names | e.chance.names for e in rules.events),
+                             rules.contribution.names)
+    for i, role in enumerate(s.roles):
+        for j, d in enumerate(role.decisions):
+            if read.isdisjoint({d.id, *(f"{a}_{d.id}" for a in AGGREGATES)}):
+                yield Finding(("roles", i, "decisions", j), "warning",
+                              f"decision '{d.id}' changes nothing: no formula reads it or "
+                              f"its aggregates (e.g. total_{d.id})")
 
 
 def _check_exclusions(s: Scenario, rules: Rules) -> Iterator[Finding]:
@@ -283,6 +301,12 @@ def _global_ranges(s: Scenario) -> dict[str, Range]:
         ranges[f"total_{st.id}"] = (min(0, st.min * n), max(0, st.max * n), st.initial * n, False)
         for agg in ("mean", "max", "min"):
             ranges[f"{agg}_{st.id}"] = (st.min, st.max, st.initial, False)
+    for role in s.roles:
+        for d in role.decisions:
+            n = seats[role.id]
+            ranges[f"total_{d.id}"] = (min(0, d.min * n), max(0, d.max * n), d.initial * n, False)
+            for agg in ("mean", "max", "min"):
+                ranges[f"{agg}_{d.id}"] = (d.min, d.max, d.initial, False)
     for k, draw in s.randoms.items():
         if draw.uniform is not None:
             low, high = sorted(draw.uniform)
@@ -301,6 +325,8 @@ def _seat_ranges(s: Scenario, role_id: str) -> dict[str, Range]:
     for b in s.behaviours_of(role_id):
         most = role.effort if b.max_effort is None else min(role.effort, b.max_effort)
         ranges[b.id] = (0, most, 0, True)
+    for d in role.decisions:
+        ranges[d.id] = (d.min, d.max, d.initial, False)
     ranges["seats"] = (1, role.seats.max, role.seats.default, True)
     ranges["rank"] = (0, role.seats.max, 0, True)
     ranges["score"] = (*SCORE_RANGE, 0.0, False)

@@ -6,6 +6,8 @@ Unknown keys are errors everywhere (`extra="forbid"`), so a typo never passes si
 
 from __future__ import annotations
 
+import math
+
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
@@ -188,6 +190,40 @@ class SeatCount(Strict):
         return self
 
 
+class Decision(Bounded):
+    """A number a seat of a role chooses each turn in the work phase (a catch, an order), read
+    by name in the seat's formulas; only its own seat sees it unless a rule shows it."""
+
+    id: Id
+    name: str
+    description: Text = ""
+    unit: str = ""
+    min: float
+    max: float
+    step: float = Field(1.0, ge=0.0, description="The number moves in steps of this size "
+                                                 "from `min`; 0 lets it be any real number.")
+    initial: float = Field(description="The number before the first choice, and what a "
+                                       "seat that leaves it out chooses.")
+
+    @model_validator(mode="after")
+    def _on_step(self) -> Decision:
+        if not (math.isfinite(self.min) and math.isfinite(self.max) and math.isfinite(self.step)):
+            raise ValueError("min, max and step must be finite numbers")
+        if not on_step(self.initial, self.min, self.step):
+            raise ValueError(f"initial ({self.initial}) must be min plus a whole number of "
+                             f"steps of {self.step}")
+        return self
+
+
+def on_step(value: float, low: float, step: float) -> bool:
+    """Whether `value` is `low` plus a whole number of `step`s (any value when `step` is 0),
+    to a millionth of a step."""
+    if step <= 0:
+        return True
+    steps = (value - low) / step
+    return abs(steps - round(steps)) < 1e-6
+
+
 class Role(Strict):
     """A kind of seat at the table: what it may choose and how many of it may play."""
 
@@ -197,6 +233,9 @@ class Role(Strict):
     seats: SeatCount = SeatCount()
     effort: Whole = Field(0, ge=0, le=100, description="Effort points to split each turn.")
     policy_budget: float = Field(0.0, ge=0.0, description="Most total cost of active policies.")
+    decisions: list[Decision] = Field(
+        default_factory=list, max_length=8,
+        description="Numbers each seat chooses in the work phase, beside or instead of effort.")
 
 
 class Effect(Strict):

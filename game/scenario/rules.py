@@ -64,17 +64,20 @@ class _Compiler:
                          | aggregate_names(s) | BUILTIN_GLOBAL)
         role_stats = {r.id: tuple(st.id for st in s.stats_of(r.id)) for r in s.roles}
         seat = {r.id: glob | set(role_stats[r.id]) | {b.id for b in s.behaviours_of(r.id)}
-                | BUILTIN_SEAT for r in s.roles}
+                | {d.id for d in r.decisions} | BUILTIN_SEAT for r in s.roles}
         return glob, seat, role_stats
 
     def check_ids(self) -> None:
         """Every formula name is unique, not reserved, and clear of aggregate names."""
         s = self.s
         seen: dict[str, Loc] = {}
+        aggregated = set(self.stats) | {d.id for r in s.roles for d in r.decisions}
         groups = [("metrics", [m.id for m in s.metrics]), ("stats", [st.id for st in s.stats]),
                   ("policies", [p.id for p in s.policies]),
                   ("behaviours", [b.id for b in s.behaviours])]
         entries = [((g, i, "id"), name) for g, ids in groups for i, name in enumerate(ids)]
+        entries += [(("roles", i, "decisions", j, "id"), d.id)
+                    for i, r in enumerate(s.roles) for j, d in enumerate(r.decisions)]
         entries += [(("constants", k), k) for k in s.constants]
         entries += [(("randoms", k), k) for k in s.randoms]
         for loc, name in entries:
@@ -83,8 +86,8 @@ class _Compiler:
             if name.startswith("headcount_") and name[10:] in self.roles:
                 raise RuleError(loc, f"'{name}' clashes with the seat count of role "
                                      f"'{name[10:]}'; choose another id")
-            if name.split("_", 1)[0] in AGGREGATES and name.split("_", 1)[-1] in self.stats:
-                raise RuleError(loc, f"'{name}' clashes with the aggregate of stat "
+            if name.split("_", 1)[0] in AGGREGATES and name.split("_", 1)[-1] in aggregated:
+                raise RuleError(loc, f"'{name}' clashes with the aggregate of "
                                      f"'{name.split('_', 1)[1]}'; choose another id")
             if name in seen:
                 first = ".".join(str(p) for p in seen[name])

@@ -1,9 +1,10 @@
 """How a role is scored under the policies in force, in plain words, for the players' screens.
 
 A review score is the role's base formula plus the review term of each active policy. Each
-part is described by its *drivers*: the seat's own stats, its effort on behaviours and the
-company's metrics that the formula reads, each probed from the bottom of its range to the
-top (everything else at a middle value) to see whether more of it earns or costs points.
+part is described by its *drivers*: the seat's own stats, its effort on behaviours, the
+numbers it chooses (its role's decisions) and the company's metrics that the formula reads,
+each probed from the bottom of its range to the top (everything else at a middle value) to
+see whether more of it earns or costs points.
 So `lb_weight * min(lb_cap, tokens / token_par)` reads "points for Tokens used (up to a
 cap)". Only rules are described (policies and formulas are public), never a value.
 """
@@ -31,6 +32,7 @@ def _ranges(s: Scenario, role: str) -> dict[str, Range]:
     out |= {st.id: (st.min, st.max) for st in s.stats_of(role)}
     out |= {b.id: (0.0, float(effort if b.max_effort is None else min(effort, b.max_effort)))
             for b in s.behaviours_of(role)}
+    out |= {d.id: (d.min, d.max) for d in s.role(role).decisions}
     return out
 
 
@@ -48,6 +50,12 @@ def _middle_env(rules: Rules, role: str, levels: dict[str, int]) -> dict[str, fl
         mid = (st.min + st.max) / 2
         env |= {f"mean_{st.id}": mid, f"max_{st.id}": mid, f"min_{st.id}": mid,
                 f"total_{st.id}": mid * seats}
+    for r in s.roles:
+        for d in r.decisions:
+            mid = (d.min + d.max) / 2
+            env |= {f"mean_{d.id}": mid, f"max_{d.id}": mid, f"min_{d.id}": mid,
+                    f"total_{d.id}": mid * (s.default_count(r.id) or 1)}
+            env.setdefault(d.id, mid)
     env |= {f"headcount_{r.id}": float(s.default_count(r.id)) for r in s.roles}
     env |= {"turn": 1.0, "turns": float(s.turns), "headcount": float(sum(
         s.default_count(r.id) for r in s.roles)), "seats": float(seats), "score": 0.0, "rank": 1.0,
@@ -69,6 +77,9 @@ def _label(s: Scenario, name: str) -> str:
     for st in s.stats:
         if st.id == name:
             return st.name
+    for d in (d for r in s.roles for d in r.decisions):
+        if d.id == name:
+            return f"the {d.name.lower()} you choose"
     return f"the company's {s.metric(name).name}"
 
 

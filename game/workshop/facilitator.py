@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.engine import Allocate, Game, GameState, InjectEvent, SetPolicies
+from game.engine.actions import allocation_from
 from game.engine.actions import Action, Legal
 from game.engine.save import Session
 from game.engine.state import Headline
@@ -81,8 +82,7 @@ def _previous(game: Game, state: GameState, seat: int, legal: Legal) -> Action |
     if legal.phase == "policy":
         return SetPolicies(seat=seat, levels={p.id: p.current for p in legal.policies})
     if state.history and seat in state.history[-1].allocations:
-        last = state.history[-1].allocations[seat]
-        return Allocate(seat=seat, effort={k: v for k, v in last.items() if v})
+        return allocation_from(seat, state.history[-1].allocations[seat], legal)
     return None
 
 

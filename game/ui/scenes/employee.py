@@ -1,5 +1,6 @@
-"""The employee's screen: split effort points over behaviour cards (mouse or keyboard); own
-stats, review score, and the leaderboard as this seat sees it."""
+"""The employee's screen: split effort points over behaviour cards and choose the role's
+numbers on cards after them (mouse or keyboard); own stats, review score, and the leaderboard
+as this seat sees it."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from game.engine.actions import BehaviourOption
 from game.ui import theme
 from game.ui.cards import draw_stepper_button, stepper_rects
 from game.ui.draw import panel
+from game.ui.number_entry import NumberEntry
 from game.ui.scenes.seat import SeatScene
 from game.ui.scoring_panel import scoring_section
 from game.ui.sidebar import leaderboard_section, metrics_section, own_section
@@ -21,6 +23,8 @@ class EmployeeScene(SeatScene):
     help_lines = (
         "Split your effort points over the cards. Left/Right (or the - and + buttons, or "
         "Space) move points; what each behaviour does is written under the cards.",
+        "A number card (a catch, an order): Left/Right step it, or type the number and "
+        "press Enter or move on.",
         "Your choices are secret: no other seat sees them until the end. Your review score "
         "depends on the policies in force: the side panel says what earns points this week. "
         "Press Enter to confirm.",
@@ -33,10 +37,22 @@ class EmployeeScene(SeatScene):
         if prefill is not None:
             self.points.update(getattr(prefill, "effort", {}))
         self.descriptions = {b.id: " ".join(b.description.split()) for b in scenario.behaviours}
+        chosen = getattr(prefill, "numbers", {}) if prefill is not None else {}
+        self.entries = [NumberEntry(n, chosen.get(n.id)) for n in legal.numbers]
+        self.descriptions.update({d.id: " ".join(d.description.split())
+                                  for r in scenario.roles for d in r.decisions})
         self.armed = False     # Enter with points left asks once before confirming
 
     def card_count(self) -> int:
-        return len(self.options)
+        return len(self.options) + len(self.entries)
+
+    def entry(self, i: int) -> NumberEntry | None:
+        """The number card `i` is, or None for a behaviour card."""
+        return self.entries[i - len(self.options)] if i >= len(self.options) else None
+
+    def card_name(self, i: int) -> str:
+        entry = self.entry(i)
+        return entry.option.name if entry is not None else self.options[i].name
 
     # --- the choice -----------------------------------------------------------------------
 
@@ -44,6 +60,11 @@ class EmployeeScene(SeatScene):
         return self.legal.effort - sum(self.points.values())
 
     def adjust(self, i: int, step: int) -> None:
+        entry = self.entry(i)
+        if entry is not None:
+            entry.step(step)
+            self.say("")
+            return
         option = self.options[i]
         if not option.available:
             self.say(f"{option.name} is not available now.", bad=True)
@@ -63,6 +84,42 @@ class EmployeeScene(SeatScene):
     def press(self, i: int) -> None:
         self.adjust(i, 1)
 
+    def on_key(self, event: pygame.event.Event) -> bool:
+        """Typing on a number card: digits, a point or a minus sign, Backspace; Enter (or
+        moving on) makes the typed number count."""
+        entry = self._focused_entry()
+        if entry is not None:
+            if event.key == pygame.K_BACKSPACE:
+                entry.erase()
+                return True
+            if entry.typed and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                problem = entry.commit()
+                self.say(problem or f"{entry.option.name}: {entry.value:g}.", bad=bool(problem))
+                return True
+        return super().on_key(event)
+
+    def _focused_entry(self) -> NumberEntry | None:
+        """The number card that has the focus, if one has."""
+        focus = self.ring.current.key if self.ring.current else ""
+        return self.entry(int(focus[4:])) if focus.startswith("card") else None
+
+    def handle(self, event: pygame.event.Event) -> None:
+        """Typed characters go to the focused number card (as text input, which the
+        window sends for every key that types something)."""
+        entry = self._focused_entry() if event.type == pygame.TEXTINPUT else None
+        if entry is not None:
+            for char in getattr(event, "text", ""):
+                entry.type(char)
+            return
+        super().handle(event)
+
+    def _focus_changed(self, item) -> None:
+        for entry in self.entries:  # moving on makes a typed number count
+            problem = entry.commit()
+            if problem:
+                self.say(problem, bad=True)
+        super()._focus_changed(item)
+
     def click_card(self, i: int, pos: tuple[int, int]) -> None:
         minus, plus = stepper_rects(self.grid.rect(i), self.px, self.px(40))
         if minus.collidepoint(pos):
@@ -71,6 +128,11 @@ class EmployeeScene(SeatScene):
             self.adjust(i, 1)
 
     def confirm(self) -> None:
+        for entry in self.entries:
+            problem = entry.commit()
+            if problem:
+                self.say(problem, bad=True)
+                return
         if self.left() > 0 and not self.armed and self.prefill is None:
             self.armed = True
             self.say(f"{self.left()} points are not used. Press Enter again to confirm anyway.",
@@ -79,23 +141,32 @@ class EmployeeScene(SeatScene):
         super().confirm()
 
     def action(self) -> Allocate:
-        return Allocate(seat=self.legal.seat, effort={k: v for k, v in self.points.items() if v})
+        return Allocate(seat=self.legal.seat, effort={k: v for k, v in self.points.items() if v},
+                        numbers={e.option.id: e.value for e in self.entries})
 
     # --- text -----------------------------------------------------------------------------
 
     def title(self) -> tuple[str, str]:
         v = self.view
+        task = (f"split your {self.legal.effort} effort points · {self.left()} left"
+                if self.legal.effort else "choose your numbers")
         return (f"{v.name} — {self.scenario.role(v.role).name}",
-                f"{v.turn_name.capitalize()} {v.turn} of {v.turns} · split your "
-                f"{self.legal.effort} effort points · {self.left()} left")
+                f"{v.turn_name.capitalize()} {v.turn} of {v.turns} · {task}")
 
     def card_detail(self, i: int) -> str:
+        entry = self.entry(i)
+        if entry is not None:
+            o = entry.option
+            steps = f"in steps of {o.step:g}" if o.step > 0 else "any number"
+            return (f"{o.min:g} to {o.max:g}, {steps}; last time {o.current:g}. Left/Right or "
+                    f"type a number. {self.descriptions.get(o.id, '')}").strip()
         option = self.options[i]
         text = self.descriptions.get(option.id, "")
         return text if option.available else f"Not available now. {text}".strip()
 
     def card_blurb(self, i: int) -> str:
-        return self.descriptions.get(self.options[i].id, "")
+        entry = self.entry(i)
+        return self.descriptions.get(entry.option.id if entry else self.options[i].id, "")
 
     def sidebar(self) -> list:
         return [("Points", [scoring_section(self.view, self.scenario),
@@ -107,6 +178,9 @@ class EmployeeScene(SeatScene):
 
     def draw_card(self, surface: pygame.Surface, i: int, rect: pygame.Rect,
                   focused: bool) -> None:
+        if self.entry(i) is not None:
+            self._draw_number(surface, i, rect, focused)
+            return
         p = self.painter
         option = self.options[i]
         have = self.points[option.id]
@@ -128,6 +202,31 @@ class EmployeeScene(SeatScene):
         label = f"{have} pt" + ("s" if have != 1 else "")
         p.text(surface, label, ((minus.right + plus.left) // 2, minus.centery), "h3",
                theme.FOCUS if have else theme.TEXT, bold=True, anchor="center")
+
+    def _draw_number(self, surface: pygame.Surface, i: int, rect: pygame.Rect,
+                     focused: bool) -> None:
+        """A number card: its title and description, a bar showing where the number lies in
+        its range, and the number (or the text being typed) between the - and + buttons."""
+        p, entry = self.painter, self.entry(i)
+        o = entry.option
+        panel(surface, rect, theme.PANEL_HI if focused else theme.PANEL,
+              theme.FOCUS if entry.typed else theme.SKY)
+        self.draw_description(surface, i, rect, self.draw_title(surface, o.name, rect))
+        minus, plus = stepper_rects(rect, self.px, self.px(40))
+        bar = pygame.Rect(rect.x + self.px(16), minus.centery - self.px(5),
+                          minus.x - rect.x - self.px(32), self.px(10))
+        if bar.width > 0:
+            pygame.draw.rect(surface, theme.LINE, bar, 2, border_radius=4)
+            filled = bar.copy()
+            filled.width = max(0, int(bar.width * entry.share()))
+            if filled.width:
+                pygame.draw.rect(surface, theme.SKY, filled, border_radius=4)
+        draw_stepper_button(surface, minus, "-", entry.value > o.min, p)
+        draw_stepper_button(surface, plus, "+", entry.value < o.max, p)
+        unit = next((d.unit for r in self.scenario.roles for d in r.decisions if d.id == o.id), "")
+        p.text(surface, f"{entry.shown()} {unit}".strip(),
+               ((minus.right + plus.left) // 2, minus.centery), "h3",
+               theme.FOCUS if entry.typed else theme.TEXT, bold=True, anchor="center")
 
     def _draw_pips(self, surface: pygame.Surface, rect: pygame.Rect, have: int,
                    most: int) -> None:
