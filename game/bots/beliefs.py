@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from math import floor, log10
 
 from game.engine.view import MetricReading, OtherSeat, SeatView
-from game.scenario.rules import Rules
+from game.scenario.rules import Rules, neighbour_names
 
 SIGNIFICANT = 2
 
@@ -70,8 +70,16 @@ def expected_draws(rules: Rules) -> dict[str, float]:
     """The expected value of every declared random draw."""
     out: dict[str, float] = {}
     for name, draw in rules.scenario.randoms.items():
-        out[name] = sum(draw.uniform) / 2.0 if draw.uniform else draw.normal[0]
+        out[name] = draw.mean_sd()[0]
     return out
+
+
+def neighbour_guesses(rules: Rules) -> dict[str, float]:
+    """A guess at every neighbour's value a formula may read (`upstream.x`, `downstream.x`):
+    the stat's initial value. (A planner that reads the neighbours' public stats from the
+    view would key its memo on them too.)"""
+    return {name: rules.stat_specs[name.partition(".")[2]].initial
+            for name in neighbour_names(rules.scenario)}
 
 
 def _metric_estimate(reading, initial: float) -> float:

@@ -44,8 +44,11 @@ Expected = Callable[[Env], float]
 
 
 def draws_of(rules: Rules) -> dict[str, Draw]:
-    """Every declared draw of the rules' scenario, by name."""
-    return {name: (d.uniform is not None, *(d.uniform or d.normal))
+    """Every declared draw of the rules' scenario, by name; a binomial, Poisson or weighted
+    choice draw is weighed as the normal draw of its mean and standard deviation (its mean
+    is exact; the chance of a comparison with it is approximate)."""
+    return {name: (True, *d.uniform) if d.uniform is not None else
+            (False, *(d.normal or d.mean_sd()))
             for name, d in rules.scenario.randoms.items()}
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws,
+from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws, neighbour_guesses,
                                metric_belief, other_stat, perceive, read_beliefs)
 from game.bots.forecast import Actor, Pipeline, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
@@ -131,6 +131,7 @@ class Forecaster:
         self.policies = tuple(p.id for p in rules.policies if p.id in rel.reads)
         self.base = dict(rules.scenario.constants)
         self.base.update(expected_draws(rules))
+        self.base.update(neighbour_guesses(rules))
         self.base["turns"] = float(rules.scenario.turns)
         self.extra = tuple(n for n in ("turn", "score", "rank") if n in rel.reads)
         order = {m.id: i for i, m in enumerate(rules.scenario.metrics)}

@@ -11,8 +11,9 @@ import weakref
 from collections.abc import Callable
 from typing import TypeVar
 
+from game.engine.relations import keyed_draws, keyed_value, near_stats, neighbour_values
 from game.engine.state import GameState, SeatState
-from game.scenario.rules import Rules
+from game.scenario.rules import Rules, neighbour_names
 
 T = TypeVar("T")
 
@@ -44,15 +45,22 @@ class Lookups:
     """What the environments need from the rules, computed once (see `lookups`)."""
 
     __slots__ = ("all_keys", "behaviour_ids", "constants", "decision_ids", "decision_keys",
-                 "headcount_keys", "randoms", "turns")
+                 "headcount_keys", "keyed", "near_names", "order", "randoms", "turns")
 
     def __init__(self, rules: Rules) -> None:
         s = rules.scenario
         self.constants: dict[str, float] = dict(s.constants)
         """The constants, in file order: every global env starts as a copy of this dict."""
         self.turns = float(s.turns)
-        self.randoms = tuple((name, d.uniform or d.normal, bool(d.uniform))
-                             for name, d in s.randoms.items())
+        self.randoms = tuple((name, s.randoms[name].uniform or s.randoms[name].normal,
+                              bool(s.randoms[name].uniform)) for name in rules.legacy_draws)
+        """The draws that keep the old streams (`Rules.legacy_draws`), drawn by `draws_of`."""
+        self.keyed = rules.keyed_draws
+        """The draws from their own streams (`Rules.keyed_draws`), in every env."""
+        self.order = rules.order
+        """The seats' order, if any: envs then hold each seat's neighbours' stats."""
+        self.near_names = neighbour_names(s)
+        """`upstream.x` and `downstream.x` for every stat of the order's roles."""
         self.all_keys = tuple((sid, *names) for sid, names in rules.aggregate_keys)
         """(stat id, `total_`, `mean_`, `max_`, `min_` names) for every stat (see `global_env`)."""
         self.headcount_keys = {role: "headcount_" + role for role in rules.role_specs}
@@ -218,7 +226,25 @@ def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | 
     env["turns"] = lk.turns
     if rng is not None and lk.randoms:
         env.update(draws_of(lk, rng))
+    if lk.keyed or lk.order:
+        _relations(lk, env, fields, roster)
     return env
+
+
+def _relations(lk: Lookups, env: dict, fields: dict, roster: Roster | None) -> None:
+    """Add to a global env the keyed draws (each one's value outside any seat, and under
+    `_draw_seat` the per-seat ones by seat index) and, with an order, under `_near` each
+    seat's neighbours' stats (game.engine.relations); names that start with `_` are never a
+    formula's own, so they clash with none."""
+    if roster is None:
+        roster = Roster(lk, fields["seats"])
+    if lk.keyed:
+        shared, per_seat = keyed_draws(lk.keyed, fields["seed"], fields["turn"],
+                                       [index for index, _ in roster.indexed])
+        env.update(shared)
+        env["_draw_seat"] = per_seat
+    if lk.order:
+        env["_near"] = near_stats(lk.order, roster.rows)
 
 
 def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatState,
@@ -241,4 +267,23 @@ def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatS
     env["rank"] = float(seat.rank)
     if rng is not None and lk.randoms:
         env.update(draws_of(lk, rng))
+    if lk.keyed or lk.order:
+        _seat_relations(rules, lk, env, state, seat)
     return env
+
+
+def _seat_relations(rules: Rules, lk: Lookups, env: dict, state: GameState,
+                    seat: SeatState) -> None:
+    """Add to a seat env the seat's own value of each per-seat keyed draw and its
+    neighbours' values (`upstream.x`, `downstream.x`) of every stat it may read."""
+    if lk.keyed:
+        per_seat = env.pop("_draw_seat", None)
+        for name, draw in lk.keyed:
+            if draw.per_seat:
+                env[name] = (per_seat[name][seat.index] if per_seat is not None else
+                             keyed_value(draw, name, state.seed, state.turn, seat.index))
+    if lk.order and seat.role in lk.order.roles:
+        near = env.pop("_near", None)
+        if near is None:
+            near = near_stats(lk.order, Roster(lk, state.seats).rows)
+        env.update(neighbour_values(near.get(seat.index), lk.near_names))

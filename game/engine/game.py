@@ -10,6 +10,7 @@ from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolici
                                  construct_from, legal_actions,
                                  legal_choice, to_act)
 from game.engine.env import global_env, per_rules
+from game.engine.flows import initial_transit
 from game.engine.rng import stream
 from game.engine.state import GameState, SeatSetup, SeatState, assign
 from game.engine.view import SeatView, view
@@ -59,7 +60,8 @@ class Game:
         state = construct_from(GameState, {
             "scenario_id": s.id, "scenario_version": s.version, "seed": seed, "turn": 1,
             "phase": "policy", "metrics": {m.id: m.initial for m in s.metrics},
-            "carry": {m.id: 0.0 for m in s.metrics}, "pending": [], "policies": policies,
+            "carry": {m.id: 0.0 for m in s.metrics}, "pending": [], "transit": [],
+            "policies": policies,
             "locked": dict(locked or {}), "seats": [construct_from(SeatState, {
                 "index": i, "role": st.role, "name": st.name, "employed": True,
                 "stats": {x.id: x.initial for x in s.stats_of(st.role)}, "score": 0.0,
@@ -67,6 +69,8 @@ class Game:
                 for i, st in enumerate(seats)],
             "submitted": {}, "allocations": {}, "fired": [], "news": [], "history": [],
             "secret": secret})
+        if self.rules.flows:
+            assign(state, {"transit": initial_transit(self.rules, state)})
         resolve.news(self.rules, state)
         self._advance(state)
         return state

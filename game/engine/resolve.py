@@ -24,6 +24,7 @@ from operator import itemgetter
 
 from game.engine.actions import construct_from
 from game.engine.env import Roster, draws_of, run_env, skip_draws
+from game.engine.flows import ship_and_deliver
 from game.engine.ranking import settle_ties
 from game.engine.resolve_code import NO_EFFORT
 from game.engine.resolve_plan import Plan, plan_for
@@ -219,6 +220,8 @@ def resolve_turn(rules: Rules, state: GameState) -> None:
     after_work = run_env(plan.lk, state, plan.dynamics_keys, rng, roster)
     dynamics(after_work, rng, changes, turn, rows, allocations)
     finish(plan, state, changes, True, roster)
+    if rules.flows:
+        ship_and_deliver(rules, state)
     reviews, roster = review(plan, rules, state, roster)
     _record(state, reviews, roster)
     assign(state, {"turn": turn + 1, "allocations": {}, "news": []})

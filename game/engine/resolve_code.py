@@ -82,6 +82,7 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
     stream, drawn into locals) rather than from `g`, and which alone may read `effort`. The
     seat itself is `_seat`, its fields (`seat.__dict__`: see game.engine.env.Roster)."""
     read_global, randoms = env_reader(rules), _draw_names(rules)
+    per_seat = frozenset(k for k, d in rules.keyed_draws if d.per_seat)
     stats, behaviours, decisions = rules.stat_specs, rules.behaviour_specs, rules.decision_specs
     seat_names = {
         "seats": (_expr("_g[NAME]", NAME=ast.Constant("headcount_" + role)) if role
@@ -104,6 +105,13 @@ def seat_reader(rules: Rules, role: str | None, behaviour: bool) -> Reader:
             return seat_names[name]
         if behaviour and name in randoms:
             return ast.Name(randoms[name], ast.Load())
+        if name in per_seat:  # a keyed draw with a value per seat (game.engine.relations)
+            return _expr("_g['_draw_seat'][NAME][_seat['index']]", NAME=key)
+        side, dot, stat = name.partition(".")
+        if dot:  # `upstream.x`: the neighbour's stats, from `near_stats`
+            return _expr("_g['_near'][_seat['index']][SIDE].get(STAT, 0.0)",
+                         SIDE=ast.Constant(0 if side == "upstream" else 1),
+                         STAT=ast.Constant(stat))
         if name == "effort":  # the loader allows it in behaviour effects only
             raise ValueError("'effort' is read outside a behaviour's effects")
         return read_global(name)  # ids are unique, so no seat name is also a global one
@@ -283,13 +291,15 @@ def compile_work(rules: Rules, role: str, behaviours: Iterable[tuple[str, Iterab
 
 def _draw_names(rules: Rules) -> dict[str, str]:
     """The local that holds each random name in a seat's work, in declaration order."""
-    return {name: f"_r{n}" for n, name in enumerate(rules.scenario.randoms)}
+    return {name: f"_r{n}" for n, name in enumerate(rules.legacy_draws)}
 
 
 def _draw_args(rules: Rules) -> list[tuple[tuple[float, float], bool]]:
     """Each random name's arguments and whether it is uniform (else normal), in declaration
     order: what `game.engine.env.draws_of` draws with."""
-    return [(d.uniform or d.normal, bool(d.uniform)) for d in rules.scenario.randoms.values()]
+    randoms = rules.scenario.randoms
+    return [(randoms[k].uniform or randoms[k].normal, bool(randoms[k].uniform))
+            for k in rules.legacy_draws]
 
 
 _VALUE = "def _value(_g, _s=None, _a=None, _seat=None, _p=None):\n    pass"

@@ -75,7 +75,7 @@ class Plan:
         pass with nothing to add: bounds are in order (the scenario checks it), so only
         `-0.0 + 0.0` could differ, and a sum is -0.0 only when both terms are, so a metric
         is -0.0 only if it starts at or is clamped to a value written -0.0."""
-        randoms = frozenset(rules.scenario.randoms)
+        randoms = frozenset(rules.legacy_draws)  # (keyed draws come from their own streams)
         self.work = {
             role: compile_work(rules, role, [(b.id, _prepared(rules, b.effects, False),
                                               _observes(b.effects, randoms))
@@ -166,6 +166,7 @@ class Plan:
         if entry is None or entry[0] is not effects:
             parts: list[tuple] = []
             metrics: list[tuple[CEffect, int]] = []
+            per_seat = {k for k, d in rules.keyed_draws if d.per_seat}  # differ by seat
             for e in effects:
                 p = _prepare(rules, e, direct)
                 if p is None:
@@ -176,7 +177,8 @@ class Plan:
                 if metrics:
                     parts.append((metrics, None, None, False))
                     metrics = []
-                parts.append((p, e.target, e.roles, e.names <= rules.global_names and not draws(e)))
+                parts.append((p, e.target, e.roles, e.names <= rules.global_names
+                              and not draws(e) and e.names.isdisjoint(per_seat)))
             if metrics:
                 parts.append((metrics, None, None, False))
             apply = compile_list(rules, parts, direct, env_reader(rules),

@@ -62,6 +62,15 @@ class Pending(BaseModel):
     direct: bool = False
 
 
+class Transit(BaseModel):
+    """An amount of flow `flow` on its way to seat `seat`, arriving in turn `due`."""
+
+    flow: str
+    due: int
+    seat: int
+    amount: float
+
+
 class Headline(BaseModel):
     """An event that fired, as every seat sees it."""
 
@@ -104,6 +113,8 @@ class GameState(BaseModel):
     metrics: dict[str, float]
     carry: dict[str, float]
     pending: list[Pending] = Field(default_factory=list)
+    transit: list[Transit] = Field(
+        default_factory=list, description="What the flows have shipped and not yet delivered.")
     policies: dict[str, int]
     locked: dict[str, int] = Field(default_factory=dict)
     seats: list[SeatState]
@@ -121,7 +132,8 @@ class GameState(BaseModel):
     def state_hash(self) -> str:
         """A digest of the whole state but its secret (which changes no outcome, only what
         the noisy readings show); equal states have equal hashes, bit for bit."""
-        return hashlib.sha256(self.model_dump_json(exclude=_NOT_HASHED).encode()).hexdigest()
+        exclude = _NOT_HASHED if self.transit else _NOT_HASHED_NOR_TRANSIT
+        return hashlib.sha256(self.model_dump_json(exclude=exclude).encode()).hexdigest()
 
     @property
     def noise_key(self) -> str | int:
@@ -135,6 +147,8 @@ class GameState(BaseModel):
 
 
 _NOT_HASHED = frozenset({"secret"})
+_NOT_HASHED_NOR_TRANSIT = _NOT_HASHED | {"transit"}
+"""A state with nothing in transit hashes as before flows existed (saves keep the hash)."""
 
 
 def assign(model: BaseModel, values: dict) -> None:
@@ -151,6 +165,7 @@ def _clone(state: GameState) -> GameState:
     c.metrics = dict(state.metrics)
     c.carry = dict(state.carry)
     c.pending = list(state.pending)
+    c.transit = list(state.transit)
     c.policies = dict(state.policies)
     c.seats = [s.model_copy(update={"stats": dict(s.stats)}) for s in state.seats]
     c.submitted = {k: dict(v) for k, v in state.submitted.items()}

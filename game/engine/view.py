@@ -11,13 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 from game.engine.actions import construct_from, to_act
 from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
 from game.engine.policy_news import PolicyChange, policy_changes
 from game.engine.readings import MetricReading, seat_readings, sights_of
+from game.engine.relations import links
 from game.engine.state import Choice, GameState, Headline, ReviewRow, SeatState
 from game.scenario.rules import Rules
 
@@ -61,6 +64,16 @@ class OwnTurn(BaseModel):
     consequences: list[str]
 
 
+class Incoming(BaseModel):
+    """What is in transit to the seat on a flow whose rules let the receiver see it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    flow: str
+    due: int
+    amount: float
+
+
 class SeatView(BaseModel):
     """Everything `seat` may see now."""
 
@@ -88,6 +101,26 @@ class SeatView(BaseModel):
         default_factory=list, description="Every policy change so far, oldest first; this "
         "turn's once its policy phase is over.")
     waiting_for: list[int]
+    upstream: int | None = Field(None, description="The seat upstream of this one in the "
+                                 "scenario's order (the table order is public).")
+    downstream: int | None = Field(None, description="The seat downstream of this one.")
+    incoming: list[Incoming] = Field(
+        default_factory=list, description="What is in transit to this seat, on the flows "
+        "whose rules show it to the receiver (`visible: true`); everything at the end.")
+
+    @model_serializer(mode="wrap")
+    def _without_unused_relations(self, handler: Any) -> Any:
+        """The dump, without the relations a scenario without an order has (so views of
+        older scenarios dump as they always did)."""
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in _RELATIONS:
+                if not data.get(key) and data.get(key) != 0:
+                    data.pop(key, None)
+        return data
+
+
+_RELATIONS = ("upstream", "downstream", "incoming")
 
 
 def _own_stats(rules: Rules, stats: dict[str, float], revealed: bool) -> dict:
@@ -280,6 +313,8 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     turn, turns, turn_name, phase = state.turn, scenario.turns, scenario.turn_name, state.phase
     policies, submitted = state.policies, state.submitted
     sights = sights_of(rules)
+    near = links(rules.order, [(s.index, s.role) for s in state.seats if s.employed]) \
+        if rules.order else {}
     out = []
     for seat in seats:
         me = state.seats[seat]
@@ -296,5 +331,19 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             "others": [o for o in outside if o.index != seat],
             "leaderboards": {role: list(rows) for role, rows in boards.items()},
             "news": list(news), "policy_changes": list(changes),
-            "waiting_for": list(waiting)}))
+            "waiting_for": list(waiting),
+            "upstream": near.get(seat, (None, None))[0],
+            "downstream": near.get(seat, (None, None))[1],
+            "incoming": _incoming(rules, state, seat, revealed)}))
     return out
+
+
+def _incoming(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[Incoming]:
+    """What is in transit to `seat` on flows it may see (all of them once revealed),
+    soonest first."""
+    if not state.transit:
+        return []
+    shown = {f.id for f in rules.flows if f.visible or revealed}
+    return [Incoming(flow=t.flow, due=t.due, amount=t.amount)
+            for t in sorted(state.transit, key=lambda t: (t.due, t.flow))
+            if t.seat == seat and t.flow in shown]

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.scenario.formula import FUNCTIONS, CompiledFormula
-from game.scenario.model import Behaviour, Decision, Event, Metric, Policy, Role, Scenario, Stat
+from game.scenario.model import (Behaviour, Decision, Draw, Event, Metric, Policy, Role,
+                                 Scenario, Stat)
 
 Loc = tuple[str | int, ...]
 
@@ -110,6 +111,30 @@ class CReview:
     """How equal scores rank: "draw" (a seeded draw orders them) or "share" (one rank)."""
 
 
+@dataclass(frozen=True, slots=True)
+class COrder:
+    """Seats in relation: the seats of `roles`, in that order and then in seat order."""
+
+    kind: str
+    """`chain` or `ring`."""
+    roles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CFlow:
+    """A compiled flow: every seat of `roles` ships `source` to its neighbour's `to`."""
+
+    id: str
+    source: CompiledFormula
+    to: str
+    upstream: bool
+    """Whether it goes to the upstream neighbour (else downstream)."""
+    delay: int
+    initial: float
+    roles: frozenset[str]
+    visible: bool
+
+
 @dataclass(frozen=True)
 class Rules:
     """Everything the engine needs from a scenario, with formulas compiled."""
@@ -127,6 +152,10 @@ class Rules:
     contribution: CompiledFormula
     lessons: tuple[tuple[str, CompiledFormula], ...] = ()
     """(text, condition over the end facts) of every debrief lesson, in file order."""
+    order: COrder | None = None
+    """The seats in relation, if the scenario puts them in an order."""
+    flows: tuple[CFlow, ...] = ()
+    """The flows between neighbouring seats, in file order."""
     metric_specs: dict[str, Metric] = field(init=False)
     stat_specs: dict[str, Stat] = field(init=False)
     event_specs: dict[str, Event] = field(init=False)
@@ -148,6 +177,13 @@ class Rules:
     acting: frozenset[tuple[str, str]] = field(init=False)
     """(role, phase) pairs in which the role's seats submit something: `policy` if it owns
     policies, `work` if it owns behaviours and has effort to spend."""
+    legacy_draws: tuple[str, ...] = field(init=False)
+    """The draws that keep the old streams (`uniform` or `normal` without `scope`), in file
+    order: drawn from a seat's work stream in behaviours, from the turn's or event's
+    stream elsewhere."""
+    keyed_draws: tuple[tuple[str, Draw], ...] = field(init=False)
+    """(name, draw) of every other draw, each from its own stream by its scope
+    (game.engine.relations.keyed_value), in file order."""
     _by_role: dict[str, tuple[tuple[CBehaviour, ...], tuple[CPolicy, ...]]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -169,6 +205,10 @@ class Rules:
         object.__setattr__(self, "hidden_from_self",
                            frozenset(st.id for st in s.stats if st.hidden_from_self))
         object.__setattr__(self, "_by_role", by_role)
+        object.__setattr__(self, "legacy_draws",
+                           tuple(k for k, d in s.randoms.items() if not d.keyed))
+        object.__setattr__(self, "keyed_draws",
+                           tuple((k, d) for k, d in s.randoms.items() if d.keyed))
         object.__setattr__(self, "acting", frozenset(
             [(r.id, "policy") for r in s.roles if by_role[r.id][1]]
             + [(r.id, "work") for r in s.roles

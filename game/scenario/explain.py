@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Iterator
 
 from game.errors import FormulaError
+from game.scenario.explain_relations import draw_words, neighbour_meanings, order_lines
 from game.scenario.formula import compile_formula
 from game.scenario.horizon import planning_horizon
 from game.scenario.model import Effect, Metric, Policy, Role, Scenario, Stat, Visibility
@@ -36,6 +37,14 @@ def explain(scenario: Scenario) -> str:
     parts += ["\n".join(_role(s, role)) for role in s.roles]
     parts.append(_heading("The default table", "-"))
     parts.append("\n".join(_table(s)))
+    if s.order is not None:
+        parts.append(_heading("Seats in relation", "-"))
+        lines = order_lines(s)
+        parts.append("\n".join([_para(lines[0])] + [_bullet(t) for t in lines[1:]]))
+    if s.randoms:
+        parts.append(_heading("Chance", "-"))
+        parts.append("\n".join(_bullet(draw_words(k, d, s.turn_name))
+                               for k, d in s.randoms.items()))
     hidden = list(_hidden(s))
     parts.append(_heading("What is hidden", "-"))
     parts.append("\n".join(hidden) if hidden else _para("Nothing: every seat sees every "
@@ -252,6 +261,7 @@ def _meanings(s: Scenario) -> dict[str, str]:
     out.update({b.id: f"the points it puts on {b.name}" for b in s.behaviours})
     out.update({d.id: f"the {d.name} it chooses" for r in s.roles for d in r.decisions})
     out.update({p.id: f"the level of {p.name}" for p in s.policies})
+    out.update(neighbour_meanings(s))
     out.update({"rank": "its place on the leaderboard (1 is best)",
                 "score": "its last review score", "seats": "the number of seats of its role"})
     return out

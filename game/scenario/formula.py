@@ -38,6 +38,9 @@ __all__ = ["FUNCTIONS", "CompiledFormula", "compile_formula", "define", "inline"
 FUNCTIONS: frozenset[str] = frozenset(
     {"min", "max", "clamp", "abs", "round", "floor", "ceil", "log", "exp", "sqrt"})
 
+NEIGHBOURS: frozenset[str] = frozenset({"upstream", "downstream"})
+"""The prefixes of dotted names: `upstream.x` is one name, a neighbour's value of `x`."""
+
 MAX_LENGTH = 2000
 MAX_NESTING = 40
 MAX_DEPTH = 40
@@ -402,6 +405,17 @@ class _Rewriter:
             self.fail(f"unknown name '{name}'{_suggest(name, self.allowed)}", node)
         self.names.add(name)
         return self.read(name)
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+        """A dotted name, `upstream.x` or `downstream.x`, read as the one name it spells;
+        any other attribute access is refused."""
+        base = node.value
+        if not (isinstance(base, ast.Name) and base.id in NEIGHBOURS) \
+                or node.attr.startswith("_"):
+            self.fail(f"{_FORBIDDEN[ast.Attribute]} is not allowed in formulas (only "
+                      "`upstream.x` and `downstream.x`)", node)
+        return self.visit_Name(ast.copy_location(ast.Name(f"{base.id}.{node.attr}",
+                                                          ast.Load()), node))
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.expr:
         """`+x`, `-x` and `not x`."""

@@ -18,9 +18,10 @@ from typing import Literal
 from game.errors import ScenarioError
 from game.scenario.cost import game_cost, over_budget
 from game.scenario.formula import CompiledFormula, excerpt
+from game.scenario.lint_relations import check_draw_scopes, check_flows
 from game.scenario.load import SUFFIXES, load_checked
 from game.scenario.model import Scenario
-from game.scenario.rules import AGGREGATES, Rules, rules_for, what_if_locks
+from game.scenario.rules import AGGREGATES, Rules, neighbour_names, rules_for, what_if_locks
 from game.scenario.source import Source, position
 
 __all__ = ["Check", "Diagnostic", "Finding", "check_scenario", "collect_files", "lint_file",
@@ -106,7 +107,8 @@ def check_scenario(scenario: Scenario, rules: Rules) -> list[Finding]:
     """Semantic findings for a loaded scenario, errors and warnings mixed, in check order."""
     checks: list[Callable[[Scenario, Rules], Iterator[Finding]]] = [
         _check_roles, _check_decisions, _check_exclusions, _check_events, _check_behaviours,
-        _check_unchanged, _check_debrief, _check_what_if, _check_cost]
+        _check_unchanged, _check_debrief, _check_what_if, _check_cost, check_draw_scopes,
+        check_flows]
     return [finding for check in checks for finding in check(scenario, rules)]
 
 
@@ -190,7 +192,7 @@ def _check_behaviours(s: Scenario, rules: Rules) -> Iterator[Finding]:
 
 def _check_unchanged(s: Scenario, rules: Rules) -> Iterator[Finding]:
     """Metrics and stats that no effect anywhere targets."""
-    targets = {e.target for e in _all_effects(rules)}
+    targets = {e.target for e in _all_effects(rules)} | {f.to for f in rules.flows}
     for i, metric in enumerate(s.metrics):
         if metric.id not in targets:
             yield Finding(("metrics", i), "warning",
@@ -308,11 +310,7 @@ def _global_ranges(s: Scenario) -> dict[str, Range]:
             for agg in ("mean", "max", "min"):
                 ranges[f"{agg}_{d.id}"] = (d.min, d.max, d.initial, False)
     for k, draw in s.randoms.items():
-        if draw.uniform is not None:
-            low, high = sorted(draw.uniform)
-        else:
-            mean, sd = draw.normal or (0.0, 0.0)
-            low, high = mean - 3 * abs(sd), mean + 3 * abs(sd)
+        low, high = draw.bounds()
         ranges[k] = (low, high, (low + high) / 2, False)
     return ranges
 
@@ -331,6 +329,9 @@ def _seat_ranges(s: Scenario, role_id: str) -> dict[str, Range]:
     ranges["rank"] = (0, role.seats.max, 0, True)
     ranges["score"] = (*SCORE_RANGE, 0.0, False)
     ranges["effort"] = (0, role.effort, 0, True)
+    for name in neighbour_names(s):
+        st = next(x for x in s.stats if x.id == name.partition(".")[2])
+        ranges[name] = (min(0.0, st.min), st.max, st.initial, False)  # 0 with nobody there
     return ranges
 
 

@@ -7,11 +7,10 @@ Unknown keys are errors everywhere (`extra="forbid"`), so a typo never passes si
 from __future__ import annotations
 
 import math
-
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints,
-                      WithJsonSchema, field_validator, model_validator)
+                      WithJsonSchema, field_validator, model_serializer, model_validator)
 from pydantic.types import Strict as StrictTypes
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
@@ -69,6 +68,22 @@ class Strict(BaseModel):
     """Base for every scenario model: unknown keys are errors and values are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    added_later: ClassVar[tuple[str, ...]] = ()
+    """Keys added to the format after saves began to keep a scenario's dump (and its
+    fingerprint, game.engine.save): a dump leaves each out while it holds its default, so an
+    old scenario dumps, and fingerprints, as it always did and its saves still load."""
+
+    @model_serializer(mode="wrap")
+    def _without_unused_additions(self, handler: Any) -> Any:
+        """The dump, without the `added_later` keys that hold their default."""
+        data = handler(self)
+        for key in self.added_later:
+            field = type(self).model_fields[key]
+            if isinstance(data, dict) and getattr(self, key) == field.get_default(
+                    call_default_factory=True):
+                data.pop(field.alias or key, None)
+        return data
 
 
 VISIBILITY_SHORTHANDS = ("live", "hidden")
@@ -227,6 +242,8 @@ def on_step(value: float, low: float, step: float) -> bool:
 class Role(Strict):
     """A kind of seat at the table: what it may choose and how many of it may play."""
 
+    added_later: ClassVar[tuple[str, ...]] = ("decisions",)
+
     id: Id
     name: str
     description: Text = ""
@@ -236,6 +253,57 @@ class Role(Strict):
     decisions: list[Decision] = Field(
         default_factory=list, max_length=8,
         description="Numbers each seat chooses in the work phase, beside or instead of effort.")
+
+
+ORDER_KINDS = ("chain", "ring")
+
+
+class Order(Strict):
+    """Seats in relation: the seats of `roles` (all roles if absent), in the order of `roles`
+    and then in seat order, form a chain (the first has nobody upstream, the last nobody
+    downstream) or a ring (the last passes on to the first)."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _or_word(schema, ORDER_KINDS))
+
+    kind: Literal["chain", "ring"] = "chain"
+    roles: list[Id] | None = Field(None, description="The roles in the order, upstream first; "
+                                   "every role in file order if absent.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: object) -> object:
+        if isinstance(value, str):
+            return {"kind": value}
+        return value
+
+
+def _or_word(schema: dict[str, Any], words: tuple[str, ...]) -> None:
+    """A model's JSON Schema as the mapping or one of `words` (its short form)."""
+    mapping = dict(schema)
+    schema.clear()
+    schema["anyOf"] = [{"enum": list(words)}, mapping]
+
+
+class Flow(Strict):
+    """A quantity one seat passes to its neighbour in the order: each turn every sending seat
+    ships the value of `from`; it spends `delay` turns in transit, then is added to the
+    neighbour's stat `to`."""
+
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    id: Id
+    name: str = ""
+    description: Text = ""
+    source: Formula = Field(alias="from", description="A formula for the sending seat, "
+                            "usually a stat or a decision: how much it ships this turn.")
+    to: Id = Field(description="The receiving seat's stat that the shipment is added to.")
+    direction: Literal["downstream", "upstream"] = "downstream"
+    delay: Whole = Field(1, ge=0, le=20, description="Turns in transit (0: arrives this turn).")
+    initial: float = Field(0.0, ge=0.0, description="Already in transit at the start, for "
+                           "each of the first `delay` turns.")
+    roles: list[Id] | None = Field(None, description="Roles whose seats send; every role in "
+                                   "the order if absent.")
+    visible: bool = Field(False, description="The receiver sees what is in transit to it.")
 
 
 class Effect(Strict):
@@ -321,21 +389,121 @@ class Review(Strict):
     consequences: list[Consequence] = Field(default_factory=list)
 
 
+DRAW_KINDS = ("uniform", "normal", "binomial", "poisson", "choice")
+"""The kinds of random draw; a draw gives exactly one of them."""
+BINOMIAL_TRIALS = 1000
+POISSON_MEAN = 1000.0
+
+
+class WeightedChoice(Strict):
+    """One of `values`, each with the chance of its weight (equal chances without weights)."""
+
+    values: list[float] = Field(min_length=1, max_length=50)
+    weights: list[Annotated[float, Field(ge=0.0)]] | None = Field(
+        None, description="One weight per value (any scale); equal when absent.")
+
+    @model_validator(mode="after")
+    def _weights(self) -> WeightedChoice:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(f"give one weight per value ({len(self.values)} values, "
+                                 f"{len(self.weights)} weights)")
+            if not sum(self.weights) > 0:
+                raise ValueError("at least one weight must be above 0")
+        return self
+
+    def chances(self) -> list[float]:
+        """The chance of each value, in order (they add up to 1)."""
+        weights = self.weights or [1.0] * len(self.values)
+        total = sum(weights)
+        return [w / total for w in weights]
+
+
 class Draw(Strict):
-    """A random draw a formula may use; a fresh value for every seat and turn."""
+    """A random draw a formula may use. `scope` says how often it is drawn: `seat` (one
+    value per seat and turn), `turn` (one per turn for everyone) or `game` (one per game).
+    A `uniform` or `normal` draw without `scope` keeps the rule it always had: fresh for
+    every seat and turn in behaviours, one per turn in policies and dynamics, its own for
+    each event checked."""
 
     model_config = ConfigDict(json_schema_extra={"oneOf": [
-        {"required": [key], "properties": {key: {"type": "array"}}}
-        for key in ("uniform", "normal")]})
+        {"required": [key], "properties": {key: {"type": kind}}}
+        for key, kind in zip(DRAW_KINDS, ("array", "array", "array", "number", "object"))]})
 
     uniform: Pair | None = None
     normal: Pair | None = None
+    binomial: Pair | None = Field(None, description="`[n, p]`: successes in n trials "
+                                  f"(a whole number up to {BINOMIAL_TRIALS}) of chance p.")
+    poisson: Annotated[float, Field(ge=0.0, le=POISSON_MEAN)] | None = Field(
+        None, description="The mean: how many, on average, of something that comes at random.")
+    choice: WeightedChoice | None = None
+    added_later: ClassVar[tuple[str, ...]] = ("binomial", "poisson", "choice", "scope")
+
+    scope: Literal["seat", "turn", "game"] | None = Field(
+        None, description="`seat` (one value per seat and turn; the default for binomial, "
+        "poisson and choice), `turn` (one per turn, shared) or `game` (one per game).")
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Draw:
-        if (self.uniform is None) == (self.normal is None):
-            raise ValueError("give exactly one of `uniform: [low, high]` or `normal: [mean, sd]`")
+        given = [k for k in DRAW_KINDS if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of `uniform: [low, high]`, `normal: [mean, sd]`, "
+                             "`binomial: [n, p]`, `poisson: mean` or "
+                             "`choice: {values: [...], weights: [...]}`")
+        if self.binomial is not None:
+            n, p = self.binomial
+            if not (float(n).is_integer() and 0 <= n <= BINOMIAL_TRIALS):
+                raise ValueError(f"binomial n must be a whole number from 0 to {BINOMIAL_TRIALS}")
+            if not 0.0 <= p <= 1.0:
+                raise ValueError("binomial p is a chance, from 0 to 1")
         return self
+
+    @property
+    def kind(self) -> str:
+        """Which kind of draw it is: one of DRAW_KINDS."""
+        return next(k for k in DRAW_KINDS if getattr(self, k) is not None)
+
+    @property
+    def keyed(self) -> bool:
+        """Whether each value is drawn from (seed, turn, name, seat) by its scope: every draw
+        but a `uniform` or `normal` one without `scope` (which keeps the old streams)."""
+        return self.scope is not None or self.kind not in ("uniform", "normal")
+
+    @property
+    def per_seat(self) -> bool:
+        """Whether a keyed draw gives each seat its own value (scope `seat`, the default)."""
+        return self.keyed and (self.scope or "seat") == "seat"
+
+    def mean_sd(self) -> tuple[float, float]:
+        """The draw's mean and standard deviation."""
+        kind = self.kind
+        if kind == "uniform":
+            low, high = self.uniform
+            return (low + high) / 2, abs(high - low) / 12 ** 0.5
+        if kind == "normal":
+            return self.normal[0], abs(self.normal[1])
+        if kind == "binomial":
+            n, p = self.binomial
+            return n * p, (n * p * (1 - p)) ** 0.5
+        if kind == "poisson":
+            return self.poisson, self.poisson ** 0.5
+        chances = self.choice.chances()
+        mean = sum(c * v for c, v in zip(chances, self.choice.values))
+        var = sum(c * (v - mean) ** 2 for c, v in zip(chances, self.choice.values))
+        return mean, var ** 0.5
+
+    def bounds(self) -> tuple[float, float]:
+        """The values the draw gives in practice (a normal one within 3 sd of its mean)."""
+        kind = self.kind
+        if kind == "uniform":
+            return min(self.uniform), max(self.uniform)
+        if kind == "binomial":
+            return 0.0, float(self.binomial[0])
+        if kind == "choice":
+            return min(self.choice.values), max(self.choice.values)
+        mean, sd = self.mean_sd()
+        low = mean - 3 * sd
+        return (max(0.0, low) if kind == "poisson" else low), mean + 3 * sd
 
 
 class Lesson(Strict):
@@ -392,6 +560,8 @@ class Bots(Strict):
 class Scenario(Strict):
     """A whole scenario file."""
 
+    added_later: ClassVar[tuple[str, ...]] = ("order", "flows", "bots")
+
     id: Id
     title: str
     version: str = "1"
@@ -402,6 +572,11 @@ class Scenario(Strict):
     minutes: Whole = Field(60, ge=5, le=600, description="Rough length of a session.")
     constants: dict[Id, float] = Field(default_factory=dict)
     randoms: dict[Id, Draw] = Field(default_factory=dict)
+    order: Order | None = Field(None, description="Seats in relation: `chain` or `ring`, or "
+                                "`{kind, roles}`; formulas then read `upstream.X` and "
+                                "`downstream.X`.")
+    flows: list[Flow] = Field(default_factory=list, description="Quantities passed between "
+                              "neighbouring seats with a delay (needs `order`).")
     metrics: list[Metric] = Field(min_length=1)
     stats: list[Stat] = Field(default_factory=list)
     roles: list[Role] = Field(min_length=1)

@@ -9,18 +9,19 @@ too.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from game.errors import FormulaError
 from game.scenario.compiled import (AGGREGATES, BUILTIN_GLOBAL, BUILTIN_SEAT, RESERVED, CBehaviour,
-                                    CConsequence, CEffect, CEvent, CPolicy, CReview, Loc,
-                                    RuleError, Rules, aggregate_names)
+                                    CConsequence, CEffect, CEvent, CFlow, COrder, CPolicy,
+                                    CReview, Loc, RuleError, Rules, aggregate_names)
 from game.scenario.facts import fact_names
-from game.scenario.formula import CompiledFormula, compile_formula, excerpt
+from game.scenario.formula import NEIGHBOURS, CompiledFormula, compile_formula, excerpt
 from game.scenario.model import Effect, Policy, Scenario, WhatIf
 
 __all__ = ["AGGREGATES", "BUILTIN_GLOBAL", "BUILTIN_SEAT", "RESERVED", "CBehaviour",
-           "CConsequence", "CEffect", "CEvent", "CPolicy", "CReview", "Loc", "RuleError", "Rules",
+           "CConsequence", "CEffect", "CEvent", "CFlow", "COrder", "CPolicy", "CReview", "Loc", "RuleError", "Rules",
            "aggregate_names", "compile_rules", "rules_for", "what_if_locks"]
 
 
@@ -29,7 +30,12 @@ def _formula(source: str, allowed: frozenset[str], loc: Loc) -> CompiledFormula:
     try:
         return _compile_cached(source, allowed)
     except FormulaError as err:
-        raise RuleError(loc, f"formula `{excerpt(source)}`: {err.message}", err.col) from None
+        hint = ""
+        if re.search(r"unknown name '(up|down)stream\.", err.message) \
+                and not any(f"{side}." in name for name in allowed for side in NEIGHBOURS):
+            hint = " (neighbours' names need seats in an order: add `order: chain` at the top)"
+        raise RuleError(loc, f"formula `{excerpt(source)}`: {err.message}{hint}",
+                        err.col) from None
 
 
 def _compile_cached(source: str, allowed: frozenset[str]) -> CompiledFormula:
@@ -65,6 +71,11 @@ class _Compiler:
         role_stats = {r.id: tuple(st.id for st in s.stats_of(r.id)) for r in s.roles}
         seat = {r.id: glob | set(role_stats[r.id]) | {b.id for b in s.behaviours_of(r.id)}
                 | {d.id for d in r.decisions} | BUILTIN_SEAT for r in s.roles}
+        order = order_roles(s)
+        if order:
+            near = neighbour_names(s)
+            for role in order:
+                seat[role] = seat[role] | near
         return glob, seat, role_stats
 
     def check_ids(self) -> None:
@@ -169,6 +180,63 @@ class _Compiler:
         return roles
 
 
+def order_roles(s: Scenario) -> tuple[str, ...]:
+    """The roles whose seats are in the scenario's order, upstream first (none without one)."""
+    if s.order is None:
+        return ()
+    return tuple(s.order.roles) if s.order.roles is not None else tuple(r.id for r in s.roles)
+
+
+def neighbour_names(s: Scenario) -> frozenset[str]:
+    """`upstream.X` and `downstream.X` for every stat X of a role in the order: the names a
+    seat formula of such a role may read of its neighbours."""
+    roles = order_roles(s)
+    stats = {st.id for role in roles for st in s.stats_of(role)}
+    return frozenset(f"{side}.{x}" for side in ("upstream", "downstream") for x in stats)
+
+
+def _order(c: _Compiler) -> COrder | None:
+    """The compiled order: its roles exist and are listed once."""
+    s = c.s
+    if s.order is None:
+        return None
+    for j, role in enumerate(s.order.roles or []):
+        c.role_ref(role, ("order", "roles", j))
+        if s.order.roles.index(role) != j:
+            raise RuleError(("order", "roles", j), f"role '{role}' is listed twice")
+    return COrder(s.order.kind, order_roles(s))
+
+
+def _flows(c: _Compiler, seat: dict[str, frozenset[str]]) -> tuple[CFlow, ...]:
+    """Each flow: in an order, from roles of the order, to a stat some role of it has, its
+    `from` a formula every sending role can work out (with no random draw)."""
+    s, out = c.s, []
+    order = order_roles(s)
+    for i, f in enumerate(s.flows):
+        loc: Loc = ("flows", i)
+        if not order:
+            raise RuleError(loc, f"flow '{f.id}' needs seats in an order: add `order: chain` "
+                                 "(or `ring`) at the top level")
+        if [g.id for g in s.flows].index(f.id) != i:
+            raise RuleError(loc + ("id",), f"flow id '{f.id}' is already used")
+        for j, role in enumerate(f.roles or []):
+            c.role_ref(role, loc + ("roles", j))
+            if role not in order:
+                raise RuleError(loc + ("roles", j), f"role '{role}' is not in the order "
+                                                    f"({', '.join(order)})")
+        senders = tuple(f.roles) if f.roles else order
+        if not any(f.to in {st.id for st in s.stats_of(role)} for role in order):
+            raise RuleError(loc + ("to",), f"no role in the order has a stat '{f.to}'; "
+                                           "`to` names the receiving seat's stat")
+        source = _formula(f.source, frozenset.intersection(*(seat[r] for r in senders)),
+                          loc + ("from",))
+        if not source.names.isdisjoint(c.randoms):
+            _undrawn(c, source.names, loc + ("from",))
+        out.append(CFlow(f.id, source, f.to, f.direction == "upstream", f.delay, f.initial,
+                         frozenset(senders), f.visible))
+    return tuple(out)
+
+
 def _undrawn(c: _Compiler, names: frozenset[str], loc: Loc) -> None:
     """Fail if a formula at `loc` reads a random draw where the engine draws none (review
     scores and terms, consequences, `available`, `public`, the contribution)."""
@@ -221,7 +289,9 @@ def compile_rules(scenario: Scenario) -> Rules:
     c = _Compiler(scenario)
     c.check_ids()
     c.check_refs()
+    order = _order(c)
     glob, seat, role_stats = c.names()
+    flows = _flows(c, seat)  # first: a flow without an order explains unknown `upstream.x`
     policies = tuple(_policy(c, i, glob, seat) for i in range(len(scenario.policies)))
     behaviours = tuple(_behaviour(c, i, glob, seat) for i in range(len(scenario.behaviours)))
     events = tuple(
@@ -239,7 +309,7 @@ def compile_rules(scenario: Scenario) -> Rules:
         _undrawn(c, public[st.id].names, ("stats", i, "public"))
     contribution = _contribution(c, seat)
     rules = Rules(scenario, glob, seat, role_stats, policies, behaviours, events, dynamics,
-                  reviews, public, contribution, _lessons(scenario))
+                  reviews, public, contribution, _lessons(scenario), order, flows)
     from game.scenario.seating import check_table  # it reads the rules' acting roles
     check_table(rules)
     return rules

@@ -44,7 +44,7 @@ def _middle_env(rules: Rules, role: str, levels: dict[str, int]) -> dict[str, fl
     env |= dict(s.constants)
     env |= {p.id: float(levels.get(p.id, 0)) for p in s.policies}
     for k, draw in s.randoms.items():
-        env[k] = sum(draw.uniform) / 2 if draw.uniform else (draw.normal or (0.0, 0.0))[0]
+        env[k] = draw.mean_sd()[0]
     seats = s.default_count(role) or 1
     for st in s.stats:
         mid = (st.min + st.max) / 2
