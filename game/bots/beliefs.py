@@ -78,7 +78,8 @@ def neighbour_guesses(rules: Rules) -> dict[str, float]:
     """A guess at every neighbour's value a formula may read (`upstream.x`, `downstream.x`):
     the stat's initial value. (A planner that reads the neighbours' public stats from the
     view would key its memo on them too.)"""
-    return {name: rules.stat_specs[name.partition(".")[2]].initial
+    specs = {**rules.decision_specs, **rules.stat_specs}
+    return {name: specs[name.partition(".")[2]].initial
             for name in neighbour_names(rules.scenario)}
 
 

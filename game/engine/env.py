@@ -244,7 +244,7 @@ def _relations(lk: Lookups, env: dict, fields: dict, roster: Roster | None) -> N
         env.update(shared)
         env["_draw_seat"] = per_seat
     if lk.order:
-        env["_near"] = near_stats(lk.order, roster.rows)
+        env["_near"] = near_stats(lk.order, roster.rows, lk.decision_ids, fields["allocations"])
 
 
 def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatState,
@@ -285,5 +285,6 @@ def _seat_relations(rules: Rules, lk: Lookups, env: dict, state: GameState,
     if lk.order and seat.role in lk.order.roles:
         near = env.pop("_near", None)
         if near is None:
-            near = near_stats(lk.order, Roster(lk, state.seats).rows)
+            near = near_stats(lk.order, Roster(lk, state.seats).rows, lk.decision_ids,
+                              state.allocations)
         env.update(neighbour_values(near.get(seat.index), lk.near_names))

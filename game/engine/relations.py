@@ -44,10 +44,20 @@ def links(order: COrder, rows: Iterable[tuple]) -> dict[int, tuple[int | None, i
     return out
 
 
-def near_stats(order: COrder, rows: list[tuple]) -> dict[int, tuple[dict, dict]]:
+def near_stats(order: COrder, rows: list[tuple], decisions: dict[str, tuple] | None = None,
+               allocations: dict[int, dict] | None = None) -> dict[int, tuple[dict, dict]]:
     """Each seat of the order: (its upstream neighbour's stats, its downstream one's), NOBODY
-    where there is none; what generated code reads `upstream.x` from."""
+    where there is none; what generated code reads `upstream.x` from. With `decisions` (per
+    role, its (decision id, initial number) pairs) a seat's values also hold its numbers of
+    this turn in `allocations` (else the initial ones)."""
     stats = {row[0]: row[2] for row in rows}
+    if decisions and any(decisions.get(role) for role in order.roles):
+        allocations = allocations or {}
+        for index, role, own, *_ in rows:
+            if decisions.get(role):
+                chosen = allocations.get(index) or {}
+                stats[index] = {**own, **{d: float(chosen.get(d, initial))
+                                          for d, initial in decisions[role]}}
     return {index: (stats[up] if up is not None else NOBODY,
                     stats[down] if down is not None else NOBODY)
             for index, (up, down) in links(order, rows).items()}

@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from game.scenario.formula import FUNCTIONS, CompiledFormula
-from game.scenario.model import (Behaviour, Decision, Draw, Event, Metric, Policy, Role,
-                                 Scenario, Stat)
+from game.scenario.model import (Behaviour, Decision, Draw, Event, Metric, Policy, Role, Scenario,
+                                 Stat)
 
 Loc = tuple[str | int, ...]
 

@@ -329,8 +329,9 @@ def _seat_ranges(s: Scenario, role_id: str) -> dict[str, Range]:
     ranges["rank"] = (0, role.seats.max, 0, True)
     ranges["score"] = (*SCORE_RANGE, 0.0, False)
     ranges["effort"] = (0, role.effort, 0, True)
+    specs = {d.id: d for r in s.roles for d in r.decisions} | {st.id: st for st in s.stats}
     for name in neighbour_names(s):
-        st = next(x for x in s.stats if x.id == name.partition(".")[2])
+        st = specs[name.partition(".")[2]]
         ranges[name] = (min(0.0, st.min), st.max, st.initial, False)  # 0 with nobody there
     return ranges
 

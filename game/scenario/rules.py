@@ -188,10 +188,11 @@ def order_roles(s: Scenario) -> tuple[str, ...]:
 
 
 def neighbour_names(s: Scenario) -> frozenset[str]:
-    """`upstream.X` and `downstream.X` for every stat X of a role in the order: the names a
-    seat formula of such a role may read of its neighbours."""
+    """`upstream.X` and `downstream.X` for every stat X and decision X of a role in the
+    order: the names a seat formula of such a role may read of its neighbours."""
     roles = order_roles(s)
     stats = {st.id for role in roles for st in s.stats_of(role)}
+    stats |= {d.id for role in roles for d in s.role(role).decisions}
     return frozenset(f"{side}.{x}" for side in ("upstream", "downstream") for x in stats)
 
 

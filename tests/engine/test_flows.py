@@ -119,3 +119,17 @@ def test_keyed_draws_in_a_game_are_per_seat_per_turn_or_per_game_as_declared():
     assert any(len({row[0] for row in turn}) > 1 for turn in seen)  # demand: per seat
     assert all(len({row[1] for row in turn}) == 1 for turn in seen)  # defects: per turn
     assert len({row[2] for turn in seen for row in turn}) == 1  # season: per game
+
+
+def test_formulas_read_a_neighbours_decision_of_this_turn(tmp_path):
+    text = CHAIN.read_text().replace(
+        "  - {id: stage, name: Stage, effort: 3, seats: {min: 2, max: 4, default: 3}}",
+        "  - id: stage\n    name: Stage\n    effort: 3\n    seats: {min: 2, max: 4, default: 3}\n"
+        "    decisions: [{id: ask, name: Ask, min: 0, max: 10, initial: 2}]").replace(
+        "  - {target: seen_upstream, mode: set, value: upstream.stock}",
+        "  - {target: seen_upstream, mode: set, value: downstream.ask}")
+    game = Game(load_scenario_text(text, "chain"))
+    state = game.new_state(1)
+    for seat in game.to_act(state):
+        state = game.apply(state, Allocate(seat=seat, effort={}, numbers={"ask": 5.0 + seat}))
+    assert [s.stats["seen_upstream"] for s in state.seats] == [6.0, 7.0, 0.0]
