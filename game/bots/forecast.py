@@ -42,6 +42,15 @@ class Actor:
     rank: float = 0.0
     start: dict[str, float] | None = None
     """A fixed actor's stats after the turn's reset (filled on first use)."""
+    up: Actor | None = None
+    """Its upstream neighbour in a forecast that plays the flows between seats (`END`:
+    nobody; None: not in the forecast, so `upstream.x` is guessed)."""
+    down: Actor | None = None
+    """Its downstream neighbour, as `up`."""
+
+
+END = Actor("", {}, fixed=True)
+"""The neighbour of a seat at the end of a chain: every value it shows is 0."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +86,8 @@ def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Rel
         for name in names:
             reads.add(name)
             stat = _stat_of(name, stats)
+            if stat is None and horizon > 1 and "." in name:  # a neighbour's stat
+                stat = _stat_of(name.partition(".")[2], stats)
             if stat is not None and post:
                 needed.add(stat)
             elif name in metrics and post:
@@ -98,6 +109,9 @@ def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Rel
             if e.target in needed:
                 need({n for n in e.names if n not in metrics}, True)
                 need({n for n in e.names if n in metrics}, horizon > 1)
+        for flow in rules.flows if horizon > 1 else ():
+            if flow.to in needed:
+                need(flow.source.names, True)
     for b in rules.behaviours:
         need(b.available.names, False)
     by_role: dict[str, list] = {}
@@ -124,6 +138,8 @@ class Pipeline:
     """Due turn -> (metric, amount, mode) of each delayed push."""
     carry: dict[str, float] = field(default_factory=dict)
     """Per metric, the pushes that inertia still holds back."""
+    flows: dict[int, list[tuple[Actor, str, float]]] = field(default_factory=dict)
+    """Due turn -> (receiving actor, stat, amount) of each shipment on a flow."""
 
     def due_stats(self, actor: Actor) -> list[tuple[int, str, float, str]]:
         """The delayed changes to `actor`'s stats that arrive this turn."""
@@ -142,6 +158,11 @@ class TurnModel:
         self.pipe: Pipeline | None = None
         """The pipeline of the forecast being played (`delays` only)."""
         self.delays = delays
+        self.flows = tuple(f for f in rules.flows if f.to in rel.post_stats) if delays else ()
+        """The flows that carry something the forecast needs (`delays` only)."""
+        self.near_names = tuple((n, n.startswith("upstream."), n.partition(".")[2])
+                                for n in sorted(rel.reads) if "." in n) if delays else ()
+        """(name, whether upstream, stat or decision) of each neighbour name read."""
         self.metric_delay = {m.id: m.delay for m in rules.scenario.metrics}
         self.arrives = {m.id: 1.0 - m.inertia for m in rules.scenario.metrics}
         self.all_roles = tuple(r.id for r in rules.scenario.roles)
@@ -181,7 +202,42 @@ class TurnModel:
         env["seats"] = actor.seats
         env["score"] = actor.score
         env["rank"] = actor.rank
+        if self.near_names and (actor.up is not None or actor.down is not None):
+            self._neighbours(env, actor)
         return env
+
+    def _neighbours(self, env: dict[str, float], actor: Actor) -> None:
+        """`upstream.x` and `downstream.x` from the actor's neighbours in the forecast (0 for
+        nobody, as in the engine); a neighbour outside the forecast keeps its guess."""
+        for name, upstream, x in self.near_names:
+            other = actor.up if upstream else actor.down
+            if other is None:
+                continue
+            if x in other.stats:
+                env[name] = other.stats[x]
+            else:
+                initial = dict(self.decisions.get(other.role, ())).get(x, 0.0)
+                env[name] = float(other.alloc.get(x, initial)) if other.role else 0.0
+
+    def _ship(self, after: dict[str, float], actors: list[Actor]) -> None:
+        """Flows between actors of the forecast, as the engine runs them after the dynamics:
+        each acting sender ships its `from` to its neighbour, due `delay` turns on; what falls
+        due this turn is added to the receiver's stat (clamped)."""
+        pipe = self.pipe
+        for flow in self.flows:
+            for actor in actors:
+                receiver = actor.up if flow.upstream else actor.down
+                if receiver is None or receiver is END or actor.fixed or (
+                        actor.role not in flow.roles):
+                    continue
+                amount = flow.source.fn(self.seat_env(after, actor))
+                if amount > 0:
+                    pipe.flows.setdefault(pipe.turn + flow.delay, []).append(
+                        (receiver, flow.to, amount))
+        for receiver, stat, amount in pipe.flows.pop(pipe.turn, ()):
+            if stat in receiver.stats:
+                low, high = self.stat_bounds[stat]
+                receiver.stats[stat] = min(high, max(low, receiver.stats[stat] + amount))
 
     def _effect(self, e: CEffect, env: dict[str, float], points: float, deltas: dict,
                 sets: dict, pushes: dict, msets: dict, count: int, actor: Actor | None) -> None:
@@ -383,6 +439,8 @@ class TurnModel:
                        [a.role for a in actors], self.all_roles)
         self._dynamics(after, actors, pushes, msets)
         if self.pipe is not None:
+            if self.flows:
+                self._ship(after, actors)
             self._move_metrics(after, pushes, msets)
         for mid in set(pushes) | set(msets):
             low, high = self.metric_bounds[mid]

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws, neighbour_guesses,
                                metric_belief, other_stat, perceive, read_beliefs)
-from game.bots.forecast import Actor, Pipeline, TurnModel, relevant
+from game.bots.forecast import END, Actor, Pipeline, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
 from game.engine.view import SeatView
 from game.scenario.rules import AGGREGATES, Rules
@@ -121,6 +121,10 @@ class Forecaster:
         self.rel = rel = relevant(rules, objective.reads, objective.horizon)
         self.model = TurnModel(rules, rel, objective.eventual,
                                delays=objective.horizon > 1 and not objective.eventual)
+        self.chain = bool(self.model.flows)
+        """Whether a forecast plays the flows between the seat and its neighbours."""
+        order = rules.order.roles if rules.order is not None else ()
+        self.in_order = {role: True for role in order}
         stats = set(rules.stat_specs)
         read_stats = {n.partition("_")[2] if n.partition("_")[0] in AGGREGATES else n
                       for n in rel.reads}
@@ -153,7 +157,54 @@ class Forecaster:
         for role, stats in b.others:
             key.append(role)
             key += map(stats.get, st)
+        if self.chain:  # the neighbours it plays: where they are, all they hold, its numbers
+            key += [b.near, b.last, b.transit, *(tuple(sorted(b.others[i][1].items()))
+                                                 for i in b.near if i is not None)]
         return tuple(key)
+
+    def sent_numbers(self, b: Beliefs) -> dict[str, dict[str, float]]:
+        """Per side (`up`, `down`), the numbers the neighbour there was last seen to send:
+        a flow whose `from` is one of its decisions shows the number, once it is on its way
+        to the seat (the latest sent, the last to arrive)."""
+        out: dict[str, dict[str, float]] = {"up": {}, "down": {}}
+        decisions = self.rules.decision_specs
+        for flow in self.model.flows:
+            name = flow.source.source.strip()
+            if name not in decisions:
+                continue
+            amounts = [amount for fid, _, amount in b.transit if fid == flow.id]
+            if amounts:
+                out["down" if flow.upstream else "up"][name] = amounts[-1]
+        return out
+
+    def arriving(self, b: Beliefs) -> list[tuple[int, str, float]]:
+        """What the seat sees on its way to it, as (turn of the forecast, stat, amount)."""
+        to = {flow.id: flow.to for flow in self.model.flows}
+        return [(due, to[fid], amount) for fid, due, amount in b.transit if fid in to]
+
+    def line(self, me: Actor, b: Beliefs) -> list[Actor]:
+        """The actors of a forecast that plays the flows between seats: `me`, its neighbours
+        acting (the rules move their stats; nothing shows what they choose, so they are
+        guessed to choose the numbers the seat chose last turn, "like me", where they have
+        the same decisions, else their initial ones), then the other seats, fixed."""
+        up, down = b.near
+        near = []
+        sent = self.sent_numbers(b)
+        guess = dict(b.last)
+        if self.in_order.get(b.role):
+            for place, side in ((up, "up"), (down, "down")):
+                if place is None:
+                    setattr(me, side, END)
+                    continue
+                role, stats = b.others[place]
+                numbers = {d: guess[d] for d, _ in self.model.decisions[role] if d in guess}
+                numbers.update(sent[side])
+                other = Actor(role, dict(stats), numbers)
+                setattr(me, side, other)
+                setattr(other, "down" if side == "up" else "up", me)
+                near.append(other)
+        return [me, *near, *(Actor(r, dict(s), fixed=True) for i, (r, s) in enumerate(b.others)
+                             if i not in b.near)]
 
     def view_key(self, view: SeatView) -> tuple:
         """`key(read_beliefs(rules, view))`, reading only the parts of the view it needs, so
@@ -161,6 +212,8 @@ class Forecaster:
         scenario). Built in one list: most forecasts read few parts, and a decision that
         the memo answers costs little more than this."""
         rules = self.rules
+        if self.chain:
+            return self.key(read_beliefs(rules, view))
         key = [view.role]
         if self.metric_slots:
             readings = view.metrics
@@ -213,12 +266,15 @@ class Forecaster:
         return self.objective.value(after, seat)
 
     def run_ahead(self, genv: dict, actors: list[Actor], turns: int,
-                  later: dict[str, int]) -> float:
+                  later: dict[str, int], arriving: list[tuple[int, str, float]] = ()) -> float:
         """Play `turns` turns on paper, actors[0] playing its own split in the first and
-        `later` in the others, with delayed effects arriving when due (a `Pipeline`); returns
-        the review objective for actors[0] summed over the turns."""
+        `later` in the others, with delayed effects arriving when due (a `Pipeline`, which
+        starts with what the seat sees `arriving` on flows); returns the review objective
+        for actors[0] summed over the turns."""
         model, objective, me = self.model, self.objective, actors[0]
         pipe = Pipeline()
+        for due, stat, amount in arriving:
+            pipe.flows.setdefault(due, []).append((me, stat, amount))
         first = me.alloc
         after = genv
         total = 0.0
@@ -340,7 +396,9 @@ class AllocationPlanner:
                        seats, b.score, float(b.rank))
             if later is None:
                 return f.run(genv, [me, *others])
-            return f.run_ahead(genv, [me, *others], turns, later)
+            if not f.chain:
+                return f.run_ahead(genv, [me, *others], turns, later)
+            return f.run_ahead(genv, f.line(me, b), turns, later, f.arriving(b))
 
         alloc = greedy(evaluate, self.behaviours, options, effort)
         if not numbers:

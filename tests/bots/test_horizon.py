@@ -88,23 +88,27 @@ def _yaml_with_horizon(value: object) -> str:
     return text.replace("  horizon: 4", f"  horizon: {value!r}".replace("'", '"'))
 
 
-def test_plans_ahead_are_memoised_on_keys_that_agree_and_answer_as_fresh_ones(orchard):
+@pytest.mark.parametrize("name", ["orchard", "supply_chain"])
+def test_plans_ahead_are_memoised_on_keys_that_agree_and_answer_as_fresh_ones(name):
     from game.bots import base
     from game.bots.base import allocation_planner
     from game.bots.beliefs import read_beliefs
-    game = Game(orchard)
+    scenario = load_scenario(FIXTURES / f"{name}.yaml")
+    game = Game(scenario)
     state = game.new_state(3, game.default_seats())
+    bots = {i: make_bot("gamer", scenario, i, random.Random(0)) for i in range(len(state.seats))}
     seen = []
-    bot = make_bot("gamer", orchard, 0, random.Random(0))
     while not game.is_terminal(state):
-        view, legal = game.view(state, 0), game.legal_actions(state, 0)
-        seen.append((view, legal, bot.act(view, legal)))
-        state = game.apply(state, seen[-1][2])
-    for view, legal, warm in seen:
-        f = allocation_planner(bot.rules, view.role, "review").forecaster(view.policies)
-        assert f.view_key(view) == f.key(read_beliefs(bot.rules, view))
+        seat = game.to_act(state)[0]
+        view, legal = game.view(state, seat), game.legal_actions(state, seat)
+        seen.append((seat, view, legal, bots[seat].act(view, legal)))
+        state = game.apply(state, seen[-1][3])
+    rules = bots[0].rules
+    for seat, view, legal, warm in seen[::3]:
+        f = allocation_planner(rules, view.role, "review").forecaster(view.policies)
+        assert f.view_key(view) == f.key(read_beliefs(rules, view))
         base._PLANNERS.clear()
-        assert make_bot("gamer", orchard, 0, random.Random(0)).act(view, legal) == warm
+        assert make_bot("gamer", scenario, seat, random.Random(0)).act(view, legal) == warm
 
 
 def test_the_cost_estimate_counts_the_turns_a_bot_plays_ahead(orchard):
@@ -130,3 +134,40 @@ def test_a_manager_bot_remembers_its_choice_per_turn_when_workers_plan_ahead():
         rules = rules_for(scenario)
         planner = PolicyPlanner(rules, objective(rules, "manager", "health", 2))
         assert planner.reads_turn is expected  # the workers' plans change near the end
+
+
+def chain_game(scenario: Scenario, seed: int = 1) -> tuple[list[list[float]], list[list[float]]]:
+    """Every stage's order and its orders owed, turn by turn, in a game of gamer bots."""
+    game = Game(scenario)
+    state = game.new_state(seed, game.default_seats())
+    bots = {i: make_bot("gamer", scenario, i, random.Random(i)) for i in range(len(state.seats))}
+    while not game.is_terminal(state):
+        seat = game.to_act(state)[0]
+        state = game.apply(state, bots[seat].act(game.view(state, seat),
+                                                 game.legal_actions(state, seat)))
+    seats = range(len(state.seats))
+    orders = [[record.allocations[i].get("order", 0.0) for i in seats] for record in state.history]
+    owed = [[record.stats[i]["backlog"] for i in seats] for record in state.history]
+    return orders, owed
+
+
+@pytest.fixture(scope="module")
+def chain() -> Scenario:
+    return load_scenario(FIXTURES / "supply_chain.yaml")
+
+
+def test_one_turn_bots_in_a_supply_chain_order_nothing_and_the_backlog_grows(chain):
+    orders, owed = chain_game(_with(chain, bots={"horizon": 1}))
+    assert all(order == 0 for turn in orders for order in turn)
+    retailer = [turn[-1] for turn in owed]
+    assert retailer[-1] >= 8 * 6  # the step's 8 a turn, owed for good from turn 9 on
+    assert all(b > a for a, b in zip(retailer[8:], retailer[9:]))
+
+
+def test_supply_chain_bots_with_the_default_horizon_order_and_keep_the_backlog_bounded(chain):
+    assert planning_horizon(chain) == 6  # orders: 1 turn up, goods: 2 down, read a turn on
+    orders, owed = chain_game(chain)
+    for stage in range(4):
+        assert any(turn[stage] > 0 for turn in orders), f"stage {stage} never orders"
+    assert max(sum(turn) for turn in owed) <= 40  # one-turn bots owe 64 by the end
+    assert sum(owed[-1]) <= 8  # and it comes down again
