@@ -553,8 +553,9 @@ class Bots(Strict):
         None, ge=1, le=MAX_HORIZON,
         description="Turns a planning bot looks ahead when it weighs its own review: this "
                     "turn's choice counts by what it adds to its reviews over this many turns, "
-                    "so a payoff that arrives later counts. Default: from the file's delays "
-                    "(see AUTHORING.md, *Bots that plan ahead*).")
+                    "so a payoff that arrives later counts. Default: 1 without flows; with "
+                    "flows, long enough to reach a neighbour and back, at most 6 (see "
+                    "AUTHORING.md, *Bots that plan ahead*).")
 
 
 class Scenario(Strict):

@@ -70,9 +70,11 @@ def test_the_horizon_stops_at_the_end_of_the_game(orchard):
     assert [e.get("plant", 0) for e in efforts][-3:] == [0, 0, 0]
 
 
-def test_bundled_scenarios_keep_one_turn_planning():
-    for path in bundled_scenarios():
-        assert planning_horizon(load_scenario(path)) == 1, path.name
+def test_scenarios_without_flows_keep_one_turn_planning_whatever_their_delays():
+    for path in [*bundled_scenarios(), FIXTURES / "orchard.yaml"]:
+        scenario = _with(load_scenario(path), bots={})
+        if not scenario.flows:
+            assert planning_horizon(scenario) == 1, path.name
 
 
 def test_a_scenario_sets_its_horizon_within_bounds(orchard):
