@@ -63,6 +63,7 @@ def render_view(scenario, view: SeatView) -> str:
         width = max(len(stats[k].name) for k in view.own_stats)
         lines += [f"  {stats[k].name:<{width}}  {_fmt(v, stats[k].unit):>16}"
                   for k, v in view.own_stats.items()]
+    lines += _relation_lines(scenario, view)
     if view.rank:
         lines.append(f"Your last review: score {view.score:.1f}, rank {view.rank}")
     for role_id, rows in view.leaderboards.items():
@@ -73,6 +74,21 @@ def render_view(scenario, view: SeatView) -> str:
         lines.append(f"  {name}: " + ", ".join(f"{stats[k].name.lower()} {_fmt(v)}"
                                               for k, v in values.items()))
     return "\n".join(lines)
+
+
+def _relation_lines(scenario, view: SeatView) -> list[str]:
+    """Who is upstream and downstream of the seat, and what is on its way to it (on the flows
+    whose rules show it), soonest first; nothing for a scenario without an order."""
+    if view.upstream is None and view.downstream is None and not view.incoming:
+        return []
+    names = {o.index: o.name for o in view.others}
+    lines = ["Next to you: " + ", ".join(
+        f"{side} {names.get(seat, 'you')}" for side, seat in
+        (("upstream", view.upstream), ("downstream", view.downstream)) if seat is not None)]
+    flows = {f.id: f.name or f.id for f in scenario.flows}
+    lines += [f"  On the way: {i.amount:g} ({flows.get(i.flow, i.flow)}), arriving in "
+              f"{scenario.turn_name} {i.due}" for i in view.incoming]
+    return lines
 
 
 def render_policy_menu(legal: Legal, names: dict[str, str] | None = None) -> str:

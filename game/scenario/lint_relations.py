@@ -66,14 +66,33 @@ def _company(name: str) -> str:
             f"so, or read it into a stat in a seat's effect")
 
 
+def _receivers(rules: Rules, senders: frozenset[str], upstream: bool) -> list[str]:
+    """The roles whose seats can be the neighbour a flow's sending roles ship to: the same
+    role (when it may have several seats) and the next role on the flow's side (in a ring,
+    round the end too)."""
+    roles, ring = rules.order.roles, rules.order.kind == "ring"
+    step = -1 if upstream else 1
+    out = []
+    for n, role in enumerate(roles):
+        if role not in senders:
+            continue
+        if rules.role_specs[role].seats.max > 1:
+            out.append(role)
+        nxt = n + step
+        if 0 <= nxt < len(roles) or ring:
+            out.append(roles[nxt % len(roles)])
+    return list(dict.fromkeys(out))
+
+
 def check_flows(s: Scenario, rules: Rules) -> Iterator[Finding]:
-    """A flow whose receivers may lack its `to` stat (what it ships to them is lost), and
+    """A flow whose receiving roles may lack its `to` stat (what it ships to them is lost), and
     an order with room for one seat only (nobody is ever upstream or downstream)."""
     if rules.order is None:
         return
     roles = rules.order.roles
     for i, flow in enumerate(rules.flows):
-        lacking = [r for r in roles if flow.to not in rules.role_stats[r]]
+        lacking = [r for r in _receivers(rules, flow.roles, flow.upstream)
+                   if flow.to not in rules.role_stats[r]]
         if lacking:
             yield Finding(("flows", i, "to"), "warning",
                           f"role '{lacking[0]}' is in the order but has no stat '{flow.to}': "

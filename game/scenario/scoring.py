@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from game.scenario.explain import IDENTIFIER, and_list
 from game.scenario.formula import CompiledFormula
 from game.scenario.model import Policy, Scenario
-from game.scenario.rules import AGGREGATES, Rules, rules_for
+from game.scenario.rules import AGGREGATES, Rules, neighbour_names, rules_for
 
 __all__ = ["change_lines", "scoring_lines", "term_words"]
 
@@ -57,6 +57,10 @@ def _middle_env(rules: Rules, role: str, levels: dict[str, int]) -> dict[str, fl
                     f"total_{d.id}": mid * (s.default_count(r.id) or 1)}
             env.setdefault(d.id, mid)
     env |= {f"headcount_{r.id}": float(s.default_count(r.id)) for r in s.roles}
+    specs = {d.id: d for r in s.roles for d in r.decisions} | {st.id: st for st in s.stats}
+    for name in neighbour_names(s):  # a neighbour's stat or decision, mid-range
+        spec = specs[name.partition(".")[2]]
+        env[name] = (spec.min + spec.max) / 2
     env |= {"turn": 1.0, "turns": float(s.turns), "headcount": float(sum(
         s.default_count(r.id) for r in s.roles)), "seats": float(seats), "score": 0.0, "rank": 1.0,
         "effort": float(s.role(role).effort)}

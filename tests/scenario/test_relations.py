@@ -97,14 +97,14 @@ def test_lint_warns_where_a_draw_is_read_other_than_its_scope_gives(tmp_path):
     assert not any("draw '" in w for w in _warnings(CHAIN))
 
 
-def test_lint_warns_when_a_role_in_the_order_lacks_the_flows_stat(tmp_path):
+def test_lint_warns_when_a_role_a_flow_ships_to_lacks_its_stat(tmp_path):
     path = _variant(tmp_path, "  - {id: received, name: Received, min: 0, max: 100, initial: 0}",
                     "  - {id: received, name: Received, min: 0, max: 100, initial: 0, "
                     "roles: [stage]}\n  - {id: idle, name: Idle, min: 0, max: 1, initial: 0, "
                     "roles: [boss]}")
     text = path.read_text().replace(
-        "roles:\n  - {id: stage", "roles:\n  - {id: boss, name: Boss, seats: {min: 0, max: 1, "
-        "default: 0}}\n  - {id: stage")
+        "default: 3}}\n", "default: 3}}\n  - {id: boss, name: Boss, seats: {min: 0, max: 1, "
+        "default: 0}}\n")
     path.write_text(text)
     assert any("role 'boss' is in the order but has no stat 'received'" in w
                for w in _warnings(path))
