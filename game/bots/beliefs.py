@@ -233,3 +233,14 @@ def aggregate_into(env: dict[str, float], stat_ids: tuple[str, ...],
         env["headcount_" + role] = 0.0
     for (_, count), role in zip(seats, roles):
         env["headcount_" + role] += count
+
+
+def initial_numbers_into(env: dict[str, float], rules: Rules, roles: Sequence[str]) -> None:
+    """Write `total_D`, `mean_D`, `max_D`, `min_D` of every decision D with each seat (one
+    role per seat in `roles`) at its initial number: what the engine reads for them outside
+    a turn's resolution (availability, for one)."""
+    for did, initial, names in rules.decision_keys:
+        n = sum(1 for role in roles if role in rules.decision_roles[did])
+        for name, value in zip(names, (initial * n, initial if n else 0.0,
+                                       initial if n else 0.0, initial if n else 0.0)):
+            env[name] = value

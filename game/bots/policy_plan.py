@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, like_me, perceive, read_beliefs,
-                               read_others, read_own)
+from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, initial_numbers_into, like_me,
+                               perceive, read_beliefs, read_others, read_own)
 from game.bots.forecast import Actor, relevant
 from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, review_objective
@@ -210,6 +210,8 @@ class PolicyPlanner:
         env.update(seats=1.0 + sum(1 for r, _ in b.others if r == b.role), score=0.0, rank=0.0)
         aggregate_into(env, tuple(rules.stat_specs), [(b.own, 1)] + [(s, 1) for _, s in b.others],
                    [b.role] + [r for r, _ in b.others], [r.id for r in rules.scenario.roles])
+        if rules.decision_keys:
+            initial_numbers_into(env, rules, [b.role] + [r for r, _ in b.others])
         opts = tuple((cb.id, bool(cb.available(env)),
                       min(effort, cb.max_effort if cb.max_effort is not None else effort))
                      for cb in rules.behaviours_of(b.role))

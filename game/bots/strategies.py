@@ -13,7 +13,7 @@ import random
 
 from game.bots.base import (PlanningBot, RandomSource, allocation_planner, numbers_of,
                             options_of)
-from game.bots.beliefs import Beliefs, aggregate_into
+from game.bots.beliefs import Beliefs, aggregate_into, initial_numbers_into
 from game.bots.plan import candidates, policy_sets
 from game.engine.actions import Legal
 from game.engine.view import SeatView
@@ -145,6 +145,8 @@ def risky_behaviours(bot: PlanningBot, beliefs: Beliefs) -> frozenset[str]:
                effort=1.0)
     aggregate_into(env, tuple(rules.stat_specs), [(beliefs.own, 1)] + [(s, 1) for _, s in beliefs.others],
                    [beliefs.role] + [r for r, _ in beliefs.others], [r.id for r in rules.scenario.roles])
+    if rules.decision_keys:
+        initial_numbers_into(env, rules, [beliefs.role] + [r for r, _ in beliefs.others])
     health = rules.scenario.debrief.health_index
     out = set()
     for b in rules.behaviours_of(beliefs.role):

@@ -44,7 +44,7 @@ def per_rules(build: Callable[[Rules], T]) -> Callable[[Rules], T]:
 class Lookups:
     """What the environments need from the rules, computed once (see `lookups`)."""
 
-    __slots__ = ("all_keys", "behaviour_ids", "constants", "decision_ids", "decision_keys",
+    __slots__ = ("all_keys", "behaviour_ids", "constants", "decision_ids", "decision_initial",
                  "headcount_keys", "keyed", "near_names", "order", "randoms", "turns")
 
     def __init__(self, rules: Rules) -> None:
@@ -61,26 +61,30 @@ class Lookups:
         """The seats' order, if any: envs then hold each seat's neighbours' stats."""
         self.near_names = neighbour_names(s)
         """`upstream.x` and `downstream.x` for every stat of the order's roles."""
-        self.all_keys = tuple((sid, *names) for sid, names in rules.aggregate_keys)
-        """(stat id, `total_`, `mean_`, `max_`, `min_` names) for every stat (see `global_env`)."""
+        self.all_keys = tuple((sid, *names) for sid, names in rules.aggregate_keys) + tuple(
+            (did, *names) for did, _, names in rules.decision_keys)
+        """(stat or decision id, `total_`, `mean_`, `max_`, `min_` names) for every stat, then
+        every decision (see `global_env`)."""
         self.headcount_keys = {role: "headcount_" + role for role in rules.role_specs}
         self.behaviour_ids = {role: tuple(b.id for b in rules.behaviours_of(role))
                               for role in rules.role_specs}
         self.decision_ids = {role: tuple((d.id, d.initial) for d in spec.decisions)
                              for role, spec in rules.role_specs.items()}
         """Per role: (decision id, initial number) of each of its decisions."""
-        self.decision_keys = rules.decision_keys
-        """(decision id, initial, aggregate names) per decision (see `_decision_aggregates`)."""
+        self.decision_initial = {did: initial for did, initial, _ in rules.decision_keys}
+        """Each decision's initial number (see `_decision_aggregates`)."""
 
 
 lookups = per_rules(Lookups)
 
 
 def aggregate_keys_read(rules: Rules, read: frozenset[str]) -> tuple:
-    """`rules.aggregate_keys` as `_aggregate` takes them, for formulas that read only `read`:
-    stats none of whose aggregates they read are left out, and unread names set to None."""
+    """`rules.aggregate_keys` (then each decision's) as `_filled` takes them, for formulas
+    that read only `read`: stats and decisions none of whose aggregates they read are left
+    out, and unread names set to None."""
+    every = (*rules.aggregate_keys, *((did, names) for did, _, names in rules.decision_keys))
     return tuple((sid, *(n if n in read else None for n in names))
-                 for sid, names in rules.aggregate_keys if not read.isdisjoint(names))
+                 for sid, names in every if not read.isdisjoint(names))
 
 
 def draws(rules: Rules, rng: random.Random) -> dict[str, float]:
@@ -167,22 +171,25 @@ def _aggregate(roster: Roster, keys: tuple, out: dict[str, float]) -> None:
     out.update(roster.counts)
 
 
-def _decision_aggregates(lk: Lookups, roster: Roster, allocations: dict,
+def _decision_aggregates(lk: Lookups, roster: Roster, allocations: dict, keys: list,
                          out: dict[str, float]) -> None:
-    """Add to `out` `total_D`, `mean_D`, `max_D` and `min_D` of every decision D over the
-    employed seats that choose it, in seat order: each seat's number in `allocations` (the
-    turn's choices while it is resolved), else the decision's initial number."""
-    for did, initial, (total_, mean_, max_, min_) in lk.decision_keys:
+    """Add to `out` the aggregates named in `keys` ((decision id, total_, mean_, max_, min_),
+    a name None when not wanted) over the employed seats that choose the decision, in seat
+    order: each seat's number in `allocations` (the turn's choices while it is resolved),
+    else the decision's initial number."""
+    for did, total_, mean_, max_, min_ in keys:
+        initial = lk.decision_initial[did]
         found = []
         for index, role, _, _, _ in roster.rows:
             for own, _ in lk.decision_ids[role]:
                 if own == did:
                     found.append(float((allocations.get(index) or {}).get(did, initial)))
         total = sum(found)
-        out[total_] = total
-        out[mean_] = total / len(found) if found else 0.0
-        out[max_] = max(found) if found else 0.0
-        out[min_] = min(found) if found else 0.0
+        for name, value in ((total_, total), (mean_, total / len(found) if found else 0.0),
+                            (max_, max(found) if found else 0.0),
+                            (min_, min(found) if found else 0.0)):
+            if name:
+                out[name] = value
 
 
 def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dict[str, float]:
@@ -219,9 +226,12 @@ def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | 
     env.update(fields["policies"])
     if keys is not None:
         roster = roster if roster is not None else Roster(lk, fields["seats"])
-        _aggregate(roster, keys, env)
-        if lk.decision_keys:
-            _decision_aggregates(lk, roster, fields["allocations"], env)
+        if not lk.decision_initial:
+            _aggregate(roster, keys, env)
+        else:  # the stats' aggregates and headcounts, then the decisions'
+            _aggregate(roster, tuple(k for k in keys if k[0] not in lk.decision_initial), env)
+            _decision_aggregates(lk, roster, fields["allocations"],
+                                 [k for k in keys if k[0] in lk.decision_initial], env)
     env["turn"] = float(fields["turn"])
     env["turns"] = lk.turns
     if rng is not None and lk.randoms:

@@ -40,7 +40,7 @@ def played(name: str) -> list[tuple[str, Game, object, list]]:
     scenario = load_scenario(name)
     game = Game(scenario)
     chooser = next(r.id for r in scenario.roles if scenario.policies_of(r.id))
-    worker = next(r.id for r in scenario.roles if scenario.behaviours_of(r.id))
+    worker = next(r.id for r in scenario.roles if scenario.behaviours_of(r.id) or r.decisions)
     out = []
     for manager, employee, seed in itertools.product(MANAGERS, EMPLOYEES, SEEDS):
         if manager not in strategies_for(scenario, chooser) \

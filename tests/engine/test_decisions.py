@@ -12,6 +12,7 @@ import pytest
 from game.analysis.simulate import run_game
 from game.bots import make_bot
 from game.engine import Allocate, Game, SetPolicies
+from game.engine.save import Session, open_save
 from game.errors import ActionError, ScenarioError
 from game.scenario.lint import lint_file
 from game.scenario.load import load_scenario
@@ -180,3 +181,66 @@ def test_a_seat_whose_time_runs_out_keeps_last_seasons_number(game):
     state = _season(game, _at_work(game), {1: 6.5, 2: 1, 3: 0})
     state = game.apply(state, SetPolicies(seat=0))
     assert timeout_action(game, state, 1).numbers == {"catch": 6.5}
+
+
+def test_a_saved_game_with_numbers_replays_to_the_same_state(game, tmp_path):
+    session = Session(game, 4, game.default_seats(), path=tmp_path / "save.json",
+                      scenario_path=str(COMMONS), secret="")
+    session.act(SetPolicies(seat=0, levels={"board": 1}))
+    for seat, catch in ((1, 7.5), (2, 0), (3, 10)):
+        session.act(Allocate(seat=seat, numbers={"catch": catch}))
+    resumed, _ = open_save(tmp_path / "save.json")
+    assert resumed.state.state_hash() == session.state.state_hash()
+    assert resumed.state.history[-1].allocations[1] == {"catch": 7.5}
+
+
+EVERYWHERE = """
+  - id: crew
+    name: Crew
+    seats: {min: 0, max: 2, default: 1}
+    effort: 4
+    decisions:
+      - {id: wage, name: Wage, min: 0, max: 1, step: 0, initial: 0.5}
+behaviours:
+  - id: mend
+    name: Mend nets
+    role: crew
+    available: "total_catch >= 0 and wage >= 0"
+    effects:
+      - {target: pond, value: "0.1 * mean_catch + wage"}
+      - {target: mended, value: "max_catch * effort"}
+events:
+  - {id: glut, headline: A glut, when: "total_catch > 5", repeat: true, effects: [{target: pond, value: "-min_catch"}]}
+"""
+
+
+def test_every_bot_plays_a_game_whose_formulas_read_numbers_everywhere(tmp_path):
+    """Decisions and their aggregates in availability, behaviour and event formulas, a
+    public stat and a review, with a second role that both spends effort and chooses a
+    number: every strategy plays whole games on it without a crash."""
+    text = COMMONS.read_text()
+    text = text.replace("policies:\n", EVERYWHERE.lstrip("\n").split("behaviours:")[0]
+                        + "policies:\n", 1)
+    text = text.replace("dynamics:\n", "behaviours:" + EVERYWHERE.split("behaviours:")[1]
+                        + "dynamics:\n", 1)
+    text = text.replace('public: "board > 0"}', 'public: "board > 0 or max_catch > 9"}\n'
+                        "  - {id: mended, name: Mended, min: 0, max: 1000, initial: 0, "
+                        "roles: [crew]}")
+    text = text.replace('score: "0"', 'score: "landed - 0.1 * max_catch"')
+    path = tmp_path / "everywhere.yaml"
+    path.write_text(text)
+    scenario = load_scenario(path)
+    game = Game(scenario)
+    for manager in ("hype", "outcome", "random", "adaptive"):
+        for worker in ("gamer", "craft", "cautious", "random", "adaptive"):
+            strategies = {"warden": manager, "boat": worker, "crew": worker}
+            seats = game.default_seats()
+            bots = [make_bot(strategies[s.role], scenario, i, random.Random(i))
+                    for i, s in enumerate(seats)]
+            state = game.new_state(2, seats)
+            while not game.is_terminal(state):
+                for seat in game.to_act(state):
+                    state = game.apply(state, bots[seat].act(
+                        game.view(state, seat), game.legal_actions(state, seat)))
+            crew = next(i for i, s in enumerate(seats) if s.role == "crew")
+            assert 0 <= state.history[-1].allocations[crew]["wage"] <= 1

@@ -9,7 +9,7 @@ from game.scenario.lint import lint_file
 from game.scenario.load import load_scenario
 from tests.conftest import SCENARIOS, bundled_scenarios
 
-LIBRARY = ["sales-quotas", "bounty", "airdrop", "velocity", "small-team"]
+LIBRARY = ["sales-quotas", "bounty", "airdrop", "velocity", "small-team", "fishery"]
 
 
 @pytest.mark.parametrize("name", LIBRARY)

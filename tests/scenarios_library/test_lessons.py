@@ -40,7 +40,7 @@ GOODHART = {
 }
 SMALL_TEAM = ("founder", "teammate")
 ROLES = {"tokenmaxxing": ("manager", "employee"), "example": ("lead", "rep"),
-         "small-team": SMALL_TEAM, **{name: roles[:2] for name, roles in GOODHART.items()}}
+         "small-team": SMALL_TEAM, "fishery": ("council", "boat"), **{name: roles[:2] for name, roles in GOODHART.items()}}
 """Per scenario: (manager role, employee role)."""
 
 
@@ -142,3 +142,28 @@ def test_example_default_table_shows_its_lesson():
     assert hype.gap_end_mean > 20
     assert hype.rank_contribution_corr_mean <= 0
     assert outcome.health_end_mean >= outcome.health_start
+
+
+def test_fishery_top_catch_board_empties_the_sea_while_landings_hold():
+    """The tragedy of the commons: skippers who play to a top-catch board each land all
+    they can, and the shared stock falls while the landings on the board stay high."""
+    hype = run("fishery")
+    assert hype.strategies == {"council": "hype", "boat": "craft+gamer x4"}
+    assert hype.proxy_end_mean > hype.proxy_start + 10, "landings stay high"
+    assert hype.health_end_mean < hype.health_start - 20, "the stock falls"
+    assert hype.proxy_end_range[0] > hype.proxy_start
+    assert hype.health_end_range[1] < hype.health_start
+    assert hype.gap_end_mean > 20
+    board, real = hype.rank_by_strategy["boat:craft"]
+    assert real < 1.5 and board > 4, "the boat that spares the fish ranks last"
+
+
+def test_fishery_catch_shares_keep_the_stock():
+    hype, outcome = run("fishery"), run("fishery", "outcome")
+    assert outcome.health_end_mean > outcome.health_start, "the stock grows back"
+    assert outcome.proxy_end_mean >= outcome.proxy_start - 1, "landings hold"
+    assert outcome.health_end_range[0] > hype.health_end_range[1]
+    turns = [levels for record in outcome._records for levels in record.policies]
+    assert all(levels["catch_shares"] and not levels["top_catch"] for levels in turns)
+    turns = [levels for record in hype._records for levels in record.policies]
+    assert all(levels["top_catch"] and not levels["catch_shares"] for levels in turns)

@@ -32,6 +32,7 @@ class EmployeeScene(SeatScene):
 
     def __init__(self, app, scenario, view, legal, submit, prefill=None) -> None:
         super().__init__(app, scenario, view, legal, submit, prefill)
+        self.confirm_label = f"Confirm my {view.turn_name}"  # a week, a month, a season
         self.options: list[BehaviourOption] = list(legal.behaviours)
         self.points = {b.id: 0 for b in self.options}
         if prefill is not None:
