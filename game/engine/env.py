@@ -60,7 +60,7 @@ class Lookups:
         self.order = rules.order
         """The seats' order, if any: envs then hold each seat's neighbours' stats."""
         self.near_names = neighbour_names(s)
-        """`upstream.x` and `downstream.x` for every stat of the order's roles."""
+        """`upstream.x` and `downstream.x` for every stat and decision of the order's roles."""
         self.all_keys = tuple((sid, *names) for sid, names in rules.aggregate_keys) + tuple(
             (did, *names) for did, _, names in rules.decision_keys)
         """(stat or decision id, `total_`, `mean_`, `max_`, `min_` names) for every stat, then
