@@ -15,6 +15,7 @@ from collections.abc import Callable
 from operator import attrgetter
 
 from game.bots.beliefs import Beliefs, read_beliefs
+from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, index_objective, review_objective
 from game.bots.plan import AllocationPlanner, NumberSpec, Option
 from game.bots.policy_plan import PolicyPlanner
@@ -102,21 +103,27 @@ def _shared(rules: Rules, role: str, kind: str, phase: str, make):
 
 
 def allocation_planner(rules: Rules, role: str, kind: str) -> AllocationPlanner:
-    """The shared planner of `kind` (`review`, `proxy`, `health`) for a role's effort."""
+    """The shared planner of `kind` (`review`, `proxy`, `health`) for a role's effort: a
+    review is weighed over the scenario's planning horizon (game.scenario.horizon); an index
+    counts every push in full already, so it is read after this turn."""
+    horizon = planning_horizon(rules.scenario) if kind == "review" else 1
     return _shared(rules, role, kind, "work",
-                   lambda: AllocationPlanner(rules, objective(rules, role, kind, horizon=1)))
+                   lambda: AllocationPlanner(rules, objective(rules, role, kind, horizon)))
 
 
 def policy_planner(rules: Rules, role: str, kind: str) -> PolicyPlanner:
-    """The shared planner of `kind` for a role's policies."""
+    """The shared planner of `kind` for a role's policies: it reads an index two turns on,
+    its own review after this turn, and expects the workers to plan as gamers do (over the
+    scenario's horizon)."""
+    horizon = 1 if kind == "review" else 2
     return _shared(rules, role, kind, "policy",
-                   lambda: PolicyPlanner(rules, objective(rules, role, kind, horizon=2)))
+                   lambda: PolicyPlanner(rules, objective(rules, role, kind, horizon)))
 
 
 def objective(rules: Rules, role: str, kind: str, horizon: int) -> Objective:
     """The objective named `kind` for a seat of `role`."""
     if kind == "review":
-        return review_objective(rules, role)
+        return review_objective(rules, role, horizon=horizon)
     return index_objective(rules, role, kind, horizon)
 
 

@@ -64,6 +64,15 @@ class Beliefs:
     turn: int
     score: float
     rank: int
+    near: tuple[int | None, int | None] = (None, None)
+    """Where the seat's upstream and downstream neighbours are in `others` (None where it
+    has none: the ends of a chain, or no order)."""
+    last: tuple[tuple[str, float], ...] = ()
+    """The seat's own numbers of last turn, (decision id, number) in id order: how a
+    forecast guesses a neighbour's unseen numbers ("like me")."""
+    transit: tuple[tuple[str, int, float], ...] = ()
+    """What the seat sees on its way to it: (flow id, turns until it arrives, 0 for the
+    end of this turn, amount), soonest first."""
 
 
 def expected_draws(rules: Rules) -> dict[str, float]:
@@ -97,7 +106,26 @@ def read_beliefs(rules: Rules, view: SeatView) -> Beliefs:
     """The seat's beliefs, read from its view and the rulebook only."""
     own = read_own(rules, view)
     return Beliefs(view.role, read_metrics(rules, view), dict(view.policies), own,
-                   read_others(rules, view, own), view.turn, perceive(view.score), view.rank)
+                   read_others(rules, view, own), view.turn, perceive(view.score), view.rank,
+                   near_of(view), last_numbers(rules, view),
+                   tuple((t.flow, t.due - view.turn, perceive(t.amount)) for t in view.incoming))
+
+
+def last_numbers(rules: Rules, view: SeatView) -> tuple[tuple[str, float], ...]:
+    """The seat's numbers of last turn (none before its first turn, or without an order)."""
+    if rules.order is None or not view.own_history:
+        return ()
+    choice = view.own_history[-1].choice
+    return tuple(sorted((d, float(v)) for d, v in choice.items() if d in rules.decision_specs))
+
+
+def near_of(view: SeatView) -> tuple[int | None, int | None]:
+    """Where the view's upstream and downstream seats are among its employed others (the
+    order of `read_others`)."""
+    if view.upstream is None and view.downstream is None:
+        return (None, None)
+    place = {o.index: n for n, o in enumerate(o for o in view.others if o.employed)}
+    return (place.get(view.upstream), place.get(view.downstream))
 
 
 def read_metrics(rules: Rules, view: SeatView) -> dict[str, float]:

@@ -11,6 +11,11 @@ Metric pushes arrive either `immediate`ly, as the engine would move the metric t
 (nothing that is delayed, and only `1 - inertia` of the rest), or `eventual`ly (the whole push,
 as if delay and inertia had played out), which is how a seat that cares about the company
 counts latent harm.
+
+A forecast over several turns (a planning horizon, see game.scenario.horizon) plays them with a
+`Pipeline`: a delayed change arrives in the turn it falls due, a metric's push goes through its
+delay and inertia as in the engine (what has not arrived is carried), and the turns are played
+one after the other from the same actors.
 """
 
 from __future__ import annotations
@@ -37,6 +42,15 @@ class Actor:
     rank: float = 0.0
     start: dict[str, float] | None = None
     """A fixed actor's stats after the turn's reset (filled on first use)."""
+    up: Actor | None = None
+    """Its upstream neighbour in a forecast that plays the flows between seats (`END`:
+    nobody; None: not in the forecast, so `upstream.x` is guessed)."""
+    down: Actor | None = None
+    """Its downstream neighbour, as `up`."""
+
+
+END = Actor("", {}, fixed=True)
+"""The neighbour of a seat at the end of a chain: every value it shows is 0."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +86,8 @@ def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Rel
         for name in names:
             reads.add(name)
             stat = _stat_of(name, stats)
+            if stat is None and horizon > 1 and "." in name:  # a neighbour's stat
+                stat = _stat_of(name.partition(".")[2], stats)
             if stat is not None and post:
                 needed.add(stat)
             elif name in metrics and post:
@@ -93,6 +109,9 @@ def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Rel
             if e.target in needed:
                 need({n for n in e.names if n not in metrics}, True)
                 need({n for n in e.names if n in metrics}, horizon > 1)
+        for flow in rules.flows if horizon > 1 else ():
+            if flow.to in needed:
+                need(flow.source.names, True)
     for b in rules.behaviours:
         need(b.available.names, False)
     by_role: dict[str, list] = {}
@@ -107,18 +126,51 @@ def relevant(rules: Rules, objective_reads: frozenset[str], horizon: int) -> Rel
                     frozenset(reads), frozenset(n for n in needed if n in stats), aggregated)
 
 
-class TurnModel:
-    """One turn of the public rules for a set of actors, restricted to relevant effects."""
+@dataclass(slots=True)
+class Pipeline:
+    """What a forecast of several turns carries from one turn to the next."""
 
-    def __init__(self, rules: Rules, rel: Relevant, eventual: bool) -> None:
+    turn: int = 0
+    """The forecast's turns played so far."""
+    stats: dict[int, list[tuple[int, str, float, str]]] = field(default_factory=dict)
+    """Due turn -> (id of the actor, stat, amount, mode) of each delayed stat change."""
+    metrics: dict[int, list[tuple[str, float, str]]] = field(default_factory=dict)
+    """Due turn -> (metric, amount, mode) of each delayed push."""
+    carry: dict[str, float] = field(default_factory=dict)
+    """Per metric, the pushes that inertia still holds back."""
+    flows: dict[int, list[tuple[Actor, str, float]]] = field(default_factory=dict)
+    """Due turn -> (receiving actor, stat, amount) of each shipment on a flow."""
+
+    def due_stats(self, actor: Actor) -> list[tuple[int, str, float, str]]:
+        """The delayed changes to `actor`'s stats that arrive this turn."""
+        return [row for row in self.stats.get(self.turn, ()) if row[0] == id(actor)]
+
+
+class TurnModel:
+    """One turn of the public rules for a set of actors, restricted to relevant effects.
+
+    With `delays`, the turn is one of several (`step` is given a `Pipeline`): delayed effects
+    wait for their turn instead of counting at once (stats) or not at all (metrics)."""
+
+    def __init__(self, rules: Rules, rel: Relevant, eventual: bool, delays: bool = False) -> None:
         self.rules = rules
         self.rel = rel
+        self.pipe: Pipeline | None = None
+        """The pipeline of the forecast being played (`delays` only)."""
+        self.delays = delays
+        self.flows = tuple(f for f in rules.flows if f.to in rel.post_stats) if delays else ()
+        """The flows that carry something the forecast needs (`delays` only)."""
+        self.near_names = tuple((n, n.startswith("upstream."), n.partition(".")[2])
+                                for n in sorted(rel.reads) if "." in n) if delays else ()
+        """(name, whether upstream, stat or decision) of each neighbour name read."""
+        self.metric_delay = {m.id: m.delay for m in rules.scenario.metrics}
+        self.arrives = {m.id: 1.0 - m.inertia for m in rules.scenario.metrics}
         self.all_roles = tuple(r.id for r in rules.scenario.roles)
         self.stat_bounds = {s.id: (s.min, s.max) for s in rules.scenario.stats}
         self.metric_bounds = {m.id: (m.min, m.max) for m in rules.scenario.metrics}
         self.reset = {sid: rules.stat_specs[sid].initial for sid in rules.reset_stats}
         inertia = {m.id: (1.0 - m.inertia, m.delay) for m in rules.scenario.metrics}
-        self.weight = (lambda mid, delay: 1.0) if eventual else (
+        self.weight = (lambda mid, delay: 1.0) if eventual or delays else (
             lambda mid, delay: inertia[mid][0] if delay + inertia[mid][1] == 0 else 0.0)
         self.chancy: dict[int, Outlook] = {}
         """By effect id: the outlook of each relevant effect that reading its draws at their
@@ -150,13 +202,49 @@ class TurnModel:
         env["seats"] = actor.seats
         env["score"] = actor.score
         env["rank"] = actor.rank
+        if self.near_names and (actor.up is not None or actor.down is not None):
+            self._neighbours(env, actor)
         return env
 
-    def _effect(self, e: CEffect, env: dict[str, float], points: float,
-                deltas: dict, sets: dict, pushes: dict, msets: dict, count: int) -> None:
+    def _neighbours(self, env: dict[str, float], actor: Actor) -> None:
+        """`upstream.x` and `downstream.x` from the actor's neighbours in the forecast (0 for
+        nobody, as in the engine); a neighbour outside the forecast keeps its guess."""
+        for name, upstream, x in self.near_names:
+            other = actor.up if upstream else actor.down
+            if other is None:
+                continue
+            if x in other.stats:
+                env[name] = other.stats[x]
+            else:
+                initial = dict(self.decisions.get(other.role, ())).get(x, 0.0)
+                env[name] = float(other.alloc.get(x, initial)) if other.role else 0.0
+
+    def _ship(self, after: dict[str, float], actors: list[Actor]) -> None:
+        """Flows between actors of the forecast, as the engine runs them after the dynamics:
+        each acting sender ships its `from` to its neighbour, due `delay` turns on; what falls
+        due this turn is added to the receiver's stat (clamped)."""
+        pipe = self.pipe
+        for flow in self.flows:
+            for actor in actors:
+                receiver = actor.up if flow.upstream else actor.down
+                if receiver is None or receiver is END or actor.fixed or (
+                        actor.role not in flow.roles):
+                    continue
+                amount = flow.source.fn(self.seat_env(after, actor))
+                if amount > 0:
+                    pipe.flows.setdefault(pipe.turn + flow.delay, []).append(
+                        (receiver, flow.to, amount))
+        for receiver, stat, amount in pipe.flows.pop(pipe.turn, ()):
+            if stat in receiver.stats:
+                low, high = self.stat_bounds[stat]
+                receiver.stats[stat] = min(high, max(low, receiver.stats[stat] + amount))
+
+    def _effect(self, e: CEffect, env: dict[str, float], points: float, deltas: dict,
+                sets: dict, pushes: dict, msets: dict, count: int, actor: Actor | None) -> None:
         """Add one effect's expected change to `deltas`/`sets` (stats) or `pushes`/`msets`:
         a change adds its mean; a set applies, if it is likelier than not, with its value (for
-        an effect with an outlook, its mean value when it applies)."""
+        an effect with an outlook, its mean value when it applies). In a forecast of
+        several turns, a delayed change goes into the pipeline instead (`_later`)."""
         if self.chancy and id(e) in self.chancy:
             chance, mean = self.chancy[id(e)](env)
             if chance <= 0.0:
@@ -171,6 +259,9 @@ class TurnModel:
                 return
             value = e.value(env) * points
             added = value * min(chance, 1.0)
+        if self.pipe is not None and self._later(e, actor, value if e.mode == "set" else added,
+                                                 chance, count):
+            return
         if e.mode == "set":
             if chance >= 0.5:
                 (sets if e.on_seat else msets)[e.target] = value
@@ -180,6 +271,34 @@ class TurnModel:
             w = self.weight(e.target, e.delay)
             if w:
                 pushes[e.target] = pushes.get(e.target, 0.0) + added * w * count
+
+    def _later(self, e: CEffect, actor: Actor | None, amount: float, chance: float,
+               count: int) -> bool:
+        """Queue a delayed change in the pipeline (a set only if likelier than not); returns
+        whether the effect was delayed. A metric's own delay adds to the effect's."""
+        pipe = self.pipe
+        if e.on_seat:
+            if not e.delay or actor is None:
+                return False
+            if e.mode != "set" or chance >= 0.5:
+                pipe.stats.setdefault(pipe.turn + e.delay, []).append(
+                    (id(actor), e.target, amount, e.mode))
+            return True
+        delay = e.delay + self.metric_delay[e.target]
+        if not delay:
+            return False
+        if e.mode != "set" or chance >= 0.5:
+            pipe.metrics.setdefault(pipe.turn + delay, []).append(
+                (e.target, amount * (count if e.mode != "set" else 1), e.mode))
+        return True
+
+    def _arrive(self, actor: Actor, deltas: dict, sets: dict) -> None:
+        """Add the delayed stat changes that reach `actor` this turn to its changes."""
+        for _, sid, amount, mode in self.pipe.due_stats(actor):
+            if mode == "set":
+                sets[sid] = amount
+            else:
+                deltas[sid] = deltas.get(sid, 0.0) + amount
 
     def _settle(self, actor: Actor, deltas: dict, sets: dict) -> None:
         """Apply an actor's stat changes, clamped to the stats' bounds."""
@@ -205,17 +324,21 @@ class TurnModel:
                 if points > 0 and effects:
                     env["effort"] = float(points)
                     for e in effects:
-                        self._effect(e, env, points, deltas, sets, pushes, msets, actor.count)
+                        self._effect(e, env, points, deltas, sets, pushes, msets, actor.count,
+                                     actor)
             for _, effects in active:
                 for e in effects:
                     if e.on_seat and e.target in actor.stats and (
                             e.roles is None or actor.role in e.roles):
-                        self._effect(e, env, 1.0, deltas, sets, pushes, msets, actor.count)
+                        self._effect(e, env, 1.0, deltas, sets, pushes, msets, actor.count,
+                                     actor)
+            if self.pipe is not None:
+                self._arrive(actor, deltas, sets)
             self._settle(actor, deltas, sets)
         for _, effects in active:
             for e in effects:
                 if not e.on_seat:
-                    self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1)
+                    self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1, None)
 
     def _dynamics(self, genv: dict, actors: list[Actor], pushes: dict, msets: dict) -> None:
         """The scenario's dynamics, reading the stats after work and the start metrics."""
@@ -223,7 +346,7 @@ class TurnModel:
         changes = {id(a): ({}, {}) for a in actors if not a.fixed}
         for e in self.rel.dynamics:
             if not e.on_seat:
-                self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1)
+                self._effect(e, genv, 1.0, {}, {}, pushes, msets, 1, None)
                 continue
             for actor in actors:
                 if actor.fixed or e.target not in actor.stats or (
@@ -233,10 +356,39 @@ class TurnModel:
                 if env is None:
                     env = envs[id(actor)] = self.seat_env(genv, actor)
                 deltas, sets = changes[id(actor)]
-                self._effect(e, env, 1.0, deltas, sets, {}, {}, 1)
+                self._effect(e, env, 1.0, deltas, sets, {}, {}, 1, actor)
         for actor in actors:
             if not actor.fixed:
                 self._settle(actor, *changes[id(actor)])
+
+    def _move_metrics(self, after: dict, pushes: dict, msets: dict) -> None:
+        """In a forecast of several turns: add the delayed pushes due this turn, let each
+        pushed metric's inertia hold back its share (`pushes` becomes what arrives), and move
+        the pipeline on to the next turn. As in the engine, a set clears what is held back,
+        and a metric at a bound keeps only what pushes it back inside."""
+        pipe = self.pipe
+        for mid, amount, mode in pipe.metrics.pop(pipe.turn, ()):
+            if mode == "set":
+                msets[mid] = amount
+            else:
+                pushes[mid] = pushes.get(mid, 0.0) + amount
+        carry = pipe.carry
+        for mid in set(pushes) | set(carry):
+            held = carry.get(mid, 0.0) + pushes.get(mid, 0.0)
+            arrived = held * self.arrives[mid]
+            held -= arrived
+            low, high = self.metric_bounds[mid]
+            value = after[mid] + arrived
+            if mid in msets:
+                held = 0.0
+            elif value >= high:
+                held = min(held, 0.0)
+            elif value <= low:
+                held = max(held, 0.0)
+            pushes[mid] = arrived
+            carry[mid] = held
+        pipe.stats.pop(pipe.turn, None)
+        pipe.turn += 1
 
     def _decision_aggregates(self, env: dict[str, float], actors: list[Actor]) -> None:
         """Add the aggregates of the decisions read (see `decision_keys`) over the actors that
@@ -263,9 +415,12 @@ class TurnModel:
             actor.start = {sid: self.reset.get(sid, value) for sid, value in actor.stats.items()}
         return actor.start
 
-    def step(self, genv: dict[str, float], actors: list[Actor]) -> dict[str, float]:
+    def step(self, genv: dict[str, float], actors: list[Actor],
+             pipe: Pipeline | None = None) -> dict[str, float]:
         """Play one turn on paper; actors' stats become end-of-turn values. Returns the env
-        (metrics and aggregates) after the turn."""
+        (metrics and aggregates) after the turn. A forecast of several turns passes its
+        `pipe` to every turn (a model made with `delays`)."""
+        self.pipe = pipe
         for actor in actors:
             if not actor.fixed:
                 for sid, initial in self.reset.items():
@@ -283,6 +438,10 @@ class TurnModel:
         aggregate_into(after, self.rel.aggregated, [(a.stats, a.count) for a in actors],
                        [a.role for a in actors], self.all_roles)
         self._dynamics(after, actors, pushes, msets)
+        if self.pipe is not None:
+            if self.flows:
+                self._ship(after, actors)
+            self._move_metrics(after, pushes, msets)
         for mid in set(pushes) | set(msets):
             low, high = self.metric_bounds[mid]
             value = msets[mid] if mid in msets else after[mid] + pushes.get(mid, 0.0)

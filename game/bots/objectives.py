@@ -44,18 +44,20 @@ class Objective:
         return acc
 
 
-def review_objective(rules: Rules, role: str,
-                     active: frozenset[str] | None = None) -> Objective:
-    """The seat's own review score this turn: the role's score plus the terms of active
-    policies (all policies with a term when `active` is None)."""
+def review_objective(rules: Rules, role: str, active: frozenset[str] | None = None,
+                     horizon: int = 1) -> Objective:
+    """The seat's own review score: the role's score plus the terms of active policies (all
+    policies with a term when `active` is None), this turn, or summed over `horizon` turns
+    (see `AllocationPlanner`)."""
     rv = rules.reviews.get(role)
     if rv is None:
-        return Objective("review", role, frozenset(), False, 1, terms=(_ZERO, ()))
+        return Objective("review", role, frozenset(), False, horizon, terms=(_ZERO, ()))
     terms = tuple((pid, t) for pid, t in rv.terms if active is None or pid in active)
     reads = set(rv.score.names)
     for pid, term in terms:
         reads |= term.names | {pid}
-    return Objective("review", role, frozenset(reads), False, 1, terms=(rv.score, terms))
+    return Objective("review", role, frozenset(reads), False, horizon,
+                     terms=(rv.score, terms))
 
 
 def term_policies(rules: Rules, role: str) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 
 from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws, neighbour_guesses,
                                metric_belief, other_stat, perceive, read_beliefs)
-from game.bots.forecast import Actor, TurnModel, relevant
+from game.bots.forecast import END, Actor, Pipeline, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
 from game.engine.view import SeatView
 from game.scenario.rules import AGGREGATES, Rules
@@ -119,7 +119,12 @@ class Forecaster:
         self.rules = rules
         self.objective = objective
         self.rel = rel = relevant(rules, objective.reads, objective.horizon)
-        self.model = TurnModel(rules, rel, objective.eventual)
+        self.model = TurnModel(rules, rel, objective.eventual,
+                               delays=objective.horizon > 1 and not objective.eventual)
+        self.chain = bool(self.model.flows)
+        """Whether a forecast plays the flows between the seat and its neighbours."""
+        order = rules.order.roles if rules.order is not None else ()
+        self.in_order = {role: True for role in order}
         stats = set(rules.stat_specs)
         read_stats = {n.partition("_")[2] if n.partition("_")[0] in AGGREGATES else n
                       for n in rel.reads}
@@ -152,7 +157,54 @@ class Forecaster:
         for role, stats in b.others:
             key.append(role)
             key += map(stats.get, st)
+        if self.chain:  # the neighbours it plays: where they are, all they hold, its numbers
+            key += [b.near, b.last, b.transit, *(tuple(sorted(b.others[i][1].items()))
+                                                 for i in b.near if i is not None)]
         return tuple(key)
+
+    def sent_numbers(self, b: Beliefs) -> dict[str, dict[str, float]]:
+        """Per side (`up`, `down`), the numbers the neighbour there was last seen to send:
+        a flow whose `from` is one of its decisions shows the number, once it is on its way
+        to the seat (the latest sent, the last to arrive)."""
+        out: dict[str, dict[str, float]] = {"up": {}, "down": {}}
+        decisions = self.rules.decision_specs
+        for flow in self.model.flows:
+            name = flow.source.source.strip()
+            if name not in decisions:
+                continue
+            amounts = [amount for fid, _, amount in b.transit if fid == flow.id]
+            if amounts:
+                out["down" if flow.upstream else "up"][name] = amounts[-1]
+        return out
+
+    def arriving(self, b: Beliefs) -> list[tuple[int, str, float]]:
+        """What the seat sees on its way to it, as (turn of the forecast, stat, amount)."""
+        to = {flow.id: flow.to for flow in self.model.flows}
+        return [(due, to[fid], amount) for fid, due, amount in b.transit if fid in to]
+
+    def line(self, me: Actor, b: Beliefs) -> list[Actor]:
+        """The actors of a forecast that plays the flows between seats: `me`, its neighbours
+        acting (the rules move their stats; nothing shows what they choose, so they are
+        guessed to choose the numbers the seat chose last turn, "like me", where they have
+        the same decisions, else their initial ones), then the other seats, fixed."""
+        up, down = b.near
+        near = []
+        sent = self.sent_numbers(b)
+        guess = dict(b.last)
+        if self.in_order.get(b.role):
+            for place, side in ((up, "up"), (down, "down")):
+                if place is None:
+                    setattr(me, side, END)
+                    continue
+                role, stats = b.others[place]
+                numbers = {d: guess[d] for d, _ in self.model.decisions[role] if d in guess}
+                numbers.update(sent[side])
+                other = Actor(role, dict(stats), numbers)
+                setattr(me, side, other)
+                setattr(other, "down" if side == "up" else "up", me)
+                near.append(other)
+        return [me, *near, *(Actor(r, dict(s), fixed=True) for i, (r, s) in enumerate(b.others)
+                             if i not in b.near)]
 
     def view_key(self, view: SeatView) -> tuple:
         """`key(read_beliefs(rules, view))`, reading only the parts of the view it needs, so
@@ -160,6 +212,8 @@ class Forecaster:
         scenario). Built in one list: most forecasts read few parts, and a decision that
         the memo answers costs little more than this."""
         rules = self.rules
+        if self.chain:
+            return self.key(read_beliefs(rules, view))
         key = [view.role]
         if self.metric_slots:
             readings = view.metrics
@@ -211,12 +265,39 @@ class Forecaster:
         seat = model.seat_env(after, actors[0]) if self.objective.kind == "review" else None
         return self.objective.value(after, seat)
 
+    def run_ahead(self, genv: dict, actors: list[Actor], turns: int,
+                  later: dict[str, int], arriving: list[tuple[int, str, float]] = ()) -> float:
+        """Play `turns` turns on paper, actors[0] playing its own split in the first and
+        `later` in the others, with delayed effects arriving when due (a `Pipeline`, which
+        starts with what the seat sees `arriving` on flows); returns the review objective
+        for actors[0] summed over the turns."""
+        model, objective, me = self.model, self.objective, actors[0]
+        pipe = Pipeline()
+        for due, stat, amount in arriving:
+            pipe.flows.setdefault(due, []).append((me, stat, amount))
+        first = me.alloc
+        after = genv
+        total = 0.0
+        for step in range(turns):
+            if step:
+                after = {**after, "turn": after["turn"] + 1.0}
+                me.alloc = later
+            after = model.step(after, actors, pipe)
+            total += objective.value(after, model.seat_env(after, me))
+        me.alloc = first
+        return total
+
 
 class AllocationPlanner:
     """The effort split that maximises an objective for a seat, given its beliefs.
 
     A review objective only counts the terms of active policies, so there is one forecaster
-    per set of active policies with a term: each reads no more than it needs."""
+    per set of active policies with a term: each reads no more than it needs.
+
+    A review objective with a horizon of several turns judges a split by what it adds to the
+    seat's reviews over that many turns (no more than the game has left): the seat plays the
+    split this turn and afterwards what a one-turn planner would choose now (`myopic`), so a
+    cost paid now and a payoff that arrives later are each counted once."""
 
     def __init__(self, rules: Rules, objective: Objective) -> None:
         self.rules = rules
@@ -226,6 +307,13 @@ class AllocationPlanner:
         self.forecasters: dict[tuple[str, ...], Forecaster] = {}
         self.by_levels: dict[tuple, Forecaster] = {}
         self.memo: dict[tuple, dict[str, int]] = {}
+        self.myopic: AllocationPlanner | None = None
+        if objective.kind == "review" and objective.horizon > 1:
+            self.myopic = AllocationPlanner(rules, review_objective(rules, objective.role))
+
+    def turns_ahead(self, turn: int) -> int:
+        """How many turns, this one included, a split made in `turn` is judged over."""
+        return min(self.objective.horizon, self.rules.scenario.turns - turn + 1)
 
     def forecaster(self, policies: dict[str, int]) -> Forecaster:
         """The forecaster for the review terms active under `policies` (found by the terms'
@@ -238,7 +326,8 @@ class AllocationPlanner:
             if f is None:
                 objective = self.objective
                 if objective.kind == "review":
-                    objective = review_objective(self.rules, objective.role, frozenset(active))
+                    objective = review_objective(self.rules, objective.role, frozenset(active),
+                                                 objective.horizon)
                 f = self.forecasters[active] = Forecaster(self.rules, objective)
             self.by_levels[levels] = f
         return f
@@ -247,9 +336,10 @@ class AllocationPlanner:
                  numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int]:
         """The best split of `effort` points over `options`, and a number for each decision
         of `numbers` (in the same dict, by decision id; memoised)."""
+        if self.myopic is not None and self.turns_ahead(b.turn) <= 1:
+            return self.myopic.allocate(b, options, effort, numbers)
         f = self.forecaster(b.policies)
-        key = (id(f), f.key(b), options, effort, numbers) if numbers else (
-            id(f), f.key(b), options, effort)
+        key = self._key(f, f.key(b), options, effort, numbers, b.turn)
         found = self.memo.get(key)
         return dict(found if found is not None else self._remember(key, f, b, options, effort,
                                                                    numbers))
@@ -258,14 +348,23 @@ class AllocationPlanner:
                       numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int]:
         """`allocate(read_beliefs(rules, view), options, effort, numbers)`, with beliefs read
         only when the memo has no answer."""
+        if self.myopic is not None and self.turns_ahead(view.turn) <= 1:
+            return self.myopic.allocate_seen(view, options, effort, numbers)
         f = self.forecaster(view.policies)
-        key = (id(f), f.view_key(view), options, effort, numbers) if numbers else (
-            id(f), f.view_key(view), options, effort)
+        key = self._key(f, f.view_key(view), options, effort, numbers, view.turn)
         found = self.memo.get(key)
         if found is None:
             found = self._remember(key, f, read_beliefs(self.rules, view), options, effort,
                                    numbers)
         return dict(found)
+
+    def _key(self, f: Forecaster, seen: tuple, options: tuple[Option, ...], effort: int,
+             numbers: tuple[NumberSpec, ...], turn: int) -> tuple:
+        """The memo key of a decision (`seen`: the forecaster's key of the beliefs or the
+        view, which agree): with a horizon, the turns it is judged over count too."""
+        key = (id(f), seen, options, effort, numbers) if numbers else (
+            id(f), seen, options, effort)
+        return key if self.myopic is None else (*key, self.turns_ahead(turn))
 
     def _remember(self, key: tuple, f: Forecaster, b: Beliefs, options: tuple[Option, ...],
                   effort: int, numbers: tuple[NumberSpec, ...]) -> dict[str, int]:
@@ -280,17 +379,26 @@ class AllocationPlanner:
               effort: int, numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int]:
         """The greedy split (`greedy`) with every number at its initial value; with
         decisions, the best numbers for that split (`choose_numbers`), then the split again
-        for those numbers."""
+        for those numbers. With a horizon, each is judged over the turns ahead, the seat
+        playing afterwards what the one-turn planner chooses (`later`)."""
         genv = f.genv(b.metrics, b.policies, b.turn)
         seats = 1.0 + sum(1 for role, _ in b.others if role == b.role)
         own = dict(b.own)
         others = [Actor(r, dict(s), fixed=True) for r, s in b.others]  # never changed
         chosen = {did: self.rules.decision_specs[did].initial for did, *_ in numbers}
 
+        later = (self.myopic.allocate(b, options, effort, numbers)
+                 if self.myopic is not None else None)
+        turns = self.turns_ahead(b.turn)
+
         def evaluate(alloc: dict) -> float:
             me = Actor(b.role, dict(own), {**alloc, **chosen} if chosen else alloc, 1, False,
                        seats, b.score, float(b.rank))
-            return f.run(genv, [me, *others])
+            if later is None:
+                return f.run(genv, [me, *others])
+            if not f.chain:
+                return f.run_ahead(genv, [me, *others], turns, later)
+            return f.run_ahead(genv, f.line(me, b), turns, later, f.arriving(b))
 
         alloc = greedy(evaluate, self.behaviours, options, effort)
         if not numbers:

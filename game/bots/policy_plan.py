@@ -17,6 +17,7 @@ from operator import attrgetter
 from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, initial_numbers_into, like_me,
                                perceive, read_beliefs, read_others, read_own)
 from game.bots.forecast import Actor, relevant
+from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, review_objective
 from game.bots.plan import (MEMO_LIMIT, AllocationPlanner, Forecaster, Option, number_specs,
                             policy_sets)
@@ -40,17 +41,19 @@ class PolicyPlanner:
         self.rules = rules
         self.f = Forecaster(rules, objective)
         self.workers = tuple(r.id for r in rules.scenario.roles if acts_in(rules, r.id, "work"))
-        self.gamers = {r: AllocationPlanner(rules, review_objective(rules, r))
+        ahead = planning_horizon(rules.scenario)
+        self.gamers = {r: AllocationPlanner(rules, review_objective(rules, r, horizon=ahead))
                        for r in self.workers}
         self.reference = {m.id: m.initial for m in rules.scenario.metrics}
         self.memo: dict[tuple, dict[str, int]] = {}
         self.shown: dict[tuple, dict[str, int]] = {}
         """`shown_key` -> the memo's answer for it (a first look-up, see `choose`)."""
-        self.reads_turn = "turn" in self.f.rel.reads or any(
+        self.reads_turn = ahead > 1 or "turn" in self.f.rel.reads or any(
             "turn" in relevant(rules, review_objective(rules, r).reads, 1).reads
             for r in self.workers)
-        """Whether the choice can depend on the turn: the seat's own forecast reads it, or a
-        worker's review (with every term, a superset of any active set) or what it may do."""
+        """Whether the choice can depend on the turn: the workers plan ahead (never past the
+        game's end), the seat's own forecast reads it, or a worker's review (with every term,
+        a superset of any active set) or what it may do."""
         self.columns = []
         """(worker role, its stats sorted, their positions, their initial values)."""
         for role in self.workers:

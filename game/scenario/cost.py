@@ -11,7 +11,9 @@ every seat costs `SEAT_STEPS` a turn (its view, beliefs and bookkeeping):
   for a role with decisions, and `NUMBER_TRIES` forecasts per decision), each
   playing the role's effects, the policies' and the dynamics on paper; a role that sets
   policies has the workers' search redone for the policy sets it weighs (about half of them
-  are remembered from earlier turns, `POLICY_SEARCH_SHARE`).
+  are remembered from earlier turns, `POLICY_SEARCH_SHARE`); with a planning horizon of H > 1
+  turns (game.scenario.horizon) each forecast plays H turns, and a one-turn search comes
+  first, so the search costs H + 1 times as much.
 
 The constants were fitted to measured cold games of the bundled scenarios and of generated
 ones (tests/scenario/fixtures/costly.py): the estimate was within a factor of 2 of the
@@ -27,6 +29,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from game.scenario.horizon import planning_horizon
 from game.scenario.model import Effect, Role, Scenario
 
 __all__ = ["GAME_BUDGET", "STEPS_PER_SECOND", "GameCost", "game_cost", "over_budget"]
@@ -127,13 +130,15 @@ def _add_bot_search(s: Scenario, parts: Counter[tuple[str, str]]) -> None:
     sets = sum(_policy_sets(s, r) for r in s.roles if s.policies_of(r.id))
     plans = 1 + POLICY_SEARCH_SHARE * sets
     shared = _effect_steps(s.dynamics) + sum(_effect_steps(p.effects) for p in s.policies)
+    horizon = planning_horizon(s)
+    ahead = 1 if horizon == 1 else horizon + 1
     for role in s.roles:
         behaviours = s.behaviours_of(role.id) if role.effort else []
         if not behaviours and not role.decisions:
             continue
         # with decisions, the effort search runs twice, around the numbers' searches
         splits = (role.effort + 1) * len(behaviours) * (2 if role.decisions else 1)
-        tries = plans * (splits + NUMBER_TRIES * len(role.decisions))
+        tries = plans * (splits + NUMBER_TRIES * len(role.decisions)) * ahead
         for b in behaviours:
             parts[EFFECTS, f"behaviour {b.id}'s effects"] += tries * _effect_steps(b.effects)
         if shared:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from game.errors import FormulaError
 from game.scenario.explain_relations import draw_words, neighbour_meanings, order_lines
 from game.scenario.formula import compile_formula
+from game.scenario.horizon import planning_horizon
 from game.scenario.model import Effect, Metric, Policy, Role, Scenario, Stat, Visibility
 from game.scenario.seating import default_seat_strategy, describe_strategy, sets_policies_only
 
@@ -173,6 +174,11 @@ def _table(s: Scenario) -> Iterator[str]:
             words = describe_strategy(strategy, sets_policies_only(s, role.id))
             label = f"{role.name} {i + 1}" if count > 1 else role.name
             yield _bullet(f"{label}: a bot that {words} ({strategy})")
+    horizon = planning_horizon(s)
+    if horizon > 1:
+        yield _para(f"Bots that play to their review weigh each {s.turn_name}'s choice by what "
+                    f"it adds to their reviews over {horizon} {s.turn_name}s, so a payoff that "
+                    "comes later counts.")
 
 
 def _policies(s: Scenario, role: Role) -> Iterator[str]:

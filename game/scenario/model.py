@@ -570,10 +570,26 @@ class Debrief(Strict):
                     "followed least.")
 
 
+MAX_HORIZON = 12
+"""The most turns a scenario may ask its planning bots to look ahead."""
+
+
+class Bots(Strict):
+    """How the scenario's planning bots think (`bots:`)."""
+
+    horizon: Whole | None = Field(
+        None, ge=1, le=MAX_HORIZON,
+        description="Turns a planning bot looks ahead when it weighs its own review: this "
+                    "turn's choice counts by what it adds to its reviews over this many turns, "
+                    "so a payoff that arrives later counts. Default: 1 without flows; with "
+                    "flows, long enough to reach a neighbour and back, at most 6 (see "
+                    "AUTHORING.md, *Bots that plan ahead*).")
+
+
 class Scenario(Strict):
     """A whole scenario file."""
 
-    added_later: ClassVar[tuple[str, ...]] = ("order", "flows", "let", "leaderboards")
+    added_later: ClassVar[tuple[str, ...]] = ("order", "flows", "let", "leaderboards", "bots")
 
     id: Id
     title: str
@@ -613,6 +629,7 @@ class Scenario(Strict):
                     "role's default. Bots fill a role's empty seats with these strategies, in "
                     "order. A role left out gets `seats.default` seats of `adaptive` bots.")
     debrief: Debrief
+    bots: Bots = Field(default_factory=Bots)
     _rules: Any = PrivateAttr(default=None)  # compiled formulas, see game.scenario.rules.rules_for
 
     def metric(self, metric_id: str) -> Metric:
