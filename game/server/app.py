@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import unicodedata
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,32 +40,17 @@ pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoe
                            trim_blocks=True, lstrip_blocks=True)
 
 
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """The page template `name` rendered (every value escaped) as an HTML response."""
-    return HTMLResponse(pages.get_template(name).render(**context), status_code=status)
-
-
-def clean_name(raw: str) -> str:
-    """A person's name as shown: control characters dropped, spaces collapsed."""
-    kept = "".join(c for c in raw if unicodedata.category(c)[0] != "C")
-    return " ".join(kept.split())
-
-
-def name_problem(name: str) -> str | None:
-    """Why a name cannot be used, in one line, or None."""
-    if not name:
-        return "Type your name (or a nickname) so the table knows who you are."
-    if len(name) > MAX_NAME:
-        return f"That name is too long: at most {MAX_NAME} characters."
-    return None
+def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """The page `template` rendered (every value escaped) as an HTML response."""
+    return HTMLResponse(pages.get_template(template).render(**context), status_code=status)
 
 
 def seat_of(request: Request) -> Any:
-    """The Ticket of the seat this device holds (its cookie), or None."""
+    """(table id, seat) of the seat this device holds (its cookie), or None."""
     secret = request.cookies.get(SEAT_COOKIE, "")
     if not 0 < len(secret) <= 200:
         return None
-    return request.app.state.host.call("rejoin", secret)
+    return request.app.state.host.call("seat_of", secret)
 
 
 async def join_page(request: Request) -> Response:
@@ -82,12 +66,9 @@ async def join(request: Request) -> Response:
         return render("join.html", 403, seated=False, code="", name="",
                       error="This form must be sent from this server's own join page.")
     form = await request.form()
-    name = clean_name(str(form.get("name", ""))[:400])
+    name = str(form.get("name", ""))[:400]
     code = str(form.get("code", "")).strip()[:40]
-    problem = name_problem(name)
-    ticket = None
-    if problem is None:
-        ticket, problem = join_room(request.app.state.host, name, code)
+    ticket, problem = join_room(request.app.state.host, name, code)
     if ticket is None:
         return render("join.html", 400, seated=False, code=code, name=name[:MAX_NAME],
                       error=problem)
@@ -103,7 +84,13 @@ def join_room(host: RoomHost, name: str, code: str) -> tuple[Any, str | None]:
     try:
         return host.call_now("join", name, code), None
     except RoomError as err:
-        return None, str(err)
+        return None, sentence(str(err))
+
+
+def sentence(line: str) -> str:
+    """A room's one-line message as a sentence on a page: capital first, full stop last."""
+    line = line.strip()
+    return line[:1].upper() + line[1:] + ("" if line.endswith((".", "!", "?")) else ".")
 
 
 async def play_page(request: Request) -> Response:
