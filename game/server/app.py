@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from urllib.parse import parse_qs
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -65,9 +66,12 @@ async def join(request: Request) -> Response:
     if not same_origin(request.headers):
         return render("join.html", 403, seated=False, code="", name="",
                       error="This form must be sent from this server's own join page.")
-    form = await request.form()
-    name = str(form.get("name", ""))[:400]
-    code = str(form.get("code", "")).strip()[:40]
+    form = await small_form(request)
+    if form is None:
+        return render("join.html", 413, seated=False, code="", name="",
+                      error="That form was too large; type your name and the room code.")
+    name = form.get("name", "")[:400]
+    code = form.get("code", "").strip()[:40]
     ticket, problem = join_room(request.app.state.host, name, code)
     if ticket is None:
         return render("join.html", 400, seated=False, code=code, name=name[:MAX_NAME],
@@ -76,6 +80,21 @@ async def join(request: Request) -> Response:
     response.set_cookie(SEAT_COOKIE, ticket.secret, max_age=COOKIE_DAYS * 86400,
                         httponly=True, samesite="strict", path="/")
     return response
+
+
+async def small_form(request: Request) -> dict[str, str] | None:
+    """The fields of a URL-encoded form post (the first value of each), or None when the body
+    is larger than `MAX_BODY` bytes (it is not read further) or has more than 20 fields."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+    except ValueError:  # too many fields
+        return None
+    return {key: values[0] for key, values in fields.items()}
 
 
 def join_room(host: RoomHost, name: str, code: str) -> tuple[Any, str | None]:
@@ -137,7 +156,7 @@ def create_app(host: RoomHost, extra_routes: Sequence[BaseRoute] = (),
                     await task
 
     app = Starlette(routes=[*player_routes(), *extra_routes], lifespan=lifespan,
-                    middleware=[Middleware(SecurityHeaders)], max_body_size=MAX_BODY,
+                    middleware=[Middleware(SecurityHeaders)],
                     exception_handlers={404: not_found, 500: server_error})
     app.state.host = host
     return app

@@ -136,6 +136,13 @@ def test_a_name_too_long_is_refused_in_words(app):
     assert reply.status_code == 400 and "at most 40 characters" in reply.text
 
 
+@pytest.mark.parametrize("body", ["name=" + "x" * 20000 + "&code=AB", "&".join(["a=1"] * 30)])
+def test_an_oversized_form_is_refused_in_words(app, body):
+    reply = TestClient(app).post("/join", content=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status_code == 413 and "too large" in reply.text
+
+
 def test_the_play_page_without_a_seat_goes_to_the_join_page(app):
     reply = TestClient(app).get("/play", follow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"] == "/"
