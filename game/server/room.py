@@ -110,7 +110,8 @@ class Room(FacilitatorOps):
         place = self._by_code.get(digest(typed))
         if place is None:
             if not hmac.compare_digest(typed.encode(), self.code.encode()):
-                raise RoomError(f"no room with the code '{typed}' here; check the code on "
+                shown = "".join(ch for ch in typed if ch.isascii() and ch.isalnum())
+                raise RoomError(f"no room with the code '{shown}' here; check the code on "
                                 "the screen")
             place = self._free_seat(now)
         table, seat = self.tables[place[0]], place[1]
@@ -130,6 +131,7 @@ class Room(FacilitatorOps):
         now = time.time() if now is None else now
         table, seat = self.tables[place[0]], place[1]
         self._hand_back(table, seat, now)
+        self._run_bots(table, now)  # with someone back, the bots covering seats play on
         table.seen[seat] = now
         return Ticket(table.id, seat, secret, table.claims[seat].person)
 
@@ -236,7 +238,7 @@ class Room(FacilitatorOps):
         if place is None and self.grows and len(self.tables) < MAX_TABLES and self._loaded:
             table = new_table(self._loaded, self.game, self.store, len(self.tables), now)
             self.tables[table.id] = table
-            place = (table.id, 0)
+            place = free_seat([table], self.grows)
         if place is None:
             raise RoomFull("every seat in this room is taken; ask the facilitator for one")
         return place
