@@ -173,8 +173,10 @@ def _first_problem(err: ValidationError) -> str:
     where = ".".join(str(p) for p in loc)
     if first["type"] == "json_invalid":
         return "not a readable message (invalid JSON)"
-    if first["type"] == "union_tag_invalid" or first["type"] == "union_tag_not_found":
+    if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return "unknown message type"
+    if first["type"] in ("model_attributes_type", "dict_type", "model_type") and not loc:
+        return "a message is a JSON object with a 'type'"
     return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 

@@ -9,6 +9,7 @@ connected there its own new state, and tells the listeners (the facilitator's pa
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
@@ -20,6 +21,8 @@ from game.server.rate_limit import TokenBucket
 
 log = logging.getLogger("goodhart.server")
 
+NO_SEAT = 4401
+"""Close code: this device holds no seat here; the page goes back to the join page."""
 PONG = '{"type": "pong"}'
 Listener = Callable[[list[str]], Awaitable[None]]
 
@@ -28,6 +31,8 @@ class Sender(Protocol):
     """What a connected page needs from its socket: a way to send it a JSON text."""
 
     async def send_text(self, data: str) -> None: ...
+
+    async def close(self, code: int = 1000) -> None: ...
 
 
 @dataclass(eq=False)
@@ -83,8 +88,15 @@ class RoomHost:
     async def send_state(self, conn: Connection, unless_version: int | None = None) -> None:
         """Send `conn` its seat's state (a `pong` instead when the page already shows
         `unless_version`); a socket that has gone is forgotten."""
+        from game.server.room import UnknownSeat
         try:
-            state = self.call_now("player_state", conn.secret)
+            try:
+                state = self.call_now("player_state", conn.secret)
+            except UnknownSeat as err:   # the facilitator gave the seat to someone else
+                self.detach(conn)
+                await conn.socket.send_text(json.dumps({"type": "error", "message": str(err)}))
+                await conn.socket.close(code=NO_SEAT)
+                return
             text = PONG if state.version == unless_version else state.model_dump_json()
             await asyncio.wait_for(conn.socket.send_text(text), timeout=5)
         except Exception as err:  # a closed or stuck socket: the page reconnects by itself

@@ -15,7 +15,8 @@
       if (k === "text") node.textContent = v;
       else if (k === "cls") node.className = v;
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v);
+      else if (typeof v === "boolean") { if (v) node.setAttribute(k, ""); }
+      else if (v !== null && v !== undefined) node.setAttribute(k, v);
     }
     for (const kid of kids.flat()) if (kid) node.append(kid);
     return node;
@@ -220,11 +221,11 @@
   function numbersPart() { return (state.legal.numbers || []).length ? { numbers: { ...draft.numbers } } : {}; }
 
   function confirmRow(label, warning, leftCls, leftText, build) {
-    const blocked = state.paused || (warning && !armed && leftCls === "bad") || (warning && warning.startsWith("Two"));
+    const blocked = Boolean(state.paused || (warning && leftCls === "bad") || (warning && warning.startsWith("Two")));
     return el("div", { cls: "confirm-row" },
       el("span", { cls: `left ${leftCls}`, text: leftText }),
       warning ? el("span", { cls: "left bad", role: "status", text: warning }) : null,
-      el("button", { type: "button", cls: "primary wide", disabled: sending || blocked, text: sending ? "Sending…" : label,
+      el("button", { type: "button", cls: "primary wide", disabled: Boolean(sending || blocked), text: sending ? "Sending…" : label,
         onclick: () => { const msg = build(); if (msg && send(msg)) { sending = true; draw(); } } }));
   }
 
