@@ -103,7 +103,9 @@ def zip_bytes(results: list[ResultFile], slides: dict[str, bytes]) -> bytes:
 
 def debrief_json(debrief: Debrief, questions: list[str], slides: list[str]) -> dict[str, Any]:
     """The debrief's words and figures for the projector page: the conditions, each table's
-    headline numbers, facts and lessons, the discussion questions, the slide names."""
+    headline numbers, facts and lessons (and its slide's name), the discussion questions,
+    the slide names."""
+    from game.ui.slides import table_slug
     return {
         "title": debrief.scenario.title if debrief.scenario else "",
         "slides": slides, "questions": questions, "problems": debrief.problems,
@@ -112,7 +114,8 @@ def debrief_json(debrief: Debrief, questions: list[str], slides: list[str]) -> d
                         "health_end": round(c.mean_health_end, 1),
                         "health_change": round(c.mean_health_change, 1),
                         "gap_end": round(c.mean_gap_end, 1)} for c in debrief.conditions()],
-        "tables": [{"label": s.label, "condition": s.condition, "finished": s.finished,
+        "tables": [{"label": s.label, "slide": f"{table_slug(s.label)}.png",
+                    "condition": s.condition, "finished": s.finished,
                     "proxy_start": round(s.proxy_start, 1), "proxy_end": round(s.proxy_end, 1),
                     "health_start": round(s.health_start, 1),
                     "health_end": round(s.health_end, 1), "gap_end": round(s.gap_end, 1),

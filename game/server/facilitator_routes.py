@@ -38,7 +38,7 @@ MAX_OP_BYTES = 4096
 COOKIE_HOURS = 12
 HERE = Path(__file__).resolve().parent
 DENIED = ("This page is for the facilitator. Open the facilitator address that "
-          "`goodhart host` printed in its terminal (it carries the token).")
+          "goodhart host printed in its terminal (it carries the token).")
 
 pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                            trim_blocks=True, lstrip_blocks=True)

@@ -179,6 +179,7 @@ def test_at_the_end_the_projector_shows_the_cross_table_debrief(hosted):
     assert [t["label"] for t in debrief["tables"]] == [s.label for s in expected.summaries]
     assert [t["facts"] for t in debrief["tables"]] == [s.facts for s in expected.summaries]
     assert debrief["slides"][0] == "comparison.png" and "conditions.png" in debrief["slides"]
+    assert all(t["slide"] in debrief["slides"] for t in debrief["tables"])
     png = hosted.client.get("/projector/slides/comparison.png")
     assert png.headers["content-type"] == "image/png" and png.content[:4] == b"\x89PNG"
     assert hosted.client.get("/projector/slides/nothing.png").status_code == 404
