@@ -58,13 +58,16 @@ def host(source: str | None, bind: str | None, port: int | None, headless: bool,
         require_screen()
     room, db = _open_room(source, resume, db)
     from game.server.app import create_app
+    from game.server.facilitator_routes import facilitator_routes
     from game.server.room_host import RoomHost
     from game.server.serve import Serving, listen
     address, note = _bind_address(bind)
     sock = listen(address, port) if port is not None else _default_socket(address)
     room_host = RoomHost(room)
-    serving = Serving(create_app(room_host), sock, stop_after)
+    app = create_app(room_host, facilitator_routes())
     join_url = _join_url(address, sock.getsockname()[1])
+    app.state.join_url = join_url       # the projector's QR code and join line show it
+    serving = Serving(app, sock, stop_after)
     _announce(room, note, join_url, db, resume)
     if headless:
         serving.run()
