@@ -156,7 +156,9 @@
         : level ? [`active · cost ${fmt(p.cost * level)}`, "active"] : [p.levels.length === 2 ? `off · cost ${fmt(p.cost)} if on` : "off", ""];
       const buttons = p.levels.map((name, n) => el("button", { type: "button", cls: `level${n ? "" : " off"}`, "aria-pressed": String(n === level), disabled: p.locked,
         text: name, onclick: () => { draft.levels[p.id] = n; keepDraft(); clearError(); draw(); focusCard(p.id, n); } }));
-      cards.append(el("article", { cls: `card${level ? " on" : ""}${c.length ? " clash" : ""}`, "data-id": p.id },
+      const step = (d) => { const n = Math.max(0, Math.min(p.levels.length - 1, level + d)); if (!p.locked && n !== level) { draft.levels[p.id] = n; keepDraft(); clearError(); draw(); focusCard(p.id, n); } };
+      const keys = (ev) => { if (ev.key === "ArrowRight") { ev.preventDefault(); step(1); } else if (ev.key === "ArrowLeft") { ev.preventDefault(); step(-1); } };
+      cards.append(el("article", { cls: `card${level ? " on" : ""}${c.length ? " clash" : ""}`, "data-id": p.id, onkeydown: keys },
         el("h3", { text: p.name }), el("p", { cls: "desc", text: desc.trim() }),
         el("fieldset", { cls: "levels" }, el("legend", { text: `${p.name}: level` }), buttons),
         el("span", { cls: `tag ${tag[1]}`, text: tag[0] })));
