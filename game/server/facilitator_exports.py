@@ -20,7 +20,6 @@ import io
 import os
 import re
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -39,8 +38,6 @@ __all__ = ["debrief_json", "ended_results", "export_routes", "slide_pngs", "zip_
 
 ZIP_NAME = "goodhart-results.zip"
 NOT_YET = "The debrief opens when every table has ended."
-_PAINTING = threading.Lock()
-"""pygame draws the slides; one drawing at a time, off the event loop."""
 
 
 def ended_results(host: Any) -> list[ResultFile]:
@@ -66,8 +63,9 @@ def slide_pngs(debrief: Debrief) -> dict[str, bytes]:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner in the host's log
     import pygame
 
+    from game.ui.host_draw import PAINTING
     from game.ui.slides import debrief_slides
-    with _PAINTING:
+    with PAINTING:
         out = {}
         for name, surface in debrief_slides(debrief).items():
             buffer = io.BytesIO()
