@@ -46,17 +46,17 @@ def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(pages.get_template(template).render(**context), status_code=status)
 
 
-def seat_of(request: Request) -> Any:
+async def seat_of(request: Request) -> Any:
     """(table id, seat) of the seat this device holds (its cookie), or None."""
     secret = request.cookies.get(SEAT_COOKIE, "")
     if not 0 < len(secret) <= 200:
         return None
-    return request.app.state.host.call("seat_of", secret)
+    return await request.app.state.host.run("seat_of", secret, now=False)
 
 
 async def join_page(request: Request) -> Response:
     """The join form; a device that already holds a seat is offered to go back to it."""
-    ticket = seat_of(request)
+    ticket = await seat_of(request)
     return render("join.html", seated=ticket is not None, code=request.query_params.get(
         "code", "")[:12], name="", error=None)
 
@@ -72,7 +72,7 @@ async def join(request: Request) -> Response:
                       error="That form was too large; type your name and the room code.")
     name = form.get("name", "")[:400]
     code = form.get("code", "").strip()[:40]
-    ticket, problem = join_room(request.app.state.host, name, code)
+    ticket, problem = await join_room(request.app.state.host, name, code)
     if ticket is None:
         return render("join.html", 400, seated=False, code=code, name=name[:MAX_NAME],
                       error=problem)
@@ -97,11 +97,11 @@ async def small_form(request: Request) -> dict[str, str] | None:
     return {key: values[0] for key, values in fields.items()}
 
 
-def join_room(host: RoomHost, name: str, code: str) -> tuple[Any, str | None]:
+async def join_room(host: RoomHost, name: str, code: str) -> tuple[Any, str | None]:
     """(ticket, None) when the room seats `name` with `code`, else (None, the reason)."""
     from game.server.room import RoomError
     try:
-        return host.call_now("join", name, code), None
+        return await host.run("join", name, code), None
     except RoomError as err:
         return None, sentence(str(err))
 
@@ -114,7 +114,7 @@ def sentence(line: str) -> str:
 
 async def play_page(request: Request) -> Response:
     """The player's page; a device without a seat goes back to the join page."""
-    if seat_of(request) is None:
+    if await seat_of(request) is None:
         return RedirectResponse("/", status_code=303)
     return render("play.html")
 

@@ -45,7 +45,7 @@ async def player_socket(ws: WebSocket) -> None:
         return
     await ws.accept()
     secret = ws.cookies.get(SEAT_COOKIE, "")
-    ticket = host.call_now("rejoin", secret) if 0 < len(secret) <= 200 else None
+    ticket = await host.run("rejoin", secret) if 0 < len(secret) <= 200 else None
     if ticket is None:
         await ws.send_text(error_text("This device has no seat in this room: join again "
                                       "with your name and the room code."))
@@ -106,7 +106,7 @@ async def act(host: RoomHost, conn: Connection, msg) -> None:
     """Hand an action to the room: `ack` to the sender, the new state to the whole table."""
     from game.server.room import RoomError
     try:
-        version = host.call_now("act", conn.secret, msg)
+        version = await host.run("act", conn.secret, msg)
     except RoomError as err:
         await conn.socket.send_text(error_text(str(err)))
         await host.send_state(conn)

@@ -1,8 +1,7 @@
 """The one `Room` a server runs, who is connected to each of its tables, and the pushes.
 
 Every call into the room goes through `RoomHost`, under one lock: the event loop's handlers
-and the pygame host window (another thread) may both call it; each call is short (a SQLite
-commit at most). After anything changes a table, `changed(table_ids)` pushes each seat
+(in worker threads, see `run`) and the pygame host window (another thread) may all call it. After anything changes a table, `changed(table_ids)` pushes each seat
 connected there its own new state, and tells the listeners (the facilitator's pages).
 """
 
@@ -65,6 +64,12 @@ class RoomHost:
         with self.lock:
             return getattr(self.room, method)(*args, self.clock())
 
+    async def run(self, method: str, *args: Any, now: bool = True) -> Any:
+        """`call_now` (`call` when not `now`) in a worker thread: a slow call (a bot planning
+        its move can take a second) holds the room, but never the event loop, so sockets and
+        pages stay served meanwhile."""
+        return await asyncio.to_thread(self.call_now if now else self.call, method, *args)
+
     # --- connections ----------------------------------------------------------------------
 
     def attach(self, conn: Connection) -> None:
@@ -91,7 +96,7 @@ class RoomHost:
         from game.server.room import UnknownSeat
         try:
             try:
-                state = self.call_now("player_state", conn.secret)
+                state = await self.run("player_state", conn.secret)
             except UnknownSeat as err:   # the facilitator gave the seat to someone else
                 self.detach(conn)
                 await conn.socket.send_text(json.dumps({"type": "error", "message": str(err)}))
@@ -118,7 +123,7 @@ class RoomHost:
 
     async def tick(self) -> None:
         """Let the room play timed-out and bot seats; push the tables that changed."""
-        await self.changed(self.call_now("tick"))
+        await self.changed(await self.run("tick"))
 
     async def tick_forever(self, every: float = 0.25) -> None:
         """`tick` every `every` seconds until cancelled; an error is logged, not fatal."""

@@ -9,9 +9,9 @@ lines are left out: they install or test the package, which the test suite itsel
 fresh folder that holds a copy of the repository's `scenarios/` and `docs/` (where a user who
 cloned the repository stands), with `goodhart` meaning `python -m game` of this checkout, a
 temporary HOME and GOODHART_HOME (`~/.local/share/goodhart`, the documented data folder), the
-dummy video driver, windows closed after a few frames (GOODHART_MAX_FRAMES), a hosted room
-stopped after a few seconds (GOODHART_HOST_SECONDS) and Enter on every prompt of a text game
-(so it plays to the end with the default choices).
+dummy video driver, windows closed after a few frames (GOODHART_MAX_FRAMES), a workshop
+server stopped after a few seconds (GOODHART_HOST_SECONDS) and Enter on every prompt of a
+text game (so it plays to the end with the default choices).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ RUNS = re.compile(r"(?:^|\s)(?:-n|--runs)[ =]?\d+")
 SIMULATE_RUNS = 12
 
 MAX_FRAMES = "40"
-HOST_SECONDS = "2"   # `goodhart host` serves this long, then stops by itself
+HOST_SECONDS = "3"   # `goodhart host` serves this long, then stops by itself
 ENTER_ON_EVERY_PROMPT = "\n" * 3000
 TIMEOUT = 120
 

@@ -253,14 +253,18 @@ def test_a_reopened_room_has_the_same_games_seats_and_secrets(tmp_path):
                 room.act(ticket.secret, choice(room, ticket.secret, now), now)
     room.tick(now + 500.0)  # bots cover the seats nobody holds
     room.pause("C", now + 501.0)
+    room.end_table("B", now + 501.0)
     code = room.give_to_person("D", 2, now + 502.0)
-    before = {tid: (t.state.state_hash(), t.version, [c.__dict__ for c in t.claims], t.paused)
-              for tid, t in room.tables.items()}
+
+    def kept(r: Room) -> dict:
+        return {tid: (t.state.state_hash(), t.version, [c.__dict__ for c in t.claims],
+                      t.paused, t.started, t.ended_early) for tid, t in r.tables.items()}
+    before = kept(room)
+    assert [v[3:] for v in before.values()] == [
+        (False, True, False), (False, True, True), (True, False, False), (False, False, False)]
     room.store.close()
     again = Room.open(Store(path), now + 600.0)
-    after = {tid: (t.state.state_hash(), t.version, [c.__dict__ for c in t.claims], t.paused)
-             for tid, t in again.tables.items()}
-    assert after == before
+    assert kept(again) == before
     assert again.code == room.code and again.facilitator_token is None
     assert again.check_facilitator(room.facilitator_token)
     assert again.player_state(ann.secret, now + 601.0).seat == ann.seat
