@@ -234,3 +234,19 @@ def test_fuzzed_requests_without_the_token_reach_nothing(hosted, prefix, tail, t
     assert answer.status_code in (403, 404, 405), (path, answer.status_code)
     assert hosted.room.code not in answer.text and hosted.token not in answer.text
     assert not hosted.room.status(2.0).paused
+
+
+def test_the_token_check_never_waits_for_the_rooms_lock(hosted):
+    """A bot planning its move holds the room for a second or more; meanwhile a request
+    without the token is still refused at once (the check reads no state under the lock)."""
+    import threading
+    answers = []
+    with hosted.host.lock:       # held by this thread, as a slow room call would hold it
+        asker = threading.Thread(target=lambda: answers.append(
+            hosted.client.get("/facilitator/status", headers={
+                "Authorization": "Bearer not-the-token"}).status_code), daemon=True)
+        asker.start()
+        asker.join(timeout=5)
+        answered_while_held = list(answers)
+    asker.join(timeout=5)
+    assert answered_while_held == [403]
