@@ -7,6 +7,7 @@ Only public things are drawn: the status carries no secrets and no hidden values
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import pygame
@@ -23,6 +24,9 @@ KEYS = ("Up/Down: table · Left/Right: seat · P: pause table · A: pause all ·
         " · V: projector view")
 EVENT_KEYS = "Up/Down: choose an event · Enter: fire it at this table now · Esc: back"
 _BIG: dict[int, pygame.font.Font] = {}
+PAINTING = threading.Lock()
+"""Held while pygame renders text: the host window draws on the main thread while the server's
+thread may draw the debrief's slides, and SDL_ttf is not made for two threads at once."""
 
 
 def clock_label(seconds: float | None) -> str:

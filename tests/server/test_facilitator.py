@@ -9,6 +9,8 @@ import json
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from game.server.facilitator_routes import FACILITATOR_COOKIE
 from tests.server.facilitator_helpers import hosted_room
@@ -201,3 +203,50 @@ def test_results_and_exports_come_from_the_host(hosted):
     assert {"results/table-A.json", "debrief/debrief-long.csv", "debrief/debrief-tables.csv",
             "debrief/comparison.png"} <= names
     assert "results/table-B.json" not in names             # B is still being played
+
+
+PREFIXES = ["/facilitator", "/facilitator/", "/facilitator/status", "/facilitator/op",
+            "/projector", "/projector/", "/projector/status", "/projector/debrief",
+            "/projector/slides/", "/results", "/results/", "/ws/facilitator"]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(prefix=st.sampled_from(PREFIXES), tail=st.text(alphabet=st.characters(
+    codec="ascii", exclude_characters="?#"), max_size=30),
+       token=st.text(max_size=60), how=st.sampled_from(["cookie", "bearer", "query"]),
+       method=st.sampled_from(["GET", "POST"]))
+def test_fuzzed_requests_without_the_token_reach_nothing(hosted, prefix, tail, token, how,
+                                                         method):
+    """Any path under the facilitator's routes, any wrong token, any way of sending it: 403 or
+    404 (or 405), never the room's state, and never a change to it."""
+    from urllib.parse import quote
+    client = hosted.client
+    client.cookies.clear()
+    headers, path = {}, prefix + quote(tail)
+    if how == "cookie":
+        client.cookies.set(FACILITATOR_COOKIE, quote(token))
+    elif how == "bearer" and token.isascii() and token.isprintable():
+        headers["Authorization"] = f"Bearer {token}"
+    elif how == "query":
+        path += "?token=" + quote(token)
+    answer = client.request(method, path, headers=headers, json={"type": "pause"})
+    assert answer.status_code in (403, 404, 405), (path, answer.status_code)
+    assert hosted.room.code not in answer.text and hosted.token not in answer.text
+    assert not hosted.room.status(2.0).paused
+
+
+def test_the_token_check_never_waits_for_the_rooms_lock(hosted):
+    """A bot planning its move holds the room for a second or more; meanwhile a request
+    without the token is still refused at once (the check reads no state under the lock)."""
+    import threading
+    answers = []
+    with hosted.host.lock:       # held by this thread, as a slow room call would hold it
+        asker = threading.Thread(target=lambda: answers.append(
+            hosted.client.get("/facilitator/status", headers={
+                "Authorization": "Bearer not-the-token"}).status_code), daemon=True)
+        asker.start()
+        asker.join(timeout=5)
+        answered_while_held = list(answers)
+    asker.join(timeout=5)
+    assert answered_while_held == [403]
