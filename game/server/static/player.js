@@ -34,13 +34,13 @@
     if (gone) return;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     sock = new WebSocket(scheme + location.host + "/ws");
-    sock.onopen = () => { backoff = 500; link("connected", false); };
+    sock.onopen = () => { backoff = 500; link("live", false); };
     sock.onmessage = (ev) => receive(JSON.parse(ev.data));
     sock.onclose = (ev) => {
       sending = false;
       if (ev.code === 4401) { gone = true; setTimeout(() => location.assign("/"), 2500); return; }
       if (ev.code === 4403) { gone = true; showError("Open this page from the join page."); return; }
-      link("connection lost, reconnecting…", true);
+      link("reconnecting…", true);
       const wait = backoff + Math.random() * 300;
       backoff = Math.min(backoff * 2, 15000);
       setTimeout(connect, wait);
