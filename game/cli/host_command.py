@@ -185,7 +185,9 @@ def _announce(room, note: str, join_url: str, db: Path, resumed: bool) -> None:
     say(f"Join at:      {join_url}")
     say(f"Room code:    {room.code}")
     try:
-        segno.make(join_url, error="m").terminal(out=sys.stdout, compact=True, border=2)
+        # the code rides along in the QR's address, so a phone's join page has it filled in
+        segno.make(f"{join_url}?code={room.code}", error="m").terminal(
+            out=sys.stdout, compact=True, border=2)
     except (UnicodeEncodeError, OSError):
         say("(no QR code: this terminal cannot show it)")
     say(f"Facilitator:  {join_url}facilitator?token={room.facilitator_token}")
