@@ -27,6 +27,7 @@ from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from game.server.player_socket import SEAT_COOKIE, player_socket
+from game.server.rate_limit import TokenBucket
 from game.server.room_host import RoomHost
 from game.server.web_security import SecurityHeaders, same_origin
 
@@ -36,6 +37,8 @@ HERE = Path(__file__).resolve().parent
 MAX_NAME = 40
 MAX_BODY = 16 * 1024
 COOKIE_DAYS = 2
+JOIN_BURST = 8
+JOIN_EVERY = 6.0
 
 pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                            trim_blocks=True, lstrip_blocks=True)
@@ -66,6 +69,10 @@ async def join(request: Request) -> Response:
     if not same_origin(request.headers):
         return render("join.html", 403, seated=False, code="", name="",
                       error="This form must be sent from this server's own join page.")
+    if not joins_allowed(request):
+        return render("join.html", 429, seated=False, code="", name="",
+                      error="Too many tries to join from this device: wait a minute, then "
+                            "try again.")
     form = await small_form(request)
     if form is None:
         return render("join.html", 413, seated=False, code="", name="",
@@ -80,6 +87,17 @@ async def join(request: Request) -> Response:
     response.set_cookie(SEAT_COOKIE, ticket.secret, max_age=COOKIE_DAYS * 86400,
                         httponly=True, samesite="strict", path="/")
     return response
+
+
+def joins_allowed(request: Request) -> bool:
+    """Whether this address may try to join now: a few tries at once, then one every
+    `JOIN_EVERY` seconds (someone scripting joins cannot take every seat of the room)."""
+    buckets: dict[str, TokenBucket] = request.app.state.join_buckets
+    if len(buckets) > 10_000:   # a flood of addresses: start counting afresh
+        buckets.clear()
+    ip = request.client.host if request.client else ""
+    bucket = buckets.setdefault(ip, TokenBucket(rate=1 / JOIN_EVERY, burst=JOIN_BURST))
+    return bucket.take(request.app.state.host.clock())
 
 
 async def small_form(request: Request) -> dict[str, str] | None:
@@ -160,4 +178,5 @@ def create_app(host: RoomHost, extra_routes: Sequence[BaseRoute] = (),
                     middleware=[Middleware(SecurityHeaders)],
                     exception_handlers={404: not_found, 500: server_error})
     app.state.host = host
+    app.state.join_buckets = {}
     return app

@@ -29,6 +29,8 @@ CROSS_SITE = 4403  # close code: the socket was opened from another site
 TOO_LONG = f"That message is too long (at most {MAX_MESSAGE // 1024} KB); nothing was done."
 TOO_FAST = "Too many messages at once: wait a moment and try again."
 NOT_TEXT = "The game only understands text messages; nothing was done."
+TOO_MANY_PAGES = ("Your seat is open on too many pages at once: close the others, then "
+                  "reload this one.")
 FAILED = "The host could not do that just now; nothing was done. Try again."
 
 
@@ -52,7 +54,10 @@ async def player_socket(ws: WebSocket) -> None:
         await ws.close(code=NO_SEAT)
         return
     conn = Connection(ws, secret, ticket.table_id)
-    host.attach(conn)
+    if not host.attach(conn):
+        await ws.send_text(error_text(TOO_MANY_PAGES))
+        await ws.close()
+        return
     try:
         await host.changed([ticket.table_id])  # the others see the seat is back
         if conn not in host.tables.get(conn.table_id, ()):

@@ -22,6 +22,8 @@ log = logging.getLogger("goodhart.server")
 
 NO_SEAT = 4401
 """Close code: this device holds no seat here; the page goes back to the join page."""
+PAGES_PER_SEAT = 4
+"""Pages one seat may have open at once (a phone and a laptop, and a tab or two)."""
 PONG = '{"type": "pong"}'
 Listener = Callable[[list[str]], Awaitable[None]]
 
@@ -72,9 +74,14 @@ class RoomHost:
 
     # --- connections ----------------------------------------------------------------------
 
-    def attach(self, conn: Connection) -> None:
-        """Count `conn` among the sockets of its table."""
-        self.tables.setdefault(conn.table_id, set()).add(conn)
+    def attach(self, conn: Connection) -> bool:
+        """Count `conn` among the sockets of its table; False (and not counted) when its seat
+        already has `PAGES_PER_SEAT` pages open."""
+        group = self.tables.setdefault(conn.table_id, set())
+        if sum(c.secret == conn.secret for c in group) >= PAGES_PER_SEAT:
+            return False
+        group.add(conn)
+        return True
 
     def detach(self, conn: Connection) -> None:
         """Forget `conn` (its page closed or lost the connection)."""

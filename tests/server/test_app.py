@@ -1,11 +1,18 @@
 """The web layer of `goodhart host`: joining, playing over the socket, reconnecting, and every
-way a page can be refused (another seat, bad, oversized, too many or cross-site messages),
-through Starlette's TestClient. The room runs on a clock the tests move by hand."""
+way a page can be refused (another seat, bad, oversized, too many or cross-site messages).
+Pages go through Starlette's TestClient, sockets through the app served by uvicorn in a
+thread. The room runs on a clock the tests move by hand."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import threading
 from pathlib import Path
+
+import httpx
+import websockets
+from websockets.sync.client import connect as connect_socket
 
 import pytest
 from starlette.testclient import TestClient
@@ -15,6 +22,7 @@ from game.server.app import create_app
 from game.server.player_socket import MAX_MESSAGE
 from game.server.room import Room
 from game.server.room_host import RoomHost
+from game.server.serve import Serving, listen
 from game.server.setup import room_source
 from game.server.store import Store
 
@@ -63,9 +71,68 @@ def app(room: Room, clock: Clock):
     return create_app(RoomHost(room, clock), tick_every=None)
 
 
-def joined(app, room: Room, name: str) -> TestClient:
-    """A browser that has joined the room as `name` (its seat's cookie kept)."""
-    client = TestClient(app)
+class LiveSocket:
+    """A socket to the live server, read and written like TestClient's."""
+
+    def __init__(self, conn) -> None:
+        self.conn = conn
+
+    def receive_json(self) -> dict:
+        try:
+            return json.loads(self.conn.recv(timeout=10))
+        except websockets.ConnectionClosed as err:
+            raise WebSocketDisconnect(code=err.rcvd.code if err.rcvd else 1006) from None
+
+    def send_text(self, text: str) -> None:
+        self.conn.send(text)
+
+    def send_bytes(self, data: bytes) -> None:
+        self.conn.send(data)
+
+
+class LiveBrowser:
+    """A browser on the live server: its cookies, its form posts, its sockets."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = httpx.Client(base_url=base, headers={"Origin": base}, timeout=10)
+
+    def post(self, path: str, **kwargs) -> httpx.Response:
+        return self.http.post(path, **kwargs)
+
+    @contextlib.contextmanager
+    def websocket_connect(self, path: str, headers: dict | None = None):
+        sent = {"Origin": self.base, **(headers or {})}
+        if self.http.cookies.get("goodhart_seat"):
+            sent["Cookie"] = f"goodhart_seat={self.http.cookies['goodhart_seat']}"
+        try:
+            conn = connect_socket("ws" + self.base[4:] + path, additional_headers=sent,
+                                  open_timeout=10)
+        except websockets.InvalidStatus as err:
+            raise WebSocketDisconnect(code=err.response.status_code) from None
+        with conn:
+            yield LiveSocket(conn)
+
+
+@pytest.fixture
+def live(app):
+    """The app served by uvicorn on 127.0.0.1 in a thread (one event loop for every socket,
+    as in the real host; TestClient gives each socket a loop of its own, and a push from one
+    socket's handler to another's page can then hang); its base address."""
+    sock = listen("127.0.0.1", 0)
+    serving = Serving(app, sock)
+    thread = threading.Thread(target=serving.run, daemon=True)
+    thread.start()
+    serving.started.wait(10)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    serving.stop()
+    thread.join(10)
+
+
+def joined(app, room: Room, name: str):
+    """A browser that has joined the room as `name` (its seat's cookie kept): a TestClient,
+    or a LiveBrowser when `app` is the live server's address."""
+    client = LiveBrowser(app) if isinstance(app, str) else TestClient(app)
     reply = client.post("/join", data={"name": name, "code": room.code}, follow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"] == "/play"
     return client
@@ -170,10 +237,20 @@ def test_a_form_post_from_another_site_is_refused(app, room):
     assert reply.status_code == 403 and "set-cookie" not in reply.headers
 
 
+def test_a_device_that_keeps_joining_is_slowed_down(app, room, clock):
+    client = TestClient(app)
+    codes = [client.post("/join", data={"name": f"P{i}", "code": "nope"}).status_code
+             for i in range(10)]
+    assert codes == [400] * 8 + [429] * 2
+    assert "Too many tries" in client.post("/join", data={"name": "P", "code": "x"}).text
+    clock.now += 6.0
+    assert client.post("/join", data={"name": "P", "code": "nope"}).status_code == 400
+
+
 # --- playing over the socket ---
 
-def test_a_week_is_played_over_the_socket(app, room):
-    boss, eve = joined(app, room, "Boss"), joined(app, room, "Eve")
+def test_a_week_is_played_over_the_socket(live, room):
+    boss, eve = joined(live, room, "Boss"), joined(live, room, "Eve")
     with boss.websocket_connect("/ws") as b, eve.websocket_connect("/ws") as e:
         first = state_of(b)
         assert first["view"]["role"] == "manager" and first["view"]["phase"] == "policy"
@@ -194,8 +271,8 @@ def test_a_week_is_played_over_the_socket(app, room):
         assert {k: v for k, v in chosen.items() if v} == {"handwork": 5, "busywork": 5}
 
 
-def test_a_refresh_comes_back_to_the_same_seat_without_a_new_one(app, room, clock):
-    eve = joined(app, room, "Eve")
+def test_a_refresh_comes_back_to_the_same_seat_without_a_new_one(live, room, clock):
+    eve = joined(live, room, "Eve")
     with eve.websocket_connect("/ws") as ws:
         before = state_of(ws)
     with eve.websocket_connect("/ws") as ws:
@@ -205,8 +282,8 @@ def test_a_refresh_comes_back_to_the_same_seat_without_a_new_one(app, room, cloc
     assert room.status(clock()).people == 1
 
 
-def test_another_seats_socket_cannot_act_for_you(app, room):
-    boss, eve = joined(app, room, "Boss"), joined(app, room, "Eve")
+def test_another_seats_socket_cannot_act_for_you(live, room):
+    boss, eve = joined(live, room, "Boss"), joined(live, room, "Eve")
     with boss.websocket_connect("/ws") as b, eve.websocket_connect("/ws") as e:
         policy = state_of(b)
         state_of(e)
@@ -221,8 +298,20 @@ def test_another_seats_socket_cannot_act_for_you(app, room):
     assert mine["view"]["policies"]["token_leaderboard"] == 0
 
 
-def test_a_socket_without_a_seat_is_told_to_join_and_closed(app):
-    with TestClient(app).websocket_connect("/ws") as ws:
+def test_one_seat_can_have_only_a_few_pages_open(live, room):
+    eve = joined(live, room, "Eve")
+    with eve.websocket_connect("/ws") as a, eve.websocket_connect("/ws") as b, \
+            eve.websocket_connect("/ws") as c, eve.websocket_connect("/ws") as d:
+        for ws in (a, b, c, d):
+            state_of(ws)
+        with eve.websocket_connect("/ws") as extra:
+            assert "too many pages" in reply_of(extra)["message"]
+            with pytest.raises(WebSocketDisconnect):
+                extra.receive_json()
+
+
+def test_a_socket_without_a_seat_is_told_to_join_and_closed(live):
+    with LiveBrowser(live).websocket_connect("/ws") as ws:
         msg = ws.receive_json()
         assert msg["type"] == "error" and "join again" in msg["message"]
         with pytest.raises(WebSocketDisconnect) as closed:
@@ -230,12 +319,12 @@ def test_a_socket_without_a_seat_is_told_to_join_and_closed(app):
     assert closed.value.code == 4401
 
 
-def test_a_socket_from_another_site_is_refused(app, room):
-    eve = joined(app, room, "Eve")
+def test_a_socket_from_another_site_is_refused(live, room):
+    eve = joined(live, room, "Eve")
     with pytest.raises(WebSocketDisconnect) as closed:
         with eve.websocket_connect("/ws", headers={"Origin": "http://evil.example"}) as ws:
             ws.receive_json()
-    assert closed.value.code == 4403
+    assert closed.value.code == 403   # refused before the handshake completes
 
 
 @pytest.mark.parametrize("frame, words", [
@@ -245,8 +334,8 @@ def test_a_socket_from_another_site_is_refused(app, room):
     ('{"type": "ping", "extra": 1}', "extra"),
     ("x" * (MAX_MESSAGE + 1), "too long"),
 ])
-def test_a_bad_message_gets_one_error_and_changes_nothing(app, room, frame, words):
-    eve = joined(app, room, "Eve")
+def test_a_bad_message_gets_one_error_and_changes_nothing(live, room, frame, words):
+    eve = joined(live, room, "Eve")
     with eve.websocket_connect("/ws") as ws:
         before = state_of(ws)
         ws.send_text(frame)
@@ -257,15 +346,15 @@ def test_a_bad_message_gets_one_error_and_changes_nothing(app, room, frame, word
         assert state_of(ws)["version"] == before["version"]
 
 
-def test_a_binary_frame_is_refused_in_words(app, room):
-    with joined(app, room, "Eve").websocket_connect("/ws") as ws:
+def test_a_binary_frame_is_refused_in_words(live, room):
+    with joined(live, room, "Eve").websocket_connect("/ws") as ws:
         state_of(ws)
         ws.send_bytes(b"\x00\x01")
         assert "text messages" in ws.receive_json()["message"]
 
 
-def test_too_many_messages_at_once_are_refused(app, room):
-    with joined(app, room, "Eve").websocket_connect("/ws") as ws:
+def test_too_many_messages_at_once_are_refused(live, room):
+    with joined(live, room, "Eve").websocket_connect("/ws") as ws:
         version = state_of(ws)["version"]
         for _ in range(40):  # the clock stands still: the burst of 15 is all there is
             ws.send_text(json.dumps({"type": "ping", "version": version}))
@@ -275,8 +364,8 @@ def test_too_many_messages_at_once_are_refused(app, room):
     assert [r["type"] for r in replies[:15]] == ["pong"] * 15
 
 
-def test_the_rate_comes_back_as_time_passes(app, room, clock):
-    with joined(app, room, "Eve").websocket_connect("/ws") as ws:
+def test_the_rate_comes_back_as_time_passes(live, room, clock):
+    with joined(live, room, "Eve").websocket_connect("/ws") as ws:
         version = state_of(ws)["version"]
         for _ in range(16):
             ws.send_text(json.dumps({"type": "ping", "version": version}))
@@ -286,8 +375,8 @@ def test_the_rate_comes_back_as_time_passes(app, room, clock):
         assert ws.receive_json()["type"] == "pong"
 
 
-def test_a_stale_action_is_refused_with_the_turn_it_is_now(app, room):
-    boss = joined(app, room, "Boss")
+def test_a_stale_action_is_refused_with_the_turn_it_is_now(live, room):
+    boss = joined(live, room, "Boss")
     with boss.websocket_connect("/ws") as b:
         policy = state_of(b)
         b.send_text(act_message(policy))
