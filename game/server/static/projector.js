@@ -53,6 +53,8 @@
     big.textContent = s.paused ? "Paused" : (clock(s.seconds_left) || "–");
     big.classList.toggle("low", !s.paused && s.seconds_left !== null && s.seconds_left <= 15);
     progress.replaceChildren.apply(progress, s.tables.map(card));
+    // more than two rows of cards: a smaller countdown leaves them the room
+    document.body.classList.toggle("many", s.tables.length > 8);
   }
 
   function table(rows, columns) {
