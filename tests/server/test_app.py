@@ -131,6 +131,11 @@ def test_names_are_escaped_in_pages(app, room):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in reply.text
 
 
+def test_the_code_in_the_address_fills_in_the_join_form_escaped(app):
+    page = TestClient(app).get("/?code=AB%22%3E%3Cx").text
+    assert 'value="AB&#34;&gt;&lt;x"' in page
+
+
 def test_a_name_too_long_is_refused_in_words(app):
     reply = TestClient(app).post("/join", data={"name": "x" * 41, "code": "ABCD"})
     assert reply.status_code == 400 and "at most 40 characters" in reply.text
@@ -145,6 +150,11 @@ def test_an_oversized_form_is_refused_in_words(app, body):
 
 def test_the_play_page_without_a_seat_goes_to_the_join_page(app):
     reply = TestClient(app).get("/play", follow_redirects=False)
+    assert reply.status_code == 303 and reply.headers["location"] == "/"
+
+
+def test_the_join_address_typed_by_hand_leads_to_the_join_page(app):
+    reply = TestClient(app).get("/join", follow_redirects=False)
     assert reply.status_code == 303 and reply.headers["location"] == "/"
 
 
