@@ -129,6 +129,12 @@
     document.title = "Debrief: " + d.title;
     debriefData = d;
     slides = d.slides;
+    if (!slides.length) {      // every table ended before anyone played: nothing to compare
+      document.querySelector(".slide").hidden = true;
+      document.getElementById("words").replaceChildren(
+        el("h2", "", "No table was played, so there is nothing to debrief."));
+      return;
+    }
     show(0);
   }
 
