@@ -61,6 +61,11 @@ def test_the_dashboard_shows_every_table_and_pauses_one(served, browser):
     assert page.url == f"{url}/facilitator"                   # the token left the address
     assert page.locator(".table-card").count() == 4
     assert "Person 1" in page.locator("#tables").inner_text()
+    button = page.locator(".table-card").first.locator(".seat button").first.element_handle()
+    for _ in range(3):           # polls while the clock moves on: the seats' rows stay put
+        hosted.clock.now += 1
+        page.wait_for_timeout(1100)
+    assert button.evaluate("el => el.isConnected")
     page.locator(".table-card").first.get_by_role("button", name="Pause").click()
     expect(page.locator(".table-card .timer").first).to_have_text("paused")
     assert hosted.host.call_now("status").table("A").paused
