@@ -249,10 +249,12 @@ class Room:
         for table in self.tables.values():
             before = table.version
             overdue = table.overdue(now)
-            if overdue:
-                claims = [self._claim(table, s, covered=True) for s in overdue]
-                self._log(table, [("cover", {"seats": overdue})], now, claims)
-            self._run_bots(table, now)
+            away = [s for s in overdue if table.claims[s].player != "bot"
+                    and not table.claims[s].covered]
+            if away:
+                claims = [self._claim(table, s, covered=True) for s in away]
+                self._log(table, [("cover", {"seats": away})], now, claims)
+            self._run_bots(table, now, frozenset(overdue))
             if table.version != before:
                 changed.append(table.id)
         return changed
@@ -469,9 +471,10 @@ class Room:
                           for a in actions], now)
         table.commit(actions, state, now)
 
-    def _run_bots(self, table: LiveTable, now: float) -> None:
-        """Let the table's bots (and bots covering seats) make every move they have."""
-        actions, state = table.bot_moves()
+    def _run_bots(self, table: LiveTable, now: float,
+                  overdue: frozenset[int] = frozenset()) -> None:
+        """Let the table's bots (and bots covering seats) make every move they have now."""
+        actions, state = table.bot_moves(overdue)
         if actions:
             self._log_actions(table, actions, "bot", state, now)
 

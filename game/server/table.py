@@ -164,19 +164,31 @@ class LiveTable:
 
     def bot_strategy(self, seat: int) -> str | None:
         """The strategy that plays `seat` now: its bot's, or its default bot's while it is
-        covered; None when a person (or nobody) plays it."""
+        covered (or open); None when a person plays it."""
         claim = self.claims[seat]
         if claim.player == "bot" or claim.covered:
             return claim.strategy or self.spec.defaults[seat] or "random"
         return None
 
-    def bot_moves(self) -> tuple[list[Action], GameState]:
-        """Every move the table's bots make now, phase after phase while only bots have to
-        act, and the state they lead to (nothing while the table is not running)."""
+    def someone_here(self) -> bool:
+        """A person holds a seat at the table and no bot is covering for them."""
+        return any(c.player == "person" and not c.covered for c in self.claims)
+
+    def bot_moves(self, overdue: frozenset[int] = frozenset()) -> tuple[list[Action], GameState]:
+        """Every move the table's bots make now, phase after phase, and the state they lead
+        to (nothing while the table is not running). Bot seats play as soon as their phase
+        opens; covered seats too while someone is at the table (else each waits for its
+        timer, so a table of absent people does not race to the end); `overdue` seats play
+        in the current phase only."""
         actions: list[Action] = []
-        state = self.state
+        state, now_phase = self.state, (self.state.turn, self.state.phase)
+        covered_play = self.someone_here()
         while self.running and state.phase != "ended":
-            seats = [s for s in self.game.to_act(state) if self.bot_strategy(s)]
+            current = (state.turn, state.phase) == now_phase
+            seats = [s for s in self.game.to_act(state)
+                     if self.claims[s].player == "bot"
+                     or (self.claims[s].covered and covered_play)
+                     or (s in overdue and current)]
             if not seats:
                 break
             for seat in seats:
@@ -200,11 +212,12 @@ class LiveTable:
             return timeout_action(self.game, state, seat)
 
     def overdue(self, now: float) -> list[int]:
-        """The seats a person (or nobody) plays that are still to act past the phase timer."""
+        """The seats still to act past the phase timer (none while the table is not
+        running); a bot plays each of them."""
         left = self.clock.left(now)
         if not self.running or left is None or left > 0:
             return []
-        return [s for s in self.game.to_act(self.state) if not self.bot_strategy(s)]
+        return self.game.to_act(self.state)
 
     # --- what others see ---
 
