@@ -56,21 +56,30 @@ def host(source: str | None, bind: str | None, port: int | None, headless: bool,
     if not headless:
         from game.ui.app import require_screen
         require_screen()
-    room, db = _open_room(source, resume, db)
     from game.server.app import create_app
     from game.server.facilitator_routes import facilitator_routes
     from game.server.room_host import RoomHost
     from game.server.serve import Serving, listen
     address, note = _bind_address(bind)
     sock = listen(address, port) if port is not None else _default_socket(address)
+    try:   # the address first: a room is only made once it can be served
+        room, db = _open_room(source, resume, db)
+    except BaseException:
+        sock.close()
+        raise
     room_host = RoomHost(room)
-    serving = Serving(create_app(room_host, facilitator_routes()), sock, stop_after)
+    app = create_app(room_host, facilitator_routes())
     join_url = _join_url(address, sock.getsockname()[1])
+    app.state.join_url = join_url       # the projector's QR code and join line show it
+    serving = Serving(app, sock, stop_after)
     _announce(room, note, join_url, db, resume)
-    if headless:
-        serving.run()
-    else:
-        _with_window(room_host, serving, join_url)
+    try:
+        if headless:
+            serving.run()
+        else:
+            _with_window(room_host, serving, join_url)
+    finally:
+        room.close()
     click.echo("The host has stopped. Every action is stored; "
                f"`goodhart host --resume --db {db}` brings the room back.")
     return 0
@@ -176,7 +185,9 @@ def _announce(room, note: str, join_url: str, db: Path, resumed: bool) -> None:
     say(f"Join at:      {join_url}")
     say(f"Room code:    {room.code}")
     try:
-        segno.make(join_url, error="m").terminal(out=sys.stdout, compact=True, border=2)
+        # the code rides along in the QR's address, so a phone's join page has it filled in
+        segno.make(f"{join_url}?code={room.code}", error="m").terminal(
+            out=sys.stdout, compact=True, border=2)
     except (UnicodeEncodeError, OSError):
         say("(no QR code: this terminal cannot show it)")
     say(f"Facilitator:  {join_url}facilitator?token={room.facilitator_token}")

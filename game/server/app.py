@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import unicodedata
+from urllib.parse import parse_qs
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -41,37 +41,22 @@ pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoe
                            trim_blocks=True, lstrip_blocks=True)
 
 
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """The page template `name` rendered (every value escaped) as an HTML response."""
-    return HTMLResponse(pages.get_template(name).render(**context), status_code=status)
+def render(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """The page `template` rendered (every value escaped) as an HTML response."""
+    return HTMLResponse(pages.get_template(template).render(**context), status_code=status)
 
 
-def clean_name(raw: str) -> str:
-    """A person's name as shown: control characters dropped, spaces collapsed."""
-    kept = "".join(c for c in raw if unicodedata.category(c)[0] != "C")
-    return " ".join(kept.split())
-
-
-def name_problem(name: str) -> str | None:
-    """Why a name cannot be used, in one line, or None."""
-    if not name:
-        return "Type your name (or a nickname) so the table knows who you are."
-    if len(name) > MAX_NAME:
-        return f"That name is too long: at most {MAX_NAME} characters."
-    return None
-
-
-def seat_of(request: Request) -> Any:
-    """The Ticket of the seat this device holds (its cookie), or None."""
+async def seat_of(request: Request) -> Any:
+    """(table id, seat) of the seat this device holds (its cookie), or None."""
     secret = request.cookies.get(SEAT_COOKIE, "")
     if not 0 < len(secret) <= 200:
         return None
-    return request.app.state.host.call("rejoin", secret)
+    return await request.app.state.host.run("seat_of", secret, now=False)
 
 
 async def join_page(request: Request) -> Response:
     """The join form; a device that already holds a seat is offered to go back to it."""
-    ticket = seat_of(request)
+    ticket = await seat_of(request)
     return render("join.html", seated=ticket is not None, code=request.query_params.get(
         "code", "")[:12], name="", error=None)
 
@@ -81,13 +66,13 @@ async def join(request: Request) -> Response:
     if not same_origin(request.headers):
         return render("join.html", 403, seated=False, code="", name="",
                       error="This form must be sent from this server's own join page.")
-    form = await request.form()
-    name = clean_name(str(form.get("name", ""))[:400])
-    code = str(form.get("code", "")).strip()[:40]
-    problem = name_problem(name)
-    ticket = None
-    if problem is None:
-        ticket, problem = join_room(request.app.state.host, name, code)
+    form = await small_form(request)
+    if form is None:
+        return render("join.html", 413, seated=False, code="", name="",
+                      error="That form was too large; type your name and the room code.")
+    name = form.get("name", "")[:400]
+    code = form.get("code", "").strip()[:40]
+    ticket, problem = await join_room(request.app.state.host, name, code)
     if ticket is None:
         return render("join.html", 400, seated=False, code=code, name=name[:MAX_NAME],
                       error=problem)
@@ -97,18 +82,39 @@ async def join(request: Request) -> Response:
     return response
 
 
-def join_room(host: RoomHost, name: str, code: str) -> tuple[Any, str | None]:
+async def small_form(request: Request) -> dict[str, str] | None:
+    """The fields of a URL-encoded form post (the first value of each), or None when the body
+    is larger than `MAX_BODY` bytes (it is not read further) or has more than 20 fields."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    try:
+        fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=20)
+    except ValueError:  # too many fields
+        return None
+    return {key: values[0] for key, values in fields.items()}
+
+
+async def join_room(host: RoomHost, name: str, code: str) -> tuple[Any, str | None]:
     """(ticket, None) when the room seats `name` with `code`, else (None, the reason)."""
     from game.server.room import RoomError
     try:
-        return host.call_now("join", name, code), None
+        return await host.run("join", name, code), None
     except RoomError as err:
-        return None, str(err)
+        return None, sentence(str(err))
+
+
+def sentence(line: str) -> str:
+    """A room's one-line message as a sentence on a page: capital first, full stop last."""
+    line = line.strip()
+    return line[:1].upper() + line[1:] + ("" if line.endswith((".", "!", "?")) else ".")
 
 
 async def play_page(request: Request) -> Response:
     """The player's page; a device without a seat goes back to the join page."""
-    if seat_of(request) is None:
+    if await seat_of(request) is None:
         return RedirectResponse("/", status_code=303)
     return render("play.html")
 
@@ -150,7 +156,7 @@ def create_app(host: RoomHost, extra_routes: Sequence[BaseRoute] = (),
                     await task
 
     app = Starlette(routes=[*player_routes(), *extra_routes], lifespan=lifespan,
-                    middleware=[Middleware(SecurityHeaders)], max_body_size=MAX_BODY,
+                    middleware=[Middleware(SecurityHeaders)],
                     exception_handlers={404: not_found, 500: server_error})
     app.state.host = host
     return app

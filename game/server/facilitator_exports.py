@@ -20,7 +20,6 @@ import io
 import os
 import re
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -39,15 +38,14 @@ __all__ = ["debrief_json", "ended_results", "export_routes", "slide_pngs", "zip_
 
 ZIP_NAME = "goodhart-results.zip"
 NOT_YET = "The debrief opens when every table has ended."
-_PAINTING = threading.Lock()
-"""pygame draws the slides; one drawing at a time, off the event loop."""
 
 
-def ended_results(host: Any) -> list[ResultFile]:
-    """The result records of the tables that have ended (in the room's order)."""
-    status: RoomStatus = host.call_now("status")
+async def ended_results(host: Any) -> list[ResultFile]:
+    """The result records of the tables that have ended (in the room's order); in a worker
+    thread, as a table's first result replays its game under the what-if regime."""
+    status: RoomStatus = await host.run("status")
     ended = {t.id for t in status.tables if t.ended}
-    return [r for r in host.call("results") if r.table.id in ended]
+    return [r for r in await host.run("results", now=False) if r.table.id in ended]
 
 
 def room_debrief(results: list[ResultFile]) -> Debrief:
@@ -66,8 +64,9 @@ def slide_pngs(debrief: Debrief) -> dict[str, bytes]:
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")   # no banner in the host's log
     import pygame
 
+    from game.ui.host_draw import PAINTING
     from game.ui.slides import debrief_slides
-    with _PAINTING:
+    with PAINTING:
         out = {}
         for name, surface in debrief_slides(debrief).items():
             buffer = io.BytesIO()
@@ -103,7 +102,9 @@ def zip_bytes(results: list[ResultFile], slides: dict[str, bytes]) -> bytes:
 
 def debrief_json(debrief: Debrief, questions: list[str], slides: list[str]) -> dict[str, Any]:
     """The debrief's words and figures for the projector page: the conditions, each table's
-    headline numbers, facts and lessons, the discussion questions, the slide names."""
+    headline numbers, facts and lessons (and its slide's name), the discussion questions,
+    the slide names."""
+    from game.ui.slides import table_slug
     return {
         "title": debrief.scenario.title if debrief.scenario else "",
         "slides": slides, "questions": questions, "problems": debrief.problems,
@@ -112,7 +113,8 @@ def debrief_json(debrief: Debrief, questions: list[str], slides: list[str]) -> d
                         "health_end": round(c.mean_health_end, 1),
                         "health_change": round(c.mean_health_change, 1),
                         "gap_end": round(c.mean_gap_end, 1)} for c in debrief.conditions()],
-        "tables": [{"label": s.label, "condition": s.condition, "finished": s.finished,
+        "tables": [{"label": s.label, "slide": f"{table_slug(s.label)}.png",
+                    "condition": s.condition, "finished": s.finished,
                     "proxy_start": round(s.proxy_start, 1), "proxy_end": round(s.proxy_end, 1),
                     "health_start": round(s.health_start, 1),
                     "health_end": round(s.health_end, 1), "gap_end": round(s.gap_end, 1),
@@ -127,8 +129,8 @@ def _questions(host: Any) -> list[str]:
     return [str(q) for q in game.scenario.debrief.questions] if game is not None else []
 
 
-def _room_ended(host: Any) -> bool:
-    status: RoomStatus = host.call_now("status")
+async def _room_ended(host: Any) -> bool:
+    status: RoomStatus = await host.run("status")
     return status.ended
 
 
@@ -137,9 +139,9 @@ async def projector_debrief(request: Request) -> Response:
     if not authorised(request):
         return denied(json=True)
     host = request.app.state.host
-    if not _room_ended(host):
+    if not await _room_ended(host):
         return JSONResponse({"type": "error", "message": NOT_YET}, status_code=409)
-    results = ended_results(host)
+    results = await ended_results(host)
     slides = await cached_slides(request, results)
     return JSONResponse(debrief_json(room_debrief(results), _questions(host), list(slides)))
 
@@ -149,9 +151,10 @@ async def slide(request: Request) -> Response:
     if not authorised(request):
         return denied(json=True)
     host = request.app.state.host
-    if not _room_ended(host):
+    if not await _room_ended(host):
         return JSONResponse({"type": "error", "message": NOT_YET}, status_code=409)
-    png = (await cached_slides(request, ended_results(host))).get(request.path_params["name"])
+    png = (await cached_slides(request, await ended_results(host))).get(
+        request.path_params["name"])
     if png is None:
         return JSONResponse({"type": "error", "message": "no such slide"}, status_code=404)
     return Response(png, media_type="image/png")
@@ -161,8 +164,8 @@ async def results_page(request: Request) -> Response:
     """The downloads: each ended table's result file, and everything in one zip."""
     if not authorised(request):
         return denied(json=False)
-    results = ended_results(request.app.state.host)
-    status: RoomStatus = request.app.state.host.call_now("status")
+    results = await ended_results(request.app.state.host)
+    status: RoomStatus = await request.app.state.host.run("status")
     return render("results.html", title=status.title, zip_name=ZIP_NAME,
                   files=[(result_name(r), r.label, r.finished) for r in results],
                   waiting=[t.name for t in status.tables if not t.ended])
@@ -173,7 +176,7 @@ async def result_file(request: Request) -> Response:
     if not authorised(request):
         return denied(json=True)
     name = request.path_params["name"]
-    found = [r for r in ended_results(request.app.state.host) if result_name(r) == name]
+    found = [r for r in await ended_results(request.app.state.host) if result_name(r) == name]
     if not found:
         return JSONResponse({"type": "error", "message": "no ended table has this result "
                                                          "file"}, status_code=404)
@@ -185,7 +188,7 @@ async def results_zip(request: Request) -> Response:
     """Every ended table's result file, the debrief CSVs and slides, in one zip."""
     if not authorised(request):
         return denied(json=True)
-    results = ended_results(request.app.state.host)
+    results = await ended_results(request.app.state.host)
     if not results:
         return JSONResponse({"type": "error", "message": "no table has ended yet"},
                             status_code=409)

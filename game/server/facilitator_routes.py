@@ -38,7 +38,7 @@ MAX_OP_BYTES = 4096
 COOKIE_HOURS = 12
 HERE = Path(__file__).resolve().parent
 DENIED = ("This page is for the facilitator. Open the facilitator address that "
-          "`goodhart host` printed in its terminal (it carries the token).")
+          "goodhart host printed in its terminal (it carries the token).")
 
 pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "pages"), autoescape=True,
                            trim_blocks=True, lstrip_blocks=True)
@@ -54,7 +54,9 @@ def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
 def _check(conn: HTTPConnection, token: str) -> bool:
     if not 0 < len(token) <= 200:
         return False
-    return bool(conn.app.state.host.call("check_facilitator", token))
+    # without the room's lock: the check reads one stored hash, and a request must not wait
+    # behind a bot that is planning its move
+    return bool(conn.app.state.host.room.check_facilitator(token))
 
 
 def offered_token(conn: HTTPConnection) -> str:
@@ -84,17 +86,17 @@ async def _page(request: Request, template: str) -> Response:
     if token is not None:
         if not _check(request, token):
             return denied(json=False)
-        response = render(template, **_page_context(request))
+        response = render(template, **await _page_context(request))
         response.set_cookie(FACILITATOR_COOKIE, token, max_age=COOKIE_HOURS * 3600,
                             httponly=True, samesite="strict", path="/")
         return response
     if not authorised(request):
         return denied(json=False)
-    return render(template, **_page_context(request))
+    return render(template, **await _page_context(request))
 
 
-def _page_context(request: Request) -> dict[str, Any]:
-    status: RoomStatus = request.app.state.host.call_now("status")
+async def _page_context(request: Request) -> dict[str, Any]:
+    status: RoomStatus = await request.app.state.host.run("status")
     join = join_url(request)
     return {"title": status.title, "code": status.code, "join_url": join, "qr": qr_uri(join)}
 
@@ -123,7 +125,7 @@ async def facilitator_status(request: Request) -> Response:
     """The room's status as JSON (facilitator only)."""
     if not authorised(request):
         return denied(json=True)
-    status: RoomStatus = request.app.state.host.call_now("status")
+    status: RoomStatus = await request.app.state.host.run("status")
     return JSONResponse({**status.model_dump(mode="json"), "join_url": join_url(request)})
 
 
@@ -141,10 +143,10 @@ async def facilitator_op(request: Request) -> Response:
     host = request.app.state.host
     try:
         op = parse_facilitator(body)
-        code = host.call_now("apply_op", op)
+        code = await host.run("apply_op", op)
     except GoodhartError as err:
         return _error(err.message, 400)
-    status: RoomStatus = host.call_now("status")
+    status: RoomStatus = await host.run("status")
     changed = [t.id for t in status.tables] if getattr(op, "table", None) is None \
         else [op.table]
     await _push(host, changed)
@@ -247,7 +249,7 @@ async def projector_page(request: Request) -> Response:
 async def projector_status_json(request: Request) -> Response:
     if not authorised(request):
         return denied(json=True)
-    status: RoomStatus = request.app.state.host.call_now("status")
+    status: RoomStatus = await request.app.state.host.run("status")
     return JSONResponse(projector_status(status, join_url(request)).model_dump(mode="json"))
 
 

@@ -10,20 +10,20 @@ table its own new state.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from game.server.protocol import ProtocolError, parse_player
-from game.server.room_host import Connection, RoomHost
+from game.server.room_host import NO_SEAT, Connection, RoomHost
 from game.server.web_security import same_origin
 
 log = logging.getLogger("goodhart.server")
 
 SEAT_COOKIE = "goodhart_seat"
 MAX_MESSAGE = 4096
-NO_SEAT = 4401     # close code: this device holds no seat here; the page goes to the join page
 CROSS_SITE = 4403  # close code: the socket was opened from another site
 
 TOO_LONG = f"That message is too long (at most {MAX_MESSAGE // 1024} KB); nothing was done."
@@ -45,7 +45,7 @@ async def player_socket(ws: WebSocket) -> None:
         return
     await ws.accept()
     secret = ws.cookies.get(SEAT_COOKIE, "")
-    ticket = host.call("rejoin", secret) if 0 < len(secret) <= 200 else None
+    ticket = await host.run("rejoin", secret) if 0 < len(secret) <= 200 else None
     if ticket is None:
         await ws.send_text(error_text("This device has no seat in this room: join again "
                                       "with your name and the room code."))
@@ -67,10 +67,8 @@ async def player_socket(ws: WebSocket) -> None:
     finally:
         host.detach(conn)
         if ws.application_state != WebSocketState.DISCONNECTED:
-            try:
+            with contextlib.suppress(Exception):  # it may have gone meanwhile
                 await ws.close()
-            except RuntimeError:
-                pass
 
 
 async def handle(host: RoomHost, conn: Connection, message: dict) -> None:
@@ -108,7 +106,7 @@ async def act(host: RoomHost, conn: Connection, msg) -> None:
     """Hand an action to the room: `ack` to the sender, the new state to the whole table."""
     from game.server.room import RoomError
     try:
-        version = host.call_now("act", conn.secret, msg)
+        version = await host.run("act", conn.secret, msg)
     except RoomError as err:
         await conn.socket.send_text(error_text(str(err)))
         await host.send_state(conn)

@@ -173,8 +173,10 @@ def _first_problem(err: ValidationError) -> str:
     where = ".".join(str(p) for p in loc)
     if first["type"] == "json_invalid":
         return "not a readable message (invalid JSON)"
-    if first["type"] == "union_tag_invalid" or first["type"] == "union_tag_not_found":
+    if first["type"] in ("union_tag_invalid", "union_tag_not_found"):
         return "unknown message type"
+    if first["type"] in ("model_attributes_type", "dict_type", "model_type") and not loc:
+        return "a message is a JSON object with a 'type'"
     return f"{where}: {first['msg']}" if where else str(first["msg"])
 
 
@@ -187,6 +189,7 @@ class TextCard(BaseModel):
     name: str
     description: str = ""
     levels: list[str] = Field(default_factory=list, description="A policy's level names.")
+    unit: str = Field("", description="A stat's unit.")
 
 
 class ScenarioTexts(BaseModel):
@@ -200,6 +203,12 @@ class ScenarioTexts(BaseModel):
     metrics: list[TextCard] = Field(default_factory=list)
     policies: list[TextCard] = Field(default_factory=list)
     behaviours: list[TextCard] = Field(default_factory=list)
+    roles: list[TextCard] = Field(default_factory=list, description="Every role's name (the "
+                                  "leaderboards are by role).")
+    stats: list[TextCard] = Field(default_factory=list, description="The stats' names and "
+                                  "units (the seat's own are in its view).")
+    scoring: list[str] = Field(default_factory=list, description="What earns the seat's role "
+                               "review points under the policies in force, in sentences.")
 
 
 class PlayerState(BaseModel):

@@ -15,17 +15,19 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import unicodedata
-from dataclasses import dataclass
+import time
 from pathlib import Path
 
 from game.engine import Game
-from game.engine.actions import Action, InjectEvent
 from game.engine.save import Session
-from game.errors import ActionError, GoodhartError
+from game.errors import ActionError
 from game.scenario.load import load_scenario_text
-from game.server.protocol import (ActMessage, EndTableOp, ExtendOp, GiveToBotOp,
-                                  GiveToPersonOp, InjectOp, PauseOp, PlayerState, ResumeOp)
+from game.server.core import (MAX_NAME, RoomError, RoomFull, StaleAction, Ticket, UnknownSeat,
+                              clean_name, new_code)
+from game.server.ops import FacilitatorOps
+from game.server.protocol import ActMessage, PlayerState
+from game.server.setup import (MAX_TABLES, RoomSource, free_seat, new_table, rebuild_table,
+                               room_source)
 from game.server.store import SeatClaim, Store, StoreError, digest
 from game.server.table import LiveTable, engine_action
 from game.workshop.debrief import Debrief, compare, summarise
@@ -34,78 +36,13 @@ from game.workshop.model import Workshop
 from game.workshop.result import ResultFile, build_result, session_what_if
 from game.workshop.room_status import RoomStatus
 
-__all__ = ["MAX_NAME", "Room", "RoomError", "RoomFull", "StaleAction", "Ticket",
-           "UnknownSeat", "clean_name"]
-
-MAX_NAME = 40
-CODE_LETTERS = "ACDEFGHJKMNPQRTUVWXY34679"
-"""Room and late-arrival codes: no look-alikes (0/O, 1/I/L, 2/Z, 5/S, 8/B)."""
+__all__ = ["MAX_NAME", "Room", "RoomError", "RoomFull", "RoomSource", "StaleAction", "Ticket",
+           "UnknownSeat", "clean_name", "room_source"]
 
 
-class RoomError(GoodhartError):
-    """Something the room refuses; its text is one line to show the person."""
-
-
-class RoomFull(RoomError):
-    """No seat is left for a new person."""
-
-
-class StaleAction(RoomError):
-    """A choice for a turn or phase that is already over; nothing changed."""
-
-
-class UnknownSeat(RoomError):
-    """A secret that holds no seat (never given, or the seat was given to someone else)."""
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """A person's seat: the table, the seat's index, the secret that proves it, the name."""
-
-    table_id: str
-    seat: int
-    secret: str
-    person: str
-
-
-def clean_name(name: str) -> str:
-    """`name` without control or invisible format characters, its spaces collapsed, or a
-    RoomError when nothing is left or it is longer than `MAX_NAME` characters."""
-    kept = "".join(" " if ch.isspace() else ch for ch in name
-                   if ch.isspace() or not unicodedata.category(ch).startswith("C"))
-    kept = " ".join(kept.split())
-    if not kept:
-        raise RoomError("type your name to join")
-    if len(kept) > MAX_NAME:
-        raise RoomError(f"names are at most {MAX_NAME} characters; shorten it")
-    return kept
-
-
-def new_code(length: int) -> str:
-    """A random code of `length` characters from `CODE_LETTERS`."""
-    return "".join(secrets.choice(CODE_LETTERS) for _ in range(length))
-
-
-class Room:
-    """One room of tables. Build it with `create` (new) or `open` (resume from its store)."""
-
-    def __init__(self, store: Store, game: Game, values: dict, tables: list[LiveTable],
-                 loaded: LoadedWorkshop | None = None) -> None:
-        """Use `create` or `open`."""
-        self.store = store
-        self.game = game
-        self.code: str = values["code"]
-        self.title: str = values["title"]
-        self.grows: bool = bool(values.get("grows"))
-        self.facilitator_token: str | None = None
-        """The facilitator's token in clear: only after `create` or `reset_facilitator_token`."""
-        self._token_hash: str = values["token_hash"]
-        self._loaded = loaded
-        self.tables: dict[str, LiveTable] = {t.id: t for t in tables}
-        self._by_secret: dict[str, tuple[str, int]] = {}
-        self._by_code: dict[str, tuple[str, int]] = {}
-        for table in tables:
-            self._index(table)
+class Room(FacilitatorOps):
+    """One room of tables. Build it with `create` (new) or `open` (resume from its store);
+    the facilitator's operations come from `FacilitatorOps`."""
 
     # --- making and reopening a room ---
 
@@ -115,7 +52,6 @@ class Room:
         """A new room for a workshop's tables (or, with `grows`, a bare scenario's room, which
         adds a table of the scenario's default size whenever the last one is full), stored in
         the empty `store`. `facilitator_token` is set in clear on the returned room only."""
-        from game.server.setup import new_table
         if not store.is_empty():
             raise StoreError("this file already holds a room; resume it instead",
                              str(store.path))
@@ -137,7 +73,6 @@ class Room:
     def open(cls, store: Store, now: float) -> Room:
         """The room stored in `store`, every table rebuilt by replaying its log. Phase timers
         start again in full at `now` (time while the host was down is not counted)."""
-        from game.server.setup import rebuild_table
         values = store.room()
         if not values:
             raise StoreError("no room in this file yet; start one first", str(store.path))
@@ -175,7 +110,8 @@ class Room:
         place = self._by_code.get(digest(typed))
         if place is None:
             if not hmac.compare_digest(typed.encode(), self.code.encode()):
-                raise RoomError(f"no room with the code '{typed}' here; check the code on "
+                shown = "".join(ch for ch in typed if ch.isascii() and ch.isalnum())
+                raise RoomError(f"no room with the code '{shown}' here; check the code on "
                                 "the screen")
             place = self._free_seat(now)
         table, seat = self.tables[place[0]], place[1]
@@ -186,14 +122,16 @@ class Room:
         table.seen[seat] = now
         return Ticket(table.id, seat, secret, person)
 
-    def rejoin(self, secret: str, now: float) -> Ticket | None:
+    def rejoin(self, secret: str, now: float | None = None) -> Ticket | None:
         """The seat `secret` holds (None if it holds none), handed back to its person if a
-        bot was covering it."""
+        bot was covering it. `now` defaults to the wall clock (`time.time()`)."""
         place = self._by_secret.get(digest(secret))
         if place is None:
             return None
+        now = time.time() if now is None else now
         table, seat = self.tables[place[0]], place[1]
         self._hand_back(table, seat, now)
+        self._run_bots(table, now)  # with someone back, the bots covering seats play on
         table.seen[seat] = now
         return Ticket(table.id, seat, secret, table.claims[seat].person)
 
@@ -259,100 +197,6 @@ class Room:
                 changed.append(table.id)
         return changed
 
-    # --- the facilitator ---
-
-    def pause(self, table_id: str | None, now: float) -> None:
-        """Pause one table (or every unfinished one): timers stop, choices wait."""
-        for table in self._targets(table_id):
-            if not table.paused:
-                table.paused = True
-                table.clock.pause(now)
-                self._log(table, [("pause", {})], now)
-
-    def resume(self, table_id: str | None, now: float) -> None:
-        """Resume one paused table (or every one); bots that waited play."""
-        for table in self._targets(table_id):
-            if table.paused:
-                table.paused = False
-                table.clock.resume(now)
-                self._log(table, [("resume", {})], now)
-                self._run_bots(table, now)
-
-    def extend(self, table_id: str, seconds: int, now: float) -> None:
-        """Give a table's current phase `seconds` more (1 to 3600)."""
-        table = self._table(table_id)
-        if not 1 <= seconds <= 3600:
-            raise RoomError("extend by 1 to 3600 seconds")
-        if table.clock.seconds <= 0:
-            raise RoomError(f"{table.spec.name} has no timer in this phase")
-        table.clock.extra += seconds
-        self._log(table, [("extend", {"seconds": seconds})], now)
-
-    def inject(self, table_id: str, event_id: str, now: float) -> None:
-        """Fire one of the scenario's events at a table now (RoomError if unknown or over)."""
-        table = self._table(table_id)
-        if table.ended:
-            raise RoomError(f"{table.spec.name}'s game is over")
-        action = InjectEvent(event=event_id)
-        try:
-            new_state = table.trial([action])
-        except ActionError as err:
-            raise RoomError(err.message) from None
-        self._log_actions(table, [action], "facilitator", new_state, now)
-
-    def give_to_bot(self, table_id: str, seat: int, now: float,
-                    strategy: str | None = None) -> None:
-        """A bot plays the seat from now on (`strategy`, or the seat's default); a person who
-        held it is told their seat is gone at their next request."""
-        from game.bots import strategies_for
-        table = self._table(table_id)
-        self._check_seat(table, seat)
-        role = table.state.seats[seat].role
-        if strategy is not None and strategy not in strategies_for(self.game.scenario, role):
-            raise RoomError(f"unknown strategy '{strategy[:40]}' for this seat (choose from "
-                            f"{', '.join(strategies_for(self.game.scenario, role))})")
-        claim = SeatClaim(table.id, seat, "bot", strategy=strategy or table.spec.defaults[seat])
-        self._set_claim(table, claim, "give_to_bot", now)
-        self._run_bots(table, now)
-
-    def give_to_person(self, table_id: str, seat: int, now: float) -> str:
-        """A one-time late-arrival code for the seat, to read out: joining with it takes the
-        seat (whoever plays it meanwhile keeps it until then)."""
-        table = self._table(table_id)
-        self._check_seat(table, seat)
-        code = new_code(6)
-        claim = self._claim(table, seat, code_hash=digest(code))
-        self._set_claim(table, claim, "give_to_person", now)
-        return code
-
-    def end_table(self, table_id: str, now: float) -> None:
-        """End a table's game now; its result is kept as it stands."""
-        table = self._table(table_id)
-        if not table.ended:
-            table.ended_early = True
-            self._log(table, [("end", {})], now)
-
-    def apply_op(self, op: object, now: float) -> str | None:
-        """Carry out a facilitator message (see `protocol.FacilitatorOp`); the late-arrival
-        code for `give_to_person`, else None."""
-        if isinstance(op, PauseOp):
-            self.pause(op.table, now)
-        elif isinstance(op, ResumeOp):
-            self.resume(op.table, now)
-        elif isinstance(op, ExtendOp):
-            self.extend(op.table, op.seconds, now)
-        elif isinstance(op, InjectOp):
-            self.inject(op.table, op.event, now)
-        elif isinstance(op, GiveToBotOp):
-            self.give_to_bot(op.table, op.seat, now, op.strategy)
-        elif isinstance(op, GiveToPersonOp):
-            return self.give_to_person(op.table, op.seat, now)
-        elif isinstance(op, EndTableOp):
-            self.end_table(op.table, now)
-        else:
-            raise RoomError("unknown facilitator operation")
-        return None
-
     # --- what the room shows ---
 
     def status(self, now: float) -> RoomStatus:
@@ -368,6 +212,14 @@ class Room:
             paused=bool(live) and all(t.paused for t in live), ended=not live,
             seconds_left=max(running) if running else None)
 
+    def versions(self) -> dict[str, int]:
+        """Each table's version (compare two to see which tables changed)."""
+        return {tid: t.version for tid, t in self.tables.items()}
+
+    def close(self) -> None:
+        """Close the store (everything is already committed)."""
+        self.store.close()
+
     def table_version(self, table_id: str) -> int:
         """The table's version (grows with every change there)."""
         return self._table(table_id).version
@@ -380,7 +232,16 @@ class Room:
         """The cross-table debrief of every started table, compared side by side."""
         return compare([(Path(f"table-{r.table.id}.json"), r) for r in self.results()])
 
-    # --- inside ---
+    def _free_seat(self, now: float) -> tuple[str, int]:
+        """Where the next person sits (RoomFull if nowhere)."""
+        place = free_seat(list(self.tables.values()), self.grows)
+        if place is None and self.grows and len(self.tables) < MAX_TABLES and self._loaded:
+            table = new_table(self._loaded, self.game, self.store, len(self.tables), now)
+            self.tables[table.id] = table
+            place = free_seat([table], self.grows)
+        if place is None:
+            raise RoomFull("every seat in this room is taken; ask the facilitator for one")
+        return place
 
     def _result(self, table: LiveTable) -> ResultFile:
         """The table's result record (built once when its game is over)."""
@@ -397,99 +258,3 @@ class Room:
         if table.summary is None:
             table.summary = summarise(self._result(table), table.spec.name)
 
-    def _seat(self, secret: str) -> tuple[LiveTable, int]:
-        place = self._by_secret.get(digest(secret))
-        if place is None:
-            raise UnknownSeat("this device holds no seat in this room (any more); join again")
-        return self.tables[place[0]], place[1]
-
-    def _table(self, table_id: str) -> LiveTable:
-        table = self.tables.get(table_id)
-        if table is None:
-            raise RoomError(f"no table '{table_id[:20]}' in this room "
-                            f"(tables: {', '.join(self.tables)})")
-        return table
-
-    def _targets(self, table_id: str | None) -> list[LiveTable]:
-        if table_id is not None:
-            return [self._table(table_id)]
-        return [t for t in self.tables.values() if not t.ended]
-
-    def _check_seat(self, table: LiveTable, seat: int) -> None:
-        if not 0 <= seat < len(table.claims):
-            raise RoomError(f"{table.spec.name} has seats 1 to {len(table.claims)}")
-
-    def _claim(self, table: LiveTable, seat: int, **changes) -> SeatClaim:
-        """A copy of the seat's claim with `changes`."""
-        old = table.claims[seat]
-        return SeatClaim(**{**old.__dict__, **changes})
-
-    def _free_seat(self, now: float) -> tuple[str, int]:
-        """Where the next person sits (RoomFull if nowhere)."""
-        from game.server.setup import free_seat
-        place = free_seat(list(self.tables.values()), self.grows)
-        if place is None and self.grows and len(self.tables) < 40 and self._loaded:
-            from game.server.setup import new_table
-            table = new_table(self._loaded, self.game, self.store, len(self.tables), now)
-            self.tables[table.id] = table
-            place = (table.id, 0)
-        if place is None:
-            raise RoomFull("every seat in this room is taken; ask the facilitator for one")
-        return place
-
-    def _set_claim(self, table: LiveTable, claim: SeatClaim, why: str, now: float) -> None:
-        """Store a seat's new claim (logged), start the table if a person sits down."""
-        entries = [("claim", {"seat": claim.seat, "player": claim.player, "why": why,
-                              "person": claim.person, "strategy": claim.strategy})]
-        start = claim.player == "person" and not table.started
-        if start:
-            entries.append(("start", {}))
-        self._log(table, entries, now, [claim])
-        if start:
-            table.started = True
-            table.clock.restart(table.phase_seconds(), now)
-
-    def _hand_back(self, table: LiveTable, seat: int, now: float) -> None:
-        """A seat a bot was covering goes back to its person."""
-        if table.claims[seat].covered and table.claims[seat].player == "person":
-            self._log(table, [("return", {"seat": seat})], now,
-                      [self._claim(table, seat, covered=False)])
-
-    def _log(self, table: LiveTable, entries: list[tuple[str, dict]], now: float,
-             claims: list[SeatClaim] | None = None) -> None:
-        """Commit entries (and claims) to the store, then take them on in memory."""
-        table.version = self.store.append(table.id, entries, now, claims)
-        for claim in claims or []:
-            self._unindex(table, claim.seat)
-            table.claims[claim.seat] = claim
-            self._index_seat(table, claim.seat)
-
-    def _log_actions(self, table: LiveTable, actions: list[Action], by: str, state,
-                     now: float) -> None:
-        """Commit engine actions that lead to `state`, then take it on."""
-        self._log(table, [("action", {"action": a.model_dump(mode="json"), "by": by})
-                          for a in actions], now)
-        table.commit(actions, state, now)
-
-    def _run_bots(self, table: LiveTable, now: float,
-                  overdue: frozenset[int] = frozenset()) -> None:
-        """Let the table's bots (and bots covering seats) make every move they have now."""
-        actions, state = table.bot_moves(overdue)
-        if actions:
-            self._log_actions(table, actions, "bot", state, now)
-
-    def _index(self, table: LiveTable) -> None:
-        for seat in range(len(table.claims)):
-            self._index_seat(table, seat)
-
-    def _index_seat(self, table: LiveTable, seat: int) -> None:
-        claim = table.claims[seat]
-        if claim.secret_hash:
-            self._by_secret[claim.secret_hash] = (table.id, seat)
-        if claim.code_hash:
-            self._by_code[claim.code_hash] = (table.id, seat)
-
-    def _unindex(self, table: LiveTable, seat: int) -> None:
-        claim = table.claims[seat]
-        self._by_secret.pop(claim.secret_hash or "", None)
-        self._by_code.pop(claim.code_hash or "", None)

@@ -1,14 +1,14 @@
 """The one `Room` a server runs, who is connected to each of its tables, and the pushes.
 
 Every call into the room goes through `RoomHost`, under one lock: the event loop's handlers
-and the pygame host window (another thread) may both call it; each call is short (a SQLite
-commit at most). After anything changes a table, `changed(table_ids)` pushes each seat
+(in worker threads, see `run`) and the pygame host window (another thread) may all call it. After anything changes a table, `changed(table_ids)` pushes each seat
 connected there its own new state, and tells the listeners (the facilitator's pages).
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 import time
@@ -20,6 +20,8 @@ from game.server.rate_limit import TokenBucket
 
 log = logging.getLogger("goodhart.server")
 
+NO_SEAT = 4401
+"""Close code: this device holds no seat here; the page goes back to the join page."""
 PONG = '{"type": "pong"}'
 Listener = Callable[[list[str]], Awaitable[None]]
 
@@ -28,6 +30,8 @@ class Sender(Protocol):
     """What a connected page needs from its socket: a way to send it a JSON text."""
 
     async def send_text(self, data: str) -> None: ...
+
+    async def close(self, code: int = 1000) -> None: ...
 
 
 @dataclass(eq=False)
@@ -60,6 +64,12 @@ class RoomHost:
         with self.lock:
             return getattr(self.room, method)(*args, self.clock())
 
+    async def run(self, method: str, *args: Any, now: bool = True) -> Any:
+        """`call_now` (`call` when not `now`) in a worker thread: a slow call (a bot planning
+        its move can take a second) holds the room, but never the event loop, so sockets and
+        pages stay served meanwhile."""
+        return await asyncio.to_thread(self.call_now if now else self.call, method, *args)
+
     # --- connections ----------------------------------------------------------------------
 
     def attach(self, conn: Connection) -> None:
@@ -83,8 +93,15 @@ class RoomHost:
     async def send_state(self, conn: Connection, unless_version: int | None = None) -> None:
         """Send `conn` its seat's state (a `pong` instead when the page already shows
         `unless_version`); a socket that has gone is forgotten."""
+        from game.server.room import UnknownSeat
         try:
-            state = self.call_now("player_state", conn.secret)
+            try:
+                state = await self.run("player_state", conn.secret)
+            except UnknownSeat as err:   # the facilitator gave the seat to someone else
+                self.detach(conn)
+                await conn.socket.send_text(json.dumps({"type": "error", "message": str(err)}))
+                await conn.socket.close(code=NO_SEAT)
+                return
             text = PONG if state.version == unless_version else state.model_dump_json()
             await asyncio.wait_for(conn.socket.send_text(text), timeout=5)
         except Exception as err:  # a closed or stuck socket: the page reconnects by itself
@@ -106,7 +123,7 @@ class RoomHost:
 
     async def tick(self) -> None:
         """Let the room play timed-out and bot seats; push the tables that changed."""
-        await self.changed(self.call_now("tick"))
+        await self.changed(await self.run("tick"))
 
     async def tick_forever(self, every: float = 0.25) -> None:
         """`tick` every `every` seconds until cancelled; an error is logged, not fatal."""

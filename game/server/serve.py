@@ -113,11 +113,16 @@ class WindowOps:
         self.serving = serving
 
     def _run(self, method: str, table_id: str | None, *args: Any) -> Any:
-        result = self.host.call(method, table_id, *args, self.host.clock())
+        """`room.<method>(table_id, *args, now)`; the pages of the tables it changed are
+        pushed their new state."""
+        with self.host.lock:
+            before = self.host.room.versions()
+            result = self.host.call(method, table_id, *args, self.host.clock())
+            after = self.host.room.versions()
+        changed = [t for t, v in after.items() if before.get(t) != v]
         loop = self.serving.loop
-        if loop is not None and loop.is_running():
-            ids = [table_id] if table_id is not None else list(self.host.room.tables)
-            asyncio.run_coroutine_threadsafe(self.host.changed(ids), loop)
+        if changed and loop is not None and loop.is_running():
+            asyncio.run_coroutine_threadsafe(self.host.changed(changed), loop)
         return result
 
     def pause(self, table_id: str | None) -> None:

@@ -119,10 +119,12 @@ def _replay(table: LiveTable, entry: LogEntry) -> None:
         except ActionError as err:
             raise StoreError(f"table {table.id}: logged change {entry.n} no longer replays "
                              f"({err.message})") from None
-    elif kind in ("start", "pause", "resume", "end"):
-        table.started = table.started or kind == "start"
-        table.paused = kind == "pause" or (table.paused and kind not in ("resume",))
-        table.ended_early = table.ended_early or kind == "end"
+    elif kind == "start":
+        table.started = True
+    elif kind in ("pause", "resume"):
+        table.paused = kind == "pause"
+    elif kind == "end":
+        table.ended_early = True
 
 
 def free_seat(tables: list[LiveTable], grows: bool) -> tuple[str, int] | None:

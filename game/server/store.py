@@ -14,6 +14,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,6 +101,16 @@ class Store:
         except sqlite3.DatabaseError as err:
             raise StoreError(f"cannot open the room's file: {err}", str(self.path)) from None
 
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction, committed (and synced) on leaving, rolled back on an error; a
+        database error is a StoreError (e.g. another host holds the file)."""
+        try:
+            with self._db:
+                yield self._db
+        except sqlite3.Error as err:
+            raise StoreError(f"cannot write the room's file: {err}", str(self.path)) from None
+
     def close(self) -> None:
         """Close the file (everything written is already committed)."""
         self._db.close()
@@ -111,7 +123,7 @@ class Store:
 
     def put_room(self, values: dict[str, Any]) -> None:
         """Set room-wide values (JSON-ready), in one transaction."""
-        with self._db:
+        with self._write():
             self._db.executemany("INSERT OR REPLACE INTO room (key, value) VALUES (?, ?)",
                                  [(k, json.dumps(v)) for k, v in values.items()])
 
@@ -124,7 +136,7 @@ class Store:
     def add_table(self, table_id: str, position: int, setup: dict[str, Any],
                   claims: list[SeatClaim]) -> None:
         """Store a new table and its seats' claims, in one transaction."""
-        with self._db:
+        with self._write():
             self._db.execute("INSERT INTO tables (id, position, setup) VALUES (?, ?, ?)",
                              (table_id, position, json.dumps(setup)))
             self._put_claims(claims)
@@ -144,7 +156,7 @@ class Store:
 
     def put_claims(self, claims: list[SeatClaim]) -> None:
         """Store seats' claims (replacing them), in one transaction."""
-        with self._db:
+        with self._write():
             self._put_claims(claims)
 
     def _put_claims(self, claims: list[SeatClaim]) -> None:
@@ -160,19 +172,19 @@ class Store:
                claims: list[SeatClaim] | None = None) -> int:
         """Log `entries` (kind, payload) at a table, update `claims`, and bump the table's
         version, in one committed transaction; returns the new version."""
-        with self._db:
+        with self._write():
+            row = self._db.execute("SELECT version FROM tables WHERE id = ?",
+                                   (table_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no table '{table_id}' in the room's file", str(self.path))
             self._db.executemany(
                 "INSERT INTO log (table_id, kind, payload, at) VALUES (?, ?, ?, ?)",
                 [(table_id, kind, json.dumps(payload), at) for kind, payload in entries])
             if claims:
                 self._put_claims(claims)
-            self._db.execute("UPDATE tables SET version = version + 1 WHERE id = ?",
-                             (table_id,))
-            row = self._db.execute("SELECT version FROM tables WHERE id = ?",
-                                   (table_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no table '{table_id}' in the room's file", str(self.path))
-        return int(row[0])
+            self._db.execute("UPDATE tables SET version = ? WHERE id = ?",
+                             (row[0] + 1, table_id))
+        return int(row[0]) + 1
 
     def log(self, table_id: str) -> list[LogEntry]:
         """A table's log, oldest first."""

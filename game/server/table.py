@@ -20,7 +20,9 @@ from game.engine.save import Session
 from game.engine.state import GameState, SeatSetup
 from game.errors import ActionError
 from game.server.store import SeatClaim
+from game.workshop.debrief import TableSummary
 from game.workshop.facilitator import timeout_action
+from game.workshop.result import ResultFile
 from game.workshop.room_status import SeatStatus, TableStatus
 
 __all__ = ["ACTION", "LiveTable", "PhaseClock", "TableSpec"]
@@ -106,9 +108,9 @@ class LiveTable:
     clock: PhaseClock = field(default_factory=PhaseClock)
     seen: dict[int, float] = field(default_factory=dict)
     bots: dict[tuple[int, str], Bot] = field(default_factory=dict)
-    summary: Any = None
+    summary: TableSummary | None = None
     """The table's debrief summary, once built at the end (see `Room`)."""
-    result: Any = None
+    result: ResultFile | None = None
     """The table's result record, once built at the end (see `Room`)."""
 
     @property
@@ -164,7 +166,7 @@ class LiveTable:
 
     def bot_strategy(self, seat: int) -> str | None:
         """The strategy that plays `seat` now: its bot's, or its default bot's while it is
-        covered (or open); None when a person plays it."""
+        covered; None when a person plays it (or nobody yet)."""
         claim = self.claims[seat]
         if claim.player == "bot" or claim.covered:
             return claim.strategy or self.spec.defaults[seat] or "random"

@@ -1,8 +1,10 @@
 """Security headers on every HTTP response, and the same-origin check of posts and sockets.
 
 The pages load only their own script and style (a Content-Security-Policy with no inline
-script), cannot be framed, and send no referrer; pages are not cached (they carry a seat's
-state). A form post or a socket opened from another site is refused.
+script), cannot be framed, and send no referrer to other sites (with `no-referrer` browsers
+send `Origin: null` on form posts, which the same-origin check must refuse); pages are not
+cached (they carry a seat's state). A form post or a socket opened from another site is
+refused.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class SecurityHeaders:
                 headers["Content-Security-Policy"] = content_policy(host)
                 headers["X-Frame-Options"] = "DENY"
                 headers["X-Content-Type-Options"] = "nosniff"
-                headers["Referrer-Policy"] = "no-referrer"
+                headers["Referrer-Policy"] = "same-origin"
                 headers["Cross-Origin-Opener-Policy"] = "same-origin"
                 headers.setdefault("Cache-Control", "no-store")
             await send(message)

@@ -7,6 +7,7 @@ Only public things are drawn: the status carries no secrets and no hidden values
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import pygame
@@ -23,6 +24,9 @@ KEYS = ("Up/Down: table · Left/Right: seat · P: pause table · A: pause all ·
         " · V: projector view")
 EVENT_KEYS = "Up/Down: choose an event · Enter: fire it at this table now · Esc: back"
 _BIG: dict[int, pygame.font.Font] = {}
+PAINTING = threading.Lock()
+"""Held while pygame renders text: the host window draws on the main thread while the server's
+thread may draw the debrief's slides, and SDL_ttf is not made for two threads at once."""
 
 
 def clock_label(seconds: float | None) -> str:
@@ -40,11 +44,12 @@ def big_font(pixels: int) -> pygame.font.Font:
     return _BIG[pixels]
 
 
-def table_state(table: TableStatus) -> str:
+def table_state(table: TableStatus, brief: bool = False) -> str:
     """Where a table's game is, in words: `Week 3 of 8 · work phase`."""
     if table.ended:
-        return ("ended early by the facilitator" if table.ended_early
-                else "the game is over")
+        if table.ended_early:
+            return "ended early" if brief else "ended early by the facilitator"
+        return "the game is over"
     return f"{table.turn_name.capitalize()} {table.turn} of {table.turns} · {table.phase} phase"
 
 
@@ -96,8 +101,9 @@ def _header(surface: pygame.Surface, p: Painter, status: RoomStatus, join_url: s
     pad = p.px(24)
     clock = "paused" if status.paused else clock_label(status.seconds_left)
     clock_w = p.width(clock, "h1", True) + pad if clock else 0
-    p.text(surface, f"Room {status.code} — {status.title}", (pad, p.px(12)), "h2", bold=True,
-           max_width=w - 2 * pad - clock_w)
+    size, lines = p.fitting(f"Room {status.code} — {status.title}", w - 2 * pad - clock_w,
+                            ("h2", "h3", "body"), True)
+    p.text(surface, lines[0], (pad, p.px(12)), size, bold=True)
     if clock:
         p.text(surface, clock, (w - pad, p.px(4)), "h1", theme.FOCUS, True, anchor="topright")
     join = f"Join at {join_url} with the code {status.code}" if join_url else \
@@ -118,15 +124,15 @@ def _table_row(surface: pygame.Surface, p: Painter, rect: pygame.Rect, table: Ta
     clock, color = table_clock(table)
     clock_w = p.width(clock, "h3", True) + p.px(16)
     p.text(surface, clock, (inner.right, inner.y), "h3", color, True, anchor="topright")
-    p.text(surface, f"{table.name} · {table.condition}", (inner.x, inner.y), "body",
-           bold=True, max_width=inner.width - clock_w)
-    y = inner.y + p.line_height("body")
+    p.text(surface, table.name, (inner.x, inner.y), "h3", bold=True,
+           max_width=inner.width - clock_w)
+    y = inner.y + p.line_height("h3")
     p.text(surface, f"{table_state(table)} · {table_progress(table)}", (inner.x, y), "small",
            theme.MUTED, max_width=inner.width)
 
 
 def row_height(p: Painter) -> int:
-    return p.line_height("body") + p.line_height("small") + p.px(16)
+    return p.line_height("h3") + p.line_height("small") + p.px(16)
 
 
 def _tables(surface: pygame.Surface, p: Painter, rect: pygame.Rect, window: HostWindow) -> None:
@@ -158,25 +164,35 @@ def _detail(surface: pygame.Surface, p: Painter, rect: pygame.Rect, window: Host
     y = inner.y
     p.text(surface, table.name, (inner.x, y), "h3", theme.FOCUS, True, max_width=inner.width)
     y += p.line_height("h3")
-    step = p.line_height("body") + p.px(4)
+    size, lines = p.fitting(table.condition, inner.width, ("body", "small"), max_lines=2)
+    y += p.lines(surface, lines, (inner.x, y), size, theme.MUTED) + p.px(6)
     for n, seat in enumerate(table.seats):
-        left, right = seat_words(seat)
-        row = pygame.Rect(inner.x - p.px(8), y, inner.width + p.px(16), step)
-        if n == window.seat and window.mode == "tables":
-            panel(surface, row, theme.PANEL_HI, theme.FOCUS)
-        right_w = p.width(right, "small", True) + p.px(12) if right else 0
-        size, lines = p.fitting(left, inner.width - right_w, ("body", "small"))
-        p.text(surface, lines[0], (inner.x, y + p.px(2)), size)
-        if right:
-            p.text(surface, right, (inner.right, y + p.px(4)), "small",
-                   theme.GOOD if right == "chosen" else theme.MUTED, True, anchor="topright")
-        y += step
+        y += _seat_row(surface, p, pygame.Rect(inner.x, y, inner.width, 0), seat,
+                       n == window.seat and window.mode == "tables")
     y += p.px(10)
     if window.mode == "events":
         _events(surface, p, pygame.Rect(inner.x, y, inner.width, inner.bottom - y), table,
                 window.event)
     else:
         _news(surface, p, pygame.Rect(inner.x, y, inner.width, inner.bottom - y), table)
+
+
+def _seat_row(surface: pygame.Surface, p: Painter, rect: pygame.Rect, seat: SeatStatus,
+              chosen: bool) -> int:
+    """One seat: who plays it (over two lines if need be) and what it is doing, on the
+    right; returns the height used."""
+    left, right = seat_words(seat)
+    right_w = p.width(right, "small", True) + p.px(12) if right else 0
+    size, lines = p.fitting(left, rect.width - right_w, ("body", "small"), max_lines=2)
+    height = len(lines) * p.line_height(size) + p.px(4)
+    if chosen:
+        panel(surface, pygame.Rect(rect.x - p.px(8), rect.y, rect.width + p.px(16), height),
+              theme.PANEL_HI, theme.FOCUS)
+    p.lines(surface, lines, (rect.x, rect.y + p.px(2)), size)
+    if right:
+        p.text(surface, right, (rect.right, rect.y + p.px(4)), "small",
+               theme.GOOD if right == "chosen" else theme.MUTED, True, anchor="topright")
+    return height
 
 
 def _news(surface: pygame.Surface, p: Painter, rect: pygame.Rect, table: TableStatus) -> None:
@@ -232,13 +248,35 @@ def _begin(surface: pygame.Surface, p: Painter) -> None:
 
 def draw_projector(surface: pygame.Surface, p: Painter, status: RoomStatus,
                    join_url: str) -> None:
-    """The room-wide countdown in letters a fifth of the window high, and each table's
-    progress in cards under it; the join address and code at the bottom."""
+    """The room-wide countdown in letters a fifth of the window high (smaller only when the
+    tables' cards need the room), each table's progress in cards under it, and the join
+    address and code at the bottom."""
     _begin(surface, p)
     w, h = surface.get_size()
     pad = p.px(24)
-    p.text(surface, status.title, (w // 2, pad // 2), "h2", bold=True, anchor="midtop",
-           max_width=w - 2 * pad)
+    size, lines = p.fitting(status.title, w - 2 * pad, ("h2", "h3"), True)
+    p.text(surface, lines[0], (w // 2, pad // 2), size, bold=True, anchor="midtop")
+    top = pad // 2 + p.line_height("h2")
+    foot = f"Join at {join_url} · room code {status.code}" if join_url else \
+        f"Room code {status.code}"
+    size, lines = p.fitting(foot, w - 2 * pad, ("h3", "body"), True)
+    p.text(surface, lines[0], (w // 2, h - pad // 2), size, theme.MUTED, True,
+           anchor="midbottom")
+    bottom = h - pad - p.line_height("h3")
+    for pixels in (h // 5, h // 7, h // 10):
+        glyphs = big_font(pixels).get_linesize()
+        area = pygame.Rect(pad, top + glyphs + pad // 2, w - 2 * pad,
+                           bottom - top - glyphs - pad // 2)
+        grid = _grid(p, area, len(status.tables))
+        if grid is not None:
+            break
+    _countdown(surface, p, status, pixels, top)
+    _cards(surface, p, area, status.tables, grid)
+
+
+def _countdown(surface: pygame.Surface, p: Painter, status: RoomStatus, pixels: int,
+               top: int) -> None:
+    """The room-wide countdown (or `Paused`, or `Debrief time`) centred at `top`."""
     if status.ended:
         big, color = "Debrief time", theme.FOCUS
     elif status.paused:
@@ -247,35 +285,50 @@ def draw_projector(surface: pygame.Surface, p: Painter, status: RoomStatus,
         big = clock_label(status.seconds_left) or "no timer"
         low = status.seconds_left is not None and status.seconds_left <= 15
         color = theme.BAD if low else theme.TEXT
-    font = big_font(max(24, h // 5))
-    image = font.render(big, True, color)
-    where = image.get_rect(midtop=(w // 2, pad // 2 + p.line_height("h2")))
+    image = big_font(pixels).render(big, True, color)
+    where = image.get_rect(midtop=(surface.get_width() // 2, top))
     surface.blit(image, where)
     p.drawn.append(big)
     p.boxes.append((big, where, surface.get_size()))
-    foot = f"Join at {join_url} · room code {status.code}" if join_url else \
-        f"Room code {status.code}"
-    p.text(surface, foot, (w // 2, h - pad // 2), "h3", theme.MUTED, True, anchor="midbottom",
-           max_width=w - 2 * pad)
-    area = pygame.Rect(pad, where.bottom + pad // 2, w - 2 * pad,
-                       h - pad - p.line_height("h3") - where.bottom - pad)
-    _cards(surface, p, area, status.tables)
+
+
+MIN_CARD_WIDTH = 280
+"""A card narrower than this (at the 1280×720 scale) cannot say `Week 8 of 8 · policy
+phase`."""
+
+
+def card_height(p: Painter) -> int:
+    return p.line_height("h3") + 2 * p.line_height("body") + p.px(36)
+
+
+def _grid(p: Painter, area: pygame.Rect, count: int) -> tuple[int, int] | None:
+    """(columns, rows) that hold `count` cards at least `MIN_CARD_WIDTH` wide in `area`, as
+    square as the width allows (at most 4 columns while 4 do); None if they do not fit."""
+    gap = p.px(12)
+    fit_rows = max(1, (area.height + gap) // (card_height(p) + gap))
+    fit_columns = max(1, (area.width + gap) // (p.px(MIN_CARD_WIDTH) + gap))
+    if count == 0:
+        return 1, 1
+    columns = min(count, fit_columns, 4 if count <= 4 * fit_rows else fit_columns)
+    rows = -(-count // columns)
+    return (columns, rows) if rows <= fit_rows else None
 
 
 def _cards(surface: pygame.Surface, p: Painter, area: pygame.Rect,
-           tables: list[TableStatus]) -> None:
+           tables: list[TableStatus], grid: tuple[int, int] | None) -> None:
     """Each table as a card: name, turn and phase, a bar of the turns played, who chose."""
     if not tables:
         return
-    card_h = p.line_height("h3") + 2 * p.line_height("body") + p.px(36)
-    rows = max(1, (area.height + p.px(12)) // (card_h + p.px(12)))
-    columns = max(1, -(-len(tables) // rows))
-    columns = min(columns, 4) if len(tables) <= rows * 4 else columns
-    card_w = (area.width - (columns - 1) * p.px(12)) // columns
+    gap = p.px(12)
+    if grid is None:    # more tables than the window can show: as many as fit, and say so
+        columns = max(1, (area.width + gap) // (p.px(MIN_CARD_WIDTH) + gap))
+        grid = columns, max(1, (area.height + gap) // (card_height(p) + gap))
+    columns, rows = grid
+    card_w = (area.width - (columns - 1) * gap) // columns
     for n, table in enumerate(tables[:rows * columns]):
         r, c = divmod(n, columns)
-        rect = pygame.Rect(area.x + c * (card_w + p.px(12)), area.y + r * (card_h + p.px(12)),
-                           card_w, card_h)
+        rect = pygame.Rect(area.x + c * (card_w + gap), area.y + r * (card_height(p) + gap),
+                           card_w, card_height(p))
         _card(surface, p, rect, table)
     if len(tables) > rows * columns:
         p.cuts.append(f"projector cards from {rows * columns + 1} on")
@@ -290,14 +343,15 @@ def _card(surface: pygame.Surface, p: Painter, rect: pygame.Rect, table: TableSt
     p.text(surface, table.name, (inner.x, inner.y), "h3", bold=True,
            max_width=inner.width - clock_w)
     y = inner.y + p.line_height("h3")
-    p.text(surface, table_state(table), (inner.x, y), "body", max_width=inner.width)
+    size, lines = p.fitting(table_state(table, brief=True), inner.width, ("body", "small"))
+    p.text(surface, lines[0], (inner.x, y), size)
     y += p.line_height("body")
     done = table.turns if table.ended else max(0, table.turn - 1)
     bar = pygame.Rect(inner.x, y + p.px(6), inner.width, p.px(10))
     meter(surface, bar, done / max(1, table.turns), theme.HEALTH)
     y += p.px(22)
-    p.text(surface, table_progress(table, brief=True), (inner.x, y), "body", theme.MUTED,
-           max_width=inner.width)
+    size, lines = p.fitting(table_progress(table, brief=True), inner.width, ("body", "small"))
+    p.text(surface, lines[0], (inner.x, y), size, theme.MUTED)
 
 
 def draw_toast(surface: pygame.Surface, p: Painter, text: str) -> None:

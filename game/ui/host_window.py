@@ -287,6 +287,7 @@ def _loop(window: HostWindow, screen: pygame.Surface, painter: Painter,
             since = 0.0
             window.refresh()
         window.update(dt)
-        window.draw(screen, painter, time.monotonic())
+        with host_draw.PAINTING:
+            window.draw(screen, painter, time.monotonic())
         pygame.display.flip()
         frame += 1

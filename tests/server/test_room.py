@@ -79,6 +79,7 @@ def test_rejoin_gives_the_same_seat_and_no_new_one(room):
     again = room.rejoin(ticket.secret, 2.0)
     assert (again.table_id, again.seat, again.person) == (ticket.table_id, ticket.seat, "Ann")
     assert room.status(2.0).people == 1
+    assert room.rejoin(ticket.secret).seat == ticket.seat  # `now` defaults to the wall clock
     assert room.rejoin("not a secret", 2.0) is None
     with pytest.raises(UnknownSeat):
         room.player_state("not a secret", 2.0)
@@ -104,6 +105,9 @@ def test_an_illegal_choice_is_refused_with_the_engines_reason_and_changes_nothin
     for effort, reason in (({"work": 11}, "at most 10"), ({"fly": 1}, "unknown behaviour")):
         with pytest.raises(RoomError, match=reason):
             room.act(ticket.secret, ActMessage(turn=1, phase="work", effort=effort), 2.0)
+    for wrong in ({"levels": {"leaderboard": 0}}, {"numbers": {"price": 1.0}}):
+        with pytest.raises(RoomError):  # policy levels in the work phase; unknown numbers
+            room.act(ticket.secret, ActMessage(turn=1, phase="work", **wrong), 2.0)
     assert (table.version, table.state.state_hash(), len(room.store.log("A"))) == before
 
 
@@ -197,6 +201,13 @@ def test_a_seat_given_to_a_bot_is_no_longer_its_persons(room):
         room.give_to_bot("B", 1, 3.0, strategy="telepath")
 
 
+def test_a_table_whose_every_seat_is_given_to_bots_plays_by_itself(room):
+    for seat in range(3):
+        assert room.tables["C"].state.turn == 1
+        room.give_to_bot("C", seat, 1.0)
+    assert room.tables["C"].ended and room.status(2.0).table("C").ended
+
+
 def test_a_late_arrival_code_takes_its_seat_once(room):
     ann = room.join("Ann", room.code, 1.0)
     code = room.give_to_person("A", 1, 2.0)
@@ -242,14 +253,18 @@ def test_a_reopened_room_has_the_same_games_seats_and_secrets(tmp_path):
                 room.act(ticket.secret, choice(room, ticket.secret, now), now)
     room.tick(now + 500.0)  # bots cover the seats nobody holds
     room.pause("C", now + 501.0)
+    room.end_table("B", now + 501.0)
     code = room.give_to_person("D", 2, now + 502.0)
-    before = {tid: (t.state.state_hash(), t.version, [c.__dict__ for c in t.claims], t.paused)
-              for tid, t in room.tables.items()}
+
+    def kept(r: Room) -> dict:
+        return {tid: (t.state.state_hash(), t.version, [c.__dict__ for c in t.claims],
+                      t.paused, t.started, t.ended_early) for tid, t in r.tables.items()}
+    before = kept(room)
+    assert [v[3:] for v in before.values()] == [
+        (False, True, False), (False, True, True), (True, False, False), (False, False, False)]
     room.store.close()
     again = Room.open(Store(path), now + 600.0)
-    after = {tid: (t.state.state_hash(), t.version, [c.__dict__ for c in t.claims], t.paused)
-             for tid, t in again.tables.items()}
-    assert after == before
+    assert kept(again) == before
     assert again.code == room.code and again.facilitator_token is None
     assert again.check_facilitator(room.facilitator_token)
     assert again.player_state(ann.secret, now + 601.0).seat == ann.seat
@@ -300,3 +315,23 @@ def test_a_scenario_room_fills_a_table_then_opens_the_next(tmp_path):
     again = Room.open(Store(tmp_path / "room.db"), 3.0)
     assert list(again.tables) == ["1", "2"]
     assert again.join("P4", room.code, 4.0).table_id == "2"
+
+
+def test_open_seats_are_covered_past_their_timer_and_taken_by_newcomers(room):
+    for i in range(4):  # A1, then each table's manager (B0, C0, D0)
+        room.join(f"P{i}", room.code, 0.0)
+    kim = room.join("Kim", room.code, 0.0)
+    assert (kim.table_id, kim.seat) == ("B", 1)
+    status = room.status(0.0)  # A is in its work phase already (its manager is a bot)
+    assert (status.people, status.open_seats, status.seconds_left) == (5, 5, 90.0)
+    b = room.tables["B"]
+    room.tick(61.0)  # B's policy phase times out: a bot covers its silent manager...
+    assert b.claims[0].covered and b.state.phase == "work"
+    room.tick(152.0)  # ...and the open seat 2 and Kim when the work phase times out
+    assert b.claims[2].covered and b.claims[2].player == "open"
+    room.rejoin(kim.secret, 153.0)
+    assert (b.state.turn, b.state.phase) == (2, "work")  # the covers played turn 2's policy
+    late = room.join("Lee", room.code, 153.0)
+    assert (late.table_id, late.seat) == ("C", 1)
+    room.give_to_bot("B", 2, 154.0)
+    assert room.status(154.0).open_seats == 3  # C2, D1, D2

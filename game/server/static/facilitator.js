@@ -37,7 +37,8 @@
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
       const answer = await response.json();
-      say(answer.message, answer.type === "error");
+      say(answer.code ? "Read the code below out to the person arriving late (click it to " +
+          "hide it)." : answer.message, answer.type === "error");
       if (answer.code) {
         lateCode.textContent = answer.message;
         lateCode.hidden = false;

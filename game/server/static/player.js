@@ -15,9 +15,10 @@
       if (k === "text") node.textContent = v;
       else if (k === "cls") node.className = v;
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-      else if (v !== false && v !== null && v !== undefined) node.setAttribute(k, v);
+      else if (typeof v === "boolean") { if (v) node.setAttribute(k, ""); }
+      else if (v !== null && v !== undefined) node.setAttribute(k, v);
     }
-    for (const kid of kids.flat()) if (kid) node.append(kid);
+    for (const kid of kids.flat()) if (kid !== null && kid !== undefined && kid !== false) node.append(kid);
     return node;
   }
   const fmt = (x) => x === null || x === undefined ? "hidden"
@@ -33,13 +34,13 @@
     if (gone) return;
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     sock = new WebSocket(scheme + location.host + "/ws");
-    sock.onopen = () => { backoff = 500; link("connected", false); };
+    sock.onopen = () => { backoff = 500; link("live", false); };
     sock.onmessage = (ev) => receive(JSON.parse(ev.data));
     sock.onclose = (ev) => {
       sending = false;
       if (ev.code === 4401) { gone = true; setTimeout(() => location.assign("/"), 2500); return; }
       if (ev.code === 4403) { gone = true; showError("Open this page from the join page."); return; }
-      link("connection lost, reconnecting…", true);
+      link("reconnecting…", true);
       const wait = backoff + Math.random() * 300;
       backoff = Math.min(backoff * 2, 15000);
       setTimeout(connect, wait);
@@ -71,7 +72,10 @@
   function showState(s) {
     if (state && s.version < state.version && s.table_id === state.table_id) return;
     const key = draftKey(s);
-    if (!draft || draft.key !== key) { draft = loadDraft(key, s); armed = false; }
+    if (!draft || draft.key !== key) {
+      if (draft) window.scrollTo(0, 0);   // a new phase starts at the top of the page
+      draft = loadDraft(key, s); armed = false;
+    }
     state = s;
     deadline = s.seconds_left === null || s.seconds_left === undefined ? null
       : performance.now() + s.seconds_left * 1000;
@@ -152,12 +156,14 @@
         : level ? [`active · cost ${fmt(p.cost * level)}`, "active"] : [p.levels.length === 2 ? `off · cost ${fmt(p.cost)} if on` : "off", ""];
       const buttons = p.levels.map((name, n) => el("button", { type: "button", cls: `level${n ? "" : " off"}`, "aria-pressed": String(n === level), disabled: p.locked,
         text: name, onclick: () => { draft.levels[p.id] = n; keepDraft(); clearError(); draw(); focusCard(p.id, n); } }));
-      cards.append(el("article", { cls: `card${level ? " on" : ""}${c.length ? " clash" : ""}`, "data-id": p.id },
+      const step = (d) => { const n = Math.max(0, Math.min(p.levels.length - 1, level + d)); if (!p.locked && n !== level) { draft.levels[p.id] = n; keepDraft(); clearError(); draw(); focusCard(p.id, n); } };
+      const keys = (ev) => { if (ev.key === "ArrowRight") { ev.preventDefault(); step(1); } else if (ev.key === "ArrowLeft") { ev.preventDefault(); step(-1); } };
+      cards.append(el("article", { cls: `card${level ? " on" : ""}${c.length ? " clash" : ""}`, "data-id": p.id, onkeydown: keys },
         el("h3", { text: p.name }), el("p", { cls: "desc", text: desc.trim() }),
         el("fieldset", { cls: "levels" }, el("legend", { text: `${p.name}: level` }), buttons),
         el("span", { cls: `tag ${tag[1]}`, text: tag[0] })));
     });
-    box.append(cards, numberInputs());
+    box.append(...[cards, numberInputs()].filter(Boolean));
     const why = left < -1e-9 ? "Over budget: turn something down." : clash ? "Two policies that cannot be combined are both on." : "";
     box.append(confirmRow("Confirm policies", why, left < -1e-9 ? "bad" : "", `${fmt(left)} budget points left`, () =>
       ({ type: "act", turn: v.turn, phase: v.phase, levels: { ...draft.levels }, ...numbersPart() })));
@@ -188,7 +194,7 @@
       cards.append(el("article", { cls: `card${have ? " on" : ""}`, "data-id": b.id, onkeydown: (ev) => cardKey(ev, b) },
         el("h3", { text: b.name }), el("p", { cls: "desc", text: desc }), control, b.available ? pips : null));
     });
-    box.append(cards, numberInputs());
+    box.append(...[cards, numberInputs()].filter(Boolean));
     const warn = armed ? `${plural(left, "point")} not used. Press Confirm again to send anyway.` : "";
     box.append(confirmRow("Confirm my week", warn, left < 0 ? "bad" : "", `${plural(left, "point")} left`, () => {
       if (left > 0 && !armed) { armed = true; draw(); return null; }
@@ -220,11 +226,11 @@
   function numbersPart() { return (state.legal.numbers || []).length ? { numbers: { ...draft.numbers } } : {}; }
 
   function confirmRow(label, warning, leftCls, leftText, build) {
-    const blocked = state.paused || (warning && !armed && leftCls === "bad") || (warning && warning.startsWith("Two"));
+    const blocked = Boolean(state.paused || (warning && leftCls === "bad") || (warning && warning.startsWith("Two")));
     return el("div", { cls: "confirm-row" },
       el("span", { cls: `left ${leftCls}`, text: leftText }),
       warning ? el("span", { cls: "left bad", role: "status", text: warning }) : null,
-      el("button", { type: "button", cls: "primary wide", disabled: sending || blocked, text: sending ? "Sending…" : label,
+      el("button", { type: "button", cls: "primary wide", disabled: Boolean(sending || blocked), text: sending ? "Sending…" : label,
         onclick: () => { const msg = build(); if (msg && send(msg)) { sending = true; draw(); } } }));
   }
 
@@ -239,18 +245,20 @@
   function rows(items) { return el("ul", { cls: "rows" }, items.map(([label, value, cls, note]) => el("li", { cls: cls || "" },
     el("span", {}, label, note ? el("span", { cls: "note", text: note }) : null), el("span", { cls: "value", text: value })))); }
   function drawSide() {
-    const s = state, v = s.view, side = $("side"), ps = byId(s.texts.policies), stats = byId(s.texts.stats);
+    const s = state, v = s.view, side = $("side"), ps = byId(s.texts.policies), stats = byId(s.texts.stats), roles = byId(s.texts.roles);
     const active = Object.entries(v.policies).filter(([, l]) => l > 0).map(([id, l]) => {
       const p = ps[id] || {}; return [p.name || pretty(id), (p.levels || [])[l] || String(l)]; });
     const boards = Object.entries(v.leaderboards).map(([role, list]) => el("section", { cls: "panel" },
-      el("h2", { text: `Leaderboard${role === v.role ? "" : ": " + pretty(role)}` }),
+      el("h2", { text: `Leaderboard: ${(roles[role] || {}).name || pretty(role)}` }),
       rows(list.map((r) => [`${r.rank}. ${r.name}${r.seat === v.seat ? " (you)" : ""}`, fmt(r.score), r.seat === v.seat ? "me" : ""]))));
     if (!boards.length) boards.push(el("section", { cls: "panel" }, el("h2", { text: "Leaderboard" }), el("p", { cls: "muted", text: `Published after the first review, at the end of ${v.turn_name} 1.` })));
     const you = [...(v.rank ? [["Last review score", fmt(v.score)], ["Rank", String(v.rank)]] : []), ["Total review score", fmt(v.score_total)],
       ...Object.entries(v.own_stats).map(([id, x]) => { const st = stats[id] || {}; return [st.name || pretty(id), fmt(x) + (st.unit ? " " + st.unit : "")]; })];
     const company = v.metrics.map((m) => [el("span", {}, m.name, m.kind === "proxy" || m.kind === "health" ? el("span", { cls: `kind ${m.kind}`, text: m.kind }) : null),
       m.value === null ? "hidden" : fmt(m.value) + (m.unit ? " " + m.unit : ""), "", m.note !== "live" ? m.note : ""]);
-    side.replaceChildren(...boards,
+    const scoring = (s.texts.scoring || []).length && !s.ended ? el("section", { cls: "panel" }, el("h2", { text: "How you earn points" }),
+      el("ul", { cls: "lines" }, s.texts.scoring.map((line) => el("li", { cls: /^New: /.test(line) ? "new" : "", text: line })))) : null;
+    side.replaceChildren(...(scoring ? [scoring] : []), ...boards,
       el("section", { cls: "panel" }, el("h2", { text: "Policies in force" }), active.length ? rows(active) : el("p", { cls: "muted", text: "None." })),
       el("section", { cls: "panel" }, el("h2", { text: "You" }), rows(you)),
       el("section", { cls: "panel" }, el("h2", { text: "The company, as you see it" }), rows(company)));
@@ -269,7 +277,8 @@
       if (sum.facts && sum.facts.length) box.append(el("section", { cls: "panel" }, el("h2", { text: "This game in numbers" }), el("ul", { cls: "lines" }, sum.facts.map((f) => el("li", { text: f })))));
       if (sum.lessons && sum.lessons.length) box.append(el("section", { cls: "panel" }, el("h2", { text: "Lessons" }), el("ul", { cls: "lines" }, sum.lessons.map((f) => el("li", { text: f })))));
     }
-    const weeks = v.own_history.map((h) => [`${cap(v.turn_name)} ${h.turn}: ${describeChoice(h.choice, Object.keys(h.choice).some((k) => byId(s.texts.policies)[k]) ? "policy" : "work")}`,
+    const works = (s.texts.behaviours || []).length > 0;
+    const weeks = v.own_history.map((h) => [`${cap(v.turn_name)} ${h.turn}` + (works ? `: ${describeChoice(h.choice, "work")}` : ""),
       h.score === null ? "" : `score ${fmt(h.score)}${h.rank ? ", rank " + h.rank : ""}`]);
     if (weeks.length) box.append(el("section", { cls: "panel" }, el("h2", { text: `Your ${v.turn_name}s` }), rows(weeks)));
   }

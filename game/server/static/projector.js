@@ -13,6 +13,7 @@
   let slides = [];
   let current = 0;
   let debriefShown = false;
+  let debriefData = null;
 
   function el(tag, cls, text) {
     const node = document.createElement(tag);
@@ -67,31 +68,43 @@
     return t;
   }
 
-  function words(d) {
-    const box = document.getElementById("words");
-    const parts = [el("h2", "", "The conditions"), table(d.conditions, [
+  function conditions(d) {
+    return [el("h2", "", "The conditions"), table(d.conditions, [
       ["Condition", function (c) { return c.condition; }],
       ["Tables", function (c) { return c.tables.join(", "); }],
       ["Leaderboard index at the end", function (c) { return c.proxy_end; }],
       ["Health index at the end", function (c) { return c.health_end; }],
       ["Health change", function (c) { return (c.health_change > 0 ? "+" : "") + c.health_change; }],
       ["Gap at the end", function (c) { return c.gap_end; }]])];
-    d.tables.forEach(function (t) {
-      parts.push(el("h2", "", t.label + " · " + t.condition));
-      parts.push(el("p", "muted", "Leaderboard index " + t.proxy_start + " → " + t.proxy_end +
+  }
+
+  function tableWords(t) {
+    const list = el("ul", "");
+    t.facts.concat(t.lessons).forEach(function (x) { list.appendChild(el("li", "", x)); });
+    return [el("h2", "", t.label + " · " + t.condition),
+      el("p", "muted", "Leaderboard index " + t.proxy_start + " → " + t.proxy_end +
         " · health index " + t.health_start + " → " + t.health_end + " · gap " + t.gap_end +
         (t.leader ? " · leaderboard winner " + t.leader + (t.leader_contribution_rank ?
-          " (real contribution rank " + t.leader_contribution_rank + ")" : "") : "")));
-      const list = el("ul", "");
-      t.facts.concat(t.lessons).forEach(function (x) { list.appendChild(el("li", "", x)); });
-      parts.push(list);
-    });
-    if (d.questions.length) {
-      parts.push(el("h2", "", "To discuss"));
-      const q = el("ol", "");
-      d.questions.forEach(function (x) { q.appendChild(el("li", "", x)); });
-      parts.push(q);
-    }
+          " (real contribution rank " + t.leader_contribution_rank + ")" : "") : "")),
+      list];
+  }
+
+  function questions(d) {
+    if (!d.questions.length) return [];
+    const q = el("ol", "");
+    d.questions.forEach(function (x) { q.appendChild(el("li", "", x)); });
+    return [el("h2", "", "To discuss"), q];
+  }
+
+  // The words under a slide: a table's facts and lessons under its own slide; the
+  // conditions under the comparison; the conditions and the questions under the last.
+  function words(d, name) {
+    const box = document.getElementById("words");
+    const own = d.tables.filter(function (t) { return t.slide === name; });
+    let parts;
+    if (own.length) parts = tableWords(own[0]);
+    else if (name === "conditions.png") parts = conditions(d).concat(questions(d));
+    else parts = conditions(d);
     box.replaceChildren.apply(box, parts);
   }
 
@@ -101,6 +114,7 @@
     document.getElementById("slide").src = "/projector/slides/" + encodeURIComponent(slides[current]);
     document.getElementById("slide-name").textContent =
       (current + 1) + " of " + slides.length + ": " + slides[current].replace(/\.png$/, "");
+    words(debriefData, slides[current]);
   }
 
   async function openDebrief() {
@@ -110,9 +124,9 @@
     debriefShown = true;
     live.hidden = true;
     debrief.hidden = false;
-    document.getElementById("debrief-title").textContent = d.title;
+    document.title = "Debrief: " + d.title;
+    debriefData = d;
     slides = d.slides;
-    words(d);
     show(0);
   }
 
