@@ -52,6 +52,7 @@ class Sent:
     table: str
     seat: int
     kind: str  # "policies" or "allocate"
+    turn: int
     choice: dict[str, int]
     at: float
     acked: float | None = None
@@ -188,7 +189,7 @@ async def play(server: HostedServer, person: Participant, think: float) -> None:
                         await asyncio.sleep(person.rng.uniform(0, think))
                     kind, choice = choose(msg, person.rng)
                     key = "levels" if kind == "policies" else "effort"
-                    waiting = Sent(msg["table_id"], msg["seat"], kind, choice,
+                    waiting = Sent(msg["table_id"], msg["seat"], kind, view["turn"], choice,
                                    time.perf_counter())
                     person.sent.append(waiting)
                     done.add(step)
@@ -272,8 +273,25 @@ def report(crowd: list[Participant], lost: int, seconds: float) -> None:
         print(f"round trip (send -> ack): p50 {percentile(times, 50):.1f} ms, "
               f"p90 {percentile(times, 90):.1f} ms, p99 {percentile(times, 99):.1f} ms, "
               f"max {max(times):.1f} ms, mean {statistics.fmean(times):.1f} ms")
+        slow = sorted((s for p in crowd for s in p.sent if s.acked is not None),
+                      key=lambda s: s.ms)[-max(1, len(times) // 100):]
+        turns = sorted({s.turn for s in slow})
+        print(f"the slowest 1% were in turn(s) {', '.join(map(str, turns))} "
+              f"({sum(s.kind == 'policies' for s in slow)} policy, "
+              f"{sum(s.kind == 'allocate' for s in slow)} work actions)")
     p99 = percentile(times, 99) if times else float("nan")
     print(f"p99 {p99:.1f} ms over {len(times)} actions, {lost} lost")
+
+
+def show_profile(path: Path) -> None:
+    """The host's top functions by cumulative and by own time."""
+    import pstats
+    if not path.exists():
+        print(f"no profile was written to {path}")
+        return
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("cumulative").print_stats(r"game/", 25)
+    stats.sort_stats("tottime").print_stats(15)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -287,6 +305,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=600.0,
                         help="stop the participants after this many seconds")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--profile", type=Path, metavar="FILE",
+                        help="run the host under cProfile; print where its time went, and "
+                             "keep the stats in FILE")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="goodhart-bench-") as tmp:
         folder = Path(tmp)
@@ -294,15 +315,17 @@ def main(argv: list[str] | None = None) -> int:
             write_workshop(folder, args.scenario, args.tables, args.seats)
         people = human_seats(workshop)
         server = start_host(workshop, folder / "room.sqlite", home=folder / "home",
-                            lifetime=args.timeout + 120)
+                            lifetime=args.timeout + 120, profile=args.profile)
         print(f"host at {server.url}, room {server.code}; {people} participants")
         try:
             started = time.perf_counter()
             crowd = asyncio.run(run_room(server, people, args.think, args.timeout, args.seed))
             seconds = time.perf_counter() - started
         finally:
-            code = server.stop()
-        if code not in (0, None, -signal.SIGTERM):
+            code = server.stop(how=signal.SIGINT if args.profile else signal.SIGTERM)
+        if args.profile:
+            show_profile(args.profile)
+        if code not in (0, None, -signal.SIGTERM, -signal.SIGINT, 130):
             print(f"the host exited with {code}:\n{server.output()[-2000:]}", file=sys.stderr)
         lost = lost_actions(crowd, stored_actions(folder / "room.sqlite"))
         report(crowd, lost, seconds)

@@ -55,10 +55,11 @@ class HostedServer:
         """Everything the host printed so far (stdout and stderr)."""
         return "\n".join(self.lines)
 
-    def stop(self, timeout: float = 10.0) -> int | None:
-        """End the host (SIGTERM, then SIGKILL after `timeout`); its exit code."""
+    def stop(self, timeout: float = 10.0, how: int = signal.SIGTERM) -> int | None:
+        """End the host (`how`, SIGTERM by default, then SIGKILL after `timeout`); its exit
+        code."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(how)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -74,11 +75,13 @@ class HostedServer:
 
 
 def start_host(source: str | Path, db: Path, *, home: Path | None = None,
-               resume: bool = False, timeout: float = 30.0,
-               lifetime: float = 900.0) -> HostedServer:
+               resume: bool = False, timeout: float = 30.0, lifetime: float = 900.0,
+               profile: Path | None = None) -> HostedServer:
     """A started host for `source` storing its room in `db` (with `resume`: the room already
-    in `db`); HostFailed with its output if it is not answering within `timeout` seconds."""
-    args = [sys.executable, "-m", "game", "host"]
+    in `db`; with `profile`: run under cProfile, its stats written there when it stops);
+    HostFailed with its output if it is not answering within `timeout` seconds."""
+    args = [sys.executable] + (["-m", "cProfile", "-o", str(profile)] if profile else [])
+    args += ["-m", "game", "host"]
     args += ["--resume"] if resume else [str(source)]
     args += ["--headless", "--bind", "127.0.0.1", "--port", "0", "--db", str(db)]
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy",
