@@ -135,6 +135,7 @@ async def server_error(request: Request, exc: Exception) -> Response:
 def player_routes() -> list[BaseRoute]:
     """The player's pages, socket and static files."""
     return [Route("/", join_page), Route("/join", join, methods=["POST"]),
+            Route("/join", lambda request: RedirectResponse("/", status_code=303)),
             Route("/play", play_page),
             WebSocketRoute("/ws", player_socket),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]

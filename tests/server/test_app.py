@@ -153,6 +153,11 @@ def test_the_play_page_without_a_seat_goes_to_the_join_page(app):
     assert reply.status_code == 303 and reply.headers["location"] == "/"
 
 
+def test_the_join_address_typed_by_hand_leads_to_the_join_page(app):
+    reply = TestClient(app).get("/join", follow_redirects=False)
+    assert reply.status_code == 303 and reply.headers["location"] == "/"
+
+
 def test_an_unknown_address_is_one_line_not_a_traceback(app):
     reply = TestClient(app).get("/nothing/here")
     assert reply.status_code == 404 and "There is no page at this address" in reply.text
