@@ -142,8 +142,8 @@ async def projector_debrief(request: Request) -> Response:
     if not await _room_ended(host):
         return JSONResponse({"type": "error", "message": NOT_YET}, status_code=409)
     results = await ended_results(host)
-    slides = await cached_slides(request, results)
-    return JSONResponse(debrief_json(room_debrief(results), _questions(host), list(slides)))
+    slides = list(await cached_slides(request, results)) if results else []
+    return JSONResponse(debrief_json(room_debrief(results), _questions(host), slides))
 
 
 async def slide(request: Request) -> Response:

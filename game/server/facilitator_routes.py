@@ -98,7 +98,8 @@ async def _page(request: Request, template: str) -> Response:
 async def _page_context(request: Request) -> dict[str, Any]:
     status: RoomStatus = await request.app.state.host.run("status")
     join = join_url(request)
-    return {"title": status.title, "code": status.code, "join_url": join, "qr": qr_uri(join)}
+    return {"title": status.title, "code": status.code, "join_url": join,
+            "qr": qr_uri(f"{join}?code={status.code}")}     # the join page, code filled in
 
 
 def qr_uri(text: str) -> str:

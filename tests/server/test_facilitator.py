@@ -250,3 +250,13 @@ def test_the_token_check_never_waits_for_the_rooms_lock(hosted):
         answered_while_held = list(answers)
     asker.join(timeout=5)
     assert answered_while_held == [403]
+
+
+def test_a_room_ended_before_anyone_played_has_an_empty_debrief(tmp_path):
+    hosted = hosted_room(tmp_path, people=0)
+    hosted.facilitator()
+    _all_ended(hosted)
+    debrief = hosted.client.get("/projector/debrief").json()
+    assert debrief["tables"] == [] and debrief["slides"] == []
+    assert "No played table has ended yet" in hosted.client.get("/results").text
+    assert hosted.client.get("/results/goodhart-results.zip").status_code == 409

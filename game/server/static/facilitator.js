@@ -142,8 +142,13 @@
     card.pause.textContent = t.paused ? "Resume" : "Pause";
     card.root.classList.toggle("ended", t.ended);
     card.tools.hidden = t.ended;
-    if (card.version !== t.version || card.seatsShown !== JSON.stringify(t.seats)) {
-      card.seatsShown = JSON.stringify(t.seats);
+    // the seats' rows (and their buttons) are redrawn only when a seat changes, not every
+    // second, so a click is never lost to a row drawn anew under the pointer
+    const seats = JSON.stringify(t.seats.map(function (s) {
+      return Object.assign({}, s, {seen_seconds_ago: null});
+    }));
+    if (card.version !== t.version || card.seatsShown !== seats) {
+      card.seatsShown = seats;
       card.version = t.version;
       card.seats.replaceChildren.apply(card.seats, t.seats.map(function (s) { return seatRow(t, s); }));
       card.news.textContent = t.headlines.length ? "News: " + t.headlines.join(" · ") : "";

@@ -53,6 +53,8 @@
     big.textContent = s.paused ? "Paused" : (clock(s.seconds_left) || "–");
     big.classList.toggle("low", !s.paused && s.seconds_left !== null && s.seconds_left <= 15);
     progress.replaceChildren.apply(progress, s.tables.map(card));
+    // more than two rows of cards: a smaller countdown leaves them the room
+    document.body.classList.toggle("many", s.tables.length > 8);
   }
 
   function table(rows, columns) {
@@ -127,6 +129,12 @@
     document.title = "Debrief: " + d.title;
     debriefData = d;
     slides = d.slides;
+    if (!slides.length) {      // every table ended before anyone played: nothing to compare
+      document.querySelector(".slide").hidden = true;
+      document.getElementById("words").replaceChildren(
+        el("h2", "", "No table was played, so there is nothing to debrief."));
+      return;
+    }
     show(0);
   }
 
