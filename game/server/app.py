@@ -69,10 +69,11 @@ async def join(request: Request) -> Response:
     if not same_origin(request.headers):
         return render("join.html", 403, seated=False, code="", name="",
                       error="This form must be sent from this server's own join page.")
-    if not joins_allowed(request):
+    bucket = join_bucket(request)
+    if not bucket.ready(request.app.state.host.clock()):
         return render("join.html", 429, seated=False, code="", name="",
-                      error="Too many tries to join from this device: wait a minute, then "
-                            "try again.")
+                      error="This device has joined too often: wait a minute, then try "
+                            "again.")
     form = await small_form(request)
     if form is None:
         return render("join.html", 413, seated=False, code="", name="",
@@ -83,21 +84,22 @@ async def join(request: Request) -> Response:
     if ticket is None:
         return render("join.html", 400, seated=False, code=code, name=name[:MAX_NAME],
                       error=problem)
+    bucket.take(request.app.state.host.clock())
     response = RedirectResponse("/play", status_code=303)
     response.set_cookie(SEAT_COOKIE, ticket.secret, max_age=COOKIE_DAYS * 86400,
                         httponly=True, samesite="strict", path="/")
     return response
 
 
-def joins_allowed(request: Request) -> bool:
-    """Whether this address may try to join now: a few tries at once, then one every
-    `JOIN_EVERY` seconds (someone scripting joins cannot take every seat of the room)."""
+def join_bucket(request: Request) -> TokenBucket:
+    """The seats this address may still take: a few at once, then one every `JOIN_EVERY`
+    seconds (someone scripting joins cannot take every seat of the room; a refused try
+    costs nothing)."""
     buckets: dict[str, TokenBucket] = request.app.state.join_buckets
     if len(buckets) > 10_000:   # a flood of addresses: start counting afresh
         buckets.clear()
     ip = request.client.host if request.client else ""
-    bucket = buckets.setdefault(ip, TokenBucket(rate=1 / JOIN_EVERY, burst=JOIN_BURST))
-    return bucket.take(request.app.state.host.clock())
+    return buckets.setdefault(ip, TokenBucket(rate=1 / JOIN_EVERY, burst=JOIN_BURST))
 
 
 async def small_form(request: Request) -> dict[str, str] | None:

@@ -17,13 +17,17 @@ class TokenBucket:
     tokens: float = field(default=-1.0)
     last: float | None = None
 
-    def take(self, now: float) -> bool:
-        """True (and one token spent) when a token is there at `now`, else False."""
+    def ready(self, now: float) -> bool:
+        """Whether a token is there at `now` (none is spent)."""
         if self.last is None:
             self.tokens, self.last = self.burst, now
         self.tokens = min(self.burst, self.tokens + max(0.0, now - self.last) * self.rate)
         self.last = now
-        if self.tokens >= 1.0:
+        return self.tokens >= 1.0
+
+    def take(self, now: float) -> bool:
+        """True (and one token spent) when a token is there at `now`, else False."""
+        if self.ready(now):
             self.tokens -= 1.0
             return True
         return False

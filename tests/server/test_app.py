@@ -237,14 +237,19 @@ def test_a_form_post_from_another_site_is_refused(app, room):
     assert reply.status_code == 403 and "set-cookie" not in reply.headers
 
 
-def test_a_device_that_keeps_joining_is_slowed_down(app, room, clock):
-    client = TestClient(app)
-    codes = [client.post("/join", data={"name": f"P{i}", "code": "nope"}).status_code
-             for i in range(10)]
-    assert codes == [400] * 8 + [429] * 2
-    assert "Too many tries" in client.post("/join", data={"name": "P", "code": "x"}).text
+def test_a_device_that_keeps_taking_seats_is_slowed_down(tmp_path, clock):
+    made = room_source("tokenmaxxing")   # a bare scenario: a new table whenever one is full
+    room = Room.create(made.loaded, Store(tmp_path / "bare.sqlite"), clock(), grows=made.grows)
+    client = TestClient(create_app(RoomHost(room, clock), tick_every=None))
+    wrong = [client.post("/join", data={"name": "P", "code": "nope"}) for _ in range(12)]
+    assert {r.status_code for r in wrong} == {400}          # a refused try costs nothing
+    taken = [client.post("/join", data={"name": f"P{i}", "code": room.code},
+                         follow_redirects=False).status_code for i in range(10)]
+    assert taken == [303] * 8 + [429] * 2
+    assert "joined too often" in client.post("/join", data={"name": "P", "code": room.code}).text
     clock.now += 6.0
-    assert client.post("/join", data={"name": "P", "code": "nope"}).status_code == 400
+    assert client.post("/join", data={"name": "P", "code": room.code},
+                       follow_redirects=False).status_code == 303
 
 
 # --- playing over the socket ---
