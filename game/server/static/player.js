@@ -181,7 +181,9 @@
   }
   function drawEffort(box) {
     const s = state, v = s.view, texts = byId(s.texts.behaviours), left = pointsLeft();
-    title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: split your time`, `Split your ${s.legal.effort} effort points over the cards. Your split is secret until the end.`);
+    const onlyNumbers = !s.legal.behaviours.length && (s.legal.numbers || []).length > 0;
+    if (onlyNumbers) title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: your decision`, "Choose your numbers. Your choice is secret until the end.");
+    else title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: split your time`, `Split your ${s.legal.effort} effort points over the cards. Your split is secret until the end.`);
     const cards = el("div", { cls: "cards" });
     s.legal.behaviours.forEach((b) => {
       const have = draft.effort[b.id] || 0, desc = (texts[b.id] || {}).description || "";
@@ -196,7 +198,7 @@
     });
     box.append(...[cards, numberInputs()].filter(Boolean));
     const warn = armed ? `${plural(left, "point")} not used. Press Confirm again to send anyway.` : "";
-    box.append(confirmRow("Confirm my week", warn, left < 0 ? "bad" : "", `${plural(left, "point")} left`, () => {
+    box.append(confirmRow(`Confirm my ${v.turn_name}`, warn, left < 0 ? "bad" : "", onlyNumbers ? "" : `${plural(left, "point")} left`, () => {
       if (left > 0 && !armed) { armed = true; draw(); return null; }
       const effort = Object.fromEntries(Object.entries(draft.effort).filter(([, n]) => n > 0));
       return { type: "act", turn: v.turn, phase: v.phase, effort, ...numbersPart() };
@@ -219,9 +221,13 @@
     const list = state.legal.numbers || [];
     if (!list.length) return null;
     return el("div", { cls: "numbers" }, list.map((n) => el("div", { cls: "number" },
-      el("label", { for: `num-${n.id}`, text: `${n.name} (${fmt(n.min)} to ${fmt(n.max)})` }),
+      el("label", { for: `num-${n.id}`, text: `${n.name} (${fmt(n.min)} to ${fmt(n.max)}${n.step ? `, in steps of ${fmt(n.step)}` : ""})` }),
       el("input", { id: `num-${n.id}`, type: "number", inputmode: "decimal", min: n.min, max: n.max, step: n.step || "any", value: draft.numbers[n.id],
-        onchange: (ev) => { const x = Number(ev.target.value); if (Number.isFinite(x)) { draft.numbers[n.id] = Math.min(n.max, Math.max(n.min, x)); ev.target.value = draft.numbers[n.id]; keepDraft(); } } }))));
+        onchange: (ev) => { const x = Number(ev.target.value); if (ev.target.value !== "" && Number.isFinite(x)) { draft.numbers[n.id] = snap(n, x); keepDraft(); } ev.target.value = draft.numbers[n.id]; } }))));
+  }
+  function snap(n, x) {   // within the range, on a step (counted from the minimum)
+    const on = n.step ? n.min + Math.round((x - n.min) / n.step) * n.step : x;
+    return Math.min(n.max, Math.max(n.min, Number(on.toFixed(6))));
   }
   function numbersPart() { return (state.legal.numbers || []).length ? { numbers: { ...draft.numbers } } : {}; }
 
