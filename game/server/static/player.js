@@ -115,7 +115,7 @@
 
   function drawWaiting(box) {
     const v = state.view, others = othersWaiting(v);
-    const step = v.phase === "policy" ? "policies are being chosen" : "the team is at work";
+    const step = v.phase === "policy" ? "policies are being chosen" : "the others are choosing";
     title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: ${step}`,
       others ? `Waiting for others: ${plural(others, "seat")} still choosing.` : "Everyone has chosen; the review is coming.");
     if (v.own_choice) {
@@ -123,8 +123,8 @@
         el("span", { text: describeChoice(v.own_choice, v.phase) })));
     } else if (!state.legal.must_act) {
       box.append(el("p", { cls: "muted", text: v.phase === "policy"
-        ? "The manager sets this week's policies. You see them when they are in force."
-        : "The employees split their time now. Nobody sees anyone's split until the end." }));
+        ? `This ${v.turn_name}'s policies are being set. You see them once they are in force.`
+        : "The others are choosing now. Nobody sees anyone's choice until the end." }));
     }
     box.append(newsList());
   }
