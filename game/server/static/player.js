@@ -267,7 +267,7 @@
     side.replaceChildren(...(scoring ? [scoring] : []), ...boards,
       el("section", { cls: "panel" }, el("h2", { text: "Policies in force" }), active.length ? rows(active) : el("p", { cls: "muted", text: "None." })),
       el("section", { cls: "panel" }, el("h2", { text: "You" }), rows(you)),
-      el("section", { cls: "panel" }, el("h2", { text: "The company, as you see it" }), rows(company)));
+      el("section", { cls: "panel" }, el("h2", { text: s.ended ? "The company, as it really was" : "The company, as you see it" }), rows(company)));
   }
 
   // --- the reveal -------------------------------------------------------------------------------
