@@ -74,7 +74,7 @@ def confirm_policies(page, week: int) -> None:
     expect_title(page, rf"Week {week} of 2: choose policies")
     page.locator(".card").first.locator("button.level").last.click()
     page.get_by_role("button", name="Confirm policies").click()
-    expect_title(page, rf"Week {week} of 2: (policies are being chosen|the team is at work)")
+    expect_title(page, rf"Week {week} of 2: (policies are being chosen|the others are choosing)")
 
 
 def confirm_effort(page, week: int) -> None:
@@ -86,7 +86,7 @@ def confirm_effort(page, week: int) -> None:
             more.click()
     playwright.expect(page.locator(".confirm-row .left").first).to_have_text("0 points left")
     page.get_by_role("button", name="Confirm my week").click()
-    expect_title(page, rf"(Week {week} of 2: the team is at work|Week {week + 1} of 2|"
+    expect_title(page, rf"(Week {week} of 2: the others are choosing|Week {week + 1} of 2|"
                        "What really happened)")
 
 
