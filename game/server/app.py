@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ipaddress
 import logging
 from urllib.parse import parse_qs
 from collections.abc import AsyncIterator, Sequence
@@ -70,7 +71,7 @@ async def join(request: Request) -> Response:
         return render("join.html", 403, seated=False, code="", name="",
                       error="This form must be sent from this server's own join page.")
     bucket = join_bucket(request)
-    if not bucket.ready(request.app.state.host.clock()):
+    if bucket is not None and not bucket.ready(request.app.state.host.clock()):
         return render("join.html", 429, seated=False, code="", name="",
                       error="This device has joined too often: wait a minute, then try "
                             "again.")
@@ -84,22 +85,34 @@ async def join(request: Request) -> Response:
     if ticket is None:
         return render("join.html", 400, seated=False, code=code, name=name[:MAX_NAME],
                       error=problem)
-    bucket.take(request.app.state.host.clock())
+    if bucket is not None:
+        bucket.take(request.app.state.host.clock())
     response = RedirectResponse("/play", status_code=303)
     response.set_cookie(SEAT_COOKIE, ticket.secret, max_age=COOKIE_DAYS * 86400,
                         httponly=True, samesite="strict", path="/")
     return response
 
 
-def join_bucket(request: Request) -> TokenBucket:
+def join_bucket(request: Request) -> TokenBucket | None:
     """The seats this address may still take: a few at once, then one every `JOIN_EVERY`
     seconds (someone scripting joins cannot take every seat of the room; a refused try
-    costs nothing)."""
+    costs nothing). None for the host's own computer (loopback), which is not limited: a
+    rehearsal or a bench seats everyone from there."""
     buckets: dict[str, TokenBucket] = request.app.state.join_buckets
     if len(buckets) > 10_000:   # a flood of addresses: start counting afresh
         buckets.clear()
     ip = request.client.host if request.client else ""
+    if is_loopback(ip):
+        return None
     return buckets.setdefault(ip, TokenBucket(rate=1 / JOIN_EVERY, burst=JOIN_BURST))
+
+
+def is_loopback(ip: str) -> bool:
+    """Whether `ip` is this computer's own address (127.x, ::1)."""
+    try:
+        return ipaddress.ip_address(ip).is_loopback
+    except ValueError:
+        return False
 
 
 async def small_form(request: Request) -> dict[str, str] | None:

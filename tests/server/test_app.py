@@ -114,19 +114,35 @@ class LiveBrowser:
             yield LiveSocket(conn)
 
 
-@pytest.fixture
-def live(app):
-    """The app served by uvicorn on 127.0.0.1 in a thread (one event loop for every socket,
-    as in the real host; TestClient gives each socket a loop of its own, and a push from one
+@contextlib.contextmanager
+def served(app):
+    """`app` served by uvicorn on 127.0.0.1 in a thread (one event loop for every socket, as
+    in the real host; TestClient gives each socket a loop of its own, and a push from one
     socket's handler to another's page can then hang); its base address."""
     sock = listen("127.0.0.1", 0)
     serving = Serving(app, sock)
     thread = threading.Thread(target=serving.run, daemon=True)
     thread.start()
     serving.started.wait(10)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    serving.stop()
-    thread.join(10)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        serving.stop()
+        thread.join(10)
+
+
+@pytest.fixture
+def live(app):
+    """The test room's app on a live server: its base address."""
+    with served(app) as base:
+        yield base
+
+
+def bare_room_app(tmp_path: Path, clock: Clock) -> tuple[Room, object]:
+    """A bare scenario's room (a new table whenever one is full) and its app."""
+    made = room_source("tokenmaxxing")
+    room = Room.create(made.loaded, Store(tmp_path / "bare.sqlite"), clock(), grows=made.grows)
+    return room, create_app(RoomHost(room, clock), tick_every=None)
 
 
 def joined(app, room: Room, name: str):
@@ -238,9 +254,8 @@ def test_a_form_post_from_another_site_is_refused(app, room):
 
 
 def test_a_device_that_keeps_taking_seats_is_slowed_down(tmp_path, clock):
-    made = room_source("tokenmaxxing")   # a bare scenario: a new table whenever one is full
-    room = Room.create(made.loaded, Store(tmp_path / "bare.sqlite"), clock(), grows=made.grows)
-    client = TestClient(create_app(RoomHost(room, clock), tick_every=None))
+    room, app = bare_room_app(tmp_path, clock)
+    client = TestClient(app)
     wrong = [client.post("/join", data={"name": "P", "code": "nope"}) for _ in range(12)]
     assert {r.status_code for r in wrong} == {400}          # a refused try costs nothing
     taken = [client.post("/join", data={"name": f"P{i}", "code": room.code},
@@ -250,6 +265,15 @@ def test_a_device_that_keeps_taking_seats_is_slowed_down(tmp_path, clock):
     clock.now += 6.0
     assert client.post("/join", data={"name": "P", "code": room.code},
                        follow_redirects=False).status_code == 303
+
+
+def test_the_host_computer_itself_may_seat_many(tmp_path, clock):
+    room, app = bare_room_app(tmp_path, clock)
+    with served(app) as base:    # from 127.0.0.1, as a rehearsal or a bench joins
+        client = LiveBrowser(base)
+        taken = [client.post("/join", data={"name": f"P{i}", "code": room.code}).status_code
+                 for i in range(12)]
+    assert taken == [303] * 12
 
 
 # --- playing over the socket ---
