@@ -26,7 +26,7 @@ from game.server.app import create_app
 from game.server.facilitator_routes import FACILITATOR_COOKIE, facilitator_routes
 from game.server.player_socket import SEAT_COOKIE
 from game.server.room import Room
-from game.server.room_host import RoomHost
+from game.server.room_host import Connection, RoomHost
 from game.server.setup import room_source
 from game.server.store import Store
 from tests.server.hosting import QUICK_WORKSHOP
@@ -296,16 +296,33 @@ def test_stale_turns_and_other_seats_indices_are_refused(served, turn, phase, se
             assert served.snapshot() == before
 
 
+class Recorder:
+    """A page's socket that only keeps what the server sends it."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send_text(self, data: str) -> None:
+        self.sent.append(data)
+
+    async def close(self, code: int = 1000) -> None:
+        self.sent.append(f"closed {code}")
+
+
 def test_the_other_seat_sees_nothing_of_a_refused_message(served):
-    with open_seat(served, served.secrets[0]) as manager, \
-            open_seat(served, served.secrets[1]) as engineer:
+    """The engineer's page (a recorder attached to the table, so no push crosses between
+    the TestClient's per-socket event loops) gets nothing when the manager is refused."""
+    host: RoomHost = served.client.app.state.host
+    engineer = Recorder()
+    host.attach(Connection(engineer, served.secrets[1], "A"))
+    with open_seat(served, served.secrets[0]) as manager:
+        engineer.sent.clear()  # the manager's arrival was pushed to the table
         version = served.version()
         replies = exchange(served, manager, json.dumps(
             {"type": "act", "turn": 1, "phase": "work", "effort": {"work": 10}}))
-        kinds = [r["type"] for r in replies]  # (the manager also saw the engineer arrive)
+        kinds = [r["type"] for r in replies]
         assert "error" in kinds and "ack" not in kinds and served.version() == version
-        engineer.send_text(json.dumps({"type": "ping", "version": version}))
-        assert receive(engineer)["type"] == "pong"  # no push reached the other seat
+        assert engineer.sent == []
 
 
 @FUZZ
