@@ -115,6 +115,7 @@ def test_two_people_play_a_whole_game_in_the_browser(host_server, browser, shots
 
     # week 1, the work phase: the engineer reloads mid-phase, then splits the time
     expect_title(engineer, r"Week 1 of 2: split your time")
+    dashboard(browser, server, shots / "facilitator-laptop-playing.png")
     engineer.reload()
     playwright.expect(engineer.locator("#who")).to_contain_text("Bo <b>")
     engineer.screenshot(path=shots / "player-laptop-work.png")
@@ -141,14 +142,20 @@ def test_two_people_play_a_whole_game_in_the_browser(host_server, browser, shots
     facilitator_screens(browser, server, shots)
 
 
-def facilitator_screens(browser, server, shots: Path) -> None:
-    """The facilitator's dashboard and the projector, after the game, at laptop size."""
+def dashboard(browser, server, path: Path):
+    """The facilitator's dashboard at laptop size, screenshot to `path`; its page."""
     page = browser.new_context(viewport=LAPTOP).new_page()
     page.set_default_timeout(WAIT_MS)
     page.goto(f"{server.url}/facilitator?token={server.token}")
     playwright.expect(page).not_to_have_url(re.compile("token="))  # dropped from the bar
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=shots / "facilitator-laptop.png", full_page=True)
+    playwright.expect(page.locator("body")).to_contain_text("Table A")
+    page.screenshot(path=path, full_page=True)
+    return page
+
+
+def facilitator_screens(browser, server, shots: Path) -> None:
+    """The facilitator's dashboard and the projector, after the game, at laptop size."""
+    page = dashboard(browser, server, shots / "facilitator-laptop.png")
     page.goto(f"{server.url}/projector")
     page.wait_for_load_state("networkidle")
     page.screenshot(path=shots / "projector-laptop.png")
