@@ -4,7 +4,9 @@ beyond what the engine's `view()` of this seat gives."""
 
 from __future__ import annotations
 
+from game.engine.view import SeatView
 from game.scenario.model import Scenario
+from game.scenario.scoring import scoring_lines
 from game.server.protocol import PlayerState, ScenarioTexts, TextCard
 from game.server.table import LiveTable
 
@@ -20,15 +22,18 @@ def player_state(table: LiveTable, seat: int, now: float) -> PlayerState:
         table_id=table.id, table_name=table.spec.name, seat=seat, person=claim.person,
         version=table.version, view=view, legal=game.legal_actions(state, seat),
         texts=scenario_texts(game.scenario, state.seats[seat].role,
-                             tuple(m.id for m in view.metrics)),
+                             tuple(m.id for m in view.metrics), view),
         seconds_left=None if table.ended or not table.started else table.clock.left(now),
         paused=table.paused, ended=table.ended, covered_by_bot=claim.covered,
         summary=table.summary if table.ended else None)
 
 
-def scenario_texts(scenario: Scenario, role: str, metric_ids: tuple[str, ...]) -> ScenarioTexts:
+def scenario_texts(scenario: Scenario, role: str, metric_ids: tuple[str, ...],
+                   view: SeatView | None = None) -> ScenarioTexts:
     """The scenario's words for a seat of `role` that sees `metric_ids`: its role, those
-    metrics, every policy (their cards name what is in force) and its role's behaviours."""
+    metrics, every policy (their cards name what is in force), its role's behaviours, every
+    role's and stat's name, and (given its `view`) what earns it points under the policies
+    in force."""
     r = scenario.role(role)
     return ScenarioTexts(
         title=scenario.title, summary=scenario.summary, turn_name=scenario.turn_name,
@@ -38,4 +43,14 @@ def scenario_texts(scenario: Scenario, role: str, metric_ids: tuple[str, ...]) -
         policies=[TextCard(id=p.id, name=p.name, description=p.description,
                            levels=list(p.levels)) for p in scenario.policies],
         behaviours=[TextCard(id=b.id, name=b.name, description=b.description)
-                    for b in scenario.behaviours if b.role == role])
+                    for b in scenario.behaviours if b.role == role],
+        roles=[TextCard(id=x.id, name=x.name) for x in scenario.roles],
+        stats=[TextCard(id=x.id, name=x.name, unit=x.unit) for x in scenario.stats],
+        scoring=scoring_now(scenario, view) if view is not None else [])
+
+
+def scoring_now(scenario: Scenario, view: SeatView) -> list[str]:
+    """What earns the seat's role points under the policies in force, this turn's changes
+    marked (as the pygame side panel says it)."""
+    new = frozenset(c.policy for c in view.policy_changes if c.turn == view.turn and c.after)
+    return scoring_lines(scenario, view.role, view.policies, new)

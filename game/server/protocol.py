@@ -189,6 +189,7 @@ class TextCard(BaseModel):
     name: str
     description: str = ""
     levels: list[str] = Field(default_factory=list, description="A policy's level names.")
+    unit: str = Field("", description="A stat's unit.")
 
 
 class ScenarioTexts(BaseModel):
@@ -202,6 +203,12 @@ class ScenarioTexts(BaseModel):
     metrics: list[TextCard] = Field(default_factory=list)
     policies: list[TextCard] = Field(default_factory=list)
     behaviours: list[TextCard] = Field(default_factory=list)
+    roles: list[TextCard] = Field(default_factory=list, description="Every role's name (the "
+                                  "leaderboards are by role).")
+    stats: list[TextCard] = Field(default_factory=list, description="The stats' names and "
+                                  "units (the seat's own are in its view).")
+    scoring: list[str] = Field(default_factory=list, description="What earns the seat's role "
+                               "review points under the policies in force, in sentences.")
 
 
 class PlayerState(BaseModel):

@@ -9,8 +9,9 @@ lines are left out: they install or test the package, which the test suite itsel
 fresh folder that holds a copy of the repository's `scenarios/` and `docs/` (where a user who
 cloned the repository stands), with `goodhart` meaning `python -m game` of this checkout, a
 temporary HOME and GOODHART_HOME (`~/.local/share/goodhart`, the documented data folder), the
-dummy video driver, windows closed after a few frames (GOODHART_MAX_FRAMES) and Enter on
-every prompt of a text game (so it plays to the end with the default choices).
+dummy video driver, windows closed after a few frames (GOODHART_MAX_FRAMES), a workshop
+server stopped after a few seconds (GOODHART_HOST_SECONDS) and Enter on every prompt of a
+text game (so it plays to the end with the default choices).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ RUNS = re.compile(r"(?:^|\s)(?:-n|--runs)[ =]?\d+")
 SIMULATE_RUNS = 12
 
 MAX_FRAMES = "40"
+HOST_SECONDS = "3"   # `goodhart host` serves this long, then stops by itself
 ENTER_ON_EVERY_PROMPT = "\n" * 3000
 TIMEOUT = 120
 
@@ -104,7 +106,8 @@ def prepare(folder: Path) -> dict[str, str]:
     env.update(HOME=str(home), GOODHART_HOME=str(home / ".local/share/goodhart"),
                PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", PYTHONPATH=str(ROOT),
                SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", PYTHONUNBUFFERED="1",
-               GOODHART_MAX_FRAMES=MAX_FRAMES, PYGAME_HIDE_SUPPORT_PROMPT="1")
+               GOODHART_MAX_FRAMES=MAX_FRAMES, PYGAME_HIDE_SUPPORT_PROMPT="1",
+               GOODHART_HOST_SECONDS=HOST_SECONDS)
     return env
 
 

@@ -26,6 +26,8 @@ EXPECTED = {
     "goodhart debrief results/*.json --text": "Table A",
     "goodhart debrief results/ --export slides/": "wrote",
     "goodhart lint scenarios/my-company.yaml": "0 errors",
+    "goodhart host my-workshop.yaml": "Room code:",
+    "goodhart host --resume": "(resumed)",
 }
 
 
@@ -33,6 +35,8 @@ def test_the_documents_show_the_commands_users_rely_on():
     facilitator = documented_commands(ROOT / "docs/facilitator.md")
     assert "goodhart play --workshop my-workshop.yaml --table A" in facilitator
     assert "goodhart debrief results/ --export slides/" in facilitator
+    assert facilitator.index("goodhart host my-workshop.yaml") < facilitator.index(
+        "goodhart play --workshop my-workshop.yaml --table A")     # the hosted way leads
     readme = documented_commands(ROOT / "README.md")
     assert readme[0] == "goodhart play" and "goodhart resume" in readme
     assert not any(c.startswith(("pip", "pytest")) for c in readme)

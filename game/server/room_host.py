@@ -1,0 +1,142 @@
+"""The one `Room` a server runs, who is connected to each of its tables, and the pushes.
+
+Every call into the room goes through `RoomHost`, under one lock: the event loop's handlers
+(in worker threads, see `run`) and the pygame host window (another thread) may all call it. After anything changes a table, `changed(table_ids)` pushes each seat
+connected there its own new state, and tells the listeners (the facilitator's pages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from game.server.rate_limit import TokenBucket
+
+log = logging.getLogger("goodhart.server")
+
+NO_SEAT = 4401
+"""Close code: this device holds no seat here; the page goes back to the join page."""
+PAGES_PER_SEAT = 4
+"""Pages one seat may have open at once (a phone and a laptop, and a tab or two)."""
+PONG = '{"type": "pong"}'
+Listener = Callable[[list[str]], Awaitable[None]]
+
+
+class Sender(Protocol):
+    """What a connected page needs from its socket: a way to send it a JSON text."""
+
+    async def send_text(self, data: str) -> None: ...
+
+    async def close(self, code: int = 1000) -> None: ...
+
+
+@dataclass(eq=False)
+class Connection:
+    """One player's open socket: which seat (by its secret) at which table."""
+
+    socket: Sender
+    secret: str
+    table_id: str
+    bucket: TokenBucket = field(default_factory=TokenBucket)
+
+
+class RoomHost:
+    """The room, a lock around it, the clock, and the open player sockets by table."""
+
+    def __init__(self, room: Any, clock: Callable[[], float] = time.time) -> None:
+        self.room = room
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.tables: dict[str, set[Connection]] = {}
+        self.listeners: list[Listener] = []
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        """`room.<method>(*args, **kwargs)` under the lock; what it returns."""
+        with self.lock:
+            return getattr(self.room, method)(*args, **kwargs)
+
+    def call_now(self, method: str, *args: Any) -> Any:
+        """`room.<method>(*args, now)` under the lock, `now` read from the clock."""
+        with self.lock:
+            return getattr(self.room, method)(*args, self.clock())
+
+    async def run(self, method: str, *args: Any, now: bool = True) -> Any:
+        """`call_now` (`call` when not `now`) in a worker thread: a slow call (a bot planning
+        its move can take a second) holds the room, but never the event loop, so sockets and
+        pages stay served meanwhile."""
+        return await asyncio.to_thread(self.call_now if now else self.call, method, *args)
+
+    # --- connections ----------------------------------------------------------------------
+
+    def attach(self, conn: Connection) -> bool:
+        """Count `conn` among the sockets of its table; False (and not counted) when its seat
+        already has `PAGES_PER_SEAT` pages open."""
+        group = self.tables.setdefault(conn.table_id, set())
+        if sum(c.secret == conn.secret for c in group) >= PAGES_PER_SEAT:
+            return False
+        group.add(conn)
+        return True
+
+    def detach(self, conn: Connection) -> None:
+        """Forget `conn` (its page closed or lost the connection)."""
+        group = self.tables.get(conn.table_id)
+        if group is not None:
+            group.discard(conn)
+            if not group:
+                del self.tables[conn.table_id]
+
+    def connected(self) -> int:
+        """How many player sockets are open."""
+        return sum(len(group) for group in self.tables.values())
+
+    # --- pushes ---------------------------------------------------------------------------
+
+    async def send_state(self, conn: Connection, unless_version: int | None = None) -> None:
+        """Send `conn` its seat's state (a `pong` instead when the page already shows
+        `unless_version`); a socket that has gone is forgotten."""
+        from game.server.room import UnknownSeat
+        try:
+            try:
+                state = await self.run("player_state", conn.secret)
+            except UnknownSeat as err:   # the facilitator gave the seat to someone else
+                self.detach(conn)
+                await conn.socket.send_text(json.dumps({"type": "error", "message": str(err)}))
+                await conn.socket.close(code=NO_SEAT)
+                return
+            text = PONG if state.version == unless_version else state.model_dump_json()
+            await asyncio.wait_for(conn.socket.send_text(text), timeout=5)
+        except Exception as err:  # a closed or stuck socket: the page reconnects by itself
+            log.info("dropped a player socket at table %s: %s", conn.table_id, err)
+            self.detach(conn)
+
+    async def changed(self, table_ids: Iterable[str]) -> None:
+        """Push every seat connected at these tables its new state; tell the listeners."""
+        ids = list(dict.fromkeys(table_ids))
+        if not ids:
+            return
+        conns = [c for t in ids for c in list(self.tables.get(t, ()))]
+        await asyncio.gather(*(self.send_state(c) for c in conns))
+        for listener in list(self.listeners):
+            try:
+                await listener(ids)
+            except Exception:  # a listener's fault must not stop the players' pushes
+                log.exception("a room listener failed")
+
+    async def tick(self) -> None:
+        """Let the room play timed-out and bot seats; push the tables that changed."""
+        await self.changed(await self.run("tick"))
+
+    async def tick_forever(self, every: float = 0.25) -> None:
+        """`tick` every `every` seconds until cancelled; an error is logged, not fatal."""
+        while True:
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("the room's tick failed")
+            await asyncio.sleep(every)
