@@ -106,7 +106,7 @@ def qr_uri(text: str) -> str:
     """A QR code of `text` as an SVG data URI (for an <img>): dark on white with its quiet
     zone, which every phone's camera reads."""
     import segno
-    return segno.make(text, error="m").svg_data_uri(scale=8, border=4)
+    return segno.make(text, error="m").svg_data_uri(scale=8, border=4, dark="#000", light="#fff")
 
 
 def join_url(conn: HTTPConnection) -> str:

@@ -260,3 +260,13 @@ def test_a_room_ended_before_anyone_played_has_an_empty_debrief(tmp_path):
     assert debrief["tables"] == [] and debrief["slides"] == []
     assert "No played table has ended yet" in hosted.client.get("/results").text
     assert hosted.client.get("/results/goodhart-results.zip").status_code == 409
+
+
+def test_projector_qr_code_is_dark_on_white() -> None:
+    """The projector's page is dark: a QR code with see-through light modules shows black on
+    near-black there, which phone cameras do not read. Its light modules must be white."""
+    from urllib.parse import unquote
+
+    from game.server.facilitator_routes import qr_uri
+    svg = unquote(qr_uri("http://192.168.1.20:8765/?code=ABCD"))
+    assert "fill='#fff'" in svg and "stroke='#000'" in svg
