@@ -204,3 +204,14 @@ def test_the_reveal_lists_each_week_s_choices(tmp_path):
     assert re.search(r"Hour 1\s+Patients to drive in: 6 patients\.\s+score ", main)
     main, _ = page_text([board])
     assert re.search(r"Hour 1\s+(All policies off|Policies: \w)", main)
+
+
+def test_a_bookkeeping_stat_is_not_named_to_a_page():
+    from game.scenario.load import load_scenario
+    from game.server.player import scenario_texts
+    scenario = load_scenario(SCENARIOS / "fishery.yaml")
+    kept = scenario.stats[0]
+    tally = scenario.model_copy(update={"stats": [
+        kept.model_copy(update={"bookkeeping": True}), *scenario.stats[1:]]})
+    assert kept.id in [s.id for s in scenario_texts(scenario, "boat", ()).stats]
+    assert kept.id not in [s.id for s in scenario_texts(tally, "boat", ()).stats]
