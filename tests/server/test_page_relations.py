@@ -158,7 +158,8 @@ window.WebSocket.OPEN = 1; window.WebSocket.CLOSED = 3;
 
 
 def page_text(states: list[PlayerState]) -> tuple[str, str]:
-    """The text of the player's page (its main column, its side panel) once it has drawn
+    """The text of the player's page (its main column with the phase's title, its side
+    panel) once it has drawn
     `states`, in headless Chromium."""
     playwright = pytest.importorskip("playwright.sync_api")
     chromium = CHROMIUM if CHROMIUM.exists() else shutil.which("chromium")
@@ -178,7 +179,7 @@ def page_text(states: list[PlayerState]) -> tuple[str, str]:
             page.add_init_script(init)
             page.goto("http://goodhart.test/play")
             page.wait_for_function("document.getElementById('side').children.length > 0")
-            return page.locator("#choices").inner_text(), page.locator("#side").inner_text()
+            return page.locator("#phase").inner_text(), page.locator("#side").inner_text()
         finally:
             browser.close()
 
@@ -200,7 +201,9 @@ def test_the_reveal_lists_each_week_s_choices(tmp_path):
     play_until(room, tickets, 3)
     room.end_table(tickets[0].table_id, 2.0)
     board, crew = (room.player_state(t.secret, 2.0) for t in tickets[:2])
-    main, _ = page_text([crew])
+    assert not crew.view.revealed   # ended by the facilitator before its last hour
+    main, side = page_text([crew])
+    assert "The company, as you see it" in side and "ended the game early" in main
     assert re.search(r"Hour 1\s+Patients to drive in: 6 patients\.\s+score ", main)
     main, _ = page_text([board])
     assert re.search(r"Hour 1\s+(All policies off|Policies: \w)", main)

@@ -210,7 +210,9 @@
       cards.append(el("article", { cls: `card${have ? " on" : ""}`, "data-id": b.id, onkeydown: (ev) => cardKey(ev, b) },
         el("h3", { text: b.name }), el("p", { cls: "desc", text: desc }), control, b.available ? pips : null));
     });
-    box.append(...[relationsPanel(), s.legal.behaviours.length ? cards : null, numberInputs()].filter(Boolean));
+    // the inputs first (a phone's first screen shows them, the Confirm bar stays in sight), then what the choice reads
+    const numbers = numberInputs();
+    box.append(...[s.legal.behaviours.length ? cards : null, numbers, relationsPanel(), numbers ? standingPanel() : null].filter(Boolean));
     const warn = armed ? `${plural(left, "point")} not used. Press Confirm again to send anyway.` : "";
     box.append(confirmRow(`Confirm my ${v.turn_name}`, warn, left < 0 ? "bad" : "", onlyNumbers ? "" : `${plural(left, "point")} left`, () => {
       if (left > 0 && !armed) { armed = true; draw(); return null; }
@@ -279,6 +281,14 @@
       next.length ? rows(next) : null,
       soon.length ? el("h3", { text: "On its way to you" }) : null, soon.length ? rows(soon) : null);
   }
+  function ownStatRows() {   // the seat's own stats, named, with their units
+    const v = state.view, stats = byId(state.texts.stats);
+    return Object.entries(v.own_stats).map(([id, x]) => { const st = stats[id] || {}; return [st.name || pretty(id), fmt(x) + (st.unit ? " " + st.unit : "")]; });
+  }
+  function standingPanel() {   // a phone sees its own figures beside the numbers it chooses (the side panel is far below)
+    const mine = ownStatRows();
+    return mine.length ? el("section", { cls: "panel standing" }, el("h2", { text: "Where you stand" }), rows(mine)) : null;
+  }
   function boardPanels() {   // the scenario's own leaderboards, the seat's (or its team's, its role's) row marked
     const v = state.view, marks = { seat: " (you)", team: " (your team)", role: " (your role)" };
     return (v.boards || []).map((b) => el("section", { cls: "panel board" }, el("h2", { text: b.name }),
@@ -296,7 +306,7 @@
       rows(list.map((r) => [`${r.rank}. ${r.name}${r.seat === v.seat ? " (you)" : ""}`, fmt(r.score), r.seat === v.seat ? "me" : ""]))));
     if (!boards.length && !v.own_history.length && !s.ended) boards.push(el("section", { cls: "panel" }, el("h2", { text: "Leaderboard" }), el("p", { cls: "muted", text: `Published after the first review, at the end of ${v.turn_name} 1.` })));
     const you = [...(v.rank ? [["Last review score", fmt(v.score)], ["Rank", String(v.rank)]] : []), ["Total review score", fmt(v.score_total)],
-      ...Object.entries(v.own_stats).map(([id, x]) => { const st = stats[id] || {}; return [st.name || pretty(id), fmt(x) + (st.unit ? " " + st.unit : "")]; })];
+      ...ownStatRows()];
     const company = v.metrics.map((m) => [el("span", {}, m.name, m.kind === "proxy" || m.kind === "health" ? el("span", { cls: `kind ${m.kind}`, text: m.kind }) : null),
       m.value === null ? "hidden" : fmt(m.value) + (m.unit ? " " + m.unit : ""), "", m.note !== "live" ? m.note : ""]);
     const scoring = (s.texts.scoring || []).length && !s.ended ? el("section", { cls: "panel" }, el("h2", { text: "How you earn points" }),
@@ -311,7 +321,8 @@
   // --- the reveal -------------------------------------------------------------------------------
   function drawReveal(box) {
     const s = state, v = s.view, sum = s.summary;
-    title("What really happened", "The game is over: everything hidden is shown now.");
+    title("What really happened", v.revealed ? "The game is over: everything hidden is shown now."
+      : "The facilitator ended the game early: the figures are as they stood, and what was hidden stays hidden.");
     if (sum) {
       box.append(el("div", { cls: "reveal-figures" },
         figure("proxy", "Leaderboard (proxy) index", `${fmt(sum.proxy_start)} → ${fmt(sum.proxy_end)}`),
