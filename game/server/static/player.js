@@ -276,7 +276,7 @@
     const next = [["Upstream", v.upstream], ["Downstream", v.downstream]].filter(([, i]) => i !== null && i !== undefined)
       .map(([side, i]) => [side, who(i), "relation"]);
     const soon = [...incoming].sort((a, b) => a.due - b.due).map((i) => [(flows[i.flow] || {}).name || pretty(i.flow),
-      fmt(i.amount), "", `arrives in ${v.turn_name} ${i.due}`]);
+      fmt(i.amount), "", i.due <= v.turn ? `arrives this ${v.turn_name}` : i.due === v.turn + 1 ? `arrives next ${v.turn_name}` : `arrives in ${v.turn_name} ${i.due}`]);
     return el("section", { cls: "panel relations" }, el("h2", { text: "Next to you" }),
       next.length ? rows(next) : null,
       soon.length ? el("h3", { text: "On its way to you" }) : null, soon.length ? rows(soon) : null);
