@@ -191,7 +191,8 @@ def test_the_page_shows_neighbours_what_is_coming_and_the_board(chain, fishery):
     assert re.search(r"Upstream\s+Ambulance crew", main) and re.search(r"Downstream\s+Ward", main)
     due = room.player_state(tickets[2].secret, 1.0).view.incoming[0].due
     assert ("this hour" in main) == (due == 3)   # the table is at hour 3
-    assert re.search(r"Patients on the way in\s+arrives (this hour|next hour|in hour \d+)\s+\d+", main)
+    assert re.search(r"Patients on the way in\s+arrives (this hour|next hour|in hour \d+)\s+\d+",
+                     main)
     room, tickets = fishery
     main, side = page_text([room.player_state(tickets[1].secret, 1.0)])
     assert re.search(r"Landings board on the quay\s+1\. ", side)
