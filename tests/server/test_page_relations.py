@@ -174,8 +174,8 @@ def page_text(states: list[PlayerState]) -> tuple[str, str]:
                 body=html, content_type="text/html"))
             page.route(re.compile(r"http://goodhart\.test/static/.*"), lambda r: r.fulfill(
                 path=str(STATIC / r.request.url.rsplit("/", 1)[1])))
-            init = FAKE_SOCKET + "window.__states = %s;" % json.dumps(
-                [json.loads(s.model_dump_json()) for s in states])
+            sent = json.dumps([json.loads(s.model_dump_json()) for s in states])
+            init = f"{FAKE_SOCKET}window.__states = {sent};"
             page.add_init_script(init)
             page.goto("http://goodhart.test/play")
             page.wait_for_function("document.getElementById('side').children.length > 0")
