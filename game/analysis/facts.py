@@ -145,14 +145,21 @@ def lessons_that_hold(lessons: Sequence[tuple[str, str]], facts: EndFacts,
     return out
 
 
+def _index_number(x: float) -> str:
+    """An index as the screens show it (the reveal's figures too): whole numbers plain,
+    others to one decimal, so "0 to 0.5" is never said as "0 to 0"."""
+    return f"{round(x):,.0f}" if abs(x - round(x)) < 0.05 else f"{x:,.1f}"
+
+
 def _points(x: float) -> str:
-    n = round(abs(x))
-    return f"{n} point{'' if n == 1 else 's'}"
+    n = _index_number(abs(x))
+    return f"{n} point{'' if n == '1' else 's'}"
 
 
 def _index_sentence(v: dict[str, float]) -> str:
-    return (f"The proxy index went from {v['proxy_start']:.0f} to {v['proxy_end']:.0f}; the "
-            f"health index from {v['health_start']:.0f} to {v['health_end']:.0f}.")
+    n = _index_number
+    return (f"The proxy index went from {n(v['proxy_start'])} to {n(v['proxy_end'])}; the "
+            f"health index from {n(v['health_start'])} to {n(v['health_end'])}.")
 
 
 def _gap_sentence(v: dict[str, float]) -> str:

@@ -45,8 +45,15 @@ def scenario_texts(scenario: Scenario, role: str, metric_ids: tuple[str, ...],
         behaviours=[TextCard(id=b.id, name=b.name, description=b.description)
                     for b in scenario.behaviours if b.role == role],
         roles=[TextCard(id=x.id, name=x.name) for x in scenario.roles],
-        stats=[TextCard(id=x.id, name=x.name, unit=x.unit) for x in scenario.stats],
-        scoring=scoring_now(scenario, view) if view is not None else [])
+        stats=[TextCard(id=x.id, name=x.name, unit=x.unit) for x in scenario.stats
+               if not x.bookkeeping],
+        scoring=scoring_now(scenario, view) if view is not None else [],
+        sets_policies=bool(r and r.policy_budget > 0),
+        decisions=[TextCard(id=d.id, name=d.name, description=d.description, unit=d.unit)
+                   for d in (r.decisions if r else [])],
+        flows=[TextCard(id=f.id, name=f.name or f.id, description=f.description)
+               for f in scenario.flows if view is not None
+               and f.id in {i.flow for i in view.incoming}])
 
 
 def scoring_now(scenario: Scenario, view: SeatView) -> list[str]:

@@ -209,6 +209,13 @@ class ScenarioTexts(BaseModel):
                                   "units (the seat's own are in its view).")
     scoring: list[str] = Field(default_factory=list, description="What earns the seat's role "
                                "review points under the policies in force, in sentences.")
+    decisions: list[TextCard] = Field(default_factory=list, description="The numbers the "
+                                      "seat's role chooses (their names and units), to name "
+                                      "its past choices.")
+    sets_policies: bool = Field(False, description="The seat's role chooses the policies "
+                                "(a manager: its past weeks name them).")
+    flows: list[TextCard] = Field(default_factory=list, description="The names of the flows "
+                                  "that reach the seat (what its `incoming` counts).")
 
 
 class PlayerState(BaseModel):

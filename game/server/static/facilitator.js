@@ -155,11 +155,16 @@
     }
   }
 
+  // "1 table", "2 tables": a count and its word, singular for one
+  function count(n, one, many) {
+    return n + " " + (n === 1 ? one : (many || one + "s"));
+  }
+
   function draw(status) {
     document.getElementById("room-clock").textContent = status.ended ? "debrief" :
       status.paused ? "paused" : (clock(status.seconds_left) || "–");
-    document.getElementById("people").textContent = status.people + " people seated · " +
-      status.open_seats + " open seats · " + status.tables.length + " tables";
+    document.getElementById("people").textContent = count(status.people, "person", "people") + " seated · " +
+      count(status.open_seats, "open seat") + " · " + count(status.tables.length, "table");
     status.tables.forEach(drawTable);
   }
 

@@ -25,7 +25,7 @@
     : Math.abs(x - Math.round(x)) < 0.05 ? Math.round(x).toLocaleString("en")
       : x.toLocaleString("en", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const cap = (s) => s ? s[0].toUpperCase() + s.slice(1) : s;
-  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const plural = (n, word) => `${fmt(n)} ${word}${n === 1 ? "" : "s"}`;
   const byId = (list) => Object.fromEntries((list || []).map((x) => [x.id, x]));
   const pretty = (id) => cap(String(id).replace(/_/g, " "));
 
@@ -126,7 +126,7 @@
         ? `This ${v.turn_name}'s policies are being set. You see them once they are in force.`
         : "The others are choosing now. Nobody sees anyone's choice until the end." }));
     }
-    box.append(newsList());
+    box.append(...[relationsPanel(), newsList()].filter(Boolean));
   }
   function describeChoice(choice, phase) {
     const t = state.texts;
@@ -135,9 +135,23 @@
       const on = Object.entries(choice).filter(([, l]) => l > 0).map(([id, l]) => `${(ps[id] || {}).name || pretty(id)}: ${((ps[id] || {}).levels || [])[l] || l}`);
       return on.length ? `Policies: ${on.join(", ")}.` : "All policies off.";
     }
-    const bs = byId(t.behaviours);
-    const spent = Object.entries(choice).filter(([, n]) => n > 0).map(([id, n]) => `${(bs[id] || {}).name || pretty(id)} ${n}`);
-    return spent.length ? `Your effort: ${spent.join(", ")}.` : "No effort placed.";
+    const parts = [effortWords(choice), numberWords(choice)].filter(Boolean);
+    return parts.length ? parts.join(" ") : "No effort placed.";
+  }
+  function effortWords(choice) {   // "Your effort: Coding 2, Tests 1." (behaviours only)
+    const bs = byId(state.texts.behaviours);
+    const spent = Object.entries(choice).filter(([id, n]) => id in bs && n > 0).map(([id, n]) => `${bs[id].name} ${n}`);
+    return spent.length ? `Your effort: ${spent.join(", ")}.` : "";
+  }
+  function numberWords(choice) {   // "Boats out: 4 boats." (the role's decisions only)
+    const said = (state.texts.decisions || []).filter((d) => d.id in choice)
+      .map((d) => `${d.name}: ${fmt(choice[d.id])}${d.unit ? " " + d.unit : ""}`);
+    return said.length ? said.join(", ") + "." : "";
+  }
+  function levelsAt(turn) {   // the policy levels in force in `turn` (the changes after it undone)
+    const v = state.view, levels = { ...v.policies };
+    for (const c of [...(v.policy_changes || [])].reverse()) if (c.turn > turn) levels[c.policy] = c.before;
+    return levels;
   }
 
   // policy phase (the manager)
@@ -146,7 +160,7 @@
   function drawPolicies(box) {
     const s = state, v = s.view, texts = byId(s.texts.policies), left = s.legal.budget - policyCost();
     const names = Object.fromEntries(s.legal.policies.map((p) => [p.id, p.name]));
-    title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: choose policies`, `Budget ${fmt(s.legal.budget)} points, ${fmt(left)} left. Tap a level on each card.`);
+    title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: choose policies`, `Budget ${plural(s.legal.budget, "point")}, ${fmt(left)} left. Tap a level on each card.`);
     const cards = el("div", { cls: "cards" });
     let clash = false;
     s.legal.policies.forEach((p) => {
@@ -165,9 +179,9 @@
     });
     box.append(...[cards, numberInputs()].filter(Boolean));
     const why = left < -1e-9 ? "Over budget: turn something down." : clash ? "Two policies that cannot be combined are both on." : "";
-    box.append(confirmRow("Confirm policies", why, left < -1e-9 ? "bad" : "", `${fmt(left)} budget points left`, () =>
+    box.append(confirmRow("Confirm policies", why, left < -1e-9 ? "bad" : "", `${plural(left, "budget point")} left`, () =>
       ({ type: "act", turn: v.turn, phase: v.phase, levels: { ...draft.levels }, ...numbersPart() })));
-    box.append(newsList());
+    box.append(...[newsList(), relationsPanel()].filter(Boolean));
   }
 
   // work phase (an employee)
@@ -176,14 +190,14 @@
     const have = draft.effort[b.id] || 0;
     if (!b.available) return showError(`${b.name} is not available now.`);
     if (step > 0 && pointsLeft() <= 0) return showError("No points left: take some from another card first.");
-    if (step > 0 && have >= b.max_effort) return showError(`At most ${b.max_effort} points on ${b.name}.`);
+    if (step > 0 && have >= b.max_effort) return showError(`At most ${plural(b.max_effort, "point")} on ${b.name}.`);
     draft.effort[b.id] = Math.max(0, have + step); armed = false; keepDraft(); clearError(); draw(); focusCard(b.id, step > 0 ? 1 : 0);
   }
   function drawEffort(box) {
     const s = state, v = s.view, texts = byId(s.texts.behaviours), left = pointsLeft();
     const onlyNumbers = !s.legal.behaviours.length && (s.legal.numbers || []).length > 0;
     if (onlyNumbers) title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: your decision`, "Choose your numbers. Your choice is secret until the end.");
-    else title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: split your time`, `Split your ${s.legal.effort} effort points over the cards. Your split is secret until the end.`);
+    else title(`${cap(v.turn_name)} ${v.turn} of ${v.turns}: split your time`, `Split your ${plural(s.legal.effort, "effort point")} over the cards. Your split is secret until the end.`);
     const cards = el("div", { cls: "cards" });
     s.legal.behaviours.forEach((b) => {
       const have = draft.effort[b.id] || 0, desc = (texts[b.id] || {}).description || "";
@@ -196,7 +210,9 @@
       cards.append(el("article", { cls: `card${have ? " on" : ""}`, "data-id": b.id, onkeydown: (ev) => cardKey(ev, b) },
         el("h3", { text: b.name }), el("p", { cls: "desc", text: desc }), control, b.available ? pips : null));
     });
-    box.append(...[cards, numberInputs()].filter(Boolean));
+    // the inputs first (a phone's first screen shows them, the Confirm bar stays in sight), then what the choice reads
+    const numbers = numberInputs();
+    box.append(...[s.legal.behaviours.length ? cards : null, numbers, relationsPanel(), numbers ? standingPanel() : null].filter(Boolean));
     const warn = armed ? `${plural(left, "point")} not used. Press Confirm again to send anyway.` : "";
     box.append(confirmRow(`Confirm my ${v.turn_name}`, warn, left < 0 ? "bad" : "", onlyNumbers ? "" : `${plural(left, "point")} left`, () => {
       if (left > 0 && !armed) { armed = true; draw(); return null; }
@@ -221,8 +237,8 @@
     const list = state.legal.numbers || [];
     if (!list.length) return null;
     return el("div", { cls: "numbers" }, list.map((n) => el("div", { cls: "number" },
-      el("label", { for: `num-${n.id}`, text: `${n.name} (${fmt(n.min)} to ${fmt(n.max)}${n.step ? `, in steps of ${fmt(n.step)}` : ""})` }),
-      el("input", { id: `num-${n.id}`, type: "number", inputmode: "decimal", min: n.min, max: n.max, step: n.step || "any", value: draft.numbers[n.id],
+      el("label", { for: `num-${n.id}`, text: `${n.name} (${fmt(n.min)} to ${fmt(n.max)}${n.step && n.step !== 1 ? `, in steps of ${fmt(n.step)}` : ""})` }),
+      el("input", { id: `num-${n.id}`, type: "number", inputmode: Number.isInteger(n.step) && Number.isInteger(n.min) && n.step > 0 ? "numeric" : "decimal", min: n.min, max: n.max, step: n.step || "any", value: draft.numbers[n.id],
         onchange: (ev) => { const x = Number(ev.target.value); if (ev.target.value !== "" && Number.isFinite(x)) { draft.numbers[n.id] = snap(n, x); keepDraft(); } ev.target.value = draft.numbers[n.id]; } }))));
   }
   function snap(n, x) {   // within the range, on a step (counted from the minimum)
@@ -248,6 +264,37 @@
       : el("p", { cls: "muted", text: `A quiet ${v.turn_name}: no news.` });
     return el("section", { cls: "panel" }, el("h2", { text: "News" }), list);
   }
+  function relationsPanel() {   // only what the view gives: neighbours, and what is in transit to the seat
+    const v = state.view, t = state.texts, roles = byId(t.roles), flows = byId(t.flows);
+    const incoming = v.incoming || [];
+    if ((v.upstream ?? null) === null && (v.downstream ?? null) === null && !incoming.length) return null;
+    const seats = Object.fromEntries(v.others.map((o) => [o.index, o]));
+    const who = (i) => {   // "Skipper 2 (Skipper)"; a seat named after its role once
+      const o = seats[i]; if (!o) return "you";
+      const role = (roles[o.role] || {}).name || pretty(o.role);
+      return o.name === role ? role : `${o.name} (${role})`; };
+    const next = [["Upstream", v.upstream], ["Downstream", v.downstream]].filter(([, i]) => i !== null && i !== undefined)
+      .map(([side, i]) => [side, who(i), "relation"]);
+    const soon = [...incoming].sort((a, b) => a.due - b.due).map((i) => [(flows[i.flow] || {}).name || pretty(i.flow),
+      fmt(i.amount), "", i.due <= v.turn ? `arrives this ${v.turn_name}` : i.due === v.turn + 1 ? `arrives next ${v.turn_name}` : `arrives in ${v.turn_name} ${i.due}`]);
+    return el("section", { cls: "panel relations" }, el("h2", { text: "Next to you" }),
+      next.length ? rows(next) : null,
+      soon.length ? el("h3", { text: "On its way to you" }) : null, soon.length ? rows(soon) : null);
+  }
+  function ownStatRows() {   // the seat's own stats, named, with their units
+    const v = state.view, stats = byId(state.texts.stats);
+    return Object.entries(v.own_stats).map(([id, x]) => { const st = stats[id] || {}; return [st.name || pretty(id), fmt(x) + (st.unit ? " " + st.unit : "")]; });
+  }
+  function standingPanel() {   // a phone sees its own figures beside the numbers it chooses (the side panel is far below)
+    const mine = ownStatRows();
+    return mine.length ? el("section", { cls: "panel standing" }, el("h2", { text: "Where you stand" }), rows(mine)) : null;
+  }
+  function boardPanels() {   // the scenario's own leaderboards, the seat's (or its team's, its role's) row marked
+    const v = state.view, marks = { seat: " (you)", team: " (your team)", role: " (your role)" };
+    return (v.boards || []).map((b) => el("section", { cls: "panel board" }, el("h2", { text: b.name }),
+      rows(b.rows.map((r) => { const mine = r.seats.includes(v.seat);
+        return [`${r.rank}. ${r.name}${mine ? marks[b.by] || " (you)" : ""}`, fmt(r.score), mine ? "me" : ""]; }))));
+  }
   function rows(items) { return el("ul", { cls: "rows" }, items.map(([label, value, cls, note]) => el("li", { cls: cls || "" },
     el("span", {}, label, note ? el("span", { cls: "note", text: note }) : null), el("span", { cls: "value", text: value })))); }
   function drawSide() {
@@ -257,23 +304,25 @@
     const boards = Object.entries(v.leaderboards).map(([role, list]) => el("section", { cls: "panel" },
       el("h2", { text: `Leaderboard: ${(roles[role] || {}).name || pretty(role)}` }),
       rows(list.map((r) => [`${r.rank}. ${r.name}${r.seat === v.seat ? " (you)" : ""}`, fmt(r.score), r.seat === v.seat ? "me" : ""]))));
-    if (!boards.length) boards.push(el("section", { cls: "panel" }, el("h2", { text: "Leaderboard" }), el("p", { cls: "muted", text: `Published after the first review, at the end of ${v.turn_name} 1.` })));
+    if (!boards.length && !v.own_history.length && !s.ended) boards.push(el("section", { cls: "panel" }, el("h2", { text: "Leaderboard" }), el("p", { cls: "muted", text: `Published after the first review, at the end of ${v.turn_name} 1.` })));
     const you = [...(v.rank ? [["Last review score", fmt(v.score)], ["Rank", String(v.rank)]] : []), ["Total review score", fmt(v.score_total)],
-      ...Object.entries(v.own_stats).map(([id, x]) => { const st = stats[id] || {}; return [st.name || pretty(id), fmt(x) + (st.unit ? " " + st.unit : "")]; })];
+      ...ownStatRows()];
     const company = v.metrics.map((m) => [el("span", {}, m.name, m.kind === "proxy" || m.kind === "health" ? el("span", { cls: `kind ${m.kind}`, text: m.kind }) : null),
       m.value === null ? "hidden" : fmt(m.value) + (m.unit ? " " + m.unit : ""), "", m.note !== "live" ? m.note : ""]);
     const scoring = (s.texts.scoring || []).length && !s.ended ? el("section", { cls: "panel" }, el("h2", { text: "How you earn points" }),
       el("ul", { cls: "lines" }, s.texts.scoring.map((line) => el("li", { cls: /^New: /.test(line) ? "new" : "", text: line })))) : null;
-    side.replaceChildren(...(scoring ? [scoring] : []), ...boards,
+    side.replaceChildren(...(scoring ? [scoring] : []), ...boards, ...boardPanels(),
+      ...(s.ended ? [relationsPanel()].filter(Boolean) : []),
       el("section", { cls: "panel" }, el("h2", { text: "Policies in force" }), active.length ? rows(active) : el("p", { cls: "muted", text: "None." })),
       el("section", { cls: "panel" }, el("h2", { text: "You" }), rows(you)),
-      el("section", { cls: "panel" }, el("h2", { text: s.ended ? "The company, as it really was" : "The company, as you see it" }), rows(company)));
+      el("section", { cls: "panel" }, el("h2", { text: v.revealed ? "The company, as it really was" : "The company, as you see it" }), rows(company)));
   }
 
   // --- the reveal -------------------------------------------------------------------------------
   function drawReveal(box) {
     const s = state, v = s.view, sum = s.summary;
-    title("What really happened", "The game is over: everything hidden is shown now.");
+    title("What really happened", v.revealed ? "The game is over: everything hidden is shown now."
+      : "The facilitator ended the game early: the figures are as they stood, and what was hidden stays hidden.");
     if (sum) {
       box.append(el("div", { cls: "reveal-figures" },
         figure("proxy", "Leaderboard (proxy) index", `${fmt(sum.proxy_start)} → ${fmt(sum.proxy_end)}`),
@@ -283,10 +332,16 @@
       if (sum.facts && sum.facts.length) box.append(el("section", { cls: "panel" }, el("h2", { text: "This game in numbers" }), el("ul", { cls: "lines" }, sum.facts.map((f) => el("li", { text: f })))));
       if (sum.lessons && sum.lessons.length) box.append(el("section", { cls: "panel" }, el("h2", { text: "Lessons" }), el("ul", { cls: "lines" }, sum.lessons.map((f) => el("li", { text: f })))));
     }
-    const works = (s.texts.behaviours || []).length > 0;
-    const weeks = v.own_history.map((h) => [`${cap(v.turn_name)} ${h.turn}` + (works ? `: ${describeChoice(h.choice, "work")}` : ""),
-      h.score === null ? "" : `score ${fmt(h.score)}${h.rank ? ", rank " + h.rank : ""}`]);
-    if (weeks.length) box.append(el("section", { cls: "panel" }, el("h2", { text: `Your ${v.turn_name}s` }), rows(weeks)));
+    const weeks = v.own_history.map((h) => [`${cap(v.turn_name)} ${h.turn}`,
+      h.score === null ? "" : `score ${fmt(h.score)}${h.rank ? ", rank " + h.rank : ""}`, "", weekWords(h) || "Nothing chosen."]);
+    if (weeks.length) box.append(el("section", { cls: "panel weeks" }, el("h2", { text: `Your ${v.turn_name}s` }), rows(weeks)));
+  }
+  function weekWords(h) {   // what the seat chose in a past turn: policies (a manager), effort, numbers
+    const t = state.texts, parts = [];
+    if (t.sets_policies) parts.push(describeChoice(levelsAt(h.turn), "policy"));
+    if ((t.behaviours || []).length) parts.push(effortWords(h.choice) || "No effort placed.");
+    parts.push(numberWords(h.choice));
+    return parts.filter(Boolean).join(" ");
   }
   function figure(cls, label, value) { return el("div", { cls: `figure ${cls}` }, el("span", { cls: "label", text: label }), el("span", { cls: "big", text: value })); }
 
