@@ -229,6 +229,8 @@ class PlayerState(BaseModel):
     covered_by_bot: bool = Field(False, description="A bot played for this seat while its "
                                                     "person was away.")
     summary: TableSummary | None = Field(None, description="The table's debrief, at the end.")
+    summary_pending: bool = Field(False, description="The game is over and its debrief is "
+                                                     "being prepared (a new state follows).")
 
 
 class ErrorMessage(BaseModel):

@@ -55,6 +55,8 @@ class RoomHost:
         self.lock = threading.RLock()
         self.tables: dict[str, set[Connection]] = {}
         self.listeners: list[Listener] = []
+        self._preparing: dict[str, asyncio.Future] = {}
+        self._failed: set[str] = set()
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         """`room.<method>(*args, **kwargs)` under the lock; what it returns."""
@@ -109,7 +111,8 @@ class RoomHost:
                 await conn.socket.send_text(json.dumps({"type": "error", "message": str(err)}))
                 await conn.socket.close(code=NO_SEAT)
                 return
-            text = PONG if state.version == unless_version else state.model_dump_json()
+            same = state.version == unless_version and not state.ended
+            text = PONG if same else state.model_dump_json()
             await asyncio.wait_for(conn.socket.send_text(text), timeout=5)
         except Exception as err:  # a closed or stuck socket: the page reconnects by itself
             log.info("dropped a player socket at table %s: %s", conn.table_id, err)
@@ -122,11 +125,46 @@ class RoomHost:
             return
         conns = [c for t in ids for c in list(self.tables.get(t, ()))]
         await asyncio.gather(*(self.send_state(c) for c in conns))
+        if any(self._unprepared(t) for t in ids):
+            asyncio.ensure_future(self.prepare_results())
         for listener in list(self.listeners):
             try:
                 await listener(ids)
             except Exception:  # a listener's fault must not stop the players' pushes
                 log.exception("a room listener failed")
+
+    # --- results, built outside the lock ------------------------------------------------
+
+    def _unprepared(self, table_id: str) -> bool:
+        """Whether a table has ended without its result kept yet (read without the lock: a
+        stale answer only delays or repeats a harmless check)."""
+        table = self.room.tables.get(table_id)
+        return table is not None and table.ended and table.result is None \
+            and table_id not in self._failed
+
+    async def prepare_results(self) -> None:
+        """Build every ended table's result (its what-if replays a whole game, ~0.5 s) in a
+        worker thread without holding the room, keep it, and push those tables' pages their
+        reveal's summary; returns once every table that had ended has its result."""
+        from game.server.room import prepare_result
+        jobs = await self.run("unprepared", now=False)
+        for table_id, session in jobs:
+            if table_id not in self._preparing and table_id not in self._failed:
+                self._preparing[table_id] = asyncio.ensure_future(
+                    self._prepare(table_id, session, prepare_result))
+        await asyncio.gather(*list(self._preparing.values()), return_exceptions=True)
+
+    async def _prepare(self, table_id: str, session: Any, build: Callable) -> None:
+        try:
+            result = await asyncio.to_thread(build, session)
+            await self.run("keep_result", table_id, result, now=False)
+        except Exception:
+            log.exception("the result of table %s could not be built", table_id)
+            self._failed.add(table_id)
+            return
+        finally:
+            self._preparing.pop(table_id, None)
+        await self.changed([table_id])
 
     async def tick(self) -> None:
         """Let the room play timed-out and bot seats; push the tables that changed."""

@@ -127,7 +127,10 @@ def test_a_whole_table_played_to_the_end_shows_the_reveal_and_the_debrief(room):
         now += 1.0
         room.act(ann.secret, choice(room, ann.secret, now), now)
     state = room.player_state(ann.secret, now)
-    assert state.view.revealed and state.summary is not None
+    assert state.view.revealed and state.summary is None and state.summary_pending
+    room.prepare_results()  # the host does this outside its lock (see test_results)
+    state = room.player_state(ann.secret, now)
+    assert state.summary is not None and not state.summary_pending
     assert state.summary.table_id == "A" and state.summary.finished
     results = room.results()
     assert [r.table.id for r in results] == ["A"] and results[0].finished
@@ -223,6 +226,7 @@ def test_a_late_arrival_code_takes_its_seat_once(room):
 def test_an_ended_table_refuses_choices_and_keeps_its_result(room):
     ann = room.join("Ann", room.code, 1.0)
     room.end_table("A", 2.0)
+    room.prepare_results()
     state = room.player_state(ann.secret, 3.0)
     assert state.ended and state.summary is not None and not state.summary.finished
     with pytest.raises(RoomError, match="over"):

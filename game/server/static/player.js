@@ -282,6 +282,8 @@
       if (sum.leader) box.append(el("p", { text: `Top of the leaderboard: ${sum.leader}` + (sum.leader_contribution_rank ? `, whose real contribution ranked ${sum.leader_contribution_rank}.` : ".") }));
       if (sum.facts && sum.facts.length) box.append(el("section", { cls: "panel" }, el("h2", { text: "This game in numbers" }), el("ul", { cls: "lines" }, sum.facts.map((f) => el("li", { text: f })))));
       if (sum.lessons && sum.lessons.length) box.append(el("section", { cls: "panel" }, el("h2", { text: "Lessons" }), el("ul", { cls: "lines" }, sum.lessons.map((f) => el("li", { text: f })))));
+    } else if (s.summary_pending) {
+      box.append(el("p", { cls: "note", text: "The table's debrief is being prepared; it appears here in a moment." }));
     }
     const works = (s.texts.behaviours || []).length > 0;
     const weeks = v.own_history.map((h) => [`${cap(v.turn_name)} ${h.turn}` + (works ? `: ${describeChoice(h.choice, "work")}` : ""),
