@@ -339,3 +339,12 @@ def test_open_seats_are_covered_past_their_timer_and_taken_by_newcomers(room):
     assert (late.table_id, late.seat) == ("C", 1)
     room.give_to_bot("B", 2, 154.0)
     assert room.status(154.0).open_seats == 3  # C2, D1, D2
+
+
+def test_extending_an_ended_table_is_refused_in_one_line(room):
+    room.join("Ann", room.code, 1.0)
+    room.end_table("A", 2.0)
+    logged = len(room.store.log("A"))
+    with pytest.raises(RoomError, match="game is over; there is no timer to extend"):
+        room.extend("A", 60, 3.0)
+    assert len(room.store.log("A")) == logged
