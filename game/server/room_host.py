@@ -44,6 +44,8 @@ class Connection:
     secret: str
     table_id: str
     bucket: TokenBucket = field(default_factory=TokenBucket)
+    shown: str | None = None
+    """The last state sent to this page (a push that would repeat it is not sent)."""
 
 
 class RoomHost:
@@ -99,9 +101,11 @@ class RoomHost:
 
     # --- pushes ---------------------------------------------------------------------------
 
-    async def send_state(self, conn: Connection, unless_version: int | None = None) -> None:
+    async def send_state(self, conn: Connection, unless_version: int | None = None,
+                         push: bool = False) -> None:
         """Send `conn` its seat's state (a `pong` instead when the page already shows
-        `unless_version`); a socket that has gone is forgotten."""
+        `unless_version`; nothing when it is a `push` of what the page was last sent); a
+        socket that has gone is forgotten."""
         from game.server.room import UnknownSeat
         try:
             try:
@@ -113,7 +117,11 @@ class RoomHost:
                 return
             same = state.version == unless_version and not state.ended
             text = PONG if same else state.model_dump_json()
+            if push and text == conn.shown:
+                return   # a push of what the page already shows
             await asyncio.wait_for(conn.socket.send_text(text), timeout=5)
+            if text != PONG:
+                conn.shown = text
         except Exception as err:  # a closed or stuck socket: the page reconnects by itself
             log.info("dropped a player socket at table %s: %s", conn.table_id, err)
             self.detach(conn)
@@ -124,7 +132,7 @@ class RoomHost:
         if not ids:
             return
         conns = [c for t in ids for c in list(self.tables.get(t, ()))]
-        await asyncio.gather(*(self.send_state(c) for c in conns))
+        await asyncio.gather(*(self.send_state(c, push=True) for c in conns))
         if any(self._unprepared(t) for t in ids):
             asyncio.ensure_future(self.prepare_results())
         for listener in list(self.listeners):

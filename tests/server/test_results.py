@@ -79,3 +79,32 @@ def test_the_pages_of_an_ended_table_are_pushed_its_summary(tmp_path):
     states = [m for m in page.sent if m["type"] == "state"]
     assert states[0]["ended"] and states[0]["summary_pending"]
     assert states[-1]["summary"]["table_id"] == "A" and not states[-1]["summary_pending"]
+
+
+def test_a_page_is_pushed_its_state_only_when_it_changed(tmp_path):
+    room = make_room(tmp_path / "room.db")
+    host = RoomHost(room, clock=lambda: 5.0)
+    ann = room.join("Ann", room.code, 1.0)
+    page = Recorder()
+    host.attach(Connection(page, ann.secret, "A"))
+    room.pause("A", 2.0)   # a paused clock: the state is the same at every push
+
+    async def pushes() -> None:
+        await host.changed(["A"])
+        await host.changed(["A"])    # nothing new for Ann: not sent again
+        room.resume("A", 3.0)
+        room.pause("A", 3.0)
+        await host.changed(["A"])    # a new version: sent
+
+    asyncio.run(pushes())
+    assert [m["version"] for m in page.sent] == [room.tables["A"].version - 2,
+                                                 room.tables["A"].version]
+
+
+def test_the_server_sends_states_uncompressed():
+    from game.server.serve import Serving, listen
+    sock = listen("127.0.0.1", 0)
+    try:
+        assert Serving(object(), sock).server.config.ws_per_message_deflate is False
+    finally:
+        sock.close()
