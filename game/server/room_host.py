@@ -48,6 +48,15 @@ class Connection:
     """The last state sent to this page (a push that would repeat it is not sent)."""
 
 
+@dataclass(frozen=True)
+class Shown:
+    """A seat's state as its page gets it: the JSON text, its version, whether it is over."""
+
+    text: str
+    version: int
+    ended: bool
+
+
 class RoomHost:
     """The room, a lock around it, the clock, and the open player sockets by table."""
 
@@ -101,22 +110,44 @@ class RoomHost:
 
     # --- pushes ---------------------------------------------------------------------------
 
+    def states(self, secrets: Iterable[str]) -> dict[str, Any]:
+        """Each seat's state (`Shown`), or the error it raised (UnknownSeat when the seat is
+        no longer theirs): built under the lock in one go (one worker thread for a whole
+        table's pages, not one each), serialised after it."""
+        built: dict[str, Any] = {}
+        with self.lock:
+            now = self.clock()
+            for secret in dict.fromkeys(secrets):
+                try:
+                    built[secret] = self.room.player_state(secret, now)
+                except Exception as err:  # delivered (and logged) per page below
+                    built[secret] = err
+        return {secret: state if isinstance(state, Exception) else
+                Shown(state.model_dump_json(), state.version, state.ended)
+                for secret, state in built.items()}
+
     async def send_state(self, conn: Connection, unless_version: int | None = None,
                          push: bool = False) -> None:
         """Send `conn` its seat's state (a `pong` instead when the page already shows
         `unless_version`; nothing when it is a `push` of what the page was last sent); a
         socket that has gone is forgotten."""
+        shown = (await asyncio.to_thread(self.states, [conn.secret]))[conn.secret]
+        await self._deliver(conn, shown, unless_version, push)
+
+    async def _deliver(self, conn: Connection, shown: Any, unless_version: int | None,
+                       push: bool) -> None:
         from game.server.room import UnknownSeat
         try:
-            try:
-                state = await self.run("player_state", conn.secret)
-            except UnknownSeat as err:   # the facilitator gave the seat to someone else
+            if isinstance(shown, UnknownSeat):   # the facilitator gave the seat away
                 self.detach(conn)
-                await conn.socket.send_text(json.dumps({"type": "error", "message": str(err)}))
+                await conn.socket.send_text(json.dumps({"type": "error",
+                                                        "message": str(shown)}))
                 await conn.socket.close(code=NO_SEAT)
                 return
-            same = state.version == unless_version and not state.ended
-            text = PONG if same else state.model_dump_json()
+            if isinstance(shown, Exception):
+                raise shown
+            same = shown.version == unless_version and not shown.ended
+            text = PONG if same else shown.text
             if push and text == conn.shown:
                 return   # a push of what the page already shows
             await asyncio.wait_for(conn.socket.send_text(text), timeout=5)
@@ -132,7 +163,10 @@ class RoomHost:
         if not ids:
             return
         conns = [c for t in ids for c in list(self.tables.get(t, ()))]
-        await asyncio.gather(*(self.send_state(c, push=True) for c in conns))
+        if conns:
+            shown = await asyncio.to_thread(self.states, [c.secret for c in conns])
+            await asyncio.gather(*(self._deliver(c, shown[c.secret], None, True)
+                                   for c in conns))
         if any(self._unprepared(t) for t in ids):
             asyncio.ensure_future(self.prepare_results())
         for listener in list(self.listeners):

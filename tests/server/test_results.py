@@ -108,3 +108,20 @@ def test_the_server_sends_states_uncompressed():
         assert Serving(object(), sock).server.config.ws_per_message_deflate is False
     finally:
         sock.close()
+
+
+def test_a_tables_pages_are_built_in_one_go(tmp_path, monkeypatch):
+    room = make_room(tmp_path / "room.db")
+    host = RoomHost(room, clock=lambda: 5.0)
+    people = [room.join(f"P{n}", room.code, 1.0) for n in range(8)]
+    at_b = [p for p in people if p.table_id == "B"]
+    pages = [Recorder() for _ in at_b]
+    for page, person in zip(pages, at_b):
+        host.attach(Connection(page, person.secret, "B"))
+    calls = []
+    build = host.states
+    monkeypatch.setattr(host, "states", lambda secrets: calls.append(list(secrets))
+                        or build(secrets))
+    asyncio.run(host.changed(["B"]))
+    assert len(calls) == 1 and sorted(calls[0]) == sorted(p.secret for p in at_b)
+    assert all(page.sent[-1]["type"] == "state" for page in pages) and len(at_b) >= 2
