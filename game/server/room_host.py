@@ -12,6 +12,7 @@ import json
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -25,6 +26,9 @@ NO_SEAT = 4401
 PAGES_PER_SEAT = 4
 """Pages one seat may have open at once (a phone and a laptop, and a tab or two)."""
 PONG = '{"type": "pong"}'
+RESULTS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="goodhart-results")
+"""Where ended tables' results are built, one at a time: never in the pool the room's calls
+use, so forty tables ending together do not queue the others' actions behind their replays."""
 Listener = Callable[[list[str]], Awaitable[None]]
 
 
@@ -198,7 +202,7 @@ class RoomHost:
 
     async def _prepare(self, table_id: str, session: Any, build: Callable) -> None:
         try:
-            result = await asyncio.to_thread(build, session)
+            result = await asyncio.get_running_loop().run_in_executor(RESULTS, build, session)
             await self.run("keep_result", table_id, result, now=False)
         except Exception:
             log.exception("the result of table %s could not be built", table_id)
