@@ -222,7 +222,8 @@ class PlayerState(BaseModel):
     version: int = Field(description="Grows with every change at the table.")
     view: SeatView
     legal: Legal
-    texts: ScenarioTexts
+    texts: ScenarioTexts = Field(description="On a socket, left out of a state while they "
+                                             "are what that page was last sent.")
     seconds_left: float | None = Field(description="Until the phase's timer runs out.")
     paused: bool
     ended: bool

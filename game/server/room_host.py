@@ -49,16 +49,32 @@ class Connection:
     table_id: str
     bucket: TokenBucket = field(default_factory=TokenBucket)
     shown: str | None = None
-    """The last state sent to this page (a push that would repeat it is not sent)."""
+    """The last state sent to this page without its texts (a push that would repeat it is
+    not sent)."""
+    texts: str | None = None
+    """The scenario's texts last sent to this page (a state omits them while unchanged)."""
 
 
 @dataclass(frozen=True)
 class Shown:
-    """A seat's state as its page gets it: the JSON text, its version, whether it is over."""
+    """A seat's state as its page gets it: its JSON without the scenario's texts (`lean`)
+    and the texts' JSON apart (a page is sent them only when they changed), its version,
+    whether it is over."""
 
-    text: str
+    lean: str
+    texts: str
     version: int
     ended: bool
+
+    @classmethod
+    def of(cls, state: Any) -> Shown:
+        """`state` (a `PlayerState`) serialised."""
+        return cls(state.model_dump_json(exclude={"texts"}), state.texts.model_dump_json(),
+                   state.version, state.ended)
+
+    def full(self) -> str:
+        """The whole state's JSON, texts included."""
+        return f'{self.lean[:-1]},"texts":{self.texts}}}'
 
 
 class RoomHost:
@@ -126,8 +142,7 @@ class RoomHost:
                     built[secret] = self.room.player_state(secret, now)
                 except Exception as err:  # delivered (and logged) per page below
                     built[secret] = err
-        return {secret: state if isinstance(state, Exception) else
-                Shown(state.model_dump_json(), state.version, state.ended)
+        return {secret: state if isinstance(state, Exception) else Shown.of(state)
                 for secret, state in built.items()}
 
     async def send_state(self, conn: Connection, unless_version: int | None = None,
@@ -150,13 +165,16 @@ class RoomHost:
                 return
             if isinstance(shown, Exception):
                 raise shown
-            same = shown.version == unless_version and not shown.ended
-            text = PONG if same else shown.text
-            if push and text == conn.shown:
+            texts_known = shown.texts == conn.texts
+            if push and texts_known and shown.lean == conn.shown:
                 return   # a push of what the page already shows
+            if shown.version == unless_version and not shown.ended:
+                text = PONG
+            else:
+                text = shown.lean if texts_known else shown.full()
             await asyncio.wait_for(conn.socket.send_text(text), timeout=5)
             if text != PONG:
-                conn.shown = text
+                conn.shown, conn.texts = shown.lean, shown.texts
         except Exception as err:  # a closed or stuck socket: the page reconnects by itself
             log.info("dropped a player socket at table %s: %s", conn.table_id, err)
             self.detach(conn)

@@ -125,3 +125,27 @@ def test_a_tables_pages_are_built_in_one_go(tmp_path, monkeypatch):
     asyncio.run(host.changed(["B"]))
     assert len(calls) == 1 and sorted(calls[0]) == sorted(p.secret for p in at_b)
     assert all(page.sent[-1]["type"] == "state" for page in pages) and len(at_b) >= 2
+
+
+def test_the_scenario_texts_are_sent_again_only_when_they_change(tmp_path):
+    room = make_room(tmp_path / "room.db")
+    host = RoomHost(room, clock=lambda: 5.0)
+    ann = room.join("Ann", room.code, 1.0)
+    page = Recorder()
+    host.attach(Connection(page, ann.secret, "A"))
+
+    async def pushes() -> None:
+        await host.changed(["A"])
+        room.pause("A", 2.0)
+        await host.changed(["A"])
+        host.detach(next(iter(host.tables["A"])))
+        host.attach(Connection(page, ann.secret, "A"))   # the page reconnects
+        await host.send_state(next(iter(host.tables["A"])))
+
+    asyncio.run(pushes())
+    first, paused, again = page.sent
+    assert first["texts"]["title"] and "texts" not in paused and paused["paused"]
+    assert again["texts"] == first["texts"]   # a new socket gets them whole
+    full = room.player_state(ann.secret, 5.0).model_dump(mode="json")
+    assert PlayerState.model_validate({**paused, "texts": first["texts"]}).model_dump(
+        mode="json") == full

@@ -71,6 +71,7 @@
   function draftKey(s) { return `goodhart-draft:${s.table_id}:${s.seat}:${s.view.turn}:${s.view.phase}`; }
   function showState(s) {
     if (state && s.version < state.version && s.table_id === state.table_id) return;
+    if (s.texts === undefined) { if (!state) return; s.texts = state.texts; }   // unchanged since the last state
     const key = draftKey(s);
     if (!draft || draft.key !== key) {
       if (draft) window.scrollTo(0, 0);   // a new phase starts at the top of the page
