@@ -21,9 +21,11 @@ from typing import Any
 
 import jinja2
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, RedirectResponse,
+                                 Response)
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
@@ -158,6 +160,27 @@ async def not_found(request: Request, exc: Exception) -> Response:
                   message="There is no page at this address. Start from the join page.")
 
 
+REFUSED = {405: "This address does not take that kind of request. Start from the join page.",
+           413: "That request was too large; nothing was done. Start from the join page."}
+
+
+async def refused(request: Request, exc: Exception) -> Response:
+    """The same one line as the other refusals for a request the web framework refuses
+    itself (too large, wrong method): JSON for the facilitator's operations and status, a
+    page for everything else."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 400
+    line = REFUSED.get(status, "The host could not take that request; nothing was done.")
+    if request.url.path.startswith("/facilitator/"):
+        return JSONResponse({"type": "error", "message": line}, status_code=status)
+    return render("message.html", status, title="Not done", message=line)
+
+
+async def favicon(request: Request) -> Response:
+    """The small icon browsers ask every page for."""
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                        headers={"Cache-Control": "max-age=86400"})
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     """One line for anything that went wrong on the host; the traceback stays in its log."""
     log.exception("a page failed", exc_info=exc)
@@ -169,7 +192,7 @@ def player_routes() -> list[BaseRoute]:
     """The player's pages, socket and static files."""
     return [Route("/", join_page), Route("/join", join, methods=["POST"]),
             Route("/join", lambda request: RedirectResponse("/", status_code=303)),
-            Route("/play", play_page),
+            Route("/play", play_page), Route("/favicon.ico", favicon),
             WebSocketRoute("/ws", player_socket),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static")]
 
@@ -191,7 +214,8 @@ def create_app(host: RoomHost, extra_routes: Sequence[BaseRoute] = (),
 
     app = Starlette(routes=[*player_routes(), *extra_routes], lifespan=lifespan,
                     middleware=[Middleware(SecurityHeaders)],
-                    exception_handlers={404: not_found, 500: server_error})
+                    exception_handlers={404: not_found, 405: refused, 413: refused,
+                                        500: server_error})
     app.state.host = host
     app.state.join_buckets = {}
     return app

@@ -43,6 +43,7 @@ NOT_YET = "The debrief opens when every table has ended."
 async def ended_results(host: Any) -> list[ResultFile]:
     """The result records of the tables that have ended (in the room's order); in a worker
     thread, as a table's first result replays its game under the what-if regime."""
+    await host.prepare_results()  # built outside the lock, not by `results` under it
     status: RoomStatus = await host.run("status")
     ended = {t.id for t in status.tables if t.ended}
     return [r for r in await host.run("results", now=False) if r.table.id in ended]

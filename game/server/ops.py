@@ -37,6 +37,8 @@ class FacilitatorOps(RoomCore):
     def extend(self, table_id: str, seconds: int, now: float) -> None:
         """Give a table's current phase `seconds` more (1 to 3600)."""
         table = self._table(table_id)
+        if table.ended:
+            raise RoomError(f"{table.spec.name}'s game is over; there is no timer to extend")
         if not 1 <= seconds <= 3600:
             raise RoomError("extend by 1 to 3600 seconds")
         if table.clock.seconds <= 0:

@@ -25,7 +25,8 @@ def player_state(table: LiveTable, seat: int, now: float) -> PlayerState:
                              tuple(m.id for m in view.metrics), view),
         seconds_left=None if table.ended or not table.started else table.clock.left(now),
         paused=table.paused, ended=table.ended, covered_by_bot=claim.covered,
-        summary=table.summary if table.ended else None)
+        summary=table.summary if table.ended else None,
+        summary_pending=table.ended and table.summary is None)
 
 
 def scenario_texts(scenario: Scenario, role: str, metric_ids: tuple[str, ...],

@@ -229,13 +229,16 @@ class PlayerState(BaseModel):
     version: int = Field(description="Grows with every change at the table.")
     view: SeatView
     legal: Legal
-    texts: ScenarioTexts
+    texts: ScenarioTexts = Field(description="On a socket, left out of a state while they "
+                                             "are what that page was last sent.")
     seconds_left: float | None = Field(description="Until the phase's timer runs out.")
     paused: bool
     ended: bool
     covered_by_bot: bool = Field(False, description="A bot played for this seat while its "
                                                     "person was away.")
     summary: TableSummary | None = Field(None, description="The table's debrief, at the end.")
+    summary_pending: bool = Field(False, description="The game is over and its debrief is "
+                                                     "being prepared (a new state follows).")
 
 
 class ErrorMessage(BaseModel):

@@ -36,7 +36,7 @@ from game.workshop.model import Workshop
 from game.workshop.result import ResultFile, build_result, session_what_if
 from game.workshop.room_status import RoomStatus
 
-__all__ = ["MAX_NAME", "Room", "RoomError", "RoomFull", "RoomSource", "StaleAction", "Ticket",
+__all__ = ["MAX_NAME", "Room", "prepare_result", "RoomError", "RoomFull", "RoomSource", "StaleAction", "Ticket",
            "UnknownSeat", "clean_name", "room_source"]
 
 
@@ -141,11 +141,10 @@ class Room(FacilitatorOps):
 
     def player_state(self, secret: str, now: float) -> PlayerState:
         """Everything the seat's page shows now (its own view only); UnknownSeat if the
-        secret holds no seat."""
+        secret holds no seat. At the end its `summary` is there once the table's result is
+        kept (`keep_result`, built outside the room's lock), else `summary_pending`."""
         from game.server.player import player_state
         table, seat = self._seat(secret)
-        if table.ended:
-            self._summary(table)
         return player_state(table, seat, now)
 
     def act(self, secret: str, msg: ActMessage, now: float) -> int:
@@ -244,17 +243,47 @@ class Room(FacilitatorOps):
         return place
 
     def _result(self, table: LiveTable) -> ResultFile:
-        """The table's result record (built once when its game is over)."""
+        """The table's result record: the kept one once its game is over, else built now
+        (cheap before the end: the what-if replay only runs for an ended game)."""
         if table.ended and table.result is not None:
             return table.result
-        session: Session = table.session
-        result = build_result(session, what_if=session_what_if(session))
+        result = prepare_result(table.session)
         if table.ended:
-            table.result = result
+            self.keep_result(table.id, result)
         return result
 
-    def _summary(self, table: LiveTable) -> None:
-        """Build the ended table's debrief summary, once."""
-        if table.summary is None:
-            table.summary = summarise(self._result(table), table.spec.name)
+    # --- results built outside the lock (the what-if replays a whole game) ---
 
+    def unprepared(self) -> list[tuple[str, Session]]:
+        """(table id, a frozen copy of its session) for every ended table whose result is not
+        kept yet: hand each to `prepare_result` outside the lock, then to `keep_result`."""
+        return [(t.id, frozen_session(t.session)) for t in self.tables.values()
+                if t.ended and t.result is None]
+
+    def keep_result(self, table_id: str, result: ResultFile) -> None:
+        """Keep an ended table's result and its debrief summary (what its pages show)."""
+        table = self._table(table_id)
+        if table.ended and table.result is None:
+            table.result = result
+            table.summary = summarise(result, table.spec.name)
+
+    def prepare_results(self) -> None:
+        """Build and keep every ended table's result now (in this thread)."""
+        for table_id, session in self.unprepared():
+            self.keep_result(table_id, prepare_result(session))
+
+
+def frozen_session(session: Session) -> Session:
+    """A shallow copy of an ended session that later changes at its table cannot reach (the
+    engine never mutates a state it returned, so the state is shared)."""
+    copy = object.__new__(Session)
+    copy.__dict__.update(session.__dict__)
+    copy.seats, copy.meta = list(session.seats), dict(session.meta)
+    copy.locked, copy.actions = dict(session.locked), list(session.actions)
+    return copy
+
+
+def prepare_result(session: Session) -> ResultFile:
+    """The result record of a session (with its what-if replay when it has ended); pure, so
+    it runs outside the room's lock."""
+    return build_result(session, what_if=session_what_if(session))

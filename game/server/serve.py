@@ -25,6 +25,8 @@ from game.server.player_socket import MAX_MESSAGE
 from game.server.room_host import RoomHost
 
 LOOPBACK = "127.0.0.1"
+"""Per-message deflate is off: on a LAN the bytes it saves cost more time (compressing every
+state on the event loop) than they take to send."""
 WS_MAX_SIZE = 2 * MAX_MESSAGE
 """uvicorn closes a socket that sends a frame larger than this; frames up to it are read and
 those over `MAX_MESSAGE` get a clear error line instead (see `player_socket`)."""
@@ -73,6 +75,7 @@ class Serving:
 
     def __init__(self, app: Any, sock: socket.socket, stop_after: float | None = None) -> None:
         config = uvicorn.Config(app, ws_max_size=WS_MAX_SIZE, log_level="warning",
+                                ws_per_message_deflate=False,
                                 lifespan="on", timeout_graceful_shutdown=3,
                                 ws_ping_interval=20, ws_ping_timeout=20)
         self.server = uvicorn.Server(config)

@@ -246,6 +246,32 @@ def test_an_unknown_address_is_one_line_not_a_traceback(app):
     assert reply.status_code == 404 and "There is no page at this address" in reply.text
 
 
+def test_the_browsers_icon_is_served_and_linked(app):
+    client = TestClient(app)
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg")
+    assert 'rel="icon"' in client.get("/").text
+
+
+def test_a_request_the_framework_refuses_is_one_line_too(room, clock):
+    from starlette.exceptions import HTTPException
+    from starlette.routing import Route
+
+    def too_large(request):
+        raise HTTPException(413)
+
+    client = TestClient(create_app(RoomHost(room, clock), [
+        Route("/facilitator/big", too_large, methods=["POST"]),
+        Route("/big", too_large, methods=["POST"])], tick_every=None))
+    wrong_method = client.post("/play", content="x" * 100)
+    assert wrong_method.status_code == 405 and "does not take that kind" in wrong_method.text
+    assert "<html" in wrong_method.text
+    page = client.post("/big", content="x")
+    assert page.status_code == 413 and "too large; nothing was done" in page.text
+    op = client.post("/facilitator/big", content="x")
+    assert op.status_code == 413 and op.json()["type"] == "error"
+
+
 def test_a_form_post_from_another_site_is_refused(app, room):
     reply = TestClient(app).post("/join", data={"name": "Ana", "code": room.code},
                                  headers={"Origin": "http://evil.example"},

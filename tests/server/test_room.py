@@ -127,7 +127,10 @@ def test_a_whole_table_played_to_the_end_shows_the_reveal_and_the_debrief(room):
         now += 1.0
         room.act(ann.secret, choice(room, ann.secret, now), now)
     state = room.player_state(ann.secret, now)
-    assert state.view.revealed and state.summary is not None
+    assert state.view.revealed and state.summary is None and state.summary_pending
+    room.prepare_results()  # the host does this outside its lock (see test_results)
+    state = room.player_state(ann.secret, now)
+    assert state.summary is not None and not state.summary_pending
     assert state.summary.table_id == "A" and state.summary.finished
     results = room.results()
     assert [r.table.id for r in results] == ["A"] and results[0].finished
@@ -223,6 +226,7 @@ def test_a_late_arrival_code_takes_its_seat_once(room):
 def test_an_ended_table_refuses_choices_and_keeps_its_result(room):
     ann = room.join("Ann", room.code, 1.0)
     room.end_table("A", 2.0)
+    room.prepare_results()
     state = room.player_state(ann.secret, 3.0)
     assert state.ended and state.summary is not None and not state.summary.finished
     with pytest.raises(RoomError, match="over"):
@@ -335,3 +339,12 @@ def test_open_seats_are_covered_past_their_timer_and_taken_by_newcomers(room):
     assert (late.table_id, late.seat) == ("C", 1)
     room.give_to_bot("B", 2, 154.0)
     assert room.status(154.0).open_seats == 3  # C2, D1, D2
+
+
+def test_extending_an_ended_table_is_refused_in_one_line(room):
+    room.join("Ann", room.code, 1.0)
+    room.end_table("A", 2.0)
+    logged = len(room.store.log("A"))
+    with pytest.raises(RoomError, match="game is over; there is no timer to extend"):
+        room.extend("A", 60, 3.0)
+    assert len(room.store.log("A")) == logged

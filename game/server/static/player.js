@@ -71,6 +71,7 @@
   function draftKey(s) { return `goodhart-draft:${s.table_id}:${s.seat}:${s.view.turn}:${s.view.phase}`; }
   function showState(s) {
     if (state && s.version < state.version && s.table_id === state.table_id) return;
+    if (s.texts === undefined) { if (!state) return; s.texts = state.texts; }   // unchanged since the last state
     const key = draftKey(s);
     if (!draft || draft.key !== key) {
       if (draft) window.scrollTo(0, 0);   // a new phase starts at the top of the page
@@ -331,6 +332,8 @@
       if (sum.leader) box.append(el("p", { text: `Top of the leaderboard: ${sum.leader}` + (sum.leader_contribution_rank ? `, whose real contribution ranked ${sum.leader_contribution_rank}.` : ".") }));
       if (sum.facts && sum.facts.length) box.append(el("section", { cls: "panel" }, el("h2", { text: "This game in numbers" }), el("ul", { cls: "lines" }, sum.facts.map((f) => el("li", { text: f })))));
       if (sum.lessons && sum.lessons.length) box.append(el("section", { cls: "panel" }, el("h2", { text: "Lessons" }), el("ul", { cls: "lines" }, sum.lessons.map((f) => el("li", { text: f })))));
+    } else if (s.summary_pending) {
+      box.append(el("p", { cls: "note", text: "The table's debrief is being prepared; it appears here in a moment." }));
     }
     const weeks = v.own_history.map((h) => [`${cap(v.turn_name)} ${h.turn}`,
       h.score === null ? "" : `score ${fmt(h.score)}${h.rank ? ", rank " + h.rank : ""}`, "", weekWords(h) || "Nothing chosen."]);
