@@ -17,9 +17,10 @@ from tests.ui.driver import focus, frames, key, screen_text
 CHAIN = ROOT / "tests" / "engine" / "fixtures" / "chain.yaml"
 
 
-def _play_to(name: str, human_role: str, turn: int, nth: int = 0) -> tuple[Play, int]:
+def _play_to(name: str, human_role: str, turn: int, nth: int = 0,
+             phase: str = "work") -> tuple[Play, int]:
     """A game with seat `nth` of `human_role` a person (the rest bots), run by the bots to
-    that person's work phase in `turn`; returns the play and the person's seat."""
+    that person's `phase` in `turn`; returns the play and the person's seat."""
     s = load_scenario(name)
     seats = [SeatSetup(role=r.id, name=f"{r.name} {i + 1}", controller="human"
                        if (r.id == human_role and i == nth) else "bot:adaptive")
@@ -32,7 +33,7 @@ def _play_to(name: str, human_role: str, turn: int, nth: int = 0) -> tuple[Play,
             play.news_seen()
         elif step.kind == "handoff":
             play.passed(step.seat)
-        elif step.seat == human and play.state.turn == turn and play.state.phase == "work":
+        elif step.seat == human and play.state.turn == turn and play.state.phase == phase:
             return play, human
         else:
             play.submit(play.bot_choice(step.seat))
