@@ -53,7 +53,7 @@ def _chain_page(app, play: Play) -> str:
 
 
 def test_the_chain_page_names_both_neighbours_and_what_is_on_its_way(app):
-    play, seat = _play_to("four-hour-target", "emergency", 3)
+    play, _ = _play_to("four-hour-target", "emergency", 3)
     text = _chain_page(app, play)
     view = app.scene.view
     assert view.incoming and view.upstream is not None and view.downstream is not None

@@ -12,8 +12,8 @@ from game.ui import theme
 from game.ui.cards import draw_stepper_button, stepper_rects
 from game.ui.draw import panel
 from game.ui.number_entry import NumberEntry
-from game.ui.scenes.seat import SeatScene
 from game.ui.relations_panel import relations_page
+from game.ui.scenes.seat import SeatScene
 from game.ui.scoring_panel import scoring_section
 from game.ui.sidebar import leaderboard_section, metrics_section, own_section
 

@@ -9,8 +9,8 @@ from game.engine import SetPolicies
 from game.engine.actions import PolicyOption
 from game.ui import theme
 from game.ui.draw import format_number, panel, triangle
-from game.ui.scenes.seat import SeatScene
 from game.ui.relations_panel import relations_page
+from game.ui.scenes.seat import SeatScene
 from game.ui.sidebar import leaderboard_section, metrics_section
 
 
