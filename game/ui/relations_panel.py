@@ -38,14 +38,13 @@ def neighbour_lines(view: SeatView, scenario: Scenario) -> list[str]:
 
 
 def arrival_text(view: SeatView, item: Incoming) -> str:
-    """When a shipment arrives, counted from now: `arrives this hour`, `next hour`, `in 3
-    hours (hour 7)`."""
+    """When a shipment arrives: at the end of the turn it falls due (after that turn's work,
+    docs/rules.md "Flows"), e.g. `Arrives at the end of this hour`, `... of next hour`,
+    `... of hour 7`."""
     name, ahead = view.turn_name, item.due - view.turn
-    if ahead <= 0:
-        return f"Arrives this {name}"
-    if ahead == 1:
-        return f"Arrives next {name} ({name} {item.due})"
-    return f"Arrives in {ahead} {name}s ({name} {item.due})"
+    when = "this" if ahead <= 0 else "next" if ahead == 1 else None
+    return f"Arrives at the end of {when} {name}" if when else \
+        f"Arrives at the end of {name} {item.due}"
 
 
 def _specs(scenario: Scenario) -> dict:

@@ -88,3 +88,14 @@ def test_a_scenario_without_an_order_has_no_chain_page(app):
     frames(app, 2)
     assert not {"Chain", "Ring"} & {t for t, _, _ in app.scene.panel.shown}
     assert "Upstream" not in screen_text(app)
+
+
+def test_an_arrival_is_told_at_the_end_of_the_turn_it_falls_due():
+    """Arrivals are added after the turn's work: the panel never promises them for now."""
+    from game.engine.view import Incoming
+    play, seat = _play_to("four-hour-target", "emergency", 3)
+    view = play.view(seat)
+    texts = [arrival_text(view, Incoming(flow="journey", due=view.turn + ahead, amount=1))
+             for ahead in (0, 1, 3)]
+    assert texts == ["Arrives at the end of this hour", "Arrives at the end of next hour",
+                     f"Arrives at the end of hour {view.turn + 3}"]
