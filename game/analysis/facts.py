@@ -171,11 +171,14 @@ def _gap_sentence(v: dict[str, float]) -> str:
     return f"Health did {_points(gap)} better than the proxy: no Goodhart gap."
 
 
-def _together_sentence(v: dict[str, float]) -> str:
+def _together_sentence(v: dict[str, float], turn_name: str = "turn") -> str:
+    """How proxy and health moved from one turn to the next, in the scenario's own time
+    ("Hour by hour, ...")."""
     r = v["proxy_health_corr"]
     how = ("together" if r > 0.3 else "in opposite directions" if r < -0.3
            else "with little to do with each other")
-    return f"Turn by turn, proxy and health moved {how} (correlation {r:+.2f})."
+    return (f"{turn_name.capitalize()} by {turn_name}, proxy and health moved {how} "
+            f"(correlation {r:+.2f}).")
 
 
 def _leader_sentence(f: EndFacts) -> str | None:
@@ -201,7 +204,7 @@ def fact_sentences(facts: EndFacts) -> list[str]:
     """The end facts in words, one sentence each: indices, gap, how they moved, the
     leaderboard's #1 against real contribution, the policies used, the layoffs."""
     v = facts.values
-    out = [_index_sentence(v), _gap_sentence(v), _together_sentence(v)]
+    out = [_index_sentence(v), _gap_sentence(v), _together_sentence(v, facts.turn_name)]
     leader = _leader_sentence(facts)
     if leader:
         out.append(leader)

@@ -67,14 +67,32 @@ def _middle_env(rules: Rules, role: str, levels: dict[str, int]) -> dict[str, fl
     return env
 
 
+_NAME = re.compile(rf"{IDENTIFIER.pattern}(?:\.{IDENTIFIER.pattern})?")
+
+
 def _in_order(source: str, names: frozenset[str]) -> list[str]:
-    """`names` in the order they first appear in `source`."""
-    seen = [m.group() for m in IDENTIFIER.finditer(source) if m.group() in names]
+    """`names` (a neighbour's `downstream.x` whole) in the order they first appear in
+    `source`."""
+    seen = [m.group() for m in _NAME.finditer(source) if m.group() in names]
     return list(dict.fromkeys(seen))
 
 
+def _neighbour_ranges(s: Scenario) -> dict[str, Range]:
+    """(lowest, highest) of each `upstream.x` / `downstream.x` a formula may read."""
+    specs = {d.id: d for r in s.roles for d in r.decisions} | {st.id: st for st in s.stats}
+    return {name: (specs[name.partition(".")[2]].min, specs[name.partition(".")[2]].max)
+            for name in neighbour_names(s)}
+
+
 def _label(s: Scenario, name: str) -> str:
-    """A driver's name as a player reads it."""
+    """A driver's name as a player reads it (`downstream.x`: "your downstream neighbour's
+    X")."""
+    side, dot, own = name.partition(".")
+    if dot:
+        for d in (d for r in s.roles for d in r.decisions):
+            if d.id == own:
+                return f"the {d.name.lower()} your {side} neighbour chooses"
+        return f"your {side} neighbour's {next(st.name for st in s.stats if st.id == own)}"
     for b in s.behaviours:
         if b.id == name:
             return f"time on {b.name}"
@@ -93,7 +111,7 @@ def term_words(scenario: Scenario, role: str, source: str, formula: CompiledForm
     off for Defects found (up to a cap, compared with the others)`. The compiled formula's
     own text is read, in which the named values (`let:`) are written out."""
     source = formula.source
-    ranges = _ranges(scenario, role)
+    ranges = _ranges(scenario, role) | _neighbour_ranges(scenario)
     env = _middle_env(rules_for(scenario), role, levels)
     up, down = [], []
     shown = set(ranges) - {st.id for st in scenario.stats if st.bookkeeping}
@@ -101,14 +119,25 @@ def term_words(scenario: Scenario, role: str, source: str, formula: CompiledForm
         low, high = ranges[name]
         change = formula(env | {name: high}) - formula(env | {name: low})
         if abs(change) > 1e-9:
-            (up if change > 0 else down).append(_label(scenario, name))
-    parts = ([f"points for {and_list(up)}"] if up else []) + \
-        ([f"points off for {and_list(down)}"] if down else [])
+            (up if change > 0 else down).append(name)
+    parts = ([_points("points for", scenario, up)] if up else []) + \
+        ([_points("points off for", scenario, down)] if down else [])
     notes = (["up to a cap"] if re.search(r"\b(min|clamp)\s*\(", source) else []) + \
         (["compared with the others"] if any(n.split("_", 1)[0] in AGGREGATES
                                              for n in formula.names) else [])
     text = "; ".join(parts) or "points that do not depend on what you do"
     return text + (f" ({', '.join(notes)})" if notes else "")
+
+
+def _points(lead: str, scenario: Scenario, names: list[str]) -> str:
+    """`points for A and B`, a neighbour's part named apart: `points for Received and for
+    your downstream neighbour's Received`."""
+    own = [_label(scenario, n) for n in names if "." not in n]
+    near = [_label(scenario, n) for n in names if "." in n]
+    if not own:
+        return f"{lead} {and_list(near)}"
+    return f"{lead} {and_list(own)}" + (f" and {lead.split()[-1]} {and_list(near)}"
+                                         if near else "")
 
 
 def scoring_lines(scenario: Scenario, role: str, levels: dict[str, int],

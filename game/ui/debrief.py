@@ -218,7 +218,8 @@ def _together_sentence(d: Debrief) -> str:
     r = d.together
     how = ("together" if r > 0.3 else "in opposite directions" if r < -0.3
            else "with little to do with each other")
-    return f"Turn by turn, proxy and health moved {how} (correlation {r:+.2f})."
+    return (f"{d.turn_name.capitalize()} by {d.turn_name}, proxy and health moved {how} "
+            f"(correlation {r:+.2f}).")
 
 
 def _prediction_sentence(d: Debrief, predictions: dict[int, float]) -> str:

@@ -26,6 +26,7 @@ import pygame
 from game.errors import ActionError, GoodhartError
 from game.ui import theme
 from game.ui.draw import Painter, format_number, panel
+from game.ui.sidebar import lag_note
 from game.workshop.facilitator import (Countdown, inject, injectable_events, projector_view,
                                        timeout_action)
 from game.workshop.result import write_result
@@ -387,7 +388,8 @@ class Facilitator:
         if board.metrics:
             r.heading("The company, as everyone sees it")
             for m in board.metrics[:6]:
-                r.row(f"{m.name}" + ("" if m.note == "live" else f" ({m.note})"),
+                note = lag_note(m.note, board.turn_name)
+                r.row(f"{m.name}" + ("" if m.note == "live" else f" ({note})"),
                       format_number(m.value) + (f" {m.unit}" if m.unit else ""))
         for column in (c, r):
             if column.cut is not None:   # rows left out are cut short too: the tests read it

@@ -3,6 +3,8 @@ it, the seat's own stats and review, and the leaderboard as published."""
 
 from __future__ import annotations
 
+import re
+
 import pygame
 
 from game.engine.boards import Board
@@ -144,12 +146,10 @@ class Sidebar:
 
     def _draw_tabs(self, surface: pygame.Surface, painter: Painter, inner: pygame.Rect) -> None:
         titles = [title for title, _, _ in self.shown]
-        size = "body"
-        if sum(painter.width(t, "body", True) + painter.px(28) for t in titles) > inner.width:
-            size = "small"
+        size, pad = _tab_style(painter, titles, inner.width)
         x = inner.x
         for n, title in enumerate(titles):
-            w = painter.width(title, size, True) + painter.px(16)
+            w = painter.width(title, size, True) + pad
             tab = pygame.Rect(x, inner.y, w, painter.line_height("body") + painter.px(6))
             on = n == self.page
             pygame.draw.rect(surface, theme.BLUE if on else theme.PANEL_HI, tab, border_radius=6)
@@ -158,6 +158,27 @@ class Sidebar:
                          bold=True, anchor="center")
             self.tabs.append(tab)
             x = tab.right + painter.px(6)
+
+
+def _tab_style(painter: Painter, titles: list[str], width: int) -> tuple[str, int]:
+    """The text size and padding of the tabs: body, else small, else small and tight; the
+    first with which the whole row fits in `width` (tabs are 6 px apart)."""
+    gaps = painter.px(6) * (len(titles) - 1)
+    for size, pad in (("body", 16), ("small", 16), ("small", 8)):
+        if sum(painter.width(t, size, True) for t in titles) + painter.px(pad) * len(titles) \
+                + gaps <= width:
+            return size, painter.px(pad)
+    return "small", painter.px(8)
+
+
+_LAG = re.compile(r"\b(\d+) turns?\b")
+
+
+def lag_note(note: str, turn_name: str) -> str:
+    """A reading's note in the scenario's own time: "2 turns behind" -> "2 hours behind"
+    (the engine's note says "turn", whatever a turn is called)."""
+    return _LAG.sub(lambda m: f"{m.group(1)} {turn_name}{'' if m.group(1) == '1' else 's'}",
+                    note)
 
 
 def metrics_section(view: SeatView):
@@ -169,8 +190,21 @@ def metrics_section(view: SeatView):
                                               else "")
             c.row(m.name, value, right_color=theme.TEXT if m.value is not None else theme.MUTED)
             if m.note != "live":
-                c.row(f"   {m.note}", color=theme.MUTED, size="small")
+                c.row(f"   {lag_note(m.note, view.turn_name)}", color=theme.MUTED, size="small")
     return draw
+
+
+def publishes_leaderboards(scenario: Scenario) -> bool:
+    """Whether any ranking is ever published: a review with `leaderboard: true` or one of the
+    file's own `leaderboards:`."""
+    return bool(scenario.leaderboards) or any(r.leaderboard for r in scenario.reviews.values())
+
+
+def no_board_text(scenario: Scenario) -> str:
+    """What a screen says where there is no leaderboard yet, or ever."""
+    if not publishes_leaderboards(scenario):
+        return "None: this company publishes no ranking."
+    return "Published after the first review"
 
 
 def leaderboard_section(view: SeatView, scenario: Scenario):
@@ -178,7 +212,7 @@ def leaderboard_section(view: SeatView, scenario: Scenario):
     def draw(c: Column) -> None:
         if not view.leaderboards and not view.boards:
             c.heading("Leaderboard")
-            c.row("Published after the first review", color=theme.MUTED, size="small")
+            c.row(no_board_text(scenario), color=theme.MUTED, size="small")
         for role, rows in view.leaderboards.items():
             c.heading(f"Leaderboard: {scenario.role(role).name}")
             for row in rows:

@@ -128,3 +128,10 @@ def test_conditional_lessons_are_not_always_or_never_shown():
             if count == len(seen):
                 always.append(f"{name}: {lesson.when}")
     assert never == [] and always == []
+
+
+def test_how_proxy_and_health_moved_is_told_in_the_scenarios_own_time():
+    from game.analysis.facts import facts_from
+    facts = facts_from([50, 55, 60], [50, 52, 54], [{}, {}, {}], [{}, {}], [], {}, "hour")
+    assert any(line.startswith("Hour by hour, proxy and health moved ")
+               for line in fact_sentences(facts))

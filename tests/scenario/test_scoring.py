@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from game.scenario.load import load_scenario
 from game.scenario.scoring import change_lines, scoring_lines
-from tests.conftest import TINY
+from tests.conftest import ROOT, TINY
+
+CHAIN = ROOT / "tests" / "engine" / "fixtures" / "chain.yaml"
 
 
 def test_the_base_review_and_each_active_policy_term_are_described_in_words():
@@ -46,3 +48,11 @@ def test_a_policy_change_says_what_it_changes_for_each_role():
     agent = change_lines(load_scenario("tokenmaxxing"), "agent_autonomy", 0, 2)
     assert agent[0] == "Autonomy of the company agent: now autonomous (was off)."
     assert agent[1].startswith("Lets engineers leave the company's agent running")
+
+
+def test_a_neighbours_stat_in_a_review_is_named_as_the_neighbours_part():
+    """`received + downstream.received` is not "points for Received" twice or once: the
+    neighbour's part is named as theirs."""
+    s = load_scenario(CHAIN)
+    assert scoring_lines(s, "stage", {}) == [
+        "Base review: points for Received and for your downstream neighbour's Received."]

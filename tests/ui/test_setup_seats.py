@@ -34,3 +34,17 @@ def test_a_seat_added_on_screen_takes_the_next_bot_of_the_table(app):
     assert [r.controller for r in scene.rows if r.role == "employee"] == [HUMAN, "bot:craft"]
     scene.change_count("employee", 1)
     assert [r.controller for r in scene.rows if r.role == "employee"][-1] == "bot:gamer"
+
+
+def test_a_roles_heading_stands_above_its_seats_in_the_same_column(app):
+    """Four roles of one seat each at 1280×720: the last heading used to end the first column
+    while its seat was drawn at the top of the next, far from its name."""
+    from game.ui.scenes.setup import SetupScene
+    from tests.ui.driver import focus_rect, frames
+    scene = SetupScene(app, load_scenario(SCENARIOS / "four-hour-target.yaml"),
+                       "four-hour-target", 7)
+    app.go(scene)
+    frames(app, 2)
+    for index, row in enumerate(scene.rows):
+        heading, seat = scene.role_rects[row.role], focus_rect(app, f"who:{index}")
+        assert heading.x <= seat.x < heading.right and seat.y > heading.y, row.role

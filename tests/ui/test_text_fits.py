@@ -73,6 +73,11 @@ def _views(app):
     frames(app, 2)
     scene = app.scene
     yield ""
+    panel = getattr(scene, "panel", None)
+    for page in range(1, len(panel.shown) if panel is not None and panel.tabbed else 0):
+        panel.page = page     # every page of the side panel (an order's Chain page too)
+        frames(app, 1)
+        yield f"side page {page}"
     for n in range(getattr(scene, "card_count", lambda: 0)()):
         scene.ring.focus(f"card{n}")
         frames(app, 1)

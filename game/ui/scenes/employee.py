@@ -12,6 +12,7 @@ from game.ui import theme
 from game.ui.cards import draw_stepper_button, stepper_rects
 from game.ui.draw import panel
 from game.ui.number_entry import NumberEntry
+from game.ui.relations_panel import relations_page
 from game.ui.scenes.seat import SeatScene
 from game.ui.scoring_panel import scoring_section
 from game.ui.sidebar import leaderboard_section, metrics_section, own_section
@@ -33,6 +34,8 @@ class EmployeeScene(SeatScene):
     def __init__(self, app, scenario, view, legal, submit, prefill=None) -> None:
         super().__init__(app, scenario, view, legal, submit, prefill)
         self.confirm_label = f"Confirm my {view.turn_name}"  # a week, a month, a season
+        self.help_lines = tuple(line.replace("this week", f"this {view.turn_name}")
+                                for line in type(self).help_lines)
         self.options: list[BehaviourOption] = list(legal.behaviours)
         self.points = {b.id: 0 for b in self.options}
         if prefill is not None:
@@ -170,8 +173,9 @@ class EmployeeScene(SeatScene):
         return self.descriptions.get(entry.option.id if entry else self.options[i].id, "")
 
     def sidebar(self) -> list:
+        near = relations_page(self.view, self.scenario)
         return [("Points", [scoring_section(self.view, self.scenario),
-                            leaderboard_section(self.view, self.scenario)]),
+                            leaderboard_section(self.view, self.scenario)]), *near,
                 ("You", [own_section(self.view, self.scenario)]),
                 ("Company", [metrics_section(self.view)])]
 
@@ -214,20 +218,34 @@ class EmployeeScene(SeatScene):
               theme.FOCUS if entry.typed else theme.SKY)
         self.draw_description(surface, i, rect, self.draw_title(surface, o.name, rect))
         minus, plus = stepper_rects(rect, self.px, self.px(40))
-        bar = pygame.Rect(rect.x + self.px(16), minus.centery - self.px(5),
-                          minus.x - rect.x - self.px(32), self.px(10))
-        if bar.width > 0:
-            pygame.draw.rect(surface, theme.LINE, bar, 2, border_radius=4)
-            filled = bar.copy()
-            filled.width = max(0, int(bar.width * entry.share()))
-            if filled.width:
-                pygame.draw.rect(surface, theme.SKY, filled, border_radius=4)
+        unit = next((d.unit for r in self.scenario.roles for d in r.decisions if d.id == o.id), "")
+        room = plus.left - minus.right - self.px(8)
+        whole = f"{entry.shown()} {unit}".strip()
+        beside = p.width(whole, "h3", True) <= room   # the unit fits beside the number
+        left = minus.x - (0 if beside else self.px(12) + p.width(unit, "small"))
+        self._draw_bar(surface, entry.share(), rect.x + self.px(16), left - self.px(16),
+                       minus.centery)
+        if not beside:   # the unit left of the - button, where nothing else is drawn
+            p.text(surface, unit, (minus.x - self.px(8), minus.centery), "small", theme.MUTED,
+                   anchor="midright")
         draw_stepper_button(surface, minus, "-", entry.value > o.min, p)
         draw_stepper_button(surface, plus, "+", entry.value < o.max, p)
-        unit = next((d.unit for r in self.scenario.roles for d in r.decisions if d.id == o.id), "")
-        p.text(surface, f"{entry.shown()} {unit}".strip(),
-               ((minus.right + plus.left) // 2, minus.centery), "h3",
+        size, lines = p.fitting(whole if beside else entry.shown(), room, ("h3", "body", "small"),
+                                True)
+        p.text(surface, lines[0], ((minus.right + plus.left) // 2, minus.centery), size,
                theme.FOCUS if entry.typed else theme.TEXT, bold=True, anchor="center")
+
+    def _draw_bar(self, surface: pygame.Surface, share: float, x: int, right: int,
+                  centery: int) -> None:
+        """Where the number lies in its range, from `x` to `right` (nothing if no room)."""
+        bar = pygame.Rect(x, centery - self.px(5), right - x, self.px(10))
+        if bar.width <= 0:
+            return
+        pygame.draw.rect(surface, theme.LINE, bar, 2, border_radius=4)
+        filled = bar.copy()
+        filled.width = max(0, int(bar.width * share))
+        if filled.width:
+            pygame.draw.rect(surface, theme.SKY, filled, border_radius=4)
 
     def _draw_pips(self, surface: pygame.Surface, rect: pygame.Rect, have: int,
                    most: int) -> None:

@@ -9,6 +9,7 @@ from game.engine import SetPolicies
 from game.engine.actions import PolicyOption
 from game.ui import theme
 from game.ui.draw import format_number, panel, triangle
+from game.ui.relations_panel import relations_page
 from game.ui.scenes.seat import SeatScene
 from game.ui.sidebar import leaderboard_section, metrics_section
 
@@ -101,13 +102,14 @@ class ManagerScene(SeatScene):
         return text.strip()
 
     def sidebar(self) -> list:
+        near = relations_page(self.view, self.scenario)
         return [("Budget", [self._budget_section, leaderboard_section(self.view, self.scenario)]),
-                ("Company", [metrics_section(self.view)])]
+                *near, ("Company", [metrics_section(self.view)])]
 
     def _budget_section(self, c) -> None:
         left = self.legal.budget - self.cost()
         c.heading("Budget")
-        c.row("Points per turn", format_number(self.legal.budget))
+        c.row(f"Points per {self.view.turn_name}", format_number(self.legal.budget))
         c.row("Chosen policies cost", format_number(self.cost()))
         c.row("Left", format_number(left), right_color=theme.BAD if left < 0 else theme.GOOD)
         if left < 0:

@@ -9,6 +9,7 @@ from game.ui import theme
 from game.ui.draw import format_number, panel
 from game.ui.play import Play
 from game.ui.scenes.base import Scene
+from game.ui.sidebar import publishes_leaderboards
 
 
 def rank_change(row: LeaderRow, previous: list[LeaderRow]) -> tuple[str, tuple]:
@@ -139,8 +140,10 @@ class NewsScene(Scene):
         p.text(surface, "Leaderboard", rect.topleft, "h3", theme.FOCUS, bold=True)
         y = rect.y + p.line_height("h3") + self.px(6)
         if not self.news.boards and not self.news.own:
-            p.paragraph(surface, "No published leaderboard yet: reviews come at the end of "
-                                 f"each {self.news.turn_name}.",
+            text = (f"No published leaderboard yet: reviews come at the end of each "
+                    f"{self.news.turn_name}." if publishes_leaderboards(self.play.scenario)
+                    else "None: this company publishes no ranking.")
+            p.paragraph(surface, text,
                         pygame.Rect(rect.x, y, rect.width, rect.height), "body", theme.MUTED)
             return
         step = p.line_height("body") + self.px(4)

@@ -139,25 +139,35 @@ class SetupScene(Scene):
     def build(self) -> None:
         w, h = self.size
         top, row_h, gap = self.px(120), self.px(46), self.px(8)
-        lines = len(self.rows) + len(self.scenario.roles)
         room = max(1, (h - top - self.px(190)) // (row_h + gap))
-        columns = max(1, min(3, -(-lines // room)))
+        slots = self._slots(room)
+        columns = max(1, min(3, -(-(max(n for _, _, n in slots) + 1) // room)))
         col_w = (w - self.px(48) - (columns - 1) * self.px(24)) // columns
         self.role_rects: dict[str, pygame.Rect] = {}
-        n = 0
+        for role, index, n in slots:
+            rect = pygame.Rect(self.px(24) + (n // room) * (col_w + self.px(24)),
+                               top + (n % room) * (row_h + gap), col_w, row_h)
+            if index is None:
+                self._role_line(role, rect)
+            else:
+                self._seat_line(index, self.rows[index], rect)
+        self._bottom_line(w, h, row_h)
+
+    def _slots(self, room: int) -> list[tuple[object, int | None, int]]:
+        """(role, seat row index or None for the role's heading, line number) in reading
+        order, `room` lines a column; a heading that would end a column with its seats in
+        the next starts that column instead."""
+        slots, n = [], 0
         for role in self.scenario.roles:
-            x = self.px(24) + (n // room) * (col_w + self.px(24))
-            y = top + (n % room) * (row_h + gap)
-            self._role_line(role, pygame.Rect(x, y, col_w, row_h))
+            if room > 1 and n % room == room - 1:
+                n += 1
+            slots.append((role, None, n))
             n += 1
             for index, row in enumerate(self.rows):
-                if row.role != role.id:
-                    continue
-                x = self.px(24) + (n // room) * (col_w + self.px(24))
-                y = top + (n % room) * (row_h + gap)
-                self._seat_line(index, row, pygame.Rect(x, y, col_w, row_h))
-                n += 1
-        self._bottom_line(w, h, row_h)
+                if row.role == role.id:
+                    slots.append((role, index, n))
+                    n += 1
+        return slots
 
     def _role_line(self, role, rect: pygame.Rect) -> None:
         self.role_rects[role.id] = rect
