@@ -3,27 +3,13 @@
 "use strict";
 
 (function () {
-  if (location.search.indexOf("token=") >= 0) {
-    history.replaceState(null, "", location.pathname);   // the token stays in the cookie only
-  }
+  const {el, clock, dropTokenFromAddress} = window.Goodhart;
+  dropTokenFromAddress();   // the token stays in the cookie only
   const tablesBox = document.getElementById("tables");
   const message = document.getElementById("message");
   const lateCode = document.getElementById("late-code");
   const cards = new Map();     // table id -> {root, parts, version}
   let lastOk = Date.now();
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function clock(seconds) {
-    if (seconds === null || seconds === undefined) return "";
-    const whole = Math.ceil(Math.max(0, seconds));
-    return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
-  }
 
   function say(text, bad) {
     message.textContent = text;

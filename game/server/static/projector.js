@@ -4,9 +4,8 @@
 "use strict";
 
 (function () {
-  if (location.search.indexOf("token=") >= 0) {
-    history.replaceState(null, "", location.pathname);
-  }
+  const {el, clock, dropTokenFromAddress} = window.Goodhart;
+  dropTokenFromAddress();   // the token stays in the cookie only
   const live = document.getElementById("live");
   const debrief = document.getElementById("debrief");
   const progress = document.getElementById("progress");
@@ -14,19 +13,6 @@
   let current = 0;
   let debriefShown = false;
   let debriefData = null;
-
-  function el(tag, cls, text) {
-    const node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  function clock(seconds) {
-    if (seconds === null || seconds === undefined) return "";
-    const whole = Math.ceil(Math.max(0, seconds));
-    return Math.floor(whole / 60) + ":" + String(whole % 60).padStart(2, "0");
-  }
 
   function card(t) {
     const root = el("div", "progress-card" + (t.ended ? " ended" : ""));
