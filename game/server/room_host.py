@@ -211,6 +211,10 @@ class RoomHost:
         worker thread without holding the room, keep it, and push those tables' pages their
         reveal's summary; returns once every table that had ended has its result."""
         from game.server.room import prepare_result
+        loop = asyncio.get_running_loop()
+        for table_id, job in list(self._preparing.items()):
+            if job.get_loop() is not loop:  # started on a loop that has gone: start it again
+                del self._preparing[table_id]
         jobs = await self.run("unprepared", now=False)
         for table_id, session in jobs:
             if table_id not in self._preparing and table_id not in self._failed:

@@ -149,3 +149,25 @@ def test_the_scenario_texts_are_sent_again_only_when_they_change(tmp_path):
     full = room.player_state(ann.secret, 5.0).model_dump(mode="json")
     assert PlayerState.model_validate({**paused, "texts": first["texts"]}).model_dump(
         mode="json") == full
+
+
+def test_results_wait_for_a_build_started_on_a_loop_that_has_gone() -> None:
+    """A build begun on one event loop (a test client without `with` makes one per request)
+    must not be awaited from the next: the host starts it again on the loop it runs on."""
+    import asyncio
+
+    from game.server.room_host import RoomHost
+
+    class FakeRoom:
+        tables: dict = {}
+
+    host = RoomHost(FakeRoom())
+    old = asyncio.new_event_loop()
+    host._preparing["A"] = old.create_future()  # pending forever on a loop that closes
+    old.close()
+
+    async def unprepared_then_nothing(method: str, *args, now: bool = True):
+        return []
+    host.run = unprepared_then_nothing  # no table left to build
+    asyncio.run(asyncio.wait_for(host.prepare_results(), 5))
+    assert host._preparing == {}
