@@ -130,18 +130,23 @@ def _questions(host: Any) -> list[str]:
     return [str(q) for q in game.scenario.debrief.questions] if game is not None else []
 
 
-async def _room_ended(host: Any) -> bool:
-    status: RoomStatus = await host.run("status")
-    return status.ended
+async def _refused_before_the_end(request: Request) -> Response | None:
+    """The answer to a debrief request without the facilitator's token (403) or before every
+    table has ended (409: nothing is revealed early); None when it may be answered."""
+    if not authorised(request):
+        return denied(json=True)
+    status: RoomStatus = await request.app.state.host.run("status")
+    if not status.ended:
+        return JSONResponse({"type": "error", "message": NOT_YET}, status_code=409)
+    return None
 
 
 async def projector_debrief(request: Request) -> Response:
     """The debrief as JSON once every table has ended (409 before: nothing is revealed)."""
-    if not authorised(request):
-        return denied(json=True)
+    refused = await _refused_before_the_end(request)
+    if refused is not None:
+        return refused
     host = request.app.state.host
-    if not await _room_ended(host):
-        return JSONResponse({"type": "error", "message": NOT_YET}, status_code=409)
     results = await ended_results(host)
     slides = list(await cached_slides(request, results)) if results else []
     return JSONResponse(debrief_json(room_debrief(results), _questions(host), slides))
@@ -149,11 +154,10 @@ async def projector_debrief(request: Request) -> Response:
 
 async def slide(request: Request) -> Response:
     """One debrief slide as a PNG (404 if there is no such slide; 409 before the end)."""
-    if not authorised(request):
-        return denied(json=True)
+    refused = await _refused_before_the_end(request)
+    if refused is not None:
+        return refused
     host = request.app.state.host
-    if not await _room_ended(host):
-        return JSONResponse({"type": "error", "message": NOT_YET}, status_code=409)
     png = (await cached_slides(request, await ended_results(host))).get(
         request.path_params["name"])
     if png is None:

@@ -116,17 +116,24 @@ def _header(surface: pygame.Surface, p: Painter, status: RoomStatus, join_url: s
     return y + p.px(10)
 
 
+def _table_head(surface: pygame.Surface, p: Painter, inner: pygame.Rect, table: TableStatus,
+                gap: int) -> int:
+    """A table's name and, at the right, its clock (the name cut `gap` short of it) on one
+    line at the top of `inner`; returns the y below that line."""
+    clock, color = table_clock(table)
+    clock_w = p.width(clock, "h3", True) + gap
+    p.text(surface, clock, (inner.right, inner.y), "h3", color, True, anchor="topright")
+    p.text(surface, table.name, (inner.x, inner.y), "h3", bold=True,
+           max_width=inner.width - clock_w)
+    return inner.y + p.line_height("h3")
+
+
 def _table_row(surface: pygame.Surface, p: Painter, rect: pygame.Rect, table: TableStatus,
                chosen: bool) -> None:
     panel(surface, rect, theme.PANEL_HI if chosen else theme.PANEL,
           theme.FOCUS if chosen else None)
     inner = rect.inflate(-p.px(24), -p.px(12))
-    clock, color = table_clock(table)
-    clock_w = p.width(clock, "h3", True) + p.px(16)
-    p.text(surface, clock, (inner.right, inner.y), "h3", color, True, anchor="topright")
-    p.text(surface, table.name, (inner.x, inner.y), "h3", bold=True,
-           max_width=inner.width - clock_w)
-    y = inner.y + p.line_height("h3")
+    y = _table_head(surface, p, inner, table, p.px(16))
     p.text(surface, f"{table_state(table)} · {table_progress(table)}", (inner.x, y), "small",
            theme.MUTED, max_width=inner.width)
 
@@ -337,12 +344,7 @@ def _cards(surface: pygame.Surface, p: Painter, area: pygame.Rect,
 def _card(surface: pygame.Surface, p: Painter, rect: pygame.Rect, table: TableStatus) -> None:
     panel(surface, rect, theme.PANEL)
     inner = rect.inflate(-p.px(20), -p.px(16))
-    clock, color = table_clock(table)
-    clock_w = p.width(clock, "h3", True) + p.px(12)
-    p.text(surface, clock, (inner.right, inner.y), "h3", color, True, anchor="topright")
-    p.text(surface, table.name, (inner.x, inner.y), "h3", bold=True,
-           max_width=inner.width - clock_w)
-    y = inner.y + p.line_height("h3")
+    y = _table_head(surface, p, inner, table, p.px(12))
     size, lines = p.fitting(table_state(table, brief=True), inner.width, ("body", "small"))
     p.text(surface, lines[0], (inner.x, y), size)
     y += p.line_height("body")
