@@ -29,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from game.server.facilitator_routes import authorised, denied, render
+from game.server.facilitator_routes import facilitator_only, render
 from game.workshop.debrief import Debrief, compare
 from game.workshop.result import ResultFile
 from game.workshop.room_status import RoomStatus
@@ -131,16 +131,15 @@ def _questions(host: Any) -> list[str]:
 
 
 async def _refused_before_the_end(request: Request) -> Response | None:
-    """The answer to a debrief request without the facilitator's token (403) or before every
-    table has ended (409: nothing is revealed early); None when it may be answered."""
-    if not authorised(request):
-        return denied(json=True)
+    """The answer to a debrief request before every table has ended (409: nothing is
+    revealed early); None when it may be answered."""
     status: RoomStatus = await request.app.state.host.run("status")
     if not status.ended:
         return JSONResponse({"type": "error", "message": NOT_YET}, status_code=409)
     return None
 
 
+@facilitator_only()
 async def projector_debrief(request: Request) -> Response:
     """The debrief as JSON once every table has ended (409 before: nothing is revealed)."""
     refused = await _refused_before_the_end(request)
@@ -152,6 +151,7 @@ async def projector_debrief(request: Request) -> Response:
     return JSONResponse(debrief_json(room_debrief(results), _questions(host), slides))
 
 
+@facilitator_only()
 async def slide(request: Request) -> Response:
     """One debrief slide as a PNG (404 if there is no such slide; 409 before the end)."""
     refused = await _refused_before_the_end(request)
@@ -165,10 +165,9 @@ async def slide(request: Request) -> Response:
     return Response(png, media_type="image/png")
 
 
+@facilitator_only(json=False)
 async def results_page(request: Request) -> Response:
     """The downloads: each ended table's result file, and everything in one zip."""
-    if not authorised(request):
-        return denied(json=False)
     results = await ended_results(request.app.state.host)
     status: RoomStatus = await request.app.state.host.run("status")
     return render("results.html", title=status.title, zip_name=ZIP_NAME,
@@ -176,10 +175,9 @@ async def results_page(request: Request) -> Response:
                   waiting=[t.name for t in status.tables if not t.ended])
 
 
+@facilitator_only()
 async def result_file(request: Request) -> Response:
     """One ended table's result file, as a download."""
-    if not authorised(request):
-        return denied(json=True)
     name = request.path_params["name"]
     found = [r for r in await ended_results(request.app.state.host) if result_name(r) == name]
     if not found:
@@ -189,10 +187,9 @@ async def result_file(request: Request) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+@facilitator_only()
 async def results_zip(request: Request) -> Response:
     """Every ended table's result file, the debrief CSVs and slides, in one zip."""
-    if not authorised(request):
-        return denied(json=True)
     results = await ended_results(request.app.state.host)
     if not results:
         return JSONResponse({"type": "error", "message": "no table has ended yet"},

@@ -17,6 +17,8 @@ one line and nothing else.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +33,7 @@ from game.server.protocol import GiveToPersonOp, PauseOp, ResumeOp, parse_facili
 from game.workshop.room_status import RoomStatus, TableStatus
 
 __all__ = ["FACILITATOR_COOKIE", "ProjectorStatus", "ProjectorTable", "authorised",
-           "facilitator_routes", "projector_status", "routes"]
+           "facilitator_only", "facilitator_routes", "projector_status", "routes"]
 
 FACILITATOR_COOKIE = "goodhart_facilitator"
 MAX_OP_BYTES = 4096
@@ -79,6 +81,23 @@ def denied(json: bool) -> Response:
     return render("facilitator_message.html", 403, title="Facilitator only", message=DENIED)
 
 
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def facilitator_only(json: bool = True) -> Callable[[Endpoint], Endpoint]:
+    """A route for the facilitator alone: a request without the token gets `denied(json)`
+    and the route never runs (every facilitator route but the pages, which `_page` guards,
+    as it also takes the token from the address)."""
+    def guard(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def guarded(request: Request) -> Response:
+            if not authorised(request):
+                return denied(json=json)
+            return await endpoint(request)
+        return guarded
+    return guard
+
+
 async def _page(request: Request, template: str) -> Response:
     """A facilitator page: with `?token=` (right), set the cookie and show the page (its
     script drops the token from the address bar); with the cookie, the page; else 403."""
@@ -122,20 +141,18 @@ async def facilitator_page(request: Request) -> Response:
     return await _page(request, "facilitator.html")
 
 
+@facilitator_only()
 async def facilitator_status(request: Request) -> Response:
     """The room's status as JSON (facilitator only)."""
-    if not authorised(request):
-        return denied(json=True)
     status: RoomStatus = await request.app.state.host.run("status")
     return JSONResponse({**status.model_dump(mode="json"), "join_url": join_url(request)})
 
 
+@facilitator_only()
 async def facilitator_op(request: Request) -> Response:
     """Carry out one operation (JSON body, the protocol's `FacilitatorOp`); answers
     `{"type": "done", "message": ..., "code": ...}` or an error with one line."""
     from game.server.web_security import same_origin
-    if not authorised(request):
-        return denied(json=True)
     if not same_origin(request.headers):
         return _error("operations must come from this server's own facilitator page", 403)
     body = await _bounded_body(request)
@@ -247,9 +264,8 @@ async def projector_page(request: Request) -> Response:
     return await _page(request, "projector.html")
 
 
+@facilitator_only()
 async def projector_status_json(request: Request) -> Response:
-    if not authorised(request):
-        return denied(json=True)
     status: RoomStatus = await request.app.state.host.run("status")
     return JSONResponse(projector_status(status, join_url(request)).model_dump(mode="json"))
 
