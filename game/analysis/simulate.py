@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -30,7 +30,7 @@ from game.scenario.model import Scenario
 from game.scenario.rules import rules_for
 
 __all__ = ["GameRecord", "SimulationSummary", "check_strategies", "play_bot_game", "run_game",
-           "run_seed", "simulate"]
+           "run_games", "run_seed", "simulate"]
 
 
 @dataclass
@@ -95,6 +95,16 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
     return record_of(scenario, *play_bot_game(scenario, seed, strategies, seats, locked))
 
 
+def run_games(scenario: Scenario, seeds: list[int], strategies: dict[str, str],
+              seats: list[SeatSetup] | None = None,
+              locked: dict[str, int] | None = None) -> list[GameRecord]:
+    """`run_game` for each seed, the games played in lockstep (see `play_games`)."""
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, seats)
+    return [record_of(scenario, state, table, chosen)
+            for state in play_games(game, seeds, table, chosen, locked)]
+
+
 def play_bot_game(scenario: Scenario, seed: int, strategies: dict[str, str],
                   seats: list[SeatSetup] | None = None, locked: dict[str, int] | None = None
                   ) -> tuple[GameState, list[SeatSetup], list[str]]:
@@ -108,23 +118,45 @@ def play_bot_game(scenario: Scenario, seed: int, strategies: dict[str, str],
 def play_game(game: Game, seed: int, table: list[SeatSetup], chosen: list[str],
               locked: dict[str, int] | None = None) -> GameState:
     """The ended state of a game played by a bot of strategy `chosen[i]` in seat `i`."""
+    return play_games(game, [seed], table, chosen, locked)[0]
+
+
+def play_games(game: Game, seeds: list[int], table: list[SeatSetup], chosen: list[str],
+               locked: dict[str, int] | None = None) -> list[GameState]:
+    """The ended states of games, one per seed, on the same table, played in lockstep: each
+    game's bots choose on their own game's views, and the turns of all the games are resolved
+    together, as one batch (a game's result is the same whatever games share its batch)."""
     scenario = game.scenario
     rules = game.rules
-    state = game.new_state(seed, table, locked)
-    # each bot's stream is seeded at its first draw (most strategies never draw)
-    bots = [make_bot(name, scenario, i, partial(stream, seed, "bot", i))
-            for i, name in enumerate(chosen)]
+    states = [game.new_state(seed, table, locked) for seed in seeds]
+    choosers = []
+    for seed, state in zip(seeds, states):
+        # each bot's stream is seeded at its first draw (most strategies never draw)
+        bots = [make_bot(name, scenario, i, partial(stream, seed, "bot", i))
+                for i, name in enumerate(chosen)]
+        choosers.append(_chooser(rules, state, bots))
+    while True:
+        working = []
+        for state, choose in zip(states, choosers):
+            while state.phase == "policy":
+                game.play_phase(state, choose)
+            if state.phase == "work":
+                game.choose_work(state, choose)
+                working.append(state)
+        if not working:
+            return states
+        game.resolve_work(working)
 
+
+def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[Legal]],
+                                                              list[Action]]:
+    """What a game's bots choose in a phase: seats in a phase choose simultaneously and never
+    see each other's choices, so every seat that has to act decides on the state as the phase
+    opens (one `views` call shares what their views have in common)."""
     def choose(acting: list[int], legal: list[Legal]) -> list[Action]:
-        # Seats in a phase choose simultaneously and never see each other's choices, so every
-        # seat that has to act decides on the state as the phase opens (one `views` call
-        # shares what their views have in common).
         return [bots[seat].act(seen, options)
                 for seat, seen, options in zip(acting, views(rules, state, acting), legal)]
-
-    while state.phase != "ended":
-        game.play_phase(state, choose)
-    return state
+    return choose
 
 
 def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
@@ -167,8 +199,8 @@ def _run_chunk(start: int, seeds: list[int]) -> tuple[int, list[GameRecord]]:
     """Play a chunk of runs in a worker; returns (first run index, records)."""
     w = _WORKER
     with batch_collection():
-        return start, [run_game(w["scenario"], s, w["strategies"], w["seats"], w["locked"])
-                       for s in seeds]
+        return start, run_games(w["scenario"], seeds, w["strategies"], w["seats"],
+                                w["locked"])
 
 
 CHUNK = 100
@@ -213,9 +245,9 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
             records = []
             for i in range(0, len(seeds), CHUNK):
                 with batch_collection():
-                    for s in seeds[i:i + CHUNK]:
-                        records.append(run_game(scenario, s, strategies, seats, locked))
-                        bar.update(1)
+                    chunk = run_games(scenario, seeds[i:i + CHUNK], strategies, seats, locked)
+                records += chunk
+                bar.update(len(chunk))
         else:
             records = _pool(scenario, strategies, seats, locked, seeds, workers, bar)
     finally:

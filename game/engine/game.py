@@ -30,6 +30,12 @@ def _build_default_seats(rules: Rules) -> tuple[SeatSetup, ...]:
 _default_seats = per_rules(_build_default_seats)
 
 
+def resolve_states(rules: Rules, states: list[GameState]) -> None:
+    """Resolve the current turn of every state (each in its work phase, allocations set)."""
+    for state in states:
+        resolve.resolve_turn(rules, state)
+
+
 class Game:
     """A scenario's rules; every method is a pure function of the state it is given,
     except `apply_inplace` and `play_phase`, which the simulator uses on states it owns."""
@@ -140,6 +146,40 @@ class Game:
             self._close(state)
         self._advance(state)
 
+    def choose_work(self, state: GameState,
+                    choose: Callable[[list[int], list[Legal]], list[Action]]) -> None:
+        """`play_phase` for a work phase, without resolving the turn: the seats' choices are
+        checked and submitted, and `resolve_work` then resolves the turns of many games at
+        once (the simulator's lockstep)."""
+        if state.phase != "work":
+            raise ActionError("not a work phase")
+        rules = self.rules
+        seats = to_act(rules, state)
+        legal, choices = [], []
+        for seat in seats:
+            offer, choice = legal_choice(rules, state, seat)
+            legal.append(offer)
+            choices.append(choice)
+        actions = choose(seats, legal)
+        submitted = {}
+        for seat, choice, action in zip(seats, choices, actions, strict=True):
+            submitted[seat] = check_chosen(rules, state, seat, choice, action)
+        state.submitted.update(submitted)
+
+    def resolve_work(self, states: list[GameState]) -> None:
+        """Resolve the turn of every state, each in a work phase whose seats have all
+        submitted (see `choose_work`), as one batch; then each game goes on to its next
+        phase that needs a choice (or ends)."""
+        for state in states:
+            if state.phase != "work" or to_act(self.rules, state):
+                raise ActionError("a work phase with every seat's choice is needed")
+            assign(state, {"allocations": state.submitted, "submitted": {}})
+        resolve_states(self.rules, states)
+        for state in states:
+            if state.phase != "ended":
+                assign(state, {"phase": "policy"})
+            self._advance(state)
+
     def _inject(self, state: GameState, event_id: str) -> None:
         """Fire an event now, whatever its trigger (the facilitator's control)."""
         if state.phase == "ended":
@@ -166,7 +206,7 @@ class Game:
             assign(state, {"submitted": {}, "phase": "work"})
         else:
             assign(state, {"allocations": state.submitted, "submitted": {}})
-            resolve.resolve_turn(self.rules, state)
+            resolve_states(self.rules, [state])
             if state.phase != "ended":
                 assign(state, {"phase": "policy"})
 
