@@ -31,6 +31,13 @@ from game.analysis.simulate import run_game, simulate  # noqa: E402
 from game.bots.base import Bot  # noqa: E402
 from game.engine.game import Game  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
+from formula_batch import stand_in_rate  # noqa: E402  (bench/, the script's own folder)
+
+STAND_IN_GAMES = 10_000
+"""Games the stand-in plays at once: the issue's target, 10,000 games a second."""
+STAND_IN_CHUNK = 2_048
+"""...in numpy batches of this many games (as docs/batch-engine.md found best: one block of
+10,000 runs slower)."""
 
 
 def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: int,
@@ -98,6 +105,17 @@ def profile(scenario, strategies: dict[str, str], runs: int) -> str:
     return out.getvalue()
 
 
+def stand_in_lines(scenario_name: str, engine: dict[int, float]) -> list[str]:
+    """Two lines: the stand-in limit's games per second (its best over about two seconds),
+    and the engine's best rate per worker count (`engine`) as a share of it."""
+    limit = stand_in_rate(scenario_name, STAND_IN_GAMES, 2.0, STAND_IN_CHUNK)
+    shares = ", ".join(f"{rate / limit:.2%} on {workers} worker{'s' if workers > 1 else ''}"
+                       for workers, rate in engine.items())
+    return [f"  stand-in limit (formula load alone, numpy batches of {STAND_IN_CHUNK:,}): "
+            f"{limit:,.0f} games/s",
+            f"  engine / stand-in limit: {shares}"]
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -109,11 +127,14 @@ def main() -> None:
     scenario = load_scenario(args.scenario)
     strategies = {"manager": args.manager, "employee": "gamer"}
     print(f"{scenario.id}, {args.runs} runs, bots {strategies}")
+    best: dict[int, float] = {}
     for workers in (1, 2):
         rates = games_per_second(scenario, strategies, args.runs, workers, max(1, args.repeat))
         every = ", ".join(f"{r:.1f}" for r in rates)
+        best[workers] = max(rates)
         print(f"  {workers} worker{'s' if workers > 1 else ''}: {max(rates):7.1f} games/s best, "
               f"{statistics.median(rates):.1f} median ({every})")
+    print("\n".join(stand_in_lines(args.scenario, best)))
     print("  ms per game, one process:")
     for stage, ms in stages(scenario, strategies, max(50, args.runs // 4)).items():
         print(f"    {stage:<24} {ms:6.2f}")

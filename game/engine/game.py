@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from game.engine import resolve
 from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolicies, acts_in,
-                                 check_allocation, check_chosen, check_policies,
-                                 construct_from, legal_actions,
-                                 legal_choice, to_act)
+                                 construct_from, to_act)
+from game.engine.checks import check_allocation, check_chosen, check_policies
 from game.engine.env import global_env, per_rules
 from game.engine.flows import initial_transit
+from game.engine.legal import legal_actions, legal_choice
 from game.engine.rng import stream
 from game.engine.state import GameState, SeatSetup, SeatState, assign
 from game.engine.view import SeatView, view

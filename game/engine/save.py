@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 from pydantic_core import from_json
@@ -32,6 +32,9 @@ from game.errors import ActionError, GoodhartError, SaveError
 from game.scenario.load import load_scenario, load_scenario_text, resolve_scenario
 from game.scenario.model import Scenario
 from game.scenario.source import MAX_BYTES as MAX_SCENARIO_BYTES
+
+Record = TypeVar("Record", bound=BaseModel)
+"""A file's record model (a save, a result): see `validated`."""
 
 SAVE_FORMAT = 2
 """2 added `scenario_text` and `secret`; format 1 saves still load (without them)."""
@@ -240,12 +243,18 @@ def read_save(path: Path) -> SaveFile:
                         name, int(found.group(1)) if found else None) from None
     if not isinstance(data, dict) or data.get("kind") != "goodhart-save":
         raise SaveError("not a Goodhart save file", name)
+    return validated(SaveFile, data, "save", name)
+
+
+def validated(model: type[Record], data: dict, what: str, name: str) -> Record:
+    """`model` validated from `data` (a file's parsed JSON), or SaveError naming the file
+    `name` and its first problem: "damaged {what}: {where in the file}: {what is wrong}"."""
     try:
-        return SaveFile.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         where = ".".join(str(p) for p in first["loc"]) or "the file"
-        raise SaveError(f"damaged save: {where}: {first['msg']}", name) from None
+        raise SaveError(f"damaged {what}: {where}: {first['msg']}", name) from None
 
 
 _JSON_PLACE = re.compile(r" at line (\d+) column \d+$")

@@ -15,13 +15,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from game.analysis.indices import gap_series, index_series, metric_series, seat_outcomes
 from game.analysis.what_if import WhatIfResult, what_if_for_state
 from game.engine.actions import Action
 from game.engine.game import Game
-from game.engine.save import SaveFile, Session, fingerprint, replay, write_atomic
+from game.engine.save import SaveFile, Session, fingerprint, replay, validated, write_atomic
 from game.engine.state import GameState, Headline, SeatSetup
 from game.errors import SaveError
 
@@ -264,12 +264,7 @@ def _validate(data: object, name: str) -> ResultFile:
     if isinstance(data.get("format"), int) and data["format"] > RESULT_FORMAT:
         raise SaveError(f"this result file has format {data['format']}, newer than this "
                         f"version of Goodhart reads ({RESULT_FORMAT}); update Goodhart", name)
-    try:
-        return ResultFile.model_validate(data)
-    except ValidationError as err:
-        first = err.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"]) or "the file"
-        raise SaveError(f"damaged result file: {where}: {first['msg']}", name) from None
+    return validated(ResultFile, data, "result file", name)
 
 
 def to_save(result: ResultFile) -> SaveFile:

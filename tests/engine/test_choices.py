@@ -1,4 +1,4 @@
-"""The memo of legal choices (game.engine.actions._Choices): a memoised answer must be the
+"""The memo of legal choices (game.engine.legal._Choices): a memoised answer must be the
 one the rules give for the state asked about, whatever states were asked about before."""
 
 from __future__ import annotations
@@ -8,16 +8,8 @@ import random
 import pytest
 
 from game.engine import Allocate, Game, InjectEvent, SetPolicies
-from game.engine.actions import (
-    _behaviour_choice,
-    _behaviour_options,
-    _check_allocation,
-    _check_policies,
-    _choices,
-    check_allocation,
-    check_policies,
-    legal_actions,
-)
+from game.engine.checks import _check_allocation, _check_policies, check_allocation, check_policies
+from game.engine.legal import _behaviour_options, _choices, behaviour_choice, legal_actions
 from game.errors import ActionError
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
@@ -138,7 +130,7 @@ def test_memoised_allocation_checks_answer_as_the_rules_do():
     for _ in range(200):
         state.policies["agent_autonomy"] = rng.randrange(3)  # changes what is available
         action = Allocate(seat=seat, effort=rng.choice(efforts))
-        choice = _behaviour_choice(rules, state, state.seats[seat])
+        choice = behaviour_choice(rules, state, state.seats[seat])
         assert _outcome(check_allocation, rules, state, action) \
             == _outcome(_check_allocation, choice, action)
 

@@ -6,8 +6,8 @@ import gc
 import random
 
 from game.engine import Game
-from game.engine.actions import _choices
 from game.engine.env import draws_of, global_env, lookups, run_env, skip_draws
+from game.engine.legal import _choices
 from game.engine.resolve_plan import plan_for
 from game.scenario.load import load_scenario
 from game.scenario.rules import compile_rules

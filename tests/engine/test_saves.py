@@ -44,6 +44,7 @@ def _save_with(path, **changes) -> None:
 @pytest.mark.parametrize("field, raw, problem", [
     ("meta", "[" * 100_000 + "]" * 100_000, "recursion limit"),
     ("seed", "9" * 5001, "number out of range"),
+    ("seed", '"seven"', "damaged save: seed: Input should be a valid integer"),
 ])
 def test_a_hostile_save_is_one_clear_error(tmp_path, field, raw, problem):
     path = tmp_path / "hostile.json"

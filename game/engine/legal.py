@@ -1,0 +1,239 @@
+"""What a seat may choose now (`legal_actions`), and the memo of its options: a role's
+options are computed once for the values they depend on, and a choice found legal in them
+once is a look-up after that (game.engine.checks checks choices against them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from game.engine.actions import (BehaviourOption, Legal, NumberOption, PolicyOption, acts_in,
+                                 construct, construct_from)
+from game.engine.env import global_env_for, per_rules, seat_env
+from game.engine.state import GameState, SeatState
+from game.errors import ActionError
+from game.scenario.rules import Rules
+
+
+def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
+    """What `seat` may choose now, with current levels, costs, availability and effort."""
+    return legal_choice(rules, state, seat)[0]
+
+
+def legal_choice(rules: Rules, state: GameState, seat: int) -> tuple[Legal, Choice | None]:
+    """`legal_actions`, and the memo entry its options come from (None when the seat has
+    nothing to submit): `check_chosen` checks the seat's choice against it."""
+    s = seat_at(state, seat)
+    phase = state.phase
+    must = s.employed and acts_in(rules, s.role, phase) and seat not in state.submitted
+    choice: Choice | None = None
+    policies: list[PolicyOption] = []
+    behaviours: list[BehaviourOption] = []
+    budget, effort = 0.0, 0
+    numbers: list[NumberOption] = []
+    if phase == "policy" and must:
+        budget = rules.role_specs[s.role].policy_budget
+        choice = policy_choice(rules, state, s.role)
+        policies = list(choice.options)
+    elif phase == "work" and must:
+        choice = behaviour_choice(rules, state, s)
+        effort, behaviours = choice.effort, list(choice.options)
+        if rules.role_specs[s.role].decisions:
+            numbers = number_options(rules, state, s)
+    # built field by field in order (see `construct_from`), as `Legal` is built often
+    return construct_from(Legal, {"seat": seat, "phase": phase, "must_act": must,
+                                  "policies": policies, "budget": budget,
+                                  "behaviours": behaviours, "effort": effort,
+                                  "numbers": numbers}), choice
+
+
+def number_options(rules: Rules, state: GameState, s: SeatState) -> list[NumberOption]:
+    """The seat's decisions, in file order, each with the seat's number last turn."""
+    last = state.history[-1].allocations.get(s.index, {}) if state.history else {}
+    return [construct(NumberOption, id=d.id, name=d.name, min=d.min, max=d.max, step=d.step,
+                      current=float(last.get(d.id, d.initial)))
+            for d in rules.role_specs[s.role].decisions]
+
+
+class Choice:
+    """A seat's options in one situation (a memo entry, see `_Choices`) and the choices
+    already found legal in it: whether a choice is legal, and what it submits, depend only
+    on the situation and the choice, so checking a choice again costs a look-up."""
+
+    __slots__ = ("checked",)
+
+    LIMIT = 64
+    """Checked choices kept before starting over (a game's bots make a handful)."""
+
+    def __init__(self) -> None:
+        self.checked: dict[tuple, dict[str, int]] = {}  # tuple(choice.items()) -> submitted
+
+    def check(self, made: dict, full_check: Callable[..., dict[str, int]],
+              *args: object, numbers: dict | None = None) -> dict[str, int]:
+        """What the choice `made` (and `numbers`, if any) submits: `full_check(*args)` (which
+        may raise ActionError) the first time, remembered after that. Refusals are not
+        remembered, nor choices that cannot be keyed (an action built without validation
+        may hold anything)."""
+        key = tuple(made.items())
+        if numbers:
+            key = (key, tuple(numbers.items()))
+        try:
+            found = self.checked.get(key)
+        except TypeError:  # an unhashable value: check it, and let the check refuse it
+            return full_check(*args)
+        if found is None:
+            found = full_check(*args)
+            if len(self.checked) >= self.LIMIT:
+                self.checked.clear()
+            self.checked[key] = found
+        return dict(found)
+
+
+class PolicyChoice(Choice):
+    """A role's policy options at some levels and locks."""
+
+    __slots__ = ("options",)
+
+    def __init__(self, options: tuple[PolicyOption, ...]) -> None:
+        super().__init__()
+        self.options = options  # frozen, in file order
+
+
+class BehaviourChoice(Choice):
+    """A seat's effort points and its behaviours' options, as `legal_actions` lists them and
+    `check_allocation` checks them (shared: both ask for the same state in turn)."""
+
+    __slots__ = ("decisions", "effort", "limits", "options")
+
+    def __init__(self, effort: int, listed: list[tuple[str, bool, int]], rules: Rules,
+                 role: str) -> None:
+        super().__init__()
+        self.effort = effort
+        self.decisions = tuple(rules.role_specs[role].decisions)
+        """The role's decisions (their specs), in file order."""
+        self.options = tuple(
+            construct(BehaviourOption, id=bid, name=rules.behaviour_specs[bid].name,
+                      available=available, max_effort=most)
+            for bid, available, most in listed)
+        """The frozen options, in file order."""
+        self.limits = {bid: (available, most) for bid, available, most in listed}
+        """Each behaviour id's (available, most points)."""
+
+
+class _Choices:
+    """What the choice of each role reads from a state, computed once per Rules (see
+    `_choices`), and the choices already made, memoised by the values they depend on.
+
+    A role's policy options depend only on its policies' levels and locks; its behaviour
+    options on the names their availability formulas read. When those names are all read
+    straight from the state (metrics, policy levels, constants, the turn, the seat's own
+    stats, effort, score and rank), the values read are the memo key: equal values give
+    equal formula results. Otherwise (aggregates, `seats`) the key is None and nothing is
+    memoised. It must not refer to the Rules object itself (see `per_rules`)."""
+
+    LIMIT = 4096
+    """Entries kept before the memo starts over (a game needs a handful)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.policy_ids = {role: tuple(p.id for p in rules.policies_of(role))
+                           for role in rules.role_specs}
+        self.reads = {role: _reads(rules, role) for role in rules.role_specs}
+        """Per role: (metric, policy, stat, behaviour names, reads turn, score, rank), or
+        None when the availability formulas read a name the key cannot hold."""
+        self.memo: dict[tuple, object] = {}
+
+    def remember(self, key: tuple, value: object) -> None:
+        """Memoise `value` under `key`, starting over when the memo is full."""
+        if len(self.memo) >= self.LIMIT:
+            self.memo.clear()
+        self.memo[key] = value
+
+
+def _reads(rules: Rules, role: str) -> tuple | None:
+    """The names the role's availability formulas read, by where a state keeps them (see
+    `_Choices.reads`); None if one of them is kept elsewhere."""
+    names = frozenset().union(*(b.available.names for b in rules.behaviours_of(role)
+                                if b.available.constant is None))
+    s = rules.scenario
+    groups: tuple[list[str], ...] = ([], [], [], [])
+    sources = ({m.id for m in s.metrics}, {p.id for p in s.policies},
+               set(rules.role_stats[role]), {b.id for b in rules.behaviours_of(role)})
+    for name in sorted(names - set(s.constants) - {"turn", "turns", "score", "rank"}):
+        group = next((g for g, source in zip(groups, sources) if name in source), None)
+        if group is None:
+            return None
+        group.append(name)
+    return (*(tuple(g) for g in groups), "turn" in names, "score" in names, "rank" in names)
+
+
+_choices = per_rules(_Choices)
+
+
+def policy_choice(rules: Rules, state: GameState, role: str) -> PolicyChoice:
+    """The role's policy options at the state's levels and locks, in file order. The key
+    holds the locked levels, not only which policies are locked: checking a choice reads
+    them."""
+    choices = _choices(rules)
+    ids, policies, locked = choices.policy_ids[role], state.policies, state.locked
+    key = ("policy", role, *map(policies.__getitem__, ids), *map(locked.get, ids))
+    choice = choices.memo.get(key)
+    if choice is None:
+        choice = PolicyChoice(tuple(
+            construct(PolicyOption, id=p.id, name=spec.name, levels=tuple(spec.levels),
+                      current=state.policies[p.id], cost=p.cost,
+                      excludes=tuple(sorted(p.excludes)), locked=p.id in locked)
+            for p in rules.policies_of(role) for spec in (rules.policy_specs[p.id],)))
+        choices.remember(key, choice)
+    return choice
+
+
+def behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> BehaviourChoice:
+    """The seat's effort points and behaviour options now."""
+    choices = _choices(rules)
+    reads = choices.reads[s.role]
+    key = None
+    if reads is not None:
+        metrics, policies, stats, behaviours, turn, score, rank = reads
+        key = ["work", s.role, state.turn if turn else None, s.score if score else None,
+               s.rank if rank else None]
+        # (maps rather than comprehensions, which are calls of their own in Python 3.11)
+        if metrics:
+            key += map(state.metrics.__getitem__, metrics)
+        if policies:
+            key += map(state.policies.__getitem__, policies)
+        if stats:
+            key += map(s.stats.__getitem__, stats)
+        if behaviours:
+            alloc = state.allocations.get(s.index) or {}
+            key += [alloc.get(n, 0) for n in behaviours]
+        key = tuple(key)
+        choice = choices.memo.get(key)
+        if choice is not None:
+            return choice
+    choice = BehaviourChoice(*_behaviour_options(rules, state, s), rules, s.role)
+    if key is not None:
+        choices.remember(key, choice)
+    return choice
+
+
+def _behaviour_options(rules: Rules, state: GameState,
+                       s: SeatState) -> tuple[int, list[tuple[str, bool, int]]]:
+    """The seat's effort points and (behaviour id, available, most points) for each
+    behaviour of its role, in file order."""
+    effort = rules.role_specs[s.role].effort
+    own = rules.behaviours_of(s.role)
+    env = None
+    if any(b.available.constant is None for b in own):
+        names = frozenset().union(*(b.available.names for b in own))
+        env = global_env_for(rules, state, names)
+        if not names <= rules.global_names:  # a seat's own names are read: add them
+            env = seat_env(rules, env, state, s)
+    return effort, [(b.id, bool(b.available(env) if env is not None else b.available.constant),
+                     min(effort, b.max_effort if b.max_effort is not None else effort))
+                    for b in own]
+
+
+def seat_at(state: GameState, seat: int) -> SeatState:
+    """The state's seat `seat`, or ActionError if the table has no such seat."""
+    if not 0 <= seat < len(state.seats):
+        raise ActionError(f"there is no seat {seat} (seats 0..{len(state.seats) - 1})")
+    return state.seats[seat]
