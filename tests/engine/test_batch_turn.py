@@ -26,6 +26,10 @@ from game.engine.rng import stream
 from game.engine.state import GameState
 from tests.engine.conftest import CONTRACT_SCENARIOS, load, play_random
 
+FIXTURES = Path(__file__).with_name("fixtures")
+PATHS = [*CONTRACT_SCENARIOS, *(FIXTURES / f"{n}.yaml" for n in ("chain", "commons", "dice"))]
+"""Every bundled scenario, the tiny one, and the fixtures that have an order, flows and keyed
+draws (chain), decisions (commons) and ties on every review (dice)."""
 SEEDS = (11, 12, 13, 14, 15, 16, 17, 18)
 BOTS = ("hype", "gamer")
 
@@ -56,7 +60,7 @@ def _turns(path: Path, how: str) -> tuple[GameState, ...]:
             states += _capture(lambda: play_random(game, seed))
         else:
             scenario = game.scenario
-            strategies = {scenario.roles[0].id: BOTS[0], scenario.roles[1].id: BOTS[1]}
+            strategies = {r.id: BOTS[min(n, 1)] for n, r in enumerate(scenario.roles)}
             states += _capture(lambda: simulate.run_game(scenario, seed, strategies))
     return tuple(states)
 
@@ -115,7 +119,7 @@ def _check_body(path: Path, how: str, size: int) -> None:
 
 
 @pytest.mark.parametrize("how", ["random", "bots"])
-@pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_resolution_before_review_is_the_scalar_one(path, how):
     for size in (1, 3, 8):
         _check_body(path, how, size)

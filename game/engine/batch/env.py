@@ -61,8 +61,8 @@ def _column(values: np.ndarray) -> np.ndarray:
 
 
 def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
-    """The global names of every game: constants, metrics, policy levels, every aggregate
-    over the employed seats and the headcounts, `turn`, `turns`, the old-stream draws given
+    """The global names of every game: constants, metrics, policy levels, the aggregates
+    over the employed seats that some formula reads (`Layout.aggregated`), the headcounts, `turn`, `turns`, the old-stream draws given
     (name -> (G,)), and the keyed draws' values outside any seat."""
     layout, g = batch.layout, batch.size
     env: Env = {name: np.float64(value) for name, value in layout.constants.items()}
@@ -72,12 +72,14 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
         env[pid] = batch.policies[:, n:n + 1].astype(float)
     employed = batch.employed
     for t, sid in enumerate(layout.stat_ids):
-        _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t])
+        if sid in layout.aggregated:
+            _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t])
     env["headcount"] = _column(employed.sum(axis=1).astype(float))
     for role, seats in layout.role_of_seat.items():
         env["headcount_" + role] = _column((employed & seats).sum(axis=1).astype(float))
     for d, did in enumerate(layout.decision_ids):
-        _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d])
+        if did in layout.aggregated:
+            _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d])
     env["turn"] = np.float64(batch.turn)
     env["turns"] = np.float64(layout.turns)
     for name, values in (draws or {}).items():

@@ -18,7 +18,7 @@ from game.engine.env import per_rules
 from game.scenario.compiled import COrder
 from game.scenario.formula import CompiledFormula
 from game.scenario.model import Draw
-from game.scenario.rules import Rules, neighbour_names
+from game.scenario.rules import AGGREGATES, Rules, neighbour_names
 
 
 @dataclass(slots=True)
@@ -59,7 +59,9 @@ class Layout:
     keyed: tuple[tuple[str, Draw], ...]
     order: COrder | None
     near_names: frozenset[str]
-    _formulas: dict[int, tuple[CompiledFormula, BatchFormula]] = field(default_factory=dict)
+    aggregated: frozenset[str]
+    """The stats and decisions some formula of the resolution reads an aggregate of."""
+    _formulas: dict[int, tuple[CompiledFormula, object]] = field(default_factory=dict)
 
     @property
     def seats(self) -> int:
@@ -76,10 +78,15 @@ class Layout:
 
     def formula(self, formula: CompiledFormula) -> BatchFormula:
         """`formula` compiled to array operations, once (kept with the formula it came from,
-        so its id stays unique)."""
+        so its id stays unique); a formula that reads only constants gives its value, a 0-d
+        array, without being evaluated again (its value is the same every time)."""
         entry = self._formulas.get(id(formula))
         if entry is None or entry[0] is not formula:
-            entry = self._formulas[id(formula)] = (formula, compile_batch(formula))
+            compiled = compile_batch(formula)
+            if formula.names <= self.constants.keys():
+                value = compiled(self.constants)
+                compiled = lambda env, value=value: value  # noqa: E731
+            entry = self._formulas[id(formula)] = (formula, compiled)
         return entry[1]
 
 
@@ -118,7 +125,26 @@ def _build(rules: Rules, roles: tuple[str, ...]) -> Layout:
         randoms=tuple((name, tuple(s.randoms[name].uniform or s.randoms[name].normal),
                        bool(s.randoms[name].uniform)) for name in rules.legacy_draws),
         keyed=rules.keyed_draws, order=rules.order,
-        near_names=neighbour_names(s))
+        near_names=neighbour_names(s), aggregated=_aggregated(rules))
+
+
+def _aggregated(rules: Rules) -> frozenset[str]:
+    """The stats and decisions whose aggregates (`total_x`, ...) a formula of resolution,
+    review or news reads."""
+    effects = [*(e for b in rules.behaviours for e in b.effects),
+               *(e for p in rules.policies for e in p.effects), *rules.dynamics,
+               *(e for ev in rules.events for e in ev.effects),
+               *(e for rv in rules.reviews.values() for c in rv.consequences for e in c.effects)]
+    names = set().union(*(e.names for e in effects))
+    for ev in rules.events:
+        names |= ev.when.names | ev.chance.names
+    for rv in rules.reviews.values():
+        names |= rv.score.names.union(*(t.names for _, t in rv.terms),
+                                      *(c.when.names for c in rv.consequences))
+    for flow in rules.flows:
+        names |= flow.source.names
+    ids = [*(sid for sid, _ in rules.aggregate_keys), *(d for d, _, _ in rules.decision_keys)]
+    return frozenset(x for x in ids if any(f"{a}_{x}" in names for a in AGGREGATES))
 
 
 def _tables(rules: Rules) -> dict[tuple[str, ...], Layout]:
