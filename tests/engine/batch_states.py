@@ -1,0 +1,83 @@
+"""States taken in the middle of real games, for the differential tests of the batch engine:
+the state just before each review (after resolution's steps 1-8) and just before each turn's
+news, from random legal play and from bot games of every bundled scenario, the tiny one and
+the engine's fixtures (chain: an order, flows and keyed draws; commons: decisions; dice:
+ties on every review).
+
+Each is captured by wrapping the scalar step (`resolve.review`, `resolve._news`) while a game
+is played, so it is exactly the state the scalar engine hands to that step.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from game.analysis import simulate
+from game.engine import Game, resolve
+from game.engine.state import GameState
+from game.scenario.load import load_scenario
+from tests.conftest import TINY, bundled_scenarios
+from tests.engine.conftest import play_random
+
+FIXTURES = Path(__file__).with_name("fixtures")
+PATHS = [TINY, *bundled_scenarios(), *(FIXTURES / f"{n}.yaml" for n in ("chain", "commons", "dice"))]
+MIXES = (("hype", "gamer"), ("random", "random"), ("outcome", "cautious"))
+
+
+@contextmanager
+def _capturing(name: str, into: list[GameState]) -> Iterator[None]:
+    """While active, every call of `resolve.<name>` first keeps a copy of the state it is
+    given (its third argument)."""
+    original = getattr(resolve, name)
+
+    def wrapped(plan, rules, state, *args, **kwargs):
+        into.append(state.clone())
+        return original(plan, rules, state, *args, **kwargs)
+
+    setattr(resolve, name, wrapped)
+    try:
+        yield
+    finally:
+        setattr(resolve, name, original)
+
+
+def _play(game: Game, seeds: tuple[int, ...]) -> Iterator[None]:
+    """Play random legal games and bot games of `game` (a generator: each step plays one)."""
+    for seed in seeds:
+        play_random(game, seed)
+        yield
+    roles = [r.id for r in game.scenario.roles]
+    for n, (manager, employee) in enumerate(MIXES):
+        strategies = {roles[0]: manager, **({roles[1]: employee} if len(roles) > 1 else {})}
+        simulate.play_bot_game(game.scenario, 10 + n, strategies)
+        yield
+
+
+@lru_cache(maxsize=None)
+def captured(path: Path, step: str, seeds: tuple[int, ...] = (1, 2)) -> tuple[Game, tuple]:
+    """The game of `path` and every state handed to `resolve.<step>` ("review" or "_news")
+    while its games were played (the states are shared: callers copy before changing)."""
+    game = Game(load_scenario(path))
+    states: list[GameState] = []
+    with _capturing(step, states):
+        for _ in _play(game, seeds):
+            pass
+    return game, tuple(states)
+
+
+def batches(states: tuple[GameState, ...], size: int) -> list[list[GameState]]:
+    """`states` grouped into batches of at most `size` that share a turn, phase and table
+    (the roles of the seats), games at different seeds mixed where there are several."""
+    groups: dict[tuple, list[GameState]] = defaultdict(list)
+    for state in states:
+        groups[(state.turn, state.phase, tuple(s.role for s in state.seats))].append(state)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda s: s.seed)
+        out += [group[i:i + size] for i in range(0, len(group), size)]
+    return out
+
