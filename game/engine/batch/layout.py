@@ -62,6 +62,11 @@ class Layout:
     aggregated: frozenset[str]
     """The stats and decisions some formula of the resolution reads an aggregate of."""
     _formulas: dict[int, tuple[CompiledFormula, object]] = field(default_factory=dict)
+    _index: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for ids in (self.metric_ids, self.stat_ids):  # (ids are unique across both)
+            self._index.update((name, n) for n, name in enumerate(ids))
 
     @property
     def seats(self) -> int:
@@ -70,11 +75,11 @@ class Layout:
 
     def metric(self, metric_id: str) -> int:
         """The column of a metric."""
-        return self.metric_ids.index(metric_id)
+        return self._index[metric_id]
 
     def stat(self, stat_id: str) -> int:
         """The last axis index of a stat."""
-        return self.stat_ids.index(stat_id)
+        return self._index[stat_id]
 
     def formula(self, formula: CompiledFormula) -> BatchFormula:
         """`formula` compiled to array operations, once (kept with the formula it came from,
