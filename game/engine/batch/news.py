@@ -1,0 +1,142 @@
+"""The news over a batch (docs/rules.md, "Events"), as game.engine.resolve.news does it for one
+game at the start of a turn: each event in file order, skipped where it fired before unless it
+repeats, is checked on the global names; where its `when` holds and a draw falls below its
+`chance` (drawn only for a chance strictly between 0 and 1) it fires: its effects apply at
+once (`fire_event`) and its headline goes to the game's news.
+
+Every event checked in a game draws the random names from the turn's "news" stream first,
+whether or not it reads them (the scalar engine skips those numbers when it does not), then
+its chance, then its effects' chances, so the numbers drawn are the scalar ones in the scalar
+order. The facilitator's injected event (`inject_event`) draws from its own stream,
+`stream(seed, turn, "inject", n)` for the game's n-th injection of the turn.
+
+The scalar engine reads the global names once and again only after an event fired, which
+gives the same values, with one exception kept here: where the order's roles choose numbers,
+a seat's neighbours' names (`upstream.x`) are copies made when the names were last read, and
+are read again only where an event reads an aggregate of a stat an earlier event moved.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.batch.changes import Changes, finish
+from game.engine.batch.effects import apply_list, passes
+from game.engine.batch.env import Env, global_env, neighbours, per_game, seat_env
+from game.engine.batch.state import Batch
+from game.engine.batch.streams import Lanes
+from game.engine.rng import stream
+from game.engine.state import Headline
+from game.scenario.rules import CEvent
+
+
+def open_turn(batch: Batch) -> None:
+    """Check every event in file order in every game of the batch at the start of its turn;
+    fire those that hold (see the module)."""
+    layout = batch.layout
+    lanes = Lanes(batch.seeds, batch.turn, "news")
+    names = _Names(batch)
+    for event in batch.rules.events:
+        checked = (np.ones(batch.size, dtype=bool) if event.repeat
+                   else np.array([event.id not in fired for fired in batch.fired], dtype=bool))
+        if not checked.any():
+            continue
+        draws = lanes.draws(layout.randoms, checked) if layout.randoms else {}
+        genv = names.now(batch, event, checked, draws)
+        when, chance = (per_game(layout.formula(f)(genv), batch.size)
+                        for f in (event.when, event.chance))
+        fires = passes(when, chance, checked, lanes)
+        if fires.any():
+            fire_event(batch, event, fires, genv, lanes, senv=names.seats(batch, genv))
+            names.fired(batch, event, fires)
+
+
+class _Names:
+    """The global names the events read, read again after an event fired, and the
+    neighbours' names as the scalar engine keeps them (see the module)."""
+
+    __slots__ = ("copied", "genv", "near", "stale")
+
+    def __init__(self, batch: Batch) -> None:
+        layout = batch.layout
+        order = layout.order
+        self.genv: Env | None = None
+        self.copied = order is not None and any(batch.rules.role_specs[role].decisions
+                                                for role in order.roles)
+        """Whether the neighbours' names are copies (the order's roles choose numbers)."""
+        self.near: Env | None = neighbours(batch) if self.copied else None
+        self.stale = np.zeros((batch.size, len(layout.stat_ids)), dtype=bool)
+        """(G, T) the stats whose aggregates an event moved since the names were read."""
+
+    def now(self, batch: Batch, event: CEvent, checked: np.ndarray,
+            draws: dict[str, np.ndarray]) -> Env:
+        """The global names for checking `event`, with this event's `draws` (G,)."""
+        if self.genv is None:
+            self.genv = global_env(batch)
+        if self.copied:
+            again = checked & self.stale[:, _aggregated_stats(batch, event)].any(axis=1)
+            if again.any():
+                fresh = neighbours(batch)
+                self.near = {k: np.where(again[:, None], fresh[k], v)
+                             for k, v in self.near.items()}
+                self.stale[again] = False
+        genv = dict(self.genv)
+        genv.update((name, values.reshape(-1, 1)) for name, values in draws.items())
+        return genv
+
+    def seats(self, batch: Batch, genv: Env) -> Env | None:
+        """The seat names for an event's stat effects (None: built as usual when needed)."""
+        if not self.copied:
+            return None
+        senv = seat_env(batch, genv)
+        senv.update(self.near)
+        return senv
+
+    def fired(self, batch: Batch, event: CEvent, fires: np.ndarray) -> None:
+        """Note that `event` fired where `fires`: the names are read again."""
+        self.genv = None
+        moved = [batch.layout.stat(e.target) for e in event.effects
+                 if e.on_seat and e.delay == 0]
+        if moved:
+            self.stale[np.ix_(fires, moved)] = True
+
+
+def _aggregated_stats(batch: Batch, event: CEvent) -> list[int]:
+    """The stats of which `event` reads an aggregate (`total_x`, `mean_x`, ...)."""
+    names = event.when.names | event.chance.names
+    for effect in event.effects:
+        names = names | effect.names
+    return [t for t, (_, aggregates) in enumerate(batch.rules.aggregate_keys)
+            if not names.isdisjoint(aggregates)]
+
+
+def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: Lanes,
+               injected: bool = False, senv: Env | None = None) -> None:
+    """Fire `event` in the games of `mask` (G,): its effects at once on the global names
+    `genv` (metric pushes skip the metric's own delay), their chance draws from `lanes`,
+    applied as one step; then its headline goes to those games' news."""
+    changes = Changes(batch)
+    apply_list(batch, event.effects, genv, changes, lanes, mask, direct=True, senv=senv)
+    metrics, carry = batch.metrics, batch.carry
+    finish(batch, changes, False)
+    if not batch.layout.settled:  # a pass moves every metric, but only where it fired
+        batch.metrics = np.where(mask[:, None], batch.metrics, metrics)
+        batch.carry = np.where(mask[:, None], batch.carry, carry)
+    spec = batch.rules.event_specs[event.id]
+    for g in np.flatnonzero(mask).tolist():
+        batch.fired[g].append(event.id)
+        batch.news[g].append(Headline(turn=batch.turn, event=event.id, headline=spec.headline,
+                                      text=spec.text, injected=injected))
+
+
+def inject_event(batch: Batch, event: CEvent) -> None:
+    """Fire `event` now in every game of the batch, whatever its trigger (the facilitator's
+    control, as `Game._inject`): the random names and its chances are drawn from
+    `stream(seed, turn, "inject", n)`, n the injections the game's news already holds."""
+    lanes = Lanes(batch.seeds, batch.turn, "inject")
+    for g, seed in enumerate(batch.seeds):
+        n = sum(1 for headline in batch.news[g] if headline.injected)
+        lanes.rngs[g] = stream(seed, batch.turn, "inject", n)
+    everyone = np.ones(batch.size, dtype=bool)
+    draws = lanes.draws(batch.layout.randoms, everyone) if batch.layout.randoms else None
+    fire_event(batch, event, everyone, global_env(batch, draws), lanes, injected=True)
