@@ -18,8 +18,8 @@ class Changes:
     """The changes of one step: additions and sets of metrics and stats, each with a mask of
     where it was made, and the delayed changes (`pushes`) in the order they were made."""
 
-    __slots__ = ("metric_add", "metric_added", "metric_set", "metric_is_set", "pushes",
-                 "stat_add", "stat_added", "stat_set", "stat_is_set")
+    __slots__ = ("metric_add", "metric_added", "metric_is_set", "metric_set", "pushes",
+                 "stat_add", "stat_added", "stat_is_set", "stat_set")
 
     def __init__(self, batch: Batch) -> None:
         g, m = batch.metrics.shape

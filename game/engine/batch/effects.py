@@ -19,7 +19,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from game.engine.batch.changes import Changes
-from game.engine.batch.env import Env, per_game, per_seat, seat_env
+from game.engine.batch.env import Env, per_game, seat_env
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
 from game.scenario.rules import CEffect, Rules
@@ -176,7 +176,3 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
                 land(batch, changes, effect, delay_of(batch, effect, False), False,
                      value[:, k] * points, passes(when[:, k], chance[:, k], working, lanes[k]),
                      k)
-
-
-__all__ = ["apply_list", "apply_seat_effects", "apply_work", "delay_of", "draws", "land",
-           "observes", "passes", "per_seat"]

@@ -64,7 +64,7 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
     """The global names of every game: constants, metrics, policy levels, the aggregates
     over the employed seats that some formula reads (`Layout.aggregated`), the headcounts, `turn`, `turns`, the old-stream draws given
     (name -> (G,)), and the keyed draws' values outside any seat."""
-    layout, g = batch.layout, batch.size
+    layout = batch.layout
     env: Env = {name: np.float64(value) for name, value in layout.constants.items()}
     for n, mid in enumerate(layout.metric_ids):
         env[mid] = batch.metrics[:, n:n + 1].copy()

@@ -90,7 +90,7 @@ class Layout:
             compiled = compile_batch(formula)
             if formula.names <= self.constants.keys():
                 value = compiled(self.constants)
-                compiled = lambda env, value=value: value  # noqa: E731
+                compiled = lambda env, value=value: value
             entry = self._formulas[id(formula)] = (formula, compiled)
         return entry[1]
 

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from game.engine.batch.layout import Layout, layout_for
-from game.engine.state import GameState, Headline, Pending, ReviewRow, Transit, TurnRecord
+from game.engine.state import (
+    GameState,
+    Headline,
+    Pending,
+    ReviewRow,
+    Transit,
+    TurnRecord,
+)
 from game.scenario.rules import Rules
 
 
