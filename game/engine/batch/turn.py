@@ -4,14 +4,15 @@ changes, dynamics, metrics, flows; then review (game.engine.batch.review), the r
 next turn and its news (game.engine.batch.news). `resolve_states` and `open_news_states` are
 the entry points over GameStates (a game is a batch of one).
 
-The review step calls `review.review_turn(batch) -> None` and the news step
-`news.open_turn(batch) -> None` (the review helper's modules).
+The review step is `review.review_turn(batch) -> None`, the news step `news.open_turn(batch)
+-> None` (game/engine/batch/review.py and news.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from game.engine.batch import news, review
 from game.engine.batch.changes import Changes, apply_stats, arrive_due, finish
 from game.engine.batch.effects import apply_list, apply_work, observes
 from game.engine.batch.env import global_env, seat_env
@@ -25,7 +26,6 @@ from game.scenario.rules import Rules
 def resolve_turn(batch: Batch) -> None:
     """Resolve and review the batch's turn, record it, and open the next turn with its news
     (or end the games after the last turn)."""
-    from game.engine.batch import news, review  # (the review helper's modules)
     resolve_body(batch)
     review.review_turn(batch)
     record_turn(batch)
@@ -123,7 +123,6 @@ def resolve_states(rules: Rules, states: list[GameState]) -> None:
 def open_news_states(rules: Rules, states: list[GameState]) -> None:
     """The news at the start of the games' current turn (as game.engine.resolve.news), in
     place: what `Game.new_state` does for turn 1."""
-    from game.engine.batch import news  # (the review helper's module)
     batch = gather(rules, states)
     news.open_turn(batch)
     scatter(batch, states, record=False)
