@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -24,7 +25,27 @@ from tests.conftest import TINY, bundled_scenarios
 from tests.engine.conftest import play_random
 
 FIXTURES = Path(__file__).with_name("fixtures")
-PATHS = [TINY, *bundled_scenarios(), *(FIXTURES / f"{n}.yaml" for n in ("chain", "commons", "dice"))]
+EDGES = FIXTURES / "edges.yaml"
+
+
+def _edges_without_numbers() -> Path:
+    """The edges fixture with no decisions: a seat's neighbours' stats are then read as they
+    are (with decisions the scalar engine copies them when it reads the names)."""
+    text = EDGES.read_text()
+    text = text.replace("    decisions:\n      - {id: pace, name: Pace, min: 0, max: 4, step: 1, "
+                        "initial: 2}\n", "")
+    text = text.replace("stream.pace", "stream.flag").replace("id: edges", "id: edges_plain")
+    path = Path(tempfile.mkdtemp(prefix="goodhart-edges-")) / "edges-plain.yaml"
+    path.write_text(text)
+    return path
+
+
+PATHS = [TINY, *bundled_scenarios(),
+         *(FIXTURES / f"{n}.yaml" for n in ("chain", "commons", "dice", "edges")),
+         _edges_without_numbers()]
+"""Every bundled scenario, tiny.yaml, and the fixtures: chain (an order, flows, keyed
+draws), commons (decisions), dice (ties on every review), edges (what the review and the
+news do that no bundled scenario does: see its summary) with and without decisions."""
 MIXES = (("hype", "gamer"), ("random", "random"), ("outcome", "cautious"))
 
 

@@ -10,10 +10,10 @@ its chance, then its effects' chances, so the numbers drawn are the scalar ones 
 order. The facilitator's injected event (`inject_event`) draws from its own stream,
 `stream(seed, turn, "inject", n)` for the game's n-th injection of the turn.
 
-The scalar engine reads the global names once and again only after an event fired, which
-gives the same values, with one exception kept here: where the order's roles choose numbers,
-a seat's neighbours' names (`upstream.x`) are copies made when the names were last read, and
-are read again only where an event reads an aggregate of a stat an earlier event moved.
+The scalar engine reads the global names once and again only where an event reads an
+aggregate of a stat an earlier event moved, which gives the same values, with one exception
+kept here: the neighbours' names of a seat whose role chooses numbers are copies made when the
+names were last read (game.engine.batch.near).
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ import numpy as np
 
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import apply_list, passes
-from game.engine.batch.env import Env, global_env, neighbours, per_game, seat_env
+from game.engine.batch.env import Env, global_env, per_game, seat_env
+from game.engine.batch.near import held_neighbours
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
 from game.engine.rng import stream
@@ -55,45 +56,40 @@ class _Names:
     """The global names the events read, read again after an event fired, and the
     neighbours' names as the scalar engine keeps them (see the module)."""
 
-    __slots__ = ("copied", "genv", "near", "stale")
+    __slots__ = ("genv", "stale", "stats")
 
     def __init__(self, batch: Batch) -> None:
-        layout = batch.layout
-        order = layout.order
         self.genv: Env | None = None
-        self.copied = order is not None and any(batch.rules.role_specs[role].decisions
-                                                for role in order.roles)
-        """Whether the neighbours' names are copies (the order's roles choose numbers)."""
-        self.near: Env | None = neighbours(batch) if self.copied else None
-        self.stale = np.zeros((batch.size, len(layout.stat_ids)), dtype=bool)
+        self.stats = batch.stats.copy() if batch.layout.order is not None else None
+        """The seats' stats when each game's names were last read (with an order)."""
+        self.stale = np.zeros((batch.size, len(batch.layout.stat_ids)), dtype=bool)
         """(G, T) the stats whose aggregates an event moved since the names were read."""
 
     def now(self, batch: Batch, event: CEvent, checked: np.ndarray,
             draws: dict[str, np.ndarray]) -> Env:
-        """The global names for checking `event`, with this event's `draws` (G,)."""
+        """The global names for checking `event`, with this event's `draws` (G,); the
+        games where it reads an aggregate an event moved read the names again."""
         if self.genv is None:
             self.genv = global_env(batch)
-        if self.copied:
-            again = checked & self.stale[:, _aggregated_stats(batch, event)].any(axis=1)
-            if again.any():
-                fresh = neighbours(batch)
-                self.near = {k: np.where(again[:, None], fresh[k], v)
-                             for k, v in self.near.items()}
-                self.stale[again] = False
+        again = checked & self.stale[:, _aggregated_stats(batch, event)].any(axis=1)
+        if again.any():
+            self.stale[again] = False
+            if self.stats is not None:
+                self.stats[again] = batch.stats[again]
         genv = dict(self.genv)
         genv.update((name, values.reshape(-1, 1)) for name, values in draws.items())
         return genv
 
     def seats(self, batch: Batch, genv: Env) -> Env | None:
-        """The seat names for an event's stat effects (None: built as usual when needed)."""
-        if not self.copied:
+        """The seat names for an event's stat effects (None: as `seat_env` builds them)."""
+        if self.stats is None:
             return None
         senv = seat_env(batch, genv)
-        senv.update(self.near)
+        senv.update(held_neighbours(batch, batch.employed, self.stats))
         return senv
 
     def fired(self, batch: Batch, event: CEvent, fires: np.ndarray) -> None:
-        """Note that `event` fired where `fires`: the names are read again."""
+        """Note that `event` fired where `fires`: the global names are read again."""
         self.genv = None
         moved = [batch.layout.stat(e.target) for e in event.effects
                  if e.on_seat and e.delay == 0]

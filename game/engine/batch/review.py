@@ -14,13 +14,12 @@ What each formula reads is what the scalar engine reads at that moment:
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import land, passes
-from game.engine.batch.env import Env, global_env, neighbours, seat_env
+from game.engine.batch.env import Env, global_env, seat_env
+from game.engine.batch.near import held_neighbours
 from game.engine.batch.ranks import Ranking, rank_seats
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
@@ -34,7 +33,7 @@ def review_turn(batch: Batch) -> None:
     opening = _Opening(batch)
     lanes = Lanes(batch.seeds, batch.turn, "review")
     for n, (role, review) in enumerate(batch.rules.reviews.items()):
-        ranking = _rank(batch, role, review, opening.score_env(batch, n))
+        ranking = _rank(batch, role, review, opening.score_env(batch))
         scores = _scored(batch, ranking)
         names = [[[] for _ in range(count)] for count in ranking.count.tolist()]
         senv = opening.seat_names(batch) if n == 0 else seat_env(batch, global_env(batch))
@@ -56,20 +55,12 @@ class _Opening:
         """The seat names on the opening global names, the seats' own values as they are."""
         return seat_env(batch, self.genv)
 
-    def score_env(self, batch: Batch, n: int) -> Env:
-        """What the scores of the `n`-th reviewed role read: the opening global names and the
-        seats' own names now; `upstream.x` and `downstream.x` from the opening line, of the
-        stats as they are now (as the scalar engine reads its neighbours' stats through the
-        seats' own dicts), or as they were when the line's roles choose numbers (then each
-        neighbour's names were copied)."""
+    def score_env(self, batch: Batch) -> Env:
+        """What the scores read: the opening global names and the seats' own names now, their
+        neighbours' from the opening line (game.engine.batch.near)."""
         env = self.seat_names(batch)
-        order = batch.layout.order
-        if n == 0 or order is None:
-            return env
-        copied = any(batch.rules.role_specs[role].decisions for role in order.roles)
-        opening = dataclasses.replace(batch, employed=self.employed,
-                                      stats=self.stats if copied else batch.stats)
-        env.update(neighbours(opening))
+        if batch.layout.order is not None:
+            env.update(held_neighbours(batch, self.employed, self.stats))
         return env
 
 
