@@ -10,11 +10,11 @@ is played, so it is exactly the state the scalar engine hands to that step.
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-import tempfile
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from game.analysis import simulate
@@ -78,7 +78,7 @@ def _play(game: Game, seeds: tuple[int, ...]) -> Iterator[None]:
         yield
 
 
-@lru_cache(maxsize=None)
+@cache
 def captured(path: Path, step: str, seeds: tuple[int, ...] = (1, 2)) -> tuple[Game, tuple]:
     """The game of `path` and every state handed to `resolve.<step>` ("review" or "_news")
     while its games were played (the states are shared: callers copy before changing)."""
@@ -102,3 +102,12 @@ def batches(states: tuple[GameState, ...], size: int) -> list[list[GameState]]:
         out += [group[i:i + size] for i in range(0, len(group), size)]
     return out
 
+
+def each_batch(path: Path, step: str, sizes: tuple[int, ...] = (1, 3, 8)
+               ) -> Iterator[tuple[Game, list[GameState]]]:
+    """(game, batch) for every batch of each size of the states `captured` at `step`."""
+    game, states = captured(path, step)
+    assert states, f"no state reached {step} in {path.stem}"
+    for size in sizes:
+        for group in batches(states, size):
+            yield game, group

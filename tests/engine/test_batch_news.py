@@ -15,7 +15,7 @@ from game.engine.batch.news import inject_event, open_turn
 from game.engine.batch.state import gather, scatter
 from game.engine.game import Game
 from game.engine.state import GameState
-from tests.engine.batch_states import PATHS, batches, captured
+from tests.engine.batch_states import PATHS, each_batch
 
 
 def _same(want: list[GameState], got: list[GameState]) -> None:
@@ -56,15 +56,13 @@ def check_injections(game: Game, group: list[GameState]) -> None:
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_the_batch_news_is_the_scalar_one(path):
-    game, states = captured(path, "_news")
-    assert states
-    for size in (1, 3, 8):
-        for group in batches(states, size):
-            check_news(game, group)
+    for game, group in each_batch(path, "_news"):
+        check_news(game, group)
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_an_injected_event_is_the_scalar_one(path):
-    game, states = captured(path, "review")  # in the middle of turns, with choices made
-    for group in batches(states, 8)[::3]:
-        check_injections(game, group)
+    # in the middle of turns, with choices made; a third of the batches of 8
+    for n, (game, group) in enumerate(each_batch(path, "review", (8,))):
+        if n % 3 == 0:
+            check_injections(game, group)

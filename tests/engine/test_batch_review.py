@@ -19,7 +19,7 @@ from game.engine.ranking import settle_ties
 from game.engine.resolve_plan import plan_for
 from game.engine.state import GameState
 from game.scenario.rules import Rules
-from tests.engine.batch_states import PATHS, batches, captured
+from tests.engine.batch_states import PATHS, each_batch
 
 
 def check_review(rules: Rules, group: list[GameState]) -> None:
@@ -40,11 +40,8 @@ def check_review(rules: Rules, group: list[GameState]) -> None:
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_the_batch_review_is_the_scalar_one(path):
-    game, states = captured(path, "review")
-    assert states
-    for size in (1, 3, 8):
-        for group in batches(states, size):
-            check_review(game.rules, group)
+    for game, group in each_batch(path, "review"):
+        check_review(game.rules, group)
 
 
 @pytest.mark.parametrize("ties", ["draw", "share"])
