@@ -5,9 +5,9 @@ repeats, is checked on the global names; where its `when` holds and a draw falls
 once (`fire_event`) and its headline goes to the game's news.
 
 Every event checked in a game draws the random names from the turn's "news" stream first,
-whether or not it reads them (the scalar engine skips those numbers when it does not), then
-its chance, then its effects' chances, so the numbers drawn are the scalar ones in the scalar
-order. The facilitator's injected event (`inject_event`) draws from its own stream,
+whether or not it reads them (skipped, and only once a later number is read, when it does not
+read them: `_NewsStream`), then its chance, then its effects' chances, so the numbers drawn
+are the scalar ones in the scalar order. The facilitator's injected event (`inject_event`) draws from its own stream,
 `stream(seed, turn, "inject", n)` for the game's n-th injection of the turn.
 
 The scalar engine reads the global names once and again only where an event reads an
@@ -35,21 +35,64 @@ def open_turn(batch: Batch) -> None:
     """Check every event in file order in every game of the batch at the start of its turn;
     fire those that hold (see the module)."""
     layout = batch.layout
-    lanes = Lanes(batch.seeds, batch.turn, "news")
+    news = _NewsStream(batch)
     names = _Names(batch)
     for event in batch.rules.events:
         checked = (np.ones(batch.size, dtype=bool) if event.repeat
                    else np.array([event.id not in fired for fired in batch.fired], dtype=bool))
         if not checked.any():
             continue
-        draws = lanes.draws(layout.randoms, checked) if layout.randoms else {}
-        genv = names.now(batch, event, checked, draws)
+        genv = names.now(batch, event, checked, news.checked(batch, event, checked))
         when, chance = (per_game(layout.formula(f)(genv), batch.size)
                         for f in (event.when, event.chance))
-        fires = passes(when, chance, checked, lanes)
+        news.catch_up(checked & (when != 0.0) & (chance < 1.0) & (chance > 0.0))
+        fires = passes(when, chance, checked, news.lanes)
         if fires.any():
-            fire_event(batch, event, fires, genv, lanes, senv=names.seats(batch, genv))
+            news.catch_up(fires)
+            fire_event(batch, event, fires, genv, news.lanes, senv=names.seats(batch, genv))
             names.fired(batch, event, fires)
+
+
+class _NewsStream:
+    """The turn's "news" stream of every game, moved past the random names of the events
+    checked so far only when a number is read from it, as the scalar engine does: the
+    numbers read are those it gives anyway, and a stream nothing reads is never seeded."""
+
+    __slots__ = ("lanes", "randoms", "skipped")
+
+    def __init__(self, batch: Batch) -> None:
+        self.lanes = Lanes(batch.seeds, batch.turn, "news")
+        self.randoms = batch.layout.randoms
+        self.skipped = np.zeros(batch.size, dtype=np.int64)
+        """(G,) the events checked whose draws the stream has not been moved past yet."""
+
+    def checked(self, batch: Batch, event: CEvent, games: np.ndarray) -> dict[str, np.ndarray]:
+        """The random names drawn for `event`, checked in `games`: drawn now (name -> (G,))
+        if it reads one, else left to skip later (then none)."""
+        if not self.randoms:
+            return {}
+        if _reads_randoms(batch, event):
+            self.catch_up(games)
+            return self.lanes.draws(self.randoms, games)
+        self.skipped[games] += 1
+        return {}
+
+    def catch_up(self, games: np.ndarray) -> None:
+        """Move the stream of each of `games` past the draws it has skipped."""
+        while True:
+            behind = games & (self.skipped > 0)
+            if not behind.any():
+                return
+            self.lanes.skip_draws(self.randoms, behind)
+            self.skipped[behind] -= 1
+
+
+def _reads_randoms(batch: Batch, event: CEvent) -> bool:
+    """Whether a formula of `event` reads a random name of the old streams."""
+    names = event.when.names | event.chance.names
+    for effect in event.effects:
+        names = names | effect.names
+    return not names.isdisjoint(batch.rules.legacy_draws)
 
 
 class _Names:

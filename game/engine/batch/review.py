@@ -15,6 +15,7 @@ What each formula reads is what the scalar engine reads at that moment:
 from __future__ import annotations
 
 import numpy as np
+from pydantic import TypeAdapter
 
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import land, passes
@@ -91,15 +92,22 @@ def _scored(batch: Batch, ranking: Ranking) -> list[list[float]]:
     return scores.tolist()
 
 
+_ROWS = TypeAdapter(list[list[ReviewRow]])
+"""Validates every game's review rows of a role in one call (a third of the cost of
+building each row on its own)."""
+
+
 def _record(batch: Batch, role: str, ranking: Ranking, scores: list[list[float]],
             names: list[list[list[str]]]) -> None:
     """Each game's review rows for `role`, in rank order, into `batch.reviews`: the seat, its
     score and rank, and the names of its consequences (`names`, by game and rank place)."""
     seats, ranks = ranking.order.tolist(), ranking.ranks.tolist()
-    for g, count in enumerate(ranking.count.tolist()):
-        batch.reviews[g][role] = [
-            ReviewRow(seat=seats[g][p], score=scores[g][p], rank=ranks[g][p],
-                      consequences=names[g][p]) for p in range(count)]
+    rows = _ROWS.validate_python([
+        [{"seat": seats[g][p], "score": scores[g][p], "rank": ranks[g][p],
+          "consequences": names[g][p]} for p in range(count)]
+        for g, count in enumerate(ranking.count.tolist())])
+    for reviews, game_rows in zip(batch.reviews, rows):
+        reviews[role] = game_rows
 
 
 def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env, lanes: Lanes,
