@@ -22,9 +22,12 @@ from game.engine.state import GameState
 from tests.engine.conftest import CONTRACT_SCENARIOS, load, play_random
 
 FIXTURES = Path(__file__).with_name("fixtures")
-PATHS = [*CONTRACT_SCENARIOS, *(FIXTURES / f"{n}.yaml" for n in ("chain", "commons", "dice"))]
+PATHS = [*CONTRACT_SCENARIOS, *(FIXTURES / f"{n}.yaml"
+                                for n in ("chain", "commons", "dice", "edges", "corners"))]
 """Every bundled scenario, the tiny one, and the fixtures that have an order, flows and keyed
-draws (chain), decisions (commons) and ties on every review (dice)."""
+draws (chain), decisions (commons), ties on every review (dice), the review's and the news'
+corners (edges) and resolution's (corners: delayed sets, chances worked out by formulas,
+random names everywhere, a bound written -0.0, stat effects limited to roles)."""
 SEEDS = (11, 12, 13, 14, 15, 16, 17, 18)
 BOTS = ("hype", "gamer")
 
