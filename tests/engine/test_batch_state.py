@@ -123,3 +123,16 @@ def test_changes_apply_as_the_scalar_changes():
     copy = state.clone()
     scatter(batch, [copy], record=False)
     assert copy.state_hash() == state.state_hash()
+
+
+def test_gather_refuses_games_that_do_not_share_a_turn_or_table():
+    game, states = _states(CONTRACT_SCENARIOS[0], seeds=(1, 2), actions=0)
+    later = states[1].clone()
+    later.turn += 1
+    with pytest.raises(ValueError, match="turn"):
+        gather(game.rules, [states[0], later])
+    other = game.new_state(3, seats=game.default_seats()[:-1])
+    with pytest.raises(ValueError, match="table"):
+        gather(game.rules, [states[0], other])
+    with pytest.raises(ValueError, match="at least one"):
+        gather(game.rules, [])

@@ -130,7 +130,8 @@ def _rows(lists: list[list], key, make) -> list:
 
 def gather(rules: Rules, states: list[GameState]) -> Batch:
     """The batch of `states` (same scenario, table, turn and phase); the states are not
-    changed."""
+    changed. ValueError if there are none or they do not share those."""
+    _check_alike(rules, states)
     first = states[0]
     layout = layout_for(rules, tuple(seat.role for seat in first.seats))
     g, s = len(states), layout.seats
@@ -166,6 +167,24 @@ def gather(rules: Rules, states: list[GameState]) -> Batch:
                       lambda k, amount, present: Shipment(*k, amount, present)),
         fired=[list(st.fired) for st in states], news=[list(st.news) for st in states],
         reviews=[{} for _ in states])
+
+
+def _check_alike(rules: Rules, states: list[GameState]) -> None:
+    """Raise ValueError unless `states` are games of `rules`' scenario at one table, turn
+    and phase (what a batch shares)."""
+    if not states:
+        raise ValueError("a batch needs at least one game")
+    first = states[0]
+    table = [seat.role for seat in first.seats]
+    for state in states:
+        if state.scenario_id != rules.scenario.id:
+            raise ValueError(f"game of seed {state.seed} plays '{state.scenario_id}', "
+                             f"not '{rules.scenario.id}'")
+        if (state.turn, state.phase) != (first.turn, first.phase):
+            raise ValueError(f"game of seed {state.seed} is at turn {state.turn} "
+                             f"({state.phase}), not {first.turn} ({first.phase})")
+        if [seat.role for seat in state.seats] != table:
+            raise ValueError(f"game of seed {state.seed} has another table than the first")
 
 
 def _choices(layout: Layout, states: list[GameState]
