@@ -36,7 +36,7 @@ def review_turn(batch: Batch) -> None:
     for n, (role, review) in enumerate(batch.rules.reviews.items()):
         ranking = _rank(batch, role, review, opening.score_env(batch))
         scores = _scored(batch, ranking)
-        names = [[[] for _ in range(count)] for count in ranking.count.tolist()]
+        names: dict[tuple[int, int], list[str]] = {}
         senv = opening.seat_names(batch) if n == 0 else seat_env(batch, global_env(batch))
         _consequences(batch, review, ranking, senv, lanes, names)
         _record(batch, role, ranking, scores, names)
@@ -98,20 +98,21 @@ building each row on its own)."""
 
 
 def _record(batch: Batch, role: str, ranking: Ranking, scores: list[list[float]],
-            names: list[list[list[str]]]) -> None:
+            names: dict[tuple[int, int], list[str]]) -> None:
     """Each game's review rows for `role`, in rank order, into `batch.reviews`: the seat, its
-    score and rank, and the names of its consequences (`names`, by game and rank place)."""
+    score and rank, and the names of its consequences (`names`, by game and rank place;
+    none where absent)."""
     seats, ranks = ranking.order.tolist(), ranking.ranks.tolist()
     rows = _ROWS.validate_python([
         [{"seat": seats[g][p], "score": scores[g][p], "rank": ranks[g][p],
-          "consequences": names[g][p]} for p in range(count)]
+          "consequences": names.get((g, p), ())} for p in range(count)]
         for g, count in enumerate(ranking.count.tolist())])
     for reviews, game_rows in zip(batch.reviews, rows):
         reviews[role] = game_rows
 
 
 def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env, lanes: Lanes,
-                  names: list[list[list[str]]]) -> None:
+                  names: dict[tuple[int, int], list[str]]) -> None:
     """Each consequence of `review` in file order, for each ranked seat in rank order, on the
     seat names `senv` (with the scores and ranks just given); their changes applied
     together, then the layoffs. The formulas are evaluated once for every seat: nothing they
@@ -132,7 +133,7 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env, la
         for consequence, when, effects in evaluated:
             holds = ranked & (when[rows, seat] != 0.0)
             for g in np.flatnonzero(holds).tolist():
-                names[g][place].append(consequence.name)
+                names.setdefault((g, place), []).append(consequence.name)
             for effect, e_when, chance, value in effects:
                 applies = passes(e_when[rows, seat], chance[rows, seat], holds, lanes)
                 _land(batch, changes, effect, value[rows, seat], applies, seat)
