@@ -12,7 +12,7 @@ import pytest
 
 from game.engine import env as scalar_env
 from game.engine.batch.changes import Changes, apply_metrics, apply_stats
-from game.engine.batch.env import global_env, seat_env
+from game.engine.batch.env import global_env, in_seat_order, seat_env
 from game.engine.batch.state import gather, scatter
 from game.engine.batch.streams import Lanes
 from game.engine.resolve import Changes as ScalarChanges
@@ -136,3 +136,18 @@ def test_gather_refuses_games_that_do_not_share_a_turn_or_table():
         gather(game.rules, [states[0], other])
     with pytest.raises(ValueError, match="at least one"):
         gather(game.rules, [])
+
+
+def test_aggregates_are_pythons_sum_max_and_min_in_seat_order():
+    rng = random.Random(7)
+    pool = [0.0, -0.0, 1e16, -1e16, 1.0, 0.1, 0.2, 0.3, -2.5, 3.0]
+    values = np.array([[rng.choice(pool) for _ in range(6)] for _ in range(400)])
+    mask = np.array([[rng.random() < 0.7 for _ in range(6)] for _ in range(400)])
+    got = in_seat_order(values, mask)
+    for g in range(400):
+        found = [float(v) for v, m in zip(values[g], mask[g]) if m]
+        total = sum(found)
+        want = {"total": total, "mean": total / len(found) if found else 0.0,
+                "max": max(found) if found else 0.0, "min": min(found) if found else 0.0}
+        for kind, value in want.items():
+            assert _same(float(got[kind][g]), float(value)), (kind, found)

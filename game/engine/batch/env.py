@@ -32,27 +32,23 @@ def per_seat(value: np.ndarray, games: int, seats: int) -> np.ndarray:
 
 def in_seat_order(values: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
     """`total_`, `mean_`, `max_`, `min_` (each (G,)) of `values` (G, S) over the seats of
-    `mask` (G, S), as game.engine.env does: summed in seat order from 0, mean = total /
-    count (0 with none), max and min keeping the first value no later one beats (0 with
-    none)."""
-    games, seats = values.shape
-    total = np.zeros(games)
-    count = np.zeros(games)
-    high = np.full(games, np.nan)
-    low = np.full(games, np.nan)
-    seen = np.zeros(games, dtype=bool)
-    for k in range(seats):
-        m, v = mask[:, k], values[:, k]
-        total = np.where(m, total + v, total)
-        count += m
-        first = m & ~seen
-        high = np.where(first | (m & (v > high)), v, high)
-        low = np.where(first | (m & (v < low)), v, low)
-        seen |= m
-    with np.errstate(all="ignore"):
-        mean = np.where(seen, total / np.maximum(count, 1.0), 0.0)
-    return {"total": total, "mean": mean, "max": np.where(seen, high, 0.0),
-            "min": np.where(seen, low, 0.0)}
+    `mask` (G, S), as game.engine.env does: summed in seat order from 0 (`add.accumulate`
+    adds one seat at a time; a seat left out adds 0.0, which changes no sum that starts
+    from 0.0), mean = total / count (0 with none), max and min the first value in seat order
+    that no other beats (Python's: of 0.0 and -0.0 the first), 0 with none."""
+    games = values.shape[0]
+    masked = np.zeros((games, values.shape[1] + 1))
+    masked[:, 1:] = np.where(mask, values, 0.0)
+    total = np.add.accumulate(masked, axis=1)[:, -1]
+    count = mask.sum(axis=1)
+    seen = count > 0
+    rows = np.arange(games)
+    out = {"total": total, "mean": np.where(seen, total / np.maximum(count, 1), 0.0)}
+    for kind, pick, empty in (("max", np.max, -np.inf), ("min", np.min, np.inf)):
+        best = pick(np.where(mask, values, empty), axis=1)
+        first = np.argmax(mask & (values == best[:, None]), axis=1)
+        out[kind] = np.where(seen, values[rows, first], 0.0)
+    return out
 
 
 def _column(values: np.ndarray) -> np.ndarray:
