@@ -37,7 +37,8 @@ def review_turn(batch: Batch) -> None:
         ranking = _rank(batch, role, review, opening.score_env(batch))
         scores = _scored(batch, ranking)
         names: dict[tuple[int, int], list[str]] = {}
-        senv = opening.seat_names(batch) if n == 0 else seat_env(batch, global_env(batch))
+        senv = (None if not review.consequences else opening.seat_names(batch) if n == 0
+                else seat_env(batch, global_env(batch)))
         _consequences(batch, review, ranking, senv, lanes, names)
         _record(batch, role, ranking, scores, names)
 
@@ -111,12 +112,12 @@ def _record(batch: Batch, role: str, ranking: Ranking, scores: list[list[float]]
         reviews[role] = game_rows
 
 
-def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env, lanes: Lanes,
-                  names: dict[tuple[int, int], list[str]]) -> None:
+def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | None,
+                  lanes: Lanes, names: dict[tuple[int, int], list[str]]) -> None:
     """Each consequence of `review` in file order, for each ranked seat in rank order, on the
-    seat names `senv` (with the scores and ranks just given); their changes applied
-    together, then the layoffs. The formulas are evaluated once for every seat: nothing they
-    read changes until the changes are applied."""
+    seat names `senv` (with the scores and ranks just given; None without consequences);
+    their changes applied together, then the layoffs. The formulas are evaluated once for
+    every seat: nothing they read changes until the changes are applied."""
     if not review.consequences and batch.layout.settled:
         return  # nothing to apply (a pass with nothing to add changes nothing)
     layout = batch.layout
