@@ -44,8 +44,9 @@ PATHS = [TINY, *bundled_scenarios(),
          *(FIXTURES / f"{n}.yaml" for n in ("chain", "commons", "corners", "dice", "edges")),
          _edges_without_numbers()]
 """Every bundled scenario, tiny.yaml, and the fixtures: chain (an order, flows, keyed
-draws), commons (decisions), corners (resolution's corners), dice (ties on every review), edges (what the review and the
-news do that no bundled scenario does: see its summary) with and without decisions."""
+draws), commons (decisions), corners (resolution's corners), dice (ties on every review),
+edges (what the review and the news do that no bundled scenario does: see its summary) with
+and without decisions."""
 MIXES = (("hype", "gamer"), ("random", "random"), ("outcome", "cautious"))
 
 

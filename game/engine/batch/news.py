@@ -5,10 +5,11 @@ repeats, is checked on the global names; where its `when` holds and a draw falls
 once (`fire_event`) and its headline goes to the game's news.
 
 Every event checked in a game draws the random names from the turn's "news" stream first,
-whether or not it reads them (skipped, and only once a later number is read, when it does not
-read them: `_NewsStream`), then its chance, then its effects' chances, so the numbers drawn
-are the scalar ones in the scalar order. The facilitator's injected event (`inject_event`) draws from its own stream,
-`stream(seed, turn, "inject", n)` for the game's n-th injection of the turn.
+whether or not it reads them (skipped, and only once a later number is read, when it does
+not read them: `_NewsStream`), then its chance, then its effects' chances, so the numbers
+drawn are the scalar ones in the scalar order. The facilitator's injected event
+(`inject_event`) draws from its own stream, `stream(seed, turn, "inject", n)` for the
+game's n-th injection of the turn.
 
 The scalar engine reads the global names once and again only where an event reads an
 aggregate of a stat an earlier event moved, which gives the same values, with one exception
