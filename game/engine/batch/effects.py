@@ -143,24 +143,13 @@ def apply_seat_effects(batch: Batch, effects: Iterable[CEffect], senv: Env, chan
 def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
     """Every employed seat's effort (docs/rules.md, resolution step 3): seat by seat in seat
     order, behaviour by behaviour in file order, each effect's value times the points where
-    the points are above 0, on the snapshot `genv`. A seat's random names are drawn from its
-    "work" stream, in declaration order before any chance draw, only in the games where it
-    spends effort on a behaviour that can observe that stream."""
+    the points are above 0, on the snapshot `genv` and the seat's own names, its random
+    names from its "work" stream (`work_draws`); chances drawn from that stream too."""
     rules, layout = batch.rules, batch.layout
     g, s = batch.size, layout.seats
     active = batch.employed & batch.allocated
     lanes = [Lanes(batch.seeds, batch.turn, "work", k) for k in range(s)]
-    work_draws = {name: np.full((g, s), np.nan) for name, _, _ in layout.randoms}
-    for k, role in enumerate(layout.roles):
-        observing = np.zeros(g, dtype=bool)
-        for b in rules.behaviours_of(role):
-            if observes(rules, b.effects):
-                observing |= batch.effort[:, k, layout.behaviour_ids.index(b.id)] > 0
-        observing &= active[:, k]
-        if layout.randoms and observing.any():
-            for name, values in lanes[k].draws(layout.randoms, observing).items():
-                work_draws[name][:, k] = values
-    senv = seat_env(batch, genv, work_draws)
+    senv = seat_env(batch, genv, work_draws(batch, lanes, active))
     evaluated = {}
     for b, behaviour in enumerate(rules.behaviours):
         senv["effort"] = batch.effort[:, :, b]
@@ -176,3 +165,24 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
                 land(batch, changes, effect, delay_of(batch, effect, False), False,
                      value[:, k] * points, passes(when[:, k], chance[:, k], working, lanes[k]),
                      k)
+
+
+def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str, np.ndarray]:
+    """Each seat's random names for its work (name -> (G, S), NaN where not drawn): drawn
+    from the seat's "work" stream (`lanes[k]`), in declaration order, only in the games where
+    the seat is `active` (G, S) and spends effort on a behaviour that can observe the stream
+    (otherwise no number it would give is read)."""
+    rules, layout = batch.rules, batch.layout
+    out = {name: np.full(active.shape, np.nan) for name, _, _ in layout.randoms}
+    if not layout.randoms:
+        return out
+    for k, role in enumerate(layout.roles):
+        observing = np.zeros(batch.size, dtype=bool)
+        for b in rules.behaviours_of(role):
+            if observes(rules, b.effects):
+                observing |= batch.effort[:, k, layout.behaviour_ids.index(b.id)] > 0
+        observing &= active[:, k]
+        if observing.any():
+            for name, values in lanes[k].draws(layout.randoms, observing).items():
+                out[name][:, k] = values
+    return out
