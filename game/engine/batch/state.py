@@ -214,9 +214,11 @@ def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
     layout = batch.layout
     metrics, carry = batch.metrics.tolist(), batch.carry.tolist()
     stats = batch.stats.tolist()
+    rec = batch.recorded if record else None
+    recorded = (rec.metrics.tolist(), rec.stats.tolist()) if rec is not None else None
     for g, state in enumerate(states):
-        if record and batch.recorded is not None:
-            state.history.append(_record(batch, g, state))
+        if recorded is not None:
+            state.history.append(_record(batch, g, state, recorded[0][g], recorded[1][g]))
         for n, mid in enumerate(layout.metric_ids):
             state.metrics[mid] = metrics[g][n]
             state.carry[mid] = carry[g][n]
@@ -238,13 +240,13 @@ def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
 def _scatter_seats(batch: Batch, g: int, state: GameState, stats: list) -> None:
     """Write game `g`'s seats back into `state`'s seats, each stats dict in place (its
     order is the order its values are dumped in)."""
-    index = {sid: n for n, sid in enumerate(batch.layout.stat_ids)}
+    index = batch.layout.stat
     employed, laid = batch.employed[g].tolist(), batch.laid_off_turn[g].tolist()
     score, total, rank = (batch.score[g].tolist(), batch.score_total[g].tolist(),
                           batch.rank[g].tolist())
     for k, seat in enumerate(state.seats):
         for sid in seat.stats:
-            seat.stats[sid] = stats[k][index[sid]]
+            seat.stats[sid] = stats[k][index(sid)]
         if seat.employed != employed[k]:
             seat.employed = employed[k]
         if laid[k] >= 0:
@@ -252,16 +254,16 @@ def _scatter_seats(batch: Batch, g: int, state: GameState, stats: list) -> None:
         seat.score, seat.rank, seat.score_total = score[k], rank[k], total[k]
 
 
-def _record(batch: Batch, g: int, state: GameState) -> TurnRecord:
-    """Game `g`'s record of the turn resolved, as game.engine.resolve builds it."""
+def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: list) -> TurnRecord:
+    """Game `g`'s record of the turn resolved, as game.engine.resolve builds it, from its
+    recorded `metrics` (M) and `stats` (S, T) as lists."""
     rec = batch.recorded
-    index = {sid: n for n, sid in enumerate(batch.layout.stat_ids)}
-    metrics, stats = rec.metrics[g].tolist(), rec.stats[g].tolist()
+    index = batch.layout.stat
     return TurnRecord(
         turn=state.turn,
         metrics={mid: metrics[n] for n, mid in enumerate(batch.layout.metric_ids)},
         policies=dict(state.policies),
         allocations={k: dict(v) for k, v in state.allocations.items()},
-        stats={seat.index: {sid: stats[seat.index][index[sid]] for sid in seat.stats}
+        stats={seat.index: {sid: stats[seat.index][index(sid)] for sid in seat.stats}
                for seat in state.seats},
         reviews=rec.reviews[g], news=list(rec.news[g]))
