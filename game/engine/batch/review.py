@@ -25,7 +25,7 @@ from game.engine.batch.ranks import Ranking, rank_seats
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
 from game.engine.state import ReviewRow
-from game.scenario.rules import CReview
+from game.scenario.rules import CEffect, CReview
 
 
 def review_turn(batch: Batch) -> None:
@@ -145,7 +145,7 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
     batch.laid_off_turn = np.where(laid_off, batch.turn, batch.laid_off_turn)
 
 
-def _land(batch: Batch, changes: Changes, effect, amount: np.ndarray, applies: np.ndarray,
+def _land(batch: Batch, changes: Changes, effect: CEffect, amount: np.ndarray, applies: np.ndarray,
           seat: np.ndarray) -> None:
     """Put a consequence's `amount` (G,) into `changes` where it `applies`, on the reviewed
     `seat` (G,) of each game (metric pushes are direct: they skip the metric's own delay)."""
