@@ -6,8 +6,8 @@ draws and the additions run in the scalar order: effect by effect, seat by seat.
 
 - `apply_list`: effects outside a seat (policies, dynamics, events): a metric effect once per
   game, a stat effect for every employed seat that has the stat (of the effect's `roles`).
-- `apply_seat_effects`: effects of one acting seat (a review's consequences): metric effects
-  once, stat effects on that seat.
+- `passes` and `land`: an effect's test and where its amount goes, for callers that apply
+  effects of one acting seat (a review's consequences, game.engine.batch.review).
 - `apply_work`: every seat's effort, seat by seat, behaviour by behaviour, with the random
   names drawn from the seat's "work" stream (`Lanes`) only where it can observe them.
 """
@@ -116,28 +116,6 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
         for k in np.flatnonzero(eligible.any(axis=0)).tolist():
             land(batch, changes, effect, delay, direct, value[:, k],
                  passes(when[:, k], chance[:, k], eligible[:, k], lanes), k)
-
-
-def apply_seat_effects(batch: Batch, effects: Iterable[CEffect], senv: Env, changes: Changes,
-                       lanes: Lanes | None, seat: np.ndarray, mask: np.ndarray,
-                       direct: bool = True, points: np.ndarray | None = None) -> None:
-    """Apply the effects of one acting seat per game (`seat` (G,), the seat's index in each
-    game), in order, in the games of `mask`: metric effects once, stat effects on that
-    seat, every formula read on the seat names `senv` (G, S); values times `points` (G,) if
-    given. Chance draws from `lanes`."""
-    g = batch.size
-    rows = np.arange(g)
-    for effect in effects:
-        delay = delay_of(batch, effect, direct)
-        when, chance, value = (np.broadcast_to(v, (g, batch.layout.seats))[rows, seat]
-                               for v in _evaluate(batch, effect, senv))
-        applies = passes(when, chance, mask, lanes)
-        amount = value if points is None else value * points
-        if not effect.on_seat:
-            land(batch, changes, effect, delay, direct, amount, applies, None)
-            continue
-        for k in np.unique(seat[applies]).tolist():
-            land(batch, changes, effect, delay, direct, amount, applies & (seat == k), k)
 
 
 def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:

@@ -24,12 +24,6 @@ def per_game(value: np.ndarray, games: int) -> np.ndarray:
         if np.ndim(value) < 2 else np.asarray(value)[:, 0]
 
 
-def per_seat(value: np.ndarray, games: int, seats: int) -> np.ndarray:
-    """A formula's result as (G, S): a seat formula's value for every seat (broadcast from a
-    result that reads no seat name)."""
-    return np.broadcast_to(value, (games, seats))
-
-
 def in_seat_order(values: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
     """`total_`, `mean_`, `max_`, `min_` (each (G,)) of `values` (G, S) over the seats of
     `mask` (G, S), as game.engine.env does: summed in seat order from 0 (`add.accumulate`
