@@ -32,19 +32,20 @@ SEEDS = (11, 12, 13, 14, 15, 16, 17, 18)
 BOTS = ("hype", "gamer")
 
 
-def _capture(run) -> list[GameState]:
-    """Copies of every state the scalar engine resolved while `run()` played."""
+def _capture(run, step: str = "resolve_turn") -> list[GameState]:
+    """Copies of every state the scalar engine's `step` (`resolve_turn` or `news`, as
+    game.engine.game calls it) was given while `run()` played."""
     captured: list[GameState] = []
-    original = resolve.resolve_turn
+    original = getattr(resolve, step)
 
     def keep(rules, state):
         captured.append(state.clone())
         original(rules, state)
-    game_module.resolve.resolve_turn = keep
+    setattr(game_module.resolve, step, keep)
     try:
         run()
     finally:
-        game_module.resolve.resolve_turn = original
+        setattr(game_module.resolve, step, original)
     return captured
 
 
@@ -104,18 +105,7 @@ def test_whole_turns_are_the_scalar_ones(path, how):
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_the_first_news_is_the_scalar_one(path):
     game = load(path)
-    starts: list[GameState] = []
-    original = resolve.news
-
-    def keep(rules, state):
-        starts.append(state.clone())
-        original(rules, state)
-    game_module.resolve.news = keep
-    try:
-        for seed in SEEDS:
-            game.new_state(seed)
-    finally:
-        game_module.resolve.news = original
+    starts = _capture(lambda: [game.new_state(seed) for seed in SEEDS], "news")
     for size in (1, 3, 8):
         for n in range(0, len(starts), size):
             group = starts[n:n + size]
