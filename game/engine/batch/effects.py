@@ -1,0 +1,166 @@
+"""Effects over a batch (docs/rules.md, "Effects"), as game.engine.resolve_code applies them:
+each effect's `when`, then a draw only for a chance strictly between 0 and 1, then its value
+(times the effort points in a seat's work) goes into the step's changes, or waits `delay`
+turns as a push. Formulas are evaluated once per effect for every game (and every seat); the
+draws and the additions run in the scalar order: effect by effect, seat by seat.
+
+- `apply_list`: effects outside a seat (policies, dynamics, events): a metric effect once per
+  game, a stat effect for every employed seat that has the stat (of the effect's `roles`).
+- `passes` and `land`: an effect's test and where its amount goes, for callers that apply
+  effects of one acting seat (a review's consequences, game.engine.batch.review).
+- `apply_work`: every seat's effort, seat by seat, behaviour by behaviour, with the random
+  names drawn from the seat's "work" stream (`Lanes`) only where it can observe them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from game.engine.batch.changes import Changes
+from game.engine.batch.env import Env, per_game, seat_env
+from game.engine.batch.state import Batch
+from game.engine.batch.streams import Lanes
+from game.scenario.rules import CEffect, Rules
+
+
+def draws(effect: CEffect) -> bool:
+    """Whether applying `effect` may draw a number: its chance is not a constant at or above 1
+    or at or below 0 (game.engine.resolve_code.draws)."""
+    chance = effect.chance.constant
+    return chance is None or 0.0 < chance < 1.0
+
+
+def observes(rules: Rules, effects: Iterable[CEffect]) -> bool:
+    """Whether applying `effects` can observe the stream they are given: one draws for its
+    chance, or reads an old-stream random name (game.engine.resolve_plan._observes)."""
+    randoms = frozenset(rules.legacy_draws)
+    return any(draws(e) or not randoms.isdisjoint(e.names) for e in effects)
+
+
+def delay_of(batch: Batch, effect: CEffect, direct: bool) -> int:
+    """The effect's delay, with its metric's own unless `direct` (events, consequences)."""
+    if effect.on_seat or direct:
+        return effect.delay
+    return effect.delay + batch.layout.metric_delay[effect.target]
+
+
+def passes(when: np.ndarray, chance: np.ndarray, mask: np.ndarray, lanes: Lanes | None
+           ) -> np.ndarray:
+    """(G,) where an effect applies: in `mask`, its `when` true, and its chance at least 1 or
+    above 0 and above a draw from `lanes`, drawn only where the chance is strictly between."""
+    holds = mask & (when != 0.0)
+    sure = chance >= 1.0
+    drawn = holds & ~sure & (chance > 0.0)
+    if not drawn.any():
+        return holds & sure
+    return (holds & sure) | (drawn & (lanes.random(drawn) < chance))
+
+
+def land(batch: Batch, changes: Changes, effect: CEffect, delay: int, direct: bool,
+         amount: np.ndarray, mask: np.ndarray, seat: int | None) -> None:
+    """Put `amount` (G,) into `changes` where `mask`: a push when delayed, else an addition
+    or a set of the metric, or of stat `effect.target` of `seat`."""
+    if delay > 0:
+        changes.push(batch.turn + delay, effect.target, seat if effect.on_seat else None,
+                     effect.mode, direct, amount, mask)
+    elif not effect.on_seat:
+        m = batch.layout.metric(effect.target)
+        if effect.mode == "set":
+            changes.set_metric(m, amount, mask)
+        else:
+            changes.add_metric(m, amount, mask)
+    elif effect.mode == "set":
+        changes.set_stat(seat, batch.layout.stat(effect.target), amount, mask)
+    else:
+        changes.add_stat(seat, batch.layout.stat(effect.target), amount, mask)
+
+
+def _evaluate(batch: Batch, effect: CEffect, env: Env, shape: tuple | None = None
+              ) -> tuple[np.ndarray, ...]:
+    """(when, chance, value) of `effect` on `env`, broadcast to `shape` if given."""
+    layout = batch.layout
+    values = (layout.formula(f)(env) for f in (effect.when, effect.chance, effect.value))
+    return tuple(values) if shape is None else tuple(np.broadcast_to(v, shape) for v in values)
+
+
+def _eligible(batch: Batch, effect: CEffect) -> np.ndarray:
+    """(G, S) the seats a stat effect outside a seat applies to: employed, with the stat,
+    of one of the effect's roles if it names any."""
+    layout = batch.layout
+    seats = layout.has_stat[:, layout.stat(effect.target)]
+    if effect.roles is not None:
+        seats = seats & np.array([role in effect.roles for role in layout.roles], dtype=bool)
+    return batch.employed & seats
+
+
+def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Changes,
+               lanes: Lanes | None, mask: np.ndarray, direct: bool = False,
+               senv: Env | None = None) -> None:
+    """Apply effects outside a seat, in order, in the games of `mask` (G,): metric effects
+    once on the global names `genv`, stat effects for each eligible seat in seat order on
+    the seat names (`senv`, built from `genv` if not given); chance draws from `lanes`."""
+    g, s = batch.size, batch.layout.seats
+    for effect in effects:
+        delay = delay_of(batch, effect, direct)
+        if not effect.on_seat:
+            when, chance, value = (per_game(v, g) for v in _evaluate(batch, effect, genv))
+            land(batch, changes, effect, delay, direct, value,
+                 passes(when, chance, mask, lanes), None)
+            continue
+        if senv is None:
+            senv = seat_env(batch, genv)
+        when, chance, value = _evaluate(batch, effect, senv, (g, s))
+        eligible = _eligible(batch, effect) & mask[:, None]
+        for k in np.flatnonzero(eligible.any(axis=0)).tolist():
+            land(batch, changes, effect, delay, direct, value[:, k],
+                 passes(when[:, k], chance[:, k], eligible[:, k], lanes), k)
+
+
+def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
+    """Every employed seat's effort (docs/rules.md, resolution step 3): seat by seat in seat
+    order, behaviour by behaviour in file order, each effect's value times the points where
+    the points are above 0, on the snapshot `genv` and the seat's own names, its random
+    names from its "work" stream (`work_draws`); chances drawn from that stream too."""
+    rules, layout = batch.rules, batch.layout
+    g, s = batch.size, layout.seats
+    active = batch.employed & batch.allocated
+    lanes = [Lanes(batch.seeds, batch.turn, "work", k) for k in range(s)]
+    senv = seat_env(batch, genv, work_draws(batch, lanes, active))
+    evaluated = {}
+    for b, behaviour in enumerate(rules.behaviours):
+        senv["effort"] = batch.effort[:, :, b]
+        evaluated[behaviour.id] = [(e, _evaluate(batch, e, senv, (g, s)))
+                                   for e in behaviour.effects]
+    for k, role in enumerate(layout.roles):
+        for behaviour in rules.behaviours_of(role):
+            points = batch.effort[:, k, layout.behaviour_ids.index(behaviour.id)]
+            working = active[:, k] & (points > 0)
+            if not working.any():
+                continue
+            for effect, (when, chance, value) in evaluated[behaviour.id]:
+                land(batch, changes, effect, delay_of(batch, effect, False), False,
+                     value[:, k] * points, passes(when[:, k], chance[:, k], working, lanes[k]),
+                     k)
+
+
+def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str, np.ndarray]:
+    """Each seat's random names for its work (name -> (G, S), NaN where not drawn): drawn
+    from the seat's "work" stream (`lanes[k]`), in declaration order, only in the games where
+    the seat is `active` (G, S) and spends effort on a behaviour that can observe the stream
+    (otherwise no number it would give is read)."""
+    rules, layout = batch.rules, batch.layout
+    out = {name: np.full(active.shape, np.nan) for name, _, _ in layout.randoms}
+    if not layout.randoms:
+        return out
+    for k, role in enumerate(layout.roles):
+        observing = np.zeros(batch.size, dtype=bool)
+        for b in rules.behaviours_of(role):
+            if observes(rules, b.effects):
+                observing |= batch.effort[:, k, layout.behaviour_ids.index(b.id)] > 0
+        observing &= active[:, k]
+        if observing.any():
+            for name, values in lanes[k].draws(layout.randoms, observing).items():
+                out[name][:, k] = values
+    return out

@@ -1,0 +1,168 @@
+"""The names formulas read, for a whole batch (docs/rules.md, "Formulas"), as game.engine.env
+builds them for one game: the global names as arrays (G, 1) (`global_env`), and a seat's own
+names as arrays (G, S) over every seat at once (`seat_env`), so a formula evaluated on a seat
+env gives every seat's value in one call (a seat of another role gets a value nobody uses).
+
+Sums over seats run in seat order from 0, as Python's `sum` does, and `max`/`min` keep the
+first value no later one beats, as Python's do: numpy's pairwise sums would differ.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.batch.state import Batch
+from game.engine.relations import keyed_value, links
+
+Env = dict[str, np.ndarray]
+
+
+def per_game(value: np.ndarray, games: int) -> np.ndarray:
+    """A formula's result as (G,): one value per game (a result of shape (G, 1) or a 0-d
+    one, broadcast)."""
+    return np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (games,)) \
+        if np.ndim(value) < 2 else np.asarray(value)[:, 0]
+
+
+def in_seat_order(values: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
+    """`total_`, `mean_`, `max_`, `min_` (each (G,)) of `values` (G, S) over the seats of
+    `mask` (G, S), as game.engine.env does: summed in seat order from 0 (`add.accumulate`
+    adds one seat at a time; a seat left out adds 0.0, which changes no sum that starts
+    from 0.0), mean = total / count (0 with none), max and min the first value in seat order
+    that no other beats (Python's: of 0.0 and -0.0 the first), 0 with none."""
+    games = values.shape[0]
+    masked = np.zeros((games, values.shape[1] + 1))
+    masked[:, 1:] = np.where(mask, values, 0.0)
+    total = np.add.accumulate(masked, axis=1)[:, -1]
+    count = mask.sum(axis=1)
+    seen = count > 0
+    rows = np.arange(games)
+    out = {"total": total, "mean": np.where(seen, total / np.maximum(count, 1), 0.0)}
+    for kind, pick, empty in (("max", np.max, -np.inf), ("min", np.min, np.inf)):
+        best = pick(np.where(mask, values, empty), axis=1)
+        first = np.argmax(mask & (values == best[:, None]), axis=1)
+        out[kind] = np.where(seen, values[rows, first], 0.0)
+    return out
+
+
+def _column(values: np.ndarray) -> np.ndarray:
+    """(G,) values as a (G, 1) column of a global env."""
+    return values.reshape(-1, 1)
+
+
+def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
+    """The global names of every game: constants, metrics, policy levels, the aggregates
+    over the employed seats that some formula reads (`Layout.aggregated`), the headcounts, `turn`, `turns`, the old-stream draws given
+    (name -> (G,)), and the keyed draws' values outside any seat."""
+    layout = batch.layout
+    env: Env = {name: np.float64(value) for name, value in layout.constants.items()}
+    for n, mid in enumerate(layout.metric_ids):
+        env[mid] = batch.metrics[:, n:n + 1].copy()
+    for n, pid in enumerate(layout.policy_ids):
+        env[pid] = batch.policies[:, n:n + 1].astype(float)
+    employed = batch.employed
+    for t, sid in enumerate(layout.stat_ids):
+        if sid in layout.aggregated:
+            _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t])
+    env["headcount"] = _column(employed.sum(axis=1).astype(float))
+    for role, seats in layout.role_of_seat.items():
+        env["headcount_" + role] = _column((employed & seats).sum(axis=1).astype(float))
+    for d, did in enumerate(layout.decision_ids):
+        if did in layout.aggregated:
+            _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d])
+    env["turn"] = np.float64(batch.turn)
+    env["turns"] = np.float64(layout.turns)
+    for name, values in (draws or {}).items():
+        env[name] = _column(values)
+    if layout.keyed:
+        env.update(keyed_draws(batch)[0])
+    return env
+
+
+def _aggregates(env: Env, name: str, values: np.ndarray, mask: np.ndarray) -> None:
+    """Add `total_name`, `mean_name`, `max_name`, `min_name` to `env` (see `in_seat_order`)."""
+    for kind, value in in_seat_order(values, mask).items():
+        env[f"{kind}_{name}"] = _column(value)
+
+
+def seat_env(batch: Batch, genv: Env, draws: dict[str, np.ndarray] | None = None) -> Env:
+    """`genv` plus every seat's own names (G, S): its stats, effort per behaviour, numbers
+    per decision, `seats` (employed seats of its role), `score`, `rank`, the per-seat keyed
+    draws, `upstream.x` and `downstream.x`, and the old-stream draws given (name -> (G, S),
+    a seat's work draws)."""
+    layout = batch.layout
+    env = dict(genv)
+    for t, sid in enumerate(layout.stat_ids):
+        env[sid] = batch.stats[:, :, t]
+    for b, bid in enumerate(layout.behaviour_ids):
+        env[bid] = batch.effort[:, :, b]
+    for d, did in enumerate(layout.decision_ids):
+        env[did] = batch.numbers[:, :, d]
+    seats = np.zeros(batch.employed.shape)
+    for role, mask in layout.role_of_seat.items():
+        seats = np.where(mask, genv["headcount_" + role], seats)
+    env["seats"] = seats
+    env["score"] = batch.score
+    env["rank"] = batch.rank.astype(float)
+    if layout.keyed:
+        env.update(keyed_draws(batch)[1])
+    if layout.order is not None:
+        env.update(neighbours(batch))
+    env.update(draws or {})
+    return env
+
+
+def keyed_draws(batch: Batch) -> tuple[Env, Env]:
+    """The keyed draws of the turn (game.engine.relations): each one's value outside any seat
+    (G, 1), and each per-seat one's value for every seat (G, S); a per-turn draw's value for
+    every seat too. Drawn once per turn and batch (each value from its own stream)."""
+    key = ("keyed", batch.turn)
+    found = batch.cache.get(key)
+    if found is None:
+        layout, seats = batch.layout, range(batch.layout.seats)
+        shared: Env = {}
+        own: Env = {}
+        for name, draw in layout.keyed:
+            shared[name] = _column(np.array(
+                [keyed_value(draw, name, seed, batch.turn, None) for seed in batch.seeds]))
+            if draw.per_seat:
+                own[name] = np.array([[keyed_value(draw, name, seed, batch.turn, k)
+                                       for k in seats] for seed in batch.seeds]).reshape(
+                    batch.size, layout.seats)
+        found = batch.cache[key] = (shared, own)
+    return found
+
+
+def neighbour_index(batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """(upstream, downstream) (G, S): each seat's neighbour in the order's line of employed
+    seats (game.engine.relations.links), -1 where it has none or is not in the line."""
+    layout = batch.layout
+    up = np.full(batch.employed.shape, -1, dtype=np.int64)
+    down = np.full(batch.employed.shape, -1, dtype=np.int64)
+    for g, employed in enumerate(batch.employed.tolist()):
+        rows = [(k, role) for k, role in enumerate(layout.roles) if employed[k]]
+        for index, (u, d) in links(layout.order, rows).items():
+            up[g, index] = -1 if u is None else u
+            down[g, index] = -1 if d is None else d
+    return up, down
+
+
+def neighbours(batch: Batch) -> Env:
+    """`upstream.x` and `downstream.x` (G, S) for the order's names: the neighbour's stat x,
+    or its number for decision x, 0 with no neighbour or when the neighbour lacks it."""
+    layout = batch.layout
+    up, down = neighbour_index(batch)
+    rows = np.arange(batch.size)[:, None]
+    env: Env = {}
+    for name in sorted(layout.near_names):
+        side, _, x = name.partition(".")
+        near = up if side == "upstream" else down
+        there = np.maximum(near, 0)
+        if x in layout.stat_ids:
+            t = layout.stat(x)
+            values, has = batch.stats[:, :, t], layout.has_stat[:, t]
+        else:
+            d = layout.decision_ids.index(x)
+            values, has = batch.numbers[:, :, d], layout.chooses[:, d]
+        env[name] = np.where((near >= 0) & has[there], values[rows, there], 0.0)
+    return env

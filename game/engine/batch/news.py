@@ -1,0 +1,182 @@
+"""The news over a batch (docs/rules.md, "Events"), as game.engine.resolve.news does it for one
+game at the start of a turn: each event in file order, skipped where it fired before unless it
+repeats, is checked on the global names; where its `when` holds and a draw falls below its
+`chance` (drawn only for a chance strictly between 0 and 1) it fires: its effects apply at
+once (`fire_event`) and its headline goes to the game's news.
+
+Every event checked in a game draws the random names from the turn's "news" stream first,
+whether or not it reads them (skipped, and only once a later number is read, when it does
+not read them: `_NewsStream`), then its chance, then its effects' chances, so the numbers
+drawn are the scalar ones in the scalar order. The facilitator's injected event
+(`inject_event`) draws from its own stream, `stream(seed, turn, "inject", n)` for the
+game's n-th injection of the turn.
+
+The scalar engine reads the global names once and again only where an event reads an
+aggregate of a stat an earlier event moved, which gives the same values, with one exception
+kept here: the neighbours' names of a seat whose role chooses numbers are copies made when the
+names were last read (game.engine.batch.near).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.batch.changes import Changes, finish
+from game.engine.batch.effects import apply_list, passes
+from game.engine.batch.env import Env, global_env, per_game, seat_env
+from game.engine.batch.near import held_neighbours
+from game.engine.batch.state import Batch
+from game.engine.batch.streams import Lanes
+from game.engine.rng import stream
+from game.engine.state import Headline
+from game.scenario.rules import CEvent
+
+
+def open_turn(batch: Batch) -> None:
+    """Check every event in file order in every game of the batch at the start of its turn;
+    fire those that hold (see the module)."""
+    layout = batch.layout
+    news = _NewsStream(batch)
+    names = _Names(batch)
+    for event in batch.rules.events:
+        checked = (np.ones(batch.size, dtype=bool) if event.repeat
+                   else np.array([event.id not in fired for fired in batch.fired], dtype=bool))
+        if not checked.any():
+            continue
+        genv = names.now(batch, event, checked, news.checked(batch, event, checked))
+        when, chance = (per_game(layout.formula(f)(genv), batch.size)
+                        for f in (event.when, event.chance))
+        news.catch_up(checked & (when != 0.0) & (chance < 1.0) & (chance > 0.0))
+        fires = passes(when, chance, checked, news.lanes)
+        if fires.any():
+            news.catch_up(fires)
+            fire_event(batch, event, fires, genv, news.lanes, senv=names.seats(batch, genv))
+            names.fired(batch, event, fires)
+
+
+class _NewsStream:
+    """The turn's "news" stream of every game, moved past the random names of the events
+    checked so far only when a number is read from it, as the scalar engine does: the
+    numbers read are those it gives anyway, and a stream nothing reads is never seeded."""
+
+    __slots__ = ("lanes", "randoms", "skipped")
+
+    def __init__(self, batch: Batch) -> None:
+        self.lanes = Lanes(batch.seeds, batch.turn, "news")
+        self.randoms = batch.layout.randoms
+        self.skipped = np.zeros(batch.size, dtype=np.int64)
+        """(G,) the events checked whose draws the stream has not been moved past yet."""
+
+    def checked(self, batch: Batch, event: CEvent, games: np.ndarray) -> dict[str, np.ndarray]:
+        """The random names drawn for `event`, checked in `games`: drawn now (name -> (G,))
+        if it reads one, else left to skip later (then none)."""
+        if not self.randoms:
+            return {}
+        if _reads_randoms(batch, event):
+            self.catch_up(games)
+            return self.lanes.draws(self.randoms, games)
+        self.skipped[games] += 1
+        return {}
+
+    def catch_up(self, games: np.ndarray) -> None:
+        """Move the stream of each of `games` past the draws it has skipped."""
+        while True:
+            behind = games & (self.skipped > 0)
+            if not behind.any():
+                return
+            self.lanes.skip_draws(self.randoms, behind)
+            self.skipped[behind] -= 1
+
+
+def _reads_randoms(batch: Batch, event: CEvent) -> bool:
+    """Whether a formula of `event` reads a random name of the old streams."""
+    names = event.when.names | event.chance.names
+    for effect in event.effects:
+        names = names | effect.names
+    return not names.isdisjoint(batch.rules.legacy_draws)
+
+
+class _Names:
+    """The global names the events read, read again after an event fired, and the
+    neighbours' names as the scalar engine keeps them (see the module)."""
+
+    __slots__ = ("genv", "stale", "stats")
+
+    def __init__(self, batch: Batch) -> None:
+        self.genv: Env | None = None
+        self.stats = batch.stats.copy() if batch.layout.order is not None else None
+        """The seats' stats when each game's names were last read (with an order)."""
+        self.stale = np.zeros((batch.size, len(batch.layout.stat_ids)), dtype=bool)
+        """(G, T) the stats whose aggregates an event moved since the names were read."""
+
+    def now(self, batch: Batch, event: CEvent, checked: np.ndarray,
+            draws: dict[str, np.ndarray]) -> Env:
+        """The global names for checking `event`, with this event's `draws` (G,); the
+        games where it reads an aggregate an event moved read the names again."""
+        if self.genv is None:
+            self.genv = global_env(batch)
+        again = checked & self.stale[:, _aggregated_stats(batch, event)].any(axis=1)
+        if again.any():
+            self.stale[again] = False
+            if self.stats is not None:
+                self.stats[again] = batch.stats[again]
+        genv = dict(self.genv)
+        genv.update((name, values.reshape(-1, 1)) for name, values in draws.items())
+        return genv
+
+    def seats(self, batch: Batch, genv: Env) -> Env | None:
+        """The seat names for an event's stat effects (None: as `seat_env` builds them)."""
+        if self.stats is None:
+            return None
+        senv = seat_env(batch, genv)
+        senv.update(held_neighbours(batch, batch.employed, self.stats))
+        return senv
+
+    def fired(self, batch: Batch, event: CEvent, fires: np.ndarray) -> None:
+        """Note that `event` fired where `fires`: the global names are read again."""
+        self.genv = None
+        moved = [batch.layout.stat(e.target) for e in event.effects
+                 if e.on_seat and e.delay == 0]
+        if moved:
+            self.stale[np.ix_(fires, moved)] = True
+
+
+def _aggregated_stats(batch: Batch, event: CEvent) -> list[int]:
+    """The stats of which `event` reads an aggregate (`total_x`, `mean_x`, ...)."""
+    names = event.when.names | event.chance.names
+    for effect in event.effects:
+        names = names | effect.names
+    return [t for t, (_, aggregates) in enumerate(batch.rules.aggregate_keys)
+            if not names.isdisjoint(aggregates)]
+
+
+def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: Lanes,
+               injected: bool = False, senv: Env | None = None) -> None:
+    """Fire `event` in the games of `mask` (G,): its effects at once on the global names
+    `genv` (metric pushes skip the metric's own delay), their chance draws from `lanes`,
+    applied as one step; then its headline goes to those games' news."""
+    changes = Changes(batch)
+    apply_list(batch, event.effects, genv, changes, lanes, mask, direct=True, senv=senv)
+    metrics, carry = batch.metrics, batch.carry
+    finish(batch, changes, False)
+    if not batch.layout.settled:  # a pass moves every metric, but only where it fired
+        batch.metrics = np.where(mask[:, None], batch.metrics, metrics)
+        batch.carry = np.where(mask[:, None], batch.carry, carry)
+    spec = batch.rules.event_specs[event.id]
+    for g in np.flatnonzero(mask).tolist():
+        batch.fired[g].append(event.id)
+        batch.news[g].append(Headline(turn=batch.turn, event=event.id, headline=spec.headline,
+                                      text=spec.text, injected=injected))
+
+
+def inject_event(batch: Batch, event: CEvent) -> None:
+    """Fire `event` now in every game of the batch, whatever its trigger (the facilitator's
+    control, as `Game._inject`): the random names and its chances are drawn from
+    `stream(seed, turn, "inject", n)`, n the injections the game's news already holds."""
+    lanes = Lanes(batch.seeds, batch.turn, "inject")
+    for g, seed in enumerate(batch.seeds):
+        n = sum(1 for headline in batch.news[g] if headline.injected)
+        lanes.rngs[g] = stream(seed, batch.turn, "inject", n)
+    everyone = np.ones(batch.size, dtype=bool)
+    draws = lanes.draws(batch.layout.randoms, everyone) if batch.layout.randoms else None
+    fire_event(batch, event, everyone, global_env(batch, draws), lanes, injected=True)

@@ -1,0 +1,269 @@
+"""The state of a batch of games as arrays (`Batch`), gathered from GameStates before a turn is
+resolved (`gather`) and scattered back into them after it (`scatter`).
+
+Every game of a batch plays the same scenario at the same table (the same roles in the same
+seats) and is at the same turn; everything else (seeds, metrics, stats, employment, choices,
+what is pending or in transit, events fired) may differ. Pending changes and shipments are rows
+(`Push`, `Shipment`) with an amount per game and a mask of the games that hold them: a game's
+list is its present rows, in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from game.engine.batch.layout import Layout, layout_for
+from game.engine.state import (
+    GameState,
+    Headline,
+    Pending,
+    ReviewRow,
+    Transit,
+    TurnRecord,
+)
+from game.scenario.rules import Rules
+
+
+@dataclass(slots=True)
+class Push:
+    """A delayed change (one Pending per game where `present`): `seat` None for a metric."""
+
+    due: int
+    target: str
+    seat: int | None
+    mode: str
+    direct: bool
+    amount: np.ndarray
+    present: np.ndarray
+
+
+@dataclass(slots=True)
+class Shipment:
+    """An amount of a flow in transit to seat `seat`, due in turn `due`, where `present`."""
+
+    flow: str
+    due: int
+    seat: int
+    amount: np.ndarray
+    present: np.ndarray
+
+
+@dataclass(slots=True)
+class Recorded:
+    """What a turn's history record holds, taken after its review (see `scatter`)."""
+
+    metrics: np.ndarray
+    stats: np.ndarray
+    news: list[list[Headline]]
+    reviews: list[dict[str, list[ReviewRow]]]
+
+
+@dataclass(slots=True)
+class Batch:
+    """G games of one scenario at one table and turn, as arrays (see the module)."""
+
+    rules: Rules
+    layout: Layout
+    seeds: list[int]
+    turn: int
+    metrics: np.ndarray
+    """(G, M) float64."""
+    carry: np.ndarray
+    """(G, M) the part of each metric's pushes still waiting (inertia)."""
+    policies: np.ndarray
+    """(G, P) int64 levels."""
+    stats: np.ndarray
+    """(G, S, T) float64; 0.0 where the seat's role lacks the stat (`Layout.has_stat`)."""
+    employed: np.ndarray
+    """(G, S) bool."""
+    laid_off_turn: np.ndarray
+    """(G, S) int64, -1 for none."""
+    score: np.ndarray
+    score_total: np.ndarray
+    rank: np.ndarray
+    """(G, S) int64."""
+    effort: np.ndarray
+    """(G, S, B) points per behaviour this turn (0.0 when none)."""
+    numbers: np.ndarray
+    """(G, S, D) each seat's number per decision this turn, the initial one when not chosen."""
+    allocated: np.ndarray
+    """(G, S) whether the seat has a (non-empty) allocation this turn."""
+    allocations: list[dict[int, dict]]
+    """Each game's allocations as the state holds them (for the record)."""
+    pending: list[Push] = field(default_factory=list)
+    transit: list[Shipment] = field(default_factory=list)
+    fired: list[list[str]] = field(default_factory=list)
+    news: list[list[Headline]] = field(default_factory=list)
+    """Each game's headlines of the current turn."""
+    reviews: list[dict[str, list[ReviewRow]]] = field(default_factory=list)
+    """Each game's review rows of this turn, by role in review order (the review step)."""
+    recorded: Recorded | None = None
+    ended: bool = False
+    cache: dict = field(default_factory=dict)
+    """Values fixed for a turn (keyed draws, neighbours), by name: see game.engine.batch.env."""
+
+    @property
+    def size(self) -> int:
+        """The number of games G."""
+        return len(self.seeds)
+
+
+def _rows(lists: list[list], key, make) -> list:
+    """Rows for per-game lists of items: the n-th item of each game goes into a row keyed by
+    (n, key(item)), present only in the games that hold it; rows in order of n, so a game's
+    present rows are its list in order. `make(item-key, amounts, present)` builds a row."""
+    count = len(lists)
+    found: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+    for g, items in enumerate(lists):
+        for n, item in enumerate(items):
+            k = (n, key(item))
+            row = found.get(k)
+            if row is None:
+                row = found[k] = (np.zeros(count), np.zeros(count, dtype=bool))
+            row[0][g] = item.amount
+            row[1][g] = True
+    rows = sorted(found.items(), key=lambda entry: entry[0][0])  # stable: by n only
+    return [make(k[1], amount, present) for k, (amount, present) in rows]
+
+
+def gather(rules: Rules, states: list[GameState]) -> Batch:
+    """The batch of `states` (same scenario, table, turn and phase); the states are not
+    changed. ValueError if there are none or they do not share those."""
+    _check_alike(rules, states)
+    first = states[0]
+    layout = layout_for(rules, tuple(seat.role for seat in first.seats))
+    g, s = len(states), layout.seats
+    stats = np.zeros((g, s, len(layout.stat_ids)))
+    for n, state in enumerate(states):
+        for seat in state.seats:
+            for sid, value in seat.stats.items():
+                stats[n, seat.index, layout.stat(sid)] = value
+    seats = [[(x.employed, x.laid_off_turn, x.score, x.score_total, x.rank) for x in st.seats]
+             for st in states]
+    effort, numbers, allocated = _choices(layout, states)
+    return Batch(
+        rules=rules, layout=layout, seeds=[st.seed for st in states], turn=first.turn,
+        metrics=np.array([[st.metrics[m] for m in layout.metric_ids] for st in states],
+                         dtype=float).reshape(g, -1),
+        carry=np.array([[st.carry[m] for m in layout.metric_ids] for st in states],
+                       dtype=float).reshape(g, -1),
+        policies=np.array([[st.policies[p] for p in layout.policy_ids] for st in states],
+                          dtype=np.int64).reshape(g, -1),
+        stats=stats,
+        employed=np.array([[x[0] for x in row] for row in seats], dtype=bool).reshape(g, s),
+        laid_off_turn=np.array([[-1 if x[1] is None else x[1] for x in row] for row in seats],
+                               dtype=np.int64).reshape(g, s),
+        score=np.array([[x[2] for x in row] for row in seats], dtype=float).reshape(g, s),
+        score_total=np.array([[x[3] for x in row] for row in seats], dtype=float).reshape(g, s),
+        rank=np.array([[x[4] for x in row] for row in seats], dtype=np.int64).reshape(g, s),
+        effort=effort, numbers=numbers, allocated=allocated,
+        allocations=[st.allocations for st in states],
+        pending=_rows([st.pending for st in states],
+                      lambda p: (p.due, p.target, p.seat, p.mode, p.direct),
+                      lambda k, amount, present: Push(*k, amount, present)),
+        transit=_rows([st.transit for st in states], lambda t: (t.flow, t.due, t.seat),
+                      lambda k, amount, present: Shipment(*k, amount, present)),
+        fired=[list(st.fired) for st in states], news=[list(st.news) for st in states],
+        reviews=[{} for _ in states])
+
+
+def _check_alike(rules: Rules, states: list[GameState]) -> None:
+    """Raise ValueError unless `states` are games of `rules`' scenario at one table, turn
+    and phase (what a batch shares)."""
+    if not states:
+        raise ValueError("a batch needs at least one game")
+    first = states[0]
+    table = [seat.role for seat in first.seats]
+    for state in states:
+        if state.scenario_id != rules.scenario.id:
+            raise ValueError(f"game of seed {state.seed} plays '{state.scenario_id}', "
+                             f"not '{rules.scenario.id}'")
+        if (state.turn, state.phase) != (first.turn, first.phase):
+            raise ValueError(f"game of seed {state.seed} is at turn {state.turn} "
+                             f"({state.phase}), not {first.turn} ({first.phase})")
+        if [seat.role for seat in state.seats] != table:
+            raise ValueError(f"game of seed {state.seed} has another table than the first")
+
+
+def _choices(layout: Layout, states: list[GameState]
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(effort (G, S, B), numbers (G, S, D), allocated (G, S)) from the states' allocations."""
+    g, s = len(states), layout.seats
+    effort = np.zeros((g, s, len(layout.behaviour_ids)))
+    numbers = np.broadcast_to(layout.decision_initial, (g, s, len(layout.decision_ids))).copy()
+    allocated = np.zeros((g, s), dtype=bool)
+    behaviours = {b: n for n, b in enumerate(layout.behaviour_ids)}
+    decisions = {d: n for n, d in enumerate(layout.decision_ids)}
+    for n, state in enumerate(states):
+        for seat, choice in state.allocations.items():
+            allocated[n, seat] = bool(choice)
+            for key, value in choice.items():
+                if key in behaviours:
+                    effort[n, seat, behaviours[key]] = value
+                elif key in decisions:
+                    numbers[n, seat, decisions[key]] = value
+    return effort, numbers, allocated
+
+
+def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
+    """Write the batch back into `states` (those it was gathered from, in order): metrics,
+    carry, seats, pending, transit, fired, news, turn and phase, allocations cleared; with
+    `record`, append each game's TurnRecord of the turn resolved (`batch.recorded`)."""
+    layout = batch.layout
+    metrics, carry = batch.metrics.tolist(), batch.carry.tolist()
+    stats = batch.stats.tolist()
+    rec = batch.recorded if record else None
+    recorded = (rec.metrics.tolist(), rec.stats.tolist()) if rec is not None else None
+    for g, state in enumerate(states):
+        if recorded is not None:
+            state.history.append(_record(batch, g, state, recorded[0][g], recorded[1][g]))
+        for n, mid in enumerate(layout.metric_ids):
+            state.metrics[mid] = metrics[g][n]
+            state.carry[mid] = carry[g][n]
+        _scatter_seats(batch, g, state, stats[g])
+        state.pending = [Pending(due=p.due, target=p.target, seat=p.seat,
+                                 amount=float(p.amount[g]), mode=p.mode, direct=p.direct)
+                         for p in batch.pending if p.present[g]]
+        state.transit = [Transit(flow=t.flow, due=t.due, seat=t.seat, amount=float(t.amount[g]))
+                         for t in batch.transit if t.present[g]]
+        state.fired = list(batch.fired[g])
+        state.news = list(batch.news[g])
+        if state.turn != batch.turn:
+            state.allocations = {}
+        state.turn = batch.turn
+        if batch.ended:
+            state.phase = "ended"
+
+
+def _scatter_seats(batch: Batch, g: int, state: GameState, stats: list) -> None:
+    """Write game `g`'s seats back into `state`'s seats, each stats dict in place (its
+    order is the order its values are dumped in)."""
+    index = batch.layout.stat
+    employed, laid = batch.employed[g].tolist(), batch.laid_off_turn[g].tolist()
+    score, total, rank = (batch.score[g].tolist(), batch.score_total[g].tolist(),
+                          batch.rank[g].tolist())
+    for k, seat in enumerate(state.seats):
+        for sid in seat.stats:
+            seat.stats[sid] = stats[k][index(sid)]
+        if seat.employed != employed[k]:
+            seat.employed = employed[k]
+        if laid[k] >= 0:
+            seat.laid_off_turn = laid[k]
+        seat.score, seat.rank, seat.score_total = score[k], rank[k], total[k]
+
+
+def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: list) -> TurnRecord:
+    """Game `g`'s record of the turn resolved, as game.engine.resolve builds it, from its
+    recorded `metrics` (M) and `stats` (S, T) as lists."""
+    rec = batch.recorded
+    index = batch.layout.stat
+    return TurnRecord(
+        turn=state.turn,
+        metrics={mid: metrics[n] for n, mid in enumerate(batch.layout.metric_ids)},
+        policies=dict(state.policies),
+        allocations={k: dict(v) for k, v in state.allocations.items()},
+        stats={seat.index: {sid: stats[seat.index][index(sid)] for sid in seat.stats}
+               for seat in state.seats},
+        reviews=rec.reviews[g], news=list(rec.news[g]))

@@ -1,0 +1,128 @@
+"""A turn's resolution for a batch of games, in the order of docs/rules.md ("How a turn
+resolves", step 4 on): reset, the snapshot, work, policies, what falls due and the stat
+changes, dynamics, metrics, flows; then review (game.engine.batch.review), the record, the
+next turn and its news (game.engine.batch.news). `resolve_states` and `open_news_states` are
+the entry points over GameStates (a game is a batch of one).
+
+The review step is `review.review_turn(batch) -> None`, the news step `news.open_turn(batch)
+-> None` (game/engine/batch/review.py and news.py).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.engine.batch import news, review
+from game.engine.batch.changes import Changes, apply_stats, arrive_due, finish
+from game.engine.batch.effects import apply_list, apply_work, observes
+from game.engine.batch.env import global_env, seat_env
+from game.engine.batch.flows import ship_and_deliver
+from game.engine.batch.state import Batch, Recorded, gather, scatter
+from game.engine.batch.streams import Lanes
+from game.engine.state import GameState
+from game.scenario.rules import Rules
+
+
+def resolve_turn(batch: Batch) -> None:
+    """Resolve and review the batch's turn, record it, and open the next turn with its news
+    (or end the games after the last turn)."""
+    resolve_body(batch)
+    review.review_turn(batch)
+    record_turn(batch)
+    if next_turn(batch):
+        news.open_turn(batch)
+
+
+def resolve_body(batch: Batch) -> None:
+    """Resolution's steps 1-8 (docs/rules.md): everything before the review."""
+    reset_stats(batch)
+    lanes = Lanes(batch.seeds, batch.turn, "resolve") if resolve_draws(batch.rules) else None
+    snapshot = _env(batch, lanes)
+    changes = Changes(batch)
+    apply_work(batch, snapshot, changes)
+    apply_policies(batch, snapshot, changes, lanes)
+    arrive_due(batch, changes)
+    apply_stats(batch, changes)
+    changes.clear_stats()
+    after_work = _env(batch, lanes)
+    everyone = np.ones(batch.size, dtype=bool)
+    apply_list(batch, batch.rules.dynamics, after_work, changes, lanes, everyone)
+    finish(batch, changes, True)
+    if batch.rules.flows:
+        ship_and_deliver(batch)
+
+
+def reset_stats(batch: Batch) -> None:
+    """Every stat marked `reset_each_turn` of every employed seat back to its initial value."""
+    layout = batch.layout
+    for t, initial in layout.reset:
+        seats = batch.employed & layout.has_stat[:, t]
+        batch.stats[:, :, t] = np.where(seats, initial, batch.stats[:, :, t])
+
+
+def resolve_draws(rules: Rules) -> bool:
+    """Whether anything can observe the turn's "resolve" stream: a policy or dynamics effect
+    that draws for its chance or reads a random name (then the policies' env and the
+    dynamics' env each draw the random names from it)."""
+    return observes(rules, (*(e for p in rules.policies for e in p.effects), *rules.dynamics))
+
+
+def _env(batch: Batch, lanes: Lanes | None) -> dict:
+    """The global names now, with the random names drawn from `lanes` if given."""
+    if lanes is None or not batch.layout.randoms:
+        return global_env(batch)
+    everyone = np.ones(batch.size, dtype=bool)
+    return global_env(batch, lanes.draws(batch.layout.randoms, everyone))
+
+
+def apply_policies(batch: Batch, genv: dict, changes: Changes, lanes: Lanes | None) -> None:
+    """Every active policy's effects, in file order, on the snapshot."""
+    senv = None
+    for p, policy in enumerate(batch.rules.policies):
+        active = batch.policies[:, p] > 0
+        if not active.any() or not policy.effects:
+            continue
+        if senv is None and any(e.on_seat for e in policy.effects):
+            senv = seat_env(batch, genv)
+        apply_list(batch, policy.effects, genv, changes, lanes, active, senv=senv)
+
+
+def record_turn(batch: Batch) -> None:
+    """Keep what the turn's history record holds: metrics and stats after the review, the
+    turn's news and its review rows (see `scatter`)."""
+    batch.recorded = Recorded(batch.metrics.copy(), batch.stats.copy(),
+                              [list(n) for n in batch.news], batch.reviews)
+
+
+def next_turn(batch: Batch) -> bool:
+    """Move the turn on, with no choices made and no news yet; returns whether the game goes
+    on (False after the last turn: the games have ended)."""
+    layout = batch.layout
+    batch.turn += 1
+    batch.effort = np.zeros_like(batch.effort)
+    batch.numbers = np.broadcast_to(layout.decision_initial, batch.numbers.shape).copy()
+    batch.allocated = np.zeros_like(batch.allocated)
+    batch.allocations = [{} for _ in batch.seeds]
+    batch.news = [[] for _ in batch.seeds]
+    batch.reviews = [{} for _ in batch.seeds]
+    batch.cache.clear()
+    if batch.turn > batch.rules.scenario.turns:
+        batch.ended = True
+    return not batch.ended
+
+
+def resolve_states(rules: Rules, states: list[GameState]) -> None:
+    """Resolve the current turn of `states` (same scenario, table and turn; each with its
+    allocations, as `Game._close` leaves them) in place, as game.engine.resolve.resolve_turn
+    does for each: gathered into one batch, resolved, scattered back."""
+    batch = gather(rules, states)
+    resolve_turn(batch)
+    scatter(batch, states)
+
+
+def open_news_states(rules: Rules, states: list[GameState]) -> None:
+    """The news at the start of the games' current turn (as game.engine.resolve.news), in
+    place: what `Game.new_state` does for turn 1."""
+    batch = gather(rules, states)
+    news.open_turn(batch)
+    scatter(batch, states, record=False)

@@ -1,0 +1,153 @@
+"""The batch's state, streams, environments and changes (game.engine.batch) against the scalar
+engine: gathering states and scattering them back changes nothing, Lanes draw the numbers of
+the scalar streams, and every name a formula reads has the scalar value, bit for bit."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from game.engine import env as scalar_env
+from game.engine.batch.changes import Changes, apply_metrics, apply_stats
+from game.engine.batch.env import global_env, in_seat_order, seat_env
+from game.engine.batch.state import gather, scatter
+from game.engine.batch.streams import Lanes
+from game.engine.resolve import Changes as ScalarChanges
+from game.engine.resolve import apply_metrics as scalar_apply_metrics
+from game.engine.resolve import apply_stats as scalar_apply_stats
+from game.engine.resolve_plan import plan_for
+from game.engine.rng import stream
+from tests.engine.conftest import CONTRACT_SCENARIOS, load, random_action
+
+
+def _states(path, seeds=(1, 2, 3), actions=9):
+    """Game, and states of games at different seeds after `actions` random legal actions."""
+    game = load(path)
+    out = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        state = game.new_state(seed)
+        for _ in range(actions):
+            if game.is_terminal(state):
+                break
+            game.apply_inplace(state, random_action(game, state, game.to_act(state)[0], rng))
+        out.append(state)
+    return game, out
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal bit for bit (-0.0 is not 0.0)."""
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
+def test_gather_then_scatter_changes_nothing(path):
+    game, states = _states(path)
+    turns = {s.turn for s in states}
+    for turn in turns:
+        group = [s for s in states if s.turn == turn]
+        hashes = [s.state_hash() for s in group]
+        copies = [s.clone() for s in group]
+        scatter(gather(game.rules, copies), copies, record=False)
+        assert [s.state_hash() for s in copies] == hashes
+
+
+@pytest.mark.parametrize("path", CONTRACT_SCENARIOS, ids=lambda p: p.stem)
+def test_envs_hold_the_scalar_values(path):
+    game, states = _states(path, actions=14)
+    for state in states:
+        batch = gather(game.rules, [state])
+        genv = global_env(batch)
+        expected = scalar_env.global_env(game.rules, state)
+        unread = {f"{a}_{x}" for a in ("total", "mean", "max", "min")
+                  for x in (*batch.layout.stat_ids, *batch.layout.decision_ids)
+                  if x not in batch.layout.aggregated}
+        for name, value in expected.items():
+            if name.startswith("_") or name in unread:
+                continue
+            assert _same(float(np.broadcast_to(genv[name], (1, 1))[0, 0]), float(value)), name
+        senv = seat_env(batch, genv)
+        for seat in state.seats:
+            if not seat.employed:
+                continue
+            own = scalar_env.seat_env(game.rules, expected, state, seat)
+            for name, value in own.items():
+                if name.startswith("_") or name in unread:
+                    continue
+                got = np.broadcast_to(senv[name], (1, len(state.seats)))[0, seat.index]
+                assert _same(float(got), float(value)), (name, seat.index)
+
+
+def test_lanes_draw_what_the_streams_draw():
+    seeds = [5, 6, 7, 8]
+    lanes = Lanes(seeds, 3, "work", 1)
+    mask = np.array([True, False, True, True])
+    got = [lanes.random(mask), lanes.gauss(1.0, 0.1, mask), lanes.uniform(0.8, 1.2, mask),
+           lanes.gauss(1.0, 0.1, np.array([True, True, True, False]))]
+    for g, seed in enumerate(seeds):
+        rng = stream(seed, 3, "work", 1)
+        want = ([rng.random(), rng.gauss(1.0, 0.1), rng.uniform(0.8, 1.2)] if mask[g]
+                else [math.nan] * 3)
+        want.append(rng.gauss(1.0, 0.1) if g != 3 else math.nan)
+        for a, b in zip([x[g] for x in got], want):
+            assert (math.isnan(a) and math.isnan(b)) or a == b
+    assert lanes.rngs[1] is not None  # seeded at its first draw only
+
+
+def test_changes_apply_as_the_scalar_changes():
+    game, states = _states(CONTRACT_SCENARIOS[0], seeds=(4,), actions=3)
+    state, rules = states[0], game.rules
+    batch = gather(rules, [state])
+    layout, plan = batch.layout, plan_for(rules)
+    changes, scalar = Changes(batch), ScalarChanges()
+    one = np.array([True])
+    for m, mid in enumerate(layout.metric_ids):
+        for amount in (0.25, -1e9, 1e15):
+            changes.add_metric(m, np.array([amount]), one)
+            scalar.metric_add[mid] = scalar.metric_add.get(mid, 0.0) + amount
+    for seat in state.seats:
+        for sid in seat.stats:
+            t = layout.stat(sid)
+            changes.add_stat(seat.index, t, np.array([3.5]), one)
+            scalar.stat_add[seat.index][sid] = 3.5
+            if t % 2:
+                changes.set_stat(seat.index, t, np.array([-1e9]), one)
+                scalar.stat_set[seat.index][sid] = -1e9
+    apply_stats(batch, changes)
+    apply_metrics(batch, changes, True)
+    scalar_apply_stats(plan, state, scalar)
+    scalar_apply_metrics(plan, state, scalar, True)
+    copy = state.clone()
+    scatter(batch, [copy], record=False)
+    assert copy.state_hash() == state.state_hash()
+
+
+def test_gather_refuses_games_that_do_not_share_a_turn_or_table():
+    game, states = _states(CONTRACT_SCENARIOS[0], seeds=(1, 2), actions=0)
+    later = states[1].clone()
+    later.turn += 1
+    with pytest.raises(ValueError, match="turn"):
+        gather(game.rules, [states[0], later])
+    other = game.new_state(3, seats=game.default_seats()[:-1])
+    with pytest.raises(ValueError, match="table"):
+        gather(game.rules, [states[0], other])
+    with pytest.raises(ValueError, match="at least one"):
+        gather(game.rules, [])
+
+
+def test_aggregates_are_pythons_sum_max_and_min_in_seat_order():
+    rng = random.Random(7)
+    pool = [0.0, -0.0, 1e16, -1e16, 1.0, 0.1, 0.2, 0.3, -2.5, 3.0]
+    values = np.array([[rng.choice(pool) for _ in range(6)] for _ in range(400)])
+    mask = np.array([[rng.random() < 0.7 for _ in range(6)] for _ in range(400)])
+    got = in_seat_order(values, mask)
+    for g in range(400):
+        found = [float(v) for v, m in zip(values[g], mask[g]) if m]
+        total = sum(found)
+        want = {"total": total, "mean": total / len(found) if found else 0.0,
+                "max": max(found) if found else 0.0, "min": min(found) if found else 0.0}
+        for kind, value in want.items():
+            assert _same(float(got[kind][g]), float(value)), (kind, found)
