@@ -82,7 +82,9 @@ def _evaluate(batch: Batch, effect: CEffect, env: Env, shape: tuple | None = Non
     """(when, chance, value) of `effect` on `env`, broadcast to `shape` if given."""
     layout = batch.layout
     values = (layout.formula(f)(env) for f in (effect.when, effect.chance, effect.value))
-    return tuple(values) if shape is None else tuple(np.broadcast_to(v, shape) for v in values)
+    if shape is None:
+        return tuple(values)
+    return tuple(v if v.shape == shape else np.broadcast_to(v, shape) for v in values)
 
 
 def _eligible(batch: Batch, effect: CEffect) -> np.ndarray:
@@ -130,6 +132,8 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
     senv = seat_env(batch, genv, work_draws(batch, lanes, active))
     evaluated = {}
     for b, behaviour in enumerate(rules.behaviours):
+        if not (active & (batch.effort[:, :, b] > 0)).any():
+            continue  # nobody works on it: its formulas are never read
         senv["effort"] = batch.effort[:, :, b]
         evaluated[behaviour.id] = [(e, _evaluate(batch, e, senv, (g, s)))
                                    for e in behaviour.effects]

@@ -20,8 +20,9 @@ Env = dict[str, np.ndarray]
 def per_game(value: np.ndarray, games: int) -> np.ndarray:
     """A formula's result as (G,): one value per game (a result of shape (G, 1) or a 0-d
     one, broadcast)."""
-    return np.broadcast_to(np.asarray(value, dtype=float).reshape(-1), (games,)) \
-        if np.ndim(value) < 2 else np.asarray(value)[:, 0]
+    if np.ndim(value) == 2:
+        return value[:, 0]
+    return np.full(games, value)
 
 
 def in_seat_order(values: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
