@@ -92,7 +92,7 @@ def sweep_command(scenario: str, varies: tuple[str, ...], locks: tuple[str, ...]
     """
     loaded, source = load_checked(scenario)
     strategies = parse_bots(loaded, bots)
-    axes = parse_vary(loaded, varies)
+    axes = parse_vary(loaded, source, varies)
     lock_axes, held = parse_lock_axes(loaded, locks)
     axes += lock_axes
     total = grid_size(axes)

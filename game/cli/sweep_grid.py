@@ -16,8 +16,9 @@ import click
 from game.analysis.sweep import MAX_CELLS, Axis, constant_label, scenario_with
 from game.cli.simulate_command import parse_locks
 from game.errors import ScenarioError
+from game.scenario.bounds import outside_bounds
 from game.scenario.model import Scenario
-from game.scenario.source import Source
+from game.scenario.source import Source, position
 
 __all__ = ["check_lock_combinations", "grid_size", "parse_lock_axes", "parse_vary",
            "scenarios_for"]
@@ -63,8 +64,19 @@ def _values(text: str, spec: str) -> list[float]:
     return [_number(word, spec) for word in text.split(",")]
 
 
-def parse_vary(scenario: Scenario, specs: tuple[str, ...]) -> list[Axis]:
-    """`CONSTANT=a,b,c` or `CONSTANT=low:high:steps` words as axes, in the order given."""
+def _check_bounds(scenario: Scenario, source: Source, name: str, values: list[float]) -> None:
+    """click.BadParameter for the first value outside the constant's documented bounds."""
+    for value in values:
+        problem = outside_bounds(scenario, name, value)
+        if problem:
+            line, _ = position(source.tree, ("constant_bounds", name))
+            raise click.BadParameter(f"{problem} (constant_bounds, {source.name}:{line})",
+                                     param_hint="--vary")
+
+
+def parse_vary(scenario: Scenario, source: Source, specs: tuple[str, ...]) -> list[Axis]:
+    """`CONSTANT=a,b,c` or `CONSTANT=low:high:steps` words as axes, in the order given; each
+    value within the constant's documented bounds (`constant_bounds:`), if it has any."""
     axes: list[Axis] = []
     for spec in specs:
         name, sep, text = spec.partition("=")
@@ -80,6 +92,7 @@ def parse_vary(scenario: Scenario, specs: tuple[str, ...]) -> list[Axis]:
         values = _values(text, spec)
         if len(set(values)) < len(values):
             raise click.BadParameter(f"'{spec}' repeats a value", param_hint="--vary")
+        _check_bounds(scenario, source, name, values)
         axes.append(Axis(name, "constant", tuple(values),
                          tuple(constant_label(v) for v in values)))
     return axes
