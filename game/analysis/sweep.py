@@ -133,9 +133,11 @@ Runner = Callable[[Scenario, int, int, dict[str, str], int, dict[str, int]], Sim
 
 def sweep(scenarios: dict[tuple[float, ...], Scenario], axes: list[Axis], fixed: dict[str, int],
           runs: int, seed: int, strategies: dict[str, str], workers: int = 1,
-          runner: Runner = run_cell) -> Iterator[CellResult]:
+          runner: Runner | None = None) -> Iterator[CellResult]:
     """Each cell's result in grid order. `scenarios` maps a cell's constant values (in axis
-    order) to its rebuilt scenario; `fixed` are the policies held in every cell."""
+    order) to its rebuilt scenario; `fixed` are the policies held in every cell; `runner`
+    plays a cell's games (default `run_cell`)."""
+    runner = runner or run_cell
     for cell in cells_of(axes):
         key = tuple(cell.constants(axes).values())
         scenario = scenarios[key]

@@ -28,11 +28,12 @@ MAX_STEPS = 100
 
 def _unknown(kind: str, name: str, known: list[str], scenario: Scenario, option: str):
     """The one-line error for a name the scenario does not have, with a guess."""
-    close = difflib.get_close_matches(name, known, n=1)
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     listed = ", ".join(known) if len(known) <= 12 else ", ".join(known[:12]) + ", ..."
+    plural = {"policy": "policies"}.get(kind, f"{kind}s")
     return click.BadParameter(f"{scenario.id} has no {kind} '{name}'{hint} "
-                              f"({kind}s: {listed or 'none'})", param_hint=option)
+                              f"({plural}: {listed or 'none'})", param_hint=option)
 
 
 def _number(text: str, spec: str) -> float:
