@@ -26,11 +26,11 @@ from game.scenario.compiled import RuleError
 from game.scenario.cost import game_cost, over_budget
 from game.scenario.lint import check_scenario
 from game.scenario.model import Scenario
-from game.scenario.rules import rules_for
+from game.scenario.rules import rules_for, what_if_locks
 from game.scenario.source import Source, position
 
-__all__ = ["MAX_CELLS", "Axis", "Cell", "CellResult", "cells_of", "run_cell", "scenario_with",
-           "sweep"]
+__all__ = ["MAX_CELLS", "Axis", "Cell", "CellResult", "cells_of", "regime_axis", "run_cell",
+           "scenario_with", "sweep"]
 
 MAX_CELLS = 400
 """The most cells a sweep may have."""
@@ -38,13 +38,15 @@ MAX_CELLS = 400
 
 @dataclass(frozen=True)
 class Axis:
-    """One varied thing: a constant over values, or a policy over level numbers."""
+    """One varied thing: a constant over values, a policy over level numbers, or the
+    scenario's what-if regimes (value i: the i-th regime, whose locks are `regime_locks[i]`)."""
 
     name: str
-    kind: Literal["constant", "policy"]
+    kind: Literal["constant", "policy", "regime"]
     values: tuple[float, ...]
     labels: tuple[str, ...]
-    """How each value is shown: `0.35`, or a level's name (`on`)."""
+    """How each value is shown: `0.35`, a level's name (`on`), a regime's name."""
+    regime_locks: tuple[dict[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,16 @@ class Cell:
         """The constants this cell sets."""
         return {a.name: v for a, v in zip(axes, self.values) if a.kind == "constant"}
 
-    def locks(self, axes: list[Axis]) -> dict[str, int]:
-        """The policy levels this cell holds."""
-        return {a.name: int(v) for a, v in zip(axes, self.values) if a.kind == "policy"}
+    def locks(self, axes: list[Axis], fixed: dict[str, int] | None = None) -> dict[str, int]:
+        """The policy levels this cell holds: its regime's locks, then the `fixed` ones, then
+        its policy axes' levels (each over the one before)."""
+        held: dict[str, int] = {}
+        for a, v in zip(axes, self.values):
+            if a.kind == "regime":
+                held |= a.regime_locks[int(v)]
+        held |= fixed or {}
+        held |= {a.name: int(v) for a, v in zip(axes, self.values) if a.kind == "policy"}
+        return held
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,16 @@ def cells_of(axes: list[Axis]) -> list[Cell]:
     """Every combination of the axes' values, the last axis changing fastest."""
     return [Cell(tuple(v for v, _ in combo), tuple(label for _, label in combo))
             for combo in itertools.product(*[list(zip(a.values, a.labels)) for a in axes])]
+
+
+def regime_axis(scenario: Scenario) -> Axis | None:
+    """The scenario's what-if regimes as an axis named `regime` (None when it declares none)."""
+    regimes = scenario.debrief.what_if
+    if not regimes:
+        return None
+    return Axis("regime", "regime", tuple(float(i) for i in range(len(regimes))),
+                tuple(r.name for r in regimes),
+                tuple(what_if_locks(scenario, r) for r in regimes))
 
 
 def scenario_with(scenario: Scenario, source: Source, constants: dict[str, float]) -> Scenario:
@@ -141,7 +160,7 @@ def sweep(scenarios: dict[tuple[float, ...], Scenario], axes: list[Axis], fixed:
     for cell in cells_of(axes):
         key = tuple(cell.constants(axes).values())
         scenario = scenarios[key]
-        summary = runner(scenario, runs, seed, strategies, workers, fixed | cell.locks(axes))
+        summary = runner(scenario, runs, seed, strategies, workers, cell.locks(axes, fixed))
         yield result_of(scenario, cell, summary)
 
 

@@ -12,7 +12,7 @@ from game.analysis.simulate import strategies_by_role, table_for
 from game.analysis.sweep import Axis, CellResult, sweep
 from game.cli.simulate_command import _positive, default_workers, parse_bots
 from game.cli.sweep_grid import (check_lock_combinations, grid_size, parse_lock_axes,
-                                 parse_vary, scenarios_for)
+                                 parse_regimes, parse_vary, scenarios_for)
 from game.cli.sweep_table import cells_csv, summary_line, sweep_table, symbols
 from game.engine.game import Game
 from game.engine.save import write_atomic
@@ -65,6 +65,9 @@ def _progress(total: int, quiet: bool):
 @click.option("--lock", "locks", multiple=True, metavar="POLICY=LEVEL[,LEVEL]",
               help="Hold a policy at a level in every cell, or at each of several levels in "
                    "turn (repeatable), e.g. top_catch=on,off.")
+@click.option("--regimes", is_flag=True,
+              help="Add the scenario's what-if regimes (debrief: what_if) as a varied thing: "
+                   "each cell holds every lock of one regime.")
 @click.option("--runs", "-n", default=50, show_default=True, callback=_positive("--runs"),
               help="Games per cell.")
 @click.option("--seed", "-s", default=1, show_default=True, type=int,
@@ -78,7 +81,8 @@ def _progress(total: int, quiet: bool):
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Draw a 1920x1080 PNG: a heat map for two varied things, bars for one.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def sweep_command(scenario: str, varies: tuple[str, ...], locks: tuple[str, ...], runs: int,
+def sweep_command(scenario: str, varies: tuple[str, ...], locks: tuple[str, ...],
+                  regimes: bool, runs: int,
                   seed: int, bots: tuple[str, ...], workers: int | None,
                   csv_path: Path | None, plot_path: Path | None, quiet: bool) -> int:
     """Simulate SCENARIO over a grid of constants and locked policies; show where its lesson
@@ -94,7 +98,7 @@ def sweep_command(scenario: str, varies: tuple[str, ...], locks: tuple[str, ...]
     strategies = parse_bots(loaded, bots)
     axes = parse_vary(loaded, source, varies)
     lock_axes, held = parse_lock_axes(loaded, locks)
-    axes += lock_axes
+    axes += lock_axes + parse_regimes(loaded, regimes)
     total = grid_size(axes)
     check_lock_combinations(loaded, axes, held)
     _check_plot(plot_path, axes)

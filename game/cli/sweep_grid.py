@@ -13,15 +13,16 @@ import math
 
 import click
 
-from game.analysis.sweep import MAX_CELLS, Axis, constant_label, scenario_with
+from game.analysis.sweep import (MAX_CELLS, Axis, cells_of, constant_label, regime_axis,
+                                 scenario_with)
 from game.cli.simulate_command import parse_locks
 from game.errors import ScenarioError
 from game.scenario.bounds import outside_bounds
 from game.scenario.model import Scenario
 from game.scenario.source import Source, position
 
-__all__ = ["check_lock_combinations", "grid_size", "parse_lock_axes", "parse_vary",
-           "scenarios_for"]
+__all__ = ["check_lock_combinations", "grid_size", "parse_lock_axes", "parse_regimes",
+           "parse_vary", "scenarios_for"]
 
 MAX_STEPS = 100
 
@@ -130,6 +131,19 @@ def parse_lock_axes(scenario: Scenario, specs: tuple[str, ...]
     return axes, held
 
 
+def parse_regimes(scenario: Scenario, wanted: bool) -> list[Axis]:
+    """The `regime` axis when `--regimes` is given; click.BadParameter when the scenario
+    declares no regime."""
+    if not wanted:
+        return []
+    axis = regime_axis(scenario)
+    if axis is None:
+        raise click.BadParameter(f"{scenario.id} declares no what-if regimes (debrief: "
+                                 "what_if, see scenarios/AUTHORING.md 2.12)",
+                                 param_hint="--regimes")
+    return [axis]
+
+
 def grid_size(axes: list[Axis]) -> int:
     """The number of cells; click.BadParameter when it is over MAX_CELLS."""
     size = math.prod(len(a.values) for a in axes)
@@ -141,16 +155,15 @@ def grid_size(axes: list[Axis]) -> int:
 
 
 def check_lock_combinations(scenario: Scenario, axes: list[Axis], held: dict[str, int]) -> None:
-    """Every combination of locked levels must be legal together (no exclusion, within the
-    role's budget); click.BadParameter naming the first that is not."""
-    policy_axes = [a for a in axes if a.kind == "policy"]
-    for combo in itertools.product(*[a.values for a in policy_axes]):
-        locks = held | {a.name: int(v) for a, v in zip(policy_axes, combo)}
+    """Every cell's locks must be legal together (no exclusion, within the role's budget);
+    click.BadParameter naming the first cell whose locks are not."""
+    lock_axes = [a for a in axes if a.kind != "constant"]
+    for cell in cells_of(lock_axes):
+        locks = cell.locks(lock_axes, held)
         try:
             parse_locks(scenario, tuple(f"{pid}={n}" for pid, n in locks.items()))
         except click.BadParameter as err:
-            where = ", ".join(f"{a.name}={a.labels[a.values.index(v)]}"
-                              for a, v in zip(policy_axes, combo))
+            where = ", ".join(f"{a.name}={label}" for a, label in zip(lock_axes, cell.labels))
             raise click.BadParameter(f"{err.message} (in the cell {where})" if where
                                      else err.message, param_hint="--lock") from None
 

@@ -39,17 +39,27 @@ def _lesson_cell(result: CellResult, marks: dict) -> str:
     return f"{marks[verdict.holds]} {weakest[1]:.0%}"
 
 
+def _followed_is_axis(axes: list[Axis], results: list[CellResult]) -> bool:
+    """Whether a regime axis already says, in every cell, the regime its games followed."""
+    at = next((i for i, a in enumerate(axes) if a.kind == "regime"), None)
+    return at is not None and all(r.verdict.regime == r.cell.labels[at] for r in results)
+
+
 def sweep_table(axes: list[Axis], results: list[CellResult], marks: dict = SYMBOLS) -> str:
-    """One row per cell: the varied values, the regime its games followed most, the proxy and
-    health indices start -> end, the gap, and whether the lesson holds."""
+    """One row per cell: the varied values, the regime its games followed most (unless a
+    regime axis says it), the proxy and health indices start -> end, the gap, and whether
+    the lesson holds."""
     arrow = marks["arrow"]
-    head = [a.name for a in axes] + ["regime followed", "proxy", "health", "gap", "lesson holds"]
-    rows = [[*r.cell.labels, r.verdict.regime or f"({SHORT_WHY.get(r.verdict.why, '-')})",
+    followed = not _followed_is_axis(axes, results)
+    head = [a.name for a in axes] + ["regime followed"] * followed + [
+        "proxy", "health", "gap", "lesson holds"]
+    rows = [[*r.cell.labels,
+             *[r.verdict.regime or f"({SHORT_WHY.get(r.verdict.why, '-')})"] * followed,
              f"{r.proxy_start:.1f} {arrow} {r.proxy_end:.1f}",
              f"{r.health_start:.1f} {arrow} {r.health_end:.1f}", f"{r.gap:+.1f}",
              _lesson_cell(r, marks)] for r in results]
     widths = [max(len(row[i]) for row in [head, *rows]) for i in range(len(head))]
-    numeric = set(range(len(axes), len(head) - 1)) - {len(axes)}
+    numeric = set(range(len(axes) + followed, len(head) - 1))
 
     def line(row: list[str]) -> str:
         return "  ".join(text.rjust(w) if i in numeric else text.ljust(w)
@@ -112,7 +122,7 @@ def cells_csv(axes: list[Axis], results: list[CellResult]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([a.name for a in axes] + [
-        "regime", "runs", "proxy_start", "proxy_end", "health_start", "health_end", "gap",
+        "regime_followed", "runs", "proxy_start", "proxy_end", "health_start", "health_end", "gap",
         "lesson_holds", "weakest_lesson_share", "weakest_lesson"])
     for r in results:
         weakest = r.verdict.weakest

@@ -86,40 +86,69 @@ def _legend(surface: pygame.Surface, p: Painter, rect: pygame.Rect) -> None:
 
 def _cell_text(surface: pygame.Surface, p: Painter, rect: pygame.Rect, result: CellResult,
                regime: bool) -> None:
-    """The verdict, the gap and (when cells differ in it) the regime, centred in `rect`."""
-    lines = [(_verdict_words(result), "h3", True), (f"gap {result.gap:+.1f}", "body", False)]
+    """The verdict, the gap and (when `regime`) the regime followed, centred in `rect`, each
+    in the largest size that fits."""
+    room = rect.width - p.px(12)
+    lines = [(_verdict_words(result), ("h3", "body", "small"), True),
+             (f"gap {result.gap:+.1f}", ("body", "small"), False)]
     if regime:
-        lines.append((_regime_words(result), "small", False))
-    height = sum(p.line_height(size) for _, size, _ in lines)
-    y = rect.centery - height // 2
-    for text, size, bold in lines:
+        lines.append((_regime_words(result), ("small",), False))
+    sized = [(text, next((z for z in sizes if p.width(text, z, bold) <= room), sizes[-1]),
+              bold) for text, sizes, bold in lines]
+    y = rect.centery - sum(p.line_height(size) for _, size, _ in sized) // 2
+    for text, size, bold in sized:
         p.text(surface, text, (rect.centerx, y), size, theme.TEXT, bold=bold, anchor="midtop",
-               max_width=rect.width - p.px(12))
+               max_width=room)
         y += p.line_height(size)
+
+
+def _label(surface: pygame.Surface, p: Painter, text: str, pos: tuple[int, int], width: int,
+           anchor: str) -> None:
+    """An axis value in at most two lines of `width`, placed by `anchor` (`midtop` under a
+    column, `midright` left of a row)."""
+    size, lines = p.fitting(text, width, ("body", "small"), max_lines=2)
+    step = p.line_height(size)
+    x, y = pos
+    top = y if anchor == "midtop" else y - step * len(lines) // 2
+    for i, line in enumerate(lines):
+        p.text(surface, line, (x, top + i * step), size, anchor="midtop" if anchor == "midtop"
+               else "topright")
+
+
+def _shows_regime(axes: list[Axis], results: list[CellResult]) -> bool:
+    """Whether cells should name the regime they followed: when it differs between cells and
+    no regime axis already says it."""
+    regime_axis = any(a.kind == "regime" for a in axes)
+    return not regime_axis and len({r.verdict.regime for r in results}) > 1
 
 
 def _heat_map(surface: pygame.Surface, p: Painter, rect: pygame.Rect, axes: list[Axis],
               results: list[CellResult]) -> None:
-    """Cells laid out with the first axis along and the second down."""
-    across, down = axes
-    label_w = max(p.width(label, "body") for label in down.labels) + p.px(20)
+    """Cells laid out with the first axis along and the second down (a regime axis, whose
+    names are long, always along)."""
+    swap = axes[1].kind == "regime" and axes[0].kind != "regime"
+    across, down = (axes[1], axes[0]) if swap else (axes[0], axes[1])
+    label_w = min(max(p.width(label, "body") for label in down.labels) + p.px(20),
+                  rect.width // 5)
     title_h = p.line_height("body") + p.px(8)
     grid = pygame.Rect(rect.x + label_w + title_h, rect.y, rect.width - label_w - title_h,
-                       rect.height - 2 * title_h - p.px(8))
+                       rect.height - 2 * title_h - p.line_height("body") - p.px(8))
     w, h = grid.width / len(across.labels), grid.height / len(down.labels)
-    regimes = len({r.verdict.regime for r in results}) > 1
+    regimes = _shows_regime(axes, results)
     for index, result in enumerate(results):
-        i, j = divmod(index, len(down.labels))
+        i, j = divmod(index, len(axes[1].labels))
+        if swap:
+            i, j = j, i
         cell = pygame.Rect(round(grid.x + i * w), round(grid.y + j * h), round(w) - p.px(6),
                            round(h) - p.px(6))
         pygame.draw.rect(surface, share_colour(_share(result)), cell, border_radius=p.px(6))
         _cell_text(surface, p, cell, result, regimes)
     for i, label in enumerate(across.labels):
-        p.text(surface, label, (round(grid.x + (i + 0.5) * w), grid.bottom + p.px(4)), "body",
-               anchor="midtop")
+        _label(surface, p, label, (round(grid.x + (i + 0.5) * w), grid.bottom + p.px(4)),
+               round(w) - p.px(8), "midtop")
     for j, label in enumerate(down.labels):
-        p.text(surface, label, (grid.x - p.px(14), round(grid.y + (j + 0.5) * h)), "body",
-               anchor="midright")
+        _label(surface, p, label, (grid.x - p.px(14), round(grid.y + (j + 0.5) * h)),
+               label_w - p.px(20), "midright")
     p.text(surface, across.name, (grid.centerx, rect.bottom), "body", theme.MUTED, bold=True,
            anchor="midbottom")
     name = pygame.transform.rotate(p.render(down.name, "body", theme.MUTED, bold=True), 90)
@@ -140,7 +169,7 @@ def _bars(surface: pygame.Surface, p: Painter, rect: pygame.Rect, axis: Axis,
         p.text(surface, f"{share:.0%}", (plot.x - p.px(8), y), "small", theme.MUTED,
                anchor="midright")
     w = plot.width / len(axis.labels)
-    regimes = len({r.verdict.regime for r in results}) > 1
+    regimes = _shows_regime([axis], results)
     for i, result in enumerate(results):
         share = _share(result)
         top = plot.bottom - round((share or 0.0) * plot.height)
@@ -151,8 +180,8 @@ def _bars(surface: pygame.Surface, p: Painter, rect: pygame.Rect, axis: Axis,
                anchor="midbottom", max_width=round(w))
         p.text(surface, _verdict_words(result), (bar.centerx, bar.y - p.px(6)
                - p.line_height("body")), "h3", bold=True, anchor="midbottom", max_width=round(w))
-        p.text(surface, result.cell.labels[0], (bar.centerx, plot.bottom + p.px(6)), "body",
-               anchor="midtop", max_width=round(w))
+        _label(surface, p, result.cell.labels[0], (bar.centerx, plot.bottom + p.px(6)),
+               round(w) - p.px(8), "midtop")
         if regimes:
             p.text(surface, _regime_words(result),
                    (bar.centerx, plot.bottom + p.px(6) + p.line_height("body")), "small",

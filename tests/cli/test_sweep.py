@@ -16,7 +16,7 @@ from game.analysis.sweep import scenario_with
 from game.cli.main import run
 from game.cli.sweep_table import symbols
 from game.scenario.load import load_checked
-from tests.conftest import ROOT
+from tests.conftest import ROOT, TINY
 
 FISHERY = str(ROOT / "scenarios" / "fishery.yaml")
 GRID = ["--vary", "growth=0.2,0.35", "--lock", "top_catch=on,off", "--runs", "4",
@@ -75,7 +75,7 @@ def test_the_csv_has_a_row_per_cell(two_by_two):
     assert [(r["growth"], r["top_catch"]) for r in rows] == [
         ("0.2", "on"), ("0.2", "off"), ("0.35", "on"), ("0.35", "off")]
     assert [r["lesson_holds"] for r in rows] == ["no", "", "yes", ""]
-    assert rows[2]["regime"] == "Top catch board" and rows[2]["runs"] == "4"
+    assert rows[2]["regime_followed"] == "Top catch board" and rows[2]["runs"] == "4"
     assert float(rows[2]["weakest_lesson_share"]) > 0.5
     assert rows[2]["weakest_lesson"].startswith("The board ranked the boats")
 
@@ -148,3 +148,24 @@ def test_ctrl_c_stops_and_keeps_the_cells_done(capsys, tmp_path, monkeypatch):
     assert "interrupted after 2 of 4 cells" in err and "Traceback" not in err
     assert "(2 of 4 cells done)" in out
     assert len(list(csv.DictReader(table.open(encoding="utf-8")))) == 2
+
+
+def test_regimes_are_an_axis_whose_cells_hold_every_lock_of_one_regime(capsys):
+    code, out, err = invoke(capsys, FISHERY, "--regimes", "--runs", "4", "--workers", "1",
+                            "--quiet")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[1].split()[0] == "regime" and "regime followed" not in lines[1]
+    assert lines[3].startswith("Top catch board ") and lines[4].startswith("Catch shares ")
+    assert lines[5] == "lesson holds in 2 of 2 cells"
+
+
+def test_a_scenario_without_regimes_is_not_judged(capsys):
+    code, out, err = invoke(capsys, str(TINY), "--vary", "token_rate=4,6", "--runs", "2",
+                            "--workers", "1", "--quiet")
+    assert code == 0, err
+    assert "(none declared)" in out and "not judged" in out
+    assert out.splitlines()[-1].startswith("no cell judged; 2 not judged: the scenario "
+                                           "declares no what_if regime")
+    code, out, err = invoke(capsys, str(TINY), "--regimes", "--quiet")
+    assert code == 2 and "tiny declares no what-if regimes" in err
