@@ -72,17 +72,35 @@ def _cell_words(axes: list[Axis], result: CellResult) -> str:
     return ", ".join(f"{a.name}={label}" for a, label in zip(axes, result.cell.labels))
 
 
-def _where(axes: list[Axis], judged: list[CellResult], chosen: list[CellResult]) -> str:
-    """Where the `chosen` cells are, as briefly as the grid allows: one axis's values when
-    they pick out exactly those cells (`growth is 0.2 or 0.3`), else the cells themselves."""
+def _slices(axes: list[Axis], judged: list[CellResult], chosen: list[CellResult]
+            ) -> tuple[str, list[CellResult]]:
+    """The one axis's values whose judged cells are all `chosen` and cover the most of them
+    (`growth is 0.2 or 0.3`, "" if none), and the chosen cells they leave out."""
+    best: tuple[str, list[CellResult]] = ("", chosen)
     for i, axis in enumerate(axes):
-        picked = {r.cell.labels[i] for r in chosen}
-        exact = [r for r in judged if r.cell.labels[i] in picked]
-        if len(exact) == len(chosen) and len(picked) < len(axis.labels):
-            return f"{axis.name} is {' or '.join(l for l in axis.labels if l in picked)}"
-    cells = [f"({_cell_words(axes, r)})" for r in chosen[:3]] if axes else ["the one cell"]
-    more = f" and {len(chosen) - 3} more cells" if len(chosen) > 3 else ""
-    return ", ".join(cells) + more
+        whole = [label for label in axis.labels
+                 if (cells := [r for r in judged if r.cell.labels[i] == label])
+                 and all(r in chosen for r in cells)]
+        if not whole or len(whole) == len(axis.labels):
+            continue
+        left = [r for r in chosen if r.cell.labels[i] not in whole]
+        if len(left) < len(best[1]):
+            best = (f"{axis.name} is {' or '.join(whole)}", left)
+    return best
+
+
+def _where(axes: list[Axis], judged: list[CellResult], chosen: list[CellResult]) -> str:
+    """Where the `chosen` cells are, as briefly as the grid allows: whole rows of one axis
+    (`growth is 0.2`), then the other cells one by one (`(growth=0.5, regime=...)`)."""
+    if not axes:
+        return "the one cell"
+    words, left = _slices(axes, judged, chosen)
+    cells = [f"({_cell_words(axes, r)})" for r in left[:3]]
+    more = [f"{len(left) - 3} more cells"] if len(left) > 3 else []
+    listed = ", ".join(cells + more)
+    if words and listed:
+        return f"{words}, and at {listed}"
+    return words or listed
 
 
 def _short(text: str, most: int = 70) -> str:

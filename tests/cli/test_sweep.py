@@ -12,9 +12,10 @@ import pytest
 
 import game.analysis.sweep as sweep_module
 from game.analysis.simulate import simulate
-from game.analysis.sweep import scenario_with
+from game.analysis.lesson_check import Verdict
+from game.analysis.sweep import Axis, Cell, CellResult, scenario_with
 from game.cli.main import run
-from game.cli.sweep_table import symbols
+from game.cli.sweep_table import summary_line, symbols
 from game.scenario.load import load_checked
 from tests.conftest import ROOT, TINY
 
@@ -169,3 +170,28 @@ def test_a_scenario_without_regimes_is_not_judged(capsys):
                                            "declares no what_if regime")
     code, out, err = invoke(capsys, str(TINY), "--regimes", "--quiet")
     assert code == 2 and "tiny declares no what-if regimes" in err
+
+
+def _result(labels: tuple[str, ...], holds: bool | None) -> CellResult:
+    lessons = () if holds is None else (("The lesson.", 0.9 if holds else 0.2),)
+    return CellResult(Cell(tuple(range(len(labels))), labels), 4, 30, 50, 60, 40, 40.0,
+                      Verdict("Board" if holds is not None else None, lessons,
+                              "" if holds is not None else "no regime declared"))
+
+
+@pytest.mark.parametrize("verdicts,words", [
+    ({("0.2", "on"): False, ("0.2", "off"): False, ("0.5", "on"): True, ("0.5", "off"): True},
+     "lesson holds in 2 of 4 cells; fails where growth is 0.2 (the lesson missed most"),
+    ({("0.2", "on"): False, ("0.2", "off"): False, ("0.5", "on"): False, ("0.5", "off"): True},
+     "lesson holds in 1 of 4 cells; holds only where (growth=0.5, board=off) ("),
+    ({("0.2", "on"): False, ("0.2", "off"): False, ("0.35", "on"): True,
+      ("0.35", "off"): True, ("0.5", "on"): True, ("0.5", "off"): False},
+     "lesson holds in 3 of 6 cells; fails where growth is 0.2, and at (growth=0.5, board=off) ("),
+    ({("0.2", "on"): True, ("0.2", "off"): None, ("0.5", "on"): True, ("0.5", "off"): None},
+     "lesson holds in 2 of 2 cells; 2 not judged: the scenario declares no what_if regime"),
+])
+def test_the_summary_says_where_the_lesson_fails_as_briefly_as_the_grid_allows(verdicts, words):
+    axes = [Axis("growth", "constant", (0.2, 0.35, 0.5), ("0.2", "0.35", "0.5")),
+            Axis("board", "policy", (1.0, 0.0), ("on", "off"))]
+    results = [_result(labels, holds) for labels, holds in verdicts.items()]
+    assert words in summary_line(axes, results, len(results))
