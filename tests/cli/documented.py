@@ -33,7 +33,7 @@ COMMENT = re.compile(r"(^|\s+)#.*$")
 PLACEHOLDER = re.compile(r"\b[A-Z][A-Z_]*\b|[\[\]|{}]|\.\.\.")
 
 # Inline spans that name a command in passing instead of showing one to type.
-MENTIONS = {"goodhart", "python -m game", "goodhart simulate"}
+MENTIONS = {"goodhart", "python -m game", "goodhart simulate", "goodhart sweep"}
 
 # Commands that cannot run exactly as written, and what runs instead (and why).
 REWRITES = {
