@@ -39,6 +39,21 @@ def _check_plot(path: Path | None, axes: list[Axis]) -> None:
                                  f"{len(axes)} (drop --plot, or vary fewer)", param_hint="--plot")
 
 
+def _check_writable(path: Path | None, option: str) -> None:
+    """Refuse, before any game is played, an output file whose folder cannot be made or
+    written (so a long sweep is not lost at its end)."""
+    if path is None:
+        return
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise click.BadParameter(f"cannot make the folder {folder}: {err.strerror or err}",
+                                 param_hint=option) from None
+    if not os.access(folder, os.W_OK) or path.is_dir():
+        raise click.BadParameter(f"cannot write {path}: check the path", param_hint=option)
+
+
 def _heading(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str],
              held: dict[str, int]) -> str:
     """`fishery: 50 runs a cell, seed 1, council=hype, boat=craft+gamer x4, top_catch held
@@ -102,6 +117,8 @@ def sweep_command(scenario: str, varies: tuple[str, ...], locks: tuple[str, ...]
     total = grid_size(axes)
     check_lock_combinations(loaded, axes, held)
     _check_plot(plot_path, axes)
+    _check_writable(csv_path, "--csv")
+    _check_writable(plot_path, "--plot")
     scenarios = scenarios_for(loaded, source, axes)
     workers = workers or min(default_workers(), runs)
     heading = _heading(loaded, runs, seed, strategies, held)

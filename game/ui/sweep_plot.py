@@ -59,8 +59,11 @@ def _title(surface: pygame.Surface, p: Painter, title: str, subtitle: str) -> in
     margin = p.px(32)
     top = p.text(surface, title, (margin, margin), "h2", bold=True,
                  max_width=surface.get_width() - 2 * margin).bottom
-    return p.text(surface, subtitle, (margin, top + p.px(4)), "body", theme.MUTED,
-                  max_width=surface.get_width() - 2 * margin).bottom + p.px(20)
+    size, lines = p.fitting(subtitle, surface.get_width() - 2 * margin, ("body", "small"),
+                            max_lines=2)
+    for line in lines:
+        top = p.text(surface, line, (margin, top + p.px(4)), size, theme.MUTED).bottom
+    return top + p.px(20)
 
 
 def _legend(surface: pygame.Surface, p: Painter, rect: pygame.Rect) -> None:

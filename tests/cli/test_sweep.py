@@ -117,6 +117,7 @@ def test_a_cell_at_the_files_own_numbers_plays_the_same_games_as_simulate():
     (["--vary", "growth=0.2,0.3", "--plot", "x.jpg"], "'x.jpg' should end in .png"),
     (["--bot", "boat=hype"], "unknown strategy 'hype' for boat"),
     (["--runs", "0"], "--runs must be at least 1"),
+    (["--csv", f"{FISHERY}/cells.csv"], f"cannot make the folder {FISHERY}"),  # a file
 ])
 def test_a_bad_input_is_one_line_and_exit_2(capsys, args, message):
     code, out, err = invoke(capsys, FISHERY, *args, "--quiet")
