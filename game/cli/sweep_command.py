@@ -11,8 +11,14 @@ import click
 from game.analysis.simulate import strategies_by_role, table_for
 from game.analysis.sweep import Axis, CellResult, sweep
 from game.cli.simulate_command import _positive, default_workers, parse_bots
-from game.cli.sweep_grid import (check_lock_combinations, grid_size, parse_lock_axes,
-                                 parse_regimes, parse_vary, scenarios_for)
+from game.cli.sweep_grid import (
+    check_lock_combinations,
+    grid_size,
+    parse_lock_axes,
+    parse_regimes,
+    parse_vary,
+    scenarios_for,
+)
 from game.cli.sweep_table import cells_csv, summary_line, sweep_table, symbols
 from game.engine.game import Game
 from game.engine.save import write_atomic

@@ -13,8 +13,14 @@ import math
 
 import click
 
-from game.analysis.sweep import (MAX_CELLS, Axis, cells_of, constant_label, regime_axis,
-                                 scenario_with)
+from game.analysis.sweep import (
+    MAX_CELLS,
+    Axis,
+    cells_of,
+    constant_label,
+    regime_axis,
+    scenario_with,
+)
 from game.cli.simulate_command import parse_locks
 from game.errors import ScenarioError
 from game.scenario.bounds import outside_bounds

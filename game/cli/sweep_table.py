@@ -8,7 +8,7 @@ import sys
 
 from game.analysis.sweep import Axis, CellResult
 
-__all__ = ["SYMBOLS", "cells_csv", "symbols", "summary_line", "sweep_table"]
+__all__ = ["SYMBOLS", "cells_csv", "summary_line", "sweep_table", "symbols"]
 
 SYMBOLS = {"arrow": "\u2192", True: "\u2713", False: "\u2717", None: "\u2013"}
 ASCII = {"arrow": "->", True: "yes", False: "no", None: "-"}
@@ -96,8 +96,7 @@ def _where(axes: list[Axis], judged: list[CellResult], chosen: list[CellResult])
         return "the one cell"
     words, left = _slices(axes, judged, chosen)
     cells = [f"({_cell_words(axes, r)})" for r in left[:3]]
-    more = [f"{len(left) - 3} more cells"] if len(left) > 3 else []
-    listed = ", ".join(cells + more)
+    listed = ", ".join(cells) + (f" and {len(left) - 3} more cells" if len(left) > 3 else "")
     if words and listed:
         return f"{words}, and at {listed}"
     return words or listed

@@ -18,10 +18,8 @@ def test_each_regime_of_the_flagship_is_judged_by_its_own_lessons():
     lessons = lessons_by_regime(load_scenario("tokenmaxxing"))
     assert _starts(lessons["The token leaderboard"]) == [
         "A usage figure is cheap to raise and expensive to pay for", "Workslop hides"]
-    assert _starts(lessons["Outcome metrics with counter-goals"]) == [
-        "Measuring outcomes, and pairing each goal with a counter-goal (output with defects "
-        "found, usage with waste), made honest work the best strategy for each person, and "
-        "the review and the company moved together"]
+    outcome = _starts(lessons["Outcome metrics with counter-goals"])
+    assert len(outcome) == 1 and outcome[0].startswith("Measuring outcomes, and pairing")
 
 
 def test_a_lesson_that_needs_a_policy_off_belongs_to_the_regime_that_switches_it_off():

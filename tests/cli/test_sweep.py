@@ -11,8 +11,8 @@ import pygame
 import pytest
 
 import game.analysis.sweep as sweep_module
-from game.analysis.simulate import simulate
 from game.analysis.lesson_check import Verdict
+from game.analysis.simulate import simulate
 from game.analysis.sweep import Axis, Cell, CellResult, scenario_with
 from game.cli.main import run
 from game.cli.sweep_table import summary_line, symbols
@@ -105,8 +105,8 @@ def test_a_cell_at_the_files_own_numbers_plays_the_same_games_as_simulate():
     (["--vary", "growth=0.2:0.5"], "a range is LOW:HIGH:STEPS"),
     (["--vary", "growth=0.2:0.5:1"], "STEPS must be a whole number from 2 to 100"),
     (["--vary", "growth"], "should be CONSTANT=a,b,c or CONSTANT=LOW:HIGH:STEPS"),
-    (["--vary", "growth=0.2,0.9"], "growth=0.9 is outside its bounds [0.1, 0.6] "
-                                   "(constant_bounds, "),
+    (["--vary", "growth=0.2,0.9"], ("growth=0.9 is outside its bounds [0.1, 0.6] "
+                                    "(constant_bounds, ")),
     (["--vary", "growth=0.2", "--vary", "growth=0.3"], "'growth' is varied twice"),
     (["--lock", "top_board=on"], "fishery has no policy 'top_board'; did you mean 'top_catch'?"),
     (["--lock", "top_catch=sometimes"], "policy 'top_catch' has no level 'sometimes'"),
@@ -128,7 +128,7 @@ def test_a_bad_input_is_one_line_and_exit_2(capsys, args, message):
 
 
 def test_an_unknown_scenario_is_one_line(capsys):
-    code, out, err = invoke(capsys, "no-such-scenario", "--vary", "growth=0.2")
+    code, _, err = invoke(capsys, "no-such-scenario", "--vary", "growth=0.2")
     assert code == 1 and "no bundled scenario of that name" in err
     assert len(err.strip().splitlines()) == 1
 
