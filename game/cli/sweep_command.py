@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from game.analysis.simulate import strategies_by_role, table_for
-from game.analysis.sweep import Axis, CellResult, sweep
+from game.analysis.sweep import Axis, CellResult, cells_of, sweep
 from game.cli.simulate_command import _positive, default_workers, parse_bots
 from game.cli.sweep_grid import (
     check_lock_combinations,
@@ -167,7 +167,6 @@ def _run(scenarios, axes: list[Axis], held: dict[str, int], runs: int, seed: int
 
 def _next_cell(axes: list[Axis], index: int) -> tuple[str, ...]:
     """The labels of cell number `index` in grid order."""
-    from game.analysis.sweep import cells_of
     cells = cells_of(axes)
     return cells[index].labels if index < len(cells) else ()
 

@@ -159,13 +159,27 @@ def _heat_map(surface: pygame.Surface, p: Painter, rect: pygame.Rect, axes: list
     surface.blit(name, name.get_rect(midleft=(rect.x, grid.centery)))
 
 
+def _under_bar(surface: pygame.Surface, p: Painter, result: CellResult, pos: tuple[int, int],
+               width: int, regime: bool) -> None:
+    """A bar's value (and, when `regime`, the regime its games followed, muted), each in at
+    most two lines of `width` under the bar."""
+    size, lines = p.fitting(result.cell.labels[0], width, ("body", "small"), max_lines=2)
+    x, y = pos
+    for line in lines:
+        y = p.text(surface, line, (x, y), size, anchor="midtop").bottom
+    if regime:
+        size, lines = p.fitting(_regime_words(result), width, ("small",), max_lines=2)
+        for line in lines:
+            y = p.text(surface, line, (x, y), size, theme.MUTED, anchor="midtop").bottom
+
+
 def _bars(surface: pygame.Surface, p: Painter, rect: pygame.Rect, axis: Axis,
           results: list[CellResult]) -> None:
     """A bar per value: its height the share of games in which the lesson held."""
     left = p.width("100%", "small") + p.px(16)
+    below = 3 * p.line_height("body") + 2 * p.line_height("small") + p.px(16)
     plot = pygame.Rect(rect.x + left, rect.y + p.line_height("h3") * 2 + p.px(8),
-                       rect.width - left, rect.height - p.line_height("h3") * 2
-                       - 2 * p.line_height("body") - p.line_height("small") - p.px(24))
+                       rect.width - left, rect.height - p.line_height("h3") * 2 - below)
     for share in (0.0, 0.25, 0.5, 0.75, 1.0):
         y = plot.bottom - round(share * plot.height)
         pygame.draw.line(surface, theme.LINE, (plot.x, y), (plot.right, y), 1)
@@ -183,12 +197,8 @@ def _bars(surface: pygame.Surface, p: Painter, rect: pygame.Rect, axis: Axis,
                anchor="midbottom", max_width=round(w))
         p.text(surface, _verdict_words(result), (bar.centerx, bar.y - p.px(6)
                - p.line_height("body")), "h3", bold=True, anchor="midbottom", max_width=round(w))
-        _label(surface, p, result.cell.labels[0], (bar.centerx, plot.bottom + p.px(6)),
-               round(w) - p.px(8), "midtop")
-        if regimes:
-            p.text(surface, _regime_words(result),
-                   (bar.centerx, plot.bottom + p.px(6) + p.line_height("body")), "small",
-                   theme.MUTED, anchor="midtop", max_width=round(w) - p.px(8))
+        _under_bar(surface, p, result, (bar.centerx, plot.bottom + p.px(6)),
+                   round(w) - p.px(8), regimes)
     half = plot.bottom - plot.height // 2
     _dashed(surface, theme.TEXT, (plot.x, half), (plot.right, half), 3, p.px(12))
     p.text(surface, axis.name, (plot.centerx, rect.bottom), "body", theme.MUTED, bold=True,
