@@ -54,7 +54,6 @@ def test_the_colour_runs_from_vermilion_through_grey_to_green():
 
 def test_a_cell_is_placed_by_its_values():
     axes = [GROWTH, REGIMES]
-    assert [c.labels for c in cells_of(axes)][:2] == [("0.2", "The token leaderboard"),
-                                                     ("0.2", "Outcome metrics with "
-                                                             "counter-goals")]
+    assert [c.labels for c in cells_of(axes)][:2] == [
+        ("0.2", "The token leaderboard"), ("0.2", "Outcome metrics with counter-goals")]
     assert isinstance(cells_of(axes)[0], Cell)
