@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 
-from game.analysis.indices import (correlation, gap_series, index_series, policies_of,
-                                   seat_outcome_rows)
+from game.analysis.indices import (correlation, gap_series, index_series, metric_series,
+                                   policies_of, seat_outcome_rows)
 from game.analysis.plain_reads import plain_attribute_reads
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
@@ -52,6 +52,8 @@ class GameRecord:
     """Active policy levels in each resolved turn."""
     outcomes: list[dict] = field(default_factory=list)
     """Per reviewed seat: total score and rank against real contribution and its rank."""
+    end_metrics: dict[str, float] = field(default_factory=dict)
+    """Every metric's true value at the end (lessons read them as `end_M`)."""
 
     def to_dict(self) -> dict:
         """The record as JSON-ready data."""
@@ -178,7 +180,8 @@ def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
         proxy=proxy, health=health, gap=gap_series(proxy, health),
         correlation=correlation(proxy, health), effort=effort, events=events,
         policies=policies_of(state),
-        outcomes=seat_outcome_rows(scenario, state))
+        outcomes=seat_outcome_rows(scenario, state),
+        end_metrics=dict(metric_series(scenario, state)[-1]))
 
 
 def run_seed(seed: int, index: int) -> int:

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "game.cli.play",
     "game.cli.workshop_commands",
     "game.cli.simulate_command",
+    "game.cli.sweep_command",
     "game.cli.host_command",
 ]
 

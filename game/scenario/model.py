@@ -589,7 +589,8 @@ class Bots(Strict):
 class Scenario(Strict):
     """A whole scenario file."""
 
-    added_later: ClassVar[tuple[str, ...]] = ("order", "flows", "let", "leaderboards", "bots")
+    added_later: ClassVar[tuple[str, ...]] = ("order", "flows", "let", "leaderboards", "bots",
+                                              "constant_bounds")
 
     id: Id
     title: str
@@ -600,6 +601,10 @@ class Scenario(Strict):
     turn_name: str = "turn"
     minutes: Whole = Field(60, ge=5, le=600, description="Rough length of a session.")
     constants: dict[Id, float] = Field(default_factory=dict)
+    constant_bounds: dict[Id, Pair] = Field(
+        default_factory=dict,
+        description="Constant id -> [low, high]: the values a constant may sensibly take; "
+                    "`goodhart sweep` tries no value outside them.")
     randoms: dict[Id, Draw] = Field(default_factory=dict)
     let: dict[Id, Formula] = Field(
         default_factory=dict,

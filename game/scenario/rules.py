@@ -15,6 +15,7 @@ from functools import lru_cache
 from game.errors import FormulaError
 from game.scenario import lets
 from game.scenario.boards import compile_boards
+from game.scenario.bounds import check_constant_bounds
 from game.scenario.compiled import (AGGREGATES, BUILTIN_GLOBAL, BUILTIN_SEAT, RESERVED, CBehaviour,
                                     CConsequence, CEffect, CEvent, CFlow, COrder, CPolicy,
                                     CReview, Loc, RuleError, Rules, aggregate_names)
@@ -298,6 +299,7 @@ def compile_rules(scenario: Scenario) -> Rules:
     c = _Compiler(scenario)
     c.check_ids()
     c.check_refs()
+    check_constant_bounds(scenario)
     order = _order(c)
     glob, seat, role_stats = c.names()
     table = lets.compile_lets(scenario.let, frozenset().union(glob, *seat.values()))

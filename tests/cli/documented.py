@@ -33,7 +33,7 @@ COMMENT = re.compile(r"(^|\s+)#.*$")
 PLACEHOLDER = re.compile(r"\b[A-Z][A-Z_]*\b|[\[\]|{}]|\.\.\.")
 
 # Inline spans that name a command in passing instead of showing one to type.
-MENTIONS = {"goodhart", "python -m game", "goodhart simulate"}
+MENTIONS = {"goodhart", "python -m game", "goodhart simulate", "goodhart sweep"}
 
 # Commands that cannot run exactly as written, and what runs instead (and why).
 REWRITES = {
@@ -43,9 +43,10 @@ REWRITES = {
         'tokenmaxxing-*-seed2101.json | head -n 1)"',
 }
 
-# `goodhart simulate` plays fewer games than written, to keep the suite fast: the number of
-# runs changes how long it takes, not what the command does (tests/analysis check results).
-SIMULATE = re.compile(r"^goodhart simulate\b")
+# `goodhart simulate` and `goodhart sweep` play fewer games than written, to keep the suite
+# fast: the number of runs changes how long they take, not what the command does
+# (tests/analysis and tests/cli/test_sweep.py check results).
+SIMULATE = re.compile(r"^goodhart (simulate|sweep)\b")
 RUNS = re.compile(r"(?:^|\s)(?:-n|--runs)[ =]?\d+")
 SIMULATE_RUNS = 12
 
@@ -124,7 +125,7 @@ def run_command(command: str, folder: Path, env: dict[str, str]) -> Ran:
 
 
 def faster(command: str) -> str:
-    """`command` with fewer simulated games when it is a `goodhart simulate`."""
+    """`command` with fewer simulated games when it is a `goodhart simulate` or `sweep`."""
     if not SIMULATE.match(command):
         return command
     return RUNS.sub("", command) + f" -n {SIMULATE_RUNS}"
