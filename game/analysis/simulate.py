@@ -23,6 +23,7 @@ from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
 from game.engine.actions import Action, Legal
 from game.engine.game import Game
+from game.engine.past import room_for
 from game.engine.rng import derive, stream
 from game.engine.state import GameState, SeatSetup
 from game.engine.view import views
@@ -137,17 +138,18 @@ def play_games(game: Game, seeds: list[int], table: list[SeatSetup], chosen: lis
         bots = [make_bot(name, scenario, i, partial(stream, seed, "bot", i))
                 for i, name in enumerate(chosen)]
         choosers.append(_chooser(rules, state, bots))
-    while True:
-        working = []
-        for state, choose in zip(states, choosers):
-            while state.phase == "policy":
-                game.play_phase(state, choose)
-            if state.phase == "work":
-                game.choose_work(state, choose)
-                working.append(state)
-        if not working:
-            return states
-        game.resolve_work(working)
+    with room_for(len(states)):
+        while True:
+            working = []
+            for state, choose in zip(states, choosers):
+                while state.phase == "policy":
+                    game.play_phase(state, choose)
+                if state.phase == "work":
+                    game.choose_work(state, choose)
+                    working.append(state)
+            if not working:
+                return states
+            game.resolve_work(working)
 
 
 def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[Legal]],

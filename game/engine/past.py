@@ -8,7 +8,8 @@ turn's is grown from the previous turn's (see `Past.grown`).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from operator import is_
 
 from game.engine.state import TurnRecord
@@ -69,9 +70,28 @@ def past_of(rules: Rules, noise_key: str | int, records: list[TurnRecord]) -> Pa
     parent = past_of(rules, noise_key, records[:-1]) if records else None
     past = Past(rules, noise_key, list(records), parent)
     _PASTS[key] = past
-    if len(_PASTS) > _PASTS_LIMIT:
+    if len(_PASTS) > _PASTS_LIMIT + _room:
         _PASTS.popitem(last=False)
     return past
+
+
+_room = 0
+"""Pasts kept beyond `_PASTS_LIMIT` while games are played side by side (`room_for`)."""
+
+
+@contextmanager
+def room_for(games: int) -> Iterator[None]:
+    """Keep the latest two pasts of each of `games` games played side by side (the
+    simulator's lockstep: every game is viewed in turn, and a game's new past is grown from
+    its previous one, so with fewer pasts kept each view would find its game's past dropped
+    and rebuild it from the first turn)."""
+    global _room
+    before = _room
+    _room = max(before, 2 * games)
+    try:
+        yield
+    finally:
+        _room = before
 
 
 def nothing(*_args: object) -> tuple:

@@ -132,3 +132,20 @@ def test_the_summary_gives_each_strategy_its_mean_ranks():
     assert summary.rank_by_strategy["rep:craft"] == (
         sum(o["leaderboard_rank"] for o in craft) / 3, sum(o["contribution_rank"] for o in craft) / 3)
     assert "mean rank by strategy" in summary_table(summary)
+
+
+def test_games_in_lockstep_grow_each_past_once(tiny, monkeypatch):
+    """Games played side by side keep their latest pasts (game.engine.past.room_for): each
+    game builds one past per turn, however many games share the lockstep (with more games
+    than pasts kept, every view rebuilt its game's pasts from the first turn)."""
+    from game.analysis.simulate import run_games
+    from game.engine import past
+
+    built = []
+    made = past.Past.__init__
+    monkeypatch.setattr(past.Past, "__init__",
+                        lambda self, *args: (built.append(1), made(self, *args))[1])
+    past._PASTS.clear()
+    games = 2 * past._PASTS_LIMIT + 3
+    run_games(tiny, list(range(games)), {"manager": "hype", "employee": "gamer"})
+    assert len(built) <= games * (tiny.turns + 1)
