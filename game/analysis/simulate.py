@@ -23,6 +23,7 @@ from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
 from game.engine.actions import Action, Legal
 from game.engine.game import Game
+from game.engine.glance import glances
 from game.engine.past import room_for
 from game.engine.rng import derive, stream
 from game.engine.state import GameState, SeatSetup
@@ -156,10 +157,22 @@ def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[L
                                                               list[Action]]:
     """What a game's bots choose in a phase: seats in a phase choose simultaneously and never
     see each other's choices, so every seat that has to act decides on the state as the phase
-    opens (one `views` call shares what their views have in common)."""
+    opens. A planning bot whose memo holds its choice answers from its seat's glance
+    (game.engine.glance: the parts of its view the memo key reads); the others act on their
+    whole views (one `views` call shares what their views have in common)."""
+    recalling = [getattr(bot, "recalls", False) for bot in bots]
+
     def choose(acting: list[int], legal: list[Legal]) -> list[Action]:
-        return [bots[seat].act(seen, options)
-                for seat, seen, options in zip(acting, views(rules, state, acting), legal)]
+        quick = [n for n, seat in enumerate(acting) if recalling[seat]]
+        actions: list[Action | None] = [None] * len(acting)
+        if quick:
+            for n, seen in zip(quick, glances(rules, state, [acting[n] for n in quick])):
+                actions[n] = bots[acting[n]].recall(seen, legal[n])
+        slow = [n for n, action in enumerate(actions) if action is None]
+        if slow:
+            for n, seen in zip(slow, views(rules, state, [acting[n] for n in slow])):
+                actions[n] = bots[acting[n]].act(seen, legal[n])
+        return actions
     return choose
 
 

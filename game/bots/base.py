@@ -53,10 +53,18 @@ class Bot(ABC):
     def act(self, view: SeatView, legal: Legal) -> Action:
         """A legal action for the current phase."""
         if legal.phase == "policy" and legal.policies:
-            return construct_from(SetPolicies, {"kind": "policies", "seat": self.seat,
-                                                "levels": self.choose_policies(view, legal)})
+            return self.action(legal, self.choose_policies(view, legal))
         if legal.phase == "work":
-            chosen = self.allocate(view, legal)
+            return self.action(legal, self.allocate(view, legal))
+        return self.action(legal, {})
+
+    def action(self, legal: Legal, chosen: dict[str, int]) -> Action:
+        """The action of the seat's choice `chosen` (levels, or points and numbers) in the
+        phase of `legal`."""
+        if legal.phase == "policy" and legal.policies:
+            return construct_from(SetPolicies, {"kind": "policies", "seat": self.seat,
+                                                "levels": chosen})
+        if legal.phase == "work":
             if legal.numbers:  # the numbers are in the choice, beside the points
                 return allocation_from(self.seat, chosen, legal)
             return construct_from(Allocate, {"kind": "allocate", "seat": self.seat,
@@ -138,6 +146,28 @@ class PlanningBot(Bot):
         self._planners: dict[tuple, object] = {}
         """(finder, role, goal) -> the shared planner, found once per bot instead of at every
         decision (`allocation_planner`, `policy_planner`: the bot's rules never change)."""
+
+    @property
+    def recalls(self) -> bool:
+        """Whether `recall` answers for this bot: its strategy decides by the planners alone
+        (it overrides neither `choose_policies` nor `allocate`)."""
+        cls = type(self)
+        return (cls.choose_policies is PlanningBot.choose_policies
+                and cls.allocate is PlanningBot.allocate)
+
+    def recall(self, view: SeatView, legal: Legal) -> Action | None:
+        """`act(view, legal)` when the planners' memos already hold the choice (or there is
+        nothing to choose), else None; only for a bot that `recalls`. It reads only what the
+        memo keys read, so a `game.engine.glance.Glance` of the seat will do for `view`."""
+        if legal.phase == "policy" and legal.policies:
+            found = self._planner(policy_planner, view.role, self.policy_goal).recall(
+                view, legal)
+        elif legal.phase == "work":
+            found = self._planner(allocation_planner, view.role, self.work_goal).recall(
+                view, options_of(legal), legal.effort, numbers_of(legal))
+        else:
+            found = {}
+        return self.action(legal, found) if found is not None else None
 
     def beliefs(self, view: SeatView) -> Beliefs:
         """The seat's beliefs, read from its view."""

@@ -358,6 +358,21 @@ class AllocationPlanner:
                                    numbers)
         return dict(found)
 
+    def recall(self, view: SeatView, options: tuple[Option, ...], effort: int,
+               numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int] | None:
+        """`allocate_seen(view, ...)` when the memo already has the answer, else None (this
+        never plans, and gives up on forecasts that play the flows, whose key reads the
+        whole view). It reads only what the key reads (a `game.engine.glance.Glance` will
+        do)."""
+        if self.myopic is not None and self.turns_ahead(view.turn) <= 1:
+            return self.myopic.recall(view, options, effort, numbers)
+        f = self.forecaster(view.policies)
+        if f.chain:
+            return None
+        found = self.memo.get(self._key(f, f.view_key(view), options, effort, numbers,
+                                        view.turn))
+        return dict(found) if found is not None else None
+
     def _key(self, f: Forecaster, seen: tuple, options: tuple[Option, ...], effort: int,
              numbers: tuple[NumberSpec, ...], turn: int) -> tuple:
         """The memo key of a decision (`seen`: the forecaster's key of the beliefs or the

@@ -66,20 +66,34 @@ class PolicyPlanner:
         in full only when the memo has no answer). Looked up first by what the view shows
         as shown (`shown_key`), which costs less than perceiving it (`view_key`): a
         manager sees the same few public stats of its workers again and again."""
+        found = self.recall(view, legal)
+        if found is None:
+            b = read_beliefs(self.rules, view)
+            table = self._table(b)
+            if len(self.memo) > MEMO_LIMIT:
+                self.memo.clear()
+            found = self.memo[self.key(b, legal, table)] = self._plan(b, legal, table)
+            self._show(self.shown_key(view, legal), found)
+        return dict(found)
+
+    def recall(self, view: SeatView, legal: Legal) -> dict[str, int] | None:
+        """`choose(view, legal)` when the memo already has the answer, else None (this
+        never plans). It reads only what the keys read (a `game.engine.glance.Glance` will
+        do)."""
         shown = self.shown_key(view, legal)
         found = self.shown.get(shown)
         if found is None:
             found = self.memo.get(self.view_key(view, legal))
             if found is None:
-                b = read_beliefs(self.rules, view)
-                table = self._table(b)
-                if len(self.memo) > MEMO_LIMIT:
-                    self.memo.clear()
-                found = self.memo[self.key(b, legal, table)] = self._plan(b, legal, table)
-            if len(self.shown) >= SHOWN_LIMIT:
-                self.shown.clear()
-            self.shown[shown] = found
+                return None
+            self._show(shown, found)
         return dict(found)
+
+    def _show(self, shown: tuple, found: dict[str, int]) -> None:
+        """Keep the memo's answer `found` under the `shown_key` too."""
+        if len(self.shown) >= SHOWN_LIMIT:
+            self.shown.clear()
+        self.shown[shown] = found
 
     def shown_key(self, view: SeatView, legal: Legal) -> tuple:
         """Every value of the view and the options that `view_key` reads, before they are

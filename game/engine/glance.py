@@ -1,0 +1,60 @@
+"""A glance: the few parts of a seat's view that a planning bot's memo key reads.
+
+A planning bot decides by a pure function of what it perceives, memoised on a key read from
+its view (game.bots.plan `Forecaster.view_key`, game.bots.policy_plan `PolicyPlanner.shown_key`
+and `view_key`); in a simulation nearly every decision is a memo hit. A `Glance` holds only
+the parts those keys read (role, turn, metric readings, policies, own stats, score, rank, the
+others as seen from outside), each built by the very code `view()` builds it with, so a key
+read from a glance is the key read from the view (tests/engine/test_glance.py checks it for
+every seat of every bundled scenario). The view door stays the rule: a glance is a subset of
+the seat's view, and reading any other part of it is an AttributeError. The rest of the view
+(its own history, the news, the leaderboards...) is built only when the memo has no answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from game.engine.past import past_of
+from game.engine.readings import MetricReading, seat_readings, sights_of
+from game.engine.state import GameState
+from game.engine.view import OtherSeat, _outside, _own_stats, _public_stats
+from game.scenario.rules import Rules
+
+
+@dataclass(slots=True, frozen=True)
+class Glance:
+    """The parts of `view(rules, state, seat)` that the planners' keys read, equal to the
+    view's fields of the same names."""
+
+    seat: int
+    role: str
+    employed: bool
+    turn: int
+    metrics: list[MetricReading]
+    policies: dict[str, int]
+    own_stats: dict[str, float]
+    score: float
+    rank: int
+    others: list[OtherSeat]
+
+
+def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance]:
+    """The glance of each of `seats` at `state` (see the module): the fields `views(rules,
+    state, seats)` would give them, built the same way."""
+    revealed = state.phase == "ended"
+    past = past_of(rules, state.noise_key, state.history)
+    outside = _outside(past, state.seats, _public_stats(rules, state, revealed))
+    sights = sights_of(rules)
+    out = []
+    for seat in seats:
+        me = state.seats[seat]
+        out.append(Glance(
+            seat=seat, role=me.role, employed=me.employed, turn=state.turn,
+            metrics=list(seat_readings(past, sights[me.role, revealed])),
+            policies=dict(state.policies),
+            own_stats=_own_stats(rules, me.stats, revealed),
+            score=me.score, rank=me.rank,
+            others=[o for o in outside if o.index != seat]))
+    return out

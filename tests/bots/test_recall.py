@@ -1,0 +1,82 @@
+"""Planning bots answer from a glance (game.engine.glance) when their memo holds the choice:
+the glance shows exactly what the view shows in the parts the memo keys read, so the keys and
+the choices are the same, and the games are the same whether bots recall or not."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.analysis import simulate
+from game.bots import base
+from game.bots.base import allocation_planner, policy_planner
+from game.engine.glance import Glance, glances
+from game.engine.legal import legal_actions
+from game.engine.view import views
+from game.scenario.load import load_scenario
+from tests.conftest import TINY, bundled_scenarios
+
+PATHS = [TINY, *bundled_scenarios()]
+MIXES = (("hype", "gamer"), ("outcome", "craft"), ("outcome", "cautious"),
+         ("adaptive", "random"))
+FIELDS = Glance.__slots__
+
+
+def _strategies(scenario, mix: tuple[str, str]) -> dict[str, str]:
+    return {scenario.roles[0].id: mix[0], scenario.roles[1].id: mix[1]}
+
+
+def _same_keys(rules, glance: Glance, view, legal) -> None:
+    """Every planner's key of the glance equals its key of the view."""
+    for kind in ("review", "proxy", "health"):
+        if legal.phase == "work":
+            f = allocation_planner(rules, view.role, kind).forecaster(view.policies)
+            if not f.chain:
+                assert f.view_key(glance) == f.view_key(view)
+        elif legal.policies:
+            planner = policy_planner(rules, view.role, kind)
+            assert planner.shown_key(glance, legal) == planner.shown_key(view, legal)
+            assert planner.view_key(glance, legal) == planner.view_key(view, legal)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_a_glance_shows_what_the_view_shows_and_keys_alike(path, monkeypatch):
+    """At every decision of seeded games of every mix, each seat's glance equals its view in
+    every field it has, and the planners' keys read from either are equal."""
+    scenario = load_scenario(path)
+    checked = []
+
+    def glancing(rules, state, seats):
+        seen = glances(rules, state, seats)
+        legal = {s: legal_actions(rules, state, s) for s in seats}
+        for glance, view in zip(seen, views(rules, state, seats)):
+            assert {f: getattr(glance, f) for f in FIELDS} == \
+                {f: getattr(view, f) for f in FIELDS}
+            _same_keys(rules, glance, view, legal[glance.seat])
+            checked.append(glance.seat)
+        return seen
+
+    monkeypatch.setattr(simulate, "glances", glancing)
+    for mix in MIXES:
+        simulate.run_games(scenario, [1, 2], _strategies(scenario, mix))
+    assert checked
+
+
+def test_a_glance_has_no_other_part_of_the_view():
+    """Reading a part of the view a glance does not hold is an error, never a guess."""
+    scenario = load_scenario(TINY)
+    game = simulate.Game(scenario)
+    glance = glances(game.rules, game.new_state(1), [0])[0]
+    with pytest.raises(AttributeError):
+        glance.own_history
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_games_are_the_same_whether_bots_recall_or_not(path, monkeypatch):
+    scenario = load_scenario(path)
+    for mix in MIXES[:3]:
+        strategies = _strategies(scenario, mix)
+        quick = simulate.run_games(scenario, [3, 4, 5], strategies)
+        with monkeypatch.context() as m:
+            m.setattr(base.PlanningBot, "recalls", property(lambda bot: False))
+            slow = simulate.run_games(scenario, [3, 4, 5], strategies)
+        assert quick == slow
