@@ -92,6 +92,8 @@ def room_for(games: int) -> Iterator[None]:
         yield
     finally:
         _room = before
+        while len(_PASTS) > _PASTS_LIMIT + _room:  # the games have ended: their pasts go
+            _PASTS.popitem(last=False)
 
 
 def nothing(*_args: object) -> tuple:
