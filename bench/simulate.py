@@ -6,9 +6,10 @@ Warm-up games run first, so the figures are for the steady state (a bot's memois
 are filled once per process; the 2-worker pool is forked from the warmed-up process). Each
 rate is measured R times (3 by default) and reported as the best, with the median and every
 run beside it: on a shared machine other work only ever slows a run down. Then,
-for single-process games after the warm-up: where the time goes (views, legal actions, bot
-decisions, the engine applying actions and resolving turns, the game record), and a profile
-(cProfile, top 15 by own time).
+for single-process games after the warm-up, played in lockstep chunks as `simulate` plays
+them: where the time goes (glances and recalled decisions, views and planned decisions on
+memo misses, legal actions, the engine applying choices and resolving turns, the game
+record), and a profile (cProfile, top 15 by own time).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import game.analysis.simulate as sim  # noqa: E402
 import game.engine.game as game_module  # noqa: E402
 from game.analysis.simulate import run_game, simulate  # noqa: E402
-from game.bots.base import Bot  # noqa: E402
+from game.bots.base import Bot, PlanningBot  # noqa: E402
 from game.engine.game import Game  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
 from formula_batch import stand_in_rate  # noqa: E402  (bench/, the script's own folder)
@@ -54,9 +55,11 @@ def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: i
 
 
 def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
-    """Milliseconds per game spent in each stage of `run_game` (timing wrappers around the
-    functions it calls; the rest is the loop itself). `Game.play_phase` calls the others
-    but the record: the engine's share is what remains of it."""
+    """Milliseconds per game spent in each stage of `run_games` over chunks of
+    `simulate.CHUNK` games played in lockstep (timing wrappers around the functions it
+    calls; the rest is the loop itself). `Game.play_phase` and `Game.choose_work` call the
+    choosers (glances, recall, views, act) and legal actions: the engine's share of applying
+    the choices is what remains of them."""
     spent: dict[str, float] = defaultdict(float)
 
     def timed(stage, fn):
@@ -68,23 +71,27 @@ def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
                 spent[stage] += time.perf_counter() - start
         return wrapper
 
-    patches = [(sim, "views", "views"), (game_module, "legal_choice", "legal actions"),
-               (Bot, "act", "bot decisions"), (Game, "play_phase", "engine (apply, resolve)"),
-               (sim, "record_of", "game record")]
+    patches = [(sim, "glances", "glances"), (PlanningBot, "recall", "recalled decisions"),
+               (sim, "views", "views (memo misses)"), (Bot, "act", "planned decisions"),
+               (game_module, "legal_choice", "legal actions"),
+               (Game, "play_phase", "engine (apply)"), (Game, "choose_work", "engine (apply)"),
+               (Game, "resolve_work", "engine (resolve)"), (sim, "record_of", "game record")]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, stage in patches:
         setattr(owner, name, timed(stage, getattr(owner, name)))
     try:
         start = time.perf_counter()
-        with sim.batch_collection():
-            for seed in range(runs):
-                run_game(scenario, seed, strategies)
+        for first in range(0, runs, sim.CHUNK):
+            with sim.batch_collection():
+                sim.run_games(scenario, list(range(first, min(runs, first + sim.CHUNK))),
+                              strategies)
         total = time.perf_counter() - start
     finally:
         for owner, name, original in saved:
             setattr(owner, name, original)
-    for nested in ("views", "legal actions", "bot decisions"):
-        spent["engine (apply, resolve)"] -= spent[nested]
+    for nested in ("glances", "recalled decisions", "views (memo misses)",
+                   "planned decisions", "legal actions"):
+        spent["engine (apply)"] -= spent[nested]
     out = {stage: 1000.0 * s / runs for stage, s in spent.items()}
     out["whole game"] = 1000.0 * total / runs
     return out
@@ -95,10 +102,9 @@ def profile(scenario, strategies: dict[str, str], runs: int) -> str:
     for seed in range(3):
         run_game(scenario, 10_000 + seed, strategies)
     prof = cProfile.Profile()
-    with sim.batch_collection():  # as `simulate` plays them
+    with sim.batch_collection():  # as `simulate` plays them: a chunk in lockstep
         prof.enable()
-        for seed in range(runs):
-            run_game(scenario, seed, strategies)
+        sim.run_games(scenario, list(range(runs)), strategies)
         prof.disable()
     out = io.StringIO()
     pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(15)
