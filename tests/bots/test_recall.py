@@ -11,7 +11,7 @@ from game.bots import base
 from game.bots.base import allocation_planner, policy_planner
 from game.engine.glance import Glance, glances
 from game.engine.legal import legal_actions
-from game.engine.view import views
+from game.engine.view import SeatView, views
 from game.scenario.load import load_scenario
 from tests.conftest import TINY, bundled_scenarios
 
@@ -62,7 +62,9 @@ def test_a_glance_shows_what_the_view_shows_and_keys_alike(path, monkeypatch):
 
 
 def test_a_glance_has_no_other_part_of_the_view():
-    """Reading a part of the view a glance does not hold is an error, never a guess."""
+    """A glance holds only parts of the seat's view, and reading a part it does not hold is
+    an error, never a guess."""
+    assert set(FIELDS) <= set(SeatView.model_fields)
     scenario = load_scenario(TINY)
     game = simulate.Game(scenario)
     glance = glances(game.rules, game.new_state(1), [0])[0]
