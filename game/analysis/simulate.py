@@ -22,6 +22,8 @@ from game.analysis.plain_reads import plain_attribute_reads
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
 from game.engine.actions import Action, Legal
+from game.engine.batch.state import Batch, gather, scatter, take_choices
+from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
 from game.engine.glance import glances
 from game.engine.past import room_for
@@ -139,6 +141,7 @@ def play_games(game: Game, seeds: list[int], table: list[SeatSetup], chosen: lis
         bots = [make_bot(name, scenario, i, partial(stream, seed, "bot", i))
                 for i, name in enumerate(chosen)]
         choosers.append(_chooser(rules, state, bots))
+    batch = None
     with room_for(len(states)):
         while True:
             working = []
@@ -150,7 +153,27 @@ def play_games(game: Game, seeds: list[int], table: list[SeatSetup], chosen: lis
                     working.append(state)
             if not working:
                 return states
-            game.resolve_work(working)
+            batch = resolve_together(rules, working, batch)
+
+
+def resolve_together(rules, states: list[GameState], batch: Batch | None) -> Batch:
+    """Resolve the turn of `states` (each in a work phase whose seats have all submitted, see
+    `Game.choose_work`) as one batch, which is returned to be used again at the next turn:
+    when it holds the same games (it was last scattered into them), only their choices are
+    taken, not the whole states (as `Game.resolve_work` does, but for the batch kept)."""
+    for state in states:
+        state.allocations, state.submitted = state.submitted, {}
+    if batch is not None and batch.seeds == [st.seed for st in states] \
+            and batch.turn == states[0].turn:
+        take_choices(batch, states)
+    else:
+        batch = gather(rules, states)
+    resolve_turn(batch)
+    scatter(batch, states)
+    for state in states:
+        if state.phase != "ended":
+            state.phase = "policy"
+    return batch
 
 
 def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[Legal]],

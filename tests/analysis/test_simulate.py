@@ -8,7 +8,7 @@ import pytest
 
 from game.analysis.simulate import run_game, run_seed, simulate
 from game.scenario.load import load_scenario
-from tests.conftest import TINY
+from tests.conftest import TINY, bundled_scenarios
 
 REQUIRED = ("runs", "proxy_start", "proxy_end_mean", "health_start", "health_end_mean",
             "gap_end_mean", "proxy_health_corr_mean", "behaviour_share")
@@ -149,3 +149,50 @@ def test_games_in_lockstep_grow_each_past_once(tiny, monkeypatch):
     games = 2 * past._PASTS_LIMIT + 3
     run_games(tiny, list(range(games)), {"manager": "hype", "employee": "gamer"})
     assert len(built) <= games * (tiny.turns + 1)
+
+
+def _one_by_one(scenario, seed: int, strategies: dict[str, str]):
+    """The record of a game played alone, each phase through `Game.play_phase` (the
+    engine resolves each turn of it by itself), the bots acting on their whole views."""
+    from functools import partial
+
+    from game.analysis.simulate import record_of, table_for
+    from game.bots import make_bot
+    from game.engine.game import Game
+    from game.engine.rng import stream
+
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, None)
+    state = game.new_state(seed, table)
+    bots = [make_bot(name, scenario, i, partial(stream, seed, "bot", i))
+            for i, name in enumerate(chosen)]
+    while state.phase != "ended":
+        game.play_phase(state, lambda seats, legal: [
+            bots[s].act(game.view(state, s), options) for s, options in zip(seats, legal)])
+    return record_of(scenario, state, table, chosen)
+
+
+@pytest.mark.parametrize("path", [TINY, *bundled_scenarios()], ids=lambda p: p.stem)
+def test_games_in_lockstep_are_the_games_played_alone(path):
+    """A chunk of games shares one batch, kept across its turns (only the choices of each
+    turn are taken into it): every game's record is the record of the game played alone."""
+    from game.analysis.simulate import run_games
+
+    scenario = load_scenario(path)
+    roles = [r.id for r in scenario.roles]
+    for mix in (("hype", "gamer"), ("adaptive", "random")):
+        strategies = dict(zip(roles, mix))
+        seeds = [11, 12, 13]
+        assert run_games(scenario, seeds, strategies) == [
+            _one_by_one(scenario, seed, strategies) for seed in seeds]
+
+
+def test_a_batch_takes_only_the_choices_of_its_own_games(tiny):
+    from game.engine.batch.state import gather, take_choices
+    from game.engine.game import Game
+
+    game = Game(tiny)
+    states = [game.new_state(seed) for seed in (1, 2)]
+    batch = gather(game.rules, states)
+    with pytest.raises(ValueError):
+        take_choices(batch, states[::-1])

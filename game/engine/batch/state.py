@@ -169,6 +169,21 @@ def gather(rules: Rules, states: list[GameState]) -> Batch:
         reviews=[{} for _ in states])
 
 
+def take_choices(batch: Batch, states: list[GameState]) -> None:
+    """Set the batch's choices of its turn (policy levels, allocations) from `states`: the
+    games it was gathered from and scattered into, in order, whose seats have chosen since
+    (everything else the batch holds is theirs already). ValueError if they are other games
+    or at another turn."""
+    if [st.seed for st in states] != batch.seeds or any(st.turn != batch.turn
+                                                         for st in states):
+        raise ValueError("the choices of other games, or of another turn, than the batch's")
+    layout = batch.layout
+    batch.policies = np.array([[st.policies[p] for p in layout.policy_ids] for st in states],
+                              dtype=np.int64).reshape(len(states), -1)
+    batch.effort, batch.numbers, batch.allocated = _choices(layout, states)
+    batch.allocations = [st.allocations for st in states]
+
+
 def _check_alike(rules: Rules, states: list[GameState]) -> None:
     """Raise ValueError unless `states` are games of `rules`' scenario at one table, turn
     and phase (what a batch shares)."""
@@ -223,10 +238,11 @@ def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
             state.metrics[mid] = metrics[g][n]
             state.carry[mid] = carry[g][n]
         _scatter_seats(batch, g, state, stats[g])
-        state.pending = [Pending(due=p.due, target=p.target, seat=p.seat,
-                                 amount=float(p.amount[g]), mode=p.mode, direct=p.direct)
-                         for p in batch.pending if p.present[g]]
-        state.transit = [Transit(flow=t.flow, due=t.due, seat=t.seat, amount=float(t.amount[g]))
+        state.pending = [Pending.model_construct(  # the values have their fields' types
+            due=p.due, target=p.target, seat=p.seat, amount=float(p.amount[g]), mode=p.mode,
+            direct=p.direct) for p in batch.pending if p.present[g]]
+        state.transit = [Transit.model_construct(flow=t.flow, due=t.due, seat=t.seat,
+                                                 amount=float(t.amount[g]))
                          for t in batch.transit if t.present[g]]
         state.fired = list(batch.fired[g])
         state.news = list(batch.news[g])
@@ -259,7 +275,7 @@ def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: list) 
     recorded `metrics` (M) and `stats` (S, T) as lists."""
     rec = batch.recorded
     index = batch.layout.stat
-    return TurnRecord(
+    return TurnRecord.model_construct(  # every value has its field's type already
         turn=state.turn,
         metrics={mid: metrics[n] for n, mid in enumerate(batch.layout.metric_ids)},
         policies=dict(state.policies),
