@@ -75,7 +75,7 @@ def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
                (sim, "views", "views (memo misses)"), (Bot, "act", "planned decisions"),
                (game_module, "legal_choice", "legal actions"),
                (Game, "play_phase", "engine (apply)"), (Game, "choose_work", "engine (apply)"),
-               (Game, "resolve_work", "engine (resolve)"), (sim, "record_of", "game record")]
+               (sim, "resolve_together", "engine (resolve)"), (sim, "record_of", "game record")]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, stage in patches:
         setattr(owner, name, timed(stage, getattr(owner, name)))
