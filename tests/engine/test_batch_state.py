@@ -64,7 +64,7 @@ def test_envs_hold_the_scalar_values(path):
         expected = scalar_env.global_env(game.rules, state)
         unread = {f"{a}_{x}" for a in ("total", "mean", "max", "min")
                   for x in (*batch.layout.stat_ids, *batch.layout.decision_ids)
-                  if x not in batch.layout.aggregated}
+                  if a not in batch.layout.aggregated.get(x, ())}
         for name, value in expected.items():
             if name.startswith("_") or name in unread:
                 continue
