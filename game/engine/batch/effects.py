@@ -22,6 +22,7 @@ from game.engine.batch.changes import Changes
 from game.engine.batch.env import Env, per_game, seat_env
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
+from game.engine.env import per_rules
 from game.scenario.rules import CEffect, Rules
 
 
@@ -37,6 +38,14 @@ def observes(rules: Rules, effects: Iterable[CEffect]) -> bool:
     chance, or reads an old-stream random name (game.engine.resolve_plan._observes)."""
     randoms = frozenset(rules.legacy_draws)
     return any(draws(e) or not randoms.isdisjoint(e.names) for e in effects)
+
+
+def _observing(rules: Rules) -> frozenset[str]:
+    """The behaviours whose effects can observe a seat's "work" stream (see `observes`)."""
+    return frozenset(b.id for b in rules.behaviours if observes(rules, b.effects))
+
+
+observing_behaviours = per_rules(_observing)
 
 
 def delay_of(batch: Batch, effect: CEffect, direct: bool) -> int:
@@ -164,10 +173,11 @@ def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str
     out = {name: np.full(active.shape, np.nan) for name, _, _ in layout.randoms}
     if not layout.randoms:
         return out
+    watching = observing_behaviours(rules)
     for k, role in enumerate(layout.roles):
         observing = np.zeros(batch.size, dtype=bool)
         for b in rules.behaviours_of(role):
-            if observes(rules, b.effects):
+            if b.id in watching:
                 observing |= batch.effort[:, k, layout.behaviour_ids.index(b.id)] > 0
         observing &= active[:, k]
         if observing.any():

@@ -85,13 +85,17 @@ class Layout:
     def formula(self, formula: CompiledFormula) -> BatchFormula:
         """`formula` compiled to array operations, once (kept with the formula it came from,
         so its id stays unique); a formula that reads only constants gives its value, a 0-d
-        array, without being evaluated again (its value is the same every time)."""
+        array, without being evaluated again (its value is the same every time). The
+        function returned is the formula's body without `np.errstate`: the steps of a turn
+        that evaluate formulas ignore floating point warnings once (`quietly`)."""
         entry = self._formulas.get(id(formula))
         if entry is None or entry[0] is not formula:
             compiled = compile_batch(formula)
             if formula.names <= self.constants.keys():
                 value = compiled(self.constants)
                 compiled = lambda env, value=value: value
+            else:
+                compiled = compiled.fn
             entry = self._formulas[id(formula)] = (formula, compiled)
         return entry[1]
 

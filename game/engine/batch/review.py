@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import land, passes
 from game.engine.batch.env import Env, global_env, seat_env
+from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.ranks import Ranking, rank_seats
 from game.engine.batch.state import Batch
@@ -28,6 +29,7 @@ from game.engine.state import ReviewRow
 from game.scenario.rules import CEffect, CReview
 
 
+@quietly
 def review_turn(batch: Batch) -> None:
     """Review every reviewed role of every game of the batch, in the rules' review order;
     each game's rows (by role, in rank order) go to `batch.reviews`."""
