@@ -1,4 +1,4 @@
-"""Effects over a batch (docs/rules.md, "Effects"), as game.engine.resolve_code applies them:
+"""Effects over a batch (docs/rules.md, "Effects"):
 each effect's `when`, then a draw only for a chance strictly between 0 and 1, then its value
 (times the effort points in a seat's work) goes into the step's changes, or waits `delay`
 turns as a push. Formulas are evaluated once per effect for every game (and every seat); the
@@ -28,14 +28,14 @@ from game.scenario.rules import CEffect, Rules
 
 def draws(effect: CEffect) -> bool:
     """Whether applying `effect` may draw a number: its chance is not a constant at or above 1
-    or at or below 0 (game.engine.resolve_code.draws)."""
+    or at or below 0."""
     chance = effect.chance.constant
     return chance is None or 0.0 < chance < 1.0
 
 
 def observes(rules: Rules, effects: Iterable[CEffect]) -> bool:
     """Whether applying `effects` can observe the stream they are given: one draws for its
-    chance, or reads an old-stream random name (game.engine.resolve_plan._observes)."""
+    chance, or reads an old-stream random name."""
     randoms = frozenset(rules.legacy_draws)
     return any(draws(e) or not randoms.isdisjoint(e.names) for e in effects)
 

@@ -1,5 +1,5 @@
-"""The news over a batch (docs/rules.md, "Events"), as game.engine.resolve.news does it for one
-game at the start of a turn: each event in file order, skipped where it fired before unless it
+"""The news over a batch (docs/rules.md, "Events"), for every game of
+the batch at the start of a turn: each event in file order, skipped where it fired before unless it
 repeats, is checked on the global names; where its `when` holds and a draw falls below its
 `chance` (drawn only for a chance strictly between 0 and 1) it fires: its effects apply at
 once (`fire_event`) and its headline goes to the game's news.

@@ -1,5 +1,5 @@
-"""The review over a batch (docs/rules.md, "Phases" step 5), as game.engine.resolve.review
-does it for one game: for each reviewed role in turn, every employed seat is scored (the
+"""The review over a batch (docs/rules.md, "Phases" step 5), for every
+game of the batch: for each reviewed role in turn, every employed seat is scored (the
 role's `score` plus the `review` term of every policy in force), ranked (game.engine.batch.ranks),
 given its score, rank and running total, and then, seat by seat in rank order, the role's
 consequences in file order; their changes are applied together, and layoffs come last.

@@ -119,15 +119,24 @@ def next_turn(batch: Batch) -> bool:
 
 def resolve_states(rules: Rules, states: list[GameState]) -> None:
     """Resolve the current turn of `states` (same scenario, table and turn; each with its
-    allocations, as `Game._close` leaves them) in place, as game.engine.resolve.resolve_turn
-    does for each: gathered into one batch, resolved, scattered back."""
+    allocations, as `Game._close` leaves them) in place: gathered into one batch, resolved,
+    scattered back (each game's result is the same whatever games share its batch)."""
     batch = gather(rules, states)
     resolve_turn(batch)
     scatter(batch, states)
 
 
+def inject_states(rules: Rules, states: list[GameState], event_id: str) -> None:
+    """Fire the event `event_id` now in every one of `states`, whatever its trigger (the
+    facilitator's control; see `news.inject_event`), in place."""
+    event = next(e for e in rules.events if e.id == event_id)
+    batch = gather(rules, states)
+    news.inject_event(batch, event)
+    scatter(batch, states, record=False)
+
+
 def open_news_states(rules: Rules, states: list[GameState]) -> None:
-    """The news at the start of the games' current turn (as game.engine.resolve.news), in
+    """The news at the start of the games' current turn, in
     place: what `Game.new_state` does for turn 1."""
     batch = gather(rules, states)
     news.open_turn(batch)
