@@ -78,35 +78,12 @@ class Lookups:
 lookups = per_rules(Lookups)
 
 
-def aggregate_keys_read(rules: Rules, read: frozenset[str]) -> tuple:
-    """`rules.aggregate_keys` (then each decision's) as `_filled` takes them, for formulas
-    that read only `read`: stats and decisions none of whose aggregates they read are left
-    out, and unread names set to None."""
-    every = (*rules.aggregate_keys, *((did, names) for did, _, names in rules.decision_keys))
-    return tuple((sid, *(n if n in read else None for n in names))
-                 for sid, names in every if not read.isdisjoint(names))
-
-
-def draws(rules: Rules, rng: random.Random) -> dict[str, float]:
-    """A fresh value for every declared random draw, in declaration order."""
-    return draws_of(lookups(rules), rng)
-
-
 def draws_of(lk: Lookups, rng: random.Random) -> dict[str, float]:
     """`draws`, given the rules' lookups (for callers that hold them across many envs)."""
     out: dict[str, float] = {}
     for name, args, uniform in lk.randoms:
         out[name] = rng.uniform(*args) if uniform else rng.gauss(*args)
     return out
-
-
-def skip_draws(lk: Lookups, rng: random.Random) -> None:
-    """Move `rng` on as `draws_of` does, for numbers nothing reads."""
-    for _, args, uniform in lk.randoms:
-        if uniform:
-            rng.uniform(*args)
-        else:
-            rng.gauss(*args)
 
 
 class Roster:
@@ -205,15 +182,6 @@ def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
     lk = lookups(rules)
     # copying a whole dict is much cheaper than inserting its keys
     return _filled(lk, lk.constants.copy(), state, lk.all_keys if aggregated else None, rng)
-
-
-def run_env(lk: Lookups, state: GameState, keys: tuple, rng: random.Random | None = None,
-            roster: Roster | None = None) -> dict[str, float]:
-    """The global names for generated effect runs (game.engine.resolve_code), which have the
-    constants folded in: `global_env` without the constants, and with only the aggregates in
-    `keys` (from `aggregate_keys_read`) and the headcounts, over `roster` if given (it must
-    be the state's own, still valid)."""
-    return _filled(lk, {}, state, keys, rng, roster)
 
 
 def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | None,

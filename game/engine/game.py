@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from game.engine import resolve
 from game.engine.actions import (Action, Allocate, InjectEvent, Legal, SetPolicies, acts_in,
                                  construct_from, to_act)
 from game.engine.checks import check_allocation, check_chosen, check_policies
-from game.engine.env import global_env, per_rules
+from game.engine.batch.turn import inject_states, open_news_states, resolve_states
+from game.engine.env import per_rules
 from game.engine.flows import initial_transit
 from game.engine.legal import legal_actions, legal_choice
-from game.engine.rng import stream
 from game.engine.state import GameState, SeatSetup, SeatState, assign
 from game.engine.view import SeatView, view
 from game.errors import ActionError
@@ -28,12 +27,6 @@ def _build_default_seats(rules: Rules) -> tuple[SeatSetup, ...]:
 
 
 _default_seats = per_rules(_build_default_seats)
-
-
-def resolve_states(rules: Rules, states: list[GameState]) -> None:
-    """Resolve the current turn of every state (each in its work phase, allocations set)."""
-    for state in states:
-        resolve.resolve_turn(rules, state)
 
 
 class Game:
@@ -77,7 +70,7 @@ class Game:
             "secret": secret})
         if self.rules.flows:
             assign(state, {"transit": initial_transit(self.rules, state)})
-        resolve.news(self.rules, state)
+        open_news_states(self.rules, [state])
         self._advance(state)
         return state
 
@@ -187,10 +180,7 @@ class Game:
         event = next((e for e in self.rules.events if e.id == event_id), None)
         if event is None:
             raise ActionError(f"unknown event '{event_id}'")
-        n = sum(1 for h in state.news if h.injected)
-        rng = stream(state.seed, state.turn, "inject", n)
-        resolve.fire_event(self.rules, state, event, global_env(self.rules, state, rng), rng,
-                           injected=True)
+        inject_states(self.rules, [state], event.id)
 
     def _advance(self, state: GameState) -> None:
         """Close every phase whose seats have all submitted, resolving turns as they end."""

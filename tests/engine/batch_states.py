@@ -1,11 +1,12 @@
-"""States taken in the middle of real games, for the differential tests of the batch engine:
-the state just before each review (after resolution's steps 1-8) and just before each turn's
-news, from random legal play and from bot games of every bundled scenario, the tiny one and
-the engine's fixtures (chain: an order, flows and keyed draws; commons: decisions; dice:
-ties on every review).
+"""States taken in the middle of real games, for the tests that a game's result does not depend
+on the batch it is resolved in: the state handed to each turn's resolution (its work phase
+closed, allocations set) and each new game's state before its first news, from random legal
+play and from bot games of every bundled scenario, the tiny one and the engine's fixtures
+(chain: an order, flows and keyed draws; commons: decisions; dice: ties on every review).
 
-Each is captured by wrapping the scalar step (`resolve.review`, `resolve._news`) while a game
-is played, so it is exactly the state the scalar engine hands to that step.
+Each is captured by wrapping the engine's entry point (`resolve_states`, `open_news_states`,
+as game.engine.game calls them) while a game is played, so it is exactly the state `Game`
+hands to the batch core.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from functools import cache
 from pathlib import Path
 
 from game.analysis import simulate
-from game.engine import Game, resolve
+from game.engine import Game
+from game.engine import game as game_module
 from game.engine.state import GameState
 from game.scenario.load import load_scenario
 from tests.conftest import TINY, bundled_scenarios
@@ -52,19 +54,19 @@ MIXES = (("hype", "gamer"), ("random", "random"), ("outcome", "cautious"))
 
 @contextmanager
 def _capturing(name: str, into: list[GameState]) -> Iterator[None]:
-    """While active, every call of `resolve.<name>` first keeps a copy of the state it is
-    given (its third argument)."""
-    original = getattr(resolve, name)
+    """While active, every call of `game.engine.game.<name>` (`resolve_states` or
+    `open_news_states`) first keeps a copy of each state it is given."""
+    original = getattr(game_module, name)
 
-    def wrapped(plan, rules, state, *args, **kwargs):
-        into.append(state.clone())
-        return original(plan, rules, state, *args, **kwargs)
+    def wrapped(rules, states, *args, **kwargs):
+        into.extend(state.clone() for state in states)
+        return original(rules, states, *args, **kwargs)
 
-    setattr(resolve, name, wrapped)
+    setattr(game_module, name, wrapped)
     try:
         yield
     finally:
-        setattr(resolve, name, original)
+        setattr(game_module, name, original)
 
 
 def _play(game: Game, seeds: tuple[int, ...]) -> Iterator[None]:
@@ -81,8 +83,9 @@ def _play(game: Game, seeds: tuple[int, ...]) -> Iterator[None]:
 
 @cache
 def captured(path: Path, step: str, seeds: tuple[int, ...] = (1, 2)) -> tuple[Game, tuple]:
-    """The game of `path` and every state handed to `resolve.<step>` ("review" or "_news")
-    while its games were played (the states are shared: callers copy before changing)."""
+    """The game of `path` and every state handed to `game.engine.game.<step>`
+    ("resolve_states" or "open_news_states") while its games were played (the states are
+    shared: callers copy before changing)."""
     game = Game(load_scenario(path))
     states: list[GameState] = []
     with _capturing(step, states):

@@ -61,6 +61,27 @@ def play_random(game: Game, seed: int, on_state=None) -> tuple[GameState, list]:
     return state, actions
 
 
+def play_random_games(game: Game, seeds: range | list[int]) -> list[GameState]:
+    """Whole games of random legal play, one per seed, in lockstep: each game's policy
+    phases action by action (`apply_inplace` checks each), its work phase's allocations
+    chosen by seat and checked by `Game.choose_work`, and the work phases of all the games
+    resolved together as one batch (`Game.resolve_work`). Returns the ended states."""
+    rngs = [random.Random(seed) for seed in seeds]
+    states = [game.new_state(seed) for seed in seeds]
+    while True:
+        working = []
+        for state, rng in zip(states, rngs):
+            while state.phase == "policy":
+                game.apply_inplace(state, random_action(game, state, game.to_act(state)[0], rng))
+            if state.phase == "work":
+                game.choose_work(state, lambda seats, _legal, state=state, rng=rng: [
+                    random_action(game, state, seat, rng) for seat in seats])
+                working.append(state)
+        if not working:
+            return states
+        game.resolve_work(working)
+
+
 @pytest.fixture(params=CONTRACT_SCENARIOS, ids=lambda p: p.stem)
 def game(request) -> Game:
     return load(request.param)

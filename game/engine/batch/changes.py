@@ -1,5 +1,5 @@
 """Changes collected during one step of a turn, for a whole batch, and how they are applied
-(game.engine.resolve's `Changes`, `apply_stats`, `apply_metrics`, `finish` and `_due`).
+(`Changes`, `apply_stats`, `apply_metrics`, `finish` and `arrive_due`).
 
 Every array is summed in the order the changes were made, from 0.0, as the scalar engine's
 dicts are; masks say which game collected which change, so a game's result is exactly what
@@ -92,7 +92,7 @@ def apply_stats(batch: Batch, changes: Changes) -> None:
 def apply_metrics(batch: Batch, changes: Changes, smooth: bool) -> None:
     """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds.
     A pass that is not `smooth` moves only the metrics it changes when the layout is
-    `settled` (see game.engine.resolve.apply_metrics), every metric otherwise."""
+    `settled` (`Layout.settled`), every metric otherwise."""
     layout = batch.layout
     value, carry = batch.metrics, batch.carry
     if smooth:

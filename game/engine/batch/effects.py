@@ -1,4 +1,4 @@
-"""Effects over a batch (docs/rules.md, "Effects"), as game.engine.resolve_code applies them:
+"""Effects over a batch (docs/rules.md, "Effects"):
 each effect's `when`, then a draw only for a chance strictly between 0 and 1, then its value
 (times the effort points in a seat's work) goes into the step's changes, or waits `delay`
 turns as a push. Formulas are evaluated once per effect for every game (and every seat); the
@@ -22,21 +22,30 @@ from game.engine.batch.changes import Changes
 from game.engine.batch.env import Env, per_game, seat_env
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
+from game.engine.env import per_rules
 from game.scenario.rules import CEffect, Rules
 
 
 def draws(effect: CEffect) -> bool:
     """Whether applying `effect` may draw a number: its chance is not a constant at or above 1
-    or at or below 0 (game.engine.resolve_code.draws)."""
+    or at or below 0."""
     chance = effect.chance.constant
     return chance is None or 0.0 < chance < 1.0
 
 
 def observes(rules: Rules, effects: Iterable[CEffect]) -> bool:
     """Whether applying `effects` can observe the stream they are given: one draws for its
-    chance, or reads an old-stream random name (game.engine.resolve_plan._observes)."""
+    chance, or reads an old-stream random name."""
     randoms = frozenset(rules.legacy_draws)
     return any(draws(e) or not randoms.isdisjoint(e.names) for e in effects)
+
+
+def _observing(rules: Rules) -> frozenset[str]:
+    """The behaviours whose effects can observe a seat's "work" stream (see `observes`)."""
+    return frozenset(b.id for b in rules.behaviours if observes(rules, b.effects))
+
+
+observing_behaviours = per_rules(_observing)
 
 
 def delay_of(batch: Batch, effect: CEffect, direct: bool) -> int:
@@ -49,8 +58,11 @@ def delay_of(batch: Batch, effect: CEffect, direct: bool) -> int:
 def passes(when: np.ndarray, chance: np.ndarray, mask: np.ndarray, lanes: Lanes | None
            ) -> np.ndarray:
     """(G,) where an effect applies: in `mask`, its `when` true, and its chance at least 1 or
-    above 0 and above a draw from `lanes`, drawn only where the chance is strictly between."""
+    above 0 and above a draw from `lanes`, drawn only where the chance is strictly between.
+    `when` and `chance` are (G,) or 0-d (the same in every game)."""
     holds = mask & (when != 0.0)
+    if chance.ndim == 0 and (chance >= 1.0 or chance <= 0.0):  # nothing to draw
+        return holds if chance >= 1.0 else holds & False
     sure = chance >= 1.0
     drawn = holds & ~sure & (chance > 0.0)
     if not drawn.any():
@@ -77,14 +89,19 @@ def land(batch: Batch, changes: Changes, effect: CEffect, delay: int, direct: bo
         changes.add_stat(seat, batch.layout.stat(effect.target), amount, mask)
 
 
-def _evaluate(batch: Batch, effect: CEffect, env: Env, shape: tuple | None = None
-              ) -> tuple[np.ndarray, ...]:
-    """(when, chance, value) of `effect` on `env`, broadcast to `shape` if given."""
-    layout = batch.layout
-    values = (layout.formula(f)(env) for f in (effect.when, effect.chance, effect.value))
-    if shape is None:
-        return tuple(values)
-    return tuple(v if v.shape == shape else np.broadcast_to(v, shape) for v in values)
+def _evaluate(batch: Batch, effect: CEffect, env: Env) -> tuple[np.ndarray, ...]:
+    """(when, chance, value) of `effect` on `env`, each as its formula gives it (0-d, (G, 1)
+    or (G, S)); `at_seat` takes one seat's values."""
+    formula = batch.layout.formula
+    return formula(effect.when)(env), formula(effect.chance)(env), formula(effect.value)(env)
+
+
+def at_seat(values: np.ndarray, k: int) -> np.ndarray:
+    """Seat k's values (G,) of a formula's result on a seat env (0-d stays 0-d: the same for
+    every game and seat; (G, 1) is every seat's)."""
+    if values.ndim == 0:
+        return values
+    return values[:, k if values.shape[1] > 1 else 0]
 
 
 def _eligible(batch: Batch, effect: CEffect) -> np.ndarray:
@@ -103,7 +120,7 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
     """Apply effects outside a seat, in order, in the games of `mask` (G,): metric effects
     once on the global names `genv`, stat effects for each eligible seat in seat order on
     the seat names (`senv`, built from `genv` if not given); chance draws from `lanes`."""
-    g, s = batch.size, batch.layout.seats
+    g = batch.size
     for effect in effects:
         delay = delay_of(batch, effect, direct)
         if not effect.on_seat:
@@ -113,11 +130,11 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
             continue
         if senv is None:
             senv = seat_env(batch, genv)
-        when, chance, value = _evaluate(batch, effect, senv, (g, s))
+        when, chance, value = _evaluate(batch, effect, senv)
         eligible = _eligible(batch, effect) & mask[:, None]
         for k in np.flatnonzero(eligible.any(axis=0)).tolist():
-            land(batch, changes, effect, delay, direct, value[:, k],
-                 passes(when[:, k], chance[:, k], eligible[:, k], lanes), k)
+            land(batch, changes, effect, delay, direct, at_seat(value, k),
+                 passes(at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
 
 
 def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
@@ -126,16 +143,15 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
     the points are above 0, on the snapshot `genv` and the seat's own names, its random
     names from its "work" stream (`work_draws`); chances drawn from that stream too."""
     rules, layout = batch.rules, batch.layout
-    g, s = batch.size, layout.seats
     active = batch.employed & batch.allocated
-    lanes = [Lanes(batch.seeds, batch.turn, "work", k) for k in range(s)]
+    lanes = [Lanes(batch.seeds, batch.turn, "work", k) for k in range(layout.seats)]
     senv = seat_env(batch, genv, work_draws(batch, lanes, active))
     evaluated = {}
     for b, behaviour in enumerate(rules.behaviours):
         if not (active & (batch.effort[:, :, b] > 0)).any():
             continue  # nobody works on it: its formulas are never read
         senv["effort"] = batch.effort[:, :, b]
-        evaluated[behaviour.id] = [(e, _evaluate(batch, e, senv, (g, s)))
+        evaluated[behaviour.id] = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv))
                                    for e in behaviour.effects]
     for k, role in enumerate(layout.roles):
         for behaviour in rules.behaviours_of(role):
@@ -143,10 +159,9 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
             working = active[:, k] & (points > 0)
             if not working.any():
                 continue
-            for effect, (when, chance, value) in evaluated[behaviour.id]:
-                land(batch, changes, effect, delay_of(batch, effect, False), False,
-                     value[:, k] * points, passes(when[:, k], chance[:, k], working, lanes[k]),
-                     k)
+            for effect, delay, (when, chance, value) in evaluated[behaviour.id]:
+                land(batch, changes, effect, delay, False, at_seat(value, k) * points,
+                     passes(at_seat(when, k), at_seat(chance, k), working, lanes[k]), k)
 
 
 def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str, np.ndarray]:
@@ -158,10 +173,11 @@ def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str
     out = {name: np.full(active.shape, np.nan) for name, _, _ in layout.randoms}
     if not layout.randoms:
         return out
+    watching = observing_behaviours(rules)
     for k, role in enumerate(layout.roles):
         observing = np.zeros(batch.size, dtype=bool)
         for b in rules.behaviours_of(role):
-            if observes(rules, b.effects):
+            if b.id in watching:
                 observing |= batch.effort[:, k, layout.behaviour_ids.index(b.id)] > 0
         observing &= active[:, k]
         if observing.any():

@@ -18,31 +18,40 @@ Env = dict[str, np.ndarray]
 
 
 def per_game(value: np.ndarray, games: int) -> np.ndarray:
-    """A formula's result as (G,): one value per game (a result of shape (G, 1) or a 0-d
-    one, broadcast)."""
-    if np.ndim(value) == 2:
+    """A formula's result as (G,): one value per game (a result of shape (G, 1)), or the 0-d
+    result of a formula that reads only constants as it is (it broadcasts against (G,))."""
+    if value.ndim == 2:
         return value[:, 0]
-    return np.full(games, value)
+    return value
 
 
-def in_seat_order(values: np.ndarray, mask: np.ndarray) -> dict[str, np.ndarray]:
-    """`total_`, `mean_`, `max_`, `min_` (each (G,)) of `values` (G, S) over the seats of
-    `mask` (G, S), as game.engine.env does: summed in seat order from 0 (`add.accumulate`
-    adds one seat at a time; a seat left out adds 0.0, which changes no sum that starts
-    from 0.0), mean = total / count (0 with none), max and min the first value in seat order
-    that no other beats (Python's: of 0.0 and -0.0 the first), 0 with none."""
-    games = values.shape[0]
-    masked = np.zeros((games, values.shape[1] + 1))
-    masked[:, 1:] = np.where(mask, values, 0.0)
-    total = np.add.accumulate(masked, axis=1)[:, -1]
+def in_seat_order(values: np.ndarray, mask: np.ndarray,
+                  kinds: tuple[str, ...] = ("total", "mean", "max", "min")
+                  ) -> dict[str, np.ndarray]:
+    """The aggregates of `kinds` among `total_`, `mean_`, `max_`, `min_` (each (G,)) of
+    `values` (G, S) over the seats of `mask` (G, S), as game.engine.env does: summed in seat
+    order from 0 (`add.accumulate` adds one seat at a time; a seat left out adds 0.0, which
+    changes no sum that starts from 0.0), mean = total / count (0 with none), max and min
+    the first value in seat order that no other beats (Python's: of 0.0 and -0.0 the
+    first), 0 with none."""
+    games, seats = values.shape
+    chosen = np.where(mask, values, 0.0)
+    if seats == 1:
+        total = chosen[:, 0] + 0.0
+    else:
+        masked = np.zeros((games, seats + 1))
+        masked[:, 1:] = chosen
+        total = np.add.accumulate(masked, axis=1)[:, -1]
+    out = {"total": total}
     count = mask.sum(axis=1)
     seen = count > 0
-    rows = np.arange(games)
-    out = {"total": total, "mean": np.where(seen, total / np.maximum(count, 1), 0.0)}
+    if "mean" in kinds:
+        out["mean"] = np.where(seen, total / np.maximum(count, 1), 0.0)
     for kind, pick, empty in (("max", np.max, -np.inf), ("min", np.min, np.inf)):
-        best = pick(np.where(mask, values, empty), axis=1)
-        first = np.argmax(mask & (values == best[:, None]), axis=1)
-        out[kind] = np.where(seen, values[rows, first], 0.0)
+        if kind in kinds:
+            best = pick(np.where(mask, values, empty), axis=1)
+            first = np.argmax(mask & (values == best[:, None]), axis=1)
+            out[kind] = np.where(seen, values[np.arange(games), first], 0.0)
     return out
 
 
@@ -53,7 +62,8 @@ def _column(values: np.ndarray) -> np.ndarray:
 
 def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
     """The global names of every game: constants, metrics, policy levels, the aggregates
-    over the employed seats that some formula reads (`Layout.aggregated`), the headcounts, `turn`, `turns`, the old-stream draws given
+    over the employed seats that some formula reads (`Layout.aggregated`), the headcounts,
+    `turn`, `turns`, the old-stream draws given
     (name -> (G,)), and the keyed draws' values outside any seat."""
     layout = batch.layout
     env: Env = {name: np.float64(value) for name, value in layout.constants.items()}
@@ -64,13 +74,15 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
     employed = batch.employed
     for t, sid in enumerate(layout.stat_ids):
         if sid in layout.aggregated:
-            _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t])
+            _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t],
+                        layout.aggregated[sid])
     env["headcount"] = _column(employed.sum(axis=1).astype(float))
     for role, seats in layout.role_of_seat.items():
         env["headcount_" + role] = _column((employed & seats).sum(axis=1).astype(float))
     for d, did in enumerate(layout.decision_ids):
         if did in layout.aggregated:
-            _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d])
+            _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d],
+                        layout.aggregated[did])
     env["turn"] = np.float64(batch.turn)
     env["turns"] = np.float64(layout.turns)
     for name, values in (draws or {}).items():
@@ -80,9 +92,11 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
     return env
 
 
-def _aggregates(env: Env, name: str, values: np.ndarray, mask: np.ndarray) -> None:
-    """Add `total_name`, `mean_name`, `max_name`, `min_name` to `env` (see `in_seat_order`)."""
-    for kind, value in in_seat_order(values, mask).items():
+def _aggregates(env: Env, name: str, values: np.ndarray, mask: np.ndarray,
+                kinds: tuple[str, ...]) -> None:
+    """Add the aggregates of `kinds` read of `name` (`total_name`, `mean_name`, ...) to `env`
+    (see `in_seat_order`)."""
+    for kind, value in in_seat_order(values, mask, kinds).items():
         env[f"{kind}_{name}"] = _column(value)
 
 

@@ -36,7 +36,11 @@ from game.scenario.formula import (
     formula_tree,
 )
 
-__all__ = ["BatchFormula", "compile_batch"]
+__all__ = ["BatchFormula", "compile_batch", "quietly"]
+
+quietly = np.errstate(all="ignore")
+"""A decorator for a step that evaluates formula bodies (`BatchFormula.fn`) directly: inf and
+NaN on the way are part of the rules, not warnings."""
 
 Env = Mapping[str, np.ndarray]
 """Names to float64 arrays (or numpy scalars) that broadcast together."""

@@ -59,8 +59,9 @@ class Layout:
     keyed: tuple[tuple[str, Draw], ...]
     order: COrder | None
     near_names: frozenset[str]
-    aggregated: frozenset[str]
-    """The stats and decisions some formula of the resolution reads an aggregate of."""
+    aggregated: dict[str, tuple[str, ...]]
+    """The stats and decisions some formula of the resolution reads an aggregate of, each
+    with the kinds read (`total`, `mean`, `max`, `min`, in that order)."""
     _formulas: dict[int, tuple[CompiledFormula, object]] = field(default_factory=dict)
     _index: dict[str, int] = field(default_factory=dict)
 
@@ -84,13 +85,17 @@ class Layout:
     def formula(self, formula: CompiledFormula) -> BatchFormula:
         """`formula` compiled to array operations, once (kept with the formula it came from,
         so its id stays unique); a formula that reads only constants gives its value, a 0-d
-        array, without being evaluated again (its value is the same every time)."""
+        array, without being evaluated again (its value is the same every time). The
+        function returned is the formula's body without `np.errstate`: the steps of a turn
+        that evaluate formulas ignore floating point warnings once (`quietly`)."""
         entry = self._formulas.get(id(formula))
         if entry is None or entry[0] is not formula:
             compiled = compile_batch(formula)
             if formula.names <= self.constants.keys():
                 value = compiled(self.constants)
                 compiled = lambda env, value=value: value
+            else:
+                compiled = compiled.fn
             entry = self._formulas[id(formula)] = (formula, compiled)
         return entry[1]
 
@@ -133,9 +138,9 @@ def _build(rules: Rules, roles: tuple[str, ...]) -> Layout:
         near_names=neighbour_names(s), aggregated=_aggregated(rules))
 
 
-def _aggregated(rules: Rules) -> frozenset[str]:
+def _aggregated(rules: Rules) -> dict[str, tuple[str, ...]]:
     """The stats and decisions whose aggregates (`total_x`, ...) a formula of resolution,
-    review or news reads."""
+    review or news reads, each with the kinds of aggregate read."""
     effects = [*(e for b in rules.behaviours for e in b.effects),
                *(e for p in rules.policies for e in p.effects), *rules.dynamics,
                *(e for ev in rules.events for e in ev.effects),
@@ -149,7 +154,8 @@ def _aggregated(rules: Rules) -> frozenset[str]:
     for flow in rules.flows:
         names |= flow.source.names
     ids = [*(sid for sid, _ in rules.aggregate_keys), *(d for d, _, _ in rules.decision_keys)]
-    return frozenset(x for x in ids if any(f"{a}_{x}" in names for a in AGGREGATES))
+    kinds = {x: tuple(a for a in AGGREGATES if f"{a}_{x}" in names) for x in ids}
+    return {x: read for x, read in kinds.items() if read}
 
 
 def _tables(rules: Rules) -> dict[tuple[str, ...], Layout]:

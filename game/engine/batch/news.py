@@ -1,5 +1,5 @@
-"""The news over a batch (docs/rules.md, "Events"), as game.engine.resolve.news does it for one
-game at the start of a turn: each event in file order, skipped where it fired before unless it
+"""The news over a batch (docs/rules.md, "Events"), for every game of
+the batch at the start of a turn: each event in file order, skipped where it fired before unless it
 repeats, is checked on the global names; where its `when` holds and a draw falls below its
 `chance` (drawn only for a chance strictly between 0 and 1) it fires: its effects apply at
 once (`fire_event`) and its headline goes to the game's news.
@@ -24,6 +24,7 @@ import numpy as np
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import apply_list, passes
 from game.engine.batch.env import Env, global_env, per_game, seat_env
+from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
@@ -32,6 +33,7 @@ from game.engine.state import Headline
 from game.scenario.rules import CEvent
 
 
+@quietly
 def open_turn(batch: Batch) -> None:
     """Check every event in file order in every game of the batch at the start of its turn;
     fire those that hold (see the module)."""
@@ -169,6 +171,7 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
                                       text=spec.text, injected=injected))
 
 
+@quietly
 def inject_event(batch: Batch, event: CEvent) -> None:
     """Fire `event` now in every game of the batch, whatever its trigger (the facilitator's
     control, as `Game._inject`): the random names and its chances are drawn from

@@ -1,5 +1,5 @@
-"""The review over a batch (docs/rules.md, "Phases" step 5), as game.engine.resolve.review
-does it for one game: for each reviewed role in turn, every employed seat is scored (the
+"""The review over a batch (docs/rules.md, "Phases" step 5), for every
+game of the batch: for each reviewed role in turn, every employed seat is scored (the
 role's `score` plus the `review` term of every policy in force), ranked (game.engine.batch.ranks),
 given its score, rank and running total, and then, seat by seat in rank order, the role's
 consequences in file order; their changes are applied together, and layoffs come last.
@@ -20,6 +20,7 @@ from pydantic import TypeAdapter
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import land, passes
 from game.engine.batch.env import Env, global_env, seat_env
+from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.ranks import Ranking, rank_seats
 from game.engine.batch.state import Batch
@@ -28,6 +29,7 @@ from game.engine.state import ReviewRow
 from game.scenario.rules import CEffect, CReview
 
 
+@quietly
 def review_turn(batch: Batch) -> None:
     """Review every reviewed role of every game of the batch, in the rules' review order;
     each game's rows (by role, in rank order) go to `batch.reviews`."""
@@ -123,26 +125,35 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
     layout = batch.layout
     shape, rows = batch.employed.shape, np.arange(batch.size)
     changes = Changes(batch)
-    evaluated = [(c, np.broadcast_to(layout.formula(c.when)(senv), shape),
-                  [(e, *(np.broadcast_to(layout.formula(f)(senv), shape)
-                         for f in (e.when, e.chance, e.value))) for e in c.effects])
+    evaluated = [(c, layout.formula(c.when)(senv),
+                  [(e, *(layout.formula(f)(senv) for f in (e.when, e.chance, e.value)))
+                   for e in c.effects])
                  for c in review.consequences]
     laid_off = np.zeros(shape, dtype=bool)
     for place in range(int(ranking.count.max(initial=0))):
         ranked = place < ranking.count
         seat = ranking.order[:, place]
         for consequence, when, effects in evaluated:
-            holds = ranked & (when[rows, seat] != 0.0)
+            holds = ranked & (_at(when, rows, seat) != 0.0)
             for g in np.flatnonzero(holds).tolist():
                 names.setdefault((g, place), []).append(consequence.name)
             for effect, e_when, chance, value in effects:
-                applies = passes(e_when[rows, seat], chance[rows, seat], holds, lanes)
-                _land(batch, changes, effect, value[rows, seat], applies, seat)
+                applies = passes(_at(e_when, rows, seat), _at(chance, rows, seat), holds,
+                                 lanes)
+                _land(batch, changes, effect, _at(value, rows, seat), applies, seat)
             if consequence.layoff:
                 laid_off[rows[holds], seat[holds]] = True
     finish(batch, changes, False)
     batch.employed = batch.employed & ~laid_off
     batch.laid_off_turn = np.where(laid_off, batch.turn, batch.laid_off_turn)
+
+
+def _at(values: np.ndarray, rows: np.ndarray, seat: np.ndarray) -> np.ndarray:
+    """The values (G,) of a formula's result on a seat env at `seat` (G,) of each game (a 0-d
+    result stays 0-d; a (G, 1) result is every seat's)."""
+    if values.ndim == 0:
+        return values
+    return values[rows, seat] if values.shape[1] > 1 else values[:, 0]
 
 
 def _land(batch: Batch, changes: Changes, effect: CEffect, amount: np.ndarray, applies: np.ndarray,

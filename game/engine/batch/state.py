@@ -271,7 +271,7 @@ def _scatter_seats(batch: Batch, g: int, state: GameState, stats: list) -> None:
 
 
 def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: list) -> TurnRecord:
-    """Game `g`'s record of the turn resolved, as game.engine.resolve builds it, from its
+    """Game `g`'s record of the turn resolved, from its
     recorded `metrics` (M) and `stats` (S, T) as lists."""
     rec = batch.recorded
     index = batch.layout.stat

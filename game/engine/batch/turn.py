@@ -17,8 +17,10 @@ from game.engine.batch.changes import Changes, apply_stats, arrive_due, finish
 from game.engine.batch.effects import apply_list, apply_work, observes
 from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.flows import ship_and_deliver
+from game.engine.batch.formula import quietly
 from game.engine.batch.state import Batch, Recorded, gather, scatter
 from game.engine.batch.streams import Lanes
+from game.engine.env import per_rules
 from game.engine.state import GameState
 from game.scenario.rules import Rules
 
@@ -33,6 +35,7 @@ def resolve_turn(batch: Batch) -> None:
         news.open_turn(batch)
 
 
+@quietly
 def resolve_body(batch: Batch) -> None:
     """Resolution's steps 1-8 (docs/rules.md): everything before the review."""
     reset_stats(batch)
@@ -60,11 +63,14 @@ def reset_stats(batch: Batch) -> None:
         batch.stats[:, :, t] = np.where(seats, initial, batch.stats[:, :, t])
 
 
-def resolve_draws(rules: Rules) -> bool:
+def _resolve_draws(rules: Rules) -> bool:
     """Whether anything can observe the turn's "resolve" stream: a policy or dynamics effect
     that draws for its chance or reads a random name (then the policies' env and the
     dynamics' env each draw the random names from it)."""
     return observes(rules, (*(e for p in rules.policies for e in p.effects), *rules.dynamics))
+
+
+resolve_draws = per_rules(_resolve_draws)
 
 
 def _env(batch: Batch, lanes: Lanes | None) -> dict:
@@ -113,15 +119,24 @@ def next_turn(batch: Batch) -> bool:
 
 def resolve_states(rules: Rules, states: list[GameState]) -> None:
     """Resolve the current turn of `states` (same scenario, table and turn; each with its
-    allocations, as `Game._close` leaves them) in place, as game.engine.resolve.resolve_turn
-    does for each: gathered into one batch, resolved, scattered back."""
+    allocations, as `Game._close` leaves them) in place: gathered into one batch, resolved,
+    scattered back (each game's result is the same whatever games share its batch)."""
     batch = gather(rules, states)
     resolve_turn(batch)
     scatter(batch, states)
 
 
+def inject_states(rules: Rules, states: list[GameState], event_id: str) -> None:
+    """Fire the event `event_id` now in every one of `states`, whatever its trigger (the
+    facilitator's control; see `news.inject_event`), in place."""
+    event = next(e for e in rules.events if e.id == event_id)
+    batch = gather(rules, states)
+    news.inject_event(batch, event)
+    scatter(batch, states, record=False)
+
+
 def open_news_states(rules: Rules, states: list[GameState]) -> None:
-    """The news at the start of the games' current turn (as game.engine.resolve.news), in
+    """The news at the start of the games' current turn, in
     place: what `Game.new_state` does for turn 1."""
     batch = gather(rules, states)
     news.open_turn(batch)
