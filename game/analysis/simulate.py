@@ -18,7 +18,6 @@ from functools import partial
 
 from game.analysis.indices import (correlation, gap_series, index_series, metric_series,
                                    policies_of, seat_outcome_rows)
-from game.analysis.plain_reads import plain_attribute_reads
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
 from game.engine.actions import Action, Legal
@@ -256,13 +255,11 @@ def batch_collection() -> Iterator[None]:
     hundreds of thousands of long-lived ones; the collector, triggered every 700 allocations,
     rescans survivors again and again and costs about a quarter of the run time. Reference
     counting still frees everything a game drops at once; the rare reference cycles wait for
-    the collection at the end of the batch. Model fields are read the plain way meanwhile
-    (see `plain_attribute_reads`)."""
+    the collection at the end of the batch."""
     enabled = gc.isenabled()
     gc.disable()
     try:
-        with plain_attribute_reads():
-            yield
+        yield
     finally:
         if enabled:
             gc.enable()

@@ -122,36 +122,13 @@ def to_act(rules: Rules, state: GameState) -> list[int]:
 
 def construct(cls, **values):
     """`cls(**values)` for values already of the right types and every field given, without
-    validation or `model_construct`'s overhead (legal actions, views and turn results are
-    built many times in every turn)."""
+    validation (legal actions, views and turn results are built many times in every turn)."""
     return construct_from(cls, values)
 
 
 def construct_from(cls, values: dict):
-    """`construct(cls, **values)` keeping the dict `values`, which must list the fields in
-    their order (a model dumps them in the order of its `__dict__`): for the models built
-    most often, as unpacking keywords costs more than the rest. As every field is given,
-    the instances of a class share one set of the fields set (pydantic only ever adds a
-    field's name to it, on assignment), which saves building and freeing one each time.
-    The four slots every pydantic model has are written through their descriptors, which
-    skips `object.__setattr__`'s lookup of each name (about 40% of the cost)."""
-    obj = _new(cls)  # pydantic models do not override __new__
-    _set_dict(obj, values)
-    fields = _every_field.get(cls)
-    if fields is None:
-        fields = _every_field[cls] = set(cls.model_fields)
-    assert len(values) == len(fields), f"{cls.__name__}: every field must be given"
-    _set_fields_set(obj, fields)
-    _set_extra(obj, None)
-    _set_private(obj, None)
-    return obj
-
-
-_new = object.__new__
-_slots = BaseModel.__dict__  # the slots of every model, declared once on BaseModel
-_set_dict = _slots["__dict__"].__set__
-_set_fields_set = _slots["__pydantic_fields_set__"].__set__
-_set_extra = _slots["__pydantic_extra__"].__set__
-_set_private = _slots["__pydantic_private__"].__set__
-_every_field: dict[type, set[str]] = {}
-"""Per model class: the names of all its fields (see `construct_from`)."""
+    """`construct(cls, **values)` for a dict of values: pydantic's `model_construct` with
+    every field given, in the order of the model's fields (a model dumps its fields in the
+    order it holds them, and state hashes are digests of those dumps)."""
+    assert len(values) == len(cls.model_fields), f"{cls.__name__}: every field must be given"
+    return cls.model_construct(**values)

@@ -87,30 +87,26 @@ def draws_of(lk: Lookups, rng: random.Random) -> dict[str, float]:
 
 
 class Roster:
-    """A state's seats as resolution reads them, each seat's fields read once: resolution
-    reads the seats many times a turn, filtered by employment and role, and outside a
-    simulator batch (see game.analysis.plain_reads) pydantic answers every attribute read of
-    a model through a `__getattr__` hook that costs several times a dict look-up. It holds
-    the seats' own stats dicts, so stat changes show through it; it is valid until a seat is
-    hired or laid off (or the seats are replaced)."""
+    """A state's seats as the global names read them, each seat's fields read once (the names
+    read the seats several times, filtered by employment and role). It holds the seats' own
+    stats dicts, so stat changes show through it; it is valid until a seat is laid off (or
+    the seats are replaced)."""
 
     __slots__ = ("counts", "indexed", "rows", "stats", "stats_of")
 
     def __init__(self, lk: Lookups, seats: list[SeatState]) -> None:
         rows, indexed, stats_of, employed, roles = [], [], [], [], []
         for seat in seats:
-            fields = seat.__dict__
-            index, stats = fields["index"], fields["stats"]
+            index, stats = seat.index, seat.stats
             indexed.append((index, stats))
             stats_of.append(stats)
-            if fields["employed"]:
-                role = fields["role"]
-                rows.append((index, role, stats, seat, fields))
+            if seat.employed:
+                role = seat.role
+                rows.append((index, role, stats, seat, None))
                 employed.append(stats)
                 roles.append(role)
         self.rows = rows
-        """(index, role, stats, seat, the seat's `__dict__`) of every employed seat, in seat
-        order."""
+        """(index, role, stats, seat, None) of every employed seat, in seat order."""
         self.indexed = indexed
         """(index, stats) of every seat, laid off or not, in seat order."""
         self.stats_of = stats_of
@@ -189,40 +185,39 @@ def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | 
     """`env` with the metrics, the policy levels, the aggregates named in `keys` and the
     headcounts (none of them when `keys` is None), the turn, then the draws (if an `rng`
     is given) added: the order every global env has."""
-    fields = state.__dict__  # (see `Roster`)
-    env.update(fields["metrics"])
-    env.update(fields["policies"])
+    env.update(state.metrics)
+    env.update(state.policies)
     if keys is not None:
-        roster = roster if roster is not None else Roster(lk, fields["seats"])
+        roster = roster if roster is not None else Roster(lk, state.seats)
         if not lk.decision_initial:
             _aggregate(roster, keys, env)
         else:  # the stats' aggregates and headcounts, then the decisions'
             _aggregate(roster, tuple(k for k in keys if k[0] not in lk.decision_initial), env)
-            _decision_aggregates(lk, roster, fields["allocations"],
+            _decision_aggregates(lk, roster, state.allocations,
                                  [k for k in keys if k[0] in lk.decision_initial], env)
-    env["turn"] = float(fields["turn"])
+    env["turn"] = float(state.turn)
     env["turns"] = lk.turns
     if rng is not None and lk.randoms:
         env.update(draws_of(lk, rng))
     if lk.keyed or lk.order:
-        _relations(lk, env, fields, roster)
+        _relations(lk, env, state, roster)
     return env
 
 
-def _relations(lk: Lookups, env: dict, fields: dict, roster: Roster | None) -> None:
+def _relations(lk: Lookups, env: dict, state: GameState, roster: Roster | None) -> None:
     """Add to a global env the keyed draws (each one's value outside any seat, and under
     `_draw_seat` the per-seat ones by seat index) and, with an order, under `_near` each
     seat's neighbours' stats (game.engine.relations); names that start with `_` are never a
     formula's own, so they clash with none."""
     if roster is None:
-        roster = Roster(lk, fields["seats"])
+        roster = Roster(lk, state.seats)
     if lk.keyed:
-        shared, per_seat = keyed_draws(lk.keyed, fields["seed"], fields["turn"],
+        shared, per_seat = keyed_draws(lk.keyed, state.seed, state.turn,
                                        [index for index, _ in roster.indexed])
         env.update(shared)
         env["_draw_seat"] = per_seat
     if lk.order:
-        env["_near"] = near_stats(lk.order, roster.rows, lk.decision_ids, fields["allocations"])
+        env["_near"] = near_stats(lk.order, roster.rows, lk.decision_ids, state.allocations)
 
 
 def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatState,

@@ -152,11 +152,10 @@ _NOT_HASHED_NOR_TRANSIT = _NOT_HASHED | {"transit"}
 
 
 def assign(model: BaseModel, values: dict) -> None:
-    """Set fields of a model as `setattr` does (these models do not validate on assignment:
-    the value is stored and the field counted as set), without pydantic's `__setattr__`
-    dispatch, which costs more than the rest of a small step of resolution."""
-    model.__dict__.update(values)
-    model.__pydantic_fields_set__.update(values)
+    """Set fields of a model, as `setattr` does for each (these models do not validate on
+    assignment: the value is stored and the field counted as set)."""
+    for name, value in values.items():
+        setattr(model, name, value)
 
 
 def _clone(state: GameState) -> GameState:
