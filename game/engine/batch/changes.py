@@ -36,24 +36,24 @@ class Changes:
 
     def add_metric(self, m: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """metric m += amount (G,) in the games of `mask` (G,)."""
-        column = self.metric_add[:, m]
-        self.metric_add[:, m] = np.where(mask, column + amount, column)
+        column = self.metric_add[:, m]  # a view: added to in place, only in `mask`
+        np.add(column, amount, out=column, where=mask)
         self.metric_added[:, m] |= mask
 
     def set_metric(self, m: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """metric m = amount in the games of `mask` (a later set wins)."""
-        self.metric_set[:, m] = np.where(mask, amount, self.metric_set[:, m])
+        np.copyto(self.metric_set[:, m], amount, where=mask)
         self.metric_is_set[:, m] |= mask
 
     def add_stat(self, seat: int, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of `seat` += amount in the games of `mask`."""
-        column = self.stat_add[:, seat, t]
-        self.stat_add[:, seat, t] = np.where(mask, column + amount, column)
+        column = self.stat_add[:, seat, t]  # a view: added to in place, only in `mask`
+        np.add(column, amount, out=column, where=mask)
         self.stat_added[:, seat, t] |= mask
 
     def set_stat(self, seat: int, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of `seat` = amount in the games of `mask` (a later set wins)."""
-        self.stat_set[:, seat, t] = np.where(mask, amount, self.stat_set[:, seat, t])
+        np.copyto(self.stat_set[:, seat, t], amount, where=mask)
         self.stat_is_set[:, seat, t] |= mask
 
     def push(self, due: int, target: str, seat: int | None, mode: str, direct: bool,
