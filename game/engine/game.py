@@ -122,19 +122,7 @@ class Game:
         checked against the options the engine itself listed for its seat in that state, so
         checking a bot's usual choice is a look-up (see `check_chosen`). On ActionError
         nothing has changed."""
-        rules = self.rules
-        seats = to_act(rules, state)
-        # plain loops: in Python 3.11 each comprehension is a call of its own
-        legal, choices = [], []
-        for seat in seats:
-            offer, choice = legal_choice(rules, state, seat)
-            legal.append(offer)
-            choices.append(choice)
-        actions = choose(seats, legal)
-        submitted = {}
-        for seat, choice, action in zip(seats, choices, actions, strict=True):
-            submitted[seat] = check_chosen(rules, state, seat, choice, action)
-        state.submitted.update(submitted)
+        self._submit(state, choose)
         if state.phase != "ended":  # every seat that had to act has submitted
             self._close(state)
         self._advance(state)
@@ -146,8 +134,15 @@ class Game:
         once (the simulator's lockstep)."""
         if state.phase != "work":
             raise ActionError("not a work phase")
+        self._submit(state, choose)
+
+    def _submit(self, state: GameState,
+                choose: Callable[[list[int], list[Legal]], list[Action]]) -> None:
+        """Every seat that has to act in the current phase chooses, on the state as the phase
+        opens, and each choice, checked, is submitted in seat order."""
         rules = self.rules
         seats = to_act(rules, state)
+        # plain loops: in Python 3.11 each comprehension is a call of its own
         legal, choices = [], []
         for seat in seats:
             offer, choice = legal_choice(rules, state, seat)
