@@ -6,7 +6,6 @@ each role's stats and behaviours) is looked up once per Rules object (`per_rules
 
 from __future__ import annotations
 
-import random
 import weakref
 from collections.abc import Callable
 from typing import TypeVar
@@ -45,16 +44,13 @@ class Lookups:
     """What the environments need from the rules, computed once (see `lookups`)."""
 
     __slots__ = ("all_keys", "behaviour_ids", "constants", "decision_ids", "decision_initial",
-                 "headcount_keys", "keyed", "near_names", "order", "randoms", "turns")
+                 "headcount_keys", "keyed", "near_names", "order", "turns")
 
     def __init__(self, rules: Rules) -> None:
         s = rules.scenario
         self.constants: dict[str, float] = dict(s.constants)
         """The constants, in file order: every global env starts as a copy of this dict."""
         self.turns = float(s.turns)
-        self.randoms = tuple((name, s.randoms[name].uniform or s.randoms[name].normal,
-                              bool(s.randoms[name].uniform)) for name in rules.legacy_draws)
-        """The draws that keep the old streams (`Rules.legacy_draws`), drawn by `draws_of`."""
         self.keyed = rules.keyed_draws
         """The draws from their own streams (`Rules.keyed_draws`), in every env."""
         self.order = rules.order
@@ -78,39 +74,28 @@ class Lookups:
 lookups = per_rules(Lookups)
 
 
-def draws_of(lk: Lookups, rng: random.Random) -> dict[str, float]:
-    """`draws`, given the rules' lookups (for callers that hold them across many envs)."""
-    out: dict[str, float] = {}
-    for name, args, uniform in lk.randoms:
-        out[name] = rng.uniform(*args) if uniform else rng.gauss(*args)
-    return out
-
-
 class Roster:
     """A state's seats as the global names read them, each seat's fields read once (the names
     read the seats several times, filtered by employment and role). It holds the seats' own
     stats dicts, so stat changes show through it; it is valid until a seat is laid off (or
     the seats are replaced)."""
 
-    __slots__ = ("counts", "indexed", "rows", "stats", "stats_of")
+    __slots__ = ("counts", "indexed", "rows", "stats")
 
     def __init__(self, lk: Lookups, seats: list[SeatState]) -> None:
-        rows, indexed, stats_of, employed, roles = [], [], [], [], []
+        rows, indexed, employed, roles = [], [], [], []
         for seat in seats:
             index, stats = seat.index, seat.stats
             indexed.append((index, stats))
-            stats_of.append(stats)
             if seat.employed:
                 role = seat.role
-                rows.append((index, role, stats, seat, None))
+                rows.append((index, role, stats))
                 employed.append(stats)
                 roles.append(role)
         self.rows = rows
-        """(index, role, stats, seat, None) of every employed seat, in seat order."""
+        """(index, role, stats) of every employed seat, in seat order."""
         self.indexed = indexed
         """(index, stats) of every seat, laid off or not, in seat order."""
-        self.stats_of = stats_of
-        """Every seat's stats, by its place in the state's seats (its index)."""
         self.stats = employed
         """The employed seats' stats, in seat order."""
         counts = {"headcount": float(len(rows))}
@@ -153,7 +138,7 @@ def _decision_aggregates(lk: Lookups, roster: Roster, allocations: dict, keys: l
     for did, total_, mean_, max_, min_ in keys:
         initial = lk.decision_initial[did]
         found = []
-        for index, role, _, _, _ in roster.rows:
+        for index, role, _ in roster.rows:
             for own, _ in lk.decision_ids[role]:
                 if own == did:
                     found.append(float((allocations.get(index) or {}).get(did, initial)))
@@ -171,24 +156,24 @@ def global_env_for(rules: Rules, state: GameState, names: frozenset[str]) -> dic
     return global_env(rules, state, aggregated=not names.isdisjoint(rules.aggregate_names))
 
 
-def global_env(rules: Rules, state: GameState, rng: random.Random | None = None,
-               aggregated: bool = True) -> dict[str, float]:
+def global_env(rules: Rules, state: GameState, aggregated: bool = True) -> dict[str, float]:
     """The names every formula may read, from the true state (without the aggregates when
     `aggregated` is false: see `global_env_for`)."""
     lk = lookups(rules)
     # copying a whole dict is much cheaper than inserting its keys
-    return _filled(lk, lk.constants.copy(), state, lk.all_keys if aggregated else None, rng)
+    return _filled(lk, lk.constants.copy(), state, lk.all_keys if aggregated else None)
 
 
-def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | None,
-            rng: random.Random | None, roster: Roster | None = None) -> dict[str, float]:
+def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | None
+            ) -> dict[str, float]:
     """`env` with the metrics, the policy levels, the aggregates named in `keys` and the
-    headcounts (none of them when `keys` is None), the turn, then the draws (if an `rng`
-    is given) added: the order every global env has."""
+    headcounts (none of them when `keys` is None), then the turn: the order every global
+    env has."""
     env.update(state.metrics)
     env.update(state.policies)
+    roster = None
     if keys is not None:
-        roster = roster if roster is not None else Roster(lk, state.seats)
+        roster = Roster(lk, state.seats)
         if not lk.decision_initial:
             _aggregate(roster, keys, env)
         else:  # the stats' aggregates and headcounts, then the decisions'
@@ -197,8 +182,6 @@ def _filled(lk: Lookups, env: dict[str, float], state: GameState, keys: tuple | 
                                  [k for k in keys if k[0] in lk.decision_initial], env)
     env["turn"] = float(state.turn)
     env["turns"] = lk.turns
-    if rng is not None and lk.randoms:
-        env.update(draws_of(lk, rng))
     if lk.keyed or lk.order:
         _relations(lk, env, state, roster)
     return env
@@ -220,10 +203,10 @@ def _relations(lk: Lookups, env: dict, state: GameState, roster: Roster | None) 
         env["_near"] = near_stats(lk.order, roster.rows, lk.decision_ids, state.allocations)
 
 
-def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatState,
-             rng: random.Random | None = None) -> dict[str, float]:
+def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatState
+             ) -> dict[str, float]:
     """The names a seat formula may read: the global ones (`genv`, built from this same
-    state) plus the seat's own, then its draws if an `rng` is given."""
+    state) plus the seat's own."""
     lk = lookups(rules)
     env = genv.copy()
     env.update(seat.stats)
@@ -238,8 +221,6 @@ def seat_env(rules: Rules, genv: dict[str, float], state: GameState, seat: SeatS
     env["seats"] = seats
     env["score"] = seat.score
     env["rank"] = float(seat.rank)
-    if rng is not None and lk.randoms:
-        env.update(draws_of(lk, rng))
     if lk.keyed or lk.order:
         _seat_relations(rules, lk, env, state, seat)
     return env

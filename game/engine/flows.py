@@ -1,5 +1,6 @@
-"""Flows between neighbouring seats (docs/rules.md, "Flows"): what the seats ship at the end
-of a turn's resolution, what arrives, and what is in transit at the start of a game.
+"""Flows between neighbouring seats (docs/rules.md, "Flows"): what is in transit at the start
+of a game. What the seats ship at the end of a turn's resolution, and what arrives, is
+resolution's (game.engine.batch.flows).
 
 A shipment is fixed when it is sent: its amount (the sender's `from`, after this turn's work
 and dynamics) and its receiver (the sender's neighbour then). It is added to the receiver's
@@ -9,9 +10,8 @@ end of a chain, or to a seat without the stat, leaves the game.
 
 from __future__ import annotations
 
-from game.engine.env import global_env, seat_env
 from game.engine.relations import links
-from game.engine.state import GameState, Transit, assign
+from game.engine.state import GameState, Transit
 from game.scenario.rules import CFlow, Rules
 
 
@@ -41,39 +41,3 @@ def initial_transit(rules: Rules, state: GameState) -> list[Transit]:
             out += [Transit(flow=flow.id, due=due, seat=receiver, amount=flow.initial)
                     for due in range(1, flow.delay + 1)]
     return out
-
-
-def ship_and_deliver(rules: Rules, state: GameState) -> None:
-    """Every flow, in file order: each sending seat, in the order of the line, ships its
-    `from` (a negative amount ships nothing); then whatever falls due this turn arrives."""
-    turn, seats = state.turn, state.seats
-    near = links(rules.order, _rows(state))
-    genv = global_env(rules, state)
-    shipped = []
-    for flow in rules.flows:
-        for index, pair in near.items():
-            seat = seats[index]
-            receiver = _receiver(flow, pair)
-            if seat.role not in flow.roles:
-                continue
-            amount = flow.source.fn(seat_env(rules, genv, state, seat))
-            if amount > 0 and receiver is not None:
-                shipped.append(Transit(flow=flow.id, due=turn + flow.delay, seat=receiver,
-                                       amount=amount))
-    _deliver(rules, state, state.transit + shipped)
-
-
-def _deliver(rules: Rules, state: GameState, transit: list[Transit]) -> None:
-    """Add what falls due this turn to its receivers' stats (clamped); keep the rest."""
-    targets = {f.id: f.to for f in rules.flows}
-    keep = []
-    for item in transit:
-        if item.due > state.turn:
-            keep.append(item)
-            continue
-        stats = state.seats[item.seat].stats
-        stat = targets.get(item.flow)
-        if stat in stats:
-            spec = rules.stat_specs[stat]
-            stats[stat] = min(spec.max, max(spec.min, stats[stat] + item.amount))
-    assign(state, {"transit": keep})

@@ -47,7 +47,7 @@ def links(order: COrder, rows: Iterable[tuple]) -> dict[int, tuple[int | None, i
 def near_stats(order: COrder, rows: list[tuple], decisions: dict[str, tuple] | None = None,
                allocations: dict[int, dict] | None = None) -> dict[int, tuple[dict, dict]]:
     """Each seat of the order: (its upstream neighbour's stats, its downstream one's), NOBODY
-    where there is none; what generated code reads `upstream.x` from. With `decisions` (per
+    where there is none; what a formula's `upstream.x` is read from. With `decisions` (per
     role, its (decision id, initial number) pairs) a seat's values also hold its numbers of
     this turn in `allocations` (else the initial ones)."""
     stats = {row[0]: row[2] for row in rows}

@@ -216,8 +216,8 @@ def compile_formula(source: str, allowed: Collection[str] | None = None) -> Comp
 
 
 def inline(formula: CompiledFormula, read: Callable[[str], ast.expr]) -> ast.expr:
-    """A compiled formula as one expression for code that the engine generates (see
-    `define`), checked again as `compile_formula` checks it, and reading only the names it
+    """A compiled formula as one expression for code generated from checked formulas (see
+    `define`; the lint's zero-division check, game.scenario.zero_division), checked again as `compile_formula` checks it, and reading only the names it
     read then: it reads each name as the node `read(name)` returns and gives what the
     compiled formula returns. `read` decides where names come from: a constant's value, or
     one of the generated function's own variables."""
