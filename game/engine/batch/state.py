@@ -140,24 +140,20 @@ def gather(rules: Rules, states: list[GameState]) -> Batch:
         for seat in state.seats:
             for sid, value in seat.stats.items():
                 stats[n, seat.index, layout.stat(sid)] = value
-    seats = [[(x.employed, x.laid_off_turn, x.score, x.score_total, x.rank) for x in st.seats]
-             for st in states]
     effort, numbers, allocated = _choices(layout, states)
+    seats = [st.seats for st in states]
     return Batch(
         rules=rules, layout=layout, seeds=[st.seed for st in states], turn=first.turn,
-        metrics=np.array([[st.metrics[m] for m in layout.metric_ids] for st in states],
-                         dtype=float).reshape(g, -1),
-        carry=np.array([[st.carry[m] for m in layout.metric_ids] for st in states],
-                       dtype=float).reshape(g, -1),
-        policies=np.array([[st.policies[p] for p in layout.policy_ids] for st in states],
-                          dtype=np.int64).reshape(g, -1),
+        metrics=_table([st.metrics for st in states], layout.metric_ids, float),
+        carry=_table([st.carry for st in states], layout.metric_ids, float),
+        policies=_table([st.policies for st in states], layout.policy_ids, np.int64),
         stats=stats,
-        employed=np.array([[x[0] for x in row] for row in seats], dtype=bool).reshape(g, s),
-        laid_off_turn=np.array([[-1 if x[1] is None else x[1] for x in row] for row in seats],
-                               dtype=np.int64).reshape(g, s),
-        score=np.array([[x[2] for x in row] for row in seats], dtype=float).reshape(g, s),
-        score_total=np.array([[x[3] for x in row] for row in seats], dtype=float).reshape(g, s),
-        rank=np.array([[x[4] for x in row] for row in seats], dtype=np.int64).reshape(g, s),
+        employed=_seat_table(seats, lambda x: x.employed, bool),
+        laid_off_turn=_seat_table(
+            seats, lambda x: -1 if x.laid_off_turn is None else x.laid_off_turn, np.int64),
+        score=_seat_table(seats, lambda x: x.score, float),
+        score_total=_seat_table(seats, lambda x: x.score_total, float),
+        rank=_seat_table(seats, lambda x: x.rank, np.int64),
         effort=effort, numbers=numbers, allocated=allocated,
         allocations=[st.allocations for st in states],
         pending=_rows([st.pending for st in states],
@@ -169,6 +165,17 @@ def gather(rules: Rules, states: list[GameState]) -> Batch:
         reviews=[{} for _ in states])
 
 
+def _table(rows: list[dict], ids: tuple[str, ...], dtype) -> np.ndarray:
+    """(G, len(ids)): each game's values of `ids`, from its dict in `rows`."""
+    return np.array([[row[k] for k in ids] for row in rows], dtype=dtype).reshape(len(rows), -1)
+
+
+def _seat_table(seats: list[list], value, dtype) -> np.ndarray:
+    """(G, S): `value(seat)` of every seat of every game."""
+    return np.array([[value(x) for x in row] for row in seats], dtype=dtype).reshape(
+        len(seats), -1)
+
+
 def take_choices(batch: Batch, states: list[GameState]) -> None:
     """Set the batch's choices of its turn (policy levels, allocations) from `states`: the
     games it was gathered from and scattered into, in order, whose seats have chosen since
@@ -178,8 +185,7 @@ def take_choices(batch: Batch, states: list[GameState]) -> None:
                                                          for st in states):
         raise ValueError("the choices of other games, or of another turn, than the batch's")
     layout = batch.layout
-    batch.policies = np.array([[st.policies[p] for p in layout.policy_ids] for st in states],
-                              dtype=np.int64).reshape(len(states), -1)
+    batch.policies = _table([st.policies for st in states], layout.policy_ids, np.int64)
     batch.effort, batch.numbers, batch.allocated = _choices(layout, states)
     batch.allocations = [st.allocations for st in states]
 
