@@ -24,6 +24,19 @@ def make_app(size: tuple[int, int] = (1280, 720)) -> App:
     return App(size, fps=0)
 
 
+def next_choice(play):
+    """The play's next step that asks a seat to choose (or the end), after seeing every news
+    screen and passing every handoff on the way."""
+    while True:
+        step = play.next_step()
+        if step.kind == "news":
+            play.news_seen()
+        elif step.kind == "handoff":
+            play.passed(step.seat)
+        else:
+            return step
+
+
 def frames(app: App, n: int = 1) -> None:
     for _ in range(n):
         app.step()

@@ -69,20 +69,15 @@ def test_the_public_news_screen_shows_the_boards_after_the_first_review(app, tmp
     from game.engine.state import SeatSetup
     from game.ui.play import Play
     from game.ui.scenes.news import NewsScene
-    from tests.ui.driver import frames, screen_text
+    from tests.ui.driver import frames, next_choice, screen_text
     path = variant(tmp_path, TEAMS, BOARDS)
     seats = [SeatSetup(role="manager", name="Max", controller="bot:hype"),
              SeatSetup(role="employee", name="Ana", controller="human")] + [
         SeatSetup(role="employee", name=n, controller="bot:gamer") for n in ("Bo", "Cy", "Di")]
     play = Play.start(load_scenario(path), str(path), 4, seats)
     while play.state.turn == 1:
-        step = play.next_step()
-        if step.kind == "news":
-            play.news_seen()
-        elif step.kind == "handoff":
-            play.passed(step.seat)
-        else:
-            play.submit(Allocate(seat=step.seat, effort={"busywork": 5}))
+        step = next_choice(play)
+        play.submit(Allocate(seat=step.seat, effort={"busywork": 5}))
     assert play.next_step().kind == "news"
     app.go(NewsScene(app, play))
     frames(app, 2)

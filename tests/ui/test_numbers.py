@@ -13,7 +13,7 @@ from game.ui.number_entry import NumberEntry
 from game.ui.play import Play
 from game.ui.scenes import scene_for_step
 from tests.engine.test_decisions import COMMONS
-from tests.ui.driver import frames, key, screen_text
+from tests.ui.driver import frames, key, next_choice, screen_text
 
 CATCH = NumberOption(id="catch", name="Catch", min=0, max=10, step=0.5, current=2)
 
@@ -45,16 +45,11 @@ def _boat_screen(app):
              SeatSetup(role="boat", name="Boat 2", controller="bot:gamer")]
     play = Play.start(scenario, str(COMMONS), 4, seats)
     while True:
-        step = play.next_step()
-        if step.kind == "news":
-            play.news_seen()
-        elif step.kind == "handoff":
-            play.passed(step.seat)
-        else:
-            scene = scene_for_step(app, play)
-            if scene.name == "employee":
-                return scene
-            play.submit(play.bot_choice(step.seat))
+        step = next_choice(play)
+        scene = scene_for_step(app, play)
+        if scene.name == "employee":
+            return scene
+        play.submit(play.bot_choice(step.seat))
 
 
 def test_a_boat_chooses_its_catch_with_the_keys(app, monkeypatch):

@@ -12,7 +12,7 @@ from game.ui.play import Play
 from game.ui.relations_panel import amount_text, arrival_text
 from game.ui.scenes import scene_for_step
 from tests.conftest import ROOT
-from tests.ui.driver import focus, frames, key, screen_text
+from tests.ui.driver import focus, frames, key, next_choice, screen_text
 
 CHAIN = ROOT / "tests" / "engine" / "fixtures" / "chain.yaml"
 
@@ -28,15 +28,10 @@ def _play_to(name: str, human_role: str, turn: int, nth: int = 0,
     play = Play.start(s, name, 7, seats)
     human = next(i for i, seat in enumerate(seats) if seat.controller == "human")
     while True:
-        step = play.next_step()
-        if step.kind == "news":
-            play.news_seen()
-        elif step.kind == "handoff":
-            play.passed(step.seat)
-        elif step.seat == human and play.state.turn == turn and play.state.phase == phase:
+        step = next_choice(play)
+        if step.seat == human and play.state.turn == turn and play.state.phase == phase:
             return play, human
-        else:
-            play.submit(play.bot_choice(step.seat))
+        play.submit(play.bot_choice(step.seat))
 
 
 def _chain_page(app, play: Play) -> str:
