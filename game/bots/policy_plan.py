@@ -67,13 +67,14 @@ class PolicyPlanner:
         as shown (`shown_key`), which costs less than perceiving it (`view_key`): a
         manager sees the same few public stats of its workers again and again."""
         found = self.recall(view, legal)
-        if found is None:
-            b = read_beliefs(self.rules, view)
-            table = self._table(b)
-            if len(self.memo) > MEMO_LIMIT:
-                self.memo.clear()
-            found = self.memo[self.key(b, legal, table)] = self._plan(b, legal, table)
-            self._show(self.shown_key(view, legal), found)
+        if found is not None:
+            return found  # (a copy already)
+        b = read_beliefs(self.rules, view)
+        table = self._table(b)
+        if len(self.memo) > MEMO_LIMIT:
+            self.memo.clear()
+        found = self.memo[self.key(b, legal, table)] = self._plan(b, legal, table)
+        self._show(self.shown_key(view, legal), found)
         return dict(found)
 
     def recall(self, view: SeatView, legal: Legal) -> dict[str, int] | None:
