@@ -21,7 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import floor, log10
 
-from game.engine.view import MetricReading, OtherSeat, SeatView
+from game.engine.readings import MetricReading, Reading
+from game.engine.view import OtherSeat, SeatView
 from game.scenario.rules import Rules, neighbour_names
 
 SIGNIFICANT = 2
@@ -202,8 +203,9 @@ def other_stat(rules: Rules, view: SeatView, other: OtherSeat, sid: str) -> floa
     return like_me(own_stat(rules, view, sid), rules.stat_specs[sid].initial)
 
 
-def metric_belief(reading: MetricReading, initial: float) -> float:
-    """`read_metrics(...)[reading.id]`, for one reading."""
+def metric_belief(reading: MetricReading | Reading, initial: float) -> float:
+    """`read_metrics(...)[reading.id]`, for one reading (a view's, or a glance's plain
+    one: the same fields)."""
     value = reading.value if reading.value is not None else _metric_estimate(reading, initial)
     return perceive(value)
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.engine.past import past_of
-from game.engine.readings import MetricReading, seat_readings, sights_of
+from game.engine.readings import Reading, seat_readings, sights_of
 from game.engine.state import GameState
 from game.engine.view import OtherSeat, _outside, _own_stats, _public_stats
 from game.scenario.rules import Rules
@@ -26,13 +26,14 @@ from game.scenario.rules import Rules
 @dataclass(slots=True, frozen=True)
 class Glance:
     """The parts of `view(rules, state, seat)` that the planners' keys read, equal to the
-    view's fields of the same names."""
+    view's fields of the same names (the metrics as the engine's plain `Reading`s, field for
+    field the view's `MetricReading`s, in a tuple shared by the seats of a role)."""
 
     seat: int
     role: str
     employed: bool
     turn: int
-    metrics: list[MetricReading]
+    metrics: tuple[Reading, ...]
     policies: dict[str, int]
     own_stats: dict[str, float]
     score: float
@@ -52,7 +53,7 @@ def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance
         me = state.seats[seat]
         out.append(Glance(
             seat=seat, role=me.role, employed=me.employed, turn=state.turn,
-            metrics=list(seat_readings(past, sights[me.role, revealed])),
+            metrics=seat_readings(past, sights[me.role, revealed]),
             policies=dict(state.policies),
             own_stats=_own_stats(rules, me.stats, revealed),
             score=me.score, rank=me.rank,

@@ -4,9 +4,15 @@ hidden, as its visibility rules say), or as everyone sees it once the game has e
 A role's readings are planned once per rules (`sights_of`) and built once per past
 (`seat_readings`), shared by every role that sees a metric alike. The noise on a reading is
 drawn from the game's noise key (its secret, see `GameState.noise_key`), never shown.
+
+Inside the engine a reading is a plain `Reading` (a named tuple: a simulation builds hundreds a
+game, and a pydantic model costs ten times as much to build); a view exports each as the
+pydantic `MetricReading` of the same fields (`exported_readings`), built once per past too.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,7 +23,7 @@ from game.engine.rng import unit_normal
 from game.scenario.model import Metric
 from game.scenario.rules import Rules
 
-__all__ = ["MetricReading", "seat_readings", "sights_of"]
+__all__ = ["MetricReading", "Reading", "exported_readings", "seat_readings", "sights_of"]
 
 
 class MetricReading(BaseModel):
@@ -37,6 +43,22 @@ class MetricReading(BaseModel):
     history: tuple[float | None, ...] = Field(
         description="From the start, one value per turn seen.")
     note: str = "live"
+
+
+class Reading(NamedTuple):
+    """A `MetricReading` as the engine keeps it: the same fields in the same order, plain and
+    frozen (shared like the exported ones)."""
+
+    id: str
+    name: str
+    kind: str
+    unit: str
+    min: float
+    max: float
+    higher_is_better: bool
+    value: float | None
+    history: tuple[float | None, ...]
+    note: str
 
 
 def _sight(metric: Metric, role: str, revealed: bool) -> tuple[str | None, int, str]:
@@ -61,11 +83,12 @@ _HIDDEN = "hidden until the end"
 
 def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]]]:
     """Per (role, revealed): the memo key of its readings (see `seat_readings`), and per metric in
-    file order (metric, seer, lag, hidden, series key, reading key, the reading's fields with
-    `value` and `history` left to fill, the span of the seer's noise), see `_sight` and
-    `_noisy`. Equal reading keys mean equal readings (a hidden series is all None whoever
-    looks), so roles that see a metric alike share one reading. Keys are small ints (cheaper
-    to hash than the tuples they number), and no other memo key of a past is an int."""
+    file order (metric, seer, lag, hidden, series key, reading key, the reading's fields before
+    `value`, its note, the span of the seer's noise), see `_sight` and `_noisy`. Equal reading
+    keys mean equal readings (a hidden series is all None whoever looks), so roles that see a
+    metric alike share one reading. Keys are small ints (cheaper to hash than the tuples they
+    number): a reading's exported `MetricReading` is kept under its key's complement (a
+    negative int), and no other memo key of a past is an int."""
     numbers: dict[tuple, int] = {}
 
     def number(key: tuple) -> int:
@@ -75,9 +98,7 @@ def _sights(rules: Rules) -> dict[tuple[str, bool], tuple[int, tuple[tuple, ...]
         return tuple(
             (m, seer, lag, note == _HIDDEN, number(("series", m.id, seer)),
              number(("reading", m.id, None if note == _HIDDEN else seer, lag, note)),
-             {"id": m.id, "name": m.name, "kind": m.kind, "unit": m.unit, "min": m.min,
-              "max": m.max, "higher_is_better": m.higher_is_better, "value": None,
-              "history": (), "note": note},
+             (m.id, m.name, m.kind, m.unit, m.min, m.max, m.higher_is_better), note,
              (m.max - m.min) * m.visibility_for(seer).noise if seer is not None else 0.0)
             for m in rules.scenario.metrics for seer, lag, note in [_sight(m, role, revealed)])
 
@@ -97,7 +118,7 @@ def _noisy(metric: Metric, seer: str, span: float, noise_key: str | int, index: 
     return min(metric.max, max(metric.min, value + span * noise))
 
 
-def seat_readings(past: Past, sight: tuple[int, tuple[tuple, ...]]) -> tuple[MetricReading, ...]:
+def seat_readings(past: Past, sight: tuple[int, tuple[tuple, ...]]) -> tuple[Reading, ...]:
     """Every metric as a role sees it, in file order, given its `sight` (see `_sights`):
     frozen readings, built once per past and shared by the roles that see a metric alike."""
     key, plan = sight
@@ -107,16 +128,34 @@ def seat_readings(past: Past, sight: tuple[int, tuple[tuple, ...]]) -> tuple[Met
     return readings
 
 
-def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading, ...]:
+def exported_readings(past: Past, sight: tuple[int, tuple[tuple, ...]]
+                      ) -> tuple[MetricReading, ...]:
+    """`seat_readings(past, sight)` as the pydantic `MetricReading`s a view exports (the same
+    fields, in the same order), each built once per past and shared like the plain ones."""
+    key, plan = sight
+    exported = past.memo.get(~key)
+    if exported is None:
+        memo, out = past.memo, []
+        for reading, entry in zip(seat_readings(past, sight), plan):
+            reading_key = ~entry[5]
+            model = memo.get(reading_key)
+            if model is None:
+                model = memo[reading_key] = construct_from(MetricReading, reading._asdict())
+            out.append(model)
+        exported = past.memo[~key] = tuple(out)
+    return exported
+
+
+def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[Reading, ...]:
     """The readings of one role's `plan` (see `_sights`), each built unless another role
     built it already."""
     memo, noise_key, records = past.memo, past.noise_key, past.records
     before = past.parent.memo if past.parent is not None else {}
     out = []
-    for m, seer, lag, hidden, series_key, reading_key, fields, span in plan:
+    for m, seer, lag, hidden, series_key, reading_key, head, note, span in plan:
         reading = memo.get(reading_key)
         if reading is None and hidden:
-            reading = memo[reading_key] = _hidden(past.rules, fields, len(records))
+            reading = memo[reading_key] = _hidden(past.rules, head, note, len(records))
         elif reading is None:
             series = memo.get(series_key)  # grown already if another role sees it lagged
             if series is None:
@@ -130,24 +169,22 @@ def _built_readings(past: Past, plan: tuple[tuple, ...]) -> tuple[MetricReading,
                     series = memo[series_key] = _next_seen(prev, past, m, seer, span, noise_key)
             if lag:
                 series = series[:max(1, len(series) - lag)]
-            values = fields.copy()
-            values["value"] = series[-1]
-            values["history"] = series
-            reading = memo[reading_key] = construct_from(MetricReading, values)
+            reading = memo[reading_key] = _make((*head, series[-1], series, note))
         out.append(reading)
     return tuple(out)
 
 
-def _hidden(rules: Rules, fields: dict, turns: int) -> MetricReading:
+_make = Reading._make
+
+
+def _hidden(rules: Rules, head: tuple, note: str, turns: int) -> Reading:
     """A metric hidden during play, after `turns` turns: the same in every game of the
-    rules, so built once per process. `fields` are its reading's, see `_sights`."""
+    rules, so built once per process. `head` and `note` are its reading's, see `_sights`."""
     made = _hidden_made(rules)
-    key = (fields["id"], turns)
+    key = (head[0], turns)
     reading = made.get(key)
     if reading is None:
-        values = fields.copy()
-        values["history"] = (None,) * (turns + 1)
-        reading = made[key] = construct_from(MetricReading, values)
+        reading = made[key] = _make((*head, None, (None,) * (turns + 1), note))
     return reading
 
 

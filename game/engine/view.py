@@ -21,7 +21,7 @@ from game.engine.boards import Board, leaderboards
 from game.engine.env import global_env_for, per_rules
 from game.engine.past import Past, nothing, past_of
 from game.engine.policy_news import PolicyChange, policy_changes
-from game.engine.readings import MetricReading, seat_readings, sights_of
+from game.engine.readings import MetricReading, exported_readings, sights_of
 from game.engine.relations import links
 from game.engine.state import Choice, GameState, Headline, ReviewRow, SeatState
 from game.scenario.rules import Rules
@@ -345,7 +345,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
         out.append(construct_from(SeatView, {
             "seat": seat, "name": me.name, "role": me.role, "employed": me.employed,
             "turn": turn, "turns": turns, "turn_name": turn_name, "phase": phase,
-            "revealed": revealed, "metrics": list(seat_readings(past, sights[me.role, revealed])),
+            "revealed": revealed, "metrics": list(exported_readings(past, sights[me.role, revealed])),
             "policies": dict(policies),
             "own_stats": _own_stats(rules, me.stats, revealed),
             "own_choice": dict(choice) if choice is not None else None,

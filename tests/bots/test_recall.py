@@ -5,6 +5,7 @@ the choices are the same, and the games are the same whether bots recall or not.
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
 
 from game.analysis import simulate
 from game.bots import base
@@ -23,6 +24,19 @@ FIELDS = Glance.__slots__
 
 def _strategies(scenario, mix: tuple[str, str]) -> dict[str, str]:
     return {scenario.roles[0].id: mix[0], scenario.roles[1].id: mix[1]}
+
+
+def _fields(value):
+    """`value` with every model or named tuple in it (readings, other seats) as its (field,
+    value) pairs, so that a glance's plain parts and a view's pydantic ones compare field by
+    field, every field's value."""
+    if isinstance(value, BaseModel):
+        return tuple((f, _fields(getattr(value, f))) for f in type(value).model_fields)
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return tuple((f, _fields(v)) for f, v in zip(value._fields, value))
+    if isinstance(value, (list, tuple)):
+        return [_fields(v) for v in value]
+    return value
 
 
 def _same_keys(rules, glance: Glance, view, legal) -> None:
@@ -49,8 +63,8 @@ def test_a_glance_shows_what_the_view_shows_and_keys_alike(path, monkeypatch):
         seen = glances(rules, state, seats)
         legal = {s: legal_actions(rules, state, s) for s in seats}
         for glance, view in zip(seen, views(rules, state, seats)):
-            assert {f: getattr(glance, f) for f in FIELDS} == \
-                {f: getattr(view, f) for f in FIELDS}
+            assert {f: _fields(getattr(glance, f)) for f in FIELDS} == \
+                {f: _fields(getattr(view, f)) for f in FIELDS}
             _same_keys(rules, glance, view, legal[glance.seat])
             checked.append(glance.seat)
         return seen
