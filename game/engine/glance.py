@@ -16,18 +16,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from game.engine.others import Other, outside
 from game.engine.past import past_of
 from game.engine.readings import Reading, seat_readings, sights_of
 from game.engine.state import GameState
-from game.engine.view import OtherSeat, _outside, _own_stats, _public_stats
+from game.engine.view import _own_stats, _public_stats
 from game.scenario.rules import Rules
 
 
 @dataclass(slots=True, frozen=True)
 class Glance:
     """The parts of `view(rules, state, seat)` that the planners' keys read, equal to the
-    view's fields of the same names (the metrics as the engine's plain `Reading`s, field for
-    field the view's `MetricReading`s, in a tuple shared by the seats of a role)."""
+    view's fields of the same names (the metrics and others as the engine's plain `Reading`s and
+    `Other`s, field for field the view's `MetricReading`s and `OtherSeat`s; the metrics in a
+    tuple shared by the seats of a role)."""
 
     seat: int
     role: str
@@ -38,7 +40,7 @@ class Glance:
     own_stats: dict[str, float]
     score: float
     rank: int
-    others: list[OtherSeat]
+    others: list[Other]
 
 
 def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance]:
@@ -46,7 +48,7 @@ def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance
     state, seats)` would give them, built the same way."""
     revealed = state.phase == "ended"
     past = past_of(rules, state.noise_key, state.history)
-    outside = _outside(past, state.seats, _public_stats(rules, state, revealed))
+    shown = outside(past, state.seats, _public_stats(rules, state, revealed))
     sights = sights_of(rules)
     out = []
     for seat in seats:
@@ -57,5 +59,5 @@ def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance
             policies=dict(state.policies),
             own_stats=_own_stats(rules, me.stats, revealed),
             score=me.score, rank=me.rank,
-            others=[o for o in outside if o.index != seat]))
+            others=[o for o in shown if o.index != seat]))
     return out

@@ -5,7 +5,8 @@ hidden), its own stats except those hidden from itself, other seats' stats only 
 public, the published leaderboards (the reviews' and the scenario's own: see
 `game.engine.boards`), the news and the active policies; never a bookkeeping stat. Nobody sees another
 seat's choices. When the game has ended everything is revealed for the debrief. The metric
-readings are built in `game.engine.readings`.
+readings are built in `game.engine.readings`, the other seats as seen from outside in
+`game.engine.others`.
 """
 
 from __future__ import annotations
@@ -19,25 +20,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_serializer
 from game.engine.actions import construct_from, to_act
 from game.engine.boards import Board, leaderboards
 from game.engine.env import global_env_for, per_rules
+from game.engine.others import OtherSeat, exported_others, outside
 from game.engine.past import Past, nothing, past_of
 from game.engine.policy_news import PolicyChange, policy_changes
 from game.engine.readings import MetricReading, exported_readings, sights_of
 from game.engine.relations import links
-from game.engine.state import Choice, GameState, Headline, ReviewRow, SeatState
+from game.engine.state import Choice, GameState, Headline, ReviewRow
 from game.scenario.rules import Rules
-
-
-class OtherSeat(BaseModel):
-    """Another seat: who it is, and only the stats that are public right now (frozen: the
-    views of one state share it, see `views`)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    index: int
-    name: str
-    role: str
-    employed: bool
-    stats: dict[str, float]
 
 
 class LeaderRow(BaseModel):
@@ -250,48 +239,6 @@ def _names_env(rules: Rules, state: GameState, names: frozenset[str]) -> dict[st
     return env
 
 
-def _outside(past: Past, seats: list[SeatState], public: tuple[str, ...]) -> list[OtherSeat]:
-    """Every seat as the others see it (see `_as_other`). The previous views of the same
-    turn (the other phase) mostly show the same: a seat's `OtherSeat` from then is kept
-    while it shows the very same name, role, employment and stat values (the same objects,
-    not equal ones: 0.0 and -0.0 are equal but dump differently)."""
-    key = ("outside", public)
-    before = past.memo.get(key)
-    if before is None or len(before) != len(seats):
-        out = [_as_other(s, public) for s in seats]
-    else:
-        out = [o if o.index == s.index and o.employed is s.employed and o.name == s.name
-               and o.role == s.role and _shows(o.stats, s.stats, public)
-               else _as_other(s, public)
-               for o, s in zip(before, seats)]
-    past.memo[key] = out
-    return out
-
-
-def _shows(shown: dict[str, float], stats: dict[str, float], public: tuple[str, ...]) -> bool:
-    """Whether `shown` holds the very objects `stats` has for the `public` stats."""
-    n = 0
-    for sid in public:  # a loop, not a comprehension: often there is none
-        if sid in stats:
-            if shown.get(sid) is not stats[sid]:
-                return False
-            n += 1
-    return n == len(shown)
-
-
-def _as_other(seat: SeatState, public: tuple[str, ...]) -> OtherSeat:
-    """`seat` as the other seats see it: only its public stats (in the seat's own order,
-    which is file order, as `public` is)."""
-    stats = seat.stats
-    shown = {}
-    for sid in public:  # a loop, not a comprehension: often there is none
-        if sid in stats:
-            shown[sid] = stats[sid]
-    return construct_from(OtherSeat, {
-        "index": seat.index, "name": seat.name, "role": seat.role, "employed": seat.employed,
-        "stats": shown})
-
-
 def _leaderboards(past: Past, state: GameState,
                   revealed: bool) -> dict[str, tuple[LeaderRow, ...]]:
     """The last review's published leaderboards (rows built once per turn, then shared)."""
@@ -326,7 +273,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     revealed = state.phase == "ended"
     past = past_of(rules, state.noise_key, state.history)
     public = _public_stats(rules, state, revealed)
-    outside = _outside(past, state.seats, public)
+    others = exported_others(past, outside(past, state.seats, public))
     boards = _leaderboards(past, state, revealed)
     own_boards = leaderboards(rules, state, revealed)
     news = [*_past_news(past), *state.news]
@@ -351,7 +298,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             "own_choice": dict(choice) if choice is not None else None,
             "own_history": list(_own_history(past, seat, revealed)),
             "score": me.score, "rank": me.rank, "score_total": me.score_total,
-            "others": [o for o in outside if o.index != seat],
+            "others": [o for o in others if o.index != seat],
             "leaderboards": {role: list(rows) for role, rows in boards.items()},
             "boards": list(own_boards),
             "news": list(news), "policy_changes": list(changes),
