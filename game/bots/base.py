@@ -135,6 +135,12 @@ def objective(rules: Rules, role: str, kind: str, horizon: int) -> Objective:
     return index_objective(rules, role, kind, horizon)
 
 
+_RECALLED: dict[tuple[int, int], tuple[dict[str, int], Action]] = {}
+"""(id of a planner's memo entry, seat) -> (the entry, the action of that seat that submits
+it): see `PlanningBot._recalled_action`."""
+RECALLED_LIMIT = 65_536
+
+
 class PlanningBot(Bot):
     """A bot that maximises one objective in the work phase and one in the policy phase."""
 
@@ -160,14 +166,27 @@ class PlanningBot(Bot):
         nothing to choose), else None; only for a bot that `recalls`. It reads only what the
         memo keys read, so a `game.engine.glance.Glance` of the seat will do for `view`."""
         if legal.phase == "policy" and legal.policies:
-            found = self._planner(policy_planner, view.role, self.policy_goal).recall(
+            found = self._planner(policy_planner, view.role, self.policy_goal).recalled(
                 view, legal)
         elif legal.phase == "work":
-            found = self._planner(allocation_planner, view.role, self.work_goal).recall(
+            found = self._planner(allocation_planner, view.role, self.work_goal).recalled(
                 view, options_of(legal), legal.effort, numbers_of(legal))
         else:
-            found = {}
-        return self.action(legal, found) if found is not None else None
+            return self.action(legal, {})
+        return self._recalled_action(legal, found) if found is not None else None
+
+    def _recalled_action(self, legal: Legal, found: dict[str, int]) -> Action:
+        """`action(legal, found)` for `found`, a planner's memo entry (`recalled`): made
+        once per entry and seat, then shared (an action is frozen). The entry is a key of
+        its memo's, so it fixes the options and numbers `legal` lists, which the action
+        reads; kept by its id, with the entry itself, so the id is never another's."""
+        key = (id(found), self.seat)
+        kept = _RECALLED.get(key)
+        if kept is None:
+            if len(_RECALLED) >= RECALLED_LIMIT:
+                _RECALLED.clear()
+            kept = _RECALLED[key] = (found, self.action(legal, dict(found)))
+        return kept[1]
 
     def beliefs(self, view: SeatView) -> Beliefs:
         """The seat's beliefs, read from its view."""

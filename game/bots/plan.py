@@ -364,14 +364,21 @@ class AllocationPlanner:
         never plans, and gives up on forecasts that play the flows, whose key reads the
         whole view). It reads only what the key reads (a `game.engine.glance.Glance` will
         do)."""
+        found = self.recalled(view, options, effort, numbers)
+        return dict(found) if found is not None else None
+
+    def recalled(self, view: SeatView, options: tuple[Option, ...], effort: int,
+                 numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int] | None:
+        """`recall(view, ...)`, but the memo's own entry, not a copy: the same object for
+        the same entry, never to be changed (game.bots.base keeps the action it makes of
+        an entry)."""
         if self.myopic is not None and self.turns_ahead(view.turn) <= 1:
-            return self.myopic.recall(view, options, effort, numbers)
+            return self.myopic.recalled(view, options, effort, numbers)
         f = self.forecaster(view.policies)
         if f.chain:
             return None
-        found = self.memo.get(self._key(f, f.view_key(view), options, effort, numbers,
-                                        view.turn))
-        return dict(found) if found is not None else None
+        return self.memo.get(self._key(f, f.view_key(view), options, effort, numbers,
+                                       view.turn))
 
     def _key(self, f: Forecaster, seen: tuple, options: tuple[Option, ...], effort: int,
              numbers: tuple[NumberSpec, ...], turn: int) -> tuple:

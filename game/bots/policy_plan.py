@@ -81,14 +81,20 @@ class PolicyPlanner:
         """`choose(view, legal)` when the memo already has the answer, else None (this
         never plans). It reads only what the keys read (a `game.engine.glance.Glance` will
         do)."""
+        found = self.recalled(view, legal)
+        return dict(found) if found is not None else None
+
+    def recalled(self, view: SeatView, legal: Legal) -> dict[str, int] | None:
+        """`recall(view, legal)`, but the memo's own entry, not a copy: the same object for
+        the same entry, never to be changed (game.bots.base keeps the action it makes of
+        an entry)."""
         shown = self.shown_key(view, legal)
         found = self.shown.get(shown)
         if found is None:
             found = self.memo.get(self.view_key(view, legal))
-            if found is None:
-                return None
-            self._show(shown, found)
-        return dict(found)
+            if found is not None:
+                self._show(shown, found)
+        return found
 
     def _show(self, shown: tuple, found: dict[str, int]) -> None:
         """Keep the memo's answer `found` under the `shown_key` too."""

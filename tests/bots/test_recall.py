@@ -4,15 +4,17 @@ the choices are the same, and the games are the same whether bots recall or not.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from pydantic import BaseModel
 
 from game.analysis import simulate
-from game.bots import base
+from game.bots import base, make_bot
 from game.bots.base import allocation_planner, policy_planner
 from game.engine.glance import Glance, glances
 from game.engine.legal import legal_actions
-from game.engine.view import SeatView, views
+from game.engine.view import SeatView, view, views
 from game.scenario.load import load_scenario
 from tests.conftest import TINY, bundled_scenarios
 
@@ -96,3 +98,29 @@ def test_games_are_the_same_whether_bots_recall_or_not(path, monkeypatch):
             m.setattr(base.PlanningBot, "recalls", property(lambda bot: False))
             slow = simulate.run_games(scenario, [3, 4, 5], strategies)
         assert quick == slow
+
+
+@pytest.mark.parametrize("path", PATHS[:3], ids=lambda p: p.stem)
+def test_a_recalled_action_is_the_one_act_chooses_and_is_made_once(path, monkeypatch):
+    """At every decision of seeded games, once the memos are filled, a planning bot recalls
+    the very action `act` chooses on the whole view, and recalls the same object again
+    (made once per memo entry and seat, see `PlanningBot._recalled_action`)."""
+    scenario = load_scenario(path)
+    strategies = _strategies(scenario, ("hype", "gamer"))
+    seen = []
+
+    def glancing(rules, state, seats):
+        shown = glances(rules, state, seats)
+        seen.append((rules, state.clone(), shown))
+        return shown
+
+    monkeypatch.setattr(simulate, "glances", glancing)
+    simulate.run_games(scenario, [1, 2], strategies)
+    for rules, state, shown in seen:
+        for glance in shown:
+            bot = make_bot(strategies[glance.role], scenario, glance.seat, random.Random(0))
+            legal = legal_actions(rules, state, glance.seat)
+            recalled = bot.recall(glance, legal)
+            assert recalled is not None and recalled is bot.recall(glance, legal)
+            assert recalled == bot.act(view(rules, state, glance.seat), legal)
+    assert seen
