@@ -14,7 +14,7 @@ from game.bots import base, make_bot
 from game.bots.base import allocation_planner, policy_planner
 from game.engine.glance import Glance, glances
 from game.engine.legal import legal_actions
-from game.engine.view import SeatView, view, views
+from game.engine.view import SeatView, views
 from game.scenario.load import load_scenario
 from tests.conftest import TINY, bundled_scenarios
 
@@ -122,5 +122,5 @@ def test_a_recalled_action_is_the_one_act_chooses_and_is_made_once(path, monkeyp
             legal = legal_actions(rules, state, glance.seat)
             recalled = bot.recall(glance, legal)
             assert recalled is not None and recalled is bot.recall(glance, legal)
-            assert recalled == bot.act(view(rules, state, glance.seat), legal)
+            assert recalled == bot.act(views(rules, state, [glance.seat])[0], legal)
     assert seen
