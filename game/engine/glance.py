@@ -5,10 +5,11 @@ its view (game.bots.plan `Forecaster.view_key`, game.bots.policy_plan `PolicyPla
 and `view_key`); in a simulation nearly every decision is a memo hit. A `Glance` holds only
 the parts those keys read (role, turn, metric readings, policies, own stats, score, rank, the
 others as seen from outside), each built by the very code `view()` builds it with, so a key
-read from a glance is the key read from the view (tests/engine/test_glance.py checks it for
+read from a glance is the key read from the view (tests/bots/test_recall.py checks it for
 every seat of every bundled scenario). The view door stays the rule: a glance is a subset of
 the seat's view, and reading any other part of it is an AttributeError. The rest of the view
-(its own history, the news, the leaderboards...) is built only when the memo has no answer.
+(its own history, the news, the leaderboards...) is built only when the memo has no answer,
+and the metric readings only when a key reads them (many read none).
 """
 
 from __future__ import annotations
@@ -17,30 +18,45 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from game.engine.others import Other, outside
-from game.engine.past import past_of
+from game.engine.past import Past, past_of
 from game.engine.readings import Reading, seat_readings, sights_of
 from game.engine.state import GameState
 from game.engine.view import _own_stats, _public_stats
 from game.scenario.rules import Rules
 
 
+FIELDS = ("seat", "role", "employed", "turn", "metrics", "policies", "own_stats", "score",
+          "rank", "others")
+"""The fields of a seat's view that its glance shows, under the same names."""
+
+
 @dataclass(slots=True, frozen=True)
 class Glance:
-    """The parts of `view(rules, state, seat)` that the planners' keys read, equal to the
-    view's fields of the same names (the metrics and others as the engine's plain `Reading`s and
-    `Other`s, field for field the view's `MetricReading`s and `OtherSeat`s; the metrics in a
-    tuple shared by the seats of a role)."""
+    """The parts of `view(rules, state, seat)` that the planners' keys read (`FIELDS`),
+    equal to the view's fields of the same names (the metrics and others as the engine's
+    plain `Reading`s and `Other`s, field for field the view's `MetricReading`s and
+    `OtherSeat`s)."""
 
     seat: int
     role: str
     employed: bool
     turn: int
-    metrics: tuple[Reading, ...]
     policies: dict[str, int]
     own_stats: dict[str, float]
     score: float
     rank: int
     others: list[Other]
+    _past: Past
+    _sight: tuple
+    """Where the metrics are read from when asked for (see `metrics`): not a part of the
+    view, and never read but by `metrics`."""
+
+    @property
+    def metrics(self) -> tuple[Reading, ...]:
+        """Every metric as the seat sees it, as its view shows them: `seat_readings`, built
+        at the first read (once per past and role, then shared), since most planners' keys
+        read none (a policy planner's never, a review's only those its forecast reads)."""
+        return seat_readings(self._past, self._sight)
 
 
 def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance]:
@@ -55,9 +71,9 @@ def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance
         me = state.seats[seat]
         out.append(Glance(
             seat=seat, role=me.role, employed=me.employed, turn=state.turn,
-            metrics=seat_readings(past, sights[me.role, revealed]),
             policies=dict(state.policies),
             own_stats=_own_stats(rules, me.stats, revealed),
             score=me.score, rank=me.rank,
-            others=[o for o in shown if o.index != seat]))
+            others=[o for o in shown if o.index != seat],
+            _past=past, _sight=sights[me.role, revealed]))
     return out

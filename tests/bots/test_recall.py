@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from game.analysis import simulate
 from game.bots import base, make_bot
 from game.bots.base import allocation_planner, policy_planner
-from game.engine.glance import Glance, glances
+from game.engine.glance import FIELDS, Glance, glances
 from game.engine.legal import legal_actions
 from game.engine.view import SeatView, views
 from game.scenario.load import load_scenario
@@ -21,7 +21,6 @@ from tests.conftest import TINY, bundled_scenarios
 PATHS = [TINY, *bundled_scenarios()]
 MIXES = (("hype", "gamer"), ("outcome", "craft"), ("outcome", "cautious"),
          ("adaptive", "random"))
-FIELDS = Glance.__slots__
 
 
 def _strategies(scenario, mix: tuple[str, str]) -> dict[str, str]:
@@ -84,6 +83,7 @@ def test_a_glance_has_no_other_part_of_the_view():
     scenario = load_scenario(TINY)
     game = simulate.Game(scenario)
     glance = glances(game.rules, game.new_state(1), [0])[0]
+    assert {name for name in dir(glance) if not name.startswith("_")} == set(FIELDS)
     with pytest.raises(AttributeError):
         glance.own_history
 
