@@ -24,7 +24,6 @@ from game.engine.state import GameState
 from game.engine.view import _own_stats, _public_stats
 from game.scenario.rules import Rules
 
-
 FIELDS = ("seat", "role", "employed", "turn", "metrics", "policies", "own_stats", "score",
           "rank", "others")
 """The fields of a seat's view that its glance shows, under the same names."""
