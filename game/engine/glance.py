@@ -14,8 +14,8 @@ and the metric readings only when a key reads them (many read none).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from game.engine.others import Other, outside
 from game.engine.past import Past, past_of
@@ -24,38 +24,50 @@ from game.engine.state import GameState
 from game.engine.view import _own_stats, _public_stats
 from game.scenario.rules import Rules
 
-FIELDS = ("seat", "role", "employed", "turn", "metrics", "policies", "own_stats", "score",
-          "rank", "others")
-"""The fields of a seat's view that its glance shows, under the same names."""
 
-
-@dataclass(slots=True, frozen=True)
-class Glance:
-    """The parts of `view(rules, state, seat)` that the planners' keys read (`FIELDS`),
-    equal to the view's fields of the same names (the metrics and others as the engine's
-    plain `Reading`s and `Other`s, field for field the view's `MetricReading`s and
-    `OtherSeat`s)."""
+class Glance(NamedTuple):
+    """The parts of `view(rules, state, seat)` that the planners' keys read, equal to the
+    view's fields of the same names (the metrics and others as the engine's plain `Reading`s and
+    `Other`s, field for field the view's `MetricReading`s and `OtherSeat`s). A named tuple:
+    a simulation builds one for nearly every decision."""
 
     seat: int
     role: str
     employed: bool
     turn: int
+    metrics: Sequence[Reading]
+    """A `SeatReadings`: built at the first read."""
     policies: dict[str, int]
     own_stats: dict[str, float]
     score: float
     rank: int
     others: list[Other]
-    _past: Past
-    _sight: tuple
-    """Where the metrics are read from when asked for (see `metrics`): not a part of the
-    view, and never read but by `metrics`."""
 
-    @property
-    def metrics(self) -> tuple[Reading, ...]:
-        """Every metric as the seat sees it, as its view shows them: `seat_readings`, built
-        at the first read (once per past and role, then shared), since most planners' keys
-        read none (a policy planner's never, a review's only those its forecast reads)."""
-        return seat_readings(self._past, self._sight)
+
+FIELDS = Glance._fields
+"""The fields of a seat's view that its glance shows, under the same names."""
+
+
+class SeatReadings(Sequence):
+    """Every metric as a seat sees it, as its view shows them (`seat_readings` of its past
+    and its role's sight), built at the first read, since most planners' keys read none (a
+    policy planner's never, a review's only those its forecast reads); then shared by the
+    seats of the role, once per past, as in views."""
+
+    __slots__ = ("_past", "_sight")
+
+    def __init__(self, past: Past, sight: tuple) -> None:
+        self._past = past
+        self._sight = sight
+
+    def __getitem__(self, index):
+        return seat_readings(self._past, self._sight)[index]
+
+    def __len__(self) -> int:
+        return len(seat_readings(self._past, self._sight))
+
+    def __iter__(self) -> Iterator[Reading]:
+        return iter(seat_readings(self._past, self._sight))
 
 
 def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance]:
@@ -69,10 +81,7 @@ def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance
     for seat in seats:
         me = state.seats[seat]
         out.append(Glance(
-            seat=seat, role=me.role, employed=me.employed, turn=state.turn,
-            policies=dict(state.policies),
-            own_stats=_own_stats(rules, me.stats, revealed),
-            score=me.score, rank=me.rank,
-            others=[o for o in shown if o.index != seat],
-            _past=past, _sight=sights[me.role, revealed]))
+            seat, me.role, me.employed, state.turn, SeatReadings(past, sights[me.role, revealed]),
+            dict(state.policies), _own_stats(rules, me.stats, revealed), me.score, me.rank,
+            [o for o in shown if o.index != seat]))
     return out
