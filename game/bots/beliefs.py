@@ -210,7 +210,7 @@ def metric_belief(reading: MetricReading | Reading, initial: float) -> float:
     """`read_metrics(...)[reading.id]`, for one reading (a view's, or a glance's plain
     one: the same fields)."""
     value = reading.value if reading.value is not None else _metric_estimate(reading, initial)
-    return perceive(value)
+    return PERCEIVED[value] if value in PERCEIVED else perceive(value)
 
 
 def aggregate_into(env: dict[str, float], stat_ids: tuple[str, ...],

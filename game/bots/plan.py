@@ -216,7 +216,7 @@ class Forecaster:
             return self.key(read_beliefs(rules, view))
         key = [view.role]
         if self.metric_slots:
-            readings = view.metrics
+            readings = tuple(view.metrics)  # (a glance's are built here, at the first read)
             for i, mid, initial in self.metric_slots:
                 if i >= len(readings) or readings[i].id != mid:  # views list them in file order
                     i = next(j for j, r in enumerate(readings) if r.id == mid)
