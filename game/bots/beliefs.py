@@ -21,7 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from math import floor, log10
 
-from game.engine.others import Other, OtherSeat
 from game.engine.readings import MetricReading, Reading
 from game.engine.view import SeatView
 from game.scenario.rules import Rules, neighbour_names
@@ -192,18 +191,6 @@ def own_stat(rules: Rules, view: SeatView, sid: str) -> float | None:
         return None
     seen = view.own_stats
     return perceive(seen[sid] if sid in seen else rules.stat_specs[sid].initial)
-
-
-def other_stat(rules: Rules, view: SeatView, other: OtherSeat | Other,
-               sid: str) -> float | None:
-    """`stats.get(sid)` of `other`'s entry in `read_others`, without reading the rest (a
-    view's other seat, or a glance's plain one)."""
-    if sid not in rules.role_stats[other.role]:
-        return None
-    shown = other.stats
-    if sid in shown:
-        return perceive(shown[sid])
-    return like_me(own_stat(rules, view, sid), rules.stat_specs[sid].initial)
 
 
 def metric_belief(reading: MetricReading | Reading, initial: float) -> float:

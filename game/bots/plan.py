@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws, neighbour_guesses,
-                               metric_belief, other_stat, perceive, read_beliefs)
+from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws, like_me, metric_belief,
+                               neighbour_guesses, own_stat, perceive, read_beliefs)
 from game.bots.forecast import END, Actor, Pipeline, TurnModel, relevant
 from game.bots.objectives import Objective, review_objective, term_policies
 from game.engine.view import SeatView
@@ -238,13 +238,34 @@ class Forecaster:
         for n in self.extra:
             key.append(view.turn if n == "turn" else perceive(view.score) if n == "score"
                        else view.rank)
-        st = self.other_stats
-        for o in view.others:
-            if o.employed:
-                key.append(o.role)
-                if st:
-                    key += [other_stat(rules, view, o, s) for s in st]
+        self._others_key(view, key)
         return tuple(key)
+
+    def _others_key(self, view: SeatView, key: list) -> None:
+        """Append to `key` each employed other seat's role and, for each stat whose
+        aggregates the forecast reads, what `read_others` believes of it: None where the
+        seat lacks it, else its shown value perceived, else "like me" (`like_me` of the
+        seat's own perceived value), the same guess for every other seat, so found once."""
+        rules, st, memo = self.rules, self.other_stats, PERCEIVED
+        role_stats = rules.role_stats
+        like: dict[str, float] = {}
+        for o in view.others:
+            if not o.employed:
+                continue
+            key.append(o.role)
+            held, shown = role_stats[o.role], o.stats
+            for sid in st:
+                if sid not in held:
+                    key.append(None)
+                elif sid in shown:
+                    v = shown[sid]
+                    key.append(memo[v] if v in memo else perceive(v))
+                else:
+                    guess = like.get(sid)
+                    if guess is None:
+                        guess = like[sid] = like_me(own_stat(rules, view, sid),
+                                                    rules.stat_specs[sid].initial)
+                    key.append(guess)
 
     def genv(self, metrics: dict[str, float], policies: dict[str, int], turn: int) -> dict:
         """The global names before a turn (aggregates are added by the turn model)."""
