@@ -133,7 +133,7 @@ def play_games(game: Game, seeds: list[int], table: list[SeatSetup], chosen: lis
     together, as one batch (a game's result is the same whatever games share its batch)."""
     scenario = game.scenario
     rules = game.rules
-    states = [game.new_state(seed, table, locked) for seed in seeds]
+    states = game.new_states(seeds, table, locked)  # their first news as one batch
     choosers = []
     for seed, state in zip(seeds, states):
         # each bot's stream is seeded at its first draw (most strategies never draw)
