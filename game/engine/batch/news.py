@@ -82,12 +82,10 @@ class _NewsStream:
 
     def catch_up(self, games: np.ndarray) -> None:
         """Move the stream of each of `games` past the draws it has skipped."""
-        while True:
-            behind = games & (self.skipped > 0)
-            if not behind.any():
-                return
-            self.lanes.skip_draws(self.randoms, behind)
-            self.skipped[behind] -= 1
+        behind = games & (self.skipped > 0)
+        if behind.any():
+            self.lanes.skip_draws(self.randoms, behind, self.skipped)
+            self.skipped[behind] = 0
 
 
 def _reads_randoms(batch: Batch, event: CEvent) -> bool:
