@@ -253,17 +253,23 @@ def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
         "direct": p.direct}))
     transit = _TRANSIT.validate_python(_per_game(batch.size, batch.transit, lambda t, amount: {
         "flow": t.flow, "due": t.due, "seat": t.seat, "amount": amount}))
+    shared = kept is not None and stats.rows is kept[1].rows
     for g, state in enumerate(states):
         ids = [tuple(seat.stats) for seat in state.seats]
-        if kept is not None:
-            state.history.append(_record(batch, g, state, kept[0][g], kept[1], ids))
+        _scatter_seats(state, stats, g, ids, [column[g] for column in seats])
+        if kept is not None:  # (the seats' stats now are the recorded ones if `shared`)
+            state.history.append(_record(batch, g, state, kept[0][g],
+                                         None if shared else kept[1], ids))
         state.metrics.update(zip(metric_ids, metrics[g]))
         state.carry.update(zip(metric_ids, carry[g]))
-        _scatter_seats(state, stats, g, ids, [column[g] for column in seats])
-        state.pending = pending[g]
-        state.transit = transit[g]
-        state.fired = list(batch.fired[g])
-        state.news = list(batch.news[g])
+        if pending[g] or state.pending:  # (an empty list is left as it is)
+            state.pending = pending[g]
+        if transit[g] or state.transit:
+            state.transit = transit[g]
+        if state.fired != batch.fired[g]:
+            state.fired = list(batch.fired[g])
+        if state.news or batch.news[g]:
+            state.news = list(batch.news[g])
         if state.turn != batch.turn:
             state.allocations = {}
             state.turn = batch.turn
@@ -342,14 +348,16 @@ def _scatter_seats(state: GameState, stats: _Stats, g: int, ids: list[tuple[str,
         seat.score, seat.rank, seat.score_total = score[k], rank[k], total[k]
 
 
-def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: _Stats,
+def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: _Stats | None,
             ids: list[tuple[str, ...]]) -> TurnRecord:
     """Game `g`'s record of the turn resolved, from its recorded `metrics` (M) and the
-    recorded stats of the batch (`stats`), each seat's in the order of its dict (`ids`)."""
+    recorded stats of the batch (`stats`), each seat's in the order of its dict (`ids`);
+    with `stats` None, the seats' stats are the recorded ones already (copied)."""
     rec = batch.recorded
     seats = {}
     for k, seat in enumerate(state.seats):
-        seats[seat.index] = dict(zip(ids[k], stats.of(g, seat.index, ids[k])))
+        seats[seat.index] = (dict(seat.stats) if stats is None
+                             else dict(zip(ids[k], stats.of(g, seat.index, ids[k]))))
     return TurnRecord.model_construct(  # every value has its field's type already
         turn=state.turn,
         metrics=dict(zip(batch.layout.metric_ids, metrics)),
