@@ -163,10 +163,11 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
         batch.metrics = np.where(mask[:, None], batch.metrics, metrics)
         batch.carry = np.where(mask[:, None], batch.carry, carry)
     spec = batch.rules.event_specs[event.id]
+    headline = Headline(turn=batch.turn, event=event.id, headline=spec.headline, text=spec.text,
+                        injected=injected)  # the same in every game (never changed: shared)
     for g in np.flatnonzero(mask).tolist():
         batch.fired[g].append(event.id)
-        batch.news[g].append(Headline(turn=batch.turn, event=event.id, headline=spec.headline,
-                                      text=spec.text, injected=injected))
+        batch.news[g].append(headline)
 
 
 @quietly
