@@ -243,8 +243,14 @@ def _run_chunk(start: int, seeds: list[int]) -> tuple[int, list[GameRecord]]:
                                 w["locked"])
 
 
-CHUNK = 100
-"""Games between two garbage collections (see `batch_collection`), and at most in a chunk."""
+CHUNK = 500
+"""Games between two garbage collections (see `batch_collection`), and at most in a chunk:
+the games of a chunk are resolved as one batch, whose numpy calls cost the same for 100
+games as for 500 (measured, flagship: resolution 1.7-2.6 ms a game at 100, 1.36-1.38 at
+500; beyond, little more is gained and a chunk holds ~0.45 MB a game)."""
+SPLIT = 1
+"""A pool splits the runs into chunks of at most `CHUNK` and at least this many per worker:
+one per worker when there are few runs (smaller chunks resolve more slowly)."""
 
 
 @contextmanager
@@ -313,7 +319,7 @@ def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup]
           locked: dict[str, int] | None, seeds: list[int], workers: int,
           bar) -> list[GameRecord]:
     """Play the runs in a process pool, in chunks; records in run order."""
-    size = max(1, min(CHUNK, len(seeds) // (workers * 8)))
+    size = max(1, min(CHUNK, -(-len(seeds) // (workers * SPLIT))))
     chunks: dict[int, list[GameRecord]] = {}
     with ProcessPoolExecutor(workers, initializer=_init_worker,
                              initargs=(scenario, strategies, seats, locked)) as pool:
