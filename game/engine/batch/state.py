@@ -253,11 +253,11 @@ def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
         "direct": p.direct}))
     transit = _TRANSIT.validate_python(_per_game(batch.size, batch.transit, lambda t, amount: {
         "flow": t.flow, "due": t.due, "seat": t.seat, "amount": amount}))
-    shared = kept is not None and stats.rows is kept[1].rows
     for g, state in enumerate(states):
         ids = [tuple(seat.stats) for seat in state.seats]
         _scatter_seats(state, stats, g, ids, [column[g] for column in seats])
-        if kept is not None:  # (the seats' stats now are the recorded ones if `shared`)
+        if kept is not None:  # (the seats' stats now are the recorded ones if shared)
+            shared = stats.rows[g] is kept[1].rows[g]
             state.history.append(_record(batch, g, state, kept[0][g],
                                          None if shared else kept[1], ids))
         state.metrics.update(zip(metric_ids, metrics[g]))
@@ -313,13 +313,20 @@ class _Stats:
 
 
 def _listed(values: np.ndarray, recorded: np.ndarray | None, listed: list | None) -> list:
-    """`values.tolist()`, or `listed` (the `recorded` values as lists) when the values are
-    the recorded ones bit for bit (the news of the next turn moved nothing): the record and
-    the state then share the same floats, built once."""
-    if recorded is not None and np.array_equal(values.view(np.int64),
-                                               recorded.view(np.int64)):
+    """`values.tolist()` (one row per game), sharing the row of `listed` (the `recorded`
+    values as lists) in every game where the values are the recorded ones bit for bit (the
+    next turn's news moved nothing there): the record and the state then hold the same
+    floats, built once."""
+    if recorded is None:
+        return values.tolist()
+    moved = (values.view(np.int64) != recorded.view(np.int64)).reshape(len(values), -1)
+    games = np.flatnonzero(moved.any(axis=1))
+    if not len(games):
         return listed
-    return values.tolist()
+    out = list(listed)
+    for g, row in zip(games.tolist(), values[games].tolist()):
+        out[g] = row
+    return out
 
 
 def _picker(columns: list[int]) -> Callable[[list], tuple]:
