@@ -50,6 +50,20 @@ class Game:
         whose players can see its seed needs a secret they cannot."""
         seats = seats if seats is not None else self.default_seats()
         self._check_table(seats, locked or {})
+        return self._opened([self._fresh(seed, seats, locked, secret)])[0]
+
+    def new_states(self, seeds: list[int], seats: list[SeatSetup] | None = None,
+                   locked: dict[str, int] | None = None) -> list[GameState]:
+        """`new_state(seed, seats, locked)` for each of `seeds` (no secret: the noise is drawn
+        from each seed), their first news opened as one batch (the simulator's chunks; each
+        game's news is the same whatever games share its batch)."""
+        seats = seats if seats is not None else self.default_seats()
+        self._check_table(seats, locked or {})
+        return self._opened([self._fresh(seed, seats, locked, "") for seed in seeds])
+
+    def _fresh(self, seed: int, seats: list[SeatSetup], locked: dict[str, int] | None,
+               secret: str) -> GameState:
+        """A game's state at the start of turn 1, before its news (the table checked)."""
         s = self.scenario
         policies = {p.id: p.initial for p in s.policies}
         policies.update(locked or {})
@@ -70,9 +84,16 @@ class Game:
             "secret": secret})
         if self.rules.flows:
             assign(state, {"transit": initial_transit(self.rules, state)})
-        open_news_states(self.rules, [state])
-        self._advance(state)
         return state
+
+    def _opened(self, states: list[GameState]) -> list[GameState]:
+        """`states` (new games at one table) after their first news, opened as one batch,
+        each moved on to its first phase that needs a choice."""
+        if states:
+            open_news_states(self.rules, states)
+        for state in states:
+            self._advance(state)
+        return states
 
     def _check_table(self, seats: list[SeatSetup], locked: dict[str, int]) -> None:
         """Seat counts per role within the scenario's limits; locked policies exist."""

@@ -196,3 +196,19 @@ def test_a_batch_takes_only_the_choices_of_its_own_games(tiny):
     batch = gather(game.rules, states)
     with pytest.raises(ValueError):
         take_choices(batch, states[::-1])
+
+
+@pytest.mark.parametrize("runs", [1, 5, 299, 500, 600, 1001, 1200, 10_000])
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_chunks_are_as_large_as_allowed_and_even_over_the_workers(runs, workers):
+    """A chunk is one batch: as few chunks as `CHUNK` and the workers allow, of even sizes
+    (no small chunk left over to resolve on its own), one at least for every worker."""
+    from game.analysis.simulate import CHUNK, chunk_size
+
+    size = chunk_size(runs, workers)
+    chunks = [min(size, runs - start) for start in range(0, runs, size)]
+    assert sum(chunks) == runs and max(chunks) <= CHUNK
+    assert len(chunks) <= workers * -(-runs // (CHUNK * workers))
+    assert max(chunks) - min(chunks) < len(chunks)
+    if runs >= 2 * workers:
+        assert len(chunks) >= workers

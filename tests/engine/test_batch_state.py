@@ -92,6 +92,35 @@ def test_lanes_draw_what_the_streams_draw():
     assert lanes.rngs[1] is not None  # seeded at its first draw only
 
 
+def test_draws_and_skipped_draws_are_the_streams_numbers_in_order():
+    """`Lanes.draws` gives each selected game's uniform and normal draws as the stream's
+    `uniform` and `gauss` give them, in order (a spare normal kept between calls), and
+    `skip_draws` with a count per game moves each stream on as that many `draws` would."""
+    seeds = [5, 6, 7, 8]
+    randoms = (("luck", (1.0, 0.1), False), ("spread", (-2.0, 3.0), True),
+               ("odd", (0.0, 2.5), False))
+    lanes = Lanes(seeds, 4, "news")
+    first = np.array([True, False, True, True])
+    skips = np.array([2, 5, 0, 1])
+    got = [lanes.draws(randoms, first)]
+    lanes.skip_draws(randoms, np.array([True, True, True, False]), skips)
+    got.append(lanes.draws(randoms, np.ones(4, dtype=bool)))
+    for g, seed in enumerate(seeds):
+        rng = stream(seed, 4, "news")
+
+        def once():
+            return [rng.gauss(1.0, 0.1), rng.uniform(-2.0, 3.0), rng.gauss(0.0, 2.5)]
+        want = [once() if first[g] else [math.nan] * 3]
+        for _ in range(skips[g] if g != 3 else 0):
+            once()
+        want.append(once())
+        for drawn, values in zip(got, want):
+            got_g = [drawn[name][g] for name, _, _ in randoms]
+            assert all((math.isnan(a) and math.isnan(b)) or a == b
+                       for a, b in zip(got_g, values)), (g, got_g, values)
+    assert lanes.draws(randoms, np.zeros(4, dtype=bool))["luck"].shape == (4,)
+
+
 def test_gather_refuses_games_that_do_not_share_a_turn_or_table():
     game, states = _states(CONTRACT_SCENARIOS[0], seeds=(1, 2), actions=0)
     later = states[1].clone()

@@ -15,8 +15,10 @@ from collections.abc import Callable
 
 import pytest
 
+from game.engine import Game
 from game.engine.batch.turn import open_news_states, resolve_states
 from game.engine.state import GameState
+from game.scenario.load import load_scenario
 from game.scenario.rules import Rules
 from tests.engine.batch_states import PATHS, batches, captured
 
@@ -54,3 +56,20 @@ def test_the_first_news_is_the_same_alone_and_in_batches(path):
     game, states = captured(path, "open_news_states")
     assert states
     check_alone_and_batched(game.rules, states, open_news_states)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_new_states_opens_each_game_as_new_state_does(path):
+    """`Game.new_states` (the simulator's chunk: every game's first news in one batch) gives
+    each game the state `new_state` gives it alone."""
+    game = Game(load_scenario(path))
+    seeds = list(range(40, 52))
+    together = game.new_states(seeds)
+    assert [st.seed for st in together] == seeds
+    for seed, got in zip(seeds, together):
+        want = game.new_state(seed)
+        assert got.model_dump_json() == want.model_dump_json(), seed
+        assert got.state_hash() == want.state_hash(), seed
+    if path.stem in ("corners", "edges"):  # news in some games of the batch, not in others
+        assert 0 < sum(bool(st.news) for st in together) < len(seeds)
+    assert game.new_states([]) == []

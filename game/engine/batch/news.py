@@ -82,12 +82,10 @@ class _NewsStream:
 
     def catch_up(self, games: np.ndarray) -> None:
         """Move the stream of each of `games` past the draws it has skipped."""
-        while True:
-            behind = games & (self.skipped > 0)
-            if not behind.any():
-                return
-            self.lanes.skip_draws(self.randoms, behind)
-            self.skipped[behind] -= 1
+        behind = games & (self.skipped > 0)
+        if behind.any():
+            self.lanes.skip_draws(self.randoms, behind, self.skipped)
+            self.skipped[behind] = 0
 
 
 def _reads_randoms(batch: Batch, event: CEvent) -> bool:
@@ -165,10 +163,11 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
         batch.metrics = np.where(mask[:, None], batch.metrics, metrics)
         batch.carry = np.where(mask[:, None], batch.carry, carry)
     spec = batch.rules.event_specs[event.id]
+    headline = Headline(turn=batch.turn, event=event.id, headline=spec.headline, text=spec.text,
+                        injected=injected)  # the same in every game (never changed: shared)
     for g in np.flatnonzero(mask).tolist():
         batch.fired[g].append(event.id)
-        batch.news[g].append(Headline(turn=batch.turn, event=event.id, headline=spec.headline,
-                                      text=spec.text, injected=injected))
+        batch.news[g].append(headline)
 
 
 @quietly

@@ -10,9 +10,12 @@ list is its present rows, in order.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
+from pydantic import TypeAdapter
 
 from game.engine.batch.layout import Layout, layout_for
 from game.engine.state import (
@@ -231,61 +234,140 @@ def _choices(layout: Layout, states: list[GameState]
 def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
     """Write the batch back into `states` (those it was gathered from, in order): metrics,
     carry, seats, pending, transit, fired, news, turn and phase, allocations cleared; with
-    `record`, append each game's TurnRecord of the turn resolved (`batch.recorded`)."""
+    `record`, append each game's TurnRecord of the turn resolved (`batch.recorded`).
+
+    Every array is turned into Python lists once for the whole batch; each game's dicts
+    (metrics, carry, a seat's stats) are updated in place, keeping their order (see
+    `_scatter_seats`)."""
     layout = batch.layout
-    metrics, carry = batch.metrics.tolist(), batch.carry.tolist()
-    stats = batch.stats.tolist()
+    metric_ids = layout.metric_ids
     rec = batch.recorded if record else None
-    recorded = (rec.metrics.tolist(), rec.stats.tolist()) if rec is not None else None
+    kept = (rec.metrics.tolist(), _Stats(layout, rec.stats.tolist())) if rec else None
+    metrics = _listed(batch.metrics, rec and rec.metrics, kept and kept[0])
+    stats = _Stats(layout, _listed(batch.stats, rec and rec.stats, kept and kept[1].rows))
+    carry = batch.carry.tolist()
+    seats = (batch.employed.tolist(), batch.laid_off_turn.tolist(), batch.score.tolist(),
+             batch.rank.tolist(), batch.score_total.tolist())
+    pending = _PENDING.validate_python(_per_game(batch.size, batch.pending, lambda p, amount: {
+        "due": p.due, "target": p.target, "seat": p.seat, "amount": amount, "mode": p.mode,
+        "direct": p.direct}))
+    transit = _TRANSIT.validate_python(_per_game(batch.size, batch.transit, lambda t, amount: {
+        "flow": t.flow, "due": t.due, "seat": t.seat, "amount": amount}))
     for g, state in enumerate(states):
-        if recorded is not None:
-            state.history.append(_record(batch, g, state, recorded[0][g], recorded[1][g]))
-        for n, mid in enumerate(layout.metric_ids):
-            state.metrics[mid] = metrics[g][n]
-            state.carry[mid] = carry[g][n]
-        _scatter_seats(batch, g, state, stats[g])
-        state.pending = [Pending.model_construct(  # the values have their fields' types
-            due=p.due, target=p.target, seat=p.seat, amount=float(p.amount[g]), mode=p.mode,
-            direct=p.direct) for p in batch.pending if p.present[g]]
-        state.transit = [Transit.model_construct(flow=t.flow, due=t.due, seat=t.seat,
-                                                 amount=float(t.amount[g]))
-                         for t in batch.transit if t.present[g]]
-        state.fired = list(batch.fired[g])
-        state.news = list(batch.news[g])
+        ids = [tuple(seat.stats) for seat in state.seats]
+        _scatter_seats(state, stats, g, ids, [column[g] for column in seats])
+        if kept is not None:  # (the seats' stats now are the recorded ones if shared)
+            shared = stats.rows[g] is kept[1].rows[g]
+            state.history.append(_record(batch, g, state, kept[0][g],
+                                         None if shared else kept[1], ids))
+        state.metrics.update(zip(metric_ids, metrics[g]))
+        state.carry.update(zip(metric_ids, carry[g]))
+        if pending[g] or state.pending:  # (an empty list is left as it is)
+            state.pending = pending[g]
+        if transit[g] or state.transit:
+            state.transit = transit[g]
+        if state.fired != batch.fired[g]:
+            state.fired = list(batch.fired[g])
+        if state.news or batch.news[g]:
+            state.news = list(batch.news[g])
         if state.turn != batch.turn:
             state.allocations = {}
-        state.turn = batch.turn
+            state.turn = batch.turn
         if batch.ended:
             state.phase = "ended"
 
 
-def _scatter_seats(batch: Batch, g: int, state: GameState, stats: list) -> None:
-    """Write game `g`'s seats back into `state`'s seats, each stats dict in place (its
-    order is the order its values are dumped in)."""
-    index = batch.layout.stat
-    employed, laid = batch.employed[g].tolist(), batch.laid_off_turn[g].tolist()
-    score, total, rank = (batch.score[g].tolist(), batch.score_total[g].tolist(),
-                          batch.rank[g].tolist())
+_PENDING = TypeAdapter(list[list[Pending]])
+_TRANSIT = TypeAdapter(list[list[Transit]])
+"""Validate every game's pending changes (shipments) in one call: a sixth of the cost of
+`model_construct` for each (the values have their fields' types; validation keeps them)."""
+
+
+def _per_game(games: int, rows: list, make) -> list[list]:
+    """Each game's list of `make(row, amount)` for the rows present in it, in row order."""
+    out: list[list] = [[] for _ in range(games)]
+    for row in rows:
+        amounts = row.amount.tolist()
+        for g in np.flatnonzero(row.present).tolist():
+            out[g].append(make(row, amounts[g]))
+    return out
+
+
+class _Stats:
+    """Stats (G, S, T) as Python lists (`rows`), and each seat's picked by the ids of its dict, in
+    its dict's order (its role's stats, `stats_of`)."""
+
+    __slots__ = ("index", "pickers", "rows")
+
+    def __init__(self, layout: Layout, rows: list) -> None:
+        self.rows = rows
+        self.index = layout.stat
+        self.pickers: dict[tuple[str, ...], Callable[[list], tuple]] = {}
+
+    def of(self, g: int, k: int, ids: tuple[str, ...]) -> tuple:
+        """Seat k's values of the stats `ids` in game g, in that order."""
+        pick = self.pickers.get(ids)
+        if pick is None:
+            pick = self.pickers[ids] = _picker([self.index(sid) for sid in ids])
+        return pick(self.rows[g][k])
+
+
+def _listed(values: np.ndarray, recorded: np.ndarray | None, listed: list | None) -> list:
+    """`values.tolist()` (one row per game), sharing the row of `listed` (the `recorded`
+    values as lists) in every game where the values are the recorded ones bit for bit (the
+    next turn's news moved nothing there): the record and the state then hold the same
+    floats, built once."""
+    if recorded is None:
+        return values.tolist()
+    moved = (values.view(np.int64) != recorded.view(np.int64)).reshape(len(values), -1)
+    games = np.flatnonzero(moved.any(axis=1))
+    if not len(games):
+        return listed
+    out = list(listed)
+    for g, row in zip(games.tolist(), values[games].tolist()):
+        out[g] = row
+    return out
+
+
+def _picker(columns: list[int]) -> Callable[[list], tuple]:
+    """A function of a list returning its items at `columns`, as a tuple."""
+    if len(columns) > 1:
+        return itemgetter(*columns)
+    if columns:
+        column = columns[0]
+        return lambda row: (row[column],)
+    return lambda row: ()
+
+
+def _scatter_seats(state: GameState, stats: _Stats, g: int, ids: list[tuple[str, ...]],
+                   values: list[list]) -> None:
+    """Write game `g`'s seats back into `state`'s seats: each stats dict in place (its
+    order, `ids`, is the order its values are dumped in), and `values`, the game's
+    (employed, laid-off turn, score, rank, score total) by seat; employment and the lay-off
+    turn are set only where they changed."""
+    employed, laid, score, rank, total = values
     for k, seat in enumerate(state.seats):
-        for sid in seat.stats:
-            seat.stats[sid] = stats[k][index(sid)]
+        seat.stats.update(zip(ids[k], stats.of(g, k, ids[k])))
         if seat.employed != employed[k]:
             seat.employed = employed[k]
-        if laid[k] >= 0:
+        if laid[k] >= 0 and seat.laid_off_turn != laid[k]:
             seat.laid_off_turn = laid[k]
         seat.score, seat.rank, seat.score_total = score[k], rank[k], total[k]
 
 
-def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: list) -> TurnRecord:
-    """Game `g`'s record of the turn resolved, from its
-    recorded `metrics` (M) and `stats` (S, T) as lists."""
+def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: _Stats | None,
+            ids: list[tuple[str, ...]]) -> TurnRecord:
+    """Game `g`'s record of the turn resolved, from its recorded `metrics` (M) and the
+    recorded stats of the batch (`stats`), each seat's in the order of its dict (`ids`);
+    with `stats` None, the seats' stats are the recorded ones already (copied)."""
     rec = batch.recorded
-    index = batch.layout.stat
+    seats = {}
+    for k, seat in enumerate(state.seats):
+        seats[seat.index] = (dict(seat.stats) if stats is None
+                             else dict(zip(ids[k], stats.of(g, seat.index, ids[k]))))
     return TurnRecord.model_construct(  # every value has its field's type already
         turn=state.turn,
-        metrics={mid: metrics[n] for n, mid in enumerate(batch.layout.metric_ids)},
+        metrics=dict(zip(batch.layout.metric_ids, metrics)),
         policies=dict(state.policies),
         allocations={k: dict(v) for k, v in state.allocations.items()},
-        stats={seat.index: {sid: stats[seat.index][index(sid)] for sid in seat.stats}
-               for seat in state.seats},
-        reviews=rec.reviews[g], news=list(rec.news[g]))
+        stats=seats, reviews=rec.reviews[g], news=list(rec.news[g]))

@@ -58,14 +58,36 @@ class Lanes:
 
     def draws(self, randoms: tuple[RandomSpec, ...], mask: np.ndarray) -> dict[str, np.ndarray]:
         """A fresh value of every draw of `randoms`, in their order, from each selected game's
-        stream, as `game.engine.env.draws_of` draws them: name -> (G,), NaN where unselected."""
-        out = {name: np.full(len(self.seeds), np.nan) for name, _, _ in randoms}
-        for g in np.flatnonzero(mask).tolist():
-            rng = self.lane(g)
-            for name, (a, b), uniform in randoms:
-                out[name][g] = rng.uniform(a, b) if uniform else rng.gauss(a, b)
+        stream, as `game.engine.env.draws_of` draws them: name -> (G,), NaN where unselected.
+        (`uniform(a, b)` is `a + (b - a) * random()`, as `random.Random.uniform` computes it.)"""
+        games = np.flatnonzero(mask).tolist()
+        columns: list[list[float]] = [[] for _ in randoms]
+        specs = [(column, a, b - a if uniform else b, uniform)
+                 for column, (_, (a, b), uniform) in zip(columns, randoms)]
+        rngs, lane = self.rngs, self.lane
+        for g in games:
+            rng = rngs[g] or lane(g)
+            for column, a, b, uniform in specs:
+                column.append(a + b * rng.random() if uniform else rng.gauss(a, b))
+        out = {}
+        for (name, _, _), column in zip(randoms, columns):
+            values = out[name] = np.full(len(self.seeds), np.nan)
+            values[games] = column
         return out
 
-    def skip_draws(self, randoms: tuple[RandomSpec, ...], mask: np.ndarray) -> None:
-        """Move each selected game's stream on as `draws` would, for numbers nothing reads."""
-        self.draws(randoms, mask)
+    def skip_draws(self, randoms: tuple[RandomSpec, ...], mask: np.ndarray,
+                   times: np.ndarray | int = 1) -> None:
+        """Move each selected game's stream on as `draws` would, `times` over (one count for
+        every game, or a count per game (G,)), for numbers nothing reads."""
+        games = np.flatnonzero(mask).tolist()
+        counts = ([times] * len(games) if isinstance(times, int)
+                  else np.asarray(times)[games].tolist())
+        rngs, lane = self.rngs, self.lane
+        for g, count in zip(games, counts):
+            rng = rngs[g] or lane(g)
+            for _ in range(count):
+                for _, (a, b), uniform in randoms:
+                    if uniform:
+                        rng.random()
+                    else:
+                        rng.gauss(a, b)
