@@ -94,7 +94,11 @@ class NumberOption(BaseModel):
 
 
 class Legal(BaseModel):
-    """What a seat may do now: `must_act` is false when it has nothing to submit."""
+    """What a seat may do now: `must_act` is false when it has nothing to submit. Frozen:
+    the engine shares one Legal between the seats and games in the same situation (see
+    game.engine.legal.legal_choice); `legal_actions` gives a caller lists of its own."""
+
+    model_config = ConfigDict(frozen=True)
 
     seat: int
     phase: str
