@@ -1,12 +1,13 @@
 """What a seat may choose now (`legal_actions`), and the memo of its options: a role's
-options are computed once for the values they depend on, and a choice found legal in them
-once is a look-up after that (game.engine.checks checks choices against them)."""
+options are computed once for the values they depend on, a seat's Legal once per situation
+and shared (frozen) by every game in it, and a choice found legal in them once is a look-up
+after that (game.engine.checks checks choices against them)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from game.engine.actions import (BehaviourOption, Legal, NumberOption, PolicyOption, acts_in,
+from game.engine.actions import (BehaviourOption, Legal, NumberOption, PolicyOption,
                                  construct, construct_from)
 from game.engine.env import global_env_for, per_rules, seat_env
 from game.engine.state import GameState, SeatState
