@@ -139,7 +139,8 @@ class Game:
         applied in seat order (the simulator's loop, on a state it owns).
 
         `choose(seats, legal)` returns one action per seat; the seats choose simultaneously,
-        on the state as the phase opens, and `choose` must not change it. Each action is
+        on the state as the phase opens, and `choose` must change neither it nor the Legals
+        (shared by the games in the same situation, see `legal_choice`). Each action is
         checked against the options the engine itself listed for its seat in that state, so
         checking a bot's usual choice is a look-up (see `check_chosen`). On ActionError
         nothing has changed."""

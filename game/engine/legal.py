@@ -1,12 +1,13 @@
 """What a seat may choose now (`legal_actions`), and the memo of its options: a role's
-options are computed once for the values they depend on, and a choice found legal in them
-once is a look-up after that (game.engine.checks checks choices against them)."""
+options are computed once for the values they depend on, a seat's Legal once per situation
+and shared (frozen) by every game in it, and a choice found legal in them once is a look-up
+after that (game.engine.checks checks choices against them)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from game.engine.actions import (BehaviourOption, Legal, NumberOption, PolicyOption, acts_in,
+from game.engine.actions import (BehaviourOption, Legal, NumberOption, PolicyOption,
                                  construct, construct_from)
 from game.engine.env import global_env_for, per_rules, seat_env
 from game.engine.state import GameState, SeatState
@@ -15,43 +16,73 @@ from game.scenario.rules import Rules
 
 
 def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
-    """What `seat` may choose now, with current levels, costs, availability and effort."""
-    return legal_choice(rules, state, seat)[0]
+    """What `seat` may choose now, with current levels, costs, availability and effort: the
+    caller's own copy (its lists may be changed; `legal_choice`'s Legal is shared)."""
+    legal = legal_choice(rules, state, seat)[0]
+    return construct_from(Legal, {
+        "seat": legal.seat, "phase": legal.phase, "must_act": legal.must_act,
+        "policies": list(legal.policies), "budget": legal.budget,
+        "behaviours": list(legal.behaviours), "effort": legal.effort,
+        "numbers": list(legal.numbers)})
 
 
 def legal_choice(rules: Rules, state: GameState, seat: int) -> tuple[Legal, Choice | None]:
-    """`legal_actions`, and the memo entry its options come from (None when the seat has
-    nothing to submit): `check_chosen` checks the seat's choice against it."""
+    """`legal_actions`, shared (see `Choice.offer`: never change it), and the memo entry its
+    options come from (None when the seat has nothing to submit): `check_chosen` checks the
+    seat's choice against it.
+
+    A seat's Legal depends only on the seat, the phase, whether it must act (employed, its
+    role acting in the phase, not yet submitted), its role's options in the situation (the
+    memo entry: policy levels and locks, or what availability reads) and, for a role with
+    decisions, the numbers it chose last turn: equal situations share one Legal."""
     s = seat_at(state, seat)
     phase = state.phase
-    must = s.employed and acts_in(rules, s.role, phase) and seat not in state.submitted
-    choice: Choice | None = None
-    policies: list[PolicyOption] = []
-    behaviours: list[BehaviourOption] = []
-    budget, effort = 0.0, 0
-    numbers: list[NumberOption] = []
-    if phase == "policy" and must:
-        budget = rules.role_specs[s.role].policy_budget
-        choice = policy_choice(rules, state, s.role)
-        policies = list(choice.options)
-    elif phase == "work" and must:
-        choice = behaviour_choice(rules, state, s)
-        effort, behaviours = choice.effort, list(choice.options)
-        if rules.role_specs[s.role].decisions:
-            numbers = number_options(rules, state, s)
-    # built field by field in order (see `construct_from`), as `Legal` is built often
-    return construct_from(Legal, {"seat": seat, "phase": phase, "must_act": must,
-                                  "policies": policies, "budget": budget,
-                                  "behaviours": behaviours, "effort": effort,
-                                  "numbers": numbers}), choice
+    if not s.employed or (s.role, phase) not in rules.acting or seat in state.submitted:
+        return _choices(rules).idle(seat, phase), None
+    if phase == "policy":
+        choice: Choice = policy_choice(rules, state, s.role)
+        legal = choice.offers.get(seat)
+        if legal is None:
+            legal = choice.offer(seat, _legal(seat, phase, policies=list(choice.options),
+                                              budget=rules.role_specs[s.role].policy_budget))
+        return legal, choice
+    choice = behaviour_choice(rules, state, s)
+    if not choice.decisions:
+        legal = choice.offers.get(seat)
+        if legal is None:
+            legal = choice.offer(seat, _legal(seat, phase, behaviours=list(choice.options),
+                                              effort=choice.effort))
+        return legal, choice
+    currents = last_numbers(state, s.index, choice.decisions)
+    key = (seat, *map(float.hex, currents))  # exact: -0.0 and 0.0 are told apart
+    legal = choice.offers.get(key)
+    if legal is None:
+        legal = choice.offer(key, _legal(seat, phase, behaviours=list(choice.options),
+                                         effort=choice.effort,
+                                         numbers=number_options(choice.decisions, currents)))
+    return legal, choice
 
 
-def number_options(rules: Rules, state: GameState, s: SeatState) -> list[NumberOption]:
-    """The seat's decisions, in file order, each with the seat's number last turn."""
-    last = state.history[-1].allocations.get(s.index, {}) if state.history else {}
+def _legal(seat: int, phase: str, must_act: bool = True, policies: list | None = None,
+           budget: float = 0.0, behaviours: list | None = None, effort: int = 0,
+           numbers: list | None = None) -> Legal:
+    """The Legal of these values, built field by field in order (see `construct_from`)."""
+    return construct_from(Legal, {"seat": seat, "phase": phase, "must_act": must_act,
+                                  "policies": policies or [], "budget": budget,
+                                  "behaviours": behaviours or [], "effort": effort,
+                                  "numbers": numbers or []})
+
+
+def last_numbers(state: GameState, seat: int, decisions: tuple) -> tuple[float, ...]:
+    """The seat's number last turn for each of `decisions` (its initial one before that)."""
+    last = state.history[-1].allocations.get(seat, {}) if state.history else {}
+    return tuple(float(last.get(d.id, d.initial)) for d in decisions)
+
+
+def number_options(decisions: tuple, currents: tuple[float, ...]) -> list[NumberOption]:
+    """The seat's decisions, in file order, each with its number last turn (`currents`)."""
     return [construct(NumberOption, id=d.id, name=d.name, min=d.min, max=d.max, step=d.step,
-                      current=float(last.get(d.id, d.initial)))
-            for d in rules.role_specs[s.role].decisions]
+                      current=current) for d, current in zip(decisions, currents)]
 
 
 class Choice:
@@ -59,13 +90,24 @@ class Choice:
     already found legal in it: whether a choice is legal, and what it submits, depend only
     on the situation and the choice, so checking a choice again costs a look-up."""
 
-    __slots__ = ("checked",)
+    __slots__ = ("checked", "offers")
 
     LIMIT = 64
-    """Checked choices kept before starting over (a game's bots make a handful)."""
+    """Checked choices (and Legals) kept before starting over (a game's bots make a handful
+    of choices; a table has at most 40 seats)."""
 
     def __init__(self) -> None:
         self.checked: dict[tuple, dict[str, int]] = {}  # tuple(choice.items()) -> submitted
+        self.offers: dict[object, Legal] = {}
+        """The Legals listing these options, by seat (and numbers last turn, see
+        `legal_choice`): shared by every game in this situation, so never changed."""
+
+    def offer(self, key: object, legal: Legal) -> Legal:
+        """Keep `legal` under `key` in `offers` (starting over when full) and return it."""
+        if len(self.offers) >= self.LIMIT:
+            self.offers.clear()
+        self.offers[key] = legal
+        return legal
 
     def check(self, made: dict, full_check: Callable[..., dict[str, int]],
               *args: object, numbers: dict | None = None) -> dict[str, int]:
@@ -140,6 +182,14 @@ class _Choices:
         """Per role: (metric, policy, stat, behaviour names, reads turn, score, rank), or
         None when the availability formulas read a name the key cannot hold."""
         self.memo: dict[tuple, object] = {}
+        self.idle_legal: dict[tuple[int, str], Legal] = {}
+
+    def idle(self, seat: int, phase: str) -> Legal:
+        """The (shared) Legal of a seat with nothing to submit in `phase`."""
+        legal = self.idle_legal.get((seat, phase))
+        if legal is None:
+            legal = self.idle_legal[seat, phase] = _legal(seat, phase, must_act=False)
+        return legal
 
     def remember(self, key: tuple, value: object) -> None:
         """Memoise `value` under `key`, starting over when the memo is full."""
