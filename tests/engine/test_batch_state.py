@@ -92,6 +92,11 @@ def test_lanes_draw_what_the_streams_draw():
     assert lanes.rngs[1] is not None  # seeded at its first draw only
 
 
+def _scalar_draws(rng: random.Random) -> list[float]:
+    """The draws of the test below, from one scalar stream, in order."""
+    return [rng.gauss(1.0, 0.1), rng.uniform(-2.0, 3.0), rng.gauss(0.0, 2.5)]
+
+
 def test_draws_and_skipped_draws_are_the_streams_numbers_in_order():
     """`Lanes.draws` gives each selected game's uniform and normal draws as the stream's
     `uniform` and `gauss` give them, in order (a spare normal kept between calls), and
@@ -107,13 +112,10 @@ def test_draws_and_skipped_draws_are_the_streams_numbers_in_order():
     got.append(lanes.draws(randoms, np.ones(4, dtype=bool)))
     for g, seed in enumerate(seeds):
         rng = stream(seed, 4, "news")
-
-        def once():
-            return [rng.gauss(1.0, 0.1), rng.uniform(-2.0, 3.0), rng.gauss(0.0, 2.5)]
-        want = [once() if first[g] else [math.nan] * 3]
+        want = [_scalar_draws(rng) if first[g] else [math.nan] * 3]
         for _ in range(skips[g] if g != 3 else 0):
-            once()
-        want.append(once())
+            _scalar_draws(rng)
+        want.append(_scalar_draws(rng))
         for drawn, values in zip(got, want):
             got_g = [drawn[name][g] for name, _, _ in randoms]
             assert all((math.isnan(a) and math.isnan(b)) or a == b
