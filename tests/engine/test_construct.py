@@ -22,8 +22,8 @@ def _same_instance(made: BaseModel, want: BaseModel) -> None:
 
 
 def test_each_construction_is_model_constructs_and_its_own():
-    rows = [dict(id=f"d{n}", name=f"D {n}", min=0.0, max=float(n), step=0.5, current=n / 2)
-            for n in range(4)]
+    rows = [{"id": f"d{n}", "name": f"D {n}", "min": 0.0, "max": float(n), "step": 0.5,
+             "current": n / 2} for n in range(4)]
     made = [construct_from(NumberOption, row) for row in rows]
     for instance, row in zip(made, rows):
         _same_instance(instance, NumberOption.model_construct(**row))
@@ -51,8 +51,8 @@ def test_a_changed_instance_changes_no_later_one():
 
 
 def test_a_frozen_model_is_constructed_too():
-    values = dict(seat=2, phase="work", must_act=True, policies=[], budget=0.0,
-                  behaviours=[], effort=3, numbers=[])
+    values = {"seat": 2, "phase": "work", "must_act": True, "policies": [], "budget": 0.0,
+              "behaviours": [], "effort": 3, "numbers": []}
     _same_instance(construct_from(Legal, values), Legal.model_construct(**values))
 
 
