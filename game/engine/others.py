@@ -32,15 +32,11 @@ class OtherSeat(BaseModel):
     stats: dict[str, float]
 
 
-class Other(NamedTuple):
-    """An `OtherSeat` as the engine keeps it: the same fields in the same order, plain and
-    frozen (its `stats` are never changed once built)."""
-
-    index: int
-    name: str
-    role: str
-    employed: bool
-    stats: dict[str, float]
+Other = NamedTuple("Other", [(name, field.annotation)
+                             for name, field in OtherSeat.model_fields.items()])
+Other.__doc__ = """An `OtherSeat` as the engine keeps it: the same fields in the same order
+(made from the model's, so they cannot drift apart), plain and frozen (its `stats` are never
+changed once built)."""
 
 
 def outside(past: Past, seats: list[SeatState], public: tuple[str, ...]) -> list[Other]:

@@ -45,20 +45,11 @@ class MetricReading(BaseModel):
     note: str = "live"
 
 
-class Reading(NamedTuple):
-    """A `MetricReading` as the engine keeps it: the same fields in the same order, plain and
-    frozen (shared like the exported ones)."""
-
-    id: str
-    name: str
-    kind: str
-    unit: str
-    min: float
-    max: float
-    higher_is_better: bool
-    value: float | None
-    history: tuple[float | None, ...]
-    note: str
+Reading = NamedTuple("Reading", [(name, field.annotation)
+                                 for name, field in MetricReading.model_fields.items()])
+Reading.__doc__ = """A `MetricReading` as the engine keeps it: the same fields in the same
+order (made from the model's, so they cannot drift apart), plain and frozen (shared like the
+exported ones)."""
 
 
 def _sight(metric: Metric, role: str, revealed: bool) -> tuple[str | None, int, str]:
