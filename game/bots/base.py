@@ -17,7 +17,8 @@ from operator import attrgetter
 from game.bots.beliefs import Beliefs, read_beliefs
 from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, index_objective, review_objective
-from game.bots.plan import AllocationPlanner, NumberSpec, Option
+from game.bots.plan import AllocationPlanner
+from game.bots.search import NumberSpec, Option
 from game.bots.policy_plan import PolicyPlanner
 from game.engine.actions import (Action, Allocate, Legal, SetPolicies, allocation_from, construct,
                                  construct_from)

@@ -19,8 +19,8 @@ from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, initial_numbe
 from game.bots.forecast import Actor, relevant
 from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, review_objective
-from game.bots.plan import (MEMO_LIMIT, AllocationPlanner, Forecaster, Option, number_specs,
-                            policy_sets)
+from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, number_specs
+from game.bots.search import Option, policy_sets
 from game.engine.actions import Legal, acts_in
 from game.engine.view import SeatView
 from game.scenario.rules import Rules

@@ -14,7 +14,7 @@ import random
 from game.bots.base import (PlanningBot, RandomSource, allocation_planner, numbers_of,
                             options_of)
 from game.bots.beliefs import Beliefs, aggregate_into, initial_numbers_into
-from game.bots.plan import candidates, policy_sets
+from game.bots.search import candidates, policy_sets
 from game.engine.actions import Legal
 from game.engine.view import SeatView
 from game.scenario.model import Scenario

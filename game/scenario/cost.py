@@ -47,7 +47,7 @@ GAME_BUDGET = 60 * STEPS_PER_SECOND
 stay within an hour or so (later runs reuse the bots' memos). The costliest bundled scenario,
 tokenmaxxing, is estimated at about a sixth of this; the others at under 1%."""
 POLICY_SET_LIMIT = 4096
-"""The bots weigh at most this many policy sets (game.bots.plan.policy_sets)."""
+"""The bots weigh at most this many policy sets (game.bots.search.policy_sets)."""
 NUMBER_TRIES = 22
 """Forecasts a bot's search for one decision's number makes (game.bots.plan.choose_numbers:
 a coarse grid and a finer one)."""
@@ -148,7 +148,7 @@ def _add_bot_search(s: Scenario, parts: Counter[tuple[str, str]]) -> None:
 
 def _policy_sets(s: Scenario, role: Role) -> int:
     """How many policy sets the bots of `role` weigh: level combinations within the budget
-    with no two excluding policies active (as game.bots.plan.policy_sets walks them)."""
+    with no two excluding policies active (as game.bots.search.policy_sets walks them)."""
     policies = s.policies_of(role.id)
     excludes = {p.id: set(p.excludes) for p in policies}
     count = 0
