@@ -302,20 +302,13 @@ class AllocationPlanner:
                                    numbers)
         return dict(found)
 
-    def recall(self, view: SeatView, options: tuple[Option, ...], effort: int,
-               numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int] | None:
-        """`allocate_seen(view, ...)` when the memo already has the answer, else None (this
-        never plans, and gives up on forecasts that play the flows, whose key reads the
-        whole view). It reads only what the key reads (a `game.engine.glance.Glance` will
-        do)."""
-        found = self.recalled(view, options, effort, numbers)
-        return dict(found) if found is not None else None
-
     def recalled(self, view: SeatView, options: tuple[Option, ...], effort: int,
                  numbers: tuple[NumberSpec, ...] = ()) -> dict[str, int] | None:
-        """`recall(view, ...)`, but the memo's own entry, not a copy: the same object for
-        the same entry, never to be changed (game.bots.base keeps the action it makes of
-        an entry)."""
+        """The memo's own entry for `allocate_seen(view, ...)` when the memo holds it, else
+        None: this never plans, and gives up on forecasts that play the flows, whose key
+        reads the whole view. It reads only what the key reads (a `game.engine.glance.Glance`
+        will do). The same object for the same entry, never to be changed (game.bots.base
+        keeps the action it makes of an entry)."""
         if self.myopic is not None and self.turns_ahead(view.turn) <= 1:
             return self.myopic.recalled(view, options, effort, numbers)
         f = self.forecaster(view.policies)

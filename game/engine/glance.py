@@ -8,17 +8,18 @@ others as seen from outside), each built by the very code `view()` builds it wit
 read from a glance is the key read from the view (tests/bots/test_recall.py checks it for
 every seat of every bundled scenario). The view door stays the rule: a glance is a subset of
 the seat's view, and reading any other part of it is an AttributeError. The rest of the view
-(its own history, the news, the leaderboards...) is built only when the memo has no answer,
-and the metric readings only when a key reads them (many read none).
+(its own history, the news, the leaderboards...) is built only when the memo has no answer.
+A glance holds values only, never the game's past (which holds what the seat may not see): its
+readings are built as its view builds them, once per past and role.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from game.engine.others import Other, outside
-from game.engine.past import Past, past_of
+from game.engine.past import past_of
 from game.engine.readings import Reading, seat_readings, sights_of
 from game.engine.state import GameState
 from game.engine.view import _own_stats, _public_stats
@@ -35,8 +36,7 @@ class Glance(NamedTuple):
     role: str
     employed: bool
     turn: int
-    metrics: Sequence[Reading]
-    """A `SeatReadings`: built at the first read."""
+    metrics: tuple[Reading, ...]
     policies: dict[str, int]
     own_stats: dict[str, float]
     score: float
@@ -46,28 +46,6 @@ class Glance(NamedTuple):
 
 FIELDS = Glance._fields
 """The fields of a seat's view that its glance shows, under the same names."""
-
-
-class SeatReadings(Sequence):
-    """Every metric as a seat sees it, as its view shows them (`seat_readings` of its past
-    and its role's sight), built at the first read, since most planners' keys read none (a
-    policy planner's never, a review's only those its forecast reads); then shared by the
-    seats of the role, once per past, as in views."""
-
-    __slots__ = ("_past", "_sight")
-
-    def __init__(self, past: Past, sight: tuple) -> None:
-        self._past = past
-        self._sight = sight
-
-    def __getitem__(self, index):
-        return seat_readings(self._past, self._sight)[index]
-
-    def __len__(self) -> int:
-        return len(seat_readings(self._past, self._sight))
-
-    def __iter__(self) -> Iterator[Reading]:
-        return iter(seat_readings(self._past, self._sight))
 
 
 def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance]:
@@ -81,7 +59,7 @@ def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance
     for seat in seats:
         me = state.seats[seat]
         out.append(Glance(
-            seat, me.role, me.employed, state.turn, SeatReadings(past, sights[me.role, revealed]),
+            seat, me.role, me.employed, state.turn, seat_readings(past, sights[me.role, revealed]),
             dict(state.policies), _own_stats(rules, me.stats, revealed), me.score, me.rank,
             [o for o in shown if o.index != seat]))
     return out

@@ -72,7 +72,10 @@ class Transit(BaseModel):
 
 
 class Headline(BaseModel):
-    """An event that fired, as every seat sees it."""
+    """An event that fired, as every seat sees it. Frozen: the games of a batch where an
+    event fired at the same turn share one headline (game.engine.batch.news)."""
+
+    model_config = ConfigDict(frozen=True)
 
     turn: int
     event: str

@@ -18,6 +18,7 @@ from game.engine.legal import legal_actions
 from game.engine.view import SeatView, views
 from game.scenario.load import load_scenario
 from tests.conftest import TINY, bundled_scenarios
+from tests.engine.conftest import play_random
 
 PATHS = [TINY, *bundled_scenarios()]
 MIXES = (("hype", "gamer"), ("outcome", "craft"), ("outcome", "cautious"),
@@ -88,6 +89,39 @@ def test_a_glance_has_no_other_part_of_the_view():
         == set(FIELDS)  # (a named tuple: count and index are a tuple's own)
     with pytest.raises(AttributeError):
         glance.own_history
+
+
+PLAIN = (str, int, float, bool, type(None))
+
+
+def _held(value) -> list:
+    """Every value `value` holds, walked through dicts, lists and tuples (named ones too)
+    and anything with slots or a `__dict__`; plain values and containers alone are kept."""
+    if isinstance(value, PLAIN):
+        return [value]
+    if isinstance(value, dict):
+        return [value] + [v for pair in value.items() for item in pair for v in _held(item)]
+    if isinstance(value, (list, tuple)):
+        return [value] + [v for item in value for v in _held(item)]
+    return [value]  # anything else: the test below refuses it
+
+
+def test_a_glance_holds_values_only_never_the_game():
+    """The view door: a glance holds plain values and containers of them, nothing that could
+    lead back to the game's past or state (which hold what the seat may not see), after
+    every action of a flagship game with hidden, lagged and noisy metrics."""
+    game = simulate.Game(load_scenario(next(p for p in PATHS if p.stem == "tokenmaxxing")))
+    looked = []
+
+    def look(state) -> None:
+        for glance in glances(game.rules, state, range(len(state.seats))):
+            odd = {type(v).__name__ for v in _held(tuple(glance))
+                   if not isinstance(v, (*PLAIN, dict, list, tuple))}
+            assert not odd, f"a glance holds {odd}"
+            looked.append(glance)
+
+    play_random(game, 3, look)
+    assert len(looked) > 50 and any(glance.metrics for glance in looked)
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)

@@ -7,11 +7,13 @@ leaves equal states, bit for bit.
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from game.engine.batch.news import inject_event
 from game.engine.batch.state import gather, scatter
 from game.engine.game import Game
 from game.engine.state import GameState
+from game.scenario.load import load_scenario
 from tests.engine.batch_states import PATHS, each_batch
 
 
@@ -41,3 +43,17 @@ def test_an_injected_event_is_the_same_alone_and_in_a_batch(path):
     for n, (game, group) in enumerate(each_batch(path, "resolve_states", (8,))):
         if n % 3 == 0:
             check_injections(game, group)
+
+
+def test_a_headline_shared_by_the_games_of_a_batch_cannot_be_changed():
+    """The games of a batch where an event fired share its headline, so no game may change
+    it: changing one game's news would change the others'."""
+    game = Game(load_scenario("tokenmaxxing"))
+    states = [game.new_state(seed) for seed in range(3)]
+    batch = gather(game.rules, states)
+    inject_event(batch, game.rules.events[0])
+    scatter(batch, states, record=False)
+    shared = states[0].news[-1]
+    assert all(state.news[-1] is shared for state in states)
+    with pytest.raises(ValidationError):
+        shared.headline = "changed"

@@ -1,9 +1,13 @@
-"""`construct_from` (game.engine.actions) copies a class's first instance with every field
+"""`construct_from` (game.engine.actions) copies a blank instance of the class with every field
 replaced: what it returns must be what pydantic's `model_construct` gives, instance after
-instance, and never an instance shared with another call."""
+instance, never an instance shared with another call, and never holding a value another call
+gave."""
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from pydantic import BaseModel, PrivateAttr
 
 from game.engine import Allocate, Game
@@ -66,3 +70,21 @@ def test_a_model_with_private_attributes_gets_them_afresh():
     first._seen.append("x")
     assert second._seen == [] and second.value == 2
     assert construct(_WithPrivate, value=3)._seen == []
+
+
+class _Tagged(BaseModel):
+    value: int
+    tags: list
+
+
+def test_a_misnamed_field_is_refused_and_no_caller_s_value_is_kept():
+    """A field given under another name (the right count) is refused rather than filled
+    with what an earlier call gave, and the module keeps none of a caller's values (a game's
+    lists would otherwise live as long as the process)."""
+    tags: list = ["first"]
+    made = construct(_Tagged, value=1, tags=tags)
+    with pytest.raises(AssertionError, match="by its name"):
+        construct_from(_Tagged, {"value": 2, "tgas": []})
+    held_by = [h for h in gc.get_referrers(tags) if isinstance(h, dict)]
+    assert len(held_by) == 1 and made.tags is tags  # the one instance given it holds it
+    assert construct(_Tagged, value=3, tags=[]).model_dump() == {"value": 3, "tags": []}

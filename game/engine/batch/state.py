@@ -262,19 +262,26 @@ def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
                                          None if shared else kept[1], ids))
         state.metrics.update(zip(metric_ids, metrics[g]))
         state.carry.update(zip(metric_ids, carry[g]))
-        if pending[g] or state.pending:  # (an empty list is left as it is)
-            state.pending = pending[g]
-        if transit[g] or state.transit:
-            state.transit = transit[g]
-        if state.fired != batch.fired[g]:
-            state.fired = list(batch.fired[g])
-        if state.news or batch.news[g]:
-            state.news = list(batch.news[g])
-        if state.turn != batch.turn:
-            state.allocations = {}
-            state.turn = batch.turn
-        if batch.ended:
-            state.phase = "ended"
+        _scatter_rest(batch, g, state, pending[g], transit[g])
+
+
+def _scatter_rest(batch: Batch, g: int, state: GameState, pending: list[Pending],
+                  transit: list[Transit]) -> None:
+    """Write game `g`'s pending changes, shipments, fired events, news, turn and phase into
+    `state`, leaving alone what did not change (an empty list stays the list it is)."""
+    if pending or state.pending:
+        state.pending = pending
+    if transit or state.transit:
+        state.transit = transit
+    if state.fired != batch.fired[g]:
+        state.fired = list(batch.fired[g])
+    if state.news or batch.news[g]:
+        state.news = list(batch.news[g])
+    if state.turn != batch.turn:
+        state.allocations = {}
+        state.turn = batch.turn
+    if batch.ended:
+        state.phase = "ended"
 
 
 _PENDING = TypeAdapter(list[list[Pending]])
