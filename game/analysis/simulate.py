@@ -300,7 +300,7 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
                 records += chunk
                 bar.update(len(chunk))
         else:
-            records = _pool(scenario, strategies, seats, locked, seeds, workers, bar)
+            records = _warm_pool(scenario, strategies, seats, locked, seeds, workers, bar)
     finally:
         bar.close()
     table, chosen = table_for(Game(scenario), strategies, seats)
@@ -320,6 +320,28 @@ def strategies_by_role(table: list[SeatSetup], chosen: list[str]) -> dict[str, s
     return {role: "+".join(name if len(counts) == 1 or n == 1 else f"{name} x{n}"
                            for name, n in counts.items())
             for role, counts in out.items()}
+
+
+WARM_UP = 1
+"""Runs a pool's parent plays itself before it starts the workers. The bots' planners plan
+a decision once per process and remember it (game/bots: per-process memos); nearly all the
+planning of a simulation happens in its first game (flagship, hype manager and gamer
+engineers: the first game costs ~1.8 s of CPU, the next ones ~3 ms). Workers forked after
+that game start with the parent's memos instead of each planning it all again."""
+
+
+def _warm_pool(scenario: Scenario, strategies: dict[str, str],
+               seats: list[SeatSetup] | None, locked: dict[str, int] | None,
+               seeds: list[int], workers: int, bar) -> list[GameRecord]:
+    """The runs' records in run order: the first `WARM_UP` played here, which fills this
+    process's planners' memos, then the rest in a pool of workers forked from it."""
+    with batch_collection():
+        records = run_games(scenario, seeds[:WARM_UP], strategies, seats, locked)
+    bar.update(len(records))
+    rest = seeds[WARM_UP:]
+    if rest:
+        records += _pool(scenario, strategies, seats, locked, rest, workers, bar)
+    return records
 
 
 def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup] | None,

@@ -1,0 +1,42 @@
+"""A simulation's process pool: its workers start with what the parent planned."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from game.analysis.simulate import simulate
+from game.bots.plan import AllocationPlanner
+from game.scenario.load import load_scenario
+from tests.conftest import TINY
+
+FORKS = multiprocessing.get_start_method() == "fork"
+
+
+@pytest.mark.skipif(not FORKS, reason="workers inherit the parent's memos only when forked")
+def test_workers_start_with_the_memos_the_parent_filled(monkeypatch):
+    """Before: every worker of a fresh pool planned every decision of the simulation again
+    (flagship: ~1.8 s of CPU a worker). Now the parent plays the first run, and the workers
+    forked after it find those decisions in their memos: they plan only what that game did
+    not meet, less than the parent did."""
+    parent = os.getpid()
+    planned_here = [0]
+    planned_in_workers = multiprocessing.Value("i", 0)
+    remember = AllocationPlanner._remember
+
+    def counted(self, *args, **kwargs):
+        if os.getpid() == parent:
+            planned_here[0] += 1
+        else:
+            with planned_in_workers.get_lock():
+                planned_in_workers.value += 1
+        return remember(self, *args, **kwargs)
+
+    monkeypatch.setattr(AllocationPlanner, "_remember", counted)
+    scenario = load_scenario(TINY)  # a scenario of its own: no planner of it has planned yet
+    simulate(scenario, 12, seed=3, strategies={"manager": "hype", "employee": "gamer"},
+             workers=2, progress=False)
+    assert planned_here[0] > 0
+    assert planned_in_workers.value < planned_here[0]
