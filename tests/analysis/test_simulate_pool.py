@@ -35,7 +35,8 @@ def test_workers_start_with_the_memos_the_parent_filled(monkeypatch):
         return remember(self, *args, **kwargs)
 
     monkeypatch.setattr(AllocationPlanner, "_remember", counted)
-    scenario = load_scenario(TINY)  # a scenario of its own: no planner of it has planned yet
+    # a copy of its own (load_scenario caches): no planner of it has planned yet
+    scenario = load_scenario(TINY).model_copy(deep=True)
     simulate(scenario, 12, seed=3, strategies={"manager": "hype", "employee": "gamer"},
              workers=2, progress=False)
     assert planned_here[0] > 0
