@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from game.analysis.simulate import simulate
+from game.analysis.simulate import WARM_UP, simulate, warm_up_size
 from game.bots.plan import AllocationPlanner
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
@@ -41,3 +41,11 @@ def test_workers_start_with_the_memos_the_parent_filled(monkeypatch):
              workers=2, progress=False)
     assert planned_here[0] > 0
     assert planned_in_workers.value < planned_here[0]
+
+
+@pytest.mark.parametrize("runs", [1, 2, 7, 24, 100, 600, 5000])
+@pytest.mark.parametrize("workers", [2, 3, 8])
+def test_the_warm_up_is_small_beside_a_workers_share(runs, workers):
+    first = warm_up_size(runs, workers)
+    assert 1 <= first <= max(1, WARM_UP)
+    assert first == 1 or first <= runs / (4 * workers)
