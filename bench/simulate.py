@@ -2,9 +2,12 @@
 
     python bench/simulate.py [--runs N] [--repeat R] [--scenario NAME] [--manager STRATEGY]
 
-Warm-up games run first, so the figures are for the steady state (a bot's memoised decisions
-are filled once per process; the 2-worker pool is forked from the warmed-up process). Each
-rate is measured R times (3 by default) and reported as the best, with the median and every
+Each rate is measured cold and warm. Cold: on a fresh copy of the scenario, whose planners
+have decided nothing yet, as `goodhart simulate` and every `goodhart sweep` cell with new
+constants start (a bot's memoised decisions are kept per process and per scenario; a pool
+forks its workers after the parent played the first few runs). Warm: after warm-up games in this
+process, the steady state of a long simulation. Each rate is measured R times (3 by
+default) and reported as the best, with the median and every
 run beside it: on a shared machine other work only ever slows a run down. Then,
 for single-process games after the warm-up, played in lockstep chunks as `simulate` plays
 them: where the time goes (glances and recalled decisions, views and planned decisions on
@@ -17,7 +20,9 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import os
 import pstats
+import resource
 import statistics
 import sys
 import time
@@ -34,6 +39,10 @@ from game.engine.game import Game  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
 from formula_batch import stand_in_rate  # noqa: E402  (bench/, the script's own folder)
 
+WARM_UP_GAMES = 300
+"""Games played before a warm rate is measured: the flagship's planners meet nearly all
+their decisions in the first game, and the rest over the next few hundred (3.5 ms a game
+after 160 games, 2.9 after 320)."""
 STAND_IN_GAMES = 10_000
 """Games the stand-in plays at once: the issue's target, 10,000 games a second."""
 STAND_IN_CHUNK = 2_048
@@ -42,16 +51,29 @@ STAND_IN_CHUNK = 2_048
 
 
 def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: int,
-                     repeat: int = 1) -> list[float]:
-    """Wall-clock games per second of `simulate` (after a warm-up of each worker), once per
-    repeat, each time on the same seeds."""
-    simulate(scenario, max(4, 2 * workers), 999, strategies, workers=workers, progress=False)
+                     repeat: int = 1, warm: bool = True) -> list[tuple[float, float]]:
+    """(wall-clock games per second, games per CPU-second of this process and its workers)
+    of `simulate`, once per repeat, each time on the same seeds. Warm: after a warm-up in
+    this process, whose planners' memos a pool's workers inherit when forked. Cold: on a
+    fresh copy of the scenario each time, so its rules are compiled and its planners plan
+    from nothing, as in a new `goodhart simulate` or a `goodhart sweep` cell with new
+    constants (imports and the memos of values, not of decisions, stay warm)."""
+    if warm:
+        simulate(scenario, WARM_UP_GAMES, 999, strategies, workers=1, progress=False)
     rates = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        simulate(scenario, runs, 1, strategies, workers=workers, progress=False)
-        rates.append(runs / (time.perf_counter() - start))
+        played = scenario if warm else scenario.model_copy(deep=True)
+        cpu, start = cpu_seconds(), time.perf_counter()
+        simulate(played, runs, 1, strategies, workers=workers, progress=False)
+        rates.append((runs / (time.perf_counter() - start), runs / (cpu_seconds() - cpu)))
     return rates
+
+
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished child processes."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                         resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
@@ -122,6 +144,11 @@ def stand_in_lines(scenario_name: str, engine: dict[int, float]) -> list[str]:
             f"  engine / stand-in limit: {shares}"]
 
 
+def uptime() -> str:
+    """The load averages over 1, 5 and 15 minutes (other work on a shared machine)."""
+    return ", ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -133,13 +160,23 @@ def main() -> None:
     scenario = load_scenario(args.scenario)
     strategies = {"manager": args.manager, "employee": "gamer"}
     print(f"{scenario.id}, {args.runs} runs, bots {strategies}")
+    print(f"  load before: {uptime()}")
     best: dict[int, float] = {}
-    for workers in (1, 2):
-        rates = games_per_second(scenario, strategies, args.runs, workers, max(1, args.repeat))
-        every = ", ".join(f"{r:.1f}" for r in rates)
-        best[workers] = max(rates)
-        print(f"  {workers} worker{'s' if workers > 1 else ''}: {max(rates):7.1f} games/s best, "
-              f"{statistics.median(rates):.1f} median ({every})")
+    for warm in (False, True):
+        print("  " + ("warm: after a warm-up in this process (pools fork from it)" if warm
+                      else "cold: a fresh copy of the scenario each run (planners plan "
+                           "again, as a new process or sweep cell does)"))
+        for workers in (1, 2):
+            rates = games_per_second(scenario, strategies, args.runs, workers,
+                                     max(1, args.repeat), warm)
+            walls = [wall for wall, _ in rates]
+            if warm:
+                best[workers] = max(walls)
+            print(f"    {workers} worker{'s' if workers > 1 else ' '}: {max(walls):7.1f} "
+                  f"games/s best, {statistics.median(walls):.1f} median "
+                  f"({', '.join(f'{r:.1f}' for r in walls)}); games per CPU-second "
+                  f"{', '.join(f'{cpu:.0f}' for _, cpu in rates)}")
+    print(f"  load after: {uptime()}")
     print("\n".join(stand_in_lines(args.scenario, best)))
     print("  ms per game, one process:")
     for stage, ms in stages(scenario, strategies, max(50, args.runs // 4)).items():

@@ -1,0 +1,51 @@
+"""A simulation's process pool: its workers start with what the parent planned."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from game.analysis.simulate import WARM_UP, simulate, warm_up_size
+from game.bots.plan import AllocationPlanner
+from game.scenario.load import load_scenario
+from tests.conftest import TINY
+
+FORKS = multiprocessing.get_start_method() == "fork"
+
+
+@pytest.mark.skipif(not FORKS, reason="workers inherit the parent's memos only when forked")
+def test_workers_start_with_the_memos_the_parent_filled(monkeypatch):
+    """Before: every worker of a fresh pool planned every decision of the simulation again
+    (flagship: ~1.8 s of CPU a worker). Now the parent plays the first run, and the workers
+    forked after it find those decisions in their memos: they plan only what that game did
+    not meet, less than the parent did."""
+    parent = os.getpid()
+    planned_here = [0]
+    planned_in_workers = multiprocessing.Value("i", 0)
+    remember = AllocationPlanner._remember
+
+    def counted(self, *args, **kwargs):
+        if os.getpid() == parent:
+            planned_here[0] += 1
+        else:
+            with planned_in_workers.get_lock():
+                planned_in_workers.value += 1
+        return remember(self, *args, **kwargs)
+
+    monkeypatch.setattr(AllocationPlanner, "_remember", counted)
+    # a copy of its own (load_scenario caches): no planner of it has planned yet
+    scenario = load_scenario(TINY).model_copy(deep=True)
+    simulate(scenario, 12, seed=3, strategies={"manager": "hype", "employee": "gamer"},
+             workers=2, progress=False)
+    assert planned_here[0] > 0
+    assert planned_in_workers.value < planned_here[0]
+
+
+@pytest.mark.parametrize("runs", [1, 2, 7, 24, 100, 600, 5000])
+@pytest.mark.parametrize("workers", [2, 3, 8])
+def test_the_warm_up_is_small_beside_a_workers_share(runs, workers):
+    first = warm_up_size(runs, workers)
+    assert 1 <= first <= max(1, WARM_UP)
+    assert first == 1 or first <= runs / (4 * workers)
