@@ -24,7 +24,7 @@ from game.engine.actions import Action, Legal
 from game.engine.batch.state import Batch, gather, scatter, take_choices
 from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
-from game.engine.glance import glances
+from game.engine.glance import NotGlanced, glances
 from game.engine.past import room_for
 from game.engine.rng import derive, stream
 from game.engine.state import GameState, SeatSetup
@@ -181,15 +181,29 @@ def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[L
     see each other's choices, so every seat that has to act decides on the state as the phase
     opens. A planning bot whose memo holds its choice answers from its seat's glance
     (game.engine.glance: the parts of its view the memo key reads); the others act on their
-    whole views (one `views` call shares what their views have in common)."""
+    whole views (one `views` call shares what their views have in common). A glance comes
+    without its metric readings until the seat's key first reads them (`NotGlanced`), then
+    with them."""
     recalling = [getattr(bot, "recalls", False) for bot in bots]
+    reads_metrics = [False] * len(bots)
+
+    def recall(seen, legal: Legal) -> Action | None:
+        seat = seen.seat
+        try:
+            return bots[seat].recall(seen, legal)
+        except NotGlanced:
+            reads_metrics[seat] = True
+            return bots[seat].recall(glances(rules, state, [seat])[0], legal)
 
     def choose(acting: list[int], legal: list[Legal]) -> list[Action]:
         quick = [n for n, seat in enumerate(acting) if recalling[seat]]
         actions: list[Action | None] = [None] * len(acting)
-        if quick:
-            for n, seen in zip(quick, glances(rules, state, [acting[n] for n in quick])):
-                actions[n] = bots[acting[n]].recall(seen, legal[n])
+        for readings in (False, True):
+            some = [n for n in quick if reads_metrics[acting[n]] is readings]
+            if some:
+                for n, seen in zip(some, glances(rules, state, [acting[n] for n in some],
+                                                 readings)):
+                    actions[n] = recall(seen, legal[n])
         slow = [n for n, action in enumerate(actions) if action is None]
         if slow:
             for n, seen in zip(slow, views(rules, state, [acting[n] for n in slow])):

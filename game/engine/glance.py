@@ -36,7 +36,8 @@ class Glance(NamedTuple):
     role: str
     employed: bool
     turn: int
-    metrics: tuple[Reading, ...]
+    metrics: tuple[Reading, ...] | Unread
+    """The seat's readings, or `UNREAD` when they were not asked for (see `glances`)."""
     policies: dict[str, int]
     own_stats: dict[str, float]
     score: float
@@ -48,9 +49,31 @@ FIELDS = Glance._fields
 """The fields of a seat's view that its glance shows, under the same names."""
 
 
-def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance]:
+class NotGlanced(LookupError):
+    """A glance's metric readings were read, but the glance was built without them."""
+
+
+class Unread:
+    """In place of readings a glance was built without: any read of it raises `NotGlanced`
+    (never a guess such as an empty tuple, which would give a wrong key without a word)."""
+
+    __slots__ = ()
+
+    def _refuse(self, *_args):
+        raise NotGlanced("this glance was built without its metric readings")
+
+    __getitem__ = __len__ = __iter__ = __contains__ = __bool__ = _refuse
+
+
+UNREAD = Unread()
+
+
+def glances(rules: Rules, state: GameState, seats: Sequence[int],
+            readings: bool = True) -> list[Glance]:
     """The glance of each of `seats` at `state` (see the module): the fields `views(rules,
-    state, seats)` would give them, built the same way."""
+    state, seats)` would give them, built the same way; without `readings`, the metrics are
+    `UNREAD` (many planners' keys read none, and the readings cost most of a glance: a caller
+    glances again with them when a key raises `NotGlanced`)."""
     revealed = state.phase == "ended"
     past = past_of(rules, state.noise_key, state.history)
     shown = outside(past, state.seats, _public_stats(rules, state, revealed))
@@ -59,7 +82,8 @@ def glances(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Glance
     for seat in seats:
         me = state.seats[seat]
         out.append(Glance(
-            seat, me.role, me.employed, state.turn, seat_readings(past, sights[me.role, revealed]),
+            seat, me.role, me.employed, state.turn,
+            seat_readings(past, sights[me.role, revealed]) if readings else UNREAD,
             dict(state.policies), _own_stats(rules, me.stats, revealed), me.score, me.rank,
             [o for o in shown if o.index != seat]))
     return out

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from game.analysis import simulate
 from game.bots import base, make_bot
 from game.bots.base import allocation_planner, policy_planner
-from game.engine.glance import FIELDS, Glance, glances
+from game.engine.glance import FIELDS, UNREAD, Glance, NotGlanced, glances
 from game.engine.legal import legal_actions
 from game.engine.view import SeatView, views
 from game.scenario.load import load_scenario
@@ -62,12 +62,15 @@ def test_a_glance_shows_what_the_view_shows_and_keys_alike(path, monkeypatch):
     scenario = load_scenario(path)
     checked = []
 
-    def glancing(rules, state, seats):
-        seen = glances(rules, state, seats)
+    def glancing(rules, state, seats, readings=True):
+        seen = glances(rules, state, seats, readings)
+        whole = glances(rules, state, seats)
         legal = {s: legal_actions(rules, state, s) for s in seats}
-        for glance, view in zip(seen, views(rules, state, seats)):
+        for part, glance, view in zip(seen, whole, views(rules, state, seats)):
             assert {f: _fields(getattr(glance, f)) for f in FIELDS} == \
                 {f: _fields(getattr(view, f)) for f in FIELDS}
+            assert part._replace(metrics=glance.metrics) == glance
+            assert readings or part.metrics is UNREAD
             _same_keys(rules, glance, view, legal[glance.seat])
             checked.append(glance.seat)
         return seen
@@ -89,6 +92,16 @@ def test_a_glance_has_no_other_part_of_the_view():
         == set(FIELDS)  # (a named tuple: count and index are a tuple's own)
     with pytest.raises(AttributeError):
         glance.own_history
+
+
+def test_a_glance_without_its_readings_refuses_to_be_read():
+    """Readings left out are never guessed: any read of them is an error the simulator
+    answers by glancing again with them."""
+    game = simulate.Game(load_scenario(TINY))
+    glance = glances(game.rules, game.new_state(1), [0], readings=False)[0]
+    for read in (len, list, bool, lambda m: m[0], lambda m: "x" in m):
+        with pytest.raises(NotGlanced):
+            read(glance.metrics)
 
 
 PLAIN = (str, int, float, bool, type(None))
@@ -145,10 +158,9 @@ def test_a_recalled_action_is_the_one_act_chooses_and_is_made_once(path, monkeyp
     strategies = _strategies(scenario, ("hype", "gamer"))
     seen = []
 
-    def glancing(rules, state, seats):
-        shown = glances(rules, state, seats)
-        seen.append((rules, state.clone(), shown))
-        return shown
+    def glancing(rules, state, seats, readings=True):
+        seen.append((rules, state.clone(), glances(rules, state, seats)))
+        return glances(rules, state, seats, readings)
 
     monkeypatch.setattr(simulate, "glances", glancing)
     simulate.run_games(scenario, [1, 2], strategies)
