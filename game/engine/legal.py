@@ -19,11 +19,8 @@ def legal_actions(rules: Rules, state: GameState, seat: int) -> Legal:
     """What `seat` may choose now, with current levels, costs, availability and effort: the
     caller's own copy (its lists may be changed; `legal_choice`'s Legal is shared)."""
     legal = legal_choice(rules, state, seat)[0]
-    return construct_from(Legal, {
-        "seat": legal.seat, "phase": legal.phase, "must_act": legal.must_act,
-        "policies": list(legal.policies), "budget": legal.budget,
-        "behaviours": list(legal.behaviours), "effort": legal.effort,
-        "numbers": list(legal.numbers)})
+    return _legal(legal.seat, legal.phase, legal.must_act, list(legal.policies), legal.budget,
+                  list(legal.behaviours), legal.effort, list(legal.numbers))
 
 
 def legal_choice(rules: Rules, state: GameState, seat: int) -> tuple[Legal, Choice | None]:
