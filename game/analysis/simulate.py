@@ -8,6 +8,7 @@ come back in run order, so a summary is identical whatever the number of workers
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -377,7 +378,7 @@ def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup]
     """Play the runs in a process pool, in chunks; records in run order."""
     size = chunk_size(len(seeds), workers)
     chunks: dict[int, list[GameRecord]] = {}
-    with ProcessPoolExecutor(workers, initializer=_init_worker,
+    with ProcessPoolExecutor(workers, mp_context=_start_context(), initializer=_init_worker,
                              initargs=(scenario, strategies, seats, locked)) as pool:
         futures = [pool.submit(_run_chunk, i, seeds[i:i + size])
                    for i in range(0, len(seeds), size)]
@@ -386,6 +387,13 @@ def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup]
             chunks[start] = records
             bar.update(len(records))
     return [r for start in sorted(chunks) for r in chunks[start]]
+
+
+def _start_context():
+    """How the pool starts its workers: forked on Linux, so that they inherit the memos the
+    parent filled (`_warm_pool`) whatever the default start method (Python 3.14 makes it
+    forkserver there); elsewhere the platform's default (fork is unsafe on macOS)."""
+    return multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
 
 
 class _NoBar:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 
 import pytest
 
-from game.analysis.simulate import WARM_UP, simulate, warm_up_size
+from game.analysis.simulate import WARM_UP, _start_context, simulate, warm_up_size
 from game.bots.plan import AllocationPlanner
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
 
-FORKS = multiprocessing.get_start_method() == "fork"
+FORKS = sys.platform.startswith("linux")
+"""Where the pool forks its workers (game.analysis.simulate `_start_context`)."""
 
 
 @pytest.mark.skipif(not FORKS, reason="workers inherit the parent's memos only when forked")
@@ -49,3 +51,15 @@ def test_the_warm_up_is_small_beside_a_workers_share(runs, workers):
     first = warm_up_size(runs, workers)
     assert 1 <= first <= max(1, WARM_UP)
     assert first == 1 or first <= runs / (4 * workers)
+
+
+@pytest.mark.skipif(not FORKS, reason="the pool forks its workers on Linux only")
+def test_the_pool_forks_whatever_the_default_start_method():
+    """Python 3.14 makes forkserver the default on Linux: the pool still forks, or its
+    workers would start with empty memos again."""
+    default = multiprocessing.get_start_method(allow_none=True)
+    try:
+        multiprocessing.set_start_method("forkserver", force=True)
+        assert _start_context().get_start_method() == "fork"
+    finally:
+        multiprocessing.set_start_method(default, force=True)
