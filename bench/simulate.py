@@ -53,13 +53,12 @@ STAND_IN_CHUNK = 2_048
 def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: int,
                      repeat: int = 1, warm: bool = True) -> list[tuple[float, float]]:
     """(wall-clock games per second, games per CPU-second of this process and its workers)
-    of `simulate`, once per repeat, each time on the same seeds. Warm: after a warm-up in
-    this process, whose planners' memos a pool's workers inherit when forked. Cold: on a
+    of `simulate`, once per repeat, each time on the same seeds. Warm: on `scenario` itself,
+    after the caller's warm-up in this process (`warm_up`), whose planners' memos a pool's
+    workers inherit when forked. Cold: on a
     fresh copy of the scenario each time, so its rules are compiled and its planners plan
     from nothing, as in a new `goodhart simulate` or a `goodhart sweep` cell with new
     constants (imports and the memos of values, not of decisions, stay warm)."""
-    if warm:
-        simulate(scenario, WARM_UP_GAMES, 999, strategies, workers=1, progress=False)
     rates = []
     for _ in range(repeat):
         played = scenario if warm else scenario.model_copy(deep=True)
@@ -67,6 +66,11 @@ def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: i
         simulate(played, runs, 1, strategies, workers=workers, progress=False)
         rates.append((runs / (time.perf_counter() - start), runs / (cpu_seconds() - cpu)))
     return rates
+
+
+def warm_up(scenario, strategies: dict[str, str]) -> None:
+    """Fill this process's planners' memos for `scenario` (`WARM_UP_GAMES` games)."""
+    simulate(scenario, WARM_UP_GAMES, 999, strategies, workers=1, progress=False)
 
 
 def cpu_seconds() -> float:
@@ -163,6 +167,8 @@ def main() -> None:
     print(f"  load before: {uptime()}")
     best: dict[int, float] = {}
     for warm in (False, True):
+        if warm:
+            warm_up(scenario, strategies)
         print("  " + ("warm: after a warm-up in this process (pools fork from it)" if warm
                       else "cold: a fresh copy of the scenario each run (planners plan "
                            "again, as a new process or sweep cell does)"))

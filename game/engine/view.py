@@ -292,7 +292,8 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
         out.append(construct_from(SeatView, {
             "seat": seat, "name": me.name, "role": me.role, "employed": me.employed,
             "turn": turn, "turns": turns, "turn_name": turn_name, "phase": phase,
-            "revealed": revealed, "metrics": list(exported_readings(past, sights[me.role, revealed])),
+            "revealed": revealed,
+            "metrics": list(exported_readings(past, sights[me.role, revealed])),
             "policies": dict(policies),
             "own_stats": _own_stats(rules, me.stats, revealed),
             "own_choice": dict(choice) if choice is not None else None,
