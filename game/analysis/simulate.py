@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import partial
 
+from game.analysis.batch_play import play_over_arrays, recalling_bots
 from game.analysis.indices import (correlation, gap_series, index_series, metric_series,
                                    policies_of, seat_outcome_rows)
 from game.analysis.summary import SimulationSummary, summarise
@@ -108,7 +109,23 @@ def run_games(scenario: Scenario, seeds: list[int], strategies: dict[str, str],
     game = Game(scenario)
     table, chosen = table_for(game, strategies, seats)
     return [record_of(scenario, state, table, chosen)
-            for state in play_games(game, seeds, table, chosen, locked)]
+            for state in play_chunk(game, seeds, table, chosen, locked)]
+
+
+def play_chunk(game: Game, seeds: list[int], table: list[SeatSetup], chosen: list[str],
+               locked: dict[str, int] | None = None) -> list[GameState]:
+    """The ended states of the games of `seeds`, in order: played over arrays
+    (game.analysis.batch_play) when every seat's bot decides by its planners' memos, the
+    games that loop ejects (and all of them otherwise) by `play_games`. Either way each game
+    is the game `play_game` gives for its seed."""
+    bots = recalling_bots(game, chosen)
+    if bots is None:
+        return play_games(game, seeds, table, chosen, locked)
+    ended, ejected = play_over_arrays(game, seeds, table, bots, locked)
+    if ejected:
+        again = play_games(game, [seeds[n] for n in ejected], table, chosen, locked)
+        ended.update(zip(ejected, again))
+    return [ended[n] for n in range(len(seeds))]
 
 
 def play_bot_game(scenario: Scenario, seed: int, strategies: dict[str, str],

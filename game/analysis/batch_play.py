@@ -1,0 +1,168 @@
+"""Bots' games played over arrays: a chunk's games as one batch that is never written back
+into GameStates while they play, every decision made once for each group of games whose seat
+would decide alike.
+
+Each phase, for each seat that must act: its games are grouped by the Legal it is offered
+(game.engine.batch.choose, from the memos of game.engine.legal), then by the values its bot's
+memo key reads, perceived (game.bots.groups `key_groups` over the seat's `Sights`, the view
+door over arrays, game.engine.batch.sights). One game of each group is glanced at and its bot
+recalls the choice from the planners' memos; the whole group submits it. All seats choose on
+the batch as the phase opens, and their choices are then applied in seat order, as
+`Game._submit` and `Game._close` do. The turn is resolved by the batch core
+(`resolve_turn`), its record kept as arrays (`History`), and the ended games exported as
+GameStates only for their records.
+
+A game where any of this needs more than the memos hold (a recall the memo lacks, a Legal or
+a check not yet seen) is ejected: it stays in the batch without choices and is played again
+from its seed by `play_games`, the game-by-game loop, which plans what is missing. The engine
+is deterministic and every decision a pure function of what its key reads, so a game's record
+is the same whichever loop plays it. In a cold process nearly every game of the first chunk is
+ejected at its first decision; once the memos are warm, hardly any.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from game.bots import make_bot
+from game.bots.groups import key_groups
+from game.engine.actions import Action, Legal
+from game.engine.batch.choose import (acting, apply_allocation, apply_policies, checked,
+                                      legal_groups, open_work)
+from game.engine.batch.history import History, export_states
+from game.engine.batch.sights import Sights, glance_at, sights
+from game.engine.batch.state import Batch, gather
+from game.engine.batch.turn import resolve_turn
+from game.engine.game import Game
+from game.engine.glance import NotGlanced
+from game.engine.state import GameState, SeatSetup
+
+
+def recalling_bots(game: Game, chosen: list[str]) -> list | None:
+    """One bot per seat for the loop over arrays, or None when a seat's strategy does not
+    decide by its planners' memos alone (`recalls`): those play game by game. The bots never
+    draw (a recalled choice is a memo entry), so their stream refuses to be made."""
+    bots = [make_bot(name, game.scenario, seat, _no_stream) for seat, name in enumerate(chosen)]
+    return bots if all(getattr(bot, "recalls", False) for bot in bots) else None
+
+
+def _no_stream():
+    raise RuntimeError("a bot of the loop over arrays drew a random number")
+
+
+def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], bots: list,
+                     locked: dict[str, int] | None
+                     ) -> tuple[dict[int, GameState], list[int]]:
+    """Play the games of `seeds` over arrays; return the ended state of every game that was
+    not ejected, by its place in `seeds`, and the places of the ejected ones (in order)."""
+    states = game.new_states(seeds, table, locked)
+    if any(st.phase != "policy" or st.turn != 1 for st in states):
+        return {}, list(range(len(seeds)))  # a first phase with nobody to act: game by game
+    batch = gather(game.rules, states)
+    del states
+    loop = _Loop(game, batch, bots)
+    history = History()
+    while not loop.ejected.all():
+        loop.phase("policy")
+        open_work(batch)
+        loop.phase("work")
+        if loop.ejected.all():
+            break
+        resolve_turn(batch)
+        history.keep(batch)
+        if batch.ended:
+            break
+    kept = np.flatnonzero(~loop.ejected).tolist()
+    ended = export_states(game.rules, batch, history, table, locked or {}, kept) \
+        if kept and batch.ended else []
+    return dict(zip(kept, ended)), np.flatnonzero(loop.ejected).tolist()
+
+
+class _Loop:
+    """The decisions of a batch's seats, phase by phase (see the module)."""
+
+    def __init__(self, game: Game, batch: Batch, bots: list) -> None:
+        self.rules = game.rules
+        self.batch = batch
+        self.bots = bots
+        self.ejected = np.zeros(batch.size, dtype=bool)
+
+    def phase(self, phase: str) -> None:
+        """Every seat that must act in `phase` chooses on the batch as the phase opens; the
+        choices are then applied in seat order."""
+        must = acting(self.rules, self.batch, phase)
+        chosen = []
+        for seat in range(must.shape[1]):
+            rows = np.flatnonzero(must[:, seat] & ~self.ejected)
+            if len(rows):
+                chosen.append((seat, self._choose(seat, phase, rows)))
+        apply = self._apply_policies if phase == "policy" else self._apply_allocation
+        for seat, choices in chosen:
+            for rows, submitted in choices:
+                rows = rows[~self.ejected[rows]]  # (ejected by a later seat meanwhile)
+                if len(rows):
+                    apply(rows, seat, submitted)
+
+    def _apply_policies(self, rows: np.ndarray, seat: int, submitted: dict) -> None:
+        apply_policies(self.batch, rows, submitted)
+
+    def _apply_allocation(self, rows: np.ndarray, seat: int, submitted: dict) -> None:
+        apply_allocation(self.batch, rows, seat, submitted)
+
+    def _choose(self, seat: int, phase: str, rows: np.ndarray) -> list[tuple[np.ndarray, dict]]:
+        """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
+        the games where a memo lacked something are ejected."""
+        out = []
+        group_of, offered = legal_groups(self.rules, self.batch, seat, phase, rows)
+        seen = sights(self.rules, self.batch, seat)
+        for n, offer in enumerate(offered):
+            members = rows[group_of == n]
+            if offer is None:
+                self.ejected[members] = True
+                continue
+            legal, choice = offer
+            for same, action in self._recall(seat, legal, seen, members):
+                submitted = checked(choice, action) if action is not None else None
+                if submitted is None:
+                    self.ejected[same] = True
+                else:
+                    out.append((same, submitted))
+        return out
+
+    def _recall(self, seat: int, legal: Legal, seen: Sights, rows: np.ndarray
+                ) -> list[tuple[np.ndarray, Action | None]]:
+        """(rows, the action their bot recalls, or None) for each group of `rows` (offered
+        the same `legal`) whose bot's memo key is the same: one recall per group, on the
+        glance of its first game. The key may depend on the policies in force (which
+        forecast a planner runs), so the rows are split by their levels first."""
+        bot = self.bots[seat]
+        out = []
+        ids = self.batch.layout.policy_ids
+        levels, by_levels = np.unique(self.batch.policies[rows], axis=0, return_inverse=True)
+        for n, row in enumerate(levels.tolist()):
+            same_levels = rows[by_levels.reshape(-1) == n]
+            reads = bot.reads(seen.role, legal, dict(zip(ids, row)))
+            if reads is None or reads.metrics:  # the key reads more than sights show
+                groups = _one_each(same_levels)
+            else:
+                group_of, firsts = key_groups(reads, seen, same_levels)
+                groups = [(same_levels[group_of == k], first) for k, first in
+                          enumerate(firsts.tolist())]
+            for members, first in groups:
+                out.append((members, self._recalled(bot, first, seat, legal)))
+        return out
+
+    def _recalled(self, bot, g: int, seat: int, legal: Legal) -> Action | None:
+        """What `bot` recalls for seat `seat` of game `g`, or None (not in its memos, or its
+        key reads the metric readings, which a glance over arrays does not hold)."""
+        try:
+            return bot.recall(glance_at(self.rules, self.batch, g, seat), legal)
+        except NotGlanced:
+            return None
+
+
+def _one_each(rows: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """Every row a group of its own."""
+    return [(rows[n:n + 1], row) for n, row in enumerate(rows.tolist())]
+
+

@@ -1,0 +1,114 @@
+"""The loop over arrays (game.analysis.batch_play) gives every game the record the
+game-by-game loop gives it: cold (nearly every game ejected), warm (nearly none) and in
+between (games ejected mid-game), in every bundled scenario where planning bots can sit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from game.analysis.batch_play import play_over_arrays, recalling_bots
+from game.analysis.simulate import play_games, record_of, run_games, run_seed, table_for
+from game.bots import strategies_for
+from game.bots.base import PlanningBot
+from game.bots import STRATEGIES
+from game.engine.game import Game
+from game.errors import ScenarioError
+from game.scenario.load import load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+FLAGSHIP = ROOT / "scenarios" / "tokenmaxxing.yaml"
+
+
+def _loadable() -> list[Path]:
+    out = []
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        try:
+            load_scenario(path)
+        except ScenarioError:
+            continue
+        out.append(path)
+    return out
+
+
+def _planning(scenario) -> dict[str, str]:
+    """Each acting role's first strategy whose bots decide by their planners alone."""
+    out = {}
+    for role in scenario.roles:
+        for name in strategies_for(scenario, role.id):
+            cls = STRATEGIES[name]
+            if issubclass(cls, PlanningBot) and cls(scenario, 0, None).recalls:
+                out[role.id] = name
+                break
+    return out
+
+
+def _fresh(path: Path):
+    """The scenario with planners of its own (load_scenario caches; planners are per
+    scenario object): their memos start empty."""
+    return load_scenario(path).model_copy(deep=True)
+
+
+def _game_by_game(scenario, seeds, strategies, locked=None) -> list[str]:
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, None)
+    return [json.dumps(record_of(scenario, state, table, chosen).to_dict())
+            for state in play_games(game, seeds, table, chosen, locked)]
+
+
+def _over_arrays(scenario, seeds, strategies, locked=None) -> list[str]:
+    return [json.dumps(r.to_dict()) for r in run_games(scenario, seeds, strategies, None, locked)]
+
+
+@pytest.mark.parametrize("path", _loadable(), ids=lambda p: p.stem)
+def test_every_game_has_the_record_it_has_game_by_game(path):
+    scenario = _fresh(path)
+    strategies = _planning(scenario)
+    seeds = [run_seed(11, i) for i in range(6)]
+    cold = _over_arrays(scenario, seeds, strategies)  # nearly all ejected
+    assert cold == _game_by_game(_fresh(path), seeds, strategies)
+    later = [run_seed(12, i) for i in range(6)]
+    assert _over_arrays(scenario, later, strategies) == _game_by_game(scenario, later,
+                                                                      strategies)
+    # warm: the same games again, every decision in the memos
+    assert _over_arrays(scenario, later, strategies) == _game_by_game(scenario, later,
+                                                                      strategies)
+
+
+def test_the_flagship_plays_over_arrays_once_warm_with_locked_policies_too():
+    """Not vacuous: once the memos hold a table's decisions, its games are played over
+    arrays (none ejected), and their records are still the game-by-game ones."""
+    scenario = _fresh(FLAGSHIP)
+    strategies = {"manager": "hype", "employee": "gamer"}
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, None)
+    for locked in (None, {"token_leaderboard": 1}):
+        seeds = [run_seed(21, i) for i in range(10)]
+        expected = _game_by_game(scenario, seeds, strategies, locked)  # fills the memos
+        ended, ejected = play_over_arrays(game, seeds, table, recalling_bots(game, chosen),
+                                          locked)
+        assert not ejected and sorted(ended) == list(range(10))
+        assert [json.dumps(record_of(scenario, ended[n], table, chosen).to_dict())
+                for n in range(10)] == expected
+
+
+def test_games_ejected_mid_game_keep_their_records():
+    """Memos warmed by one game only: other games find their first decisions there and
+    miss later ones, so they are ejected part-way and played again game by game."""
+    scenario = _fresh(FLAGSHIP)
+    strategies = {"manager": "hype", "employee": "gamer"}
+    run_games(scenario, [run_seed(31, 0)], strategies)
+    seeds = [run_seed(32, i) for i in range(8)]
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, None)
+    assert _over_arrays(scenario, seeds, strategies) == _game_by_game(_fresh(FLAGSHIP), seeds,
+                                                                      strategies)
+
+
+def test_strategies_that_do_not_recall_play_game_by_game():
+    scenario = load_scenario(FLAGSHIP)
+    game = Game(scenario)
+    _, chosen = table_for(game, {"manager": "hype", "employee": "adaptive"}, None)
+    assert recalling_bots(game, chosen) is None
