@@ -20,9 +20,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.bots.beliefs import perceive
+from game.bots.beliefs import SIGNIFICANT, perceive
 
 if TYPE_CHECKING:  # (the engine's arrays; bots only read them)
+    from game.engine.batch.layout import Layout
     from game.engine.batch.sights import Sights
 
 
@@ -38,12 +39,16 @@ class Reads:
     """The seat's own stats read, perceived (None: every own stat its view shows)."""
     others: tuple[str, ...] | None
     """The stats of the other seats read: perceived where shown, else guessed "like me"
-    from the seat's own (which `own` then lists too). None: all of them."""
+    from the seat's own (see `like_me`). None: all of them."""
     score: bool
     rank: bool
     turn: bool
     metrics: tuple[str, ...]
     """The metrics whose readings the key reads (`Sights` has none: `key_groups` refuses)."""
+    like_me: tuple[str, ...] = ()
+    """Own stats (of `others`, not in `own`) read only as the guess at another seat's stat
+    it does not show: to one significant digit (`beliefs.like_me`), and only in the games
+    where an employed other seat that holds the stat does not show it."""
 
 
 NOTHING = Reads((), (), (), False, False, False, ())
@@ -61,8 +66,11 @@ def merged(parts: Sequence[Reads], order: Sequence[str]) -> Reads:
     policies = union("policies")
     if policies is not None:
         policies = tuple(p for p in order if p in policies)
-    return Reads(policies, union("own"), union("others"), any(p.score for p in parts),
-                 any(p.rank for p in parts), any(p.turn for p in parts), union("metrics"))
+    own = union("own")
+    like = union("like_me")
+    return Reads(policies, own, union("others"), any(p.score for p in parts),
+                 any(p.rank for p in parts), any(p.turn for p in parts), union("metrics"),
+                 tuple(sid for sid in like if own is not None and sid not in own))
 
 
 _EXACT_POWERS = np.array([10.0 ** k for k in range(23)])
@@ -73,22 +81,24 @@ NEAR = 1e-9
 here), and the scaled value's error is below 1e-13, so farther than this both agree."""
 
 
-def perceived(values: np.ndarray) -> np.ndarray:
-    """`perceive(v)` for every value of `values`, bit for bit, as a float64 array of the same
-    shape (`perceive`: 2 significant digits, 0.0 for 0.0 and NaN; it raises for infinities,
-    and so does this).
+def perceived(values: np.ndarray, significant: int = SIGNIFICANT) -> np.ndarray:
+    """`perceive(v, significant)` for every value of `values`, bit for bit, as a float64
+    array of the same shape (`perceive`: 0.0 for 0.0 and NaN; it raises for infinities and
+    values that round past the largest float, and so does this).
 
-    Vectorised as `rint(v * 10**n) / 10**n` (n = 1 - floor(log10|v|), or with a division and
-    a product for n < 0), which is Python's correctly rounded `round(v, n)` wherever 10**|n|
-    is exact (|n| <= 22), the scaled value is not near a half and |v| is not near a power of
-    ten; `perceive` itself gives the rest."""
+    Vectorised as `rint(v * 10**n) / 10**n` (n = significant - 1 - floor(log10|v|); a
+    division and a product for n < 0), which is Python's correctly rounded `round(v, n)`
+    wherever 10**|n| is exact (|n| <= 22), the scaled value is not near a half and |v| not
+    near a power of ten; `perceive` itself gives the rest (1 to 15 significant digits)."""
+    if not 1 <= significant <= 15:
+        raise ValueError(f"perceived reads 1 to 15 significant digits, not {significant}")
     v = np.asarray(values, dtype=np.float64)
     flat = v.ravel()
     out = np.zeros(flat.shape)  # 0.0 and NaN stay 0.0, as `perceive` gives them
     with np.errstate(all="ignore"):
         lg = np.log10(np.abs(flat))
         whole = np.floor(lg)
-        n = 1.0 - whole
+        n = (significant - 1.0) - whole
         fast = (np.abs(lg - np.rint(lg)) > NEAR) & (np.abs(n) <= 22.0)  # NaN/inf: False
         k = np.where(fast, np.abs(n), 0.0).astype(np.intp)
         scale = _EXACT_POWERS[k]
@@ -99,7 +109,7 @@ def perceived(values: np.ndarray) -> np.ndarray:
         out = np.where(fast, np.where(up, whole / scale, whole * scale), out)
     slow = ~fast & (flat == flat) & (flat != 0.0)
     if slow.any():
-        out[slow] = [perceive(x) for x in flat[slow].tolist()]
+        out[slow] = [perceive(x, significant) for x in flat[slow].tolist()]
     return out.reshape(v.shape)
 
 
@@ -108,11 +118,10 @@ def _bits(values: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
 
 
-def key_columns(reads: Reads, sights: Sights, rows: np.ndarray,
-                policy_ids: Sequence[str] | None = None) -> np.ndarray:
-    """(len(rows), K) int64: per game of `rows`, every value the key of `reads` reads (as
-    the seat perceives it) and every seat's employment; `policy_ids` name the columns of
-    `sights.policies` (the batch layout's; by default `sights.policy_ids`)."""
+def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
+    """(len(rows), K) int64: per game of `rows`, every seat's employment and every value the
+    key of `reads` reads, as the seat perceives it (`layout`: the batch's, which names the
+    columns of `sights.policies` and says which seat holds which stat)."""
     if reads.metrics:
         raise ValueError(f"a seat's sights hold no metric readings ({', '.join(reads.metrics)})")
     employed = sights.employed[rows]
@@ -120,7 +129,7 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray,
     if reads.policies is None:
         cols.append(sights.policies[rows])
     elif reads.policies:
-        ids = list(policy_ids if policy_ids is not None else sights.policy_ids)
+        ids = layout.policy_ids
         cols.append(sights.policies[rows][:, [ids.index(p) for p in reads.policies]])
     own = sights.own if reads.own is None else [sid for sid in reads.own if sid in sights.own]
     cols += [_bits(perceived(sights.own[sid][rows]))[:, None] for sid in own]
@@ -135,11 +144,29 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray,
         value = np.zeros(len(rows))
         value[seen] = perceived(values[rows][seen])  # (never what the seat does not see)
         cols += [seen.astype(np.int64)[:, None], _bits(value)[:, None]]
+    cols += [_guess(sid, sights, rows, layout)[:, None] for sid in reads.like_me
+             if sid in sights.own]
     return np.concatenate(cols, axis=1)
 
 
+def _guess(sid: str, sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
+    """Per game of `rows`, the bits of the seat's "like me" guess at stat `sid` of the
+    others (its own perceived value to one digit) where an employed other seat that holds
+    the stat does not show it, else 0 (the guess is not read there)."""
+    held = layout.has_stat[:, layout.stat(sid)]
+    employed = sights.employed[rows]
+    needed = np.zeros(len(rows), dtype=bool)
+    for j in np.flatnonzero(held).tolist():
+        if j != sights.seat:
+            shown = sights.shown.get((j, sid))
+            needed |= employed[:, j] & (~shown[1][rows] if shown is not None else True)
+    guess = np.zeros(len(rows))
+    guess[needed] = perceived(perceived(sights.own[sid][rows][needed]), 1)
+    return _bits(guess)
+
+
 def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
-               policy_ids: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray]:
+               layout: Layout) -> tuple[np.ndarray, np.ndarray]:
     """(group of each of `rows`, the first game of each group), groups numbered in the
     order of their first game: games in one group show the seat the same perceived values
     in every part `reads` reads (`key_columns`), so they give the bot equal memo keys and
@@ -147,7 +174,7 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
     rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp), rows
-    table = key_columns(reads, sights, rows, policy_ids)
+    table = key_columns(reads, sights, rows, layout)
     _, first, group = np.unique(table, axis=0, return_index=True, return_inverse=True)
     order = np.argsort(first)  # sorted-value order -> order of first appearance
     renumber = np.empty_like(order)
@@ -156,8 +183,7 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
 
 
 def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
-                rows: np.ndarray, policy_ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray,
-                                                                     np.ndarray]:
+                rows: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Key groups of `rows` where the key's reads depend on the policies in force
     (`reads_of(policies)`: a bot's `reads` for one Legal, which picks a forecaster by the
     levels of some policies and lists them in `Reads.policies`): the games that agree with
@@ -169,7 +195,7 @@ def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sigh
     group = np.full(len(rows), -1, dtype=np.intp)
     firsts: list[np.ndarray] = []
     alone: list[np.ndarray] = []
-    ids = list(policy_ids)
+    ids = list(layout.policy_ids)
     while (left := np.flatnonzero(group < 0)).size:
         levels = sights.policies[rows[left[0]]]
         reads = reads_of(dict(zip(ids, levels.tolist())))
@@ -182,7 +208,7 @@ def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sigh
             cols = list(cols)
             same = (sights.policies[rows[left]][:, cols] == levels[cols]).all(axis=1)
             take = left[same]
-            sub, first = key_groups(reads, sights, rows[take], ids)
+            sub, first = key_groups(reads, sights, rows[take], layout)
         group[take] = sub + sum(len(f) for f in firsts)
         firsts.append(first)
         alone.append(np.full(len(first), reads is None or bool(reads.metrics)))

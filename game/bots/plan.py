@@ -169,16 +169,16 @@ class Forecaster:
         """What `view_key` reads of a seat of `role`'s glance (None where it reads the whole
         view: a forecast that plays the flows): the policies, own stats, extra names and
         metrics the forecast reads, and the others' stats whose aggregates it reads; where
-        the seat holds one of those, its own value too (the "like me" guess for another
-        seat that does not show it)."""
+        the seat holds one of those and does not read it otherwise, its own value as the
+        "like me" guess at another seat that does not show it (`Reads.like_me`)."""
         if self.chain:
             return None
         held = self.rules.role_stats[role]
-        own = [sid for sid in self.own_stats if sid in held]
-        own += [sid for sid in self.other_stats if sid in held and sid not in own]
+        own = tuple(sid for sid in self.own_stats if sid in held)
+        like = tuple(sid for sid in self.other_stats if sid in held and sid not in own)
         extra = self.extra
-        return Reads(self.policies, tuple(own), tuple(self.other_stats), "score" in extra,
-                     "rank" in extra, "turn" in extra, self.metrics)
+        return Reads(self.policies, own, self.other_stats, "score" in extra, "rank" in extra,
+                     "turn" in extra, self.metrics, like)
 
     def _others_key(self, view: SeatView, key: list) -> None:
         """Append to `key` each employed other seat's role and, for each stat whose

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -16,13 +16,16 @@ from game.bots import make_bot
 from game.bots.base import allocation_planner, numbers_of, options_of, policy_planner
 from game.bots.beliefs import perceive
 from game.bots.groups import NOTHING, Reads, key_groups, perceived, seat_groups
+from game.engine.batch.sights import Sights, sights
+from game.engine.batch.state import gather
 from game.engine.glance import glances
 from game.engine.legal import legal_choice
 from game.scenario.load import load_scenario
 from tests.conftest import TINY, bundled_scenarios
 
 PATHS = [TINY, *bundled_scenarios()]
-MIXES = (("hype", "gamer"), ("outcome", "craft"))
+MIXES = (("hype", "gamer"), ("outcome", "craft"), ("random", "gamer"))
+"""Planning bots only, but for a random manager (its policies vary from game to game)."""
 
 
 # ---------------------------------------------------------------- perceived
@@ -89,51 +92,6 @@ def test_perceived_keeps_the_shape_and_never_gives_negative_zero():
     assert got[1, 1] == perceive(-123.456) == -120.0
 
 
-# ---------------------------------------------------------------- sights from glances
-
-
-@dataclass(slots=True)
-class Sights:
-    """What seat `seat` sees in every game of a batch: the fields of
-    game.engine.batch.sights.Sights, built here from each game's glance."""
-
-    seat: int
-    role: str
-    turn: int
-    employed: np.ndarray
-    policies: np.ndarray
-    own: dict
-    score: np.ndarray
-    rank: np.ndarray
-    shown: dict
-
-
-def sights_of(rules, states, seat: int) -> Sights:
-    """`seat`'s Sights of `states` (one game each, same turn), from their glances; where a
-    stat is not shown, its value is the seat's true one (a batch holds it: grouping must
-    never read it)."""
-    seen = [glances(rules, state, [seat], readings=False)[0] for state in states]
-    first = states[0]
-    employed = np.array([[st.seats[j].employed for j in range(len(st.seats))] for st in states])
-    for g, row in zip(seen, employed):
-        assert [o.employed for o in g.others] == [e for j, e in enumerate(row) if j != seat]
-    ids = [p.id for p in rules.scenario.policies]
-    shown = {}
-    for j, other in enumerate(first.seats):
-        if j == seat:
-            continue
-        for sid in rules.role_stats[other.role]:
-            mask = np.array([sid in g.others[j - (j > seat)].stats for g in seen])
-            if mask.any():
-                values = np.array([st.seats[j].stats[sid] for st in states])
-                shown[j, sid] = (values, mask)
-    return Sights(seat, seen[0].role, first.turn, employed,
-                  np.array([[g.policies[p] for p in ids] for g in seen],
-                           dtype=np.int64).reshape(len(seen), len(ids)),
-                  {sid: np.array([g.own_stats[sid] for g in seen]) for sid in seen[0].own_stats},
-                  np.array([g.score for g in seen]), np.array([g.rank for g in seen]), shown)
-
-
 # ---------------------------------------------------------------- the contract
 
 
@@ -177,18 +135,19 @@ def check_groups(rules, scenario, strategy, states, seat) -> tuple[int, int]:
     equal memo keys. Returns (games, groups)."""
     role = states[0].seats[seat].role
     bot = make_bot(strategy, scenario, seat, lambda: None)
-    sights = sights_of(rules, states, seat)
+    batch = gather(rules, states)
+    seen = sights(rules, batch, seat)
     whole = [glances(rules, st, [seat])[0] for st in states]
     by_legal = defaultdict(list)
     for g, st in enumerate(states):
         by_legal[id(legal_choice(rules, st, seat)[0])].append(g)
-    ids = [p.id for p in rules.scenario.policies]
     groups = 0
     for rows in by_legal.values():
         legal = legal_choice(rules, states[rows[0]], seat)[0]
         for turn in (states[0].turn, None):
             group, first, alone = seat_groups(
-                lambda policies: bot.reads(role, legal, policies, turn), sights, rows, ids)
+                lambda policies: bot.reads(role, legal, policies, turn), seen, rows,
+                batch.layout)
             assert len(first) == len(alone) == group.max() + 1 and first[group[0]] == rows[0]
             keys = [_memo_key(rules, bot, whole[g], legal) for g in rows]
             for n in range(len(first)):
@@ -220,21 +179,27 @@ def test_games_in_one_group_give_equal_memo_keys(path, monkeypatch):
 # ---------------------------------------------------------------- what a group reads
 
 
+LAYOUT = SimpleNamespace(policy_ids=("p", "q"), has_stat=np.ones((3, 2), dtype=bool),
+                         stat={"s": 0, "t": 1}.__getitem__)
+"""What `key_groups` reads of a batch's layout, for the hand-made sights below."""
+
+
 def _two_games(**changes) -> Sights:
-    """Two games' sights of seat 0 (seats 0-2; seat 2 shows stat `s`), equal but for
-    `changes` (field -> values of both games)."""
+    """Two games' sights of seat 0 (seats 0-2, all holding stats `s` and `t`; seat 2 shows
+    `s`, seat 1 shows nothing), equal but for `changes` (field -> values of both games)."""
     fields = dict(seat=0, role="r", turn=3,
                   employed=np.ones((2, 3), dtype=bool),
                   policies=np.array([[1, 0], [1, 0]], dtype=np.int64),
                   own={"s": np.array([4.04, 4.04]), "t": np.array([1.0, 1.0])},
                   score=np.array([10.0, 10.0]), rank=np.array([1, 1]),
-                  shown={(2, "s"): (np.array([7.0, 7.0]), np.array([True, True])),
-                         (1, "s"): (np.array([5.0, 9.0]), np.array([False, False]))})
+                  shown={(2, "s"): (np.array([7.0, 7.0]), np.array([True, True]))})
     fields.update(changes)
     return Sights(**fields)
 
 
 READS = Reads(("p",), ("s",), ("s",), True, False, False, ())
+LIKE_ME = Reads((), (), ("s",), False, False, False, (), like_me=("s",))
+"""A key reading the others' `s`, guessed "like me" where not shown (own `s` to 1 digit)."""
 CASES = [  # (changes, whether the two games share a group)
     ({}, True),
     ({"own": {"s": np.array([4.04, 4.01]), "t": np.array([1.0, 1.0])}}, True),  # 4.0 both
@@ -254,25 +219,38 @@ CASES = [  # (changes, whether the two games share a group)
     ({"employed": np.array([[True, True, False]] * 2),  # not employed: its stats unread
       "shown": {(2, "s"): (np.array([7.0, 8.0]), np.array([True, True]))}}, True),
 ]
+CASES = [(READS, *case) for case in CASES] + [(LIKE_ME, *case) for case in [
+    ({"own": {"s": np.array([4.04, 4.4]), "t": np.array([1.0, 1.0])}}, True),  # 4 both
+    ({"own": {"s": np.array([4.04, 4.6]), "t": np.array([1.0, 1.0])}}, False),  # seat 1's guess
+    ({"own": {"s": np.array([4.04, 4.6]), "t": np.array([1.0, 1.0])},  # no seat to guess at
+      "employed": np.array([[True, False, True]] * 2)}, True),
+    ({"own": {"s": np.array([4.04, 4.6]), "t": np.array([1.0, 1.0])},  # seat 2's guess
+      "employed": np.array([[True, False, True]] * 2),
+      "shown": {(2, "s"): (np.array([7.0, 0.0]), np.array([True, False]))}}, False),
+    ({"own": {"s": np.array([4.04, 4.6]), "t": np.array([1.0, 1.0])},  # both shown
+      "employed": np.array([[True, False, True]] * 2),
+      "shown": {(2, "s"): (np.array([7.0, 7.0]), np.array([True, True]))}}, True),
+]]
 
 
-@pytest.mark.parametrize("changes,together", CASES)
-def test_a_group_reads_exactly_what_the_key_reads(changes, together):
+
+@pytest.mark.parametrize("reads,changes,together", CASES)
+def test_a_group_reads_exactly_what_the_key_reads(reads, changes, together):
     """Two games share a group exactly when they differ in nothing the key reads as the seat
     perceives it: values it does not read, rounding it does not see and stats hidden from
     it (whatever the batch holds there) never split a group."""
     sights = _two_games(**changes)
-    group, first = key_groups(READS, sights, np.array([0, 1]), ["p", "q"])
+    group, first = key_groups(reads, sights, np.array([0, 1]), LAYOUT)
     assert bool(group[0] == group[1]) is together
     assert first.tolist() == ([0] if together else [0, 1])
 
 
 def test_groups_are_numbered_by_their_first_game_and_refuse_metric_readings():
     sights = _two_games(score=np.array([30.0, 10.0]))
-    group, first = key_groups(READS, sights, np.array([1, 0, 1]), ["p", "q"])
+    group, first = key_groups(READS, sights, np.array([1, 0, 1]), LAYOUT)
     assert group.tolist() == [0, 1, 0] and first.tolist() == [1, 0]
-    group, first = key_groups(NOTHING, sights, np.array([], dtype=int), ["p", "q"])
+    group, first = key_groups(NOTHING, sights, np.array([], dtype=int), LAYOUT)
     assert len(group) == len(first) == 0
     with pytest.raises(ValueError, match="metric readings"):
         key_groups(Reads((), (), (), False, False, False, ("health",)), sights,
-                   np.array([0]), ["p", "q"])
+                   np.array([0]), LAYOUT)
