@@ -15,6 +15,7 @@ from collections.abc import Callable
 from operator import attrgetter
 
 from game.bots.beliefs import Beliefs, read_beliefs
+from game.bots.groups import NOTHING, Reads
 from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, index_objective, review_objective
 from game.bots.plan import AllocationPlanner
@@ -175,6 +176,21 @@ class PlanningBot(Bot):
         else:
             return self.action(legal, {})
         return self._recalled_action(legal, found) if found is not None else None
+
+    def reads(self, role: str, legal: Legal, policies: dict[str, int],
+              turn: int | None = None) -> Reads | None:
+        """What `recall` reads of a glance of a seat of `role` whose policies are `policies`,
+        beside its role, turn and `legal` (game.bots.groups): it holds for every glance
+        whose levels of `Reads.policies` are those of `policies`, in `turn` if given, else
+        in any turn. None where the key reads the whole view (forecasts that play the
+        flows), or the bot does not `recall`."""
+        if not self.recalls:
+            return None
+        if legal.phase == "policy" and legal.policies:
+            return self._planner(policy_planner, role, self.policy_goal).reads()
+        if legal.phase == "work":
+            return self._planner(allocation_planner, role, self.work_goal).reads(policies, turn)
+        return NOTHING
 
     def _recalled_action(self, legal: Legal, found: dict[str, int]) -> Action:
         """`action(legal, found)` for `found`, a planner's memo entry (`recalled`): made

@@ -14,6 +14,7 @@ from __future__ import annotations
 from game.bots.beliefs import (PERCEIVED, Beliefs, expected_draws, like_me, metric_belief,
                                neighbour_guesses, own_stat, perceive, read_beliefs)
 from game.bots.forecast import END, Actor, Pipeline, TurnModel, relevant
+from game.bots.groups import Reads, merged
 from game.bots.objectives import Objective, review_objective, term_policies
 from game.bots.search import NumberSpec, Option, choose_numbers, greedy
 from game.engine.view import SeatView
@@ -163,6 +164,21 @@ class Forecaster:
                        else view.rank)
         self._others_key(view, key)
         return tuple(key)
+
+    def reads(self, role: str) -> Reads | None:
+        """What `view_key` reads of a seat of `role`'s glance (None where it reads the whole
+        view: a forecast that plays the flows): the policies, own stats, extra names and
+        metrics the forecast reads, and the others' stats whose aggregates it reads; where
+        the seat holds one of those and does not read it otherwise, its own value as the
+        "like me" guess at another seat that does not show it (`Reads.like_me`)."""
+        if self.chain:
+            return None
+        held = self.rules.role_stats[role]
+        own = tuple(sid for sid in self.own_stats if sid in held)
+        like = tuple(sid for sid in self.other_stats if sid in held and sid not in own)
+        extra = self.extra
+        return Reads(self.policies, own, self.other_stats, "score" in extra, "rank" in extra,
+                     "turn" in extra, self.metrics, like)
 
     def _others_key(self, view: SeatView, key: list) -> None:
         """Append to `key` each employed other seat's role and, for each stat whose
@@ -316,6 +332,27 @@ class AllocationPlanner:
             return None
         return self.memo.get(self._key(f, f.view_key(view), options, effort, numbers,
                                        view.turn))
+
+    def reads(self, policies: dict[str, int], turn: int | None = None) -> Reads | None:
+        """What the memo key of `recalled` reads of a glance whose policies are `policies`
+        (beside its Legal): the forecaster's reads (`Forecaster.reads`), the levels of the
+        review terms that pick the forecaster, and the turn with a horizon; in `turn` if
+        given, else in any turn (with a horizon, the one-turn planner's reads too). None
+        where a key reads the whole view. It holds for every glance whose levels of
+        `Reads.policies` are those of `policies` (they pick the same forecasters)."""
+        planners = [self]
+        if self.myopic is not None:
+            if turn is None:
+                planners.append(self.myopic)
+            elif self.turns_ahead(turn) <= 1:
+                planners = [self.myopic]
+        parts = [Reads(self.terms, (), (), False, False, self.myopic is not None, ())]
+        for planner in planners:
+            found = planner.forecaster(policies).reads(self.objective.role)
+            if found is None:
+                return None
+            parts.append(found)
+        return merged(parts, [p.id for p in self.rules.policies])
 
     def _key(self, f: Forecaster, seen: tuple, options: tuple[Option, ...], effort: int,
              numbers: tuple[NumberSpec, ...], turn: int) -> tuple:

@@ -17,6 +17,7 @@ from operator import attrgetter
 from game.bots.beliefs import (PERCEIVED, Beliefs, aggregate_into, initial_numbers_into, like_me,
                                perceive, read_beliefs, read_others, read_own)
 from game.bots.forecast import Actor, relevant
+from game.bots.groups import Reads
 from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, review_objective
 from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, number_specs
@@ -95,6 +96,12 @@ class PolicyPlanner:
             if found is not None:
                 self._show(shown, found)
         return found
+
+    def reads(self) -> Reads:
+        """What `view_key` reads of a glance beside the Legal: every policy level, every own
+        stat and every stat of the others (the workers' table and the idle seats), and the
+        turn if the choice can depend on it; no metric."""
+        return Reads(None, None, None, False, False, self.reads_turn, ())
 
     def _show(self, shown: tuple, found: dict[str, int]) -> None:
         """Keep the memo's answer `found` under the `shown_key` too."""

@@ -1,0 +1,215 @@
+"""Decisions of many games at once: which games a planning bot's memo key cannot tell apart.
+
+A planning bot decides by a pure function of the few values its memo key reads, perceived
+(game.bots.plan `Forecaster.view_key`, game.bots.policy_plan `PolicyPlanner.view_key`). In a
+batch of games, the games of a turn whose seat perceives the same values in every part its
+key reads give the same key, so one recall (on one of them) answers them all. `Reads` says
+which parts a key reads (`PlanningBot.reads`); `key_groups` groups the games of a batch by
+those parts as a seat's `Sights` show them (game.engine.batch.sights: what the seat's view
+shows, over arrays); `perceived` is `perceive` over an array.
+
+Groups are never coarser than the key (games in one group give equal keys: tested in
+tests/bots/test_groups.py), and no finer than the parts the key reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from game.bots.beliefs import SIGNIFICANT, perceive
+
+if TYPE_CHECKING:  # (the engine's arrays; bots only read them)
+    from game.engine.batch.layout import Layout
+    from game.engine.batch.sights import Sights
+
+
+@dataclass(frozen=True, slots=True)
+class Reads:
+    """What a planning bot's memo key reads of a seat's glance, beside its role, turn and
+    Legal: None means all of that kind. Every other seat's employment is read too (a key
+    lists the employed others only)."""
+
+    policies: tuple[str, ...] | None
+    """The policies whose levels the key reads (by id)."""
+    own: tuple[str, ...] | None
+    """The seat's own stats read, perceived (None: every own stat its view shows)."""
+    others: tuple[str, ...] | None
+    """The stats of the other seats read: perceived where shown, else guessed "like me"
+    from the seat's own (see `like_me`). None: all of them."""
+    score: bool
+    rank: bool
+    turn: bool
+    metrics: tuple[str, ...]
+    """The metrics whose readings the key reads (`Sights` has none: `key_groups` refuses)."""
+    like_me: tuple[str, ...] = ()
+    """Own stats (of `others`, not in `own`) read only as the guess at another seat's stat
+    it does not show: to one significant digit (`beliefs.like_me`), and only in the games
+    where an employed other seat that holds the stat does not show it."""
+
+
+NOTHING = Reads((), (), (), False, False, False, ())
+"""What a key reads when there is nothing to choose (no key at all)."""
+
+
+def merged(parts: Sequence[Reads], order: Sequence[str]) -> Reads:
+    """The union of `parts` (what any of them reads), policies in `order` (the rules')."""
+    def union(field: str) -> tuple[str, ...] | None:
+        seen = [getattr(p, field) for p in parts]
+        if any(s is None for s in seen):
+            return None
+        return tuple(dict.fromkeys(x for s in seen for x in s))
+
+    policies = union("policies")
+    if policies is not None:
+        policies = tuple(p for p in order if p in policies)
+    own = union("own")
+    like = union("like_me")
+    return Reads(policies, own, union("others"), any(p.score for p in parts),
+                 any(p.rank for p in parts), any(p.turn for p in parts), union("metrics"),
+                 tuple(sid for sid in like if own is not None and sid not in own))
+
+
+_EXACT_POWERS = np.array([10.0 ** k for k in range(23)])
+"""10**k for k = 0..22: every one is exact as a float (5**22 < 2**53)."""
+NEAR = 1e-9
+"""How close to a power of ten (in log10) or to a half (after scaling) a value is left to
+`perceive` itself: numpy's log10 may differ from the C library's by an ulp or so (~1e-14
+here), and the scaled value's error is below 1e-13, so farther than this both agree."""
+
+
+def perceived(values: np.ndarray, significant: int = SIGNIFICANT) -> np.ndarray:
+    """`perceive(v, significant)` for every value of `values`, bit for bit, as a float64
+    array of the same shape (`perceive`: 0.0 for 0.0 and NaN; it raises for infinities and
+    values that round past the largest float, and so does this).
+
+    Vectorised as `rint(v * 10**n) / 10**n` (n = significant - 1 - floor(log10|v|); a
+    division and a product for n < 0), which is Python's correctly rounded `round(v, n)`
+    wherever 10**|n| is exact (|n| <= 22), the scaled value is not near a half and |v| not
+    near a power of ten; `perceive` itself gives the rest (1 to 15 significant digits)."""
+    if not 1 <= significant <= 15:
+        raise ValueError(f"perceived reads 1 to 15 significant digits, not {significant}")
+    v = np.asarray(values, dtype=np.float64)
+    flat = v.ravel()
+    out = np.zeros(flat.shape)  # 0.0 and NaN stay 0.0, as `perceive` gives them
+    with np.errstate(all="ignore"):
+        lg = np.log10(np.abs(flat))
+        whole = np.floor(lg)
+        n = (significant - 1.0) - whole
+        fast = (np.abs(lg - np.rint(lg)) > NEAR) & (np.abs(n) <= 22.0)  # NaN/inf: False
+        k = np.where(fast, np.abs(n), 0.0).astype(np.intp)
+        scale = _EXACT_POWERS[k]
+        up = n >= 0.0
+        scaled = np.where(up, flat * scale, flat / scale)
+        fast &= np.abs(scaled - np.floor(scaled) - 0.5) > NEAR
+        whole = np.rint(scaled)
+        out = np.where(fast, np.where(up, whole / scale, whole * scale), out)
+    slow = ~fast & (flat == flat) & (flat != 0.0)
+    if slow.any():
+        out[slow] = [perceive(x, significant) for x in flat[slow].tolist()]
+    return out.reshape(v.shape)
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    """The float64 values' bits as int64 (equal bits: equal values, for `np.unique`)."""
+    return np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+
+
+def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
+    """(len(rows), K) int64: per game of `rows`, every seat's employment and every value the
+    key of `reads` reads, as the seat perceives it (`layout`: the batch's, which names the
+    columns of `sights.policies` and says which seat holds which stat)."""
+    if reads.metrics:
+        raise ValueError(f"a seat's sights hold no metric readings ({', '.join(reads.metrics)})")
+    employed = sights.employed[rows]
+    cols = [employed.astype(np.int64)]
+    if reads.policies is None:
+        cols.append(sights.policies[rows])
+    elif reads.policies:
+        ids = layout.policy_ids
+        cols.append(sights.policies[rows][:, [ids.index(p) for p in reads.policies]])
+    own = sights.own if reads.own is None else [sid for sid in reads.own if sid in sights.own]
+    cols += [_bits(perceived(sights.own[sid][rows]))[:, None] for sid in own]
+    if reads.score:
+        cols.append(_bits(perceived(sights.score[rows]))[:, None])
+    if reads.rank:
+        cols.append(sights.rank[rows].astype(np.int64)[:, None])
+    for (j, sid), (values, shown) in sights.shown.items():
+        if j == sights.seat or (reads.others is not None and sid not in reads.others):
+            continue
+        seen = shown[rows] & employed[:, j]  # a key lists the employed others only
+        value = np.zeros(len(rows))
+        value[seen] = perceived(values[rows][seen])  # (never what the seat does not see)
+        cols += [seen.astype(np.int64)[:, None], _bits(value)[:, None]]
+    cols += [_guess(sid, sights, rows, layout)[:, None] for sid in reads.like_me
+             if sid in sights.own]
+    return np.concatenate(cols, axis=1)
+
+
+def _guess(sid: str, sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
+    """Per game of `rows`, the bits of the seat's "like me" guess at stat `sid` of the
+    others (its own perceived value to one digit) where an employed other seat that holds
+    the stat does not show it, else 0 (the guess is not read there)."""
+    held = layout.has_stat[:, layout.stat(sid)]
+    employed = sights.employed[rows]
+    needed = np.zeros(len(rows), dtype=bool)
+    for j in np.flatnonzero(held).tolist():
+        if j != sights.seat:
+            shown = sights.shown.get((j, sid))
+            needed |= employed[:, j] & (~shown[1][rows] if shown is not None else True)
+    guess = np.zeros(len(rows))
+    guess[needed] = perceived(perceived(sights.own[sid][rows][needed]), 1)
+    return _bits(guess)
+
+
+def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
+               layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each of `rows`, the first game of each group), groups numbered in the
+    order of their first game: games in one group show the seat the same perceived values
+    in every part `reads` reads (`key_columns`), so they give the bot equal memo keys and
+    one recall answers them all."""
+    rows = np.asarray(rows, dtype=np.intp)
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.intp), rows
+    table = key_columns(reads, sights, rows, layout)
+    _, first, group = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    order = np.argsort(first)  # sorted-value order -> order of first appearance
+    renumber = np.empty_like(order)
+    renumber[order] = np.arange(len(order))
+    return renumber[group.ravel()], rows[first[order]]
+
+
+def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
+                rows: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Key groups of `rows` where the key's reads depend on the policies in force
+    (`reads_of(policies)`: a bot's `reads` for one Legal, which picks a forecaster by the
+    levels of some policies and lists them in `Reads.policies`): the games that agree with
+    the first one left on those levels are grouped together, then the rest likewise.
+    Returns (group of each row, the first game of each group, per group whether it is one
+    game alone because its key reads the whole view or metric readings: `reads_of` gave None
+    or `Reads.metrics`)."""
+    rows = np.asarray(rows, dtype=np.intp)
+    group = np.full(len(rows), -1, dtype=np.intp)
+    firsts: list[np.ndarray] = []
+    alone: list[np.ndarray] = []
+    ids = list(layout.policy_ids)
+    while (left := np.flatnonzero(group < 0)).size:
+        levels = sights.policies[rows[left[0]]]
+        reads = reads_of(dict(zip(ids, levels.tolist())))
+        if reads is None or reads.metrics:
+            take = left[:1]
+            sub, first = np.zeros(1, dtype=np.intp), rows[take]
+        else:
+            cols = range(len(ids)) if reads.policies is None else [ids.index(p) for p in
+                                                                  reads.policies]
+            cols = list(cols)
+            same = (sights.policies[rows[left]][:, cols] == levels[cols]).all(axis=1)
+            take = left[same]
+            sub, first = key_groups(reads, sights, rows[take], layout)
+        group[take] = sub + sum(len(f) for f in firsts)
+        firsts.append(first)
+        alone.append(np.full(len(first), reads is None or bool(reads.metrics)))
+    return group, np.concatenate(firsts), np.concatenate(alone)

@@ -1,0 +1,185 @@
+"""What a seat sees in every game of a batch: the view door over arrays.
+
+A simulation keeps its games as one `Batch` between phases; a bot's memo key reads a few parts
+of its seat's view (see game.engine.glance). `sights` gives those parts for every game at once,
+as arrays (`Sights`), and `glance_at` one game's `Glance`, equal to the glance of the state the
+game would have. Both are built by view()'s own rules (game.engine.view): the own stats a seat
+sees (`_own_stats`: never a bookkeeping stat, a stat hidden from itself only once the game has
+ended), the stats of the others that are public now (`_public_stats`, whose formulas may read
+policies, metrics, constants, the turn or aggregates), and the others as `_as_other` shows them.
+Those helpers read a few fields of a GameState; here they read them from a `_Row`, one game's
+values taken from the batch, so no rule of what is shown is written twice.
+
+Nothing here shows a seat what its view does not: a stat of another seat that is not public in
+a game reads 0.0 there (its `shown` flag says so), and the metrics are never read (a glance's
+metrics are `UNREAD`).
+
+At a decision point a GameState holds no allocations (they are taken when a work phase
+closes and cleared when the turn is resolved), so the one rule that reads them (the
+aggregates of decisions, in a public-stat formula) reads none here either, whatever the loop
+keeps in `batch.allocations`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from game.engine.batch.state import Batch
+from game.engine.glance import UNREAD, Glance
+from game.engine.others import _as_other
+from game.engine.view import _own_stats, _public_stats, _publicity_of
+from game.scenario.rules import Rules
+
+__all__ = ["Sights", "glance_at", "sights"]
+
+
+@dataclass(slots=True)
+class Sights:
+    """What seat `seat` sees in every game of a batch (rows = games); every array is the
+    caller's own (copied from the batch)."""
+
+    seat: int
+    role: str
+    turn: int
+    employed: np.ndarray
+    """(G, S) bool, every seat (a view shows each other seat's employment)."""
+    policies: np.ndarray
+    """(G, P) int64 levels, columns `batch.layout.policy_ids`."""
+    own: dict[str, np.ndarray]
+    """The seat's own stats its view shows, id -> (G,) float64, in its view's order."""
+    score: np.ndarray
+    """(G,) float64."""
+    rank: np.ndarray
+    """(G,) int64."""
+    shown: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]]
+    """(other seat j, stat id) -> (values (G,) float64, shown (G,) bool) for every stat of
+    every other seat that at least one game shows (public there and held by j's role), in
+    the order the view's others list them (by seat, then the stats in file order); a value
+    is 0.0 in the games that do not show it."""
+
+
+class _Seat(NamedTuple):
+    """One seat of one game of a batch: the SeatState fields view's helpers read."""
+
+    index: int
+    name: str
+    role: str
+    employed: bool
+    stats: dict[str, float]
+    """The role's stats, in the order a GameState's seat holds them (`Rules.role_stats`)."""
+
+
+class _Row(NamedTuple):
+    """One game of a batch: the GameState fields `_public_stats` reads (with the global
+    names of its formulas, `global_env_for`), taken from the batch."""
+
+    seed: int
+    turn: int
+    metrics: dict[str, float]
+    policies: dict[str, int]
+    seats: list[_Seat]
+    allocations: dict
+    """Always empty: see the module."""
+
+
+def _row(rules: Rules, batch: Batch, g: int, names: Sequence[str]) -> _Row:
+    """Game `g` of `batch` as a `_Row`, its seats named `names`."""
+    layout = batch.layout
+    stats = batch.stats[g].tolist()
+    employed = batch.employed[g].tolist()
+    seats = []
+    for k, role in enumerate(layout.roles):
+        values = stats[k]
+        seats.append(_Seat(k, names[k], role, employed[k],
+                           {sid: values[layout.stat(sid)] for sid in rules.role_stats[role]}))
+    return _Row(batch.seeds[g], batch.turn, dict(zip(layout.metric_ids, batch.metrics[g].tolist())),
+                dict(zip(layout.policy_ids, batch.policies[g].tolist())), seats, {})
+
+
+def _revealed(rules: Rules, batch: Batch) -> bool:
+    """Whether the batch's games have ended (a view then reveals everything): after the
+    last turn, as `resolve_turn` marks it (a batch gathered from ended states is not
+    marked)."""
+    return batch.ended or batch.turn > rules.scenario.turns
+
+
+def glance_at(rules: Rules, batch: Batch, g: int, seat: int, names: Sequence[str]) -> Glance:
+    """The glance of `seat` in game `g` of `batch`, whose seats are named `names` (in seat
+    order: the table's names, which the batch does not hold): equal to `glances(rules,
+    state, [seat], readings=False)[0]` for the state game `g` would have (the same values,
+    dict orders and `Other`s), its metrics `UNREAD`."""
+    row = _row(rules, batch, g, names)
+    revealed = _revealed(rules, batch)
+    public = _public_stats(rules, row, revealed)
+    me = row.seats[seat]
+    return Glance(seat, me.role, me.employed, batch.turn, UNREAD, dict(row.policies),
+                  _own_stats(rules, me.stats, revealed), float(batch.score[g, seat]),
+                  int(batch.rank[g, seat]),
+                  [_as_other(other, public) for other in row.seats if other.index != seat])
+
+
+def sights(rules: Rules, batch: Batch, seat: int) -> Sights:
+    """What `seat` sees in every game of `batch` (see `Sights`), by the rules `glance_at`
+    follows game by game."""
+    layout = batch.layout
+    role = layout.roles[seat]
+    own = _own_stats(rules, dict.fromkeys(rules.role_stats[role]), _revealed(rules, batch))
+    publics, which = _publics(rules, batch)
+    shown = {}
+    for j, other in enumerate(layout.roles):
+        if j == seat:
+            continue
+        held = rules.role_stats[other]
+        for sid in rules.stat_public:
+            if sid not in held:
+                continue
+            mask = np.array([sid in public for public in publics])[which]
+            if mask.any():
+                values = np.where(mask, batch.stats[:, j, layout.stat(sid)], 0.0)
+                shown[j, sid] = (values, mask)
+    return Sights(seat, role, batch.turn, batch.employed.copy(), batch.policies.copy(),
+                  {sid: batch.stats[:, seat, layout.stat(sid)].copy() for sid in own},
+                  batch.score[:, seat].copy(), batch.rank[:, seat].copy(), shown)
+
+
+def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """The distinct tuples of stats that `_public_stats` makes public in the games of
+    `batch`, and (G,) the index of each game's tuple. Its formulas run once per distinct
+    set of the values they read (metrics as their bits, policy levels); when they read
+    aggregates, once per game."""
+    revealed = _revealed(rules, batch)
+    _, names, plain = _publicity_of(rules)
+    games = batch.size
+    if revealed or not names:  # (then `_public_stats` reads nothing of the game)
+        return [_public_stats(rules, _Row(0, batch.turn, {}, {}, [], {}), revealed)], \
+            np.zeros(games, dtype=np.int64)
+    if not plain:
+        return _distinct([_public_stats(rules, _row(rules, batch, g, ("",) * batch.layout.seats),
+                                        revealed) for g in range(games)])
+    layout = batch.layout
+    metrics = [(n, mid) for n, mid in enumerate(layout.metric_ids) if mid in names]
+    policies = [(n, pid) for n, pid in enumerate(layout.policy_ids) if pid in names]
+    read = np.concatenate([batch.metrics[:, [n for n, _ in metrics]].view(np.int64),
+                           batch.policies[:, [n for n, _ in policies]]], axis=1)
+    if not read.shape[1]:
+        return [_public_stats(rules, _Row(0, batch.turn, {}, {}, [], {}), revealed)], \
+            np.zeros(games, dtype=np.int64)
+    _, first, which = np.unique(read, axis=0, return_index=True, return_inverse=True)
+    publics = []
+    for g in first.tolist():
+        row = _Row(batch.seeds[g], batch.turn,
+                   {mid: float(batch.metrics[g, n]) for n, mid in metrics},
+                   {pid: int(batch.policies[g, n]) for n, pid in policies}, [], {})
+        publics.append(_public_stats(rules, row, revealed))
+    return publics, which.reshape(games)
+
+
+def _distinct(publics: list[tuple[str, ...]]) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """The distinct tuples of `publics` (first seen first) and the index of each one's."""
+    index: dict[tuple[str, ...], int] = {}
+    which = np.array([index.setdefault(p, len(index)) for p in publics], dtype=np.int64)
+    return list(index), which
