@@ -268,3 +268,14 @@ def test_rows_group_by_their_bits_in_order_of_first_row():
     groups, first = group_rows(values[:, 1:])
     assert groups.tolist() == [0, 0, 1, 0, 0] and first.tolist() == [0, 2]
     assert group_rows(np.zeros((3, 0)))[0].tolist() == [0, 0, 0]
+
+
+def test_rows_group_as_a_dict_of_their_bits_would():
+    rng = np.random.default_rng(5)
+    for n, k in ((1, 3), (2, 1), (7, 2), (50, 4), (200, 3)):
+        values = rng.choice([0.0, -0.0, 1.0, 2.5, np.nan], size=(n, k))
+        groups, first = group_rows(values)
+        seen: dict[bytes, int] = {}
+        expected = [seen.setdefault(row.tobytes(), len(seen)) for row in values]
+        assert groups.tolist() == expected
+        assert first.tolist() == [expected.index(n) for n in range(len(seen))]

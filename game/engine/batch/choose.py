@@ -17,7 +17,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from game.engine.actions import Action, Allocate, Legal, SetPolicies
+from game.engine.batch.layout import Layout
 from game.engine.batch.state import Batch
+from game.engine.env import per_rules
 from game.engine.legal import (BehaviourChoice, Choice, PolicyChoice, _choices, offered,
                                policy_choice_at, work_key)
 from game.engine.state import GameState
@@ -51,14 +53,15 @@ def legal_groups(rules: Rules, batch: Batch, seat: int, phase: str, rows: np.nda
     before any turn was resolved (each decision's initial number); `locked` the levels the
     facilitator locked (the same in every game of the batch, as `play_games` gives them)."""
     rows = np.asarray(rows, dtype=np.intp)
-    role = batch.layout.roles[seat]
-    if (role, phase) not in rules.acting or not len(rows):
+    plan = _plan(rules, batch.layout, seat, phase)
+    if plan is None or not len(rows):
         idle = (_choices(rules).idle(seat, phase), None)
         return np.zeros(len(rows), dtype=np.intp), [idle] if len(rows) else []
-    columns = _Columns(rules, batch, seat, phase, last)
-    groups, first = group_rows(columns.values(rows))
+    if last is None and len(plan.decisions):
+        last = np.broadcast_to(batch.layout.decision_initial, batch.numbers.shape)
+    groups, first = group_rows(plan.values(batch, rows, last))
     employed = batch.employed[rows[first], seat].tolist()
-    answers = [columns.answer(int(g), locked or {}) if works
+    answers = [plan.answer(rules, batch, g, last, locked or {}) if works
                else (_choices(rules).idle(seat, phase), None)
                for g, works in zip(rows[first].tolist(), employed)]
     return groups, answers
@@ -68,80 +71,111 @@ def group_rows(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(group of each row of `values` (n, K) float64, first row of each group): rows equal
     bit for bit are in one group, groups numbered in order of their first row."""
     n, k = values.shape
-    if k == 0 or n <= 1:
-        return np.zeros(n, dtype=np.intp), np.zeros(min(n, 1), dtype=np.intp)
     bits = np.ascontiguousarray(values).view(np.int64)
-    if k == 1:
-        _, first, inverse = np.unique(bits[:, 0], return_index=True, return_inverse=True)
-    else:
-        _, first, inverse = np.unique(bits, axis=0, return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")
-    renumber = np.empty_like(order)
-    renumber[order] = np.arange(len(order))
-    return renumber[inverse.reshape(-1)], first[order]
+    if n <= 1 or k == 0 or (bits == bits[0]).all():  # (one group: the usual case)
+        return np.zeros(n, dtype=np.intp), np.zeros(min(n, 1), dtype=np.intp)
+    order = np.lexsort(bits.T[::-1])  # stable: a group's rows stay in order
+    ranked = bits[order]
+    starts = np.empty(n, dtype=bool)
+    starts[0] = True
+    np.any(ranked[1:] != ranked[:-1], axis=1, out=starts[1:])
+    sorted_group = np.cumsum(starts) - 1
+    first = order[starts]  # each group's first row, groups in sorted order
+    by_row = np.argsort(first, kind="stable")
+    renumber = np.empty_like(by_row)
+    renumber[by_row] = np.arange(len(by_row))
+    groups = np.empty(n, dtype=np.intp)
+    groups[order] = renumber[sorted_group]
+    return groups, first[by_row]
 
 
-class _Columns:
-    """What a seat's Legal depends on in each game of a batch, as columns (employment, then
-    what the memo key reads, then the numbers last turn), and the answer for one game."""
+class _Plan:
+    """Where a seat's Legal reads the batch in a phase: employment, then what the memo key
+    reads (`_Choices.reads`; the role's policy levels in a policy phase), then the numbers
+    it chose last turn; and its answer for one game. Made once per rules, table, seat and
+    phase (`_plan`)."""
 
-    def __init__(self, rules: Rules, batch: Batch, seat: int, phase: str,
-                 last: np.ndarray | None) -> None:
-        self.rules, self.batch, self.seat, self.phase = rules, batch, seat, phase
-        layout = batch.layout
-        self.role = role = layout.roles[seat]
+    __slots__ = ("behaviours", "decisions", "metrics", "phase", "policies", "policy_ids",
+                 "rank", "reads", "role", "score", "seat", "stats", "width")
+
+    def __init__(self, rules: Rules, layout: Layout, seat: int, phase: str) -> None:
         choices = _choices(rules)
-        policy_column = {pid: n for n, pid in enumerate(layout.policy_ids)}
-        self.reads = choices.reads[role] if phase == "work" else None
+        self.seat, self.phase, self.role = seat, phase, layout.roles[seat]
+        self.reads = reads = choices.reads[self.role] if phase == "work" else None
+        column = {pid: n for n, pid in enumerate(layout.policy_ids)}
+        self.policy_ids = choices.policy_ids[self.role]
+        metrics, policies, stats, behaviours = reads[:4] if reads else ((), (), (), ())
         if phase == "policy":
-            self.policies = [policy_column[pid] for pid in choices.policy_ids[role]]
-        elif self.reads is not None:
-            metrics, policies, stats, behaviours = self.reads[:4]
-            self.metrics = [layout.metric(m) for m in metrics]
-            self.policies = [policy_column[p] for p in policies]
-            self.stats = [layout.stat(s) for s in stats]
-            self.behaviours = [layout.behaviour_ids.index(b) for b in behaviours]
-        decisions = rules.role_specs[role].decisions if phase == "work" else ()
-        self.decisions = [layout.decision_ids.index(d.id) for d in decisions]
-        self.last = last if last is not None or not decisions else np.broadcast_to(
-            layout.decision_initial, (batch.size, layout.seats, len(layout.decision_ids)))
+            policies = self.policy_ids
+        self.score, self.rank = (bool(reads[5]), bool(reads[6])) if reads else (False, False)
+        self.metrics = _columns(map(layout.metric, metrics))
+        self.policies = _columns(map(column.__getitem__, policies))
+        self.stats = _columns(map(layout.stat, stats))
+        self.behaviours = _columns(map(layout.behaviour_ids.index, behaviours))
+        decisions = rules.role_specs[self.role].decisions if phase == "work" else ()
+        self.decisions = _columns(layout.decision_ids.index(d.id) for d in decisions)
+        self.width = 1 + self.score + self.rank + sum(len(c) for c in (
+            self.metrics, self.policies, self.stats, self.behaviours, self.decisions))
 
-    def values(self, rows: np.ndarray) -> np.ndarray:
-        """(len(rows), K) float64: the columns of `rows` (ints and bools are exact)."""
-        b, seat = self.batch, self.seat
-        parts = [b.employed[rows, seat, None]]
-        if self.phase == "policy":
-            parts.append(b.policies[np.ix_(rows, self.policies)])
-        elif self.reads is not None:
-            parts += [b.score[rows, seat, None][:, :int(self.reads[5])],
-                      b.rank[rows, seat, None][:, :int(self.reads[6])],
-                      b.metrics[np.ix_(rows, self.metrics)],
-                      b.policies[np.ix_(rows, self.policies)],
-                      b.stats[rows, seat][:, self.stats], b.effort[rows, seat][:, self.behaviours]]
-        if self.decisions:
-            parts.append(self.last[rows, seat][:, self.decisions])
-        return np.concatenate([p.astype(np.float64, copy=False) for p in parts], axis=1)
+    def values(self, batch: Batch, rows: np.ndarray, last: np.ndarray | None) -> np.ndarray:
+        """(len(rows), width) float64: the columns of `rows` (ints and bools are exact)."""
+        seat, down = self.seat, rows[:, None]
+        out = np.empty((len(rows), self.width))
+        out[:, 0] = batch.employed[rows, seat]
+        at = 1
+        for read, values in ((self.score, batch.score), (self.rank, batch.rank)):
+            if read:
+                out[:, at] = values[rows, seat]
+                at += 1
+        for columns, values in ((self.metrics, batch.metrics), (self.policies, batch.policies),
+                                (self.stats, batch.stats[:, seat]),
+                                (self.behaviours, batch.effort[:, seat]),
+                                (self.decisions, last[:, seat] if last is not None else None)):
+            if len(columns):
+                out[:, at:at + len(columns)] = values[down, columns]
+                at += len(columns)
+        return out
 
-    def answer(self, g: int, locked: Mapping[str, int]) -> Answer:
+    def answer(self, rules: Rules, batch: Batch, g: int, last: np.ndarray | None,
+               locked: Mapping[str, int]) -> Answer:
         """The shared (Legal, Choice) of the seat in game `g`, or None (see `legal_groups`)."""
-        b, seat, rules = self.batch, self.seat, self.rules
+        seat, role = self.seat, self.role
         if self.phase == "policy":
-            ids = _choices(rules).policy_ids[self.role]
-            levels = dict(zip(ids, b.policies[g, self.policies].tolist()))
-            choice: Choice = policy_choice_at(rules, self.role, levels, locked)
-            return offered(rules, choice, seat, self.role), choice
+            levels = dict(zip(self.policy_ids, batch.policies[g, self.policies].tolist()))
+            choice: Choice = policy_choice_at(rules, role, levels, locked)
+            return offered(rules, choice, seat, role), choice
         if self.reads is None:
             return None
-        key = work_key(self.role, self.reads, b.turn, float(b.score[g, seat]),
-                       int(b.rank[g, seat]), b.metrics[g, self.metrics].tolist(),
-                       b.policies[g, self.policies].tolist(),
-                       b.stats[g, seat, self.stats].tolist(),
-                       b.effort[g, seat, self.behaviours].tolist())
+        key = work_key(role, self.reads, batch.turn, float(batch.score[g, seat]),
+                       int(batch.rank[g, seat]), batch.metrics[g, self.metrics].tolist(),
+                       batch.policies[g, self.policies].tolist(),
+                       batch.stats[g, seat, self.stats].tolist(),
+                       batch.effort[g, seat, self.behaviours].tolist())
         choice = _choices(rules).memo.get(key)
         if not isinstance(choice, BehaviourChoice):
             return None
-        currents = tuple(self.last[g, seat, self.decisions].tolist()) if self.decisions else ()
-        return offered(rules, choice, seat, self.role, currents), choice
+        currents = tuple(last[g, seat, self.decisions].tolist()) if len(self.decisions) else ()
+        return offered(rules, choice, seat, role, currents), choice
+
+
+def _columns(indices) -> np.ndarray:
+    """The column indices `indices` as an index array."""
+    return np.fromiter(indices, dtype=np.intp)
+
+
+_plans = per_rules(lambda rules: {})
+"""Per Rules: the `_Plan` of each (table, seat, phase), None for a seat whose role does not
+act in the phase."""
+
+
+def _plan(rules: Rules, layout: Layout, seat: int, phase: str) -> _Plan | None:
+    """The seat's `_Plan` in `phase` at the batch's table, made once (None: never acts)."""
+    plans = _plans(rules)
+    key = (layout.roles, seat, phase)
+    if key not in plans:
+        acts = (layout.roles[seat], phase) in rules.acting
+        plans[key] = _Plan(rules, layout, seat, phase) if acts else None
+    return plans[key]
 
 
 def checked(choice: Choice | None, action: Action, seat: int | None = None
