@@ -5,7 +5,7 @@ after that (game.engine.checks checks choices against them)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from game.engine.actions import (BehaviourOption, Legal, NumberOption, PolicyOption,
                                  construct, construct_from)
@@ -38,26 +38,37 @@ def legal_choice(rules: Rules, state: GameState, seat: int) -> tuple[Legal, Choi
         return _choices(rules).idle(seat, phase), None
     if phase == "policy":
         choice: Choice = policy_choice(rules, state, s.role)
+        return offered(rules, choice, seat, s.role), choice
+    choice = behaviour_choice(rules, state, s)
+    currents = last_numbers(state, s.index, choice.decisions) if choice.decisions else ()
+    return offered(rules, choice, seat, s.role, currents), choice
+
+
+def offered(rules: Rules, choice: Choice, seat: int, role: str,
+            currents: tuple[float, ...] = ()) -> Legal:
+    """The shared Legal of `seat` (of `role`) choosing from `choice` (and, for a role with
+    decisions, its numbers last turn, `currents`): the one `choice.offers` holds, built and
+    kept there the first time."""
+    if isinstance(choice, PolicyChoice):
         legal = choice.offers.get(seat)
         if legal is None:
-            legal = choice.offer(seat, _legal(seat, phase, policies=list(choice.options),
-                                              budget=rules.role_specs[s.role].policy_budget))
-        return legal, choice
-    choice = behaviour_choice(rules, state, s)
+            legal = choice.offer(seat, _legal(seat, "policy", policies=list(choice.options),
+                                              budget=rules.role_specs[role].policy_budget))
+        return legal
+    assert isinstance(choice, BehaviourChoice)
     if not choice.decisions:
         legal = choice.offers.get(seat)
         if legal is None:
-            legal = choice.offer(seat, _legal(seat, phase, behaviours=list(choice.options),
+            legal = choice.offer(seat, _legal(seat, "work", behaviours=list(choice.options),
                                               effort=choice.effort))
-        return legal, choice
-    currents = last_numbers(state, s.index, choice.decisions)
+        return legal
     key = (seat, *map(float.hex, currents))  # exact: -0.0 and 0.0 are told apart
     legal = choice.offers.get(key)
     if legal is None:
-        legal = choice.offer(key, _legal(seat, phase, behaviours=list(choice.options),
+        legal = choice.offer(key, _legal(seat, "work", behaviours=list(choice.options),
                                          effort=choice.effort,
                                          numbers=number_options(choice.decisions, currents)))
-    return legal, choice
+    return legal
 
 
 def _legal(seat: int, phase: str, must_act: bool = True, policies: list | None = None,
@@ -106,15 +117,19 @@ class Choice:
         self.offers[key] = legal
         return legal
 
+    @staticmethod
+    def key_of(made: dict, numbers: dict | None = None) -> tuple:
+        """The key in `checked` of the choice `made` (and `numbers`, if any)."""
+        key = tuple(made.items())
+        return (key, tuple(numbers.items())) if numbers else key
+
     def check(self, made: dict, full_check: Callable[..., dict[str, int]],
               *args: object, numbers: dict | None = None) -> dict[str, int]:
         """What the choice `made` (and `numbers`, if any) submits: `full_check(*args)` (which
         may raise ActionError) the first time, remembered after that. Refusals are not
         remembered, nor choices that cannot be keyed (an action built without validation
         may hold anything)."""
-        key = tuple(made.items())
-        if numbers:
-            key = (key, tuple(numbers.items()))
+        key = self.key_of(made, numbers)
         try:
             found = self.checked.get(key)
         except TypeError:  # an unhashable value: check it, and let the check refuse it
@@ -216,17 +231,23 @@ _choices = per_rules(_Choices)
 
 
 def policy_choice(rules: Rules, state: GameState, role: str) -> PolicyChoice:
-    """The role's policy options at the state's levels and locks, in file order. The key
-    holds the locked levels, not only which policies are locked: checking a choice reads
-    them."""
+    """The role's policy options at the state's levels and locks, in file order."""
+    return policy_choice_at(rules, role, state.policies, state.locked)
+
+
+def policy_choice_at(rules: Rules, role: str, policies: Mapping[str, int],
+                     locked: Mapping[str, int]) -> PolicyChoice:
+    """The role's policy options at levels `policies` (by id; the role's own are read) and
+    locks `locked`, in file order. The key holds the locked levels, not only which policies
+    are locked: checking a choice reads them."""
     choices = _choices(rules)
-    ids, policies, locked = choices.policy_ids[role], state.policies, state.locked
+    ids = choices.policy_ids[role]
     key = ("policy", role, *map(policies.__getitem__, ids), *map(locked.get, ids))
     choice = choices.memo.get(key)
     if choice is None:
         choice = PolicyChoice(tuple(
             construct(PolicyOption, id=p.id, name=spec.name, levels=tuple(spec.levels),
-                      current=state.policies[p.id], cost=p.cost,
+                      current=policies[p.id], cost=p.cost,
                       excludes=tuple(sorted(p.excludes)), locked=p.id in locked)
             for p in rules.policies_of(role) for spec in (rules.policy_specs[p.id],)))
         choices.remember(key, choice)
@@ -239,20 +260,14 @@ def behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> BehaviourC
     reads = choices.reads[s.role]
     key = None
     if reads is not None:
-        metrics, policies, stats, behaviours, turn, score, rank = reads
-        key = ["work", s.role, state.turn if turn else None, s.score if score else None,
-               s.rank if rank else None]
+        metrics, policies, stats, behaviours = reads[:4]
         # (maps rather than comprehensions, which are calls of their own in Python 3.11)
-        if metrics:
-            key += map(state.metrics.__getitem__, metrics)
-        if policies:
-            key += map(state.policies.__getitem__, policies)
-        if stats:
-            key += map(s.stats.__getitem__, stats)
-        if behaviours:
-            alloc = state.allocations.get(s.index) or {}
-            key += [alloc.get(n, 0) for n in behaviours]
-        key = tuple(key)
+        alloc = (state.allocations.get(s.index) or {}) if behaviours else {}
+        key = work_key(s.role, reads, state.turn, s.score, s.rank,
+                       map(state.metrics.__getitem__, metrics),
+                       map(state.policies.__getitem__, policies),
+                       map(s.stats.__getitem__, stats),
+                       [alloc.get(n, 0) for n in behaviours] if behaviours else ())
         choice = choices.memo.get(key)
         if choice is not None:
             return choice
@@ -260,6 +275,17 @@ def behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> BehaviourC
     if key is not None:
         choices.remember(key, choice)
     return choice
+
+
+def work_key(role: str, reads: tuple, turn: int, score: float, rank: int, metrics: Iterable,
+             policies: Iterable, stats: Iterable, behaviours: Iterable) -> tuple:
+    """The memo key of the behaviour options of a seat of `role` whose availability formulas
+    read `reads` (`_Choices.reads`, not None): the turn, the seat's score and rank where
+    read, then the values of the names read, each iterable in the order `reads` lists them
+    (metrics, policy levels, the seat's stats, its points on behaviours). The one place the
+    key is made, for a state and for a batch's game (game.engine.batch.choose)."""
+    return ("work", role, turn if reads[4] else None, score if reads[5] else None,
+            rank if reads[6] else None, *metrics, *policies, *stats, *behaviours)
 
 
 def _behaviour_options(rules: Rules, state: GameState,
