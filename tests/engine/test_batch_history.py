@@ -46,6 +46,8 @@ def assert_same(got: list[GameState], want: list[GameState], where) -> None:
     for g, w in zip(got, want):
         assert g.model_dump_json() == w.model_dump_json(), (where, w.seed)
         assert g == w, (where, w.seed)
+        for a, b in ((g, w), *zip(g.seats, w.seats), *zip(g.history, w.history)):
+            assert a.model_fields_set == b.model_fields_set, (where, w.seed, type(a))
 
 
 class Keeper:

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import TypeAdapter
 
-from game.engine.actions import construct_from
 from game.engine.batch.layout import Layout
 from game.engine.batch.state import Batch, Recorded
 from game.engine.state import (
@@ -79,16 +78,58 @@ makes them."""
 @dataclass(frozen=True, slots=True)
 class _Seats:
     """Each seat's stat ids in the order of its state's dict (its role's stats, as
-    `Game.new_state` lists them) and their columns in the batch's stats."""
+    `Game.new_state` lists them), and `columns`, (S, C): where each seat's stats are in a
+    game's stats flattened to (S * T), in that order, padded to the most any seat has (the
+    padding is cut off by zipping with the ids)."""
 
     ids: tuple[tuple[str, ...], ...]
-    columns: tuple[list[int], ...]
+    columns: np.ndarray
 
 
 def _seats(rules: Rules, layout: Layout) -> _Seats:
     """The `_Seats` of the batch's table."""
     ids = tuple(tuple(st.id for st in rules.scenario.stats_of(role)) for role in layout.roles)
-    return _Seats(ids, tuple([layout.stat(sid) for sid in own] for own in ids))
+    width, most = len(layout.stat_ids), max(map(len, ids), default=0)
+    columns = np.zeros((len(ids), most), dtype=np.intp)
+    for k, own in enumerate(ids):
+        columns[k, :len(own)] = [k * width + layout.stat(sid) for sid in own]
+    return _Seats(ids, columns)
+
+
+def _by_seat(stats: np.ndarray, seats: _Seats) -> list:
+    """Stats (..., S, T) as lists (..., S, C): each seat's own, in its dict's order (and
+    padding)."""
+    flat = stats.reshape(*stats.shape[:-2], -1)
+    return flat[..., seats.columns].tolist()
+
+
+def _made(cls, values: dict):
+    """The model `cls.model_construct(**values)` gives, for `values` naming every field in
+    the model's order (the order it dumps them in), made without its per-field work: the
+    values are the instance's own dict, every field counted as set. Only for models with no
+    private attributes nor `model_post_init` (checked once per class)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _fields_of(cls)
+    assert tuple(values) == names, f"{cls.__name__}: every field, in order"
+    model = _new(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(names))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+_new, _set = object.__new__, object.__setattr__
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields_of(cls) -> tuple[str, ...]:
+    """`cls`'s field names in order, once it is known that `_made` may build it."""
+    if cls.__private_attributes__ or cls.__pydantic_post_init__ is not None:
+        raise TypeError(f"{cls.__name__} needs model_construct")
+    names = _FIELDS[cls] = tuple(cls.model_fields)
+    return names
 
 
 def export_states(rules: Rules, batch: Batch, history: History, table: list[SeatSetup],
@@ -114,7 +155,7 @@ def export_states(rules: Rules, batch: Batch, history: History, table: list[Seat
     scenario = rules.scenario
     out = []
     for n, g in enumerate(rows.tolist()):
-        out.append(construct_from(GameState, {
+        out.append(_made(GameState, {
             "scenario_id": scenario.id, "scenario_version": scenario.version,
             "seed": batch.seeds[g], "turn": batch.turn, "phase": phase,
             "metrics": fields.metrics(n), "carry": fields.carry(n),
@@ -146,20 +187,22 @@ def _records(layout: Layout, history: History, seats: _Seats, rows: np.ndarray
         return [[] for _ in range(len(rows))]
     metrics = np.stack([kept.recorded.metrics[rows] for kept in turns], axis=1).tolist()
     policies = np.stack([kept.policies[rows] for kept in turns], axis=1).tolist()
-    stats = np.stack([kept.recorded.stats[rows] for kept in turns], axis=1)
-    by_seat = [stats[:, :, k, columns].tolist() for k, columns in enumerate(seats.columns)]
+    stats = _by_seat(np.stack([kept.recorded.stats[rows] for kept in turns], axis=1), seats)
     metric_ids, policy_ids, ids = layout.metric_ids, layout.policy_ids, seats.ids
     seat_range = range(len(ids))
     out = []
-    for n, g in enumerate(rows.tolist()):
+    for g, game_metrics, game_policies, game_stats in zip(rows.tolist(), metrics, policies,
+                                                          stats):
         game = []
-        for t, kept in enumerate(turns):
+        for kept, values, levels, seat_stats in zip(turns, game_metrics, game_policies,
+                                                    game_stats):
             rec = kept.recorded
-            game.append(construct_from(TurnRecord, {
-                "turn": kept.turn, "metrics": dict(zip(metric_ids, metrics[n][t])),
-                "policies": dict(zip(policy_ids, policies[n][t])),
-                "allocations": {k: dict(v) for k, v in rec.allocations[g].items()},
-                "stats": {k: dict(zip(ids[k], by_seat[k][n][t])) for k in seat_range},
+            allocations = rec.allocations[g]
+            game.append(_made(TurnRecord, {
+                "turn": kept.turn, "metrics": dict(zip(metric_ids, values)),
+                "policies": dict(zip(policy_ids, levels)),
+                "allocations": dict(zip(allocations, map(dict, allocations.values()))),
+                "stats": dict(zip(seat_range, map(dict, map(zip, ids, seat_stats)))),
                 "reviews": rec.reviews[g], "news": list(rec.news[g])}))
         out.append(game)
     return out
@@ -177,8 +220,7 @@ class _Fields:
         self.seat_ids = seats.ids
         self.listed = {name: getattr(batch, name)[rows].tolist()
                        for name in ("metrics", "carry", "policies")}
-        stats = batch.stats[rows]
-        self.stats = [stats[:, k, columns].tolist() for k, columns in enumerate(seats.columns)]
+        self.stats = _by_seat(batch.stats[rows], seats)
         self.employed, self.laid, self.score, self.rank, self.score_total = (
             getattr(batch, name)[rows].tolist()
             for name in ("employed", "laid_off_turn", "score", "rank", "score_total"))
@@ -204,9 +246,9 @@ class _Fields:
         """The n-th game's seats."""
         employed, laid, score = self.employed[n], self.laid[n], self.score[n]
         rank, total, ids, stats = self.rank[n], self.score_total[n], self.seat_ids, self.stats
-        return [construct_from(SeatState, {
+        return [_made(SeatState, {
             "index": k, "role": setup.role, "name": setup.name, "employed": employed[k],
-            "stats": dict(zip(ids[k], stats[k][n])), "score": score[k], "rank": rank[k],
+            "stats": dict(zip(ids[k], stats[n][k])), "score": score[k], "rank": rank[k],
             "score_total": total[k], "laid_off_turn": None if laid[k] < 0 else laid[k]})
             for k, setup in enumerate(table)]
 
