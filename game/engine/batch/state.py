@@ -61,6 +61,9 @@ class Recorded:
     stats: np.ndarray
     news: list[list[Headline]]
     reviews: list[dict[str, list[ReviewRow]]]
+    allocations: list[dict[int, dict]] | None = None
+    """Each game's allocations the turn resolved with (`Batch.allocations`, which the next
+    turn replaces): kept for a history made without the states (game.engine.batch.history)."""
 
 
 @dataclass(slots=True)

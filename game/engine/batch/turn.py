@@ -95,9 +95,9 @@ def apply_policies(batch: Batch, genv: dict, changes: Changes, lanes: Lanes | No
 
 def record_turn(batch: Batch) -> None:
     """Keep what the turn's history record holds: metrics and stats after the review, the
-    turn's news and its review rows (see `scatter`)."""
+    turn's news, its review rows and the allocations it resolved with (see `scatter`)."""
     batch.recorded = Recorded(batch.metrics.copy(), batch.stats.copy(),
-                              [list(n) for n in batch.news], batch.reviews)
+                              [list(n) for n in batch.news], batch.reviews, batch.allocations)
 
 
 def next_turn(batch: Batch) -> bool:
