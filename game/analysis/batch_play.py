@@ -25,12 +25,12 @@ from __future__ import annotations
 import numpy as np
 
 from game.bots import make_bot
-from game.bots.groups import key_groups
+from game.bots.groups import seat_groups
 from game.engine.actions import Action, Legal
 from game.engine.batch.choose import (acting, apply_allocation, apply_policies, checked,
-                                      legal_groups, open_work)
+                                      chosen_numbers, legal_groups, open_work)
 from game.engine.batch.history import History, export_states
-from game.engine.batch.sights import Sights, glance_at, sights
+from game.engine.batch.sights import glance_at, sights
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
@@ -60,7 +60,7 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], bots:
         return {}, list(range(len(seeds)))  # a first phase with nobody to act: game by game
     batch = gather(game.rules, states)
     del states
-    loop = _Loop(game, batch, bots)
+    loop = _Loop(game, batch, bots, [seat.name for seat in table], locked or {})
     history = History()
     while not loop.ejected.all():
         loop.phase("policy")
@@ -68,6 +68,7 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], bots:
         loop.phase("work")
         if loop.ejected.all():
             break
+        loop.last = chosen_numbers(batch)
         resolve_turn(batch)
         history.keep(batch)
         if batch.ended:
@@ -81,11 +82,16 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], bots:
 class _Loop:
     """The decisions of a batch's seats, phase by phase (see the module)."""
 
-    def __init__(self, game: Game, batch: Batch, bots: list) -> None:
+    def __init__(self, game: Game, batch: Batch, bots: list, names: list[str],
+                 locked: dict[str, int]) -> None:
         self.rules = game.rules
         self.batch = batch
         self.bots = bots
+        self.names = names
+        self.locked = locked
         self.ejected = np.zeros(batch.size, dtype=bool)
+        self.last: np.ndarray | None = None
+        """(G, S, D) the numbers each seat chose last turn (None before the first)."""
 
     def phase(self, phase: str) -> None:
         """Every seat that must act in `phase` chooses on the batch as the phase opens; the
@@ -96,73 +102,48 @@ class _Loop:
             rows = np.flatnonzero(must[:, seat] & ~self.ejected)
             if len(rows):
                 chosen.append((seat, self._choose(seat, phase, rows)))
-        apply = self._apply_policies if phase == "policy" else self._apply_allocation
         for seat, choices in chosen:
             for rows, submitted in choices:
                 rows = rows[~self.ejected[rows]]  # (ejected by a later seat meanwhile)
-                if len(rows):
-                    apply(rows, seat, submitted)
-
-    def _apply_policies(self, rows: np.ndarray, seat: int, submitted: dict) -> None:
-        apply_policies(self.batch, rows, submitted)
-
-    def _apply_allocation(self, rows: np.ndarray, seat: int, submitted: dict) -> None:
-        apply_allocation(self.batch, rows, seat, submitted)
+                if not len(rows):
+                    continue
+                if phase == "policy":
+                    apply_policies(self.batch, rows, submitted)
+                else:
+                    apply_allocation(self.batch, rows, seat, submitted)
 
     def _choose(self, seat: int, phase: str, rows: np.ndarray) -> list[tuple[np.ndarray, dict]]:
         """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
         the games where a memo lacked something are ejected."""
         out = []
-        group_of, offered = legal_groups(self.rules, self.batch, seat, phase, rows)
-        seen = sights(self.rules, self.batch, seat)
+        batch = self.batch
+        group_of, offered = legal_groups(self.rules, batch, seat, phase, rows, self.last,
+                                         self.locked)
+        seen = sights(self.rules, batch, seat)
+        bot = self.bots[seat]
         for n, offer in enumerate(offered):
             members = rows[group_of == n]
             if offer is None:
                 self.ejected[members] = True
                 continue
             legal, choice = offer
-            for same, action in self._recall(seat, legal, seen, members):
-                submitted = checked(choice, action) if action is not None else None
+            key_of, firsts, _ = seat_groups(
+                lambda policies: bot.reads(seen.role, legal, policies, batch.turn), seen,
+                members, batch.layout)
+            for k, first in enumerate(firsts.tolist()):
+                same = members[key_of == k]
+                action = self._recalled(bot, first, seat, legal)
+                submitted = checked(choice, action, seat) if action is not None else None
                 if submitted is None:
                     self.ejected[same] = True
                 else:
                     out.append((same, submitted))
         return out
 
-    def _recall(self, seat: int, legal: Legal, seen: Sights, rows: np.ndarray
-                ) -> list[tuple[np.ndarray, Action | None]]:
-        """(rows, the action their bot recalls, or None) for each group of `rows` (offered
-        the same `legal`) whose bot's memo key is the same: one recall per group, on the
-        glance of its first game. The key may depend on the policies in force (which
-        forecast a planner runs), so the rows are split by their levels first."""
-        bot = self.bots[seat]
-        out = []
-        ids = self.batch.layout.policy_ids
-        levels, by_levels = np.unique(self.batch.policies[rows], axis=0, return_inverse=True)
-        for n, row in enumerate(levels.tolist()):
-            same_levels = rows[by_levels.reshape(-1) == n]
-            reads = bot.reads(seen.role, legal, dict(zip(ids, row)))
-            if reads is None or reads.metrics:  # the key reads more than sights show
-                groups = _one_each(same_levels)
-            else:
-                group_of, firsts = key_groups(reads, seen, same_levels)
-                groups = [(same_levels[group_of == k], first) for k, first in
-                          enumerate(firsts.tolist())]
-            for members, first in groups:
-                out.append((members, self._recalled(bot, first, seat, legal)))
-        return out
-
     def _recalled(self, bot, g: int, seat: int, legal: Legal) -> Action | None:
         """What `bot` recalls for seat `seat` of game `g`, or None (not in its memos, or its
         key reads the metric readings, which a glance over arrays does not hold)."""
         try:
-            return bot.recall(glance_at(self.rules, self.batch, g, seat), legal)
+            return bot.recall(glance_at(self.rules, self.batch, g, seat, self.names), legal)
         except NotGlanced:
             return None
-
-
-def _one_each(rows: np.ndarray) -> list[tuple[np.ndarray, int]]:
-    """Every row a group of its own."""
-    return [(rows[n:n + 1], row) for n, row in enumerate(rows.tolist())]
-
-
