@@ -128,22 +128,31 @@ def sights(rules: Rules, batch: Batch, seat: int) -> Sights:
     layout = batch.layout
     role = layout.roles[seat]
     own = _own_stats(rules, dict.fromkeys(rules.role_stats[role]), _revealed(rules, batch))
-    publics, which = _publics(rules, batch)
     shown = {}
+    masks = _public_masks(rules, batch)
     for j, other in enumerate(layout.roles):
-        if j == seat:
-            continue
-        held = rules.role_stats[other]
-        for sid in rules.stat_public:
-            if sid not in held:
-                continue
-            mask = np.array([sid in public for public in publics])[which]
-            if mask.any():
-                values = np.where(mask, batch.stats[:, j, layout.stat(sid)], 0.0)
-                shown[j, sid] = (values, mask)
+        if j != seat:
+            held = rules.role_stats[other]
+            for sid, mask in masks.items():
+                if sid in held:
+                    shown[j, sid] = (np.where(mask, batch.stats[:, j, layout.stat(sid)], 0.0),
+                                     mask.copy())
     return Sights(seat, role, batch.turn, batch.employed.copy(), batch.policies.copy(),
                   {sid: batch.stats[:, seat, layout.stat(sid)].copy() for sid in own},
                   batch.score[:, seat].copy(), batch.rank[:, seat].copy(), shown)
+
+
+def _public_masks(rules: Rules, batch: Batch) -> dict[str, np.ndarray]:
+    """Stat id -> (G,) whether it is public in each game, for every stat public in at least
+    one game, in file order."""
+    publics, which = _publics(rules, batch)
+    out = {}
+    for sid in rules.stat_public:
+        where = [sid in public for public in publics]
+        if any(where):
+            out[sid] = np.ones(batch.size, dtype=bool) if all(where) \
+                else np.array(where)[which]
+    return out
 
 
 def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndarray]:
@@ -154,28 +163,35 @@ def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndar
     revealed = _revealed(rules, batch)
     _, names, plain = _publicity_of(rules)
     games = batch.size
-    if revealed or not names:  # (then `_public_stats` reads nothing of the game)
-        return [_public_stats(rules, _Row(0, batch.turn, {}, {}, [], {}), revealed)], \
-            np.zeros(games, dtype=np.int64)
-    if not plain:
+    if not plain and not revealed:
         return _distinct([_public_stats(rules, _row(rules, batch, g, ("",) * batch.layout.seats),
                                         revealed) for g in range(games)])
     layout = batch.layout
     metrics = [(n, mid) for n, mid in enumerate(layout.metric_ids) if mid in names]
     policies = [(n, pid) for n, pid in enumerate(layout.policy_ids) if pid in names]
-    read = np.concatenate([batch.metrics[:, [n for n, _ in metrics]].view(np.int64),
-                           batch.policies[:, [n for n, _ in policies]]], axis=1)
-    if not read.shape[1]:
-        return [_public_stats(rules, _Row(0, batch.turn, {}, {}, [], {}), revealed)], \
-            np.zeros(games, dtype=np.int64)
-    _, first, which = np.unique(read, axis=0, return_index=True, return_inverse=True)
+    if revealed or not (metrics or policies):  # the same in every game
+        first, which = [0], np.zeros(games, dtype=np.int64)
+    else:
+        first, which = _distinct_rows(np.concatenate(
+            [batch.metrics[:, [n for n, _ in metrics]].view(np.int64),
+             batch.policies[:, [n for n, _ in policies]]], axis=1))
     publics = []
-    for g in first.tolist():
+    for g in first:
         row = _Row(batch.seeds[g], batch.turn,
                    {mid: float(batch.metrics[g, n]) for n, mid in metrics},
                    {pid: int(batch.policies[g, n]) for n, pid in policies}, [], {})
         publics.append(_public_stats(rules, row, revealed))
-    return publics, which.reshape(games)
+    return publics, which
+
+
+def _distinct_rows(values: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """(the first row of each distinct row of `values` (G, K) int64, (G,) the index of each
+    row's among them)."""
+    if values.shape[1] == 1:
+        _, first, which = np.unique(values[:, 0], return_index=True, return_inverse=True)
+    else:
+        _, first, which = np.unique(values, axis=0, return_index=True, return_inverse=True)
+    return first.tolist(), which.reshape(len(values))
 
 
 def _distinct(publics: list[tuple[str, ...]]) -> tuple[list[tuple[str, ...]], np.ndarray]:
