@@ -81,6 +81,21 @@ NEAR = 1e-9
 here), and the scaled value's error is below 1e-13, so farther than this both agree."""
 
 
+_TENS = np.array([10.0 ** k for k in range(-22, 23)])
+"""10.0**k for k = -22..22, as Python computes them (values at a power of ten are often
+exactly one of these: initial values, budgets)."""
+_TENS_PERCEIVED: dict[int, np.ndarray] = {}
+
+
+def _tens_perceived(significant: int) -> np.ndarray:
+    """`perceive(t, significant)` of each of `_TENS` (`perceive` is odd: -t gives -that)."""
+    found = _TENS_PERCEIVED.get(significant)
+    if found is None:
+        found = _TENS_PERCEIVED[significant] = np.array(
+            [perceive(t, significant) for t in _TENS.tolist()])
+    return found
+
+
 def perceived(values: np.ndarray, significant: int = SIGNIFICANT) -> np.ndarray:
     """`perceive(v, significant)` for every value of `values`, bit for bit, as a float64
     array of the same shape (`perceive`: 0.0 for 0.0 and NaN; it raises for infinities and
@@ -97,17 +112,23 @@ def perceived(values: np.ndarray, significant: int = SIGNIFICANT) -> np.ndarray:
     out = np.zeros(flat.shape)  # 0.0 and NaN stay 0.0, as `perceive` gives them
     with np.errstate(all="ignore"):
         lg = np.log10(np.abs(flat))
-        whole = np.floor(lg)
-        n = (significant - 1.0) - whole
-        fast = (np.abs(lg - np.rint(lg)) > NEAR) & (np.abs(n) <= 22.0)  # NaN/inf: False
+        power = np.rint(lg)
+        near = np.abs(lg - power) <= NEAR  # (NaN and infinities: False)
+        n = (significant - 1.0) - np.floor(lg)
+        fast = ~near & (np.abs(n) <= 22.0) & np.isfinite(lg)
         k = np.where(fast, np.abs(n), 0.0).astype(np.intp)
         scale = _EXACT_POWERS[k]
         up = n >= 0.0
         scaled = np.where(up, flat * scale, flat / scale)
-        fast &= np.abs(scaled - np.floor(scaled) - 0.5) > NEAR
+        # near a half, unless exactly so and unscaled: then rint's half to even is round's
+        fast &= (np.abs(scaled - np.floor(scaled) - 0.5) > NEAR) | (n == 0.0)
         whole = np.rint(scaled)
         out = np.where(fast, np.where(up, whole / scale, whole * scale), out)
-    slow = ~fast & (flat == flat) & (flat != 0.0)
+        tens = near & (np.abs(power) <= 22.0)  # exactly 10.0**k: `perceive`'s, kept
+        at = np.where(tens, power + 22.0, 0.0).astype(np.intp)
+        tens &= np.abs(flat) == _TENS[at]
+        out = np.where(tens, np.copysign(_tens_perceived(significant)[at], flat), out)
+    slow = ~fast & ~tens & ~np.isnan(flat) & (flat != 0.0)
     if slow.any():
         out[slow] = [perceive(x, significant) for x in flat[slow].tolist()]
     return out.reshape(v.shape)
@@ -175,11 +196,17 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp), rows
     table = key_columns(reads, sights, rows, layout)
-    _, first, group = np.unique(table, axis=0, return_index=True, return_inverse=True)
-    order = np.argsort(first)  # sorted-value order -> order of first appearance
-    renumber = np.empty_like(order)
-    renumber[order] = np.arange(len(order))
-    return renumber[group.ravel()], rows[first[order]]
+    order = np.lexsort(table.T)  # stable: equal rows keep their order, first game first
+    ranked = table[order]
+    new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
+    starts = np.flatnonzero(new)
+    sorted_group = np.cumsum(new) - 1
+    first = order[starts]
+    renumber = np.empty(len(first), dtype=np.intp)  # groups in the order of their first game
+    renumber[np.argsort(first, kind="stable")] = np.arange(len(first))
+    group = np.empty(len(rows), dtype=np.intp)
+    group[order] = renumber[sorted_group]
+    return group, rows[np.sort(first)]
 
 
 def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,

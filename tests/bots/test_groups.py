@@ -31,12 +31,12 @@ MIXES = (("hype", "gamer"), ("outcome", "craft"), ("random", "gamer"))
 # ---------------------------------------------------------------- perceived
 
 
-def _expected(values: np.ndarray) -> list:
+def _expected(values: np.ndarray, significant: int = 2) -> list:
     """`perceive` of each value, or the type of the error it raises."""
     out = []
     for v in values.tolist():
         try:
-            out.append(perceive(v))
+            out.append(perceive(v, significant))
         except (OverflowError, ValueError) as error:
             out.append(type(error))
     return out
@@ -82,6 +82,21 @@ def test_perceived_is_perceive_bit_for_bit_on_a_million_values():
     for v in values[~finite].tolist():
         with pytest.raises(OverflowError):
             perceived(np.array([v]))
+
+
+def test_perceived_to_one_digit_is_perceive_too():
+    """The "like me" guess perceives to one significant digit: the same bits as `perceive`
+    there too, on the edge values and 200,000 random ones (ties such as 2.5 and 0.25 are
+    exact at one digit)."""
+    rng = np.random.default_rng(1)
+    values = rng.choice([-1.0, 1.0], 200_000) * 10.0 ** rng.uniform(-8, 13, 200_000)
+    values[::3] = np.round(values[::3], 2)
+    values = np.concatenate([values, _edge_values(), np.arange(-100, 100) / 4])
+    finite = np.isfinite(values) & (np.abs(values) < 1e308)
+    want = np.array(_expected(values[finite], 1))
+    assert (perceived(values[finite], 1).view(np.int64) == want.view(np.int64)).all()
+    with pytest.raises(ValueError):
+        perceived(values, 16)
 
 
 def test_perceived_keeps_the_shape_and_never_gives_negative_zero():
@@ -146,8 +161,8 @@ def check_groups(rules, scenario, strategy, states, seat) -> tuple[int, int]:
         legal = legal_choice(rules, states[rows[0]], seat)[0]
         for turn in (states[0].turn, None):
             group, first, alone = seat_groups(
-                lambda policies: bot.reads(role, legal, policies, turn), seen, rows,
-                batch.layout)
+                lambda policies, legal=legal, turn=turn: bot.reads(role, legal, policies, turn),
+                seen, rows, batch.layout)
             assert len(first) == len(alone) == group.max() + 1 and first[group[0]] == rows[0]
             keys = [_memo_key(rules, bot, whole[g], legal) for g in rows]
             for n in range(len(first)):
