@@ -60,12 +60,13 @@ def decision_points(scenario, seeds: list[int], strategies: dict[str, str]) -> d
     return points
 
 
-def group_point(rules, scenario, chosen, states, seat, timing) -> tuple[int, int, int]:
-    """(decisions, groups, groups whose games recall different actions) of `seat` in the
-    games of `states` (one decision point)."""
+def group_point(rules, scenario, chosen, states, seat, timing) -> tuple[int, int, int, int]:
+    """(decisions, groups, groups of one game because its key reads the whole view or
+    metrics, groups whose games recall different actions) of `seat` in the games of
+    `states` (one decision point)."""
     states = [st for st in states if st.seats[seat].employed]
     if not states:
-        return 0, 0, 0
+        return 0, 0, 0, 0
     bot = make_bot(chosen[seat], scenario, seat, lambda: None)
     role = states[0].seats[seat].role
     batch = gather(rules, states)
@@ -76,7 +77,7 @@ def group_point(rules, scenario, chosen, states, seat, timing) -> tuple[int, int
     by_legal = defaultdict(list)
     for g, shared in enumerate(legal):
         by_legal[id(shared)].append(g)
-    groups = mixed = 0
+    groups = mixed = alone = 0
     t = time.perf_counter()
     found = []
     for rows in by_legal.values():
@@ -84,15 +85,16 @@ def group_point(rules, scenario, chosen, states, seat, timing) -> tuple[int, int
         reads = lambda p, legal=shared: bot.reads(role, legal, p, batch.turn)  # noqa: E731
         found.append((rows, seat_groups(reads, seen, np.array(rows), batch.layout)))
     timing["groups"].append(time.perf_counter() - t)
-    for rows, (group, first, _) in found:
+    for rows, (group, first, whole) in found:
         groups += len(first)
+        alone += int(whole.sum())
         actions = defaultdict(list)
         for g, n in zip(rows, group.tolist()):
             glance = glances(rules, states[g], [seat], readings=False)[0]
             actions[n].append(bot.recall(glance, legal[g]))
         mixed += sum(1 for acts in actions.values()
                      if acts[0] is None or any(a != acts[0] for a in acts))
-    return len(states), groups, mixed
+    return len(states), groups, alone, mixed
 
 
 def perceive_rates(n: int = 100_000) -> None:
@@ -134,18 +136,24 @@ def main() -> None:
     run_games(scenario, [run_seed(7, i) for i in range(args.warm)], strategies)
     points = decision_points(scenario, [run_seed(1, i) for i in range(args.games)], strategies)
     per: list[int] = []
+    by_phase: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     timing: dict[str, list[float]] = defaultdict(list)
-    decisions = mixed = 0
+    decisions = mixed = alone = 0
     for (turn, phase), (acting, states) in sorted(points.items()):
         for seat in sorted(acting):
-            n, k, bad = group_point(game.rules, scenario, chosen, list(states.values()), seat,
-                                    timing)
-            decisions, mixed = decisions + n, mixed + bad
+            n, k, one, bad = group_point(game.rules, scenario, chosen, list(states.values()),
+                                         seat, timing)
+            decisions, alone, mixed = decisions + n, alone + one, mixed + bad
             if n:
                 per.append(k)
+                tally = by_phase[f"{phase}, {chosen[seat]} seats"]
+                tally[0], tally[1], tally[2] = tally[0] + n, tally[1] + k, max(tally[2], k)
     print(f"{args.scenario}, {args.manager}/{args.employee}, {args.games} warm games: "
           f"{decisions} decisions, {sum(per)} groups (per seat and turn: {min(per)}-{max(per)},"
-          f" median {statistics.median(per)}), {mixed} groups recalling other than one action")
+          f" median {statistics.median(per)}), of which {alone} of one game whose key reads "
+          f"the whole view or metrics; {mixed} groups recalling other than one action")
+    for name, (n, k, most) in by_phase.items():
+        print(f"  {name}: {n} decisions, {k} groups (at most {most} a seat and turn)")
     for name, times in timing.items():
         print(f"{name}: {statistics.median(times) * 1e6:.0f} us median per seat and turn "
               f"({sum(times) / decisions * 1e6:.1f} us a decision)")
