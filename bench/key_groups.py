@@ -90,7 +90,7 @@ def group_point(rules, scenario, chosen, states, seat, timing) -> tuple[int, int
         alone += int(whole.sum())
         actions = defaultdict(list)
         for g, n in zip(rows, group.tolist()):
-            glance = glances(rules, states[g], [seat], readings=False)[0]
+            glance = glances(rules, states[g], [seat])[0]
             actions[n].append(bot.recall(glance, legal[g]))
         mixed += sum(1 for acts in actions.values()
                      if acts[0] is None or any(a != acts[0] for a in acts))

@@ -152,38 +152,40 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     elif reads.policies:
         ids = layout.policy_ids
         cols.append(sights.policies[rows][:, [ids.index(p) for p in reads.policies]])
-    own = sights.own if reads.own is None else [sid for sid in reads.own if sid in sights.own]
-    cols += [_bits(perceived(sights.own[sid][rows]))[:, None] for sid in own]
-    if reads.score:
-        cols.append(_bits(perceived(sights.score[rows]))[:, None])
     if reads.rank:
         cols.append(sights.rank[rows].astype(np.int64)[:, None])
-    for (j, sid), (values, shown) in sights.shown.items():
+    own = sights.own if reads.own is None else [sid for sid in reads.own if sid in sights.own]
+    values = [sights.own[sid][rows] for sid in own]  # perceived below, all at once
+    if reads.score:
+        values.append(sights.score[rows])
+    for (j, sid), (shown_values, shown) in sights.shown.items():
         if j == sights.seat or (reads.others is not None and sid not in reads.others):
             continue
         seen = shown[rows] & employed[:, j]  # a key lists the employed others only
-        value = np.zeros(len(rows))
-        value[seen] = perceived(values[rows][seen])  # (never what the seat does not see)
-        cols += [seen.astype(np.int64)[:, None], _bits(value)[:, None]]
-    cols += [_guess(sid, sights, rows, layout)[:, None] for sid in reads.like_me
-             if sid in sights.own]
+        values.append(np.where(seen, shown_values[rows], 0.0))  # never what is not shown
+        cols.append(seen.astype(np.int64)[:, None])
+    if values:
+        cols.append(_bits(perceived(np.stack(values, axis=1))))
+    guessed = [sid for sid in reads.like_me if sid in sights.own]
+    if guessed:
+        cols.append(_guesses(guessed, sights, rows, layout))
     return np.concatenate(cols, axis=1)
 
 
-def _guess(sid: str, sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
-    """Per game of `rows`, the bits of the seat's "like me" guess at stat `sid` of the
-    others (its own perceived value to one digit) where an employed other seat that holds
-    the stat does not show it, else 0 (the guess is not read there)."""
-    held = layout.has_stat[:, layout.stat(sid)]
+def _guesses(sids: list[str], sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
+    """(len(rows), len(sids)): per game of `rows`, the bits of the seat's "like me" guess at
+    each stat of `sids` of the others (its own perceived value to one digit) where an
+    employed other seat that holds the stat does not show it, else 0 (not read there)."""
     employed = sights.employed[rows]
-    needed = np.zeros(len(rows), dtype=bool)
-    for j in np.flatnonzero(held).tolist():
-        if j != sights.seat:
-            shown = sights.shown.get((j, sid))
-            needed |= employed[:, j] & (~shown[1][rows] if shown is not None else True)
-    guess = np.zeros(len(rows))
-    guess[needed] = perceived(perceived(sights.own[sid][rows][needed]), 1)
-    return _bits(guess)
+    own = np.zeros((len(rows), len(sids)))
+    for n, sid in enumerate(sids):
+        needed = np.zeros(len(rows), dtype=bool)
+        for j in np.flatnonzero(layout.has_stat[:, layout.stat(sid)]).tolist():
+            if j != sights.seat:
+                shown = sights.shown.get((j, sid))
+                needed |= employed[:, j] & (~shown[1][rows] if shown is not None else True)
+        own[needed, n] = sights.own[sid][rows][needed]  # (perceive(0.0) is 0.0)
+    return _bits(perceived(perceived(own), 1))
 
 
 def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
@@ -211,32 +213,39 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
 
 def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
                 rows: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Key groups of `rows` where the key's reads depend on the policies in force
+    """Key groups of `rows` where what the key reads depends on the policies in force
     (`reads_of(policies)`: a bot's `reads` for one Legal, which picks a forecaster by the
-    levels of some policies and lists them in `Reads.policies`): the games that agree with
-    the first one left on those levels are grouped together, then the rest likewise.
+    levels of some policies and lists them in `Reads.policies`): asked once per distinct
+    set of levels, and the games whose levels give the same `Reads` grouped together (games
+    in one group agree on the levels that picked their forecaster, so on their reads).
     Returns (group of each row, the first game of each group, per group whether it is one
     game alone because its key reads the whole view or metric readings: `reads_of` gave None
-    or `Reads.metrics`)."""
+    or `Reads.metrics`), groups numbered in the order of their first game."""
     rows = np.asarray(rows, dtype=np.intp)
-    group = np.full(len(rows), -1, dtype=np.intp)
-    firsts: list[np.ndarray] = []
-    alone: list[np.ndarray] = []
-    ids = list(layout.policy_ids)
-    while (left := np.flatnonzero(group < 0)).size:
-        levels = sights.policies[rows[left[0]]]
-        reads = reads_of(dict(zip(ids, levels.tolist())))
-        if reads is None or reads.metrics:
-            take = left[:1]
-            sub, first = np.zeros(1, dtype=np.intp), rows[take]
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.intp), rows, np.zeros(0, dtype=bool)
+    levels = sights.policies[rows]
+    order = np.lexsort(levels.T)
+    ranked = levels[order]
+    new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
+    starts = np.flatnonzero(new)
+    buckets: dict[Reads | None, list[np.ndarray]] = {}
+    ids = layout.policy_ids
+    for at, same in zip(ranked[starts].tolist(), np.split(order, starts[1:])):
+        reads = reads_of(dict(zip(ids, at)))  # (the rows of one set of levels: `same`)
+        buckets.setdefault(None if reads is None or reads.metrics else reads, []).append(same)
+    group = np.empty(len(rows), dtype=np.intp)
+    firsts, alone = [], []
+    for reads, parts in buckets.items():
+        take = np.sort(np.concatenate(parts))
+        if reads is None:
+            sub, first = np.arange(len(take)), rows[take]
         else:
-            cols = range(len(ids)) if reads.policies is None else [ids.index(p) for p in
-                                                                  reads.policies]
-            cols = list(cols)
-            same = (sights.policies[rows[left]][:, cols] == levels[cols]).all(axis=1)
-            take = left[same]
             sub, first = key_groups(reads, sights, rows[take], layout)
-        group[take] = sub + sum(len(f) for f in firsts)
+        group[take] = sub + sum(map(len, firsts))
         firsts.append(first)
-        alone.append(np.full(len(first), reads is None or bool(reads.metrics)))
-    return group, np.concatenate(firsts), np.concatenate(alone)
+        alone.append(np.full(len(first), reads is None))
+    first, alone = np.concatenate(firsts), np.concatenate(alone)
+    where = {g: n for n, g in enumerate(rows.tolist())}
+    renumber = np.argsort(np.argsort([where[g] for g in first.tolist()], kind="stable"))
+    return renumber[group], first[np.argsort(renumber)], alone[np.argsort(renumber)]

@@ -164,6 +164,8 @@ def check_groups(rules, scenario, strategy, states, seat) -> tuple[int, int]:
                 lambda policies, legal=legal, turn=turn: bot.reads(role, legal, policies, turn),
                 seen, rows, batch.layout)
             assert len(first) == len(alone) == group.max() + 1 and first[group[0]] == rows[0]
+            at = [rows.index(g) for g in first.tolist()]  # each group's first game, in order
+            assert at == sorted(at) and group[at].tolist() == list(range(len(first)))
             keys = [_memo_key(rules, bot, whole[g], legal) for g in rows]
             for n in range(len(first)):
                 members = [k for k, gr in zip(keys, group) if gr == n]
