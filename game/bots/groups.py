@@ -197,18 +197,26 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
     rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp), rows
-    table = key_columns(reads, sights, rows, layout)
+    group, first = _equal_rows(key_columns(reads, sights, rows, layout))
+    return group, rows[first]
+
+
+def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row of `table`, the position of each group's first row): rows with
+    equal values share a group, groups numbered in the order of their first row."""
     order = np.lexsort(table.T)  # stable: equal rows keep their order, first game first
     ranked = table[order]
     new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
-    starts = np.flatnonzero(new)
-    sorted_group = np.cumsum(new) - 1
-    first = order[starts]
-    renumber = np.empty(len(first), dtype=np.intp)  # groups in the order of their first game
+    first = order[new]
+    return _by_first(first)[np.cumsum(new) - 1][np.argsort(order)], np.sort(first)
+
+
+def _by_first(first: np.ndarray) -> np.ndarray:
+    """For groups whose first rows are at `first`, each group's number in the order of
+    those first rows."""
+    renumber = np.empty(len(first), dtype=np.intp)
     renumber[np.argsort(first, kind="stable")] = np.arange(len(first))
-    group = np.empty(len(rows), dtype=np.intp)
-    group[order] = renumber[sorted_group]
-    return group, rows[np.sort(first)]
+    return renumber
 
 
 def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
@@ -227,8 +235,7 @@ def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sigh
     levels = sights.policies[rows]
     order = np.lexsort(levels.T)
     ranked = levels[order]
-    new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
-    starts = np.flatnonzero(new)
+    starts = np.flatnonzero(np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1))))
     buckets: dict[Reads | None, list[np.ndarray]] = {}
     ids = layout.policy_ids
     for at, same in zip(ranked[starts].tolist(), np.split(order, starts[1:])):
@@ -239,13 +246,13 @@ def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sigh
     for reads, parts in buckets.items():
         take = np.sort(np.concatenate(parts))
         if reads is None:
-            sub, first = np.arange(len(take)), rows[take]
+            sub, first = np.arange(len(take)), np.arange(len(take))
         else:
-            sub, first = key_groups(reads, sights, rows[take], layout)
+            sub, first = _equal_rows(key_columns(reads, sights, rows[take], layout))
         group[take] = sub + sum(map(len, firsts))
-        firsts.append(first)
+        firsts.append(take[first])
         alone.append(np.full(len(first), reads is None))
-    first, alone = np.concatenate(firsts), np.concatenate(alone)
-    where = {g: n for n, g in enumerate(rows.tolist())}
-    renumber = np.argsort(np.argsort([where[g] for g in first.tolist()], kind="stable"))
-    return renumber[group], first[np.argsort(renumber)], alone[np.argsort(renumber)]
+    first = np.concatenate(firsts)
+    renumber = _by_first(first)
+    back = np.argsort(renumber)
+    return renumber[group], rows[first[back]], np.concatenate(alone)[back]
