@@ -77,8 +77,9 @@ _EXACT_POWERS = np.array([10.0 ** k for k in range(23)])
 """10**k for k = 0..22: every one is exact as a float (5**22 < 2**53)."""
 NEAR = 1e-9
 """How close to a power of ten (in log10) or to a half (after scaling) a value is left to
-`perceive` itself: numpy's log10 may differ from the C library's by an ulp or so (~1e-14
-here), and the scaled value's error is below 1e-13, so farther than this both agree."""
+`perceive` itself: numpy's log10 may differ from the C library's by an ulp or so (~1e-13
+at most here), and a scaled value (below 10**significant) is off by at most half an ulp,
+1.1e-10 at 6 digits (1.1e-14 at 2), so farther than this both agree."""
 
 
 _TENS = np.array([10.0 ** k for k in range(-22, 23)])
@@ -104,9 +105,10 @@ def perceived(values: np.ndarray, significant: int = SIGNIFICANT) -> np.ndarray:
     Vectorised as `rint(v * 10**n) / 10**n` (n = significant - 1 - floor(log10|v|); a
     division and a product for n < 0), which is Python's correctly rounded `round(v, n)`
     wherever 10**|n| is exact (|n| <= 22), the scaled value is not near a half and |v| not
-    near a power of ten; `perceive` itself gives the rest (1 to 15 significant digits)."""
-    if not 1 <= significant <= 15:
-        raise ValueError(f"perceived reads 1 to 15 significant digits, not {significant}")
+    near a power of ten; `perceive` itself gives the rest (1 to 6 significant digits: see
+    `NEAR`)."""
+    if not 1 <= significant <= 6:
+        raise ValueError(f"perceived reads 1 to 6 significant digits, not {significant}")
     v = np.asarray(values, dtype=np.float64)
     flat = v.ravel()
     out = np.zeros(flat.shape)  # 0.0 and NaN stay 0.0, as `perceive` gives them
@@ -135,7 +137,7 @@ def perceived(values: np.ndarray, significant: int = SIGNIFICANT) -> np.ndarray:
 
 
 def _bits(values: np.ndarray) -> np.ndarray:
-    """The float64 values' bits as int64 (equal bits: equal values, for `np.unique`)."""
+    """The float64 values' bits as int64 (equal bits: equal values, to group rows by)."""
     return np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
 
 

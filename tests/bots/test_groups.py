@@ -84,19 +84,21 @@ def test_perceived_is_perceive_bit_for_bit_on_a_million_values():
             perceived(np.array([v]))
 
 
-def test_perceived_to_one_digit_is_perceive_too():
+@pytest.mark.parametrize("significant", [1, 3, 6])
+def test_perceived_at_other_precisions_is_perceive_too(significant):
     """The "like me" guess perceives to one significant digit: the same bits as `perceive`
-    there too, on the edge values and 200,000 random ones (ties such as 2.5 and 0.25 are
-    exact at one digit)."""
-    rng = np.random.default_rng(1)
-    values = rng.choice([-1.0, 1.0], 200_000) * 10.0 ** rng.uniform(-8, 13, 200_000)
-    values[::3] = np.round(values[::3], 2)
+    there too (and at 3 and 6 digits), on the edge values and 100,000 random ones (ties
+    such as 2.5 and 0.25 are exact at one digit)."""
+    rng = np.random.default_rng(significant)
+    values = rng.choice([-1.0, 1.0], 100_000) * 10.0 ** rng.uniform(-8, 13, 100_000)
+    values[::3] = np.round(values[::3], significant + 1)
     values = np.concatenate([values, _edge_values(), np.arange(-100, 100) / 4])
     finite = np.isfinite(values) & (np.abs(values) < 1e308)
-    want = np.array(_expected(values[finite], 1))
-    assert (perceived(values[finite], 1).view(np.int64) == want.view(np.int64)).all()
+    want = np.array(_expected(values[finite], significant))
+    got = perceived(values[finite], significant)
+    assert (got.view(np.int64) == want.view(np.int64)).all()
     with pytest.raises(ValueError):
-        perceived(values, 16)
+        perceived(values, 7)
 
 
 def test_perceived_keeps_the_shape_and_never_gives_negative_zero():
