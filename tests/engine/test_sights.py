@@ -21,6 +21,7 @@ from game.engine.batch.sights import Sights, glance_at, sights
 from game.engine.batch.state import gather
 from game.engine.glance import Glance, glances
 from game.engine.others import Other
+from game.engine.view import _publicity_of
 from game.scenario.load import load_scenario
 from tests.conftest import ROOT, TINY, bundled_scenarios
 from tests.engine.conftest import play_random
@@ -169,3 +170,53 @@ def test_sights_are_the_callers_own():
     batch.score[:] = 7.0
     assert all(np.array_equal(a, b) for a, b in zip(
         before, (seen.employed, seen.policies, seen.score)))
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p.stem in ("tokenmaxxing", "sales-quotas",
+                                                               "tiny-metrics")],
+                         ids=lambda p: p.stem)
+def test_what_a_view_hides_changes_nothing_a_seat_sees(path):
+    """The view door over arrays: changing every value the seat's view does not show (other
+    seats' stats where not public, its own bookkeeping and hidden stats, the metrics that
+    public-ness does not read, the score and rank of others) changes neither its sights nor
+    its glances."""
+    game, states = decision_states(path)
+    rules = game.rules
+    rng = np.random.default_rng(5)
+    names_read = _publicity_of(rules)[1]
+    checked = 0
+    for group in batches(states):
+        if group[0].phase == "ended":
+            continue
+        batch = gather(rules, group)
+        names = [seat.name for seat in group[0].seats]
+        layout = batch.layout
+        for seat in range(layout.seats):
+            seen = sights(rules, batch, seat)
+            glanced = [glance_at(rules, batch, g, seat, names) for g in range(batch.size)]
+            hidden = batch.stats.copy()
+            for (j, sid), (_, mask) in seen.shown.items():
+                hidden[mask, j, layout.stat(sid)] = np.nan  # (kept: shown)
+            for sid in seen.own:
+                hidden[:, seat, layout.stat(sid)] = np.nan
+            changed = gather(rules, group)
+            noise = rng.uniform(-1e3, 1e3, size=hidden.shape)
+            changed.stats = np.where(np.isnan(hidden), batch.stats, noise)
+            for n, mid in enumerate(layout.metric_ids):
+                if mid not in names_read:
+                    changed.metrics[:, n] = rng.uniform(-1e3, 1e3, size=batch.size)
+            others = np.arange(layout.seats) != seat
+            changed.score[:, others] = rng.uniform(-9, 9, size=(batch.size, others.sum()))
+            changed.rank[:, others] = rng.integers(1, 9, size=(batch.size, others.sum()))
+            again = sights(rules, changed, seat)
+            for field in ("employed", "policies", "score", "rank"):
+                assert np.array_equal(getattr(seen, field), getattr(again, field))
+            assert _exact({k: v.tolist() for k, v in seen.own.items()}) \
+                == _exact({k: v.tolist() for k, v in again.own.items()})
+            assert _exact({k: (v.tolist(), m.tolist()) for k, (v, m) in seen.shown.items()}) \
+                == _exact({k: (v.tolist(), m.tolist()) for k, (v, m) in again.shown.items()})
+            for g in range(batch.size):
+                assert _exact(tuple(glance_at(rules, changed, g, seat, names))) \
+                    == _exact(tuple(glanced[g]))
+            checked += 1
+    assert checked

@@ -28,7 +28,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from game.engine.batch.layout import Layout
 from game.engine.batch.state import Batch
+from game.engine.env import per_rules
 from game.engine.glance import UNREAD, Glance
 from game.engine.others import _as_other
 from game.engine.view import _own_stats, _public_stats, _publicity_of
@@ -70,7 +72,8 @@ class _Seat(NamedTuple):
     role: str
     employed: bool
     stats: dict[str, float]
-    """The role's stats, in the order a GameState's seat holds them (`Rules.role_stats`)."""
+    """The stats the helper reads: all the role's, in the order a GameState's seat holds
+    them (`Rules.role_stats`), or only those public now (all `_as_other` reads)."""
 
 
 class _Row(NamedTuple):
@@ -86,18 +89,43 @@ class _Row(NamedTuple):
     """Always empty: see the module."""
 
 
-def _row(rules: Rules, batch: Batch, g: int, names: Sequence[str]) -> _Row:
-    """Game `g` of `batch` as a `_Row`, its seats named `names`."""
+def _row(rules: Rules, batch: Batch, g: int) -> _Row:
+    """Game `g` of `batch` as a `_Row` for `_public_stats`: with only the metrics and
+    policies its formulas read when they read no aggregate (see `view._publicity`), else
+    the whole game (its seats unnamed: no formula reads a name)."""
     layout = batch.layout
+    metrics, policies = _read(rules)
+    if _publicity_of(rules)[2]:
+        return _Row(batch.seeds[g], batch.turn,
+                    {mid: float(batch.metrics[g, n]) for n, mid in metrics},
+                    {pid: int(batch.policies[g, n]) for n, pid in policies}, [], {})
     stats = batch.stats[g].tolist()
     employed = batch.employed[g].tolist()
-    seats = []
-    for k, role in enumerate(layout.roles):
-        values = stats[k]
-        seats.append(_Seat(k, names[k], role, employed[k],
-                           {sid: values[layout.stat(sid)] for sid in rules.role_stats[role]}))
+    seats = [_Seat(k, "", role, employed[k], _stats_of(rules, layout, role, stats[k],
+                                                       rules.role_stats[role]))
+             for k, role in enumerate(layout.roles)]
     return _Row(batch.seeds[g], batch.turn, dict(zip(layout.metric_ids, batch.metrics[g].tolist())),
                 dict(zip(layout.policy_ids, batch.policies[g].tolist())), seats, {})
+
+
+def _read_by_publicity(rules: Rules) -> tuple[tuple[tuple[int, str], ...], ...]:
+    """(column, id) of each metric, then of each policy, that a public-stat formula reads
+    (a batch's columns are the scenario's file order)."""
+    names = _publicity_of(rules)[1]
+    s = rules.scenario
+    return (tuple((n, m.id) for n, m in enumerate(s.metrics) if m.id in names),
+            tuple((n, p.id) for n, p in enumerate(s.policies) if p.id in names))
+
+
+_read = per_rules(_read_by_publicity)
+
+
+def _stats_of(rules: Rules, layout: Layout, role: str, values: list[float],
+              ids: Sequence[str]) -> dict[str, float]:
+    """The values of the stats `ids` that a seat of `role` holds, in the order of `ids`,
+    from a row of the batch's stats (`values`, as a list)."""
+    held = rules.role_stats[role]
+    return {sid: values[layout.stat(sid)] for sid in ids if sid in held}
 
 
 def _revealed(rules: Rules, batch: Batch) -> bool:
@@ -111,15 +139,22 @@ def glance_at(rules: Rules, batch: Batch, g: int, seat: int, names: Sequence[str
     """The glance of `seat` in game `g` of `batch`, whose seats are named `names` (in seat
     order: the table's names, which the batch does not hold): equal to `glances(rules,
     state, [seat], readings=False)[0]` for the state game `g` would have (the same values,
-    dict orders and `Other`s), its metrics `UNREAD`."""
-    row = _row(rules, batch, g, names)
+    dict orders and `Other`s), its metrics `UNREAD`. Of the other seats, only the stats
+    `_as_other` shows are taken from the batch."""
+    layout = batch.layout
     revealed = _revealed(rules, batch)
-    public = _public_stats(rules, row, revealed)
-    me = row.seats[seat]
-    return Glance(seat, me.role, me.employed, batch.turn, UNREAD, dict(row.policies),
-                  _own_stats(rules, me.stats, revealed), float(batch.score[g, seat]),
-                  int(batch.rank[g, seat]),
-                  [_as_other(other, public) for other in row.seats if other.index != seat])
+    public = _public_stats(rules, _row(rules, batch, g), revealed)
+    stats = batch.stats[g].tolist()
+    employed = batch.employed[g].tolist()
+    role = layout.roles[seat]
+    own = _own_stats(rules, _stats_of(rules, layout, role, stats[seat], rules.role_stats[role]),
+                     revealed)
+    others = [_as_other(_Seat(k, names[k], other, employed[k],
+                              _stats_of(rules, layout, other, stats[k], public)), public)
+              for k, other in enumerate(layout.roles) if k != seat]
+    return Glance(seat, role, employed[seat], batch.turn, UNREAD,
+                  dict(zip(layout.policy_ids, batch.policies[g].tolist())), own,
+                  float(batch.score[g, seat]), int(batch.rank[g, seat]), others)
 
 
 def sights(rules: Rules, batch: Batch, seat: int) -> Sights:
@@ -128,22 +163,31 @@ def sights(rules: Rules, batch: Batch, seat: int) -> Sights:
     layout = batch.layout
     role = layout.roles[seat]
     own = _own_stats(rules, dict.fromkeys(rules.role_stats[role]), _revealed(rules, batch))
-    publics, which = _publics(rules, batch)
     shown = {}
+    masks = _public_masks(rules, batch)
     for j, other in enumerate(layout.roles):
-        if j == seat:
-            continue
-        held = rules.role_stats[other]
-        for sid in rules.stat_public:
-            if sid not in held:
-                continue
-            mask = np.array([sid in public for public in publics])[which]
-            if mask.any():
-                values = np.where(mask, batch.stats[:, j, layout.stat(sid)], 0.0)
-                shown[j, sid] = (values, mask)
+        if j != seat:
+            held = rules.role_stats[other]
+            for sid, mask in masks.items():
+                if sid in held:
+                    shown[j, sid] = (np.where(mask, batch.stats[:, j, layout.stat(sid)], 0.0),
+                                     mask.copy())
     return Sights(seat, role, batch.turn, batch.employed.copy(), batch.policies.copy(),
                   {sid: batch.stats[:, seat, layout.stat(sid)].copy() for sid in own},
                   batch.score[:, seat].copy(), batch.rank[:, seat].copy(), shown)
+
+
+def _public_masks(rules: Rules, batch: Batch) -> dict[str, np.ndarray]:
+    """Stat id -> (G,) whether it is public in each game, for every stat public in at least
+    one game, in file order."""
+    publics, which = _publics(rules, batch)
+    out = {}
+    for sid in rules.stat_public:
+        where = [sid in public for public in publics]
+        if any(where):
+            out[sid] = np.ones(batch.size, dtype=bool) if all(where) \
+                else np.array(where)[which]
+    return out
 
 
 def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndarray]:
@@ -152,30 +196,29 @@ def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndar
     set of the values they read (metrics as their bits, policy levels); when they read
     aggregates, once per game."""
     revealed = _revealed(rules, batch)
-    _, names, plain = _publicity_of(rules)
+    plain = _publicity_of(rules)[2]
     games = batch.size
-    if revealed or not names:  # (then `_public_stats` reads nothing of the game)
-        return [_public_stats(rules, _Row(0, batch.turn, {}, {}, [], {}), revealed)], \
-            np.zeros(games, dtype=np.int64)
-    if not plain:
-        return _distinct([_public_stats(rules, _row(rules, batch, g, ("",) * batch.layout.seats),
-                                        revealed) for g in range(games)])
-    layout = batch.layout
-    metrics = [(n, mid) for n, mid in enumerate(layout.metric_ids) if mid in names]
-    policies = [(n, pid) for n, pid in enumerate(layout.policy_ids) if pid in names]
-    read = np.concatenate([batch.metrics[:, [n for n, _ in metrics]].view(np.int64),
-                           batch.policies[:, [n for n, _ in policies]]], axis=1)
-    if not read.shape[1]:
-        return [_public_stats(rules, _Row(0, batch.turn, {}, {}, [], {}), revealed)], \
-            np.zeros(games, dtype=np.int64)
-    _, first, which = np.unique(read, axis=0, return_index=True, return_inverse=True)
-    publics = []
-    for g in first.tolist():
-        row = _Row(batch.seeds[g], batch.turn,
-                   {mid: float(batch.metrics[g, n]) for n, mid in metrics},
-                   {pid: int(batch.policies[g, n]) for n, pid in policies}, [], {})
-        publics.append(_public_stats(rules, row, revealed))
-    return publics, which.reshape(games)
+    if not plain and not revealed:
+        return _distinct([_public_stats(rules, _row(rules, batch, g), revealed)
+                          for g in range(games)])
+    metrics, policies = _read(rules)
+    if revealed or not (metrics or policies):  # the same in every game
+        first, which = [0], np.zeros(games, dtype=np.int64)
+    else:
+        first, which = _distinct_rows(np.concatenate(
+            [batch.metrics[:, [n for n, _ in metrics]].view(np.int64),
+             batch.policies[:, [n for n, _ in policies]]], axis=1))
+    return [_public_stats(rules, _row(rules, batch, g), revealed) for g in first], which
+
+
+def _distinct_rows(values: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """(the first row of each distinct row of `values` (G, K) int64, (G,) the index of each
+    row's among them)."""
+    if values.shape[1] == 1:
+        _, first, which = np.unique(values[:, 0], return_index=True, return_inverse=True)
+    else:
+        _, first, which = np.unique(values, axis=0, return_index=True, return_inverse=True)
+    return first.tolist(), which.reshape(len(values))
 
 
 def _distinct(publics: list[tuple[str, ...]]) -> tuple[list[tuple[str, ...]], np.ndarray]:
