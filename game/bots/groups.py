@@ -77,8 +77,24 @@ _EXACT_POWERS = np.array([10.0 ** k for k in range(23)])
 """10**k for k = 0..22: every one is exact as a float (5**22 < 2**53)."""
 NEAR = 1e-9
 """How close to a power of ten (in log10) or to a half (after scaling) a value is left to
-`perceive` itself: numpy's log10 may differ from the C library's by an ulp or so (~1e-14
-here), and the scaled value's error is below 1e-13, so farther than this both agree."""
+`perceive` itself: numpy's log10 may differ from the C library's by an ulp or so (~1e-13
+at most here), and a scaled value (below 10**significant) is off by at most half an ulp,
+1.1e-10 at 6 digits (1.1e-14 at 2), so farther than this both agree."""
+
+
+_TENS = np.array([10.0 ** k for k in range(-22, 23)])
+"""10.0**k for k = -22..22, as Python computes them (values at a power of ten are often
+exactly one of these: initial values, budgets)."""
+_TENS_PERCEIVED: dict[int, np.ndarray] = {}
+
+
+def _tens_perceived(significant: int) -> np.ndarray:
+    """`perceive(t, significant)` of each of `_TENS` (`perceive` is odd: -t gives -that)."""
+    found = _TENS_PERCEIVED.get(significant)
+    if found is None:
+        found = _TENS_PERCEIVED[significant] = np.array(
+            [perceive(t, significant) for t in _TENS.tolist()])
+    return found
 
 
 def perceived(values: np.ndarray, significant: int = SIGNIFICANT) -> np.ndarray:
@@ -89,32 +105,39 @@ def perceived(values: np.ndarray, significant: int = SIGNIFICANT) -> np.ndarray:
     Vectorised as `rint(v * 10**n) / 10**n` (n = significant - 1 - floor(log10|v|); a
     division and a product for n < 0), which is Python's correctly rounded `round(v, n)`
     wherever 10**|n| is exact (|n| <= 22), the scaled value is not near a half and |v| not
-    near a power of ten; `perceive` itself gives the rest (1 to 15 significant digits)."""
-    if not 1 <= significant <= 15:
-        raise ValueError(f"perceived reads 1 to 15 significant digits, not {significant}")
+    near a power of ten; `perceive` itself gives the rest (1 to 6 significant digits: see
+    `NEAR`)."""
+    if not 1 <= significant <= 6:
+        raise ValueError(f"perceived reads 1 to 6 significant digits, not {significant}")
     v = np.asarray(values, dtype=np.float64)
     flat = v.ravel()
     out = np.zeros(flat.shape)  # 0.0 and NaN stay 0.0, as `perceive` gives them
     with np.errstate(all="ignore"):
         lg = np.log10(np.abs(flat))
-        whole = np.floor(lg)
-        n = (significant - 1.0) - whole
-        fast = (np.abs(lg - np.rint(lg)) > NEAR) & (np.abs(n) <= 22.0)  # NaN/inf: False
+        power = np.rint(lg)
+        near = np.abs(lg - power) <= NEAR  # (NaN and infinities: False)
+        n = (significant - 1.0) - np.floor(lg)
+        fast = ~near & (np.abs(n) <= 22.0) & np.isfinite(lg)
         k = np.where(fast, np.abs(n), 0.0).astype(np.intp)
         scale = _EXACT_POWERS[k]
         up = n >= 0.0
         scaled = np.where(up, flat * scale, flat / scale)
-        fast &= np.abs(scaled - np.floor(scaled) - 0.5) > NEAR
+        # near a half, unless exactly so and unscaled: then rint's half to even is round's
+        fast &= (np.abs(scaled - np.floor(scaled) - 0.5) > NEAR) | (n == 0.0)
         whole = np.rint(scaled)
         out = np.where(fast, np.where(up, whole / scale, whole * scale), out)
-    slow = ~fast & (flat == flat) & (flat != 0.0)
+        tens = near & (np.abs(power) <= 22.0)  # exactly 10.0**k: `perceive`'s, kept
+        at = np.where(tens, power + 22.0, 0.0).astype(np.intp)
+        tens &= np.abs(flat) == _TENS[at]
+        out = np.where(tens, np.copysign(_tens_perceived(significant)[at], flat), out)
+    slow = ~fast & ~tens & ~np.isnan(flat) & (flat != 0.0)
     if slow.any():
         out[slow] = [perceive(x, significant) for x in flat[slow].tolist()]
     return out.reshape(v.shape)
 
 
 def _bits(values: np.ndarray) -> np.ndarray:
-    """The float64 values' bits as int64 (equal bits: equal values, for `np.unique`)."""
+    """The float64 values' bits as int64 (equal bits: equal values, to group rows by)."""
     return np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
 
 
@@ -131,38 +154,40 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     elif reads.policies:
         ids = layout.policy_ids
         cols.append(sights.policies[rows][:, [ids.index(p) for p in reads.policies]])
-    own = sights.own if reads.own is None else [sid for sid in reads.own if sid in sights.own]
-    cols += [_bits(perceived(sights.own[sid][rows]))[:, None] for sid in own]
-    if reads.score:
-        cols.append(_bits(perceived(sights.score[rows]))[:, None])
     if reads.rank:
         cols.append(sights.rank[rows].astype(np.int64)[:, None])
-    for (j, sid), (values, shown) in sights.shown.items():
+    own = sights.own if reads.own is None else [sid for sid in reads.own if sid in sights.own]
+    values = [sights.own[sid][rows] for sid in own]  # perceived below, all at once
+    if reads.score:
+        values.append(sights.score[rows])
+    for (j, sid), (shown_values, shown) in sights.shown.items():
         if j == sights.seat or (reads.others is not None and sid not in reads.others):
             continue
         seen = shown[rows] & employed[:, j]  # a key lists the employed others only
-        value = np.zeros(len(rows))
-        value[seen] = perceived(values[rows][seen])  # (never what the seat does not see)
-        cols += [seen.astype(np.int64)[:, None], _bits(value)[:, None]]
-    cols += [_guess(sid, sights, rows, layout)[:, None] for sid in reads.like_me
-             if sid in sights.own]
+        values.append(np.where(seen, shown_values[rows], 0.0))  # never what is not shown
+        cols.append(seen.astype(np.int64)[:, None])
+    if values:
+        cols.append(_bits(perceived(np.stack(values, axis=1))))
+    guessed = [sid for sid in reads.like_me if sid in sights.own]
+    if guessed:
+        cols.append(_guesses(guessed, sights, rows, layout))
     return np.concatenate(cols, axis=1)
 
 
-def _guess(sid: str, sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
-    """Per game of `rows`, the bits of the seat's "like me" guess at stat `sid` of the
-    others (its own perceived value to one digit) where an employed other seat that holds
-    the stat does not show it, else 0 (the guess is not read there)."""
-    held = layout.has_stat[:, layout.stat(sid)]
+def _guesses(sids: list[str], sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
+    """(len(rows), len(sids)): per game of `rows`, the bits of the seat's "like me" guess at
+    each stat of `sids` of the others (its own perceived value to one digit) where an
+    employed other seat that holds the stat does not show it, else 0 (not read there)."""
     employed = sights.employed[rows]
-    needed = np.zeros(len(rows), dtype=bool)
-    for j in np.flatnonzero(held).tolist():
-        if j != sights.seat:
-            shown = sights.shown.get((j, sid))
-            needed |= employed[:, j] & (~shown[1][rows] if shown is not None else True)
-    guess = np.zeros(len(rows))
-    guess[needed] = perceived(perceived(sights.own[sid][rows][needed]), 1)
-    return _bits(guess)
+    own = np.zeros((len(rows), len(sids)))
+    for n, sid in enumerate(sids):
+        needed = np.zeros(len(rows), dtype=bool)
+        for j in np.flatnonzero(layout.has_stat[:, layout.stat(sid)]).tolist():
+            if j != sights.seat:
+                shown = sights.shown.get((j, sid))
+                needed |= employed[:, j] & (~shown[1][rows] if shown is not None else True)
+        own[needed, n] = sights.own[sid][rows][needed]  # (perceive(0.0) is 0.0)
+    return _bits(perceived(perceived(own), 1))
 
 
 def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
@@ -174,42 +199,62 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
     rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp), rows
-    table = key_columns(reads, sights, rows, layout)
-    _, first, group = np.unique(table, axis=0, return_index=True, return_inverse=True)
-    order = np.argsort(first)  # sorted-value order -> order of first appearance
-    renumber = np.empty_like(order)
-    renumber[order] = np.arange(len(order))
-    return renumber[group.ravel()], rows[first[order]]
+    group, first = _equal_rows(key_columns(reads, sights, rows, layout))
+    return group, rows[first]
+
+
+def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(group of each row of `table`, the position of each group's first row): rows with
+    equal values share a group, groups numbered in the order of their first row."""
+    order = np.lexsort(table.T)  # stable: equal rows keep their order, first game first
+    ranked = table[order]
+    new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
+    first = order[new]
+    return _by_first(first)[np.cumsum(new) - 1][np.argsort(order)], np.sort(first)
+
+
+def _by_first(first: np.ndarray) -> np.ndarray:
+    """For groups whose first rows are at `first`, each group's number in the order of
+    those first rows."""
+    renumber = np.empty(len(first), dtype=np.intp)
+    renumber[np.argsort(first, kind="stable")] = np.arange(len(first))
+    return renumber
 
 
 def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
                 rows: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Key groups of `rows` where the key's reads depend on the policies in force
+    """Key groups of `rows` where what the key reads depends on the policies in force
     (`reads_of(policies)`: a bot's `reads` for one Legal, which picks a forecaster by the
-    levels of some policies and lists them in `Reads.policies`): the games that agree with
-    the first one left on those levels are grouped together, then the rest likewise.
+    levels of some policies and lists them in `Reads.policies`): asked once per distinct
+    set of levels, and the games whose levels give the same `Reads` grouped together (games
+    in one group agree on the levels that picked their forecaster, so on their reads).
     Returns (group of each row, the first game of each group, per group whether it is one
     game alone because its key reads the whole view or metric readings: `reads_of` gave None
-    or `Reads.metrics`)."""
+    or `Reads.metrics`), groups numbered in the order of their first game."""
     rows = np.asarray(rows, dtype=np.intp)
-    group = np.full(len(rows), -1, dtype=np.intp)
-    firsts: list[np.ndarray] = []
-    alone: list[np.ndarray] = []
-    ids = list(layout.policy_ids)
-    while (left := np.flatnonzero(group < 0)).size:
-        levels = sights.policies[rows[left[0]]]
-        reads = reads_of(dict(zip(ids, levels.tolist())))
-        if reads is None or reads.metrics:
-            take = left[:1]
-            sub, first = np.zeros(1, dtype=np.intp), rows[take]
+    if len(rows) == 0:
+        return np.zeros(0, dtype=np.intp), rows, np.zeros(0, dtype=bool)
+    levels = sights.policies[rows]
+    order = np.lexsort(levels.T)
+    ranked = levels[order]
+    starts = np.flatnonzero(np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1))))
+    buckets: dict[Reads | None, list[np.ndarray]] = {}
+    ids = layout.policy_ids
+    for at, same in zip(ranked[starts].tolist(), np.split(order, starts[1:])):
+        reads = reads_of(dict(zip(ids, at)))  # (the rows of one set of levels: `same`)
+        buckets.setdefault(None if reads is None or reads.metrics else reads, []).append(same)
+    group = np.empty(len(rows), dtype=np.intp)
+    firsts, alone = [], []
+    for reads, parts in buckets.items():
+        take = np.sort(np.concatenate(parts))
+        if reads is None:
+            sub, first = np.arange(len(take)), np.arange(len(take))
         else:
-            cols = range(len(ids)) if reads.policies is None else [ids.index(p) for p in
-                                                                  reads.policies]
-            cols = list(cols)
-            same = (sights.policies[rows[left]][:, cols] == levels[cols]).all(axis=1)
-            take = left[same]
-            sub, first = key_groups(reads, sights, rows[take], layout)
-        group[take] = sub + sum(len(f) for f in firsts)
-        firsts.append(first)
-        alone.append(np.full(len(first), reads is None or bool(reads.metrics)))
-    return group, np.concatenate(firsts), np.concatenate(alone)
+            sub, first = _equal_rows(key_columns(reads, sights, rows[take], layout))
+        group[take] = sub + sum(map(len, firsts))
+        firsts.append(take[first])
+        alone.append(np.full(len(first), reads is None))
+    first = np.concatenate(firsts)
+    renumber = _by_first(first)
+    back = np.argsort(renumber)
+    return renumber[group], rows[first[back]], np.concatenate(alone)[back]

@@ -267,6 +267,9 @@ class AllocationPlanner:
         self.forecasters: dict[tuple[str, ...], Forecaster] = {}
         self.by_levels: dict[tuple, Forecaster] = {}
         self.memo: dict[tuple, dict[str, int]] = {}
+        self.reads_memo: dict[tuple, Reads | None] = {}
+        """`reads` by the review terms' levels (which pick the forecasters) and the planners
+        it asks (its few values: one per set of forecasters)."""
         self.myopic: AllocationPlanner | None = None
         if objective.kind == "review" and objective.horizon > 1:
             self.myopic = AllocationPlanner(rules, review_objective(rules, objective.role))
@@ -346,13 +349,19 @@ class AllocationPlanner:
                 planners.append(self.myopic)
             elif self.turns_ahead(turn) <= 1:
                 planners = [self.myopic]
+        key = (tuple(map(policies.get, self.terms)), len(planners), planners[0] is self)
+        if key in self.reads_memo:
+            return self.reads_memo[key]
         parts = [Reads(self.terms, (), (), False, False, self.myopic is not None, ())]
         for planner in planners:
             found = planner.forecaster(policies).reads(self.objective.role)
             if found is None:
-                return None
+                break
             parts.append(found)
-        return merged(parts, [p.id for p in self.rules.policies])
+        else:
+            found = merged(parts, [p.id for p in self.rules.policies])
+        self.reads_memo[key] = found
+        return found
 
     def _key(self, f: Forecaster, seen: tuple, options: tuple[Option, ...], effort: int,
              numbers: tuple[NumberSpec, ...], turn: int) -> tuple:

@@ -31,12 +31,12 @@ MIXES = (("hype", "gamer"), ("outcome", "craft"), ("random", "gamer"))
 # ---------------------------------------------------------------- perceived
 
 
-def _expected(values: np.ndarray) -> list:
+def _expected(values: np.ndarray, significant: int = 2) -> list:
     """`perceive` of each value, or the type of the error it raises."""
     out = []
     for v in values.tolist():
         try:
-            out.append(perceive(v))
+            out.append(perceive(v, significant))
         except (OverflowError, ValueError) as error:
             out.append(type(error))
     return out
@@ -82,6 +82,23 @@ def test_perceived_is_perceive_bit_for_bit_on_a_million_values():
     for v in values[~finite].tolist():
         with pytest.raises(OverflowError):
             perceived(np.array([v]))
+
+
+@pytest.mark.parametrize("significant", [1, 3, 6])
+def test_perceived_at_other_precisions_is_perceive_too(significant):
+    """The "like me" guess perceives to one significant digit: the same bits as `perceive`
+    there too (and at 3 and 6 digits), on the edge values and 100,000 random ones (ties
+    such as 2.5 and 0.25 are exact at one digit)."""
+    rng = np.random.default_rng(significant)
+    values = rng.choice([-1.0, 1.0], 100_000) * 10.0 ** rng.uniform(-8, 13, 100_000)
+    values[::3] = np.round(values[::3], significant + 1)
+    values = np.concatenate([values, _edge_values(), np.arange(-100, 100) / 4])
+    finite = np.isfinite(values) & (np.abs(values) < 1e308)
+    want = np.array(_expected(values[finite], significant))
+    got = perceived(values[finite], significant)
+    assert (got.view(np.int64) == want.view(np.int64)).all()
+    with pytest.raises(ValueError):
+        perceived(values, 7)
 
 
 def test_perceived_keeps_the_shape_and_never_gives_negative_zero():
@@ -146,9 +163,11 @@ def check_groups(rules, scenario, strategy, states, seat) -> tuple[int, int]:
         legal = legal_choice(rules, states[rows[0]], seat)[0]
         for turn in (states[0].turn, None):
             group, first, alone = seat_groups(
-                lambda policies: bot.reads(role, legal, policies, turn), seen, rows,
-                batch.layout)
+                lambda policies, legal=legal, turn=turn: bot.reads(role, legal, policies, turn),
+                seen, rows, batch.layout)
             assert len(first) == len(alone) == group.max() + 1 and first[group[0]] == rows[0]
+            at = [rows.index(g) for g in first.tolist()]  # each group's first game, in order
+            assert at == sorted(at) and group[at].tolist() == list(range(len(first)))
             keys = [_memo_key(rules, bot, whole[g], legal) for g in rows]
             for n in range(len(first)):
                 members = [k for k, gr in zip(keys, group) if gr == n]
