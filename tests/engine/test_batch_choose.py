@@ -101,6 +101,9 @@ def check_legal(game: Game, states: list[GameState], last: np.ndarray,
         assert groups.shape == rows.shape and sorted(set(groups.tolist())) == \
             list(range(len(answers)))
         groups_seen += len(answers)
+        if states[0].turn == 1:  # no turn resolved yet: no numbers to carry
+            again = legal_groups(rules, batch, seat, phase, rows, None, locked)[1]
+            assert list(map(identities, again)) == list(map(identities, answers))
         for g, state in enumerate(states):
             legal, choice = legal_choice(rules, state, seat)
             answer = answers[groups[g]]
@@ -111,6 +114,11 @@ def check_legal(game: Game, states: list[GameState], last: np.ndarray,
             assert answer[0] is legal and answer[1] is choice
             answered += 1
     return answered, groups_seen
+
+
+def identities(answer: tuple | None) -> tuple | None:
+    """The ids of the objects of an answer of `legal_groups` (None for None)."""
+    return answer and tuple(map(id, answer))
 
 
 def check_choices(game: Game, states: list[GameState], actions: list[dict]) -> None:
@@ -220,8 +228,8 @@ def test_batch_choices_follow_every_kind_of_name_availability_reads(available, m
 
 
 def test_locked_policies_are_offered_locked(monkeypatch):
-    game = Game(load_scenario("tokenmaxxing"))
-    pid = game.scenario.policies[0].id
+    game = Game(load_scenario(TINY))
+    pid = "leaderboard"
     locked = {pid: 1}
     decisions = Decisions(monkeypatch)
     decisions.run()
@@ -279,3 +287,16 @@ def test_rows_group_as_a_dict_of_their_bits_would():
         expected = [seen.setdefault(row.tobytes(), len(seen)) for row in values]
         assert groups.tolist() == expected
         assert first.tolist() == [expected.index(n) for n in range(len(seen))]
+
+
+def test_an_empty_allocation_is_no_allocation():
+    game = Game(load_scenario(TINY))
+    states = game.new_states([1, 2])
+    batch = gather(game.rules, states)
+    open_work(batch)
+    apply_allocation(batch, np.array([0, 1]), 2, {"work": 1, "farm": 0})
+    apply_allocation(batch, np.array([1]), 1, {})
+    assert batch.allocated.tolist() == [[False, False, True], [False, False, True]]
+    assert batch.allocations == [{2: {"work": 1, "farm": 0}}, {1: {}, 2: {"work": 1, "farm": 0}}]
+    assert list(batch.allocations[1]) == [1, 2]
+    assert batch.allocations[0][2] is not batch.allocations[1][2]  # each game's own
