@@ -118,7 +118,8 @@ class Choice:
 
     @staticmethod
     def key_of(made: dict, numbers: dict | None = None) -> tuple:
-        """The key in `checked` of the choice `made` (and `numbers`, if any)."""
+        """The key in `checked` of the choice `made` (and `numbers`, if any), as `check`
+        makes it (game.engine.batch.choose looks choices up by it)."""
         key = tuple(made.items())
         return (key, tuple(numbers.items())) if numbers else key
 
@@ -128,7 +129,9 @@ class Choice:
         may raise ActionError) the first time, remembered after that. Refusals are not
         remembered, nor choices that cannot be keyed (an action built without validation
         may hold anything)."""
-        key = self.key_of(made, numbers)
+        key = tuple(made.items())  # (`key_of`, inline: checked at every decision)
+        if numbers:
+            key = (key, tuple(numbers.items()))
         try:
             found = self.checked.get(key)
         except TypeError:  # an unhashable value: check it, and let the check refuse it
