@@ -55,8 +55,7 @@ def offered(rules: Rules, choice: Choice, seat: int, role: str,
             legal = choice.offer(seat, _legal(seat, "policy", policies=list(choice.options),
                                               budget=rules.role_specs[role].policy_budget))
         return legal
-    assert isinstance(choice, BehaviourChoice)
-    if not choice.decisions:
+    if not choice.decisions:  # (a BehaviourChoice)
         legal = choice.offers.get(seat)
         if legal is None:
             legal = choice.offer(seat, _legal(seat, "work", behaviours=list(choice.options),
@@ -119,7 +118,8 @@ class Choice:
 
     @staticmethod
     def key_of(made: dict, numbers: dict | None = None) -> tuple:
-        """The key in `checked` of the choice `made` (and `numbers`, if any)."""
+        """The key in `checked` of the choice `made` (and `numbers`, if any), as `check`
+        makes it (game.engine.batch.choose looks choices up by it)."""
         key = tuple(made.items())
         return (key, tuple(numbers.items())) if numbers else key
 
@@ -129,7 +129,9 @@ class Choice:
         may raise ActionError) the first time, remembered after that. Refusals are not
         remembered, nor choices that cannot be keyed (an action built without validation
         may hold anything)."""
-        key = self.key_of(made, numbers)
+        key = tuple(made.items())  # (`key_of`, inline: checked at every decision)
+        if numbers:
+            key = (key, tuple(numbers.items()))
         try:
             found = self.checked.get(key)
         except TypeError:  # an unhashable value: check it, and let the check refuse it
@@ -260,14 +262,22 @@ def behaviour_choice(rules: Rules, state: GameState, s: SeatState) -> BehaviourC
     reads = choices.reads[s.role]
     key = None
     if reads is not None:
-        metrics, policies, stats, behaviours = reads[:4]
-        # (maps rather than comprehensions, which are calls of their own in Python 3.11)
-        alloc = (state.allocations.get(s.index) or {}) if behaviours else {}
-        key = work_key(s.role, reads, state.turn, s.score, s.rank,
-                       map(state.metrics.__getitem__, metrics),
-                       map(state.policies.__getitem__, policies),
-                       map(s.stats.__getitem__, stats),
-                       [alloc.get(n, 0) for n in behaviours] if behaviours else ())
+        # The key `work_key` makes, built here inline: the simulator asks this at every
+        # decision (maps rather than comprehensions, which are calls of their own in
+        # Python 3.11); tests/engine/test_batch_choose.py finds the same entries by both.
+        metrics, policies, stats, behaviours, turn, score, rank = reads
+        key = ["work", s.role, state.turn if turn else None, s.score if score else None,
+               s.rank if rank else None]
+        if metrics:
+            key += map(state.metrics.__getitem__, metrics)
+        if policies:
+            key += map(state.policies.__getitem__, policies)
+        if stats:
+            key += map(s.stats.__getitem__, stats)
+        if behaviours:
+            alloc = state.allocations.get(s.index) or {}
+            key += [alloc.get(n, 0) for n in behaviours]
+        key = tuple(key)
         choice = choices.memo.get(key)
         if choice is not None:
             return choice
@@ -282,8 +292,10 @@ def work_key(role: str, reads: tuple, turn: int, score: float, rank: int, metric
     """The memo key of the behaviour options of a seat of `role` whose availability formulas
     read `reads` (`_Choices.reads`, not None): the turn, the seat's score and rank where
     read, then the values of the names read, each iterable in the order `reads` lists them
-    (metrics, policy levels, the seat's stats, its points on behaviours). The one place the
-    key is made, for a state and for a batch's game (game.engine.batch.choose)."""
+    (metrics, policy levels, the seat's stats, its points on behaviours): the key
+    `behaviour_choice` builds inline for a state (a call here would cost the simulator
+    ~0.3 us a decision), made for a batch's game (game.engine.batch.choose); the two are
+    tested to find the same entries (tests/engine/test_batch_choose.py)."""
     return ("work", role, turn if reads[4] else None, score if reads[5] else None,
             rank if reads[6] else None, *metrics, *policies, *stats, *behaviours)
 

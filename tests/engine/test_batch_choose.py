@@ -21,11 +21,11 @@ from game.engine.batch.choose import (acting, apply_allocation, apply_policies, 
                                       legal_groups, open_work)
 from game.engine.batch.state import gather, take_choices
 from game.engine.checks import check_chosen
-from game.engine.legal import _choices, legal_choice
+from game.engine.legal import _choices, behaviour_choice, legal_choice, work_key
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
 from tests.engine.batch_states import PATHS
-from tests.engine.conftest import random_action
+from tests.engine.conftest import play_random, random_action
 
 MIXES = (("hype", "gamer"), ("outcome", "cautious"), ("random", "random"))
 SEEDS = [1, 2, 3, 4]
@@ -101,6 +101,9 @@ def check_legal(game: Game, states: list[GameState], last: np.ndarray,
         assert groups.shape == rows.shape and sorted(set(groups.tolist())) == \
             list(range(len(answers)))
         groups_seen += len(answers)
+        if states[0].turn == 1:  # no turn resolved yet: no numbers to carry
+            again = legal_groups(rules, batch, seat, phase, rows, None, locked)[1]
+            assert list(map(identities, again)) == list(map(identities, answers))
         for g, state in enumerate(states):
             legal, choice = legal_choice(rules, state, seat)
             answer = answers[groups[g]]
@@ -111,6 +114,11 @@ def check_legal(game: Game, states: list[GameState], last: np.ndarray,
             assert answer[0] is legal and answer[1] is choice
             answered += 1
     return answered, groups_seen
+
+
+def identities(answer: tuple | None) -> tuple | None:
+    """The ids of the objects of an answer of `legal_groups` (None for None)."""
+    return answer and tuple(map(id, answer))
 
 
 def check_choices(game: Game, states: list[GameState], actions: list[dict]) -> None:
@@ -220,8 +228,8 @@ def test_batch_choices_follow_every_kind_of_name_availability_reads(available, m
 
 
 def test_locked_policies_are_offered_locked(monkeypatch):
-    game = Game(load_scenario("tokenmaxxing"))
-    pid = game.scenario.policies[0].id
+    game = Game(load_scenario(TINY))
+    pid = "leaderboard"
     locked = {pid: 1}
     decisions = Decisions(monkeypatch)
     decisions.run()
@@ -279,3 +287,49 @@ def test_rows_group_as_a_dict_of_their_bits_would():
         expected = [seen.setdefault(row.tobytes(), len(seen)) for row in values]
         assert groups.tolist() == expected
         assert first.tolist() == [expected.index(n) for n in range(len(seen))]
+
+
+def test_an_empty_allocation_is_no_allocation():
+    game = Game(load_scenario(TINY))
+    states = game.new_states([1, 2])
+    batch = gather(game.rules, states)
+    open_work(batch)
+    apply_allocation(batch, np.array([0, 1]), 2, {"work": 1, "farm": 0})
+    apply_allocation(batch, np.array([1]), 1, {})
+    assert batch.allocated.tolist() == [[False, False, True], [False, False, True]]
+    assert batch.allocations == [{2: {"work": 1, "farm": 0}}, {1: {}, 2: {"work": 1, "farm": 0}}]
+    assert list(batch.allocations[1]) == [1, 2]
+    assert batch.allocations[0][2] is not batch.allocations[1][2]  # each game's own
+
+
+def test_work_key_is_the_key_behaviour_choice_builds_for_a_state():
+    """The key `work_key` makes for a batch's game is the one `behaviour_choice` builds
+    inline for a state, with every kind of name read (a seat's points too, which the
+    loop's batches always hold at 0 as a work phase opens)."""
+    scenario = load_scenario(TINY)
+    available = "quality > 48 and slop < 2 and (turn % 2 or rank != 1 or score < 1 " \
+                "or leaderboard or work < 3)"
+    behaviours = [b.model_copy(update={"available": available}) if b.id == "farm" else b
+                  for b in scenario.behaviours]
+    game = Game(scenario.model_copy(update={"behaviours": behaviours}))
+    rules, found = game.rules, []
+
+    def check(state: GameState) -> None:
+        if state.phase != "work":
+            return
+        state = state.clone()
+        state.allocations = {1: {"work": 2, "farm": 1}}
+        for s in state.seats[1:]:
+            reads = _choices(rules).reads[s.role]
+            metrics, policies, stats, points = reads[:4]
+            alloc = state.allocations.get(s.index, {})
+            key = work_key(s.role, reads, state.turn, s.score, s.rank,
+                           [state.metrics[m] for m in metrics],
+                           [state.policies[p] for p in policies],
+                           [s.stats[x] for x in stats], [alloc.get(b, 0) for b in points])
+            choice = behaviour_choice(rules, state, s)  # (remembered under its key)
+            assert _choices(rules).memo.get(key) is choice
+            found.append(key)
+    for seed in (1, 2):
+        play_random(game, seed, check)
+    assert found and all(len(key) == 9 for key in found)  # quality, leaderboard, slop, work
