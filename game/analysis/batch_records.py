@@ -1,0 +1,99 @@
+"""The simulator's game records made from a batch's History (game/engine/batch/history.py),
+without exporting the games' states: each `GameRecord` equal to `record_of` on the game's
+exported state (the same floats, bit for bit, and the same dict orders).
+
+The indices are computed over the arrays of every game at once, operation by operation as
+`indices._index` does for one (the same IEEE operations in the same order give the same
+bits); what `record_of` computes with Python's `sum` (the correlation) or by ranking (the seat
+outcomes) is computed by the very same functions, game by game.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import repeat
+
+import numpy as np
+
+from game.analysis.indices import (
+    Weights,
+    _index,
+    _indices,
+    correlation,
+    seat_outcome_rows,
+)
+from game.analysis.simulate import GameRecord
+from game.engine.batch.history import History, bare_states
+from game.engine.batch.state import Batch
+from game.engine.state import SeatSetup
+from game.scenario.model import Scenario
+from game.scenario.rules import rules_for
+
+
+def records_from(scenario: Scenario, batch: Batch, history: History, table: list[SeatSetup],
+                 chosen: list[str], locked: dict[str, int] | None, games) -> list[GameRecord]:
+    """The records of the ended games `games` (rows of the batch), whose turns `history`
+    holds: each equal to `record_of(scenario, state, table, chosen)` for the game's state.
+    ValueError if the games have not ended or the history does not hold every turn."""
+    rows = np.asarray(games, dtype=np.intp).reshape(-1)
+    turns = history.turns
+    if not batch.ended or [kept.turn for kept in turns] != list(range(1, batch.turn)):
+        raise ValueError("records are made of ended games whose every turn was kept")
+    rules = rules_for(scenario)
+    initial = {m.id: m.initial for m in scenario.metrics}
+    metrics = np.stack([kept.recorded.metrics[rows] for kept in turns], axis=1)  # (N, T, M)
+    indices = _indices(rules)
+    proxy = _series(indices.proxy, initial, metrics, batch.layout.metric)
+    health = _series(indices.health, initial, metrics, batch.layout.metric)
+    gap = ((proxy - proxy[:, :1]) - (health - health[:, :1])).tolist()
+    proxy, health = proxy.tolist(), health.tolist()
+    ends = metrics[:, -1].tolist()
+    policies = np.stack([kept.policies[rows] for kept in turns], axis=1).tolist()
+    states = bare_states(rules, batch, table, locked, rows)
+    roles, metric_ids, policy_ids = [s.role for s in table], batch.layout.metric_ids, \
+        batch.layout.policy_ids
+    numbers = rules.decision_specs
+    out = []
+    for n, g in enumerate(rows.tolist()):
+        out.append(GameRecord(
+            seed=batch.seeds[g], roles=list(roles), strategies=list(chosen),
+            proxy=proxy[n], health=health[n], gap=gap[n],
+            correlation=correlation(proxy[n], health[n]),
+            effort=_effort(history, g, len(table), numbers),
+            events=[(h.turn, h.event) for kept in turns for h in kept.recorded.news[g]]
+            + [(h.turn, h.event) for h in batch.news[g]],
+            policies=list(map(dict, map(zip, repeat(policy_ids), policies[n]))),
+            outcomes=seat_outcome_rows(scenario, states[n]),
+            end_metrics=dict(zip(metric_ids, ends[n]))))
+    return out
+
+
+def _series(weights: Weights, initial: dict[str, float], metrics: np.ndarray,
+            column: Callable[[str], int]) -> np.ndarray:
+    """(N, 1 + T): an index at the start (`_index` itself, on the initial metrics) and after
+    every turn (`metrics` (N, T, M), metric `mid` in column `column(mid)`), each game's
+    computed as `_index` computes it, operation by operation."""
+    total, rows = weights
+    acc = np.zeros(metrics.shape[:2])
+    for mid, weight, positive, low, span, higher in rows:
+        share = (metrics[:, :, column(mid)] - low) / span
+        if not higher:
+            share = 1.0 - share
+        acc += weight * (share if positive else 1.0 - share)
+    out = np.empty((len(metrics), metrics.shape[1] + 1))
+    out[:, 0] = _index(weights, initial)
+    out[:, 1:] = 100.0 * acc / total
+    return out
+
+
+def _effort(history: History, g: int, seats: int, numbers) -> list[dict[str, int]]:
+    """Per seat, the points game g put into each behaviour over its turns (decision numbers
+    are not effort), each in the order `record_of` meets them."""
+    effort: list[dict[str, int]] = [{} for _ in range(seats)]
+    for kept in history.turns:
+        for seat, alloc in kept.recorded.allocations[g].items():
+            row = effort[seat]
+            for bid, points in alloc.items():
+                if points and bid not in numbers:
+                    row[bid] = row.get(bid, 0) + points
+    return effort
