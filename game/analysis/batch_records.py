@@ -23,11 +23,14 @@ from game.analysis.indices import (
     seat_outcome_rows,
 )
 from game.analysis.simulate import GameRecord
+from game.engine.batch.formula import BatchFormula, compile_batch
 from game.engine.batch.history import History, bare_states
 from game.engine.batch.state import Batch
+from game.engine.env import per_rules
+from game.engine.ranking import ranked_by_score
 from game.engine.state import SeatSetup
 from game.scenario.model import Scenario
-from game.scenario.rules import rules_for
+from game.scenario.rules import Rules, rules_for
 
 
 def records_from(scenario: Scenario, batch: Batch, history: History, table: list[SeatSetup],
@@ -49,7 +52,10 @@ def records_from(scenario: Scenario, batch: Batch, history: History, table: list
     proxy, health = proxy.tolist(), health.tolist()
     ends = metrics[:, -1].tolist()
     policies = np.stack([kept.policies[rows] for kept in turns], axis=1).tolist()
-    states = bare_states(rules, batch, table, locked, rows)
+    outcomes = _outcomes(rules, batch, table, rows)
+    if outcomes is None:  # a contribution that reads more than a seat's plain names
+        outcomes = [seat_outcome_rows(scenario, state)
+                    for state in bare_states(rules, batch, table, locked, rows)]
     roles, metric_ids, policy_ids = [s.role for s in table], batch.layout.metric_ids, \
         batch.layout.policy_ids
     numbers = rules.decision_specs
@@ -63,7 +69,7 @@ def records_from(scenario: Scenario, batch: Batch, history: History, table: list
             events=[(h.turn, h.event) for kept in turns for h in kept.recorded.news[g]]
             + [(h.turn, h.event) for h in batch.news[g]],
             policies=list(map(dict, map(zip, repeat(policy_ids), policies[n]))),
-            outcomes=seat_outcome_rows(scenario, states[n]),
+            outcomes=outcomes[n],
             end_metrics=dict(zip(metric_ids, ends[n]))))
     return out
 
@@ -97,3 +103,74 @@ def _effort(history: History, g: int, seats: int, numbers) -> list[dict[str, int
                 if points and bid not in numbers:
                     row[bid] = row.get(bid, 0) + points
     return effort
+
+
+def _plain(rules: Rules) -> BatchFormula | None:
+    """The debrief's contribution over arrays (exact: `exp`, `log` and `**` by the scalar
+    helpers), when it reads only names a seat's env holds as plain values at the end of a
+    game (constants, metrics, policy levels, stats, turn, turns, score, rank); else None."""
+    s = rules.scenario
+    plain = {*s.constants, *(m.id for m in s.metrics), *(p.id for p in s.policies),
+             *(st.id for st in s.stats), "turn", "turns", "score", "rank"}
+    formula = rules.contribution
+    return compile_batch(formula, exact=True) if formula.names <= plain else None
+
+
+_plain_contribution = per_rules(_plain)
+
+
+def _contributions(rules: Rules, batch: Batch, rows: np.ndarray) -> list[list[float]] | None:
+    """(N, S) every seat's contribution in the games at `rows`, as `indices._contribution`
+    reads it from the seat's env (a stat its role lacks at its initial value), or None when
+    the formula reads other names (see `_plain`)."""
+    formula = _plain_contribution(rules)
+    if formula is None:
+        return None
+    layout, scenario = batch.layout, rules.scenario
+    games, seats = len(rows), layout.seats
+    env: dict[str, np.ndarray] = {}
+    for name in formula.names:
+        if name in scenario.constants:
+            env[name] = np.float64(scenario.constants[name])
+        elif name in layout.metric_ids:
+            env[name] = batch.metrics[rows, layout.metric(name)][:, None]
+        elif name in layout.policy_ids:
+            env[name] = batch.policies[rows, layout.policy_ids.index(name)][:, None] * 1.0
+        elif name in ("turn", "turns"):
+            env[name] = np.float64(batch.turn if name == "turn" else layout.turns)
+        elif name in ("score", "rank"):
+            env[name] = getattr(batch, name)[rows] * 1.0
+        else:
+            t = layout.stat(name)
+            initial = float(rules.stat_specs[name].initial)
+            env[name] = np.where(layout.has_stat[:, t], batch.stats[rows, :, t], initial)
+    return np.broadcast_to(formula(env), (games, seats)).tolist()
+
+
+def _outcomes(rules: Rules, batch: Batch, table: list[SeatSetup], rows: np.ndarray
+              ) -> list[list[dict]] | None:
+    """`seat_outcome_rows` of each game at `rows`, from the batch's arrays (the ranks by the
+    same `ranked_by_score`), or None when the contribution is not `_plain`."""
+    contributions = _contributions(rules, batch, rows)
+    if contributions is None:
+        return None
+    reviewed = [k for k, setup in enumerate(table) if setup.role in rules.reviews]
+    roles = {table[k].role: [j for j in reviewed if table[j].role == table[k].role]
+             for k in reviewed}
+    employed, totals = batch.employed[rows].tolist(), batch.score_total[rows].tolist()
+    out = []
+    for n, g in enumerate(rows.tolist()):
+        seed, contribution, total = batch.seeds[g], contributions[n], totals[n]
+        by_contribution: dict[int, int] = {}
+        by_score: dict[int, int] = {}
+        for role, seats in roles.items():
+            by_contribution.update((k, rank) for rank, _, k in ranked_by_score(
+                [(contribution[k], k) for k in seats], "share", seed))
+            by_score.update((k, rank) for rank, _, k in ranked_by_score(
+                [(total[k], k) for k in seats], rules.reviews[role].ties, seed, batch.turn,
+                "final ties", role))
+        out.append([{"seat": k, "name": table[k].name, "role": table[k].role,
+                     "employed": employed[n][k], "score_total": total[k],
+                     "leaderboard_rank": by_score[k], "contribution": contribution[k],
+                     "contribution_rank": by_contribution[k]} for k in reviewed])
+    return out

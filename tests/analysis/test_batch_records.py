@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from game.analysis import simulate
+from game.analysis import batch_records, simulate
 from game.analysis.batch_records import records_from
 from game.engine import Game
 from game.engine.batch.history import History
@@ -35,9 +35,9 @@ def _played(game: Game, table, chosen, monkeypatch):
     return ended, kept["batch"], history
 
 
-@pytest.mark.parametrize("mix", MIXES, ids="-".join)
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_records_from_the_history_are_record_of_the_states(path, mix, monkeypatch):
+def check_records(path, mix, monkeypatch) -> None:
+    """records_from the History of games of `path` played by `mix` = record_of their
+    states."""
     game = Game(load_scenario(path))
     scenario = game.scenario
     table, chosen = simulate.table_for(game, _strategies(game, mix), None)
@@ -48,6 +48,23 @@ def test_records_from_the_history_are_record_of_the_states(path, mix, monkeypatc
     for g, w in zip(got, want):
         assert json.dumps(g.to_dict()) == json.dumps(w.to_dict()), (path.stem, w.seed)
         assert g == w
+
+
+@pytest.mark.parametrize("mix", MIXES, ids="-".join)
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_records_from_the_history_are_record_of_the_states(path, mix, monkeypatch):
+    check_records(path, mix, monkeypatch)
+
+
+@pytest.mark.parametrize("path", [p for p in PATHS if p.stem in ("tokenmaxxing", "chain",
+                                                                  "four-hour-target")],
+                         ids=lambda p: p.stem)
+def test_a_contribution_read_from_more_than_plain_names_is_read_from_states(path,
+                                                                           monkeypatch):
+    """(Every bundled contribution reads plain names only: the other way, forced here, reads
+    each game's state without history records, as record_of does.)"""
+    monkeypatch.setattr(batch_records, "_plain_contribution", lambda rules: None)
+    check_records(path, ("hype", "gamer"), monkeypatch)
 
 
 def test_records_need_ended_games_and_every_turn(monkeypatch):
