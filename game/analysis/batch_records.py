@@ -58,14 +58,14 @@ def records_from(scenario: Scenario, batch: Batch, history: History, table: list
                     for state in bare_states(rules, batch, table, locked, rows)]
     roles, metric_ids, policy_ids = [s.role for s in table], batch.layout.metric_ids, \
         batch.layout.policy_ids
-    numbers = rules.decision_specs
+    effort = _effort(history, rows, batch.layout.behaviour_ids)
     out = []
     for n, g in enumerate(rows.tolist()):
         out.append(GameRecord(
             seed=batch.seeds[g], roles=list(roles), strategies=list(chosen),
             proxy=proxy[n], health=health[n], gap=gap[n],
             correlation=correlation(proxy[n], health[n]),
-            effort=_effort(history, g, len(table), numbers),
+            effort=effort[n],
             events=[(h.turn, h.event) for kept in turns for h in kept.recorded.news[g]]
             + [(h.turn, h.event) for h in batch.news[g]],
             policies=list(map(dict, map(zip, repeat(policy_ids), policies[n]))),
@@ -92,17 +92,23 @@ def _series(weights: Weights, initial: dict[str, float], metrics: np.ndarray,
     return out
 
 
-def _effort(history: History, g: int, seats: int, numbers) -> list[dict[str, int]]:
-    """Per seat, the points game g put into each behaviour over its turns (decision numbers
-    are not effort), each in the order `record_of` meets them."""
-    effort: list[dict[str, int]] = [{} for _ in range(seats)]
-    for kept in history.turns:
-        for seat, alloc in kept.recorded.allocations[g].items():
-            row = effort[seat]
-            for bid, points in alloc.items():
-                if points and bid not in numbers:
-                    row[bid] = row.get(bid, 0) + points
-    return effort
+def _effort(history: History, rows: np.ndarray, behaviour_ids: tuple[str, ...]
+            ) -> list[list[dict[str, int]]]:
+    """Per game at `rows` and seat, the points put into each behaviour over the game's turns,
+    each dict in the order `record_of` meets them: by the first turn with points on the
+    behaviour, then in the order of the turn's allocation (the role's behaviours in file
+    order: every allocation the engine takes is `check_chosen`'s, which lists them so)."""
+    effort = np.stack([kept.recorded.effort[rows] for kept in history.turns], axis=1)
+    spent = effort != 0.0  # (N, T, S, B)
+    width = len(behaviour_ids)
+    first = spent.argmax(axis=1) * width + np.arange(width)  # (N, S, B)
+    met = spent.any(axis=1)
+    order = np.argsort(np.where(met, first, spent.shape[1] * width), axis=-1)
+    names = np.array(behaviour_ids, dtype=object)[order].tolist()
+    totals = np.take_along_axis(effort.sum(axis=1), order, axis=-1).astype(np.int64).tolist()
+    counts = met.sum(axis=-1).tolist()
+    return [[dict(zip(names_k[:c], totals_k[:c])) for names_k, totals_k, c in
+             zip(names[n], totals[n], counts[n])] for n in range(len(names))]
 
 
 def _plain(rules: Rules) -> BatchFormula | None:
