@@ -12,39 +12,19 @@ import pytest
 
 from game.analysis import batch_records, simulate
 from game.analysis.batch_records import records_from
-from game.engine import Game
 from game.engine.batch.history import History
-from game.scenario.load import load_scenario
 from tests.engine.batch_states import PATHS
-from tests.engine.test_batch_history import MIXES, SEEDS, _strategies
+from tests.engine.test_batch_history import MIXES, played
 
 
-def _played(game: Game, table, chosen, monkeypatch):
-    """The ended states of games played by the simulator's loop, its last batch and a History
-    of it kept after every turn."""
-    history, kept = History(), {}
-    resolve = simulate.resolve_together
-
-    def keeping(rules, states, batch):
-        batch = kept["batch"] = resolve(rules, states, batch)
-        history.keep(batch)
-        return batch
-
-    monkeypatch.setattr(simulate, "resolve_together", keeping)
-    ended = simulate.play_games(game, SEEDS, table, chosen, None)
-    return ended, kept["batch"], history
-
-
-def check_records(path, mix, monkeypatch) -> None:
+def check_records(path, mix) -> None:
     """records_from the History of games of `path` played by `mix` = record_of their
     states."""
-    game = Game(load_scenario(path))
-    scenario = game.scenario
-    table, chosen = simulate.table_for(game, _strategies(game, mix), None)
-    ended, batch, history = _played(game, table, chosen, monkeypatch)
+    run = played(path, mix)
+    scenario, table, chosen = run.game.scenario, run.table, run.chosen
     some = [4, 1, 2, 0, 3]
-    got = records_from(scenario, batch, history, table, chosen, None, some)
-    want = [simulate.record_of(scenario, ended[g], table, chosen) for g in some]
+    got = records_from(scenario, run.batch, run.history, table, chosen, None, some)
+    want = [simulate.record_of(scenario, run.ended[g], table, chosen) for g in some]
     for g, w in zip(got, want):
         assert json.dumps(g.to_dict()) == json.dumps(w.to_dict()), (path.stem, w.seed)
         assert g == w
@@ -52,8 +32,8 @@ def check_records(path, mix, monkeypatch) -> None:
 
 @pytest.mark.parametrize("mix", MIXES, ids="-".join)
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_records_from_the_history_are_record_of_the_states(path, mix, monkeypatch):
-    check_records(path, mix, monkeypatch)
+def test_records_from_the_history_are_record_of_the_states(path, mix):
+    check_records(path, mix)
 
 
 @pytest.mark.parametrize("path", [p for p in PATHS if p.stem in ("tokenmaxxing", "chain",
@@ -64,13 +44,13 @@ def test_a_contribution_read_from_more_than_plain_names_is_read_from_states(path
     """(Every bundled contribution reads plain names only: the other way, forced here, reads
     each game's state without history records, as record_of does.)"""
     monkeypatch.setattr(batch_records, "_plain_contribution", lambda rules: None)
-    check_records(path, ("hype", "gamer"), monkeypatch)
+    check_records(path, ("hype", "gamer"))
 
 
-def test_records_need_ended_games_and_every_turn(monkeypatch):
-    game = Game(load_scenario(PATHS[0]))
-    table, chosen = simulate.table_for(game, {}, None)
-    _, batch, history = _played(game, table, chosen, monkeypatch)
-    history.turns.pop()
+def test_records_need_ended_games_and_every_turn():
+    run = played(PATHS[0], MIXES[0])
+    history = History()
+    history.turns = run.history.turns[:-1]
+    args = (run.game.scenario, run.batch, history, run.table, run.chosen, None, np.arange(2))
     with pytest.raises(ValueError, match="every turn"):
-        records_from(game.scenario, batch, history, table, chosen, None, np.arange(2))
+        records_from(*args)
