@@ -11,6 +11,7 @@ outcomes) is computed by the very same functions, game by game.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from itertools import repeat
 
 import numpy as np
@@ -125,7 +126,7 @@ def _plain(rules: Rules) -> BatchFormula | None:
 _plain_contribution = per_rules(_plain)
 
 
-def _contributions(rules: Rules, batch: Batch, rows: np.ndarray) -> list[list[float]] | None:
+def _contributions(rules: Rules, batch: Batch, rows: np.ndarray) -> np.ndarray | None:
     """(N, S) every seat's contribution in the games at `rows`, as `indices._contribution`
     reads it from the seat's env (a stat its role lacks at its initial value), or None when
     the formula reads other names (see `_plain`)."""
@@ -150,33 +151,61 @@ def _contributions(rules: Rules, batch: Batch, rows: np.ndarray) -> list[list[fl
             t = layout.stat(name)
             initial = float(rules.stat_specs[name].initial)
             env[name] = np.where(layout.has_stat[:, t], batch.stats[rows, :, t], initial)
-    return np.broadcast_to(formula(env), (games, seats)).tolist()
+    return np.broadcast_to(formula(env), (games, seats))
 
 
 def _outcomes(rules: Rules, batch: Batch, table: list[SeatSetup], rows: np.ndarray
               ) -> list[list[dict]] | None:
-    """`seat_outcome_rows` of each game at `rows`, from the batch's arrays (the ranks by the
-    same `ranked_by_score`), or None when the contribution is not `_plain`."""
+    """`seat_outcome_rows` of each game at `rows`, from the batch's arrays, or None when the
+    contribution is not `_plain`."""
     contributions = _contributions(rules, batch, rows)
     if contributions is None:
         return None
     reviewed = [k for k, setup in enumerate(table) if setup.role in rules.reviews]
-    roles = {table[k].role: [j for j in reviewed if table[j].role == table[k].role]
-             for k in reviewed}
-    employed, totals = batch.employed[rows].tolist(), batch.score_total[rows].tolist()
+    totals = batch.score_total[rows]
+    seeds = [batch.seeds[g] for g in rows.tolist()]
+    by_contribution = np.zeros(totals.shape, dtype=np.int64)
+    by_score = np.zeros(totals.shape, dtype=np.int64)
+    for role in dict.fromkeys(table[k].role for k in reviewed):
+        seats = [k for k in reviewed if table[k].role == role]
+        ties = rules.reviews[role].ties
+        by_contribution[:, seats] = _ranks(contributions[:, seats], "share", partial(
+            _settled, seats=seats, ties="share", seeds=seeds, parts=()))
+        by_score[:, seats] = _ranks(totals[:, seats], ties, partial(
+            _settled, seats=seats, ties=ties, seeds=seeds,
+            parts=(batch.turn, "final ties", role)))
+    employed, totals, contributions = (batch.employed[rows].tolist(), totals.tolist(),
+                                       contributions.tolist())
+    by_score, by_contribution = by_score.tolist(), by_contribution.tolist()
     out = []
-    for n, g in enumerate(rows.tolist()):
-        seed, contribution, total = batch.seeds[g], contributions[n], totals[n]
-        by_contribution: dict[int, int] = {}
-        by_score: dict[int, int] = {}
-        for role, seats in roles.items():
-            by_contribution.update((k, rank) for rank, _, k in ranked_by_score(
-                [(contribution[k], k) for k in seats], "share", seed))
-            by_score.update((k, rank) for rank, _, k in ranked_by_score(
-                [(total[k], k) for k in seats], rules.reviews[role].ties, seed, batch.turn,
-                "final ties", role))
+    for n in range(len(rows)):
         out.append([{"seat": k, "name": table[k].name, "role": table[k].role,
-                     "employed": employed[n][k], "score_total": total[k],
-                     "leaderboard_rank": by_score[k], "contribution": contribution[k],
-                     "contribution_rank": by_contribution[k]} for k in reviewed])
+                     "employed": employed[n][k], "score_total": totals[n][k],
+                     "leaderboard_rank": by_score[n][k], "contribution": contributions[n][k],
+                     "contribution_rank": by_contribution[n][k]} for k in reviewed])
     return out
+
+
+def _ranks(values: np.ndarray, ties: str, settle: Callable[[int, list[float]], list[int]]
+           ) -> np.ndarray:
+    """(N, R) each value's rank among its row, as `ranked_by_score` ranks (value, seat) pairs
+    given in seat order: one more than the values above it, which is the rank of equal
+    values that share, and of every value when all differ; `settle(n, row)` ranks a row
+    where equal values are drawn (ties "draw") or one is NaN."""
+    above = (values[:, None, :] > values[:, :, None]).sum(axis=2)
+    odd = np.isnan(values).any(axis=1)
+    if ties != "share":
+        odd |= ((values[:, None, :] == values[:, :, None]).sum(axis=2) > 1).any(axis=1)
+    ranks = 1 + above
+    for n in np.flatnonzero(odd).tolist():
+        ranks[n] = settle(n, values[n].tolist())
+    return ranks
+
+
+def _settled(n: int, values: list[float], seats: list[int], ties: str, seeds: list[int],
+             parts: tuple) -> list[int]:
+    """The ranks `ranked_by_score` gives the seats with these values in the n-th game (its
+    seed `seeds[n]`, its stream's `parts`), in seat order."""
+    rank_of = {k: rank for rank, _, k in ranked_by_score(list(zip(values, seats)), ties,
+                                                         seeds[n], *parts)}
+    return [rank_of[k] for k in seats]
