@@ -33,8 +33,8 @@ from game.scenario.rules import Rules
 @dataclass(frozen=True, slots=True)
 class Kept:
     """One resolved turn of every game of a batch: the record the turn made
-    (`Batch.recorded`: metrics and stats after the review, news, review rows, allocations)
-    and the policy levels it resolved under, (G, P)."""
+    (`Batch.recorded`: metrics and stats after the review, news, review rows, allocations
+    and effort) and the policy levels it resolved under, (G, P)."""
 
     turn: int
     recorded: Recorded
