@@ -6,8 +6,8 @@ Plays N games (500: a chunk) of the flagship, hype manager and gamer employees, 
 today's `play_games` after a few warm-up games, keeping a History of the batch after each
 turn (`resolve_together` wrapped). Reports, in microseconds: `History.keep` per turn (the
 whole chunk, and per game), the loop's `scatter` per game and turn beside it,
-`export_states` of the whole chunk per game (best of R), and `record_of` per game on the
-exported states and on the loop's own (best of R). The collector is paused while timing, as
+`export_states` of the whole chunk per game (best of R), `record_of` per game on the
+exported states and on the loop's own, and `records_from` the History (best of R). The collector is paused while timing, as
 the simulator pauses it (`batch_collection`).
 """
 
@@ -21,10 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import game.analysis.simulate as sim  # noqa: E402
-from game.engine.batch.history import History, export_states  # noqa: E402
-from game.engine.game import Game  # noqa: E402
-from game.scenario.load import load_scenario  # noqa: E402
+import game.analysis.simulate as sim
+from game.analysis.batch_records import records_from
+from game.engine.batch.history import History, export_states
+from game.engine.game import Game
+from game.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -102,6 +103,10 @@ def main() -> None:
         seconds, _ = best(args.repeat, lambda those=those: [
             sim.record_of(scenario, st, table, chosen) for st in those])
         print(f"record_of on the {label} states: {1e6 * seconds / n:.1f} us a game")
+    seconds, records = best(args.repeat, lambda: records_from(
+        scenario, batch, history, table, chosen, None, range(n)))
+    assert records == [sim.record_of(scenario, st, table, chosen) for st in states]
+    print(f"records_from the history: {1e6 * seconds / n:.1f} us a game (the chunk at once)")
 
 
 if __name__ == "__main__":

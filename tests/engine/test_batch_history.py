@@ -12,6 +12,12 @@ every work phase.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -19,7 +25,7 @@ from game.analysis import simulate
 from game.bots import strategies_for
 from game.engine import Game
 from game.engine.batch.history import History, export_states
-from game.engine.batch.state import gather
+from game.engine.batch.state import Batch, gather
 from game.engine.batch.turn import resolve_turn
 from game.engine.state import GameState
 from game.scenario.load import load_scenario
@@ -51,10 +57,10 @@ def assert_same(got: list[GameState], want: list[GameState], where) -> None:
 
 
 class Keeper:
-    """Wraps the simulator's loop: keeps a History of its batch and checks the states it
-    exports at each phase's opening against the loop's own."""
+    """Wraps the simulator's loop while active (`keeping`): keeps a History of its batch and
+    checks the states it exports at each phase's opening against the loop's own."""
 
-    def __init__(self, game: Game, table, monkeypatch) -> None:
+    def __init__(self, game: Game, table) -> None:
         self.game, self.table = game, table
         self.history = History()
         self.batch = None
@@ -62,8 +68,16 @@ class Keeper:
         self.checked = 0
         self.resolve = simulate.resolve_together
         self.choose_work = game.choose_work
-        monkeypatch.setattr(simulate, "resolve_together", self.resolve_together)
-        monkeypatch.setattr(game, "choose_work", self.choose)
+
+    @contextmanager
+    def keeping(self) -> Iterator[None]:
+        """The loop's `resolve_together` and the game's `choose_work` wrapped."""
+        simulate.resolve_together, self.game.choose_work = self.resolve_together, self.choose
+        try:
+            yield
+        finally:
+            simulate.resolve_together = self.resolve
+            del self.game.choose_work
 
     def choose(self, state: GameState, choose) -> None:
         """Keep a copy of the state as its work phase opens, then let its seats choose."""
@@ -99,22 +113,47 @@ class Keeper:
         self.checked += 1
 
 
-@pytest.mark.parametrize("mix", MIXES, ids="-".join)
-@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_exported_states_are_the_loops_states(path, mix, monkeypatch):
+@dataclass(frozen=True)
+class Played:
+    """Games played by the simulator's loop with a History kept (shared: never changed)."""
+
+    game: Game
+    table: list
+    chosen: list[str]
+    ended: list[GameState]
+    batch: Batch
+    history: History
+    checked: int
+    """How many phase openings the states exported were checked at."""
+
+
+@cache
+def played(path: Path, mix: tuple[str, str]) -> Played:
+    """`SEEDS` played by `mix` in the scenario of `path` (once per test session: the tests of
+    the records, tests/analysis/test_batch_records.py, read the same games)."""
     game = Game(load_scenario(path))
     table, chosen = simulate.table_for(game, _strategies(game, mix), None)
-    keeper = Keeper(game, table, monkeypatch)
-    ended = simulate.play_games(game, SEEDS, table, chosen, None)
-    turns = game.scenario.turns
-    assert keeper.checked == 2 * turns - 1  # each phase but the first policy phase
-    batch, history = keeper.batch, keeper.history
+    keeper = Keeper(game, table)
+    with keeper.keeping():
+        ended = simulate.play_games(game, SEEDS, table, chosen, None)
+    return Played(game, table, chosen, ended, keeper.batch, keeper.history, keeper.checked)
+
+
+@pytest.mark.parametrize("mix", MIXES, ids="-".join)
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_exported_states_are_the_loops_states(path, mix):
+    run = played(path, mix)
+    rules, table, ended = run.game.rules, run.table, run.ended
+    turns = run.game.scenario.turns
+    assert run.checked == 2 * turns - 1  # each phase but the first policy phase
+    batch, history = run.batch, run.history
     assert batch.ended and len(history.turns) == turns
-    got = export_states(game.rules, batch, history, table, None, range(len(SEEDS)))
+    got = export_states(rules, batch, history, table, None, range(len(SEEDS)))
     assert_same(got, ended, path.stem)
     assert [len(st.history) for st in got] == [turns] * len(SEEDS)
+    assert GameState.model_validate_json(got[0].model_dump_json()) == got[0] == got[0].clone()
     some = [3, 0, 2]  # any games, in any order
-    assert_same(export_states(game.rules, batch, history, table, None, some),
+    assert_same(export_states(rules, batch, history, table, None, some),
                 [ended[g] for g in some], path.stem)
 
 

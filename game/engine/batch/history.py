@@ -33,8 +33,8 @@ from game.scenario.rules import Rules
 @dataclass(frozen=True, slots=True)
 class Kept:
     """One resolved turn of every game of a batch: the record the turn made
-    (`Batch.recorded`: metrics and stats after the review, news, review rows, allocations)
-    and the policy levels it resolved under, (G, P)."""
+    (`Batch.recorded`: metrics and stats after the review, news, review rows, allocations
+    and effort) and the policy levels it resolved under, (G, P)."""
 
     turn: int
     recorded: Recorded
@@ -142,15 +142,30 @@ def export_states(rules: Rules, batch: Batch, history: History, table: list[Seat
     `phase` ("policy", the default, or "work"), the batch's policy levels the phase's own.
     ValueError if the table, the history or the phase does not fit the batch."""
     rows = np.asarray(games, dtype=np.intp).reshape(-1)
-    phase = _phase(batch, phase)
-    layout = batch.layout
-    if tuple(seat.role for seat in table) != layout.roles:
-        raise ValueError("the table's roles are not the batch's")
     if [kept.turn for kept in history.turns] != list(range(1, batch.turn)) or \
             (history.turns and history.games != batch.size):
         raise ValueError(f"the history does not hold turns 1 to {batch.turn - 1} of the batch")
-    seats = _seats(rules, layout)
-    records = _records(layout, history, seats, rows)
+    seats = _seats(rules, batch.layout)
+    records = _records(batch.layout, history, seats, rows)
+    return _states(rules, batch, table, locked, rows, _phase(batch, phase), seats, records)
+
+
+def bare_states(rules: Rules, batch: Batch, table: list[SeatSetup],
+                locked: dict[str, int] | None, games) -> list[GameState]:
+    """`export_states` with no history records (every other field as it gives it): for
+    whoever reads only the games' present (the records' seat outcomes, game.analysis)."""
+    rows = np.asarray(games, dtype=np.intp).reshape(-1)
+    seats = _seats(rules, batch.layout)
+    return _states(rules, batch, table, locked, rows, _phase(batch, None), seats,
+                   [[] for _ in range(len(rows))])
+
+
+def _states(rules: Rules, batch: Batch, table: list[SeatSetup], locked: dict[str, int] | None,
+            rows: np.ndarray, phase: Phase, seats: _Seats, records: list[list[TurnRecord]]
+            ) -> list[GameState]:
+    """The states of the games at `rows`, with their history `records`."""
+    if tuple(seat.role for seat in table) != batch.layout.roles:
+        raise ValueError("the table's roles are not the batch's")
     fields = _Fields(batch, seats, rows)
     scenario = rules.scenario
     out = []

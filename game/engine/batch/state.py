@@ -64,6 +64,8 @@ class Recorded:
     allocations: list[dict[int, dict]] | None = None
     """Each game's allocations the turn resolved with (`Batch.allocations`, which the next
     turn replaces): kept for a history made without the states (game.engine.batch.history)."""
+    effort: np.ndarray | None = None
+    """A copy of the turn's `Batch.effort` (G, S, B), for the same (the records' effort)."""
 
 
 @dataclass(slots=True)
