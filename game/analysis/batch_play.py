@@ -9,8 +9,8 @@ door over arrays, game.engine.batch.sights). One game of each group is glanced a
 recalls the choice from the planners' memos; the whole group submits it. All seats choose on
 the batch as the phase opens, and their choices are then applied in seat order, as
 `Game._submit` and `Game._close` do. The turn is resolved by the batch core
-(`resolve_turn`), its record kept as arrays (`History`), and the ended games exported as
-GameStates only for their records.
+(`resolve_turn`), its record kept as arrays (`History`), and each ended game's record made
+from them (game.analysis.batch_records).
 
 A game where any of this needs more than the memos hold (a recall the memo lacks, a Legal or
 a check not yet seen) is ejected: it stays in the batch without choices and is played again
@@ -24,18 +24,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.analysis.batch_records import records_from
+from game.analysis.record import GameRecord
 from game.bots import make_bot
 from game.bots.groups import seat_groups
 from game.engine.actions import Action, Legal
 from game.engine.batch.choose import (acting, apply_allocation, apply_policies, checked,
                                       chosen_numbers, legal_groups, open_work)
-from game.engine.batch.history import History, export_states
+from game.engine.batch.history import History
 from game.engine.batch.sights import glance_at, sights
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
 from game.engine.glance import NotGlanced
-from game.engine.state import GameState, SeatSetup
+from game.engine.state import SeatSetup
 
 
 def recalling_bots(game: Game, chosen: list[str]) -> list | None:
@@ -50,11 +52,12 @@ def _no_stream():
     raise RuntimeError("a bot of the loop over arrays drew a random number")
 
 
-def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], bots: list,
-                     locked: dict[str, int] | None
-                     ) -> tuple[dict[int, GameState], list[int]]:
-    """Play the games of `seeds` over arrays; return the ended state of every game that was
-    not ejected, by its place in `seeds`, and the places of the ejected ones (in order)."""
+def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], chosen: list[str],
+                     bots: list, locked: dict[str, int] | None
+                     ) -> tuple[dict[int, GameRecord], list[int]]:
+    """Play the games of `seeds` over arrays, bot `bots[i]` (of strategy `chosen[i]`) in seat
+    `i`; return the record of every game that was not ejected, by its place in `seeds`, and
+    the places of the ejected ones (in order)."""
     states = game.new_states(seeds, table, locked)
     if any(st.phase != "policy" or st.turn != 1 for st in states):
         return {}, list(range(len(seeds)))  # a first phase with nobody to act: game by game
@@ -74,9 +77,9 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], bots:
         if batch.ended:
             break
     kept = np.flatnonzero(~loop.ejected).tolist()
-    ended = export_states(game.rules, batch, history, table, locked or {}, kept) \
-        if kept and batch.ended else []
-    return dict(zip(kept, ended)), np.flatnonzero(loop.ejected).tolist()
+    records = records_from(game.scenario, batch, history, table, chosen, locked, kept) \
+        if kept else []
+    return dict(zip(kept, records)), np.flatnonzero(loop.ejected).tolist()
 
 
 class _Loop:

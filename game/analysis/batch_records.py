@@ -23,7 +23,7 @@ from game.analysis.indices import (
     correlation,
     seat_outcome_rows,
 )
-from game.analysis.simulate import GameRecord
+from game.analysis.record import GameRecord
 from game.engine.batch.formula import BatchFormula, compile_batch
 from game.engine.batch.history import History, bare_states
 from game.engine.batch.state import Batch

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from game.analysis.facts import facts_from
-from game.analysis.simulate import GameRecord
+from game.analysis.record import GameRecord
 from game.analysis.what_if import followed_share
 from game.scenario.facts import POLICY_FACTS
 from game.scenario.formula import CompiledFormula

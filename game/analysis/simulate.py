@@ -14,12 +14,10 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from functools import partial
 
 from game.analysis.batch_play import play_over_arrays, recalling_bots
-from game.analysis.indices import (correlation, gap_series, index_series, metric_series,
-                                   policies_of, seat_outcome_rows)
+from game.analysis.record import GameRecord, record_of
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
 from game.engine.actions import Action, Legal
@@ -32,37 +30,9 @@ from game.engine.rng import derive, stream
 from game.engine.state import GameState, SeatSetup
 from game.engine.view import views
 from game.scenario.model import Scenario
-from game.scenario.rules import rules_for
 
 __all__ = ["GameRecord", "SimulationSummary", "check_strategies", "play_bot_game", "run_game",
            "run_games", "run_seed", "simulate"]
-
-
-@dataclass
-class GameRecord:
-    """One finished all-bot game, as plain data."""
-
-    seed: int
-    roles: list[str]
-    strategies: list[str]
-    proxy: list[float]
-    health: list[float]
-    gap: list[float]
-    correlation: float
-    effort: list[dict[str, int]]
-    """Per seat: points put into each behaviour over the whole game."""
-    events: list[tuple[int, str]]
-    """(turn, event id) of every event that fired, in order."""
-    policies: list[dict[str, int]]
-    """Active policy levels in each resolved turn."""
-    outcomes: list[dict] = field(default_factory=list)
-    """Per reviewed seat: total score and rank against real contribution and its rank."""
-    end_metrics: dict[str, float] = field(default_factory=dict)
-    """Every metric's true value at the end (lessons read them as `end_M`)."""
-
-    def to_dict(self) -> dict:
-        """The record as JSON-ready data."""
-        return asdict(self)
 
 
 def check_strategies(scenario: Scenario, strategies: dict[str, str]) -> None:
@@ -105,27 +75,22 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
 def run_games(scenario: Scenario, seeds: list[int], strategies: dict[str, str],
               seats: list[SeatSetup] | None = None,
               locked: dict[str, int] | None = None) -> list[GameRecord]:
-    """`run_game` for each seed, the games played in lockstep (see `play_games`)."""
+    """`run_game` for each seed, the games played in lockstep: over arrays
+    (game.analysis.batch_play) when every seat's bot decides by its planners' memos, the
+    games that loop ejects (and all of them otherwise) by `play_games`. Either way each
+    record is the one `run_game` gives for its seed."""
     game = Game(scenario)
     table, chosen = table_for(game, strategies, seats)
-    return [record_of(scenario, state, table, chosen)
-            for state in play_chunk(game, seeds, table, chosen, locked)]
-
-
-def play_chunk(game: Game, seeds: list[int], table: list[SeatSetup], chosen: list[str],
-               locked: dict[str, int] | None = None) -> list[GameState]:
-    """The ended states of the games of `seeds`, in order: played over arrays
-    (game.analysis.batch_play) when every seat's bot decides by its planners' memos, the
-    games that loop ejects (and all of them otherwise) by `play_games`. Either way each game
-    is the game `play_game` gives for its seed."""
     bots = recalling_bots(game, chosen)
     if bots is None:
-        return play_games(game, seeds, table, chosen, locked)
-    ended, ejected = play_over_arrays(game, seeds, table, bots, locked)
+        return [record_of(scenario, state, table, chosen)
+                for state in play_games(game, seeds, table, chosen, locked)]
+    records, ejected = play_over_arrays(game, seeds, table, chosen, bots, locked)
     if ejected:
         again = play_games(game, [seeds[n] for n in ejected], table, chosen, locked)
-        ended.update(zip(ejected, again))
-    return [ended[n] for n in range(len(seeds))]
+        records.update((n, record_of(scenario, state, table, chosen))
+                       for n, state in zip(ejected, again))
+    return [records[n] for n in range(len(seeds))]
 
 
 def play_bot_game(scenario: Scenario, seed: int, strategies: dict[str, str],
@@ -228,29 +193,6 @@ def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[L
                 actions[n] = bots[acting[n]].act(seen, legal[n])
         return actions
     return choose
-
-
-def record_of(scenario: Scenario, state: GameState, table: list[SeatSetup],
-              chosen: list[str]) -> GameRecord:
-    """The plain record of a finished game."""
-    proxy, health = index_series(scenario, state)
-    effort: list[dict[str, int]] = [{} for _ in table]
-    numbers = rules_for(scenario).decision_specs  # (chosen numbers are not effort)
-    for turn in state.history:
-        for seat, alloc in turn.allocations.items():
-            row = effort[seat]
-            for bid, points in alloc.items():
-                if points and bid not in numbers:
-                    row[bid] = row.get(bid, 0) + points
-    events = [(h.turn, h.event) for turn in state.history for h in turn.news]
-    events += [(h.turn, h.event) for h in state.news]
-    return GameRecord(
-        seed=state.seed, roles=[s.role for s in table], strategies=list(chosen),
-        proxy=proxy, health=health, gap=gap_series(proxy, health),
-        correlation=correlation(proxy, health), effort=effort, events=events,
-        policies=policies_of(state),
-        outcomes=seat_outcome_rows(scenario, state),
-        end_metrics=dict(metric_series(scenario, state)[-1]))
 
 
 def run_seed(seed: int, index: int) -> int:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 from game.scenario.model import Scenario
 
 if TYPE_CHECKING:
-    from game.analysis.simulate import GameRecord
+    from game.analysis.record import GameRecord
 
 
 class SimulationSummary(BaseModel):

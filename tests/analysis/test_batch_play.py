@@ -87,11 +87,10 @@ def test_the_flagship_plays_over_arrays_once_warm_with_locked_policies_too():
     for locked in (None, {"token_leaderboard": 1}):
         seeds = [run_seed(21, i) for i in range(10)]
         expected = _game_by_game(scenario, seeds, strategies, locked)  # fills the memos
-        ended, ejected = play_over_arrays(game, seeds, table, recalling_bots(game, chosen),
-                                          locked)
-        assert not ejected and sorted(ended) == list(range(10))
-        assert [json.dumps(record_of(scenario, ended[n], table, chosen).to_dict())
-                for n in range(10)] == expected
+        records, ejected = play_over_arrays(game, seeds, table, chosen,
+                                            recalling_bots(game, chosen), locked)
+        assert not ejected and sorted(records) == list(range(10))
+        assert [json.dumps(records[n].to_dict()) for n in range(10)] == expected
 
 
 def test_games_ejected_mid_game_keep_their_records():
