@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from pydantic import TypeAdapter
 
+from game.engine.actions import construct_from
 from game.engine.batch.layout import Layout
 from game.engine.batch.state import Batch, Recorded
 from game.engine.state import (
@@ -103,35 +104,6 @@ def _by_seat(stats: np.ndarray, seats: _Seats) -> list:
     return flat[..., seats.columns].tolist()
 
 
-def _made(cls, values: dict):
-    """The model `cls.model_construct(**values)` gives, for `values` naming every field in
-    the model's order (the order it dumps them in), made without its per-field work: the
-    values are the instance's own dict, every field counted as set. Only for models with no
-    private attributes nor `model_post_init` (checked once per class)."""
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _fields_of(cls)
-    assert tuple(values) == names, f"{cls.__name__}: every field, in order"
-    model = _new(cls)
-    _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", set(names))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
-
-
-_new, _set = object.__new__, object.__setattr__
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _fields_of(cls) -> tuple[str, ...]:
-    """`cls`'s field names in order, once it is known that `_made` may build it."""
-    if cls.__private_attributes__ or cls.__pydantic_post_init__ is not None:
-        raise TypeError(f"{cls.__name__} needs model_construct")
-    names = _FIELDS[cls] = tuple(cls.model_fields)
-    return names
-
-
 def export_states(rules: Rules, batch: Batch, history: History, table: list[SeatSetup],
                   locked: dict[str, int] | None, games, phase: Phase | None = None
                   ) -> list[GameState]:
@@ -170,7 +142,7 @@ def _states(rules: Rules, batch: Batch, table: list[SeatSetup], locked: dict[str
     scenario = rules.scenario
     out = []
     for n, g in enumerate(rows.tolist()):
-        out.append(_made(GameState, {
+        out.append(construct_from(GameState, {
             "scenario_id": scenario.id, "scenario_version": scenario.version,
             "seed": batch.seeds[g], "turn": batch.turn, "phase": phase,
             "metrics": fields.metrics(n), "carry": fields.carry(n),
@@ -213,7 +185,7 @@ def _records(layout: Layout, history: History, seats: _Seats, rows: np.ndarray
                                                     game_stats):
             rec = kept.recorded
             allocations = rec.allocations[g]
-            game.append(_made(TurnRecord, {
+            game.append(construct_from(TurnRecord, {
                 "turn": kept.turn, "metrics": dict(zip(metric_ids, values)),
                 "policies": dict(zip(policy_ids, levels)),
                 "allocations": dict(zip(allocations, map(dict, allocations.values()))),
@@ -261,7 +233,7 @@ class _Fields:
         """The n-th game's seats."""
         employed, laid, score = self.employed[n], self.laid[n], self.score[n]
         rank, total, ids, stats = self.rank[n], self.score_total[n], self.seat_ids, self.stats
-        return [_made(SeatState, {
+        return [construct_from(SeatState, {
             "index": k, "role": setup.role, "name": setup.name, "employed": employed[k],
             "stats": dict(zip(ids[k], stats[n][k])), "score": score[k], "rank": rank[k],
             "score_total": total[k], "laid_off_turn": None if laid[k] < 0 else laid[k]})
