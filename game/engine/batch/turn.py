@@ -19,7 +19,7 @@ from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.flows import ship_and_deliver
 from game.engine.batch.formula import quietly
 from game.engine.batch.state import Batch, Recorded, gather, scatter
-from game.engine.batch.streams import Lanes
+from game.engine.batch.streams import Bank, Lanes
 from game.engine.env import per_rules
 from game.engine.state import GameState
 from game.scenario.rules import Rules
@@ -137,7 +137,9 @@ def inject_states(rules: Rules, states: list[GameState], event_id: str) -> None:
 
 def open_news_states(rules: Rules, states: list[GameState]) -> None:
     """The news at the start of the games' current turn, in
-    place: what `Game.new_state` does for turn 1."""
+    place: what `Game.new_state` does for turn 1. (Its batch draws one turn's news and is
+    dropped: an empty bank, so no stream of a later turn is seeded for it.)"""
     batch = gather(rules, states)
+    batch.bank = Bank(batch.seeds, [])
     news.open_turn(batch)
     scatter(batch, states, record=False)

@@ -1,0 +1,131 @@
+"""MT19937 seeded for many streams at once (game.engine.batch.twister) and Lanes reading its
+words (game.engine.batch.streams) give CPython's `random.Random` numbers bit for bit."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from game.engine.batch import streams, twister
+from game.engine.batch.streams import Bank, Lanes
+from game.engine.rng import derive, stream
+from game.scenario.load import load_scenario
+from tests.conftest import TINY, bundled_scenarios
+
+KEYS = [0, 1, 2, 12345, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**63, 2**64 - 1,
+        *(derive(seed, 3, "work", 1) for seed in range(300)),
+        *(derive(seed, "news") >> 32 for seed in range(100)),
+        *(derive(seed, "bot") >> 48 for seed in range(20))]
+"""Keys of one 32-bit word (0 among them) and of two, edges and `derive`'s."""
+
+
+def test_first_words_are_getrandbits_for_every_key_and_depth():
+    words = twister.first_words(KEYS, twister.MOST)
+    for k, key in enumerate(KEYS):
+        rng = random.Random(key)
+        assert words[:, k].tolist() == [rng.getrandbits(32) for _ in range(twister.MOST)], key
+
+
+def test_first_words_are_the_same_in_blocks(monkeypatch):
+    """Streams seeded in several blocks (the last one narrower) give the same words."""
+    whole = twister.first_words(KEYS, 8)
+    monkeypatch.setattr(twister, "BLOCK", 7)
+    assert np.array_equal(twister.first_words(KEYS, 8), whole)
+
+
+def test_randoms_and_gauss_pairs_are_cpythons():
+    words = twister.first_words(KEYS, 12)
+    u = twister.randoms(words[0::2], words[1::2])
+    first, spare = twister.gauss_pairs(u[0], u[1])
+    second, _ = twister.gauss_pairs(u[2], u[3])
+    for k, key in enumerate(KEYS):
+        rng = random.Random(key)
+        assert [rng.gauss(), rng.gauss(), rng.gauss()] == [first[k], spare[k], second[k]]
+        assert [rng.random() for _ in range(2)] == u[4:, k].tolist()[:2]
+
+
+def test_keys_of_more_than_two_words_are_refused():
+    with pytest.raises(ValueError):
+        twister.first_words([2**64], 1)
+    with pytest.raises(ValueError):
+        twister.first_words([5], twister.MOST + 1)
+
+
+RANDOMS = (("luck", (1.0, 0.1), False), ("spread", (-2.0, 3.0), True),
+           ("odd", (0.0, 2.5), False))
+
+
+def _call(lanes: Lanes, op: int, mask: np.ndarray) -> np.ndarray:
+    """Call number `op` of a Lanes' draws on `mask`: what it gives, as one array."""
+    if op == 0:
+        return lanes.random(mask)
+    if op == 1:
+        return lanes.uniform(-1.0, 2.0, mask)
+    if op == 2:
+        return lanes.gauss(1.0, 0.3, mask)
+    return np.concatenate(list(lanes.draws(RANDOMS, mask).values()))
+
+
+def _same_draws(a: Lanes, b: Lanes, ops: np.random.Generator, games: int) -> None:
+    """Draw the same random sequence of calls from both; every number must be equal."""
+    for _ in range(14):
+        mask = ops.random(games) < 0.7
+        op = int(ops.integers(0, 5))
+        if op == 4:
+            times = ops.integers(0, 3, games)
+            a.skip_draws(RANDOMS, mask, times)
+            b.skip_draws(RANDOMS, mask, times)
+        else:
+            assert np.array_equal(_call(a, op, mask), _call(b, op, mask), equal_nan=True), op
+
+
+def test_lanes_reading_words_draw_what_the_streams_draw():
+    """Lanes on a bank's words and Lanes seeded by CPython give the same numbers through
+    every kind of call, including the games whose words run out (they go on in CPython)."""
+    seeds = list(range(40))
+    ops = np.random.default_rng(7)
+    spilled = 0
+    for _ in range(12):
+        words = Bank(seeds, [(4, "news")]).take((4, "news"))
+        banked = Lanes(seeds, 4, "news", words=words)
+        _same_draws(banked, Lanes(seeds, 4, "news"), ops, len(seeds))
+        spilled += sum(rng is not None for rng in banked.rngs)
+    assert 0 < spilled < 12 * len(seeds)  # both ways were taken
+
+
+def test_a_bank_holds_only_its_parts():
+    bank = Bank([1, 2], [(1, "news"), (1, "work", 0)])
+    assert bank.take((2, "news")) is None
+    rng = stream(2, 1, "work", 0)
+    assert bank.take((1, "work", 0))[:, 1].tolist() == [
+        rng.getrandbits(32) for _ in range(streams.DEPTH)]
+    assert Bank([1, 2], []).take((1, "news")) is None
+
+
+@pytest.mark.parametrize("path", [TINY, *bundled_scenarios()], ids=lambda p: p.stem)
+def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
+    """A chunk whose work and news streams come from a bank (forced here for 3 games; a few
+    words deep, so streams also run out and go on in CPython) plays the very games it plays
+    with every stream seeded by CPython."""
+    from game.analysis.simulate import run_games
+
+    scenario = load_scenario(path)
+    strategies = dict(zip([r.id for r in scenario.roles], ("hype", "gamer")))
+    seeds = [11, 12, 13]
+    monkeypatch.setattr(streams, "WORTH", 10**9)
+    alone = run_games(scenario, seeds, strategies)
+    banks = []
+    made = Bank.__init__
+
+    def spy(self, seeds, parts):
+        made(self, seeds, parts)
+        banks.append(self)
+
+    monkeypatch.setattr(Bank, "__init__", spy)
+    monkeypatch.setattr(streams, "WORTH", 1)
+    for depth in (streams.DEPTH, 6):
+        monkeypatch.setattr(streams, "DEPTH", depth)
+        assert run_games(scenario, seeds, strategies) == alone
+    assert any(bank.words is not None for bank in banks)
