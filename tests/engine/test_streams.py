@@ -104,6 +104,22 @@ def test_a_bank_holds_only_its_parts():
     assert Bank([1, 2], []).take((1, "news")) is None
 
 
+def test_a_batch_whose_seeds_changed_gets_a_new_bank(monkeypatch):
+    """A bank is the words of its seeds' streams: a batch whose seeds were changed in place
+    must not read the old ones."""
+    from game.engine import Game
+    from game.engine.batch.state import gather
+
+    monkeypatch.setattr(streams, "WORTH", 1)
+    game = Game(load_scenario(TINY))
+    batch = gather(game.rules, [game.new_state(seed) for seed in (1, 2)])
+    streams.lanes_of(batch, batch.turn, "news")
+    batch.seeds[1] = 9
+    lanes = streams.lanes_of(batch, batch.turn, "news")
+    rng = stream(9, batch.turn, "news")
+    assert lanes.random(np.array([False, True]))[1] == rng.random()
+
+
 @pytest.mark.parametrize("path", [TINY, *bundled_scenarios()], ids=lambda p: p.stem)
 def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
     """A chunk whose work and news streams come from a bank (forced here for 3 games; a few

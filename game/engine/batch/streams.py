@@ -38,9 +38,11 @@ class Bank:
     """The first `DEPTH` words of streams `stream(seed, *parts)` for every seed of a batch
     and each of some parts, seeded together."""
 
-    __slots__ = ("columns", "words")
+    __slots__ = ("columns", "seeds", "words")
 
     def __init__(self, seeds: Sequence[int], parts: Sequence[tuple]) -> None:
+        self.seeds = tuple(seeds)
+        """The seeds it was made for (a batch whose seeds differ needs another bank)."""
         size = len(seeds)
         keys = [derive(seed, *p) for p in parts for seed in seeds]
         self.words = first_words(keys, DEPTH) if keys else None
@@ -56,8 +58,9 @@ class Bank:
 def lanes_of(batch: Batch, *parts: object) -> Lanes:
     """The batch's `Lanes` of `parts`, reading its bank's words if it holds them. The bank
     is made at the first call: the "work" stream of every seat whose role works and the
-    "news" of every game for this turn and the rest (`bank_for`)."""
-    if batch.bank is None:
+    "news" of every game for this turn and the rest (`bank_for`); made again if the batch's
+    seeds are no longer those it was made for."""
+    if batch.bank is None or batch.bank.seeds != tuple(batch.seeds):
         rules = batch.rules
         working = [k for k, role in enumerate(batch.layout.roles) if rules.behaviours_of(role)]
         batch.bank = bank_for(batch.seeds, batch.turn, rules.scenario.turns, working)
