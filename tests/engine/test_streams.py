@@ -104,6 +104,18 @@ def test_a_bank_holds_only_its_parts():
     assert Bank([1, 2], []).take((1, "news")) is None
 
 
+def test_a_bank_covers_as_many_turns_as_its_size_allows(monkeypatch):
+    monkeypatch.setattr(streams, "WORTH", 1)
+    monkeypatch.setattr(streams, "MOST_STREAMS", 30)
+    bank = streams.bank_for([1, 2, 3], 2, 12, [0, 2])  # 9 streams a turn
+    assert bank.turns == range(2, 5)
+    assert sorted(bank.columns) == sorted([(t, "work", k) for t in (2, 3, 4) for k in (0, 2)]
+                                          + [(t, "news") for t in (2, 3, 4)])
+    assert streams.bank_for([1, 2, 3], 12, 12, [0, 2]).turns == range(12, 13)
+    monkeypatch.setattr(streams, "WORTH", 10**9)
+    assert streams.bank_for([1, 2, 3], 2, 12, [0, 2]).turns == range(2, 13)  # empty, all turns
+
+
 def test_a_batch_whose_seeds_changed_gets_a_new_bank(monkeypatch):
     """A bank is the words of its seeds' streams: a batch whose seeds were changed in place
     must not read the old ones."""
@@ -122,9 +134,9 @@ def test_a_batch_whose_seeds_changed_gets_a_new_bank(monkeypatch):
 
 @pytest.mark.parametrize("path", [TINY, *bundled_scenarios()], ids=lambda p: p.stem)
 def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
-    """A chunk whose work and news streams come from a bank (forced here for 3 games; a few
-    words deep, so streams also run out and go on in CPython) plays the very games it plays
-    with every stream seeded by CPython."""
+    """A chunk whose work and news streams come from a bank (forced here for 3 games; then
+    a few words deep, so streams also run out and go on in CPython, and a bank a turn) plays
+    the very games it plays with every stream seeded by CPython."""
     from game.analysis.simulate import run_games
 
     scenario = load_scenario(path)
@@ -135,13 +147,15 @@ def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
     banks = []
     made = Bank.__init__
 
-    def spy(self, seeds, parts):
-        made(self, seeds, parts)
+    def spy(self, *args):
+        made(self, *args)
         banks.append(self)
 
     monkeypatch.setattr(Bank, "__init__", spy)
     monkeypatch.setattr(streams, "WORTH", 1)
-    for depth in (streams.DEPTH, 6):
+    for depth, most in ((streams.DEPTH, streams.MOST_STREAMS), (6, 1)):
         monkeypatch.setattr(streams, "DEPTH", depth)
+        monkeypatch.setattr(streams, "MOST_STREAMS", most)
         assert run_games(scenario, seeds, strategies) == alone
     assert any(bank.words is not None for bank in banks)
+    assert any(len(bank.turns) == 1 and bank.words is not None for bank in banks)

@@ -32,17 +32,23 @@ RandomSpec = tuple[str, tuple[float, float], bool]
 DEPTH = 32
 """Words seeded ahead per banked stream: a flagship game's "work" streams read 4, its "news"
 streams at most 28."""
+MOST_STREAMS = 40_000
+"""Streams a bank seeds at most (it covers fewer turns, then another covers the next): its
+words are 128 bytes a stream, and a flagship chunk of 500 games needs 30,000 for 12 turns."""
 
 
 class Bank:
     """The first `DEPTH` words of streams `stream(seed, *parts)` for every seed of a batch
     and each of some parts, seeded together."""
 
-    __slots__ = ("columns", "seeds", "words")
+    __slots__ = ("columns", "seeds", "turns", "words")
 
-    def __init__(self, seeds: Sequence[int], parts: Sequence[tuple]) -> None:
+    def __init__(self, seeds: Sequence[int], parts: Sequence[tuple],
+                 turns: range = range(0)) -> None:
         self.seeds = tuple(seeds)
         """The seeds it was made for (a batch whose seeds differ needs another bank)."""
+        self.turns = turns
+        """The turns it was made for (a batch at another turn needs another bank)."""
         size = len(seeds)
         keys = [derive(seed, *p) for p in parts for seed in seeds]
         self.words = first_words(keys, DEPTH) if keys else None
@@ -58,9 +64,10 @@ class Bank:
 def lanes_of(batch: Batch, *parts: object) -> Lanes:
     """The batch's `Lanes` of `parts`, reading its bank's words if it holds them. The bank
     is made at the first call: the "work" stream of every seat whose role works and the
-    "news" of every game for this turn and the rest (`bank_for`); made again if the batch's
-    seeds are no longer those it was made for."""
-    if batch.bank is None or batch.bank.seeds != tuple(batch.seeds):
+    "news" of every game for this turn and the next ones (`bank_for`); made again when the
+    batch is at a turn past them, or its seeds are no longer those it was made for."""
+    bank = batch.bank
+    if bank is None or batch.turn not in bank.turns or bank.seeds != tuple(batch.seeds):
         rules = batch.rules
         working = [k for k, role in enumerate(batch.layout.roles) if rules.behaviours_of(role)]
         batch.bank = bank_for(batch.seeds, batch.turn, rules.scenario.turns, working)
@@ -69,11 +76,15 @@ def lanes_of(batch: Batch, *parts: object) -> Lanes:
 
 def bank_for(seeds: Sequence[int], turn: int, last: int, working: Sequence[int]) -> Bank:
     """A bank of the streams turns `turn`..`last` draw the most from, the "work" of each
-    seat of `working` and the "news", if there are enough of them (`WORTH`) for seeding
-    them together to pay; else an empty one."""
-    turns = range(turn, last + 1)
+    seat of `working` and the "news" (as many turns as `MOST_STREAMS` allows, at least
+    one), if there are enough of them (`WORTH`) for seeding them together to pay; else an
+    empty one for all those turns."""
+    per_turn = len(seeds) * (len(working) + 1)
+    turns = range(turn, max(turn, min(last, turn + MOST_STREAMS // per_turn - 1)) + 1)
+    if per_turn * len(turns) < WORTH:
+        return Bank(seeds, [], range(turn, max(turn, last) + 1))
     parts = [(t, "work", k) for t in turns for k in working] + [(t, "news") for t in turns]
-    return Bank(seeds, parts if len(seeds) * len(parts) >= WORTH else [])
+    return Bank(seeds, parts, turns)
 
 
 class Lanes:

@@ -140,6 +140,6 @@ def open_news_states(rules: Rules, states: list[GameState]) -> None:
     place: what `Game.new_state` does for turn 1. (Its batch draws one turn's news and is
     dropped: an empty bank, so no stream of a later turn is seeded for it.)"""
     batch = gather(rules, states)
-    batch.bank = Bank(batch.seeds, [])
+    batch.bank = Bank(batch.seeds, [], range(batch.turn, batch.turn + 1))
     news.open_turn(batch)
     scatter(batch, states, record=False)
