@@ -10,7 +10,7 @@ import pytest
 
 from game.engine.batch import streams, twister
 from game.engine.batch.streams import Bank, Lanes
-from game.engine.rng import derive, stream
+from game.engine.rng import derive, derive_many, stream
 from game.scenario.load import load_scenario
 from tests.conftest import TINY, bundled_scenarios
 
@@ -19,6 +19,12 @@ KEYS = [0, 1, 2, 12345, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**63, 2**64 - 1,
         *(derive(seed, "news") >> 32 for seed in range(100)),
         *(derive(seed, "bot") >> 48 for seed in range(20))]
 """Keys of one 32-bit word (0 among them) and of two, edges and `derive`'s."""
+
+
+def test_derive_many_is_derive_for_each_seed_and_parts():
+    seeds = [0, 7, 2**40, "room-1"]
+    parts = [(), (3, "work", 1), (12, "news"), ("bot", 0), tuple(range(9))]
+    assert derive_many(seeds, parts) == [derive(s, *p) for p in parts for s in seeds]
 
 
 def test_first_words_are_getrandbits_for_every_key_and_depth():
