@@ -144,6 +144,8 @@ def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
     a few words deep, so streams also run out and go on in CPython, and a bank a turn) plays
     the very games it plays with every stream seeded by CPython."""
     from game.analysis.simulate import run_games
+    from game.engine import Game
+    from game.engine.batch.turn import resolve_draws
 
     scenario = load_scenario(path)
     strategies = dict(zip([r.id for r in scenario.roles], ("hype", "gamer")))
@@ -165,3 +167,5 @@ def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
         assert run_games(scenario, seeds, strategies) == alone
     assert any(bank.words is not None for bank in banks)
     assert any(len(bank.turns) == 1 and bank.words is not None for bank in banks)
+    if resolve_draws(Game(scenario).rules):
+        assert any((1, "resolve") in bank.columns for bank in banks)

@@ -63,27 +63,34 @@ class Bank:
 
 def lanes_of(batch: Batch, *parts: object) -> Lanes:
     """The batch's `Lanes` of `parts`, reading its bank's words if it holds them. The bank
-    is made at the first call: the "work" stream of every seat whose role works and the
-    "news" of every game for this turn and the next ones (`bank_for`); made again when the
-    batch is at a turn past them, or its seeds are no longer those it was made for."""
+    is made at the first call: the "work" stream of every seat whose role works, the "news"
+    and, if anything can draw from it, the "resolve" stream of every game for this turn and
+    the next ones (`bank_for`); made again when the batch is at a turn past them, or its
+    seeds are no longer those it was made for."""
     bank = batch.bank
     if bank is None or batch.turn not in bank.turns or bank.seeds != tuple(batch.seeds):
+        # imported here: turn.py reads its Lanes from this module
+        from game.engine.batch.turn import resolve_draws
+
         rules = batch.rules
         working = [k for k, role in enumerate(batch.layout.roles) if rules.behaviours_of(role)]
-        batch.bank = bank_for(batch.seeds, batch.turn, rules.scenario.turns, working)
+        kinds = ("news", "resolve") if resolve_draws(rules) else ("news",)
+        batch.bank = bank_for(batch.seeds, batch.turn, rules.scenario.turns, working, kinds)
     return Lanes(batch.seeds, *parts, words=batch.bank.take(parts))
 
 
-def bank_for(seeds: Sequence[int], turn: int, last: int, working: Sequence[int]) -> Bank:
+def bank_for(seeds: Sequence[int], turn: int, last: int, working: Sequence[int],
+             kinds: Sequence[str] = ("news",)) -> Bank:
     """A bank of the streams turns `turn`..`last` draw the most from, the "work" of each
-    seat of `working` and the "news" (as many turns as `MOST_STREAMS` allows, at least
-    one), if there are enough of them (`WORTH`) for seeding them together to pay; else an
-    empty one for all those turns."""
-    per_turn = len(seeds) * (len(working) + 1)
+    seat of `working` and the streams `(turn, kind)` of `kinds` (as many turns as
+    `MOST_STREAMS` allows, at least one), if there are enough of them (`WORTH`) for seeding
+    them together to pay; else an empty one for all those turns."""
+    per_turn = len(seeds) * (len(working) + len(kinds))
     turns = range(turn, max(turn, min(last, turn + MOST_STREAMS // per_turn - 1)) + 1)
     if per_turn * len(turns) < WORTH:
         return Bank(seeds, [], range(turn, max(turn, last) + 1))
-    parts = [(t, "work", k) for t in turns for k in working] + [(t, "news") for t in turns]
+    parts = [(t, "work", k) for t in turns for k in working]
+    parts += [(t, kind) for t in turns for kind in kinds]
     return Bank(seeds, parts, turns)
 
 

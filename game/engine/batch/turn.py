@@ -19,7 +19,7 @@ from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.flows import ship_and_deliver
 from game.engine.batch.formula import quietly
 from game.engine.batch.state import Batch, Recorded, gather, scatter
-from game.engine.batch.streams import Bank, Lanes
+from game.engine.batch.streams import Bank, Lanes, lanes_of
 from game.engine.env import per_rules
 from game.engine.state import GameState
 from game.scenario.rules import Rules
@@ -39,7 +39,7 @@ def resolve_turn(batch: Batch) -> None:
 def resolve_body(batch: Batch) -> None:
     """Resolution's steps 1-8 (docs/rules.md): everything before the review."""
     reset_stats(batch)
-    lanes = Lanes(batch.seeds, batch.turn, "resolve") if resolve_draws(batch.rules) else None
+    lanes = lanes_of(batch, batch.turn, "resolve") if resolve_draws(batch.rules) else None
     snapshot = _env(batch, lanes)
     changes = Changes(batch)
     apply_work(batch, snapshot, changes)
