@@ -5,7 +5,7 @@ bank's words against CPython streams.
     python bench/streams.py [--repeat R]
 
 Each figure is the best of R runs (other work only ever slows a run down). Seeding excludes
-`derive` (the same BLAKE2b either way), reported on its own line.
+the keys (`derive` one by one, `derive_many` for a bank), reported on their own line.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from game.engine.batch import twister
 from game.engine.batch.streams import DEPTH, Bank, Lanes
-from game.engine.rng import derive
+from game.engine.rng import derive, derive_many
 
 RANDOMS = (("week_luck", (1.0, 0.1), False),)
 """The flagship's one random name: a normal draw."""
@@ -48,9 +48,11 @@ def seeding(repeat: int) -> None:
         cpython_s = best(lambda keys=keys: [seed(rng, key) for key in keys], repeat)
         print(f"seed {n:>6} streams: numpy {numpy_s / n * 1e6:5.2f} us a stream "
               f"(with {DEPTH} words), CPython {cpython_s / n * 1e6:5.2f}")
-    keys = range(30_000)
-    print(f"derive: {best(lambda: [derive(s, 3, 'work', 1) for s in keys], repeat) / 3e4 * 1e6:.2f}"
-          " us a stream (both ways)")
+    seeds, parts = range(500), [(t, "work", k) for t in range(12) for k in range(5)]
+    one_by_one = best(lambda: [derive(s, *p) for p in parts for s in seeds], repeat)
+    together = best(lambda: derive_many(seeds, parts), repeat)
+    print(f"keys of 30000 streams: derive_many {together / 3e4 * 1e6:.2f} us a key, "
+          f"derive {one_by_one / 3e4 * 1e6:.2f}")
 
 
 def drawing(repeat: int) -> None:
