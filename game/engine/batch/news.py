@@ -27,7 +27,7 @@ from game.engine.batch.env import Env, global_env, per_game, seat_env
 from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.state import Batch
-from game.engine.batch.streams import Lanes
+from game.engine.batch.streams import Lanes, lanes_of
 from game.engine.rng import stream
 from game.engine.state import Headline
 from game.scenario.rules import CEvent
@@ -64,7 +64,7 @@ class _NewsStream:
     __slots__ = ("lanes", "randoms", "skipped")
 
     def __init__(self, batch: Batch) -> None:
-        self.lanes = Lanes(batch.seeds, batch.turn, "news")
+        self.lanes = lanes_of(batch, batch.turn, "news")
         self.randoms = batch.layout.randoms
         self.skipped = np.zeros(batch.size, dtype=np.int64)
         """(G,) the events checked whose draws the stream has not been moved past yet."""

@@ -18,6 +18,7 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from game.engine.batch.layout import Layout, layout_for
+from game.engine.batch.streams import Bank
 from game.engine.state import (
     GameState,
     Headline,
@@ -111,6 +112,8 @@ class Batch:
     ended: bool = False
     cache: dict = field(default_factory=dict)
     """Values fixed for a turn (keyed draws, neighbours), by name: see game.engine.batch.env."""
+    bank: Bank | None = None
+    """The first words of its coming turns' main streams, seeded together (`streams.lanes_of`)."""
 
     @property
     def size(self) -> int:

@@ -1,58 +1,192 @@
 """Random streams for a batch: `Lanes` holds one `game.engine.rng.stream(seed, *parts)` per
-game, seeded at its first draw, and draws only for the games a mask selects. Each number is
-drawn by the stream's own `random`, `uniform` or `gauss`, so a game's numbers are exactly those
-the scalar engine draws from the same stream in the same order, whatever its batch.
+game, and draws only for the games a mask selects. Each number is the one the stream's own
+`random`, `uniform` or `gauss` gives, so a game's numbers are exactly those the scalar engine
+draws from the same stream in the same order, whatever its batch.
+
+A stream is either seeded lazily by CPython at its first draw, or read from words seeded
+beforehand with every other stream of a large batch (`Bank`, `game.engine.batch.twister`:
+thousands of MT19937 seedings at once cost a third of CPython's one by one). Read words are
+the stream's own first outputs, so both give the same numbers; a stream that needs more words
+than were seeded goes on as a CPython stream moved past the words it read.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.engine.rng import stream
+from game.engine.batch.twister import WORTH, first_words, gauss_pairs
+from game.engine.batch.twister import randoms as _randoms
+from game.engine.rng import derive_many, stream
+
+if TYPE_CHECKING:
+    from game.engine.batch.state import Batch
 
 RandomSpec = tuple[str, tuple[float, float], bool]
 """(name, arguments, uniform?) of a draw that keeps the old streams (`Layout.randoms`)."""
 
+DEPTH = 32
+"""Words seeded ahead per banked stream: a flagship game's "work" streams read 4, its "news"
+streams at most 28."""
+MOST_STREAMS = 40_000
+"""Streams a bank seeds at most (it covers fewer turns, then another covers the next): its
+words are 128 bytes a stream, and a flagship chunk of 500 games needs 30,000 for 12 turns."""
+
+
+class Bank:
+    """The first `DEPTH` words of streams `stream(seed, *parts)` for every seed of a batch
+    and each of some parts, seeded together."""
+
+    __slots__ = ("columns", "seeds", "turns", "words")
+
+    def __init__(self, seeds: Sequence[int], parts: Sequence[tuple],
+                 turns: range = range(0)) -> None:
+        self.seeds = tuple(seeds)
+        """The seeds it was made for (a batch whose seeds differ needs another bank)."""
+        self.turns = turns
+        """The turns it was made for (a batch at another turn needs another bank)."""
+        size = len(seeds)
+        keys = derive_many(seeds, parts)
+        self.words = first_words(keys, DEPTH) if keys else None
+        """(DEPTH, len(parts) * G) uint32: the streams of parts[i] in columns i*G.."""
+        self.columns = {p: slice(i * size, (i + 1) * size) for i, p in enumerate(parts)}
+
+    def take(self, parts: tuple) -> np.ndarray | None:
+        """(DEPTH, G) the words of every game's stream of `parts`; None if not banked."""
+        column = self.columns.get(parts)
+        return None if column is None else self.words[:, column]
+
+
+def lanes_of(batch: Batch, *parts: object) -> Lanes:
+    """The batch's `Lanes` of `parts`, reading its bank's words if it holds them. The bank
+    is made at the first call: the "work" stream of every seat whose role works, the "news"
+    and, if anything can draw from it, the "resolve" stream of every game for this turn and
+    the next ones (`bank_for`); made again when the batch is at a turn past them, or its
+    seeds are no longer those it was made for."""
+    bank = batch.bank
+    if bank is None or batch.turn not in bank.turns or bank.seeds != tuple(batch.seeds):
+        # imported here: turn.py reads its Lanes from this module
+        from game.engine.batch.turn import resolve_draws
+
+        rules = batch.rules
+        working = [k for k, role in enumerate(batch.layout.roles) if rules.behaviours_of(role)]
+        kinds = ("news", "resolve") if resolve_draws(rules) else ("news",)
+        batch.bank = bank_for(batch.seeds, batch.turn, rules.scenario.turns, working, kinds)
+    return Lanes(batch.seeds, *parts, words=batch.bank.take(parts))
+
+
+def bank_for(seeds: Sequence[int], turn: int, last: int, working: Sequence[int],
+             kinds: Sequence[str] = ("news",)) -> Bank:
+    """A bank of the streams turns `turn`..`last` draw the most from, the "work" of each
+    seat of `working` and the streams `(turn, kind)` of `kinds` (as many turns as
+    `MOST_STREAMS` allows, at least one), if there are enough of them (`WORTH`) for seeding
+    them together to pay; else an empty one for all those turns."""
+    per_turn = len(seeds) * (len(working) + len(kinds))
+    turns = range(turn, max(turn, min(last, turn + MOST_STREAMS // per_turn - 1)) + 1)
+    if per_turn * len(turns) < WORTH:
+        return Bank(seeds, [], range(turn, max(turn, last) + 1))
+    parts = [(t, "work", k) for t in turns for k in working]
+    parts += [(t, kind) for t in turns for kind in kinds]
+    return Bank(seeds, parts, turns)
+
 
 class Lanes:
-    """One lazily seeded stream per game: `stream(seeds[g], *parts)`."""
+    """One stream per game: `stream(seeds[g], *parts)`, seeded lazily by CPython, or read
+    from `words` (DEPTH, G) (a `Bank`'s) until they run out."""
 
-    __slots__ = ("parts", "rngs", "seeds")
+    __slots__ = ("cached", "cursor", "parts", "rngs", "seeds", "words")
 
-    def __init__(self, seeds: Sequence[int], *parts: object) -> None:
+    def __init__(self, seeds: Sequence[int], *parts: object,
+                 words: np.ndarray | None = None) -> None:
         self.seeds = seeds
         self.parts = parts
         self.rngs: list[random.Random | None] = [None] * len(seeds)
+        """Each game's CPython stream once it has one (its draws come from there)."""
+        self.words = words
+        self.cursor = np.zeros(len(seeds), dtype=np.int64)
+        """(G,) the words each game has read of `words`."""
+        self.cached = np.full(len(seeds), np.nan)
+        """(G,) each game's spare normal (`gauss_next`) while it reads `words`; NaN: none."""
 
     def lane(self, game: int) -> random.Random:
-        """Game `game`'s stream, seeded now if it has not been yet."""
+        """Game `game`'s CPython stream, seeded now if it has none yet (moved past the words
+        it has read, with its spare normal)."""
         rng = self.rngs[game]
         if rng is None:
             rng = self.rngs[game] = stream(self.seeds[game], *self.parts)
+            if self.words is not None:
+                for _ in range(int(self.cursor[game])):
+                    rng.getrandbits(32)
+                spare = float(self.cached[game])
+                rng.gauss_next = None if math.isnan(spare) else spare
         return rng
+
+    def _split(self, mask: np.ndarray, most: int | np.ndarray
+               ) -> tuple[np.ndarray, list[int]]:
+        """(the selected games that have `most` more words (one count, or a count per game
+        (G,)) left in `words` and no CPython stream, the other selected games, which draw
+        from their CPython streams)."""
+        games = np.flatnonzero(mask)
+        if self.words is None:
+            return games[:0], games.tolist()
+        if isinstance(most, np.ndarray):
+            most = most[games]
+        fast = self.cursor[games] + most <= len(self.words)
+        if any(self.rngs):
+            fast &= np.array([self.rngs[g] is None for g in games.tolist()], dtype=bool)
+        return games[fast], games[~fast].tolist()
+
+    def _random(self, games: np.ndarray) -> np.ndarray:
+        """A `random()` from the words of each of `games`, moving them on."""
+        if not len(games):
+            return np.empty(0)
+        at = self.cursor[games]
+        self.cursor[games] = at + 2
+        return _randoms(self.words[at, games], self.words[at + 1, games])
+
+    def _gauss(self, games: np.ndarray) -> np.ndarray:
+        """CPython's `gauss(0, 1)` from the words of each of `games`: the spare normal if
+        it has one, else a pair from two `random()`s whose second is kept as the spare."""
+        z = self.cached[games]
+        fresh = np.isnan(z)
+        self.cached[games] = np.nan
+        if fresh.any():
+            drawing = games[fresh]
+            u1 = self._random(drawing)
+            first, spare = gauss_pairs(u1, self._random(drawing))
+            z[fresh] = first
+            self.cached[drawing] = spare
+        return z
 
     def random(self, mask: np.ndarray) -> np.ndarray:
         """(G,) a `random()` from each selected game's stream; NaN for the others (which
         draw nothing)."""
         out = np.full(len(self.seeds), np.nan)
-        for g in np.flatnonzero(mask).tolist():
+        fast, slow = self._split(mask, 2)
+        out[fast] = self._random(fast)
+        for g in slow:
             out[g] = self.lane(g).random()
         return out
 
     def uniform(self, a: float, b: float, mask: np.ndarray) -> np.ndarray:
         """(G,) a `uniform(a, b)` from each selected game's stream; NaN for the others."""
         out = np.full(len(self.seeds), np.nan)
-        for g in np.flatnonzero(mask).tolist():
+        fast, slow = self._split(mask, 2)
+        out[fast] = a + (b - a) * self._random(fast)
+        for g in slow:
             out[g] = self.lane(g).uniform(a, b)
         return out
 
     def gauss(self, mu: float, sigma: float, mask: np.ndarray) -> np.ndarray:
         """(G,) a `gauss(mu, sigma)` from each selected game's stream; NaN for the others."""
         out = np.full(len(self.seeds), np.nan)
-        for g in np.flatnonzero(mask).tolist():
+        fast, slow = self._split(mask, 4)
+        out[fast] = mu + self._gauss(fast) * sigma
+        for g in slow:
             out[g] = self.lane(g).gauss(mu, sigma)
         return out
 
@@ -60,7 +194,7 @@ class Lanes:
         """A fresh value of every draw of `randoms`, in their order, from each selected game's
         stream, as `game.engine.env.draws_of` draws them: name -> (G,), NaN where unselected.
         (`uniform(a, b)` is `a + (b - a) * random()`, as `random.Random.uniform` computes it.)"""
-        games = np.flatnonzero(mask).tolist()
+        fast, games = self._split(mask, _most(randoms))
         columns: list[list[float]] = [[] for _ in randoms]
         specs = [(column, a, b - a if uniform else b, uniform)
                  for column, (_, (a, b), uniform) in zip(columns, randoms)]
@@ -70,24 +204,38 @@ class Lanes:
             for column, a, b, uniform in specs:
                 column.append(a + b * rng.random() if uniform else rng.gauss(a, b))
         out = {}
-        for (name, _, _), column in zip(randoms, columns):
+        for (name, _, _), column, (_, a, b, uniform) in zip(randoms, columns, specs):
             values = out[name] = np.full(len(self.seeds), np.nan)
             values[games] = column
+            if len(fast):
+                values[fast] = (a + b * self._random(fast) if uniform
+                                else a + self._gauss(fast) * b)
         return out
 
     def skip_draws(self, randoms: tuple[RandomSpec, ...], mask: np.ndarray,
                    times: np.ndarray | int = 1) -> None:
         """Move each selected game's stream on as `draws` would, `times` over (one count for
         every game, or a count per game (G,)), for numbers nothing reads."""
-        games = np.flatnonzero(mask).tolist()
-        counts = ([times] * len(games) if isinstance(times, int)
-                  else np.asarray(times)[games].tolist())
+        counts = np.broadcast_to(np.asarray(times, dtype=np.int64), (len(self.seeds),))
+        fast, games = self._split(mask, _most(randoms) * counts)
+        for rep in range(int(counts[fast].max(initial=0))):
+            moving = fast[counts[fast] > rep]
+            for _, _, uniform in randoms:
+                if uniform:
+                    self._random(moving)
+                else:
+                    self._gauss(moving)
         rngs, lane = self.rngs, self.lane
-        for g, count in zip(games, counts):
+        for g in games:
             rng = rngs[g] or lane(g)
-            for _ in range(count):
+            for _ in range(int(counts[g])):
                 for _, (a, b), uniform in randoms:
                     if uniform:
                         rng.random()
                     else:
                         rng.gauss(a, b)
+
+
+def _most(randoms: tuple[RandomSpec, ...]) -> int:
+    """The most words one `draws` of `randoms` reads (2 a uniform, 4 a fresh normal pair)."""
+    return sum(2 if uniform else 4 for _, _, uniform in randoms)

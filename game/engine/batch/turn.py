@@ -19,7 +19,7 @@ from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.flows import ship_and_deliver
 from game.engine.batch.formula import quietly
 from game.engine.batch.state import Batch, Recorded, gather, scatter
-from game.engine.batch.streams import Lanes
+from game.engine.batch.streams import Bank, Lanes, lanes_of
 from game.engine.env import per_rules
 from game.engine.state import GameState
 from game.scenario.rules import Rules
@@ -39,7 +39,7 @@ def resolve_turn(batch: Batch) -> None:
 def resolve_body(batch: Batch) -> None:
     """Resolution's steps 1-8 (docs/rules.md): everything before the review."""
     reset_stats(batch)
-    lanes = Lanes(batch.seeds, batch.turn, "resolve") if resolve_draws(batch.rules) else None
+    lanes = lanes_of(batch, batch.turn, "resolve") if resolve_draws(batch.rules) else None
     snapshot = _env(batch, lanes)
     changes = Changes(batch)
     apply_work(batch, snapshot, changes)
@@ -139,7 +139,9 @@ def inject_states(rules: Rules, states: list[GameState], event_id: str) -> None:
 
 def open_news_states(rules: Rules, states: list[GameState]) -> None:
     """The news at the start of the games' current turn, in
-    place: what `Game.new_state` does for turn 1."""
+    place: what `Game.new_state` does for turn 1. (Its batch draws one turn's news and is
+    dropped: an empty bank, so no stream of a later turn is seeded for it.)"""
     batch = gather(rules, states)
+    batch.bank = Bank(batch.seeds, [], range(batch.turn, batch.turn + 1))
     news.open_turn(batch)
     scatter(batch, states, record=False)

@@ -1,0 +1,171 @@
+"""MT19937 seeded for many streams at once (game.engine.batch.twister) and Lanes reading its
+words (game.engine.batch.streams) give CPython's `random.Random` numbers bit for bit."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from game.engine.batch import streams, twister
+from game.engine.batch.streams import Bank, Lanes
+from game.engine.rng import derive, derive_many, stream
+from game.scenario.load import load_scenario
+from tests.conftest import TINY, bundled_scenarios
+
+KEYS = [0, 1, 2, 12345, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**63, 2**64 - 1,
+        *(derive(seed, 3, "work", 1) for seed in range(300)),
+        *(derive(seed, "news") >> 32 for seed in range(100)),
+        *(derive(seed, "bot") >> 48 for seed in range(20))]
+"""Keys of one 32-bit word (0 among them) and of two, edges and `derive`'s."""
+
+
+def test_derive_many_is_derive_for_each_seed_and_parts():
+    seeds = [0, 7, 2**40, "room-1"]
+    parts = [(), (3, "work", 1), (12, "news"), ("bot", 0), tuple(range(9))]
+    assert derive_many(seeds, parts) == [derive(s, *p) for p in parts for s in seeds]
+
+
+def test_first_words_are_getrandbits_for_every_key_and_depth():
+    words = twister.first_words(KEYS, twister.MOST)
+    for k, key in enumerate(KEYS):
+        rng = random.Random(key)
+        assert words[:, k].tolist() == [rng.getrandbits(32) for _ in range(twister.MOST)], key
+
+
+def test_first_words_are_the_same_in_blocks(monkeypatch):
+    """Streams seeded in several blocks (the last one narrower) give the same words."""
+    whole = twister.first_words(KEYS, 8)
+    monkeypatch.setattr(twister, "BLOCK", 7)
+    assert np.array_equal(twister.first_words(KEYS, 8), whole)
+
+
+def test_randoms_and_gauss_pairs_are_cpythons():
+    words = twister.first_words(KEYS, 12)
+    u = twister.randoms(words[0::2], words[1::2])
+    first, spare = twister.gauss_pairs(u[0], u[1])
+    second, _ = twister.gauss_pairs(u[2], u[3])
+    for k, key in enumerate(KEYS):
+        rng = random.Random(key)
+        assert [rng.gauss(), rng.gauss(), rng.gauss()] == [first[k], spare[k], second[k]]
+        assert [rng.random() for _ in range(2)] == u[4:, k].tolist()[:2]
+
+
+def test_keys_of_more_than_two_words_are_refused():
+    with pytest.raises(ValueError):
+        twister.first_words([2**64], 1)
+    with pytest.raises(ValueError):
+        twister.first_words([5], twister.MOST + 1)
+
+
+RANDOMS = (("luck", (1.0, 0.1), False), ("spread", (-2.0, 3.0), True),
+           ("odd", (0.0, 2.5), False))
+
+
+def _call(lanes: Lanes, op: int, mask: np.ndarray) -> np.ndarray:
+    """Call number `op` of a Lanes' draws on `mask`: what it gives, as one array."""
+    if op == 0:
+        return lanes.random(mask)
+    if op == 1:
+        return lanes.uniform(-1.0, 2.0, mask)
+    if op == 2:
+        return lanes.gauss(1.0, 0.3, mask)
+    return np.concatenate(list(lanes.draws(RANDOMS, mask).values()))
+
+
+def _same_draws(a: Lanes, b: Lanes, ops: np.random.Generator, games: int) -> None:
+    """Draw the same random sequence of calls from both; every number must be equal."""
+    for _ in range(14):
+        mask = ops.random(games) < 0.7
+        op = int(ops.integers(0, 5))
+        if op == 4:
+            times = ops.integers(0, 3, games)
+            a.skip_draws(RANDOMS, mask, times)
+            b.skip_draws(RANDOMS, mask, times)
+        else:
+            assert np.array_equal(_call(a, op, mask), _call(b, op, mask), equal_nan=True), op
+
+
+def test_lanes_reading_words_draw_what_the_streams_draw():
+    """Lanes on a bank's words and Lanes seeded by CPython give the same numbers through
+    every kind of call, including the games whose words run out (they go on in CPython)."""
+    seeds = list(range(40))
+    ops = np.random.default_rng(7)
+    spilled = 0
+    for _ in range(12):
+        words = Bank(seeds, [(4, "news")]).take((4, "news"))
+        banked = Lanes(seeds, 4, "news", words=words)
+        _same_draws(banked, Lanes(seeds, 4, "news"), ops, len(seeds))
+        spilled += sum(rng is not None for rng in banked.rngs)
+    assert 0 < spilled < 12 * len(seeds)  # both ways were taken
+
+
+def test_a_bank_holds_only_its_parts():
+    bank = Bank([1, 2], [(1, "news"), (1, "work", 0)])
+    assert bank.take((2, "news")) is None
+    rng = stream(2, 1, "work", 0)
+    assert bank.take((1, "work", 0))[:, 1].tolist() == [
+        rng.getrandbits(32) for _ in range(streams.DEPTH)]
+    assert Bank([1, 2], []).take((1, "news")) is None
+
+
+def test_a_bank_covers_as_many_turns_as_its_size_allows(monkeypatch):
+    monkeypatch.setattr(streams, "WORTH", 1)
+    monkeypatch.setattr(streams, "MOST_STREAMS", 30)
+    bank = streams.bank_for([1, 2, 3], 2, 12, [0, 2])  # 9 streams a turn
+    assert bank.turns == range(2, 5)
+    assert sorted(bank.columns) == sorted([(t, "work", k) for t in (2, 3, 4) for k in (0, 2)]
+                                          + [(t, "news") for t in (2, 3, 4)])
+    assert streams.bank_for([1, 2, 3], 12, 12, [0, 2]).turns == range(12, 13)
+    monkeypatch.setattr(streams, "WORTH", 10**9)
+    assert streams.bank_for([1, 2, 3], 2, 12, [0, 2]).turns == range(2, 13)  # empty, all turns
+
+
+def test_a_batch_whose_seeds_changed_gets_a_new_bank(monkeypatch):
+    """A bank is the words of its seeds' streams: a batch whose seeds were changed in place
+    must not read the old ones."""
+    from game.engine import Game
+    from game.engine.batch.state import gather
+
+    monkeypatch.setattr(streams, "WORTH", 1)
+    game = Game(load_scenario(TINY))
+    batch = gather(game.rules, [game.new_state(seed) for seed in (1, 2)])
+    streams.lanes_of(batch, batch.turn, "news")
+    batch.seeds[1] = 9
+    lanes = streams.lanes_of(batch, batch.turn, "news")
+    rng = stream(9, batch.turn, "news")
+    assert lanes.random(np.array([False, True]))[1] == rng.random()
+
+
+@pytest.mark.parametrize("path", [TINY, *bundled_scenarios()], ids=lambda p: p.stem)
+def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
+    """A chunk whose work and news streams come from a bank (forced here for 3 games; then
+    a few words deep, so streams also run out and go on in CPython, and a bank a turn) plays
+    the very games it plays with every stream seeded by CPython."""
+    from game.analysis.simulate import run_games
+    from game.engine import Game
+    from game.engine.batch.turn import resolve_draws
+
+    scenario = load_scenario(path)
+    strategies = dict(zip([r.id for r in scenario.roles], ("hype", "gamer")))
+    seeds = [11, 12, 13]
+    monkeypatch.setattr(streams, "WORTH", 10**9)
+    alone = run_games(scenario, seeds, strategies)
+    banks = []
+    made = Bank.__init__
+
+    def spy(self, *args):
+        made(self, *args)
+        banks.append(self)
+
+    monkeypatch.setattr(Bank, "__init__", spy)
+    monkeypatch.setattr(streams, "WORTH", 1)
+    for depth, most in ((streams.DEPTH, streams.MOST_STREAMS), (6, 1)):
+        monkeypatch.setattr(streams, "DEPTH", depth)
+        monkeypatch.setattr(streams, "MOST_STREAMS", most)
+        assert run_games(scenario, seeds, strategies) == alone
+    assert any(bank.words is not None for bank in banks)
+    assert any(len(bank.turns) == 1 and bank.words is not None for bank in banks)
+    if resolve_draws(Game(scenario).rules):
+        assert any((1, "resolve") in bank.columns for bank in banks)
