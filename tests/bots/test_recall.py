@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from game.analysis import simulate
 from game.bots import base, make_bot
 from game.bots.base import allocation_planner, policy_planner
+from game.engine.game import Game
 from game.engine.glance import FIELDS, UNREAD, Glance, NotGlanced, glances
 from game.engine.legal import legal_actions
 from game.engine.view import SeatView, views
@@ -163,7 +164,11 @@ def test_a_recalled_action_is_the_one_act_chooses_and_is_made_once(path, monkeyp
         return glances(rules, state, seats, readings)
 
     monkeypatch.setattr(simulate, "glances", glancing)
-    simulate.run_games(scenario, [1, 2], strategies)
+    # game by game (`play_games`: the loop that glances; `run_games` plays warm games over
+    # arrays, game.analysis.batch_play, whose recalls tests/analysis/test_batch_play.py checks)
+    game = Game(scenario)
+    table, chosen = simulate.table_for(game, strategies, None)
+    simulate.play_games(game, [1, 2], table, chosen)
     for rules, state, shown in seen:
         for glance in shown:
             bot = make_bot(strategies[glance.role], scenario, glance.seat, random.Random(0))
