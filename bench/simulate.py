@@ -10,9 +10,9 @@ process, the steady state of a long simulation. Each rate is measured R times (3
 default) and reported as the best, with the median and every
 run beside it: on a shared machine other work only ever slows a run down. Then,
 for single-process games after the warm-up, played in lockstep chunks as `simulate` plays
-them: where the time goes (glances and recalled decisions, views and planned decisions on
-memo misses, legal actions, the engine applying choices and resolving turns, the game
-record), and a profile (cProfile, top 15 by own time).
+them: where the time goes (opening the batch, the bots' decisions over arrays, resolving
+the turns, the records, and the games ejected from the loop over arrays and played again
+game by game), and a profile (cProfile, top 15 by own time).
 """
 
 from __future__ import annotations
@@ -31,10 +31,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import game.analysis.batch_play as batch_play  # noqa: E402
 import game.analysis.simulate as sim  # noqa: E402
-import game.engine.game as game_module  # noqa: E402
+import game.engine.batch.news as batch_news  # noqa: E402
+import game.engine.batch.review as batch_review  # noqa: E402
+import game.engine.batch.turn as batch_turn  # noqa: E402
 from game.analysis.simulate import run_game, simulate  # noqa: E402
-from game.bots.base import Bot, PlanningBot  # noqa: E402
 from game.engine.game import Game  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
 from formula_batch import stand_in_rate  # noqa: E402  (bench/, the script's own folder)
@@ -82,10 +84,12 @@ def cpu_seconds() -> float:
 
 def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
     """Milliseconds per game spent in each stage of `run_games` over chunks of
-    `simulate.CHUNK` games played in lockstep (timing wrappers around the functions it
-    calls; the rest is the loop itself). `Game.play_phase` and `Game.choose_work` call the
-    choosers (glances, recall, views, act) and legal actions: the engine's share of applying
-    the choices is what remains of them."""
+    `simulate.CHUNK` games (timing wrappers around the functions it calls; the rest is the
+    loop itself). Warm games are played over arrays (game.analysis.batch_play): opening the
+    chunk's batch, the bots' decisions (`_Loop.phase`: grouping, glances, recalls, applying
+    the choices), resolving the turns (of which the resolution's steps, the review and the
+    next turn's news) and the records; the games that loop ejects are played again game by
+    game (`play_games`, records by `record_of`)."""
     spent: dict[str, float] = defaultdict(float)
 
     def timed(stage, fn):
@@ -97,11 +101,18 @@ def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
                 spent[stage] += time.perf_counter() - start
         return wrapper
 
-    patches = [(sim, "glances", "glances"), (PlanningBot, "recall", "recalled decisions"),
-               (sim, "views", "views (memo misses)"), (Bot, "act", "planned decisions"),
-               (game_module, "legal_choice", "legal actions"),
-               (Game, "play_phase", "engine (apply)"), (Game, "choose_work", "engine (apply)"),
-               (sim, "resolve_together", "engine (resolve)"), (sim, "record_of", "game record")]
+    patches = [(batch_play, "open_batch", "opening the batch"),
+               (batch_play, "gather", "opening the batch"),
+               (Game, "new_states", "opening the batch"),
+               (batch_play._Loop, "phase", "decisions"),
+               (batch_play, "resolve_turn", "resolving turns"),
+               (batch_turn, "resolve_body", "  resolution steps"),
+               (batch_review, "review_turn", "  review"),
+               (batch_news, "open_turn", "  next turn's news"),
+               (batch_play, "records_from", "records"),
+               (sim, "play_games", "ejected games (replayed)"),
+               (sim, "record_of", "ejected games (replayed)")]
+    patches = [(owner, name, stage) for owner, name, stage in patches if hasattr(owner, name)]
     saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
     for owner, name, stage in patches:
         setattr(owner, name, timed(stage, getattr(owner, name)))
@@ -115,9 +126,6 @@ def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
     finally:
         for owner, name, original in saved:
             setattr(owner, name, original)
-    for nested in ("glances", "recalled decisions", "views (memo misses)",
-                   "planned decisions", "legal actions"):
-        spent["engine (apply)"] -= spent[nested]
     out = {stage: 1000.0 * s / runs for stage, s in spent.items()}
     out["whole game"] = 1000.0 * total / runs
     return out

@@ -273,8 +273,9 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
                     chunk = run_games(scenario, seeds[i:i + size], strategies, seats, locked)
                 records += chunk
                 bar.update(len(chunk))
-        else:
-            records = _warm_pool(scenario, strategies, seats, locked, seeds, workers, bar)
+        else:  # (unpickling the records makes as many objects as the games made)
+            with batch_collection():
+                records = _warm_pool(scenario, strategies, seats, locked, seeds, workers, bar)
     finally:
         bar.close()
     table, chosen = table_for(Game(scenario), strategies, seats)
