@@ -88,11 +88,21 @@ def _average_ranks(values: list[float]) -> list[float]:
 
 def _spearman(a: list[float], b: list[float]) -> float:
     """Spearman correlation of two lists of values, ties taken as the mean of their ranks;
-    0 when either has fewer than two different values (then a ranking says nothing)."""
-    ra, rb = _average_ranks(a), _average_ranks(b)
-    if len(set(ra)) < 2 or len(set(rb)) < 2:
-        return 0.0
-    return statistics.correlation(ra, rb)
+    0 when either has fewer than two different values (then a ranking says nothing). A
+    table's seats are few, so the same pair of rankings comes back game after game: each
+    pair's correlation is computed once (`_RANKED`)."""
+    ranks = (tuple(_average_ranks(a)), tuple(_average_ranks(b)))
+    found = _RANKED.get(ranks)
+    if found is None:
+        ra, rb = ranks
+        found = 0.0 if len(set(ra)) < 2 or len(set(rb)) < 2 else statistics.correlation(ra, rb)
+        if len(_RANKED) >= 4096:
+            _RANKED.clear()
+        _RANKED[ranks] = found
+    return found
+
+
+_RANKED: dict[tuple[tuple[float, ...], tuple[float, ...]], float] = {}
 
 
 def rank_agreement(outcomes: list[dict]) -> float:
@@ -113,9 +123,16 @@ def rank_agreement(outcomes: list[dict]) -> float:
 def _shares(records: list[GameRecord], key) -> dict[str, dict[str, float]]:
     """Effort share per behaviour, grouped by `key(record, seat)`."""
     points: dict[str, dict[str, int]] = {}
+    groups: dict[tuple, list[str]] = {}  # each table's groups, found once (a simulation has one)
     for rec in records:
-        for seat, effort in enumerate(rec.effort):
-            row = points.setdefault(key(rec, seat), {})
+        table = (tuple(rec.roles), tuple(rec.strategies))
+        keys = groups.get(table)
+        if keys is None:
+            keys = groups[table] = [key(rec, seat) for seat in range(len(rec.effort))]
+        for group, effort in zip(keys, rec.effort):
+            row = points.get(group)
+            if row is None:
+                row = points[group] = {}
             for bid, n in effort.items():
                 row[bid] = row.get(bid, 0) + n
     out = {}
@@ -124,6 +141,15 @@ def _shares(records: list[GameRecord], key) -> dict[str, dict[str, float]]:
         if total:
             out[group] = {bid: n / total for bid, n in sorted(row.items(), key=lambda kv: -kv[1])}
     return out
+
+
+def _by_turn(series: list[list[float]]) -> list[float]:
+    """The mean of each turn's values over the series that reach it (a game that ended
+    early has a shorter one)."""
+    if series and all(len(one) == len(series[0]) for one in series):
+        return [statistics.fmean(column) for column in zip(*series)]
+    turns = max(map(len, series), default=0)
+    return [statistics.fmean([one[t] for one in series if len(one) > t]) for t in range(turns)]
 
 
 def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
@@ -139,9 +165,7 @@ def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
         ("proxy_start", lambda r: r.proxy[0]), ("proxy_end", lambda r: r.proxy[-1]),
         ("health_start", lambda r: r.health[0]), ("health_end", lambda r: r.health[-1]),
         ("gap_end", lambda r: r.gap[-1]), ("corr", lambda r: r.correlation))}
-    turns = max((len(r.proxy) for r in records), default=0)
-    by_turn = {k: [statistics.fmean(getattr(r, k)[t] for r in records if len(getattr(r, k)) > t)
-                   for t in range(turns)] for k in ("proxy", "health")}
+    by_turn = {k: _by_turn([getattr(r, k) for r in records]) for k in ("proxy", "health")}
     fired = {ev.id: 0 for ev in scenario.events}
     for r in records:
         for ev in {e for _, e in r.events}:
