@@ -27,7 +27,7 @@ import numpy as np
 from game.analysis.batch_records import records_from
 from game.analysis.record import GameRecord
 from game.bots import make_bot
-from game.bots.groups import seat_groups
+from game.bots.groups import SeatKey, seat_keys
 from game.engine.actions import Action, Legal
 from game.engine.batch.choose import (acting, apply_allocation, apply_policies, checked,
                                       chosen_numbers, legal_groups, open_work)
@@ -37,6 +37,7 @@ from game.engine.batch.state import Batch, gather
 from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
 from game.engine.glance import NotGlanced
+from game.engine.legal import Choice
 from game.engine.state import SeatSetup
 
 
@@ -101,10 +102,11 @@ class _Loop:
         choices are then applied in seat order."""
         must = acting(self.rules, self.batch, phase)
         chosen = []
+        known: dict[tuple, dict | None] = {}
         for seat in range(must.shape[1]):
             rows = np.flatnonzero(must[:, seat] & ~self.ejected)
             if len(rows):
-                chosen.append((seat, self._choose(seat, phase, rows)))
+                chosen.append((seat, self._choose(seat, phase, rows, known)))
         for seat, choices in chosen:
             for rows, submitted in choices:
                 rows = rows[~self.ejected[rows]]  # (ejected by a later seat meanwhile)
@@ -115,9 +117,12 @@ class _Loop:
                 else:
                     apply_allocation(self.batch, rows, seat, submitted)
 
-    def _choose(self, seat: int, phase: str, rows: np.ndarray) -> list[tuple[np.ndarray, dict]]:
+    def _choose(self, seat: int, phase: str, rows: np.ndarray, known: dict[tuple, dict | None]
+                ) -> list[tuple[np.ndarray, dict]]:
         """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
-        the games where a memo lacked something are ejected."""
+        the games where a memo lacked something are ejected. `known`: what a group of an
+        earlier seat of this phase submitted (None: ejected), by what its choice read (see
+        `_known_key`), so a group of another seat that reads the same is not glanced at."""
         out = []
         batch = self.batch
         group_of, offered = legal_groups(self.rules, batch, seat, phase, rows, self.last,
@@ -130,18 +135,39 @@ class _Loop:
                 self.ejected[members] = True
                 continue
             legal, choice = offer
-            key_of, firsts, _ = seat_groups(
+            key_of, firsts, keys = seat_keys(
                 lambda policies: bot.reads(seen.role, legal, policies, batch.turn), seen,
                 members, batch.layout)
-            for k, first in enumerate(firsts.tolist()):
+            for k, (first, key) in enumerate(zip(firsts.tolist(), keys)):
                 same = members[key_of == k]
-                action = self._recalled(bot, first, seat, legal)
-                submitted = checked(choice, action, seat) if action is not None else None
+                known_key = self._known_key(seat, legal, choice, key)
+                if known_key is not None and known_key in known:
+                    submitted = known[known_key]
+                    submitted = None if submitted is None else dict(submitted)
+                else:
+                    action = self._recalled(bot, first, seat, legal)
+                    submitted = checked(choice, action, seat) if action is not None else None
+                    if known_key is not None:
+                        known[known_key] = submitted
                 if submitted is None:
                     self.ejected[same] = True
                 else:
                     out.append((same, submitted))
         return out
+
+    def _known_key(self, seat: int, legal: Legal, choice: Choice | None, key: SeatKey | None
+                   ) -> tuple | None:
+        """What the choice of seat `seat` reads in a group whose key reads `key` (a
+        `groups.SeatKey`; None: the group is one game alone, never shared): its bot's
+        strategy, its role and the roles of the others in seat order (which fix what the
+        key's columns are), the memo entry of its Legal and the Legal's numbers (which, with
+        the entry, fix the Legal but for its seat), and `key`. Two seats of one phase with
+        equal such keys recall the same choice (the seat aside) and submit the same."""
+        if key is None:
+            return None
+        roles = self.batch.layout.roles
+        return (type(self.bots[seat]), roles[seat], roles[:seat] + roles[seat + 1:], choice,
+                legal.phase, legal.must_act, tuple(legal.numbers), key)
 
     def _recalled(self, bot, g: int, seat: int, legal: Legal) -> Action | None:
         """What `bot` recalls for seat `seat` of game `g`, or None (not in its memos, or its
