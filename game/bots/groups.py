@@ -206,6 +206,10 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
 def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(group of each row of `table`, the position of each group's first row): rows with
     equal values share a group, groups numbered in the order of their first row."""
+    if len(table) > 1:  # (a column equal in every row tells no rows apart: most of them)
+        table = table[:, (table != table[0]).any(axis=0)]
+    if table.shape[1] == 0:
+        return np.zeros(len(table), dtype=np.intp), np.zeros(min(len(table), 1), dtype=np.intp)
     order = np.lexsort(table.T)  # stable: equal rows keep their order, first game first
     ranked = table[order]
     new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
