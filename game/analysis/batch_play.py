@@ -83,6 +83,21 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], chose
     return dict(zip(kept, records)), np.flatnonzero(loop.ejected).tolist()
 
 
+def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice | None,
+               key: SeatKey | None) -> tuple | None:
+    """What the choice of `bot` in seat `seat` (of a table whose seats have `roles`) reads in
+    a group whose key reads `key` (a `groups.SeatKey`; None: the group is one game alone,
+    never shared): the bot's strategy, its role and the roles of the others in seat order
+    (which fix what the key's columns are), the memo entry of its Legal and the Legal's
+    numbers (which, with the entry, fix the Legal but for its seat), and `key`. Two seats of
+    one phase with equal such keys recall the same choice (the seat aside) and submit the
+    same (tests/bots/test_seat_keys.py)."""
+    if key is None:
+        return None
+    return (type(bot), roles[seat], roles[:seat] + roles[seat + 1:], choice, legal.phase,
+            legal.must_act, tuple(legal.numbers), key)
+
+
 class _Loop:
     """The decisions of a batch's seats, phase by phase (see the module)."""
 
@@ -124,7 +139,7 @@ class _Loop:
         """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
         the games where a memo lacked something are ejected. `known`: what a group of an
         earlier seat of this phase submitted (None: ejected), by what its choice read (see
-        `_known_key`), so a group of another seat that reads the same is not glanced at;
+        `shared_key`), so a group of another seat that reads the same is not glanced at;
         `public`: which stats are public in each game as the phase opens (`public_now`)."""
         out = []
         batch = self.batch
@@ -141,7 +156,7 @@ class _Loop:
                 lambda policies: bot.reads(seen.role, legal, policies, batch.turn), seen,
                 members, batch.layout)
             for first, key, same in zip(firsts.tolist(), keys, _split(members, key_of, len(keys))):
-                known_key = self._known_key(seat, legal, choice, key)
+                known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
                 if known_key is not None and known_key in known:
                     submitted = known[known_key]
                     submitted = None if submitted is None else dict(submitted)
@@ -155,20 +170,6 @@ class _Loop:
                 else:
                     out.append((same, submitted))
         return out
-
-    def _known_key(self, seat: int, legal: Legal, choice: Choice | None, key: SeatKey | None
-                   ) -> tuple | None:
-        """What the choice of seat `seat` reads in a group whose key reads `key` (a
-        `groups.SeatKey`; None: the group is one game alone, never shared): its bot's
-        strategy, its role and the roles of the others in seat order (which fix what the
-        key's columns are), the memo entry of its Legal and the Legal's numbers (which, with
-        the entry, fix the Legal but for its seat), and `key`. Two seats of one phase with
-        equal such keys recall the same choice (the seat aside) and submit the same."""
-        if key is None:
-            return None
-        roles = self.batch.layout.roles
-        return (type(self.bots[seat]), roles[seat], roles[:seat] + roles[seat + 1:], choice,
-                legal.phase, legal.must_act, tuple(legal.numbers), key)
 
     def _recalled(self, bot, g: int, seat: int, legal: Legal, public: Public) -> Action | None:
         """What `bot` recalls for seat `seat` of game `g`, or None (not in its memos, or its
