@@ -122,7 +122,8 @@ class _Loop:
         for seat in range(must.shape[1]):
             rows = np.flatnonzero(must[:, seat] & ~self.ejected)
             if len(rows):
-                public = public or public_now(self.rules, self.batch)  # (for every seat)
+                if public is None:  # (once, for every seat)
+                    public = public_now(self.rules, self.batch)
                 chosen.append((seat, self._choose(seat, phase, rows, known, public)))
         for seat, choices in chosen:
             for rows, submitted in choices:
