@@ -27,16 +27,17 @@ import numpy as np
 from game.analysis.batch_records import records_from
 from game.analysis.record import GameRecord
 from game.bots import make_bot
-from game.bots.groups import seat_groups
+from game.bots.groups import SeatKey, seat_keys
 from game.engine.actions import Action, Legal
 from game.engine.batch.choose import (acting, apply_allocation, apply_policies, checked,
                                       chosen_numbers, legal_groups, open_work)
 from game.engine.batch.history import History
-from game.engine.batch.sights import glance_at, sights
+from game.engine.batch.sights import Public, glance_at, public_now, sights
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
 from game.engine.glance import NotGlanced
+from game.engine.legal import Choice
 from game.engine.state import SeatSetup
 
 
@@ -82,6 +83,21 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], chose
     return dict(zip(kept, records)), np.flatnonzero(loop.ejected).tolist()
 
 
+def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice | None,
+               key: SeatKey | None) -> tuple | None:
+    """What the choice of `bot` in seat `seat` (of a table whose seats have `roles`) reads in
+    a group whose key reads `key` (a `groups.SeatKey`; None: the group is one game alone,
+    never shared): the bot's strategy, its role and the roles of the others in seat order
+    (which fix what the key's columns are), the memo entry of its Legal and the Legal's
+    numbers (which, with the entry, fix the Legal but for its seat), and `key`. Two seats of
+    one phase with equal such keys recall the same choice (the seat aside) and submit the
+    same (tests/bots/test_seat_keys.py)."""
+    if key is None:
+        return None
+    return (type(bot), roles[seat], roles[:seat] + roles[seat + 1:], choice, legal.phase,
+            legal.must_act, tuple(legal.numbers), key)
+
+
 class _Loop:
     """The decisions of a batch's seats, phase by phase (see the module)."""
 
@@ -101,10 +117,14 @@ class _Loop:
         choices are then applied in seat order."""
         must = acting(self.rules, self.batch, phase)
         chosen = []
+        known: dict[tuple, dict | None] = {}
+        public = None
         for seat in range(must.shape[1]):
             rows = np.flatnonzero(must[:, seat] & ~self.ejected)
             if len(rows):
-                chosen.append((seat, self._choose(seat, phase, rows)))
+                if public is None:  # (once, for every seat)
+                    public = public_now(self.rules, self.batch)
+                chosen.append((seat, self._choose(seat, phase, rows, known, public)))
         for seat, choices in chosen:
             for rows, submitted in choices:
                 rows = rows[~self.ejected[rows]]  # (ejected by a later seat meanwhile)
@@ -115,38 +135,57 @@ class _Loop:
                 else:
                     apply_allocation(self.batch, rows, seat, submitted)
 
-    def _choose(self, seat: int, phase: str, rows: np.ndarray) -> list[tuple[np.ndarray, dict]]:
+    def _choose(self, seat: int, phase: str, rows: np.ndarray, known: dict[tuple, dict | None],
+                public: Public) -> list[tuple[np.ndarray, dict]]:
         """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
-        the games where a memo lacked something are ejected."""
+        the games where a memo lacked something are ejected. `known`: what a group of an
+        earlier seat of this phase submitted (None: ejected), by what its choice read (see
+        `shared_key`), so a group of another seat that reads the same is not glanced at;
+        `public`: which stats are public in each game as the phase opens (`public_now`)."""
         out = []
         batch = self.batch
         group_of, offered = legal_groups(self.rules, batch, seat, phase, rows, self.last,
                                          self.locked)
-        seen = sights(self.rules, batch, seat)
+        seen = sights(self.rules, batch, seat, public)
         bot = self.bots[seat]
-        for n, offer in enumerate(offered):
-            members = rows[group_of == n]
+        for offer, members in zip(offered, _split(rows, group_of, len(offered))):
             if offer is None:
                 self.ejected[members] = True
                 continue
             legal, choice = offer
-            key_of, firsts, _ = seat_groups(
+            key_of, firsts, keys = seat_keys(
                 lambda policies: bot.reads(seen.role, legal, policies, batch.turn), seen,
                 members, batch.layout)
-            for k, first in enumerate(firsts.tolist()):
-                same = members[key_of == k]
-                action = self._recalled(bot, first, seat, legal)
-                submitted = checked(choice, action, seat) if action is not None else None
+            for first, key, same in zip(firsts.tolist(), keys, _split(members, key_of, len(keys))):
+                known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
+                if known_key is not None and known_key in known:
+                    submitted = known[known_key]
+                    submitted = None if submitted is None else dict(submitted)
+                else:
+                    action = self._recalled(bot, first, seat, legal, public)
+                    submitted = checked(choice, action, seat) if action is not None else None
+                    if known_key is not None:
+                        known[known_key] = submitted
                 if submitted is None:
                     self.ejected[same] = True
                 else:
                     out.append((same, submitted))
         return out
 
-    def _recalled(self, bot, g: int, seat: int, legal: Legal) -> Action | None:
+    def _recalled(self, bot, g: int, seat: int, legal: Legal, public: Public) -> Action | None:
         """What `bot` recalls for seat `seat` of game `g`, or None (not in its memos, or its
         key reads the metric readings, which a glance over arrays does not hold)."""
         try:
-            return bot.recall(glance_at(self.rules, self.batch, g, seat, self.names), legal)
+            return bot.recall(glance_at(self.rules, self.batch, g, seat, self.names, public),
+                               legal)
         except NotGlanced:
             return None
+
+
+def _split(rows: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:
+    """The rows of `rows` in each of `groups` groups (`group`: each row's, from 0), each
+    group's rows in their order."""
+    if groups == 1:
+        return [rows]
+    order = np.argsort(group, kind="stable")
+    return np.split(rows[order], np.cumsum(np.bincount(group, minlength=groups))[:-1])

@@ -206,6 +206,10 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
 def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(group of each row of `table`, the position of each group's first row): rows with
     equal values share a group, groups numbered in the order of their first row."""
+    if len(table) > 1:  # (a column equal in every row tells no rows apart: most of them)
+        table = table[:, (table != table[0]).any(axis=0)]
+    if table.shape[1] == 0:
+        return np.zeros(len(table), dtype=np.intp), np.zeros(min(len(table), 1), dtype=np.intp)
     order = np.lexsort(table.T)  # stable: equal rows keep their order, first game first
     ranked = table[order]
     new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
@@ -231,30 +235,54 @@ def seat_groups(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sigh
     Returns (group of each row, the first game of each group, per group whether it is one
     game alone because its key reads the whole view or metric readings: `reads_of` gave None
     or `Reads.metrics`), groups numbered in the order of their first game."""
+    group, first, keys = seat_keys(reads_of, sights, rows, layout)
+    return group, first, np.array([k is None for k in keys], dtype=bool)
+
+
+SeatKey = tuple[Reads, bytes]
+"""What a group's key reads, seat-free (`seat_keys`)."""
+
+
+def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
+              rows: np.ndarray, layout: Layout
+              ) -> tuple[np.ndarray, np.ndarray, list[SeatKey | None]]:
+    """`seat_groups`, with per group, instead of whether it is alone, what its key reads
+    as seen from the seat (its `Reads` and the values of `key_columns` but the seat's own
+    employment, which is read by no key: a seat that acts is employed), None for a game
+    alone. Two seats of one role, whose other seats have the same roles in the same order,
+    that give equal `SeatKey`s for a group each see the same perceived values in every part
+    their (equal) reads read: a bot of one strategy gives them equal memo keys."""
     rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
-        return np.zeros(0, dtype=np.intp), rows, np.zeros(0, dtype=bool)
+        return np.zeros(0, dtype=np.intp), rows, []
     levels = sights.policies[rows]
-    order = np.lexsort(levels.T)
-    ranked = levels[order]
-    starts = np.flatnonzero(np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1))))
+    if len(levels) > 1 and (levels == levels[0]).all():  # (one set of levels: the usual case)
+        order, starts = np.arange(len(rows)), np.zeros(1, dtype=np.intp)
+        ranked = levels
+    else:
+        order = np.lexsort(levels.T)
+        ranked = levels[order]
+        starts = np.flatnonzero(np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1))))
     buckets: dict[Reads | None, list[np.ndarray]] = {}
     ids = layout.policy_ids
     for at, same in zip(ranked[starts].tolist(), np.split(order, starts[1:])):
         reads = reads_of(dict(zip(ids, at)))  # (the rows of one set of levels: `same`)
         buckets.setdefault(None if reads is None or reads.metrics else reads, []).append(same)
     group = np.empty(len(rows), dtype=np.intp)
-    firsts, alone = [], []
+    firsts, keys = [], []
     for reads, parts in buckets.items():
         take = np.sort(np.concatenate(parts))
         if reads is None:
             sub, first = np.arange(len(take)), np.arange(len(take))
+            keys += [None] * len(take)
         else:
-            sub, first = _equal_rows(key_columns(reads, sights, rows[take], layout))
+            table = key_columns(reads, sights, rows[take], layout)
+            sub, first = _equal_rows(table)
+            own = np.delete(table[first], sights.seat, axis=1)  # (column `seat`: employed)
+            keys += [(reads, row.tobytes()) for row in own]
         group[take] = sub + sum(map(len, firsts))
         firsts.append(take[first])
-        alone.append(np.full(len(first), reads is None))
     first = np.concatenate(firsts)
     renumber = _by_first(first)
     back = np.argsort(renumber)
-    return renumber[group], rows[first[back]], np.concatenate(alone)[back]
+    return renumber[group], rows[first[back]], [keys[k] for k in back.tolist()]

@@ -36,7 +36,7 @@ from game.engine.others import _as_other
 from game.engine.view import _own_stats, _public_stats, _publicity_of
 from game.scenario.rules import Rules
 
-__all__ = ["Sights", "glance_at", "sights"]
+__all__ = ["Public", "Sights", "glance_at", "public_now", "sights"]
 
 
 @dataclass(slots=True)
@@ -135,15 +135,45 @@ def _revealed(rules: Rules, batch: Batch) -> bool:
     return batch.ended or batch.turn > rules.scenario.turns
 
 
-def glance_at(rules: Rules, batch: Batch, g: int, seat: int, names: Sequence[str]) -> Glance:
+class Public(NamedTuple):
+    """Which stats are public in each game of a batch as it stands (`public_now`): the same
+    for every seat, so found once for all the seats that look at the batch before it
+    changes."""
+
+    publics: list[tuple[str, ...]]
+    """The distinct tuples of stats `_public_stats` makes public in the batch's games."""
+    which: list[int]
+    """Per game, the index of its tuple in `publics`."""
+    masks: dict[str, np.ndarray]
+    """Stat id -> (G,) whether it is public in each game, for every stat public in at least
+    one game, in file order (arrays shared: read only)."""
+
+
+def public_now(rules: Rules, batch: Batch) -> Public:
+    """Which stats are public in each game of `batch` now (see `Public`); valid until the
+    batch's metrics, policies, stats, employment, turn or end change."""
+    publics, which = _publics(rules, batch)
+    masks = {}
+    for sid in rules.stat_public:
+        where = [sid in public for public in publics]
+        if any(where):
+            masks[sid] = np.ones(batch.size, dtype=bool) if all(where) \
+                else np.array(where)[which]
+    return Public(publics, which.tolist(), masks)
+
+
+def glance_at(rules: Rules, batch: Batch, g: int, seat: int, names: Sequence[str],
+              public: Public | None = None) -> Glance:
     """The glance of `seat` in game `g` of `batch`, whose seats are named `names` (in seat
     order: the table's names, which the batch does not hold): equal to `glances(rules,
     state, [seat], readings=False)[0]` for the state game `g` would have (the same values,
     dict orders and `Other`s), its metrics `UNREAD`. Of the other seats, only the stats
-    `_as_other` shows are taken from the batch."""
+    `_as_other` shows are taken from the batch. `public`: `public_now` of the batch as it
+    stands, if the caller has it (else the game's public stats are found here)."""
     layout = batch.layout
     revealed = _revealed(rules, batch)
-    public = _public_stats(rules, _row(rules, batch, g), revealed)
+    public = _public_stats(rules, _row(rules, batch, g), revealed) if public is None \
+        else public.publics[public.which[g]]
     stats = batch.stats[g].tolist()
     employed = batch.employed[g].tolist()
     role = layout.roles[seat]
@@ -157,14 +187,15 @@ def glance_at(rules: Rules, batch: Batch, g: int, seat: int, names: Sequence[str
                   float(batch.score[g, seat]), int(batch.rank[g, seat]), others)
 
 
-def sights(rules: Rules, batch: Batch, seat: int) -> Sights:
+def sights(rules: Rules, batch: Batch, seat: int, public: Public | None = None) -> Sights:
     """What `seat` sees in every game of `batch` (see `Sights`), by the rules `glance_at`
-    follows game by game."""
+    follows game by game (`public`: `public_now` of the batch as it stands, if the caller
+    has it)."""
     layout = batch.layout
     role = layout.roles[seat]
     own = _own_stats(rules, dict.fromkeys(rules.role_stats[role]), _revealed(rules, batch))
     shown = {}
-    masks = _public_masks(rules, batch)
+    masks = (public or public_now(rules, batch)).masks
     for j, other in enumerate(layout.roles):
         if j != seat:
             held = rules.role_stats[other]
@@ -175,19 +206,6 @@ def sights(rules: Rules, batch: Batch, seat: int) -> Sights:
     return Sights(seat, role, batch.turn, batch.employed.copy(), batch.policies.copy(),
                   {sid: batch.stats[:, seat, layout.stat(sid)].copy() for sid in own},
                   batch.score[:, seat].copy(), batch.rank[:, seat].copy(), shown)
-
-
-def _public_masks(rules: Rules, batch: Batch) -> dict[str, np.ndarray]:
-    """Stat id -> (G,) whether it is public in each game, for every stat public in at least
-    one game, in file order."""
-    publics, which = _publics(rules, batch)
-    out = {}
-    for sid in rules.stat_public:
-        where = [sid in public for public in publics]
-        if any(where):
-            out[sid] = np.ones(batch.size, dtype=bool) if all(where) \
-                else np.array(where)[which]
-    return out
 
 
 def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndarray]:

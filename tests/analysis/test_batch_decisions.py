@@ -1,0 +1,46 @@
+"""The decisions of the loop over arrays (game.analysis.batch_play `_Loop`) cost one glance
+and one recall per choice that differs, not per seat: seats of one role and strategy whose
+keys read the same values in a phase share one recall, and their games keep the records the
+game-by-game loop gives them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import game.analysis.batch_play as batch_play
+from game.analysis.simulate import play_games, record_of, run_seed, table_for
+from game.engine.game import Game
+from game.scenario.load import load_scenario
+
+FLAGSHIP = Path(__file__).resolve().parents[2] / "scenarios" / "tokenmaxxing.yaml"
+
+
+def test_seats_of_one_role_and_strategy_that_read_the_same_share_one_glance(monkeypatch):
+    """The flagship's hype manager and four gamer engineers, once warm: fewer glances than
+    groups of a seat's games, none ejected, and every record the game-by-game one."""
+    scenario = load_scenario(FLAGSHIP).model_copy(deep=True)  # (planners of its own)
+    game = Game(scenario)
+    table, chosen = table_for(game, {"manager": "hype", "employee": "gamer"}, None)
+    seeds = [run_seed(41, i) for i in range(12)]
+    expected = [json.dumps(record_of(scenario, state, table, chosen).to_dict())
+                for state in play_games(game, seeds, table, chosen, None)]  # fills the memos
+    counts = {"glances": 0, "groups": 0}
+
+    def glance_at(*args):
+        counts["glances"] += 1
+        return glanced(*args)
+
+    def seat_keys(*args):
+        found = grouped(*args)
+        counts["groups"] += len(found[1])
+        return found
+
+    glanced, grouped = batch_play.glance_at, batch_play.seat_keys
+    monkeypatch.setattr(batch_play, "glance_at", glance_at)
+    monkeypatch.setattr(batch_play, "seat_keys", seat_keys)
+    records, ejected = batch_play.play_over_arrays(
+        game, seeds, table, chosen, batch_play.recalling_bots(game, chosen), None)
+    assert not ejected
+    assert [json.dumps(records[n].to_dict()) for n in range(len(seeds))] == expected
+    assert 0 < counts["glances"] < counts["groups"]

@@ -1,0 +1,69 @@
+"""Seats of one role that read the same share a recall (game.analysis.batch_play
+`shared_key`, from game.bots.groups `seat_keys`): the contract is that two seats of a phase
+whose groups give equal shared keys give equal memo keys, at every decision of bot games of
+every bundled scenario (the seat aside: a memo key never holds it)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from game.analysis import simulate
+from game.analysis.batch_play import shared_key
+from game.bots import make_bot
+from game.bots.groups import seat_keys
+from game.engine.batch.sights import sights
+from game.engine.batch.state import gather
+from game.engine.glance import glances
+from game.engine.legal import legal_choice
+from game.scenario.load import load_scenario
+from tests.bots.test_groups import MIXES, PATHS, _decision_points, _memo_key
+
+
+def _shared(rules, scenario, strategy, states, seat, found: dict) -> int:
+    """Check the groups of `seat`'s games `states` (at one decision) against `found`
+    (shared key -> memo key and seat, over the phase's seats so far) and add them; return
+    how many groups found the key of another seat already there."""
+    bot = make_bot(strategy, scenario, seat, lambda: None)
+    batch = gather(rules, states)
+    seen = sights(rules, batch, seat)
+    by_legal = defaultdict(list)
+    for g, state in enumerate(states):
+        by_legal[id(legal_choice(rules, state, seat)[0])].append(g)
+    shared = 0
+    for rows in by_legal.values():
+        legal, choice = legal_choice(rules, states[rows[0]], seat)
+        group, first, keys = seat_keys(
+            lambda policies: bot.reads(seen.role, legal, policies, batch.turn), seen,
+            np.array(rows), batch.layout)
+        for g, key in zip(first.tolist(), keys):
+            known = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
+            if known is None:
+                continue
+            memo = _memo_key(rules, bot, glances(rules, states[g], [seat])[0], legal)
+            was = found.setdefault(known, (memo, seat))
+            assert was[0] == memo, (batch.turn, legal.phase, seat, was[1])
+            shared += was[1] != seat
+    return shared
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_seats_with_equal_shared_keys_give_equal_memo_keys(path, monkeypatch):
+    scenario = load_scenario(path)
+    game = simulate.Game(scenario)
+    shared = 0
+    for mix in MIXES:
+        strategies = {scenario.roles[0].id: mix[0], scenario.roles[1].id: mix[1]}
+        chosen = simulate.table_for(game, strategies, None)[1]
+        points = _decision_points(scenario, strategies, list(range(1, 9)), monkeypatch)
+        phases: dict[tuple, dict] = defaultdict(dict)
+        for (turn, phase, seat), states in points.items():
+            phases[turn, phase][seat] = states
+        for seats in phases.values():
+            found: dict = {}
+            for seat, states in sorted(seats.items()):
+                shared += _shared(game.rules, scenario, chosen[seat], states, seat, found)
+    if path.stem == "tokenmaxxing":
+        assert shared > 10  # not vacuous: seats do share
