@@ -12,12 +12,15 @@ the batch as the phase opens, and their choices are then applied in seat order, 
 (`resolve_turn`), its record kept as arrays (`History`), and each ended game's record made
 from them (game.analysis.batch_records).
 
-A game where any of this needs more than the memos hold (a recall the memo lacks, a Legal or
-a check not yet seen) is ejected: it stays in the batch without choices and is played again
-from its seed by `play_games`, the game-by-game loop, which plans what is missing. The engine
-is deterministic and every decision a pure function of what its key reads, so a game's record
-is the same whichever loop plays it. In a cold process nearly every game of the first chunk is
-ejected at its first decision; once the memos are warm, hardly any.
+Where a memo lacks a group's choice (or has not yet found it legal), its first game's state
+as the phase opened is exported from the arrays (game.engine.batch.history `export_states`)
+and its bot chooses on its whole view, as the game-by-game loop's first game in that
+situation does; that fills the memos for the rest. A game whose seat's key reads more than a
+glance over arrays shows (the whole view, or metric readings: each such game is a group of
+its own), or whose Legal the memo cannot give without a state, is ejected instead: it stays
+in the batch without choices and is played again from its seed by `play_games`, the
+game-by-game loop. The engine is deterministic and every decision a pure function of what
+its key reads, so a game's record is the same whichever loop plays it.
 """
 
 from __future__ import annotations
@@ -30,15 +33,18 @@ from game.bots import make_bot
 from game.bots.groups import SeatKey, seat_keys
 from game.engine.actions import Action, Legal
 from game.engine.batch.choose import (acting, apply_allocation, apply_policies, checked,
-                                      chosen_numbers, legal_groups, open_work)
-from game.engine.batch.history import History
+                                      chosen_numbers, legal_groups, open_work,
+                                      options_memoised)
+from game.engine.batch.history import History, export_states
 from game.engine.batch.sights import Public, glance_at, public_now, sights
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
+from game.engine.checks import check_chosen
 from game.engine.glance import NotGlanced
-from game.engine.legal import Choice
-from game.engine.state import SeatSetup
+from game.engine.legal import Choice, legal_choice
+from game.engine.state import GameState, SeatSetup
+from game.engine.view import views
 
 
 def recalling_bots(game: Game, chosen: list[str]) -> list | None:
@@ -64,8 +70,8 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], chose
         return {}, list(range(len(seeds)))  # a first phase with nobody to act: game by game
     batch = gather(game.rules, states)
     del states
-    loop = _Loop(game, batch, bots, [seat.name for seat in table], locked or {})
     history = History()
+    loop = _Loop(game, batch, bots, table, locked or {}, history)
     while not loop.ejected.all():
         loop.phase("policy")
         open_work(batch)
@@ -101,13 +107,17 @@ def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Cho
 class _Loop:
     """The decisions of a batch's seats, phase by phase (see the module)."""
 
-    def __init__(self, game: Game, batch: Batch, bots: list, names: list[str],
-                 locked: dict[str, int]) -> None:
+    def __init__(self, game: Game, batch: Batch, bots: list, table: list[SeatSetup],
+                 locked: dict[str, int], history: History) -> None:
         self.rules = game.rules
         self.batch = batch
         self.bots = bots
-        self.names = names
+        self.table = table
+        self.names = [seat.name for seat in table]
         self.locked = locked
+        self.history = history
+        self.states: dict[int, GameState] = {}
+        """Games' states as the current phase opened, exported where a memo lacked something."""
         self.ejected = np.zeros(batch.size, dtype=bool)
         self.last: np.ndarray | None = None
         """(G, S, D) the numbers each seat chose last turn (None before the first)."""
@@ -116,6 +126,7 @@ class _Loop:
         """Every seat that must act in `phase` chooses on the batch as the phase opens; the
         choices are then applied in seat order."""
         must = acting(self.rules, self.batch, phase)
+        self.states = {}
         chosen = []
         known: dict[tuple, dict | None] = {}
         public = None
@@ -149,6 +160,8 @@ class _Loop:
         seen = sights(self.rules, batch, seat, public)
         bot = self.bots[seat]
         for offer, members in zip(offered, _split(rows, group_of, len(offered))):
+            if offer is None and options_memoised(self.rules, seen.role, phase):
+                offer = legal_choice(self.rules, self._state(int(members[0]), phase), seat)
             if offer is None:
                 self.ejected[members] = True
                 continue
@@ -162,8 +175,8 @@ class _Loop:
                     submitted = known[known_key]
                     submitted = None if submitted is None else dict(submitted)
                 else:
-                    action = self._recalled(bot, first, seat, legal, public)
-                    submitted = checked(choice, action, seat) if action is not None else None
+                    submitted = self._submitted(bot, first, seat, phase, legal, choice, public,
+                                                key is None)
                     if known_key is not None:
                         known[known_key] = submitted
                 if submitted is None:
@@ -171,6 +184,32 @@ class _Loop:
                 else:
                     out.append((same, submitted))
         return out
+
+    def _submitted(self, bot, g: int, seat: int, phase: str, legal: Legal,
+                   choice: Choice | None, public: Public, alone: bool) -> dict | None:
+        """What seat `seat` of game `g` submits: recalled from its bot's memos and checked
+        through its choice's memo, else planned (`act` on its view) and checked on the game's
+        state as the phase opened, exported from the arrays (`export_states`): that fills
+        the memos, as the game-by-game loop's first game in the situation does. None (the
+        game is ejected) where the key reads more than a glance over arrays shows, so that
+        each game of it is alone in its group (`alone`: a state a game would cost more than
+        playing it game by game)."""
+        action = self._recalled(bot, g, seat, legal, public)
+        submitted = checked(choice, action, seat) if action is not None else None
+        if submitted is not None or alone:
+            return submitted
+        state = self._state(g, phase)
+        if action is None:
+            action = bot.act(views(self.rules, state, [seat])[0], legal)
+        return check_chosen(self.rules, state, seat, choice, action)
+
+    def _state(self, g: int, phase: str) -> GameState:
+        """Game `g`'s state as the phase opened, exported from the arrays once a phase."""
+        state = self.states.get(g)
+        if state is None:
+            state = self.states[g] = export_states(self.rules, self.batch, self.history,
+                                                   self.table, self.locked, [g], phase)[0]
+        return state
 
     def _recalled(self, bot, g: int, seat: int, legal: Legal, public: Public) -> Action | None:
         """What `bot` recalls for seat `seat` of game `g`, or None (not in its memos, or its

@@ -1,6 +1,8 @@
 """The loop over arrays (game.analysis.batch_play) gives every game the record the
-game-by-game loop gives it: cold (nearly every game ejected), warm (nearly none) and in
-between (games ejected mid-game), in every bundled scenario where planning bots can sit."""
+game-by-game loop gives it: cold (every decision planned on a state exported from the
+arrays, once per group), warm (every decision recalled) and in between, in every bundled
+scenario where planning bots can sit (where their keys read more than a glance over arrays
+shows, the games are ejected and played game by game)."""
 
 from __future__ import annotations
 
@@ -67,7 +69,7 @@ def test_every_game_has_the_record_it_has_game_by_game(path):
     scenario = _fresh(path)
     strategies = _planning(scenario)
     seeds = [run_seed(11, i) for i in range(6)]
-    cold = _over_arrays(scenario, seeds, strategies)  # nearly all ejected
+    cold = _over_arrays(scenario, seeds, strategies)  # planned on exported states
     assert cold == _game_by_game(_fresh(path), seeds, strategies)
     later = [run_seed(12, i) for i in range(6)]
     assert _over_arrays(scenario, later, strategies) == _game_by_game(scenario, later,
@@ -93,9 +95,25 @@ def test_the_flagship_plays_over_arrays_once_warm_with_locked_policies_too():
         assert [json.dumps(records[n].to_dict()) for n in range(10)] == expected
 
 
-def test_games_ejected_mid_game_keep_their_records():
+def test_a_cold_chunk_is_planned_over_arrays_with_nothing_ejected():
+    """Empty memos: every group's first decision is planned on its first game's exported
+    state, and nothing is ejected (before, the whole cold chunk was played again game by
+    game); the records are the game-by-game ones."""
+    strategies = {"manager": "hype", "employee": "gamer"}
+    scenario = _fresh(FLAGSHIP)
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, None)
+    seeds = [run_seed(41, i) for i in range(6)]
+    records, ejected = play_over_arrays(game, seeds, table, chosen,
+                                        recalling_bots(game, chosen), None)
+    assert not ejected
+    assert [json.dumps(records[n].to_dict()) for n in range(6)] == _game_by_game(
+        _fresh(FLAGSHIP), seeds, strategies)
+
+
+def test_games_that_meet_new_situations_mid_game_keep_their_records():
     """Memos warmed by one game only: other games find their first decisions there and
-    miss later ones, so they are ejected part-way and played again game by game."""
+    miss later ones, which are planned part-way on exported states."""
     scenario = _fresh(FLAGSHIP)
     strategies = {"manager": "hype", "employee": "gamer"}
     run_games(scenario, [run_seed(31, 0)], strategies)

@@ -259,3 +259,11 @@ def last_numbers_of(batch: Batch, states: list[GameState]) -> np.ndarray:
                 if did in chosen:
                     out[g, seat, d] = chosen[did]
     return out
+
+
+def options_memoised(rules: Rules, role: str, phase: str) -> bool:
+    """Whether a seat of `role`'s options in `phase` are memoised by what they read (policy
+    options always; behaviour options where availability reads only names a state holds as
+    they are, see `legal._Choices`): then the games of one of `legal_groups`' groups share
+    them, and where the memo lacks them one game's `legal_choice` fills it for all."""
+    return phase == "policy" or _choices(rules).reads[role] is not None
