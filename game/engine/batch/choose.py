@@ -229,11 +229,12 @@ def apply_allocation(batch: Batch, rows: np.ndarray, seat: int,
     with its own copy, its seats kept in seat order)."""
     rows = np.asarray(rows, dtype=np.intp)
     layout = batch.layout
-    for key, value in submitted.items():
-        if key in layout.behaviour_ids:
-            batch.effort[rows, seat, layout.behaviour_ids.index(key)] = value
-        elif key in layout.decision_ids:
-            batch.numbers[rows, seat, layout.decision_ids.index(key)] = value
+    for target, ids in ((batch.effort, layout.behaviour_ids),
+                        (batch.numbers, layout.decision_ids)):
+        columns = [(ids.index(key), value) for key, value in submitted.items() if key in ids]
+        if columns:  # (a key given twice cannot be: a dict's last value is its only one)
+            where, values = zip(*columns)
+            target[rows[:, None], seat, list(where)] = np.array(values, dtype=np.float64)
     batch.allocated[rows, seat] = bool(submitted)
     batch.allocations.apply(rows, seat, submitted)
 

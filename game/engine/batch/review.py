@@ -77,7 +77,8 @@ def _rank(batch: Batch, role: str, review: CReview, senv: Env) -> Ranking:
     terms = np.zeros(shape)
     for policy_id, term in review.terms:
         active = (batch.policies[:, layout.policy_ids.index(policy_id)] > 0)[:, None]
-        terms = np.where(active, terms + layout.formula(term)(senv), terms)
+        if active.any():  # (a term in force in no game adds nothing anywhere)
+            terms = np.where(active, terms + layout.formula(term)(senv), terms)
     members = batch.employed & layout.role_of_seat[role]
     return rank_seats(score + terms, members, review.ties, batch.seeds, batch.turn, "ties",
                       role)
@@ -100,8 +101,10 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
     """Each consequence of `review` in file order, for each ranked seat in rank order, on the
     seat names `senv` (with the scores and ranks just given; None without consequences);
     their changes applied together, then the layoffs. The formulas are evaluated once for
-    every seat: nothing they read changes until the changes are applied. Returns where each
-    consequence held, (G, rank place, consequence) bool (None without consequences)."""
+    every seat: nothing they read changes until the changes are applied (an effect's only
+    once its consequence holds somewhere: a consequence that holds in no game draws and
+    changes nothing). Returns where each consequence held, (G, rank place, consequence) bool
+    (None without consequences)."""
     if not review.consequences and batch.layout.settled:
         return None  # nothing to apply (a pass with nothing to add changes nothing)
     layout = batch.layout
@@ -109,18 +112,22 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
     held = np.zeros((*shape, len(review.consequences)), dtype=bool) \
         if review.consequences else None
     changes = Changes(batch)
-    evaluated = [(c, layout.formula(c.when)(senv),
-                  [(e, *(layout.formula(f)(senv) for f in (e.when, e.chance, e.value)))
-                   for e in c.effects])
-                 for c in review.consequences]
+    whens = [layout.formula(c.when)(senv) for c in review.consequences]
+    evaluated: dict[int, list] = {}
     laid_off = np.zeros(shape, dtype=bool)
     for place in range(int(ranking.count.max(initial=0))):
         ranked = place < ranking.count
         seat = ranking.order[:, place]
-        for c, (consequence, when, effects) in enumerate(evaluated):
+        for c, (consequence, when) in enumerate(zip(review.consequences, whens)):
             holds = ranked & (_at(when, rows, seat) != 0.0)
+            if not holds.any():
+                continue
             held[:, place, c] = holds
-            for effect, e_when, chance, value in effects:
+            if c not in evaluated:
+                evaluated[c] = [(e, *(layout.formula(f)(senv) for f in (e.when, e.chance,
+                                                                         e.value)))
+                                for e in consequence.effects]
+            for effect, e_when, chance, value in evaluated[c]:
                 applies = passes(_at(e_when, rows, seat), _at(chance, rows, seat), holds,
                                  lanes)
                 _land(batch, changes, effect, _at(value, rows, seat), applies, seat)
