@@ -47,6 +47,8 @@ def test_a_resolved_turn_makes_no_review_row_until_one_is_read():
         assert made == 0
         everyone = batch.recorded.reviews.of_games(range(batch.size))
         assert everyone == [state.history[-1].reviews for state in scattered]
+        assert batch.recorded.reviews == everyone and list(batch.recorded.reviews) == everyone
+        assert batch.reviews == [{} for _ in range(batch.size)]  # the next turn's: none yet
         consequences += sum(len(row.consequences) for rows in everyone
                             for role in rows.values() for row in role)
         for g in (batch.size - 1, 2):  # a game read alone: the same rows

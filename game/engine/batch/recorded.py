@@ -42,12 +42,14 @@ _ROWS = TypeAdapter(list[list[ReviewRow]])
 cost of building each row on its own)."""
 
 
-class Reviews:
-    """A turn's review of every game of a batch, role by role in review order."""
+class Reviews(Sequence):
+    """A turn's review of every game of a batch, role by role in review order; read as a
+    sequence, each game's review rows by role (`of_games`), made anew on every read."""
 
-    __slots__ = ("roles",)
+    __slots__ = ("roles", "size")
 
-    def __init__(self) -> None:
+    def __init__(self, size: int) -> None:
+        self.size = size
         self.roles: list[RoleReview] = []
 
     def add(self, review: RoleReview) -> None:
@@ -64,6 +66,40 @@ class Reviews:
             for game, role_rows in zip(out, _role_rows(review, rows)):
                 game[review.role] = role_rows
         return out
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, g):
+        return _read(self, g)
+
+    def __iter__(self) -> Iterator[dict[str, list[ReviewRow]]]:
+        return iter(self.of_games(range(self.size)))
+
+    def __eq__(self, other: object) -> bool:
+        return _equal(self, other)
+
+    __hash__ = None  # mutable, compared by its games' rows
+
+    def __repr__(self) -> str:
+        return f"Reviews({list(self)!r})"
+
+
+def _read(kept: Reviews | Allocations, g):
+    """Game g's value (or a slice's list), made by `kept.of_games`."""
+    if isinstance(g, slice):
+        return kept.of_games(range(kept.size)[g])
+    if not -kept.size <= g < kept.size:
+        raise IndexError(g)
+    return kept.of_games([g % kept.size])[0]
+
+
+def _equal(kept: Reviews | Allocations, other: object) -> bool:
+    """Whether `other` is a sequence of the same games' values (NotImplemented if it is no
+    sequence)."""
+    if not isinstance(other, Sequence) or isinstance(other, str):
+        return NotImplemented
+    return len(other) == kept.size and list(kept.of_games(range(kept.size))) == list(other)
 
 
 def _role_rows(review: RoleReview, rows: np.ndarray) -> list[list[ReviewRow]]:
@@ -125,19 +161,13 @@ class Allocations(Sequence):
         return self.size
 
     def __getitem__(self, g):
-        if isinstance(g, slice):
-            return self.of_games(range(self.size)[g])
-        if not -self.size <= g < self.size:
-            raise IndexError(g)
-        return self.of_games([g % self.size])[0]
+        return _read(self, g)
 
     def __iter__(self) -> Iterator[dict[int, dict]]:
         return iter(self.of_games(range(self.size)))
 
     def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(other) == self.size and list(self) == list(other)
+        return _equal(self, other)
 
     __hash__ = None  # mutable, compared by its games' dicts
 

@@ -22,7 +22,7 @@ from game.engine.batch.env import Env, global_env, seat_env
 from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.ranks import Ranking, rank_seats
-from game.engine.batch.recorded import RoleReview
+from game.engine.batch.recorded import Reviews, RoleReview
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
 from game.scenario.rules import CEffect, CReview
@@ -34,6 +34,7 @@ def review_turn(batch: Batch) -> None:
     each role's ranking and the consequences that held go to `batch.reviews`, as arrays."""
     opening = _Opening(batch)
     lanes = Lanes(batch.seeds, batch.turn, "review")
+    batch.reviews = Reviews(batch.size)
     for n, (role, review) in enumerate(batch.rules.reviews.items()):
         ranking = _rank(batch, role, review, opening.score_env(batch))
         scores = _scored(batch, ranking)

@@ -107,8 +107,8 @@ class Batch:
     fired: list[list[str]] = field(default_factory=list)
     news: list[list[Headline]] = field(default_factory=list)
     """Each game's headlines of the current turn."""
-    reviews: Reviews = field(default_factory=Reviews)
-    """This turn's review, role by role in review order (the review step)."""
+    reviews: Reviews = field(default_factory=lambda: Reviews(0))
+    """This turn's review, role by role in review order (the review step sets it)."""
     recorded: Recorded | None = None
     ended: bool = False
     cache: dict = field(default_factory=dict)
@@ -173,7 +173,8 @@ def gather(rules: Rules, states: list[GameState]) -> Batch:
                       lambda k, amount, present: Push(*k, amount, present)),
         transit=_rows([st.transit for st in states], lambda t: (t.flow, t.due, t.seat),
                       lambda k, amount, present: Shipment(*k, amount, present)),
-        fired=[list(st.fired) for st in states], news=[list(st.news) for st in states])
+        fired=[list(st.fired) for st in states], news=[list(st.news) for st in states],
+        reviews=Reviews(len(states)))
 
 
 def _table(rows: list[dict], ids: tuple[str, ...], dtype) -> np.ndarray:

@@ -113,7 +113,7 @@ def next_turn(batch: Batch) -> bool:
     batch.allocated = np.zeros_like(batch.allocated)
     batch.allocations = Allocations(batch.size)
     batch.news = [[] for _ in batch.seeds]
-    batch.reviews = Reviews()
+    batch.reviews = Reviews(batch.size)
     batch.cache.clear()
     if batch.turn > batch.rules.scenario.turns:
         batch.ended = True
