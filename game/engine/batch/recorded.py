@@ -146,10 +146,12 @@ class Allocations(Sequence):
                for g in rows.tolist()]
         if not self.groups:
             return out
+        every = len(rows) == self.size and bool((rows == np.arange(self.size)).all())
         place = np.full(self.size, -1, dtype=np.intp)
         place[rows] = np.arange(len(rows))
         for members, seat, submitted in self.groups:
-            for n in place[members][place[members] >= 0].tolist():
+            found = members if every else place[members][place[members] >= 0]
+            for n in found.tolist():
                 allocations = out[n]
                 later = allocations and next(reversed(allocations)) > seat
                 allocations[seat] = dict(submitted)
