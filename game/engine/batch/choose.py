@@ -18,6 +18,7 @@ import numpy as np
 
 from game.engine.actions import Action, Allocate, Legal, SetPolicies
 from game.engine.batch.layout import Layout
+from game.engine.batch.recorded import Allocations
 from game.engine.batch.state import Batch
 from game.engine.env import per_rules
 from game.engine.legal import (BehaviourChoice, Choice, PolicyChoice, _choices, offered,
@@ -211,34 +212,31 @@ def apply_policies(batch: Batch, rows: np.ndarray, submitted: Mapping[str, int])
 
 def open_work(batch: Batch) -> None:
     """No allocation made yet in any game: effort 0, every number its decision's initial
-    one, nothing allocated, each game's allocations a new empty dict (as `take_choices`
-    finds them in states whose seats have not chosen)."""
+    one, nothing allocated, each game's allocations empty (as `take_choices` finds them in
+    states whose seats have not chosen)."""
     layout = batch.layout
     batch.effort = np.zeros_like(batch.effort)
     batch.numbers = np.broadcast_to(layout.decision_initial, batch.numbers.shape).copy()
     batch.allocated = np.zeros_like(batch.allocated)
-    batch.allocations = [{} for _ in batch.seeds]
+    batch.allocations = Allocations(batch.size)
 
 
 def apply_allocation(batch: Batch, rows: np.ndarray, seat: int,
                      submitted: Mapping[str, float]) -> None:
     """Set seat `seat`'s checked allocation `submitted` (points per behaviour, numbers per
     decision) in games `rows`, after `open_work`: the arrays as `take_choices` reads them,
-    and each game's allocations dict gets its own copy, its seats kept in seat order."""
+    and the group kept in `batch.allocations` (whose games' dicts are made when read, each
+    with its own copy, its seats kept in seat order)."""
     rows = np.asarray(rows, dtype=np.intp)
     layout = batch.layout
-    for key, value in submitted.items():
-        if key in layout.behaviour_ids:
-            batch.effort[rows, seat, layout.behaviour_ids.index(key)] = value
-        elif key in layout.decision_ids:
-            batch.numbers[rows, seat, layout.decision_ids.index(key)] = value
+    for target, ids in ((batch.effort, layout.behaviour_ids),
+                        (batch.numbers, layout.decision_ids)):
+        columns = [(ids.index(key), value) for key, value in submitted.items() if key in ids]
+        if columns:  # (a key given twice cannot be: a dict's last value is its only one)
+            where, values = zip(*columns)
+            target[rows[:, None], seat, list(where)] = np.array(values, dtype=np.float64)
     batch.allocated[rows, seat] = bool(submitted)
-    for g in rows.tolist():
-        allocations = batch.allocations[g]
-        later = allocations and next(reversed(allocations)) > seat
-        allocations[seat] = dict(submitted)
-        if later:
-            batch.allocations[g] = dict(sorted(allocations.items()))
+    batch.allocations.apply(rows, seat, submitted)
 
 
 def chosen_numbers(batch: Batch) -> np.ndarray:

@@ -177,20 +177,20 @@ def _records(layout: Layout, history: History, seats: _Seats, rows: np.ndarray
     stats = _by_seat(np.stack([kept.recorded.stats[rows] for kept in turns], axis=1), seats)
     metric_ids, policy_ids, ids = layout.metric_ids, layout.policy_ids, seats.ids
     seat_range = range(len(ids))
+    made = [(kept.recorded.allocations.of_games(rows), kept.recorded.reviews.of_games(rows))
+            for kept in turns]
     out = []
-    for g, game_metrics, game_policies, game_stats in zip(rows.tolist(), metrics, policies,
-                                                          stats):
+    for n, (g, game_metrics, game_policies, game_stats) in enumerate(zip(
+            rows.tolist(), metrics, policies, stats)):
         game = []
-        for kept, values, levels, seat_stats in zip(turns, game_metrics, game_policies,
-                                                    game_stats):
-            rec = kept.recorded
-            allocations = rec.allocations[g]
+        for kept, (allocations, reviews), values, levels, seat_stats in zip(
+                turns, made, game_metrics, game_policies, game_stats):
             game.append(construct_from(TurnRecord, {
                 "turn": kept.turn, "metrics": dict(zip(metric_ids, values)),
                 "policies": dict(zip(policy_ids, levels)),
-                "allocations": dict(zip(allocations, map(dict, allocations.values()))),
+                "allocations": allocations[n],
                 "stats": dict(zip(seat_range, map(dict, map(zip, ids, seat_stats)))),
-                "reviews": rec.reviews[g], "news": list(rec.news[g])}))
+                "reviews": reviews[n], "news": list(kept.recorded.news[g])}))
         out.append(game)
     return out
 

@@ -15,7 +15,6 @@ What each formula reads is what the scalar engine reads at that moment:
 from __future__ import annotations
 
 import numpy as np
-from pydantic import TypeAdapter
 
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import land, passes
@@ -23,26 +22,28 @@ from game.engine.batch.env import Env, global_env, seat_env
 from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.ranks import Ranking, rank_seats
+from game.engine.batch.recorded import Reviews, RoleReview
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
-from game.engine.state import ReviewRow
 from game.scenario.rules import CEffect, CReview
 
 
 @quietly
 def review_turn(batch: Batch) -> None:
     """Review every reviewed role of every game of the batch, in the rules' review order;
-    each game's rows (by role, in rank order) go to `batch.reviews`."""
+    each role's ranking and the consequences that held go to `batch.reviews`, as arrays."""
     opening = _Opening(batch)
     lanes = Lanes(batch.seeds, batch.turn, "review")
+    batch.reviews = Reviews(batch.size)
     for n, (role, review) in enumerate(batch.rules.reviews.items()):
         ranking = _rank(batch, role, review, opening.score_env(batch))
         scores = _scored(batch, ranking)
-        names: dict[tuple[int, int], list[str]] = {}
         senv = (None if not review.consequences else opening.seat_names(batch) if n == 0
                 else seat_env(batch, global_env(batch)))
-        _consequences(batch, review, ranking, senv, lanes, names)
-        _record(batch, role, ranking, scores, names)
+        held = _consequences(batch, review, ranking, senv, lanes)
+        batch.reviews.add(RoleReview(role, ranking.order, scores, ranking.ranks,
+                                     ranking.count, held,
+                                     tuple(c.name for c in review.consequences)))
 
 
 class _Opening:
@@ -77,67 +78,57 @@ def _rank(batch: Batch, role: str, review: CReview, senv: Env) -> Ranking:
     terms = np.zeros(shape)
     for policy_id, term in review.terms:
         active = (batch.policies[:, layout.policy_ids.index(policy_id)] > 0)[:, None]
-        terms = np.where(active, terms + layout.formula(term)(senv), terms)
+        if active.any():  # (a term in force in no game adds nothing anywhere)
+            terms = np.where(active, terms + layout.formula(term)(senv), terms)
     members = batch.employed & layout.role_of_seat[role]
     return rank_seats(score + terms, members, review.ties, batch.seeds, batch.turn, "ties",
                       role)
 
 
-def _scored(batch: Batch, ranking: Ranking) -> list[list[float]]:
+def _scored(batch: Batch, ranking: Ranking) -> np.ndarray:
     """Write each ranked seat's score, rank and running total; returns each game's scores
-    by rank position."""
+    by rank place, (G, S)."""
     placed = np.arange(batch.layout.seats) < ranking.count[:, None]
     where = (np.nonzero(placed)[0], ranking.order[placed])
     scores = np.take_along_axis(ranking.scores, ranking.order, axis=1)
     batch.score[where] = scores[placed]
     batch.rank[where] = ranking.ranks[placed]
     batch.score_total[where] = batch.score_total[where] + scores[placed]
-    return scores.tolist()
-
-
-_ROWS = TypeAdapter(list[list[ReviewRow]])
-"""Validates every game's review rows of a role in one call (a third of the cost of
-building each row on its own)."""
-
-
-def _record(batch: Batch, role: str, ranking: Ranking, scores: list[list[float]],
-            names: dict[tuple[int, int], list[str]]) -> None:
-    """Each game's review rows for `role`, in rank order, into `batch.reviews`: the seat, its
-    score and rank, and the names of its consequences (`names`, by game and rank place;
-    none where absent)."""
-    seats, ranks = ranking.order.tolist(), ranking.ranks.tolist()
-    rows = _ROWS.validate_python([
-        [{"seat": seats[g][p], "score": scores[g][p], "rank": ranks[g][p],
-          "consequences": names.get((g, p), ())} for p in range(count)]
-        for g, count in enumerate(ranking.count.tolist())])
-    for reviews, game_rows in zip(batch.reviews, rows):
-        reviews[role] = game_rows
+    return scores
 
 
 def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | None,
-                  lanes: Lanes, names: dict[tuple[int, int], list[str]]) -> None:
+                  lanes: Lanes) -> np.ndarray | None:
     """Each consequence of `review` in file order, for each ranked seat in rank order, on the
     seat names `senv` (with the scores and ranks just given; None without consequences);
     their changes applied together, then the layoffs. The formulas are evaluated once for
-    every seat: nothing they read changes until the changes are applied."""
+    every seat: nothing they read changes until the changes are applied (an effect's only
+    once its consequence holds somewhere: a consequence that holds in no game draws and
+    changes nothing). Returns where each consequence held, (G, rank place, consequence) bool
+    (None without consequences)."""
     if not review.consequences and batch.layout.settled:
-        return  # nothing to apply (a pass with nothing to add changes nothing)
+        return None  # nothing to apply (a pass with nothing to add changes nothing)
     layout = batch.layout
     shape, rows = batch.employed.shape, np.arange(batch.size)
+    held = np.zeros((*shape, len(review.consequences)), dtype=bool) \
+        if review.consequences else None
     changes = Changes(batch)
-    evaluated = [(c, layout.formula(c.when)(senv),
-                  [(e, *(layout.formula(f)(senv) for f in (e.when, e.chance, e.value)))
-                   for e in c.effects])
-                 for c in review.consequences]
+    whens = [layout.formula(c.when)(senv) for c in review.consequences]
+    evaluated: dict[int, list] = {}
     laid_off = np.zeros(shape, dtype=bool)
     for place in range(int(ranking.count.max(initial=0))):
         ranked = place < ranking.count
         seat = ranking.order[:, place]
-        for consequence, when, effects in evaluated:
+        for c, (consequence, when) in enumerate(zip(review.consequences, whens)):
             holds = ranked & (_at(when, rows, seat) != 0.0)
-            for g in np.flatnonzero(holds).tolist():
-                names.setdefault((g, place), []).append(consequence.name)
-            for effect, e_when, chance, value in effects:
+            if not holds.any():
+                continue
+            held[:, place, c] = holds
+            if c not in evaluated:
+                evaluated[c] = [(e, *(layout.formula(f)(senv) for f in (e.when, e.chance,
+                                                                         e.value)))
+                                for e in consequence.effects]
+            for effect, e_when, chance, value in evaluated[c]:
                 applies = passes(_at(e_when, rows, seat), _at(chance, rows, seat), holds,
                                  lanes)
                 _land(batch, changes, effect, _at(value, rows, seat), applies, seat)
@@ -146,6 +137,7 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
     finish(batch, changes, False)
     batch.employed = batch.employed & ~laid_off
     batch.laid_off_turn = np.where(laid_off, batch.turn, batch.laid_off_turn)
+    return held
 
 
 def _at(values: np.ndarray, rows: np.ndarray, seat: np.ndarray) -> np.ndarray:

@@ -18,12 +18,12 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from game.engine.batch.layout import Layout, layout_for
+from game.engine.batch.recorded import Allocations, Reviews
 from game.engine.batch.streams import Bank
 from game.engine.state import (
     GameState,
     Headline,
     Pending,
-    ReviewRow,
     Transit,
     TurnRecord,
 )
@@ -61,10 +61,11 @@ class Recorded:
     metrics: np.ndarray
     stats: np.ndarray
     news: list[list[Headline]]
-    reviews: list[dict[str, list[ReviewRow]]]
-    allocations: list[dict[int, dict]] | None = None
-    """Each game's allocations the turn resolved with (`Batch.allocations`, which the next
-    turn replaces): kept for a history made without the states (game.engine.batch.history)."""
+    reviews: Reviews
+    """The turn's review as arrays (`Batch.reviews`); each game's rows made on demand."""
+    allocations: Allocations | None = None
+    """The allocations the turn resolved with (`Batch.allocations`, which the next turn
+    replaces): kept for a history made without the states (game.engine.batch.history)."""
     effort: np.ndarray | None = None
     """A copy of the turn's `Batch.effort` (G, S, B), for the same (the records' effort)."""
 
@@ -99,15 +100,15 @@ class Batch:
     """(G, S, D) each seat's number per decision this turn, the initial one when not chosen."""
     allocated: np.ndarray
     """(G, S) whether the seat has a (non-empty) allocation this turn."""
-    allocations: list[dict[int, dict]]
-    """Each game's allocations as the state holds them (for the record)."""
+    allocations: Allocations
+    """Each game's allocations as the state holds them (for the record), made on demand."""
     pending: list[Push] = field(default_factory=list)
     transit: list[Shipment] = field(default_factory=list)
     fired: list[list[str]] = field(default_factory=list)
     news: list[list[Headline]] = field(default_factory=list)
     """Each game's headlines of the current turn."""
-    reviews: list[dict[str, list[ReviewRow]]] = field(default_factory=list)
-    """Each game's review rows of this turn, by role in review order (the review step)."""
+    reviews: Reviews = field(default_factory=lambda: Reviews(0))
+    """This turn's review, role by role in review order (the review step sets it)."""
     recorded: Recorded | None = None
     ended: bool = False
     cache: dict = field(default_factory=dict)
@@ -166,14 +167,14 @@ def gather(rules: Rules, states: list[GameState]) -> Batch:
         score_total=_seat_table(seats, lambda x: x.score_total, float),
         rank=_seat_table(seats, lambda x: x.rank, np.int64),
         effort=effort, numbers=numbers, allocated=allocated,
-        allocations=[st.allocations for st in states],
+        allocations=Allocations(len(states), [st.allocations for st in states]),
         pending=_rows([st.pending for st in states],
                       lambda p: (p.due, p.target, p.seat, p.mode, p.direct),
                       lambda k, amount, present: Push(*k, amount, present)),
         transit=_rows([st.transit for st in states], lambda t: (t.flow, t.due, t.seat),
                       lambda k, amount, present: Shipment(*k, amount, present)),
         fired=[list(st.fired) for st in states], news=[list(st.news) for st in states],
-        reviews=[{} for _ in states])
+        reviews=Reviews(len(states)))
 
 
 def _table(rows: list[dict], ids: tuple[str, ...], dtype) -> np.ndarray:
@@ -198,7 +199,7 @@ def take_choices(batch: Batch, states: list[GameState]) -> None:
     layout = batch.layout
     batch.policies = _table([st.policies for st in states], layout.policy_ids, np.int64)
     batch.effort, batch.numbers, batch.allocated = _choices(layout, states)
-    batch.allocations = [st.allocations for st in states]
+    batch.allocations = Allocations(len(states), [st.allocations for st in states])
 
 
 def _check_alike(rules: Rules, states: list[GameState]) -> None:
@@ -251,6 +252,7 @@ def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
     metric_ids = layout.metric_ids
     rec = batch.recorded if record else None
     kept = (rec.metrics.tolist(), _Stats(layout, rec.stats.tolist())) if rec else None
+    reviews = rec.reviews.of_games(range(batch.size)) if rec else None
     metrics = _listed(batch.metrics, rec and rec.metrics, kept and kept[0])
     stats = _Stats(layout, _listed(batch.stats, rec and rec.stats, kept and kept[1].rows))
     carry = batch.carry.tolist()
@@ -266,7 +268,7 @@ def scatter(batch: Batch, states: list[GameState], record: bool = True) -> None:
         _scatter_seats(state, stats, g, ids, [column[g] for column in seats])
         if kept is not None:  # (the seats' stats now are the recorded ones if shared)
             shared = stats.rows[g] is kept[1].rows[g]
-            state.history.append(_record(batch, g, state, kept[0][g],
+            state.history.append(_record(batch, g, state, (kept[0][g], reviews[g]),
                                          None if shared else kept[1], ids))
         state.metrics.update(zip(metric_ids, metrics[g]))
         state.carry.update(zip(metric_ids, carry[g]))
@@ -370,11 +372,12 @@ def _scatter_seats(state: GameState, stats: _Stats, g: int, ids: list[tuple[str,
         seat.score, seat.rank, seat.score_total = score[k], rank[k], total[k]
 
 
-def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: _Stats | None,
-            ids: list[tuple[str, ...]]) -> TurnRecord:
-    """Game `g`'s record of the turn resolved, from its recorded `metrics` (M) and the
-    recorded stats of the batch (`stats`), each seat's in the order of its dict (`ids`);
-    with `stats` None, the seats' stats are the recorded ones already (copied)."""
+def _record(batch: Batch, g: int, state: GameState, kept: tuple[list, dict],
+            stats: _Stats | None, ids: list[tuple[str, ...]]) -> TurnRecord:
+    """Game `g`'s record of the turn resolved, from its recorded metrics (M) and review rows
+    (`kept`) and the recorded stats of the batch (`stats`), each seat's in the order of its
+    dict (`ids`); with `stats` None, the seats' stats are the recorded ones already (copied)."""
+    metrics, reviews = kept
     rec = batch.recorded
     seats = {}
     for k, seat in enumerate(state.seats):
@@ -385,4 +388,4 @@ def _record(batch: Batch, g: int, state: GameState, metrics: list, stats: _Stats
         metrics=dict(zip(batch.layout.metric_ids, metrics)),
         policies=dict(state.policies),
         allocations={k: dict(v) for k, v in state.allocations.items()},
-        stats=seats, reviews=rec.reviews[g], news=list(rec.news[g]))
+        stats=seats, reviews=reviews, news=list(rec.news[g]))

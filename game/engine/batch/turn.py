@@ -18,6 +18,7 @@ from game.engine.batch.effects import apply_list, apply_work, observes
 from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.flows import ship_and_deliver
 from game.engine.batch.formula import quietly
+from game.engine.batch.recorded import Allocations, Reviews
 from game.engine.batch.state import Batch, Recorded, gather, scatter
 from game.engine.batch.streams import Bank, Lanes, lanes_of
 from game.engine.env import per_rules
@@ -110,9 +111,9 @@ def next_turn(batch: Batch) -> bool:
     batch.effort = np.zeros_like(batch.effort)
     batch.numbers = np.broadcast_to(layout.decision_initial, batch.numbers.shape).copy()
     batch.allocated = np.zeros_like(batch.allocated)
-    batch.allocations = [{} for _ in batch.seeds]
+    batch.allocations = Allocations(batch.size)
     batch.news = [[] for _ in batch.seeds]
-    batch.reviews = [{} for _ in batch.seeds]
+    batch.reviews = Reviews(batch.size)
     batch.cache.clear()
     if batch.turn > batch.rules.scenario.turns:
         batch.ended = True
