@@ -48,6 +48,16 @@ def _observing(rules: Rules) -> frozenset[str]:
 observing_behaviours = per_rules(_observing)
 
 
+def _drawn_stats(rules: Rules) -> frozenset[str]:
+    """The stats some work effect changes now after a draw: their work effects all land
+    seat by seat (`apply_work`), so that each seat's additions keep the scalar order."""
+    return frozenset(e.target for b in rules.behaviours for e in b.effects
+                     if e.on_seat and e.delay == 0 and draws(e))
+
+
+drawn_stats = per_rules(_drawn_stats)
+
+
 def delay_of(batch: Batch, effect: CEffect, direct: bool) -> int:
     """The effect's delay, with its metric's own unless `direct` (events, consequences)."""
     if effect.on_seat or direct:
@@ -87,6 +97,24 @@ def land(batch: Batch, changes: Changes, effect: CEffect, delay: int, direct: bo
         changes.set_stat(seat, batch.layout.stat(effect.target), amount, mask)
     else:
         changes.add_stat(seat, batch.layout.stat(effect.target), amount, mask)
+
+
+def seatwise(effect: CEffect, delay: int) -> bool:
+    """Whether a stat effect may land for every seat at once: it changes a stat now (no
+    push: the pending list keeps pushes in seat order) and never draws (draws are taken in
+    seat order). Each seat's stat is its own sum, so its additions keep their order."""
+    return effect.on_seat and delay == 0 and not draws(effect)
+
+
+def land_seats(batch: Batch, changes: Changes, effect: CEffect, amount: np.ndarray,
+               mask: np.ndarray) -> None:
+    """Add or set `amount` (broadcast to (G, S)) to stat `effect.target` of every seat where
+    `mask` (G, S): `land` for a `seatwise` effect, all seats in one call."""
+    t = batch.layout.stat(effect.target)
+    if effect.mode == "set":
+        changes.set_stats(t, amount, mask)
+    else:
+        changes.add_stats(t, amount, mask)
 
 
 def _evaluate(batch: Batch, effect: CEffect, env: Env) -> tuple[np.ndarray, ...]:
@@ -132,6 +160,9 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
             senv = seat_env(batch, genv)
         when, chance, value = _evaluate(batch, effect, senv)
         eligible = _eligible(batch, effect) & mask[:, None]
+        if seatwise(effect, delay):
+            land_seats(batch, changes, effect, value, passes(when, chance, eligible, None))
+            continue
         for k in np.flatnonzero(eligible.any(axis=0)).tolist():
             land(batch, changes, effect, delay, direct, at_seat(value, k),
                  passes(at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
@@ -146,13 +177,20 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
     active = batch.employed & batch.allocated
     lanes = [lanes_of(batch, batch.turn, "work", k) for k in range(layout.seats)]
     senv = seat_env(batch, genv, work_draws(batch, lanes, active))
-    evaluated = {}
+    evaluated, drawn = {}, drawn_stats(rules)
     for b, behaviour in enumerate(rules.behaviours):
-        if not (active & (batch.effort[:, :, b] > 0)).any():
+        points = batch.effort[:, :, b]
+        working = active & (points > 0)
+        if not working.any():
             continue  # nobody works on it: its formulas are never read
-        senv["effort"] = batch.effort[:, :, b]
-        evaluated[behaviour.id] = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv))
-                                   for e in behaviour.effects]
+        senv["effort"] = points
+        evaluated[behaviour.id] = effects = [
+            (e, delay_of(batch, e, False), _evaluate(batch, e, senv)) for e in behaviour.effects]
+        working &= layout.role_of_seat[behaviour.role]
+        for effect, delay, (when, chance, value) in effects:
+            if seatwise(effect, delay) and effect.target not in drawn:
+                land_seats(batch, changes, effect, value * points,
+                           passes(when, chance, working, None))
     for k, role in enumerate(layout.roles):
         for behaviour in rules.behaviours_of(role):
             points = batch.effort[:, k, layout.behaviour_ids.index(behaviour.id)]
@@ -160,8 +198,9 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
             if not working.any():
                 continue
             for effect, delay, (when, chance, value) in evaluated[behaviour.id]:
-                land(batch, changes, effect, delay, False, at_seat(value, k) * points,
-                     passes(at_seat(when, k), at_seat(chance, k), working, lanes[k]), k)
+                if not seatwise(effect, delay) or effect.target in drawn:
+                    land(batch, changes, effect, delay, False, at_seat(value, k) * points,
+                         passes(at_seat(when, k), at_seat(chance, k), working, lanes[k]), k)
 
 
 def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str, np.ndarray]:
