@@ -184,23 +184,26 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
         if not working.any():
             continue  # nobody works on it: its formulas are never read
         senv["effort"] = points
-        evaluated[behaviour.id] = effects = [
-            (e, delay_of(batch, e, False), _evaluate(batch, e, senv)) for e in behaviour.effects]
+        effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv))
+                   for e in behaviour.effects]
         working &= layout.role_of_seat[behaviour.role]
         for effect, delay, (when, chance, value) in effects:
             if seatwise(effect, delay) and effect.target not in drawn:
                 land_seats(batch, changes, effect, value * points,
                            passes(when, chance, working, None))
+        evaluated[behaviour.id] = [(e, delay, found) for e, delay, found in effects
+                                   if not seatwise(e, delay) or e.target in drawn]
     for k, role in enumerate(layout.roles):
         for behaviour in rules.behaviours_of(role):
+            if not evaluated.get(behaviour.id):
+                continue  # nobody works on it, or its effects have all landed
             points = batch.effort[:, k, layout.behaviour_ids.index(behaviour.id)]
             working = active[:, k] & (points > 0)
             if not working.any():
                 continue
             for effect, delay, (when, chance, value) in evaluated[behaviour.id]:
-                if not seatwise(effect, delay) or effect.target in drawn:
-                    land(batch, changes, effect, delay, False, at_seat(value, k) * points,
-                         passes(at_seat(when, k), at_seat(chance, k), working, lanes[k]), k)
+                land(batch, changes, effect, delay, False, at_seat(value, k) * points,
+                     passes(at_seat(when, k), at_seat(chance, k), working, lanes[k]), k)
 
 
 def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str, np.ndarray]:
