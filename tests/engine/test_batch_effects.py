@@ -2,7 +2,9 @@
 seat, behaviour by behaviour, effect by effect), though `apply_work` lands the effects that
 neither draw nor wait for every seat at once: each seat's stat is its own sum, whose
 additions must keep their order (floats: 0.1 + 0.3 + 1.1 is not 0.1 + 1.1 + 0.3), and the
-metric additions, pushes and draws must stay in seat order.
+metric additions, pushes and draws must stay in seat order. And a formula's values are
+reused for effects of the same formula text on the same names, never across behaviours
+when it reads `effort`.
 
 The reference below is the seat-by-seat loop, effect by effect through `land`."""
 

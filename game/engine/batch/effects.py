@@ -117,11 +117,22 @@ def land_seats(batch: Batch, changes: Changes, effect: CEffect, amount: np.ndarr
         changes.add_stats(t, amount, mask)
 
 
-def _evaluate(batch: Batch, effect: CEffect, env: Env) -> tuple[np.ndarray, ...]:
+def _evaluate(batch: Batch, effect: CEffect, env: Env, memo: dict[str, np.ndarray],
+              own: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
     """(when, chance, value) of `effect` on `env`, each as its formula gives it (0-d, (G, 1)
-    or (G, S)); `at_seat` takes one seat's values."""
+    or (G, S)); `at_seat` takes one seat's values. A formula whose text is in `memo` (the
+    same text, evaluated on the same names) is not evaluated again: its values are shared,
+    never changed in place. With `own`, a formula that reads `effort` is kept there (a
+    behaviour's own memo: the effort is the one name that differs between behaviours)."""
     formula = batch.layout.formula
-    return formula(effect.when)(env), formula(effect.chance)(env), formula(effect.value)(env)
+    out = []
+    for f in (effect.when, effect.chance, effect.value):
+        kept = own if own is not None and "effort" in f.names else memo
+        found = kept.get(f.source)
+        if found is None:
+            found = kept[f.source] = formula(f)(env)
+        out.append(found)
+    return tuple(out)
 
 
 def at_seat(values: np.ndarray, k: int) -> np.ndarray:
@@ -148,17 +159,18 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
     """Apply effects outside a seat, in order, in the games of `mask` (G,): metric effects
     once on the global names `genv`, stat effects for each eligible seat in seat order on
     the seat names (`senv`, built from `genv` if not given); chance draws from `lanes`."""
-    g = batch.size
+    g, on_games, on_seats = batch.size, {}, {}
     for effect in effects:
         delay = delay_of(batch, effect, direct)
         if not effect.on_seat:
-            when, chance, value = (per_game(v, g) for v in _evaluate(batch, effect, genv))
+            when, chance, value = (per_game(v, g)
+                                   for v in _evaluate(batch, effect, genv, on_games))
             land(batch, changes, effect, delay, direct, value,
                  passes(when, chance, mask, lanes), None)
             continue
         if senv is None:
             senv = seat_env(batch, genv)
-        when, chance, value = _evaluate(batch, effect, senv)
+        when, chance, value = _evaluate(batch, effect, senv, on_seats)
         eligible = _eligible(batch, effect) & mask[:, None]
         if seatwise(effect, delay):
             land_seats(batch, changes, effect, value, passes(when, chance, eligible, None))
@@ -177,14 +189,15 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
     active = batch.employed & batch.allocated
     lanes = [lanes_of(batch, batch.turn, "work", k) for k in range(layout.seats)]
     senv = seat_env(batch, genv, work_draws(batch, lanes, active))
-    evaluated, drawn = {}, drawn_stats(rules)
+    evaluated, drawn, shared = {}, drawn_stats(rules), {}
     for b, behaviour in enumerate(rules.behaviours):
         points = batch.effort[:, :, b]
         working = active & (points > 0)
         if not working.any():
             continue  # nobody works on it: its formulas are never read
         senv["effort"] = points
-        effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv))
+        own: dict[str, np.ndarray] = {}
+        effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv, shared, own))
                    for e in behaviour.effects]
         working &= layout.role_of_seat[behaviour.role]
         for effect, delay, (when, chance, value) in effects:
