@@ -184,11 +184,31 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
     """Every employed seat's effort (docs/rules.md, resolution step 3): seat by seat in seat
     order, behaviour by behaviour in file order, each effect's value times the points where
     the points are above 0, on the snapshot `genv` and the seat's own names, its random
-    names from its "work" stream (`work_draws`); chances drawn from that stream too."""
+    names from its "work" stream (`work_draws`); chances drawn from that stream too. The
+    `seatwise` effects land for every seat at once (`_work_together`), the rest seat by
+    seat (each seat's changes keep that order: see `drawn_stats`)."""
     rules, layout = batch.rules, batch.layout
     active = batch.employed & batch.allocated
     lanes = [lanes_of(batch, batch.turn, "work", k) for k in range(layout.seats)]
     senv = seat_env(batch, genv, work_draws(batch, lanes, active))
+    evaluated = _work_together(batch, senv, changes, active)
+    for k, role in enumerate(layout.roles):
+        for behaviour in rules.behaviours_of(role):
+            found = evaluated.get(behaviour.id)
+            if found is None or not found[2][k]:
+                continue  # seat k does not work on it, or its effects have all landed
+            points, working, _, rest = found
+            for effect, delay, (when, chance, value) in rest:
+                land(batch, changes, effect, delay, False, at_seat(value, k) * points[:, k],
+                     passes(at_seat(when, k), at_seat(chance, k), working[:, k], lanes[k]), k)
+
+
+def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray) -> dict:
+    """Evaluate the effects of every behaviour some active seat works on (`senv` with its
+    `effort`) and land the `seatwise` ones for every seat; returns, per behaviour with
+    effects left to land seat by seat, (points (G, S), working (G, S), whether each seat
+    works on it anywhere, [(effect, delay, (when, chance, value))] of those effects)."""
+    rules, layout = batch.rules, batch.layout
     evaluated, drawn, shared = {}, drawn_stats(rules), {}
     for b, behaviour in enumerate(rules.behaviours):
         points = batch.effort[:, :, b]
@@ -200,23 +220,16 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
         effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv, shared, own))
                    for e in behaviour.effects]
         working &= layout.role_of_seat[behaviour.role]
+        rest = []
         for effect, delay, (when, chance, value) in effects:
             if seatwise(effect, delay) and effect.target not in drawn:
                 land_seats(batch, changes, effect, value * points,
                            passes(when, chance, working, None))
-        evaluated[behaviour.id] = [(e, delay, found) for e, delay, found in effects
-                                   if not seatwise(e, delay) or e.target in drawn]
-    for k, role in enumerate(layout.roles):
-        for behaviour in rules.behaviours_of(role):
-            if not evaluated.get(behaviour.id):
-                continue  # nobody works on it, or its effects have all landed
-            points = batch.effort[:, k, layout.behaviour_ids.index(behaviour.id)]
-            working = active[:, k] & (points > 0)
-            if not working.any():
-                continue
-            for effect, delay, (when, chance, value) in evaluated[behaviour.id]:
-                land(batch, changes, effect, delay, False, at_seat(value, k) * points,
-                     passes(at_seat(when, k), at_seat(chance, k), working, lanes[k]), k)
+            else:
+                rest.append((effect, delay, (when, chance, value)))
+        if rest:
+            evaluated[behaviour.id] = (points, working, working.any(axis=0).tolist(), rest)
+    return evaluated
 
 
 def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str, np.ndarray]:
