@@ -16,7 +16,14 @@ import numpy as np
 
 from game.engine import Game
 from game.engine.batch.changes import Changes
-from game.engine.batch.effects import apply_work, at_seat, delay_of, land, passes, work_draws
+from game.engine.batch.effects import (
+    apply_work,
+    at_seat,
+    delay_of,
+    land,
+    passes,
+    work_draws,
+)
 from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.formula import quietly
 from game.engine.batch.state import Batch, gather
