@@ -56,6 +56,18 @@ class Changes:
         np.copyto(self.stat_set[:, seat, t], amount, where=mask)
         self.stat_is_set[:, seat, t] |= mask
 
+    def add_stats(self, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
+        """stat t of every seat += amount (broadcast to (G, S)) where `mask` (G, S): what
+        `add_stat` does seat by seat (each seat's column is its own sum)."""
+        column = self.stat_add[:, :, t]
+        np.add(column, amount, out=column, where=mask)
+        self.stat_added[:, :, t] |= mask
+
+    def set_stats(self, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
+        """stat t of every seat = amount (broadcast to (G, S)) where `mask` (G, S)."""
+        np.copyto(self.stat_set[:, :, t], amount, where=mask)
+        self.stat_is_set[:, :, t] |= mask
+
     def push(self, due: int, target: str, seat: int | None, mode: str, direct: bool,
              amount: np.ndarray, mask: np.ndarray) -> None:
         """Queue a delayed change in the games of `mask` (none if the mask is empty)."""

@@ -48,6 +48,16 @@ def _observing(rules: Rules) -> frozenset[str]:
 observing_behaviours = per_rules(_observing)
 
 
+def _drawn_stats(rules: Rules) -> frozenset[str]:
+    """The stats some work effect changes now after a draw: their work effects all land
+    seat by seat (`apply_work`), so that each seat's additions keep the scalar order."""
+    return frozenset(e.target for b in rules.behaviours for e in b.effects
+                     if e.on_seat and e.delay == 0 and draws(e))
+
+
+drawn_stats = per_rules(_drawn_stats)
+
+
 def delay_of(batch: Batch, effect: CEffect, direct: bool) -> int:
     """The effect's delay, with its metric's own unless `direct` (events, consequences)."""
     if effect.on_seat or direct:
@@ -89,11 +99,40 @@ def land(batch: Batch, changes: Changes, effect: CEffect, delay: int, direct: bo
         changes.add_stat(seat, batch.layout.stat(effect.target), amount, mask)
 
 
-def _evaluate(batch: Batch, effect: CEffect, env: Env) -> tuple[np.ndarray, ...]:
+def seatwise(effect: CEffect, delay: int) -> bool:
+    """Whether a stat effect may land for every seat at once: it changes a stat now (no
+    push: the pending list keeps pushes in seat order) and never draws (draws are taken in
+    seat order). Each seat's stat is its own sum, so its additions keep their order."""
+    return effect.on_seat and delay == 0 and not draws(effect)
+
+
+def land_seats(batch: Batch, changes: Changes, effect: CEffect, amount: np.ndarray,
+               mask: np.ndarray) -> None:
+    """Add or set `amount` (broadcast to (G, S)) to stat `effect.target` of every seat where
+    `mask` (G, S): `land` for a `seatwise` effect, all seats in one call."""
+    t = batch.layout.stat(effect.target)
+    if effect.mode == "set":
+        changes.set_stats(t, amount, mask)
+    else:
+        changes.add_stats(t, amount, mask)
+
+
+def _evaluate(batch: Batch, effect: CEffect, env: Env, memo: dict[str, np.ndarray],
+              own: dict[str, np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
     """(when, chance, value) of `effect` on `env`, each as its formula gives it (0-d, (G, 1)
-    or (G, S)); `at_seat` takes one seat's values."""
+    or (G, S)); `at_seat` takes one seat's values. A formula whose text is in `memo` (the
+    same text, evaluated on the same names) is not evaluated again: its values are shared,
+    never changed in place. With `own`, a formula that reads `effort` is kept there (a
+    behaviour's own memo: the effort is the one name that differs between behaviours)."""
     formula = batch.layout.formula
-    return formula(effect.when)(env), formula(effect.chance)(env), formula(effect.value)(env)
+    out = []
+    for f in (effect.when, effect.chance, effect.value):
+        kept = own if own is not None and "effort" in f.names else memo
+        found = kept.get(f.source)
+        if found is None:
+            found = kept[f.source] = formula(f)(env)
+        out.append(found)
+    return tuple(out)
 
 
 def at_seat(values: np.ndarray, k: int) -> np.ndarray:
@@ -120,18 +159,22 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
     """Apply effects outside a seat, in order, in the games of `mask` (G,): metric effects
     once on the global names `genv`, stat effects for each eligible seat in seat order on
     the seat names (`senv`, built from `genv` if not given); chance draws from `lanes`."""
-    g = batch.size
+    g, on_games, on_seats = batch.size, {}, {}
     for effect in effects:
         delay = delay_of(batch, effect, direct)
         if not effect.on_seat:
-            when, chance, value = (per_game(v, g) for v in _evaluate(batch, effect, genv))
+            when, chance, value = (per_game(v, g)
+                                   for v in _evaluate(batch, effect, genv, on_games))
             land(batch, changes, effect, delay, direct, value,
                  passes(when, chance, mask, lanes), None)
             continue
         if senv is None:
             senv = seat_env(batch, genv)
-        when, chance, value = _evaluate(batch, effect, senv)
+        when, chance, value = _evaluate(batch, effect, senv, on_seats)
         eligible = _eligible(batch, effect) & mask[:, None]
+        if seatwise(effect, delay):
+            land_seats(batch, changes, effect, value, passes(when, chance, eligible, None))
+            continue
         for k in np.flatnonzero(eligible.any(axis=0)).tolist():
             land(batch, changes, effect, delay, direct, at_seat(value, k),
                  passes(at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
@@ -141,27 +184,52 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
     """Every employed seat's effort (docs/rules.md, resolution step 3): seat by seat in seat
     order, behaviour by behaviour in file order, each effect's value times the points where
     the points are above 0, on the snapshot `genv` and the seat's own names, its random
-    names from its "work" stream (`work_draws`); chances drawn from that stream too."""
+    names from its "work" stream (`work_draws`); chances drawn from that stream too. The
+    `seatwise` effects land for every seat at once (`_work_together`), the rest seat by
+    seat (each seat's changes keep that order: see `drawn_stats`)."""
     rules, layout = batch.rules, batch.layout
     active = batch.employed & batch.allocated
     lanes = [lanes_of(batch, batch.turn, "work", k) for k in range(layout.seats)]
     senv = seat_env(batch, genv, work_draws(batch, lanes, active))
-    evaluated = {}
-    for b, behaviour in enumerate(rules.behaviours):
-        if not (active & (batch.effort[:, :, b] > 0)).any():
-            continue  # nobody works on it: its formulas are never read
-        senv["effort"] = batch.effort[:, :, b]
-        evaluated[behaviour.id] = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv))
-                                   for e in behaviour.effects]
+    evaluated = _work_together(batch, senv, changes, active)
     for k, role in enumerate(layout.roles):
         for behaviour in rules.behaviours_of(role):
-            points = batch.effort[:, k, layout.behaviour_ids.index(behaviour.id)]
-            working = active[:, k] & (points > 0)
-            if not working.any():
-                continue
-            for effect, delay, (when, chance, value) in evaluated[behaviour.id]:
-                land(batch, changes, effect, delay, False, at_seat(value, k) * points,
-                     passes(at_seat(when, k), at_seat(chance, k), working, lanes[k]), k)
+            found = evaluated.get(behaviour.id)
+            if found is None or not found[2][k]:
+                continue  # seat k does not work on it, or its effects have all landed
+            points, working, _, rest = found
+            for effect, delay, (when, chance, value) in rest:
+                land(batch, changes, effect, delay, False, at_seat(value, k) * points[:, k],
+                     passes(at_seat(when, k), at_seat(chance, k), working[:, k], lanes[k]), k)
+
+
+def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray) -> dict:
+    """Evaluate the effects of every behaviour some active seat works on (`senv` with its
+    `effort`) and land the `seatwise` ones for every seat; returns, per behaviour with
+    effects left to land seat by seat, (points (G, S), working (G, S), whether each seat
+    works on it anywhere, [(effect, delay, (when, chance, value))] of those effects)."""
+    rules, layout = batch.rules, batch.layout
+    evaluated, drawn, shared = {}, drawn_stats(rules), {}
+    for b, behaviour in enumerate(rules.behaviours):
+        points = batch.effort[:, :, b]
+        working = active & (points > 0)
+        if not working.any():
+            continue  # nobody works on it: its formulas are never read
+        senv["effort"] = points
+        own: dict[str, np.ndarray] = {}
+        effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv, shared, own))
+                   for e in behaviour.effects]
+        working &= layout.role_of_seat[behaviour.role]
+        rest = []
+        for effect, delay, (when, chance, value) in effects:
+            if seatwise(effect, delay) and effect.target not in drawn:
+                land_seats(batch, changes, effect, value * points,
+                           passes(when, chance, working, None))
+            else:
+                rest.append((effect, delay, (when, chance, value)))
+        if rest:
+            evaluated[behaviour.id] = (points, working, working.any(axis=0).tolist(), rest)
+    return evaluated
 
 
 def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str, np.ndarray]:
