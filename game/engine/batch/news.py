@@ -23,7 +23,7 @@ import numpy as np
 
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import apply_list, passes
-from game.engine.batch.env import Env, global_env, per_game, seat_env
+from game.engine.batch.env import Env, global_env, in_seat_order, per_game, seat_env
 from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.state import Batch
@@ -133,12 +133,37 @@ class _Names:
         return senv
 
     def fired(self, batch: Batch, event: CEvent, fires: np.ndarray) -> None:
-        """Note that `event` fired where `fires`: the global names are read again."""
-        self.genv = None
-        moved = [batch.layout.stat(e.target) for e in event.effects
-                 if e.on_seat and e.delay == 0]
+        """Note that `event` fired where `fires`: the global names are read again (only
+        what an event can move: the metrics, and the aggregates of the stats it moved at
+        once; the policies, employment, numbers and the turn's draws stay as they are)."""
+        moved = _moved_stats(batch, event)
+        if self.genv is not None:
+            self.genv = _read_again(batch, self.genv, moved)
         if moved:
             self.stale[np.ix_(fires, moved)] = True
+
+
+def _moved_stats(batch: Batch, event: CEvent) -> list[int]:
+    """The stats an effect of `event` moves at once (an effect on seats, with no delay)."""
+    return [batch.layout.stat(e.target) for e in event.effects if e.on_seat and e.delay == 0]
+
+
+def _read_again(batch: Batch, genv: Env, moved: list[int]) -> Env:
+    """`genv` with the names an event that moved the stats `moved` can change read again:
+    what `global_env(batch)` gives now (the same arrays' values, as `global_env` makes
+    them)."""
+    layout = batch.layout
+    genv = dict(genv)
+    for n, mid in enumerate(layout.metric_ids):
+        genv[mid] = batch.metrics[:, n:n + 1].copy()
+    for t in sorted(set(moved)):
+        sid = layout.stat_ids[t]
+        if sid in layout.aggregated:
+            seats = batch.employed & layout.has_stat[:, t]
+            for kind, value in in_seat_order(batch.stats[:, :, t], seats,
+                                             layout.aggregated[sid]).items():
+                genv[f"{kind}_{sid}"] = value.reshape(-1, 1)
+    return genv
 
 
 def _aggregated_stats(batch: Batch, event: CEvent) -> list[int]:
