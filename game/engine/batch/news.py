@@ -19,6 +19,8 @@ names were last read (game.engine.batch.near).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from game.engine.batch.changes import Changes, finish
@@ -28,9 +30,10 @@ from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes, lanes_of
+from game.engine.env import per_rules
 from game.engine.rng import stream
 from game.engine.state import Headline
-from game.scenario.rules import CEvent
+from game.scenario.rules import CEvent, Rules
 
 
 @quietly
@@ -40,9 +43,9 @@ def open_turn(batch: Batch) -> None:
     layout = batch.layout
     news = _NewsStream(batch)
     names = _Names(batch)
-    for event in batch.rules.events:
-        checked = (np.ones(batch.size, dtype=bool) if event.repeat
-                   else np.array([event.id not in fired for fired in batch.fired], dtype=bool))
+    before = _fired_before(batch)
+    for e, event in enumerate(batch.rules.events):
+        checked = np.ones(batch.size, dtype=bool) if event.repeat else ~before[:, e]
         if not checked.any():
             continue
         genv = names.now(batch, event, checked, news.checked(batch, event, checked))
@@ -54,6 +57,17 @@ def open_turn(batch: Batch) -> None:
             news.catch_up(fires)
             fire_event(batch, event, fires, genv, news.lanes, senv=names.seats(batch, genv))
             names.fired(batch, event, fires)
+
+
+def _fired_before(batch: Batch) -> np.ndarray:
+    """(G, E) whether each event (in file order) fired in each game before this turn's news
+    (an event is checked once a turn, so what fires now does not change its own check)."""
+    index = {event.id: e for e, event in enumerate(batch.rules.events)}
+    before = np.zeros((batch.size, len(index)), dtype=bool)
+    for g, fired in enumerate(batch.fired):
+        for event_id in fired:
+            before[g, index[event_id]] = True
+    return before
 
 
 class _NewsStream:
@@ -88,12 +102,39 @@ class _NewsStream:
             self.skipped[behind] = 0
 
 
+class _Facts(NamedTuple):
+    """What the news needs to know of an event, found once per rules."""
+
+    reads_randoms: bool
+    """Whether a formula of the event reads a random name of the old streams."""
+    aggregated: list[int]
+    """The stats of which the event reads an aggregate (`total_x`, `mean_x`, ...)."""
+    moved: list[int]
+    """The stats an effect of the event moves at once (an effect on seats, no delay)."""
+
+
+def _event_facts(rules: Rules) -> dict[str, _Facts]:
+    """The `_Facts` of every event of `rules`, by id."""
+    stats = {st.id: t for t, st in enumerate(rules.scenario.stats)}
+    out = {}
+    for event in rules.events:
+        names = event.when.names | event.chance.names
+        for effect in event.effects:
+            names = names | effect.names
+        out[event.id] = _Facts(
+            not names.isdisjoint(rules.legacy_draws),
+            [t for t, (_, aggregates) in enumerate(rules.aggregate_keys)
+             if not names.isdisjoint(aggregates)],
+            [stats[e.target] for e in event.effects if e.on_seat and e.delay == 0])
+    return out
+
+
+event_facts = per_rules(_event_facts)
+
+
 def _reads_randoms(batch: Batch, event: CEvent) -> bool:
     """Whether a formula of `event` reads a random name of the old streams."""
-    names = event.when.names | event.chance.names
-    for effect in event.effects:
-        names = names | effect.names
-    return not names.isdisjoint(batch.rules.legacy_draws)
+    return event_facts(batch.rules)[event.id].reads_randoms
 
 
 class _Names:
@@ -145,7 +186,7 @@ class _Names:
 
 def _moved_stats(batch: Batch, event: CEvent) -> list[int]:
     """The stats an effect of `event` moves at once (an effect on seats, with no delay)."""
-    return [batch.layout.stat(e.target) for e in event.effects if e.on_seat and e.delay == 0]
+    return event_facts(batch.rules)[event.id].moved
 
 
 def _read_again(batch: Batch, genv: Env, moved: list[int]) -> Env:
@@ -168,11 +209,7 @@ def _read_again(batch: Batch, genv: Env, moved: list[int]) -> Env:
 
 def _aggregated_stats(batch: Batch, event: CEvent) -> list[int]:
     """The stats of which `event` reads an aggregate (`total_x`, `mean_x`, ...)."""
-    names = event.when.names | event.chance.names
-    for effect in event.effects:
-        names = names | effect.names
-    return [t for t, (_, aggregates) in enumerate(batch.rules.aggregate_keys)
-            if not names.isdisjoint(aggregates)]
+    return event_facts(batch.rules)[event.id].aggregated
 
 
 def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: Lanes,
