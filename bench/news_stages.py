@@ -32,6 +32,8 @@ else:
 wrap(turn, "resolve_body", " .resolve_body")
 wrap(review, "review_turn", " .review")
 wrap(news, "open_turn", " .open_turn")
+import game.engine.batch.streams as streams
+wrap(streams, "bank_for", "  ..bank (seeding)")
 best = None
 for rep in range(3):
     T.clear()

@@ -12,7 +12,10 @@ import time
 import numpy as np
 
 import game.engine.batch.news as news
-import game.engine.batch.opening as opening
+try:
+    import game.engine.batch.opening as opening
+except ImportError:  # (before open_batch: the first news is opened by new_states)
+    opening = news
 from game.analysis.simulate import run_games, run_seed
 from game.scenario.load import load_scenario
 

@@ -64,9 +64,10 @@ def _fired_before(batch: Batch) -> np.ndarray:
     (an event is checked once a turn, so what fires now does not change its own check)."""
     index = {event.id: e for e, event in enumerate(batch.rules.events)}
     before = np.zeros((batch.size, len(index)), dtype=bool)
-    for g, fired in enumerate(batch.fired):
-        for event_id in fired:
-            before[g, index[event_id]] = True
+    events = [index[event_id] for fired in batch.fired for event_id in fired]
+    if events:
+        games = np.repeat(np.arange(batch.size), [len(fired) for fired in batch.fired])
+        before[games, events] = True
     return before
 
 
