@@ -17,6 +17,7 @@ from game.engine import Game
 from game.engine.batch.choose import acting
 from game.engine.batch.opening import _regrouped, open_batch
 from game.engine.batch.state import Batch, Push, _rows, gather
+from game.engine.batch.turn import open_news_states
 from game.errors import ActionError
 from game.scenario.load import load_scenario
 from tests.engine.batch_states import PATHS
@@ -86,8 +87,18 @@ def test_open_batch_is_gather_of_new_states(path):
             if all(at_policy):
                 assert_same_batch(got, gather(game.rules, states))
                 news += sum(map(bool, got.news))
+            assert_same_batch(got, gather(game.rules, _opened_where_they_stand(game, seeds,
+                                                                               table, locked)))
     if path.stem in ("corners", "edges"):
         assert news  # the first news fired somewhere
+
+
+def _opened_where_they_stand(game: Game, seeds, table, locked) -> list:
+    """`new_states`' games after their first news, not moved on past a phase nobody acts in
+    (what open_batch holds where turn 1's policy phase has nobody to act: chain, dice)."""
+    states = [game._fresh(seed, table, locked, "") for seed in seeds]
+    open_news_states(game.rules, states)
+    return states
 
 
 def test_open_batch_refuses_a_table_or_lock_the_scenario_does_not_allow():
