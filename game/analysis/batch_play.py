@@ -36,11 +36,12 @@ from game.engine.batch.choose import (acting, apply_allocation, apply_policies, 
                                       chosen_numbers, legal_groups, open_work,
                                       options_memoised)
 from game.engine.batch.history import History, export_states
+from game.engine.batch.opening import open_batch
 from game.engine.batch.sights import Public, glance_at, public_now, sights
-from game.engine.batch.state import Batch, gather
+from game.engine.batch.state import Batch
 from game.engine.batch.turn import resolve_turn
-from game.engine.game import Game
 from game.engine.checks import check_chosen
+from game.engine.game import Game
 from game.engine.glance import NotGlanced
 from game.engine.legal import Choice, legal_choice
 from game.engine.state import GameState, SeatSetup
@@ -65,11 +66,9 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], chose
     """Play the games of `seeds` over arrays, bot `bots[i]` (of strategy `chosen[i]`) in seat
     `i`; return the record of every game that was not ejected, by its place in `seeds`, and
     the places of the ejected ones (in order)."""
-    states = game.new_states(seeds, table, locked)
-    if any(st.phase != "policy" or st.turn != 1 for st in states):
+    batch = open_batch(game.rules, seeds, table, locked)
+    if not acting(game.rules, batch, "policy").any(axis=1).all():
         return {}, list(range(len(seeds)))  # a first phase with nobody to act: game by game
-    batch = gather(game.rules, states)
-    del states
     history = History()
     loop = _Loop(game, batch, bots, table, locked or {}, history)
     while not loop.ejected.all():

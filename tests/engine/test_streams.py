@@ -169,3 +169,28 @@ def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
     assert any(len(bank.turns) == 1 and bank.words is not None for bank in banks)
     if resolve_draws(Game(scenario).rules):
         assert any((1, "resolve") in bank.columns for bank in banks)
+
+
+def test_long_skips_leave_the_streams_where_cpython_leaves_them():
+    """`skip_draws` moves a bank's words by counting them (no number computed but the spare
+    normal left): many draws skipped at once, from games with and without a spare normal,
+    with uniforms between the normals and with normals only, then drawn on, equal CPython."""
+    seeds = list(range(30))
+    ops = np.random.default_rng(11)
+    for randoms in (RANDOMS, RANDOMS[:1], RANDOMS[1:2]):
+        for _ in range(6):
+            words = Bank(seeds, [(5, "news")]).take((5, "news"))
+            banked, cpython = Lanes(seeds, 5, "news", words=words), Lanes(seeds, 5, "news")
+            for _ in range(2):
+                mask = ops.random(len(seeds)) < 0.5
+                assert np.array_equal(banked.gauss(0.0, 1.0, mask),
+                                      cpython.gauss(0.0, 1.0, mask), equal_nan=True)
+                times = ops.integers(0, 6 if len(randoms) == 1 else 3, len(seeds))
+                mask = ops.random(len(seeds)) < 0.8
+                banked.skip_draws(randoms, mask, times)
+                cpython.skip_draws(randoms, mask, times)
+            assert any(rng is None for rng in banked.rngs)  # some never left the words
+            everyone = np.ones(len(seeds), dtype=bool)
+            for op in range(4):
+                assert np.array_equal(_call(banked, op, everyone), _call(cpython, op, everyone),
+                                      equal_nan=True), op

@@ -19,18 +19,21 @@ names were last read (game.engine.batch.near).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import apply_list, passes
-from game.engine.batch.env import Env, global_env, per_game, seat_env
+from game.engine.batch.env import Env, global_env, in_seat_order, per_game, seat_env
 from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes, lanes_of
+from game.engine.env import per_rules
 from game.engine.rng import stream
 from game.engine.state import Headline
-from game.scenario.rules import CEvent
+from game.scenario.rules import CEvent, Rules
 
 
 @quietly
@@ -40,9 +43,9 @@ def open_turn(batch: Batch) -> None:
     layout = batch.layout
     news = _NewsStream(batch)
     names = _Names(batch)
-    for event in batch.rules.events:
-        checked = (np.ones(batch.size, dtype=bool) if event.repeat
-                   else np.array([event.id not in fired for fired in batch.fired], dtype=bool))
+    before = _fired_before(batch)
+    for e, event in enumerate(batch.rules.events):
+        checked = np.ones(batch.size, dtype=bool) if event.repeat else ~before[:, e]
         if not checked.any():
             continue
         genv = names.now(batch, event, checked, news.checked(batch, event, checked))
@@ -54,6 +57,18 @@ def open_turn(batch: Batch) -> None:
             news.catch_up(fires)
             fire_event(batch, event, fires, genv, news.lanes, senv=names.seats(batch, genv))
             names.fired(batch, event, fires)
+
+
+def _fired_before(batch: Batch) -> np.ndarray:
+    """(G, E) whether each event (in file order) fired in each game before this turn's news
+    (an event is checked once a turn, so what fires now does not change its own check)."""
+    index = {event.id: e for e, event in enumerate(batch.rules.events)}
+    before = np.zeros((batch.size, len(index)), dtype=bool)
+    events = [index[event_id] for fired in batch.fired for event_id in fired]
+    if events:
+        games = np.repeat(np.arange(batch.size), [len(fired) for fired in batch.fired])
+        before[games, events] = True
+    return before
 
 
 class _NewsStream:
@@ -88,12 +103,39 @@ class _NewsStream:
             self.skipped[behind] = 0
 
 
+class _Facts(NamedTuple):
+    """What the news needs to know of an event, found once per rules."""
+
+    reads_randoms: bool
+    """Whether a formula of the event reads a random name of the old streams."""
+    aggregated: list[int]
+    """The stats of which the event reads an aggregate (`total_x`, `mean_x`, ...)."""
+    moved: list[int]
+    """The stats an effect of the event moves at once (an effect on seats, no delay)."""
+
+
+def _event_facts(rules: Rules) -> dict[str, _Facts]:
+    """The `_Facts` of every event of `rules`, by id."""
+    stats = {st.id: t for t, st in enumerate(rules.scenario.stats)}
+    out = {}
+    for event in rules.events:
+        names = event.when.names | event.chance.names
+        for effect in event.effects:
+            names = names | effect.names
+        out[event.id] = _Facts(
+            not names.isdisjoint(rules.legacy_draws),
+            [t for t, (_, aggregates) in enumerate(rules.aggregate_keys)
+             if not names.isdisjoint(aggregates)],
+            [stats[e.target] for e in event.effects if e.on_seat and e.delay == 0])
+    return out
+
+
+event_facts = per_rules(_event_facts)
+
+
 def _reads_randoms(batch: Batch, event: CEvent) -> bool:
     """Whether a formula of `event` reads a random name of the old streams."""
-    names = event.when.names | event.chance.names
-    for effect in event.effects:
-        names = names | effect.names
-    return not names.isdisjoint(batch.rules.legacy_draws)
+    return event_facts(batch.rules)[event.id].reads_randoms
 
 
 class _Names:
@@ -133,21 +175,42 @@ class _Names:
         return senv
 
     def fired(self, batch: Batch, event: CEvent, fires: np.ndarray) -> None:
-        """Note that `event` fired where `fires`: the global names are read again."""
-        self.genv = None
-        moved = [batch.layout.stat(e.target) for e in event.effects
-                 if e.on_seat and e.delay == 0]
+        """Note that `event` fired where `fires`: the global names are read again (only
+        what an event can move: the metrics, and the aggregates of the stats it moved at
+        once; the policies, employment, numbers and the turn's draws stay as they are)."""
+        moved = _moved_stats(batch, event)
+        if self.genv is not None:
+            self.genv = _read_again(batch, self.genv, moved)
         if moved:
             self.stale[np.ix_(fires, moved)] = True
 
 
+def _moved_stats(batch: Batch, event: CEvent) -> list[int]:
+    """The stats an effect of `event` moves at once (an effect on seats, with no delay)."""
+    return event_facts(batch.rules)[event.id].moved
+
+
+def _read_again(batch: Batch, genv: Env, moved: list[int]) -> Env:
+    """`genv` with the names an event that moved the stats `moved` can change read again:
+    what `global_env(batch)` gives now (the same arrays' values, as `global_env` makes
+    them)."""
+    layout = batch.layout
+    genv = dict(genv)
+    for n, mid in enumerate(layout.metric_ids):
+        genv[mid] = batch.metrics[:, n:n + 1].copy()
+    for t in sorted(set(moved)):
+        sid = layout.stat_ids[t]
+        if sid in layout.aggregated:
+            seats = batch.employed & layout.has_stat[:, t]
+            for kind, value in in_seat_order(batch.stats[:, :, t], seats,
+                                             layout.aggregated[sid]).items():
+                genv[f"{kind}_{sid}"] = value.reshape(-1, 1)
+    return genv
+
+
 def _aggregated_stats(batch: Batch, event: CEvent) -> list[int]:
     """The stats of which `event` reads an aggregate (`total_x`, `mean_x`, ...)."""
-    names = event.when.names | event.chance.names
-    for effect in event.effects:
-        names = names | effect.names
-    return [t for t, (_, aggregates) in enumerate(batch.rules.aggregate_keys)
-            if not names.isdisjoint(aggregates)]
+    return event_facts(batch.rules)[event.id].aggregated
 
 
 def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: Lanes,

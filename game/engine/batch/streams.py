@@ -218,13 +218,8 @@ class Lanes:
         every game, or a count per game (G,)), for numbers nothing reads."""
         counts = np.broadcast_to(np.asarray(times, dtype=np.int64), (len(self.seeds),))
         fast, games = self._split(mask, _most(randoms) * counts)
-        for rep in range(int(counts[fast].max(initial=0))):
-            moving = fast[counts[fast] > rep]
-            for _, _, uniform in randoms:
-                if uniform:
-                    self._random(moving)
-                else:
-                    self._gauss(moving)
+        if len(fast):
+            self._skip(randoms, fast, counts[fast])
         rngs, lane = self.rngs, self.lane
         for g in games:
             rng = rngs[g] or lane(g)
@@ -234,6 +229,35 @@ class Lanes:
                         rng.random()
                     else:
                         rng.gauss(a, b)
+
+
+    def _skip(self, randoms: tuple[RandomSpec, ...], games: np.ndarray,
+              counts: np.ndarray) -> None:
+        """Move the words of each of `games` on past `counts` (per game) `draws` of
+        `randoms`, computing no number but the spare normal a game is left with: a uniform
+        reads 2 words; a normal takes the spare if there is one, else reads a pair (4 words)
+        and keeps its second as the spare."""
+        cursor, spare = self.cursor[games], ~np.isnan(self.cached[games])
+        pair = np.full(len(games), -1)
+        """The first word of the last pair drawn (-1: none; the spare is the one it had)."""
+        for rep in range(int(counts.max(initial=0))):
+            moving = counts > rep
+            for _, _, uniform in randoms:
+                if uniform:
+                    cursor += 2 * moving
+                    continue
+                fresh = moving & ~spare
+                pair = np.where(fresh, cursor, pair)
+                cursor += 4 * fresh
+                spare ^= moving
+        self.cursor[games] = cursor
+        self.cached[games[~spare]] = np.nan
+        drawn = spare & (pair >= 0)
+        if drawn.any():
+            at, columns = pair[drawn], games[drawn]
+            u1 = _randoms(self.words[at, columns], self.words[at + 1, columns])
+            u2 = _randoms(self.words[at + 2, columns], self.words[at + 3, columns])
+            self.cached[columns] = gauss_pairs(u1, u2)[1]
 
 
 def _most(randoms: tuple[RandomSpec, ...]) -> int:
