@@ -49,8 +49,8 @@ class Game:
         from `secret`, or from the seed when it is empty (see `GameState.noise_key`): a game
         whose players can see its seed needs a secret they cannot."""
         seats = seats if seats is not None else self.default_seats()
-        self._check_table(seats, locked or {})
-        return self._opened([self._fresh(seed, seats, locked, secret)])[0]
+        self.check_table(seats, locked or {})
+        return self._opened([self.unopened_state(seed, seats, locked, secret)])[0]
 
     def new_states(self, seeds: list[int], seats: list[SeatSetup] | None = None,
                    locked: dict[str, int] | None = None) -> list[GameState]:
@@ -58,12 +58,14 @@ class Game:
         from each seed), their first news opened as one batch (the simulator's chunks; each
         game's news is the same whatever games share its batch)."""
         seats = seats if seats is not None else self.default_seats()
-        self._check_table(seats, locked or {})
-        return self._opened([self._fresh(seed, seats, locked, "") for seed in seeds])
+        self.check_table(seats, locked or {})
+        return self._opened([self.unopened_state(seed, seats, locked, "")
+                             for seed in seeds])
 
-    def _fresh(self, seed: int, seats: list[SeatSetup], locked: dict[str, int] | None,
-               secret: str) -> GameState:
-        """A game's state at the start of turn 1, before its news (the table checked)."""
+    def unopened_state(self, seed: int, seats: list[SeatSetup], locked: dict[str, int] | None,
+                       secret: str) -> GameState:
+        """A game's state at the start of turn 1, before its news (the table checked, see
+        `check_table`): what `new_state` opens, and game.engine.batch.opening repeats."""
         s = self.scenario
         policies = {p.id: p.initial for p in s.policies}
         policies.update(locked or {})
@@ -95,7 +97,7 @@ class Game:
             self._advance(state)
         return states
 
-    def _check_table(self, seats: list[SeatSetup], locked: dict[str, int]) -> None:
+    def check_table(self, seats: list[SeatSetup], locked: dict[str, int]) -> None:
         """Seat counts per role within the scenario's limits; locked policies exist."""
         counts: dict[str, int] = {}  # one pass (the simulator checks a table every game)
         for st in seats:

@@ -96,7 +96,7 @@ def test_open_batch_is_gather_of_new_states(path):
 def _opened_where_they_stand(game: Game, seeds, table, locked) -> list:
     """`new_states`' games after their first news, not moved on past a phase nobody acts in
     (what open_batch holds where turn 1's policy phase has nobody to act: chain, dice)."""
-    states = [game._fresh(seed, table, locked, "") for seed in seeds]
+    states = [game.unopened_state(seed, table, locked, "") for seed in seeds]
     open_news_states(game.rules, states)
     return states
 

@@ -4,10 +4,10 @@ simulator's loop over arrays (game.analysis.batch_play).
 
 Every game of a chunk starts from the same values (the scenario's initial ones, the locked
 levels, what is in transit at the start): they are read once, from one fresh state gathered
-alone (`Game._fresh`, the very state `new_states` starts each game from), and repeated for
-every game. The first news is then opened over the batch (`news.open_turn`), and what it left
-is put in the form `gather` gives after `scatter`: pending changes and shipments as gather's
-rows (one per place in a game's list and key).
+alone (`Game.unopened_state`, the very state `new_states` starts each game from), and
+repeated for every game. The first news is then opened over the batch (`news.open_turn`),
+and what it left is put in the form `gather` gives after `scatter`: pending changes and
+shipments as gather's rows (one per place in a game's list and key).
 
 Unlike `new_states`, this does not move a game on past a phase nobody acts in (the games stay
 at turn 1's policy phase: the caller checks that some seat acts in it, as `play_over_arrays`
@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from game.engine.batch.news import open_turn
+from game.engine.batch.recorded import Allocations, Reviews
 from game.engine.batch.state import Batch, Push, Shipment, gather
 from game.engine.state import SeatSetup
 from game.scenario.rules import Rules
@@ -40,8 +41,8 @@ def open_batch(rules: Rules, seeds: Sequence[int], table: list[SeatSetup],
     from game.engine.game import Game  # (game.py imports the batch core)
 
     game = Game(rules.scenario)
-    game._check_table(table, locked or {})
-    batch = _repeated(gather(rules, [game._fresh(0, table, locked, "")]), seeds)
+    game.check_table(table, locked or {})
+    batch = _repeated(gather(rules, [game.unopened_state(0, table, locked, "")]), seeds)
     open_turn(batch)
     batch.cache.clear()  # (a gathered batch has none: the turn's values are read again)
     batch.pending = _regrouped(batch.pending, batch.size,
@@ -62,10 +63,10 @@ def _repeated(one: Batch, seeds: Sequence[int]) -> Batch:
         for row in rows:
             row.amount = np.repeat(row.amount, size)
             row.present = np.repeat(row.present, size)
-    one.allocations = [{} for _ in seeds]
+    one.allocations = Allocations(size)
     one.fired = [[] for _ in seeds]
     one.news = [[] for _ in seeds]
-    one.reviews = [{} for _ in seeds]
+    one.reviews = Reviews(size)
     return one
 
 
