@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-import timeit
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +25,7 @@ from game.engine.batch.choose import acting, last_numbers_of, legal_groups
 from game.engine.batch.state import gather
 from game.engine.legal import legal_choice
 from game.scenario.load import load_scenario, resolve_scenario
+from timing import best  # noqa: E402  (bench/, the script's own folder)
 
 
 def decision_states(game: Game, games: int, turns: set[int]
@@ -49,12 +48,6 @@ def decision_states(game: Game, games: int, turns: set[int]
     finally:
         Game._submit = original
     return {k: list(v.values()) for k, v in sorted(found.items())}
-
-
-def best(run, number: int) -> float:
-    """The best time of one call of `run` in microseconds (best of five runs of `number`)."""
-    return min(timeit.repeat(run, number=number, repeat=5, timer=time.process_time)) \
-        / number * 1e6
 
 
 def main() -> None:

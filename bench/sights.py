@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-import timeit
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -26,6 +24,7 @@ from game.engine.batch.sights import glance_at, sights
 from game.engine.batch.state import gather
 from game.engine.glance import glances
 from game.scenario.load import load_scenario, resolve_scenario
+from timing import best  # noqa: E402  (bench/, the script's own folder)
 
 
 def decision_states(game: Game, games: int, turns: set[int]
@@ -52,12 +51,6 @@ def decision_states(game: Game, games: int, turns: set[int]
     finally:
         simulate._chooser = original
     return [s.name for s in table], {k: list(v.values()) for k, v in sorted(found.items())}
-
-
-def best(run, number: int) -> float:
-    """The best time of one call of `run` in microseconds (best of five runs of `number`)."""
-    return min(timeit.repeat(run, number=number, repeat=5, timer=time.process_time)) \
-        / number * 1e6
 
 
 def main() -> None:
