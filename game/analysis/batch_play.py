@@ -4,7 +4,7 @@ would decide alike.
 
 Each phase, for each seat that must act: its games are grouped by the Legal it is offered
 (game.engine.batch.choose, from the memos of game.engine.legal), then by the values its bot's
-memo key reads, perceived (game.bots.groups `key_groups` over the seat's `Sights`, the view
+memo key reads, perceived (game.bots.groups `seat_keys` over the seat's `Sights`, the view
 door over arrays, game.engine.batch.sights). One game of each group is glanced at and its bot
 recalls the choice from the planners' memos; the whole group submits it. All seats choose on
 the batch as the phase opens, and their choices are then applied in seat order, as
@@ -127,7 +127,7 @@ class _Loop:
         must = acting(self.rules, self.batch, phase)
         self.states = {}
         chosen = []
-        known: dict[tuple, dict | None] = {}
+        known: dict[tuple, dict] = {}
         public = None
         for seat in range(must.shape[1]):
             rows = np.flatnonzero(must[:, seat] & ~self.ejected)
@@ -145,11 +145,11 @@ class _Loop:
                 else:
                     apply_allocation(self.batch, rows, seat, submitted)
 
-    def _choose(self, seat: int, phase: str, rows: np.ndarray, known: dict[tuple, dict | None],
+    def _choose(self, seat: int, phase: str, rows: np.ndarray, known: dict[tuple, dict],
                 public: Public) -> list[tuple[np.ndarray, dict]]:
         """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
         the games where a memo lacked something are ejected. `known`: what a group of an
-        earlier seat of this phase submitted (None: ejected), by what its choice read (see
+        earlier seat of this phase submitted, by what its choice read (see
         `shared_key`), so a group of another seat that reads the same is not glanced at;
         `public`: which stats are public in each game as the phase opens (`public_now`)."""
         out = []
@@ -171,12 +171,11 @@ class _Loop:
             for first, key, same in zip(firsts.tolist(), keys, _split(members, key_of, len(keys))):
                 known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
                 if known_key is not None and known_key in known:
-                    submitted = known[known_key]
-                    submitted = None if submitted is None else dict(submitted)
+                    submitted = dict(known[known_key])
                 else:
                     submitted = self._submitted(bot, first, seat, phase, legal, choice, public,
                                                 key is None)
-                    if known_key is not None:
+                    if known_key is not None and submitted is not None:
                         known[known_key] = submitted
                 if submitted is None:
                     self.ejected[same] = True

@@ -121,7 +121,8 @@ def rank_agreement(outcomes: list[dict]) -> float:
 
 
 def _shares(records: list[GameRecord], key) -> dict[str, dict[str, float]]:
-    """Effort share per behaviour, grouped by `key(record, seat)`."""
+    """Effort share per behaviour, grouped by `key(record, seat)`, which must read only the
+    record's roles and strategies (it is asked once per table, not per record)."""
     points: dict[str, dict[str, int]] = {}
     groups: dict[tuple, list[str]] = {}  # each table's groups, found once (a simulation has one)
     for rec in records:

@@ -129,3 +129,9 @@ def test_strategies_that_do_not_recall_play_game_by_game():
     game = Game(scenario)
     _, chosen = table_for(game, {"manager": "hype", "employee": "adaptive"}, None)
     assert recalling_bots(game, chosen) is None
+
+
+def test_no_seeds_make_no_records():
+    """As the game-by-game loop gives (over arrays, the first news's bank of streams divided
+    by the streams of a turn, none)."""
+    assert run_games(load_scenario(FLAGSHIP), [], {"manager": "hype", "employee": "gamer"}) == []

@@ -94,3 +94,15 @@ def test_given_allocations_are_copied_when_read():
     assert kept == given and kept[0] is not given[0] and kept[0][0] is not given[0][0]
     kept.apply(np.array([1]), 0, {"work": 3})
     assert list(kept) == [{0: {"work": 1}}, {0: {"work": 3}}] and given[1] == {}
+
+
+def test_a_game_asked_for_twice_gets_its_allocations_both_times():
+    """`of_games` makes each place's dicts, also where a row is asked for again (as
+    `Reviews.of_games` does): before, the earlier place of a repeated row got none."""
+    kept = Allocations(3)
+    kept.apply(np.array([0, 2]), 0, {"work": 3})
+    kept.apply(np.array([2]), 1, {"work": 1})
+    assert kept.of_games([2, 1, 2]) == [{0: {"work": 3}, 1: {"work": 1}}, {},
+                                        {0: {"work": 3}, 1: {"work": 1}}]
+    twice = kept.of_games([0, 0])
+    assert twice == [{0: {"work": 3}}, {0: {"work": 3}}] and twice[0] is not twice[1]

@@ -122,6 +122,13 @@ def test_a_bank_covers_as_many_turns_as_its_size_allows(monkeypatch):
     assert streams.bank_for([1, 2, 3], 2, 12, [0, 2]).turns == range(2, 13)  # empty, all turns
 
 
+
+def test_a_batch_of_no_games_gets_an_empty_bank():
+    """No seeds, no streams to seed (it divided by the streams a turn, 0, before)."""
+    bank = streams.bank_for([], 1, 12, [1, 2])
+    assert bank.words is None and bank.turns == range(1, 13)
+    assert bank.take((1, "news")) is None
+
 def test_a_batch_whose_seeds_changed_gets_a_new_bank(monkeypatch):
     """A bank is the words of its seeds' streams: a batch whose seeds were changed in place
     must not read the old ones."""

@@ -147,10 +147,9 @@ class Allocations(Sequence):
         if not self.groups:
             return out
         every = len(rows) == self.size and bool((rows == np.arange(self.size)).all())
-        place = np.full(self.size, -1, dtype=np.intp)
-        place[rows] = np.arange(len(rows))
         for members, seat, submitted in self.groups:
-            found = members if every else place[members][place[members] >= 0]
+            # (every place of a row asked for, also a row asked for more than once)
+            found = members if every else np.flatnonzero(np.isin(rows, members))
             for n in found.tolist():
                 allocations = out[n]
                 later = allocations and next(reversed(allocations)) > seat

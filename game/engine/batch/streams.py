@@ -86,7 +86,8 @@ def bank_for(seeds: Sequence[int], turn: int, last: int, working: Sequence[int],
     `MOST_STREAMS` allows, at least one), if there are enough of them (`WORTH`) for seeding
     them together to pay; else an empty one for all those turns."""
     per_turn = len(seeds) * (len(working) + len(kinds))
-    turns = range(turn, max(turn, min(last, turn + MOST_STREAMS // per_turn - 1)) + 1)
+    most = MOST_STREAMS // max(per_turn, 1)  # (no game: no stream, an empty bank below)
+    turns = range(turn, max(turn, min(last, turn + most - 1)) + 1)
     if per_turn * len(turns) < WORTH:
         return Bank(seeds, [], range(turn, max(turn, last) + 1))
     parts = [(t, "work", k) for t in turns for k in working]
