@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from game.analysis import batch_play
 from game.analysis.batch_play import play_over_arrays, recalling_bots
 from game.analysis.simulate import play_games, record_of, run_games, run_seed, table_for
 from game.bots import strategies_for
 from game.bots.base import PlanningBot
 from game.bots import STRATEGIES
+from game.engine.batch import streams
 from game.engine.game import Game
 from game.errors import ScenarioError
 from game.scenario.load import load_scenario
@@ -135,3 +137,52 @@ def test_no_seeds_make_no_records():
     """As the game-by-game loop gives (over arrays, the first news's bank of streams divided
     by the streams of a turn, none)."""
     assert run_games(load_scenario(FLAGSHIP), [], {"manager": "hype", "employee": "gamer"}) == []
+
+
+def test_games_ejected_part_way_through_a_phase_keep_their_records(monkeypatch):
+    """No bundled table ejects only some games of a chunk, so one is made to: the third
+    game's second seat is refused at turn 3's work phase, after the first seat's choice for
+    that game was made; it is played again game by game, the others go on over arrays."""
+    scenario = _fresh(FLAGSHIP)
+    strategies = {"manager": "hype", "employee": "gamer"}
+    seeds = [run_seed(51, i) for i in range(5)]
+    expected = _game_by_game(scenario, seeds, strategies)  # (fills the memos)
+    refused = []
+    submitted = batch_play._Loop._submitted
+
+    def refusing(self, bot, g, seat, phase, *args):
+        if (self.batch.turn, phase, seat) == (3, "work", 2) and g == 2:
+            refused.append(g)
+            return None
+        return submitted(self, bot, g, seat, phase, *args)
+
+    monkeypatch.setattr(batch_play._Loop, "_submitted", refusing)
+    monkeypatch.setattr(batch_play, "shared_key", lambda *args: None)  # (every group its own)
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, None)
+    records, ejected = play_over_arrays(game, seeds, table, chosen,
+                                        recalling_bots(game, chosen), None)
+    assert refused and ejected == [2] and sorted(records) == [0, 1, 3, 4]
+    assert _over_arrays(scenario, seeds, strategies) == expected
+
+
+def test_a_chunk_over_arrays_draws_from_the_streams_seeded_together(monkeypatch):
+    """The streams of a chunk are seeded together in numpy (streams.Bank) only from
+    `twister.WORTH` streams on, more than a test chunk has: with the threshold lowered, the
+    loop over arrays draws from a bank, and every record is still the game-by-game one."""
+    scenario = _fresh(FLAGSHIP)
+    strategies = {"manager": "hype", "employee": "gamer"}
+    seeds = [run_seed(61, i) for i in range(8)]
+    expected = _game_by_game(scenario, seeds, strategies)
+    monkeypatch.setattr(streams, "WORTH", 10)
+    banks = []
+    bank_for = streams.bank_for
+
+    def counted(*args, **kwargs):
+        bank = bank_for(*args, **kwargs)
+        banks.append(bank)
+        return bank
+
+    monkeypatch.setattr(streams, "bank_for", counted)
+    assert _over_arrays(scenario, seeds, strategies) == expected
+    assert any(bank.columns for bank in banks)
