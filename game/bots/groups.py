@@ -1,7 +1,7 @@
 """Decisions of many games at once: which games a planning bot's memo key cannot tell apart.
 
 A planning bot decides by a pure function of the few values its memo key reads, perceived
-(game.bots.plan `Forecaster.view_key`, game.bots.policy_plan `PolicyPlanner.view_key`). In a
+(game.bots.forecaster `Forecaster.view_key`, game.bots.policy_plan `PolicyPlanner.view_key`). In a
 batch of games, the games of a turn whose seat perceives the same values in every part its
 key reads give the same key, so one recall (on one of them) answers them all. `Reads` says
 which parts a key reads (`PlanningBot.reads`); `key_groups` groups the games of a batch by

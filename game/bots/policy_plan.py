@@ -20,7 +20,8 @@ from game.bots.forecast import Actor, relevant
 from game.bots.groups import Reads
 from game.scenario.horizon import planning_horizon
 from game.bots.objectives import Objective, review_objective
-from game.bots.plan import MEMO_LIMIT, AllocationPlanner, Forecaster, number_specs
+from game.bots.forecaster import Forecaster
+from game.bots.plan import MEMO_LIMIT, AllocationPlanner, number_specs
 from game.bots.search import Option, policy_sets
 from game.engine.actions import Legal, acts_in
 from game.engine.view import SeatView

@@ -1,8 +1,9 @@
 """A glance: the few parts of a seat's view that a planning bot's memo key reads.
 
 A planning bot decides by a pure function of what it perceives, memoised on a key read from
-its view (game.bots.plan `Forecaster.view_key`, game.bots.policy_plan `PolicyPlanner.shown_key`
-and `view_key`); in a simulation nearly every decision is a memo hit. A `Glance` holds only
+its view (game.bots.forecaster `Forecaster.view_key`, game.bots.policy_plan
+`PolicyPlanner.shown_key` and `view_key`); in a simulation nearly every decision is a memo
+hit. A `Glance` holds only
 the parts those keys read (role, turn, metric readings, policies, own stats, score, rank, the
 others as seen from outside), each built by the very code `view()` builds it with, so a key
 read from a glance is the key read from the view (tests/bots/test_recall.py checks it for
