@@ -42,7 +42,41 @@ _ROWS = TypeAdapter(list[list[ReviewRow]])
 cost of building each row on its own)."""
 
 
-class Reviews(Sequence):
+class _PerGame(Sequence):
+    """Read as a sequence of each game's value, every one made anew by `of_games(rows)` on
+    each read; compared with any sequence by those values (mutable, so unhashable)."""
+
+    __slots__ = ()
+    size: int
+
+    def of_games(self, rows: Sequence[int] | np.ndarray) -> list:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, g):
+        if isinstance(g, slice):
+            return self.of_games(range(self.size)[g])
+        if not -self.size <= g < self.size:
+            raise IndexError(g)
+        return self.of_games([g % self.size])[0]
+
+    def __iter__(self) -> Iterator:
+        return iter(self.of_games(range(self.size)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(other) == self.size and list(self) == list(other)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({list(self)!r})"
+
+
+class Reviews(_PerGame):
     """A turn's review of every game of a batch, role by role in review order; read as a
     sequence, each game's review rows by role (`of_games`), made anew on every read."""
 
@@ -67,39 +101,6 @@ class Reviews(Sequence):
                 game[review.role] = role_rows
         return out
 
-    def __len__(self) -> int:
-        return self.size
-
-    def __getitem__(self, g):
-        return _read(self, g)
-
-    def __iter__(self) -> Iterator[dict[str, list[ReviewRow]]]:
-        return iter(self.of_games(range(self.size)))
-
-    def __eq__(self, other: object) -> bool:
-        return _equal(self, other)
-
-    __hash__ = None  # mutable, compared by its games' rows
-
-    def __repr__(self) -> str:
-        return f"Reviews({list(self)!r})"
-
-
-def _read(kept: Reviews | Allocations, g):
-    """Game g's value (or a slice's list), made by `kept.of_games`."""
-    if isinstance(g, slice):
-        return kept.of_games(range(kept.size)[g])
-    if not -kept.size <= g < kept.size:
-        raise IndexError(g)
-    return kept.of_games([g % kept.size])[0]
-
-
-def _equal(kept: Reviews | Allocations, other: object) -> bool:
-    """Whether `other` is a sequence of the same games' values (NotImplemented if it is no
-    sequence)."""
-    if not isinstance(other, Sequence) or isinstance(other, str):
-        return NotImplemented
-    return len(other) == kept.size and list(kept.of_games(range(kept.size))) == list(other)
 
 
 def _role_rows(review: RoleReview, rows: np.ndarray) -> list[list[ReviewRow]]:
@@ -116,7 +117,7 @@ def _role_rows(review: RoleReview, rows: np.ndarray) -> list[list[ReviewRow]]:
         for n, count in enumerate(counts)])
 
 
-class Allocations(Sequence):
+class Allocations(_PerGame):
     """Each game's allocations of a turn (seat -> what it submitted), as a GameState holds
     them: those the batch was given (from states), then the groups of games each seat's
     allocation was applied to, in the order applied. Reading a game (`[g]`, iteration,
@@ -157,20 +158,3 @@ class Allocations(Sequence):
                 if later:
                     out[n] = dict(sorted(allocations.items()))
         return out
-
-    def __len__(self) -> int:
-        return self.size
-
-    def __getitem__(self, g):
-        return _read(self, g)
-
-    def __iter__(self) -> Iterator[dict[int, dict]]:
-        return iter(self.of_games(range(self.size)))
-
-    def __eq__(self, other: object) -> bool:
-        return _equal(self, other)
-
-    __hash__ = None  # mutable, compared by its games' dicts
-
-    def __repr__(self) -> str:
-        return f"Allocations({list(self)!r})"
