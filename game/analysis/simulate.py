@@ -83,14 +83,27 @@ def run_games(scenario: Scenario, seeds: list[int], strategies: dict[str, str],
     table, chosen = table_for(game, strategies, seats)
     bots = recalling_bots(game, chosen)
     if bots is None:
-        return [record_of(scenario, state, table, chosen)
-                for state in play_games(game, seeds, table, chosen, locked)]
+        return _records_by_state(game, seeds, table, chosen, locked)
     records, ejected = play_over_arrays(game, seeds, table, chosen, bots, locked)
     if ejected:
-        again = play_games(game, [seeds[n] for n in ejected], table, chosen, locked)
-        records.update((n, record_of(scenario, state, table, chosen))
-                       for n, state in zip(ejected, again))
+        again = _records_by_state(game, [seeds[n] for n in ejected], table, chosen, locked)
+        records.update(zip(ejected, again))
     return [records[n] for n in range(len(seeds))]
+
+
+STATE_CHUNK = 500
+"""Games played game by game (`play_games`) in one lockstep batch at most: each keeps its
+whole `GameState` (~0.45 MB a flagship game), where a game over arrays keeps ~35 KB."""
+
+
+def _records_by_state(game: Game, seeds: list[int], table: list[SeatSetup],
+                      chosen: list[str], locked: dict[str, int] | None) -> list[GameRecord]:
+    """The records of games played game by game, in lockstep batches of `STATE_CHUNK`."""
+    out = []
+    for i in range(0, len(seeds), STATE_CHUNK):
+        out += [record_of(game.scenario, state, table, chosen)
+                for state in play_games(game, seeds[i:i + STATE_CHUNK], table, chosen, locked)]
+    return out
 
 
 def play_bot_game(scenario: Scenario, seed: int, strategies: dict[str, str],
@@ -217,18 +230,20 @@ def _run_chunk(start: int, seeds: list[int]) -> tuple[int, list[GameRecord]]:
                                 w["locked"])
 
 
-CHUNK = 500
+CHUNK = 2000
 """Games between two garbage collections (see `batch_collection`), and at most in a chunk:
-the games of a chunk are resolved as one batch, whose numpy calls cost the same for 100
-games as for 500 (measured, flagship: resolution 1.7-2.6 ms a game at 100, 1.36-1.38 at
-500; beyond, little more is gained and a chunk holds ~0.45 MB a game)."""
+the games of a chunk are played over arrays as one batch, whose numpy calls and bots'
+recalls cost about as much for 2,000 games as for 500 (measured, flagship, hype manager and
+gamer engineers, warm: 0.34 ms a game in chunks of 500, 0.29 of 1,000, 0.27 of 2,000, 0.25
+of 4,000; a chunk of 2,000 holds ~70 MB). Games played game by game go in smaller batches
+(`STATE_CHUNK`)."""
 
 
 def chunk_size(runs: int, workers: int) -> int:
     """The games of a chunk when `runs` games are played by `workers` processes: chunks of
-    at most `CHUNK`, as few as that allows but as many for each worker, of even sizes (600
-    runs on one worker are two chunks of 300, not 500 and a slower 100; 1,200 on two workers
-    four of 300)."""
+    at most `CHUNK`, as few as that allows but as many for each worker, of even sizes (2,400
+    runs on one worker are two chunks of 1,200, not 2,000 and a slower 400; 4,800 on two
+    workers four of 1,200)."""
     per_worker = -(-runs // (CHUNK * workers))
     return max(1, -(-runs // (per_worker * workers)))
 
@@ -264,6 +279,7 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
     check_strategies(scenario, strategies)
     seeds = [run_seed(seed, i) for i in range(runs)]
     bar = _progress(runs, progress)
+    warm, table = _warm_tables(scenario, strategies, seats, locked)
     try:
         if workers == 1:
             records = []
@@ -274,8 +290,11 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
                 records += chunk
                 bar.update(len(chunk))
         else:  # (unpickling the records makes as many objects as the games made)
+            first = 0 if table in warm else warm_up_size(runs, workers)
             with batch_collection():
-                records = _warm_pool(scenario, strategies, seats, locked, seeds, workers, bar)
+                records = _warm_pool(scenario, strategies, seats, locked, seeds, first,
+                                     workers, bar)
+        warm.add(table)
     finally:
         bar.close()
     table, chosen = table_for(Game(scenario), strategies, seats)
@@ -318,11 +337,10 @@ def warm_up_size(runs: int, workers: int) -> int:
 
 def _warm_pool(scenario: Scenario, strategies: dict[str, str],
                seats: list[SeatSetup] | None, locked: dict[str, int] | None,
-               seeds: list[int], workers: int, bar) -> list[GameRecord]:
-    """The runs' records in run order: the first few (`warm_up_size`) played here, which
-    fills this process's planners' memos, then the rest in a pool of workers forked from
-    it."""
-    first = warm_up_size(len(seeds), workers)
+               seeds: list[int], first: int, workers: int, bar) -> list[GameRecord]:
+    """The runs' records in run order: the `first` played here, which fills this process's
+    planners' memos (`warm_up_size`; none once this process has played the table), then the
+    rest in a pool of workers forked from it."""
     with batch_collection():
         records = run_games(scenario, seeds[:first], strategies, seats, locked)
     bar.update(len(records))
@@ -330,6 +348,25 @@ def _warm_pool(scenario: Scenario, strategies: dict[str, str],
     if rest:
         records += _pool(scenario, strategies, seats, locked, rest, workers, bar)
     return records
+
+
+_WARMED: dict[int, tuple[object, set[tuple]]] = {}
+"""id(rules) -> (the rules, the tables this process has simulated on them)."""
+
+
+def _warm_tables(scenario: Scenario, strategies: dict[str, str],
+                 seats: list[SeatSetup] | None, locked: dict[str, int] | None
+                 ) -> tuple[set[tuple], tuple]:
+    """(the tables this process has simulated on the scenario's rules, this table): after
+    one simulation the planners' memos hold the first games' decisions, so a pool needs no
+    warm-up for a sweep's later cells or a simulation run again."""
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, seats)
+    entry = _WARMED.get(id(game.rules))
+    if entry is None or entry[0] is not game.rules:
+        entry = _WARMED[id(game.rules)] = (game.rules, set())
+    return entry[1], (tuple((s.role, s.name) for s in table), tuple(chosen),
+                      tuple(sorted((locked or {}).items())))
 
 
 def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup] | None,

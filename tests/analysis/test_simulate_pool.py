@@ -63,3 +63,35 @@ def test_the_pool_forks_whatever_the_default_start_method():
         assert _start_context().get_start_method() == "fork"
     finally:
         multiprocessing.set_start_method(default, force=True)
+
+
+@pytest.mark.skipif(not FORKS, reason="the warm-up fills memos that forked workers inherit")
+def test_a_table_simulated_before_needs_no_warm_up(monkeypatch):
+    """Before: every pool played its warm-up games in the parent, even when this process had
+    simulated the same table already (a sweep's later cells, a simulation run again), for
+    nothing (~50 ms, flagship). Now only the first simulation of a table warms up; the
+    results are the same either way."""
+    import game.analysis.simulate as sim
+
+    parent = os.getpid()
+    played_here: list[int] = []
+    run_games = sim.run_games
+
+    def counted(scenario, seeds, *args, **kwargs):
+        if os.getpid() == parent:
+            played_here.append(len(seeds))
+        return run_games(scenario, seeds, *args, **kwargs)
+
+    monkeypatch.setattr(sim, "run_games", counted)
+    scenario = load_scenario(TINY).model_copy(deep=True)
+    strategies = {"manager": "hype", "employee": "gamer"}
+    first = simulate(scenario, 40, seed=3, strategies=strategies, workers=2, progress=False)
+    assert sum(played_here) == warm_up_size(40, 2) > 0
+    played_here.clear()
+    again = simulate(scenario, 40, seed=3, strategies=strategies, workers=2, progress=False)
+    assert sum(played_here) == 0
+    assert again.model_dump_json() == first.model_dump_json()
+    other = simulate(scenario, 40, seed=3, strategies={"manager": "hype", "employee": "craft"},
+                     workers=2, progress=False)
+    assert sum(played_here) == warm_up_size(40, 2)  # another table warms up again
+    assert other.model_dump_json() != first.model_dump_json()
