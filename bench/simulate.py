@@ -109,7 +109,7 @@ def stages(scenario, strategies: dict[str, str], runs: int) -> dict[str, float]:
                (batch_turn, "resolve_body", "  resolution steps"),
                (batch_review, "review_turn", "  review"),
                (batch_news, "open_turn", "  next turn's news"),
-               (batch_play, "records_from", "records"),
+               (batch_play, "columns_from", "records"),
                (sim, "play_games", "ejected games (replayed)"),
                (sim, "record_of", "ejected games (replayed)")]
     patches = [(owner, name, stage) for owner, name, stage in patches if hasattr(owner, name)]

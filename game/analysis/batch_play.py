@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from game.analysis.batch_records import records_from
+from game.analysis.batch_records import columns_from
+from game.analysis.columns import Records
 from game.analysis.record import GameRecord
 from game.bots import make_bot
 from game.bots.groups import SeatKey, seat_keys
@@ -66,9 +67,18 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], chose
     """Play the games of `seeds` over arrays, bot `bots[i]` (of strategy `chosen[i]`) in seat
     `i`; return the record of every game that was not ejected, by its place in `seeds`, and
     the places of the ejected ones (in order)."""
+    columns, kept, ejected = play_columns(game, seeds, table, chosen, bots, locked)
+    return dict(zip(kept, columns.game_records() if columns is not None else [])), ejected
+
+
+def play_columns(game: Game, seeds: list[int], table: list[SeatSetup], chosen: list[str],
+                 bots: list, locked: dict[str, int] | None
+                 ) -> tuple[Records | None, list[int], list[int]]:
+    """`play_over_arrays` with the records as columns: (the records of the games that were
+    not ejected, None if none, their places in `seeds`, the places of the ejected ones)."""
     batch = open_batch(game.rules, seeds, table, locked)
     if not acting(game.rules, batch, "policy").any(axis=1).all():
-        return {}, list(range(len(seeds)))  # a first phase with nobody to act: game by game
+        return None, [], list(range(len(seeds)))  # nobody acts first: game by game
     history = History()
     loop = _Loop(game, batch, bots, table, locked or {}, history)
     while not loop.ejected.all():
@@ -83,9 +93,9 @@ def play_over_arrays(game: Game, seeds: list[int], table: list[SeatSetup], chose
         if batch.ended:
             break
     kept = np.flatnonzero(~loop.ejected).tolist()
-    records = records_from(game.scenario, batch, history, table, chosen, locked, kept) \
-        if kept else []
-    return dict(zip(kept, records)), np.flatnonzero(loop.ejected).tolist()
+    columns = columns_from(game.scenario, batch, history, table, chosen, locked, kept) \
+        if kept else None
+    return columns, kept, np.flatnonzero(loop.ejected).tolist()
 
 
 def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice | None,

@@ -1,28 +1,25 @@
 """The simulator's game records made from a batch's History (game/engine/batch/history.py),
-without exporting the games' states: each `GameRecord` equal to `record_of` on the game's
-exported state (the same floats, bit for bit, and the same dict orders).
+without exporting the games' states, as columns (game.analysis.columns `Records`): each
+game's `GameRecord` equal to `record_of` on the game's exported state (the same floats, bit
+for bit, and the same dict orders).
 
-The indices are computed over the arrays of every game at once, operation by operation as
-`indices._index` does for one (the same IEEE operations in the same order give the same
-bits); what `record_of` computes with Python's `sum` (the correlation) or by ranking (the seat
-outcomes) is computed by the very same functions, game by game.
+The indices and their correlation are computed over the arrays of every game at once,
+operation by operation as `indices._index` and `indices.correlation` do for one (the same
+IEEE operations in the same order give the same bits); the seat outcomes' ranks likewise,
+where a tie is drawn (or a value is NaN) by `ranked_by_score` itself, game by game.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from itertools import repeat
+from itertools import chain, repeat
+from operator import attrgetter
 
 import numpy as np
 
-from game.analysis.indices import (
-    Weights,
-    _index,
-    _indices,
-    correlation,
-    seat_outcome_rows,
-)
+from game.analysis.columns import Records, Table, event_ids, seed_column
+from game.analysis.indices import Weights, _index, _indices, seat_outcome_rows
 from game.analysis.record import GameRecord
 from game.engine.batch.formula import BatchFormula, compile_batch
 from game.engine.batch.history import History, bare_states
@@ -39,6 +36,13 @@ def records_from(scenario: Scenario, batch: Batch, history: History, table: list
     """The records of the ended games `games` (rows of the batch), whose turns `history`
     holds: each equal to `record_of(scenario, state, table, chosen)` for the game's state.
     ValueError if the games have not ended or the history does not hold every turn."""
+    return columns_from(scenario, batch, history, table, chosen, locked, games).game_records()
+
+
+def columns_from(scenario: Scenario, batch: Batch, history: History, table: list[SeatSetup],
+                 chosen: list[str], locked: dict[str, int] | None, games) -> Records:
+    """`records_from` as columns (game.analysis.columns), made over the arrays of the games
+    at once. ValueError as `records_from`."""
     rows = np.asarray(games, dtype=np.intp).reshape(-1)
     turns = history.turns
     if not batch.ended or [kept.turn for kept in turns] != list(range(1, batch.turn)):
@@ -49,30 +53,58 @@ def records_from(scenario: Scenario, batch: Batch, history: History, table: list
     indices = _indices(rules)
     proxy = _series(indices.proxy, initial, metrics, batch.layout.metric)
     health = _series(indices.health, initial, metrics, batch.layout.metric)
-    gap = ((proxy - proxy[:, :1]) - (health - health[:, :1])).tolist()
-    proxy, health = proxy.tolist(), health.tolist()
-    ends = metrics[:, -1].tolist()
-    policies = np.stack([kept.policies[rows] for kept in turns], axis=1).tolist()
+    seats = Table.of(scenario, table, chosen)
     outcomes = _outcomes(rules, batch, table, rows)
     if outcomes is None:  # a contribution that reads more than a seat's plain names
-        outcomes = [seat_outcome_rows(scenario, state)
-                    for state in bare_states(rules, batch, table, locked, rows)]
-    roles, metric_ids, policy_ids = [s.role for s in table], batch.layout.metric_ids, \
-        batch.layout.policy_ids
-    effort = _effort(history, rows, batch.layout.behaviour_ids)
-    out = []
-    for n, g in enumerate(rows.tolist()):
-        out.append(GameRecord(
-            seed=batch.seeds[g], roles=list(roles), strategies=list(chosen),
-            proxy=proxy[n], health=health[n], gap=gap[n],
-            correlation=correlation(proxy[n], health[n]),
-            effort=effort[n],
-            events=[(h.turn, h.event) for kept in turns for h in kept.recorded.news[g]]
-            + [(h.turn, h.event) for h in batch.news[g]],
-            policies=list(map(dict, map(zip, repeat(policy_ids), policies[n]))),
-            outcomes=outcomes[n],
-            end_metrics=dict(zip(metric_ids, ends[n]))))
-    return out
+        outcomes = _outcome_columns(
+            [seat_outcome_rows(scenario, state)
+             for state in bare_states(rules, batch, table, locked, rows)], len(seats.reviewed))
+    effort, place = _effort(history, rows)
+    event_turn, event_code, event_start, ids = _events(history, batch, rows, event_ids(scenario))
+    return Records(
+        table=seats, event_ids=ids, seeds=seed_column([batch.seeds[g] for g in rows.tolist()]),
+        proxy=proxy, health=health,
+        gap=(proxy - proxy[:, :1]) - (health - health[:, :1]),
+        correlation=correlations(proxy, health), effort=effort, effort_place=place,
+        policies=np.stack([kept.policies[rows] for kept in turns], axis=1).reshape(
+            len(rows), len(turns), len(seats.policy_ids)),
+        end_metrics=metrics[:, -1],
+        **outcomes, event_turn=event_turn, event_code=event_code, event_start=event_start)
+
+
+def correlations(proxy: np.ndarray, health: np.ndarray) -> np.ndarray:
+    """(N,) `indices.correlation` of each row of `proxy` and `health` (N, 1 + T), the same
+    float operations in the same order: sums added turn after turn (as Python's `sum`
+    does), squares by Python's `**` (the C library's `pow`, which a product does not always
+    match in the last bit)."""
+    games, n = proxy.shape[0], proxy.shape[1] - 1
+    if n < 2:
+        return np.zeros(games)
+    with np.errstate(all="ignore"):  # (an inf or NaN gives what Python's floats give)
+        dx, dy = np.diff(proxy, axis=1), np.diff(health, axis=1)
+        mx, my = _sum_along(dx) / n, _sum_along(dy) / n
+        cx, cy = dx - mx[:, None], dy - my[:, None]
+        sxy = _sum_along(cx * cy)
+        sxx, syy = (_sum_along(_squares(c)) for c in (cx, cy))
+        r = sxy / np.sqrt(sxx * syy)
+    r = np.where(r < 1.0, r, 1.0)  # min(1.0, r): 1.0 unless r is below it (NaN too)
+    r = np.where(r > -1.0, r, -1.0)
+    return np.where((sxx <= 1e-12) | (syy <= 1e-12), 0.0, r)
+
+
+def _sum_along(values: np.ndarray) -> np.ndarray:
+    """(N,) each row's sum added left to right from 0.0, as Python's `sum` adds floats."""
+    total = np.zeros(len(values))
+    for column in values.T:
+        total = total + column
+    return total
+
+
+def _squares(values: np.ndarray) -> np.ndarray:
+    """Each value `** 2`, by Python's float power (see `correlations`)."""
+    flat = values.ravel().tolist()
+    return np.fromiter(map(pow, flat, repeat(2)), dtype=np.float64,
+                       count=len(flat)).reshape(values.shape)
 
 
 def _series(weights: Weights, initial: dict[str, float], metrics: np.ndarray,
@@ -93,23 +125,48 @@ def _series(weights: Weights, initial: dict[str, float], metrics: np.ndarray,
     return out
 
 
-def _effort(history: History, rows: np.ndarray, behaviour_ids: tuple[str, ...]
-            ) -> list[list[dict[str, int]]]:
-    """Per game at `rows` and seat, the points put into each behaviour over the game's turns,
-    each dict in the order `record_of` meets them: by the first turn with points on the
-    behaviour, then in the order of the turn's allocation (the role's behaviours in file
-    order: every allocation the engine takes is `check_chosen`'s, which lists them so)."""
-    effort = np.stack([kept.recorded.effort[rows] for kept in history.turns], axis=1)
-    spent = effort != 0.0  # (N, T, S, B)
-    width = len(behaviour_ids)
-    first = spent.argmax(axis=1) * width + np.arange(width)  # (N, S, B)
-    met = spent.any(axis=1)
-    order = np.argsort(np.where(met, first, spent.shape[1] * width), axis=-1)
-    names = np.array(behaviour_ids, dtype=object)[order].tolist()
-    totals = np.take_along_axis(effort.sum(axis=1), order, axis=-1).astype(np.int64).tolist()
-    counts = met.sum(axis=-1).tolist()
-    return [[dict(zip(names_k[:c], totals_k[:c])) for names_k, totals_k, c in
-             zip(names[n], totals[n], counts[n])] for n in range(len(names))]
+def _effort(history: History, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(N, S, B) per game at `rows` and seat, the points put into each behaviour over the
+    game's turns, and each behaviour's place in the dict `record_of` makes of them (-1 where
+    it has none): they come in the order `record_of` meets them, by the first turn with
+    points on the behaviour, then in the order of the turn's allocation (the role's
+    behaviours in file order: every allocation the engine takes is `check_chosen`'s, which
+    lists them so)."""
+    turns = history.turns
+    total = np.zeros(turns[0].recorded.effort[rows].shape)
+    first = np.full(total.shape, len(turns), dtype=np.int64)
+    for t, kept in enumerate(turns):
+        points = kept.recorded.effort[rows]
+        total += points
+        first[(points != 0.0) & (first == len(turns))] = t
+    width = total.shape[-1]
+    met = first < len(turns)
+    order = np.argsort(first * width + np.arange(width), axis=-1)
+    place = np.empty(order.shape, dtype=np.int16)
+    np.put_along_axis(place, order, np.arange(width, dtype=np.int16), axis=-1)
+    place[~met] = -1
+    return total.astype(np.int64), place
+
+
+def _events(history: History, batch: Batch, rows: np.ndarray, known: tuple[str, ...]
+            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    """The events of the games at `rows` as `Records` holds them: (turn, code) of each in
+    game order, each game's in the order `record_of` lists them (every turn's news, then the
+    news after the last), where each game's start, and the ids the codes index (`known`,
+    then the others in the order met)."""
+    lists = [kept.recorded.news for kept in history.turns] + [batch.news]
+    at = rows.tolist()
+    if at != list(range(batch.size)):  # (else every game, in order)
+        lists = [[news[g] for g in at] for news in lists]
+    per_game = [list(chain.from_iterable(news)) for news in zip(*lists)]
+    pairs = list(map(attrgetter("turn", "event"), chain.from_iterable(per_game)))
+    ids = dict.fromkeys(known)
+    ids.update(dict.fromkeys(event for _, event in pairs))
+    code = {e: c for c, e in enumerate(ids)}
+    return (np.array([turn for turn, _ in pairs], dtype=np.int64).reshape(-1),
+            np.array([code[e] for _, e in pairs], dtype=np.int32).reshape(-1),
+            np.concatenate([[0], np.cumsum(list(map(len, per_game)), dtype=np.int64)]),
+            tuple(ids))
 
 
 def _plain(rules: Rules) -> BatchFormula | None:
@@ -155,9 +212,9 @@ def _contributions(rules: Rules, batch: Batch, rows: np.ndarray) -> np.ndarray |
 
 
 def _outcomes(rules: Rules, batch: Batch, table: list[SeatSetup], rows: np.ndarray
-              ) -> list[list[dict]] | None:
-    """`seat_outcome_rows` of each game at `rows`, from the batch's arrays, or None when the
-    contribution is not `_plain`."""
+              ) -> dict[str, np.ndarray] | None:
+    """The outcome columns of `Records` (what `seat_outcome_rows` gives) of the games at
+    `rows`, from the batch's arrays, or None when the contribution is not `_plain`."""
     contributions = _contributions(rules, batch, rows)
     if contributions is None:
         return None
@@ -174,16 +231,20 @@ def _outcomes(rules: Rules, batch: Batch, table: list[SeatSetup], rows: np.ndarr
         by_score[:, seats] = _ranks(totals[:, seats], ties, partial(
             _settled, seats=seats, ties=ties, seeds=seeds,
             parts=(batch.turn, "final ties", role)))
-    employed, totals, contributions = (batch.employed[rows].tolist(), totals.tolist(),
-                                       contributions.tolist())
-    by_score, by_contribution = by_score.tolist(), by_contribution.tolist()
-    out = []
-    for n in range(len(rows)):
-        out.append([{"seat": k, "name": table[k].name, "role": table[k].role,
-                     "employed": employed[n][k], "score_total": totals[n][k],
-                     "leaderboard_rank": by_score[n][k], "contribution": contributions[n][k],
-                     "contribution_rank": by_contribution[n][k]} for k in reviewed])
-    return out
+    return {"employed": batch.employed[rows][:, reviewed].astype(bool),
+            "score_total": totals[:, reviewed].astype(np.float64),
+            "leaderboard_rank": by_score[:, reviewed],
+            "contribution": np.asarray(contributions, dtype=np.float64)[:, reviewed],
+            "contribution_rank": by_contribution[:, reviewed]}
+
+
+def _outcome_columns(rows: list[list[dict]], reviewed: int) -> dict[str, np.ndarray]:
+    """The outcome columns of `Records` made of each game's outcome rows."""
+    games = len(rows)
+    return {key: np.array([[o[key] for o in game] for game in rows], dtype=dtype).reshape(
+        games, reviewed) for key, dtype in (
+        ("employed", bool), ("score_total", np.float64), ("leaderboard_rank", np.int64),
+        ("contribution", np.float64), ("contribution_rank", np.int64))}
 
 
 def _ranks(values: np.ndarray, ties: str, settle: Callable[[int, list[float]], list[int]]

@@ -16,7 +16,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from functools import partial
 
-from game.analysis.batch_play import play_over_arrays, recalling_bots
+import numpy as np
+
+from game.analysis.batch_play import play_columns, recalling_bots
+from game.analysis.columns import Records, Table, event_ids
 from game.analysis.record import GameRecord, record_of
 from game.analysis.summary import SimulationSummary, summarise
 from game.bots import default_strategy, make_bot, strategies_for
@@ -31,8 +34,8 @@ from game.engine.state import GameState, SeatSetup
 from game.engine.view import views
 from game.scenario.model import Scenario
 
-__all__ = ["GameRecord", "SimulationSummary", "check_strategies", "play_bot_game", "run_game",
-           "run_games", "run_seed", "simulate"]
+__all__ = ["GameRecord", "Records", "SimulationSummary", "check_strategies", "play_bot_game",
+           "run_columns", "run_game", "run_games", "run_seed", "simulate"]
 
 
 def check_strategies(scenario: Scenario, strategies: dict[str, str]) -> None:
@@ -75,20 +78,32 @@ def run_game(scenario: Scenario, seed: int, strategies: dict[str, str],
 def run_games(scenario: Scenario, seeds: list[int], strategies: dict[str, str],
               seats: list[SeatSetup] | None = None,
               locked: dict[str, int] | None = None) -> list[GameRecord]:
-    """`run_game` for each seed, the games played in lockstep: over arrays
-    (game.analysis.batch_play) when every seat's bot decides by its planners' memos, the
-    games that loop ejects (and all of them otherwise) by `play_games`. Either way each
-    record is the one `run_game` gives for its seed."""
+    """`run_game` for each seed (see `run_columns`, which plays them): each record is the
+    one `run_game` gives for its seed."""
+    return run_columns(scenario, seeds, strategies, seats, locked).game_records()
+
+
+def run_columns(scenario: Scenario, seeds: list[int], strategies: dict[str, str],
+                seats: list[SeatSetup] | None = None,
+                locked: dict[str, int] | None = None) -> Records:
+    """The records of `run_games` as columns (game.analysis.columns), the games played in
+    lockstep: over arrays (game.analysis.batch_play) when every seat's bot decides by its
+    planners' memos, the games that loop ejects (and all of them otherwise) by
+    `play_games`."""
     game = Game(scenario)
     table, chosen = table_for(game, strategies, seats)
+    shared, events = Table.of(scenario, table, chosen), event_ids(scenario)
     bots = recalling_bots(game, chosen)
-    if bots is None:
-        return _records_by_state(game, seeds, table, chosen, locked)
-    records, ejected = play_over_arrays(game, seeds, table, chosen, bots, locked)
-    if ejected:
-        again = _records_by_state(game, [seeds[n] for n in ejected], table, chosen, locked)
-        records.update(zip(ejected, again))
-    return [records[n] for n in range(len(seeds))]
+    if bots is None or not seeds:
+        return Records.of(shared, events, _records_by_state(game, seeds, table, chosen, locked))
+    columns, kept, ejected = play_columns(game, seeds, table, chosen, bots, locked)
+    if not ejected:
+        return columns
+    again = Records.of(shared, events, _records_by_state(
+        game, [seeds[n] for n in ejected], table, chosen, locked))
+    if columns is None:
+        return again
+    return Records.concat([columns, again]).take(np.argsort(kept + ejected))
 
 
 STATE_CHUNK = 500
@@ -222,12 +237,13 @@ def _init_worker(scenario: Scenario, strategies: dict[str, str],
     _WORKER.update(scenario=scenario, strategies=strategies, seats=seats, locked=locked)
 
 
-def _run_chunk(start: int, seeds: list[int]) -> tuple[int, list[GameRecord]]:
-    """Play a chunk of runs in a worker; returns (first run index, records)."""
+def _run_chunk(start: int, seeds: list[int]) -> tuple[int, Records]:
+    """Play a chunk of runs in a worker; returns (first run index, records as columns,
+    which reach the parent as a few arrays)."""
     w = _WORKER
     with batch_collection():
-        return start, run_games(w["scenario"], seeds, w["strategies"], w["seats"],
-                                w["locked"])
+        return start, run_columns(w["scenario"], seeds, w["strategies"], w["seats"],
+                                  w["locked"])
 
 
 CHUNK = 2000
@@ -282,21 +298,20 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
     warm, table = _warm_tables(scenario, strategies, seats, locked)
     try:
         if workers == 1:
-            records = []
+            chunks = []
             size = chunk_size(runs, 1)
             for i in range(0, len(seeds), size):
                 with batch_collection():
-                    chunk = run_games(scenario, seeds[i:i + size], strategies, seats, locked)
-                records += chunk
-                bar.update(len(chunk))
-        else:  # (unpickling the records makes as many objects as the games made)
+                    chunks.append(run_columns(scenario, seeds[i:i + size], strategies, seats,
+                                              locked))
+                bar.update(len(chunks[-1]))
+        else:
             first = 0 if table in warm else warm_up_size(runs, workers)
-            with batch_collection():
-                records = _warm_pool(scenario, strategies, seats, locked, seeds, first,
-                                     workers, bar)
+            chunks = _warm_pool(scenario, strategies, seats, locked, seeds, first, workers, bar)
         warm.add(table)
     finally:
         bar.close()
+    records = Records.concat(chunks)
     table, chosen = table_for(Game(scenario), strategies, seats)
     summary = summarise(scenario, records, seed, strategies_by_role(table, chosen))
     summary.locked = dict(locked or {})
@@ -337,17 +352,19 @@ def warm_up_size(runs: int, workers: int) -> int:
 
 def _warm_pool(scenario: Scenario, strategies: dict[str, str],
                seats: list[SeatSetup] | None, locked: dict[str, int] | None,
-               seeds: list[int], first: int, workers: int, bar) -> list[GameRecord]:
-    """The runs' records in run order: the `first` played here, which fills this process's
-    planners' memos (`warm_up_size`; none once this process has played the table), then the
-    rest in a pool of workers forked from it."""
-    with batch_collection():
-        records = run_games(scenario, seeds[:first], strategies, seats, locked)
-    bar.update(len(records))
+               seeds: list[int], first: int, workers: int, bar) -> list[Records]:
+    """The runs' records in run order, chunk by chunk: the `first` played here, which fills
+    this process's planners' memos (`warm_up_size`; none once this process has played the
+    table), then the rest in a pool of workers forked from it."""
+    chunks = []
+    if first:
+        with batch_collection():
+            chunks.append(run_columns(scenario, seeds[:first], strategies, seats, locked))
+        bar.update(first)
     rest = seeds[first:]
     if rest:
-        records += _pool(scenario, strategies, seats, locked, rest, workers, bar)
-    return records
+        chunks += _pool(scenario, strategies, seats, locked, rest, workers, bar)
+    return chunks
 
 
 _WARMED: dict[int, tuple[object, set[tuple]]] = {}
@@ -371,10 +388,10 @@ def _warm_tables(scenario: Scenario, strategies: dict[str, str],
 
 def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup] | None,
           locked: dict[str, int] | None, seeds: list[int], workers: int,
-          bar) -> list[GameRecord]:
-    """Play the runs in a process pool, in chunks; records in run order."""
+          bar) -> list[Records]:
+    """Play the runs in a process pool, in chunks; the chunks' records in run order."""
     size = chunk_size(len(seeds), workers)
-    chunks: dict[int, list[GameRecord]] = {}
+    chunks: dict[int, Records] = {}
     with ProcessPoolExecutor(workers, mp_context=_start_context(), initializer=_init_worker,
                              initargs=(scenario, strategies, seats, locked)) as pool:
         futures = [pool.submit(_run_chunk, i, seeds[i:i + size])
@@ -383,7 +400,7 @@ def _pool(scenario: Scenario, strategies: dict[str, str], seats: list[SeatSetup]
             start, records = future.result()
             chunks[start] = records
             bar.update(len(records))
-    return [r for start in sorted(chunks) for r in chunks[start]]
+    return [chunks[start] for start in sorted(chunks)]
 
 
 def _start_context():

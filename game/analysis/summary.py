@@ -7,8 +7,10 @@ import io
 import statistics
 from typing import TYPE_CHECKING
 
+import numpy as np
 from pydantic import BaseModel, Field, PrivateAttr
 
+from game.analysis.columns import Records, Table, event_ids
 from game.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -51,12 +53,14 @@ class SimulationSummary(BaseModel):
         default_factory=dict,
         description="'role:strategy' -> (mean leaderboard rank, mean contribution rank) of its "
                     "seats, 1 = top, in roles of two or more seats.")
-    _records: list = PrivateAttr(default_factory=list)
+    _records: Records | list = PrivateAttr(default_factory=list)
 
     @property
     def records(self) -> list[GameRecord]:
-        """The games behind the summary, in run order."""
-        return self._records
+        """The games behind the summary, in run order (made from their columns on the first
+        call: the summary itself reads the columns)."""
+        records = self._records
+        return records.game_records() if isinstance(records, Records) else records
 
 
 def spread(values: list[float]) -> tuple[float, float, float]:
@@ -88,13 +92,16 @@ def _average_ranks(values: list[float]) -> list[float]:
 
 def _spearman(a: list[float], b: list[float]) -> float:
     """Spearman correlation of two lists of values, ties taken as the mean of their ranks;
-    0 when either has fewer than two different values (then a ranking says nothing). A
-    table's seats are few, so the same pair of rankings comes back game after game: each
-    pair's correlation is computed once (`_RANKED`)."""
-    ranks = (tuple(_average_ranks(a)), tuple(_average_ranks(b)))
+    0 when either has fewer than two different values (then a ranking says nothing)."""
+    return _ranked_correlation(tuple(_average_ranks(a)), tuple(_average_ranks(b)))
+
+
+def _ranked_correlation(ra: tuple[float, ...], rb: tuple[float, ...]) -> float:
+    """The correlation of two rankings (`_spearman`). A table's seats are few, so the same
+    pair of rankings comes back game after game: each pair's is computed once (`_RANKED`)."""
+    ranks = (ra, rb)
     found = _RANKED.get(ranks)
     if found is None:
-        ra, rb = ranks
         found = 0.0 if len(set(ra)) < 2 or len(set(rb)) < 2 else statistics.correlation(ra, rb)
         if len(_RANKED) >= 4096:
             _RANKED.clear()
@@ -120,58 +127,87 @@ def rank_agreement(outcomes: list[dict]) -> float:
     return statistics.fmean(values) if values else 0.0
 
 
-def _shares(records: list[GameRecord], key) -> dict[str, dict[str, float]]:
-    """Effort share per behaviour, grouped by `key(record, seat)`, which must read only the
-    record's roles and strategies (it is asked once per table, not per record)."""
-    points: dict[str, dict[str, int]] = {}
-    groups: dict[tuple, list[str]] = {}  # each table's groups, found once (a simulation has one)
-    for rec in records:
-        table = (tuple(rec.roles), tuple(rec.strategies))
-        keys = groups.get(table)
-        if keys is None:
-            keys = groups[table] = [key(rec, seat) for seat in range(len(rec.effort))]
-        for group, effort in zip(keys, rec.effort):
-            row = points.get(group)
-            if row is None:
-                row = points[group] = {}
-            for bid, n in effort.items():
-                row[bid] = row.get(bid, 0) + n
+def _shares(records: Records, groups: list[str]) -> dict[str, dict[str, float]]:
+    """Effort share per behaviour of each group of seats (`groups[seat]`), groups in the
+    order of their first seat, behaviours in file order: every behaviour some game's effort
+    dict of a seat of the group holds, its points over the group's total."""
+    points = records.effort.sum(axis=0)  # (S, B)
+    held = (records.effort_place >= 0).any(axis=0)
     out = {}
-    for group, row in points.items():
+    for group in dict.fromkeys(groups):
+        seats = [k for k, g in enumerate(groups) if g == group]
+        row = {bid: n for bid, n, has in zip(records.table.behaviour_ids,
+                                             points[seats].sum(axis=0).tolist(),
+                                             held[seats].any(axis=0).tolist()) if has}
         total = sum(row.values())
         if total:
-            out[group] = {bid: n / total for bid, n in sorted(row.items(), key=lambda kv: -kv[1])}
+            out[group] = {bid: n / total for bid, n in row.items()}
     return out
 
 
-def _by_turn(series: list[list[float]]) -> list[float]:
-    """The mean of each turn's values over the series that reach it (a game that ended
-    early has a shorter one)."""
-    if series and all(len(one) == len(series[0]) for one in series):
-        return [statistics.fmean(column) for column in zip(*series)]
-    turns = max(map(len, series), default=0)
-    return [statistics.fmean([one[t] for one in series if len(one) > t]) for t in range(turns)]
+def _by_turn(series: np.ndarray) -> list[float]:
+    """The mean of each turn's values (a column of `series`) over the games."""
+    return [statistics.fmean(column) for column in series.T.tolist()] if len(series) else []
 
 
-def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
+def _event_frequency(scenario: Scenario, records: Records) -> dict[str, float]:
+    """Event id -> the share of the games in which it fired (every event of the scenario,
+    in file order, then any other that fired)."""
+    games = len(records)
+    fired = np.zeros((games, len(records.event_ids)), dtype=bool)
+    fired[np.repeat(np.arange(games), np.diff(records.event_start)), records.event_code] = True
+    counts = {ev.id: 0 for ev in scenario.events}
+    for event, count in zip(records.event_ids, fired.sum(axis=0).tolist()):
+        if count or event in counts:
+            counts[event] = count
+    return {event: count / max(1, games) for event, count in counts.items()}
+
+
+def rank_agreements(records: Records) -> list[float]:
+    """Each game's `rank_agreement`, computed once for each distinct set of rankings."""
+    table = records.table
+    roles = [table.roles[k] for k in table.reviewed]
+    groups = [[j for j, r in enumerate(roles) if r == role] for role in dict.fromkeys(roles)]
+    groups = [columns for columns in groups if len(columns) >= 2]
+    if not groups or not len(records):
+        return [0.0] * len(records)
+    values, which = [], []
+    for columns in groups:
+        ranks = np.concatenate([_ranks_of(records.score_total[:, columns]),
+                                _ranks_of(records.contribution[:, columns])], axis=1)
+        distinct, inverse = np.unique(ranks, axis=0, return_inverse=True)
+        half = len(columns)
+        values.append([_ranked_correlation(tuple(row[:half]), tuple(row[half:]))
+                       for row in distinct.tolist()])
+        which.append(inverse.reshape(-1))
+    combos, inverse = np.unique(np.stack(which, axis=1), axis=0, return_inverse=True)
+    means = [statistics.fmean([values[r][i] for r, i in enumerate(combo)])
+             for combo in combos.tolist()]
+    return [means[i] for i in inverse.reshape(-1).tolist()]
+
+
+def _ranks_of(values: np.ndarray) -> np.ndarray:
+    """(N, k) `_average_ranks` of each row of `values` (the same floats: halves of small
+    whole numbers); a row holding NaN is ranked by `_average_ranks` itself."""
+    above = (values[:, None, :] > values[:, :, None]).sum(axis=2)
+    equal = (values[:, None, :] == values[:, :, None]).sum(axis=2)
+    ranks = above + (equal - 1) / 2.0 + 1.0
+    for n in np.flatnonzero(np.isnan(values).any(axis=1)).tolist():
+        ranks[n] = _average_ranks(values[n].tolist())
+    return ranks
+
+
+def summarise(scenario: Scenario, records: Records | list[GameRecord], seed: int,
               strategies: dict[str, str]) -> SimulationSummary:
-    """The summary of `records` (in run order)."""
-    order = {b.id: i for i, b in enumerate(scenario.behaviours)}
-
-    def in_file_order(shares: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-        return {g: dict(sorted(row.items(), key=lambda kv: order.get(kv[0], 0)))
-                for g, row in shares.items()}
-
-    stats = {name: spread([pick(r) for r in records]) for name, pick in (
-        ("proxy_start", lambda r: r.proxy[0]), ("proxy_end", lambda r: r.proxy[-1]),
-        ("health_start", lambda r: r.health[0]), ("health_end", lambda r: r.health[-1]),
-        ("gap_end", lambda r: r.gap[-1]), ("corr", lambda r: r.correlation))}
-    by_turn = {k: _by_turn([getattr(r, k) for r in records]) for k in ("proxy", "health")}
-    fired = {ev.id: 0 for ev in scenario.events}
-    for r in records:
-        for ev in {e for _, e in r.events}:
-            fired[ev] = fired.get(ev, 0) + 1
-    ranks = [rank_agreement(r.outcomes) for r in records]
+    """The summary of `records` (in run order): columns, or GameRecords of one table."""
+    if not isinstance(records, Records):
+        records = _columns_of(scenario, records)
+    stats = {name: spread(column.tolist()) for name, column in (
+        ("proxy_start", records.proxy[:, 0]), ("proxy_end", records.proxy[:, -1]),
+        ("health_start", records.health[:, 0]), ("health_end", records.health[:, -1]),
+        ("gap_end", records.gap[:, -1]), ("corr", records.correlation))}
+    ranks = rank_agreements(records)
+    roles, chosen = records.table.roles, records.table.strategies
     return SimulationSummary(
         scenario=scenario.id, seed=seed, runs=len(records), turns=scenario.turns,
         strategies=strategies,
@@ -181,28 +217,40 @@ def summarise(scenario: Scenario, records: list[GameRecord], seed: int,
         **{f"{k}_range": stats[k][1:] for k in ("proxy_end", "health_end", "gap_end")},
         proxy_health_corr_mean=stats["corr"][0], proxy_health_corr_range=stats["corr"][1:],
         rank_contribution_corr_mean=statistics.fmean(ranks) if ranks else 0.0,
-        proxy_by_turn=by_turn["proxy"], health_by_turn=by_turn["health"],
-        behaviour_share=in_file_order(_shares(records, lambda r, s: r.roles[s])),
-        strategy_share=in_file_order(
-            _shares(records, lambda r, s: f"{r.roles[s]}:{r.strategies[s]}")),
-        event_frequency={k: v / max(1, len(records)) for k, v in fired.items()},
+        proxy_by_turn=_by_turn(records.proxy), health_by_turn=_by_turn(records.health),
+        behaviour_share=_shares(records, list(roles)),
+        strategy_share=_shares(records, [f"{r}:{s}" for r, s in zip(roles, chosen)]),
+        event_frequency=_event_frequency(scenario, records),
         rank_by_strategy=rank_by_strategy(records))
 
 
-def rank_by_strategy(records: list[GameRecord]) -> dict[str, tuple[float, float]]:
-    """'role:strategy' -> (mean leaderboard rank, mean contribution rank) over the records, in
+def _columns_of(scenario: Scenario, records: list[GameRecord]) -> Records:
+    """The columns of GameRecords of one table of `scenario` (see `Records.of`)."""
+    first = records[0] if records else None
+    seats = first.outcomes if first else []
+    table = Table(roles=tuple(first.roles if first else ()),
+                  strategies=tuple(first.strategies if first else ()),
+                  metric_ids=tuple(m.id for m in scenario.metrics),
+                  policy_ids=tuple(p.id for p in scenario.policies),
+                  behaviour_ids=tuple(b.id for b in scenario.behaviours),
+                  reviewed=tuple(o["seat"] for o in seats), names=tuple(o["name"] for o in seats))
+    return Records.of(table, event_ids(scenario), records)
+
+
+def rank_by_strategy(records: Records) -> dict[str, tuple[float, float]]:
+    """'role:strategy' -> (mean leaderboard rank, mean contribution rank) over the games, in
     roles that seat two or more (where a rank says something)."""
-    ranks: dict[str, list[tuple[float, float]]] = {}
-    for r in records:
-        sizes: dict[str, int] = {}
-        for o in r.outcomes:
-            sizes[o["role"]] = sizes.get(o["role"], 0) + 1
-        for o in r.outcomes:
-            if sizes[o["role"]] >= 2:
-                ranks.setdefault(f"{o['role']}:{r.strategies[o['seat']]}", []).append(
-                    (o["leaderboard_rank"], o["contribution_rank"]))
-    return {group: (statistics.fmean(a for a, _ in pairs), statistics.fmean(b for _, b in pairs))
-            for group, pairs in ranks.items()}
+    table = records.table
+    roles = [table.roles[k] for k in table.reviewed]
+    groups: dict[str, list[int]] = {}
+    for j, k in enumerate(table.reviewed):
+        if roles.count(roles[j]) >= 2:
+            groups.setdefault(f"{roles[j]}:{table.strategies[k]}", []).append(j)
+    if not len(records):
+        return {}
+    return {group: (statistics.fmean(records.leaderboard_rank[:, columns].ravel().tolist()),
+                    statistics.fmean(records.contribution_rank[:, columns].ravel().tolist()))
+            for group, columns in groups.items()}
 
 
 def summary_table(summary: SimulationSummary) -> str:
@@ -237,7 +285,7 @@ def summary_table(summary: SimulationSummary) -> str:
     return "\n".join(lines)
 
 
-def records_csv(records: list[GameRecord]) -> str:
+def records_csv(records: list[GameRecord] | Records) -> str:
     """One CSV row per run: seed, start and end indices, gap, correlation, events."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -75,14 +75,14 @@ def test_a_table_simulated_before_needs_no_warm_up(monkeypatch):
 
     parent = os.getpid()
     played_here: list[int] = []
-    run_games = sim.run_games
+    run_columns = sim.run_columns  # (what simulate plays its chunks with)
 
     def counted(scenario, seeds, *args, **kwargs):
         if os.getpid() == parent:
             played_here.append(len(seeds))
-        return run_games(scenario, seeds, *args, **kwargs)
+        return run_columns(scenario, seeds, *args, **kwargs)
 
-    monkeypatch.setattr(sim, "run_games", counted)
+    monkeypatch.setattr(sim, "run_columns", counted)
     scenario = load_scenario(TINY).model_copy(deep=True)
     strategies = {"manager": "hype", "employee": "gamer"}
     first = simulate(scenario, 40, seed=3, strategies=strategies, workers=2, progress=False)

@@ -1,0 +1,293 @@
+"""Simulated games' records as columns (`Records`): a few numpy arrays over the games where a
+list of `GameRecord`s holds ~150 Python objects a game.
+
+The simulator's workers make them (game.analysis.batch_records `columns_from` over a batch's
+arrays; `Records.of` the GameRecords of games played game by game) and send them to the
+parent, where they pickle, unpickle and are collected as a handful of arrays; the summary
+reads the columns (game.analysis.summary). The GameRecords are made only when a caller asks
+for them (`game_records`: the CLI's CSV, a sweep's lesson check, tests), each equal to the one
+`record_of` gives: the same values, the same dict orders, the same floats bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields, replace
+from itertools import pairwise
+
+import numpy as np
+
+from game.analysis.record import GameRecord
+from game.engine.state import SeatSetup
+from game.scenario.model import Scenario
+from game.scenario.rules import rules_for
+
+
+@dataclass(frozen=True)
+class Table:
+    """What every game of a `Records` shares: its seats' roles and strategies, the ids along
+    the columns' axes (metrics, policies and behaviours in file order) and the reviewed seats
+    (those with an outcome row, in seat order) with their names."""
+
+    roles: tuple[str, ...]
+    strategies: tuple[str, ...]
+    metric_ids: tuple[str, ...]
+    policy_ids: tuple[str, ...]
+    behaviour_ids: tuple[str, ...]
+    reviewed: tuple[int, ...]
+    names: tuple[str, ...]
+
+    @classmethod
+    def of(cls, scenario: Scenario, table: list[SeatSetup], chosen: list[str]) -> Table:
+        """The table of games of `scenario` with seats `table` playing strategies `chosen`."""
+        reviews = rules_for(scenario).reviews
+        reviewed = tuple(k for k, seat in enumerate(table) if seat.role in reviews)
+        return cls(roles=tuple(s.role for s in table), strategies=tuple(chosen),
+                   metric_ids=tuple(m.id for m in scenario.metrics),
+                   policy_ids=tuple(p.id for p in scenario.policies),
+                   behaviour_ids=tuple(b.id for b in scenario.behaviours),
+                   reviewed=reviewed, names=tuple(table[k].name for k in reviewed))
+
+
+def event_ids(scenario: Scenario) -> tuple[str, ...]:
+    """The event ids a `Records` of games of `scenario` starts with (others are added as
+    they are met)."""
+    return tuple(ev.id for ev in scenario.events)
+
+
+@dataclass(eq=False)
+class Records:
+    """N games' records as columns (see the module); T turns, S seats, R reviewed seats."""
+
+    table: Table
+    event_ids: tuple[str, ...]
+    """The events' ids, which `event_code` indexes."""
+    seeds: np.ndarray
+    """(N,) uint64 (object when a seed does not fit)."""
+    proxy: np.ndarray
+    """(N, 1 + T) float64, the proxy index at the start and after every turn."""
+    health: np.ndarray
+    gap: np.ndarray
+    correlation: np.ndarray
+    """(N,) float64."""
+    effort: np.ndarray
+    """(N, S, B) int64, each seat's points on each behaviour over the game."""
+    effort_place: np.ndarray
+    """(N, S, B) the behaviour's place in the seat's effort dict, -1 where it is not in it
+    (no points on it in any turn)."""
+    policies: np.ndarray
+    """(N, T, P) int64, the levels in force in each turn."""
+    end_metrics: np.ndarray
+    """(N, M) float64."""
+    employed: np.ndarray
+    """(N, R) bool; the outcome rows of the reviewed seats, column by column."""
+    score_total: np.ndarray
+    leaderboard_rank: np.ndarray
+    contribution: np.ndarray
+    contribution_rank: np.ndarray
+    event_turn: np.ndarray
+    """(E,) int64: every event that fired, game after game, each game's in order."""
+    event_code: np.ndarray
+    event_start: np.ndarray
+    """(N + 1,) where each game's events start in `event_turn` / `event_code`."""
+
+    def __post_init__(self) -> None:
+        self._made: list[GameRecord] | None = None
+
+    def __len__(self) -> int:
+        return len(self.seeds)
+
+    def __iter__(self) -> Iterator[GameRecord]:
+        return iter(self.game_records())
+
+    def __getstate__(self) -> dict:
+        """What pickles: the columns, never the GameRecords made from them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._made = None
+
+    @classmethod
+    def of(cls, table: Table, events: tuple[str, ...], records: Sequence[GameRecord]
+           ) -> Records:
+        """The columns of `records`, games of `table` whose events start as `events`.
+        ValueError where a record does not fit the table (another table, or other lengths,
+        key orders or outcome rows than the table's games have)."""
+        return _from_records(table, events, records)
+
+    def game_records(self) -> list[GameRecord]:
+        """The GameRecords, in order (made on the first call, then kept)."""
+        if self._made is None:
+            self._made = _game_records(self)
+        return self._made
+
+    def take(self, order: Sequence[int] | np.ndarray) -> Records:
+        """The games at places `order`, in that order."""
+        order = np.asarray(order, dtype=np.intp).reshape(-1)
+        starts, ends = self.event_start[:-1][order], self.event_start[1:][order]
+        counts = ends - starts
+        picked = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+        return replace(self, **{name: getattr(self, name)[order] for name in _PER_GAME},
+                       event_turn=self.event_turn[picked], event_code=self.event_code[picked],
+                       event_start=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+
+    @staticmethod
+    def concat(parts: Sequence[Records]) -> Records:
+        """The games of `parts` one after the other (one table; ValueError otherwise)."""
+        if not parts:
+            raise ValueError("no records to join")
+        first = parts[0]
+        if any(p.table != first.table for p in parts):
+            raise ValueError("records of different tables cannot be joined")
+        ids = dict.fromkeys(first.event_ids)
+        for p in parts[1:]:
+            ids.update(dict.fromkeys(p.event_ids))
+        joined = tuple(ids)
+        code = {e: n for n, e in enumerate(joined)}
+        codes = [np.array([code[e] for e in p.event_ids], dtype=np.int32)[p.event_code]
+                 if p.event_ids != joined else p.event_code for p in parts]
+        counts = np.concatenate([np.diff(p.event_start) for p in parts])
+        return replace(first, event_ids=joined,
+                       **{name: np.concatenate([getattr(p, name) for p in parts])
+                          for name in _PER_GAME + ("event_turn",)},
+                       event_code=np.concatenate(codes).astype(np.int32),
+                       event_start=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+
+
+_PER_GAME = ("seeds", "proxy", "health", "gap", "correlation", "effort", "effort_place",
+             "policies", "end_metrics", "employed", "score_total", "leaderboard_rank",
+             "contribution", "contribution_rank")
+"""The columns with one row per game."""
+
+
+def seed_column(seeds: Sequence[int]) -> np.ndarray:
+    """The seeds as uint64, or as Python ints where one does not fit."""
+    try:
+        return np.array(seeds, dtype=np.uint64).reshape(-1)
+    except (OverflowError, TypeError, ValueError):
+        return np.array(seeds, dtype=object).reshape(-1)
+
+
+def _from_records(table: Table, events: tuple[str, ...], records: Sequence[GameRecord]
+                  ) -> Records:
+    """`Records.of`."""
+    n, seats, behaviours = len(records), len(table.roles), len(table.behaviour_ids)
+    turns = len(records[0].policies) if records else 0
+    effort = np.zeros((n, seats, behaviours), dtype=np.int64)
+    place = np.full((n, seats, behaviours), -1, dtype=np.int16)
+    column = {bid: b for b, bid in enumerate(table.behaviour_ids)}
+    ids = dict.fromkeys(events)
+    event_turn, event_name, counts = [], [], []
+    for g, record in enumerate(records):
+        _check_fits(table, record, turns)
+        for k, row in enumerate(record.effort):
+            for j, (bid, points) in enumerate(row.items()):
+                effort[g, k, column[bid]] = points
+                place[g, k, column[bid]] = j
+        counts.append(len(record.events))
+        for turn, event in record.events:
+            event_turn.append(turn)
+            event_name.append(event)
+    ids.update(dict.fromkeys(event_name))
+    code = {e: c for c, e in enumerate(ids)}
+    rows = [[o[key] for o in r.outcomes] for r in records for key in _OUTCOME_KEYS]
+    width, nr = len(_OUTCOME_KEYS), len(table.reviewed)
+
+    def outcome(k: int, dtype) -> np.ndarray:
+        return np.array(rows[k::width], dtype=dtype).reshape(n, nr)
+
+    def floats(values: list, width: int) -> np.ndarray:
+        return np.array(values, dtype=np.float64).reshape(n, width)
+
+    return Records(
+        table=table, event_ids=tuple(ids), seeds=seed_column([r.seed for r in records]),
+        proxy=floats([r.proxy for r in records], turns + 1),
+        health=floats([r.health for r in records], turns + 1),
+        gap=floats([r.gap for r in records], turns + 1),
+        correlation=np.array([r.correlation for r in records], dtype=np.float64),
+        effort=effort, effort_place=place,
+        policies=np.array([[list(t.values()) for t in r.policies] for r in records],
+                          dtype=np.int64).reshape(n, turns, len(table.policy_ids)),
+        end_metrics=floats([list(r.end_metrics.values()) for r in records],
+                           len(table.metric_ids)),
+        employed=outcome(0, bool), score_total=outcome(1, np.float64),
+        leaderboard_rank=outcome(2, np.int64), contribution=outcome(3, np.float64),
+        contribution_rank=outcome(4, np.int64),
+        event_turn=np.array(event_turn, dtype=np.int64),
+        event_code=np.array([code[e] for e in event_name], dtype=np.int32),
+        event_start=np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64))
+
+
+_OUTCOME_KEYS = ("employed", "score_total", "leaderboard_rank", "contribution",
+                 "contribution_rank")
+"""An outcome row's values, in the order of `Records`' outcome columns."""
+
+
+def _check_fits(table: Table, record: GameRecord, turns: int) -> None:
+    """ValueError unless `record` is a game of `table` of `turns` turns, its dicts keyed in
+    the table's orders."""
+    if (tuple(record.roles), tuple(record.strategies)) != (table.roles, table.strategies):
+        raise ValueError(f"the game of seed {record.seed} was played at another table")
+    if len(record.policies) != turns or len(record.proxy) != turns + 1 \
+            or len(record.health) != turns + 1 or len(record.gap) != turns + 1:
+        raise ValueError(f"the game of seed {record.seed} has another number of turns")
+    if any(tuple(levels) != table.policy_ids for levels in record.policies) \
+            or tuple(record.end_metrics) != table.metric_ids:
+        raise ValueError(f"the game of seed {record.seed} keys its policies or metrics "
+                         "in another order")
+    if [(o["seat"], o["name"], o["role"]) for o in record.outcomes] != [
+            (k, name, table.roles[k]) for k, name in zip(table.reviewed, table.names)]:
+        raise ValueError(f"the game of seed {record.seed} has other outcome rows")
+    if len(record.effort) != len(table.roles):
+        raise ValueError(f"the game of seed {record.seed} has another number of seats")
+
+
+def _game_records(records: Records) -> list[GameRecord]:
+    """Each game's GameRecord, as `record_of` makes it (the same dict orders)."""
+    table = records.table
+    seeds, proxy, health, gap = (getattr(records, k).tolist()
+                                 for k in ("seeds", "proxy", "health", "gap"))
+    correlation, ends = records.correlation.tolist(), records.end_metrics.tolist()
+    policies = records.policies.tolist()
+    effort = _effort_dicts(records.effort, records.effort_place, table.behaviour_ids)
+    events = _event_lists(records)
+    outcomes = _outcome_rows(records)
+    roles, strategies, pids, mids = (list(table.roles), list(table.strategies),
+                                     table.policy_ids, table.metric_ids)
+    return [GameRecord(
+        seed=seeds[n], roles=list(roles), strategies=list(strategies), proxy=proxy[n],
+        health=health[n], gap=gap[n], correlation=correlation[n], effort=effort[n],
+        events=events[n], policies=[dict(zip(pids, levels)) for levels in policies[n]],
+        outcomes=outcomes[n], end_metrics=dict(zip(mids, ends[n])))
+        for n in range(len(seeds))]
+
+
+def _effort_dicts(effort: np.ndarray, place: np.ndarray, behaviour_ids: tuple[str, ...]
+                  ) -> list[list[dict[str, int]]]:
+    """Per game and seat, the effort dict: each behaviour it holds at its place."""
+    order = np.argsort(np.where(place >= 0, place, place.shape[-1]), axis=-1)
+    names = np.array(behaviour_ids + ("",), dtype=object)[:-1][order].tolist()
+    totals = np.take_along_axis(effort, order, axis=-1).tolist()
+    counts = (place >= 0).sum(axis=-1).tolist()
+    return [[dict(zip(names_k[:c], totals_k[:c])) for names_k, totals_k, c in
+             zip(names[n], totals[n], counts[n])] for n in range(len(names))]
+
+
+def _event_lists(records: Records) -> list[list[tuple[int, str]]]:
+    """Per game, its (turn, event id) pairs in order."""
+    ids = records.event_ids
+    pairs = list(zip(records.event_turn.tolist(), [ids[c] for c in records.event_code.tolist()]))
+    bounds = records.event_start.tolist()
+    return [pairs[a:b] for a, b in pairwise(bounds)]
+
+
+def _outcome_rows(records: Records) -> list[list[dict]]:
+    """Per game, the outcome rows of its reviewed seats, as `seat_outcome_rows` makes them."""
+    table = records.table
+    seats = [(k, name, table.roles[k]) for k, name in zip(table.reviewed, table.names)]
+    columns = [getattr(records, key).tolist() for key in _OUTCOME_KEYS]
+    return [[{"seat": k, "name": name, "role": role, "employed": employed[j],
+              "score_total": total[j], "leaderboard_rank": board[j], "contribution": real[j],
+              "contribution_rank": real_rank[j]} for j, (k, name, role) in enumerate(seats)]
+            for employed, total, board, real, real_rank in zip(*columns)]
