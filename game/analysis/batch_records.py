@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from itertools import chain, repeat
-from operator import attrgetter
 
 import numpy as np
 
@@ -153,20 +152,27 @@ def _events(history: History, batch: Batch, rows: np.ndarray, known: tuple[str, 
     """The events of the games at `rows` as `Records` holds them: (turn, code) of each in
     game order, each game's in the order `record_of` lists them (every turn's news, then the
     news after the last), where each game's start, and the ids the codes index (`known`,
-    then the others in the order met)."""
+    then the others in the order met). Games where an event fired at the same turn share its
+    headline (game.engine.batch.news), so each headline object is read once."""
     lists = [kept.recorded.news for kept in history.turns] + [batch.news]
     at = rows.tolist()
     if at != list(range(batch.size)):  # (else every game, in order)
         lists = [[news[g] for g in at] for news in lists]
-    per_game = [list(chain.from_iterable(news)) for news in zip(*lists)]
-    pairs = list(map(attrgetter("turn", "event"), chain.from_iterable(per_game)))
+    counts = np.array([list(map(len, news)) for news in lists], dtype=np.int64).reshape(
+        len(lists), len(at))  # (T + 1, N)
+    heads = list(chain.from_iterable(chain.from_iterable(lists)))  # turn by turn
+    game_of = np.repeat(np.tile(np.arange(len(at)), len(lists)), counts.ravel())
+    order = np.argsort(game_of, kind="stable")  # game by game
+    objects = np.fromiter(map(id, heads), dtype=np.uint64, count=len(heads))[order]
+    _, first, which = np.unique(objects, return_index=True, return_inverse=True)
+    met = [heads[i] for i in order[first].tolist()]
     ids = dict.fromkeys(known)
-    ids.update(dict.fromkeys(event for _, event in pairs))
+    ids.update(dict.fromkeys(met[n].event for n in np.argsort(first).tolist()))
     code = {e: c for c, e in enumerate(ids)}
-    return (np.array([turn for turn, _ in pairs], dtype=np.int64).reshape(-1),
-            np.array([code[e] for _, e in pairs], dtype=np.int32).reshape(-1),
-            np.concatenate([[0], np.cumsum(list(map(len, per_game)), dtype=np.int64)]),
-            tuple(ids))
+    which = which.reshape(-1)
+    return (np.array([h.turn for h in met], dtype=np.int64)[which],
+            np.array([code[h.event] for h in met], dtype=np.int32)[which],
+            np.concatenate([[0], np.cumsum(counts.sum(axis=0))]).astype(np.int64), tuple(ids))
 
 
 def _plain(rules: Rules) -> BatchFormula | None:

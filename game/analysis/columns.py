@@ -92,6 +92,7 @@ class Records:
     """(N + 1,) where each game's events start in `event_turn` / `event_code`."""
 
     def __post_init__(self) -> None:
+        self.policies, self.event_turn = small_ints(self.policies), small_ints(self.event_turn)
         self._made: list[GameRecord] | None = None
 
     def __len__(self) -> int:
@@ -159,6 +160,18 @@ _PER_GAME = ("seeds", "proxy", "health", "gap", "correlation", "effort", "effort
              "policies", "end_metrics", "employed", "score_total", "leaderboard_rank",
              "contribution", "contribution_rank")
 """The columns with one row per game."""
+
+
+def small_ints(values: np.ndarray) -> np.ndarray:
+    """Whole numbers in the narrowest signed type that holds them (the largest columns
+    pickle at an eighth of their int64 size; `tolist` gives the same Python ints)."""
+    if not values.size:
+        return values
+    low, high = int(values.min()), int(values.max())
+    for kind in (np.int8, np.int16, np.int32):
+        if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max:
+            return values.astype(kind)
+    return values
 
 
 def seed_column(seeds: Sequence[int]) -> np.ndarray:
@@ -249,18 +262,35 @@ def _game_records(records: Records) -> list[GameRecord]:
     seeds, proxy, health, gap = (getattr(records, k).tolist()
                                  for k in ("seeds", "proxy", "health", "gap"))
     correlation, ends = records.correlation.tolist(), records.end_metrics.tolist()
-    policies = records.policies.tolist()
+    policies = _policy_dicts(records.policies, table.policy_ids)
     effort = _effort_dicts(records.effort, records.effort_place, table.behaviour_ids)
     events = _event_lists(records)
     outcomes = _outcome_rows(records)
-    roles, strategies, pids, mids = (list(table.roles), list(table.strategies),
-                                     table.policy_ids, table.metric_ids)
+    roles, strategies, mids = list(table.roles), list(table.strategies), table.metric_ids
     return [GameRecord(
         seed=seeds[n], roles=list(roles), strategies=list(strategies), proxy=proxy[n],
         health=health[n], gap=gap[n], correlation=correlation[n], effort=effort[n],
-        events=events[n], policies=[dict(zip(pids, levels)) for levels in policies[n]],
+        events=events[n], policies=policies[n],
         outcomes=outcomes[n], end_metrics=dict(zip(mids, ends[n])))
         for n in range(len(seeds))]
+
+
+def _policy_dicts(policies: np.ndarray, policy_ids: tuple[str, ...]
+                  ) -> list[list[dict[str, int]]]:
+    """Per game and turn, the levels in force as a dict (each its own: a copy of the one
+    made for the first turn with the same levels, a third of the cost of making each)."""
+    made: dict[tuple[int, ...], dict[str, int]] = {}
+    out = []
+    for game in policies.tolist():
+        turns = []
+        for levels in game:
+            key = tuple(levels)
+            one = made.get(key)
+            if one is None:
+                one = made[key] = dict(zip(policy_ids, levels))
+            turns.append(one.copy())
+        out.append(turns)
+    return out
 
 
 def _effort_dicts(effort: np.ndarray, place: np.ndarray, behaviour_ids: tuple[str, ...]
