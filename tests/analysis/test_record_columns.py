@@ -125,6 +125,16 @@ def test_a_table_whose_bots_do_not_recall_has_columns_of_its_games_played_game_b
     assert len(run_columns(scenario, [], strategies)) == 0
 
 
+def test_seeds_that_do_not_fit_64_bits_are_kept_whole():
+    scenario = load_scenario(TINY)
+    seeds = [-3, 2 ** 70, 5]
+    for strategies in ({"manager": "hype", "employee": "gamer"},
+                       {"manager": "random", "employee": "random"}):
+        got = run_columns(scenario, seeds, strategies)
+        assert [r.seed for r in pickle.loads(pickle.dumps(got)).game_records()] == seeds
+        assert _json(got) == _json(_by_state(scenario, seeds, strategies))
+
+
 def test_columns_pickle_as_arrays_without_the_records_made_from_them():
     scenario = load_scenario(FLAGSHIP)
     columns = run_columns(scenario, [run_seed(3, i) for i in range(20)],
