@@ -76,7 +76,7 @@ class Records:
     """(N, S, B) the behaviour's place in the seat's effort dict, -1 where it is not in it
     (no points on it in any turn)."""
     policies: np.ndarray
-    """(N, T, P) int64, the levels in force in each turn."""
+    """(N, T, P) the levels in force in each turn (whole numbers, `small_ints`)."""
     end_metrics: np.ndarray
     """(N, M) float64."""
     employed: np.ndarray
@@ -86,7 +86,8 @@ class Records:
     contribution: np.ndarray
     contribution_rank: np.ndarray
     event_turn: np.ndarray
-    """(E,) int64: every event that fired, game after game, each game's in order."""
+    """(E,) whole numbers (`small_ints`): the turn of every event that fired, game after
+    game, each game's in order; `event_code` (E,) int32 its id's place in `event_ids`."""
     event_code: np.ndarray
     event_start: np.ndarray
     """(N + 1,) where each game's events start in `event_turn` / `event_code`."""

@@ -19,8 +19,15 @@ from game.analysis import batch_play, simulate
 from game.analysis.batch_records import columns_from, correlations
 from game.analysis.columns import Records, Table, event_ids
 from game.analysis.indices import correlation
-from game.analysis.simulate import (play_games, record_of, run_columns, run_games, run_seed,
-                                    strategies_by_role, table_for)
+from game.analysis.simulate import (
+    play_games,
+    record_of,
+    run_columns,
+    run_games,
+    run_seed,
+    strategies_by_role,
+    table_for,
+)
 from game.analysis.summary import records_csv, summarise
 from game.engine.game import Game
 from game.scenario.load import load_scenario
