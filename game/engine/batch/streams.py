@@ -21,7 +21,7 @@ import numpy as np
 
 from game.engine.batch.twister import WORTH, first_words, gauss_pairs
 from game.engine.batch.twister import randoms as _randoms
-from game.engine.rng import derive_many, stream
+from game.engine.rng import derive_array, stream
 
 if TYPE_CHECKING:
     from game.engine.batch.state import Batch
@@ -50,8 +50,8 @@ class Bank:
         self.turns = turns
         """The turns it was made for (a batch at another turn needs another bank)."""
         size = len(seeds)
-        keys = derive_many(seeds, parts)
-        self.words = first_words(keys, DEPTH) if keys else None
+        keys = derive_array(seeds, parts)
+        self.words = first_words(keys, DEPTH) if len(keys) else None
         """(DEPTH, len(parts) * G) uint32: the streams of parts[i] in columns i*G.."""
         self.columns = {p: slice(i * size, (i + 1) * size) for i, p in enumerate(parts)}
 
