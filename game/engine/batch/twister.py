@@ -161,10 +161,16 @@ def gauss_pairs(u1: np.ndarray, u2: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     x2pi = u1 * 2pi, g2rad = sqrt(-2 log(1 - u2)), (cos(x2pi) g2rad, sin(x2pi) g2rad). The
     log, cos and sin are Python's `math` (libm) on each value (numpy's differ in the last
     bit on some values); sqrt is correctly rounded in both."""
-    x2pi = u1 * (2.0 * math.pi)
-    logs = np.fromiter(map(math.log, (1.0 - u2).tolist()), dtype=np.float64, count=len(u2))
-    g2rad = np.sqrt(-2.0 * logs)
-    xs = x2pi.tolist()
-    cos = np.fromiter(map(math.cos, xs), dtype=np.float64, count=len(xs))
-    sin = np.fromiter(map(math.sin, xs), dtype=np.float64, count=len(xs))
-    return cos * g2rad, sin * g2rad
+    x2pi, g2rad = gauss_polar(u1, u2)
+    return libm(math.cos, x2pi) * g2rad, libm(math.sin, x2pi) * g2rad
+
+
+def gauss_polar(u1: np.ndarray, u2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x2pi, g2rad) of `gauss_pairs`: the angle and radius of the pair, from which each of
+    its two normals is computed only when it is read."""
+    return u1 * (2.0 * math.pi), np.sqrt(-2.0 * libm(math.log, 1.0 - u2))
+
+
+def libm(function, values: np.ndarray) -> np.ndarray:
+    """`function` (one of Python's `math`) of each float64 of `values` (1-d), as an array."""
+    return np.fromiter(map(function, values.tolist()), dtype=np.float64, count=len(values))
