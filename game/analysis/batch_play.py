@@ -33,7 +33,7 @@ from game.analysis.record import GameRecord
 from game.bots import make_bot
 from game.bots.groups import SeatKey, seat_keys
 from game.engine.actions import Action, Legal
-from game.engine.batch.choose import (acting, apply_allocation, apply_policies, checked,
+from game.engine.batch.choose import (acting, apply_allocations, apply_policies, checked,
                                       chosen_numbers, legal_groups, open_work,
                                       options_memoised)
 from game.engine.batch.history import History, export_states
@@ -146,14 +146,14 @@ class _Loop:
                     public = public_now(self.rules, self.batch)
                 chosen.append((seat, self._choose(seat, phase, rows, known, public)))
         for seat, choices in chosen:
+            if self.ejected.any():  # (some maybe by a later seat meanwhile)
+                choices = [(rows[~self.ejected[rows]], submitted) for rows, submitted in choices]
+                choices = [(rows, submitted) for rows, submitted in choices if len(rows)]
+            if phase != "policy":
+                apply_allocations(self.batch, seat, choices)
+                continue
             for rows, submitted in choices:
-                rows = rows[~self.ejected[rows]]  # (ejected by a later seat meanwhile)
-                if not len(rows):
-                    continue
-                if phase == "policy":
-                    apply_policies(self.batch, rows, submitted)
-                else:
-                    apply_allocation(self.batch, rows, seat, submitted)
+                apply_policies(self.batch, rows, submitted)
 
     def _choose(self, seat: int, phase: str, rows: np.ndarray, known: dict[tuple, dict],
                 public: Public) -> list[tuple[np.ndarray, dict]]:
@@ -234,5 +234,6 @@ def _split(rows: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]
     group's rows in their order."""
     if groups == 1:
         return [rows]
-    order = np.argsort(group, kind="stable")
-    return np.split(rows[order], np.cumsum(np.bincount(group, minlength=groups))[:-1])
+    ranked = rows[np.argsort(group, kind="stable")]
+    ends = np.cumsum(np.bincount(group, minlength=groups)).tolist()
+    return [ranked[start:end] for start, end in zip([0, *ends], ends)]  # (np.split: 10x)

@@ -214,7 +214,9 @@ def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ranked = table[order]
     new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
     first = order[new]
-    return _by_first(first)[np.cumsum(new) - 1][np.argsort(order)], np.sort(first)
+    group = np.empty(len(order), dtype=np.intp)
+    group[order] = _by_first(first)[np.cumsum(new) - 1]  # (back from the sorted order)
+    return group, np.sort(first)
 
 
 def _by_first(first: np.ndarray) -> np.ndarray:
@@ -265,7 +267,9 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
         starts = np.flatnonzero(np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1))))
     buckets: dict[Reads | None, list[np.ndarray]] = {}
     ids = layout.policy_ids
-    for at, same in zip(ranked[starts].tolist(), np.split(order, starts[1:])):
+    ends = [*starts[1:].tolist(), len(order)]
+    for at, start, end in zip(ranked[starts].tolist(), starts.tolist(), ends):
+        same = order[start:end]
         reads = reads_of(dict(zip(ids, at)))  # (the rows of one set of levels: `same`)
         buckets.setdefault(None if reads is None or reads.metrics else reads, []).append(same)
     group = np.empty(len(rows), dtype=np.intp)
@@ -278,8 +282,10 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
         else:
             table = key_columns(reads, sights, rows[take], layout)
             sub, first = _equal_rows(table)
-            own = np.delete(table[first], sights.seat, axis=1)  # (column `seat`: employed)
-            keys += [(reads, row.tobytes()) for row in own]
+            own = table[first]  # without column `seat` (its employment), row by row
+            own = np.concatenate((own[:, :sights.seat], own[:, sights.seat + 1:]), axis=1)
+            width, data = own.shape[1] * own.itemsize, own.tobytes()
+            keys += [(reads, data[n * width:(n + 1) * width]) for n in range(len(own))]
         group[take] = sub + sum(map(len, firsts))
         firsts.append(take[first])
     first = np.concatenate(firsts)

@@ -8,6 +8,8 @@ import math
 import random
 from collections.abc import Sequence
 
+import numpy as np
+
 
 def derive(seed: int | str, *parts: object) -> int:
     """A 64-bit integer that depends only on the seed and the parts: the first 8 bytes
@@ -40,6 +42,26 @@ def derive_many(seeds: Sequence[int | str], parts: Sequence[tuple]) -> list[int]
             digest.update(tail)
             out.append(_from_bytes(digest.digest(), "big"))
     return out
+
+
+def derive_array(seeds: Sequence[int | str], parts: Sequence[tuple]) -> np.ndarray:
+    """`derive_many(seeds, parts)` as a (len(parts) * len(seeds),) uint64 array, made from
+    the digests joined (big-endian words) rather than one Python int each."""
+    heads = []
+    for seed in seeds:
+        head = _EMPTY.copy()
+        head.update(str(seed).encode())
+        heads.append(head)
+    chunks = []
+    for p in parts:
+        tail = "".join(":" + str(part) for part in p).encode()
+        digests = []
+        for head in heads:
+            digest = head.copy()
+            digest.update(tail)
+            digests.append(digest)
+        chunks.append(b"".join([digest.digest() for digest in digests]))
+    return np.frombuffer(b"".join(chunks), dtype=">u8").astype(np.uint64)
 
 
 _PATTERNS = tuple(":".join(["%s"] * (n + 1)) for n in range(8))

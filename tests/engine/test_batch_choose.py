@@ -16,7 +16,8 @@ import pytest
 from game.analysis import simulate
 from game.engine import Game, GameState, SetPolicies
 from game.engine.actions import Allocate, to_act
-from game.engine.batch.choose import (acting, apply_allocation, apply_policies, checked,
+from game.engine.batch.choose import (acting, apply_allocation, apply_allocations,
+                                      apply_policies, checked,
                                       chosen_numbers, group_rows, last_numbers_of,
                                       legal_groups, open_work)
 from game.engine.batch.state import gather, take_choices
@@ -300,6 +301,37 @@ def test_an_empty_allocation_is_no_allocation():
     assert batch.allocations == [{2: {"work": 1, "farm": 0}}, {1: {}, 2: {"work": 1, "farm": 0}}]
     assert list(batch.allocations[1]) == [1, 2]
     assert batch.allocations[0][2] is not batch.allocations[1][2]  # each game's own
+
+
+@pytest.mark.parametrize("scenario", [TINY, "fishery"])
+def test_allocations_applied_together_are_each_applied_in_turn(scenario):
+    """`apply_allocations` (groups of distinct rows, submitting different names: points,
+    numbers, some left out, none) gives the arrays and allocations `apply_allocation` gives
+    group by group, in order."""
+    game = Game(load_scenario(scenario))
+    states = game.new_states(list(range(12)))
+    together, one_by_one = gather(game.rules, states), gather(game.rules, states)
+    layout = together.layout
+    names = [*layout.behaviour_ids, *layout.decision_ids]
+    rng = random.Random(5)
+    order = rng.sample(range(12), 12)
+    open_work(together)
+    open_work(one_by_one)
+    for seat in (1, 2):
+        groups = []
+        for start in range(0, 12, 3):
+            kept = rng.sample(names, rng.randint(0, len(names)))
+            submitted = {name: rng.choice([0, 1, 2.5, -0.0]) for name in kept}
+            groups.append((np.array(order[start:start + 3 - (start == 6)]), submitted))
+            # (rows in shuffled order; one game left out)
+        apply_allocations(together, seat, groups)
+        for rows, submitted in groups:
+            apply_allocation(one_by_one, rows, seat, submitted)
+    for field in ("effort", "numbers", "allocated"):
+        a, b = getattr(together, field), getattr(one_by_one, field)
+        assert a.dtype == b.dtype and np.array_equal(a.view(np.uint8), b.view(np.uint8)), field
+    assert together.allocations == one_by_one.allocations
+    assert [list(a) for a in together.allocations] == [list(a) for a in one_by_one.allocations]
 
 
 def test_work_key_is_the_key_behaviour_choice_builds_for_a_state():

@@ -83,6 +83,9 @@ def test_work_lands_each_seats_changes_in_the_scalar_order():
         if name == "pushes":
             continue
         a, b = getattr(got_changes, name), getattr(want_changes, name)
+        if isinstance(a, set):  # the stats and metrics touched
+            assert a == b, name
+            continue
         assert np.array_equal(_bits(a), _bits(b)), name
     assert len(got_changes.pushes) == len(want_changes.pushes)
     for a, b in zip(got_changes.pushes, want_changes.pushes):

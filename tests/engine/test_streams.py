@@ -10,7 +10,7 @@ import pytest
 
 from game.engine.batch import streams, twister
 from game.engine.batch.streams import Bank, Lanes
-from game.engine.rng import derive, derive_many, stream
+from game.engine.rng import derive, derive_array, derive_many, stream
 from game.scenario.load import load_scenario
 from tests.conftest import TINY, bundled_scenarios
 
@@ -25,6 +25,22 @@ def test_derive_many_is_derive_for_each_seed_and_parts():
     seeds = [0, 7, 2**40, "room-1"]
     parts = [(), (3, "work", 1), (12, "news"), ("bot", 0), tuple(range(9))]
     assert derive_many(seeds, parts) == [derive(s, *p) for p in parts for s in seeds]
+
+
+def test_derive_array_is_derive_many_as_uint64():
+    seeds = [0, 7, 2**40, "room-1"]
+    parts = [(), (3, "work", 1), (12, "news"), ("bot", 0), tuple(range(9))]
+    keys = derive_array(seeds, parts)
+    assert keys.dtype == np.uint64
+    assert keys.tolist() == derive_many(seeds, parts)
+    assert derive_array(seeds, []).shape == (0,)
+
+
+def test_first_words_of_a_uint64_array_are_those_of_its_ints():
+    keys = np.array(KEYS, dtype=np.uint64)
+    assert np.array_equal(twister.first_words(keys, 9), twister.first_words(KEYS, 9))
+    with pytest.raises(ValueError):
+        twister.first_words(keys.astype(np.int64), 1)
 
 
 def test_first_words_are_getrandbits_for_every_key_and_depth():

@@ -19,7 +19,8 @@ class Changes:
     where it was made, and the delayed changes (`pushes`) in the order they were made."""
 
     __slots__ = ("metric_add", "metric_added", "metric_is_set", "metric_set", "pushes",
-                 "stat_add", "stat_added", "stat_is_set", "stat_set")
+                 "metrics_touched", "stat_add", "stat_added", "stat_is_set", "stat_set",
+                 "stats_touched")
 
     def __init__(self, batch: Batch) -> None:
         g, m = batch.metrics.shape
@@ -33,38 +34,48 @@ class Changes:
         self.stat_set = np.zeros(shape)
         self.stat_is_set = np.zeros(shape, dtype=bool)
         self.pushes: list[Push] = []
+        self.stats_touched: set[int] = set()
+        """The stats (indices) some change was made to, in some seat and game."""
+        self.metrics_touched: set[int] = set()
+        """The metrics (indices) some change was made to, in some game."""
 
     def add_metric(self, m: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """metric m += amount (G,) in the games of `mask` (G,)."""
+        self.metrics_touched.add(m)
         column = self.metric_add[:, m]  # a view: added to in place, only in `mask`
         np.add(column, amount, out=column, where=mask)
         self.metric_added[:, m] |= mask
 
     def set_metric(self, m: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """metric m = amount in the games of `mask` (a later set wins)."""
+        self.metrics_touched.add(m)
         np.copyto(self.metric_set[:, m], amount, where=mask)
         self.metric_is_set[:, m] |= mask
 
     def add_stat(self, seat: int, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of `seat` += amount in the games of `mask`."""
+        self.stats_touched.add(t)
         column = self.stat_add[:, seat, t]  # a view: added to in place, only in `mask`
         np.add(column, amount, out=column, where=mask)
         self.stat_added[:, seat, t] |= mask
 
     def set_stat(self, seat: int, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of `seat` = amount in the games of `mask` (a later set wins)."""
+        self.stats_touched.add(t)
         np.copyto(self.stat_set[:, seat, t], amount, where=mask)
         self.stat_is_set[:, seat, t] |= mask
 
     def add_stats(self, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of every seat += amount (broadcast to (G, S)) where `mask` (G, S): what
         `add_stat` does seat by seat (each seat's column is its own sum)."""
+        self.stats_touched.add(t)
         column = self.stat_add[:, :, t]
         np.add(column, amount, out=column, where=mask)
         self.stat_added[:, :, t] |= mask
 
     def set_stats(self, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of every seat = amount (broadcast to (G, S)) where `mask` (G, S)."""
+        self.stats_touched.add(t)
         np.copyto(self.stat_set[:, :, t], amount, where=mask)
         self.stat_is_set[:, :, t] |= mask
 
@@ -81,6 +92,7 @@ class Changes:
             array.fill(0.0)
         for array in (self.stat_added, self.stat_is_set):
             array.fill(False)
+        self.stats_touched.clear()
 
 
 def clamp(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -91,42 +103,67 @@ def clamp(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 def apply_stats(batch: Batch, changes: Changes) -> None:
     """Apply the collected stat changes: a set value is where the additions start; every
-    touched stat the seat has is then added to and clamped to its bounds."""
-    layout = batch.layout
-    touched = (changes.stat_added | changes.stat_is_set) & layout.has_stat
-    if not touched.any():
+    touched stat the seat has is then added to and clamped to its bounds. Only the stats
+    some change was made to are read and written (`Changes.stats_touched`), into a copy of
+    the stats (seat envs hold views of the old ones)."""
+    if not changes.stats_touched:
         return
-    value = np.where(changes.stat_is_set, changes.stat_set, batch.stats) + changes.stat_add
-    value = clamp(value, layout.stat_low, layout.stat_high)
-    batch.stats = np.where(touched, value, batch.stats)
+    layout = batch.layout
+    columns = sorted(changes.stats_touched)
+    pick = columns[0] if len(columns) == 1 else columns  # an int: views, not copies
+    at = (slice(None), slice(None), pick)
+    is_set = changes.stat_is_set[at]
+    touched = (changes.stat_added[at] | is_set) & layout.has_stat[:, pick]
+    old = batch.stats[at]
+    value = np.where(is_set, changes.stat_set[at], old) + changes.stat_add[at]
+    value = clamp(value, layout.stat_low[pick], layout.stat_high[pick])
+    stats = batch.stats.copy()
+    stats[at] = np.where(touched, value, old)
+    batch.stats = stats
 
 
 def apply_metrics(batch: Batch, changes: Changes, smooth: bool) -> None:
     """Move metrics: pushes through inertia when `smooth`, sets directly; clamp to bounds.
     A pass that is not `smooth` moves only the metrics it changes when the layout is
-    `settled` (`Layout.settled`), every metric otherwise."""
+    `settled` (`Layout.settled`): only those columns are computed, into copies of the
+    metrics and carry; every metric otherwise."""
     layout = batch.layout
-    value, carry = batch.metrics, batch.carry
+    if smooth or not layout.settled:
+        batch.metrics, batch.carry = _moved(batch, changes, slice(None), smooth)
+        return
+    if not changes.metrics_touched:
+        return
+    columns = sorted(changes.metrics_touched)
+    pick = columns[0] if len(columns) == 1 else columns
+    value, carry = _moved(batch, changes, pick, False)
+    moved = changes.metric_added[:, pick] | changes.metric_is_set[:, pick]
+    metrics, carries = batch.metrics.copy(), batch.carry.copy()
+    metrics[:, pick] = np.where(moved, value, batch.metrics[:, pick])
+    carries[:, pick] = np.where(moved, carry, batch.carry[:, pick])
+    batch.metrics, batch.carry = metrics, carries
+
+
+def _moved(batch: Batch, changes: Changes, pick: slice | int | list[int], smooth: bool
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """(value, carry) of the metrics `pick` (a column index or indices) after the changes,
+    the sets and the bounds, in every game (see `apply_metrics`)."""
+    layout = batch.layout
+    value, carry, add = batch.metrics[:, pick], batch.carry[:, pick], changes.metric_add[:, pick]
     if smooth:
-        backlog = carry + changes.metric_add
-        applied = backlog * layout.metric_arrives
+        backlog = carry + add
+        applied = backlog * layout.metric_arrives[pick]
         carry = backlog - applied
         value = value + applied
-        moved = None
     else:
-        value = value + changes.metric_add
-        moved = None if not layout.settled else changes.metric_added | changes.metric_is_set
-    value = np.where(changes.metric_is_set, changes.metric_set, value)
-    carry = np.where(changes.metric_is_set, 0.0, carry)
-    high, low = value >= layout.metric_high, value <= layout.metric_low
+        value = value + add
+    is_set = changes.metric_is_set[:, pick]
+    value = np.where(is_set, changes.metric_set[:, pick], value)
+    carry = np.where(is_set, 0.0, carry)
+    top, bottom = layout.metric_high[pick], layout.metric_low[pick]
+    high, low = value >= top, value <= bottom
     carry = np.where(high, np.where(carry > 0.0, 0.0, carry),
                      np.where(low & (carry < 0.0), 0.0, carry))
-    value = np.where(high, layout.metric_high, np.where(low, layout.metric_low, value))
-    if moved is None:
-        batch.metrics, batch.carry = value, carry
-    else:
-        batch.metrics = np.where(moved, value, batch.metrics)
-        batch.carry = np.where(moved, carry, batch.carry)
+    return np.where(high, top, np.where(low, bottom, value)), carry
 
 
 def finish(batch: Batch, changes: Changes, smooth: bool) -> None:

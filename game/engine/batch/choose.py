@@ -12,7 +12,7 @@ before the turn is resolved, or `last_numbers_of` states) and passes them as `la
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -227,16 +227,34 @@ def apply_allocation(batch: Batch, rows: np.ndarray, seat: int,
     decision) in games `rows`, after `open_work`: the arrays as `take_choices` reads them,
     and the group kept in `batch.allocations` (whose games' dicts are made when read, each
     with its own copy, its seats kept in seat order)."""
-    rows = np.asarray(rows, dtype=np.intp)
+    apply_allocations(batch, seat, [(np.asarray(rows, dtype=np.intp), submitted)])
+
+
+def apply_allocations(batch: Batch, seat: int,
+                      groups: Sequence[tuple[np.ndarray, Mapping[str, float]]]) -> None:
+    """`apply_allocation(batch, rows, seat, submitted)` for each (rows, submitted) of
+    `groups` in order, whose rows (index arrays) are distinct from group to group: the
+    groups that submit the same names set in one assignment per array, with their values
+    repeated row by row."""
     layout = batch.layout
-    for target, ids in ((batch.effort, layout.behaviour_ids),
-                        (batch.numbers, layout.decision_ids)):
-        columns = [(ids.index(key), value) for key, value in submitted.items() if key in ids]
-        if columns:  # (a key given twice cannot be: a dict's last value is its only one)
-            where, values = zip(*columns)
-            target[rows[:, None], seat, list(where)] = np.array(values, dtype=np.float64)
-    batch.allocated[rows, seat] = bool(submitted)
-    batch.allocations.apply(rows, seat, submitted)
+    alike: dict[tuple[str, ...], list[tuple[np.ndarray, Mapping[str, float]]]] = {}
+    for group in groups:
+        alike.setdefault(tuple(group[1]), []).append(group)
+    for names, members in alike.items():
+        rows = np.concatenate([rows for rows, _ in members]) if len(members) > 1 \
+            else members[0][0]
+        sizes = [len(rows) for rows, _ in members]
+        for target, ids in ((batch.effort, layout.behaviour_ids),
+                            (batch.numbers, layout.decision_ids)):
+            given = [key for key in names if key in ids]
+            if given:
+                values = np.array([[submitted[key] for key in given]
+                                   for _, submitted in members], dtype=np.float64)
+                target[rows[:, None], seat, [ids.index(key) for key in given]] = \
+                    np.repeat(values, sizes, axis=0)
+        batch.allocated[rows, seat] = bool(names)
+    for rows, submitted in groups:
+        batch.allocations.apply(rows, seat, submitted)
 
 
 def chosen_numbers(batch: Batch) -> np.ndarray:

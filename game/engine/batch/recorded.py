@@ -148,9 +148,14 @@ class Allocations(_PerGame):
         if not self.groups:
             return out
         every = len(rows) == self.size and bool((rows == np.arange(self.size)).all())
+        inside = None if every else np.zeros(self.size, dtype=bool)
         for members, seat, submitted in self.groups:
-            # (every place of a row asked for, also a row asked for more than once)
-            found = members if every else np.flatnonzero(np.isin(rows, members))
+            if inside is None:
+                found = members
+            else:  # every place of a row asked for, also a row asked for more than once
+                inside[members] = True  # (a mask over the batch: a tenth of `np.isin`)
+                found = np.flatnonzero(inside[rows])
+                inside[members] = False
             for n in found.tolist():
                 allocations = out[n]
                 later = allocations and next(reversed(allocations)) > seat

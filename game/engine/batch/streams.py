@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from game.engine.batch.twister import WORTH, first_words, gauss_pairs
+from game.engine.batch.twister import WORTH, first_words, gauss_polar, libm
 from game.engine.batch.twister import randoms as _randoms
-from game.engine.rng import derive_many, stream
+from game.engine.rng import derive_array, stream
 
 if TYPE_CHECKING:
     from game.engine.batch.state import Batch
@@ -50,8 +50,8 @@ class Bank:
         self.turns = turns
         """The turns it was made for (a batch at another turn needs another bank)."""
         size = len(seeds)
-        keys = derive_many(seeds, parts)
-        self.words = first_words(keys, DEPTH) if keys else None
+        keys = derive_array(seeds, parts)
+        self.words = first_words(keys, DEPTH) if len(keys) else None
         """(DEPTH, len(parts) * G) uint32: the streams of parts[i] in columns i*G.."""
         self.columns = {p: slice(i * size, (i + 1) * size) for i, p in enumerate(parts)}
 
@@ -99,7 +99,7 @@ class Lanes:
     """One stream per game: `stream(seeds[g], *parts)`, seeded lazily by CPython, or read
     from `words` (DEPTH, G) (a `Bank`'s) until they run out."""
 
-    __slots__ = ("cached", "cursor", "parts", "rngs", "seeds", "words")
+    __slots__ = ("angles", "cached", "cursor", "parts", "radii", "rngs", "seeds", "words")
 
     def __init__(self, seeds: Sequence[int], *parts: object,
                  words: np.ndarray | None = None) -> None:
@@ -111,7 +111,13 @@ class Lanes:
         self.cursor = np.zeros(len(seeds), dtype=np.int64)
         """(G,) the words each game has read of `words`."""
         self.cached = np.full(len(seeds), np.nan)
-        """(G,) each game's spare normal (`gauss_next`) while it reads `words`; NaN: none."""
+        """(G,) each game's spare normal (`gauss_next`) while it reads `words`; NaN: none,
+        or not computed yet (see `angles`)."""
+        self.angles = np.full(len(seeds), np.nan)
+        """(G,) the angle (x2pi, `twister.gauss_polar`) of each game's spare normal not
+        computed yet (NaN: none such), whose radius is in `radii`: sin(x2pi) * g2rad is
+        computed only where it is read (most work streams never read theirs)."""
+        self.radii = np.zeros(len(seeds))
 
     def lane(self, game: int) -> random.Random:
         """Game `game`'s CPython stream, seeded now if it has none yet (moved past the words
@@ -122,7 +128,9 @@ class Lanes:
             if self.words is not None:
                 for _ in range(int(self.cursor[game])):
                     rng.getrandbits(32)
-                spare = float(self.cached[game])
+                angle = float(self.angles[game])  # (a spare as its angle: see `_settle`)
+                spare = float(self.cached[game]) if math.isnan(angle) \
+                    else math.sin(angle) * float(self.radii[game])
                 rng.gauss_next = None if math.isnan(spare) else spare
         return rng
 
@@ -149,18 +157,30 @@ class Lanes:
         self.cursor[games] = at + 2
         return _randoms(self.words[at, games], self.words[at + 1, games])
 
+    def _settle(self, games: np.ndarray) -> None:
+        """Compute the spare normal each of `games` holds as an angle and radius into
+        `cached` (the second of `twister.gauss_pairs`)."""
+        angles = self.angles[games]
+        held = ~np.isnan(angles)
+        if held.any():
+            at = games[held]
+            self.cached[at] = libm(math.sin, angles[held]) * self.radii[at]
+            self.angles[at] = np.nan
+
     def _gauss(self, games: np.ndarray) -> np.ndarray:
         """CPython's `gauss(0, 1)` from the words of each of `games`: the spare normal if
-        it has one, else a pair from two `random()`s whose second is kept as the spare."""
+        it has one, else a pair from two `random()`s whose second is kept as the spare
+        (as its angle and radius, `angles`)."""
+        self._settle(games)
         z = self.cached[games]
         fresh = np.isnan(z)
         self.cached[games] = np.nan
         if fresh.any():
             drawing = games[fresh]
             u1 = self._random(drawing)
-            first, spare = gauss_pairs(u1, self._random(drawing))
-            z[fresh] = first
-            self.cached[drawing] = spare
+            x2pi, g2rad = gauss_polar(u1, self._random(drawing))
+            z[fresh] = libm(math.cos, x2pi) * g2rad
+            self.angles[drawing], self.radii[drawing] = x2pi, g2rad
         return z
 
     def random(self, mask: np.ndarray) -> np.ndarray:
@@ -237,8 +257,9 @@ class Lanes:
         """Move the words of each of `games` on past `counts` (per game) `draws` of
         `randoms`, computing no number but the spare normal a game is left with: a uniform
         reads 2 words; a normal takes the spare if there is one, else reads a pair (4 words)
-        and keeps its second as the spare."""
-        cursor, spare = self.cursor[games], ~np.isnan(self.cached[games])
+        and keeps its second as the spare (its angle and radius: `angles`)."""
+        cursor = self.cursor[games]
+        spare = ~np.isnan(self.cached[games]) | ~np.isnan(self.angles[games])
         pair = np.full(len(games), -1)
         """The first word of the last pair drawn (-1: none; the spare is the one it had)."""
         for rep in range(int(counts.max(initial=0))):
@@ -253,12 +274,14 @@ class Lanes:
                 spare ^= moving
         self.cursor[games] = cursor
         self.cached[games[~spare]] = np.nan
+        self.angles[games[~spare]] = np.nan
         drawn = spare & (pair >= 0)
         if drawn.any():
             at, columns = pair[drawn], games[drawn]
             u1 = _randoms(self.words[at, columns], self.words[at + 1, columns])
             u2 = _randoms(self.words[at + 2, columns], self.words[at + 3, columns])
-            self.cached[columns] = gauss_pairs(u1, u2)[1]
+            self.cached[columns] = np.nan  # (the spare of the last pair, as an angle)
+            self.angles[columns], self.radii[columns] = gauss_polar(u1, u2)
 
 
 def _most(randoms: tuple[RandomSpec, ...]) -> int:

@@ -16,7 +16,8 @@ faster.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import cycle
 
 import numpy as np
 
@@ -42,68 +43,95 @@ def _genrand_base() -> list[int]:
     return mt
 
 
-_BASE = [np.uint32(v) for v in _genrand_base()]
-_INDEX = [np.uint32(i) for i in range(N)]
-_MIX1, _MIX2, _S30 = np.uint32(1664525), np.uint32(1566083941), np.uint32(30)
+_BASE = [np.array(v, dtype=np.uint32) for v in _genrand_base()]
+_INDEX = [np.array(i, dtype=np.uint32) for i in range(N)]
+_MIX1, _MIX2 = np.array(1664525, dtype=np.uint32), np.array(1566083941, dtype=np.uint32)
+_S30 = np.array(30, dtype=np.uint32)
+"""The constants as 0-d arrays: a ufunc converts a numpy scalar operand at every call, which
+cost as much as the call itself on a block's rows."""
 
 
-def key_words(keys: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def key_words(keys: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(what loop 1 adds at even steps, at odd steps) per key, each (K,) uint32: the key's
     first word plus 0, and its second word plus 1, or the first again for a key of one word
-    (CPython splits abs(key) into 32-bit words, little-endian, at least one)."""
-    values = [abs(k) for k in keys]
-    if values and max(values) >> 64:
-        raise ValueError("keys must be below 2**64 in absolute value")
-    values = np.array(values, dtype=np.uint64)
-    low = (values & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    (CPython splits abs(key) into 32-bit words, little-endian, at least one). Keys are ints
+    or a uint64 array (`game.engine.rng.derive_array`'s, taken as they are)."""
+    if isinstance(keys, np.ndarray):
+        if keys.dtype != np.uint64:
+            raise ValueError("an array of keys must be uint64")
+        values = keys
+    else:
+        values = [abs(k) for k in keys]
+        if values and max(values) >> 64:
+            raise ValueError("keys must be below 2**64 in absolute value")
+        values = np.array(values, dtype=np.uint64)
+    low = values.astype(np.uint32)  # (the low word: the cast keeps it)
     high = (values >> np.uint64(32)).astype(np.uint32)
     return low, np.where(high != 0, high + np.uint32(1), low)
-
-
-def _step(prev: np.ndarray, row: np.ndarray, t: np.ndarray, old, factor: np.uint32,
-          combine: np.ufunc, amount) -> None:
-    """One step of `init_by_array` for every stream, in place (t is scratch):
-    row = combine(old ^ ((prev ^ (prev >> 30)) * factor), amount)."""
-    np.right_shift(prev, _S30, out=t)
-    np.bitwise_xor(t, prev, out=t)
-    np.multiply(t, factor, out=t)
-    np.bitwise_xor(t, old, out=t)
-    combine(t, amount, out=row)
 
 
 def seed_block(even: np.ndarray, odd: np.ndarray, mt: np.ndarray, t: np.ndarray) -> None:
     """The state `init_by_array` leaves for each stream (column) into mt (N, B), from its
     key words (`key_words`), exactly as CPython's C does it one stream at a time."""
-    adds, add, sub = (even, odd), np.add, np.subtract
-    mt[0] = _BASE[0]
-    for i in range(1, N):  # loop 1's 624 steps; the old words are init_genrand's
-        _step(mt[i - 1], mt[i], t, _BASE[i], _MIX1, add, adds[(i - 1) & 1])
-    mt[0] = mt[N - 1]
-    _step(mt[0], mt[1], t, mt[1], _MIX1, add, adds[(N - 1) & 1])
-    for i in range(2, N):  # loop 2's 623 steps
-        _step(mt[i - 1], mt[i], t, mt[i], _MIX2, sub, _INDEX[i])
-    mt[0] = mt[N - 1]
-    _step(mt[0], mt[1], t, mt[1], _MIX2, sub, _INDEX[1])
-    mt[0] = 0x80000000
+    rows, last = list(mt), (even, odd)[(N - 1) & 1]
+    rows[0][...] = _BASE[0]
+    # loop 1's 623 steps (the old words are init_genrand's), then its wrap to row 1
+    _steps(zip(rows[:-1], rows[1:], _BASE[1:], cycle((even, odd))), t, _MIX1, np.add)
+    rows[0][...] = rows[N - 1]
+    _steps([(rows[0], rows[1], rows[1], last)], t, _MIX1, np.add)
+    # loop 2's 622 steps, then its wrap to row 1
+    _steps(zip(rows[1:-1], rows[2:], rows[2:], _INDEX[2:]), t, _MIX2, np.subtract)
+    rows[0][...] = rows[N - 1]
+    _steps([(rows[0], rows[1], rows[1], _INDEX[1])], t, _MIX2, np.subtract)
+    rows[0][...] = 0x80000000
+
+
+def _steps(steps: Iterable[tuple], t: np.ndarray, factor: np.ndarray,
+           combine: np.ufunc) -> None:
+    """Each step (prev, row, old, amount) of `init_by_array` for every stream, in order and
+    in place: row = combine(old ^ ((prev ^ (prev >> 30)) * factor), amount). Five ufuncs a
+    step with positional outputs (t is scratch), over row views made once: their calls,
+    not the arithmetic, cost most of a block of a few thousand streams."""
+    shift, xor, multiply, s30 = np.right_shift, np.bitwise_xor, np.multiply, _S30
+    for prev, row, old, amount in steps:
+        shift(prev, s30, t)
+        xor(t, prev, t)
+        multiply(t, factor, t)
+        xor(t, old, t)
+        combine(t, amount, row)
 
 
 def _outputs(mt: np.ndarray, count: int) -> np.ndarray:
     """(count, B) the first `count` tempered outputs of the states mt (N, B) (the first
-    twist, word by word: word i reads only untwisted words for i < MOST)."""
-    upper, lower = mt[:count] & np.uint32(0x80000000), mt[1:count + 1] & np.uint32(0x7FFFFFFF)
-    y = upper | lower
-    v = mt[M:M + count] ^ (y >> np.uint32(1))
-    v ^= (y & np.uint32(1)) * np.uint32(0x9908B0DF)
-    v ^= v >> np.uint32(11)
-    v ^= (v << np.uint32(7)) & np.uint32(0x9D2C5680)
-    v ^= (v << np.uint32(15)) & np.uint32(0xEFC60000)
-    v ^= v >> np.uint32(18)
+    twist, word by word: word i reads only untwisted words for i < MOST), computed in place
+    in two (count, B) arrays."""
+    y = np.bitwise_and(mt[1:count + 1], np.uint32(0x7FFFFFFF))
+    v = np.bitwise_and(mt[:count], np.uint32(0x80000000))
+    y |= v
+    np.right_shift(y, np.uint32(1), v)
+    v ^= mt[M:M + count]
+    y &= np.uint32(1)
+    y *= np.uint32(0x9908B0DF)
+    v ^= y
+    for shift, left, mask in _TEMPER:
+        if left:
+            np.left_shift(v, shift, y)
+            y &= mask
+        else:
+            np.right_shift(v, shift, y)
+        v ^= y
     return v
 
 
-def first_words(keys: Sequence[int], count: int) -> np.ndarray:
+_TEMPER = [(np.uint32(11), False, None), (np.uint32(7), True, np.uint32(0x9D2C5680)),
+           (np.uint32(15), True, np.uint32(0xEFC60000)), (np.uint32(18), False, None)]
+"""MT19937's tempering: (shift, left?, mask of a left shift), in order."""
+
+
+def first_words(keys: Sequence[int] | np.ndarray, count: int) -> np.ndarray:
     """(count, K) uint32: column k holds the first `count` (at most MOST) words
-    `random.Random(keys[k]).getrandbits(32)` gives, in order."""
+    `random.Random(keys[k]).getrandbits(32)` gives, in order (keys as `key_words` takes
+    them)."""
     if not 0 < count <= MOST:
         raise ValueError(f"count must be 1-{MOST}")
     even, odd = key_words(keys)
@@ -133,10 +161,16 @@ def gauss_pairs(u1: np.ndarray, u2: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     x2pi = u1 * 2pi, g2rad = sqrt(-2 log(1 - u2)), (cos(x2pi) g2rad, sin(x2pi) g2rad). The
     log, cos and sin are Python's `math` (libm) on each value (numpy's differ in the last
     bit on some values); sqrt is correctly rounded in both."""
-    x2pi = u1 * (2.0 * math.pi)
-    logs = np.fromiter(map(math.log, (1.0 - u2).tolist()), dtype=np.float64, count=len(u2))
-    g2rad = np.sqrt(-2.0 * logs)
-    xs = x2pi.tolist()
-    cos = np.fromiter(map(math.cos, xs), dtype=np.float64, count=len(xs))
-    sin = np.fromiter(map(math.sin, xs), dtype=np.float64, count=len(xs))
-    return cos * g2rad, sin * g2rad
+    x2pi, g2rad = gauss_polar(u1, u2)
+    return libm(math.cos, x2pi) * g2rad, libm(math.sin, x2pi) * g2rad
+
+
+def gauss_polar(u1: np.ndarray, u2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(x2pi, g2rad) of `gauss_pairs`: the angle and radius of the pair, from which each of
+    its two normals is computed only when it is read."""
+    return u1 * (2.0 * math.pi), np.sqrt(-2.0 * libm(math.log, 1.0 - u2))
+
+
+def libm(function, values: np.ndarray) -> np.ndarray:
+    """`function` (one of Python's `math`) of each float64 of `values` (1-d), as an array."""
+    return np.fromiter(map(function, values.tolist()), dtype=np.float64, count=len(values))

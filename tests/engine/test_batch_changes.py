@@ -1,0 +1,85 @@
+"""Applying a step's changes reads and writes only the stats and metrics some change touched
+(`Changes.stats_touched`, `metrics_touched`): the result is, bit for bit, what the rule
+applied over the whole arrays gives (the reference below), and the arrays a seat env read
+before are left as they were."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from game.engine import Game
+from game.engine.batch.changes import Changes, apply_metrics, apply_stats, clamp
+from game.engine.batch.state import Batch, gather
+from game.scenario.load import load_scenario
+
+
+def _whole_stats(batch: Batch, changes: Changes) -> np.ndarray:
+    """The stats after the changes, computed over every stat of every seat and game."""
+    layout = batch.layout
+    touched = (changes.stat_added | changes.stat_is_set) & layout.has_stat
+    value = np.where(changes.stat_is_set, changes.stat_set, batch.stats) + changes.stat_add
+    value = clamp(value, layout.stat_low, layout.stat_high)
+    return np.where(touched, value, batch.stats)
+
+
+def _whole_metrics(batch: Batch, changes: Changes) -> tuple[np.ndarray, np.ndarray]:
+    """(metrics, carry) after a pass that is not smooth, over every metric: only those a
+    change touched move."""
+    layout = batch.layout
+    value = np.where(changes.metric_is_set, changes.metric_set,
+                     batch.metrics + changes.metric_add)
+    carry = np.where(changes.metric_is_set, 0.0, batch.carry)
+    high, low = value >= layout.metric_high, value <= layout.metric_low
+    carry = np.where(high, np.where(carry > 0.0, 0.0, carry),
+                     np.where(low & (carry < 0.0), 0.0, carry))
+    value = np.where(high, layout.metric_high, np.where(low, layout.metric_low, value))
+    moved = changes.metric_added | changes.metric_is_set
+    return np.where(moved, value, batch.metrics), np.where(moved, carry, batch.carry)
+
+
+def _bits(array: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(array, dtype=np.float64).view(np.int64)
+
+
+def _changed(batch: Batch, seed: int) -> Changes:
+    """Random additions and sets (large enough to reach the bounds) on a few stats and
+    metrics, each in random games and seats."""
+    rng = np.random.default_rng(seed)
+    changes = Changes(batch)
+    g, s, t = batch.stats.shape
+    for _ in range(rng.integers(1, 4)):
+        amount, mask = rng.normal(0, 50, g), rng.random(g) < 0.5
+        seat, stat = int(rng.integers(s)), int(rng.integers(t))
+        if rng.random() < 0.3:
+            changes.set_stat(seat, stat, amount, mask)
+        else:
+            changes.add_stat(seat, stat, amount, mask)
+    if rng.random() < 0.5:
+        changes.add_stats(int(rng.integers(t)), rng.normal(0, 50, (g, 1)),
+                          rng.random((g, s)) < 0.5)
+    for _ in range(rng.integers(0, 3)):
+        m = int(rng.integers(batch.metrics.shape[1]))
+        amount, mask = rng.normal(0, 80, g), rng.random(g) < 0.5
+        (changes.set_metric if rng.random() < 0.3 else changes.add_metric)(m, amount, mask)
+    return changes
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_changes_applied_to_what_they_touched_are_the_whole_rule(seed):
+    game = Game(load_scenario("tokenmaxxing"))
+    batch = gather(game.rules, game.new_states(list(range(30))))
+    batch.carry = np.random.default_rng(seed).normal(0, 5, batch.carry.shape)
+    changes = _changed(batch, seed)
+    stats, metrics, carry = batch.stats, batch.metrics, batch.carry
+    before = stats.copy(), metrics.copy(), carry.copy()
+    want_stats = _whole_stats(batch, changes)
+    want_metrics, want_carry = _whole_metrics(batch, changes)
+    apply_stats(batch, changes)
+    apply_metrics(batch, changes, False)
+    assert batch.layout.settled
+    assert np.array_equal(_bits(batch.stats), _bits(want_stats))
+    assert np.array_equal(_bits(batch.metrics), _bits(want_metrics))
+    assert np.array_equal(_bits(batch.carry), _bits(want_carry))
+    for old, copy in zip((stats, metrics, carry), before):  # (views of them stay valid)
+        assert np.array_equal(_bits(old), _bits(copy))
