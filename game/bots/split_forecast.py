@@ -21,26 +21,39 @@ from game.bots.forecast import Actor, TurnModel
 from game.bots.forecaster import Forecaster
 from game.scenario.rules import AGGREGATES, CEffect
 
-SET_SEAT, SET_METRIC, DELTA, PUSH = range(4)
-"""Where an effect's change goes: a stat set, a metric set, a stat's change, a push."""
+DELTA, PUSH, SET_SEAT, SET_METRIC = range(4)
+"""Where an effect's change goes: a stat's change, a metric's push, a stat set, a metric set
+(a change's index into (deltas, pushes, sets, msets): the first two add, the others set)."""
 Change = tuple[int, str, float] | None
 """(where, target, amount) of an effect's change; None where it changes nothing."""
+FROM_STAT, FROM_AGGREGATE, FROM_SPLIT = range(3)
+"""Where a name the split moves is read in a turn's dynamics: the seat's stats after work,
+their aggregates, the split (a behaviour's points or a decision's number)."""
+SEAT_NAMES = ("seats", "score", "rank")
+"""The names `seat_env` writes last, from the seat's actor."""
+_MISSING = object()
+
+
+def aggregate_names(stat_ids: tuple[str, ...]) -> frozenset[str]:
+    """`total_S`, `mean_S`, `max_S`, `min_S` of each stat S of `stat_ids`."""
+    return frozenset(f"{head}_{sid}" for sid in stat_ids for head in AGGREGATES)
 
 
 def covers(f: Forecaster) -> bool:
-    """Whether a `SplitForecast` can stand for `f.run`: one turn, no pipeline, an objective
-    that reads no aggregate (an index reads metrics only; a review reads its seat's names,
-    found as `step` leaves them)."""
+    """Whether a `SplitForecast` can stand for `f.run`: one turn, no pipeline, no metric
+    named like an aggregate, and an objective that is a review or reads no aggregate."""
     if f.objective.horizon != 1 or f.model.delays or f.chain:
         return False
-    names = {f"{head}_{sid}" for sid in f.rel.aggregated for head in AGGREGATES}
+    names = aggregate_names(f.rel.aggregated)
+    if not names.isdisjoint(f.rules.metric_specs):
+        return False
     return f.objective.kind == "review" or not any(w[0] in names for w in f.objective.weights)
 
 
 def change(model: TurnModel, e: CEffect, env: dict[str, float], points: float,
            count: int) -> Change:
     """What `TurnModel._effect(e, env, points, ...)` does without a pipeline, as a value
-    (the same expressions, so the same floats): `apply` makes the change."""
+    (the same expressions, so the same floats): `make` makes the change."""
     if model.chancy and id(e) in model.chancy:
         chance, mean = model.chancy[id(e)](env)
         if chance <= 0.0:
@@ -63,19 +76,12 @@ def change(model: TurnModel, e: CEffect, env: dict[str, float], points: float,
     return (PUSH, e.target, added * w * count) if w else None
 
 
-def apply(found: Change, deltas: dict, sets: dict, pushes: dict, msets: dict) -> None:
-    """Make the change `change` found (as `_effect` makes it)."""
-    if found is None:
-        return
-    where, target, amount = found
-    if where == DELTA:
-        deltas[target] = deltas.get(target, 0.0) + amount
-    elif where == PUSH:
-        pushes[target] = pushes.get(target, 0.0) + amount
-    elif where == SET_SEAT:
-        sets[target] = amount
-    else:
-        msets[target] = amount
+def make(changes: tuple[tuple[int, str, float], ...], into: tuple[dict, dict, dict, dict]) -> None:
+    """Make each change of `changes` (none None) in order, as `_effect` makes it, in `into`
+    ((deltas, pushes, sets, msets))."""
+    for where, target, amount in changes:
+        d = into[where]
+        d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
 
 
 def settle(stats: dict[str, float], deltas: dict, sets: dict,
@@ -89,24 +95,80 @@ def settle(stats: dict[str, float], deltas: dict, sets: dict,
         stats[sid] = low if value < low else high if value > high else value
 
 
-MISSING = object()
+class SplitLayout:
+    """What a `SplitForecast` reads of a forecaster for a seat of one role that holds the
+    stats `held` (the same for every plan: `layout` keeps one per forecaster and seat)."""
+
+    def __init__(self, f: Forecaster, role: str, held: tuple[str, ...]) -> None:
+        model, rel = f.model, f.rel
+        self.behaviours = tuple(bid for bid, _ in rel.behaviours.get(role, ()))
+        self.decisions = model.decisions[role]
+        self.numbered = tuple(did for did, _, _ in model.decision_keys
+                              if any(did == own for own, _ in self.decisions))
+        """The seat's decisions whose aggregates are read (the start depends on them)."""
+        self.moves = frozenset(self.behaviours) | {did for did, _ in self.decisions}
+        self.work = tuple((bid, tuple((e, bool(e.names & self.moves)) for e in effects),
+                           not any(e.names & self.moves for e in effects))
+                          for bid, effects in rel.behaviours.get(role, ()))
+        """Per behaviour: its effects, each with whether it reads what the split moves
+        (beside `effort`), and whether none does."""
+        aggregates = aggregate_names(rel.aggregated)
+        initial = dict(self.decisions)
+        split = {bid: 0 for bid in self.behaviours} | initial
+        dynamics = []
+        for e in rel.dynamics:
+            if e.on_seat and (e.target not in held or (e.roles is not None
+                                                       and role not in e.roles)):
+                continue
+            reads = []
+            for name in sorted(e.names):
+                if e.on_seat and name in SEAT_NAMES:
+                    continue
+                if e.on_seat and name in split:
+                    reads.append((name, FROM_SPLIT, split[name]))
+                elif e.on_seat and name in held:
+                    reads.append((name, FROM_STAT, 0))
+                elif name in aggregates:
+                    reads.append((name, FROM_AGGREGATE, 0))
+            moved = {name for name, _, _ in reads}
+            dynamics.append((e, tuple(reads), tuple(sorted(e.names - moved))))
+        self.dynamics = tuple(dynamics)
+        """The dynamics that reach the seat or the company, in order: (effect, where each
+        name it reads that the split moves comes from, the names it reads that it does not)."""
+        self.aggregated = tuple((sid, *(f"{head}_{sid}" for head in AGGREGATES))
+                                for sid in rel.aggregated)
+        self.weighed = tuple(w[0] for w in f.objective.weights)
+
+
+_LAYOUTS: dict[tuple[int, str, tuple[str, ...]], tuple[Forecaster, SplitLayout]] = {}
+
+
+def layout(f: Forecaster, role: str, held: tuple[str, ...]) -> SplitLayout:
+    """The `SplitLayout` of `f` for a seat of `role` holding `held` (made once)."""
+    key = (id(f), role, held)
+    found = _LAYOUTS.get(key)
+    if found is None or found[0] is not f:
+        if len(_LAYOUTS) > 4096:
+            _LAYOUTS.clear()
+        found = _LAYOUTS[key] = (f, SplitLayout(f, role, held))
+    return found[1]
 
 
 class _Start:
     """What every split with the same numbers shares: the env at the start of the turn, the
     seat's work env before its split is written in, the active policies' effects on the
-    seat (with whether they read what the split moves) and their changes to the company
-    (which read the start only), and the changes found so far of effects that read
-    nothing the split moves (by effect and points)."""
+    seat (each with whether it reads what the split moves or `effort`) and their changes
+    to the company (which read the start only), each dynamic's fixed names' values
+    (`bases`, by effect), the start's values of the metrics the objective weighs, and the
+    changes found so far of effects that read nothing the split moves (`found`)."""
 
-    __slots__ = ("start", "work", "on_seat", "company", "found")
+    __slots__ = ("start", "work", "on_seat", "company", "bases", "weighed", "found")
 
-    def __init__(self, start: dict, work: dict, on_seat: tuple, company: tuple) -> None:
-        self.start = start
-        self.work = work
-        self.on_seat = on_seat
-        self.company = company
-        self.found: dict[tuple, Change] = {}
+    def __init__(self, start: dict, work: dict, on_seat: tuple, company: tuple,
+                 bases: dict, weighed: dict) -> None:
+        self.start, self.work, self.on_seat, self.company = start, work, on_seat, company
+        self.bases, self.weighed = bases, weighed
+        self.found: dict = {}
 
 
 class SplitForecast:
@@ -119,35 +181,16 @@ class SplitForecast:
                  others: list[Actor]) -> None:
         self.f, self.model, self.genv = f, f.model, genv
         self.role, self.seats, self.score, self.rank = role, seats, score, rank
-        model, rel = f.model, f.rel
+        self.layout = lay = layout(f, role, tuple(own))
         self.stats0 = dict(own)
-        for sid, initial in model.reset.items():
+        for sid, initial in self.model.reset.items():
             if sid in self.stats0:
                 self.stats0[sid] = initial
         self.others = others
         self.roles = [role, *(a.role for a in others)]
-        self.bids = tuple(bid for bid, _ in rel.behaviours.get(role, ()))
-        self.decisions = model.decisions[role]
-        self.numbered = tuple(did for did, _, _ in model.decision_keys
-                              if any(did == own_did for own_did, _ in self.decisions))
-        moves = set(self.bids) | {did for did, _ in self.decisions}
-        aggregates = {f"{head}_{sid}" for sid in rel.aggregated for head in AGGREGATES}
-        self.moves = frozenset(moves)
-        self.work = tuple((bid, tuple((e, bool(e.names & moves)) for e in effects))
-                          for bid, effects in rel.behaviours.get(role, ()))
-        """Per behaviour: (effect, whether it reads what the split moves beside `effort`)."""
-        seat_moves = moves | aggregates | set(self.stats0)
-        self.dynamics = tuple(
-            (e, bool(e.names & (seat_moves if e.on_seat else aggregates)))
-            for e in rel.dynamics if not e.on_seat or (
-                e.target in self.stats0 and (e.roles is None or role in e.roles)))
-        """The dynamics that reach the seat or the company, with whether they read what the
-        split moves (the stats after work and their aggregates, or the seat's split)."""
-        self.after_rows = tuple(
-            (sid, *(f"{head}_{sid}" for head in AGGREGATES),
-             tuple((a.stats[sid], a.count) for a in others
-                   if a.stats.get(sid) is not None and a.count > 0))
-            for sid in rel.aggregated)
+        self.rows = tuple((*names, tuple((a.stats[names[0]], a.count) for a in others
+                                         if a.stats.get(names[0]) is not None and a.count > 0))
+                          for names in lay.aggregated)
         """Per aggregated stat: its id, its aggregates' names, and (value, count) of each
         other seat that holds it, in order."""
         self.starts: dict[tuple, _Start] = {}
@@ -160,22 +203,24 @@ class SplitForecast:
         pushes: dict[str, float] = {}
         msets: dict[str, float] = {}
         self._work(at, alloc, stats, pushes, msets)
-        after = at.start.copy()
-        self._aggregate(after, stats)
-        self._dynamics(at, after, alloc, stats, pushes, msets)
-        bounds = self.model.metric_bounds
+        self._dynamics(at, self._aggregates(stats), alloc, stats, pushes, msets)
+        bounds, start = self.model.metric_bounds, at.start
+        moved = {}
         for mid in set(pushes) | set(msets):
             low, high = bounds[mid]
-            value = msets[mid] if mid in msets else after[mid] + pushes.get(mid, 0.0)
-            after[mid] = low if value < low else high if value > high else value
+            value = msets[mid] if mid in msets else start[mid] + pushes.get(mid, 0.0)
+            moved[mid] = low if value < low else high if value > high else value
         objective = self.f.objective
         if objective.kind != "review":
-            return objective.value(after, None)
-        model = self.model
+            env = at.weighed.copy()
+            env.update(moved)
+            return objective.value(env, None)
+        after = start.copy()
+        after.update(moved)
         aggregate_into(after, self.f.rel.aggregated,
                        [(stats, 1), *((a.stats, a.count) for a in self.others)],
-                       self.roles, model.all_roles)
-        return objective.value(after, model.seat_env(after, self._me(stats, alloc)))
+                       self.roles, self.model.all_roles)
+        return objective.value(after, self.model.seat_env(after, self._me(stats, alloc)))
 
     def _me(self, stats: dict[str, float], alloc: dict) -> Actor:
         """The seat as an actor of the forecast, with `stats` and its split `alloc`."""
@@ -183,30 +228,37 @@ class SplitForecast:
 
     def _start(self, alloc: dict) -> _Start:
         """The `_Start` of splits with `alloc`'s numbers (those whose aggregates are read)."""
-        key = tuple(alloc.get(did) for did in self.numbered)
+        key = tuple(alloc.get(did) for did in self.layout.numbered)
         at = self.starts.get(key)
-        if at is not None:
-            return at
-        model, role = self.model, self.role
-        actors = [self._me(dict(self.stats0), alloc), *self.others]
-        start = model.start_env(self.genv, actors)
+        if at is None:
+            at = self.starts[key] = self._new_start(alloc)
+        return at
+
+    def _new_start(self, alloc: dict) -> _Start:
+        """A `_Start` for splits with `alloc`'s numbers."""
+        model, role, lay = self.model, self.role, self.layout
+        start = model.start_env(self.genv, [self._me(dict(self.stats0), alloc), *self.others])
         work = model.seat_env(start, self._me(self.stats0, {}))
         active = [effects for pid, effects in self.f.rel.policies if start[pid] > 0]
-        moves = self.moves | {"effort"}
+        moves = lay.moves | {"effort"}
         on_seat = tuple((e, bool(e.names & moves)) for effects in active for e in effects
                         if e.on_seat and e.target in self.stats0
                         and (e.roles is None or role in e.roles))
-        company = tuple(change(model, e, start, 1.0, 1) for effects in active for e in effects
-                        if not e.on_seat)
-        at = self.starts[key] = _Start(start, work, on_seat, company)
-        return at
+        company = tuple(found for effects in active for e in effects if not e.on_seat
+                        if (found := change(model, e, start, 1.0, 1)) is not None)
+        seat = {"seats": self.seats, "score": self.score, "rank": self.rank}
+        bases = {id(e): {name: seat[name] if e.on_seat and name in seat else start[name]
+                         for name in fixed if (e.on_seat and name in seat) or name in start}
+                 for e, _, fixed in lay.dynamics}
+        weighed = {mid: start[mid] for mid in lay.weighed}
+        return _Start(start, work, on_seat, company, bases, weighed)
 
     def _work_env(self, at: _Start, alloc: dict) -> dict[str, float]:
         """The seat's env for its work (`seat_env` of the start): the split written in."""
         env = at.work.copy()
-        for bid in self.bids:
+        for bid in self.layout.behaviours:
             env[bid] = float(alloc.get(bid, 0))
-        for did, initial in self.decisions:
+        for did, initial in self.layout.decisions:
             env[did] = float(alloc.get(did, initial))
         return env
 
@@ -217,25 +269,24 @@ class SplitForecast:
         model, memo = self.model, at.found
         deltas: dict[str, float] = {}
         sets: dict[str, float] = {}
+        into = (deltas, pushes, sets, msets)
         env = effort = None
-        for bid, effects in self.work:
+        for bid, effects, fixed in self.layout.work:
             points = alloc.get(bid, 0)
             if points > 0 and effects:
                 effort = float(points)
-                for e, moved in effects:
-                    key = (id(e), points)
-                    found = MISSING if moved else memo.get(key, MISSING)
-                    if found is MISSING:
-                        if env is None:
-                            env = self._work_env(at, alloc)
-                        env["effort"] = effort
-                        found = change(model, e, env, points, 1)
-                        if not moved:
-                            memo[key] = found
-                    apply(found, deltas, sets, pushes, msets)
+                found = memo.get((bid, points)) if fixed else None
+                if found is None:
+                    if env is None:
+                        env = self._work_env(at, alloc)
+                    env["effort"] = effort
+                    found = self._changes(effects, env, points, memo)
+                    if fixed:
+                        memo[(bid, points)] = found
+                make(found, into)
         for e, moved in at.on_seat:
-            found = MISSING if moved else memo.get(id(e), MISSING)
-            if found is MISSING:
+            found = _MISSING if moved else memo.get(id(e), _MISSING)
+            if found is _MISSING:
                 if env is None:
                     env = self._work_env(at, alloc)
                 if effort is not None:  # (the last behaviour's, as `_work` leaves it)
@@ -243,15 +294,31 @@ class SplitForecast:
                 found = change(model, e, env, 1.0, 1)
                 if not moved:
                     memo[id(e)] = found
-            apply(found, deltas, sets, pushes, msets)
+            if found is not None:
+                make((found,), into)
         settle(stats, deltas, sets, model.stat_bounds)
-        for found in at.company:
-            apply(found, deltas, sets, pushes, msets)  # (to the company only)
+        make(at.company, into)  # (to the company only)
 
-    def _aggregate(self, after: dict[str, float], stats: dict[str, float]) -> None:
-        """`aggregate_into` of the stats after work, the seat first, then the others (the
-        head counts are those of the start)."""
-        for sid, total_, mean_, max_, min_, rows in self.after_rows:
+    def _changes(self, effects: tuple, env: dict[str, float], points: int,
+                 memo: dict) -> tuple:
+        """The changes of a behaviour's `effects` for `points` in `env`, those of effects
+        that read nothing the split moves kept in `memo` (by effect and points)."""
+        out = []
+        for e, moved in effects:
+            found = _MISSING if moved else memo.get((id(e), points), _MISSING)
+            if found is _MISSING:
+                found = change(self.model, e, env, points, 1)
+                if not moved:
+                    memo[(id(e), points)] = found
+            if found is not None:
+                out.append(found)
+        return tuple(out)
+
+    def _aggregates(self, stats: dict[str, float]) -> dict[str, float]:
+        """`aggregate_into` of the stats after work, the seat first, then the others (its
+        total_, mean_, max_ and min_ names only: the head counts are the start's)."""
+        out = {}
+        for sid, total_, mean_, max_, min_, rows in self.rows:
             total, n, high, low = 0.0, 0, None, None
             value = stats.get(sid)
             if value is not None:
@@ -263,29 +330,35 @@ class SplitForecast:
                 n += count
                 high = value if high is None or value > high else high
                 low = value if low is None or value < low else low
-            after[total_] = total
-            after[mean_] = total / n if n else 0.0
-            after[max_] = high if high is not None else 0.0
-            after[min_] = low if low is not None else 0.0
+            out[total_] = total
+            out[mean_] = total / n if n else 0.0
+            out[max_] = high if high is not None else 0.0
+            out[min_] = low if low is not None else 0.0
+        return out
 
-    def _dynamics(self, at: _Start, after: dict[str, float], alloc: dict,
+    def _dynamics(self, at: _Start, aggregates: dict[str, float], alloc: dict,
                   stats: dict[str, float], pushes: dict, msets: dict) -> None:
-        """`TurnModel._dynamics`: the company's from `after`, the seat's from its env after
-        work; the seat's changes settled at the end."""
-        model, memo = self.model, at.found
+        """`TurnModel._dynamics`: each dynamic read from its fixed names' values and what
+        the split moves (the stats after work, their `aggregates`, the split), or found
+        once where it reads none; the seat's changes settled at the end."""
+        model, memo, bases = self.model, at.found, at.bases
         deltas: dict[str, float] = {}
         sets: dict[str, float] = {}
-        seat = None
-        for e, moved in self.dynamics:
-            found = MISSING if moved else memo.get(id(e), MISSING)
-            if found is MISSING:
-                env = after
-                if e.on_seat:
-                    if seat is None:
-                        seat = model.seat_env(after, self._me(stats, alloc))
-                    env = seat
+        into = (deltas, pushes, sets, msets)
+        for e, reads, _ in self.layout.dynamics:
+            if reads:
+                env = bases[id(e)].copy()
+                for name, source, initial in reads:
+                    env[name] = (stats[name] if source == FROM_STAT else
+                                 aggregates[name] if source == FROM_AGGREGATE else
+                                 float(alloc.get(name, initial)))
                 found = change(model, e, env, 1.0, 1)
-                if not moved:
-                    memo[id(e)] = found
-            apply(found, deltas, sets, pushes, msets)
+            else:
+                found = memo.get(id(e), _MISSING)
+                if found is _MISSING:
+                    found = memo[id(e)] = change(model, e, bases[id(e)], 1.0, 1)
+            if found is not None:
+                where, target, amount = found
+                d = into[where]
+                d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
         settle(stats, deltas, sets, model.stat_bounds)
