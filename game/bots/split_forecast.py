@@ -19,6 +19,7 @@ from __future__ import annotations
 from game.bots.beliefs import aggregate_into
 from game.bots.forecast import Actor, TurnModel
 from game.bots.forecaster import Forecaster
+from game.bots.objectives import index_term
 from game.scenario.rules import AGGREGATES, CEffect
 
 DELTA, PUSH, SET_SEAT, SET_METRIC = range(4)
@@ -60,13 +61,13 @@ def change(model: TurnModel, e: CEffect, env: dict[str, float], points: float,
             return None
         value, added = mean / chance * points, mean * points
     else:
-        when = e.when.constant if e.when.constant is not None else e.when(env)
+        when = e.when.constant if e.when.constant is not None else e.when.fn(env)
         if not when:
             return None
-        chance = e.chance.constant if e.chance.constant is not None else e.chance(env)
+        chance = e.chance.constant if e.chance.constant is not None else e.chance.fn(env)
         if chance <= 0.0:
             return None
-        value = e.value(env) * points
+        value = e.value.fn(env) * points
         added = value * min(chance, 1.0)
     if e.mode == "set":
         return ((SET_SEAT if e.on_seat else SET_METRIC), e.target, value) if chance >= 0.5 else None
@@ -118,8 +119,9 @@ class SplitLayout:
         dynamics = []
         for e in rel.dynamics:
             if e.on_seat and (e.target not in held or (e.roles is not None
-                                                       and role not in e.roles)):
-                continue
+                                                       and role not in e.roles)
+                              or f.objective.kind != "review"):
+                continue  # (an index reads no stat after the turn)
             reads = []
             for name in sorted(e.names):
                 if e.on_seat and name in SEAT_NAMES:
@@ -133,11 +135,17 @@ class SplitLayout:
             moved = {name for name, _, _ in reads}
             dynamics.append((e, tuple(reads), tuple(sorted(e.names - moved))))
         self.dynamics = tuple(dynamics)
-        """The dynamics that reach the seat or the company, in order: (effect, where each
-        name it reads that the split moves comes from, the names it reads that it does not)."""
+        """The dynamics that reach the company, or the seat where the objective reads its
+        stats after the turn (a review), in order: (effect, where each name it reads that
+        the split moves comes from, the names it reads that it does not)."""
         self.aggregated = tuple((sid, *(f"{head}_{sid}" for head in AGGREGATES))
                                 for sid in rel.aggregated)
-        self.weighed = tuple(w[0] for w in f.objective.weights)
+        self.varying = None if f.objective.kind == "review" else frozenset(
+            {e.target for _, effects in rel.behaviours.get(role, ()) for e in effects
+             if not e.on_seat} | {e.target for e, reads, _ in dynamics if reads})
+        """For an index: the metrics a split can move (its behaviours' targets, and the
+        dynamics' that read what it moves); the others end the turn where every split
+        leaves them."""
 
 
 _LAYOUTS: dict[tuple[int, str, tuple[str, ...]], tuple[Forecaster, SplitLayout]] = {}
@@ -157,17 +165,18 @@ def layout(f: Forecaster, role: str, held: tuple[str, ...]) -> SplitLayout:
 class _Start:
     """What every split with the same numbers shares: the env at the start of the turn, the
     seat's work env before its split is written in, the active policies' effects on the
-    seat (each with whether it reads what the split moves or `effort`) and their changes
-    to the company (which read the start only), each dynamic's fixed names' values
-    (`bases`, by effect), the start's values of the metrics the objective weighs, and the
-    changes found so far of effects that read nothing the split moves (`found`)."""
+    seat (each with whether it reads what the split moves or `effort`; None where none
+    does, and then `seat_changes`, their changes) and their changes to the company (which read the start only), the dynamics (`_dynamics_of`), an index's
+    terms (`_index_parts`), and the changes found so far of effects that read nothing the
+    split moves (`found`)."""
 
-    __slots__ = ("start", "work", "on_seat", "company", "bases", "weighed", "found")
+    __slots__ = ("start", "work", "on_seat", "seat_changes", "company", "dynamics", "terms",
+                 "found")
 
-    def __init__(self, start: dict, work: dict, on_seat: tuple, company: tuple,
-                 bases: dict, weighed: dict) -> None:
-        self.start, self.work, self.on_seat, self.company = start, work, on_seat, company
-        self.bases, self.weighed = bases, weighed
+    def __init__(self, start: dict, work: dict, on_seat: tuple | None, seat_changes: tuple,
+                 company: tuple, dynamics: tuple, terms: tuple | None) -> None:
+        self.start, self.work, self.company, self.dynamics = start, work, company, dynamics
+        self.on_seat, self.seat_changes, self.terms = on_seat, seat_changes, terms
         self.found: dict = {}
 
 
@@ -205,16 +214,14 @@ class SplitForecast:
         self._work(at, alloc, stats, pushes, msets)
         self._dynamics(at, self._aggregates(stats), alloc, stats, pushes, msets)
         bounds, start = self.model.metric_bounds, at.start
+        if at.terms is not None:
+            return self._index(at, pushes, msets)
         moved = {}
         for mid in set(pushes) | set(msets):
             low, high = bounds[mid]
             value = msets[mid] if mid in msets else start[mid] + pushes.get(mid, 0.0)
             moved[mid] = low if value < low else high if value > high else value
         objective = self.f.objective
-        if objective.kind != "review":
-            env = at.weighed.copy()
-            env.update(moved)
-            return objective.value(env, None)
         after = start.copy()
         after.update(moved)
         aggregate_into(after, self.f.rel.aggregated,
@@ -222,13 +229,33 @@ class SplitForecast:
                        self.roles, self.model.all_roles)
         return objective.value(after, self.model.seat_env(after, self._me(stats, alloc)))
 
+    def _index(self, at: _Start, pushes: dict, msets: dict) -> float:
+        """`Objective.value` of an index after the turn: each metric pushed or set this turn
+        clamped as `step` clamps it, its term found (`index_term`) where the split can move
+        it, else the term every split gives (`_index_parts`), added in order."""
+        bounds, start = self.model.metric_bounds, at.start
+        acc = 0.0
+        for row, term in at.terms:
+            if term is None:
+                mid = row[0]
+                if mid in msets or mid in pushes:
+                    low, high = bounds[mid]
+                    value = msets[mid] if mid in msets else start[mid] + pushes[mid]
+                    value = low if value < low else high if value > high else value
+                else:
+                    value = start[mid]
+                term = index_term(row, value)
+            acc += term
+        return acc
+
     def _me(self, stats: dict[str, float], alloc: dict) -> Actor:
         """The seat as an actor of the forecast, with `stats` and its split `alloc`."""
         return Actor(self.role, stats, alloc, 1, False, self.seats, self.score, self.rank)
 
     def _start(self, alloc: dict) -> _Start:
         """The `_Start` of splits with `alloc`'s numbers (those whose aggregates are read)."""
-        key = tuple(alloc.get(did) for did in self.layout.numbered)
+        numbered = self.layout.numbered
+        key = tuple([alloc.get(did) for did in numbered]) if numbered else ()
         at = self.starts.get(key)
         if at is None:
             at = self.starts[key] = self._new_start(alloc)
@@ -244,14 +271,56 @@ class SplitForecast:
         on_seat = tuple((e, bool(e.names & moves)) for effects in active for e in effects
                         if e.on_seat and e.target in self.stats0
                         and (e.roles is None or role in e.roles))
+        seat_changes = ()
+        if not any(moved for _, moved in on_seat):  # (they read none of the work env's
+            seat_changes = tuple(found for e, _ in on_seat  # names that a split moves)
+                                 if (found := change(model, e, work, 1.0, 1)) is not None)
+            on_seat = None
         company = tuple(found for effects in active for e in effects if not e.on_seat
                         if (found := change(model, e, start, 1.0, 1)) is not None)
+        dynamics = self._dynamics_of(start)
+        if lay.varying is None:
+            return _Start(start, work, on_seat, seat_changes, company, dynamics, None)
+        return _Start(start, work, on_seat, seat_changes,
+                      *self._index_parts(start, company, dynamics))
+
+    def _index_parts(self, start: dict[str, float], company: tuple,
+                     dynamics: tuple) -> tuple[tuple, tuple, tuple]:
+        """For an index: the policies' changes to the company and the dynamics that reach a
+        metric a split can move (`SplitLayout.varying`), and per row of the index, None
+        where the split can move its metric, else its term: the metric where `step` leaves
+        it after the changes of the others (the same for every split)."""
+        varying = self.layout.varying
+        pushes: dict[str, float] = {}
+        msets: dict[str, float] = {}
+        into = ({}, pushes, {}, msets)
+        make(company, into)
+        make(tuple(found for found, e, _, _ in dynamics if e is None and found is not None),
+             into)
+        bounds, fixed = self.model.metric_bounds, {}
+        for mid in set(pushes) | set(msets):
+            low, high = bounds[mid]
+            value = msets[mid] if mid in msets else start[mid] + pushes.get(mid, 0.0)
+            fixed[mid] = low if value < low else high if value > high else value
+        terms = tuple((row, None) if row[0] in varying else
+                      (row, index_term(row, fixed.get(row[0], start[row[0]])))
+                      for row in self.f.objective.weights)
+        return (tuple(found for found in company if found[1] in varying),
+                tuple(op for op in dynamics if op[1] is not None or (
+                    op[0] is not None and op[0][1] in varying)), terms)
+
+    def _dynamics_of(self, start: dict[str, float]) -> tuple:
+        """Per dynamic, in order: its change where it reads nothing the split moves, else
+        (None, the effect, where its names that the split moves come from, the values of
+        the others)."""
         seat = {"seats": self.seats, "score": self.score, "rank": self.rank}
-        bases = {id(e): {name: seat[name] if e.on_seat and name in seat else start[name]
-                         for name in fixed if (e.on_seat and name in seat) or name in start}
-                 for e, _, fixed in lay.dynamics}
-        weighed = {mid: start[mid] for mid in lay.weighed}
-        return _Start(start, work, on_seat, company, bases, weighed)
+        out = []
+        for e, reads, fixed in self.layout.dynamics:
+            base = {name: seat[name] if e.on_seat and name in seat else start[name]
+                    for name in fixed if (e.on_seat and name in seat) or name in start}
+            out.append((None, e, reads, base) if reads else
+                       (change(self.model, e, base, 1.0, 1), None, (), base))
+        return tuple(out)
 
     def _work_env(self, at: _Start, alloc: dict) -> dict[str, float]:
         """The seat's env for its work (`seat_env` of the start): the split written in."""
@@ -266,7 +335,7 @@ class SplitForecast:
               msets: dict) -> None:
         """`TurnModel._work` for the seat: its behaviours' effects, then the active
         policies' on the seat, settled, then the policies' on the company."""
-        model, memo = self.model, at.found
+        memo = at.found
         deltas: dict[str, float] = {}
         sets: dict[str, float] = {}
         into = (deltas, pushes, sets, msets)
@@ -283,21 +352,40 @@ class SplitForecast:
                     found = self._changes(effects, env, points, memo)
                     if fixed:
                         memo[(bid, points)] = found
-                make(found, into)
+                for where, target, amount in found:  # (`make`, written out: the hot loop)
+                    d = into[where]
+                    d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
+        if at.on_seat is None:
+            make(at.seat_changes, into)
+        else:
+            self._on_seat(at, alloc, env, effort, into)
+        if sets:
+            settle(stats, deltas, sets, self.model.stat_bounds)
+        else:
+            bounds = self.model.stat_bounds
+            for sid, delta in deltas.items():
+                if sid in stats:
+                    low, high = bounds[sid]
+                    value = stats[sid] + delta
+                    stats[sid] = low if value < low else high if value > high else value
+        make(at.company, into)  # (to the company only)
+
+    def _on_seat(self, at: _Start, alloc: dict, env: dict | None, effort: float | None,
+                 into: tuple[dict, dict, dict, dict]) -> None:
+        """The active policies' effects on the seat where one reads the split or `effort`
+        (`env`: the work env if made already; `effort`: the last behaviour's points)."""
         for e, moved in at.on_seat:
-            found = _MISSING if moved else memo.get(id(e), _MISSING)
+            found = _MISSING if moved else at.found.get(id(e), _MISSING)
             if found is _MISSING:
                 if env is None:
                     env = self._work_env(at, alloc)
                 if effort is not None:  # (the last behaviour's, as `_work` leaves it)
                     env["effort"] = effort
-                found = change(model, e, env, 1.0, 1)
+                found = change(self.model, e, env, 1.0, 1)
                 if not moved:
-                    memo[id(e)] = found
+                    at.found[id(e)] = found
             if found is not None:
                 make((found,), into)
-        settle(stats, deltas, sets, model.stat_bounds)
-        make(at.company, into)  # (to the company only)
 
     def _changes(self, effects: tuple, env: dict[str, float], points: int,
                  memo: dict) -> tuple:
@@ -338,27 +426,24 @@ class SplitForecast:
 
     def _dynamics(self, at: _Start, aggregates: dict[str, float], alloc: dict,
                   stats: dict[str, float], pushes: dict, msets: dict) -> None:
-        """`TurnModel._dynamics`: each dynamic read from its fixed names' values and what
-        the split moves (the stats after work, their `aggregates`, the split), or found
-        once where it reads none; the seat's changes settled at the end."""
-        model, memo, bases = self.model, at.found, at.bases
+        """`TurnModel._dynamics`: each dynamic that reads what the split moves read from
+        its other names' values and those (the stats after work, their `aggregates`, the
+        split), the others' changes found once; the seat's changes settled at the end."""
+        model = self.model
         deltas: dict[str, float] = {}
         sets: dict[str, float] = {}
         into = (deltas, pushes, sets, msets)
-        for e, reads, _ in self.layout.dynamics:
-            if reads:
-                env = bases[id(e)].copy()
+        for found, e, reads, base in at.dynamics:
+            if e is not None:
+                env = base.copy()
                 for name, source, initial in reads:
                     env[name] = (stats[name] if source == FROM_STAT else
                                  aggregates[name] if source == FROM_AGGREGATE else
                                  float(alloc.get(name, initial)))
                 found = change(model, e, env, 1.0, 1)
-            else:
-                found = memo.get(id(e), _MISSING)
-                if found is _MISSING:
-                    found = memo[id(e)] = change(model, e, bases[id(e)], 1.0, 1)
             if found is not None:
                 where, target, amount = found
                 d = into[where]
                 d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
-        settle(stats, deltas, sets, model.stat_bounds)
+        if deltas or sets:
+            settle(stats, deltas, sets, model.stat_bounds)
