@@ -33,6 +33,8 @@ their aggregates, the split (a behaviour's points or a decision's number)."""
 SEAT_NAMES = ("seats", "score", "rank")
 """The names `seat_env` writes last, from the seat's actor."""
 _MISSING = object()
+SHARED_LIMIT = 65_536
+"""Behaviours' changes a layout keeps for every plan before it starts over."""
 
 
 def aggregate_names(stat_ids: tuple[str, ...]) -> frozenset[str]:
@@ -77,6 +79,19 @@ def change(model: TurnModel, e: CEffect, env: dict[str, float], points: float,
     return (PUSH, e.target, added * w * count) if w else None
 
 
+def plain(model: TurnModel, e: CEffect) -> tuple[int, str, float, float] | None:
+    """For an effect that always applies, surely (constant `when` and `chance`, no draw
+    read through a comparison) and adds: (where, target, min(chance, 1), weight), from
+    which `change` finds its change from its value alone; else None."""
+    if (model.chancy and id(e) in model.chancy) or e.mode == "set" or (
+            e.when.constant is None or not e.when.constant or e.chance.constant is None
+            or e.chance.constant <= 0.0):
+        return None
+    if e.on_seat:
+        return (DELTA, e.target, min(e.chance.constant, 1.0), 1.0)
+    return (PUSH, e.target, min(e.chance.constant, 1.0), model.weight(e.target, e.delay))
+
+
 def make(changes: tuple[tuple[int, str, float], ...], into: tuple[dict, dict, dict, dict]) -> None:
     """Make each change of `changes` (none None) in order, as `_effect` makes it, in `into`
     ((deltas, pushes, sets, msets))."""
@@ -113,6 +128,13 @@ class SplitLayout:
                           for bid, effects in rel.behaviours.get(role, ()))
         """Per behaviour: its effects, each with whether it reads what the split moves
         (beside `effort`), and whether none does."""
+        self.reads = {bid: tuple(sorted(set().union(*(e.names for e, _ in effects))
+                                        - {"effort"}))
+                      for bid, effects, fixed in self.work if fixed and effects}
+        """Per behaviour none of whose effects reads what the split moves: the names they
+        read beside `effort` (their changes depend on those and the points alone)."""
+        self.found: dict[tuple, tuple] = {}
+        """(behaviour, points, the values of its `reads`) -> its changes, for every plan."""
         aggregates = aggregate_names(rel.aggregated)
         initial = dict(self.decisions)
         split = {bid: 0 for bid in self.behaviours} | initial
@@ -133,16 +155,18 @@ class SplitLayout:
                 elif name in aggregates:
                     reads.append((name, FROM_AGGREGATE, 0))
             moved = {name for name, _, _ in reads}
-            dynamics.append((e, tuple(reads), tuple(sorted(e.names - moved))))
+            dynamics.append((e, tuple(reads), tuple(sorted(e.names - moved)),
+                             plain(model, e) if reads else None))
         self.dynamics = tuple(dynamics)
         """The dynamics that reach the company, or the seat where the objective reads its
         stats after the turn (a review), in order: (effect, where each name it reads that
-        the split moves comes from, the names it reads that it does not)."""
+        the split moves comes from, the names it reads that it does not, and where it
+        reads any, its `plain` form)."""
         self.aggregated = tuple((sid, *(f"{head}_{sid}" for head in AGGREGATES))
                                 for sid in rel.aggregated)
         self.varying = None if f.objective.kind == "review" else frozenset(
             {e.target for _, effects in rel.behaviours.get(role, ()) for e in effects
-             if not e.on_seat} | {e.target for e, reads, _ in dynamics if reads})
+             if not e.on_seat} | {e.target for e, reads, _, _ in dynamics if reads})
         """For an index: the metrics a split can move (its behaviours' targets, and the
         dynamics' that read what it moves); the others end the turn where every split
         leaves them."""
@@ -171,13 +195,15 @@ class _Start:
     split moves (`found`)."""
 
     __slots__ = ("start", "work", "on_seat", "seat_changes", "company", "dynamics", "terms",
-                 "found")
+                 "found", "reads")
 
     def __init__(self, start: dict, work: dict, on_seat: tuple | None, seat_changes: tuple,
                  company: tuple, dynamics: tuple, terms: tuple | None) -> None:
         self.start, self.work, self.company, self.dynamics = start, work, company, dynamics
         self.on_seat, self.seat_changes, self.terms = on_seat, seat_changes, terms
         self.found: dict = {}
+        self.reads: dict[str, tuple] = {}
+        """Per behaviour of `SplitLayout.reads`, the values of its names in `work`."""
 
 
 class SplitForecast:
@@ -279,10 +305,13 @@ class SplitForecast:
         company = tuple(found for effects in active for e in effects if not e.on_seat
                         if (found := change(model, e, start, 1.0, 1)) is not None)
         dynamics = self._dynamics_of(start)
-        if lay.varying is None:
-            return _Start(start, work, on_seat, seat_changes, company, dynamics, None)
-        return _Start(start, work, on_seat, seat_changes,
-                      *self._index_parts(start, company, dynamics))
+        at = (_Start(start, work, on_seat, seat_changes, company, dynamics, None)
+              if lay.varying is None else
+              _Start(start, work, on_seat, seat_changes,
+                     *self._index_parts(start, company, dynamics)))
+        at.reads = {bid: tuple(work[name] for name in names)
+                    for bid, names in lay.reads.items() if all(name in work for name in names)}
+        return at
 
     def _index_parts(self, start: dict[str, float], company: tuple,
                      dynamics: tuple) -> tuple[tuple, tuple, tuple]:
@@ -295,7 +324,7 @@ class SplitForecast:
         msets: dict[str, float] = {}
         into = ({}, pushes, {}, msets)
         make(company, into)
-        make(tuple(found for found, e, _, _ in dynamics if e is None and found is not None),
+        make(tuple(found for found, e, *_ in dynamics if e is None and found is not None),
              into)
         bounds, fixed = self.model.metric_bounds, {}
         for mid in set(pushes) | set(msets):
@@ -312,14 +341,14 @@ class SplitForecast:
     def _dynamics_of(self, start: dict[str, float]) -> tuple:
         """Per dynamic, in order: its change where it reads nothing the split moves, else
         (None, the effect, where its names that the split moves come from, the values of
-        the others)."""
+        the others, its `plain` form)."""
         seat = {"seats": self.seats, "score": self.score, "rank": self.rank}
         out = []
-        for e, reads, fixed in self.layout.dynamics:
+        for e, reads, fixed, simple in self.layout.dynamics:
             base = {name: seat[name] if e.on_seat and name in seat else start[name]
                     for name in fixed if (e.on_seat and name in seat) or name in start}
-            out.append((None, e, reads, base) if reads else
-                       (change(self.model, e, base, 1.0, 1), None, (), base))
+            out.append((None, e, reads, base, simple) if reads else
+                       (change(self.model, e, base, 1.0, 1), None, (), base, None))
         return tuple(out)
 
     def _work_env(self, at: _Start, alloc: dict) -> dict[str, float]:
@@ -346,10 +375,13 @@ class SplitForecast:
                 effort = float(points)
                 found = memo.get((bid, points)) if fixed else None
                 if found is None:
-                    if env is None:
-                        env = self._work_env(at, alloc)
-                    env["effort"] = effort
-                    found = self._changes(effects, env, points, memo)
+                    shared = (bid, points, at.reads[bid]) if fixed and bid in at.reads else None
+                    found = self.layout.found.get(shared) if shared is not None else None
+                    if found is None:
+                        if env is None:
+                            env = self._work_env(at, alloc)
+                        env["effort"] = effort
+                        found = self._changes(effects, env, points, memo, shared)
                     if fixed:
                         memo[(bid, points)] = found
                 for where, target, amount in found:  # (`make`, written out: the hot loop)
@@ -387,10 +419,11 @@ class SplitForecast:
             if found is not None:
                 make((found,), into)
 
-    def _changes(self, effects: tuple, env: dict[str, float], points: int,
-                 memo: dict) -> tuple:
+    def _changes(self, effects: tuple, env: dict[str, float], points: int, memo: dict,
+                 shared: tuple | None) -> tuple:
         """The changes of a behaviour's `effects` for `points` in `env`, those of effects
-        that read nothing the split moves kept in `memo` (by effect and points)."""
+        that read nothing the split moves kept in `memo` (by effect and points), and all
+        of them in the layout's `found` under `shared` if given."""
         out = []
         for e, moved in effects:
             found = _MISSING if moved else memo.get((id(e), points), _MISSING)
@@ -400,6 +433,10 @@ class SplitForecast:
                     memo[(id(e), points)] = found
             if found is not None:
                 out.append(found)
+        if shared is not None:
+            if len(self.layout.found) > SHARED_LIMIT:
+                self.layout.found.clear()
+            self.layout.found[shared] = tuple(out)
         return tuple(out)
 
     def _aggregates(self, stats: dict[str, float]) -> dict[str, float]:
@@ -433,14 +470,20 @@ class SplitForecast:
         deltas: dict[str, float] = {}
         sets: dict[str, float] = {}
         into = (deltas, pushes, sets, msets)
-        for found, e, reads, base in at.dynamics:
+        for found, e, reads, base, simple in at.dynamics:
             if e is not None:
                 env = base.copy()
                 for name, source, initial in reads:
                     env[name] = (stats[name] if source == FROM_STAT else
                                  aggregates[name] if source == FROM_AGGREGATE else
                                  float(alloc.get(name, initial)))
-                found = change(model, e, env, 1.0, 1)
+                if simple is None:
+                    found = change(model, e, env, 1.0, 1)
+                else:  # `change`'s expressions, for an effect that surely applies
+                    where, target, chance, w = simple
+                    added = e.value.fn(env) * 1.0 * chance
+                    found = (None if not w else (where, target, added * w * 1)) if (
+                        where == PUSH) else (where, target, added)
             if found is not None:
                 where, target, amount = found
                 d = into[where]
