@@ -10,6 +10,8 @@ work planner maximises (a review, the proxy and the health index).
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from game.analysis import simulate
@@ -52,7 +54,7 @@ def _work_decisions(scenario, mix, monkeypatch) -> list:
 
 def _same(a: float, b: float) -> bool:
     """Whether two floats are the same number, bit for bit (NaN being NaN)."""
-    return a.hex() == b.hex() if a == a else b != b
+    return math.isnan(a) and math.isnan(b) or a.hex() == b.hex()
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
@@ -73,9 +75,9 @@ def test_every_split_a_plan_judges_has_the_straightforward_value(path, monkeypat
                 if planner.myopic is None and covers(f):
                     assert isinstance(fast, SplitForecast)
                     quick += 1
-                values = []
+                values: list[tuple[dict, float, float]] = []
 
-                def both(split: dict) -> float:
+                def both(split: dict, values=values, slow=slow, fast=fast) -> float:
                     values.append((dict(split), slow(split), fast(split)))
                     return values[-1][1]
 
