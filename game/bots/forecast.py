@@ -415,6 +415,16 @@ class TurnModel:
             actor.start = {sid: self.reset.get(sid, value) for sid, value in actor.stats.items()}
         return actor.start
 
+    def start_env(self, genv: dict[str, float], actors: list[Actor]) -> dict[str, float]:
+        """The names at the start of a turn: `genv` with the aggregates of the actors' stats
+        after the reset, and of the decisions read."""
+        start = genv.copy()
+        aggregate_into(start, self.rel.aggregated, [(self._start_of(a), a.count) for a in actors],
+                       [a.role for a in actors], self.all_roles)
+        if self.decision_keys:
+            self._decision_aggregates(start, actors)
+        return start
+
     def step(self, genv: dict[str, float], actors: list[Actor],
              pipe: Pipeline | None = None) -> dict[str, float]:
         """Play one turn on paper; actors' stats become end-of-turn values. Returns the env
@@ -426,11 +436,7 @@ class TurnModel:
                 for sid, initial in self.reset.items():
                     if sid in actor.stats:
                         actor.stats[sid] = initial
-        start = genv.copy()
-        aggregate_into(start, self.rel.aggregated, [(self._start_of(a), a.count) for a in actors],
-                       [a.role for a in actors], self.all_roles)
-        if self.decision_keys:
-            self._decision_aggregates(start, actors)
+        start = self.start_env(genv, actors)
         pushes: dict[str, float] = {}
         msets: dict[str, float] = {}
         self._work(start, actors, pushes, msets)

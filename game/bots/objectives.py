@@ -36,12 +36,19 @@ class Objective:
                     total += term(seat_env)
             return total
         acc = 0.0
-        for mid, weight, low, span, higher in self.weights:
-            share = (env[mid] - low) / span
-            if not higher:
-                share = 1.0 - share
-            acc += abs(weight) * (share if weight >= 0 else 1.0 - share)
+        for row in self.weights:
+            acc += index_term(row, env[row[0]])
         return acc
+
+
+def index_term(row: tuple[str, float, float, float, bool], value: float) -> float:
+    """A metric's part of an index, for a row (metric, weight, min, span, higher is better)
+    of `Objective.weights` and the metric's `value`."""
+    _, weight, low, span, higher = row
+    share = (value - low) / span
+    if not higher:
+        share = 1.0 - share
+    return abs(weight) * (share if weight >= 0 else 1.0 - share)
 
 
 def review_objective(rules: Rules, role: str, active: frozenset[str] | None = None,

@@ -1,0 +1,181 @@
+"""The parts of a `SplitForecast` (game.bots.split_forecast) that do not depend on a plan.
+
+An effect's change as a value (`change`, `plain`), made as `TurnModel._effect` makes it
+(`make`, `settle`); whether a forecast can be judged split by split (`covers`); and a
+forecaster's `SplitLayout` for a seat: which of the names each effect reads a split moves.
+"""
+
+from __future__ import annotations
+
+from game.bots.forecast import TurnModel
+from game.bots.forecaster import Forecaster
+from game.scenario.rules import AGGREGATES, CEffect
+
+DELTA, PUSH, SET_SEAT, SET_METRIC = range(4)
+"""Where an effect's change goes: a stat's change, a metric's push, a stat set, a metric set
+(a change's index into (deltas, pushes, sets, msets): the first two add, the others set)."""
+Change = tuple[int, str, float] | None
+"""(where, target, amount) of an effect's change; None where it changes nothing."""
+FROM_STAT, FROM_AGGREGATE, FROM_SPLIT = range(3)
+"""Where a name the split moves is read in a turn's dynamics: the seat's stats after work,
+their aggregates, the split (a behaviour's points or a decision's number)."""
+SEAT_NAMES = ("seats", "score", "rank")
+"""The names `seat_env` writes last, from the seat's actor."""
+SHARED_LIMIT = 65_536
+"""Behaviours' changes a layout keeps for every plan before it starts over."""
+
+
+def aggregate_names(stat_ids: tuple[str, ...]) -> frozenset[str]:
+    """`total_S`, `mean_S`, `max_S`, `min_S` of each stat S of `stat_ids`."""
+    return frozenset(f"{head}_{sid}" for sid in stat_ids for head in AGGREGATES)
+
+
+def covers(f: Forecaster) -> bool:
+    """Whether a `SplitForecast` can stand for `f.run`: one turn, no pipeline, no metric
+    named like an aggregate, and an objective that is a review or reads no aggregate."""
+    if f.objective.horizon != 1 or f.model.delays or f.chain:
+        return False
+    names = aggregate_names(f.rel.aggregated)
+    if not names.isdisjoint(f.rules.metric_specs):
+        return False
+    return f.objective.kind == "review" or not any(w[0] in names for w in f.objective.weights)
+
+
+def change(model: TurnModel, e: CEffect, env: dict[str, float], points: float,
+           count: int) -> Change:
+    """What `TurnModel._effect(e, env, points, ...)` does without a pipeline, as a value
+    (the same expressions, so the same floats): `make` makes the change."""
+    if model.chancy and id(e) in model.chancy:
+        chance, mean = model.chancy[id(e)](env)
+        if chance <= 0.0:
+            return None
+        value, added = mean / chance * points, mean * points
+    else:
+        when = e.when.constant if e.when.constant is not None else e.when.fn(env)
+        if not when:
+            return None
+        chance = e.chance.constant if e.chance.constant is not None else e.chance.fn(env)
+        if chance <= 0.0:
+            return None
+        value = e.value.fn(env) * points
+        added = value * min(chance, 1.0)
+    if e.mode == "set":
+        return ((SET_SEAT if e.on_seat else SET_METRIC), e.target, value) if chance >= 0.5 else None
+    if e.on_seat:
+        return (DELTA, e.target, added)
+    w = model.weight(e.target, e.delay)
+    return (PUSH, e.target, added * w * count) if w else None
+
+
+def plain(model: TurnModel, e: CEffect) -> tuple[int, str, float, float] | None:
+    """For an effect that always applies, surely (constant `when` and `chance`, no draw
+    read through a comparison) and adds: (where, target, min(chance, 1), weight), from
+    which `change` finds its change from its value alone; else None."""
+    if (model.chancy and id(e) in model.chancy) or e.mode == "set" or (
+            e.when.constant is None or not e.when.constant or e.chance.constant is None
+            or e.chance.constant <= 0.0):
+        return None
+    if e.on_seat:
+        return (DELTA, e.target, min(e.chance.constant, 1.0), 1.0)
+    return (PUSH, e.target, min(e.chance.constant, 1.0), model.weight(e.target, e.delay))
+
+
+def make(changes: tuple[tuple[int, str, float], ...],
+         into: tuple[dict, dict, dict, dict]) -> None:
+    """Make each change of `changes` (none None) in order, as `_effect` makes it, in `into`
+    ((deltas, pushes, sets, msets))."""
+    for where, target, amount in changes:
+        d = into[where]
+        d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
+
+
+def settle(stats: dict[str, float], deltas: dict, sets: dict,
+           bounds: dict[str, tuple[float, float]]) -> None:
+    """`TurnModel._settle` on a stats dict."""
+    for sid in set(deltas) | set(sets):
+        if sid not in stats:
+            continue
+        low, high = bounds[sid]
+        value = sets.get(sid, stats[sid]) + deltas.get(sid, 0.0)
+        stats[sid] = low if value < low else high if value > high else value
+
+
+class SplitLayout:
+    """What a `SplitForecast` reads of a forecaster for a seat of one role that holds the
+    stats `held` (the same for every plan: `layout` keeps one per forecaster and seat)."""
+
+    def __init__(self, f: Forecaster, role: str, held: tuple[str, ...]) -> None:
+        model, rel = f.model, f.rel
+        self.behaviours = tuple(bid for bid, _ in rel.behaviours.get(role, ()))
+        self.decisions = model.decisions[role]
+        self.numbered = tuple(did for did, _, _ in model.decision_keys
+                              if any(did == own for own, _ in self.decisions))
+        """The seat's decisions whose aggregates are read (the start depends on them)."""
+        self.moves = frozenset(self.behaviours) | {did for did, _ in self.decisions}
+        self.work = tuple((bid, tuple((e, bool(e.names & self.moves)) for e in effects),
+                           not any(e.names & self.moves for e in effects))
+                          for bid, effects in rel.behaviours.get(role, ()))
+        """Per behaviour: its effects, each with whether it reads what the split moves
+        (beside `effort`), and whether none does."""
+        self.reads = {bid: tuple(sorted(set().union(*(e.names for e, _ in effects))
+                                        - {"effort"}))
+                      for bid, effects, fixed in self.work if fixed and effects}
+        """Per behaviour none of whose effects reads what the split moves: the names they
+        read beside `effort` (their changes depend on those and the points alone)."""
+        self.found: dict[tuple, tuple] = {}
+        """(behaviour, points, the values of its `reads`) -> its changes, for every plan."""
+        split = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
+        dynamics = dynamics_read(f, role, held, split)
+        self.dynamics = tuple(dynamics)
+        """The dynamics that reach the company, or the seat where the objective reads its
+        stats after the turn (a review), in order: (effect, where each name it reads that
+        the split moves comes from, the names it reads that it does not, and where it
+        reads any, its `plain` form)."""
+        self.aggregated = tuple((sid, *(f"{head}_{sid}" for head in AGGREGATES))
+                                for sid in rel.aggregated)
+        self.varying = None if f.objective.kind == "review" else frozenset(
+            {e.target for _, effects in rel.behaviours.get(role, ()) for e in effects
+             if not e.on_seat} | {e.target for e, reads, _, _ in dynamics if reads})
+        """For an index: the metrics a split can move (its behaviours' targets, and the
+        dynamics' that read what it moves); the others end the turn where every split
+        leaves them."""
+
+
+def dynamics_read(f: Forecaster, role: str, held: tuple[str, ...],
+                  split: dict[str, float]) -> list[tuple]:
+    """`SplitLayout.dynamics` for a seat of `role` holding `held` whose split writes the
+    names of `split` (each with its number when the split has none)."""
+    aggregates = aggregate_names(f.rel.aggregated)
+    out = []
+    for e in f.rel.dynamics:
+        if e.on_seat and (e.target not in held or (e.roles is not None and role not in e.roles)
+                          or f.objective.kind != "review"):
+            continue  # (an index reads no stat after the turn)
+        reads = []
+        for name in sorted(e.names):
+            if e.on_seat and name in SEAT_NAMES:
+                continue
+            if e.on_seat and name in split:
+                reads.append((name, FROM_SPLIT, split[name]))
+            elif e.on_seat and name in held:
+                reads.append((name, FROM_STAT, 0))
+            elif name in aggregates:
+                reads.append((name, FROM_AGGREGATE, 0))
+        moved = {name for name, _, _ in reads}
+        out.append((e, tuple(reads), tuple(sorted(e.names - moved)),
+                    plain(f.model, e) if reads else None))
+    return out
+
+
+_LAYOUTS: dict[tuple[int, str, tuple[str, ...]], tuple[Forecaster, SplitLayout]] = {}
+
+
+def layout(f: Forecaster, role: str, held: tuple[str, ...]) -> SplitLayout:
+    """The `SplitLayout` of `f` for a seat of `role` holding `held` (made once)."""
+    key = (id(f), role, held)
+    found = _LAYOUTS.get(key)
+    if found is None or found[0] is not f:
+        if len(_LAYOUTS) > 4096:
+            _LAYOUTS.clear()
+        found = _LAYOUTS[key] = (f, SplitLayout(f, role, held))
+    return found[1]
