@@ -100,7 +100,14 @@ def make(changes: tuple[tuple[int, str, float], ...],
 
 def settle(stats: dict[str, float], deltas: dict, sets: dict,
            bounds: dict[str, tuple[float, float]]) -> None:
-    """`TurnModel._settle` on a stats dict."""
+    """`TurnModel._settle` on a stats dict (each stat on its own, so in any order)."""
+    if not sets:
+        for sid, delta in deltas.items():
+            if sid in stats:
+                low, high = bounds[sid]
+                value = stats[sid] + delta  # (`sets.get(sid, stats[sid]) + delta`)
+                stats[sid] = low if value < low else high if value > high else value
+        return
     for sid in set(deltas) | set(sets):
         if sid not in stats:
             continue
