@@ -18,9 +18,9 @@ class Changes:
     """The changes of one step: additions and sets of metrics and stats, each with a mask of
     where it was made, and the delayed changes (`pushes`) in the order they were made."""
 
-    __slots__ = ("metric_add", "metric_added", "metric_is_set", "metric_set", "pushes",
-                 "metrics_touched", "stat_add", "stat_added", "stat_is_set", "stat_set",
-                 "stats_touched")
+    __slots__ = ("metric_add", "metric_added", "metric_is_set", "metric_set",
+                 "metrics_touched", "pushes", "stat_add", "stat_added", "stat_is_set",
+                 "stat_set", "stats_touched")
 
     def __init__(self, batch: Batch) -> None:
         g, m = batch.metrics.shape
