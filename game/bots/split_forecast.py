@@ -233,15 +233,7 @@ class SplitForecast:
             make(at.seat_changes, into)
         else:
             self._on_seat(at, alloc, env, effort, into)
-        if sets:
-            settle(stats, deltas, sets, self.model.stat_bounds)
-        else:
-            bounds = self.model.stat_bounds
-            for sid, delta in deltas.items():
-                if sid in stats:
-                    low, high = bounds[sid]
-                    value = stats[sid] + delta
-                    stats[sid] = low if value < low else high if value > high else value
+        settle(stats, deltas, sets, self.model.stat_bounds)
         make(at.company, into)  # (to the company only)
 
     def _on_seat(self, at: _Start, alloc: dict, env: dict | None, effort: float | None,
@@ -330,5 +322,4 @@ class SplitForecast:
                 where, target, amount = found
                 d = into[where]
                 d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
-        if deltas or sets:
-            settle(stats, deltas, sets, model.stat_bounds)
+        settle(stats, deltas, sets, model.stat_bounds)

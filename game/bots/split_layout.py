@@ -7,6 +7,8 @@ forecaster's `SplitLayout` for a seat: which of the names each effect reads a sp
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from game.bots.forecast import TurnModel
 from game.bots.forecaster import Forecaster
 from game.scenario.rules import AGGREGATES, CEffect
@@ -32,13 +34,20 @@ def aggregate_names(stat_ids: tuple[str, ...]) -> frozenset[str]:
 
 def covers(f: Forecaster) -> bool:
     """Whether a `SplitForecast` can stand for `f.run`: one turn, no pipeline, no metric
-    named like an aggregate, and an objective that is a review or reads no aggregate."""
-    if f.objective.horizon != 1 or f.model.delays or f.chain:
-        return False
-    names = aggregate_names(f.rel.aggregated)
-    if not names.isdisjoint(f.rules.metric_specs):
-        return False
-    return f.objective.kind == "review" or not any(w[0] in names for w in f.objective.weights)
+    named like an aggregate, and an objective that is a review or reads no aggregate
+    (found once per forecaster)."""
+    found = _COVERS.get(f)
+    if found is None:
+        names = aggregate_names(f.rel.aggregated)
+        found = _COVERS[f] = (
+            f.objective.horizon == 1 and not f.model.delays and not f.chain
+            and names.isdisjoint(f.rules.metric_specs)
+            and (f.objective.kind == "review"
+                 or not any(w[0] in names for w in f.objective.weights)))
+    return found
+
+
+_COVERS: WeakKeyDictionary[Forecaster, bool] = WeakKeyDictionary()
 
 
 def change(model: TurnModel, e: CEffect, env: dict[str, float], points: float,
@@ -91,7 +100,14 @@ def make(changes: tuple[tuple[int, str, float], ...],
 
 def settle(stats: dict[str, float], deltas: dict, sets: dict,
            bounds: dict[str, tuple[float, float]]) -> None:
-    """`TurnModel._settle` on a stats dict."""
+    """`TurnModel._settle` on a stats dict (each stat on its own, so in any order)."""
+    if not sets:
+        for sid, delta in deltas.items():
+            if sid in stats:
+                low, high = bounds[sid]
+                value = stats[sid] + delta  # (`sets.get(sid, stats[sid]) + delta`)
+                stats[sid] = low if value < low else high if value > high else value
+        return
     for sid in set(deltas) | set(sets):
         if sid not in stats:
             continue

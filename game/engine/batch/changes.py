@@ -18,9 +18,9 @@ class Changes:
     """The changes of one step: additions and sets of metrics and stats, each with a mask of
     where it was made, and the delayed changes (`pushes`) in the order they were made."""
 
-    __slots__ = ("metric_add", "metric_added", "metric_is_set", "metric_set", "pushes",
-                 "metrics_touched", "stat_add", "stat_added", "stat_is_set", "stat_set",
-                 "stats_touched")
+    __slots__ = ("metric_add", "metric_added", "metric_is_set", "metric_set",
+                 "metrics_touched", "pushes", "stat_add", "stat_added", "stat_is_set",
+                 "stat_set", "stats_touched")
 
     def __init__(self, batch: Batch) -> None:
         g, m = batch.metrics.shape
@@ -104,8 +104,10 @@ def clamp(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 def apply_stats(batch: Batch, changes: Changes) -> None:
     """Apply the collected stat changes: a set value is where the additions start; every
     touched stat the seat has is then added to and clamped to its bounds. Only the stats
-    some change was made to are read and written (`Changes.stats_touched`), into a copy of
-    the stats (seat envs hold views of the old ones)."""
+    some change was made to are read and written (`Changes.stats_touched`), in place (as
+    `reset_stats` writes them): the seat envs that hold views of them are made and read
+    within one step, before its changes are applied, and everything kept past a step (the
+    record, the news' and the review's opening names, sights) holds copies."""
     if not changes.stats_touched:
         return
     layout = batch.layout
@@ -117,9 +119,7 @@ def apply_stats(batch: Batch, changes: Changes) -> None:
     old = batch.stats[at]
     value = np.where(is_set, changes.stat_set[at], old) + changes.stat_add[at]
     value = clamp(value, layout.stat_low[pick], layout.stat_high[pick])
-    stats = batch.stats.copy()
-    stats[at] = np.where(touched, value, old)
-    batch.stats = stats
+    batch.stats[at] = np.where(touched, value, old)
 
 
 def apply_metrics(batch: Batch, changes: Changes, smooth: bool) -> None:

@@ -196,8 +196,9 @@ def _read_again(batch: Batch, genv: Env, moved: list[int]) -> Env:
     them)."""
     layout = batch.layout
     genv = dict(genv)
+    metrics = batch.metrics.copy()  # one copy, read through column views (as global_env)
     for n, mid in enumerate(layout.metric_ids):
-        genv[mid] = batch.metrics[:, n:n + 1].copy()
+        genv[mid] = metrics[:, n:n + 1]
     for t in sorted(set(moved)):
         sid = layout.stat_ids[t]
         if sid in layout.aggregated:
