@@ -11,7 +11,9 @@ review, the proxy and the health index).
 
 from __future__ import annotations
 
+import gc
 import math
+import weakref
 
 import pytest
 
@@ -20,6 +22,8 @@ from game.bots import base
 from game.bots.base import Bot, allocation_planner, numbers_of, options_of
 from game.bots.beliefs import read_beliefs
 from game.bots.forecast import Actor
+from game.bots.forecaster import Forecaster
+from game.bots.objectives import index_objective
 from game.bots.split_forecast import SplitForecast, covers
 from game.scenario.load import load_scenario
 from game.scenario.rules import rules_for
@@ -113,3 +117,18 @@ def test_the_default_tables_conscientious_engineer_plans_the_quick_way():
         want = f.run(genv, [me, Actor("manager", {}, fixed=True),
                             Actor("employee", dict(own), fixed=True)])
         assert _same(quick(split), want)
+
+
+def test_a_forecasters_layouts_go_with_it():
+    """The layouts a SplitForecast keeps per forecaster (and the behaviours' changes kept in
+    them) do not keep the forecaster alive once nothing else holds it."""
+    rules = rules_for(load_scenario(SPLIT_PATHS))
+    f = Forecaster(rules, index_objective(rules, "worker", "health"))
+    own = {sid: rules.stat_specs[sid].initial for sid in rules.role_stats["worker"]}
+    genv = f.genv({m.id: m.initial for m in rules.scenario.metrics}, {"bonus": 0, "audit": 0}, 1)
+    quick = SplitForecast(f, genv, "worker", own, 1.0, 0.0, 1.0, [])
+    assert quick({"grind": 2, "rest": 2}) == quick({"grind": 2, "rest": 2})
+    gone = weakref.ref(f)
+    del f, quick
+    gc.collect()
+    assert gone() is None
