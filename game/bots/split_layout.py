@@ -183,15 +183,18 @@ def dynamics_read(f: Forecaster, role: str, held: tuple[str, ...],
     return out
 
 
-_LAYOUTS: dict[tuple[int, str, tuple[str, ...]], tuple[Forecaster, SplitLayout]] = {}
+_LAYOUTS: WeakKeyDictionary[Forecaster, dict[tuple[str, tuple[str, ...]], SplitLayout]] = (
+    WeakKeyDictionary())
+"""Per forecaster (held weakly: its layouts, and the changes kept in them, go with it), the
+layout for each (role, stats held)."""
 
 
 def layout(f: Forecaster, role: str, held: tuple[str, ...]) -> SplitLayout:
-    """The `SplitLayout` of `f` for a seat of `role` holding `held` (made once)."""
-    key = (id(f), role, held)
-    found = _LAYOUTS.get(key)
-    if found is None or found[0] is not f:
-        if len(_LAYOUTS) > 4096:
-            _LAYOUTS.clear()
-        found = _LAYOUTS[key] = (f, SplitLayout(f, role, held))
-    return found[1]
+    """The `SplitLayout` of `f` for a seat of `role` holding `held` (made once per forecaster)."""
+    mine = _LAYOUTS.get(f)
+    if mine is None:
+        mine = _LAYOUTS[f] = {}
+    found = mine.get((role, held))
+    if found is None:
+        found = mine[(role, held)] = SplitLayout(f, role, held)
+    return found
