@@ -245,6 +245,14 @@ SeatKey = tuple[Reads, bytes]
 """What a group's key reads, seat-free (`seat_keys`)."""
 
 
+def _seat_free(table: np.ndarray, seat: int) -> list[bytes]:
+    """The bytes of each row of `table` (`key_columns`') without column `seat` (the seat's
+    own employment, which no key reads), row by row (one `tobytes` for them all)."""
+    own = np.concatenate((table[:, :seat], table[:, seat + 1:]), axis=1)
+    width, data = own.shape[1] * own.itemsize, own.tobytes()
+    return [data[n * width:(n + 1) * width] for n in range(len(own))]
+
+
 def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
               rows: np.ndarray, layout: Layout
               ) -> tuple[np.ndarray, np.ndarray, list[SeatKey | None]]:
@@ -282,10 +290,7 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
         else:
             table = key_columns(reads, sights, rows[take], layout)
             sub, first = _equal_rows(table)
-            own = table[first]  # without column `seat` (its employment), row by row
-            own = np.concatenate((own[:, :sights.seat], own[:, sights.seat + 1:]), axis=1)
-            width, data = own.shape[1] * own.itemsize, own.tobytes()
-            keys += [(reads, data[n * width:(n + 1) * width]) for n in range(len(own))]
+            keys += [(reads, key) for key in _seat_free(table[first], sights.seat)]
         group[take] = sub + sum(map(len, firsts))
         firsts.append(take[first])
     first = np.concatenate(firsts)

@@ -59,6 +59,9 @@ def _changed(batch: Batch, seed: int) -> Changes:
     if rng.random() < 0.5:
         changes.add_stats(int(rng.integers(t)), rng.normal(0, 50, (g, 1)),
                           rng.random((g, s)) < 0.5)
+    if rng.random() < 0.4:
+        changes.set_stats(int(rng.integers(t)), rng.normal(0, 50, (g, s)),
+                          rng.random((g, s)) < 0.5)
     for _ in range(rng.integers(0, 3)):
         m = int(rng.integers(batch.metrics.shape[1]))
         amount, mask = rng.normal(0, 80, g), rng.random(g) < 0.5

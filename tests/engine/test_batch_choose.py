@@ -303,20 +303,52 @@ def test_an_empty_allocation_is_no_allocation():
     assert batch.allocations[0][2] is not batch.allocations[1][2]  # each game's own
 
 
+def _allocated_by_hand(batch, seat: int, groups) -> None:
+    """What `apply_allocation` must make of `groups` applied in order, written value by
+    value in Python (the reference the array code is held to): each submitted name's value
+    into effort or numbers at (row, seat), `allocated` where anything was submitted."""
+    layout = batch.layout
+    for rows, submitted in groups:
+        for row in rows.tolist():
+            for key, value in submitted.items():
+                if key in layout.behaviour_ids:
+                    batch.effort[row, seat, layout.behaviour_ids.index(key)] = value
+                else:
+                    batch.numbers[row, seat, layout.decision_ids.index(key)] = value
+            batch.allocated[row, seat] = bool(submitted)
+
+
+def _same_allocations(together, by_hand, groups_of_seats) -> None:
+    """`together`'s arrays equal `by_hand`'s bit for bit, and its allocations are, game by
+    game, each seat's last submission (seats in seat order, each game's dicts its own)."""
+    for field in ("effort", "numbers", "allocated"):
+        a, b = getattr(together, field), getattr(by_hand, field)
+        assert a.dtype == b.dtype and np.array_equal(a.view(np.uint8), b.view(np.uint8)), field
+    want: list[dict] = [{} for _ in range(together.size)]
+    for seat, groups in groups_of_seats:
+        for rows, submitted in groups:
+            for row in rows.tolist():
+                want[row][seat] = dict(submitted)
+    got = together.allocations
+    assert [list(a.items()) for a in got] == [list(a.items()) for a in want]
+
+
 @pytest.mark.parametrize("scenario", [TINY, "fishery"])
 def test_allocations_applied_together_are_each_applied_in_turn(scenario):
     """`apply_allocations` (groups of distinct rows, submitting different names: points,
-    numbers, some left out, none) gives the arrays and allocations `apply_allocation` gives
-    group by group, in order."""
+    numbers, some left out, none) gives the arrays and allocations of the groups applied
+    one by one, in order, value by value (`_allocated_by_hand`; `apply_allocation` is
+    `apply_allocations` of one group, so it cannot be the reference)."""
     game = Game(load_scenario(scenario))
     states = game.new_states(list(range(12)))
-    together, one_by_one = gather(game.rules, states), gather(game.rules, states)
+    together, by_hand = gather(game.rules, states), gather(game.rules, states)
     layout = together.layout
     names = [*layout.behaviour_ids, *layout.decision_ids]
     rng = random.Random(5)
     order = rng.sample(range(12), 12)
     open_work(together)
-    open_work(one_by_one)
+    open_work(by_hand)
+    applied = []
     for seat in (1, 2):
         groups = []
         for start in range(0, 12, 3):
@@ -325,13 +357,29 @@ def test_allocations_applied_together_are_each_applied_in_turn(scenario):
             groups.append((np.array(order[start:start + 3 - (start == 6)]), submitted))
             # (rows in shuffled order; one game left out)
         apply_allocations(together, seat, groups)
-        for rows, submitted in groups:
-            apply_allocation(one_by_one, rows, seat, submitted)
-    for field in ("effort", "numbers", "allocated"):
-        a, b = getattr(together, field), getattr(one_by_one, field)
-        assert a.dtype == b.dtype and np.array_equal(a.view(np.uint8), b.view(np.uint8)), field
-    assert together.allocations == one_by_one.allocations
-    assert [list(a) for a in together.allocations] == [list(a) for a in one_by_one.allocations]
+        _allocated_by_hand(by_hand, seat, groups)
+        applied.append((seat, groups))
+    _same_allocations(together, by_hand, applied)
+
+
+@pytest.mark.parametrize("scenario", [TINY, "fishery"])
+def test_overlapping_groups_of_a_seat_apply_in_their_order(scenario):
+    """Groups of one seat whose rows overlap, submitting different sets of names (so not
+    assigned in one go), leave in each game what the last group holding it submitted, as
+    applying them one by one does."""
+    game = Game(load_scenario(scenario))
+    states = game.new_states(list(range(6)))
+    together, by_hand = gather(game.rules, states), gather(game.rules, states)
+    layout = together.layout
+    names = [*layout.behaviour_ids, *layout.decision_ids]
+    open_work(together)
+    open_work(by_hand)
+    first = {name: 1.0 for name in names}
+    groups = [(np.array([0, 1, 2]), first), (np.array([2, 3]), {names[0]: 2.0}),
+              (np.array([1, 2, 4]), {name: 3.0 for name in names}), (np.array([4]), {})]
+    apply_allocations(together, 2, groups)
+    _allocated_by_hand(by_hand, 2, groups)
+    _same_allocations(together, by_hand, [(2, groups)])
 
 
 def test_work_key_is_the_key_behaviour_choice_builds_for_a_state():

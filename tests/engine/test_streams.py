@@ -27,13 +27,16 @@ def test_derive_many_is_derive_for_each_seed_and_parts():
     assert derive_many(seeds, parts) == [derive(s, *p) for p in parts for s in seeds]
 
 
-def test_derive_array_is_derive_many_as_uint64():
-    seeds = [0, 7, 2**40, "room-1"]
-    parts = [(), (3, "work", 1), (12, "news"), ("bot", 0), tuple(range(9))]
+def test_derive_array_is_derive_for_each_seed_and_parts():
+    """Held to `derive` itself (derive_many shares derive_array's digests): seeds that are
+    negative, large or text, parts of no, many and non-ASCII texts."""
+    seeds = [0, 7, -3, 2**40, -(2**70), "room-1", "salle-été"]
+    parts = [(), (3, "work", 1), (12, "news"), ("bot", 0), tuple(range(9)), ("café", -1)]
     keys = derive_array(seeds, parts)
     assert keys.dtype == np.uint64
-    assert keys.tolist() == derive_many(seeds, parts)
+    assert keys.tolist() == [derive(s, *p) for p in parts for s in seeds]
     assert derive_array(seeds, []).shape == (0,)
+    assert derive_array([], parts).shape == (0,)
 
 
 def test_first_words_of_a_uint64_array_are_those_of_its_ints():

@@ -233,28 +233,52 @@ def apply_allocation(batch: Batch, rows: np.ndarray, seat: int,
 def apply_allocations(batch: Batch, seat: int,
                       groups: Sequence[tuple[np.ndarray, Mapping[str, float]]]) -> None:
     """`apply_allocation(batch, rows, seat, submitted)` for each (rows, submitted) of
-    `groups` in order, whose rows (index arrays) are distinct from group to group: the
-    groups that submit the same names set in one assignment per array, with their values
-    repeated row by row."""
-    layout = batch.layout
-    alike: dict[tuple[str, ...], list[tuple[np.ndarray, Mapping[str, float]]]] = {}
-    for group in groups:
-        alike.setdefault(tuple(group[1]), []).append(group)
-    for names, members in alike.items():
-        rows = np.concatenate([rows for rows, _ in members]) if len(members) > 1 \
-            else members[0][0]
-        sizes = [len(rows) for rows, _ in members]
-        for target, ids in ((batch.effort, layout.behaviour_ids),
-                            (batch.numbers, layout.decision_ids)):
-            given = [key for key in names if key in ids]
-            if given:
-                values = np.array([[submitted[key] for key in given]
-                                   for _, submitted in members], dtype=np.float64)
-                target[rows[:, None], seat, [ids.index(key) for key in given]] = \
-                    np.repeat(values, sizes, axis=0)
-        batch.allocated[rows, seat] = bool(names)
+    `groups` (rows: index arrays) in order. When no row is in two groups (as the loop over
+    arrays gives them), the groups that submit the same names are set in one assignment per
+    array, their values repeated row by row; else group by group, so that the last group
+    holding a row wins (numpy does not say which of a row given twice in one assignment
+    does)."""
+    if _distinct([rows for rows, _ in groups], batch.size):
+        alike: dict[tuple[str, ...], list[tuple[np.ndarray, Mapping[str, float]]]] = {}
+        for group in groups:
+            alike.setdefault(tuple(group[1]), []).append(group)
+        merged = list(alike.values())
+    else:
+        merged = [[group] for group in groups]
+    for members in merged:
+        _assign(batch, seat, members)
     for rows, submitted in groups:
         batch.allocations.apply(rows, seat, submitted)
+
+
+def _distinct(arrays: list[np.ndarray], size: int) -> bool:
+    """Whether no row (of `size`) is given twice in `arrays` (index arrays)."""
+    if len(arrays) < 2:
+        return True
+    rows = np.concatenate(arrays)
+    seen = np.zeros(size, dtype=bool)
+    seen[rows] = True
+    return int(np.count_nonzero(seen)) == len(rows)
+
+
+def _assign(batch: Batch, seat: int,
+            members: list[tuple[np.ndarray, Mapping[str, float]]]) -> None:
+    """Write `members` (groups submitting the same names, no row in two of them) into the
+    effort and numbers of `seat` and its `allocated`, in one assignment per array."""
+    layout = batch.layout
+    names = tuple(members[0][1])
+    rows = np.concatenate([rows for rows, _ in members]) if len(members) > 1 \
+        else members[0][0]
+    sizes = [len(rows) for rows, _ in members]
+    for target, ids in ((batch.effort, layout.behaviour_ids),
+                        (batch.numbers, layout.decision_ids)):
+        given = [key for key in names if key in ids]
+        if given:
+            values = np.array([[submitted[key] for key in given] for _, submitted in members],
+                              dtype=np.float64)
+            target[rows[:, None], seat, [ids.index(key) for key in given]] = \
+                np.repeat(values, sizes, axis=0)
+    batch.allocated[rows, seat] = bool(names)
 
 
 def chosen_numbers(batch: Batch) -> np.ndarray:
