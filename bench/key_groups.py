@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from game.analysis import simulate  # noqa: E402
+from game.analysis import by_state, simulate  # noqa: E402
 from game.analysis.simulate import run_games, run_seed  # noqa: E402
 from game.bots import make_bot  # noqa: E402
 from game.bots.beliefs import PERCEIVED, perceive  # noqa: E402
@@ -43,7 +43,7 @@ def decision_points(scenario, seeds: list[int], strategies: dict[str, str]) -> d
     """(turn, phase) -> (the seats glanced, the state of each game then), from the games of
     `seeds` played in lockstep."""
     points: dict[tuple, tuple[set, dict]] = defaultdict(lambda: (set(), {}))
-    real = simulate.glances
+    real = by_state.glances
 
     def glancing(rules, state, seats, readings=True):
         acting, states = points[state.turn, state.phase]
@@ -52,11 +52,11 @@ def decision_points(scenario, seeds: list[int], strategies: dict[str, str]) -> d
             states[state.seed] = state.clone()
         return real(rules, state, seats, readings)
 
-    simulate.glances = glancing
+    by_state.glances = glancing
     try:
         run_games(scenario, seeds, strategies)
     finally:
-        simulate.glances = real
+        by_state.glances = real
     return points
 
 

@@ -41,6 +41,10 @@ from game.engine.game import Game  # noqa: E402
 from game.scenario.load import load_scenario  # noqa: E402
 from formula_batch import stand_in_rate  # noqa: E402  (bench/, the script's own folder)
 
+RUNS = 2000
+"""Games a rate is measured over by default: a simulation of a few hundred runs is mostly the
+pool's fixed costs (forking, the first chunk's faults in each worker); from a few thousand on
+the rate is the games' own, which a long simulation or a sweep runs at."""
 WARM_UP_GAMES = 300
 """Games played before a warm rate is measured: the flagship's planners meet nearly all
 their decisions in the first game, and the rest over the next few hundred (3.5 ms a game
@@ -167,7 +171,7 @@ def uptime() -> str:
 def main() -> None:
     """Measure and print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=400)
+    parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scenario", default="tokenmaxxing")
     parser.add_argument("--manager", default="hype")

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from game.analysis import simulate
+from game.analysis import by_state, simulate
 from game.bots import make_bot
 from game.bots.base import allocation_planner, numbers_of, options_of, policy_planner
 from game.bots.beliefs import perceive
@@ -141,7 +141,7 @@ def _decision_points(scenario, strategies, seeds, monkeypatch) -> dict:
         return glances(rules, state, seats, readings)
 
     with monkeypatch.context() as m:
-        m.setattr(simulate, "glances", glancing)
+        m.setattr(by_state, "glances", glancing)
         simulate.run_games(scenario, seeds, strategies)
     return {k: list(v.values()) for k, v in points.items()}
 

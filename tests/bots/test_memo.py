@@ -38,7 +38,7 @@ def _decisions(scenario, mix: tuple[str, str], seeds: range,
     strategies = {scenario.roles[0].id: mix[0], scenario.roles[1].id: mix[1]}
     with monkeypatch.context() as m:
         m.setattr(Bot, "act", spy)
-        # every decision through `act`, none answered from a glance (see simulate._chooser)
+        # every decision through `act`, none answered from a glance (see by_state._chooser)
         m.setattr(base.PlanningBot, "recalls", property(lambda bot: False))
         for seed in seeds:
             simulate.run_game(scenario, seed, strategies)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pytest
 from pydantic import BaseModel
 
-from game.analysis import simulate
+from game.analysis import by_state, simulate
 from game.bots import base, make_bot
 from game.bots.base import allocation_planner, policy_planner
 from game.engine.game import Game
@@ -76,7 +76,7 @@ def test_a_glance_shows_what_the_view_shows_and_keys_alike(path, monkeypatch):
             checked.append(glance.seat)
         return seen
 
-    monkeypatch.setattr(simulate, "glances", glancing)
+    monkeypatch.setattr(by_state, "glances", glancing)
     for mix in MIXES:
         simulate.run_games(scenario, [1, 2], _strategies(scenario, mix))
     assert checked
@@ -163,7 +163,7 @@ def test_a_recalled_action_is_the_one_act_chooses_and_is_made_once(path, monkeyp
         seen.append((rules, state.clone(), glances(rules, state, seats)))
         return glances(rules, state, seats, readings)
 
-    monkeypatch.setattr(simulate, "glances", glancing)
+    monkeypatch.setattr(by_state, "glances", glancing)
     # game by game (`play_games`: the loop that glances; `run_games` plays warm games over
     # arrays, game.analysis.batch_play, whose recalls tests/analysis/test_batch_play.py checks)
     game = Game(scenario)

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.analysis import simulate
+from game.analysis import by_state, simulate
 from game.bots import strategies_for
 from game.engine import Game
 from game.engine.batch.history import History, export_states
@@ -66,17 +66,17 @@ class Keeper:
         self.batch = None
         self.opened: list[GameState] = []
         self.checked = 0
-        self.resolve = simulate.resolve_together
+        self.resolve = by_state.resolve_together
         self.choose_work = game.choose_work
 
     @contextmanager
     def keeping(self) -> Iterator[None]:
         """The loop's `resolve_together` and the game's `choose_work` wrapped."""
-        simulate.resolve_together, self.game.choose_work = self.resolve_together, self.choose
+        by_state.resolve_together, self.game.choose_work = self.resolve_together, self.choose
         try:
             yield
         finally:
-            simulate.resolve_together = self.resolve
+            by_state.resolve_together = self.resolve
             del self.game.choose_work
 
     def choose(self, state: GameState, choose) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from game.analysis import simulate
+from game.analysis import by_state, simulate
 from game.engine import Game, GameState
 from game.engine.batch.sights import Sights, glance_at, sights
 from game.engine.batch.state import gather
@@ -73,7 +73,7 @@ def decision_states(path: Path) -> tuple[Game, tuple[GameState, ...]]:
     for seed in (1, 2):
         seen.append(game.new_state(seed))
         play_random(game, seed, lambda state: seen.append(state.clone()))
-    original = simulate._chooser
+    original = by_state._chooser
 
     def chooser(rules, state, bots):
         choose = original(rules, state, bots)
@@ -84,12 +84,12 @@ def decision_states(path: Path) -> tuple[Game, tuple[GameState, ...]]:
         return chosen
 
     roles = [r.id for r in game.scenario.roles]
-    simulate._chooser = chooser
+    by_state._chooser = chooser
     try:
         for n, mix in enumerate(MIXES):
             simulate.play_bot_game(game.scenario, 10 + n, dict(zip(roles, mix)))
     finally:
-        simulate._chooser = original
+        by_state._chooser = original
     return game, tuple(seen)
 
 
