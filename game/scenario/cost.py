@@ -13,7 +13,8 @@ every seat costs `SEAT_STEPS` a turn (its view, beliefs and bookkeeping):
   policies has the workers' search redone for the policy sets it weighs (about half of them
   are remembered from earlier turns, `POLICY_SEARCH_SHARE`); with a planning horizon of H > 1
   turns (game.scenario.horizon) each forecast plays H turns, and a one-turn search comes
-  first, so the search costs H + 1 times as much.
+  first, so the search costs H + 1 times as much; with one turn, a forecast costs only
+  `QUICK_SEARCH_SHARE` of playing the turn (the bots judge a split by what it moves).
 
 The constants were fitted to measured cold games of the bundled scenarios and of generated
 ones (tests/scenario/fixtures/costly.py): the estimate was within a factor of 2 of the
@@ -45,9 +46,15 @@ STEPS_PER_SECOND = 200_000_000
 GAME_BUDGET = 60 * STEPS_PER_SECOND
 """Most steps one all-bot game may cost: about a minute, so the default 200 simulated runs
 stay within an hour or so (later runs reuse the bots' memos). The costliest bundled scenario,
-tokenmaxxing, is estimated at about a sixth of this; the others at under 1%."""
+tokenmaxxing, is estimated at under a tenth of this; the others at under 1%."""
 POLICY_SET_LIMIT = 4096
 """The bots weigh at most this many policy sets (game.bots.search.policy_sets)."""
+QUICK_SEARCH_SHARE = 0.4
+"""What a search's forecast costs, as a share of playing the turn on paper, when the bots
+plan one turn ahead: they then judge a split by what it moves alone, the rest of the turn
+worked out once a plan and a behaviour's changes remembered by points
+(game.bots.split_forecast; fitted to generated games, where it made the search 1.9-2.7x
+cheaper)."""
 NUMBER_TRIES = 22
 """Forecasts a bot's search for one decision's number makes (game.bots.plan.choose_numbers:
 a coarse grid and a finer one)."""
@@ -132,13 +139,14 @@ def _add_bot_search(s: Scenario, parts: Counter[tuple[str, str]]) -> None:
     shared = _effect_steps(s.dynamics) + sum(_effect_steps(p.effects) for p in s.policies)
     horizon = planning_horizon(s)
     ahead = 1 if horizon == 1 else horizon + 1
+    quick = QUICK_SEARCH_SHARE if horizon == 1 else 1.0
     for role in s.roles:
         behaviours = s.behaviours_of(role.id) if role.effort else []
         if not behaviours and not role.decisions:
             continue
         # with decisions, the effort search runs twice, around the numbers' searches
         splits = (role.effort + 1) * len(behaviours) * (2 if role.decisions else 1)
-        tries = plans * (splits + NUMBER_TRIES * len(role.decisions)) * ahead
+        tries = plans * (splits + NUMBER_TRIES * len(role.decisions)) * ahead * quick
         for b in behaviours:
             parts[EFFECTS, f"behaviour {b.id}'s effects"] += tries * _effect_steps(b.effects)
         if shared:
