@@ -152,14 +152,16 @@ def _by_turn(series: np.ndarray) -> list[float]:
 
 def _event_frequency(scenario: Scenario, records: Records) -> dict[str, float]:
     """Event id -> the share of the games in which it fired (every event of the scenario,
-    in file order, then any other that fired)."""
+    in file order, then any other that fired, in the order the games met them: not the
+    order of `event_ids`, which is the order of a join's parts)."""
     games = len(records)
     fired = np.zeros((games, len(records.event_ids)), dtype=bool)
     fired[np.repeat(np.arange(games), np.diff(records.event_start)), records.event_code] = True
+    in_games = fired.sum(axis=0).tolist()
     counts = {ev.id: 0 for ev in scenario.events}
-    for event, count in zip(records.event_ids, fired.sum(axis=0).tolist()):
-        if count or event in counts:
-            counts[event] = count
+    codes, first = np.unique(records.event_code, return_index=True)
+    for code in codes[np.argsort(first)].tolist():
+        counts[records.event_ids[code]] = in_games[code]
     return {event: count / max(1, games) for event, count in counts.items()}
 
 

@@ -268,3 +268,24 @@ def test_correlations_over_arrays_are_the_correlation_of_each_game_bit_for_bit()
     cx = np.diff(proxy, axis=1)
     assert any(x ** 2 != x * x for x in (cx - cx.mean(axis=1, keepdims=True)).ravel().tolist())
     assert correlations(proxy[:, :2], health[:, :2]).tolist() == [0.0] * 3000
+
+
+def test_events_the_scenario_does_not_list_are_counted_in_the_order_the_games_met_them():
+    """Columns joined in another order than the games' and then put back in run order (as
+    `run_columns` puts the games it ejected back among the others) keep their event ids in
+    join order; the summary lists the events the scenario does not list in the order the
+    games met them, as the list of records did."""
+    scenario = load_scenario(TINY)
+    strategies = {"manager": "hype", "employee": "gamer"}
+    records = run_games(scenario, [run_seed(2, i) for i in range(3)], strategies)
+    first = replace(records[0], events=[(1, "zz"), *records[0].events])
+    second = replace(records[1], events=[(2, "yy"), *records[1].events])
+    table, events = _table(scenario, strategies), event_ids(scenario)
+    columns = Records.concat([Records.of(table, events, [second, records[2]]),
+                              Records.of(table, events, [first])]).take([2, 0, 1])
+    assert columns.game_records() == [first, second, records[2]]
+    got = summarise(scenario, columns, 1, strategies).event_frequency
+    want = summary_by_records.summarise(scenario, [first, second, records[2]], 1,
+                                        strategies).event_frequency
+    assert list(got.items()) == list(want.items())
+    assert list(got)[-2:] == ["zz", "yy"]
