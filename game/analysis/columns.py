@@ -186,36 +186,18 @@ def seed_column(seeds: Sequence[int]) -> np.ndarray:
 def _from_records(table: Table, events: tuple[str, ...], records: Sequence[GameRecord]
                   ) -> Records:
     """`Records.of`."""
-    n, seats, behaviours = len(records), len(table.roles), len(table.behaviour_ids)
+    n = len(records)
     turns = len(records[0].policies) if records else 0
-    effort = np.zeros((n, seats, behaviours), dtype=np.int64)
-    place = np.full((n, seats, behaviours), -1, dtype=np.int16)
-    column = {bid: b for b, bid in enumerate(table.behaviour_ids)}
-    ids = dict.fromkeys(events)
-    event_turn, event_name, counts = [], [], []
-    for g, record in enumerate(records):
+    for record in records:
         _check_fits(table, record, turns)
-        for k, row in enumerate(record.effort):
-            for j, (bid, points) in enumerate(row.items()):
-                effort[g, k, column[bid]] = points
-                place[g, k, column[bid]] = j
-        counts.append(len(record.events))
-        for turn, event in record.events:
-            event_turn.append(turn)
-            event_name.append(event)
-    ids.update(dict.fromkeys(event_name))
-    code = {e: c for c, e in enumerate(ids)}
-    rows = [[o[key] for o in r.outcomes] for r in records for key in _OUTCOME_KEYS]
-    width, nr = len(_OUTCOME_KEYS), len(table.reviewed)
-
-    def outcome(k: int, dtype) -> np.ndarray:
-        return np.array(rows[k::width], dtype=dtype).reshape(n, nr)
 
     def floats(values: list, width: int) -> np.ndarray:
         return np.array(values, dtype=np.float64).reshape(n, width)
 
+    effort, place = _effort_columns(table, records)
     return Records(
-        table=table, event_ids=tuple(ids), seeds=seed_column([r.seed for r in records]),
+        table=table, **_event_columns(events, records),
+        seeds=seed_column([r.seed for r in records]),
         proxy=floats([r.proxy for r in records], turns + 1),
         health=floats([r.health for r in records], turns + 1),
         gap=floats([r.gap for r in records], turns + 1),
@@ -225,12 +207,47 @@ def _from_records(table: Table, events: tuple[str, ...], records: Sequence[GameR
                           dtype=np.int64).reshape(n, turns, len(table.policy_ids)),
         end_metrics=floats([list(r.end_metrics.values()) for r in records],
                            len(table.metric_ids)),
-        employed=outcome(0, bool), score_total=outcome(1, np.float64),
-        leaderboard_rank=outcome(2, np.int64), contribution=outcome(3, np.float64),
-        contribution_rank=outcome(4, np.int64),
-        event_turn=np.array(event_turn, dtype=np.int64),
-        event_code=np.array([code[e] for e in event_name], dtype=np.int32),
-        event_start=np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]).astype(np.int64))
+        **_outcome_columns(table, records))
+
+
+def _effort_columns(table: Table, records: Sequence[GameRecord]
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(N, S, B) the records' effort dicts as `Records.effort` and `Records.effort_place`."""
+    shape = (len(records), len(table.roles), len(table.behaviour_ids))
+    effort = np.zeros(shape, dtype=np.int64)
+    place = np.full(shape, -1, dtype=np.int16)
+    column = {bid: b for b, bid in enumerate(table.behaviour_ids)}
+    for g, record in enumerate(records):
+        for k, row in enumerate(record.effort):
+            for j, (bid, points) in enumerate(row.items()):
+                effort[g, k, column[bid]] = points
+                place[g, k, column[bid]] = j
+    return effort, place
+
+
+def _event_columns(events: tuple[str, ...], records: Sequence[GameRecord]
+                   ) -> dict[str, np.ndarray | tuple[str, ...]]:
+    """The records' events as `Records` holds them (`event_ids`: `events`, then the others
+    in the order met; `event_turn`, `event_code`, `event_start`)."""
+    pairs = [pair for record in records for pair in record.events]
+    ids = dict.fromkeys(events)
+    ids.update(dict.fromkeys(event for _, event in pairs))
+    code = {e: c for c, e in enumerate(ids)}
+    counts = [len(record.events) for record in records]
+    return {"event_ids": tuple(ids),
+            "event_turn": np.array([turn for turn, _ in pairs], dtype=np.int64),
+            "event_code": np.array([code[e] for _, e in pairs], dtype=np.int32),
+            "event_start": np.concatenate([[0], np.cumsum(counts, dtype=np.int64)]
+                                          ).astype(np.int64)}
+
+
+def _outcome_columns(table: Table, records: Sequence[GameRecord]) -> dict[str, np.ndarray]:
+    """(N, R) the records' outcome rows as `Records`' outcome columns."""
+    shape = (len(records), len(table.reviewed))
+    return {key: np.array([[o[key] for o in r.outcomes] for r in records], dtype=dtype
+                          ).reshape(shape)
+            for key, dtype in zip(_OUTCOME_KEYS, (bool, np.float64, np.int64, np.float64,
+                                                  np.int64))}
 
 
 _OUTCOME_KEYS = ("employed", "score_total", "leaderboard_rank", "contribution",
