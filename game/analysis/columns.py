@@ -272,6 +272,10 @@ def _check_fits(table: Table, record: GameRecord, turns: int) -> None:
         raise ValueError(f"the game of seed {record.seed} has other outcome rows")
     if len(record.effort) != len(table.roles):
         raise ValueError(f"the game of seed {record.seed} has another number of seats")
+    unknown = {bid for row in record.effort for bid in row}.difference(table.behaviour_ids)
+    if unknown:
+        raise ValueError(f"the game of seed {record.seed} has effort on behaviours the "
+                         f"scenario lacks: {', '.join(sorted(unknown))}")
 
 
 def _game_records(records: Records) -> list[GameRecord]:

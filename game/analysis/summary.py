@@ -201,7 +201,9 @@ def _ranks_of(values: np.ndarray) -> np.ndarray:
 
 def summarise(scenario: Scenario, records: Records | list[GameRecord], seed: int,
               strategies: dict[str, str]) -> SimulationSummary:
-    """The summary of `records` (in run order): columns, or GameRecords of one table."""
+    """The summary of `records` (in run order): columns, or GameRecords of one table and
+    one number of turns (ValueError otherwise, from `Records.of`: columns hold no game that
+    ended early, which no simulated game does)."""
     if not isinstance(records, Records):
         records = _columns_of(scenario, records)
     stats = {name: spread(column.tolist()) for name, column in (

@@ -289,3 +289,19 @@ def test_events_the_scenario_does_not_list_are_counted_in_the_order_the_games_me
                                         strategies).event_frequency
     assert list(got.items()) == list(want.items())
     assert list(got)[-2:] == ["zz", "yy"]
+
+
+def test_columns_refuse_games_of_another_length_or_with_behaviours_the_scenario_lacks():
+    """Columns hold games of one number of turns (no simulated game ends early) and the
+    scenario's behaviours: a record that does not fit is refused with a ValueError saying
+    why, never a KeyError (and so is a summary of such records)."""
+    scenario = load_scenario(TINY)
+    strategies = {"manager": "hype", "employee": "gamer"}
+    records = run_games(scenario, [run_seed(4, i) for i in range(2)], strategies)
+    short = replace(records[1], proxy=records[1].proxy[:-1], health=records[1].health[:-1],
+                    gap=records[1].gap[:-1], policies=records[1].policies[:-1])
+    with pytest.raises(ValueError, match="another number of turns"):
+        summarise(scenario, [records[0], short], 1, strategies)
+    odd = replace(records[1], effort=[{"not_a_behaviour": 3}, *records[1].effort[1:]])
+    with pytest.raises(ValueError, match="not_a_behaviour"):
+        Records.of(_table(scenario, strategies), event_ids(scenario), [records[0], odd])
