@@ -71,7 +71,8 @@ class Records:
     correlation: np.ndarray
     """(N,) float64."""
     effort: np.ndarray
-    """(N, S, B) int64, each seat's points on each behaviour over the game."""
+    """(N, S, B) whole numbers (`small_ints`), each seat's points on each behaviour over
+    the game."""
     effort_place: np.ndarray
     """(N, S, B) the behaviour's place in the seat's effort dict, -1 where it is not in it
     (no points on it in any turn)."""
@@ -87,13 +88,15 @@ class Records:
     contribution_rank: np.ndarray
     event_turn: np.ndarray
     """(E,) whole numbers (`small_ints`): the turn of every event that fired, game after
-    game, each game's in order; `event_code` (E,) int32 its id's place in `event_ids`."""
+    game, each game's in order; `event_code` (E,) (`small_ints`) its id's place in
+    `event_ids`."""
     event_code: np.ndarray
     event_start: np.ndarray
     """(N + 1,) where each game's events start in `event_turn` / `event_code`."""
 
     def __post_init__(self) -> None:
-        self.policies, self.event_turn = small_ints(self.policies), small_ints(self.event_turn)
+        for name in _WHOLE_NUMBERS:
+            setattr(self, name, small_ints(getattr(self, name)))
         self._made: list[GameRecord] | None = None
 
     def __len__(self) -> int:
@@ -161,6 +164,12 @@ _PER_GAME = ("seeds", "proxy", "health", "gap", "correlation", "effort", "effort
              "policies", "end_metrics", "employed", "score_total", "leaderboard_rank",
              "contribution", "contribution_rank")
 """The columns with one row per game."""
+
+
+_WHOLE_NUMBERS = ("effort", "policies", "leaderboard_rank", "contribution_rank", "event_turn",
+                  "event_code")
+"""The columns of whole numbers, kept in `small_ints` (effort was a quarter of a pickled
+flagship chunk as int64)."""
 
 
 def small_ints(values: np.ndarray) -> np.ndarray:
