@@ -27,6 +27,7 @@ from game.engine.game import Game
 from game.engine.rng import derive
 from game.engine.state import GameState, SeatSetup
 from game.scenario.model import Scenario
+from game.scenario.rules import Rules
 
 __all__ = ["GameRecord", "Records", "SimulationSummary", "check_strategies", "play_bot_game",
            "play_game", "play_games", "resolve_together", "run_columns", "run_game",
@@ -198,7 +199,9 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
     check_strategies(scenario, strategies)
     seeds = [run_seed(seed, i) for i in range(runs)]
     bar = _progress(runs, progress)
-    warm, table = _warm_tables(scenario, strategies, seats, locked)
+    game = Game(scenario)
+    table, chosen = table_for(game, strategies, seats)
+    warm, played = _warm_tables(game.rules, table, chosen, locked)
     try:
         if workers == 1:
             chunks = []
@@ -209,13 +212,12 @@ def simulate(scenario: Scenario, runs: int, seed: int, strategies: dict[str, str
                                               locked))
                 bar.update(len(chunks[-1]))
         else:
-            first = 0 if table in warm else warm_up_size(runs, workers)
+            first = 0 if played in warm else warm_up_size(runs, workers)
             chunks = _warm_pool(scenario, strategies, seats, locked, seeds, first, workers, bar)
-        warm.add(table)
+        warm.add(played)
     finally:
         bar.close()
     records = Records.concat(chunks)
-    table, chosen = table_for(Game(scenario), strategies, seats)
     summary = summarise(scenario, records, seed, strategies_by_role(table, chosen))
     summary.locked = dict(locked or {})
     summary._records = records
@@ -270,21 +272,19 @@ def _warm_pool(scenario: Scenario, strategies: dict[str, str],
     return chunks
 
 
-_WARMED: dict[int, tuple[object, set[tuple]]] = {}
+_WARMED: dict[int, tuple[Rules, set[tuple]]] = {}
 """id(rules) -> (the rules, the tables this process has simulated on them)."""
 
 
-def _warm_tables(scenario: Scenario, strategies: dict[str, str],
-                 seats: list[SeatSetup] | None, locked: dict[str, int] | None
-                 ) -> tuple[set[tuple], tuple]:
-    """(the tables this process has simulated on the scenario's rules, this table): after
-    one simulation the planners' memos hold the first games' decisions, so a pool needs no
-    warm-up for a sweep's later cells or a simulation run again."""
-    game = Game(scenario)
-    table, chosen = table_for(game, strategies, seats)
-    entry = _WARMED.get(id(game.rules))
-    if entry is None or entry[0] is not game.rules:
-        entry = _WARMED[id(game.rules)] = (game.rules, set())
+def _warm_tables(rules: Rules, table: list[SeatSetup], chosen: list[str],
+                 locked: dict[str, int] | None) -> tuple[set[tuple], tuple]:
+    """(the tables this process has simulated on `rules`, this table: its seats, their
+    strategies and the locked policies): after one simulation the planners' memos hold the
+    first games' decisions, so a pool needs no warm-up for a sweep's later cells or a
+    simulation run again."""
+    entry = _WARMED.get(id(rules))
+    if entry is None or entry[0] is not rules:
+        entry = _WARMED[id(rules)] = (rules, set())
     return entry[1], (tuple((s.role, s.name) for s in table), tuple(chosen),
                       tuple(sorted((locked or {}).items())))
 
