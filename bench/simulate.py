@@ -59,17 +59,18 @@ STAND_IN_CHUNK = 2_048
 def games_per_second(scenario, strategies: dict[str, str], runs: int, workers: int,
                      repeat: int = 1, warm: bool = True) -> list[tuple[float, float]]:
     """(wall-clock games per second, games per CPU-second of this process and its workers)
-    of `simulate`, once per repeat, each time on the same seeds. Warm: on `scenario` itself,
+    of `simulate`, once per repeat, each on other seeds (so no repeat meets only the games,
+    and so the decisions, of the one before). Warm: on `scenario` itself,
     after the caller's warm-up in this process (`warm_up`), whose planners' memos a pool's
     workers inherit when forked. Cold: on a
     fresh copy of the scenario each time, so its rules are compiled and its planners plan
     from nothing, as in a new `goodhart simulate` or a `goodhart sweep` cell with new
     constants (imports and the memos of values, not of decisions, stay warm)."""
     rates = []
-    for _ in range(repeat):
+    for seed in range(1, repeat + 1):
         played = scenario if warm else scenario.model_copy(deep=True)
         cpu, start = cpu_seconds(), time.perf_counter()
-        simulate(played, runs, 1, strategies, workers=workers, progress=False)
+        simulate(played, runs, seed, strategies, workers=workers, progress=False)
         rates.append((runs / (time.perf_counter() - start), runs / (cpu_seconds() - cpu)))
     return rates
 
