@@ -19,6 +19,7 @@ names were last read (game.engine.batch.near).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -28,7 +29,7 @@ from game.engine.batch.effects import apply_list, passes
 from game.engine.batch.env import Env, global_env, in_seat_order, per_game, seat_env
 from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
-from game.engine.batch.state import Batch
+from game.engine.batch.state import Batch, Push
 from game.engine.batch.streams import Lanes, lanes_of
 from game.engine.env import per_rules
 from game.engine.rng import stream
@@ -61,14 +62,21 @@ def open_turn(batch: Batch) -> None:
 
 def _fired_before(batch: Batch) -> np.ndarray:
     """(G, E) whether each event (in file order) fired in each game before this turn's news
-    (an event is checked once a turn, so what fires now does not change its own check)."""
-    index = {event.id: e for e, event in enumerate(batch.rules.events)}
-    before = np.zeros((batch.size, len(index)), dtype=bool)
-    events = [index[event_id] for fired in batch.fired for event_id in fired]
+    (an event is checked once a turn, so what fires now does not change its own check):
+    `Batch.fired_events`, made from the games' `fired` lists if the batch has none yet."""
+    if batch.fired_events is None or len(batch.fired_events) != batch.size:
+        batch.fired_events = _events_in(batch.rules, batch.fired)
+    return batch.fired_events
+
+
+def _events_in(rules: Rules, fired: list[list[str]]) -> np.ndarray:
+    """(G, E) whether each event of `rules` (in file order) is in each game's list `fired`."""
+    index = {event.id: e for e, event in enumerate(rules.events)}
+    out = np.zeros((len(fired), len(index)), dtype=bool)
+    events = [index[event_id] for game in fired for event_id in game]
     if events:
-        games = np.repeat(np.arange(batch.size), [len(fired) for fired in batch.fired])
-        before[games, events] = True
-    return before
+        out[np.repeat(np.arange(len(fired)), [len(game) for game in fired]), events] = True
+    return out
 
 
 class _NewsStream:
@@ -106,27 +114,30 @@ class _NewsStream:
 class _Facts(NamedTuple):
     """What the news needs to know of an event, found once per rules."""
 
+    index: int
+    """Its place in the rules' events (file order)."""
     reads_randoms: bool
     """Whether a formula of the event reads a random name of the old streams."""
     aggregated: list[int]
     """The stats of which the event reads an aggregate (`total_x`, `mean_x`, ...)."""
     moved: list[int]
     """The stats an effect of the event moves at once (an effect on seats, no delay)."""
+    reads: frozenset[str]
+    """The names its effects read."""
 
 
 def _event_facts(rules: Rules) -> dict[str, _Facts]:
     """The `_Facts` of every event of `rules`, by id."""
     stats = {st.id: t for t, st in enumerate(rules.scenario.stats)}
     out = {}
-    for event in rules.events:
-        names = event.when.names | event.chance.names
-        for effect in event.effects:
-            names = names | effect.names
+    for e, event in enumerate(rules.events):
+        reads = frozenset().union(*(effect.names for effect in event.effects))
+        names = event.when.names | event.chance.names | reads
         out[event.id] = _Facts(
-            not names.isdisjoint(rules.legacy_draws),
+            e, not names.isdisjoint(rules.legacy_draws),
             [t for t, (_, aggregates) in enumerate(rules.aggregate_keys)
              if not names.isdisjoint(aggregates)],
-            [stats[e.target] for e in event.effects if e.on_seat and e.delay == 0])
+            [stats[e.target] for e in event.effects if e.on_seat and e.delay == 0], reads)
     return out
 
 
@@ -218,20 +229,86 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
                injected: bool = False, senv: Env | None = None) -> None:
     """Fire `event` in the games of `mask` (G,): its effects at once on the global names
     `genv` (metric pushes skip the metric's own delay), their chance draws from `lanes`,
-    applied as one step; then its headline goes to those games' news."""
-    changes = Changes(batch)
-    apply_list(batch, event.effects, genv, changes, lanes, mask, direct=True, senv=senv)
-    metrics, carry = batch.metrics, batch.carry
-    finish(batch, changes, False)
-    if not batch.layout.settled:  # a pass moves every metric, but only where it fired
-        batch.metrics = np.where(mask[:, None], batch.metrics, metrics)
-        batch.carry = np.where(mask[:, None], batch.carry, carry)
+    applied as one step (in those games alone: `_apply_where_fired`); then its headline goes
+    to those games' news."""
+    rows = np.flatnonzero(mask)
+    if event.effects:
+        _apply_where_fired(batch, event, rows, genv, lanes, senv)
+    if batch.fired_events is not None:  # (a copy: a copied batch may share the array)
+        batch.fired_events = batch.fired_events.copy()
+        batch.fired_events[rows, event_facts(batch.rules)[event.id].index] = True
     spec = batch.rules.event_specs[event.id]
     headline = Headline(turn=batch.turn, event=event.id, headline=spec.headline, text=spec.text,
                         injected=injected)  # the same in every game (never changed: shared)
-    for g in np.flatnonzero(mask).tolist():
+    for g in rows.tolist():
         batch.fired[g].append(event.id)
         batch.news[g].append(headline)
+
+
+def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
+                       lanes: Lanes, senv: Env | None) -> None:
+    """Apply `event`'s effects as one step on the games at `rows` alone (a batch of those
+    games, `_games_at`, on the names its effects read, taken at those rows), and put what
+    it moved back into `batch`. Every formula and change is element by element, so each game
+    gets the floats the whole batch would give it; the other games are left as they are, as
+    a step masked to `rows` leaves them (a pass that moves every metric moves only these)."""
+    if senv is None and any(e.on_seat for e in event.effects):
+        senv = seat_env(batch, genv)
+    reads = event_facts(batch.rules)[event.id].reads
+    part = _games_at(batch, rows)
+    changes = Changes(part)
+    apply_list(part, event.effects, _taken(genv, reads, rows), changes,
+               _LanesAt(lanes, rows, batch.size), np.ones(len(rows), dtype=bool),
+               direct=True, senv=None if senv is None else _taken(senv, reads, rows))
+    finish(part, changes, False)
+    if changes.stats_touched:
+        batch.stats[rows] = part.stats  # (in place, as `apply_stats` writes them)
+    if changes.metrics_touched or not batch.layout.settled:
+        batch.metrics, batch.carry = (_with_rows(whole, rows, values) for whole, values in
+                                      ((batch.metrics, part.metrics), (batch.carry, part.carry)))
+    batch.pending.extend(Push(p.due, p.target, p.seat, p.mode, p.direct,
+                              _with_rows(np.zeros(batch.size), rows, p.amount),
+                              _with_rows(np.zeros(batch.size, dtype=bool), rows, p.present))
+                         for p in part.pending)
+
+
+def _games_at(batch: Batch, rows: np.ndarray) -> Batch:
+    """The games at `rows` as a batch of their own, holding what applying an event's
+    effects reads and moves (seeds, metrics, carry, stats, employment; nothing pending); its
+    other arrays are the whole batch's, which that never reads (the names come as envs)."""
+    return replace(batch, seeds=[batch.seeds[g] for g in rows.tolist()],
+                   metrics=batch.metrics[rows], carry=batch.carry[rows],
+                   stats=batch.stats[rows], employed=batch.employed[rows], pending=[],
+                   transit=[], fired=[], news=[], recorded=None, cache={}, bank=None)
+
+
+def _taken(env: Env, names: frozenset[str], rows: np.ndarray) -> Env:
+    """The `names` of `env` it holds, at `rows` (a value the same in every game as it is)."""
+    return {name: env[name] if env[name].ndim == 0 else env[name][rows]
+            for name in names & env.keys()}
+
+
+def _with_rows(whole: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A copy of `whole` with `values` at `rows`."""
+    out = whole.copy()
+    out[rows] = values
+    return out
+
+
+class _LanesAt:
+    """The streams of `lanes` (a batch's) of the games at `rows`, for a batch of those games
+    (`_games_at`): a mask over them draws from the streams of the games it marks."""
+
+    __slots__ = ("lanes", "rows", "size")
+
+    def __init__(self, lanes: Lanes, rows: np.ndarray, size: int) -> None:
+        self.lanes, self.rows, self.size = lanes, rows, size
+
+    def random(self, mask: np.ndarray) -> np.ndarray:
+        """(n,) a `random()` from the stream of each game `mask` (n,) marks; NaN elsewhere."""
+        games = np.zeros(self.size, dtype=bool)
+        games[self.rows[mask]] = True
+        return self.lanes.random(games)[self.rows]
 
 
 @quietly

@@ -1,0 +1,106 @@
+"""An event's effects applied in the games where it fired alone (`news._apply_where_fired`: a
+batch of those games, the names taken at their rows) give what the step over the whole batch
+masked to those games gives (the rule as it was before: `_over_the_whole_batch` below):
+checked at every event that fired in the turns of random and bot games of every bundled
+scenario, tiny.yaml and the fixtures, and at every injected event: metrics, carry and stats
+bit for bit, the pending rows (order, fields, amounts' bits), and the streams left where the
+whole-batch step leaves them (the same draws taken). The events fired so far, kept as an
+array by the news (`Batch.fired_events`), are those the games' lists hold.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+
+from game.engine.batch import news
+from game.engine.batch.changes import Changes, finish
+from game.engine.batch.effects import apply_list
+from game.engine.batch.news import inject_event
+from game.engine.batch.state import gather
+from game.engine.batch.turn import resolve_states
+from tests.engine.batch_states import PATHS, batches, captured
+
+STEPS = {"fires": 0, "in_some": 0}
+
+
+def _over_the_whole_batch(batch, event, rows, genv, lanes, senv) -> None:
+    """The effects of `event` as one step over the whole batch, masked to `rows`."""
+    mask = np.zeros(batch.size, dtype=bool)
+    mask[rows] = True
+    changes = Changes(batch)
+    apply_list(batch, event.effects, genv, changes, lanes, mask, direct=True, senv=senv)
+    metrics, carry = batch.metrics, batch.carry
+    finish(batch, changes, False)
+    if not batch.layout.settled:  # a pass moves every metric, but only where it fired
+        batch.metrics = np.where(mask[:, None], batch.metrics, metrics)
+        batch.carry = np.where(mask[:, None], batch.carry, carry)
+
+
+def _same_bits(got: np.ndarray, want: np.ndarray, name: str) -> None:
+    assert (got.dtype, got.shape) == (want.dtype, want.shape), name
+    assert got.tobytes() == want.tobytes(), name
+
+
+def _same_streams(got, want) -> None:
+    """Two `Lanes` (or the same `Lanes` twice) left at the same place of every stream."""
+    for name in ("cursor", "cached", "angles", "radii"):
+        _same_bits(getattr(got, name), getattr(want, name), name)
+    assert [None if r is None else r.getstate() for r in got.rngs] == \
+        [None if r is None else r.getstate() for r in want.rngs]
+
+
+def _checked(where_fired):
+    def checking(batch, event, rows, genv, lanes, senv):
+        want = copy.copy(batch)
+        want.stats, want.pending = batch.stats.copy(), list(batch.pending)
+        want_lanes = copy.deepcopy(lanes)
+        _over_the_whole_batch(want, event, rows, genv, want_lanes, senv)
+        where_fired(batch, event, rows, genv, lanes, senv)
+        for name in ("metrics", "carry", "stats"):
+            _same_bits(getattr(batch, name), getattr(want, name), name)
+        assert len(batch.pending) == len(want.pending)
+        for got_push, want_push in zip(batch.pending, want.pending):
+            assert (got_push.due, got_push.target, got_push.seat, got_push.mode,
+                    got_push.direct) == (want_push.due, want_push.target, want_push.seat,
+                                         want_push.mode, want_push.direct)
+            _same_bits(got_push.amount, want_push.amount, "pending amount")
+            _same_bits(got_push.present, want_push.present, "pending present")
+        _same_streams(lanes, want_lanes)
+        STEPS["fires"] += 1
+        STEPS["in_some"] += 0 < len(rows) < batch.size
+    return checking
+
+
+def _kept_as_listed(batch) -> None:
+    """The events fired that the batch keeps as an array are those its lists hold."""
+    if batch.fired_events is not None:
+        _same_bits(batch.fired_events, news._events_in(batch.rules, batch.fired),
+                   "fired_events")
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_effects_where_an_event_fired_are_those_of_the_whole_batch(path, monkeypatch):
+    monkeypatch.setattr(news, "_apply_where_fired", _checked(news._apply_where_fired))
+    open_turn = news.open_turn
+
+    def opening_checked(batch):
+        open_turn(batch)
+        _kept_as_listed(batch)
+    monkeypatch.setattr(news, "open_turn", opening_checked)
+    game, states = captured(path, "resolve_states")
+    moving = [event for event in game.rules.events if event.effects]
+    before = dict(STEPS)
+    for n, group in enumerate(batches(states, 8)):
+        resolve_states(game.rules, [state.clone() for state in group])
+        if n % 4 == 0 and moving:  # an injected event fires in every game
+            batch = gather(game.rules, [state.clone() for state in group])
+            news._fired_before(batch)
+            inject_event(batch, moving[n % len(moving)])
+            _kept_as_listed(batch)
+    if path.stem in ("corners", "edges", "tokenmaxxing"):
+        assert STEPS["in_some"] > before["in_some"]  # fired in some games of a batch only
+    if moving:
+        assert STEPS["fires"] > before["fires"]
