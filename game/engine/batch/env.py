@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.engine.batch.layout import Layout
 from game.engine.batch.state import Batch
 from game.engine.relations import keyed_value, links
 
@@ -124,6 +125,15 @@ def seat_env(batch: Batch, genv: Env, draws: dict[str, np.ndarray] | None = None
         env.update(neighbours(batch))
     env.update(draws or {})
     return env
+
+
+def seat_names(layout: Layout) -> frozenset[str]:
+    """The names `seat_env` adds to the global names or sets over them (the keyed draws and
+    the neighbours' names counted whether or not they are per seat: a reader of none of these
+    reads the same values in a seat env as in the global one)."""
+    return frozenset((*layout.stat_ids, *layout.behaviour_ids, *layout.decision_ids, "seats",
+                      "score", "rank", *(name for name, _ in layout.keyed),
+                      *layout.near_names))
 
 
 def keyed_draws(batch: Batch) -> tuple[Env, Env]:

@@ -26,7 +26,14 @@ import numpy as np
 
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import apply_list, passes
-from game.engine.batch.env import Env, global_env, in_seat_order, per_game, seat_env
+from game.engine.batch.env import (
+    Env,
+    global_env,
+    in_seat_order,
+    per_game,
+    seat_env,
+    seat_names,
+)
 from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.state import Batch, Push
@@ -124,6 +131,8 @@ class _Facts(NamedTuple):
     """The stats an effect of the event moves at once (an effect on seats, no delay)."""
     reads: frozenset[str]
     """The names its effects read."""
+    names: frozenset[str]
+    """The names its formulas read (its `when`, its `chance` and its effects')."""
 
 
 def _event_facts(rules: Rules) -> dict[str, _Facts]:
@@ -137,7 +146,7 @@ def _event_facts(rules: Rules) -> dict[str, _Facts]:
             e, not names.isdisjoint(rules.legacy_draws),
             [t for t, (_, aggregates) in enumerate(rules.aggregate_keys)
              if not names.isdisjoint(aggregates)],
-            [stats[e.target] for e in event.effects if e.on_seat and e.delay == 0], reads)
+            [stats[e.target] for e in event.effects if e.on_seat and e.delay == 0], reads, names)
     return out
 
 
@@ -150,13 +159,15 @@ def _reads_randoms(batch: Batch, event: CEvent) -> bool:
 
 
 class _Names:
-    """The global names the events read, read again after an event fired, and the
+    """The global names the events read, read again where an event moved them, and the
     neighbours' names as the scalar engine keeps them (see the module)."""
 
-    __slots__ = ("genv", "stale", "stats")
+    __slots__ = ("genv", "moved", "stale", "stats")
 
     def __init__(self, batch: Batch) -> None:
         self.genv: Env | None = None
+        self.moved: set[str] = set()
+        """The global names an event that fired may have moved since they were read."""
         self.stats = batch.stats.copy() if batch.layout.order is not None else None
         """The seats' stats when each game's names were last read (with an order)."""
         self.stale = np.zeros((batch.size, len(batch.layout.stat_ids)), dtype=bool)
@@ -164,15 +175,19 @@ class _Names:
 
     def now(self, batch: Batch, event: CEvent, checked: np.ndarray,
             draws: dict[str, np.ndarray]) -> Env:
-        """The global names for checking `event`, with this event's `draws` (G,); the
-        games where it reads an aggregate an event moved read the names again."""
+        """The global names for checking `event`, with this event's `draws` (G,): every name
+        it reads as `global_env` gives it now (the others may be older); the neighbours'
+        names read again in the games where it reads an aggregate an event moved."""
         if self.genv is None:
             self.genv = global_env(batch)
-        again = checked & self.stale[:, _aggregated_stats(batch, event)].any(axis=1)
-        if again.any():
-            self.stale[again] = False
-            if self.stats is not None:
-                self.stats[again] = batch.stats[again]
+        again = self.moved & event_facts(batch.rules)[event.id].names
+        if again:
+            self.genv = _read_again(batch, self.genv, again)
+            self.moved -= again
+        if self.stats is not None:
+            games = checked & self.stale[:, _aggregated_stats(batch, event)].any(axis=1)
+            self.stale[games] = False
+            self.stats[games] = batch.stats[games]
         genv = dict(self.genv)
         genv.update((name, values.reshape(-1, 1)) for name, values in draws.items())
         return genv
@@ -186,13 +201,15 @@ class _Names:
         return senv
 
     def fired(self, batch: Batch, event: CEvent, fires: np.ndarray) -> None:
-        """Note that `event` fired where `fires`: the global names are read again (only
-        what an event can move: the metrics, and the aggregates of the stats it moved at
-        once; the policies, employment, numbers and the turn's draws stay as they are)."""
-        moved = _moved_stats(batch, event)
-        if self.genv is not None:
-            self.genv = _read_again(batch, self.genv, moved)
-        if moved:
+        """Note that `event` fired where `fires`: what an event can move (the metrics, and
+        the aggregates of the stats it moved at once; the policies, employment, numbers and
+        the turn's draws stay as they are) is read again when an event reads it."""
+        layout, moved = batch.layout, _moved_stats(batch, event)
+        self.moved.update(layout.metric_ids)
+        for t in moved:
+            sid = layout.stat_ids[t]
+            self.moved.update(f"{kind}_{sid}" for kind in layout.aggregated.get(sid, ()))
+        if moved and self.stats is not None:
             self.stale[np.ix_(fires, moved)] = True
 
 
@@ -201,21 +218,22 @@ def _moved_stats(batch: Batch, event: CEvent) -> list[int]:
     return event_facts(batch.rules)[event.id].moved
 
 
-def _read_again(batch: Batch, genv: Env, moved: list[int]) -> Env:
-    """`genv` with the names an event that moved the stats `moved` can change read again:
-    what `global_env(batch)` gives now (the same arrays' values, as `global_env` makes
-    them)."""
+def _read_again(batch: Batch, genv: Env, names: set[str]) -> Env:
+    """`genv` with `names` (metrics and aggregates of stats) read again: what
+    `global_env(batch)` gives them now (the same arrays' values, as `global_env` makes
+    them: a metric a column view of one copy of them all)."""
     layout = batch.layout
     genv = dict(genv)
-    metrics = batch.metrics.copy()  # one copy, read through column views (as global_env)
-    for n, mid in enumerate(layout.metric_ids):
-        genv[mid] = metrics[:, n:n + 1]
-    for t in sorted(set(moved)):
-        sid = layout.stat_ids[t]
-        if sid in layout.aggregated:
+    if not names.isdisjoint(layout.metric_ids):
+        metrics = batch.metrics.copy()  # one copy, read through column views (as global_env)
+        for n, mid in enumerate(layout.metric_ids):
+            if mid in names:
+                genv[mid] = metrics[:, n:n + 1]
+    for t, sid in enumerate(layout.stat_ids):
+        kinds = layout.aggregated.get(sid, ())
+        if any(f"{kind}_{sid}" in names for kind in kinds):
             seats = batch.employed & layout.has_stat[:, t]
-            for kind, value in in_seat_order(batch.stats[:, :, t], seats,
-                                             layout.aggregated[sid]).items():
+            for kind, value in in_seat_order(batch.stats[:, :, t], seats, kinds).items():
                 genv[f"{kind}_{sid}"] = value.reshape(-1, 1)
     return genv
 
@@ -252,9 +270,9 @@ def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
     it moved back into `batch`. Every formula and change is element by element, so each game
     gets the floats the whole batch would give it; the other games are left as they are, as
     a step masked to `rows` leaves them (a pass that moves every metric moves only these)."""
-    if senv is None and any(e.on_seat for e in event.effects):
-        senv = seat_env(batch, genv)
     reads = event_facts(batch.rules)[event.id].reads
+    if senv is None and any(e.on_seat for e in event.effects):  # (the seat names if read)
+        senv = seat_env(batch, genv) if reads & seat_names(batch.layout) else genv
     part = _games_at(batch, rows)
     changes = Changes(part)
     apply_list(part, event.effects, _taken(genv, reads, rows), changes,
