@@ -151,6 +151,9 @@ def _event_facts(rules: Rules) -> dict[str, _Facts]:
 
 
 event_facts = per_rules(_event_facts)
+news_reads = per_rules(lambda rules: frozenset().union(
+    *(facts.names for facts in event_facts(rules).values())))
+"""The names some event's formulas read."""
 
 
 def _reads_randoms(batch: Batch, event: CEvent) -> bool:
@@ -178,8 +181,8 @@ class _Names:
         """The global names for checking `event`, with this event's `draws` (G,): every name
         it reads as `global_env` gives it now (the others may be older); the neighbours'
         names read again in the games where it reads an aggregate an event moved."""
-        if self.genv is None:
-            self.genv = global_env(batch)
+        if self.genv is None:  # (the aggregates no event reads are left out)
+            self.genv = global_env(batch, reads=news_reads(batch.rules))
         again = self.moved & event_facts(batch.rules)[event.id].names
         if again:
             self.genv = _read_again(batch, self.genv, again)
