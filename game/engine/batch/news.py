@@ -261,9 +261,10 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
     spec = batch.rules.event_specs[event.id]
     headline = Headline(turn=batch.turn, event=event.id, headline=spec.headline, text=spec.text,
                         injected=injected)  # the same in every game (never changed: shared)
+    fired, news, event_id = batch.fired, batch.news, event.id
     for g in rows.tolist():
-        batch.fired[g].append(event.id)
-        batch.news[g].append(headline)
+        fired[g].append(event_id)
+        news[g].append(headline)
 
 
 def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
@@ -297,7 +298,7 @@ def _games_at(batch: Batch, rows: np.ndarray) -> Batch:
     """The games at `rows` as a batch of their own, holding what applying an event's
     effects reads and moves (seeds, metrics, carry, stats, employment; nothing pending); its
     other arrays are the whole batch's, which that never reads (the names come as envs)."""
-    return replace(batch, seeds=[batch.seeds[g] for g in rows.tolist()],
+    return replace(batch, seeds=list(map(batch.seeds.__getitem__, rows.tolist())),
                    metrics=batch.metrics[rows], carry=batch.carry[rows],
                    stats=batch.stats[rows], employed=batch.employed[rows], pending=[],
                    transit=[], fired=[], news=[], recorded=None, cache={}, bank=None)
