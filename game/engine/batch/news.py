@@ -2,7 +2,9 @@
 the batch at the start of a turn: each event in file order, skipped where it fired before unless it
 repeats, is checked on the global names; where its `when` holds and a draw falls below its
 `chance` (drawn only for a chance strictly between 0 and 1) it fires: its effects apply at
-once (`fire_event`) and its headline goes to the game's news.
+once (`fire_event`: as one step over the games where it fired alone, element by element
+the floats a step over the whole batch masked to them gives) and its headline goes to the
+game's news. The events each game fired so far are kept as an array (`Batch.fired_events`).
 
 Every event checked in a game draws the random names from the turn's "news" stream first,
 whether or not it reads them (skipped, and only once a later number is read, when it does
@@ -12,8 +14,9 @@ drawn are the scalar ones in the scalar order. The facilitator's injected event
 game's n-th injection of the turn.
 
 The scalar engine reads the global names once and again only where an event reads an
-aggregate of a stat an earlier event moved, which gives the same values, with one exception
-kept here: the neighbours' names of a seat whose role chooses numbers are copies made when the
+aggregate of a stat an earlier event moved, which gives the same values (here a name an
+event that fired may have moved is read again when an event next reads it: `_Names`;
+aggregates no event reads are never made), with one exception kept here: the neighbours' names of a seat whose role chooses numbers are copies made when the
 names were last read (game.engine.batch.near).
 """
 
