@@ -16,8 +16,9 @@ game's n-th injection of the turn.
 The scalar engine reads the global names once and again only where an event reads an
 aggregate of a stat an earlier event moved, which gives the same values (here a name an
 event that fired may have moved is read again when an event next reads it: `_Names`;
-aggregates no event reads are never made), with one exception kept here: the neighbours' names of a seat whose role chooses numbers are copies made when the
-names were last read (game.engine.batch.near).
+aggregates no event reads are never made), with one exception kept here: the neighbours'
+names of a seat whose role chooses numbers are copies made when the names were last read
+(game.engine.batch.near).
 """
 
 from __future__ import annotations
