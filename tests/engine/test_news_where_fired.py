@@ -11,6 +11,7 @@ array by the news (`Batch.fired_events`), are those the games' lists hold.
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -21,6 +22,9 @@ from game.engine.batch.effects import apply_list
 from game.engine.batch.news import inject_event
 from game.engine.batch.state import gather
 from game.engine.batch.turn import resolve_states
+from game.engine.game import Game
+from game.scenario.load import load_scenario
+from tests.conftest import TINY
 from tests.engine.batch_states import PATHS, batches, captured
 
 STEPS = {"fires": 0, "in_some": 0}
@@ -104,3 +108,24 @@ def test_effects_where_an_event_fired_are_those_of_the_whole_batch(path, monkeyp
         assert STEPS["in_some"] > before["in_some"]  # fired in some games of a batch only
     if moving:
         assert STEPS["fires"] > before["fires"]
+
+
+def test_an_event_with_no_effects_moves_the_metrics_as_a_pass_does_when_not_settled(tmp_path):
+    """Where a metric's bound or start is -0.0 (the layout not `settled`), an event's step
+    moves every metric of the games where it fired, even with no effect to apply: a pass
+    with nothing to add clamps 0.0 to a bound of -0.0. Tiny with `min: -0.0` on a metric at
+    0.0 and an event with no effects that fires in some games: the metric is -0.0 exactly
+    there after the first news."""
+    text = TINY.read_text()
+    bounds, events = "kind: proxy, min: 0, max:", "events:\n"
+    assert bounds in text and events in text
+    quiet = '  - {id: quiet, headline: All quiet, when: "luck > 0.5"}\n'
+    path = tmp_path / "tiny.yaml"
+    path.write_text(text.replace(bounds, "kind: proxy, min: -0.0, max:")
+                    .replace(events, events + quiet, 1))
+    game = Game(load_scenario(path))
+    for states in (game.new_states(list(range(24))), [game.new_state(s) for s in range(24)]):
+        fired = ["quiet" in state.fired for state in states]
+        assert 0 < sum(fired) < len(states)  # fired in some games of the batch only
+        assert [math.copysign(1.0, state.metrics["tokens_burned"]) < 0 for state in states] \
+            == fired

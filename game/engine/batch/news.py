@@ -254,10 +254,11 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
                injected: bool = False, senv: Env | None = None) -> None:
     """Fire `event` in the games of `mask` (G,): its effects at once on the global names
     `genv` (metric pushes skip the metric's own delay), their chance draws from `lanes`,
-    applied as one step (in those games alone: `_apply_where_fired`); then its headline goes
-    to those games' news."""
+    applied as one step (in those games alone: `_apply_where_fired`; a step with no effect
+    still moves every metric when the layout is not `settled`); then its headline goes to
+    those games' news."""
     rows = np.flatnonzero(mask)
-    if event.effects:
+    if event.effects or not batch.layout.settled:
         _apply_where_fired(batch, event, rows, genv, lanes, senv)
     if batch.fired_events is not None:  # (a copy: a copied batch may share the array)
         batch.fired_events = batch.fired_events.copy()
