@@ -74,7 +74,8 @@ def open_turn(batch: Batch) -> None:
 def _fired_before(batch: Batch) -> np.ndarray:
     """(G, E) whether each event (in file order) fired in each game before this turn's news
     (an event is checked once a turn, so what fires now does not change its own check):
-    `Batch.fired_events`, made from the games' `fired` lists if the batch has none yet."""
+    `Batch.fired_events`, made from the games' `fired` lists if the batch has none yet (or
+    one of another number of games)."""
     if batch.fired_events is None or len(batch.fired_events) != batch.size:
         batch.fired_events = _events_in(batch.rules, batch.fired)
     return batch.fired_events
