@@ -5,7 +5,9 @@ checked at every event that fired in the turns of random and bot games of every 
 scenario, tiny.yaml and the fixtures, and at every injected event: metrics, carry and stats
 bit for bit, the pending rows (order, fields, amounts' bits), and the streams left where the
 whole-batch step leaves them (the same draws taken). The events fired so far, kept as an
-array by the news (`Batch.fired_events`), are those the games' lists hold.
+array by the news (`Batch.fired_events`), are those the games' lists hold, and a fire never
+changes the array of a batch copied before it. Where the layout is not settled, an event with
+no effects still moves the metrics where it fired.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from game.engine.batch.turn import resolve_states
 from game.engine.game import Game
 from game.scenario.load import load_scenario
 from tests.conftest import TINY
-from tests.engine.batch_states import PATHS, batches, captured
+from tests.engine.batch_states import EDGES, PATHS, batches, captured
 
 STEPS = {"fires": 0, "in_some": 0}
 
@@ -129,3 +131,17 @@ def test_an_event_with_no_effects_moves_the_metrics_as_a_pass_does_when_not_sett
         assert 0 < sum(fired) < len(states)  # fired in some games of the batch only
         assert [math.copysign(1.0, state.metrics["tokens_burned"]) < 0 for state in states] \
             == fired
+
+
+def test_a_fire_leaves_the_events_fired_of_a_copied_batch_as_they_were():
+    """`Batch.fired_events` is a new array at every fire, never written in place: a batch
+    copied before an event fires (sharing the array) still holds the events fired before."""
+    game, states = captured(EDGES, "resolve_states")
+    batch = gather(game.rules, [state.clone() for state in batches(states, 8)[-1]])
+    before = news._fired_before(batch)
+    e = int(np.flatnonzero(~before.all(axis=0))[0])  # an event some game has not fired yet
+    kept, twin = before.copy(), copy.copy(batch)
+    inject_event(batch, game.rules.events[e])
+    assert twin.fired_events is before
+    _same_bits(before, kept, "the copy's events fired")
+    assert batch.fired_events[:, e].all()
