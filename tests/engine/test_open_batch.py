@@ -15,6 +15,7 @@ import pytest
 
 from game.engine import Game
 from game.engine.batch.choose import acting
+from game.engine.batch.news import _fired_before
 from game.engine.batch.opening import _regrouped, open_batch
 from game.engine.batch.state import Batch, Push, _rows, gather
 from game.engine.batch.turn import open_news_states
@@ -60,8 +61,9 @@ def assert_same_batch(got: Batch, want: Batch) -> None:
         _same_rows(getattr(got, name), getattr(want, name), name)
     for name in ("seeds", "turn", "allocations", "fired", "news", "reviews", "ended"):
         assert getattr(got, name) == getattr(want, name), name
+    _same_bits(_fired_before(got), _fired_before(want), "fired_events")  # (kept or made)
     checked.update(ARRAYS, ("pending", "transit", "seeds", "turn", "allocations", "fired",
-                            "news", "reviews", "ended"))
+                            "news", "reviews", "ended", "fired_events"))
     assert checked == {f.name for f in fields(Batch)}  # a new field must be compared too
     assert len({id(x) for x in got.allocations}) == got.size  # a dict of its own per game
     assert len({id(x) for x in got.fired + got.news}) == 2 * got.size

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.engine.batch.layout import Layout
 from game.engine.batch.state import Batch
 from game.engine.relations import keyed_value, links
 
@@ -57,12 +58,15 @@ def _column(values: np.ndarray) -> np.ndarray:
     return values.reshape(-1, 1)
 
 
-def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
+def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
+               reads: frozenset[str] | None = None) -> Env:
     """The global names of every game: constants, metrics, policy levels, the aggregates
-    over the employed seats that some formula reads (`Layout.aggregated`), the headcounts,
-    `turn`, `turns`, the old-stream draws given
-    (name -> (G,)), and the keyed draws' values outside any seat."""
+    over the employed seats that some formula reads (`Layout.aggregated`; with `reads`,
+    only those of the stats and decisions whose aggregates it names: the one costly part),
+    the headcounts, `turn`, `turns`, the old-stream draws given (name -> (G,)), and the
+    keyed draws' values outside any seat."""
     layout = batch.layout
+    aggregated = layout.aggregated if reads is None else _read(layout.aggregated, reads)
     env: Env = {name: np.float64(value) for name, value in layout.constants.items()}
     metrics = batch.metrics.copy()  # one copy, read through column views
     for n, mid in enumerate(layout.metric_ids):
@@ -72,16 +76,16 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
         env[pid] = policies[:, n:n + 1]
     employed = batch.employed
     for t, sid in enumerate(layout.stat_ids):
-        if sid in layout.aggregated:
+        if sid in aggregated:
             _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t],
-                        layout.aggregated[sid])
+                        aggregated[sid])
     env["headcount"] = _column(employed.sum(axis=1).astype(float))
     for role, seats in layout.role_of_seat.items():
         env["headcount_" + role] = _column((employed & seats).sum(axis=1).astype(float))
     for d, did in enumerate(layout.decision_ids):
-        if did in layout.aggregated:
+        if did in aggregated:
             _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d],
-                        layout.aggregated[did])
+                        aggregated[did])
     env["turn"] = np.float64(batch.turn)
     env["turns"] = np.float64(layout.turns)
     for name, values in (draws or {}).items():
@@ -89,6 +93,17 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
     if layout.keyed:
         env.update(keyed_draws(batch)[0])
     return env
+
+
+def _read(aggregated: dict[str, tuple[str, ...]], reads: frozenset[str]
+          ) -> dict[str, tuple[str, ...]]:
+    """Of `aggregated` (name -> kinds), the kinds `reads` names (`mean_x`, ...), by name."""
+    out = {}
+    for name, kinds in aggregated.items():
+        read = tuple(kind for kind in kinds if f"{kind}_{name}" in reads)
+        if read:
+            out[name] = read
+    return out
 
 
 def _aggregates(env: Env, name: str, values: np.ndarray, mask: np.ndarray,
@@ -124,6 +139,15 @@ def seat_env(batch: Batch, genv: Env, draws: dict[str, np.ndarray] | None = None
         env.update(neighbours(batch))
     env.update(draws or {})
     return env
+
+
+def seat_names(layout: Layout) -> frozenset[str]:
+    """The names `seat_env` adds to the global names or sets over them (the keyed draws and
+    the neighbours' names counted whether or not they are per seat: a reader of none of these
+    reads the same values in a seat env as in the global one)."""
+    return frozenset((*layout.stat_ids, *layout.behaviour_ids, *layout.decision_ids, "seats",
+                      "score", "rank", *(name for name, _ in layout.keyed),
+                      *layout.near_names))
 
 
 def keyed_draws(batch: Batch) -> tuple[Env, Env]:

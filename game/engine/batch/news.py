@@ -2,7 +2,9 @@
 the batch at the start of a turn: each event in file order, skipped where it fired before unless it
 repeats, is checked on the global names; where its `when` holds and a draw falls below its
 `chance` (drawn only for a chance strictly between 0 and 1) it fires: its effects apply at
-once (`fire_event`) and its headline goes to the game's news.
+once (`fire_event`: as one step over the games where it fired alone, element by element
+the floats a step over the whole batch masked to them gives) and its headline goes to the
+game's news. The events each game fired so far are kept as an array (`Batch.fired_events`).
 
 Every event checked in a game draws the random names from the turn's "news" stream first,
 whether or not it reads them (skipped, and only once a later number is read, when it does
@@ -12,23 +14,33 @@ drawn are the scalar ones in the scalar order. The facilitator's injected event
 game's n-th injection of the turn.
 
 The scalar engine reads the global names once and again only where an event reads an
-aggregate of a stat an earlier event moved, which gives the same values, with one exception
-kept here: the neighbours' names of a seat whose role chooses numbers are copies made when the
-names were last read (game.engine.batch.near).
+aggregate of a stat an earlier event moved, which gives the same values (here a name an
+event that fired may have moved is read again when an event next reads it: `_Names`;
+aggregates no event reads are never made), with one exception kept here: the neighbours'
+names of a seat whose role chooses numbers are copies made when the names were last read
+(game.engine.batch.near).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
 
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import apply_list, passes
-from game.engine.batch.env import Env, global_env, in_seat_order, per_game, seat_env
+from game.engine.batch.env import (
+    Env,
+    global_env,
+    in_seat_order,
+    per_game,
+    seat_env,
+    seat_names,
+)
 from game.engine.batch.formula import quietly
 from game.engine.batch.near import held_neighbours
-from game.engine.batch.state import Batch
+from game.engine.batch.state import Batch, Push
 from game.engine.batch.streams import Lanes, lanes_of
 from game.engine.env import per_rules
 from game.engine.rng import stream
@@ -61,14 +73,22 @@ def open_turn(batch: Batch) -> None:
 
 def _fired_before(batch: Batch) -> np.ndarray:
     """(G, E) whether each event (in file order) fired in each game before this turn's news
-    (an event is checked once a turn, so what fires now does not change its own check)."""
-    index = {event.id: e for e, event in enumerate(batch.rules.events)}
-    before = np.zeros((batch.size, len(index)), dtype=bool)
-    events = [index[event_id] for fired in batch.fired for event_id in fired]
+    (an event is checked once a turn, so what fires now does not change its own check):
+    `Batch.fired_events`, made from the games' `fired` lists if the batch has none yet (or
+    one of another number of games)."""
+    if batch.fired_events is None or len(batch.fired_events) != batch.size:
+        batch.fired_events = _events_in(batch.rules, batch.fired)
+    return batch.fired_events
+
+
+def _events_in(rules: Rules, fired: list[list[str]]) -> np.ndarray:
+    """(G, E) whether each event of `rules` (in file order) is in each game's list `fired`."""
+    index = {event.id: e for e, event in enumerate(rules.events)}
+    out = np.zeros((len(fired), len(index)), dtype=bool)
+    events = [index[event_id] for game in fired for event_id in game]
     if events:
-        games = np.repeat(np.arange(batch.size), [len(fired) for fired in batch.fired])
-        before[games, events] = True
-    return before
+        out[np.repeat(np.arange(len(fired)), [len(game) for game in fired]), events] = True
+    return out
 
 
 class _NewsStream:
@@ -106,31 +126,39 @@ class _NewsStream:
 class _Facts(NamedTuple):
     """What the news needs to know of an event, found once per rules."""
 
+    index: int
+    """Its place in the rules' events (file order)."""
     reads_randoms: bool
     """Whether a formula of the event reads a random name of the old streams."""
     aggregated: list[int]
     """The stats of which the event reads an aggregate (`total_x`, `mean_x`, ...)."""
     moved: list[int]
     """The stats an effect of the event moves at once (an effect on seats, no delay)."""
+    reads: frozenset[str]
+    """The names its effects read."""
+    names: frozenset[str]
+    """The names its formulas read (its `when`, its `chance` and its effects')."""
 
 
 def _event_facts(rules: Rules) -> dict[str, _Facts]:
     """The `_Facts` of every event of `rules`, by id."""
     stats = {st.id: t for t, st in enumerate(rules.scenario.stats)}
     out = {}
-    for event in rules.events:
-        names = event.when.names | event.chance.names
-        for effect in event.effects:
-            names = names | effect.names
+    for e, event in enumerate(rules.events):
+        reads = frozenset().union(*(effect.names for effect in event.effects))
+        names = event.when.names | event.chance.names | reads
         out[event.id] = _Facts(
-            not names.isdisjoint(rules.legacy_draws),
+            e, not names.isdisjoint(rules.legacy_draws),
             [t for t, (_, aggregates) in enumerate(rules.aggregate_keys)
              if not names.isdisjoint(aggregates)],
-            [stats[e.target] for e in event.effects if e.on_seat and e.delay == 0])
+            [stats[e.target] for e in event.effects if e.on_seat and e.delay == 0], reads, names)
     return out
 
 
 event_facts = per_rules(_event_facts)
+news_reads = per_rules(lambda rules: frozenset().union(
+    *(facts.names for facts in event_facts(rules).values())))
+"""The names some event's formulas read."""
 
 
 def _reads_randoms(batch: Batch, event: CEvent) -> bool:
@@ -139,13 +167,15 @@ def _reads_randoms(batch: Batch, event: CEvent) -> bool:
 
 
 class _Names:
-    """The global names the events read, read again after an event fired, and the
+    """The global names the events read, read again where an event moved them, and the
     neighbours' names as the scalar engine keeps them (see the module)."""
 
-    __slots__ = ("genv", "stale", "stats")
+    __slots__ = ("genv", "moved", "stale", "stats")
 
     def __init__(self, batch: Batch) -> None:
         self.genv: Env | None = None
+        self.moved: set[str] = set()
+        """The global names an event that fired may have moved since they were read."""
         self.stats = batch.stats.copy() if batch.layout.order is not None else None
         """The seats' stats when each game's names were last read (with an order)."""
         self.stale = np.zeros((batch.size, len(batch.layout.stat_ids)), dtype=bool)
@@ -153,15 +183,19 @@ class _Names:
 
     def now(self, batch: Batch, event: CEvent, checked: np.ndarray,
             draws: dict[str, np.ndarray]) -> Env:
-        """The global names for checking `event`, with this event's `draws` (G,); the
-        games where it reads an aggregate an event moved read the names again."""
-        if self.genv is None:
-            self.genv = global_env(batch)
-        again = checked & self.stale[:, _aggregated_stats(batch, event)].any(axis=1)
-        if again.any():
-            self.stale[again] = False
-            if self.stats is not None:
-                self.stats[again] = batch.stats[again]
+        """The global names for checking `event`, with this event's `draws` (G,): every name
+        it reads as `global_env` gives it now (the others may be older); the neighbours'
+        names read again in the games where it reads an aggregate an event moved."""
+        if self.genv is None:  # (the aggregates no event reads are left out)
+            self.genv = global_env(batch, reads=news_reads(batch.rules))
+        again = self.moved & event_facts(batch.rules)[event.id].names
+        if again:
+            self.genv = _read_again(batch, self.genv, again)
+            self.moved -= again
+        if self.stats is not None:
+            games = checked & self.stale[:, _aggregated_stats(batch, event)].any(axis=1)
+            self.stale[games] = False
+            self.stats[games] = batch.stats[games]
         genv = dict(self.genv)
         genv.update((name, values.reshape(-1, 1)) for name, values in draws.items())
         return genv
@@ -175,13 +209,15 @@ class _Names:
         return senv
 
     def fired(self, batch: Batch, event: CEvent, fires: np.ndarray) -> None:
-        """Note that `event` fired where `fires`: the global names are read again (only
-        what an event can move: the metrics, and the aggregates of the stats it moved at
-        once; the policies, employment, numbers and the turn's draws stay as they are)."""
-        moved = _moved_stats(batch, event)
-        if self.genv is not None:
-            self.genv = _read_again(batch, self.genv, moved)
-        if moved:
+        """Note that `event` fired where `fires`: what an event can move (the metrics, and
+        the aggregates of the stats it moved at once; the policies, employment, numbers and
+        the turn's draws stay as they are) is read again when an event reads it."""
+        layout, moved = batch.layout, _moved_stats(batch, event)
+        self.moved.update(layout.metric_ids)
+        for t in moved:
+            sid = layout.stat_ids[t]
+            self.moved.update(f"{kind}_{sid}" for kind in layout.aggregated.get(sid, ()))
+        if moved and self.stats is not None:
             self.stale[np.ix_(fires, moved)] = True
 
 
@@ -190,21 +226,22 @@ def _moved_stats(batch: Batch, event: CEvent) -> list[int]:
     return event_facts(batch.rules)[event.id].moved
 
 
-def _read_again(batch: Batch, genv: Env, moved: list[int]) -> Env:
-    """`genv` with the names an event that moved the stats `moved` can change read again:
-    what `global_env(batch)` gives now (the same arrays' values, as `global_env` makes
-    them)."""
+def _read_again(batch: Batch, genv: Env, names: set[str]) -> Env:
+    """`genv` with `names` (metrics and aggregates of stats) read again: what
+    `global_env(batch)` gives them now (the same arrays' values, as `global_env` makes
+    them: a metric a column view of one copy of them all)."""
     layout = batch.layout
     genv = dict(genv)
-    metrics = batch.metrics.copy()  # one copy, read through column views (as global_env)
-    for n, mid in enumerate(layout.metric_ids):
-        genv[mid] = metrics[:, n:n + 1]
-    for t in sorted(set(moved)):
-        sid = layout.stat_ids[t]
-        if sid in layout.aggregated:
+    if not names.isdisjoint(layout.metric_ids):
+        metrics = batch.metrics.copy()  # one copy, read through column views (as global_env)
+        for n, mid in enumerate(layout.metric_ids):
+            if mid in names:
+                genv[mid] = metrics[:, n:n + 1]
+    for t, sid in enumerate(layout.stat_ids):
+        kinds = layout.aggregated.get(sid, ())
+        if any(f"{kind}_{sid}" in names for kind in kinds):
             seats = batch.employed & layout.has_stat[:, t]
-            for kind, value in in_seat_order(batch.stats[:, :, t], seats,
-                                             layout.aggregated[sid]).items():
+            for kind, value in in_seat_order(batch.stats[:, :, t], seats, kinds).items():
                 genv[f"{kind}_{sid}"] = value.reshape(-1, 1)
     return genv
 
@@ -218,20 +255,88 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
                injected: bool = False, senv: Env | None = None) -> None:
     """Fire `event` in the games of `mask` (G,): its effects at once on the global names
     `genv` (metric pushes skip the metric's own delay), their chance draws from `lanes`,
-    applied as one step; then its headline goes to those games' news."""
-    changes = Changes(batch)
-    apply_list(batch, event.effects, genv, changes, lanes, mask, direct=True, senv=senv)
-    metrics, carry = batch.metrics, batch.carry
-    finish(batch, changes, False)
-    if not batch.layout.settled:  # a pass moves every metric, but only where it fired
-        batch.metrics = np.where(mask[:, None], batch.metrics, metrics)
-        batch.carry = np.where(mask[:, None], batch.carry, carry)
+    applied as one step (in those games alone: `_apply_where_fired`; a step with no effect
+    still moves every metric when the layout is not `settled`); then its headline goes to
+    those games' news."""
+    rows = np.flatnonzero(mask)
+    if event.effects or not batch.layout.settled:
+        _apply_where_fired(batch, event, rows, genv, lanes, senv)
+    if batch.fired_events is not None:  # (a copy: a copied batch may share the array)
+        batch.fired_events = batch.fired_events.copy()
+        batch.fired_events[rows, event_facts(batch.rules)[event.id].index] = True
     spec = batch.rules.event_specs[event.id]
     headline = Headline(turn=batch.turn, event=event.id, headline=spec.headline, text=spec.text,
                         injected=injected)  # the same in every game (never changed: shared)
-    for g in np.flatnonzero(mask).tolist():
-        batch.fired[g].append(event.id)
-        batch.news[g].append(headline)
+    fired, news, event_id = batch.fired, batch.news, event.id
+    for g in rows.tolist():
+        fired[g].append(event_id)
+        news[g].append(headline)
+
+
+def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
+                       lanes: Lanes, senv: Env | None) -> None:
+    """Apply `event`'s effects as one step on the games at `rows` alone (a batch of those
+    games, `_games_at`, on the names its effects read, taken at those rows), and put what
+    it moved back into `batch`. Every formula and change is element by element, so each game
+    gets the floats the whole batch would give it; the other games are left as they are, as
+    a step masked to `rows` leaves them (a pass that moves every metric moves only these)."""
+    reads = event_facts(batch.rules)[event.id].reads
+    if senv is None and any(e.on_seat for e in event.effects):  # (the seat names if read)
+        senv = seat_env(batch, genv) if reads & seat_names(batch.layout) else genv
+    part = _games_at(batch, rows)
+    changes = Changes(part)
+    apply_list(part, event.effects, _taken(genv, reads, rows), changes,
+               _LanesAt(lanes, rows, batch.size), np.ones(len(rows), dtype=bool),
+               direct=True, senv=None if senv is None else _taken(senv, reads, rows))
+    finish(part, changes, False)
+    if changes.stats_touched:
+        batch.stats[rows] = part.stats  # (in place, as `apply_stats` writes them)
+    if changes.metrics_touched or not batch.layout.settled:
+        batch.metrics, batch.carry = (_with_rows(whole, rows, values) for whole, values in
+                                      ((batch.metrics, part.metrics), (batch.carry, part.carry)))
+    batch.pending.extend(Push(p.due, p.target, p.seat, p.mode, p.direct,
+                              _with_rows(np.zeros(batch.size), rows, p.amount),
+                              _with_rows(np.zeros(batch.size, dtype=bool), rows, p.present))
+                         for p in part.pending)
+
+
+def _games_at(batch: Batch, rows: np.ndarray) -> Batch:
+    """The games at `rows` as a batch of their own, holding what applying an event's
+    effects reads and moves (seeds, metrics, carry, stats, employment; nothing pending); its
+    other arrays are the whole batch's, which that never reads (the names come as envs)."""
+    return replace(batch, seeds=list(map(batch.seeds.__getitem__, rows.tolist())),
+                   metrics=batch.metrics[rows], carry=batch.carry[rows],
+                   stats=batch.stats[rows], employed=batch.employed[rows], pending=[],
+                   transit=[], fired=[], news=[], recorded=None, cache={}, bank=None)
+
+
+def _taken(env: Env, names: frozenset[str], rows: np.ndarray) -> Env:
+    """The `names` of `env` it holds, at `rows` (a value the same in every game as it is)."""
+    return {name: env[name] if env[name].ndim == 0 else env[name][rows]
+            for name in names & env.keys()}
+
+
+def _with_rows(whole: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """A copy of `whole` with `values` at `rows`."""
+    out = whole.copy()
+    out[rows] = values
+    return out
+
+
+class _LanesAt:
+    """The streams of `lanes` (a batch's) of the games at `rows`, for a batch of those games
+    (`_games_at`): a mask over them draws from the streams of the games it marks."""
+
+    __slots__ = ("lanes", "rows", "size")
+
+    def __init__(self, lanes: Lanes, rows: np.ndarray, size: int) -> None:
+        self.lanes, self.rows, self.size = lanes, rows, size
+
+    def random(self, mask: np.ndarray) -> np.ndarray:
+        """(n,) a `random()` from the stream of each game `mask` (n,) marks; NaN elsewhere."""
+        games = np.zeros(self.size, dtype=bool)
+        games[self.rows[mask]] = True
+        return self.lanes.random(games)[self.rows]
 
 
 @quietly

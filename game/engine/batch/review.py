@@ -25,7 +25,8 @@ from game.engine.batch.ranks import Ranking, rank_seats
 from game.engine.batch.recorded import Reviews, RoleReview
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes
-from game.scenario.rules import CEffect, CReview
+from game.engine.env import per_rules
+from game.scenario.rules import CEffect, CReview, Rules
 
 
 @quietly
@@ -36,14 +37,30 @@ def review_turn(batch: Batch) -> None:
     lanes = Lanes(batch.seeds, batch.turn, "review")
     batch.reviews = Reviews(batch.size)
     for n, (role, review) in enumerate(batch.rules.reviews.items()):
-        ranking = _rank(batch, role, review, opening.score_env(batch))
-        scores = _scored(batch, ranking)
+        members = batch.employed & batch.layout.role_of_seat[role]
+        ranking = _rank(batch, review, members, opening.score_env(batch))
+        scores = _scored(batch, ranking, members)
         senv = (None if not review.consequences else opening.seat_names(batch) if n == 0
-                else seat_env(batch, global_env(batch)))
+                else seat_env(batch, global_env(batch, reads=review_reads(batch.rules))))
         held = _consequences(batch, review, ranking, senv, lanes)
         batch.reviews.add(RoleReview(role, ranking.order, scores, ranking.ranks,
                                      ranking.count, held,
                                      tuple(c.name for c in review.consequences)))
+
+
+def _review_reads(rules: Rules) -> frozenset[str]:
+    """The names some formula of a review reads (scores, terms, consequences, effects)."""
+    names: set[str] = set()
+    for review in rules.reviews.values():
+        names |= review.score.names
+        names.update(*(term.names for _, term in review.terms))
+        for consequence in review.consequences:
+            names |= consequence.when.names
+            names.update(*(effect.names for effect in consequence.effects))
+    return frozenset(names)
+
+
+review_reads = per_rules(_review_reads)
 
 
 class _Opening:
@@ -52,9 +69,10 @@ class _Opening:
     __slots__ = ("employed", "genv", "stats")
 
     def __init__(self, batch: Batch) -> None:
-        self.genv = global_env(batch)
-        self.employed = batch.employed.copy()
-        self.stats = batch.stats.copy()
+        self.genv = global_env(batch, reads=review_reads(batch.rules))
+        ordered = batch.layout.order is not None  # (the opening line, for the neighbours)
+        self.employed = batch.employed.copy() if ordered else None
+        self.stats = batch.stats.copy() if ordered else None
 
     def seat_names(self, batch: Batch) -> Env:
         """The seat names on the opening global names, the seats' own values as they are."""
@@ -69,9 +87,9 @@ class _Opening:
         return env
 
 
-def _rank(batch: Batch, role: str, review: CReview, senv: Env) -> Ranking:
-    """The role's employed seats ranked by their scores (the score plus the terms in force,
-    added to 0 in policy file order, as `sum` would)."""
+def _rank(batch: Batch, review: CReview, members: np.ndarray, senv: Env) -> Ranking:
+    """The role's employed seats, `members` (G, S), ranked by their scores (the score plus
+    the terms in force, added to 0 in policy file order, as `sum` would)."""
     layout = batch.layout
     shape = batch.employed.shape
     score = np.broadcast_to(layout.formula(review.score)(senv), shape)
@@ -80,21 +98,20 @@ def _rank(batch: Batch, role: str, review: CReview, senv: Env) -> Ranking:
         active = (batch.policies[:, layout.policy_ids.index(policy_id)] > 0)[:, None]
         if active.any():  # (a term in force in no game adds nothing anywhere)
             terms = np.where(active, terms + layout.formula(term)(senv), terms)
-    members = batch.employed & layout.role_of_seat[role]
     return rank_seats(score + terms, members, review.ties, batch.seeds, batch.turn, "ties",
-                      role)
+                      review.role)
 
 
-def _scored(batch: Batch, ranking: Ranking) -> np.ndarray:
-    """Write each ranked seat's score, rank and running total; returns each game's scores
-    by rank place, (G, S)."""
-    placed = np.arange(batch.layout.seats) < ranking.count[:, None]
-    where = (np.nonzero(placed)[0], ranking.order[placed])
-    scores = np.take_along_axis(ranking.scores, ranking.order, axis=1)
-    batch.score[where] = scores[placed]
-    batch.rank[where] = ranking.ranks[placed]
-    batch.score_total[where] = batch.score_total[where] + scores[placed]
-    return scores
+def _scored(batch: Batch, ranking: Ranking, members: np.ndarray) -> np.ndarray:
+    """Write each ranked seat's (each of `members`) score, rank and running total, in
+    place; returns each game's scores by rank place, (G, S)."""
+    order, rows = ranking.order, np.arange(batch.size)[:, None]
+    place = np.empty_like(order)  # each seat's place in the ranking
+    place[rows, order] = np.arange(batch.layout.seats)
+    np.copyto(batch.score, ranking.scores, where=members)
+    np.copyto(batch.rank, ranking.ranks[rows, place], where=members)
+    np.add(batch.score_total, ranking.scores, out=batch.score_total, where=members)
+    return ranking.scores[rows, order]
 
 
 def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | None,
@@ -113,17 +130,18 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
     held = np.zeros((*shape, len(review.consequences)), dtype=bool) \
         if review.consequences else None
     changes = Changes(batch)
-    whens = [layout.formula(c.when)(senv) for c in review.consequences]
+    ranked = np.arange(shape[1]) < ranking.count[:, None]  # (G, place)
+    for c, consequence in enumerate(review.consequences):
+        when = layout.formula(consequence.when)(senv)
+        held[:, :, c] = ranked & (_by_place(when, rows, ranking.order) != 0.0)
     evaluated: dict[int, list] = {}
     laid_off = np.zeros(shape, dtype=bool)
     for place in range(int(ranking.count.max(initial=0))):
-        ranked = place < ranking.count
         seat = ranking.order[:, place]
-        for c, (consequence, when) in enumerate(zip(review.consequences, whens)):
-            holds = ranked & (_at(when, rows, seat) != 0.0)
+        for c, consequence in enumerate(review.consequences):
+            holds = held[:, place, c]
             if not holds.any():
                 continue
-            held[:, place, c] = holds
             if c not in evaluated:
                 evaluated[c] = [(e, *(layout.formula(f)(senv) for f in (e.when, e.chance,
                                                                          e.value)))
@@ -138,6 +156,15 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
     batch.employed = batch.employed & ~laid_off
     batch.laid_off_turn = np.where(laid_off, batch.turn, batch.laid_off_turn)
     return held
+
+
+def _by_place(values: np.ndarray, rows: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """The values of a formula's result on a seat env (0-d, (G, 1) or (G, S)) of the seat at
+    each rank place, as `order` (G, S) places them (0-d stays 0-d; (G, 1) stays (G, 1):
+    every seat's)."""
+    if values.ndim == 0 or values.shape[1] == 1:
+        return values
+    return values[rows[:, None], order]
 
 
 def _at(values: np.ndarray, rows: np.ndarray, seat: np.ndarray) -> np.ndarray:

@@ -107,6 +107,10 @@ class Batch:
     fired: list[list[str]] = field(default_factory=list)
     news: list[list[Headline]] = field(default_factory=list)
     """Each game's headlines of the current turn."""
+    fired_events: np.ndarray | None = None
+    """(G, E) whether each event of the rules (in file order) is in each game's `fired`:
+    made from `fired` when the news first needs it, then kept by the news as events fire
+    (game.engine.batch.news; a new array at every change, never written in place)."""
     reviews: Reviews = field(default_factory=lambda: Reviews(0))
     """This turn's review, role by role in review order (the review step sets it)."""
     recorded: Recorded | None = None
