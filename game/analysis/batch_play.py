@@ -6,8 +6,11 @@ Each phase, for each seat that must act: its games are grouped by the Legal it i
 (game.engine.batch.choose, from the memos of game.engine.legal), then by the values its bot's
 memo key reads, perceived (game.bots.groups `seat_keys` over the seat's `Sights`, the view
 door over arrays, game.engine.batch.sights). One game of each group is glanced at and its bot
-recalls the choice from the planners' memos; the whole group submits it. All seats choose on
-the batch as the phase opens, and their choices are then applied in seat order, as
+recalls the choice from the planners' memos; the whole group submits it, and what it
+submitted is kept by its situation (table, turn, public stats) and seat-free key
+(`shared_key`), so that a group of another seat, phase or chunk that reads the same is
+not glanced at again (a warm chunk glances a few times where it glanced ~500). All
+seats choose on the batch as the phase opens, and their choices are then applied in seat order, as
 `Game._submit` and `Game._close` do. The turn is resolved by the batch core
 (`resolve_turn`), its record kept as arrays (`History`), and each ended game's record made
 from them (game.analysis.batch_records).
@@ -42,6 +45,7 @@ from game.engine.batch.sights import Public, glance_at, public_now, sights
 from game.engine.batch.state import Batch
 from game.engine.batch.turn import resolve_turn
 from game.engine.checks import check_chosen
+from game.engine.env import per_rules
 from game.engine.game import Game
 from game.engine.glance import NotGlanced
 from game.engine.legal import Choice, legal_choice
@@ -113,6 +117,15 @@ def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Cho
             legal.must_act, tuple(legal.numbers), key)
 
 
+DECIDED_LIMIT = 65_536
+"""What groups submitted kept by a situation before starting over (a warm flagship table
+meets ~600 a turn and phase over its whole run)."""
+
+_decided = per_rules(lambda rules: {})
+"""Per Rules: what a group submitted, by its situation (`_Loop._decided`), then by its
+`shared_key`."""
+
+
 class _Loop:
     """The decisions of a batch's seats, phase by phase (see the module)."""
 
@@ -124,6 +137,7 @@ class _Loop:
         self.table = table
         self.names = [seat.name for seat in table]
         self.locked = locked
+        self.situation = (tuple(self.names), tuple(sorted(locked.items())))
         self.history = history
         self.states: dict[int, GameState] = {}
         """Games' states as the current phase opened, exported where a memo lacked something."""
@@ -137,13 +151,13 @@ class _Loop:
         must = acting(self.rules, self.batch, phase)
         self.states = {}
         chosen = []
-        known: dict[tuple, dict] = {}
         public = None
         for seat in range(must.shape[1]):
             rows = np.flatnonzero(must[:, seat] & ~self.ejected)
             if len(rows):
                 if public is None:  # (once, for every seat)
                     public = public_now(self.rules, self.batch)
+                    known = self._decided(public)
                 chosen.append((seat, self._choose(seat, phase, rows, known, public)))
         for seat, choices in chosen:
             if self.ejected.any():  # (some maybe by a later seat meanwhile)
@@ -155,12 +169,23 @@ class _Loop:
             for rows, submitted in choices:
                 apply_policies(self.batch, rows, submitted)
 
+    def _decided(self, public: Public) -> dict[tuple, dict]:
+        """What groups submitted in this phase's situation, by their `shared_key`, kept from
+        chunk to chunk: a group's submission is a pure function of its memo key, which its
+        shared key fixes given the table (names, locked levels), the turn and which stats
+        some game shows as public (they fix the key's columns: tests/bots/test_seat_keys.py
+        holds equal keys to equal memo keys across phases and turns)."""
+        decided = _decided(self.rules)
+        if len(decided) >= DECIDED_LIMIT or sum(map(len, decided.values())) >= DECIDED_LIMIT:
+            decided.clear()
+        return decided.setdefault((*self.situation, self.batch.turn, tuple(public.masks)), {})
+
     def _choose(self, seat: int, phase: str, rows: np.ndarray, known: dict[tuple, dict],
                 public: Public) -> list[tuple[np.ndarray, dict]]:
         """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
         the games where a memo lacked something are ejected. `known`: what a group of an
-        earlier seat of this phase submitted, by what its choice read (see
-        `shared_key`), so a group of another seat that reads the same is not glanced at;
+        earlier seat, phase or chunk in this situation submitted (`_decided`), by what its
+        choice read (see `shared_key`), so a group that reads the same is not glanced at;
         `public`: which stats are public in each game as the phase opens (`public_now`)."""
         out = []
         batch = self.batch
