@@ -36,12 +36,19 @@ from game.analysis.record import GameRecord
 from game.bots import make_bot
 from game.bots.groups import SeatKey, seat_keys
 from game.engine.actions import Action, Legal
-from game.engine.batch.choose import (acting, apply_allocations, apply_policies, checked,
-                                      chosen_numbers, legal_groups, open_work,
-                                      options_memoised)
+from game.engine.batch.choose import (
+    acting,
+    apply_allocations,
+    apply_policies,
+    checked,
+    chosen_numbers,
+    legal_groups,
+    open_work,
+    options_memoised,
+)
 from game.engine.batch.history import History, export_states
 from game.engine.batch.opening import open_batch
-from game.engine.batch.sights import Public, glance_at, public_now, sights
+from game.engine.batch.sights import Public, glance_at, public_now, seats_sights
 from game.engine.batch.state import Batch
 from game.engine.batch.turn import resolve_turn
 from game.engine.checks import check_chosen
@@ -117,6 +124,9 @@ def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Cho
             legal.must_act, tuple(legal.numbers), key)
 
 
+_Part = tuple[int, np.ndarray, Legal, Choice | None]
+"""A seat, its games offered one Legal, the Legal and its memo entry (`_Loop._choose`)."""
+
 DECIDED_LIMIT = 65_536
 """What groups submitted kept by a situation before starting over (a warm flagship table
 meets ~600 a turn and phase over its whole run)."""
@@ -148,18 +158,16 @@ class _Loop:
     def phase(self, phase: str) -> None:
         """Every seat that must act in `phase` chooses on the batch as the phase opens; the
         choices are then applied in seat order."""
-        must = acting(self.rules, self.batch, phase)
+        must = acting(self.rules, self.batch, phase) & ~self.ejected[:, None]
         self.states = {}
-        chosen = []
-        public = None
-        for seat in range(must.shape[1]):
-            rows = np.flatnonzero(must[:, seat] & ~self.ejected)
-            if len(rows):
-                if public is None:  # (once, for every seat)
-                    public = public_now(self.rules, self.batch)
-                    known = self._decided(public)
-                chosen.append((seat, self._choose(seat, phase, rows, known, public)))
-        for seat, choices in chosen:
+        seats = {seat: rows for seat in range(must.shape[1])
+                 if len(rows := np.flatnonzero(must[:, seat]))}
+        if not seats:
+            return
+        public = public_now(self.rules, self.batch)  # (once, for every seat)
+        chosen = self._choose(phase, seats, self._decided(public), public)
+        for seat in seats:
+            choices = chosen[seat]
             if self.ejected.any():  # (some maybe by a later seat meanwhile)
                 choices = [(rows[~self.ejected[rows]], submitted) for rows, submitted in choices]
                 choices = [(rows, submitted) for rows, submitted in choices if len(rows)]
@@ -180,43 +188,69 @@ class _Loop:
             decided.clear()
         return decided.setdefault((*self.situation, self.batch.turn, tuple(public.masks)), {})
 
-    def _choose(self, seat: int, phase: str, rows: np.ndarray, known: dict[tuple, dict],
-                public: Public) -> list[tuple[np.ndarray, dict]]:
-        """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
-        the games where a memo lacked something are ejected. `known`: what a group of an
-        earlier seat, phase or chunk in this situation submitted (`_decided`), by what its
-        choice read (see `shared_key`), so a group that reads the same is not glanced at;
-        `public`: which stats are public in each game as the phase opens (`public_now`)."""
-        out = []
-        batch = self.batch
-        group_of, offered = legal_groups(self.rules, batch, seat, phase, rows, self.last,
-                                         self.locked)
-        seen = sights(self.rules, batch, seat, public)
-        bot = self.bots[seat]
-        for offer, members in zip(offered, _split(rows, group_of, len(offered))):
-            if offer is None and options_memoised(self.rules, seen.role, phase):
-                offer = legal_choice(self.rules, self._state(int(members[0]), phase), seat)
-            if offer is None:
-                self.ejected[members] = True
-                continue
-            legal, choice = offer
-            key_of, firsts, keys = seat_keys(
-                lambda policies: bot.reads(seen.role, legal, policies, batch.turn), seen,
-                members, batch.layout)
-            for first, key, same in zip(firsts.tolist(), keys, _split(members, key_of, len(keys))):
-                known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
-                if known_key is not None and known_key in known:
-                    submitted = dict(known[known_key])
-                else:
-                    submitted = self._submitted(bot, first, seat, phase, legal, choice, public,
-                                                key is None)
+    def _choose(self, phase: str, seats: dict[int, np.ndarray], known: dict[tuple, dict],
+                public: Public) -> dict[int, list[tuple[np.ndarray, dict]]]:
+        """Per seat of `seats` (seat -> the games where it acts), (rows, what they submit)
+        for each group of its games whose seat chose alike; the games where a memo lacked
+        something are ejected. The games of each seat are grouped by the Legal they are
+        offered, and the groups of every seat that share a `_stack` are keyed in one pass
+        (`_choose_stack`). `known`: what a group of an earlier seat, phase or chunk in this
+        situation submitted (`_decided`), by what its choice read (see `shared_key`), so a
+        group that reads the same is not glanced at; `public`: which stats are public in
+        each game as the phase opens (`public_now`)."""
+        stacks: dict[tuple, list[_Part]] = {}
+        for seat, rows in seats.items():
+            group_of, offered = legal_groups(self.rules, self.batch, seat, phase, rows,
+                                             self.last, self.locked)
+            role = self.batch.layout.roles[seat]
+            for offer, members in zip(offered, _split(rows, group_of, len(offered))):
+                if offer is None and options_memoised(self.rules, role, phase):
+                    offer = legal_choice(self.rules, self._state(int(members[0]), phase), seat)
+                if offer is None:
+                    self.ejected[members] = True
+                    continue
+                stacks.setdefault(self._stack(seat, *offer), []).append((seat, members, *offer))
+        chosen: dict[int, list[tuple[np.ndarray, dict]]] = {seat: [] for seat in seats}
+        for parts in stacks.values():
+            self._choose_stack(phase, parts, known, public, chosen)
+        return chosen
+
+    def _stack(self, seat: int, legal: Legal, choice: Choice | None) -> tuple:
+        """What fixes the columns of the key of a group of seat `seat` offered `legal` (from
+        the memo entry `choice`) and what they read: `shared_key` but for the key's values.
+        The groups of seats with equal stacks are keyed together."""
+        roles = self.batch.layout.roles
+        return (type(self.bots[seat]), roles[seat], roles[:seat] + roles[seat + 1:], choice,
+                legal.phase, legal.must_act, tuple(legal.numbers))
+
+    def _choose_stack(self, phase: str, parts: list[_Part],
+                      known: dict[tuple, dict], public: Public,
+                      chosen: dict[int, list[tuple[np.ndarray, dict]]]) -> None:
+        """Add to `chosen` (see `_choose`) the choices of `parts` (seat, its games, the
+        Legal they are offered, its memo entry), of one `_stack`: their key groups found
+        over all their games at once (`seats_sights`, `seat_keys`), each group's choice
+        found once and shared by its seats where its `shared_key` says so."""
+        batch, turn = self.batch, self.batch.turn
+        seen, table = seats_sights(self.rules, batch, [p[0] for p in parts],
+                                   [p[1] for p in parts], public)
+        bot, offered = self.bots[parts[0][0]], parts[0][2]
+        key_of, _, keys = seat_keys(lambda levels: bot.reads(seen.role, offered, levels, turn),
+                                    seen, np.arange(len(seen.score)), table)
+        for key, cells in zip(keys, _cells(key_of, len(keys), [p[1] for p in parts])):
+            seat, _, legal, choice = parts[cells[0][0]]
+            known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
+            for part, same in cells:
+                seat, _, legal_here, choice = parts[part]
+                submitted = known.get(known_key) if known_key is not None else None
+                if submitted is None:
+                    submitted = self._submitted(self.bots[seat], int(same[0]), seat, phase,
+                                                legal_here, choice, public, key is None)
                     if known_key is not None and submitted is not None:
-                        known[known_key] = submitted
+                        known[known_key] = submitted  # (read only from now on)
                 if submitted is None:
                     self.ejected[same] = True
                 else:
-                    out.append((same, submitted))
-        return out
+                    chosen[seat].append((same, submitted))
 
     def _submitted(self, bot, g: int, seat: int, phase: str, legal: Legal,
                    choice: Choice | None, public: Public, alone: bool) -> dict | None:
@@ -252,6 +286,24 @@ class _Loop:
                                legal)
         except NotGlanced:
             return None
+
+
+def _cells(group: np.ndarray, groups: int, rows: list[np.ndarray]
+           ) -> list[list[tuple[int, np.ndarray]]]:
+    """Per group of `groups`, (part, its games in the group) for each part that has some,
+    parts in order: `group` holds the group of each game of the parts `rows`, one after
+    the other (a part's games in a group keep their order)."""
+    parts = len(rows)
+    cell = group * parts + np.repeat(np.arange(parts), [len(r) for r in rows])
+    ranked = np.concatenate(rows)[np.argsort(cell, kind="stable")]
+    counts = np.bincount(cell, minlength=groups * parts)
+    present = np.flatnonzero(counts)
+    ends = np.cumsum(counts)[present].tolist()
+    out: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(groups)]
+    for n, start, end in zip(present.tolist(), (np.array(ends) - counts[present]).tolist(),
+                             ends):
+        out[n // parts].append((n % parts, ranked[start:end]))
+    return out
 
 
 def _split(rows: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:

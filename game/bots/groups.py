@@ -160,9 +160,10 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     values = [sights.own[sid][rows] for sid in own]  # perceived below, all at once
     if reads.score:
         values.append(sights.score[rows])
-    for (j, sid), (shown_values, shown) in sights.shown.items():
+    for j, sid in sights.shown:  # (only those read: `seats_sights` gathers them then)
         if j == sights.seat or (reads.others is not None and sid not in reads.others):
             continue
+        shown_values, shown = sights.shown[j, sid]
         seen = shown[rows] & employed[:, j]  # a key lists the employed others only
         values.append(np.where(seen, shown_values[rows], 0.0))  # never what is not shown
         cols.append(seen.astype(np.int64)[:, None])

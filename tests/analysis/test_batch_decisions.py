@@ -31,14 +31,14 @@ def test_seats_of_one_role_and_strategy_that_read_the_same_share_one_glance(monk
         counts["glances"] += 1
         return glanced(*args)
 
-    def seat_keys(*args):
+    def cells(*args):  # (the groups of each seat's games, every seat's keyed at once)
         found = grouped(*args)
-        counts["groups"] += len(found[1])
+        counts["groups"] += sum(map(len, found))
         return found
 
-    glanced, grouped = batch_play.glance_at, batch_play.seat_keys
+    glanced, grouped = batch_play.glance_at, batch_play._cells
     monkeypatch.setattr(batch_play, "glance_at", glance_at)
-    monkeypatch.setattr(batch_play, "seat_keys", seat_keys)
+    monkeypatch.setattr(batch_play, "_cells", cells)
     records, ejected = batch_play.play_over_arrays(
         game, seeds, table, chosen, batch_play.recalling_bots(game, chosen), None)
     assert not ejected
