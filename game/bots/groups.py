@@ -266,6 +266,28 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
     rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp), rows, []
+    buckets = _by_reads(reads_of, sights, rows, layout)
+    if len(buckets) == 1:  # (the usual case: numbered as below, without the sorts)
+        group, first, keys = _keyed(next(iter(buckets)), sights, rows, layout)
+        return group, rows[first], keys
+    group = np.empty(len(rows), dtype=np.intp)
+    firsts, keys = [], []
+    for reads, parts in buckets.items():
+        take = np.sort(np.concatenate(parts))
+        sub, first, found = _keyed(reads, sights, rows[take], layout)
+        keys += found
+        group[take] = sub + sum(map(len, firsts))
+        firsts.append(take[first])
+    first = np.concatenate(firsts)
+    renumber = _by_first(first)
+    back = np.argsort(renumber)
+    return renumber[group], rows[first[back]], [keys[k] for k in back.tolist()]
+
+
+def _by_reads(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
+              rows: np.ndarray, layout: Layout) -> dict[Reads | None, list[np.ndarray]]:
+    """The positions in `rows` of the games whose levels give each `Reads` (None: the key
+    reads the whole view or metric readings), `reads_of` asked once per set of levels."""
     levels = sights.policies[rows]
     if len(levels) > 1 and (levels == levels[0]).all():  # (one set of levels: the usual case)
         order, starts = np.arange(len(rows)), np.zeros(1, dtype=np.intp)
@@ -281,20 +303,15 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
         same = order[start:end]
         reads = reads_of(dict(zip(ids, at)))  # (the rows of one set of levels: `same`)
         buckets.setdefault(None if reads is None or reads.metrics else reads, []).append(same)
-    group = np.empty(len(rows), dtype=np.intp)
-    firsts, keys = [], []
-    for reads, parts in buckets.items():
-        take = np.sort(np.concatenate(parts))
-        if reads is None:
-            sub, first = np.arange(len(take)), np.arange(len(take))
-            keys += [None] * len(take)
-        else:
-            table = key_columns(reads, sights, rows[take], layout)
-            sub, first = _equal_rows(table)
-            keys += [(reads, key) for key in _seat_free(table[first], sights.seat)]
-        group[take] = sub + sum(map(len, firsts))
-        firsts.append(take[first])
-    first = np.concatenate(firsts)
-    renumber = _by_first(first)
-    back = np.argsort(renumber)
-    return renumber[group], rows[first[back]], [keys[k] for k in back.tolist()]
+    return buckets
+
+
+def _keyed(reads: Reads | None, sights: Sights, rows: np.ndarray, layout: Layout
+           ) -> tuple[np.ndarray, np.ndarray, list[SeatKey | None]]:
+    """(group of each of `rows`, the position of each group's first, each group's
+    `SeatKey`) for games whose key reads `reads` (None: each game alone, no key)."""
+    if reads is None:
+        return np.arange(len(rows)), np.arange(len(rows)), [None] * len(rows)
+    table = key_columns(reads, sights, rows, layout)
+    group, first = _equal_rows(table)
+    return group, first, [(reads, key) for key in _seat_free(table[first], sights.seat)]
