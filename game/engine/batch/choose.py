@@ -242,12 +242,12 @@ def apply_allocations(batch: Batch, seat: int,
         alike: dict[tuple[str, ...], list[tuple[np.ndarray, Mapping[str, float]]]] = {}
         for group in groups:
             alike.setdefault(tuple(group[1]), []).append(group)
-        merged = list(alike.values())
-    else:
-        merged = [[group] for group in groups]
-    for members in merged:
-        _assign(batch, seat, members)
+        for members in alike.values():
+            _assign(batch, seat, members)
+        batch.allocations.apply_groups(seat, groups)
+        return
     for rows, submitted in groups:
+        _assign(batch, seat, [(rows, submitted)])
         batch.allocations.apply(rows, seat, submitted)
 
 

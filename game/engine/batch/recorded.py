@@ -130,12 +130,22 @@ class Allocations(_PerGame):
             raise ValueError(f"allocations of {len(given)} games for a batch of {size}")
         self.size = size
         self.given = given
-        self.groups: list[tuple[np.ndarray, int, dict]] = []
+        self.groups: list[tuple[np.ndarray, np.ndarray, int, list[dict]]] = []
+        """(games, which allocation of the list each submits, seat, the allocations): one
+        entry per `apply` or `apply_groups`, in the order applied."""
 
     def apply(self, rows: np.ndarray, seat: int, submitted: Mapping) -> None:
         """Seat `seat` submits `submitted` in the games at `rows` (after what is kept)."""
-        self.groups.append((np.asarray(rows, dtype=np.intp).reshape(-1), seat,
-                            dict(submitted)))
+        rows = np.asarray(rows, dtype=np.intp).reshape(-1)
+        self.groups.append((rows, np.zeros(len(rows), dtype=np.intp), seat, [dict(submitted)]))
+
+    def apply_groups(self, seat: int, groups: Sequence[tuple[np.ndarray, Mapping]]) -> None:
+        """`apply(rows, seat, submitted)` for each (rows, submitted) of `groups`, kept as one
+        entry: no game may be in two of them."""
+        if groups:
+            rows = np.concatenate([rows for rows, _ in groups]).astype(np.intp, copy=False)
+            which = np.repeat(np.arange(len(groups)), [len(rows) for rows, _ in groups])
+            self.groups.append((rows, which, seat, [dict(given) for _, given in groups]))
 
     def of_games(self, rows: Sequence[int] | np.ndarray) -> list[dict[int, dict]]:
         """The allocations of the games at `rows`, each a new dict of new dicts: the given
@@ -148,18 +158,20 @@ class Allocations(_PerGame):
         if not self.groups:
             return out
         every = len(rows) == self.size and bool((rows == np.arange(self.size)).all())
-        inside = None if every else np.zeros(self.size, dtype=bool)
-        for members, seat, submitted in self.groups:
+        inside = None if every else np.full(self.size, -1, dtype=np.intp)
+        for members, which, seat, submitted in self.groups:
             if inside is None:
-                found = members
+                found = zip(members.tolist(), which.tolist())
             else:  # every place of a row asked for, also a row asked for more than once
-                inside[members] = True  # (a mask over the batch: a tenth of `np.isin`)
-                found = np.flatnonzero(inside[rows])
-                inside[members] = False
-            for n in found.tolist():
+                inside[members] = which  # (a map over the batch: a tenth of `np.isin`)
+                picked = inside[rows]
+                at = np.flatnonzero(picked >= 0)
+                found = zip(at.tolist(), picked[at].tolist())
+                inside[members] = -1
+            for n, w in found:
                 allocations = out[n]
                 later = allocations and next(reversed(allocations)) > seat
-                allocations[seat] = dict(submitted)
+                allocations[seat] = dict(submitted[w])
                 if later:
                     out[n] = dict(sorted(allocations.items()))
         return out
