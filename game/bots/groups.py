@@ -145,6 +145,12 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     """(len(rows), K) int64: per game of `rows`, every seat's employment and every value the
     key of `reads` reads, as the seat perceives it (`layout`: the batch's, which names the
     columns of `sights.policies` and says which seat holds which stat)."""
+    return np.concatenate(_key_blocks(reads, sights, rows, layout), axis=1)
+
+
+def _key_blocks(reads: Reads, sights: Sights, rows: np.ndarray,
+                layout: Layout) -> list[np.ndarray]:
+    """`key_columns`, in the blocks it joins ((len(rows), k) int64 each, in its order)."""
     if reads.metrics:
         raise ValueError(f"a seat's sights hold no metric readings ({', '.join(reads.metrics)})")
     employed = sights.employed[rows]
@@ -172,7 +178,7 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     guessed = [sid for sid in reads.like_me if sid in sights.own]
     if guessed:
         cols.append(_guesses(guessed, sights, rows, layout))
-    return np.concatenate(cols, axis=1)
+    return cols
 
 
 def _guesses(sids: list[str], sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
@@ -312,6 +318,11 @@ def _keyed(reads: Reads | None, sights: Sights, rows: np.ndarray, layout: Layout
     `SeatKey`) for games whose key reads `reads` (None: each game alone, no key)."""
     if reads is None:
         return np.arange(len(rows)), np.arange(len(rows)), [None] * len(rows)
-    table = key_columns(reads, sights, rows, layout)
-    group, first = _equal_rows(table)
-    return group, first, [(reads, key) for key in _seat_free(table[first], sights.seat)]
+    blocks = _key_blocks(reads, sights, rows, layout)
+    differ = [block for block in blocks if len(block) > 1 and (block != block[0]).any()]
+    if differ:  # (grouped by the blocks that differ: most, employment and levels, do not)
+        group, first = _equal_rows(np.concatenate(differ, axis=1))
+    else:
+        group, first = np.zeros(len(rows), dtype=np.intp), np.zeros(1, dtype=np.intp)
+    table = np.concatenate([block[first] for block in blocks], axis=1)  # (the firsts' keys)
+    return group, first, [(reads, key) for key in _seat_free(table, sights.seat)]
