@@ -10,8 +10,9 @@ recalls the choice from the planners' memos; the whole group submits it, and wha
 submitted is kept by its situation (table, turn, public stats) and seat-free key
 (`shared_key`), so that a group of another seat, phase or chunk that reads the same is
 not glanced at again (a warm chunk glances a few times where it glanced ~500). All
-seats choose on the batch as the phase opens, and their choices are then applied in seat order, as
-`Game._submit` and `Game._close` do. The turn is resolved by the batch core
+seats choose on the batch as the phase opens (the seats of one role together: their games
+are keyed as one stack), and their choices are then applied as `Game._submit` and
+`Game._close` do: levels in seat order, allocations (each seat's own) a stack at once. The turn is resolved by the batch core
 (`resolve_turn`), its record kept as arrays (`History`), and each ended game's record made
 from them (game.analysis.batch_records).
 
@@ -36,16 +37,9 @@ from game.analysis.record import GameRecord
 from game.bots import make_bot
 from game.bots.groups import SeatKey, seat_keys
 from game.engine.actions import Action, Legal
-from game.engine.batch.choose import (
-    acting,
-    apply_allocations,
-    apply_policies,
-    checked,
-    chosen_numbers,
-    legal_groups,
-    open_work,
-    options_memoised,
-)
+from game.engine.batch.choose import (acting, apply_decided, apply_policies, checked,
+                                      chosen_numbers, legal_groups, open_work,
+                                      options_memoised)
 from game.engine.batch.history import History, export_states
 from game.engine.batch.opening import open_batch
 from game.engine.batch.sights import Public, glance_at, public_now, seats_sights
@@ -126,6 +120,9 @@ def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Cho
 
 _Part = tuple[int, np.ndarray, Legal, Choice | None]
 """A seat, its games offered one Legal, the Legal and its memo entry (`_Loop._choose`)."""
+_Decided = tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]
+"""(games, seats, which, submitted): seat `seats[i]` submits `submitted[which[i]]` in game
+`games[i]` (-1: it is ejected), no game and seat twice (`_Loop._choose_stack`)."""
 
 DECIDED_LIMIT = 65_536
 """What groups submitted kept by a situation before starting over (a warm flagship table
@@ -165,17 +162,20 @@ class _Loop:
         if not seats:
             return
         public = public_now(self.rules, self.batch)  # (once, for every seat)
-        chosen = self._choose(phase, seats, self._decided(public), public)
-        for seat in seats:
-            choices = chosen[seat]
-            if self.ejected.any():  # (some maybe by a later seat meanwhile)
-                choices = [(rows[~self.ejected[rows]], submitted) for rows, submitted in choices]
-                choices = [(rows, submitted) for rows, submitted in choices if len(rows)]
-            if phase != "policy":
-                apply_allocations(self.batch, seat, choices)
-                continue
-            for rows, submitted in choices:
-                apply_policies(self.batch, rows, submitted)
+        decided = self._choose(phase, seats, self._decided(public), public)
+        if phase != "policy":
+            for games, at, which, submitted in decided:
+                keep = (which >= 0) & ~self.ejected[games]  # (some maybe by a later seat)
+                apply_decided(self.batch, games[keep], at[keep], which[keep], submitted)
+            return
+        by_seat: dict[int, list[tuple[np.ndarray, dict]]] = {}
+        for stack in decided:
+            for seat, rows, submitted in _per_seat(*stack):
+                by_seat.setdefault(seat, []).append((rows, submitted))
+        for seat in sorted(by_seat):  # (a later seat's levels win, as `Game._close` sets them)
+            for rows, submitted in by_seat[seat]:
+                if len(rows := rows[~self.ejected[rows]]):
+                    apply_policies(self.batch, rows, submitted)
 
     def _decided(self, public: Public) -> dict[tuple, dict]:
         """What groups submitted in this phase's situation, by their `shared_key`, kept from
@@ -189,15 +189,15 @@ class _Loop:
         return decided.setdefault((*self.situation, self.batch.turn, tuple(public.masks)), {})
 
     def _choose(self, phase: str, seats: dict[int, np.ndarray], known: dict[tuple, dict],
-                public: Public) -> dict[int, list[tuple[np.ndarray, dict]]]:
-        """Per seat of `seats` (seat -> the games where it acts), (rows, what they submit)
-        for each group of its games whose seat chose alike; the games where a memo lacked
-        something are ejected. The games of each seat are grouped by the Legal they are
-        offered, and the groups of every seat that share a `_stack` are keyed in one pass
-        (`_choose_stack`). `known`: what a group of an earlier seat, phase or chunk in this
-        situation submitted (`_decided`), by what its choice read (see `shared_key`), so a
-        group that reads the same is not glanced at; `public`: which stats are public in
-        each game as the phase opens (`public_now`)."""
+                public: Public) -> list[_Decided]:
+        """What the seats of `seats` (seat -> the games where it acts) submit, as `_Decided`
+        stacks; the games where a memo lacked something are ejected. The games of each seat
+        are grouped by the Legal they are offered, and the groups of every seat that share
+        a `_stack` are keyed and decided in one pass (`_choose_stack`). `known`: what a
+        group of an earlier seat, phase or chunk in this situation submitted (`_decided`),
+        by what its choice read (see `shared_key`), so a group that reads the same is not
+        glanced at; `public`: which stats are public in each game as the phase opens
+        (`public_now`)."""
         stacks: dict[tuple, list[_Part]] = {}
         for seat, rows in seats.items():
             group_of, offered = legal_groups(self.rules, self.batch, seat, phase, rows,
@@ -210,10 +210,7 @@ class _Loop:
                     self.ejected[members] = True
                     continue
                 stacks.setdefault(self._stack(seat, *offer), []).append((seat, members, *offer))
-        chosen: dict[int, list[tuple[np.ndarray, dict]]] = {seat: [] for seat in seats}
-        for parts in stacks.values():
-            self._choose_stack(phase, parts, known, public, chosen)
-        return chosen
+        return [self._choose_stack(phase, parts, known, public) for parts in stacks.values()]
 
     def _stack(self, seat: int, legal: Legal, choice: Choice | None) -> tuple:
         """What fixes the columns of the key of a group of seat `seat` offered `legal` (from
@@ -223,34 +220,62 @@ class _Loop:
         return (type(self.bots[seat]), roles[seat], roles[:seat] + roles[seat + 1:], choice,
                 legal.phase, legal.must_act, tuple(legal.numbers))
 
-    def _choose_stack(self, phase: str, parts: list[_Part],
-                      known: dict[tuple, dict], public: Public,
-                      chosen: dict[int, list[tuple[np.ndarray, dict]]]) -> None:
-        """Add to `chosen` (see `_choose`) the choices of `parts` (seat, its games, the
-        Legal they are offered, its memo entry), of one `_stack`: their key groups found
-        over all their games at once (`seats_sights`, `seat_keys`), each group's choice
-        found once and shared by its seats where its `shared_key` says so."""
+    def _choose_stack(self, phase: str, parts: list[_Part], known: dict[tuple, dict],
+                      public: Public) -> _Decided:
+        """What the seats of `parts` (seat, its games, the Legal they are offered, its memo
+        entry), of one `_stack`, submit: their key groups found over all their games at once
+        (`seats_sights`, `seat_keys`), each group's choice found once for all its seats
+        where its `shared_key` is `known`, else by `_find`."""
         batch, turn = self.batch, self.batch.turn
-        seen, table = seats_sights(self.rules, batch, [p[0] for p in parts],
-                                   [p[1] for p in parts], public)
-        bot, offered = self.bots[parts[0][0]], parts[0][2]
-        key_of, _, keys = seat_keys(lambda levels: bot.reads(seen.role, offered, levels, turn),
+        rows = [part[1] for part in parts]
+        seen, table = seats_sights(self.rules, batch, [part[0] for part in parts], rows, public)
+        seat, _, legal, choice = parts[0]
+        bot = self.bots[seat]
+        key_of, _, keys = seat_keys(lambda levels: bot.reads(seen.role, legal, levels, turn),
                                     seen, np.arange(len(seen.score)), table)
-        for key, cells in zip(keys, _cells(key_of, len(keys), [p[1] for p in parts])):
-            seat, _, legal, choice = parts[cells[0][0]]
+        submitted: list[dict] = []
+        found = np.full(len(keys), -1)
+        missing = []
+        for k, key in enumerate(keys):
             known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
-            for part, same in cells:
-                seat, _, legal_here, choice = parts[part]
-                submitted = known.get(known_key) if known_key is not None else None
-                if submitted is None:
-                    submitted = self._submitted(self.bots[seat], int(same[0]), seat, phase,
-                                                legal_here, choice, public, key is None)
-                    if known_key is not None and submitted is not None:
-                        known[known_key] = submitted  # (read only from now on)
-                if submitted is None:
-                    self.ejected[same] = True
+            if known_key is None or known_key not in known:
+                missing.append(k)
+            else:
+                found[k] = len(submitted)
+                submitted.append(known[known_key])  # (read only from now on)
+        seats = np.repeat([part[0] for part in parts], list(map(len, rows)))
+        decided = (np.concatenate(rows), seats, found[key_of], submitted)
+        if missing:
+            self._find(phase, parts, key_of, keys, missing, known, public, decided)
+        return decided
+
+    def _find(self, phase: str, parts: list[_Part], key_of: np.ndarray, keys: list,
+              missing: list[int], known: dict[tuple, dict], public: Public,
+              decided: _Decided) -> None:
+        """Set in `decided` (of `parts`, see `_choose_stack`) what the groups `missing`
+        (numbers in `key_of`, keys `keys`) submit, seat by seat (`_submitted`), each kept in
+        `known` for the next seat of the group where its `shared_key` allows; the games of a
+        seat whose choice is not found are ejected."""
+        games, _, which, submitted = decided
+        ends = np.cumsum([len(part[1]) for part in parts]).tolist()
+        cells = _cells(key_of, len(keys), [np.arange(a, b) for a, b in zip([0, *ends], ends)])
+        for k in missing:
+            seat, _, legal, choice = parts[cells[k][0][0]]
+            known_key = shared_key(self.bots[seat], self.batch.layout.roles, seat, legal,
+                                   choice, keys[k])
+            for part, at in cells[k]:
+                seat, _, legal, choice = parts[part]
+                given = known.get(known_key) if known_key is not None else None
+                if given is None:
+                    given = self._submitted(self.bots[seat], int(games[at[0]]), seat, phase,
+                                            legal, choice, public, keys[k] is None)
+                    if known_key is not None and given is not None:
+                        known[known_key] = given
+                if given is None:
+                    self.ejected[games[at]] = True
                 else:
-                    chosen[seat].append((same, submitted))
+                    which[at] = len(submitted)
+                    submitted.append(given)
 
     def _submitted(self, bot, g: int, seat: int, phase: str, legal: Legal,
                    choice: Choice | None, public: Public, alone: bool) -> dict | None:
@@ -304,6 +329,20 @@ def _cells(group: np.ndarray, groups: int, rows: list[np.ndarray]
                              ends):
         out[n // parts].append((n % parts, ranked[start:end]))
     return out
+
+
+def _per_seat(games: np.ndarray, seats: np.ndarray, which: np.ndarray,
+              submitted: list[dict]) -> list[tuple[int, np.ndarray, dict]]:
+    """(seat, its games, what they submit) for each seat and submission of a `_Decided`,
+    by seat, ejected games left out."""
+    order = np.lexsort((which, seats))
+    by_seat, by_which = seats[order], which[order]
+    starts = np.flatnonzero(np.concatenate(
+        ([True], (by_seat[1:] != by_seat[:-1]) | (by_which[1:] != by_which[:-1]))))
+    ends = [*starts[1:].tolist(), len(order)]
+    return [(seat, games[order[start:end]], submitted[w])
+            for seat, w, start, end in zip(by_seat[starts].tolist(), by_which[starts].tolist(),
+                                           starts.tolist(), ends) if w >= 0]
 
 
 def _split(rows: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:

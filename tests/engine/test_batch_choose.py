@@ -17,7 +17,7 @@ from game.analysis import simulate
 from game.engine import Game, GameState, SetPolicies
 from game.engine.actions import Allocate, to_act
 from game.engine.batch.choose import (acting, apply_allocation, apply_allocations,
-                                      apply_policies, checked,
+                                      apply_decided, apply_policies, checked,
                                       chosen_numbers, group_rows, last_numbers_of,
                                       legal_groups, open_work)
 from game.engine.batch.state import gather, take_choices
@@ -357,6 +357,35 @@ def test_allocations_applied_together_are_each_applied_in_turn(scenario):
             groups.append((np.array(order[start:start + 3 - (start == 6)]), submitted))
             # (rows in shuffled order; one game left out)
         apply_allocations(together, seat, groups)
+        _allocated_by_hand(by_hand, seat, groups)
+        applied.append((seat, groups))
+    _same_allocations(together, by_hand, applied)
+
+
+@pytest.mark.parametrize("scenario", [TINY, "fishery"])
+def test_the_decisions_of_every_seat_applied_at_once_are_each_applied_in_turn(scenario):
+    """`apply_decided` (the games of two seats mixed in one stack, in shuffled order, each
+    submitting one of a few allocations: points, numbers, some left out, none) gives the
+    arrays and allocations of each seat's groups applied one by one, seat by seat."""
+    game = Game(load_scenario(scenario))
+    states = game.new_states(list(range(10)))
+    together, by_hand = gather(game.rules, states), gather(game.rules, states)
+    layout = together.layout
+    names = [*layout.behaviour_ids, *layout.decision_ids]
+    rng = random.Random(7)
+    submitted = [{name: rng.choice([0, 1, 2.5, -0.0])
+                  for name in rng.sample(names, rng.randint(0, len(names)))} for _ in range(4)]
+    pairs = rng.sample([(g, seat) for g in range(10) for seat in (1, 2) if (g, seat) != (3, 2)],
+                       19)
+    which = [rng.randrange(4) for _ in pairs]
+    open_work(together)
+    open_work(by_hand)
+    apply_decided(together, np.array([g for g, _ in pairs]), np.array([s for _, s in pairs]),
+                  np.array(which), submitted)
+    applied = []
+    for seat in (1, 2):
+        groups = [(np.array([g for (g, s), w in zip(pairs, which) if s == seat and w == k]),
+                   submitted[k]) for k in range(4)]
         _allocated_by_hand(by_hand, seat, groups)
         applied.append((seat, groups))
     _same_allocations(together, by_hand, applied)

@@ -109,15 +109,16 @@ def test_a_game_asked_for_twice_gets_its_allocations_both_times():
 
 
 def test_groups_applied_as_one_entry_read_as_each_applied_in_turn():
-    """`apply_groups` keeps a seat's groups as one entry; every game read from it (all,
-    some, some twice, seats applied out of order) is what `apply` of each group gives."""
+    """`apply_each` keeps groups (of a seat, here) as one entry; every game read from it
+    (all, some, some twice, seats applied out of order) is what `apply` of each gives."""
     groups = [(np.array([4, 0]), {"work": 1}), (np.array([2]), {"work": 2, "n": 5}),
               (np.array([1, 5]), {})]
     given = [{3: {"x": 1}}] + [{}] * 5
     together, apart = Allocations(6, given), Allocations(6, given)
     together.apply(np.array([0, 2]), 4, {"late": 1})
     apart.apply(np.array([0, 2]), 4, {"late": 1})
-    together.apply_groups(1, groups)
+    together.apply_each(np.concatenate([rows for rows, _ in groups]), np.full(5, 1),
+                        np.array([0, 0, 1, 2, 2]), [submitted for _, submitted in groups])
     for rows, submitted in groups:
         apart.apply(rows, 1, submitted)
     assert len(together.groups) == 2
