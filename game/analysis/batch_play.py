@@ -12,9 +12,9 @@ submitted is kept by its situation (table, turn, public stats) and seat-free key
 not glanced at again (a warm chunk glances a few times where it glanced ~500). All
 seats choose on the batch as the phase opens (the seats of one role together: their games
 are keyed as one stack), and their choices are then applied as `Game._submit` and
-`Game._close` do: levels in seat order, allocations (each seat's own) a stack at once. The turn is resolved by the batch core
-(`resolve_turn`), its record kept as arrays (`History`), and each ended game's record made
-from them (game.analysis.batch_records).
+`Game._close` do: levels in seat order, allocations (each seat's own) a stack at once.
+The turn is resolved by the batch core (`resolve_turn`), its record kept as arrays
+(`History`), and each ended game's record made from them (game.analysis.batch_records).
 
 Where a memo lacks a group's choice (or has not yet found it legal), its first game's state
 as the phase opened is exported from the arrays (game.engine.batch.history `export_states`)

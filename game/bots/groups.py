@@ -148,7 +148,7 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     return np.concatenate(_key_blocks(reads, sights, rows, layout), axis=1)
 
 
-def _key_blocks(reads: Reads, sights: Sights, rows: np.ndarray,
+def _key_blocks(reads: Reads, sights: Sights, rows: np.ndarray | slice,
                 layout: Layout) -> list[np.ndarray]:
     """`key_columns`, in the blocks it joins ((len(rows), k) int64 each, in its order)."""
     if reads.metrics:
@@ -181,14 +181,15 @@ def _key_blocks(reads: Reads, sights: Sights, rows: np.ndarray,
     return cols
 
 
-def _guesses(sids: list[str], sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
+def _guesses(sids: list[str], sights: Sights, rows: np.ndarray | slice,
+             layout: Layout) -> np.ndarray:
     """(len(rows), len(sids)): per game of `rows`, the bits of the seat's "like me" guess at
     each stat of `sids` of the others (its own perceived value to one digit) where an
     employed other seat that holds the stat does not show it, else 0 (not read there)."""
     employed = sights.employed[rows]
-    own = np.zeros((len(rows), len(sids)))
+    own = np.zeros((len(employed), len(sids)))
     for n, sid in enumerate(sids):
-        needed = np.zeros(len(rows), dtype=bool)
+        needed = np.zeros(len(employed), dtype=bool)
         for j in np.flatnonzero(layout.has_stat[:, layout.stat(sid)]).tolist():
             if j != sights.seat:
                 shown = sights.shown.get((j, sid))
@@ -294,7 +295,7 @@ def _by_reads(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
               rows: np.ndarray, layout: Layout) -> dict[Reads | None, list[np.ndarray]]:
     """The positions in `rows` of the games whose levels give each `Reads` (None: the key
     reads the whole view or metric readings), `reads_of` asked once per set of levels."""
-    levels = sights.policies[rows]
+    levels = sights.policies[_every(rows, sights)]
     if len(levels) > 1 and (levels == levels[0]).all():  # (one set of levels: the usual case)
         order, starts = np.arange(len(rows)), np.zeros(1, dtype=np.intp)
         ranked = levels
@@ -312,13 +313,20 @@ def _by_reads(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
     return buckets
 
 
+def _every(rows: np.ndarray, sights: Sights) -> np.ndarray | slice:
+    """`rows`, or a slice of every row where they are all of `sights`' in order (a stack's:
+    its columns are then read as views, not copied)."""
+    every = len(rows) == len(sights.score) and bool((rows == np.arange(len(rows))).all())
+    return slice(None) if every else rows
+
+
 def _keyed(reads: Reads | None, sights: Sights, rows: np.ndarray, layout: Layout
            ) -> tuple[np.ndarray, np.ndarray, list[SeatKey | None]]:
     """(group of each of `rows`, the position of each group's first, each group's
     `SeatKey`) for games whose key reads `reads` (None: each game alone, no key)."""
     if reads is None:
         return np.arange(len(rows)), np.arange(len(rows)), [None] * len(rows)
-    blocks = _key_blocks(reads, sights, rows, layout)
+    blocks = _key_blocks(reads, sights, _every(rows, sights), layout)
     differ = [block for block in blocks if len(block) > 1 and (block != block[0]).any()]
     if differ:  # (grouped by the blocks that differ: most, employment and levels, do not)
         group, first = _equal_rows(np.concatenate(differ, axis=1))
