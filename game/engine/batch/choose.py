@@ -285,9 +285,19 @@ def _assign_each(batch: Batch, names: tuple[str, ...], ws: list[int], games: np.
             values = np.zeros((len(submitted), len(given)))
             for w in ws:
                 values[w] = [submitted[w][key] for key in given]
-            target[games[:, None], seats[:, None], [ids.index(key) for key in given]] = \
-                values[which]
+            _put(target, games, seats, [ids.index(key) for key in given], values[which])
     batch.allocated[games, seats] = bool(names)
+
+
+def _put(target: np.ndarray, games: np.ndarray, seats: np.ndarray, columns: list[int],
+         values: np.ndarray) -> None:
+    """`target[games[i], seats[i], columns[j]] = values[i, j]` for every i and j (target:
+    (G, S, K)), through its flat view where it has one (a third of the cost)."""
+    if not target.flags.c_contiguous:
+        target[games[:, None], seats[:, None], columns] = values
+        return
+    _, width, depth = target.shape
+    target.reshape(-1)[((games * width + seats) * depth)[:, None] + np.array(columns)] = values
 
 
 def _distinct(arrays: list[np.ndarray], size: int) -> bool:
