@@ -290,6 +290,8 @@ def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndar
 def _distinct_rows(values: np.ndarray) -> tuple[list[int], np.ndarray]:
     """(the first row of each distinct row of `values` (G, K) int64, (G,) the index of each
     row's among them)."""
+    if len(values) > 1 and (values == values[0]).all():  # (one row in every game: usual)
+        return [0], np.zeros(len(values), dtype=np.int64)
     if values.shape[1] == 1:
         _, first, which = np.unique(values[:, 0], return_index=True, return_inverse=True)
     else:
