@@ -257,8 +257,11 @@ class _Loop:
         `known` for the next seat of the group where its `shared_key` allows; the games of a
         seat whose choice is not found are ejected."""
         games, _, which, submitted = decided
-        ends = np.cumsum([len(part[1]) for part in parts]).tolist()
-        cells = _cells(key_of, len(keys), [np.arange(a, b) for a, b in zip([0, *ends], ends)])
+        wanted = np.zeros(len(keys), dtype=bool)
+        wanted[missing] = True
+        at = np.flatnonzero(wanted[key_of])  # (the rows of the groups missing, in order)
+        part_of = np.repeat(np.arange(len(parts)), [len(part[1]) for part in parts])
+        cells = _cells(key_of[at], part_of[at], at)
         for k in missing:
             seat, _, legal, choice = parts[cells[k][0][0]]
             known_key = shared_key(self.bots[seat], self.batch.layout.roles, seat, legal,
@@ -313,36 +316,35 @@ class _Loop:
             return None
 
 
-def _cells(group: np.ndarray, groups: int, rows: list[np.ndarray]
-           ) -> list[list[tuple[int, np.ndarray]]]:
-    """Per group of `groups`, (part, its games in the group) for each part that has some,
-    parts in order: `group` holds the group of each game of the parts `rows`, one after
-    the other (a part's games in a group keep their order)."""
-    parts = len(rows)
-    cell = group * parts + np.repeat(np.arange(parts), [len(r) for r in rows])
-    ranked = np.concatenate(rows)[np.argsort(cell, kind="stable")]
-    counts = np.bincount(cell, minlength=groups * parts)
-    present = np.flatnonzero(counts)
-    ends = np.cumsum(counts)[present].tolist()
-    out: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(groups)]
-    for n, start, end in zip(present.tolist(), (np.array(ends) - counts[present]).tolist(),
-                             ends):
-        out[n // parts].append((n % parts, ranked[start:end]))
-    return out
+def _cells(group: np.ndarray, part: np.ndarray, rows: np.ndarray
+           ) -> dict[int, list[tuple[int, np.ndarray]]]:
+    """Per group, (part, its rows of `rows` in the group, in order) for each part that has
+    some, parts in order (`group`, `part`: each row's)."""
+    cells: dict[int, list[tuple[int, np.ndarray]]] = {}
+    for k, n, at in _runs(group, part):
+        cells.setdefault(k, []).append((n, rows[at]))
+    return cells
+
+
+def _runs(outer: np.ndarray, inner: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
+    """(o, i, the positions where `outer` is o and `inner` is i, in order) for each pair
+    there, by o and then i."""
+    if not len(outer):
+        return []
+    order = np.lexsort((inner, outer))  # (stable: each run's positions in order)
+    by_outer, by_inner = outer[order], inner[order]
+    starts = np.flatnonzero(np.concatenate(
+        ([True], (by_outer[1:] != by_outer[:-1]) | (by_inner[1:] != by_inner[:-1]))))
+    ends = [*starts[1:].tolist(), len(order)]
+    return [(o, i, order[start:end]) for o, i, start, end in zip(
+        by_outer[starts].tolist(), by_inner[starts].tolist(), starts.tolist(), ends)]
 
 
 def _per_seat(games: np.ndarray, seats: np.ndarray, which: np.ndarray,
               submitted: list[dict]) -> list[tuple[int, np.ndarray, dict]]:
     """(seat, its games, what they submit) for each seat and submission of a `_Decided`,
     by seat, ejected games left out."""
-    order = np.lexsort((which, seats))
-    by_seat, by_which = seats[order], which[order]
-    starts = np.flatnonzero(np.concatenate(
-        ([True], (by_seat[1:] != by_seat[:-1]) | (by_which[1:] != by_which[:-1]))))
-    ends = [*starts[1:].tolist(), len(order)]
-    return [(seat, games[order[start:end]], submitted[w])
-            for seat, w, start, end in zip(by_seat[starts].tolist(), by_which[starts].tolist(),
-                                           starts.tolist(), ends) if w >= 0]
+    return [(seat, games[at], submitted[w]) for seat, w, at in _runs(seats, which) if w >= 0]
 
 
 def _split(rows: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:

@@ -273,9 +273,10 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
     rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp), rows, []
-    buckets = _by_reads(reads_of, sights, rows, layout)
+    every = _every(rows, sights)
+    buckets = _by_reads(reads_of, sights, every, layout)
     if len(buckets) == 1:  # (the usual case: numbered as below, without the sorts)
-        group, first, keys = _keyed(next(iter(buckets)), sights, rows, layout)
+        group, first, keys = _keyed(next(iter(buckets)), sights, every, layout)
         return group, rows[first], keys
     group = np.empty(len(rows), dtype=np.intp)
     firsts, keys = [], []
@@ -292,12 +293,13 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
 
 
 def _by_reads(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
-              rows: np.ndarray, layout: Layout) -> dict[Reads | None, list[np.ndarray]]:
-    """The positions in `rows` of the games whose levels give each `Reads` (None: the key
-    reads the whole view or metric readings), `reads_of` asked once per set of levels."""
-    levels = sights.policies[_every(rows, sights)]
+              rows: np.ndarray | slice, layout: Layout) -> dict[Reads | None, list[np.ndarray]]:
+    """The positions in `rows` (or every row) of the games whose levels give each `Reads`
+    (None: the key reads the whole view or metric readings), `reads_of` asked once per set
+    of levels."""
+    levels = sights.policies[rows]
     if len(levels) > 1 and (levels == levels[0]).all():  # (one set of levels: the usual case)
-        order, starts = np.arange(len(rows)), np.zeros(1, dtype=np.intp)
+        order, starts = np.arange(len(levels)), np.zeros(1, dtype=np.intp)
         ranked = levels
     else:
         order = np.lexsort(levels.T)
@@ -320,17 +322,19 @@ def _every(rows: np.ndarray, sights: Sights) -> np.ndarray | slice:
     return slice(None) if every else rows
 
 
-def _keyed(reads: Reads | None, sights: Sights, rows: np.ndarray, layout: Layout
+def _keyed(reads: Reads | None, sights: Sights, rows: np.ndarray | slice, layout: Layout
            ) -> tuple[np.ndarray, np.ndarray, list[SeatKey | None]]:
-    """(group of each of `rows`, the position of each group's first, each group's
-    `SeatKey`) for games whose key reads `reads` (None: each game alone, no key)."""
+    """(group of each of `rows` (or of every row), the position of each group's first,
+    each group's `SeatKey`) for games whose key reads `reads` (None: each game alone, no
+    key)."""
     if reads is None:
-        return np.arange(len(rows)), np.arange(len(rows)), [None] * len(rows)
-    blocks = _key_blocks(reads, sights, _every(rows, sights), layout)
+        games = len(sights.score[rows])
+        return np.arange(games), np.arange(games), [None] * games
+    blocks = _key_blocks(reads, sights, rows, layout)
     differ = [block for block in blocks if len(block) > 1 and (block != block[0]).any()]
     if differ:  # (grouped by the blocks that differ: most, employment and levels, do not)
         group, first = _equal_rows(np.concatenate(differ, axis=1))
     else:
-        group, first = np.zeros(len(rows), dtype=np.intp), np.zeros(1, dtype=np.intp)
+        group, first = np.zeros(len(blocks[0]), dtype=np.intp), np.zeros(1, dtype=np.intp)
     table = np.concatenate([block[first] for block in blocks], axis=1)  # (the firsts' keys)
     return group, first, [(reads, key) for key in _seat_free(table, sights.seat)]

@@ -33,7 +33,7 @@ def test_seats_of_one_role_and_strategy_that_read_the_same_share_one_glance(monk
 
     def cells(*args):  # (the groups of each seat's games, every seat's keyed at once)
         found = grouped(*args)
-        counts["groups"] += sum(map(len, found))
+        counts["groups"] += sum(map(len, found.values()))
         return found
 
     glanced, grouped = batch_play.glance_at, batch_play._cells
