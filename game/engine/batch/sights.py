@@ -247,9 +247,9 @@ def seats_sights(rules: Rules, batch: Batch, seats: Sequence[int], rows: Sequenc
     layout = batch.layout
     games = np.concatenate(rows)
     orders = [[s, *(j for j in range(len(layout.roles)) if j != s)] for s in seats]
-    at = np.repeat(np.array(orders, dtype=np.intp), [len(r) for r in rows], axis=0)
+    sizes = [len(r) for r in rows]
     table = layout_for(rules, tuple(layout.roles[j] for j in orders[0]))
-    role, own_seat = table.roles[0], at[:, 0]
+    role, own_seat = table.roles[0], np.repeat(np.array(seats, dtype=np.intp), sizes)
     own = _own_stats(rules, dict.fromkeys(rules.role_stats[role]), _revealed(rules, batch))
     shown = [(k, sid) for k, other in enumerate(table.roles[1:], 1) for sid in public.masks
              if sid in rules.role_stats[other]]
@@ -257,10 +257,12 @@ def seats_sights(rules: Rules, batch: Batch, seats: Sequence[int], rows: Sequenc
     def gather_shown(at_stat: tuple[int, str]) -> tuple[np.ndarray, np.ndarray]:
         k, sid = at_stat
         seen = public.masks[sid][games]
-        return np.where(seen, batch.stats[games, at[:, k], layout.stat(sid)], 0.0), seen
+        other = np.repeat(np.array([order[k] for order in orders], dtype=np.intp), sizes)
+        return np.where(seen, batch.stats[games, other, layout.stat(sid)], 0.0), seen
 
-    return Sights(0, role, batch.turn, batch.employed[games[:, None], at],
-                  batch.policies[games],
+    employed = np.concatenate([batch.employed[:, order][part]
+                               for order, part in zip(orders, rows)])
+    return Sights(0, role, batch.turn, employed, batch.policies[games],
                   _Gathered(own, lambda sid: batch.stats[games, own_seat, layout.stat(sid)]),
                   batch.score[games, own_seat], batch.rank[games, own_seat],
                   _Gathered(shown, gather_shown)), table
