@@ -112,10 +112,16 @@ def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Cho
     numbers (which, with the entry, fix the Legal but for its seat), and `key`. Two seats of
     one phase with equal such keys recall the same choice (the seat aside) and submit the
     same (tests/bots/test_seat_keys.py)."""
-    if key is None:
-        return None
+    return None if key is None else (*_stack(bot, roles, seat, legal, choice), key)
+
+
+def _stack(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice | None
+           ) -> tuple:
+    """`shared_key` but for the key's values: what fixes the columns of the key of a group
+    of `bot` in seat `seat` offered `legal` (from the memo entry `choice`) and what they
+    read. The loop keys the groups of the seats with equal stacks together."""
     return (type(bot), roles[seat], roles[:seat] + roles[seat + 1:], choice, legal.phase,
-            legal.must_act, tuple(legal.numbers), key)
+            legal.must_act, tuple(legal.numbers))
 
 
 _Part = tuple[int, np.ndarray, Legal, Choice | None]
@@ -154,7 +160,8 @@ class _Loop:
 
     def phase(self, phase: str) -> None:
         """Every seat that must act in `phase` chooses on the batch as the phase opens; the
-        choices are then applied in seat order."""
+        choices are then applied: levels seat by seat in seat order, allocations (each
+        seat's own arrays and dict entry) a stack at once."""
         must = acting(self.rules, self.batch, phase) & ~self.ejected[:, None]
         self.states = {}
         seats = {seat: rows for seat in range(must.shape[1])
@@ -209,16 +216,9 @@ class _Loop:
                 if offer is None:
                     self.ejected[members] = True
                     continue
-                stacks.setdefault(self._stack(seat, *offer), []).append((seat, members, *offer))
+                stack = _stack(self.bots[seat], self.batch.layout.roles, seat, *offer)
+                stacks.setdefault(stack, []).append((seat, members, *offer))
         return [self._choose_stack(phase, parts, known, public) for parts in stacks.values()]
-
-    def _stack(self, seat: int, legal: Legal, choice: Choice | None) -> tuple:
-        """What fixes the columns of the key of a group of seat `seat` offered `legal` (from
-        the memo entry `choice`) and what they read: `shared_key` but for the key's values.
-        The groups of seats with equal stacks are keyed together."""
-        roles = self.batch.layout.roles
-        return (type(self.bots[seat]), roles[seat], roles[:seat] + roles[seat + 1:], choice,
-                legal.phase, legal.must_act, tuple(legal.numbers))
 
     def _choose_stack(self, phase: str, parts: list[_Part], known: dict[tuple, dict],
                       public: Public) -> _Decided:
@@ -266,18 +266,18 @@ class _Loop:
             seat, _, legal, choice = parts[cells[k][0][0]]
             known_key = shared_key(self.bots[seat], self.batch.layout.roles, seat, legal,
                                    choice, keys[k])
-            for part, at in cells[k]:
+            for part, same in cells[k]:
                 seat, _, legal, choice = parts[part]
                 given = known.get(known_key) if known_key is not None else None
                 if given is None:
-                    given = self._submitted(self.bots[seat], int(games[at[0]]), seat, phase,
+                    given = self._submitted(self.bots[seat], int(games[same[0]]), seat, phase,
                                             legal, choice, public, keys[k] is None)
                     if known_key is not None and given is not None:
                         known[known_key] = given
                 if given is None:
-                    self.ejected[games[at]] = True
+                    self.ejected[games[same]] = True
                 else:
-                    which[at] = len(submitted)
+                    which[same] = len(submitted)
                     submitted.append(given)
 
     def _submitted(self, bot, g: int, seat: int, phase: str, legal: Legal,
