@@ -6,11 +6,15 @@ Each phase, for each seat that must act: its games are grouped by the Legal it i
 (game.engine.batch.choose, from the memos of game.engine.legal), then by the values its bot's
 memo key reads, perceived (game.bots.groups `seat_keys` over the seat's `Sights`, the view
 door over arrays, game.engine.batch.sights). One game of each group is glanced at and its bot
-recalls the choice from the planners' memos; the whole group submits it. All seats choose on
-the batch as the phase opens, and their choices are then applied in seat order, as
-`Game._submit` and `Game._close` do. The turn is resolved by the batch core
-(`resolve_turn`), its record kept as arrays (`History`), and each ended game's record made
-from them (game.analysis.batch_records).
+recalls the choice from the planners' memos; the whole group submits it, and what it
+submitted is kept by its situation (table, turn, public stats) and seat-free key
+(`shared_key`), so that a group of another seat, phase or chunk that reads the same is
+not glanced at again (a warm chunk glances a few times where it glanced ~500). All
+seats choose on the batch as the phase opens (the seats of one role together: their games
+are keyed as one stack), and their choices are then applied as `Game._submit` and
+`Game._close` do: levels in seat order, allocations (each seat's own) a stack at once.
+The turn is resolved by the batch core (`resolve_turn`), its record kept as arrays
+(`History`), and each ended game's record made from them (game.analysis.batch_records).
 
 Where a memo lacks a group's choice (or has not yet found it legal), its first game's state
 as the phase opened is exported from the arrays (game.engine.batch.history `export_states`)
@@ -33,15 +37,16 @@ from game.analysis.record import GameRecord
 from game.bots import make_bot
 from game.bots.groups import SeatKey, seat_keys
 from game.engine.actions import Action, Legal
-from game.engine.batch.choose import (acting, apply_allocations, apply_policies, checked,
+from game.engine.batch.choose import (acting, apply_decided, apply_policies, checked,
                                       chosen_numbers, legal_groups, open_work,
                                       options_memoised)
 from game.engine.batch.history import History, export_states
 from game.engine.batch.opening import open_batch
-from game.engine.batch.sights import Public, glance_at, public_now, sights
+from game.engine.batch.sights import Public, glance_at, public_now, seats_sights
 from game.engine.batch.state import Batch
 from game.engine.batch.turn import resolve_turn
 from game.engine.checks import check_chosen
+from game.engine.env import per_rules
 from game.engine.game import Game
 from game.engine.glance import NotGlanced
 from game.engine.legal import Choice, legal_choice
@@ -107,10 +112,31 @@ def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Cho
     numbers (which, with the entry, fix the Legal but for its seat), and `key`. Two seats of
     one phase with equal such keys recall the same choice (the seat aside) and submit the
     same (tests/bots/test_seat_keys.py)."""
-    if key is None:
-        return None
+    return None if key is None else (*_stack(bot, roles, seat, legal, choice), key)
+
+
+def _stack(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice | None
+           ) -> tuple:
+    """`shared_key` but for the key's values: what fixes the columns of the key of a group
+    of `bot` in seat `seat` offered `legal` (from the memo entry `choice`) and what they
+    read. The loop keys the groups of the seats with equal stacks together."""
     return (type(bot), roles[seat], roles[:seat] + roles[seat + 1:], choice, legal.phase,
-            legal.must_act, tuple(legal.numbers), key)
+            legal.must_act, tuple(legal.numbers))
+
+
+_Part = tuple[int, np.ndarray, Legal, Choice | None]
+"""A seat, its games offered one Legal, the Legal and its memo entry (`_Loop._choose`)."""
+_Decided = tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]
+"""(games, seats, which, submitted): seat `seats[i]` submits `submitted[which[i]]` in game
+`games[i]` (-1: it is ejected), no game and seat twice (`_Loop._choose_stack`)."""
+
+DECIDED_LIMIT = 65_536
+"""What groups submitted kept by a situation before starting over (a warm flagship table
+meets ~600 a turn and phase over its whole run)."""
+
+_decided = per_rules(lambda rules: {})
+"""Per Rules: what a group submitted, by its situation (`_Loop._decided`), then by its
+`shared_key`."""
 
 
 class _Loop:
@@ -124,6 +150,7 @@ class _Loop:
         self.table = table
         self.names = [seat.name for seat in table]
         self.locked = locked
+        self.situation = (tuple(self.names), tuple(sorted(locked.items())))
         self.history = history
         self.states: dict[int, GameState] = {}
         """Games' states as the current phase opened, exported where a memo lacked something."""
@@ -133,65 +160,125 @@ class _Loop:
 
     def phase(self, phase: str) -> None:
         """Every seat that must act in `phase` chooses on the batch as the phase opens; the
-        choices are then applied in seat order."""
-        must = acting(self.rules, self.batch, phase)
+        choices are then applied: levels seat by seat in seat order, allocations (each
+        seat's own arrays and dict entry) a stack at once."""
+        must = acting(self.rules, self.batch, phase) & ~self.ejected[:, None]
         self.states = {}
-        chosen = []
-        known: dict[tuple, dict] = {}
-        public = None
-        for seat in range(must.shape[1]):
-            rows = np.flatnonzero(must[:, seat] & ~self.ejected)
-            if len(rows):
-                if public is None:  # (once, for every seat)
-                    public = public_now(self.rules, self.batch)
-                chosen.append((seat, self._choose(seat, phase, rows, known, public)))
-        for seat, choices in chosen:
-            if self.ejected.any():  # (some maybe by a later seat meanwhile)
-                choices = [(rows[~self.ejected[rows]], submitted) for rows, submitted in choices]
-                choices = [(rows, submitted) for rows, submitted in choices if len(rows)]
-            if phase != "policy":
-                apply_allocations(self.batch, seat, choices)
-                continue
-            for rows, submitted in choices:
-                apply_policies(self.batch, rows, submitted)
+        seats = {seat: rows for seat in range(must.shape[1])
+                 if len(rows := np.flatnonzero(must[:, seat]))}
+        if not seats:
+            return
+        public = public_now(self.rules, self.batch)  # (once, for every seat)
+        decided = self._choose(phase, seats, self._decided(public), public)
+        if phase != "policy":
+            for games, at, which, submitted in decided:
+                keep = (which >= 0) & ~self.ejected[games]  # (some maybe by a later seat)
+                apply_decided(self.batch, games[keep], at[keep], which[keep], submitted)
+            return
+        by_seat: dict[int, list[tuple[np.ndarray, dict]]] = {}
+        for stack in decided:
+            for seat, rows, submitted in _per_seat(*stack):
+                by_seat.setdefault(seat, []).append((rows, submitted))
+        for seat in sorted(by_seat):  # (a later seat's levels win, as `Game._close` sets them)
+            for rows, submitted in by_seat[seat]:
+                if len(rows := rows[~self.ejected[rows]]):
+                    apply_policies(self.batch, rows, submitted)
 
-    def _choose(self, seat: int, phase: str, rows: np.ndarray, known: dict[tuple, dict],
-                public: Public) -> list[tuple[np.ndarray, dict]]:
-        """(rows, what they submit) for each group of `rows` whose seat `seat` chose alike;
-        the games where a memo lacked something are ejected. `known`: what a group of an
-        earlier seat of this phase submitted, by what its choice read (see
-        `shared_key`), so a group of another seat that reads the same is not glanced at;
-        `public`: which stats are public in each game as the phase opens (`public_now`)."""
-        out = []
-        batch = self.batch
-        group_of, offered = legal_groups(self.rules, batch, seat, phase, rows, self.last,
-                                         self.locked)
-        seen = sights(self.rules, batch, seat, public)
+    def _decided(self, public: Public) -> dict[tuple, dict]:
+        """What groups submitted in this phase's situation, by their `shared_key`, kept from
+        chunk to chunk: a group's submission is a pure function of its memo key, which its
+        shared key fixes given the table (names, locked levels), the turn and which stats
+        some game shows as public (they fix the key's columns: tests/bots/test_seat_keys.py
+        holds equal keys to equal memo keys across phases and turns)."""
+        decided = _decided(self.rules)
+        if len(decided) >= DECIDED_LIMIT or sum(map(len, decided.values())) >= DECIDED_LIMIT:
+            decided.clear()
+        return decided.setdefault((*self.situation, self.batch.turn, tuple(public.masks)), {})
+
+    def _choose(self, phase: str, seats: dict[int, np.ndarray], known: dict[tuple, dict],
+                public: Public) -> list[_Decided]:
+        """What the seats of `seats` (seat -> the games where it acts) submit, as `_Decided`
+        stacks; the games where a memo lacked something are ejected. The games of each seat
+        are grouped by the Legal they are offered, and the groups of every seat that share
+        a `_stack` are keyed and decided in one pass (`_choose_stack`). `known`: what a
+        group of an earlier seat, phase or chunk in this situation submitted (`_decided`),
+        by what its choice read (see `shared_key`), so a group that reads the same is not
+        glanced at; `public`: which stats are public in each game as the phase opens
+        (`public_now`)."""
+        stacks: dict[tuple, list[_Part]] = {}
+        for seat, rows in seats.items():
+            group_of, offered = legal_groups(self.rules, self.batch, seat, phase, rows,
+                                             self.last, self.locked)
+            role = self.batch.layout.roles[seat]
+            for offer, members in zip(offered, _split(rows, group_of, len(offered))):
+                if offer is None and options_memoised(self.rules, role, phase):
+                    offer = legal_choice(self.rules, self._state(int(members[0]), phase), seat)
+                if offer is None:
+                    self.ejected[members] = True
+                    continue
+                stack = _stack(self.bots[seat], self.batch.layout.roles, seat, *offer)
+                stacks.setdefault(stack, []).append((seat, members, *offer))
+        return [self._choose_stack(phase, parts, known, public) for parts in stacks.values()]
+
+    def _choose_stack(self, phase: str, parts: list[_Part], known: dict[tuple, dict],
+                      public: Public) -> _Decided:
+        """What the seats of `parts` (seat, its games, the Legal they are offered, its memo
+        entry), of one `_stack`, submit: their key groups found over all their games at once
+        (`seats_sights`, `seat_keys`), each group's choice found once for all its seats
+        where its `shared_key` is `known`, else by `_find`."""
+        batch, turn = self.batch, self.batch.turn
+        rows = [part[1] for part in parts]
+        seen, table = seats_sights(self.rules, batch, [part[0] for part in parts], rows, public)
+        seat, _, legal, choice = parts[0]
         bot = self.bots[seat]
-        for offer, members in zip(offered, _split(rows, group_of, len(offered))):
-            if offer is None and options_memoised(self.rules, seen.role, phase):
-                offer = legal_choice(self.rules, self._state(int(members[0]), phase), seat)
-            if offer is None:
-                self.ejected[members] = True
-                continue
-            legal, choice = offer
-            key_of, firsts, keys = seat_keys(
-                lambda policies: bot.reads(seen.role, legal, policies, batch.turn), seen,
-                members, batch.layout)
-            for first, key, same in zip(firsts.tolist(), keys, _split(members, key_of, len(keys))):
-                known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
-                if known_key is not None and known_key in known:
-                    submitted = dict(known[known_key])
+        key_of, _, keys = seat_keys(lambda levels: bot.reads(seen.role, legal, levels, turn),
+                                    seen, np.arange(len(seen.score)), table)
+        submitted: list[dict] = []
+        found = np.full(len(keys), -1)
+        missing = []
+        for k, key in enumerate(keys):
+            known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
+            if known_key is None or known_key not in known:
+                missing.append(k)
+            else:
+                found[k] = len(submitted)
+                submitted.append(known[known_key])  # (read only from now on)
+        seats = np.repeat([part[0] for part in parts], list(map(len, rows)))
+        decided = (np.concatenate(rows), seats, found[key_of], submitted)
+        if missing:
+            self._find(phase, parts, key_of, keys, missing, known, public, decided)
+        return decided
+
+    def _find(self, phase: str, parts: list[_Part], key_of: np.ndarray, keys: list,
+              missing: list[int], known: dict[tuple, dict], public: Public,
+              decided: _Decided) -> None:
+        """Set in `decided` (of `parts`, see `_choose_stack`) what the groups `missing`
+        (numbers in `key_of`, keys `keys`) submit, seat by seat (`_submitted`), each kept in
+        `known` for the next seat of the group where its `shared_key` allows; the games of a
+        seat whose choice is not found are ejected."""
+        games, _, which, submitted = decided
+        wanted = np.zeros(len(keys), dtype=bool)
+        wanted[missing] = True
+        at = np.flatnonzero(wanted[key_of])  # (the rows of the groups missing, in order)
+        part_of = np.repeat(np.arange(len(parts)), [len(part[1]) for part in parts])
+        cells = _cells(key_of[at], part_of[at], at)
+        for k in missing:
+            seat, _, legal, choice = parts[cells[k][0][0]]
+            known_key = shared_key(self.bots[seat], self.batch.layout.roles, seat, legal,
+                                   choice, keys[k])
+            for part, same in cells[k]:
+                seat, _, legal, choice = parts[part]
+                given = known.get(known_key) if known_key is not None else None
+                if given is None:
+                    given = self._submitted(self.bots[seat], int(games[same[0]]), seat, phase,
+                                            legal, choice, public, keys[k] is None)
+                    if known_key is not None and given is not None:
+                        known[known_key] = given
+                if given is None:
+                    self.ejected[games[same]] = True
                 else:
-                    submitted = self._submitted(bot, first, seat, phase, legal, choice, public,
-                                                key is None)
-                    if known_key is not None and submitted is not None:
-                        known[known_key] = submitted
-                if submitted is None:
-                    self.ejected[same] = True
-                else:
-                    out.append((same, submitted))
-        return out
+                    which[same] = len(submitted)
+                    submitted.append(given)
 
     def _submitted(self, bot, g: int, seat: int, phase: str, legal: Legal,
                    choice: Choice | None, public: Public, alone: bool) -> dict | None:
@@ -227,6 +314,37 @@ class _Loop:
                                legal)
         except NotGlanced:
             return None
+
+
+def _cells(group: np.ndarray, part: np.ndarray, rows: np.ndarray
+           ) -> dict[int, list[tuple[int, np.ndarray]]]:
+    """Per group, (part, its rows of `rows` in the group, in order) for each part that has
+    some, parts in order (`group`, `part`: each row's)."""
+    cells: dict[int, list[tuple[int, np.ndarray]]] = {}
+    for k, n, at in _runs(group, part):
+        cells.setdefault(k, []).append((n, rows[at]))
+    return cells
+
+
+def _runs(outer: np.ndarray, inner: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
+    """(o, i, the positions where `outer` is o and `inner` is i, in order) for each pair
+    there, by o and then i."""
+    if not len(outer):
+        return []
+    order = np.lexsort((inner, outer))  # (stable: each run's positions in order)
+    by_outer, by_inner = outer[order], inner[order]
+    starts = np.flatnonzero(np.concatenate(
+        ([True], (by_outer[1:] != by_outer[:-1]) | (by_inner[1:] != by_inner[:-1]))))
+    ends = [*starts[1:].tolist(), len(order)]
+    return [(o, i, order[start:end]) for o, i, start, end in zip(
+        by_outer[starts].tolist(), by_inner[starts].tolist(), starts.tolist(), ends)]
+
+
+def _per_seat(games: np.ndarray, seats: np.ndarray, which: np.ndarray,
+              submitted: list[dict]) -> list[tuple[int, np.ndarray, dict]]:
+    """(seat, its games, what they submit) for each seat and submission of a `_Decided`,
+    by seat, ejected games left out."""
+    return [(seat, games[at], submitted[w]) for seat, w, at in _runs(seats, which) if w >= 0]
 
 
 def _split(rows: np.ndarray, group: np.ndarray, groups: int) -> list[np.ndarray]:

@@ -145,6 +145,12 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     """(len(rows), K) int64: per game of `rows`, every seat's employment and every value the
     key of `reads` reads, as the seat perceives it (`layout`: the batch's, which names the
     columns of `sights.policies` and says which seat holds which stat)."""
+    return np.concatenate(_key_blocks(reads, sights, rows, layout), axis=1)
+
+
+def _key_blocks(reads: Reads, sights: Sights, rows: np.ndarray | slice,
+                layout: Layout) -> list[np.ndarray]:
+    """`key_columns`, in the blocks it joins ((len(rows), k) int64 each, in its order)."""
     if reads.metrics:
         raise ValueError(f"a seat's sights hold no metric readings ({', '.join(reads.metrics)})")
     employed = sights.employed[rows]
@@ -160,9 +166,10 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     values = [sights.own[sid][rows] for sid in own]  # perceived below, all at once
     if reads.score:
         values.append(sights.score[rows])
-    for (j, sid), (shown_values, shown) in sights.shown.items():
+    for j, sid in sights.shown:  # (only those read: `seats_sights` gathers them then)
         if j == sights.seat or (reads.others is not None and sid not in reads.others):
             continue
+        shown_values, shown = sights.shown[j, sid]
         seen = shown[rows] & employed[:, j]  # a key lists the employed others only
         values.append(np.where(seen, shown_values[rows], 0.0))  # never what is not shown
         cols.append(seen.astype(np.int64)[:, None])
@@ -171,17 +178,18 @@ def key_columns(reads: Reads, sights: Sights, rows: np.ndarray, layout: Layout) 
     guessed = [sid for sid in reads.like_me if sid in sights.own]
     if guessed:
         cols.append(_guesses(guessed, sights, rows, layout))
-    return np.concatenate(cols, axis=1)
+    return cols
 
 
-def _guesses(sids: list[str], sights: Sights, rows: np.ndarray, layout: Layout) -> np.ndarray:
+def _guesses(sids: list[str], sights: Sights, rows: np.ndarray | slice,
+             layout: Layout) -> np.ndarray:
     """(len(rows), len(sids)): per game of `rows`, the bits of the seat's "like me" guess at
     each stat of `sids` of the others (its own perceived value to one digit) where an
     employed other seat that holds the stat does not show it, else 0 (not read there)."""
     employed = sights.employed[rows]
-    own = np.zeros((len(rows), len(sids)))
+    own = np.zeros((len(employed), len(sids)))
     for n, sid in enumerate(sids):
-        needed = np.zeros(len(rows), dtype=bool)
+        needed = np.zeros(len(employed), dtype=bool)
         for j in np.flatnonzero(layout.has_stat[:, layout.stat(sid)]).tolist():
             if j != sights.seat:
                 shown = sights.shown.get((j, sid))
@@ -265,9 +273,33 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
     rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp), rows, []
+    every = _every(rows, sights)
+    buckets = _by_reads(reads_of, sights, every, layout)
+    if len(buckets) == 1:  # (the usual case: numbered as below, without the sorts)
+        group, first, keys = _keyed(next(iter(buckets)), sights, every, layout)
+        return group, rows[first], keys
+    group = np.empty(len(rows), dtype=np.intp)
+    firsts, keys = [], []
+    for reads, parts in buckets.items():
+        take = np.sort(np.concatenate(parts))
+        sub, first, found = _keyed(reads, sights, rows[take], layout)
+        keys += found
+        group[take] = sub + sum(map(len, firsts))
+        firsts.append(take[first])
+    first = np.concatenate(firsts)
+    renumber = _by_first(first)
+    back = np.argsort(renumber)
+    return renumber[group], rows[first[back]], [keys[k] for k in back.tolist()]
+
+
+def _by_reads(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights,
+              rows: np.ndarray | slice, layout: Layout) -> dict[Reads | None, list[np.ndarray]]:
+    """The positions in `rows` (or every row) of the games whose levels give each `Reads`
+    (None: the key reads the whole view or metric readings), `reads_of` asked once per set
+    of levels."""
     levels = sights.policies[rows]
     if len(levels) > 1 and (levels == levels[0]).all():  # (one set of levels: the usual case)
-        order, starts = np.arange(len(rows)), np.zeros(1, dtype=np.intp)
+        order, starts = np.arange(len(levels)), np.zeros(1, dtype=np.intp)
         ranked = levels
     else:
         order = np.lexsort(levels.T)
@@ -280,20 +312,29 @@ def seat_keys(reads_of: Callable[[dict[str, int]], Reads | None], sights: Sights
         same = order[start:end]
         reads = reads_of(dict(zip(ids, at)))  # (the rows of one set of levels: `same`)
         buckets.setdefault(None if reads is None or reads.metrics else reads, []).append(same)
-    group = np.empty(len(rows), dtype=np.intp)
-    firsts, keys = [], []
-    for reads, parts in buckets.items():
-        take = np.sort(np.concatenate(parts))
-        if reads is None:
-            sub, first = np.arange(len(take)), np.arange(len(take))
-            keys += [None] * len(take)
-        else:
-            table = key_columns(reads, sights, rows[take], layout)
-            sub, first = _equal_rows(table)
-            keys += [(reads, key) for key in _seat_free(table[first], sights.seat)]
-        group[take] = sub + sum(map(len, firsts))
-        firsts.append(take[first])
-    first = np.concatenate(firsts)
-    renumber = _by_first(first)
-    back = np.argsort(renumber)
-    return renumber[group], rows[first[back]], [keys[k] for k in back.tolist()]
+    return buckets
+
+
+def _every(rows: np.ndarray, sights: Sights) -> np.ndarray | slice:
+    """`rows`, or a slice of every row where they are all of `sights`' in order (a stack's:
+    its columns are then read as views, not copied)."""
+    every = len(rows) == len(sights.score) and bool((rows == np.arange(len(rows))).all())
+    return slice(None) if every else rows
+
+
+def _keyed(reads: Reads | None, sights: Sights, rows: np.ndarray | slice, layout: Layout
+           ) -> tuple[np.ndarray, np.ndarray, list[SeatKey | None]]:
+    """(group of each of `rows` (or of every row), the position of each group's first,
+    each group's `SeatKey`) for games whose key reads `reads` (None: each game alone, no
+    key)."""
+    if reads is None:
+        games = len(sights.score[rows])
+        return np.arange(games), np.arange(games), [None] * games
+    blocks = _key_blocks(reads, sights, rows, layout)
+    differ = [block for block in blocks if len(block) > 1 and (block != block[0]).any()]
+    if differ:  # (grouped by the blocks that differ: most, employment and levels, do not)
+        group, first = _equal_rows(np.concatenate(differ, axis=1))
+    else:
+        group, first = np.zeros(len(blocks[0]), dtype=np.intp), np.zeros(1, dtype=np.intp)
+    table = np.concatenate([block[first] for block in blocks], axis=1)  # (the firsts' keys)
+    return group, first, [(reads, key) for key in _seat_free(table, sights.seat)]

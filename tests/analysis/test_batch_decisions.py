@@ -31,16 +31,46 @@ def test_seats_of_one_role_and_strategy_that_read_the_same_share_one_glance(monk
         counts["glances"] += 1
         return glanced(*args)
 
-    def seat_keys(*args):
+    def cells(*args):  # (the groups of each seat's games, every seat's keyed at once)
         found = grouped(*args)
-        counts["groups"] += len(found[1])
+        counts["groups"] += sum(map(len, found.values()))
         return found
 
-    glanced, grouped = batch_play.glance_at, batch_play.seat_keys
+    glanced, grouped = batch_play.glance_at, batch_play._cells
     monkeypatch.setattr(batch_play, "glance_at", glance_at)
-    monkeypatch.setattr(batch_play, "seat_keys", seat_keys)
+    monkeypatch.setattr(batch_play, "_cells", cells)
     records, ejected = batch_play.play_over_arrays(
         game, seeds, table, chosen, batch_play.recalling_bots(game, chosen), None)
     assert not ejected
     assert [json.dumps(records[n].to_dict()) for n in range(len(seeds))] == expected
     assert 0 < counts["glances"] < counts["groups"]
+
+
+def test_a_later_chunk_recalls_what_an_earlier_one_submitted_without_a_glance(monkeypatch):
+    """What a group submitted is kept by its situation and shared key from chunk to chunk:
+    the same games played over arrays again glance at nothing (every group's submission is
+    kept) and keep the game-by-game records; other seeds still match them."""
+    scenario = load_scenario(FLAGSHIP).model_copy(deep=True)  # (planners of its own)
+    game = Game(scenario)
+    table, chosen = table_for(game, {"manager": "hype", "employee": "gamer"}, None)
+    seeds, others = [run_seed(43, i) for i in range(8)], [run_seed(44, i) for i in range(8)]
+    expected = {tuple(s): [json.dumps(record_of(scenario, state, table, chosen).to_dict())
+                           for state in play_games(game, s, table, chosen, None)]
+                for s in (seeds, others)}  # fills the memos
+    glances = []
+
+    def glance_at(*args):
+        glances.append(args[2])
+        return glanced(*args)
+
+    glanced = batch_play.glance_at
+    monkeypatch.setattr(batch_play, "glance_at", glance_at)
+    for played, glancing in ((seeds, True), (seeds, False), (others, None)):
+        glances.clear()
+        records, ejected = batch_play.play_over_arrays(
+            game, played, table, chosen, batch_play.recalling_bots(game, chosen), None)
+        assert not ejected
+        assert [json.dumps(records[n].to_dict()) for n in range(len(played))] == \
+            expected[tuple(played)]
+        if glancing is not None:
+            assert bool(glances) == glancing

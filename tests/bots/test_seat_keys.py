@@ -1,7 +1,9 @@
 """Seats of one role that read the same share a recall (game.analysis.batch_play
 `shared_key`, from game.bots.groups `seat_keys`): the contract is that two seats of a phase
 whose groups give equal shared keys give equal memo keys, at every decision of bot games of
-every bundled scenario (the seat aside: a memo key never holds it)."""
+every bundled scenario (the seat aside: a memo key never holds it); and so do two groups of
+any phases in the same situation (turn, and the stats some game of the batch shows as
+public), which lets the loop keep what a group submitted from chunk to chunk."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from game.analysis import simulate
 from game.analysis.batch_play import shared_key
 from game.bots import make_bot
 from game.bots.groups import seat_keys
-from game.engine.batch.sights import sights
+from game.engine.batch.sights import public_now, sights
 from game.engine.batch.state import gather
 from game.engine.glance import glances
 from game.engine.legal import legal_choice
@@ -24,11 +26,14 @@ from tests.bots.test_groups import MIXES, PATHS, _decision_points, _memo_key
 
 def _shared(rules, scenario, strategy, states, seat, found: dict) -> int:
     """Check the groups of `seat`'s games `states` (at one decision) against `found`
-    (shared key -> memo key and seat, over the phase's seats so far) and add them; return
-    how many groups found the key of another seat already there."""
+    ((situation, shared key) -> memo key and seat, over the decisions so far: the
+    situation is the one `batch_play._Loop._decided` keeps submissions by) and add them;
+    return how many groups found the key of another seat already there."""
     bot = make_bot(strategy, scenario, seat, lambda: None)
     batch = gather(rules, states)
-    seen = sights(rules, batch, seat)
+    public = public_now(rules, batch)
+    situation = (batch.turn, tuple(public.masks))
+    seen = sights(rules, batch, seat, public)
     by_legal = defaultdict(list)
     for g, state in enumerate(states):
         by_legal[id(legal_choice(rules, state, seat)[0])].append(g)
@@ -43,7 +48,7 @@ def _shared(rules, scenario, strategy, states, seat, found: dict) -> int:
             if known is None:
                 continue
             memo = _memo_key(rules, bot, glances(rules, states[g], [seat])[0], legal)
-            was = found.setdefault(known, (memo, seat))
+            was = found.setdefault((situation, known), (memo, seat))
             assert was[0] == memo, (batch.turn, legal.phase, seat, was[1])
             shared += was[1] != seat
     return shared
@@ -58,12 +63,8 @@ def test_seats_with_equal_shared_keys_give_equal_memo_keys(path, monkeypatch):
         strategies = {scenario.roles[0].id: mix[0], scenario.roles[1].id: mix[1]}
         chosen = simulate.table_for(game, strategies, None)[1]
         points = _decision_points(scenario, strategies, list(range(1, 9)), monkeypatch)
-        phases: dict[tuple, dict] = defaultdict(dict)
-        for (turn, phase, seat), states in points.items():
-            phases[turn, phase][seat] = states
-        for seats in phases.values():
-            found: dict = {}
-            for seat, states in sorted(seats.items()):
-                shared += _shared(game.rules, scenario, chosen[seat], states, seat, found)
+        found: dict = {}  # (over every turn and phase: situations tell them apart)
+        for (turn, phase, seat), states in sorted(points.items()):
+            shared += _shared(game.rules, scenario, chosen[seat], states, seat, found)
     if path.stem == "tokenmaxxing":
         assert shared > 10  # not vacuous: seats do share

@@ -17,7 +17,7 @@ from game.analysis import simulate
 from game.engine import Game, GameState, SetPolicies
 from game.engine.actions import Allocate, to_act
 from game.engine.batch.choose import (acting, apply_allocation, apply_allocations,
-                                      apply_policies, checked,
+                                      apply_decided, apply_policies, checked,
                                       chosen_numbers, group_rows, last_numbers_of,
                                       legal_groups, open_work)
 from game.engine.batch.state import gather, take_choices
@@ -333,21 +333,26 @@ def _same_allocations(together, by_hand, groups_of_seats) -> None:
     assert [list(a.items()) for a in got] == [list(a.items()) for a in want]
 
 
+def _opened_twice(scenario, games: int) -> tuple:
+    """Two batches of the first turns of `games` games of `scenario`, each opened for work,
+    and the names an allocation may submit there (behaviours, then decisions)."""
+    game = Game(load_scenario(scenario))
+    states = game.new_states(list(range(games)))
+    together, by_hand = gather(game.rules, states), gather(game.rules, states)
+    open_work(together)
+    open_work(by_hand)
+    return together, by_hand, [*together.layout.behaviour_ids, *together.layout.decision_ids]
+
+
 @pytest.mark.parametrize("scenario", [TINY, "fishery"])
 def test_allocations_applied_together_are_each_applied_in_turn(scenario):
     """`apply_allocations` (groups of distinct rows, submitting different names: points,
     numbers, some left out, none) gives the arrays and allocations of the groups applied
     one by one, in order, value by value (`_allocated_by_hand`; `apply_allocation` is
     `apply_allocations` of one group, so it cannot be the reference)."""
-    game = Game(load_scenario(scenario))
-    states = game.new_states(list(range(12)))
-    together, by_hand = gather(game.rules, states), gather(game.rules, states)
-    layout = together.layout
-    names = [*layout.behaviour_ids, *layout.decision_ids]
+    together, by_hand, names = _opened_twice(scenario, 12)
     rng = random.Random(5)
     order = rng.sample(range(12), 12)
-    open_work(together)
-    open_work(by_hand)
     applied = []
     for seat in (1, 2):
         groups = []
@@ -357,6 +362,29 @@ def test_allocations_applied_together_are_each_applied_in_turn(scenario):
             groups.append((np.array(order[start:start + 3 - (start == 6)]), submitted))
             # (rows in shuffled order; one game left out)
         apply_allocations(together, seat, groups)
+        _allocated_by_hand(by_hand, seat, groups)
+        applied.append((seat, groups))
+    _same_allocations(together, by_hand, applied)
+
+
+@pytest.mark.parametrize("scenario", [TINY, "fishery"])
+def test_the_decisions_of_every_seat_applied_at_once_are_each_applied_in_turn(scenario):
+    """`apply_decided` (the games of two seats mixed in one stack, in shuffled order, each
+    submitting one of a few allocations: points, numbers, some left out, none) gives the
+    arrays and allocations of each seat's groups applied one by one, seat by seat."""
+    together, by_hand, names = _opened_twice(scenario, 10)
+    rng = random.Random(7)
+    submitted = [{name: rng.choice([0, 1, 2.5, -0.0])
+                  for name in rng.sample(names, rng.randint(0, len(names)))} for _ in range(4)]
+    pairs = rng.sample([(g, seat) for g in range(10) for seat in (1, 2) if (g, seat) != (3, 2)],
+                       19)
+    which = [rng.randrange(4) for _ in pairs]
+    apply_decided(together, np.array([g for g, _ in pairs]), np.array([s for _, s in pairs]),
+                  np.array(which), submitted)
+    applied = []
+    for seat in (1, 2):
+        groups = [(np.array([g for (g, s), w in zip(pairs, which) if s == seat and w == k]),
+                   submitted[k]) for k in range(4)]
         _allocated_by_hand(by_hand, seat, groups)
         applied.append((seat, groups))
     _same_allocations(together, by_hand, applied)

@@ -106,3 +106,24 @@ def test_a_game_asked_for_twice_gets_its_allocations_both_times():
                                         {0: {"work": 3}, 1: {"work": 1}}]
     twice = kept.of_games([0, 0])
     assert twice == [{0: {"work": 3}}, {0: {"work": 3}}] and twice[0] is not twice[1]
+
+
+def test_groups_applied_as_one_entry_read_as_each_applied_in_turn():
+    """`apply_each` keeps groups (of a seat, here) as one entry; every game read from it
+    (all, some, some twice, seats applied out of order) is what `apply` of each gives."""
+    groups = [(np.array([4, 0]), {"work": 1}), (np.array([2]), {"work": 2, "n": 5}),
+              (np.array([1, 5]), {})]
+    given = [{3: {"x": 1}}] + [{}] * 5
+    together, apart = Allocations(6, given), Allocations(6, given)
+    together.apply(np.array([0, 2]), 4, {"late": 1})
+    apart.apply(np.array([0, 2]), 4, {"late": 1})
+    together.apply_each(np.concatenate([rows for rows, _ in groups]), np.full(5, 1),
+                        np.array([0, 0, 1, 2, 2]), [submitted for _, submitted in groups])
+    for rows, submitted in groups:
+        apart.apply(rows, 1, submitted)
+    assert len(together.groups) == 2
+    for rows in (range(6), [5, 0, 5, 2], [3], []):
+        got, want = together.of_games(rows), apart.of_games(rows)
+        assert got == want and [list(g) for g in got] == [list(g) for g in want]
+    assert together[0] == {1: {"work": 1}, 3: {"x": 1}, 4: {"late": 1}}
+    assert together[1][1] is not together[1][1] and together[5] == {1: {}}

@@ -16,8 +16,10 @@ import numpy as np
 import pytest
 
 from game.analysis import by_state, simulate
+from game.bots.groups import Reads, key_columns
 from game.engine import Game, GameState
-from game.engine.batch.sights import Sights, glance_at, sights
+from game.engine.batch.layout import layout_for
+from game.engine.batch.sights import Sights, glance_at, public_now, seats_sights, sights
 from game.engine.batch.state import gather
 from game.engine.glance import Glance, glances
 from game.engine.others import Other
@@ -220,3 +222,65 @@ def test_what_a_view_hides_changes_nothing_a_seat_sees(path):
                     == _exact(tuple(glanced[g]))
             checked += 1
     assert checked
+
+
+def _parts(seats: list[int], games: int) -> list[np.ndarray]:
+    """Some games of a batch of `games` for each of `seats`: every one, all but the first,
+    or all in reverse order, in turn."""
+    every = np.arange(games)
+    return [(every, every[1:], every[::-1])[n % 3] for n in range(len(seats))]
+
+
+EVERYTHING = (Reads(None, None, None, True, True, True, ()),
+              Reads(None, (), None, False, False, False, (), like_me=("tokens", "output")))
+"""Keys that read every column `key_columns` makes (the second: every other's stat and the
+"like me" guesses at two stats)."""
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_the_sights_of_seats_of_one_role_are_each_seats_sights_moved(path):
+    """`seats_sights` of the seats of one role with the same roles around them, each on
+    some games of a batch, holds in each (seat, game) row what the seat's `sights` holds for
+    the game, the seat's columns moved first, bit for bit; and a key's columns made from it
+    are the seat's own but for its employment (what `seat_keys` shares across seats)."""
+    game, states = decision_states(path)
+    rules = game.rules
+    for group in batches(states):
+        batch = gather(rules, group)
+        public, roles = public_now(rules, batch), batch.layout.roles
+        alike = defaultdict(list)
+        for seat, role in enumerate(roles):
+            alike[role, roles[:seat] + roles[seat + 1:]].append(seat)
+        for seats in alike.values():
+            rows = _parts(seats, len(group))
+            seen, table = seats_sights(rules, batch, seats, rows, public)
+            at = 0
+            for seat, games in zip(seats, rows):
+                order = [seat, *(j for j in range(len(roles)) if j != seat)]
+                assert table is layout_for(rules, tuple(roles[j] for j in order))
+                _moved(seen, sights(rules, batch, seat, public), order, at, games)
+                for reads in EVERYTHING:
+                    alone = key_columns(reads, sights(rules, batch, seat, public), games,
+                                        batch.layout)
+                    both = key_columns(reads, seen, np.arange(at, at + len(games)), table)
+                    assert np.array_equal(np.delete(alone, seat, axis=1), both[:, 1:])
+                at += len(games)
+            assert at == len(seen.score)
+
+
+def _moved(seen: Sights, alone: Sights, order: list[int], at: int, games: np.ndarray) -> None:
+    """Rows `at`... of `seen` are rows `games` of `alone`, its seats in `order`."""
+    mine = np.arange(at, at + len(games))
+    assert (seen.seat, seen.role, seen.turn) == (0, alone.role, alone.turn)
+    assert np.array_equal(seen.employed[mine], alone.employed[games][:, order])
+    assert np.array_equal(seen.policies[mine], alone.policies[games])
+    assert list(seen.own) == list(alone.own)
+    for sid in alone.own:
+        assert seen.own[sid][mine].tobytes() == alone.own[sid][games].tobytes()
+    assert seen.score[mine].tobytes() == alone.score[games].tobytes()
+    assert np.array_equal(seen.rank[mine], alone.rank[games])
+    assert list(seen.shown) == [(order.index(j), sid) for j, sid in alone.shown]
+    for (j, sid), (values, mask) in alone.shown.items():
+        moved = seen.shown[order.index(j), sid]
+        assert moved[0][mine].tobytes() == values[games].tobytes()
+        assert np.array_equal(moved[1][mine], mask[games])

@@ -239,16 +239,65 @@ def apply_allocations(batch: Batch, seat: int,
     holding a row wins (numpy does not say which of a row given twice in one assignment
     does)."""
     if _distinct([rows for rows, _ in groups], batch.size):
-        alike: dict[tuple[str, ...], list[tuple[np.ndarray, Mapping[str, float]]]] = {}
-        for group in groups:
-            alike.setdefault(tuple(group[1]), []).append(group)
-        merged = list(alike.values())
-    else:
-        merged = [[group] for group in groups]
-    for members in merged:
-        _assign(batch, seat, members)
-    for rows, submitted in groups:
-        batch.allocations.apply(rows, seat, submitted)
+        games = np.concatenate([rows for rows, _ in groups]).astype(np.intp, copy=False) \
+            if groups else np.zeros(0, dtype=np.intp)
+        which = np.repeat(np.arange(len(groups)), [len(rows) for rows, _ in groups])
+        apply_decided(batch, games, np.full(len(games), seat), which,
+                      [submitted for _, submitted in groups])
+        return
+    for rows, submitted in groups:  # (one by one: the last group holding a row wins)
+        rows = np.asarray(rows, dtype=np.intp)
+        apply_decided(batch, rows, np.full(len(rows), seat), np.zeros(len(rows), dtype=np.intp),
+                      [submitted])
+
+
+def apply_decided(batch: Batch, games: np.ndarray, seats: np.ndarray, which: np.ndarray,
+                  submitted: Sequence[Mapping[str, float]]) -> None:
+    """`apply_allocation(batch, [g], s, submitted[w])` for each game g, seat s and w of
+    `games`, `seats`, `which` (no game and seat twice), in one assignment per array for the
+    allocations that submit the same names, and kept in `batch.allocations` as one entry
+    (`Allocations.apply_each`)."""
+    alike: dict[tuple[str, ...], list[int]] = {}
+    for w, given in enumerate(submitted):
+        alike.setdefault(tuple(given), []).append(w)
+    for names, ws in alike.items():
+        if len(alike) > 1:
+            bucket = np.zeros(len(submitted), dtype=bool)
+            bucket[ws] = True
+            take = bucket[which]
+            _assign_each(batch, names, ws, games[take], seats[take], which[take], submitted)
+        else:
+            _assign_each(batch, names, ws, games, seats, which, submitted)
+    batch.allocations.apply_each(games, seats, which, submitted)
+
+
+def _assign_each(batch: Batch, names: tuple[str, ...], ws: list[int], games: np.ndarray,
+                 seats: np.ndarray, which: np.ndarray,
+                 submitted: Sequence[Mapping[str, float]]) -> None:
+    """Write into effort, numbers and `allocated` the allocation `submitted[which[i]]` of
+    seat `seats[i]` in game `games[i]`, for each i: allocations `ws` of `submitted`, which
+    submit `names`."""
+    layout = batch.layout
+    for target, ids in ((batch.effort, layout.behaviour_ids),
+                        (batch.numbers, layout.decision_ids)):
+        given = [key for key in names if key in ids]
+        if given:
+            values = np.zeros((len(submitted), len(given)))
+            for w in ws:
+                values[w] = [submitted[w][key] for key in given]
+            _put(target, games, seats, [ids.index(key) for key in given], values[which])
+    batch.allocated[games, seats] = bool(names)
+
+
+def _put(target: np.ndarray, games: np.ndarray, seats: np.ndarray, columns: list[int],
+         values: np.ndarray) -> None:
+    """`target[games[i], seats[i], columns[j]] = values[i, j]` for every i and j (target:
+    (G, S, K)), through its flat view where it has one (a third of the cost)."""
+    if not target.flags.c_contiguous:
+        target[games[:, None], seats[:, None], columns] = values
+        return
+    _, width, depth = target.shape
+    target.reshape(-1)[((games * width + seats) * depth)[:, None] + np.array(columns)] = values
 
 
 def _distinct(arrays: list[np.ndarray], size: int) -> bool:
@@ -259,26 +308,6 @@ def _distinct(arrays: list[np.ndarray], size: int) -> bool:
     seen = np.zeros(size, dtype=bool)
     seen[rows] = True
     return int(np.count_nonzero(seen)) == len(rows)
-
-
-def _assign(batch: Batch, seat: int,
-            members: list[tuple[np.ndarray, Mapping[str, float]]]) -> None:
-    """Write `members` (groups submitting the same names, no row in two of them) into the
-    effort and numbers of `seat` and its `allocated`, in one assignment per array."""
-    layout = batch.layout
-    names = tuple(members[0][1])
-    rows = np.concatenate([rows for rows, _ in members]) if len(members) > 1 \
-        else members[0][0]
-    sizes = [len(rows) for rows, _ in members]
-    for target, ids in ((batch.effort, layout.behaviour_ids),
-                        (batch.numbers, layout.decision_ids)):
-        given = [key for key in names if key in ids]
-        if given:
-            values = np.array([[submitted[key] for key in given] for _, submitted in members],
-                              dtype=np.float64)
-            target[rows[:, None], seat, [ids.index(key) for key in given]] = \
-                np.repeat(values, sizes, axis=0)
-    batch.allocated[rows, seat] = bool(names)
 
 
 def chosen_numbers(batch: Batch) -> np.ndarray:

@@ -130,12 +130,25 @@ class Allocations(_PerGame):
             raise ValueError(f"allocations of {len(given)} games for a batch of {size}")
         self.size = size
         self.given = given
-        self.groups: list[tuple[np.ndarray, int, dict]] = []
+        self.groups: list[tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]] = []
+        """(games, their seats, which allocation of the list each submits, the allocations):
+        one entry per `apply` or `apply_each`, in the order applied."""
 
     def apply(self, rows: np.ndarray, seat: int, submitted: Mapping) -> None:
         """Seat `seat` submits `submitted` in the games at `rows` (after what is kept)."""
-        self.groups.append((np.asarray(rows, dtype=np.intp).reshape(-1), seat,
-                            dict(submitted)))
+        rows = np.asarray(rows, dtype=np.intp).reshape(-1)
+        self.apply_each(rows, np.full(len(rows), seat), np.zeros(len(rows), dtype=np.intp),
+                        [submitted])
+
+    def apply_each(self, games: np.ndarray, seats: np.ndarray, which: np.ndarray,
+                   submitted: Sequence[Mapping]) -> None:
+        """Seat `seats[i]` submits `submitted[which[i]]` in game `games[i]`, for each i, kept
+        as one entry: no game and seat may come twice. Read, a game's seats are in seat
+        order whatever the order they were applied in (as each `apply` in seat order
+        gives them, from no allocations or given ones in seat order)."""
+        if len(games):
+            self.groups.append((np.asarray(games, dtype=np.intp), np.asarray(seats),
+                                np.asarray(which), [dict(given) for given in submitted]))
 
     def of_games(self, rows: Sequence[int] | np.ndarray) -> list[dict[int, dict]]:
         """The allocations of the games at `rows`, each a new dict of new dicts: the given
@@ -148,18 +161,27 @@ class Allocations(_PerGame):
         if not self.groups:
             return out
         every = len(rows) == self.size and bool((rows == np.arange(self.size)).all())
-        inside = None if every else np.zeros(self.size, dtype=bool)
-        for members, seat, submitted in self.groups:
-            if inside is None:
-                found = members
-            else:  # every place of a row asked for, also a row asked for more than once
-                inside[members] = True  # (a mask over the batch: a tenth of `np.isin`)
-                found = np.flatnonzero(inside[rows])
-                inside[members] = False
-            for n in found.tolist():
-                allocations = out[n]
-                later = allocations and next(reversed(allocations)) > seat
-                allocations[seat] = dict(submitted)
-                if later:
-                    out[n] = dict(sorted(allocations.items()))
+        wanted, places = None, {}
+        if not every:  # every place of a row asked for, also a row asked for more than once
+            wanted = np.zeros(self.size, dtype=bool)  # (a mask over the batch: not `np.isin`)
+            wanted[rows] = True
+            for n, g in enumerate(rows.tolist()):
+                places.setdefault(g, []).append(n)
+        for games, seats, which, submitted in self.groups:
+            if wanted is not None:
+                at = np.flatnonzero(wanted[games])
+                games, seats, which = games[at], seats[at], which[at]
+            for g, seat, w in zip(games.tolist(), seats.tolist(), which.tolist()):
+                for n in places[g] if wanted is not None else (g,):
+                    _allocate(out, n, seat, submitted[w])
         return out
+
+
+def _allocate(out: list[dict[int, dict]], n: int, seat: int, submitted: dict) -> None:
+    """`out[n][seat] = dict(submitted)`, the seats of `out[n]` put back in order where
+    `seat` came before a seat already there."""
+    allocations = out[n]
+    later = allocations and next(reversed(allocations)) > seat
+    allocations[seat] = dict(submitted)
+    if later:
+        out[n] = dict(sorted(allocations.items()))

@@ -22,13 +22,13 @@ keeps in `batch.allocations`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from game.engine.batch.layout import Layout
+from game.engine.batch.layout import Layout, layout_for
 from game.engine.batch.state import Batch
 from game.engine.env import per_rules
 from game.engine.glance import UNREAD, Glance
@@ -36,7 +36,7 @@ from game.engine.others import _as_other
 from game.engine.view import _own_stats, _public_stats, _publicity_of
 from game.scenario.rules import Rules
 
-__all__ = ["Public", "Sights", "glance_at", "public_now", "sights"]
+__all__ = ["Public", "Sights", "glance_at", "public_now", "seats_sights", "sights"]
 
 
 @dataclass(slots=True)
@@ -51,17 +51,44 @@ class Sights:
     """(G, S) bool, every seat (a view shows each other seat's employment)."""
     policies: np.ndarray
     """(G, P) int64 levels, columns `batch.layout.policy_ids`."""
-    own: dict[str, np.ndarray]
+    own: Mapping[str, np.ndarray]
     """The seat's own stats its view shows, id -> (G,) float64, in its view's order."""
     score: np.ndarray
     """(G,) float64."""
     rank: np.ndarray
     """(G,) int64."""
-    shown: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]]
+    shown: Mapping[tuple[int, str], tuple[np.ndarray, np.ndarray]]
     """(other seat j, stat id) -> (values (G,) float64, shown (G,) bool) for every stat of
     every other seat that at least one game shows (public there and held by j's role), in
     the order the view's others list them (by seat, then the stats in file order); a value
     is 0.0 in the games that do not show it."""
+
+
+class _Gathered(Mapping):
+    """Columns of a `Sights` gathered from the batch when first read, then kept (a key
+    reads a few of a seat's stats: `seats_sights` gathers no others)."""
+
+    __slots__ = ("_gather", "_keys", "_made")
+
+    def __init__(self, keys: Sequence, gather: Callable) -> None:
+        self._keys, self._gather, self._made = dict.fromkeys(keys), gather, {}
+
+    def __getitem__(self, key):
+        found = self._made.get(key)
+        if found is None:
+            if key not in self._keys:
+                raise KeyError(key)
+            found = self._made[key] = self._gather(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
 
 
 class _Seat(NamedTuple):
@@ -208,6 +235,39 @@ def sights(rules: Rules, batch: Batch, seat: int, public: Public | None = None) 
                   batch.score[:, seat].copy(), batch.rank[:, seat].copy(), shown)
 
 
+def seats_sights(rules: Rules, batch: Batch, seats: Sequence[int], rows: Sequence[np.ndarray],
+                 public: Public) -> tuple[Sights, Layout]:
+    """What each seat of `seats` sees in its games `rows[i]`, all in one `Sights` whose rows
+    are those (seat, game) pairs, seat by seat, and the Layout its columns follow: the
+    table that seats each seat first and its other seats after it in seat order, whose
+    seat 0 the Sights are of (the seats must have one role, and their others the same roles
+    in that order, so that this table is the same for all). Row n, for seat s's game g,
+    holds what row g of `sights(rules, batch, s, public)` holds, s's columns moved first;
+    its stats are gathered when first read (a key reads a few)."""
+    layout = batch.layout
+    games = np.concatenate(rows)
+    orders = [[s, *(j for j in range(len(layout.roles)) if j != s)] for s in seats]
+    sizes = [len(r) for r in rows]
+    table = layout_for(rules, tuple(layout.roles[j] for j in orders[0]))
+    role, own_seat = table.roles[0], np.repeat(np.array(seats, dtype=np.intp), sizes)
+    own = _own_stats(rules, dict.fromkeys(rules.role_stats[role]), _revealed(rules, batch))
+    shown = [(k, sid) for k, other in enumerate(table.roles[1:], 1) for sid in public.masks
+             if sid in rules.role_stats[other]]
+
+    def gather_shown(at_stat: tuple[int, str]) -> tuple[np.ndarray, np.ndarray]:
+        k, sid = at_stat
+        seen = public.masks[sid][games]
+        other = np.repeat(np.array([order[k] for order in orders], dtype=np.intp), sizes)
+        return np.where(seen, batch.stats[games, other, layout.stat(sid)], 0.0), seen
+
+    employed = np.concatenate([batch.employed[:, order][part]
+                               for order, part in zip(orders, rows)])
+    return Sights(0, role, batch.turn, employed, batch.policies[games],
+                  _Gathered(own, lambda sid: batch.stats[games, own_seat, layout.stat(sid)]),
+                  batch.score[games, own_seat], batch.rank[games, own_seat],
+                  _Gathered(shown, gather_shown)), table
+
+
 def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndarray]:
     """The distinct tuples of stats that `_public_stats` makes public in the games of
     `batch`, and (G,) the index of each game's tuple. Its formulas run once per distinct
@@ -232,6 +292,8 @@ def _publics(rules: Rules, batch: Batch) -> tuple[list[tuple[str, ...]], np.ndar
 def _distinct_rows(values: np.ndarray) -> tuple[list[int], np.ndarray]:
     """(the first row of each distinct row of `values` (G, K) int64, (G,) the index of each
     row's among them)."""
+    if len(values) > 1 and (values == values[0]).all():  # (one row in every game: usual)
+        return [0], np.zeros(len(values), dtype=np.int64)
     if values.shape[1] == 1:
         _, first, which = np.unique(values[:, 0], return_index=True, return_inverse=True)
     else:
