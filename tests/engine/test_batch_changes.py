@@ -1,5 +1,5 @@
 """Applying a step's changes reads and writes only the stats and metrics some change touched
-(`Changes.stats_touched`, `metrics_touched`): the result is, bit for bit, what the rule
+(`Changes.stats`, `metrics_touched`): the result is, bit for bit, what the rule
 applied over the whole arrays gives (the reference below). The stats are written in place;
 the metrics and carry are new arrays (the news keeps the old ones of a pass that is not
 settled)."""
@@ -15,11 +15,24 @@ from game.engine.batch.state import Batch, gather
 from game.scenario.load import load_scenario
 
 
+def whole_stat_changes(changes: Changes, shape: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """(add, added, set, is_set) over every stat (G, S, T), from `Changes.stats` (zero and
+    False for a stat no change touched)."""
+    add, added = np.zeros(shape), np.zeros(shape, dtype=bool)
+    values, is_set = np.zeros(shape), np.zeros(shape, dtype=bool)
+    for t, change in changes.stats.items():
+        add[:, :, t], added[:, :, t] = change.add, change.added
+        if change.set is not None:
+            values[:, :, t], is_set[:, :, t] = change.set, change.is_set
+    return add, added, values, is_set
+
+
 def _whole_stats(batch: Batch, changes: Changes) -> np.ndarray:
     """The stats after the changes, computed over every stat of every seat and game."""
     layout = batch.layout
-    touched = (changes.stat_added | changes.stat_is_set) & layout.has_stat
-    value = np.where(changes.stat_is_set, changes.stat_set, batch.stats) + changes.stat_add
+    add, added, values, is_set = whole_stat_changes(changes, batch.stats.shape)
+    touched = (added | is_set) & layout.has_stat
+    value = np.where(is_set, values, batch.stats) + add
     value = clamp(value, layout.stat_low, layout.stat_high)
     return np.where(touched, value, batch.stats)
 

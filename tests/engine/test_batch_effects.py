@@ -29,6 +29,7 @@ from game.engine.batch.formula import quietly
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.streams import lanes_of
 from game.scenario.load import load_scenario
+from tests.engine.test_batch_changes import whole_stat_changes
 
 ORDER = Path(__file__).with_name("fixtures") / "order.yaml"
 
@@ -78,9 +79,14 @@ def test_work_lands_each_seats_changes_in_the_scalar_order():
     with quietly:
         apply_work(got, global_env(got), got_changes)
     _seat_by_seat(want, want_changes)
-    assert want_changes.stat_added.any() and want_changes.pushes
+    assert want_changes.stats and want_changes.pushes
+    assert set(got_changes.stats) == set(want_changes.stats)
+    shape = got.stats.shape
+    for a, b in zip(whole_stat_changes(got_changes, shape),
+                    whole_stat_changes(want_changes, shape)):
+        assert np.array_equal(_bits(a), _bits(b))
     for name in Changes.__slots__:
-        if name == "pushes":
+        if name in ("pushes", "stats", "seats"):
             continue
         a, b = getattr(got_changes, name), getattr(want_changes, name)
         if isinstance(a, set):  # the stats and metrics touched
