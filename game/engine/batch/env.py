@@ -57,11 +57,13 @@ def _column(values: np.ndarray) -> np.ndarray:
     return values.reshape(-1, 1)
 
 
-def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
+def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
+               aggregated: bool = True) -> Env:
     """The global names of every game: constants, metrics, policy levels, the aggregates
-    over the employed seats that some formula reads (`Layout.aggregated`), the headcounts,
-    `turn`, `turns`, the old-stream draws given
-    (name -> (G,)), and the keyed draws' values outside any seat."""
+    over the employed seats that some formula reads (`Layout.aggregated`; none when
+    `aggregated` is false, for formulas that read none), the headcounts, `turn`, `turns`,
+    the old-stream draws given (name -> (G,)), and the keyed draws' values outside any
+    seat."""
     layout = batch.layout
     env: Env = {name: np.float64(value) for name, value in layout.constants.items()}
     metrics = batch.metrics.copy()  # one copy, read through column views
@@ -72,14 +74,14 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None) -> Env:
         env[pid] = policies[:, n:n + 1]
     employed = batch.employed
     for t, sid in enumerate(layout.stat_ids):
-        if sid in layout.aggregated:
+        if aggregated and sid in layout.aggregated:
             _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t],
                         layout.aggregated[sid])
     env["headcount"] = _column(employed.sum(axis=1).astype(float))
     for role, seats in layout.role_of_seat.items():
         env["headcount_" + role] = _column((employed & seats).sum(axis=1).astype(float))
     for d, did in enumerate(layout.decision_ids):
-        if did in layout.aggregated:
+        if aggregated and did in layout.aggregated:
             _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d],
                         layout.aggregated[did])
     env["turn"] = np.float64(batch.turn)
