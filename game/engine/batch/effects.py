@@ -210,16 +210,15 @@ def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray
     works on it anywhere, [(effect, delay, (when, chance, value))] of those effects)."""
     rules, layout = batch.rules, batch.layout
     evaluated, drawn, shared = {}, drawn_stats(rules), {}
-    for b, behaviour in enumerate(rules.behaviours):
-        points = batch.effort[:, :, b]
-        working = active & (points > 0)
-        if not working.any():
-            continue  # nobody works on it: its formulas are never read
-        senv["effort"] = points
+    works = (batch.effort > 0) & active[:, :, None]  # (G, S, B)
+    for b in np.flatnonzero(works.any(axis=(0, 1))).tolist():  # nobody works on the others
+        behaviour = rules.behaviours[b]
+        points = senv["effort"] = np.ascontiguousarray(batch.effort[:, :, b])
+        working = works[:, :, b]
         own: dict[str, np.ndarray] = {}
         effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv, shared, own))
                    for e in behaviour.effects]
-        working &= layout.role_of_seat[behaviour.role]
+        working = working & layout.role_of_seat[behaviour.role]
         rest = []
         for effect, delay, (when, chance, value) in effects:
             if seatwise(effect, delay) and effect.target not in drawn:
