@@ -80,6 +80,20 @@ def passes(when: np.ndarray, chance: np.ndarray, mask: np.ndarray, lanes: Lanes 
     return (holds & sure) | (drawn & (lanes.random(drawn) < chance))
 
 
+def certain(effect: CEffect) -> bool:
+    """Whether `effect` applies wherever it is offered: its `when` a constant other than 0
+    and its chance a constant at or above 1 (nothing to test, nothing to draw)."""
+    when, chance = effect.when.constant, effect.chance.constant
+    return when is not None and when != 0.0 and chance is not None and chance >= 1.0
+
+
+def applies(effect: CEffect, when: np.ndarray, chance: np.ndarray, mask: np.ndarray,
+            lanes: Lanes | None) -> np.ndarray:
+    """`passes` for `effect`: `mask` itself where the effect is `certain` (the callers
+    only read it)."""
+    return mask if certain(effect) else passes(when, chance, mask, lanes)
+
+
 def land(batch: Batch, changes: Changes, effect: CEffect, delay: int, direct: bool,
          amount: np.ndarray, mask: np.ndarray, seat: int | None) -> None:
     """Put `amount` (G,) into `changes` where `mask`: a push when delayed, else an addition
@@ -166,18 +180,18 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
             when, chance, value = (per_game(v, g)
                                    for v in _evaluate(batch, effect, genv, on_games))
             land(batch, changes, effect, delay, direct, value,
-                 passes(when, chance, mask, lanes), None)
+                 applies(effect, when, chance, mask, lanes), None)
             continue
         if senv is None:
             senv = seat_env(batch, genv)
         when, chance, value = _evaluate(batch, effect, senv, on_seats)
         eligible = _eligible(batch, effect) & mask[:, None]
         if seatwise(effect, delay):
-            land_seats(batch, changes, effect, value, passes(when, chance, eligible, None))
+            land_seats(batch, changes, effect, value, applies(effect, when, chance, eligible, None))
             continue
         for k in np.flatnonzero(eligible.any(axis=0)).tolist():
             land(batch, changes, effect, delay, direct, at_seat(value, k),
-                 passes(at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
+                 applies(effect, at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
 
 
 def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
@@ -200,7 +214,8 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
             points, working, _, rest = found
             for effect, delay, (when, chance, value) in rest:
                 land(batch, changes, effect, delay, False, at_seat(value, k) * points[:, k],
-                     passes(at_seat(when, k), at_seat(chance, k), working[:, k], lanes[k]), k)
+                     applies(effect, at_seat(when, k), at_seat(chance, k), working[:, k],
+                             lanes[k]), k)
 
 
 def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray) -> dict:
@@ -223,7 +238,7 @@ def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray
         for effect, delay, (when, chance, value) in effects:
             if seatwise(effect, delay) and effect.target not in drawn:
                 land_seats(batch, changes, effect, value * points,
-                           passes(when, chance, working, None))
+                           applies(effect, when, chance, working, None))
             else:
                 rest.append((effect, delay, (when, chance, value)))
         if rest:
