@@ -257,11 +257,11 @@ def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str
         return out
     watching = observing_behaviours(rules)
     for k, role in enumerate(layout.roles):
-        observing = np.zeros(batch.size, dtype=bool)
-        for b in rules.behaviours_of(role):
-            if b.id in watching:
-                observing |= batch.effort[:, k, layout.behaviour_ids.index(b.id)] > 0
-        observing &= active[:, k]
+        watched = [b for b, behaviour in enumerate(rules.behaviours)
+                   if behaviour.role == role and behaviour.id in watching]
+        if not watched:
+            continue
+        observing = (batch.effort[:, k, watched] > 0).any(axis=1) & active[:, k]
         if observing.any():
             for name, values in lanes[k].draws(layout.randoms, observing).items():
                 out[name][:, k] = values

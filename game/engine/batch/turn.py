@@ -97,13 +97,14 @@ def _env(batch: Batch, lanes: Lanes | None, aggregated: bool = True) -> dict:
 def apply_policies(batch: Batch, genv: dict, changes: Changes, lanes: Lanes | None) -> None:
     """Every active policy's effects, in file order, on the snapshot."""
     senv = None
+    active = batch.policies > 0  # (G, P)
+    anywhere = active.any(axis=0).tolist()
     for p, policy in enumerate(batch.rules.policies):
-        active = batch.policies[:, p] > 0
-        if not active.any() or not policy.effects:
+        if not anywhere[p] or not policy.effects:
             continue
         if senv is None and any(e.on_seat for e in policy.effects):
             senv = seat_env(batch, genv)
-        apply_list(batch, policy.effects, genv, changes, lanes, active, senv=senv)
+        apply_list(batch, policy.effects, genv, changes, lanes, active[:, p], senv=senv)
 
 
 def record_turn(batch: Batch) -> None:
