@@ -11,14 +11,18 @@ The reference below is the seat-by-seat loop, effect by effect through `land`.""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from game.engine import Game
 from game.engine.batch.changes import Changes
 from game.engine.batch.effects import (
+    applies,
     apply_work,
     at_seat,
+    certain,
     delay_of,
     land,
     passes,
@@ -28,7 +32,9 @@ from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.formula import quietly
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.streams import lanes_of
+from game.engine.batch.turn import snapshot_aggregated
 from game.scenario.load import load_scenario
+from tests.engine.batch_states import PATHS
 from tests.engine.test_batch_changes import whole_stat_changes
 
 ORDER = Path(__file__).with_name("fixtures") / "order.yaml"
@@ -99,3 +105,40 @@ def test_work_lands_each_seats_changes_in_the_scalar_order():
                                                                 b.mode, b.direct)
         assert np.array_equal(_bits(a.amount), _bits(b.amount))
         assert np.array_equal(a.present, b.present)
+
+
+def _constant(value: float | None) -> SimpleNamespace:
+    """A stand-in for a compiled formula that is `value` when constant (None: reads names)."""
+    return SimpleNamespace(constant=value)
+
+
+@pytest.mark.parametrize("when", [None, 0.0, -0.0, 1.0, -2.0, 0.25])
+@pytest.mark.parametrize("chance", [None, 0.0, -1.0, 0.5, 1.0, 3.0])
+def test_a_certain_effect_applies_on_its_mask_as_passes_would(when, chance):
+    """`certain` holds exactly when `passes` would give the mask itself without a draw, for
+    every mask: a `when` other than 0 and a chance at or above 1, both constants; `applies`
+    then gives the mask as it is."""
+    effect = SimpleNamespace(when=_constant(when), chance=_constant(chance))
+    masks = [np.array([True, False, True, True]), np.zeros(4, dtype=bool), np.ones(4, bool)]
+    if when is None or chance is None:
+        assert not certain(effect)
+        return
+    sure = all(np.array_equal(passes(np.asarray(when), np.asarray(chance), mask, None), mask)
+               for mask in masks if chance <= 0.0 or chance >= 1.0)
+    assert certain(effect) == (sure and chance >= 1.0)
+    if certain(effect):
+        assert all(applies(effect, np.asarray(when), np.asarray(chance), mask, None) is mask
+                   for mask in masks)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_the_snapshot_has_aggregates_when_work_or_policies_read_one(path):
+    """`snapshot_aggregated` is true exactly when a work or policy effect reads an aggregate
+    over the seats (the flagship's are read by dynamics only: its snapshot has none)."""
+    rules = Game(load_scenario(path)).rules
+    reads = set().union(*(e.names for b in rules.behaviours for e in b.effects),
+                        *(e.names for p in rules.policies for e in p.effects))
+    assert snapshot_aggregated(rules) == bool(reads & rules.aggregate_names)
+    if path.stem == "tokenmaxxing":
+        assert not snapshot_aggregated(rules)
+        assert rules.aggregate_names & set().union(*(e.names for e in rules.dynamics))
