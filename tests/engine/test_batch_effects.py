@@ -29,10 +29,11 @@ from game.engine.batch.effects import (
     work_draws,
 )
 from game.engine.batch.env import global_env, seat_env
-from game.engine.batch.formula import quietly
+from game.engine.batch.formula import compile_batch, quietly
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.streams import lanes_of
 from game.engine.batch.turn import snapshot_aggregated
+from game.scenario.formula import compile_formula
 from game.scenario.load import load_scenario
 from tests.engine.batch_states import PATHS
 from tests.engine.test_batch_changes import whole_stat_changes
@@ -142,3 +143,30 @@ def test_the_snapshot_has_aggregates_when_work_or_policies_read_one(path):
     if path.stem == "tokenmaxxing":
         assert not snapshot_aggregated(rules)
         assert rules.aggregate_names & set().union(*(e.names for e in rules.dynamics))
+
+
+class _Recording:
+    """Lanes that record where each draw is taken (and draw 0.5 there)."""
+
+    def __init__(self) -> None:
+        self.taken: list[list[int]] = []
+
+    def random(self, where: np.ndarray) -> np.ndarray:
+        self.taken.append(np.flatnonzero(where).tolist())
+        return np.full(where.shape, 0.5)
+
+
+@pytest.mark.parametrize("when, chance", [
+    ("1", "exp(-4.582872602463943e-17)"),  # chance 1.0 as Python computes it, 1 - 2**-53 here
+    ("1", "1.0000000000000002 ** -0.21040531645918392"),
+    ("1", "1"), ("0", "1"), ("2", "3"), ("1", "0.5")])
+def test_applies_is_passes_on_the_values_the_arrays_give(when, chance):
+    """`applies` gives what `passes` gives, draws included, on the values the batch formulas
+    give: a constant the scalar formula rounds to a chance of 1 may be a hair below 1 over
+    arrays (numpy's `exp` and `**`), where `passes` draws; then so must `applies`."""
+    effect = SimpleNamespace(when=compile_formula(when), chance=compile_formula(chance))
+    values = [compile_batch(f)({}) for f in (when, chance)]
+    mask = np.array([True, False, True, True])
+    got, want = _Recording(), _Recording()
+    assert np.array_equal(applies(effect, *values, mask, got), passes(*values, mask, want))
+    assert got.taken == want.taken

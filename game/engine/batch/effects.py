@@ -89,9 +89,12 @@ def certain(effect: CEffect) -> bool:
 
 def applies(effect: CEffect, when: np.ndarray, chance: np.ndarray, mask: np.ndarray,
             lanes: Lanes | None) -> np.ndarray:
-    """`passes` for `effect`: `mask` itself where the effect is `certain` (the callers
-    only read it)."""
-    return mask if certain(effect) else passes(when, chance, mask, lanes)
+    """`passes` for `effect`: `mask` itself (the callers only read it) where the effect is
+    `certain` and its values over arrays (0-d) say so too: numpy's `exp` and `**` may put a
+    constant chance that Python rounds to 1 a hair below 1, and `passes` then draws."""
+    if certain(effect) and float(when) != 0.0 and float(chance) >= 1.0:
+        return mask
+    return passes(when, chance, mask, lanes)
 
 
 def land(batch: Batch, changes: Changes, effect: CEffect, delay: int, direct: bool,
