@@ -126,3 +126,13 @@ def test_add_where_is_the_masked_add_bit_for_bit(seed):
             np.add(want, amount, out=want, where=mask)
     assert np.array_equal(_bits(got), _bits(want))
     assert not np.signbit(got[got == 0.0]).any()
+
+
+def test_add_where_leaves_every_sum_outside_its_mask_as_it_is():
+    """Outside the mask `add_where` changes no sum bit, whatever it holds: -0.0 (which
+    adding 0.0 would turn into 0.0), infinities, NaN, subnormals."""
+    sums = np.array([-0.0, 0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, -1.5, 2.0])
+    before = sums.copy()
+    mask = np.zeros(sums.shape, dtype=bool)
+    add_where(sums, np.full(sums.shape, 7.0), mask)
+    assert np.array_equal(_bits(sums), _bits(before))

@@ -15,10 +15,10 @@ from game.engine.batch.state import Batch, Push
 
 
 def add_where(sums: np.ndarray, amount: np.ndarray, mask: np.ndarray) -> None:
-    """`sums += amount` where `mask`, in place, for sums that start at 0.0: 0.0 is added
-    elsewhere, which changes no such sum (a sum of additions from 0.0 is never -0.0, the
-    one value adding 0.0 changes). A where and an add cost less than a masked add."""
-    np.add(sums, np.where(mask, amount, 0.0), out=sums)
+    """`sums += amount` where `mask`, in place: -0.0 is added elsewhere, which changes no
+    float (0.0 + -0.0 is 0.0, -0.0 + -0.0 is -0.0; adding 0.0 would turn -0.0 into 0.0).
+    A where and an add cost less than a masked add."""
+    np.add(sums, np.where(mask, amount, -0.0), out=sums)
 
 
 class StatChanges:
@@ -62,11 +62,6 @@ class Changes:
         self.pushes: list[Push] = []
         self.metrics_touched: set[int] = set()
         """The metrics (indices) some change was made to, in some game."""
-
-    @property
-    def stats_touched(self) -> set[int]:
-        """The stats (indices) some change was made to, in some seat and game."""
-        return set(self.stats)
 
     def stat(self, t: int) -> StatChanges:
         """The changes of stat t, made on its first change."""
