@@ -82,7 +82,8 @@ def passes(when: np.ndarray, chance: np.ndarray, mask: np.ndarray, lanes: Lanes 
 
 def certain(effect: CEffect) -> bool:
     """Whether `effect` applies wherever it is offered: its `when` a constant other than 0
-    and its chance a constant at or above 1 (nothing to test, nothing to draw)."""
+    and its chance a constant at or above 1, as the scalar formulas compute them (nothing to
+    test, nothing to draw; `applies` checks the values over arrays agree)."""
     when, chance = effect.when.constant, effect.chance.constant
     return when is not None and when != 0.0 and chance is not None and chance >= 1.0
 
