@@ -48,11 +48,12 @@ class Changes:
     made."""
 
     __slots__ = ("metric_add", "metric_added", "metric_is_set", "metric_set",
-                 "metrics_touched", "pushes", "seats", "stats")
+                 "metrics_touched", "pushes", "stat_shape", "stats")
 
     def __init__(self, batch: Batch) -> None:
         g, m = batch.metrics.shape
-        self.seats = batch.stats.shape[:2]
+        self.stat_shape = batch.stats.shape[:2]
+        """(G, S): the shape of one stat's changes."""
         self.metric_add = np.zeros((g, m))
         self.metric_added = np.zeros((g, m), dtype=bool)
         self.metric_set = np.zeros((g, m))
@@ -67,7 +68,7 @@ class Changes:
         """The changes of stat t, made on its first change."""
         found = self.stats.get(t)
         if found is None:
-            found = self.stats[t] = StatChanges(self.seats)
+            found = self.stats[t] = StatChanges(self.stat_shape)
         return found
 
     def add_metric(self, m: int, amount: np.ndarray, mask: np.ndarray) -> None:
