@@ -1,5 +1,5 @@
 """Applying a step's changes reads and writes only the stats and metrics some change touched
-(`Changes.stats_touched`, `metrics_touched`): the result is, bit for bit, what the rule
+(`Changes.stats`, `metrics_touched`): the result is, bit for bit, what the rule
 applied over the whole arrays gives (the reference below). The stats are written in place;
 the metrics and carry are new arrays (the news keeps the old ones of a pass that is not
 settled)."""
@@ -10,16 +10,35 @@ import numpy as np
 import pytest
 
 from game.engine import Game
-from game.engine.batch.changes import Changes, apply_metrics, apply_stats, clamp
+from game.engine.batch.changes import (
+    Changes,
+    add_where,
+    apply_metrics,
+    apply_stats,
+    clamp,
+)
 from game.engine.batch.state import Batch, gather
 from game.scenario.load import load_scenario
+
+
+def whole_stat_changes(changes: Changes, shape: tuple[int, ...]) -> tuple[np.ndarray, ...]:
+    """(add, added, set, is_set) over every stat (G, S, T), from `Changes.stats` (zero and
+    False for a stat no change touched)."""
+    add, added = np.zeros(shape), np.zeros(shape, dtype=bool)
+    values, is_set = np.zeros(shape), np.zeros(shape, dtype=bool)
+    for t, change in changes.stats.items():
+        add[:, :, t], added[:, :, t] = change.add, change.added
+        if change.set is not None:
+            values[:, :, t], is_set[:, :, t] = change.set, change.is_set
+    return add, added, values, is_set
 
 
 def _whole_stats(batch: Batch, changes: Changes) -> np.ndarray:
     """The stats after the changes, computed over every stat of every seat and game."""
     layout = batch.layout
-    touched = (changes.stat_added | changes.stat_is_set) & layout.has_stat
-    value = np.where(changes.stat_is_set, changes.stat_set, batch.stats) + changes.stat_add
+    add, added, values, is_set = whole_stat_changes(changes, batch.stats.shape)
+    touched = (added | is_set) & layout.has_stat
+    value = np.where(is_set, values, batch.stats) + add
     value = clamp(value, layout.stat_low, layout.stat_high)
     return np.where(touched, value, batch.stats)
 
@@ -88,3 +107,32 @@ def test_changes_applied_to_what_they_touched_are_the_whole_rule(seed):
     assert batch.stats is stats
     for old, copy in zip((metrics, carry), before):
         assert np.array_equal(_bits(old), _bits(copy))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_add_where_is_the_masked_add_bit_for_bit(seed):
+    """`add_where` (a where and an add) gives, from 0.0, exactly the sums a masked add
+    gives, with -0.0, infinities and NaN among the amounts."""
+    rng = np.random.default_rng(seed)
+    special = np.array([-0.0, 0.0, np.inf, -np.inf, np.nan, 1e308, -1e308, 5e-324, -5e-324])
+    got, want = np.zeros((50, 3)), np.zeros((50, 3))
+    for _ in range(12):
+        amount = rng.normal(0, 10, (50, 3))
+        picked = rng.random((50, 3)) < 0.4
+        amount[picked] = rng.choice(special, picked.sum())
+        mask = rng.random((50, 3)) < 0.6
+        with np.errstate(all="ignore"):  # inf - inf on the way: part of the rules
+            add_where(got, amount, mask)
+            np.add(want, amount, out=want, where=mask)
+    assert np.array_equal(_bits(got), _bits(want))
+    assert not np.signbit(got[got == 0.0]).any()
+
+
+def test_add_where_leaves_every_sum_outside_its_mask_as_it_is():
+    """Outside the mask `add_where` changes no sum bit, whatever it holds: -0.0 (which
+    adding 0.0 would turn into 0.0), infinities, NaN, subnormals."""
+    sums = np.array([-0.0, 0.0, np.inf, -np.inf, np.nan, 5e-324, -5e-324, -1.5, 2.0])
+    before = sums.copy()
+    mask = np.zeros(sums.shape, dtype=bool)
+    add_where(sums, np.full(sums.shape, 7.0), mask)
+    assert np.array_equal(_bits(sums), _bits(before))

@@ -11,24 +11,32 @@ The reference below is the seat-by-seat loop, effect by effect through `land`.""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pytest
 
 from game.engine import Game
 from game.engine.batch.changes import Changes
 from game.engine.batch.effects import (
+    applies,
     apply_work,
     at_seat,
+    certain,
     delay_of,
     land,
     passes,
     work_draws,
 )
 from game.engine.batch.env import global_env, seat_env
-from game.engine.batch.formula import quietly
+from game.engine.batch.formula import compile_batch, quietly
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.streams import lanes_of
+from game.engine.batch.turn import snapshot_aggregated
+from game.scenario.formula import compile_formula
 from game.scenario.load import load_scenario
+from tests.engine.batch_states import PATHS
+from tests.engine.test_batch_changes import whole_stat_changes
 
 ORDER = Path(__file__).with_name("fixtures") / "order.yaml"
 
@@ -78,9 +86,14 @@ def test_work_lands_each_seats_changes_in_the_scalar_order():
     with quietly:
         apply_work(got, global_env(got), got_changes)
     _seat_by_seat(want, want_changes)
-    assert want_changes.stat_added.any() and want_changes.pushes
+    assert want_changes.stats and want_changes.pushes
+    assert set(got_changes.stats) == set(want_changes.stats)
+    shape = got.stats.shape
+    for a, b in zip(whole_stat_changes(got_changes, shape),
+                    whole_stat_changes(want_changes, shape)):
+        assert np.array_equal(_bits(a), _bits(b))
     for name in Changes.__slots__:
-        if name == "pushes":
+        if name in ("pushes", "stats", "stat_shape"):
             continue
         a, b = getattr(got_changes, name), getattr(want_changes, name)
         if isinstance(a, set):  # the stats and metrics touched
@@ -93,3 +106,67 @@ def test_work_lands_each_seats_changes_in_the_scalar_order():
                                                                 b.mode, b.direct)
         assert np.array_equal(_bits(a.amount), _bits(b.amount))
         assert np.array_equal(a.present, b.present)
+
+
+def _constant(value: float | None) -> SimpleNamespace:
+    """A stand-in for a compiled formula that is `value` when constant (None: reads names)."""
+    return SimpleNamespace(constant=value)
+
+
+@pytest.mark.parametrize("when", [None, 0.0, -0.0, 1.0, -2.0, 0.25])
+@pytest.mark.parametrize("chance", [None, 0.0, -1.0, 0.5, 1.0, 3.0])
+def test_a_certain_effect_applies_on_its_mask_as_passes_would(when, chance):
+    """`certain` holds exactly when `passes` would give the mask itself without a draw, for
+    every mask: a `when` other than 0 and a chance at or above 1, both constants; `applies`
+    then gives the mask as it is."""
+    effect = SimpleNamespace(when=_constant(when), chance=_constant(chance))
+    masks = [np.array([True, False, True, True]), np.zeros(4, dtype=bool), np.ones(4, bool)]
+    if when is None or chance is None:
+        assert not certain(effect)
+        return
+    sure = all(np.array_equal(passes(np.asarray(when), np.asarray(chance), mask, None), mask)
+               for mask in masks if chance <= 0.0 or chance >= 1.0)
+    assert certain(effect) == (sure and chance >= 1.0)
+    if certain(effect):
+        assert all(applies(effect, np.asarray(when), np.asarray(chance), mask, None) is mask
+                   for mask in masks)
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_the_snapshot_has_aggregates_when_work_or_policies_read_one(path):
+    """`snapshot_aggregated` is true exactly when a work or policy effect reads an aggregate
+    over the seats (the flagship's are read by dynamics only: its snapshot has none)."""
+    rules = Game(load_scenario(path)).rules
+    reads = set().union(*(e.names for b in rules.behaviours for e in b.effects),
+                        *(e.names for p in rules.policies for e in p.effects))
+    assert snapshot_aggregated(rules) == bool(reads & rules.aggregate_names)
+    if path.stem == "tokenmaxxing":
+        assert not snapshot_aggregated(rules)
+        assert rules.aggregate_names & set().union(*(e.names for e in rules.dynamics))
+
+
+class _Recording:
+    """Lanes that record where each draw is taken (and draw 0.5 there)."""
+
+    def __init__(self) -> None:
+        self.taken: list[list[int]] = []
+
+    def random(self, where: np.ndarray) -> np.ndarray:
+        self.taken.append(np.flatnonzero(where).tolist())
+        return np.full(where.shape, 0.5)
+
+
+@pytest.mark.parametrize("when, chance", [
+    ("1", "exp(-4.582872602463943e-17)"),  # chance 1.0 as Python computes it, 1 - 2**-53 here
+    ("1", "1.0000000000000002 ** -0.21040531645918392"),
+    ("1", "1"), ("0", "1"), ("2", "3"), ("1", "0.5")])
+def test_applies_is_passes_on_the_values_the_arrays_give(when, chance):
+    """`applies` gives what `passes` gives, draws included, on the values the batch formulas
+    give: a constant the scalar formula rounds to a chance of 1 may be a hair below 1 over
+    arrays (numpy's `exp` and `**`), where `passes` draws; then so must `applies`."""
+    effect = SimpleNamespace(when=compile_formula(when), chance=compile_formula(chance))
+    values = [compile_batch(f)({}) for f in (when, chance)]
+    mask = np.array([True, False, True, True])
+    got, want = _Recording(), _Recording()
+    assert np.array_equal(applies(effect, *values, mask, got), passes(*values, mask, want))
+    assert got.taken == want.taken

@@ -14,36 +14,67 @@ import numpy as np
 from game.engine.batch.state import Batch, Push
 
 
+def add_where(sums: np.ndarray, amount: np.ndarray, mask: np.ndarray) -> None:
+    """`sums += amount` where `mask`, in place: -0.0 is added elsewhere, which changes no
+    float (0.0 + -0.0 is 0.0, -0.0 + -0.0 is -0.0; adding 0.0 would turn -0.0 into 0.0).
+    A where and an add cost less than a masked add."""
+    np.add(sums, np.where(mask, amount, -0.0), out=sums)
+
+
+class StatChanges:
+    """The changes of one step to one stat, over every game and seat (G, S): the additions
+    summed in the order they were made, from 0.0, where they were made, and the last set
+    value where one was made (`set` and `is_set` are None until a set is made)."""
+
+    __slots__ = ("add", "added", "is_set", "set")
+
+    def __init__(self, shape: tuple[int, int]) -> None:
+        self.add = np.zeros(shape)
+        self.added = np.zeros(shape, dtype=bool)
+        self.set: np.ndarray | None = None
+        self.is_set: np.ndarray | None = None
+
+    def setting(self) -> tuple[np.ndarray, np.ndarray]:
+        """(set, is_set), made on the first set."""
+        if self.set is None:
+            self.set, self.is_set = np.zeros(self.add.shape), np.zeros(self.add.shape, bool)
+        return self.set, self.is_set
+
+
 class Changes:
-    """The changes of one step: additions and sets of metrics and stats, each with a mask of
-    where it was made, and the delayed changes (`pushes`) in the order they were made."""
+    """The changes of one step: additions and sets of metrics, each with a mask of where it
+    was made, the changes of each stat some change touched (`stats`: its own (G, S) arrays,
+    made when first touched), and the delayed changes (`pushes`) in the order they were
+    made."""
 
     __slots__ = ("metric_add", "metric_added", "metric_is_set", "metric_set",
-                 "metrics_touched", "pushes", "stat_add", "stat_added", "stat_is_set",
-                 "stat_set", "stats_touched")
+                 "metrics_touched", "pushes", "stat_shape", "stats")
 
     def __init__(self, batch: Batch) -> None:
         g, m = batch.metrics.shape
-        shape = batch.stats.shape
+        self.stat_shape = batch.stats.shape[:2]
+        """(G, S): the shape of one stat's changes."""
         self.metric_add = np.zeros((g, m))
         self.metric_added = np.zeros((g, m), dtype=bool)
         self.metric_set = np.zeros((g, m))
         self.metric_is_set = np.zeros((g, m), dtype=bool)
-        self.stat_add = np.zeros(shape)
-        self.stat_added = np.zeros(shape, dtype=bool)
-        self.stat_set = np.zeros(shape)
-        self.stat_is_set = np.zeros(shape, dtype=bool)
+        self.stats: dict[int, StatChanges] = {}
+        """Stat index -> its changes, for the stats some change was made to."""
         self.pushes: list[Push] = []
-        self.stats_touched: set[int] = set()
-        """The stats (indices) some change was made to, in some seat and game."""
         self.metrics_touched: set[int] = set()
         """The metrics (indices) some change was made to, in some game."""
+
+    def stat(self, t: int) -> StatChanges:
+        """The changes of stat t, made on its first change."""
+        found = self.stats.get(t)
+        if found is None:
+            found = self.stats[t] = StatChanges(self.stat_shape)
+        return found
 
     def add_metric(self, m: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """metric m += amount (G,) in the games of `mask` (G,)."""
         self.metrics_touched.add(m)
-        column = self.metric_add[:, m]  # a view: added to in place, only in `mask`
-        np.add(column, amount, out=column, where=mask)
+        add_where(self.metric_add[:, m], amount, mask)  # a view: added to in place
         self.metric_added[:, m] |= mask
 
     def set_metric(self, m: int, amount: np.ndarray, mask: np.ndarray) -> None:
@@ -54,30 +85,28 @@ class Changes:
 
     def add_stat(self, seat: int, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of `seat` += amount in the games of `mask`."""
-        self.stats_touched.add(t)
-        column = self.stat_add[:, seat, t]  # a view: added to in place, only in `mask`
-        np.add(column, amount, out=column, where=mask)
-        self.stat_added[:, seat, t] |= mask
+        changes = self.stat(t)
+        add_where(changes.add[:, seat], amount, mask)  # a view: added to in place
+        changes.added[:, seat] |= mask
 
     def set_stat(self, seat: int, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of `seat` = amount in the games of `mask` (a later set wins)."""
-        self.stats_touched.add(t)
-        np.copyto(self.stat_set[:, seat, t], amount, where=mask)
-        self.stat_is_set[:, seat, t] |= mask
+        values, is_set = self.stat(t).setting()
+        np.copyto(values[:, seat], amount, where=mask)
+        is_set[:, seat] |= mask
 
     def add_stats(self, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of every seat += amount (broadcast to (G, S)) where `mask` (G, S): what
         `add_stat` does seat by seat (each seat's column is its own sum)."""
-        self.stats_touched.add(t)
-        column = self.stat_add[:, :, t]
-        np.add(column, amount, out=column, where=mask)
-        self.stat_added[:, :, t] |= mask
+        changes = self.stat(t)
+        add_where(changes.add, amount, mask)
+        changes.added |= mask
 
     def set_stats(self, t: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """stat t of every seat = amount (broadcast to (G, S)) where `mask` (G, S)."""
-        self.stats_touched.add(t)
-        np.copyto(self.stat_set[:, :, t], amount, where=mask)
-        self.stat_is_set[:, :, t] |= mask
+        values, is_set = self.stat(t).setting()
+        np.copyto(values, amount, where=mask)
+        is_set |= mask
 
     def push(self, due: int, target: str, seat: int | None, mode: str, direct: bool,
              amount: np.ndarray, mask: np.ndarray) -> None:
@@ -88,11 +117,7 @@ class Changes:
 
     def clear_stats(self) -> None:
         """Forget the stat changes (once applied)."""
-        for array in (self.stat_add, self.stat_set):
-            array.fill(0.0)
-        for array in (self.stat_added, self.stat_is_set):
-            array.fill(False)
-        self.stats_touched.clear()
+        self.stats = {}
 
 
 def clamp(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
@@ -104,22 +129,21 @@ def clamp(value: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 def apply_stats(batch: Batch, changes: Changes) -> None:
     """Apply the collected stat changes: a set value is where the additions start; every
     touched stat the seat has is then added to and clamped to its bounds. Only the stats
-    some change was made to are read and written (`Changes.stats_touched`), in place (as
-    `reset_stats` writes them): the seat envs that hold views of them are made and read
+    some change was made to are read and written (`Changes.stats`), stat by stat, in place
+    (as `reset_stats` writes them): the seat envs that hold views of them are made and read
     within one step, before its changes are applied, and everything kept past a step (the
     record, the news' and the review's opening names, sights) holds copies."""
-    if not changes.stats_touched:
-        return
     layout = batch.layout
-    columns = sorted(changes.stats_touched)
-    pick = columns[0] if len(columns) == 1 else columns  # an int: views, not copies
-    at = (slice(None), slice(None), pick)
-    is_set = changes.stat_is_set[at]
-    touched = (changes.stat_added[at] | is_set) & layout.has_stat[:, pick]
-    old = batch.stats[at]
-    value = np.where(is_set, changes.stat_set[at], old) + changes.stat_add[at]
-    value = clamp(value, layout.stat_low[pick], layout.stat_high[pick])
-    batch.stats[at] = np.where(touched, value, old)
+    for t in sorted(changes.stats):
+        change = changes.stats[t]
+        old = batch.stats[:, :, t]  # a view: written in place where touched
+        touched = change.added
+        value = old
+        if change.is_set is not None:
+            touched = touched | change.is_set
+            value = np.where(change.is_set, change.set, old)
+        value = clamp(value + change.add, layout.stat_low[t], layout.stat_high[t])
+        np.copyto(old, value, where=touched & layout.has_stat[:, t])
 
 
 def apply_metrics(batch: Batch, changes: Changes, smooth: bool) -> None:

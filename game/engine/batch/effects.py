@@ -80,6 +80,24 @@ def passes(when: np.ndarray, chance: np.ndarray, mask: np.ndarray, lanes: Lanes 
     return (holds & sure) | (drawn & (lanes.random(drawn) < chance))
 
 
+def certain(effect: CEffect) -> bool:
+    """Whether `effect` applies wherever it is offered: its `when` a constant other than 0
+    and its chance a constant at or above 1, as the scalar formulas compute them (nothing to
+    test, nothing to draw; `applies` checks the values over arrays agree)."""
+    when, chance = effect.when.constant, effect.chance.constant
+    return when is not None and when != 0.0 and chance is not None and chance >= 1.0
+
+
+def applies(effect: CEffect, when: np.ndarray, chance: np.ndarray, mask: np.ndarray,
+            lanes: Lanes | None) -> np.ndarray:
+    """`passes` for `effect`: `mask` itself (the callers only read it) where the effect is
+    `certain` and its values over arrays (0-d) say so too: numpy's `exp` and `**` may put a
+    constant chance that Python rounds to 1 a hair below 1, and `passes` then draws."""
+    if certain(effect) and float(when) != 0.0 and float(chance) >= 1.0:
+        return mask
+    return passes(when, chance, mask, lanes)
+
+
 def land(batch: Batch, changes: Changes, effect: CEffect, delay: int, direct: bool,
          amount: np.ndarray, mask: np.ndarray, seat: int | None) -> None:
     """Put `amount` (G,) into `changes` where `mask`: a push when delayed, else an addition
@@ -166,18 +184,18 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
             when, chance, value = (per_game(v, g)
                                    for v in _evaluate(batch, effect, genv, on_games))
             land(batch, changes, effect, delay, direct, value,
-                 passes(when, chance, mask, lanes), None)
+                 applies(effect, when, chance, mask, lanes), None)
             continue
         if senv is None:
             senv = seat_env(batch, genv)
         when, chance, value = _evaluate(batch, effect, senv, on_seats)
         eligible = _eligible(batch, effect) & mask[:, None]
         if seatwise(effect, delay):
-            land_seats(batch, changes, effect, value, passes(when, chance, eligible, None))
+            land_seats(batch, changes, effect, value, applies(effect, when, chance, eligible, None))
             continue
         for k in np.flatnonzero(eligible.any(axis=0)).tolist():
             land(batch, changes, effect, delay, direct, at_seat(value, k),
-                 passes(at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
+                 applies(effect, at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
 
 
 def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
@@ -200,7 +218,8 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
             points, working, _, rest = found
             for effect, delay, (when, chance, value) in rest:
                 land(batch, changes, effect, delay, False, at_seat(value, k) * points[:, k],
-                     passes(at_seat(when, k), at_seat(chance, k), working[:, k], lanes[k]), k)
+                     applies(effect, at_seat(when, k), at_seat(chance, k), working[:, k],
+                             lanes[k]), k)
 
 
 def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray) -> dict:
@@ -210,21 +229,20 @@ def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray
     works on it anywhere, [(effect, delay, (when, chance, value))] of those effects)."""
     rules, layout = batch.rules, batch.layout
     evaluated, drawn, shared = {}, drawn_stats(rules), {}
-    for b, behaviour in enumerate(rules.behaviours):
-        points = batch.effort[:, :, b]
-        working = active & (points > 0)
-        if not working.any():
-            continue  # nobody works on it: its formulas are never read
-        senv["effort"] = points
+    works = (batch.effort > 0) & active[:, :, None]  # (G, S, B)
+    for b in np.flatnonzero(works.any(axis=(0, 1))).tolist():  # nobody works on the others
+        behaviour = rules.behaviours[b]
+        points = senv["effort"] = np.ascontiguousarray(batch.effort[:, :, b])
+        working = works[:, :, b]
         own: dict[str, np.ndarray] = {}
         effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv, shared, own))
                    for e in behaviour.effects]
-        working &= layout.role_of_seat[behaviour.role]
+        working = working & layout.role_of_seat[behaviour.role]
         rest = []
         for effect, delay, (when, chance, value) in effects:
             if seatwise(effect, delay) and effect.target not in drawn:
                 land_seats(batch, changes, effect, value * points,
-                           passes(when, chance, working, None))
+                           applies(effect, when, chance, working, None))
             else:
                 rest.append((effect, delay, (when, chance, value)))
         if rest:
@@ -243,11 +261,11 @@ def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str
         return out
     watching = observing_behaviours(rules)
     for k, role in enumerate(layout.roles):
-        observing = np.zeros(batch.size, dtype=bool)
-        for b in rules.behaviours_of(role):
-            if b.id in watching:
-                observing |= batch.effort[:, k, layout.behaviour_ids.index(b.id)] > 0
-        observing &= active[:, k]
+        watched = [b for b, behaviour in enumerate(rules.behaviours)
+                   if behaviour.role == role and behaviour.id in watching]
+        if not watched:
+            continue
+        observing = (batch.effort[:, k, watched] > 0).any(axis=1) & active[:, k]
         if observing.any():
             for name, values in lanes[k].draws(layout.randoms, observing).items():
                 out[name][:, k] = values

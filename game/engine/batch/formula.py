@@ -83,8 +83,7 @@ def _result(value: np.ndarray) -> np.ndarray:
     becomes 0.0 (as the scalar version's `+ 0.0`) and NaN becomes 0; in one new array (in
     place: this runs once per formula and batch, on every element)."""
     out = np.empty(np.shape(value))
-    np.maximum(value, -RESULT_LIMIT, out=out)
-    np.minimum(out, RESULT_LIMIT, out=out)
+    np.clip(value, -RESULT_LIMIT, RESULT_LIMIT, out=out)  # max then min; NaN stays NaN
     np.add(out, 0.0, out=out)
     np.copyto(out, 0.0, where=np.isnan(out))
     return out

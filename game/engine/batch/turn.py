@@ -41,7 +41,7 @@ def resolve_body(batch: Batch) -> None:
     """Resolution's steps 1-8 (docs/rules.md): everything before the review."""
     reset_stats(batch)
     lanes = lanes_of(batch, batch.turn, "resolve") if resolve_draws(batch.rules) else None
-    snapshot = _env(batch, lanes)
+    snapshot = _env(batch, lanes, snapshot_aggregated(batch.rules))
     changes = Changes(batch)
     apply_work(batch, snapshot, changes)
     apply_policies(batch, snapshot, changes, lanes)
@@ -57,11 +57,11 @@ def resolve_body(batch: Batch) -> None:
 
 
 def reset_stats(batch: Batch) -> None:
-    """Every stat marked `reset_each_turn` of every employed seat back to its initial value."""
+    """Every stat marked `reset_each_turn` of every employed seat back to its initial value
+    (in place, stat by stat)."""
     layout = batch.layout
     for t, initial in layout.reset:
-        seats = batch.employed & layout.has_stat[:, t]
-        batch.stats[:, :, t] = np.where(seats, initial, batch.stats[:, :, t])
+        np.copyto(batch.stats[:, :, t], initial, where=batch.employed & layout.has_stat[:, t])
 
 
 def _resolve_draws(rules: Rules) -> bool:
@@ -74,24 +74,38 @@ def _resolve_draws(rules: Rules) -> bool:
 resolve_draws = per_rules(_resolve_draws)
 
 
-def _env(batch: Batch, lanes: Lanes | None) -> dict:
-    """The global names now, with the random names drawn from `lanes` if given."""
+def _snapshot_aggregated(rules: Rules) -> bool:
+    """Whether a work or policy effect reads an aggregate over the seats (`total_x`, ...):
+    the snapshot they read needs them only then."""
+    effects = (*(e for b in rules.behaviours for e in b.effects),
+               *(e for p in rules.policies for e in p.effects))
+    return any(not e.names.isdisjoint(rules.aggregate_names) for e in effects)
+
+
+snapshot_aggregated = per_rules(_snapshot_aggregated)
+
+
+def _env(batch: Batch, lanes: Lanes | None, aggregated: bool = True) -> dict:
+    """The global names now (without the aggregates unless `aggregated`), with the random
+    names drawn from `lanes` if given."""
+    reads = None if aggregated else frozenset()  # (no aggregate named: none computed)
     if lanes is None or not batch.layout.randoms:
-        return global_env(batch)
+        return global_env(batch, reads=reads)
     everyone = np.ones(batch.size, dtype=bool)
-    return global_env(batch, lanes.draws(batch.layout.randoms, everyone))
+    return global_env(batch, lanes.draws(batch.layout.randoms, everyone), reads)
 
 
 def apply_policies(batch: Batch, genv: dict, changes: Changes, lanes: Lanes | None) -> None:
     """Every active policy's effects, in file order, on the snapshot."""
     senv = None
+    active = batch.policies > 0  # (G, P)
+    anywhere = active.any(axis=0).tolist()
     for p, policy in enumerate(batch.rules.policies):
-        active = batch.policies[:, p] > 0
-        if not active.any() or not policy.effects:
+        if not anywhere[p] or not policy.effects:
             continue
         if senv is None and any(e.on_seat for e in policy.effects):
             senv = seat_env(batch, genv)
-        apply_list(batch, policy.effects, genv, changes, lanes, active, senv=senv)
+        apply_list(batch, policy.effects, genv, changes, lanes, active[:, p], senv=senv)
 
 
 def record_turn(batch: Batch) -> None:
