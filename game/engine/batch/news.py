@@ -289,7 +289,7 @@ def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
                _LanesAt(lanes, rows, batch.size), np.ones(len(rows), dtype=bool),
                direct=True, senv=None if senv is None else _taken(senv, reads, rows))
     finish(part, changes, False)
-    if changes.stats_touched:
+    if changes.stats:  # (some stat was changed)
         batch.stats[rows] = part.stats  # (in place, as `apply_stats` writes them)
     if changes.metrics_touched or not batch.layout.settled:
         batch.metrics, batch.carry = (_with_rows(whole, rows, values) for whole, values in
