@@ -141,8 +141,8 @@ _Decided = tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]
 `games[i]` (-1: it is ejected), no game and seat twice (`_Loop._choose_stack`)."""
 
 DECIDED_LIMIT = 65_536
-"""What groups submitted kept by a situation before starting over (a warm flagship table
-meets ~600 a turn and phase over its whole run)."""
+"""Situations, or submissions over all of them, kept for one Rules before starting over
+(a warm flagship table meets ~600 submissions over its whole run)."""
 
 _decided = per_rules(lambda rules: {})
 """Per Rules: what a group submitted, by its situation (`_Loop._decided`), then by its
