@@ -16,13 +16,14 @@ import pytest
 from game.analysis import simulate
 from game.analysis.batch_play import shared_key, situation
 from game.bots import make_bot
-from game.bots.groups import seat_keys
-from game.engine.batch.sights import public_now, sights
+from game.bots.groups import Reads, seat_keys
+from game.engine.batch.sights import Public, public_now, sights
 from game.engine.batch.state import gather
 from game.engine.glance import glances
 from game.engine.legal import legal_choice
 from game.scenario.load import load_scenario
-from tests.bots.test_groups import MIXES, PATHS, _decision_points, _memo_key
+from tests.bots.test_groups import (LAYOUT, MIXES, PATHS, _decision_points, _memo_key,
+                                    _two_games)
 
 
 def _shared(rules, scenario, table, strategy, states, seat, found: dict) -> int:
@@ -69,3 +70,20 @@ def test_seats_with_equal_shared_keys_give_equal_memo_keys(path, monkeypatch):
             shared += _shared(game.rules, scenario, table, chosen[seat], states, seat, found)
     if path.stem == "tokenmaxxing":
         assert shared > 10  # not vacuous: seats do share
+
+
+def test_the_situation_names_the_stats_a_key_does_not():
+    """A key's bytes do not name their columns: games where another seat shows a different
+    stat, at equal values, give equal keys (a key reading every stat of the others), so
+    the loop keeps their submissions apart by its `situation`, which names the stats some
+    game shows as public."""
+    shows = {sid: _two_games(shown={(2, sid): (np.array([7.0, 7.0]), np.array([True, True]))})
+             for sid in ("s", "t")}
+    reads = Reads(("p",), ("s",), None, False, False, False, ())
+    keys = {sid: seat_keys(lambda levels: reads, seen, np.array([0, 1]), LAYOUT)[2]
+            for sid, seen in shows.items()}
+    assert keys["s"] == keys["t"] and len(keys["s"]) == 1
+    where = {sid: situation(["a", "b", "c"], {}, 3, Public([(sid,)], [0, 0],
+                                                              {sid: np.ones(2, dtype=bool)}))
+             for sid in ("s", "t")}
+    assert where["s"] != where["t"]
