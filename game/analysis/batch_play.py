@@ -124,6 +124,16 @@ def _stack(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice 
             legal.must_act, tuple(legal.numbers))
 
 
+def situation(names: list[str], locked: dict[str, int], turn: int, public: Public) -> tuple:
+    """What, beside a group's `shared_key`, fixes the memo key its choice recalls, so that
+    the loop may keep what a group submitted across phases, chunks and simulations of one
+    Rules (`_Loop._decided`): the table (its seats' names, the locked levels), the turn (a
+    planner with a horizon keys the turns left) and the stats some game shows as public
+    (they fix which columns a key has). Groups whose situations and shared keys are equal
+    give equal memo keys (tests/bots/test_seat_keys.py holds this very function to it)."""
+    return tuple(names), tuple(sorted(locked.items())), turn, tuple(public.masks)
+
+
 _Part = tuple[int, np.ndarray, Legal, Choice | None]
 """A seat, its games offered one Legal, the Legal and its memo entry (`_Loop._choose`)."""
 _Decided = tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]
@@ -131,8 +141,8 @@ _Decided = tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]
 `games[i]` (-1: it is ejected), no game and seat twice (`_Loop._choose_stack`)."""
 
 DECIDED_LIMIT = 65_536
-"""What groups submitted kept by a situation before starting over (a warm flagship table
-meets ~600 a turn and phase over its whole run)."""
+"""Situations, or submissions over all of them, kept for one Rules before starting over
+(a warm flagship table meets ~600 submissions over its whole run)."""
 
 _decided = per_rules(lambda rules: {})
 """Per Rules: what a group submitted, by its situation (`_Loop._decided`), then by its
@@ -150,7 +160,6 @@ class _Loop:
         self.table = table
         self.names = [seat.name for seat in table]
         self.locked = locked
-        self.situation = (tuple(self.names), tuple(sorted(locked.items())))
         self.history = history
         self.states: dict[int, GameState] = {}
         """Games' states as the current phase opened, exported where a memo lacked something."""
@@ -185,15 +194,14 @@ class _Loop:
                     apply_policies(self.batch, rows, submitted)
 
     def _decided(self, public: Public) -> dict[tuple, dict]:
-        """What groups submitted in this phase's situation, by their `shared_key`, kept from
-        chunk to chunk: a group's submission is a pure function of its memo key, which its
-        shared key fixes given the table (names, locked levels), the turn and which stats
-        some game shows as public (they fix the key's columns: tests/bots/test_seat_keys.py
-        holds equal keys to equal memo keys across phases and turns)."""
+        """What groups submitted in this phase's `situation`, by their `shared_key`, kept
+        from chunk to chunk: a group's submission is a pure function of its memo key, which
+        its shared key fixes in a situation."""
         decided = _decided(self.rules)
         if len(decided) >= DECIDED_LIMIT or sum(map(len, decided.values())) >= DECIDED_LIMIT:
             decided.clear()
-        return decided.setdefault((*self.situation, self.batch.turn, tuple(public.masks)), {})
+        return decided.setdefault(situation(self.names, self.locked, self.batch.turn, public),
+                                  {})
 
     def _choose(self, phase: str, seats: dict[int, np.ndarray], known: dict[tuple, dict],
                 public: Public) -> list[_Decided]:

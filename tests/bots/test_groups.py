@@ -15,7 +15,7 @@ from game.analysis import by_state, simulate
 from game.bots import make_bot
 from game.bots.base import allocation_planner, numbers_of, options_of, policy_planner
 from game.bots.beliefs import perceive
-from game.bots.groups import NOTHING, Reads, key_groups, perceived, seat_groups
+from game.bots.groups import NOTHING, Reads, key_groups, perceived, seat_groups, seat_keys
 from game.engine.batch.sights import Sights, sights
 from game.engine.batch.state import gather
 from game.engine.glance import glances
@@ -273,3 +273,14 @@ def test_groups_are_numbered_by_their_first_game_and_refuse_metric_readings():
     with pytest.raises(ValueError, match="metric readings"):
         key_groups(Reads((), (), (), False, False, False, ("health",)), sights,
                    np.array([0]), LAYOUT)
+
+
+def test_every_game_given_out_of_order_is_keyed_as_itself():
+    """`seat_keys` reads a stack's columns as views when its rows are every row of the
+    sights in order; every row in another order is keyed row by row as given: each game
+    gets its own key (as alone) and groups are numbered by the first game given."""
+    sights = _two_games(score=np.array([30.0, 10.0]))
+    group, first, keys = seat_keys(lambda levels: READS, sights, np.array([1, 0]), LAYOUT)
+    alone = [seat_keys(lambda levels: READS, sights, np.array([g]), LAYOUT)[2][0]
+             for g in (1, 0)]
+    assert [keys[k] for k in group.tolist()] == alone and first.tolist() == [1, 0]

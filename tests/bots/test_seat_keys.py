@@ -2,8 +2,9 @@
 `shared_key`, from game.bots.groups `seat_keys`): the contract is that two seats of a phase
 whose groups give equal shared keys give equal memo keys, at every decision of bot games of
 every bundled scenario (the seat aside: a memo key never holds it); and so do two groups of
-any phases in the same situation (turn, and the stats some game of the batch shows as
-public), which lets the loop keep what a group submitted from chunk to chunk."""
+any phases, and of simulations with other strategies in the other seats, in the same
+`situation` (the loop's own function), which lets the loop keep what a group submitted from
+chunk to chunk and from one simulation to the next."""
 
 from __future__ import annotations
 
@@ -13,26 +14,27 @@ import numpy as np
 import pytest
 
 from game.analysis import simulate
-from game.analysis.batch_play import shared_key
+from game.analysis.batch_play import shared_key, situation
 from game.bots import make_bot
-from game.bots.groups import seat_keys
-from game.engine.batch.sights import public_now, sights
+from game.bots.groups import Reads, seat_keys
+from game.engine.batch.sights import Public, public_now, sights
 from game.engine.batch.state import gather
 from game.engine.glance import glances
 from game.engine.legal import legal_choice
 from game.scenario.load import load_scenario
-from tests.bots.test_groups import MIXES, PATHS, _decision_points, _memo_key
+from tests.bots.test_groups import (LAYOUT, MIXES, PATHS, _decision_points, _memo_key,
+                                    _two_games)
 
 
-def _shared(rules, scenario, strategy, states, seat, found: dict) -> int:
-    """Check the groups of `seat`'s games `states` (at one decision) against `found`
-    ((situation, shared key) -> memo key and seat, over the decisions so far: the
-    situation is the one `batch_play._Loop._decided` keeps submissions by) and add them;
-    return how many groups found the key of another seat already there."""
+def _shared(rules, scenario, table, strategy, states, seat, found: dict) -> int:
+    """Check the groups of `seat`'s games `states` (at one decision, seats `table`) against
+    `found` ((`situation`, shared key) -> memo key and seat, over the decisions so far, as
+    `batch_play._Loop._decided` keeps submissions) and add them; return how many groups
+    found the key of another seat already there."""
     bot = make_bot(strategy, scenario, seat, lambda: None)
     batch = gather(rules, states)
     public = public_now(rules, batch)
-    situation = (batch.turn, tuple(public.masks))
+    where = situation([s.name for s in table], {}, batch.turn, public)
     seen = sights(rules, batch, seat, public)
     by_legal = defaultdict(list)
     for g, state in enumerate(states):
@@ -48,7 +50,7 @@ def _shared(rules, scenario, strategy, states, seat, found: dict) -> int:
             if known is None:
                 continue
             memo = _memo_key(rules, bot, glances(rules, states[g], [seat])[0], legal)
-            was = found.setdefault((situation, known), (memo, seat))
+            was = found.setdefault((where, known), (memo, seat))
             assert was[0] == memo, (batch.turn, legal.phase, seat, was[1])
             shared += was[1] != seat
     return shared
@@ -59,12 +61,29 @@ def test_seats_with_equal_shared_keys_give_equal_memo_keys(path, monkeypatch):
     scenario = load_scenario(path)
     game = simulate.Game(scenario)
     shared = 0
+    found: dict = {}  # (over every mix, turn and phase: situations tell them apart)
     for mix in MIXES:
         strategies = {scenario.roles[0].id: mix[0], scenario.roles[1].id: mix[1]}
-        chosen = simulate.table_for(game, strategies, None)[1]
+        table, chosen = simulate.table_for(game, strategies, None)
         points = _decision_points(scenario, strategies, list(range(1, 9)), monkeypatch)
-        found: dict = {}  # (over every turn and phase: situations tell them apart)
         for (turn, phase, seat), states in sorted(points.items()):
-            shared += _shared(game.rules, scenario, chosen[seat], states, seat, found)
+            shared += _shared(game.rules, scenario, table, chosen[seat], states, seat, found)
     if path.stem == "tokenmaxxing":
         assert shared > 10  # not vacuous: seats do share
+
+
+def test_the_situation_names_the_stats_a_key_does_not():
+    """A key's bytes do not name their columns: games where another seat shows a different
+    stat, at equal values, give equal keys (a key reading every stat of the others), so
+    the loop keeps their submissions apart by its `situation`, which names the stats some
+    game shows as public."""
+    shows = {sid: _two_games(shown={(2, sid): (np.array([7.0, 7.0]), np.array([True, True]))})
+             for sid in ("s", "t")}
+    reads = Reads(("p",), ("s",), None, False, False, False, ())
+    keys = {sid: seat_keys(lambda levels: reads, seen, np.array([0, 1]), LAYOUT)[2]
+            for sid, seen in shows.items()}
+    assert keys["s"] == keys["t"] and len(keys["s"]) == 1
+    where = {sid: situation(["a", "b", "c"], {}, 3, Public([(sid,)], [0, 0],
+                                                              {sid: np.ones(2, dtype=bool)}))
+             for sid in ("s", "t")}
+    assert where["s"] != where["t"]
