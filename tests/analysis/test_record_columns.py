@@ -116,7 +116,11 @@ def test_a_chunk_with_games_ejected_keeps_every_record_in_run_order(monkeypatch)
     table, chosen = table_for(game, strategies, None)
     _, kept, ejected = batch_play.play_columns(game, seeds, table, chosen,
                                                batch_play.recalling_bots(game, chosen), None)
-    assert (kept, ejected) == ([0, 2, 3, 5], [1, 4])
+    # in one engineer seat game 5 is in game 4's key group: the seats of a role choose as
+    # one stack (batch_play._choose_stack), no longer pruned of the games an earlier seat
+    # ejected, so that group's refusal in game 4 ejects game 5 too (replayed game by game:
+    # the same record, checked below)
+    assert (kept, ejected) == ([0, 2, 3], [1, 4, 5])
     got = run_columns(scenario, seeds, strategies)
     assert _json(got.game_records()) == _json(want)
     assert_same_columns(got, Records.of(_table(scenario, strategies), event_ids(scenario), want))
