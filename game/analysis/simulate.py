@@ -150,20 +150,22 @@ def _run_chunk(start: int, seeds: list[int]) -> tuple[int, Records]:
                                   w["locked"])
 
 
-CHUNK = 2000
+CHUNK = 2500
 """Games between two garbage collections (see `batch_collection`), and at most in a chunk:
 the games of a chunk are played over arrays as one batch, whose numpy calls and bots'
-recalls cost about as much for 2,000 games as for 500 (measured, flagship, hype manager and
+recalls cost about as much for 2,500 games as for 500 (measured, flagship, hype manager and
 gamer engineers, warm: 0.34 ms a game in chunks of 500, 0.29 of 1,000, 0.27 of 2,000, 0.25
-of 4,000; a chunk of 2,000 holds ~70 MB). Games played game by game go in smaller batches
-(`STATE_CHUNK`)."""
+of 4,000; a chunk of 2,500 holds ~90 MB). 2,500 rather than 2,000: 10,000 runs on two
+workers are two chunks a worker, not three of 1,667 (7,600-10,400 games/s against
+7,000-10,000, alternating runs; chunks of 5,000 were slower, 7,200-8,900). Games played
+game by game go in smaller batches (`STATE_CHUNK`)."""
 
 
 def chunk_size(runs: int, workers: int) -> int:
     """The games of a chunk when `runs` games are played by `workers` processes: chunks of
-    at most `CHUNK`, as few as that allows but as many for each worker, of even sizes (2,400
-    runs on one worker are two chunks of 1,200, not 2,000 and a slower 400; 4,800 on two
-    workers four of 1,200)."""
+    at most `CHUNK`, as few as that allows but as many for each worker, of even sizes (3,000
+    runs on one worker are two chunks of 1,500, not 2,500 and a slower 500; 6,000 on two
+    workers four of 1,500)."""
     per_worker = -(-runs // (CHUNK * workers))
     return max(1, -(-runs // (per_worker * workers)))
 
