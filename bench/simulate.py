@@ -43,8 +43,9 @@ from formula_batch import stand_in_rate  # noqa: E402  (bench/, the script's own
 
 RUNS = 2000
 """Games a rate is measured over by default: a simulation of a few hundred runs is mostly the
-pool's fixed costs (forking, the first chunk's faults in each worker); from a few thousand on
-the rate is the games' own, which a long simulation or a sweep runs at."""
+pool's fixed costs (forking, each worker's first chunk and its page faults); at 2,000 runs on
+2 workers they still weigh about a third (end of session 13: 6,789 games/s, against
+10,451-10,639 with `--runs 10000`, the games' own rate, which a long simulation runs at)."""
 WARM_UP_GAMES = 300
 """Games played before a warm rate is measured: the flagship's planners meet nearly all
 their decisions in the first game, and the rest over the next few hundred (3.5 ms a game
