@@ -32,7 +32,7 @@ from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.formula import compile_batch, quietly
 from game.engine.batch.state import Batch, gather
 from game.engine.batch.streams import lanes_of
-from game.engine.batch.turn import snapshot_aggregated
+from game.engine.batch.turn import snapshot_reads
 from game.scenario.formula import compile_formula
 from game.scenario.load import load_scenario
 from tests.engine.batch_states import PATHS
@@ -133,15 +133,16 @@ def test_a_certain_effect_applies_on_its_mask_as_passes_would(when, chance):
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
-def test_the_snapshot_has_aggregates_when_work_or_policies_read_one(path):
-    """`snapshot_aggregated` is true exactly when a work or policy effect reads an aggregate
-    over the seats (the flagship's are read by dynamics only: its snapshot has none)."""
+def test_the_snapshot_reads_what_work_and_policies_read(path):
+    """The snapshot reads exactly the names a work or policy effect reads, and so the
+    aggregates over the seats among them only (the flagship's are read by dynamics only:
+    its snapshot has none)."""
     rules = Game(load_scenario(path)).rules
     reads = set().union(*(e.names for b in rules.behaviours for e in b.effects),
                         *(e.names for p in rules.policies for e in p.effects))
-    assert snapshot_aggregated(rules) == bool(reads & rules.aggregate_names)
+    assert snapshot_reads(rules) == reads
     if path.stem == "tokenmaxxing":
-        assert not snapshot_aggregated(rules)
+        assert not snapshot_reads(rules) & rules.aggregate_names
         assert rules.aggregate_names & set().union(*(e.names for e in rules.dynamics))
 
 

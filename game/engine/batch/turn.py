@@ -41,7 +41,7 @@ def resolve_body(batch: Batch) -> None:
     """Resolution's steps 1-8 (docs/rules.md): everything before the review."""
     reset_stats(batch)
     lanes = lanes_of(batch, batch.turn, "resolve") if resolve_draws(batch.rules) else None
-    snapshot = _env(batch, lanes, snapshot_aggregated(batch.rules))
+    snapshot = _env(batch, lanes, snapshot_reads(batch.rules))
     changes = Changes(batch)
     apply_work(batch, snapshot, changes)
     apply_policies(batch, snapshot, changes, lanes)
@@ -74,21 +74,19 @@ def _resolve_draws(rules: Rules) -> bool:
 resolve_draws = per_rules(_resolve_draws)
 
 
-def _snapshot_aggregated(rules: Rules) -> bool:
-    """Whether a work or policy effect reads an aggregate over the seats (`total_x`, ...):
-    the snapshot they read needs them only then."""
-    effects = (*(e for b in rules.behaviours for e in b.effects),
-               *(e for p in rules.policies for e in p.effects))
-    return any(not e.names.isdisjoint(rules.aggregate_names) for e in effects)
+def _snapshot_reads(rules: Rules) -> frozenset[str]:
+    """The names the work and policy effects read: the only readers of the snapshot, which
+    computes no aggregate over the seats (`total_x`, ...) that none of them names."""
+    return frozenset().union(*(e.names for b in rules.behaviours for e in b.effects),
+                             *(e.names for p in rules.policies for e in p.effects))
 
 
-snapshot_aggregated = per_rules(_snapshot_aggregated)
+snapshot_reads = per_rules(_snapshot_reads)
 
 
-def _env(batch: Batch, lanes: Lanes | None, aggregated: bool = True) -> dict:
-    """The global names now (without the aggregates unless `aggregated`), with the random
-    names drawn from `lanes` if given."""
-    reads = None if aggregated else frozenset()  # (no aggregate named: none computed)
+def _env(batch: Batch, lanes: Lanes | None, reads: frozenset[str] | None = None) -> dict:
+    """The global names now (of the aggregates, only those `reads` names, if given), with
+    the random names drawn from `lanes` if given."""
     if lanes is None or not batch.layout.randoms:
         return global_env(batch, reads=reads)
     everyone = np.ones(batch.size, dtype=bool)
