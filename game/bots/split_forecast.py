@@ -21,7 +21,7 @@ from game.bots.forecast import Actor
 from game.bots.forecaster import Forecaster
 from game.bots.objectives import index_term
 from game.bots.split_layout import (FROM_AGGREGATE, FROM_STAT, PUSH, SET_SEAT, SHARED_LIMIT,
-                                    change, covers, layout, make, settle)
+                                    IndexSum, change, covers, layout, make, settle)
 
 __all__ = ["SplitForecast", "covers"]
 
@@ -40,7 +40,7 @@ class _Start:
                  "found", "reads")
 
     def __init__(self, start: dict, work: dict, on_seat: tuple | None, seat_changes: tuple,
-                 company: tuple, dynamics: tuple, terms: tuple | None) -> None:
+                 company: tuple, dynamics: tuple, terms: IndexSum | None) -> None:
         self.start, self.work, self.company, self.dynamics = start, work, company, dynamics
         self.on_seat, self.seat_changes, self.terms = on_seat, seat_changes, terms
         self.found: dict = {}
@@ -98,21 +98,22 @@ class SplitForecast:
         return objective.value(after, self.model.seat_env(after, self._me(stats, alloc)))
 
     def _index(self, at: _Start, pushes: dict, msets: dict) -> float:
-        """`Objective.value` of an index after the turn: each metric pushed or set this turn
-        clamped as `step` clamps it, its term found (`index_term`) where the split can move
-        it, else the term every split gives (`_index_parts`), added in order."""
-        bounds, start = self.model.metric_bounds, at.start
-        acc = 0.0
-        for row, term in at.terms:
-            if term is None:
-                mid = row[0]
+        """`Objective.value` of an index after the turn: the sum of the rows' terms in
+        order (`IndexSum`), each metric pushed or set this turn clamped as `step` clamps
+        it, its term found as `index_term` finds it where the split can move it."""
+        start = at.start
+        acc = at.terms.prefix
+        for mid, low, span, higher, weight, positive, mlow, mhigh, term in at.terms.rest:
+            if mid is not None:
                 if mid in msets or mid in pushes:
-                    low, high = bounds[mid]
                     value = msets[mid] if mid in msets else start[mid] + pushes[mid]
-                    value = low if value < low else high if value > high else value
+                    value = mlow if value < mlow else mhigh if value > mhigh else value
                 else:
                     value = start[mid]
-                term = index_term(row, value)
+                share = (value - low) / span  # (`index_term`, written out: the hot loop)
+                if not higher:
+                    share = 1.0 - share
+                term = weight * (share if positive else 1.0 - share)
             acc += term
         return acc
 
@@ -156,11 +157,12 @@ class SplitForecast:
         return at
 
     def _index_parts(self, start: dict[str, float], company: tuple,
-                     dynamics: tuple) -> tuple[tuple, tuple, tuple]:
+                     dynamics: tuple) -> tuple[tuple, tuple, IndexSum]:
         """For an index: the policies' changes to the company and the dynamics that reach a
-        metric a split can move (`SplitLayout.varying`), and per row of the index, None
-        where the split can move its metric, else its term: the metric where `step` leaves
-        it after the changes of the others (the same for every split)."""
+        metric a split can move (`SplitLayout.varying`), and the index's rows as an
+        `IndexSum` of, per row, None where the split can move its metric, else its term: the
+        metric where `step` leaves it after the changes of the others (the same for every
+        split)."""
         varying = self.layout.varying
         pushes: dict[str, float] = {}
         msets: dict[str, float] = {}
@@ -173,9 +175,9 @@ class SplitForecast:
             low, high = bounds[mid]
             value = msets[mid] if mid in msets else start[mid] + pushes.get(mid, 0.0)
             fixed[mid] = low if value < low else high if value > high else value
-        terms = tuple((row, None) if row[0] in varying else
-                      (row, index_term(row, fixed.get(row[0], start[row[0]])))
-                      for row in self.f.objective.weights)
+        terms = IndexSum(tuple((row, None) if row[0] in varying else
+                               (row, index_term(row, fixed.get(row[0], start[row[0]])))
+                               for row in self.f.objective.weights), bounds)
         return (tuple(found for found in company if found[1] in varying),
                 tuple(op for op in dynamics if op[1] is not None or (
                     op[0] is not None and op[0][1] in varying)), terms)

@@ -116,6 +116,27 @@ def settle(stats: dict[str, float], deltas: dict, sets: dict,
         stats[sid] = low if value < low else high if value > high else value
 
 
+class IndexSum:
+    """An index's rows, each with its term where every split gives the same (else None:
+    `terms`), ready to add up in order: the sum of the leading fixed terms (`prefix`,
+    added from 0.0 as `Objective.value` adds them), then per later row (`rest`) its
+    metric, min, span, whether higher is better, |weight|, whether the weight is >= 0 and
+    the metric's bounds (`index_term`'s and `step`'s numbers), or a fixed row's None and
+    term."""
+
+    __slots__ = ("prefix", "rest")
+
+    def __init__(self, terms: tuple, bounds: dict[str, tuple[float, float]]) -> None:
+        self.prefix, lead = 0.0, 0
+        while lead < len(terms) and terms[lead][1] is not None:
+            self.prefix += terms[lead][1]
+            lead += 1
+        self.rest = tuple(
+            (None, 0.0, 1.0, True, 0.0, True, 0.0, 0.0, term) if term is not None else
+            (row[0], row[2], row[3], row[4], abs(row[1]), row[1] >= 0, *bounds[row[0]], 0.0)
+            for row, term in terms[lead:])
+
+
 class SplitLayout:
     """What a `SplitForecast` reads of a forecaster for a seat of one role that holds the
     stats `held` (the same for every plan: `layout` keeps one per forecaster and seat)."""
