@@ -20,7 +20,8 @@ from game.bots.beliefs import aggregate_into
 from game.bots.forecast import Actor
 from game.bots.forecaster import Forecaster
 from game.bots.objectives import index_term
-from game.bots.split_layout import (FROM_AGGREGATE, FROM_STAT, PUSH, SET_SEAT, SHARED_LIMIT,
+from game.bots.split_layout import (FROM_AGGREGATE, FROM_COMPANY, FROM_SEAT, FROM_SPLIT,
+                                    FROM_STAT, PUSH, SET_SEAT, SHARED_LIMIT,
                                     IndexSum, change, covers, layout, make, settle)
 
 __all__ = ["SplitForecast", "covers"]
@@ -70,6 +71,10 @@ class SplitForecast:
                           for names in lay.aggregated)
         """Per aggregated stat: its id, its aggregates' names, and (value, count) of each
         other seat that holds it, in order."""
+        self.heads: dict[str, float] = {}
+        aggregate_into(self.heads, (), [(own, 1), *((a.stats, a.count) for a in others)],
+                       self.roles, self.model.all_roles)
+        """`headcount` and `headcount_R` of each role R (the same after any split)."""
         self.starts: dict[tuple, _Start] = {}
 
     def __call__(self, alloc: dict) -> float:
@@ -80,22 +85,37 @@ class SplitForecast:
         pushes: dict[str, float] = {}
         msets: dict[str, float] = {}
         self._work(at, alloc, stats, pushes, msets)
-        self._dynamics(at, self._aggregates(stats), alloc, stats, pushes, msets)
-        bounds, start = self.model.metric_bounds, at.start
+        aggregates = self._aggregates(stats)
+        self._dynamics(at, aggregates, alloc, stats, pushes, msets)
         if at.terms is not None:
             return self._index(at, pushes, msets)
-        moved = {}
-        for mid in set(pushes) | set(msets):
-            low, high = bounds[mid]
-            value = msets[mid] if mid in msets else start[mid] + pushes.get(mid, 0.0)
-            moved[mid] = low if value < low else high if value > high else value
-        objective = self.f.objective
-        after = start.copy()
-        after.update(moved)
-        aggregate_into(after, self.f.rel.aggregated,
-                       [(stats, 1), *((a.stats, a.count) for a in self.others)],
-                       self.roles, self.model.all_roles)
-        return objective.value(after, self.model.seat_env(after, self._me(stats, alloc)))
+        return self._review(at, alloc, stats, aggregates, pushes, msets)
+
+    def _review(self, at: _Start, alloc: dict, stats: dict[str, float], aggregates: dict,
+                pushes: dict, msets: dict) -> float:
+        """`Objective.value` of a review after the turn, read from an env of only the
+        names it reads, each found where `seat_env` of the env after the turn finds it
+        (`SplitLayout.review`): each metric pushed or set clamped as `step` clamps it, the
+        stats' `aggregates` after work, the head counts (`heads`)."""
+        start, bounds = at.start, self.model.metric_bounds
+        env = {}
+        for name, source, initial in self.layout.review:
+            if source == FROM_COMPANY:
+                if name in msets or name in pushes:
+                    low, high = bounds[name]
+                    value = msets[name] if name in msets else start[name] + pushes[name]
+                    env[name] = low if value < low else high if value > high else value
+                elif name in start:
+                    env[name] = start[name]
+            elif source == FROM_SPLIT:
+                env[name] = float(alloc.get(name, initial))
+            elif source == FROM_STAT:
+                env[name] = stats[name]
+            elif source == FROM_SEAT:
+                env[name] = getattr(self, name)
+            else:
+                env[name] = aggregates[name] if name in aggregates else self.heads[name]
+        return self.f.objective.value(env, env)
 
     def _index(self, at: _Start, pushes: dict, msets: dict) -> float:
         """`Objective.value` of an index after the turn: the sum of the rows' terms in
