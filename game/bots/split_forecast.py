@@ -76,6 +76,8 @@ class SplitForecast:
                        self.roles, self.model.all_roles)
         """`headcount` and `headcount_R` of each role R (the same after any split)."""
         self.starts: dict[tuple, _Start] = {}
+        self.working = tuple(row for row in lay.work if row[1])
+        """`SplitLayout.work`'s behaviours that have effects (the others change nothing)."""
 
     def __call__(self, alloc: dict) -> float:
         """The objective after a turn in which the seat plays `alloc` (points by behaviour,
@@ -144,6 +146,8 @@ class SplitForecast:
     def _start(self, alloc: dict) -> _Start:
         """The `_Start` of splits with `alloc`'s numbers (those whose aggregates are read)."""
         numbered = self.layout.numbered
+        if not numbered and self.starts:
+            return self.starts[()]
         key = tuple([alloc.get(did) for did in numbered]) if numbered else ()
         at = self.starts.get(key)
         if at is None:
@@ -233,9 +237,10 @@ class SplitForecast:
         sets: dict[str, float] = {}
         into = (deltas, pushes, sets, msets)
         env = effort = None
-        for bid, effects, fixed in self.layout.work:
-            points = alloc.get(bid, 0)
-            if points > 0 and effects:
+        points_of = alloc.get
+        for bid, effects, fixed in self.working:
+            points = points_of(bid, 0)
+            if points > 0:
                 effort = float(points)
                 found = memo.get((bid, points)) if fixed else None
                 if found is None:
@@ -328,7 +333,7 @@ class SplitForecast:
         into = (deltas, pushes, sets, msets)
         for found, e, reads, base, simple in at.dynamics:
             if e is not None:
-                env = base.copy()
+                env = base  # (each name of `reads` written anew: the same env as a copy)
                 for name, source, initial in reads:
                     env[name] = (stats[name] if source == FROM_STAT else
                                  aggregates[name] if source == FROM_AGGREGATE else
