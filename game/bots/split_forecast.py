@@ -76,8 +76,9 @@ class SplitForecast:
                        self.roles, self.model.all_roles)
         """`headcount` and `headcount_R` of each role R (the same after any split)."""
         self.starts: dict[tuple, _Start] = {}
-        self.working = tuple(row for row in lay.work if row[1])
-        """`SplitLayout.work`'s behaviours that have effects (the others change nothing)."""
+        self.working = tuple((*row, lay.split_reads[row[0]]) for row in lay.work if row[1])
+        """`SplitLayout.work`'s behaviours that have effects (the others change nothing),
+        each with its `SplitLayout.split_reads`."""
 
     def __call__(self, alloc: dict) -> float:
         """The objective after a turn in which the seat plays `alloc` (points by behaviour,
@@ -238,11 +239,13 @@ class SplitForecast:
         into = (deltas, pushes, sets, msets)
         env = effort = None
         points_of = alloc.get
-        for bid, effects, fixed in self.working:
+        for bid, effects, fixed, split_reads in self.working:
             points = points_of(bid, 0)
             if points > 0:
-                effort = float(points)
-                found = memo.get((bid, points)) if fixed else None
+                effort = float(points)  # (its changes: by its points and the split it reads)
+                key = (bid, points, *[points_of(name, initial) for name, initial in split_reads]
+                       ) if split_reads else (bid, points)
+                found = memo.get(key)
                 if found is None:
                     shared = (bid, points, at.reads[bid]) if fixed and bid in at.reads else None
                     found = self.layout.found.get(shared) if shared is not None else None
@@ -251,8 +254,7 @@ class SplitForecast:
                             env = self._work_env(at, alloc)
                         env["effort"] = effort
                         found = self._changes(effects, env, points, memo, shared)
-                    if fixed:
-                        memo[(bid, points)] = found
+                    memo[key] = found
                 for where, target, amount in found:  # (`make`, written out: the hot loop)
                     d = into[where]
                     d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount

@@ -161,6 +161,12 @@ class SplitLayout:
                       for bid, effects, fixed in self.work if fixed and effects}
         """Per behaviour none of whose effects reads what the split moves: the names they
         read beside `effort` (their changes depend on those and the points alone)."""
+        initial = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
+        self.split_reads = {bid: tuple((name, initial[name]) for name in sorted(
+            set().union(*(e.names for e, _ in effects)) & self.moves))
+            for bid, effects, _ in self.work}
+        """Per behaviour: (name, its number when the split has none) of each name of the
+        split its effects read (with its points, all its changes depend on in a start)."""
         self.found: dict[tuple, tuple] = {}
         """(behaviour, points, the values of its `reads`) -> its changes, for every plan."""
         split = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
