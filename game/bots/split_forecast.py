@@ -38,7 +38,7 @@ class _Start:
     and the changes found so far of effects that read nothing the split moves (`found`)."""
 
     __slots__ = ("start", "work", "on_seat", "seat_changes", "company", "dynamics", "terms",
-                 "found", "reads")
+                 "found", "reads", "worked")
 
     def __init__(self, start: dict, work: dict, on_seat: tuple | None, seat_changes: tuple,
                  company: tuple, dynamics: tuple, terms: IndexSum | None) -> None:
@@ -47,6 +47,9 @@ class _Start:
         self.found: dict = {}
         self.reads: dict[str, tuple] = {}
         """Per behaviour of `SplitLayout.reads`, the values of its names in `work`."""
+        self.worked: tuple[dict, ...] = ()
+        """Per behaviour of `SplitForecast.working`, its changes by its points (and the
+        numbers of the split it reads)."""
 
 
 class SplitForecast:
@@ -177,6 +180,7 @@ class SplitForecast:
               if lay.varying is None else
               _Start(start, work, on_seat, seat_changes,
                      *self._index_parts(start, company, dynamics)))
+        at.worked = tuple({} for _ in self.working)
         at.reads = {bid: tuple(work[name] for name in names)
                     for bid, names in lay.reads.items() if all(name in work for name in names)}
         return at
@@ -239,13 +243,13 @@ class SplitForecast:
         into = (deltas, pushes, sets, msets)
         env = effort = None
         points_of = alloc.get
-        for bid, effects, fixed, split_reads in self.working:
+        for (bid, effects, fixed, split_reads), worked in zip(self.working, at.worked):
             points = points_of(bid, 0)
             if points > 0:
                 effort = float(points)  # (its changes: by its points and the split it reads)
-                key = (bid, points, *[points_of(name, initial) for name, initial in split_reads]
-                       ) if split_reads else (bid, points)
-                found = memo.get(key)
+                key = (points, *[points_of(name, initial) for name, initial in split_reads]
+                       ) if split_reads else points
+                found = worked.get(key)
                 if found is None:
                     shared = (bid, points, at.reads[bid]) if fixed and bid in at.reads else None
                     found = self.layout.found.get(shared) if shared is not None else None
@@ -254,7 +258,7 @@ class SplitForecast:
                             env = self._work_env(at, alloc)
                         env["effort"] = effort
                         found = self._changes(effects, env, points, memo, shared)
-                    memo[key] = found
+                    worked[key] = found
                 for where, target, amount in found:  # (`make`, written out: the hot loop)
                     d = into[where]
                     d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
@@ -351,4 +355,5 @@ class SplitForecast:
                 where, target, amount = found
                 d = into[where]
                 d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
-        settle(stats, deltas, sets, model.stat_bounds)
+        if deltas or sets:  # (none where only the company changes: an index's dynamics)
+            settle(stats, deltas, sets, model.stat_bounds)
