@@ -45,8 +45,9 @@ class _Start:
         self.start, self.work, self.company, self.dynamics = start, work, company, dynamics
         self.on_seat, self.seat_changes, self.terms = on_seat, seat_changes, terms
         self.found: dict = {}
-        self.reads: dict[str, tuple] = {}
-        """Per behaviour of `SplitLayout.reads`, the values of its names in `work`."""
+        self.reads: dict[str, tuple | None] = {}
+        """Per behaviour of `SplitLayout.reads` looked up so far, the values of its names in
+        `work` (None where `work` lacks one): see `SplitForecast._shared`."""
         self.worked: tuple[dict, ...] = ()
         """Per behaviour of `SplitForecast.working`, its changes by its points (and the
         numbers of the split it reads)."""
@@ -181,8 +182,6 @@ class SplitForecast:
               _Start(start, work, on_seat, seat_changes,
                      *self._index_parts(start, company, dynamics)))
         at.worked = tuple({} for _ in self.working)
-        at.reads = {bid: tuple(work[name] for name in names)
-                    for bid, names in lay.reads.items() if all(name in work for name in names)}
         return at
 
     def _index_parts(self, start: dict[str, float], company: tuple,
@@ -251,7 +250,7 @@ class SplitForecast:
                        ) if split_reads else points
                 found = worked.get(key)
                 if found is None:
-                    shared = (bid, points, at.reads[bid]) if fixed and bid in at.reads else None
+                    shared = self._shared(at, bid, points) if fixed else None
                     found = self.layout.found.get(shared) if shared is not None else None
                     if found is None:
                         if env is None:
@@ -268,6 +267,17 @@ class SplitForecast:
             self._on_seat(at, alloc, env, effort, into)
         settle(stats, deltas, sets, self.model.stat_bounds)
         make(at.company, into)  # (to the company only)
+
+    def _shared(self, at: _Start, bid: str, points: int) -> tuple | None:
+        """The key of a behaviour's changes in the layout's `found` (kept for every plan):
+        (it, `points`, the values in `at.work` of the names it reads), found once per start;
+        None where it reads a name `work` lacks."""
+        values = at.reads.get(bid, _MISSING)
+        if values is _MISSING:
+            names, work = self.layout.reads.get(bid), at.work
+            values = at.reads[bid] = None if names is None or any(
+                name not in work for name in names) else tuple(work[name] for name in names)
+        return None if values is None else (bid, points, values)
 
     def _on_seat(self, at: _Start, alloc: dict, env: dict | None, effort: float | None,
                  into: tuple[dict, dict, dict, dict]) -> None:
