@@ -14,7 +14,7 @@ import random
 
 import pytest
 
-from game.bots.beliefs import Beliefs, aggregate_into, initial_numbers_into
+from game.bots.beliefs import Beliefs
 from game.bots.objectives import index_objective
 from game.bots.plan import AllocationPlanner
 from game.bots.policy_plan import PolicyPlanner
@@ -27,22 +27,13 @@ GATED = ("available: agent_autonomy > 0",
 
 
 def _every_stat_options(pp: PolicyPlanner, b: Beliefs, planner: AllocationPlanner) -> tuple:
-    """`pp.options(b, planner)` as it was written first: every stat's aggregates in the env."""
-    rules = pp.rules
-    effort = rules.scenario.role(b.role).effort
-    env = planner.forecaster(b.policies).genv(b.metrics, b.policies, b.turn)
-    env.update(b.own)
-    env.update({bid: 0.0 for bid in planner.behaviours})
-    env.update({d.id: d.initial for d in rules.role_specs[b.role].decisions})
-    env.update(seats=1.0 + sum(1 for r, _ in b.others if r == b.role), score=0.0, rank=0.0)
-    aggregate_into(env, tuple(rules.stat_specs), [(b.own, 1)] + [(s, 1) for _, s in b.others],
-                   [b.role] + [r for r, _ in b.others], [r.id for r in rules.scenario.roles])
-    if rules.decision_keys:
-        initial_numbers_into(env, rules, [b.role] + [r for r, _ in b.others])
-    opts = tuple((cb.id, bool(cb.available(env)),
-                  min(effort, cb.max_effort if cb.max_effort is not None else effort))
-                 for cb in rules.behaviours_of(b.role))
-    return opts, effort
+    """`pp.options(b, planner)` with every stat's aggregates written in (as it was first)."""
+    mine = pp.available_aggregated[b.role]
+    pp.available_aggregated[b.role] = tuple(pp.rules.stat_specs)
+    try:
+        return pp.options(b, planner)
+    finally:
+        pp.available_aggregated[b.role] = mine
 
 
 def _gated():
