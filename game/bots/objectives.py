@@ -30,10 +30,10 @@ class Objective:
         """The objective, from the env after the forecast (and the seat's own env)."""
         if self.kind == "review":
             score, terms = self.terms
-            total = score(seat_env)
+            total = score.fn(seat_env)  # (`fn`: the formula's own function, its value)
             for pid, term in terms:
                 if seat_env[pid] > 0:
-                    total += term(seat_env)
+                    total += term.fn(seat_env)
             return total
         acc = 0.0
         for row in self.weights:

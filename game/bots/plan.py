@@ -204,9 +204,9 @@ class AllocationPlanner:
         def evaluate(alloc: dict) -> float:
             return judged({**alloc, **chosen} if chosen else alloc)
 
+        if not numbers:  # (then `evaluate` is `judged`: no numbers to write in)
+            return greedy(judged, self.behaviours, options, effort)
         alloc = greedy(evaluate, self.behaviours, options, effort)
-        if not numbers:
-            return alloc
         both = {**alloc, **chosen}
         chosen = {}  # `evaluate` now reads the numbers from `both`
         choose_numbers(evaluate, both, numbers)

@@ -25,7 +25,7 @@ from game.bots.plan import MEMO_LIMIT, AllocationPlanner, number_specs
 from game.bots.search import Option, policy_sets
 from game.engine.actions import Legal, acts_in
 from game.engine.view import SeatView
-from game.scenario.rules import Rules
+from game.scenario.rules import AGGREGATES, Rules
 
 
 SHOWN_LIMIT = 4096
@@ -47,6 +47,8 @@ class PolicyPlanner:
         self.gamers = {r: AllocationPlanner(rules, review_objective(rules, r, horizon=ahead))
                        for r in self.workers}
         self.reference = {m.id: m.initial for m in rules.scenario.metrics}
+        self.available_aggregated = {r: _available_aggregated(rules, r) for r in self.workers}
+        """Per worker role: the stats whose aggregates its behaviours' availability reads."""
         self.memo: dict[tuple, dict[str, int]] = {}
         self.shown: dict[tuple, dict[str, int]] = {}
         """`shown_key` -> the memo's answer for it (a first look-up, see `choose`)."""
@@ -237,11 +239,21 @@ class PolicyPlanner:
         env.update({bid: 0.0 for bid in planner.behaviours})
         env.update({d.id: d.initial for d in rules.role_specs[b.role].decisions})
         env.update(seats=1.0 + sum(1 for r, _ in b.others if r == b.role), score=0.0, rank=0.0)
-        aggregate_into(env, tuple(rules.stat_specs), [(b.own, 1)] + [(s, 1) for _, s in b.others],
-                   [b.role] + [r for r, _ in b.others], [r.id for r in rules.scenario.roles])
+        aggregate_into(env, self.available_aggregated[b.role],  # (the names `available` reads)
+                       [(b.own, 1)] + [(s, 1) for _, s in b.others],
+                       [b.role] + [r for r, _ in b.others], [r.id for r in rules.scenario.roles])
         if rules.decision_keys:
             initial_numbers_into(env, rules, [b.role] + [r for r, _ in b.others])
         opts = tuple((cb.id, bool(cb.available(env)),
                       min(effort, cb.max_effort if cb.max_effort is not None else effort))
                      for cb in rules.behaviours_of(b.role))
         return opts, effort
+
+
+def _available_aggregated(rules: Rules, role: str) -> tuple[str, ...]:
+    """The stats (in `rules.stat_specs`' order) any of whose `total_`, `mean_`, `max_` or
+    `min_` names the availability of a behaviour of `role` reads (`aggregate_into` of the
+    others writes names nothing in `PolicyPlanner.options` reads)."""
+    reads = set().union(*(cb.available.names for cb in rules.behaviours_of(role)))
+    return tuple(sid for sid in rules.stat_specs
+                 if any(f"{head}_{sid}" in reads for head in AGGREGATES))

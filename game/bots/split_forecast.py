@@ -20,8 +20,9 @@ from game.bots.beliefs import aggregate_into
 from game.bots.forecast import Actor
 from game.bots.forecaster import Forecaster
 from game.bots.objectives import index_term
-from game.bots.split_layout import (FROM_AGGREGATE, FROM_STAT, PUSH, SET_SEAT, SHARED_LIMIT,
-                                    change, covers, layout, make, settle)
+from game.bots.split_layout import (FROM_AGGREGATE, FROM_COMPANY, FROM_SEAT, FROM_SPLIT,
+                                    FROM_STAT, PUSH, SET_SEAT, SHARED_LIMIT,
+                                    IndexSum, change, covers, layout, make, settle)
 
 __all__ = ["SplitForecast", "covers"]
 
@@ -37,15 +38,19 @@ class _Start:
     and the changes found so far of effects that read nothing the split moves (`found`)."""
 
     __slots__ = ("start", "work", "on_seat", "seat_changes", "company", "dynamics", "terms",
-                 "found", "reads")
+                 "found", "reads", "worked")
 
     def __init__(self, start: dict, work: dict, on_seat: tuple | None, seat_changes: tuple,
-                 company: tuple, dynamics: tuple, terms: tuple | None) -> None:
+                 company: tuple, dynamics: tuple, terms: IndexSum | None) -> None:
         self.start, self.work, self.company, self.dynamics = start, work, company, dynamics
         self.on_seat, self.seat_changes, self.terms = on_seat, seat_changes, terms
         self.found: dict = {}
-        self.reads: dict[str, tuple] = {}
-        """Per behaviour of `SplitLayout.reads`, the values of its names in `work`."""
+        self.reads: dict[str, tuple | None] = {}
+        """Per behaviour of `SplitLayout.reads` looked up so far, the values of its names in
+        `work` (None where `work` lacks one): see `SplitForecast._shared`."""
+        self.worked: tuple[dict, ...] = ()
+        """Per behaviour of `SplitForecast.working`, its changes by its points (and the
+        numbers of the split it reads)."""
 
 
 class SplitForecast:
@@ -70,7 +75,14 @@ class SplitForecast:
                           for names in lay.aggregated)
         """Per aggregated stat: its id, its aggregates' names, and (value, count) of each
         other seat that holds it, in order."""
+        self.heads: dict[str, float] = {}
+        aggregate_into(self.heads, (), [(own, 1), *((a.stats, a.count) for a in others)],
+                       self.roles, self.model.all_roles)
+        """`headcount` and `headcount_R` of each role R (the same after any split)."""
         self.starts: dict[tuple, _Start] = {}
+        self.working = tuple((*row, lay.split_reads[row[0]]) for row in lay.work if row[1])
+        """`SplitLayout.work`'s behaviours that have effects (the others change nothing),
+        each with its `SplitLayout.split_reads`."""
 
     def __call__(self, alloc: dict) -> float:
         """The objective after a turn in which the seat plays `alloc` (points by behaviour,
@@ -80,39 +92,55 @@ class SplitForecast:
         pushes: dict[str, float] = {}
         msets: dict[str, float] = {}
         self._work(at, alloc, stats, pushes, msets)
-        self._dynamics(at, self._aggregates(stats), alloc, stats, pushes, msets)
-        bounds, start = self.model.metric_bounds, at.start
+        aggregates = self._aggregates(stats)
+        self._dynamics(at, aggregates, alloc, stats, pushes, msets)
         if at.terms is not None:
             return self._index(at, pushes, msets)
-        moved = {}
-        for mid in set(pushes) | set(msets):
-            low, high = bounds[mid]
-            value = msets[mid] if mid in msets else start[mid] + pushes.get(mid, 0.0)
-            moved[mid] = low if value < low else high if value > high else value
-        objective = self.f.objective
-        after = start.copy()
-        after.update(moved)
-        aggregate_into(after, self.f.rel.aggregated,
-                       [(stats, 1), *((a.stats, a.count) for a in self.others)],
-                       self.roles, self.model.all_roles)
-        return objective.value(after, self.model.seat_env(after, self._me(stats, alloc)))
+        return self._review(at, alloc, stats, aggregates, pushes, msets)
+
+    def _review(self, at: _Start, alloc: dict, stats: dict[str, float], aggregates: dict,
+                pushes: dict, msets: dict) -> float:
+        """`Objective.value` of a review after the turn, read from an env of only the
+        names it reads, each found where `seat_env` of the env after the turn finds it
+        (`SplitLayout.review`): each metric pushed or set clamped as `step` clamps it, the
+        stats' `aggregates` after work, the head counts (`heads`)."""
+        start, bounds = at.start, self.model.metric_bounds
+        env = {}
+        for name, source, initial in self.layout.review:
+            if source == FROM_COMPANY:
+                if name in msets or name in pushes:
+                    low, high = bounds[name]
+                    value = msets[name] if name in msets else start[name] + pushes[name]
+                    env[name] = low if value < low else high if value > high else value
+                elif name in start:
+                    env[name] = start[name]
+            elif source == FROM_SPLIT:
+                env[name] = float(alloc.get(name, initial))
+            elif source == FROM_STAT:
+                env[name] = stats[name]
+            elif source == FROM_SEAT:
+                env[name] = getattr(self, name)
+            else:
+                env[name] = aggregates[name] if name in aggregates else self.heads[name]
+        return self.f.objective.value(env, env)
 
     def _index(self, at: _Start, pushes: dict, msets: dict) -> float:
-        """`Objective.value` of an index after the turn: each metric pushed or set this turn
-        clamped as `step` clamps it, its term found (`index_term`) where the split can move
-        it, else the term every split gives (`_index_parts`), added in order."""
-        bounds, start = self.model.metric_bounds, at.start
-        acc = 0.0
-        for row, term in at.terms:
-            if term is None:
-                mid = row[0]
+        """`Objective.value` of an index after the turn: the sum of the rows' terms in
+        order (`IndexSum`), each metric pushed or set this turn clamped as `step` clamps
+        it, its term found as `index_term` finds it where the split can move it."""
+        start = at.start
+        acc = at.terms.prefix
+        for mid, low, span, higher, weight, positive, mlow, mhigh, term in at.terms.rest:
+            if mid is not None:
                 if mid in msets or mid in pushes:
-                    low, high = bounds[mid]
                     value = msets[mid] if mid in msets else start[mid] + pushes[mid]
-                    value = low if value < low else high if value > high else value
+                    value = mlow if value < mlow else mhigh if value > mhigh else value
                 else:
                     value = start[mid]
-                term = index_term(row, value)
+                share = (value - low) / span  # (`index_term`, written out: the hot loop)
+                if not higher:
+                    share = 1.0 - share
+                term = weight * (share if positive else 1.0 - share)
             acc += term
         return acc
 
@@ -123,6 +151,8 @@ class SplitForecast:
     def _start(self, alloc: dict) -> _Start:
         """The `_Start` of splits with `alloc`'s numbers (those whose aggregates are read)."""
         numbered = self.layout.numbered
+        if not numbered and self.starts:
+            return self.starts[()]
         key = tuple([alloc.get(did) for did in numbered]) if numbered else ()
         at = self.starts.get(key)
         if at is None:
@@ -151,16 +181,16 @@ class SplitForecast:
               if lay.varying is None else
               _Start(start, work, on_seat, seat_changes,
                      *self._index_parts(start, company, dynamics)))
-        at.reads = {bid: tuple(work[name] for name in names)
-                    for bid, names in lay.reads.items() if all(name in work for name in names)}
+        at.worked = tuple({} for _ in self.working)
         return at
 
     def _index_parts(self, start: dict[str, float], company: tuple,
-                     dynamics: tuple) -> tuple[tuple, tuple, tuple]:
+                     dynamics: tuple) -> tuple[tuple, tuple, IndexSum]:
         """For an index: the policies' changes to the company and the dynamics that reach a
-        metric a split can move (`SplitLayout.varying`), and per row of the index, None
-        where the split can move its metric, else its term: the metric where `step` leaves
-        it after the changes of the others (the same for every split)."""
+        metric a split can move (`SplitLayout.varying`), and the index's rows as an
+        `IndexSum` of, per row, None where the split can move its metric, else its term: the
+        metric where `step` leaves it after the changes of the others (the same for every
+        split)."""
         varying = self.layout.varying
         pushes: dict[str, float] = {}
         msets: dict[str, float] = {}
@@ -173,9 +203,9 @@ class SplitForecast:
             low, high = bounds[mid]
             value = msets[mid] if mid in msets else start[mid] + pushes.get(mid, 0.0)
             fixed[mid] = low if value < low else high if value > high else value
-        terms = tuple((row, None) if row[0] in varying else
-                      (row, index_term(row, fixed.get(row[0], start[row[0]])))
-                      for row in self.f.objective.weights)
+        terms = IndexSum(tuple((row, None) if row[0] in varying else
+                               (row, index_term(row, fixed.get(row[0], start[row[0]])))
+                               for row in self.f.objective.weights), bounds)
         return (tuple(found for found in company if found[1] in varying),
                 tuple(op for op in dynamics if op[1] is not None or (
                     op[0] is not None and op[0][1] in varying)), terms)
@@ -211,21 +241,23 @@ class SplitForecast:
         sets: dict[str, float] = {}
         into = (deltas, pushes, sets, msets)
         env = effort = None
-        for bid, effects, fixed in self.layout.work:
-            points = alloc.get(bid, 0)
-            if points > 0 and effects:
-                effort = float(points)
-                found = memo.get((bid, points)) if fixed else None
+        points_of = alloc.get
+        for (bid, effects, fixed, split_reads), worked in zip(self.working, at.worked):
+            points = points_of(bid, 0)
+            if points > 0:
+                effort = float(points)  # (its changes: by its points and the split it reads)
+                key = (points, *[points_of(name, initial) for name, initial in split_reads]
+                       ) if split_reads else points
+                found = worked.get(key)
                 if found is None:
-                    shared = (bid, points, at.reads[bid]) if fixed and bid in at.reads else None
+                    shared = self._shared(at, bid, points) if fixed else None
                     found = self.layout.found.get(shared) if shared is not None else None
                     if found is None:
                         if env is None:
                             env = self._work_env(at, alloc)
                         env["effort"] = effort
                         found = self._changes(effects, env, points, memo, shared)
-                    if fixed:
-                        memo[(bid, points)] = found
+                    worked[key] = found
                 for where, target, amount in found:  # (`make`, written out: the hot loop)
                     d = into[where]
                     d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
@@ -235,6 +267,17 @@ class SplitForecast:
             self._on_seat(at, alloc, env, effort, into)
         settle(stats, deltas, sets, self.model.stat_bounds)
         make(at.company, into)  # (to the company only)
+
+    def _shared(self, at: _Start, bid: str, points: int) -> tuple | None:
+        """The key of a behaviour's changes in the layout's `found` (kept for every plan):
+        (it, `points`, the values in `at.work` of the names it reads), found once per start;
+        None where it reads a name `work` lacks."""
+        values = at.reads.get(bid, _MISSING)
+        if values is _MISSING:
+            names, work = self.layout.reads.get(bid), at.work
+            values = at.reads[bid] = None if names is None or any(
+                name not in work for name in names) else tuple(work[name] for name in names)
+        return None if values is None else (bid, points, values)
 
     def _on_seat(self, at: _Start, alloc: dict, env: dict | None, effort: float | None,
                  into: tuple[dict, dict, dict, dict]) -> None:
@@ -306,7 +349,7 @@ class SplitForecast:
         into = (deltas, pushes, sets, msets)
         for found, e, reads, base, simple in at.dynamics:
             if e is not None:
-                env = base.copy()
+                env = base  # (each name of `reads` written anew: the same env as a copy)
                 for name, source, initial in reads:
                     env[name] = (stats[name] if source == FROM_STAT else
                                  aggregates[name] if source == FROM_AGGREGATE else
@@ -322,4 +365,5 @@ class SplitForecast:
                 where, target, amount = found
                 d = into[where]
                 d[target] = d.get(target, 0.0) + amount if where < SET_SEAT else amount
-        settle(stats, deltas, sets, model.stat_bounds)
+        if deltas or sets:  # (none where only the company changes: an index's dynamics)
+            settle(stats, deltas, sets, model.stat_bounds)

@@ -18,9 +18,11 @@ DELTA, PUSH, SET_SEAT, SET_METRIC = range(4)
 (a change's index into (deltas, pushes, sets, msets): the first two add, the others set)."""
 Change = tuple[int, str, float] | None
 """(where, target, amount) of an effect's change; None where it changes nothing."""
-FROM_STAT, FROM_AGGREGATE, FROM_SPLIT = range(3)
-"""Where a name the split moves is read in a turn's dynamics: the seat's stats after work,
-their aggregates, the split (a behaviour's points or a decision's number)."""
+FROM_STAT, FROM_AGGREGATE, FROM_SPLIT, FROM_SEAT, FROM_COMPANY = range(5)
+"""Where a name the split moves is read in a turn's dynamics (or a name a review reads after
+the turn): the seat's stats after work, their aggregates, the split (a behaviour's points or
+a decision's number); for a review also the seat's actor (`SEAT_NAMES`) and the company
+(a metric where the turn leaves it, else the start's value)."""
 SEAT_NAMES = ("seats", "score", "rank")
 """The names `seat_env` writes last, from the seat's actor."""
 SHARED_LIMIT = 65_536
@@ -116,6 +118,27 @@ def settle(stats: dict[str, float], deltas: dict, sets: dict,
         stats[sid] = low if value < low else high if value > high else value
 
 
+class IndexSum:
+    """An index's rows, each with its term where every split gives the same (else None:
+    `terms`), ready to add up in order: the sum of the leading fixed terms (`prefix`,
+    added from 0.0 as `Objective.value` adds them), then per later row (`rest`) its
+    metric, min, span, whether higher is better, |weight|, whether the weight is >= 0 and
+    the metric's bounds (`index_term`'s and `step`'s numbers), or a fixed row's None and
+    term."""
+
+    __slots__ = ("prefix", "rest")
+
+    def __init__(self, terms: tuple, bounds: dict[str, tuple[float, float]]) -> None:
+        self.prefix, lead = 0.0, 0
+        while lead < len(terms) and terms[lead][1] is not None:
+            self.prefix += terms[lead][1]
+            lead += 1
+        self.rest = tuple(
+            (None, 0.0, 1.0, True, 0.0, True, 0.0, 0.0, term) if term is not None else
+            (row[0], row[2], row[3], row[4], abs(row[1]), row[1] >= 0, *bounds[row[0]], 0.0)
+            for row, term in terms[lead:])
+
+
 class SplitLayout:
     """What a `SplitForecast` reads of a forecaster for a seat of one role that holds the
     stats `held` (the same for every plan: `layout` keeps one per forecaster and seat)."""
@@ -138,6 +161,12 @@ class SplitLayout:
                       for bid, effects, fixed in self.work if fixed and effects}
         """Per behaviour none of whose effects reads what the split moves: the names they
         read beside `effort` (their changes depend on those and the points alone)."""
+        initial = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
+        self.split_reads = {bid: tuple((name, initial[name]) for name in sorted(
+            set().union(*(e.names for e, _ in effects)) & self.moves))
+            for bid, effects, _ in self.work}
+        """Per behaviour: (name, its number when the split has none) of each name of the
+        split its effects read (with its points, all its changes depend on in a start)."""
         self.found: dict[tuple, tuple] = {}
         """(behaviour, points, the values of its `reads`) -> its changes, for every plan."""
         split = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
@@ -149,6 +178,8 @@ class SplitLayout:
         reads any, its `plain` form)."""
         self.aggregated = tuple((sid, *(f"{head}_{sid}" for head in AGGREGATES))
                                 for sid in rel.aggregated)
+        self.review = review_read(f, role, held) if f.objective.kind == "review" else ()
+        """For a review: where `seat_env` after the turn finds each name it reads."""
         self.varying = None if f.objective.kind == "review" else frozenset(
             {e.target for _, effects in rel.behaviours.get(role, ()) for e in effects
              if not e.on_seat} | {e.target for e, reads, _, _ in dynamics if reads})
@@ -181,6 +212,28 @@ def dynamics_read(f: Forecaster, role: str, held: tuple[str, ...],
         out.append((e, tuple(reads), tuple(sorted(e.names - moved)),
                     plain(f.model, e) if reads else None))
     return out
+
+
+def review_read(f: Forecaster, role: str, held: tuple[str, ...]) -> tuple[tuple, ...]:
+    """Per name a review reads: (name, where `seat_env` of the env after the turn finds
+    it, the split's number when it has none): the actor's `SEAT_NAMES`, written last, over
+    a decision's number, over a behaviour's points, over the seat's stats (`held`), over
+    their aggregates (and head counts) written into the env after the turn, over a metric
+    where the turn leaves it or the start's value."""
+    aggregates = aggregate_names(f.rel.aggregated) | {"headcount"} | {
+        f"headcount_{r}" for r in f.model.all_roles}
+    decisions = dict(f.model.decisions[role])
+    behaviours = {bid for bid, _ in f.rel.behaviours.get(role, ())}
+    out = []
+    for name in sorted(f.objective.reads):
+        source, initial = (
+            (FROM_SEAT, 0) if name in SEAT_NAMES else
+            (FROM_SPLIT, decisions[name]) if name in decisions else
+            (FROM_SPLIT, 0) if name in behaviours else
+            (FROM_STAT, 0) if name in held else
+            (FROM_AGGREGATE, 0) if name in aggregates else (FROM_COMPANY, 0))
+        out.append((name, source, initial))
+    return tuple(out)
 
 
 _LAYOUTS: WeakKeyDictionary[Forecaster, dict[tuple[str, tuple[str, ...]], SplitLayout]] = (
