@@ -146,8 +146,18 @@ def _shares(records: Records, groups: list[str]) -> dict[str, dict[str, float]]:
 
 
 def _by_turn(series: np.ndarray) -> list[float]:
-    """The mean of each turn's values (a column of `series`) over the games."""
-    return [statistics.fmean(column) for column in series.T.tolist()] if len(series) else []
+    """The mean of each turn's values (a column of `series`) over the games (each column
+    read through a memoryview, which hands `fmean` the same floats without a list)."""
+    if not len(series):
+        return []
+    return [statistics.fmean(memoryview(column)) for column in np.ascontiguousarray(series.T)]
+
+
+def _values(column: np.ndarray) -> list[float]:
+    """A column's values for `spread`, sorted where none is NaN: the same mean (`fmean`
+    sums exactly, in any order) and the same quantiles (which sort them again, faster when
+    they come sorted)."""
+    return column.tolist() if np.isnan(column).any() else np.sort(column).tolist()
 
 
 def _event_frequency(scenario: Scenario, records: Records) -> dict[str, float]:
@@ -177,15 +187,32 @@ def rank_agreements(records: Records) -> list[float]:
     for columns in groups:
         ranks = np.concatenate([_ranks_of(records.score_total[:, columns]),
                                 _ranks_of(records.contribution[:, columns])], axis=1)
-        distinct, inverse = np.unique(ranks, axis=0, return_inverse=True)
+        distinct, inverse = _distinct_rows(ranks)
         half = len(columns)
         values.append([_ranked_correlation(tuple(row[:half]), tuple(row[half:]))
                        for row in distinct.tolist()])
-        which.append(inverse.reshape(-1))
-    combos, inverse = np.unique(np.stack(which, axis=1), axis=0, return_inverse=True)
+        which.append(inverse)
+    combos, inverse = _distinct_rows(np.stack(which, axis=1))
     means = [statistics.fmean([values[r][i] for r, i in enumerate(combo)])
              for combo in combos.tolist()]
-    return [means[i] for i in inverse.reshape(-1).tolist()]
+    return [means[i] for i in inverse.tolist()]
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-D array (N, k) (N >= 1), in lexicographic order, and each
+    row's place among them. For rows of numbers that hold no NaN and no -0.0 (where equal as
+    numbers is equal as bytes) these are the rows and places of `np.unique(rows, axis=0,
+    return_inverse=True)` but for the order of the distinct rows (np.unique's is by bytes;
+    callers read only which rows are equal), found by sorting the columns (`np.lexsort`)
+    where np.unique sorts the rows as records of bytes, ~10 times slower on 2,000 rankings."""
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    first = np.empty(len(rows), dtype=bool)
+    first[0] = True
+    first[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    inverse = np.empty(len(rows), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _ranks_of(values: np.ndarray) -> np.ndarray:
@@ -206,7 +233,7 @@ def summarise(scenario: Scenario, records: Records | list[GameRecord], seed: int
     ended early, which no simulated game does)."""
     if not isinstance(records, Records):
         records = _columns_of(scenario, records)
-    stats = {name: spread(column.tolist()) for name, column in (
+    stats = {name: spread(_values(column)) for name, column in (
         ("proxy_start", records.proxy[:, 0]), ("proxy_end", records.proxy[:, -1]),
         ("health_start", records.health[:, 0]), ("health_end", records.health[:, -1]),
         ("gap_end", records.gap[:, -1]), ("corr", records.correlation))}
