@@ -127,6 +127,10 @@ class Records:
             self._made = _game_records(self)
         return self._made
 
+    def event_lists(self) -> list[list[tuple[int, str]]]:
+        """Per game, its (turn, event id) pairs in order (its GameRecord's `events`)."""
+        return _event_lists(self)
+
     def take(self, order: Sequence[int] | np.ndarray) -> Records:
         """The games at places `order`, in that order."""
         order = np.asarray(order, dtype=np.intp).reshape(-1)

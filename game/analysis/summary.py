@@ -56,6 +56,12 @@ class SimulationSummary(BaseModel):
     _records: Records | list = PrivateAttr(default_factory=list)
 
     @property
+    def kept_records(self) -> Records | list[GameRecord]:
+        """The games behind the summary as it keeps them: columns (or the GameRecords it
+        was made from), for readers of columns such as `records_csv`."""
+        return self._records
+
+    @property
     def records(self) -> list[GameRecord]:
         """The games behind the summary, in run order (made from their columns on the first
         call: the summary itself reads the columns)."""
@@ -317,13 +323,21 @@ def summary_table(summary: SimulationSummary) -> str:
 
 
 def records_csv(records: list[GameRecord] | Records) -> str:
-    """One CSV row per run: seed, start and end indices, gap, correlation, events."""
+    """One CSV row per run: seed, start and end indices, gap, correlation, events (from
+    columns, read as they are: no GameRecord is made, ~10x faster)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["run", "seed", "proxy_start", "proxy_end", "health_start", "health_end",
                      "gap_end", "correlation", "events"])
-    for i, r in enumerate(records):
-        writer.writerow([i, r.seed, f"{r.proxy[0]:.4f}", f"{r.proxy[-1]:.4f}",
-                         f"{r.health[0]:.4f}", f"{r.health[-1]:.4f}", f"{r.gap[-1]:.4f}",
-                         f"{r.correlation:.4f}", ";".join(f"{t}:{e}" for t, e in r.events)])
+    if isinstance(records, Records):
+        values = zip(records.seeds.tolist(), *(column.tolist() for column in (
+            records.proxy[:, 0], records.proxy[:, -1], records.health[:, 0],
+            records.health[:, -1], records.gap[:, -1], records.correlation)),
+            records.event_lists())
+    else:
+        values = ((r.seed, r.proxy[0], r.proxy[-1], r.health[0], r.health[-1], r.gap[-1],
+                   r.correlation, r.events) for r in records)
+    for i, (seed, p0, p1, h0, h1, gap, r, events) in enumerate(values):
+        writer.writerow([i, seed, f"{p0:.4f}", f"{p1:.4f}", f"{h0:.4f}", f"{h1:.4f}",
+                         f"{gap:.4f}", f"{r:.4f}", ";".join(f"{t}:{e}" for t, e in events)])
     return out.getvalue()

@@ -94,6 +94,7 @@ def test_columns_of_a_batch_hold_the_records_of_its_games(path, mix):
     by_role = strategies_by_role(table, chosen)
     assert summarise(scenario, got, 7, by_role).model_dump_json() == \
         summary_by_records.summarise(scenario, want, 7, by_role).model_dump_json()
+    assert records_csv(got) == records_csv(want)  # (the columns' CSV, read as they are)
 
 
 def test_a_chunk_with_games_ejected_keeps_every_record_in_run_order(monkeypatch):
