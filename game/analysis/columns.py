@@ -312,20 +312,27 @@ def _game_records(records: Records) -> list[GameRecord]:
 
 def _policy_dicts(policies: np.ndarray, policy_ids: tuple[str, ...]
                   ) -> list[list[dict[str, int]]]:
-    """Per game and turn, the levels in force as a dict (each its own: a copy of the one
-    made for the first turn with the same levels, a third of the cost of making each)."""
+    """Per game and turn, the levels in force as a dict, each its own: copies of the dicts
+    made for the first game with the same levels in every turn (the games of a table often
+    share them all: read as one bytes key a game, the levels are listed once a kind)."""
     made: dict[tuple[int, ...], dict[str, int]] = {}
+    kinds: dict[bytes, list[dict[str, int]]] = {}
     out = []
-    for game in policies.tolist():
-        turns = []
-        for levels in game:
-            key = tuple(levels)
-            one = made.get(key)
-            if one is None:
-                one = made[key] = dict(zip(policy_ids, levels))
-            turns.append(one.copy())
-        out.append(turns)
+    for n, key in enumerate(_row_bytes(policies)):
+        turns = kinds.get(key)
+        if turns is None:
+            turns = kinds[key] = [made.setdefault(tuple(levels), dict(zip(policy_ids, levels)))
+                                  for levels in policies[n].tolist()]
+        out.append(list(map(dict.copy, turns)))
     return out
+
+
+def _row_bytes(values: np.ndarray) -> list[bytes]:
+    """The bytes of each game's values (a row of `values` (N, ...)), equal for equal rows."""
+    rows = np.ascontiguousarray(values).reshape(len(values), -1) if values.size else None
+    if rows is None or not rows.shape[1]:
+        return [b""] * len(values)
+    return rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
 
 
 def _effort_dicts(effort: np.ndarray, place: np.ndarray, behaviour_ids: tuple[str, ...]

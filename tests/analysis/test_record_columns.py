@@ -310,3 +310,25 @@ def test_columns_refuse_games_of_another_length_or_with_behaviours_the_scenario_
     odd = replace(records[1], effort=[{"not_a_behaviour": 3}, *records[1].effort[1:]])
     with pytest.raises(ValueError, match="not_a_behaviour"):
         Records.of(_table(scenario, strategies), event_ids(scenario), [records[0], odd])
+
+
+def _policy_dicts_one_by_one(policies: np.ndarray, ids: tuple[str, ...]) -> list:
+    """Per game and turn, a new dict of the levels, made turn by turn (the plain way)."""
+    return [[dict(zip(ids, levels)) for levels in game] for game in policies.tolist()]
+
+
+@pytest.mark.parametrize("shape", [(300, 4, 2), (60, 3, 3), (5, 3, 0), (7, 0, 3), (0, 3, 2)])
+def test_policy_dicts_are_each_games_own_dicts_of_its_levels(shape):
+    """`_policy_dicts` (one bytes key a game, copies of the dicts of the first game with the
+    same levels): the dicts, ints and orders of making each anew, no dict shared."""
+    from game.analysis.columns import _policy_dicts, small_ints
+    rng = np.random.default_rng(sum(shape))
+    ids = tuple(f"p{n}" for n in range(shape[2]))
+    for high in (2, 300):
+        policies = small_ints(rng.integers(-1, high, shape))
+        got = _policy_dicts(policies, ids)
+        assert got == _policy_dicts_one_by_one(policies, ids)
+        assert [list(d) for game in got for d in game] == [list(ids)] * (shape[0] * shape[1])
+        assert all(type(v) is int for game in got for d in game for v in d.values())
+        made = [id(d) for game in got for d in game]
+        assert len(set(made)) == len(made)
