@@ -337,13 +337,23 @@ def _row_bytes(values: np.ndarray) -> list[bytes]:
 
 def _effort_dicts(effort: np.ndarray, place: np.ndarray, behaviour_ids: tuple[str, ...]
                   ) -> list[list[dict[str, int]]]:
-    """Per game and seat, the effort dict: each behaviour it holds at its place."""
-    order = np.argsort(np.where(place >= 0, place, place.shape[-1]), axis=-1)
-    names = np.array(behaviour_ids + ("",), dtype=object)[:-1][order].tolist()
+    """Per game and seat, the effort dict: each behaviour it holds at its place (the names
+    in place order found once for each distinct row of places, then zipped with the
+    totals in that order, which stop where the names do)."""
+    games, seats, width = place.shape
+    order = np.argsort(np.where(place >= 0, place, width), axis=-1)
     totals = np.take_along_axis(effort, order, axis=-1).tolist()
-    counts = (place >= 0).sum(axis=-1).tolist()
-    return [[dict(zip(names_k[:c], totals_k[:c])) for names_k, totals_k, c in
-             zip(names[n], totals[n], counts[n])] for n in range(len(names))]
+    places, order = place.reshape(games * seats, width), order.reshape(games * seats, width)
+    names_of: dict[bytes, tuple[str, ...]] = {}
+    named = []
+    for n, key in enumerate(_row_bytes(places)):
+        names = names_of.get(key)
+        if names is None:
+            held = int((places[n] >= 0).sum())
+            names = names_of[key] = tuple(behaviour_ids[b] for b in order[n, :held].tolist())
+        named.append(names)
+    return [[dict(zip(named[g * seats + k], totals[g][k])) for k in range(seats)]
+            for g in range(games)]
 
 
 def _event_lists(records: Records) -> list[list[tuple[int, str]]]:

@@ -332,3 +332,26 @@ def test_policy_dicts_are_each_games_own_dicts_of_its_levels(shape):
         assert all(type(v) is int for game in got for d in game for v in d.values())
         made = [id(d) for game in got for d in game]
         assert len(set(made)) == len(made)
+
+
+@pytest.mark.parametrize("shape", [(200, 3, 4), (9, 2, 1), (4, 3, 0), (0, 2, 3)])
+def test_effort_dicts_hold_each_behaviour_at_its_place(shape):
+    """`_effort_dicts` (names found once per distinct row of places): per game and seat,
+    the behaviours with a place, in place order, with their totals."""
+    from game.analysis.columns import _effort_dicts
+    rng = np.random.default_rng(sum(shape) + 1)
+    games, seats, width = shape
+    ids = tuple(f"b{n}" for n in range(width))
+    effort = rng.integers(0, 9, shape)
+    place = np.full(shape, -1, dtype=np.int16)
+    for g in range(games):
+        for k in range(seats):
+            held = rng.permutation(width)[:rng.integers(0, width + 1)]
+            place[g, k, held] = np.arange(len(held))
+    want = [[{ids[b]: int(effort[g, k, b])
+              for b in sorted(np.flatnonzero(place[g, k] >= 0).tolist(),
+                              key=lambda b: place[g, k, b])}
+             for k in range(seats)] for g in range(games)]
+    got = _effort_dicts(effort, place, ids)
+    assert got == want
+    assert [[list(d) for d in game] for game in got] == [[list(d) for d in game] for game in want]
