@@ -127,6 +127,10 @@ class Records:
             self._made = _game_records(self)
         return self._made
 
+    def event_lists(self) -> list[list[tuple[int, str]]]:
+        """Per game, its (turn, event id) pairs in order (its GameRecord's `events`)."""
+        return _event_lists(self)
+
     def take(self, order: Sequence[int] | np.ndarray) -> Records:
         """The games at places `order`, in that order."""
         order = np.asarray(order, dtype=np.intp).reshape(-1)
@@ -308,31 +312,48 @@ def _game_records(records: Records) -> list[GameRecord]:
 
 def _policy_dicts(policies: np.ndarray, policy_ids: tuple[str, ...]
                   ) -> list[list[dict[str, int]]]:
-    """Per game and turn, the levels in force as a dict (each its own: a copy of the one
-    made for the first turn with the same levels, a third of the cost of making each)."""
+    """Per game and turn, the levels in force as a dict, each its own: copies of the dicts
+    made for the first game with the same levels in every turn (the games of a table often
+    share them all: read as one bytes key a game, the levels are listed once a kind)."""
     made: dict[tuple[int, ...], dict[str, int]] = {}
+    kinds: dict[bytes, list[dict[str, int]]] = {}
     out = []
-    for game in policies.tolist():
-        turns = []
-        for levels in game:
-            key = tuple(levels)
-            one = made.get(key)
-            if one is None:
-                one = made[key] = dict(zip(policy_ids, levels))
-            turns.append(one.copy())
-        out.append(turns)
+    for n, key in enumerate(_row_bytes(policies)):
+        turns = kinds.get(key)
+        if turns is None:
+            turns = kinds[key] = [made.setdefault(tuple(levels), dict(zip(policy_ids, levels)))
+                                  for levels in policies[n].tolist()]
+        out.append(list(map(dict.copy, turns)))
     return out
+
+
+def _row_bytes(values: np.ndarray) -> list[bytes]:
+    """The bytes of each game's values (a row of `values` (N, ...)), equal for equal rows."""
+    rows = np.ascontiguousarray(values).reshape(len(values), -1) if values.size else None
+    if rows is None or not rows.shape[1]:
+        return [b""] * len(values)
+    return rows.view(np.dtype((np.void, rows.shape[1] * rows.itemsize))).ravel().tolist()
 
 
 def _effort_dicts(effort: np.ndarray, place: np.ndarray, behaviour_ids: tuple[str, ...]
                   ) -> list[list[dict[str, int]]]:
-    """Per game and seat, the effort dict: each behaviour it holds at its place."""
-    order = np.argsort(np.where(place >= 0, place, place.shape[-1]), axis=-1)
-    names = np.array(behaviour_ids + ("",), dtype=object)[:-1][order].tolist()
+    """Per game and seat, the effort dict: each behaviour it holds at its place (the names
+    in place order found once for each distinct row of places, then zipped with the
+    totals in that order, which stop where the names do)."""
+    games, seats, width = place.shape
+    order = np.argsort(np.where(place >= 0, place, width), axis=-1)
     totals = np.take_along_axis(effort, order, axis=-1).tolist()
-    counts = (place >= 0).sum(axis=-1).tolist()
-    return [[dict(zip(names_k[:c], totals_k[:c])) for names_k, totals_k, c in
-             zip(names[n], totals[n], counts[n])] for n in range(len(names))]
+    places, order = place.reshape(games * seats, width), order.reshape(games * seats, width)
+    names_of: dict[bytes, tuple[str, ...]] = {}
+    named = []
+    for n, key in enumerate(_row_bytes(places)):
+        names = names_of.get(key)
+        if names is None:
+            held = int((places[n] >= 0).sum())
+            names = names_of[key] = tuple(behaviour_ids[b] for b in order[n, :held].tolist())
+        named.append(names)
+    return [[dict(zip(named[g * seats + k], totals[g][k])) for k in range(seats)]
+            for g in range(games)]
 
 
 def _event_lists(records: Records) -> list[list[tuple[int, str]]]:

@@ -56,6 +56,12 @@ class SimulationSummary(BaseModel):
     _records: Records | list = PrivateAttr(default_factory=list)
 
     @property
+    def kept_records(self) -> Records | list[GameRecord]:
+        """The games behind the summary as it keeps them: columns (or the GameRecords it
+        was made from), for readers of columns such as `records_csv`."""
+        return self._records
+
+    @property
     def records(self) -> list[GameRecord]:
         """The games behind the summary, in run order (made from their columns on the first
         call: the summary itself reads the columns)."""
@@ -146,8 +152,18 @@ def _shares(records: Records, groups: list[str]) -> dict[str, dict[str, float]]:
 
 
 def _by_turn(series: np.ndarray) -> list[float]:
-    """The mean of each turn's values (a column of `series`) over the games."""
-    return [statistics.fmean(column) for column in series.T.tolist()] if len(series) else []
+    """The mean of each turn's values (a column of `series`) over the games (each column
+    read through a memoryview, which hands `fmean` the same floats without a list)."""
+    if not len(series):
+        return []
+    return [statistics.fmean(memoryview(column)) for column in np.ascontiguousarray(series.T)]
+
+
+def _values(column: np.ndarray) -> list[float]:
+    """A column's values for `spread`, sorted where none is NaN: the same mean (`fmean`
+    sums exactly, in any order) and the same quantiles (which sort them again, faster when
+    they come sorted)."""
+    return column.tolist() if np.isnan(column).any() else np.sort(column).tolist()
 
 
 def _event_frequency(scenario: Scenario, records: Records) -> dict[str, float]:
@@ -177,15 +193,32 @@ def rank_agreements(records: Records) -> list[float]:
     for columns in groups:
         ranks = np.concatenate([_ranks_of(records.score_total[:, columns]),
                                 _ranks_of(records.contribution[:, columns])], axis=1)
-        distinct, inverse = np.unique(ranks, axis=0, return_inverse=True)
+        distinct, inverse = _distinct_rows(ranks)
         half = len(columns)
         values.append([_ranked_correlation(tuple(row[:half]), tuple(row[half:]))
                        for row in distinct.tolist()])
-        which.append(inverse.reshape(-1))
-    combos, inverse = np.unique(np.stack(which, axis=1), axis=0, return_inverse=True)
+        which.append(inverse)
+    combos, inverse = _distinct_rows(np.stack(which, axis=1))
     means = [statistics.fmean([values[r][i] for r, i in enumerate(combo)])
              for combo in combos.tolist()]
-    return [means[i] for i in inverse.reshape(-1).tolist()]
+    return [means[i] for i in inverse.tolist()]
+
+
+def _distinct_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a 2-D array (N, k) (N >= 1), in lexicographic order, and each
+    row's place among them. For rows of numbers that hold no NaN and no -0.0 (where equal as
+    numbers is equal as bytes) these are the rows and places of `np.unique(rows, axis=0,
+    return_inverse=True)` but for the order of the distinct rows (np.unique's is by bytes;
+    callers read only which rows are equal), found by sorting the columns (`np.lexsort`)
+    where np.unique sorts the rows as records of bytes, ~10 times slower on 2,000 rankings."""
+    order = np.lexsort(rows.T[::-1])
+    ordered = rows[order]
+    first = np.empty(len(rows), dtype=bool)
+    first[0] = True
+    first[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+    inverse = np.empty(len(rows), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _ranks_of(values: np.ndarray) -> np.ndarray:
@@ -206,7 +239,7 @@ def summarise(scenario: Scenario, records: Records | list[GameRecord], seed: int
     ended early, which no simulated game does)."""
     if not isinstance(records, Records):
         records = _columns_of(scenario, records)
-    stats = {name: spread(column.tolist()) for name, column in (
+    stats = {name: spread(_values(column)) for name, column in (
         ("proxy_start", records.proxy[:, 0]), ("proxy_end", records.proxy[:, -1]),
         ("health_start", records.health[:, 0]), ("health_end", records.health[:, -1]),
         ("gap_end", records.gap[:, -1]), ("corr", records.correlation))}
@@ -290,13 +323,21 @@ def summary_table(summary: SimulationSummary) -> str:
 
 
 def records_csv(records: list[GameRecord] | Records) -> str:
-    """One CSV row per run: seed, start and end indices, gap, correlation, events."""
+    """One CSV row per run: seed, start and end indices, gap, correlation, events (from
+    columns, read as they are: no GameRecord is made, ~10x faster)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["run", "seed", "proxy_start", "proxy_end", "health_start", "health_end",
                      "gap_end", "correlation", "events"])
-    for i, r in enumerate(records):
-        writer.writerow([i, r.seed, f"{r.proxy[0]:.4f}", f"{r.proxy[-1]:.4f}",
-                         f"{r.health[0]:.4f}", f"{r.health[-1]:.4f}", f"{r.gap[-1]:.4f}",
-                         f"{r.correlation:.4f}", ";".join(f"{t}:{e}" for t, e in r.events)])
+    if isinstance(records, Records):
+        values = zip(records.seeds.tolist(), *(column.tolist() for column in (
+            records.proxy[:, 0], records.proxy[:, -1], records.health[:, 0],
+            records.health[:, -1], records.gap[:, -1], records.correlation)),
+            records.event_lists())
+    else:
+        values = ((r.seed, r.proxy[0], r.proxy[-1], r.health[0], r.health[-1], r.gap[-1],
+                   r.correlation, r.events) for r in records)
+    for i, (seed, p0, p1, h0, h1, gap, r, events) in enumerate(values):
+        writer.writerow([i, seed, f"{p0:.4f}", f"{p1:.4f}", f"{h0:.4f}", f"{h1:.4f}",
+                         f"{gap:.4f}", f"{r:.4f}", ";".join(f"{t}:{e}" for t, e in events)])
     return out.getvalue()

@@ -218,6 +218,9 @@ def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         table = table[:, (table != table[0]).any(axis=0)]
     if table.shape[1] == 0:
         return np.zeros(len(table), dtype=np.intp), np.zeros(min(len(table), 1), dtype=np.intp)
+    key, size = _row_codes(table)
+    if key is not None:
+        return _equal_codes(key, size)
     order = np.lexsort(table.T)  # stable: equal rows keep their order, first game first
     ranked = table[order]
     new = np.concatenate(([True], (ranked[1:] != ranked[:-1]).any(axis=1)))
@@ -225,6 +228,34 @@ def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     group = np.empty(len(order), dtype=np.intp)
     group[order] = _by_first(first)[np.cumsum(new) - 1]  # (back from the sorted order)
     return group, np.sort(first)
+
+
+def _row_codes(table: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """(a code of each row of `table` (N, K), equal codes for equal rows and only those,
+    from 0 to `size` - 1; `size`) where the rows' columns take few values (a key's usually
+    do: perceived values, employment), else (None, 0): each column's values numbered in
+    order (`np.unique`), the numbers of a row read as the digits of one number."""
+    key, size = np.zeros(len(table), dtype=np.intp), 1
+    for column in table.T:
+        values, code = np.unique(column, return_inverse=True)
+        size *= len(values)
+        if size > 4 * len(table):  # (a count by code would cost more than sorting rows)
+            return None, 0
+        key = key * len(values) + code.reshape(-1)
+    return key, size
+
+
+def _equal_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_equal_rows` of rows coded `key` (`_row_codes`: from 0 to `size` - 1): each code's
+    first row found by a minimum over the rows of each code, no sort of the rows."""
+    rows = len(key)
+    first_of = np.full(size, rows, dtype=np.intp)
+    np.minimum.at(first_of, key, np.arange(rows))
+    met = np.flatnonzero(first_of < rows)  # the codes some row has
+    first = first_of[met]
+    number = np.empty(size, dtype=np.intp)
+    number[met] = _by_first(first)
+    return number[key], np.sort(first)
 
 
 def _by_first(first: np.ndarray) -> np.ndarray:

@@ -149,5 +149,5 @@ def _write(summary: SimulationSummary, json_path: str | None, csv_path: Path | N
         write_atomic(Path(json_path), text + "\n")
         click.echo(f"summary written to {json_path}", err=True)
     if csv_path is not None:
-        write_atomic(csv_path, records_csv(summary.records))
+        write_atomic(csv_path, records_csv(summary.kept_records))
         click.echo(f"{summary.runs} runs written to {csv_path}", err=True)

@@ -94,6 +94,7 @@ def test_columns_of_a_batch_hold_the_records_of_its_games(path, mix):
     by_role = strategies_by_role(table, chosen)
     assert summarise(scenario, got, 7, by_role).model_dump_json() == \
         summary_by_records.summarise(scenario, want, 7, by_role).model_dump_json()
+    assert records_csv(got) == records_csv(want)  # (the columns' CSV, read as they are)
 
 
 def test_a_chunk_with_games_ejected_keeps_every_record_in_run_order(monkeypatch):
@@ -309,3 +310,48 @@ def test_columns_refuse_games_of_another_length_or_with_behaviours_the_scenario_
     odd = replace(records[1], effort=[{"not_a_behaviour": 3}, *records[1].effort[1:]])
     with pytest.raises(ValueError, match="not_a_behaviour"):
         Records.of(_table(scenario, strategies), event_ids(scenario), [records[0], odd])
+
+
+def _policy_dicts_one_by_one(policies: np.ndarray, ids: tuple[str, ...]) -> list:
+    """Per game and turn, a new dict of the levels, made turn by turn (the plain way)."""
+    return [[dict(zip(ids, levels)) for levels in game] for game in policies.tolist()]
+
+
+@pytest.mark.parametrize("shape", [(300, 4, 2), (60, 3, 3), (5, 3, 0), (7, 0, 3), (0, 3, 2)])
+def test_policy_dicts_are_each_games_own_dicts_of_its_levels(shape):
+    """`_policy_dicts` (one bytes key a game, copies of the dicts of the first game with the
+    same levels): the dicts, ints and orders of making each anew, no dict shared."""
+    from game.analysis.columns import _policy_dicts, small_ints
+    rng = np.random.default_rng(sum(shape))
+    ids = tuple(f"p{n}" for n in range(shape[2]))
+    for high in (2, 300):
+        policies = small_ints(rng.integers(-1, high, shape))
+        got = _policy_dicts(policies, ids)
+        assert got == _policy_dicts_one_by_one(policies, ids)
+        assert [list(d) for game in got for d in game] == [list(ids)] * (shape[0] * shape[1])
+        assert all(type(v) is int for game in got for d in game for v in d.values())
+        made = [id(d) for game in got for d in game]
+        assert len(set(made)) == len(made)
+
+
+@pytest.mark.parametrize("shape", [(200, 3, 4), (9, 2, 1), (4, 3, 0), (0, 2, 3)])
+def test_effort_dicts_hold_each_behaviour_at_its_place(shape):
+    """`_effort_dicts` (names found once per distinct row of places): per game and seat,
+    the behaviours with a place, in place order, with their totals."""
+    from game.analysis.columns import _effort_dicts
+    rng = np.random.default_rng(sum(shape) + 1)
+    games, seats, width = shape
+    ids = tuple(f"b{n}" for n in range(width))
+    effort = rng.integers(0, 9, shape)
+    place = np.full(shape, -1, dtype=np.int16)
+    for g in range(games):
+        for k in range(seats):
+            held = rng.permutation(width)[:rng.integers(0, width + 1)]
+            place[g, k, held] = np.arange(len(held))
+    want = [[{ids[b]: int(effort[g, k, b])
+              for b in sorted(np.flatnonzero(place[g, k] >= 0).tolist(),
+                              key=lambda b: place[g, k, b])}
+             for k in range(seats)] for g in range(games)]
+    got = _effort_dicts(effort, place, ids)
+    assert got == want
+    assert [[list(d) for d in game] for game in got] == [[list(d) for d in game] for game in want]

@@ -284,3 +284,31 @@ def test_every_game_given_out_of_order_is_keyed_as_itself():
     alone = [seat_keys(lambda levels: READS, sights, np.array([g]), LAYOUT)[2][0]
              for g in (1, 0)]
     assert [keys[k] for k in group.tolist()] == alone and first.tolist() == [1, 0]
+
+
+def _groups_by_dict(table: np.ndarray) -> tuple[list[int], list[int]]:
+    """(group of each row, each group's first row): equal rows share a group, groups
+    numbered in the order of their first row, the plain way (a dict of the rows)."""
+    number: dict[tuple, int] = {}
+    first: list[int] = []
+    for n, row in enumerate(map(tuple, table.tolist())):
+        if row not in number:
+            number[row] = len(first)
+            first.append(n)
+    return [number[tuple(row)] for row in table.tolist()], first
+
+
+@pytest.mark.parametrize("values", [2, 5, 40, 10_000])
+def test_equal_rows_group_as_a_dict_of_the_rows_would(values):
+    """`_equal_rows` (rows coded by their columns' values and counted where those are few,
+    sorted where they are many) gives the groups and first rows a dict of rows gives."""
+    from game.bots.groups import _equal_rows
+    rng = np.random.default_rng(values)
+    for _ in range(60):
+        rows, width = int(rng.integers(1, 300)), int(rng.integers(1, 6))
+        table = rng.integers(-values, values, (rows, width)).astype(np.int64)
+        table[:, rng.random(width) < 0.3] = 7  # (some columns equal in every row)
+        group, first = _equal_rows(table)
+        want_group, want_first = _groups_by_dict(table)
+        assert group.tolist() == want_group and first.tolist() == want_first
+        assert group.dtype == np.intp and first.dtype == np.intp

@@ -109,10 +109,10 @@ def apply_policies(batch: Batch, genv: dict, changes: Changes, lanes: Lanes | No
 def record_turn(batch: Batch) -> None:
     """Keep what the turn's history record holds: metrics and stats after the review, the
     turn's news, its review rows and the allocations and effort it resolved with (see
-    `scatter`)."""
-    batch.recorded = Recorded(batch.metrics.copy(), batch.stats.copy(),
-                              [list(n) for n in batch.news], batch.reviews, batch.allocations,
-                              batch.effort.copy())
+    `scatter`). The news lists are the batch's own: `next_turn`, which always follows,
+    gives the batch new ones, so nothing adds to these again."""
+    batch.recorded = Recorded(batch.metrics.copy(), batch.stats.copy(), batch.news,
+                              batch.reviews, batch.allocations, batch.effort.copy())
 
 
 def next_turn(batch: Batch) -> bool:
