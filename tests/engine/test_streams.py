@@ -53,10 +53,12 @@ def test_first_words_are_getrandbits_for_every_key_and_depth():
         assert words[:, k].tolist() == [rng.getrandbits(32) for _ in range(twister.MOST)], key
 
 
-def test_first_words_are_the_same_in_blocks(monkeypatch):
-    """Streams seeded in several blocks (the last one narrower) give the same words."""
+@pytest.mark.parametrize("most", [7, 8, 9])
+def test_first_words_are_the_same_in_blocks(monkeypatch, most):
+    """Streams seeded in several blocks (of even widths, the last one narrower when they
+    do not divide) give the same words."""
     whole = twister.first_words(KEYS, 8)
-    monkeypatch.setattr(twister, "BLOCK", 7)
+    monkeypatch.setattr(twister, "BLOCK", most)
     assert np.array_equal(twister.first_words(KEYS, 8), whole)
 
 
