@@ -173,7 +173,7 @@ def test_games_on_a_bank_are_the_games_on_cpython_streams(path, monkeypatch):
     the very games it plays with every stream seeded by CPython."""
     from game.analysis.simulate import run_games
     from game.engine import Game
-    from game.engine.batch.turn import resolve_draws
+    from game.engine.batch.streams import resolve_draws
 
     scenario = load_scenario(path)
     strategies = dict(zip([r.id for r in scenario.roles], ("hype", "gamer")))

@@ -21,23 +21,9 @@ import numpy as np
 from game.engine.batch.changes import Changes
 from game.engine.batch.env import Env, per_game, seat_env
 from game.engine.batch.state import Batch
-from game.engine.batch.streams import Lanes, lanes_of
+from game.engine.batch.streams import Lanes, draws, lanes_of, observes
 from game.engine.env import per_rules
 from game.scenario.rules import CEffect, Rules
-
-
-def draws(effect: CEffect) -> bool:
-    """Whether applying `effect` may draw a number: its chance is not a constant at or above 1
-    or at or below 0."""
-    chance = effect.chance.constant
-    return chance is None or 0.0 < chance < 1.0
-
-
-def observes(rules: Rules, effects: Iterable[CEffect]) -> bool:
-    """Whether applying `effects` can observe the stream they are given: one draws for its
-    chance, or reads an old-stream random name."""
-    randoms = frozenset(rules.legacy_draws)
-    return any(draws(e) or not randoms.isdisjoint(e.names) for e in effects)
 
 
 def _observing(rules: Rules) -> frozenset[str]:

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from game.engine.batch.twister import WORTH, first_words, gauss_polar, libm
 from game.engine.batch.twister import randoms as _randoms
+from game.engine.env import per_rules
 from game.engine.rng import derive_array, stream
+from game.scenario.rules import CEffect, Rules
 
 if TYPE_CHECKING:
     from game.engine.batch.state import Batch
@@ -61,6 +63,30 @@ class Bank:
         return None if column is None else self.words[:, column]
 
 
+def draws(effect: CEffect) -> bool:
+    """Whether applying `effect` may draw a number: its chance is not a constant at or above 1
+    or at or below 0."""
+    chance = effect.chance.constant
+    return chance is None or 0.0 < chance < 1.0
+
+
+def observes(rules: Rules, effects: Iterable[CEffect]) -> bool:
+    """Whether applying `effects` can observe the stream they are given: one draws for its
+    chance, or reads an old-stream random name."""
+    randoms = frozenset(rules.legacy_draws)
+    return any(draws(e) or not randoms.isdisjoint(e.names) for e in effects)
+
+
+def _resolve_draws(rules: Rules) -> bool:
+    """Whether anything can observe the turn's "resolve" stream: a policy or dynamics effect
+    that draws for its chance or reads a random name (then the policies' env and the
+    dynamics' env each draw the random names from it)."""
+    return observes(rules, (*(e for p in rules.policies for e in p.effects), *rules.dynamics))
+
+
+resolve_draws = per_rules(_resolve_draws)
+
+
 def lanes_of(batch: Batch, *parts: object) -> Lanes:
     """The batch's `Lanes` of `parts`, reading its bank's words if it holds them. The bank
     is made at the first call: the "work" stream of every seat whose role works, the "news"
@@ -69,9 +95,6 @@ def lanes_of(batch: Batch, *parts: object) -> Lanes:
     seeds are no longer those it was made for."""
     bank = batch.bank
     if bank is None or batch.turn not in bank.turns or bank.seeds != tuple(batch.seeds):
-        # imported here: turn.py reads its Lanes from this module
-        from game.engine.batch.turn import resolve_draws
-
         rules = batch.rules
         working = [k for k, role in enumerate(batch.layout.roles) if rules.behaviours_of(role)]
         kinds = ("news", "resolve") if resolve_draws(rules) else ("news",)

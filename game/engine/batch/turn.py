@@ -14,13 +14,13 @@ import numpy as np
 
 from game.engine.batch import news, review
 from game.engine.batch.changes import Changes, apply_stats, arrive_due, finish
-from game.engine.batch.effects import apply_list, apply_work, observes
+from game.engine.batch.effects import apply_list, apply_work
 from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.flows import ship_and_deliver
 from game.engine.batch.formula import quietly
 from game.engine.batch.recorded import Allocations, Reviews
 from game.engine.batch.state import Batch, Recorded, gather, scatter
-from game.engine.batch.streams import Bank, Lanes, lanes_of
+from game.engine.batch.streams import Bank, Lanes, lanes_of, resolve_draws
 from game.engine.env import per_rules
 from game.engine.state import GameState
 from game.scenario.rules import Rules
@@ -62,16 +62,6 @@ def reset_stats(batch: Batch) -> None:
     layout = batch.layout
     for t, initial in layout.reset:
         np.copyto(batch.stats[:, :, t], initial, where=batch.employed & layout.has_stat[:, t])
-
-
-def _resolve_draws(rules: Rules) -> bool:
-    """Whether anything can observe the turn's "resolve" stream: a policy or dynamics effect
-    that draws for its chance or reads a random name (then the policies' env and the
-    dynamics' env each draw the random names from it)."""
-    return observes(rules, (*(e for p in rules.policies for e in p.effects), *rules.dynamics))
-
-
-resolve_draws = per_rules(_resolve_draws)
 
 
 def _snapshot_reads(rules: Rules) -> frozenset[str]:
