@@ -15,7 +15,7 @@ from game.engine.actions import Action, Legal
 from game.engine.batch.state import Batch, gather, scatter, take_choices
 from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
-from game.engine.glance import NotGlanced, glances
+from game.engine.glance import NotGlanced, glances, looks
 from game.engine.past import room_for
 from game.engine.rng import stream
 from game.engine.state import GameState, SeatSetup
@@ -82,10 +82,11 @@ def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[L
     """What a game's bots choose in a phase: seats in a phase choose simultaneously and never
     see each other's choices, so every seat that has to act decides on the state as the phase
     opens. A planning bot whose memo holds its choice answers from its seat's glance
-    (game.engine.glance: the parts of its view the memo key reads); the others act on their
-    whole views (one `views` call shares what their views have in common). A glance comes
-    without its metric readings until the seat's key first reads them (`NotGlanced`), then
-    with them."""
+    (game.engine.glance: the parts of its view the memo key reads), and one whose memo does
+    not plans from its seat's look (the parts of its view it reads to plan); the others act
+    on their whole views (one `views` call shares what their views have in common). A glance
+    comes without its metric readings until the seat's key first reads them (`NotGlanced`),
+    then with them."""
     recalling = [getattr(bot, "recalls", False) for bot in bots]
     reads_metrics = [False] * len(bots)
 
@@ -107,8 +108,12 @@ def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[L
                                                  readings)):
                     actions[n] = recall(seen, legal[n])
         slow = [n for n, action in enumerate(actions) if action is None]
-        if slow:
-            for n, seen in zip(slow, views(rules, state, [acting[n] for n in slow])):
-                actions[n] = bots[acting[n]].act(seen, legal[n])
+        seen = {}
+        for see, kind in ((looks, True), (views, False)):
+            some = [n for n in slow if recalling[acting[n]] is kind]
+            if some:
+                seen.update(zip(some, see(rules, state, [acting[n] for n in some])))
+        for n in slow:  # in seat order, as they act
+            actions[n] = bots[acting[n]].act(seen[n], legal[n])
         return actions
     return choose

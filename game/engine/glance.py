@@ -8,8 +8,10 @@ the parts those keys read (role, turn, metric readings, policies, own stats, sco
 others as seen from outside), each built by the very code `view()` builds it with, so a key
 read from a glance is the key read from the view (tests/bots/test_recall.py checks it for
 every seat of every bundled scenario). The view door stays the rule: a glance is a subset of
-the seat's view, and reading any other part of it is an AttributeError. The rest of the view
-(its own history, the news, the leaderboards...) is built only when the memo has no answer.
+the seat's view, and reading any other part of it is an AttributeError. When the memo has no
+answer, the bot plans from a `Look`: a glance with the few further parts of the view it
+reads to plan (its own history, its neighbours, what is in transit to it); the rest of the
+view (the news, the leaderboards...) is never built for it.
 A glance holds values only, never the game's past (which holds what the seat may not see): its
 readings are built as its view builds them, once per past and role.
 """
@@ -23,7 +25,8 @@ from game.engine.others import Other, outside
 from game.engine.past import past_of
 from game.engine.readings import Reading, seat_readings, sights_of
 from game.engine.state import GameState
-from game.engine.view import _own_stats, _public_stats
+from game.engine.view import Incoming, OwnTurn, _own_history, _own_stats, _public_stats, \
+    incoming, neighbours
 from game.scenario.rules import Rules
 
 
@@ -48,6 +51,33 @@ class Glance(NamedTuple):
 
 FIELDS = Glance._fields
 """The fields of a seat's view that its glance shows, under the same names."""
+
+
+class Look(NamedTuple):
+    """A glance with its readings, and the further parts of the view that a planning bot
+    reads when its memo has no answer and it plans (game.bots.beliefs `read_beliefs`): its
+    own past turns, its neighbours in the order and what is in transit to it. Equal to the
+    view's fields of the same names, like a glance's; the rest of the view (the news, the
+    leaderboards, the policy changes...) is not built, and reading it is an AttributeError."""
+
+    seat: int
+    role: str
+    employed: bool
+    turn: int
+    metrics: tuple[Reading, ...]
+    policies: dict[str, int]
+    own_stats: dict[str, float]
+    score: float
+    rank: int
+    others: list[Other]
+    own_history: list[OwnTurn]
+    upstream: int | None
+    downstream: int | None
+    incoming: list[Incoming]
+
+
+LOOKED = Look._fields
+"""The fields of a seat's view that its look shows, under the same names."""
 
 
 class NotGlanced(LookupError):
@@ -88,3 +118,15 @@ def glances(rules: Rules, state: GameState, seats: Sequence[int],
             dict(state.policies), _own_stats(rules, me.stats, revealed), me.score, me.rank,
             [o for o in shown if o.index != seat]))
     return out
+
+
+def looks(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Look]:
+    """The look of each of `seats` at `state` (see `Look`): their glances with readings, and
+    the parts `views(rules, state, seats)` gives them beside, built by the same code."""
+    revealed = state.phase == "ended"
+    past = past_of(rules, state.noise_key, state.history)
+    near = neighbours(rules, state)
+    return [Look(*glance, list(_own_history(past, glance.seat, revealed)),
+                 *near.get(glance.seat, (None, None)),
+                 incoming(rules, state, glance.seat, revealed))
+            for glance in glances(rules, state, seats)]
