@@ -19,6 +19,7 @@ readings are built as its view builds them, once per past and role.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 from game.engine.others import Other, outside
@@ -100,33 +101,42 @@ UNREAD = Unread()
 
 
 def glances(rules: Rules, state: GameState, seats: Sequence[int],
-            readings: bool = True) -> list[Glance]:
+            readings: bool | Sequence[bool] = True) -> list[Glance]:
     """The glance of each of `seats` at `state` (see the module): the fields `views(rules,
-    state, seats)` would give them, built the same way; without `readings`, the metrics are
-    `UNREAD` (many planners' keys read none, and the readings cost most of a glance: a caller
-    glances again with them when a key raises `NotGlanced`)."""
+    state, seats)` would give them, built the same way; without `readings` (one flag for all
+    the seats, or one per seat), the metrics are `UNREAD` (many planners' keys read none, and
+    the readings cost most of a glance: a caller glances again with them when a key raises
+    `NotGlanced`)."""
     revealed = state.phase == "ended"
     past = past_of(rules, state.noise_key, state.history)
     shown = outside(past, state.seats, _public_stats(rules, state, revealed))
     sights = sights_of(rules)
     out = []
-    for seat in seats:
+    for seat, read in zip(seats, repeat(readings) if isinstance(readings, bool) else readings,
+                          strict=not isinstance(readings, bool)):
         me = state.seats[seat]
         out.append(Glance(
             seat, me.role, me.employed, state.turn,
-            seat_readings(past, sights[me.role, revealed]) if readings else UNREAD,
+            seat_readings(past, sights[me.role, revealed]) if read else UNREAD,
             dict(state.policies), _own_stats(rules, me.stats, revealed), me.score, me.rank,
             [o for o in shown if o.index != seat]))
     return out
 
 
-def looks(rules: Rules, state: GameState, seats: Sequence[int]) -> list[Look]:
-    """The look of each of `seats` at `state` (see `Look`): their glances with readings, and
-    the parts `views(rules, state, seats)` gives them beside, built by the same code."""
+def looks(rules: Rules, state: GameState, glanced: Sequence[Glance]) -> list[Look]:
+    """The look at `state` of each seat `glanced` at it (see `Look`): its glance (its
+    readings built if it was glanced without them), and the parts `views(rules, state,
+    seats)` gives the seat beside, built by the same code. The look holds the glance's own
+    dicts and lists (a glance is read, never changed)."""
     revealed = state.phase == "ended"
     past = past_of(rules, state.noise_key, state.history)
     near = neighbours(rules, state)
-    return [Look(*glance, list(_own_history(past, glance.seat, revealed)),
-                 *near.get(glance.seat, (None, None)),
-                 incoming(rules, state, glance.seat, revealed))
-            for glance in glances(rules, state, seats)]
+    sights = sights_of(rules)
+    out = []
+    for glance in glanced:
+        seat = glance.seat
+        if glance.metrics is UNREAD:
+            glance = glance._replace(metrics=seat_readings(past, sights[glance.role, revealed]))
+        out.append(Look(*glance, list(_own_history(past, seat, revealed)),
+                        *near.get(seat, (None, None)), incoming(rules, state, seat, revealed)))
+    return out

@@ -11,7 +11,7 @@ from game.analysis import by_state, simulate
 from game.bots import base
 from game.bots.base import allocation_planner, policy_planner
 from game.bots.beliefs import read_beliefs
-from game.engine.glance import LOOKED, looks
+from game.engine.glance import LOOKED, UNREAD, glances, looks
 from game.engine.legal import legal_actions
 from game.engine.view import SeatView, views
 from game.scenario.load import load_scenario
@@ -43,9 +43,9 @@ def test_a_look_shows_what_the_view_shows_and_plans_alike(path, monkeypatch):
     scenario = load_scenario(path)
     checked = []
 
-    def looking(rules, state, seats):
-        seen = looks(rules, state, seats)
-        for look, view in zip(seen, views(rules, state, seats)):
+    def looking(rules, state, glanced):
+        seen = looks(rules, state, glanced)
+        for look, view in zip(seen, views(rules, state, [g.seat for g in glanced]), strict=True):
             assert {f: _fields(getattr(look, f)) for f in LOOKED} == \
                 {f: _fields(getattr(view, f)) for f in LOOKED}
             _plans_alike(rules, look, view, legal_actions(rules, state, look.seat))
@@ -64,7 +64,8 @@ def test_a_look_has_no_other_part_of_the_view():
     it does not hold is an error, never a guess."""
     assert set(LOOKED) <= set(SeatView.model_fields)
     game = simulate.Game(load_scenario(PATHS[0]))
-    look = looks(game.rules, game.new_state(1), [0])[0]
+    state = game.new_state(1)
+    look = looks(game.rules, state, glances(game.rules, state, [0], readings=False))[0]
     assert {name for name in dir(look) if not name.startswith("_")} - set(dir(tuple)) \
         == set(LOOKED)
     assert len(look.metrics) == len(game.scenario.metrics)
@@ -86,6 +87,22 @@ def test_games_are_the_same_whether_planners_look_or_view(path, monkeypatch):
             looked = simulate.run_games(scenario, [3, 4], strategies)
         with monkeypatch.context() as m:
             m.setattr(base, "_PLANNERS", {})
-            m.setattr(by_state, "looks", views)
+            m.setattr(by_state, "looks", lambda rules, state, glanced: views(
+                rules, state, [glance.seat for glance in glanced]))
             viewed = simulate.run_games(scenario, [3, 4], strategies)
         assert looked == viewed
+
+
+def test_glances_hold_the_readings_of_the_seats_flagged_for_them():
+    """Glances asked with one flag per seat hold the readings of the flagged seats only, the
+    very readings of a glance asked with them all; one flag per seat it must be."""
+    game = simulate.Game(load_scenario(PATHS[0]))
+    state = game.new_state(1)
+    seats = list(range(len(state.seats)))
+    flags = [seat % 2 == 0 for seat in seats]
+    whole = glances(game.rules, state, seats)
+    for part, glance, flag in zip(glances(game.rules, state, seats, flags), whole, flags):
+        assert (part.metrics is glance.metrics) if flag else (part.metrics is UNREAD)
+        assert part._replace(metrics=glance.metrics) == glance
+    with pytest.raises(ValueError):
+        glances(game.rules, state, seats, flags[:-1])
