@@ -175,9 +175,11 @@ class PlanningBot(Bot):
     @property
     def recalls(self) -> bool:
         """Whether `recall` answers for this bot: its strategy decides by the planners alone
-        (it overrides neither `choose_policies` nor `allocate`)."""
+        (it overrides neither `act`, `choose_policies` nor `allocate`). Such a bot reads only
+        the parts of its view that its planners read, so its seat's
+        `game.engine.glance.Look` will do for `view` in `act` too."""
         cls = type(self)
-        return (cls.choose_policies is PlanningBot.choose_policies
+        return (cls.act is Bot.act and cls.choose_policies is PlanningBot.choose_policies
                 and cls.allocate is PlanningBot.allocate)
 
     def recall(self, view: SeatView, legal: Legal) -> Action | None:

@@ -44,3 +44,16 @@ def test_listed_never_answers_for_another_legal_at_the_same_id(monkeypatch):
         BehaviourOption(id="stale", name="Stale", available=False, max_effort=2)])
     monkeypatch.setattr(base, "_LISTED", {id(work): (other, options_of(other), ())})
     assert listed(work) == ((("ship", True, 3),), ())
+
+
+def test_a_planning_bot_that_acts_its_own_way_neither_recalls_nor_is_handed_a_look():
+    """A strategy that overrides `act` may read any part of its view: it does not recall,
+    so the simulator hands it its whole view, never a glance or a look."""
+    scenario = load_scenario(bundled_scenarios()[0])
+
+    class Own(base.PlanningBot):
+        def act(self, view, legal):
+            return super().act(view, legal)
+
+    assert base.PlanningBot(scenario, 0, None).recalls
+    assert not Own(scenario, 0, None).recalls
