@@ -15,7 +15,7 @@ from game.engine.actions import Action, Legal
 from game.engine.batch.state import Batch, gather, scatter, take_choices
 from game.engine.batch.turn import resolve_turn
 from game.engine.game import Game
-from game.engine.glance import NotGlanced, glances
+from game.engine.glance import Glance, NotGlanced, glances, looks
 from game.engine.past import room_for
 from game.engine.rng import stream
 from game.engine.state import GameState, SeatSetup
@@ -82,33 +82,41 @@ def _chooser(rules, state: GameState, bots: list) -> Callable[[list[int], list[L
     """What a game's bots choose in a phase: seats in a phase choose simultaneously and never
     see each other's choices, so every seat that has to act decides on the state as the phase
     opens. A planning bot whose memo holds its choice answers from its seat's glance
-    (game.engine.glance: the parts of its view the memo key reads); the others act on their
-    whole views (one `views` call shares what their views have in common). A glance comes
-    without its metric readings until the seat's key first reads them (`NotGlanced`), then
-    with them."""
+    (game.engine.glance: the parts of its view the memo key reads), and one whose memo does
+    not plans from its seat's look (its glance and the few parts of its view it reads to
+    plan); the others act on their whole views (one `views` call shares what their views
+    have in common). A glance comes without its metric readings until the seat's key first
+    reads them (`NotGlanced`), then with them."""
     recalling = [getattr(bot, "recalls", False) for bot in bots]
     reads_metrics = [False] * len(bots)
 
-    def recall(seen, legal: Legal) -> Action | None:
+    def recall(seen: Glance, legal: Legal) -> tuple[Glance, Action | None]:
+        """The glance the seat's bot recalled from (`seen`, or one with its readings), and
+        the action it recalled (None: its memo has no answer)."""
         seat = seen.seat
         try:
-            return bots[seat].recall(seen, legal)
+            return seen, bots[seat].recall(seen, legal)
         except NotGlanced:
             reads_metrics[seat] = True
-            return bots[seat].recall(glances(rules, state, [seat])[0], legal)
+            seen = glances(rules, state, [seat])[0]
+            return seen, bots[seat].recall(seen, legal)
 
     def choose(acting: list[int], legal: list[Legal]) -> list[Action]:
-        quick = [n for n, seat in enumerate(acting) if recalling[seat]]
         actions: list[Action | None] = [None] * len(acting)
-        for readings in (False, True):
-            some = [n for n in quick if reads_metrics[acting[n]] is readings]
-            if some:
-                for n, seen in zip(some, glances(rules, state, [acting[n] for n in some],
-                                                 readings)):
-                    actions[n] = recall(seen, legal[n])
+        quick = [n for n, seat in enumerate(acting) if recalling[seat]]
+        glanced = dict(zip(quick, glances(rules, state, [acting[n] for n in quick],
+                                          [reads_metrics[acting[n]] for n in quick])
+                           if quick else ()))
+        for n, seen in glanced.items():
+            glanced[n], actions[n] = recall(seen, legal[n])
         slow = [n for n, action in enumerate(actions) if action is None]
-        if slow:
-            for n, seen in zip(slow, views(rules, state, [acting[n] for n in slow])):
-                actions[n] = bots[acting[n]].act(seen, legal[n])
+        looking = [n for n in slow if recalling[acting[n]]]
+        seen = dict(zip(looking, looks(rules, state, [glanced[n] for n in looking])
+                        if looking else ()))
+        viewing = [n for n in slow if not recalling[acting[n]]]
+        if viewing:
+            seen.update(zip(viewing, views(rules, state, [acting[n] for n in viewing])))
+        for n in slow:  # in seat order, as they act
+            actions[n] = bots[acting[n]].act(seen[n], legal[n])
         return actions
     return choose

@@ -100,6 +100,23 @@ def numbers_of(legal: Legal) -> tuple[NumberSpec, ...]:
 _NUMBER = attrgetter("id", "min", "max", "step")
 
 
+def listed(legal: Legal) -> tuple[tuple[Option, ...], tuple[NumberSpec, ...]]:
+    """`(options_of(legal), numbers_of(legal))`, found once per Legal the engine shares
+    (game.engine.legal `legal_choice`: frozen, and never changed) and kept with it, so an id
+    is never another's: a planning bot reads them at every decision."""
+    kept = _LISTED.get(id(legal))
+    if kept is None or kept[0] is not legal:
+        if len(_LISTED) >= LISTED_LIMIT:
+            _LISTED.clear()
+        kept = _LISTED[id(legal)] = (legal, options_of(legal), numbers_of(legal))
+    return kept[1], kept[2]
+
+
+_LISTED: dict[int, tuple[Legal, tuple[Option, ...], tuple[NumberSpec, ...]]] = {}
+"""id of a Legal -> (the Legal, its options, its numbers): see `listed`."""
+LISTED_LIMIT = 4096
+
+
 _PLANNERS: dict[tuple[int, str, str, str], tuple[Rules, object]] = {}
 
 
@@ -158,9 +175,11 @@ class PlanningBot(Bot):
     @property
     def recalls(self) -> bool:
         """Whether `recall` answers for this bot: its strategy decides by the planners alone
-        (it overrides neither `choose_policies` nor `allocate`)."""
+        (it overrides neither `act`, `choose_policies` nor `allocate`). Such a bot reads only
+        the parts of its view that its planners read, so its seat's
+        `game.engine.glance.Look` will do for `view` in `act` too."""
         cls = type(self)
-        return (cls.choose_policies is PlanningBot.choose_policies
+        return (cls.act is Bot.act and cls.choose_policies is PlanningBot.choose_policies
                 and cls.allocate is PlanningBot.allocate)
 
     def recall(self, view: SeatView, legal: Legal) -> Action | None:
@@ -171,8 +190,9 @@ class PlanningBot(Bot):
             found = self._planner(policy_planner, view.role, self.policy_goal).recalled(
                 view, legal)
         elif legal.phase == "work":
+            options, numbers = listed(legal)
             found = self._planner(allocation_planner, view.role, self.work_goal).recalled(
-                view, options_of(legal), legal.effort, numbers_of(legal))
+                view, options, legal.effort, numbers)
         else:
             return self.action(legal, {})
         return self._recalled_action(legal, found) if found is not None else None
@@ -214,7 +234,8 @@ class PlanningBot(Bot):
 
     def allocate(self, view: SeatView, legal: Legal) -> dict[str, int]:
         planner = self._planner(allocation_planner, view.role, self.work_goal)
-        return planner.allocate_seen(view, options_of(legal), legal.effort, numbers_of(legal))
+        options, numbers = listed(legal)
+        return planner.allocate_seen(view, options, legal.effort, numbers)
 
     def _planner(self, find, role: str, goal: str):
         """`find(rules, role, goal)` (`policy_planner` or `allocation_planner`), once."""

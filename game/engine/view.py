@@ -283,8 +283,7 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
     turn, turns, turn_name, phase = state.turn, scenario.turns, scenario.turn_name, state.phase
     policies, submitted = state.policies, state.submitted
     sights = sights_of(rules)
-    near = links(rules.order, [(s.index, s.role) for s in state.seats if s.employed]) \
-        if rules.order else {}
+    near = neighbours(rules, state)
     out = []
     for seat in seats:
         me = state.seats[seat]
@@ -306,11 +305,19 @@ def views(rules: Rules, state: GameState, seats: Sequence[int]) -> list[SeatView
             "waiting_for": list(waiting),
             "upstream": near.get(seat, (None, None))[0],
             "downstream": near.get(seat, (None, None))[1],
-            "incoming": _incoming(rules, state, seat, revealed)}))
+            "incoming": incoming(rules, state, seat, revealed)}))
     return out
 
 
-def _incoming(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[Incoming]:
+def neighbours(rules: Rules, state: GameState) -> dict[int, tuple[int | None, int | None]]:
+    """Each employed seat of the scenario's order: (its upstream seat, its downstream one),
+    None at the ends of a chain; no seat without an order (the table order is public)."""
+    if not rules.order:
+        return {}
+    return links(rules.order, [(s.index, s.role) for s in state.seats if s.employed])
+
+
+def incoming(rules: Rules, state: GameState, seat: int, revealed: bool) -> list[Incoming]:
     """What is in transit to `seat` on flows it may see (all of them once revealed),
     soonest first."""
     if not state.transit:
