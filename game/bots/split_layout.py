@@ -180,6 +180,10 @@ class SplitLayout:
                                 for sid in rel.aggregated)
         self.review = review_read(f, role, held) if f.objective.kind == "review" else ()
         """For a review: where `seat_env` after the turn finds each name it reads."""
+        self.review_aggregates = not aggregate_names(rel.aggregated).isdisjoint(
+            name for name, source, _ in self.review if source == FROM_AGGREGATE)
+        """Whether the review reads an aggregate of a stat (found after the dynamics, which
+        may move the seat's stats: `step` aggregates them again at the end of the turn)."""
         self.varying = None if f.objective.kind == "review" else frozenset(
             {e.target for _, effects in rel.behaviours.get(role, ()) for e in effects
              if not e.on_seat} | {e.target for e, reads, _, _ in dynamics if reads})
