@@ -161,15 +161,12 @@ class SplitLayout:
                       for bid, effects, fixed in self.work if fixed and effects}
         """Per behaviour none of whose effects reads what the split moves: the names they
         read beside `effort` (their changes depend on those and the points alone)."""
-        initial = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
-        self.split_reads = {bid: tuple((name, initial[name]) for name in sorted(
-            set().union(*(e.names for e, _ in effects)) & self.moves))
-            for bid, effects, _ in self.work}
+        split = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
+        self.split_reads = split_read(self.work, split)
         """Per behaviour: (name, its number when the split has none) of each name of the
         split its effects read (with its points, all its changes depend on in a start)."""
         self.found: dict[tuple, tuple] = {}
         """(behaviour, points, the values of its `reads`) -> its changes, for every plan."""
-        split = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
         dynamics = dynamics_read(f, role, held, split)
         self.dynamics = tuple(dynamics)
         """The dynamics that reach the company, or the seat where the objective reads its
@@ -190,6 +187,14 @@ class SplitLayout:
         """For an index: the metrics a split can move (its behaviours' targets, and the
         dynamics' that read what it moves); the others end the turn where every split
         leaves them."""
+
+
+def split_read(work: tuple, split: dict[str, float]) -> dict[str, tuple]:
+    """`SplitLayout.split_reads` of the behaviours of `work` (`SplitLayout.work`) for a
+    split that writes the names of `split` (each with its number when the split has none)."""
+    return {bid: tuple((name, split[name]) for name in sorted(
+        set().union(*(e.names for e, _ in effects)) & split.keys()))
+        for bid, effects, _ in work}
 
 
 def dynamics_read(f: Forecaster, role: str, held: tuple[str, ...],
