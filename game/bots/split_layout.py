@@ -177,10 +177,9 @@ class SplitLayout:
                                 for sid in rel.aggregated)
         self.review = review_read(f, role, held) if f.objective.kind == "review" else ()
         """For a review: where `seat_env` after the turn finds each name it reads."""
-        self.review_aggregates = not aggregate_names(rel.aggregated).isdisjoint(
-            name for name, source, _ in self.review if source == FROM_AGGREGATE)
-        """Whether the review reads an aggregate of a stat (found after the dynamics, which
-        may move the seat's stats: `step` aggregates them again at the end of the turn)."""
+        self.review_aggregates = moved_aggregate(self.review, self.aggregated, dynamics)
+        """Whether the review reads an aggregate of a stat that a dynamic can move (then
+        found again after the dynamics, as `step` aggregates at the end of the turn)."""
         self.varying = None if f.objective.kind == "review" else frozenset(
             {e.target for _, effects in rel.behaviours.get(role, ()) for e in effects
              if not e.on_seat} | {e.target for e, reads, _, _ in dynamics if reads})
@@ -195,6 +194,15 @@ def split_read(work: tuple, split: dict[str, float]) -> dict[str, tuple]:
     return {bid: tuple((name, split[name]) for name in sorted(
         set().union(*(e.names for e, _ in effects)) & split.keys()))
         for bid, effects, _ in work}
+
+
+def moved_aggregate(review: tuple, aggregated: tuple, dynamics: list[tuple]) -> bool:
+    """Whether a review that reads the names of `review` (`SplitLayout.review`) reads an
+    aggregate (of `SplitLayout.aggregated`) of a stat that a dynamic on the seat of
+    `dynamics` (`dynamics_read`) targets."""
+    read = {name for name, source, _ in review if source == FROM_AGGREGATE}
+    moved = {e.target for e, *_ in dynamics if e.on_seat}
+    return any(sid in moved and not read.isdisjoint(names) for sid, *names in aggregated)
 
 
 def dynamics_read(f: Forecaster, role: str, held: tuple[str, ...],
