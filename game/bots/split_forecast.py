@@ -96,6 +96,8 @@ class SplitForecast:
         self._dynamics(at, aggregates, alloc, stats, pushes, msets)
         if at.terms is not None:
             return self._index(at, pushes, msets)
+        if self.layout.review_aggregates:  # (the dynamics may have moved the seat's stats)
+            aggregates = self._aggregates(stats)
         return self._review(at, alloc, stats, aggregates, pushes, msets)
 
     def _review(self, at: _Start, alloc: dict, stats: dict[str, float], aggregates: dict,
@@ -103,7 +105,8 @@ class SplitForecast:
         """`Objective.value` of a review after the turn, read from an env of only the
         names it reads, each found where `seat_env` of the env after the turn finds it
         (`SplitLayout.review`): each metric pushed or set clamped as `step` clamps it, the
-        stats' `aggregates` after work, the head counts (`heads`)."""
+        stats' `aggregates` after the turn (after the dynamics, where the review reads
+        any), the head counts (`heads`)."""
         start, bounds = at.start, self.model.metric_bounds
         env = {}
         for name, source, initial in self.layout.review:

@@ -161,15 +161,12 @@ class SplitLayout:
                       for bid, effects, fixed in self.work if fixed and effects}
         """Per behaviour none of whose effects reads what the split moves: the names they
         read beside `effort` (their changes depend on those and the points alone)."""
-        initial = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
-        self.split_reads = {bid: tuple((name, initial[name]) for name in sorted(
-            set().union(*(e.names for e, _ in effects)) & self.moves))
-            for bid, effects, _ in self.work}
+        split = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
+        self.split_reads = split_read(self.work, split)
         """Per behaviour: (name, its number when the split has none) of each name of the
         split its effects read (with its points, all its changes depend on in a start)."""
         self.found: dict[tuple, tuple] = {}
         """(behaviour, points, the values of its `reads`) -> its changes, for every plan."""
-        split = {bid: 0 for bid in self.behaviours} | dict(self.decisions)
         dynamics = dynamics_read(f, role, held, split)
         self.dynamics = tuple(dynamics)
         """The dynamics that reach the company, or the seat where the objective reads its
@@ -180,12 +177,32 @@ class SplitLayout:
                                 for sid in rel.aggregated)
         self.review = review_read(f, role, held) if f.objective.kind == "review" else ()
         """For a review: where `seat_env` after the turn finds each name it reads."""
+        self.review_aggregates = moved_aggregate(self.review, self.aggregated, dynamics)
+        """Whether the review reads an aggregate of a stat that a dynamic can move (then
+        found again after the dynamics, as `step` aggregates at the end of the turn)."""
         self.varying = None if f.objective.kind == "review" else frozenset(
             {e.target for _, effects in rel.behaviours.get(role, ()) for e in effects
              if not e.on_seat} | {e.target for e, reads, _, _ in dynamics if reads})
         """For an index: the metrics a split can move (its behaviours' targets, and the
         dynamics' that read what it moves); the others end the turn where every split
         leaves them."""
+
+
+def split_read(work: tuple, split: dict[str, float]) -> dict[str, tuple]:
+    """`SplitLayout.split_reads` of the behaviours of `work` (`SplitLayout.work`) for a
+    split that writes the names of `split` (each with its number when the split has none)."""
+    return {bid: tuple((name, split[name]) for name in sorted(
+        set().union(*(e.names for e, _ in effects)) & split.keys()))
+        for bid, effects, _ in work}
+
+
+def moved_aggregate(review: tuple, aggregated: tuple, dynamics: list[tuple]) -> bool:
+    """Whether a review that reads the names of `review` (`SplitLayout.review`) reads an
+    aggregate (of `SplitLayout.aggregated`) of a stat that a dynamic on the seat of
+    `dynamics` (`dynamics_read`) targets."""
+    read = {name for name, source, _ in review if source == FROM_AGGREGATE}
+    moved = {e.target for e, *_ in dynamics if e.on_seat}
+    return any(sid in moved and not read.isdisjoint(names) for sid, *names in aggregated)
 
 
 def dynamics_read(f: Forecaster, role: str, held: tuple[str, ...],
