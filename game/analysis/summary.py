@@ -162,8 +162,9 @@ def _by_turn(series: np.ndarray) -> list[float]:
 def _values(column: np.ndarray) -> list[float]:
     """A column's values for `spread`, sorted where none is NaN: the same mean (`fmean`
     sums exactly, in any order) and the same quantiles (which sort them again, faster when
-    they come sorted)."""
-    return column.tolist() if np.isnan(column).any() else np.sort(column).tolist()
+    they come sorted). The sort is stable, as `quantiles`' own is: equal values (0.0 and
+    -0.0) stay in the order they came in, which decides the sign of a zero quantile."""
+    return column.tolist() if np.isnan(column).any() else np.sort(column, kind="stable").tolist()
 
 
 def _event_frequency(scenario: Scenario, records: Records) -> dict[str, float]:
