@@ -160,10 +160,12 @@ def _by_turn(series: np.ndarray) -> list[float]:
 
 
 def _values(column: np.ndarray) -> list[float]:
-    """A column's values for `spread`, sorted where none is NaN: the same mean (`fmean`
-    sums exactly, in any order) and the same quantiles (which sort them again, faster when
-    they come sorted)."""
-    return column.tolist() if np.isnan(column).any() else np.sort(column).tolist()
+    """A column's values for `spread`, sorted where none is NaN or -0.0: the same mean
+    (`fmean` sums exactly, in any order) and the same quantiles (which sort them again,
+    faster when they come sorted; equal values are then equal bits, where 0.0 and -0.0 in
+    the order they came in would decide the sign of a zero quantile)."""
+    unsorted = np.isnan(column).any() or np.signbit(column[column == 0.0]).any()
+    return column.tolist() if unsorted else np.sort(column).tolist()
 
 
 def _event_frequency(scenario: Scenario, records: Records) -> dict[str, float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,3 +45,16 @@ def test_by_turn_is_the_mean_of_each_column(shape_rows: tuple[int, list[list[flo
     series = np.array(rows, dtype=np.float64).reshape(len(rows), turns)
     want = [statistics.fmean(c) for c in series.T.tolist()] if len(series) else []
     assert repr(_by_turn(series)) == repr(want)
+
+
+@pytest.mark.parametrize("values", [
+    [0.0] * 50 + [-0.0] * 50 + [1.0] * 100,
+    [-0.0] * 50 + [0.0] * 50 + [1.0] * 100,
+    [0.0] * 190 + [-0.0] * 10])
+def test_spread_of_sorted_values_keeps_the_sign_of_a_zero_quantile(values: list[float]) -> None:
+    """Equal values keep their order in `_values`' sort, as in the sort `quantiles` makes
+    of the values as they come: where 0.0 and -0.0 meet at a 5th or 95th percentile, the
+    order they come in decides its sign (an unstable sort of more than 16 values may swap
+    them)."""
+    column = np.array(values, dtype=np.float64)
+    assert repr(spread(_values(column))) == repr(spread(column.tolist()))
