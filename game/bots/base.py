@@ -21,8 +21,8 @@ from game.bots.objectives import Objective, index_objective, review_objective
 from game.bots.plan import AllocationPlanner
 from game.bots.search import NumberSpec, Option
 from game.bots.policy_plan import PolicyPlanner
-from game.engine.actions import (Action, Allocate, Legal, SetPolicies, allocation_from, construct,
-                                 construct_from)
+from game.engine.actions import (Action, Allocate, BehaviourOption, Legal, NumberOption,
+                                 SetPolicies, allocation_from, construct, construct_from)
 from game.engine.view import SeatView
 from game.scenario.model import Scenario
 from game.scenario.rules import Rules, rules_for
@@ -101,19 +101,25 @@ _NUMBER = attrgetter("id", "min", "max", "step")
 
 
 def listed(legal: Legal) -> tuple[tuple[Option, ...], tuple[NumberSpec, ...]]:
-    """`(options_of(legal), numbers_of(legal))`, found once per Legal the engine shares
-    (game.engine.legal `legal_choice`: frozen, and never changed) and kept with it, so an id
-    is never another's: a planning bot reads them at every decision."""
+    """`(options_of(legal), numbers_of(legal))`, found once per Legal and kept with it (so
+    an id is never another's) and with its lists as they were: a planning bot reads them at
+    every decision. The engine's shared Legals never change (game.engine.legal
+    `legal_choice`), but a caller may change the lists of its own (`legal_actions`): then
+    they are found again (the lists compare item by item, each first by identity)."""
     kept = _LISTED.get(id(legal))
-    if kept is None or kept[0] is not legal:
+    if kept is None or kept[0] is not legal or kept[1] != legal.behaviours \
+            or kept[2] != legal.numbers:
         if len(_LISTED) >= LISTED_LIMIT:
             _LISTED.clear()
-        kept = _LISTED[id(legal)] = (legal, options_of(legal), numbers_of(legal))
-    return kept[1], kept[2]
+        kept = _LISTED[id(legal)] = (legal, list(legal.behaviours), list(legal.numbers),
+                                     options_of(legal), numbers_of(legal))
+    return kept[3], kept[4]
 
 
-_LISTED: dict[int, tuple[Legal, tuple[Option, ...], tuple[NumberSpec, ...]]] = {}
-"""id of a Legal -> (the Legal, its options, its numbers): see `listed`."""
+_LISTED: dict[int, tuple[Legal, list[BehaviourOption], list[NumberOption],
+                         tuple[Option, ...], tuple[NumberSpec, ...]]] = {}
+"""id of a Legal -> (the Legal, its behaviours and numbers as found, its options, its
+numbers): see `listed`."""
 LISTED_LIMIT = 4096
 
 

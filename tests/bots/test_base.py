@@ -4,12 +4,12 @@ decision (`listed`), found once per Legal and never another Legal's."""
 from __future__ import annotations
 
 from game.analysis import simulate
-from game.bots import base
+from game.bots import base, make_bot
 from game.bots.base import listed, numbers_of, options_of
 from game.engine.actions import BehaviourOption, Legal
 from game.engine.legal import legal_choice
 from game.scenario.load import load_scenario
-from tests.conftest import bundled_scenarios
+from tests.conftest import ROOT, bundled_scenarios
 from tests.engine.conftest import play_random
 
 
@@ -57,3 +57,38 @@ def test_a_planning_bot_that_acts_its_own_way_neither_recalls_nor_is_handed_a_lo
 
     assert base.PlanningBot(scenario, 0, None).recalls
     assert not Own(scenario, 0, None).recalls
+
+
+def test_a_callers_own_legal_is_listed_as_it_is_now(monkeypatch):
+    """`legal_actions` gives a caller a Legal whose lists it may change: once they change,
+    `listed` (and so a planning bot) reads them as they are now, never as it found them."""
+    monkeypatch.setattr(base, "_LISTED", {})
+    legal = Legal(seat=1, phase="work", must_act=True, effort=3, behaviours=[
+        BehaviourOption(id="ship", name="Ship", available=True, max_effort=3)])
+    assert listed(legal) == ((("ship", True, 3),), ())
+    legal.behaviours[0] = BehaviourOption(id="ship", name="Ship", available=False, max_effort=3)
+    assert listed(legal) == ((("ship", False, 3),), ())
+    legal.behaviours.append(BehaviourOption(id="fix", name="Fix", available=True, max_effort=1))
+    assert listed(legal) == (options_of(legal), numbers_of(legal))
+
+
+def test_a_planning_bot_chooses_on_the_legal_it_is_handed_now():
+    """A planning bot handed a caller's own Legal (`Game.legal_actions`, as the screens and
+    the server hand it) chooses what it would on a fresh copy of it, after the caller closed
+    behaviours in it since the bot's last choice on it."""
+    scenario = load_scenario(ROOT / "scenarios" / "tokenmaxxing.yaml")
+    game = simulate.Game(scenario)
+    state = game.new_state(1)
+    while state.phase != "work":
+        seat = game.to_act(state)[0]
+        game.apply_inplace(state, make_bot("hype", scenario, seat, None).act(
+            game.view(state, seat), game.legal_actions(state, seat)))
+    seat = game.to_act(state)[0]
+    bot, view = make_bot("gamer", scenario, seat, None), game.view(state, seat)
+    legal = game.legal_actions(state, seat)
+    first = bot.act(view, legal)
+    legal.behaviours[:] = [b.model_copy(update={"available": False})
+                           if first.effort.get(b.id) else b for b in legal.behaviours]
+    again = bot.act(view, legal)
+    assert again == bot.act(view, legal.model_copy(deep=True))
+    assert not set(again.effort) & set(first.effort)

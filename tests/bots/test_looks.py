@@ -16,6 +16,7 @@ from game.engine.legal import legal_actions
 from game.engine.view import SeatView, views
 from game.scenario.load import load_scenario
 from tests.bots.test_recall import MIXES, PATHS, _fields, _same_keys, _strategies
+from tests.conftest import ROOT
 
 KINDS = ("review", "proxy", "health")
 
@@ -35,6 +36,19 @@ def _plans_alike(rules, look, view, legal) -> None:
             assert planner.view_key(look, legal) == planner.view_key(view, legal)
 
 
+def _checked_looks(check):
+    """`looks`, each look compared with its seat's view in every field it has, then
+    `check(rules, state, look, view)`."""
+    def looking(rules, state, glanced):
+        seen = looks(rules, state, glanced)
+        for look, view in zip(seen, views(rules, state, [g.seat for g in glanced]), strict=True):
+            assert {f: _fields(getattr(look, f)) for f in LOOKED} == \
+                {f: _fields(getattr(view, f)) for f in LOOKED}
+            check(rules, state, look, view)
+        return seen
+    return looking
+
+
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
 def test_a_look_shows_what_the_view_shows_and_plans_alike(path, monkeypatch):
     """At every decision a planning bot plans in seeded games of every mix (memos fresh, so
@@ -43,16 +57,11 @@ def test_a_look_shows_what_the_view_shows_and_plans_alike(path, monkeypatch):
     scenario = load_scenario(path)
     checked = []
 
-    def looking(rules, state, glanced):
-        seen = looks(rules, state, glanced)
-        for look, view in zip(seen, views(rules, state, [g.seat for g in glanced]), strict=True):
-            assert {f: _fields(getattr(look, f)) for f in LOOKED} == \
-                {f: _fields(getattr(view, f)) for f in LOOKED}
-            _plans_alike(rules, look, view, legal_actions(rules, state, look.seat))
-            checked.append(look.seat)
-        return seen
+    def plans_alike(rules, state, look, view) -> None:
+        _plans_alike(rules, look, view, legal_actions(rules, state, look.seat))
+        checked.append(look.seat)
 
-    monkeypatch.setattr(by_state, "looks", looking)
+    monkeypatch.setattr(by_state, "looks", _checked_looks(plans_alike))
     monkeypatch.setattr(base, "_PLANNERS", {})
     for mix in MIXES:
         simulate.run_games(scenario, [1, 2], _strategies(scenario, mix))
@@ -106,3 +115,29 @@ def test_glances_hold_the_readings_of_the_seats_flagged_for_them():
         assert part._replace(metrics=glance.metrics) == glance
     with pytest.raises(ValueError):
         glances(game.rules, state, seats, flags[:-1])
+
+
+FLOWING = [ROOT / "tests" / "engine" / "fixtures" / "chain.yaml",
+           ROOT / "tests" / "bots" / "fixtures" / "supply_chain.yaml"]
+"""Scenarios with an order and flows: chain's goods travel out of the receiver's sight
+(`visible` unset), supply_chain's in it; no bundled scenario has a flow in transit that its
+receiver may not see."""
+
+
+@pytest.mark.parametrize("path", FLOWING, ids=lambda p: p.stem)
+@pytest.mark.parametrize("strategy", ["gamer", "craft"])
+def test_a_look_shows_only_the_flows_the_view_shows(path, strategy, monkeypatch):
+    """At every planned decision of games with flows in transit, each look equals its view
+    in every field it has: what is in transit to the seat but hidden from it stays out of its
+    look (the view door), and what it may see is there."""
+    scenario = load_scenario(path)
+    hidden = {f.id for f in scenario.flows if not f.visible}
+    unseen = []
+
+    def hidden_in_transit(rules, state, look, view) -> None:
+        unseen.extend(t for t in state.transit if t.seat == look.seat and t.flow in hidden)
+
+    monkeypatch.setattr(by_state, "looks", _checked_looks(hidden_in_transit))
+    monkeypatch.setattr(base, "_PLANNERS", {})
+    simulate.run_games(scenario, [1, 2], {r.id: strategy for r in scenario.roles})
+    assert unseen or not hidden
