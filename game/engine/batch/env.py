@@ -45,9 +45,9 @@ def in_seat_order(values: np.ndarray, mask: np.ndarray,
     seen = count > 0
     if "mean" in kinds:
         out["mean"] = np.where(seen, total / np.maximum(count, 1), 0.0)
-    for kind, pick, empty in (("max", np.max, -np.inf), ("min", np.min, np.inf)):
-        if kind in kinds:
-            best = pick(np.where(mask, values, empty), axis=1)
+    for kind, pick, empty in (("max", np.maximum, -np.inf), ("min", np.minimum, np.inf)):
+        if kind in kinds:  # (the reduce np.max and np.min call, without their wrappers)
+            best = pick.reduce(np.where(mask, values, empty), axis=1)
             first = np.argmax(mask & (values == best[:, None]), axis=1)
             out[kind] = np.where(seen, values[np.arange(games), first], 0.0)
     return out
@@ -67,7 +67,7 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
     keyed draws' values outside any seat."""
     layout = batch.layout
     aggregated = layout.aggregated if reads is None else _read(layout.aggregated, reads)
-    env: Env = {name: np.float64(value) for name, value in layout.constants.items()}
+    env: Env = dict(layout.constant_env)
     metrics = batch.metrics.copy()  # one copy, read through column views
     for n, mid in enumerate(layout.metric_ids):
         env[mid] = metrics[:, n:n + 1]

@@ -83,7 +83,8 @@ def _result(value: np.ndarray) -> np.ndarray:
     becomes 0.0 (as the scalar version's `+ 0.0`) and NaN becomes 0; in one new array (in
     place: this runs once per formula and batch, on every element)."""
     out = np.empty(np.shape(value))
-    np.clip(value, -RESULT_LIMIT, RESULT_LIMIT, out=out)  # max then min; NaN stays NaN
+    np.maximum(value, -RESULT_LIMIT, out=out)  # max then min, as np.clip: NaN stays NaN
+    np.minimum(out, RESULT_LIMIT, out=out)
     np.add(out, 0.0, out=out)
     np.copyto(out, 0.0, where=np.isnan(out))
     return out
@@ -146,6 +147,12 @@ class _Compiler:
         """`+ - * / // % **`, the risky ones as game.engine.batch.arithmetic says."""
         left, right = self.node(tree.left), self.node(tree.right)
         op = _arithmetic(tree.op, self.exact)
+        if isinstance(tree.right, ast.Constant):  # the same value, one call less
+            value = right(None)
+            return lambda env: op(left(env), value)
+        if isinstance(tree.left, ast.Constant):
+            value = left(None)
+            return lambda env: op(value, right(env))
         return lambda env: op(left(env), right(env))
 
     def _BoolOp(self, tree: ast.BoolOp) -> Node:
@@ -164,6 +171,9 @@ class _Compiler:
         """A comparison, chained as in Python (`a < b < c` is `a < b and b < c`), as 1 or 0."""
         parts = [self.node(tree.left), *(self.node(c) for c in tree.comparators)]
         ops = [_COMPARISONS[type(op)] for op in tree.ops]
+        if len(ops) == 1:  # the usual `a < b`: no list to build
+            left, right, op = parts[0], parts[1], ops[0]
+            return lambda env: _number(op(left(env), right(env)))
 
         def evaluate(env: Env) -> np.ndarray:
             values = [part(env) for part in parts]

@@ -64,8 +64,12 @@ class Layout:
     with the kinds read (`total`, `mean`, `max`, `min`, in that order)."""
     _formulas: dict[int, tuple[CompiledFormula, object]] = field(default_factory=dict)
     _index: dict[str, int] = field(default_factory=dict)
+    constant_env: dict[str, np.float64] = field(default_factory=dict)
+    """The constants as a global env holds them (float64), made once."""
 
     def __post_init__(self) -> None:
+        self.constant_env.update((name, np.float64(value))
+                                 for name, value in self.constants.items())
         for ids in (self.metric_ids, self.stat_ids):  # (ids are unique across both)
             self._index.update((name, n) for n, name in enumerate(ids))
 
