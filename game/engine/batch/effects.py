@@ -142,13 +142,12 @@ def _evaluate(batch: Batch, effect: CEffect, env: Env, memo: dict[str, np.ndarra
     same text, evaluated on the same names) is not evaluated again: its values are shared,
     never changed in place. With `own`, a formula that reads `effort` is kept there (a
     behaviour's own memo: the effort is the one name that differs between behaviours)."""
-    formula = batch.layout.formula
     out = []
-    for f in (effect.when, effect.chance, effect.value):
-        kept = own if own is not None and "effort" in f.names else memo
-        found = kept.get(f.source)
+    for source, formula, reads_effort in batch.layout.parts(effect):
+        kept = own if own is not None and reads_effort else memo
+        found = kept.get(source)
         if found is None:
-            found = kept[f.source] = formula(f)(env)
+            found = kept[source] = formula(env)
         out.append(found)
     return tuple(out)
 
@@ -164,11 +163,7 @@ def at_seat(values: np.ndarray, k: int) -> np.ndarray:
 def _eligible(batch: Batch, effect: CEffect) -> np.ndarray:
     """(G, S) the seats a stat effect outside a seat applies to: employed, with the stat,
     of one of the effect's roles if it names any."""
-    layout = batch.layout
-    seats = layout.has_stat[:, layout.stat(effect.target)]
-    if effect.roles is not None:
-        seats = seats & np.array([role in effect.roles for role in layout.roles], dtype=bool)
-    return batch.employed & seats
+    return batch.employed & batch.layout.holders(effect.target, effect.roles)
 
 
 def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Changes,
@@ -193,7 +188,7 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
         if seatwise(effect, delay):
             land_seats(batch, changes, effect, value, applies(effect, when, chance, eligible, None))
             continue
-        for k in np.flatnonzero(eligible.any(axis=0)).tolist():
+        for k in eligible.any(axis=0).nonzero()[0].tolist():
             land(batch, changes, effect, delay, direct, at_seat(value, k),
                  applies(effect, at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
 
@@ -230,7 +225,7 @@ def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray
     rules, layout = batch.rules, batch.layout
     evaluated, drawn, shared = {}, drawn_stats(rules), {}
     works = (batch.effort > 0) & active[:, :, None]  # (G, S, B)
-    for b in np.flatnonzero(works.any(axis=(0, 1))).tolist():  # nobody works on the others
+    for b in works.any(axis=(0, 1)).nonzero()[0].tolist():  # nobody works on the others
         behaviour = rules.behaviours[b]
         points = senv["effort"] = np.ascontiguousarray(batch.effort[:, :, b])
         working = works[:, :, b]
