@@ -35,12 +35,7 @@ def in_seat_order(values: np.ndarray, mask: np.ndarray,
     starts from 0.0), mean = total / count (0 with none), max and min the first value in
     seat order that no other beats (Python's: of 0.0 and -0.0 the first), 0 with none."""
     games, seats = values.shape
-    chosen = np.where(mask, values, 0.0)
-    total = 0.0 + chosen[:, 0]  # one seat at a time (faster than an accumulate over seats)
-    count = mask[:, 0].astype(np.int64)
-    for k in range(1, seats):
-        total += chosen[:, k]
-        count += mask[:, k]
+    total, count = _seat_sums(np.where(mask, values, 0.0), mask)
     out = {"total": total}
     seen = count > 0
     if "mean" in kinds:
@@ -51,6 +46,27 @@ def in_seat_order(values: np.ndarray, mask: np.ndarray,
             first = np.argmax(mask & (values == best[:, None]), axis=1)
             out[kind] = np.where(seen, values[np.arange(games), first], 0.0)
     return out
+
+
+SMALL = 320
+"""Up to this many (game, seat) cells an accumulate over the seats costs less than adding
+one seat's column at a time (its calls dominate); above it the columns cost less."""
+
+
+def _seat_sums(chosen: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(total (G,), count (G,) int) of `chosen` (G, S) and `mask` over the seats: summed one
+    seat at a time in seat order from 0.0. An accumulate adds in the same order from the
+    first seat's value instead, which differs only while every value so far is -0.0 (the
+    sum stays -0.0, not 0.0): adding 0.0 at the end gives 0.0 there and changes nothing
+    else (x + 0.0 is x for any x but -0.0)."""
+    if chosen.size <= SMALL:
+        return np.add.accumulate(chosen, axis=1)[:, -1] + 0.0, np.add.reduce(mask, axis=1)
+    total = 0.0 + chosen[:, 0]
+    count = mask[:, 0].astype(np.int64)
+    for k in range(1, chosen.shape[1]):
+        total += chosen[:, k]
+        count += mask[:, k]
+    return total, count
 
 
 def _column(values: np.ndarray) -> np.ndarray:
