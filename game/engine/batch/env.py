@@ -37,9 +37,9 @@ def in_seat_order(values: np.ndarray, mask: np.ndarray,
     games, seats = values.shape
     total, count = _seat_sums(np.where(mask, values, 0.0), mask)
     out = {"total": total}
+    if "mean" in kinds:  # (with no seat the total is 0.0, and 0.0 / 1 is the 0 wanted)
+        out["mean"] = total / np.maximum(count, 1)
     seen = count > 0
-    if "mean" in kinds:
-        out["mean"] = np.where(seen, total / np.maximum(count, 1), 0.0)
     for kind, pick, empty in (("max", np.maximum, -np.inf), ("min", np.minimum, np.inf)):
         if kind in kinds:  # (the reduce np.max and np.min call, without their wrappers)
             best = pick.reduce(np.where(mask, values, empty), axis=1)
@@ -95,9 +95,10 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
         if sid in aggregated:
             _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t],
                         aggregated[sid])
-    env["headcount"] = _column(employed.sum(axis=1).astype(float))
+    count = np.add.reduce  # (what ndarray.sum calls, without its wrapper)
+    env["headcount"] = _column(count(employed, axis=1).astype(float))
     for role, seats in layout.role_of_seat.items():
-        env["headcount_" + role] = _column((employed & seats).sum(axis=1).astype(float))
+        env["headcount_" + role] = _column(count(employed & seats, axis=1).astype(float))
     for d, did in enumerate(layout.decision_ids):
         if did in aggregated:
             _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d],
