@@ -61,9 +61,12 @@ def open_turn(batch: Batch) -> None:
         if not checked.any():
             continue
         genv = names.now(batch, event, checked, news.checked(batch, event, checked))
-        when, chance = (per_game(layout.formula(f)(genv), batch.size)
-                        for f in (event.when, event.chance))
-        news.catch_up(checked & (when != 0.0) & (chance < 1.0) & (chance > 0.0))
+        when = per_game(layout.formula(event.when)(genv), batch.size)
+        holds = checked & (when != 0.0)
+        if not holds.any():
+            continue  # (nothing to catch up, nothing to draw, nothing fires)
+        chance = per_game(layout.formula(event.chance)(genv), batch.size)
+        news.catch_up(holds & (chance < 1.0) & (chance > 0.0))
         fires = passes(when, chance, checked, news.lanes)
         if fires.any():
             news.catch_up(fires)
