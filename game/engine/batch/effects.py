@@ -217,25 +217,44 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
                              lanes[k]), k)
 
 
+def _work_effects(rules: Rules) -> list[tuple[tuple[CEffect, int, bool], ...]]:
+    """Per behaviour (file order): each of its effects with its delay (`delay_of`: its
+    metric's own added) and whether it lands for every seat at once (`seatwise`, on a stat
+    that no work effect draws for: see `drawn_stats`)."""
+    drawn, delays = drawn_stats(rules), {m.id: m.delay for m in rules.scenario.metrics}
+    out = []
+    for behaviour in rules.behaviours:
+        planned = []
+        for effect in behaviour.effects:
+            delay = effect.delay if effect.on_seat else effect.delay + delays[effect.target]
+            planned.append((effect, delay,
+                            seatwise(effect, delay) and effect.target not in drawn))
+        out.append(tuple(planned))
+    return out
+
+
+work_effects = per_rules(_work_effects)
+
+
 def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray) -> dict:
     """Evaluate the effects of every behaviour some active seat works on (`senv` with its
     `effort`) and land the `seatwise` ones for every seat; returns, per behaviour with
     effects left to land seat by seat, (points (G, S), working (G, S), whether each seat
     works on it anywhere, [(effect, delay, (when, chance, value))] of those effects)."""
     rules, layout = batch.rules, batch.layout
-    evaluated, drawn, shared = {}, drawn_stats(rules), {}
+    evaluated, shared, planned = {}, {}, work_effects(rules)
     works = (batch.effort > 0) & active[:, :, None]  # (G, S, B)
     for b in works.any(axis=(0, 1)).nonzero()[0].tolist():  # nobody works on the others
         behaviour = rules.behaviours[b]
         points = senv["effort"] = np.ascontiguousarray(batch.effort[:, :, b])
         working = works[:, :, b]
         own: dict[str, np.ndarray] = {}
-        effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv, shared, own))
-                   for e in behaviour.effects]
+        effects = [(e, delay, together, _evaluate(batch, e, senv, shared, own))
+                   for e, delay, together in planned[b]]
         working = working & layout.role_of_seat[behaviour.role]
         rest = []
-        for effect, delay, (when, chance, value) in effects:
-            if seatwise(effect, delay) and effect.target not in drawn:
+        for effect, delay, together, (when, chance, value) in effects:
+            if together:
                 land_seats(batch, changes, effect, value * points,
                            applies(effect, when, chance, working, None))
             else:
