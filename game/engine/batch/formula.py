@@ -82,7 +82,7 @@ def _result(value: np.ndarray) -> np.ndarray:
     """The result rules of every formula: anything beyond the limit becomes the limit, -0.0
     becomes 0.0 (as the scalar version's `+ 0.0`) and NaN becomes 0; in one new array (in
     place: this runs once per formula and batch, on every element)."""
-    out = np.empty(np.shape(value))
+    out = np.empty(value.shape)  # (an array, or a numpy scalar of shape ())
     np.maximum(value, -RESULT_LIMIT, out=out)  # max then min, as np.clip: NaN stays NaN
     np.minimum(out, RESULT_LIMIT, out=out)
     np.add(out, 0.0, out=out)
