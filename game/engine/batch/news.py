@@ -286,6 +286,9 @@ def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
     reads = event_facts(batch.rules)[event.id].reads
     if senv is None and any(e.on_seat for e in event.effects):  # (the seat names if read)
         senv = seat_env(batch, genv) if reads & seat_names(batch.layout) else genv
+    if len(rows) == batch.size:  # fired in every game (always, in a game alone)
+        _apply_everywhere(batch, event, genv, lanes, senv)
+        return
     part = _games_at(batch, rows)
     changes = Changes(part)
     apply_list(part, event.effects, _taken(genv, reads, rows), changes,
@@ -301,6 +304,17 @@ def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
                               _with_rows(np.zeros(batch.size), rows, p.amount),
                               _with_rows(np.zeros(batch.size, dtype=bool), rows, p.present))
                          for p in part.pending)
+
+
+def _apply_everywhere(batch: Batch, event: CEvent, genv: Env, lanes: Lanes,
+                      senv: Env | None) -> None:
+    """`_apply_where_fired` where the event fired in every game: the step on the batch
+    itself, as on a batch of all its games (the same names, streams and changes; the
+    pushes go to its pending list, as the part's would, in order)."""
+    changes = Changes(batch)
+    apply_list(batch, event.effects, genv, changes, lanes, np.ones(batch.size, dtype=bool),
+               direct=True, senv=senv)
+    finish(batch, changes, False)
 
 
 def _games_at(batch: Batch, rows: np.ndarray) -> Batch:
