@@ -82,11 +82,30 @@ def _result(value: np.ndarray) -> np.ndarray:
     """The result rules of every formula: anything beyond the limit becomes the limit, -0.0
     becomes 0.0 (as the scalar version's `+ 0.0`) and NaN becomes 0; in one new array (in
     place: this runs once per formula and batch, on every element)."""
+    if value.size == 1:  # (a game alone: every per-game value)
+        return _one_result(value)
     out = np.empty(value.shape)  # (an array, or a numpy scalar of shape ())
     np.maximum(value, -RESULT_LIMIT, out=out)  # max then min, as np.clip: NaN stays NaN
     np.minimum(out, RESULT_LIMIT, out=out)
     np.add(out, 0.0, out=out)
     np.copyto(out, 0.0, where=np.isnan(out))
+    return out
+
+
+def _one_result(value: np.ndarray) -> np.ndarray:
+    """`_result` of a value of one element, in Python's float arithmetic: the same IEEE
+    comparisons and `+ 0.0` on the same float64 (`item`), without numpy's calls."""
+    x = value.item()
+    if x != x:  # NaN
+        x = 0.0
+    elif x > RESULT_LIMIT:
+        x = RESULT_LIMIT
+    elif x < -RESULT_LIMIT:
+        x = -RESULT_LIMIT
+    else:
+        x += 0.0  # -0.0 becomes 0.0
+    out = np.empty(value.shape)
+    out.fill(x)
     return out
 
 
