@@ -176,10 +176,9 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
     for effect in effects:
         delay = delay_of(batch, effect, direct)
         if not effect.on_seat:
-            when, chance, value = (per_game(v, g)
-                                   for v in _evaluate(batch, effect, genv, on_games))
-            land(batch, changes, effect, delay, direct, value,
-                 applies(effect, when, chance, mask, lanes), None)
+            when, chance, value = _evaluate(batch, effect, genv, on_games)
+            land(batch, changes, effect, delay, direct, per_game(value, g),
+                 applies(effect, per_game(when, g), per_game(chance, g), mask, lanes), None)
             continue
         if senv is None:
             senv = seat_env(batch, genv)
