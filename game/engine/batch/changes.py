@@ -13,7 +13,6 @@ import numpy as np
 
 from game.engine.batch.state import Batch, Push
 
-
 SMALL = 128
 """Up to this many elements a masked add costs less than a where and an add (the call
 overhead of one ufunc against two); above it the where and the add cost less."""

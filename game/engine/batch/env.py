@@ -34,7 +34,7 @@ def in_seat_order(values: np.ndarray, mask: np.ndarray,
     order from 0, one seat at a time (a seat left out adds 0.0, which changes no sum that
     starts from 0.0), mean = total / count (0 with none), max and min the first value in
     seat order that no other beats (Python's: of 0.0 and -0.0 the first), 0 with none."""
-    games, seats = values.shape
+    games = values.shape[0]
     total, count = _seat_sums(np.where(mask, values, 0.0), mask)
     out = {"total": total}
     if "mean" in kinds:  # (with no seat the total is 0.0, and 0.0 / 1 is the 0 wanted)

@@ -24,6 +24,7 @@ on the batch size (tests/engine/test_batch_formula.py checks both claims).
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -96,7 +97,7 @@ def _one_result(value: np.ndarray) -> np.ndarray:
     """`_result` of a value of one element, in Python's float arithmetic: the same IEEE
     comparisons and `+ 0.0` on the same float64 (`item`), without numpy's calls."""
     x = value.item()
-    if x != x:  # NaN
+    if math.isnan(x):
         x = 0.0
     elif x > RESULT_LIMIT:
         x = RESULT_LIMIT
