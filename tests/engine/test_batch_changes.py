@@ -109,18 +109,19 @@ def test_changes_applied_to_what_they_touched_are_the_whole_rule(seed):
         assert np.array_equal(_bits(old), _bits(copy))
 
 
+@pytest.mark.parametrize("games", [50, 3])  # above and below `SMALL` elements: both ways
 @pytest.mark.parametrize("seed", range(8))
-def test_add_where_is_the_masked_add_bit_for_bit(seed):
-    """`add_where` (a where and an add) gives, from 0.0, exactly the sums a masked add
-    gives, with -0.0, infinities and NaN among the amounts."""
+def test_add_where_is_the_masked_add_bit_for_bit(seed, games):
+    """`add_where` (a where and an add, or a masked add on small arrays) gives, from 0.0,
+    exactly the sums a masked add gives, with -0.0, infinities and NaN among the amounts."""
     rng = np.random.default_rng(seed)
     special = np.array([-0.0, 0.0, np.inf, -np.inf, np.nan, 1e308, -1e308, 5e-324, -5e-324])
-    got, want = np.zeros((50, 3)), np.zeros((50, 3))
+    got, want = np.zeros((games, 3)), np.zeros((games, 3))
     for _ in range(12):
-        amount = rng.normal(0, 10, (50, 3))
-        picked = rng.random((50, 3)) < 0.4
+        amount = rng.normal(0, 10, (games, 3))
+        picked = rng.random((games, 3)) < 0.4
         amount[picked] = rng.choice(special, picked.sum())
-        mask = rng.random((50, 3)) < 0.6
+        mask = rng.random((games, 3)) < 0.6
         with np.errstate(all="ignore"):  # inf - inf on the way: part of the rules
             add_where(got, amount, mask)
             np.add(want, amount, out=want, where=mask)

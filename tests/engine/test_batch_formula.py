@@ -235,3 +235,21 @@ def test_every_bundled_formula_agrees_with_scalar(path: Path) -> None:
         batch = random_batch((*names, "_size"), 200, seed)  # no formula reads `_size`
         got = batch_results(source, batch, exact=_uses_numpy_maths(source))
         assert_same_bits(got, scalar_results(source, batch), source)
+
+
+def test_a_result_of_one_element_follows_the_rules_of_an_array_bit_for_bit() -> None:
+    """`_result` of a single value (a game alone, in Python's floats) gives the bits the
+    array path gives that value among others: NaN, infinities, -0.0, the limit and beyond,
+    subnormals, for (1, 1), (1,) and 0-d values."""
+    from game.engine.batch.formula import _result
+    from game.scenario.formula import RESULT_LIMIT
+
+    special = [math.nan, math.inf, -math.inf, 0.0, -0.0, RESULT_LIMIT, -RESULT_LIMIT,
+               math.nextafter(RESULT_LIMIT, math.inf), -math.nextafter(RESULT_LIMIT, math.inf),
+               5e-324, -5e-324, 1.5, -2.25, 1e300]
+    many = _result(np.array(special + [7.0]))  # (more than one element: the array path)
+    for n, value in enumerate(special):
+        for one in (np.array([[value]]), np.array([value]), np.float64(value)):
+            got = _result(one)
+            assert got.shape == np.shape(one) and got.dtype == np.float64
+            assert got.reshape(-1).view(np.int64)[0] == many[n:n + 1].view(np.int64)[0], value

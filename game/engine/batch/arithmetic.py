@@ -46,7 +46,8 @@ def floor_divide(a: Array, b: Array) -> Array:
 def power(base: Array, exponent: Array) -> Array:
     """`base ** exponent` with the exponent clamped to [-10, 10]; 0 for 0 ** negative and
     negative ** fraction; NaN for a NaN exponent (numpy's `power`: see `power_exact`)."""
-    exponent = np.clip(exponent, -scalar.POW_LIMIT, scalar.POW_LIMIT)  # NaN stays NaN
+    exponent = np.minimum(np.maximum(exponent, -scalar.POW_LIMIT), scalar.POW_LIMIT)  # np.clip's
+    # max then min without its Python wrappers: NaN stays NaN
     undefined = (((base < 0.0) & (exponent != np.floor(exponent)))
                  | ((base == 0.0) & (exponent < 0.0)))
     value = np.where(undefined, 0.0, np.power(base, exponent))

@@ -128,13 +128,12 @@ def _evaluate(batch: Batch, effect: CEffect, env: Env, memo: dict[str, np.ndarra
     same text, evaluated on the same names) is not evaluated again: its values are shared,
     never changed in place. With `own`, a formula that reads `effort` is kept there (a
     behaviour's own memo: the effort is the one name that differs between behaviours)."""
-    formula = batch.layout.formula
     out = []
-    for f in (effect.when, effect.chance, effect.value):
-        kept = own if own is not None and "effort" in f.names else memo
-        found = kept.get(f.source)
+    for source, formula, reads_effort in batch.layout.parts(effect):
+        kept = own if own is not None and reads_effort else memo
+        found = kept.get(source)
         if found is None:
-            found = kept[f.source] = formula(f)(env)
+            found = kept[source] = formula(env)
         out.append(found)
     return tuple(out)
 
@@ -150,11 +149,7 @@ def at_seat(values: np.ndarray, k: int) -> np.ndarray:
 def _eligible(batch: Batch, effect: CEffect) -> np.ndarray:
     """(G, S) the seats a stat effect outside a seat applies to: employed, with the stat,
     of one of the effect's roles if it names any."""
-    layout = batch.layout
-    seats = layout.has_stat[:, layout.stat(effect.target)]
-    if effect.roles is not None:
-        seats = seats & np.array([role in effect.roles for role in layout.roles], dtype=bool)
-    return batch.employed & seats
+    return batch.employed & batch.layout.holders(effect.target, effect.roles)
 
 
 def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Changes,
@@ -167,10 +162,9 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
     for effect in effects:
         delay = delay_of(batch, effect, direct)
         if not effect.on_seat:
-            when, chance, value = (per_game(v, g)
-                                   for v in _evaluate(batch, effect, genv, on_games))
-            land(batch, changes, effect, delay, direct, value,
-                 applies(effect, when, chance, mask, lanes), None)
+            when, chance, value = _evaluate(batch, effect, genv, on_games)
+            land(batch, changes, effect, delay, direct, per_game(value, g),
+                 applies(effect, per_game(when, g), per_game(chance, g), mask, lanes), None)
             continue
         if senv is None:
             senv = seat_env(batch, genv)
@@ -179,7 +173,7 @@ def apply_list(batch: Batch, effects: Iterable[CEffect], genv: Env, changes: Cha
         if seatwise(effect, delay):
             land_seats(batch, changes, effect, value, applies(effect, when, chance, eligible, None))
             continue
-        for k in np.flatnonzero(eligible.any(axis=0)).tolist():
+        for k in eligible.any(axis=0).nonzero()[0].tolist():
             land(batch, changes, effect, delay, direct, at_seat(value, k),
                  applies(effect, at_seat(when, k), at_seat(chance, k), eligible[:, k], lanes), k)
 
@@ -208,25 +202,44 @@ def apply_work(batch: Batch, genv: Env, changes: Changes) -> None:
                              lanes[k]), k)
 
 
+def _work_effects(rules: Rules) -> list[tuple[tuple[CEffect, int, bool], ...]]:
+    """Per behaviour (file order): each of its effects with its delay (`delay_of`: its
+    metric's own added) and whether it lands for every seat at once (`seatwise`, on a stat
+    that no work effect draws for: see `drawn_stats`)."""
+    drawn, delays = drawn_stats(rules), {m.id: m.delay for m in rules.scenario.metrics}
+    out = []
+    for behaviour in rules.behaviours:
+        planned = []
+        for effect in behaviour.effects:
+            delay = effect.delay if effect.on_seat else effect.delay + delays[effect.target]
+            planned.append((effect, delay,
+                            seatwise(effect, delay) and effect.target not in drawn))
+        out.append(tuple(planned))
+    return out
+
+
+work_effects = per_rules(_work_effects)
+
+
 def _work_together(batch: Batch, senv: Env, changes: Changes, active: np.ndarray) -> dict:
     """Evaluate the effects of every behaviour some active seat works on (`senv` with its
     `effort`) and land the `seatwise` ones for every seat; returns, per behaviour with
     effects left to land seat by seat, (points (G, S), working (G, S), whether each seat
     works on it anywhere, [(effect, delay, (when, chance, value))] of those effects)."""
     rules, layout = batch.rules, batch.layout
-    evaluated, drawn, shared = {}, drawn_stats(rules), {}
+    evaluated, shared, planned = {}, {}, work_effects(rules)
     works = (batch.effort > 0) & active[:, :, None]  # (G, S, B)
-    for b in np.flatnonzero(works.any(axis=(0, 1))).tolist():  # nobody works on the others
+    for b in works.any(axis=(0, 1)).nonzero()[0].tolist():  # nobody works on the others
         behaviour = rules.behaviours[b]
         points = senv["effort"] = np.ascontiguousarray(batch.effort[:, :, b])
         working = works[:, :, b]
         own: dict[str, np.ndarray] = {}
-        effects = [(e, delay_of(batch, e, False), _evaluate(batch, e, senv, shared, own))
-                   for e in behaviour.effects]
+        effects = [(e, delay, together, _evaluate(batch, e, senv, shared, own))
+                   for e, delay, together in planned[b]]
         working = working & layout.role_of_seat[behaviour.role]
         rest = []
-        for effect, delay, (when, chance, value) in effects:
-            if seatwise(effect, delay) and effect.target not in drawn:
+        for effect, delay, together, (when, chance, value) in effects:
+            if together:
                 land_seats(batch, changes, effect, value * points,
                            applies(effect, when, chance, working, None))
             else:

@@ -34,23 +34,39 @@ def in_seat_order(values: np.ndarray, mask: np.ndarray,
     order from 0, one seat at a time (a seat left out adds 0.0, which changes no sum that
     starts from 0.0), mean = total / count (0 with none), max and min the first value in
     seat order that no other beats (Python's: of 0.0 and -0.0 the first), 0 with none."""
-    games, seats = values.shape
-    chosen = np.where(mask, values, 0.0)
-    total = 0.0 + chosen[:, 0]  # one seat at a time (faster than an accumulate over seats)
-    count = mask[:, 0].astype(np.int64)
-    for k in range(1, seats):
-        total += chosen[:, k]
-        count += mask[:, k]
+    games = values.shape[0]
+    total, count = _seat_sums(np.where(mask, values, 0.0), mask)
     out = {"total": total}
+    if "mean" in kinds:  # (with no seat the total is 0.0, and 0.0 / 1 is the 0 wanted)
+        out["mean"] = total / np.maximum(count, 1)
     seen = count > 0
-    if "mean" in kinds:
-        out["mean"] = np.where(seen, total / np.maximum(count, 1), 0.0)
-    for kind, pick, empty in (("max", np.max, -np.inf), ("min", np.min, np.inf)):
-        if kind in kinds:
-            best = pick(np.where(mask, values, empty), axis=1)
+    for kind, pick, empty in (("max", np.maximum, -np.inf), ("min", np.minimum, np.inf)):
+        if kind in kinds:  # (the reduce np.max and np.min call, without their wrappers)
+            best = pick.reduce(np.where(mask, values, empty), axis=1)
             first = np.argmax(mask & (values == best[:, None]), axis=1)
             out[kind] = np.where(seen, values[np.arange(games), first], 0.0)
     return out
+
+
+SMALL = 320
+"""Up to this many (game, seat) cells an accumulate over the seats costs less than adding
+one seat's column at a time (its calls dominate); above it the columns cost less."""
+
+
+def _seat_sums(chosen: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(total, count (int)), each (G,) or (G, k), of `chosen` (G, S) or (G, S, k) and `mask`
+    over the seats (axis 1): summed one seat at a time in seat order from 0.0. An
+    accumulate adds in the same order from the first seat's value instead, which differs
+    only while every value so far is -0.0 (the sum stays -0.0, not 0.0): adding 0.0 at the
+    end gives 0.0 there and changes nothing else (x + 0.0 is x for any x but -0.0)."""
+    if chosen.size <= SMALL:
+        return np.add.accumulate(chosen, axis=1)[:, -1] + 0.0, np.add.reduce(mask, axis=1)
+    total = 0.0 + chosen[:, 0]
+    count = mask[:, 0].astype(np.int64)
+    for k in range(1, chosen.shape[1]):
+        total += chosen[:, k]
+        count += mask[:, k]
+    return total, count
 
 
 def _column(values: np.ndarray) -> np.ndarray:
@@ -67,7 +83,7 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
     keyed draws' values outside any seat."""
     layout = batch.layout
     aggregated = layout.aggregated if reads is None else _read(layout.aggregated, reads)
-    env: Env = {name: np.float64(value) for name, value in layout.constants.items()}
+    env: Env = dict(layout.constant_env)
     metrics = batch.metrics.copy()  # one copy, read through column views
     for n, mid in enumerate(layout.metric_ids):
         env[mid] = metrics[:, n:n + 1]
@@ -75,13 +91,13 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
     for n, pid in enumerate(layout.policy_ids):
         env[pid] = policies[:, n:n + 1]
     employed = batch.employed
-    for t, sid in enumerate(layout.stat_ids):
-        if sid in aggregated:
-            _aggregates(env, sid, batch.stats[:, :, t], employed & layout.has_stat[:, t],
-                        aggregated[sid])
-    env["headcount"] = _column(employed.sum(axis=1).astype(float))
+    for sid, values in _stat_aggregates(batch, aggregated).items():
+        for kind, value in values.items():
+            env[f"{kind}_{sid}"] = _column(value)
+    count = np.add.reduce  # (what ndarray.sum calls, without its wrapper)
+    env["headcount"] = _column(count(employed, axis=1).astype(float))
     for role, seats in layout.role_of_seat.items():
-        env["headcount_" + role] = _column((employed & seats).sum(axis=1).astype(float))
+        env["headcount_" + role] = _column(count(employed & seats, axis=1).astype(float))
     for d, did in enumerate(layout.decision_ids):
         if did in aggregated:
             _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d],
@@ -93,6 +109,32 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
     if layout.keyed:
         env.update(keyed_draws(batch)[0])
     return env
+
+
+def _stat_aggregates(batch: Batch, aggregated: dict[str, tuple[str, ...]]
+                     ) -> dict[str, dict[str, np.ndarray]]:
+    """`in_seat_order` of each stat of `aggregated` (stat order) over the employed seats
+    that hold it, kind -> (G,): the stats that read only `total` and `mean` together, as
+    one (G, S, k) array summed over its seats (each stat's sums are the same additions in
+    the same order, element by element), the others one by one."""
+    layout, employed = batch.layout, batch.employed
+    found = [(t, sid) for t, sid in enumerate(layout.stat_ids) if sid in aggregated]
+    sums = [(t, sid) for t, sid in found if set(aggregated[sid]) <= {"total", "mean"}]
+    out: dict[str, dict[str, np.ndarray]] = {}
+    if len(sums) > 1:
+        at = [t for t, _ in sums]
+        mask = employed[:, :, None] & layout.has_stat[:, at]
+        total, count = _seat_sums(np.where(mask, batch.stats[:, :, at], 0.0), mask)
+        mean = total / np.maximum(count, 1)  # (as `in_seat_order`)
+        for j, (_, sid) in enumerate(sums):
+            out[sid] = {"total": total[:, j]}  # (`in_seat_order` always gives the total)
+            if "mean" in aggregated[sid]:
+                out[sid]["mean"] = mean[:, j]
+    for t, sid in found:
+        if sid not in out:
+            out[sid] = in_seat_order(batch.stats[:, :, t], employed & layout.has_stat[:, t],
+                                     aggregated[sid])
+    return {sid: out[sid] for _, sid in found}
 
 
 def _read(aggregated: dict[str, tuple[str, ...]], reads: frozenset[str]

@@ -24,6 +24,7 @@ on the batch size (tests/engine/test_batch_formula.py checks both claims).
 from __future__ import annotations
 
 import ast
+import math
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -82,10 +83,30 @@ def _result(value: np.ndarray) -> np.ndarray:
     """The result rules of every formula: anything beyond the limit becomes the limit, -0.0
     becomes 0.0 (as the scalar version's `+ 0.0`) and NaN becomes 0; in one new array (in
     place: this runs once per formula and batch, on every element)."""
-    out = np.empty(np.shape(value))
-    np.clip(value, -RESULT_LIMIT, RESULT_LIMIT, out=out)  # max then min; NaN stays NaN
+    if value.size == 1:  # (a game alone: every per-game value)
+        return _one_result(value)
+    out = np.empty(value.shape)  # (an array, or a numpy scalar of shape ())
+    np.maximum(value, -RESULT_LIMIT, out=out)  # max then min, as np.clip: NaN stays NaN
+    np.minimum(out, RESULT_LIMIT, out=out)
     np.add(out, 0.0, out=out)
     np.copyto(out, 0.0, where=np.isnan(out))
+    return out
+
+
+def _one_result(value: np.ndarray) -> np.ndarray:
+    """`_result` of a value of one element, in Python's float arithmetic: the same IEEE
+    comparisons and `+ 0.0` on the same float64 (`item`), without numpy's calls."""
+    x = value.item()
+    if math.isnan(x):
+        x = 0.0
+    elif x > RESULT_LIMIT:
+        x = RESULT_LIMIT
+    elif x < -RESULT_LIMIT:
+        x = -RESULT_LIMIT
+    else:
+        x += 0.0  # -0.0 becomes 0.0
+    out = np.empty(value.shape)
+    out.fill(x)
     return out
 
 
@@ -146,6 +167,12 @@ class _Compiler:
         """`+ - * / // % **`, the risky ones as game.engine.batch.arithmetic says."""
         left, right = self.node(tree.left), self.node(tree.right)
         op = _arithmetic(tree.op, self.exact)
+        if isinstance(tree.right, ast.Constant):  # the same value, one call less
+            value = right(None)
+            return lambda env: op(left(env), value)
+        if isinstance(tree.left, ast.Constant):
+            value = left(None)
+            return lambda env: op(value, right(env))
         return lambda env: op(left(env), right(env))
 
     def _BoolOp(self, tree: ast.BoolOp) -> Node:
@@ -164,6 +191,9 @@ class _Compiler:
         """A comparison, chained as in Python (`a < b < c` is `a < b and b < c`), as 1 or 0."""
         parts = [self.node(tree.left), *(self.node(c) for c in tree.comparators)]
         ops = [_COMPARISONS[type(op)] for op in tree.ops]
+        if len(ops) == 1:  # the usual `a < b`: no list to build
+            left, right, op = parts[0], parts[1], ops[0]
+            return lambda env: _number(op(left(env), right(env)))
 
         def evaluate(env: Env) -> np.ndarray:
             values = [part(env) for part in parts]

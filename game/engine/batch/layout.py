@@ -18,7 +18,7 @@ from game.engine.env import per_rules
 from game.scenario.compiled import COrder
 from game.scenario.formula import CompiledFormula
 from game.scenario.model import Draw
-from game.scenario.rules import AGGREGATES, Rules, neighbour_names
+from game.scenario.rules import AGGREGATES, CEffect, Rules, neighbour_names
 
 
 @dataclass(slots=True)
@@ -64,8 +64,14 @@ class Layout:
     with the kinds read (`total`, `mean`, `max`, `min`, in that order)."""
     _formulas: dict[int, tuple[CompiledFormula, object]] = field(default_factory=dict)
     _index: dict[str, int] = field(default_factory=dict)
+    _parts: dict[int, tuple[object, tuple]] = field(default_factory=dict)
+    _holders: dict[tuple, np.ndarray] = field(default_factory=dict)
+    constant_env: dict[str, np.float64] = field(default_factory=dict)
+    """The constants as a global env holds them (float64), made once."""
 
     def __post_init__(self) -> None:
+        self.constant_env.update((name, np.float64(value))
+                                 for name, value in self.constants.items())
         for ids in (self.metric_ids, self.stat_ids):  # (ids are unique across both)
             self._index.update((name, n) for n, name in enumerate(ids))
 
@@ -98,6 +104,29 @@ class Layout:
                 compiled = compiled.fn
             entry = self._formulas[id(formula)] = (formula, compiled)
         return entry[1]
+
+    def parts(self, effect: CEffect) -> tuple[tuple[str, object, bool], ...]:
+        """(source, `formula(f)`, whether f reads `effort`) of the effect's `when`, `chance`
+        and `value`, found once per effect (kept with it, as `formula` keeps formulas)."""
+        entry = self._parts.get(id(effect))
+        if entry is None or entry[0] is not effect:
+            found = tuple((f.source, self.formula(f), "effort" in f.names)
+                          for f in (effect.when, effect.chance, effect.value))
+            entry = self._parts[id(effect)] = (effect, found)
+        return entry[1]
+
+    def holders(self, stat_id: str, roles: frozenset[str] | tuple[str, ...] | None
+                ) -> np.ndarray:
+        """(S,) the seats that have stat `stat_id` and, unless `roles` is None, are of one
+        of `roles`: made once per stat and roles (never written)."""
+        key = (stat_id, roles)
+        found = self._holders.get(key)
+        if found is None:
+            found = self.has_stat[:, self.stat(stat_id)]
+            if roles is not None:
+                found = found & np.array([role in roles for role in self.roles], dtype=bool)
+            self._holders[key] = found
+        return found
 
 
 def _settled(rules: Rules) -> bool:

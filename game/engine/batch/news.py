@@ -61,9 +61,12 @@ def open_turn(batch: Batch) -> None:
         if not checked.any():
             continue
         genv = names.now(batch, event, checked, news.checked(batch, event, checked))
-        when, chance = (per_game(layout.formula(f)(genv), batch.size)
-                        for f in (event.when, event.chance))
-        news.catch_up(checked & (when != 0.0) & (chance < 1.0) & (chance > 0.0))
+        when = per_game(layout.formula(event.when)(genv), batch.size)
+        holds = checked & (when != 0.0)
+        if not holds.any():
+            continue  # (nothing to catch up, nothing to draw, nothing fires)
+        chance = per_game(layout.formula(event.chance)(genv), batch.size)
+        news.catch_up(holds & (chance < 1.0) & (chance > 0.0))
         fires = passes(when, chance, checked, news.lanes)
         if fires.any():
             news.catch_up(fires)
@@ -283,6 +286,9 @@ def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
     reads = event_facts(batch.rules)[event.id].reads
     if senv is None and any(e.on_seat for e in event.effects):  # (the seat names if read)
         senv = seat_env(batch, genv) if reads & seat_names(batch.layout) else genv
+    if len(rows) == batch.size:  # fired in every game (always, in a game alone)
+        _apply_everywhere(batch, event, genv, lanes, senv)
+        return
     part = _games_at(batch, rows)
     changes = Changes(part)
     apply_list(part, event.effects, _taken(genv, reads, rows), changes,
@@ -298,6 +304,17 @@ def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
                               _with_rows(np.zeros(batch.size), rows, p.amount),
                               _with_rows(np.zeros(batch.size, dtype=bool), rows, p.present))
                          for p in part.pending)
+
+
+def _apply_everywhere(batch: Batch, event: CEvent, genv: Env, lanes: Lanes,
+                      senv: Env | None) -> None:
+    """`_apply_where_fired` where the event fired in every game: the step on the batch
+    itself, as on a batch of all its games (the same names, streams and changes; the
+    pushes go to its pending list, as the part's would, in order)."""
+    changes = Changes(batch)
+    apply_list(batch, event.effects, genv, changes, lanes, np.ones(batch.size, dtype=bool),
+               direct=True, senv=senv)
+    finish(batch, changes, False)
 
 
 def _games_at(batch: Batch, rows: np.ndarray) -> Batch:

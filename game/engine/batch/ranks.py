@@ -42,10 +42,10 @@ def rank_seats(scores: np.ndarray, members: np.ndarray, ties: str, seeds: list[i
     shared when `ties` is "share"."""
     games, seats = scores.shape
     order = np.lexsort((-scores, ~members), axis=-1)  # stable: members first, best first
-    count = members.sum(axis=1)
-    position = np.broadcast_to(np.arange(seats), (games, seats))
+    count = np.add.reduce(members, axis=1)  # (ndarray.sum's reduce, without its wrapper)
+    position = np.arange(seats)[None, :]  # (1, S): broadcast against (G, S) where used
     ranked = position < count[:, None]
-    sorted_scores = np.take_along_axis(scores, order, axis=1)
+    sorted_scores = scores[np.arange(games)[:, None], order]  # (take_along_axis's index)
     # a place whose score equals the one before it continues a run of ties
     tied = np.zeros((games, seats), dtype=bool)
     tied[:, 1:] = (sorted_scores[:, 1:] == sorted_scores[:, :-1]) & ranked[:, 1:]

@@ -92,7 +92,7 @@ def _rank(batch: Batch, review: CReview, members: np.ndarray, senv: Env) -> Rank
     the terms in force, added to 0 in policy file order, as `sum` would)."""
     layout = batch.layout
     shape = batch.employed.shape
-    score = np.broadcast_to(layout.formula(review.score)(senv), shape)
+    score = layout.formula(review.score)(senv)  # (G, S) once added to the terms
     terms = np.zeros(shape)
     for policy_id, term in review.terms:
         active = (batch.policies[:, layout.policy_ids.index(policy_id)] > 0)[:, None]
