@@ -153,3 +153,34 @@ def test_aggregates_are_pythons_sum_max_and_min_in_seat_order(block):
                 "max": max(found) if found else 0.0, "min": min(found) if found else 0.0}
         for kind, value in want.items():
             assert _same(float(got[kind][g]), float(value)), (kind, found)
+
+
+@pytest.mark.parametrize("games", [200, 3, 1])  # the columns' way and the accumulate's
+def test_stats_summed_together_are_each_stats_own_sums_bit_for_bit(games):
+    """`_stat_aggregates` sums the stats read only as total and mean as one (G, S, k) array:
+    each stat's total and mean are the bits `in_seat_order` gives that stat alone, with the
+    holders differing per stat, no seat, one seat, rows all -0.0, NaN and infinities."""
+    from types import SimpleNamespace
+
+    from game.engine.batch.env import _stat_aggregates
+
+    rng = np.random.default_rng(3)
+    pool = np.array([0.0, -0.0, 1e16, -1e16, 0.1, 0.2, -2.5, np.nan, np.inf, -np.inf, 5e-324])
+    ids = ("a", "b", "c", "d")
+    kinds = {"a": ("total",), "b": ("mean",), "c": ("total", "mean"), "d": ("total", "max")}
+    for _ in range(20):
+        stats = rng.choice(pool, (games, 5, 4))
+        stats[: games // 2 + 1, :, :2] = -0.0
+        employed = rng.random((games, 5)) < 0.6
+        employed[0] = [True, False, False, False, False]  # one seat
+        has = rng.random((5, 4)) < 0.7
+        batch = SimpleNamespace(layout=SimpleNamespace(stat_ids=ids, has_stat=has),
+                                employed=employed, stats=stats)
+        with np.errstate(all="ignore"):  # (inf - inf on the way: part of the rules)
+            got = _stat_aggregates(batch, kinds)
+            wants = [in_seat_order(stats[:, :, t], employed & has[:, t], kinds[sid])
+                     for t, sid in enumerate(ids)]
+        for sid, want in zip(ids, wants):
+            assert list(got[sid]) == list(want), sid
+            for kind, value in want.items():
+                assert got[sid][kind].tobytes() == value.tobytes(), (sid, kind)
