@@ -26,8 +26,8 @@ from game.engine.others import Other, outside
 from game.engine.past import past_of
 from game.engine.readings import Reading, seat_readings, sights_of
 from game.engine.state import GameState
-from game.engine.view import Incoming, OwnTurn, _own_history, _own_stats, _public_stats, \
-    incoming, neighbours
+from game.engine.view import (Incoming, OwnTurn, _own_history, _own_stats, _public_stats,
+                              incoming, neighbours)
 from game.scenario.rules import Rules
 
 
