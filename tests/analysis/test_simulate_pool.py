@@ -97,37 +97,6 @@ def test_a_table_simulated_before_needs_no_warm_up(monkeypatch):
     assert other.model_dump_json() != first.model_dump_json()
 
 
-@pytest.mark.skipif(not FORKS, reason="the test holds a forked worker's exit")
-def test_a_simulation_does_not_wait_for_its_workers_to_exit(monkeypatch):
-    """Before: the pool closed with `with`, so the summary waited for every worker to exit
-    (5-20 ms of freeing memory a worker, flagship, 2,000 runs). Now the results are back
-    when the last chunk is: a worker whose exit is held does not hold the simulation."""
-    import multiprocessing.util
-    import time
-
-    import game.analysis.simulate as sim
-
-    released = multiprocessing.get_context("fork").Event()
-    init = sim._init_worker
-
-    def held_at_exit(*args):
-        init(*args)
-        multiprocessing.util.Finalize(None, released.wait, args=(20,), exitpriority=10)
-
-    monkeypatch.setattr(sim, "_init_worker", held_at_exit)
-    scenario = load_scenario(TINY)
-    strategies = {"manager": "hype", "employee": "gamer"}
-    start = time.monotonic()
-    try:
-        held = simulate(scenario, 12, seed=3, strategies=strategies, workers=2, progress=False)
-        took = time.monotonic() - start
-    finally:
-        released.set()
-    assert took < 10
-    alone = simulate(scenario, 12, seed=3, strategies=strategies, workers=1, progress=False)
-    assert held.model_dump() == alone.model_dump()
-
-
 def _resident_bytes() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
