@@ -207,11 +207,11 @@ def key_groups(reads: Reads, sights: Sights, rows: np.ndarray,
     rows = np.asarray(rows, dtype=np.intp)
     if len(rows) == 0:
         return np.zeros(0, dtype=np.intp), rows
-    group, first = _equal_rows(key_columns(reads, sights, rows, layout))
+    group, first = equal_rows(key_columns(reads, sights, rows, layout))
     return group, rows[first]
 
 
-def _equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def equal_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(group of each row of `table`, the position of each group's first row): rows with
     equal values share a group, groups numbered in the order of their first row."""
     if len(table) > 1:  # (a column equal in every row tells no rows apart: most of them)
@@ -246,7 +246,7 @@ def _row_codes(table: np.ndarray) -> tuple[np.ndarray | None, int]:
 
 
 def _equal_codes(key: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """`_equal_rows` of rows coded `key` (`_row_codes`: from 0 to `size` - 1): each code's
+    """`equal_rows` of rows coded `key` (`_row_codes`: from 0 to `size` - 1): each code's
     first row found by a minimum over the rows of each code, no sort of the rows."""
     rows = len(key)
     first_of = np.full(size, rows, dtype=np.intp)
@@ -364,7 +364,7 @@ def _keyed(reads: Reads | None, sights: Sights, rows: np.ndarray | slice, layout
     blocks = _key_blocks(reads, sights, rows, layout)
     differ = [block for block in blocks if len(block) > 1 and (block != block[0]).any()]
     if differ:  # (grouped by the blocks that differ: most, employment and levels, do not)
-        group, first = _equal_rows(np.concatenate(differ, axis=1))
+        group, first = equal_rows(np.concatenate(differ, axis=1))
     else:
         group, first = np.zeros(len(blocks[0]), dtype=np.intp), np.zeros(1, dtype=np.intp)
     table = np.concatenate([block[first] for block in blocks], axis=1)  # (the firsts' keys)

@@ -300,15 +300,15 @@ def _groups_by_dict(table: np.ndarray) -> tuple[list[int], list[int]]:
 
 @pytest.mark.parametrize("values", [2, 5, 40, 10_000])
 def test_equal_rows_group_as_a_dict_of_the_rows_would(values):
-    """`_equal_rows` (rows coded by their columns' values and counted where those are few,
+    """`equal_rows` (rows coded by their columns' values and counted where those are few,
     sorted where they are many) gives the groups and first rows a dict of rows gives."""
-    from game.bots.groups import _equal_rows
+    from game.bots.groups import equal_rows
     rng = np.random.default_rng(values)
     for _ in range(60):
         rows, width = int(rng.integers(1, 300)), int(rng.integers(1, 6))
         table = rng.integers(-values, values, (rows, width)).astype(np.int64)
         table[:, rng.random(width) < 0.3] = 7  # (some columns equal in every row)
-        group, first = _equal_rows(table)
+        group, first = equal_rows(table)
         want_group, want_first = _groups_by_dict(table)
         assert group.tolist() == want_group and first.tolist() == want_first
         assert group.dtype == np.intp and first.dtype == np.intp
