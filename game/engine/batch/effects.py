@@ -46,9 +46,14 @@ drawn_stats = per_rules(_drawn_stats)
 
 def delay_of(batch: Batch, effect: CEffect, direct: bool) -> int:
     """The effect's delay, with its metric's own unless `direct` (events, consequences)."""
+    return effect_delay(effect, batch.layout.metric_delay, direct)
+
+
+def effect_delay(effect: CEffect, metric_delay: dict[str, int], direct: bool) -> int:
+    """`delay_of` with each metric's own delay given (`Layout.metric_delay`)."""
     if effect.on_seat or direct:
         return effect.delay
-    return effect.delay + batch.layout.metric_delay[effect.target]
+    return effect.delay + metric_delay[effect.target]
 
 
 def passes(when: np.ndarray, chance: np.ndarray, mask: np.ndarray, lanes: Lanes | None
@@ -211,7 +216,7 @@ def _work_effects(rules: Rules) -> list[tuple[tuple[CEffect, int, bool], ...]]:
     for behaviour in rules.behaviours:
         planned = []
         for effect in behaviour.effects:
-            delay = effect.delay if effect.on_seat else effect.delay + delays[effect.target]
+            delay = effect_delay(effect, delays, False)
             planned.append((effect, delay,
                             seatwise(effect, delay) and effect.target not in drawn))
         out.append(tuple(planned))
