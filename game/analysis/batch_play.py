@@ -7,9 +7,10 @@ Each phase, for each seat that must act: its games are grouped by the Legal it i
 memo key reads, perceived (game.bots.groups `seat_keys` over the seat's `Sights`, the view
 door over arrays, game.engine.batch.sights). One game of each group is glanced at and its bot
 recalls the choice from the planners' memos; the whole group submits it, and what it
-submitted is kept by its situation (table, turn, public stats) and seat-free key
-(`shared_key`), so that a group of another seat, phase or chunk that reads the same is
-not glanced at again (a warm chunk glances a few times where it glanced ~500). All
+submitted is kept by its situation (table, public stats) and seat-free key (`shared_key`,
+with what the memo key reads of the turn), so that a group of another seat, phase, turn or
+chunk that reads the same is not glanced at again (a warm chunk glances a few times where
+it glanced ~500). All
 seats choose on the batch as the phase opens (the seats of one role together: their games
 are keyed as one stack), and their choices are then applied as `Game._submit` and
 `Game._close` do: levels in seat order, allocations (each seat's own) a stack at once.
@@ -104,15 +105,16 @@ def play_columns(game: Game, seeds: list[int], table: list[SeatSetup], chosen: l
 
 
 def shared_key(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice | None,
-               key: SeatKey | None) -> tuple | None:
+               key: SeatKey | None, when: tuple) -> tuple | None:
     """What the choice of `bot` in seat `seat` (of a table whose seats have `roles`) reads in
     a group whose key reads `key` (a `groups.SeatKey`; None: the group is one game alone,
     never shared): the bot's strategy, its role and the roles of the others in seat order
     (which fix what the key's columns are), the memo entry of its Legal and the Legal's
-    numbers (which, with the entry, fix the Legal but for its seat), and `key`. Two seats of
-    one phase with equal such keys recall the same choice (the seat aside) and submit the
-    same (tests/bots/test_seat_keys.py)."""
-    return None if key is None else (*_stack(bot, roles, seat, legal, choice), key)
+    numbers (which, with the entry, fix the Legal but for its seat), `key`, and `when`, what
+    its memo key reads of the turn (`PlanningBot.turn_read` of the group's levels). Two
+    seats with equal such keys in one `situation` recall the same choice (the seat aside),
+    in one phase or two, and submit the same (tests/bots/test_seat_keys.py)."""
+    return None if key is None else (*_stack(bot, roles, seat, legal, choice), key, when)
 
 
 def _stack(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice | None
@@ -124,14 +126,17 @@ def _stack(bot, roles: tuple[str, ...], seat: int, legal: Legal, choice: Choice 
             legal.must_act, tuple(legal.numbers))
 
 
-def situation(names: list[str], locked: dict[str, int], turn: int, public: Public) -> tuple:
+def situation(names: list[str], locked: dict[str, int], public: Public) -> tuple:
     """What, beside a group's `shared_key`, fixes the memo key its choice recalls, so that
-    the loop may keep what a group submitted across phases, chunks and simulations of one
-    Rules (`_Loop._decided`): the table (its seats' names, the locked levels), the turn (a
-    planner with a horizon keys the turns left) and the stats some game shows as public
-    (they fix which columns a key has). Groups whose situations and shared keys are equal
-    give equal memo keys (tests/bots/test_seat_keys.py holds this very function to it)."""
-    return tuple(names), tuple(sorted(locked.items())), turn, tuple(public.masks)
+    the loop may keep what a group submitted across phases, turns, chunks and simulations
+    of one Rules (`_Loop._decided`): the table (its seats' names, the locked levels) and the
+    stats some game shows as public (they fix which columns a key has). The turn is not
+    here but in the shared key, as much of it as the memo key reads (a planner with a
+    horizon keys the turns left, few key the turn itself): a group of a later turn then
+    submits what one of an earlier turn did. Groups whose situations and shared keys are
+    equal give equal memo keys (tests/bots/test_seat_keys.py holds this very function to
+    it)."""
+    return tuple(names), tuple(sorted(locked.items())), tuple(public.masks)
 
 
 _Part = tuple[int, np.ndarray, Legal, Choice | None]
@@ -200,8 +205,7 @@ class _Loop:
         decided = _decided(self.rules)
         if len(decided) >= DECIDED_LIMIT or sum(map(len, decided.values())) >= DECIDED_LIMIT:
             decided.clear()
-        return decided.setdefault(situation(self.names, self.locked, self.batch.turn, public),
-                                  {})
+        return decided.setdefault(situation(self.names, self.locked, public), {})
 
     def _choose(self, phase: str, seats: dict[int, np.ndarray], known: dict[tuple, dict],
                 public: Public) -> list[_Decided]:
@@ -239,13 +243,17 @@ class _Loop:
         seen, table = seats_sights(self.rules, batch, [part[0] for part in parts], rows, public)
         seat, _, legal, choice = parts[0]
         bot = self.bots[seat]
-        key_of, _, keys = seat_keys(lambda levels: bot.reads(seen.role, legal, levels, turn),
-                                    seen, np.arange(len(seen.score)), table)
+        key_of, first, keys = seat_keys(
+            lambda levels: bot.reads(seen.role, legal, levels, turn), seen,
+            np.arange(len(seen.score)), table)
+        whens = _turn_reads(bot, seen.role, legal, seen.policies[first],
+                            batch.layout.policy_ids, turn)
+        known_keys = [shared_key(bot, batch.layout.roles, seat, legal, choice, key, when)
+                      for key, when in zip(keys, whens)]
         submitted: list[dict] = []
         found = np.full(len(keys), -1)
         missing = []
-        for k, key in enumerate(keys):
-            known_key = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
+        for k, known_key in enumerate(known_keys):
             if known_key is None or known_key not in known:
                 missing.append(k)
             else:
@@ -254,16 +262,17 @@ class _Loop:
         seats = np.repeat([part[0] for part in parts], list(map(len, rows)))
         decided = (np.concatenate(rows), seats, found[key_of], submitted)
         if missing:
-            self._find(phase, parts, key_of, keys, missing, known, public, decided)
+            self._find(phase, parts, key_of, keys, known_keys, missing, known, public,
+                       decided)
         return decided
 
     def _find(self, phase: str, parts: list[_Part], key_of: np.ndarray, keys: list,
-              missing: list[int], known: dict[tuple, dict], public: Public,
-              decided: _Decided) -> None:
+              known_keys: list[tuple | None], missing: list[int], known: dict[tuple, dict],
+              public: Public, decided: _Decided) -> None:
         """Set in `decided` (of `parts`, see `_choose_stack`) what the groups `missing`
-        (numbers in `key_of`, keys `keys`) submit, seat by seat (`_submitted`), each kept in
-        `known` for the next seat of the group where its `shared_key` allows; the games of a
-        seat whose choice is not found are ejected."""
+        (numbers in `key_of`, keys `keys`, shared keys `known_keys`) submit, seat by seat
+        (`_submitted`), each kept in `known` for the next seat of the group where its shared
+        key allows; the games of a seat whose choice is not found are ejected."""
         games, _, which, submitted = decided
         wanted = np.zeros(len(keys), dtype=bool)
         wanted[missing] = True
@@ -271,9 +280,7 @@ class _Loop:
         part_of = np.repeat(np.arange(len(parts)), [len(part[1]) for part in parts])
         cells = _cells(key_of[at], part_of[at], at)
         for k in missing:
-            seat, _, legal, choice = parts[cells[k][0][0]]
-            known_key = shared_key(self.bots[seat], self.batch.layout.roles, seat, legal,
-                                   choice, keys[k])
+            known_key = known_keys[k]  # (the same for every part: one `_stack`)
             for part, same in cells[k]:
                 seat, _, legal, choice = parts[part]
                 given = known.get(known_key) if known_key is not None else None
@@ -322,6 +329,21 @@ class _Loop:
                                legal)
         except NotGlanced:
             return None
+
+
+def _turn_reads(bot, role: str, legal: Legal, levels: np.ndarray, ids: tuple[str, ...],
+                turn: int) -> list[tuple]:
+    """Per row of `levels` (policy levels, columns `ids`), what `bot`'s memo key reads of
+    `turn` for a seat of `role` offered `legal` under those levels (`PlanningBot.turn_read`),
+    asked once per distinct row."""
+    found: dict[tuple, tuple] = {}
+    out = []
+    for row in map(tuple, levels.tolist()):
+        when = found.get(row)
+        if when is None:
+            when = found[row] = bot.turn_read(role, legal, dict(zip(ids, row)), turn)
+        out.append(when)
+    return out
 
 
 def _cells(group: np.ndarray, part: np.ndarray, rows: np.ndarray

@@ -218,6 +218,22 @@ class PlanningBot(Bot):
             return self._planner(allocation_planner, role, self.work_goal).reads(policies, turn)
         return NOTHING
 
+    def turn_read(self, role: str, legal: Legal, policies: dict[str, int], turn: int
+                  ) -> tuple:
+        """What `recall` reads of `turn` for a glance of a seat of `role` offered `legal`
+        whose policies are `policies` (`reads` names the rest; only for a bot that
+        `recalls`): two glances in two turns with equal turn reads, equal in all that
+        `reads(role, legal, policies, turn)` names, give the same recall. The policy
+        planner's key reads the turn or not at all; the allocation planner's, see
+        `AllocationPlanner.turn_read`."""
+        if legal.phase == "policy" and legal.policies:
+            planner = self._planner(policy_planner, role, self.policy_goal)
+            return (turn,) if planner.reads_turn else ()
+        if legal.phase == "work":
+            return self._planner(allocation_planner, role, self.work_goal).turn_read(policies,
+                                                                                     turn)
+        return ()
+
     def _recalled_action(self, legal: Legal, found: dict[str, int]) -> Action:
         """`action(legal, found)` for `found`, a planner's memo entry (`recalled`): made
         once per entry and seat, then shared (an action is frozen). The entry is a key of

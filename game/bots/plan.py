@@ -148,6 +148,20 @@ class AllocationPlanner:
         self.reads_memo[key] = found
         return found
 
+    def turn_read(self, policies: dict[str, int], turn: int) -> tuple:
+        """What the memo key of `recalled` reads of `turn` for a glance whose policies are
+        `policies` (beside what `reads` names): with a horizon, the turns a split is judged
+        over (the one-turn planner's key where that is one), and the turn itself where the
+        forecast reads it. Equal turn reads of two turns give equal memo keys for equal
+        glances otherwise."""
+        if self.myopic is not None:
+            ahead = self.turns_ahead(turn)
+            if ahead <= 1:
+                return self.myopic.turn_read(policies, turn)
+        else:
+            ahead = None
+        return ahead, turn if "turn" in self.forecaster(policies).extra else None
+
     def _key(self, f: Forecaster, seen: tuple, options: tuple[Option, ...], effort: int,
              numbers: tuple[NumberSpec, ...], turn: int) -> tuple:
         """The memo key of a decision (`seen`: the forecaster's key of the beliefs or the

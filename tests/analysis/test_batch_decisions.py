@@ -74,3 +74,31 @@ def test_a_later_chunk_recalls_what_an_earlier_one_submitted_without_a_glance(mo
             expected[tuple(played)]
         if glancing is not None:
             assert bool(glances) == glancing
+
+
+def test_a_later_turn_recalls_what_an_earlier_one_submitted_without_a_glance(monkeypatch):
+    """What a group submitted is kept from turn to turn where its memo key reads the turn
+    alike (the flagship's gamers and hype manager plan one turn: their keys read no turn):
+    in the second half of 12 warm games a group of a gamer seldom reads what no earlier
+    turn read, so the loop glances there a few times (5; 100 when it kept submissions per
+    turn), and keeps the game-by-game records."""
+    scenario = load_scenario(FLAGSHIP).model_copy(deep=True)  # (planners of its own)
+    game = Game(scenario)
+    table, chosen = table_for(game, {"manager": "hype", "employee": "gamer"}, None)
+    seeds = [run_seed(41, i) for i in range(12)]
+    expected = [json.dumps(record_of(scenario, state, table, chosen).to_dict())
+                for state in play_games(game, seeds, table, chosen, None)]  # fills the memos
+    turns: list[int] = []
+
+    def glance_at(*args):
+        turns.append(args[1].turn)
+        return glanced(*args)
+
+    glanced = batch_play.glance_at
+    monkeypatch.setattr(batch_play, "glance_at", glance_at)
+    records, ejected = batch_play.play_over_arrays(
+        game, seeds, table, chosen, batch_play.recalling_bots(game, chosen), None)
+    assert not ejected
+    assert [json.dumps(records[n].to_dict()) for n in range(len(seeds))] == expected
+    late = [turn for turn in turns if turn > scenario.turns // 2]
+    assert turns and len(late) <= 10, late

@@ -8,6 +8,7 @@ chunk to chunk and from one simulation to the next."""
 
 from __future__ import annotations
 
+import random
 from collections import defaultdict
 
 import numpy as np
@@ -22,6 +23,7 @@ from game.engine.batch.state import gather
 from game.engine.glance import glances
 from game.engine.legal import legal_choice
 from game.scenario.load import load_scenario
+from game.scenario.model import Scenario
 from tests.bots.test_groups import (LAYOUT, MIXES, PATHS, _decision_points, _memo_key,
                                     _two_games)
 
@@ -34,7 +36,7 @@ def _shared(rules, scenario, table, strategy, states, seat, found: dict) -> int:
     bot = make_bot(strategy, scenario, seat, lambda: None)
     batch = gather(rules, states)
     public = public_now(rules, batch)
-    where = situation([s.name for s in table], {}, batch.turn, public)
+    where = situation([s.name for s in table], {}, public)
     seen = sights(rules, batch, seat, public)
     by_legal = defaultdict(list)
     for g, state in enumerate(states):
@@ -46,7 +48,8 @@ def _shared(rules, scenario, table, strategy, states, seat, found: dict) -> int:
             lambda policies: bot.reads(seen.role, legal, policies, batch.turn), seen,
             np.array(rows), batch.layout)
         for g, key in zip(first.tolist(), keys):
-            known = shared_key(bot, batch.layout.roles, seat, legal, choice, key)
+            when = bot.turn_read(seen.role, legal, states[g].policies, batch.turn)
+            known = shared_key(bot, batch.layout.roles, seat, legal, choice, key, when)
             if known is None:
                 continue
             memo = _memo_key(rules, bot, glances(rules, states[g], [seat])[0], legal)
@@ -83,7 +86,72 @@ def test_the_situation_names_the_stats_a_key_does_not():
     keys = {sid: seat_keys(lambda levels: reads, seen, np.array([0, 1]), LAYOUT)[2]
             for sid, seen in shows.items()}
     assert keys["s"] == keys["t"] and len(keys["s"]) == 1
-    where = {sid: situation(["a", "b", "c"], {}, 3, Public([(sid,)], [0, 0],
-                                                              {sid: np.ones(2, dtype=bool)}))
+    where = {sid: situation(["a", "b", "c"], {}, Public([(sid,)], [0, 0],
+                                                         {sid: np.ones(2, dtype=bool)}))
              for sid in ("s", "t")}
     assert where["s"] != where["t"]
+
+
+def _ahead(path, horizon: int) -> Scenario:
+    """The scenario at `path` with its bots planning `horizon` turns ahead."""
+    scenario = load_scenario(path)
+    bots = {**scenario.bots.model_dump(exclude_none=True), "horizon": horizon}
+    return Scenario.model_validate({**scenario.model_dump(), "bots": bots})
+
+
+@pytest.mark.parametrize("path", PATHS, ids=lambda p: p.stem)
+def test_equal_turn_reads_give_equal_memo_keys(path):
+    """A shared key holds what its bot's memo key reads of the turn
+    (`PlanningBot.turn_read`), not the turn itself, so that the loop keeps a group's
+    submission from turn to turn: the glance of every decision, moved to any other turn of
+    the game whose turn read is equal, gives the same memo key (a forecast or a policy
+    planner that reads the turn reads it all)."""
+    moved = _moved_alike(load_scenario(path), MIXES)
+    if path.stem == "tokenmaxxing":
+        assert moved > 100  # not vacuous: most turns read alike
+
+
+def test_a_horizon_reads_the_turns_left():
+    """With a horizon (no bundled scenario has one), a planner's memo key reads how many
+    turns a split is judged over, and the one-turn planner's key once that is one: equal
+    turn reads still give equal memo keys."""
+    scenario = _ahead(next(p for p in PATHS if p.stem == "small-team"), 3)
+    assert _moved_alike(scenario, MIXES[:1]) > 50  # (turns 1 to 6 read alike)
+
+
+def _moved_alike(scenario: Scenario, mixes) -> int:
+    """Check `test_equal_turn_reads_give_equal_memo_keys` at every decision of a game of
+    each of `mixes`; return how many glances were moved to another turn."""
+    game = simulate.Game(scenario)
+    rules = game.rules
+    moved = 0
+    for mix in mixes:
+        strategies = {scenario.roles[0].id: mix[0], scenario.roles[1].id: mix[1]}
+        table, chosen = simulate.table_for(game, strategies, None)
+        bots = [make_bot(name, scenario, seat, random.Random(seat))
+                for seat, name in enumerate(chosen)]
+        state = game.new_state(1, table)
+        while not game.is_terminal(state):
+            seat = game.to_act(state)[0]
+            bot, legal = bots[seat], game.legal_actions(state, seat)
+            if getattr(bot, "recalls", False):
+                moved += _moved(rules, bot, glances(rules, state, [seat])[0], legal)
+            state = game.apply(state, bot.act(game.view(state, seat), legal))
+    return moved
+
+
+def _moved(rules, bot, glance, legal) -> int:
+    """Check that `glance` moved to each other turn of the game with an equal turn read
+    gives `bot` the same memo key; return to how many turns it was moved."""
+    memo = _memo_key(rules, bot, glance, legal)
+    if memo and memo[0] == "whole view":
+        return 0
+    when = bot.turn_read(glance.role, legal, glance.policies, glance.turn)
+    moved = 0
+    for other in range(1, rules.scenario.turns + 1):
+        if other != glance.turn and bot.turn_read(glance.role, legal, glance.policies,
+                                                  other) == when:
+            assert _memo_key(rules, bot, glance._replace(turn=other), legal) == memo, \
+                (glance.turn, other, glance.seat, legal.phase)
+            moved += 1
+    return moved
