@@ -49,10 +49,9 @@ from game.engine.batch.turn import resolve_turn
 from game.engine.checks import check_chosen
 from game.engine.env import per_rules
 from game.engine.game import Game
-from game.engine.glance import NotGlanced
+from game.engine.glance import Glance, NotGlanced, looks
 from game.engine.legal import Choice, legal_choice
 from game.engine.state import GameState, SeatSetup
-from game.engine.view import views
 
 
 def recalling_bots(game: Game, chosen: list[str]) -> list | None:
@@ -298,19 +297,22 @@ class _Loop:
     def _submitted(self, bot, g: int, seat: int, phase: str, legal: Legal,
                    choice: Choice | None, public: Public, alone: bool) -> dict | None:
         """What seat `seat` of game `g` submits: recalled from its bot's memos and checked
-        through its choice's memo, else planned (`act` on its view) and checked on the game's
-        state as the phase opened, exported from the arrays (`export_states`): that fills
-        the memos, as the game-by-game loop's first game in the situation does. None (the
-        game is ejected) where the key reads more than a glance over arrays shows, so that
-        each game of it is alone in its group (`alone`: a state a game would cost more than
-        playing it game by game)."""
-        action = self._recalled(bot, g, seat, legal, public)
+        through its choice's memo, else planned and checked on the game's state as the phase
+        opened, exported from the arrays (`export_states`): that fills the memos, as the
+        game-by-game loop's first game in the situation does. The bot plans from its seat's
+        look at that state (game.engine.glance `looks`: the glance it recalled from, equal
+        to the state's, and the few parts of the view it reads to plan), as by_state's
+        bots do. None (the game is ejected) where the key reads more than a glance over
+        arrays shows, so that each game of it is alone in its group (`alone`: a state a
+        game would cost more than playing it game by game)."""
+        glance = glance_at(self.rules, self.batch, g, seat, self.names, public)
+        action = _recalled(bot, glance, legal)
         submitted = checked(choice, action, seat) if action is not None else None
         if submitted is not None or alone:
             return submitted
         state = self._state(g, phase)
         if action is None:
-            action = bot.act(views(self.rules, state, [seat])[0], legal)
+            action = bot.act(looks(self.rules, state, [glance])[0], legal)
         return check_chosen(self.rules, state, seat, choice, action)
 
     def _state(self, g: int, phase: str) -> GameState:
@@ -321,14 +323,14 @@ class _Loop:
                                                    self.table, self.locked, [g], phase)[0]
         return state
 
-    def _recalled(self, bot, g: int, seat: int, legal: Legal, public: Public) -> Action | None:
-        """What `bot` recalls for seat `seat` of game `g`, or None (not in its memos, or its
-        key reads the metric readings, which a glance over arrays does not hold)."""
-        try:
-            return bot.recall(glance_at(self.rules, self.batch, g, seat, self.names, public),
-                               legal)
-        except NotGlanced:
-            return None
+
+def _recalled(bot, glance: Glance, legal: Legal) -> Action | None:
+    """What `bot` recalls at `glance` (a glance over arrays, `glance_at`), or None (not in
+    its memos, or its key reads the metric readings, which such a glance does not hold)."""
+    try:
+        return bot.recall(glance, legal)
+    except NotGlanced:
+        return None
 
 
 def _turn_reads(bot, role: str, legal: Legal, levels: np.ndarray, ids: tuple[str, ...],
