@@ -338,6 +338,9 @@ def _turn_reads(bot, role: str, legal: Legal, levels: np.ndarray, ids: tuple[str
     """Per row of `levels` (policy levels, columns `ids`), what `bot`'s memo key reads of
     `turn` for a seat of `role` offered `legal` under those levels (`PlanningBot.turn_read`),
     asked once per distinct row."""
+    if len(levels) > 1 and (levels == levels[0]).all():  # (one set of levels: the usual case)
+        first = dict(zip(ids, levels[0].tolist()))
+        return [bot.turn_read(role, legal, first, turn)] * len(levels)
     found: dict[tuple, tuple] = {}
     out = []
     for row in map(tuple, levels.tolist()):

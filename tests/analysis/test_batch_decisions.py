@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 import game.analysis.batch_play as batch_play
 from game.analysis.simulate import play_games, record_of, run_seed, table_for
 from game.engine.game import Game
@@ -102,3 +104,17 @@ def test_a_later_turn_recalls_what_an_earlier_one_submitted_without_a_glance(mon
     assert [json.dumps(records[n].to_dict()) for n in range(len(seeds))] == expected
     late = [turn for turn in turns if turn > scenario.turns // 2]
     assert turns and len(late) <= 10, late
+
+
+def test_a_groups_turn_read_is_asked_with_its_own_levels():
+    """`_turn_reads` gives each group what its bot reads of the turn under the group's
+    own levels, whether the rows' levels are all equal (asked once) or not."""
+    class Reader:
+        def turn_read(self, role, legal, policies, turn):
+            return role, legal, tuple(policies.items()), turn
+
+    ids = ("p", "q")
+    mixed = np.array([[1, 2], [1, 2], [3, 4], [1, 2]])
+    for levels in (mixed, mixed[[0, 1, 3]], mixed[[2]], mixed[:0]):
+        assert batch_play._turn_reads(Reader(), "r", "legal", levels, ids, 5) == [
+            ("r", "legal", (("p", int(a)), ("q", int(b))), 5) for a, b in levels.tolist()]
