@@ -18,15 +18,23 @@ from game.scenario.load import load_scenario
 FLAGSHIP = Path(__file__).resolve().parents[2] / "scenarios" / "tokenmaxxing.yaml"
 
 
-def test_seats_of_one_role_and_strategy_that_read_the_same_share_one_glance(monkeypatch):
-    """The flagship's hype manager and four gamer engineers, once warm: fewer glances than
-    groups of a seat's games, none ejected, and every record the game-by-game one."""
+def _warm_flagship() -> tuple:
+    """The flagship (planners of its own), hype manager and gamers: (its Game, table,
+    strategies, 12 seeds, the records `play_games` gives them, as JSON), the memos filled
+    by playing them."""
     scenario = load_scenario(FLAGSHIP).model_copy(deep=True)  # (planners of its own)
     game = Game(scenario)
     table, chosen = table_for(game, {"manager": "hype", "employee": "gamer"}, None)
     seeds = [run_seed(41, i) for i in range(12)]
     expected = [json.dumps(record_of(scenario, state, table, chosen).to_dict())
-                for state in play_games(game, seeds, table, chosen, None)]  # fills the memos
+                for state in play_games(game, seeds, table, chosen, None)]
+    return game, table, chosen, seeds, expected
+
+
+def test_seats_of_one_role_and_strategy_that_read_the_same_share_one_glance(monkeypatch):
+    """The flagship's hype manager and four gamer engineers, once warm: fewer glances than
+    groups of a seat's games, none ejected, and every record the game-by-game one."""
+    game, table, chosen, seeds, expected = _warm_flagship()
     counts = {"glances": 0, "groups": 0}
 
     def glance_at(*args):
@@ -84,12 +92,7 @@ def test_a_later_turn_recalls_what_an_earlier_one_submitted_without_a_glance(mon
     in the second half of 12 warm games a group of a gamer seldom reads what no earlier
     turn read, so the loop glances there a few times (5; 100 when it kept submissions per
     turn), and keeps the game-by-game records."""
-    scenario = load_scenario(FLAGSHIP).model_copy(deep=True)  # (planners of its own)
-    game = Game(scenario)
-    table, chosen = table_for(game, {"manager": "hype", "employee": "gamer"}, None)
-    seeds = [run_seed(41, i) for i in range(12)]
-    expected = [json.dumps(record_of(scenario, state, table, chosen).to_dict())
-                for state in play_games(game, seeds, table, chosen, None)]  # fills the memos
+    game, table, chosen, seeds, expected = _warm_flagship()
     turns: list[int] = []
 
     def glance_at(*args):
@@ -102,7 +105,7 @@ def test_a_later_turn_recalls_what_an_earlier_one_submitted_without_a_glance(mon
         game, seeds, table, chosen, batch_play.recalling_bots(game, chosen), None)
     assert not ejected
     assert [json.dumps(records[n].to_dict()) for n in range(len(seeds))] == expected
-    late = [turn for turn in turns if turn > scenario.turns // 2]
+    late = [turn for turn in turns if turn > game.scenario.turns // 2]
     assert turns and len(late) <= 10, late
 
 
