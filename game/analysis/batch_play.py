@@ -212,10 +212,10 @@ class _Loop:
         stacks; the games where a memo lacked something are ejected. The games of each seat
         are grouped by the Legal they are offered, and the groups of every seat that share
         a `_stack` are keyed and decided in one pass (`_choose_stack`). `known`: what a
-        group of an earlier seat, phase or chunk in this situation submitted (`_decided`),
-        by what its choice read (see `shared_key`), so a group that reads the same is not
-        glanced at; `public`: which stats are public in each game as the phase opens
-        (`public_now`)."""
+        group of an earlier seat, phase, turn or chunk in this situation submitted
+        (`_decided`), by what its choice read (see `shared_key`), so a group that reads the
+        same is not glanced at; `public`: which stats are public in each game as the phase
+        opens (`public_now`)."""
         stacks: dict[tuple, list[_Part]] = {}
         for seat, rows in seats.items():
             group_of, offered = legal_groups(self.rules, self.batch, seat, phase, rows,
