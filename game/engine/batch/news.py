@@ -262,17 +262,14 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
     those games' news."""
     if event.effects or not batch.layout.settled:
         _apply_where_fired(batch, event, mask, genv, lanes, senv)
-    rows = np.flatnonzero(mask)
     if batch.fired_events is not None:  # (a copy: a copied batch may share the array)
         batch.fired_events = batch.fired_events.copy()
-        batch.fired_events[rows, event_facts(batch.rules)[event.id].index] = True
+        batch.fired_events[:, event_facts(batch.rules)[event.id].index] |= mask
     spec = batch.rules.event_specs[event.id]
     headline = Headline(turn=batch.turn, event=event.id, headline=spec.headline, text=spec.text,
                         injected=injected)  # the same in every game (never changed: shared)
-    fired, news, event_id = batch.fired, batch.news, event.id
-    for g in rows.tolist():
-        fired[g].append(event_id)
-        news[g].append(headline)
+    batch.fired.add(event.id, mask)
+    batch.news.add(headline, mask)
 
 
 def _apply_where_fired(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env,
