@@ -52,7 +52,7 @@ def _same_bits(got: np.ndarray, want: np.ndarray, name: str) -> None:
 
 def _same_streams(got, want) -> None:
     """Two `Lanes` (or the same `Lanes` twice) left at the same place of every stream."""
-    for name in ("cursor", "cached", "angles", "radii"):
+    for name in ("cursor", "cached", "angles", "radii", "pairs"):
         _same_bits(getattr(got, name), getattr(want, name), name)
     assert [None if r is None else r.getstate() for r in got.rngs] == \
         [None if r is None else r.getstate() for r in want.rngs]
