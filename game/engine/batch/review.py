@@ -110,7 +110,9 @@ def _scored(batch: Batch, ranking: Ranking, members: np.ndarray) -> np.ndarray:
     first = np.arange(0, games * seats, seats)[:, None]  # each game's first cell, flattened
     cell = order + first  # the cell of the seat at each place, in the flattened (G, S)
     place = np.empty(games * seats, dtype=order.dtype)  # each seat's place in the ranking
-    place[cell.ravel()] = np.tile(np.arange(seats, dtype=order.dtype), games)
+    places = np.empty((games, seats), dtype=order.dtype)  # places 0..S-1 in every game
+    places[:] = np.arange(seats, dtype=order.dtype)  # (np.tile's, without its Python)
+    place[cell.ravel()] = places.ravel()
     np.copyto(batch.score, ranking.scores, where=members)
     np.copyto(batch.rank, np.take(ranking.ranks, place.reshape(games, seats) + first),
               where=members)

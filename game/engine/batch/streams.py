@@ -168,7 +168,7 @@ class Lanes:
         """(the selected games that have `most` more words (one count, or a count per game
         (G,)) left in `words` and no CPython stream, the other selected games, which draw
         from their CPython streams)."""
-        games = np.flatnonzero(mask)
+        games = mask.nonzero()[0]  # (mask: (G,) bool; flatnonzero's, without its wrappers)
         if self.words is None:
             return games[:0], games.tolist()
         if isinstance(most, np.ndarray):
