@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.engine.batch.masks import anywhere
 from game.engine.batch.state import Batch, Push
 
 SMALL = 128
@@ -122,7 +123,7 @@ class Changes:
     def push(self, due: int, target: str, seat: int | None, mode: str, direct: bool,
              amount: np.ndarray, mask: np.ndarray) -> None:
         """Queue a delayed change in the games of `mask` (none if the mask is empty)."""
-        if mask.any():
+        if anywhere(mask):
             self.pushes.append(Push(due, target, seat, mode, direct,
                                     np.where(mask, amount, 0.0), mask.copy()))
 

@@ -38,6 +38,7 @@ from game.engine.batch.env import (
     seat_names,
 )
 from game.engine.batch.formula import quietly
+from game.engine.batch.masks import anywhere
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes, lanes_of
@@ -57,17 +58,17 @@ def open_turn(batch: Batch) -> None:
     before = _fired_before(batch)
     for e, event in enumerate(batch.rules.events):
         checked = np.ones(batch.size, dtype=bool) if event.repeat else ~before[:, e]
-        if not checked.any():
+        if not anywhere(checked):
             continue
         genv = names.now(batch, event, checked, news.checked(batch, event, checked))
         when = per_game(layout.formula(event.when)(genv), batch.size)
         holds = checked & (when != 0.0)
-        if not holds.any():
+        if not anywhere(holds):
             continue  # (nothing to catch up, nothing to draw, nothing fires)
         chance = per_game(layout.formula(event.chance)(genv), batch.size)
         news.catch_up(holds & (chance < 1.0) & (chance > 0.0))
         fires = passes(when, chance, checked, news.lanes)
-        if fires.any():
+        if anywhere(fires):
             news.catch_up(fires)
             fire_event(batch, event, fires, genv, news.lanes, senv=names.seats(batch, genv))
             names.fired(batch, event, fires)
@@ -120,7 +121,7 @@ class _NewsStream:
     def catch_up(self, games: np.ndarray) -> None:
         """Move the stream of each of `games` past the draws it has skipped."""
         behind = games & (self.skipped > 0)
-        if behind.any():
+        if anywhere(behind):
             self.lanes.skip_draws(self.randoms, behind, self.skipped)
             self.skipped[behind] = 0
 

@@ -20,6 +20,7 @@ from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import land, passes
 from game.engine.batch.env import Env, global_env, seat_env
 from game.engine.batch.formula import quietly
+from game.engine.batch.masks import anywhere
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.ranks import Ranking, rank_seats
 from game.engine.batch.recorded import Reviews, RoleReview
@@ -96,7 +97,7 @@ def _rank(batch: Batch, review: CReview, members: np.ndarray, senv: Env) -> Rank
     terms = np.zeros(shape)
     for policy_id, term in review.terms:
         active = (batch.policies[:, layout.policy_ids.index(policy_id)] > 0)[:, None]
-        if active.any():  # (a term in force in no game adds nothing anywhere)
+        if anywhere(active):  # (a term in force in no game adds nothing anywhere)
             terms = np.where(active, terms + layout.formula(term)(senv), terms)
     return rank_seats(score + terms, members, review.ties, batch.seeds, batch.turn, "ties",
                       review.role)
@@ -146,7 +147,7 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
         seat = ranking.order[:, place]
         for c, consequence in enumerate(review.consequences):
             holds = held[:, place, c]
-            if not holds.any():
+            if not anywhere(holds):
                 continue
             if c not in evaluated:
                 evaluated[c] = [(e, *(layout.formula(f)(senv) for f in (e.when, e.chance,

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from game.engine.batch.masks import anywhere
 from game.engine.batch.twister import WORTH, first_words, gauss_polar, libm
 from game.engine.batch.twister import randoms as _randoms
 from game.engine.env import per_rules
@@ -191,7 +192,7 @@ class Lanes:
         that holds one as a skipped pair (`pairs`)."""
         at = self.pairs[games]
         skipped = at >= 0
-        if skipped.any():
+        if anywhere(skipped):
             at, columns = at[skipped], games[skipped]
             u1 = _randoms(self.words[at, columns], self.words[at + 1, columns])
             u2 = _randoms(self.words[at + 2, columns], self.words[at + 3, columns])
@@ -204,7 +205,7 @@ class Lanes:
         self._pairs_read(games)
         angles = self.angles[games]
         held = ~np.isnan(angles)
-        if held.any():
+        if anywhere(held):
             at = games[held]
             self.cached[at] = libm(math.sin, angles[held]) * self.radii[at]
             self.angles[at] = np.nan
@@ -217,7 +218,7 @@ class Lanes:
         z = self.cached[games]
         fresh = np.isnan(z)
         self.cached[games] = np.nan
-        if fresh.any():
+        if anywhere(fresh):
             drawing = games[fresh]
             u1 = self._random(drawing)
             x2pi, g2rad = gauss_polar(u1, self._random(drawing))
