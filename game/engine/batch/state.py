@@ -88,7 +88,8 @@ class Batch:
     stats: np.ndarray
     """(G, S, T) float64; 0.0 where the seat's role lacks the stat (`Layout.has_stat`)."""
     employed: np.ndarray
-    """(G, S) bool."""
+    """(G, S) bool; a new array at every change, never written in place (its headcounts
+    are counted once per array: game.engine.batch.env `headcounts`)."""
     laid_off_turn: np.ndarray
     """(G, S) int64, -1 for none."""
     score: np.ndarray
