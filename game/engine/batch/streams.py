@@ -124,7 +124,7 @@ class Lanes:
     from `words` (DEPTH, G) (a `Bank`'s) until they run out."""
 
     __slots__ = ("angles", "cached", "cursor", "pairs", "parts", "radii", "rngs", "seeds",
-                 "words")
+                 "spilled", "words")
 
     def __init__(self, seeds: Sequence[int], *parts: object,
                  words: np.ndarray | None = None) -> None:
@@ -132,6 +132,8 @@ class Lanes:
         self.parts = parts
         self.rngs: list[random.Random | None] = [None] * len(seeds)
         """Each game's CPython stream once it has one (its draws come from there)."""
+        self.spilled = False
+        """Whether some game reading `words` went on in its CPython stream (`lane`)."""
         self.words = words
         self.cursor = np.zeros(len(seeds), dtype=np.int64)
         """(G,) the words each game has read of `words`."""
@@ -155,6 +157,7 @@ class Lanes:
         if rng is None:
             rng = self.rngs[game] = stream(self.seeds[game], *self.parts)
             if self.words is not None:
+                self.spilled = True
                 for _ in range(int(self.cursor[game])):
                     rng.getrandbits(32)
                 self._pairs_read(np.array([game]))
@@ -175,7 +178,7 @@ class Lanes:
         if isinstance(most, np.ndarray):
             most = most[games]
         fast = self.cursor[games] + most <= len(self.words)
-        if any(self.rngs):
+        if self.spilled:  # (else no game has left the words: no list of G streams to scan)
             fast &= np.array([self.rngs[g] is None for g in games.tolist()], dtype=bool)
         return games[fast], games[~fast].tolist()
 
