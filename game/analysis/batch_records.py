@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from itertools import chain, repeat
+from itertools import repeat
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from game.analysis.indices import Weights, _index, _indices, seat_outcome_rows
 from game.analysis.record import GameRecord
 from game.engine.batch.formula import BatchFormula, compile_batch
 from game.engine.batch.history import History, bare_states
+from game.engine.batch.lists import GameLists
 from game.engine.batch.state import Batch
 from game.engine.env import per_rules
 from game.engine.ranking import ranked_by_score
@@ -152,27 +153,37 @@ def _events(history: History, batch: Batch, rows: np.ndarray, known: tuple[str, 
     """The events of the games at `rows` as `Records` holds them: (turn, code) of each in
     game order, each game's in the order `record_of` lists them (every turn's news, then the
     news after the last), where each game's start, and the ids the codes index (`known`,
-    then the others in the order met). Games where an event fired at the same turn share its
-    headline (game.engine.batch.news), so each headline object is read once."""
-    lists = [kept.recorded.news for kept in history.turns] + [batch.news]
-    at = rows.tolist()
-    if at != list(range(batch.size)):  # (else every game, in order)
-        lists = [[news[g] for g in at] for news in lists]
-    counts = np.array([list(map(len, news)) for news in lists], dtype=np.int64).reshape(
-        len(lists), len(at))  # (T + 1, N)
-    heads = list(chain.from_iterable(chain.from_iterable(lists)))  # turn by turn
-    game_of = np.repeat(np.tile(np.arange(len(at)), len(lists)), counts.ravel())
-    order = np.argsort(game_of, kind="stable")  # game by game
-    objects = np.fromiter(map(id, heads), dtype=np.uint64, count=len(heads))[order]
-    _, first, which = np.unique(objects, return_index=True, return_inverse=True)
-    met = [heads[i] for i in order[first].tolist()]
+    then the others in the order met). Read from the news lists as kept (`GameLists`): each
+    headline once, with the games it went to (`_headlines`)."""
+    heads, games = _headlines([kept.recorded.news for kept in history.turns] + [batch.news],
+                              rows)
+    game_of = np.concatenate(games) if games else np.zeros(0, dtype=np.intp)
+    head_of = np.repeat(np.arange(len(heads)), [len(at) for at in games])
+    seq = head_of[np.argsort(game_of, kind="stable")]  # game by game, each in its order
+    _, first = np.unique(seq, return_index=True)
     ids = dict.fromkeys(known)
-    ids.update(dict.fromkeys(met[n].event for n in np.argsort(first).tolist()))
-    code = {e: c for c, e in enumerate(ids)}
-    which = which.reshape(-1)
-    return (np.array([h.turn for h in met], dtype=np.int64)[which],
-            np.array([code[h.event] for h in met], dtype=np.int32)[which],
-            np.concatenate([[0], np.cumsum(counts.sum(axis=0))]).astype(np.int64), tuple(ids))
+    ids.update(dict.fromkeys(heads[h].event for h in seq[np.sort(first)].tolist()))
+    code = {e: c for c, e in enumerate(ids)}  # (a headline in no game of `rows`: -1, unread)
+    counts = np.bincount(game_of, minlength=len(rows))
+    return (np.array([h.turn for h in heads], dtype=np.int64)[seq],
+            np.array([code.get(h.event, -1) for h in heads], dtype=np.int32)[seq],
+            np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), tuple(ids))
+
+
+def _headlines(lists: list[GameLists], rows: np.ndarray) -> tuple[list, list[np.ndarray]]:
+    """Every headline of the turns' news `lists`, turn by turn, each game's list in order,
+    with the positions in `rows` of the games it is in: (headlines, positions of each)."""
+    heads, games = [], []
+    for news in lists:
+        if news.start is not None:  # (a game's first headlines: before any added)
+            for n, g in enumerate(rows.tolist()):
+                for head in news.start[g]:
+                    heads.append(head)
+                    games.append(np.array([n], dtype=np.intp))
+        for head, mask in news.added:
+            heads.append(head)
+            games.append(np.flatnonzero(mask[rows]))
+    return heads, games
 
 
 def _plain(rules: Rules) -> BatchFormula | None:

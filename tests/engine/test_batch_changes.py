@@ -47,15 +47,24 @@ def _whole_metrics(batch: Batch, changes: Changes) -> tuple[np.ndarray, np.ndarr
     """(metrics, carry) after a pass that is not smooth, over every metric: only those a
     change touched move."""
     layout = batch.layout
-    value = np.where(changes.metric_is_set, changes.metric_set,
-                     batch.metrics + changes.metric_add)
-    carry = np.where(changes.metric_is_set, 0.0, batch.carry)
+    values, is_set = _metric_sets(changes)
+    value = np.where(is_set, values, batch.metrics + changes.metric_add)
+    carry = np.where(is_set, 0.0, batch.carry)
     high, low = value >= layout.metric_high, value <= layout.metric_low
     carry = np.where(high, np.where(carry > 0.0, 0.0, carry),
                      np.where(low & (carry < 0.0), 0.0, carry))
     value = np.where(high, layout.metric_high, np.where(low, layout.metric_low, value))
-    moved = changes.metric_added | changes.metric_is_set
+    moved = changes.metric_added | is_set
     return np.where(moved, value, batch.metrics), np.where(moved, carry, batch.carry)
+
+
+def _metric_sets(changes: Changes) -> tuple[np.ndarray, np.ndarray]:
+    """(set values, is_set) of every metric (G, M): False where no set was made (the
+    arrays are made at the first set)."""
+    if changes.metric_set is None:
+        shape = changes.metric_add.shape
+        return np.zeros(shape), np.zeros(shape, dtype=bool)
+    return changes.metric_set, changes.metric_is_set
 
 
 def _bits(array: np.ndarray) -> np.ndarray:

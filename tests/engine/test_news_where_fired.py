@@ -1,13 +1,13 @@
-"""An event's effects applied in the games where it fired alone (`news._apply_where_fired`: a
-batch of those games, the names taken at their rows) give what the step over the whole batch
-masked to those games gives (the rule as it was before: `_over_the_whole_batch` below):
-checked at every event that fired in the turns of random and bot games of every bundled
-scenario, tiny.yaml and the fixtures, and at every injected event: metrics, carry and stats
-bit for bit, the pending rows (order, fields, amounts' bits), and the streams left where the
-whole-batch step leaves them (the same draws taken). The events fired so far, kept as an
-array by the news (`Batch.fired_events`), are those the games' lists hold, and a fire never
-changes the array of a batch copied before it. Where the layout is not settled, an event with
-no effects still moves the metrics where it fired.
+"""An event's effects applied where it fired (`news._apply_where_fired`: one step over the
+whole batch, masked to those games) give what the reference step written here gives
+(`_over_the_whole_batch`, from the rows where it fired): checked at every event that fired in
+the turns of random and bot games of every bundled scenario, tiny.yaml and the fixtures, and
+at every injected event: metrics, carry and stats bit for bit, the pending rows (order,
+fields, amounts' bits), and the streams left where the reference step leaves them (the same
+draws taken). The events fired so far, kept as an array by the news (`Batch.fired_events`),
+are those the games' lists hold, and a fire never changes the array of a batch copied before
+it. Where the layout is not settled, an event with no effects still moves the metrics where
+it fired, and only there.
 """
 
 from __future__ import annotations
@@ -52,19 +52,20 @@ def _same_bits(got: np.ndarray, want: np.ndarray, name: str) -> None:
 
 def _same_streams(got, want) -> None:
     """Two `Lanes` (or the same `Lanes` twice) left at the same place of every stream."""
-    for name in ("cursor", "cached", "angles", "radii"):
+    for name in ("cursor", "cached", "angles", "radii", "pairs"):
         _same_bits(getattr(got, name), getattr(want, name), name)
     assert [None if r is None else r.getstate() for r in got.rngs] == \
         [None if r is None else r.getstate() for r in want.rngs]
 
 
 def _checked(where_fired):
-    def checking(batch, event, rows, genv, lanes, senv):
+    def checking(batch, event, mask, genv, lanes, senv):
+        rows = np.flatnonzero(mask)
         want = copy.copy(batch)
         want.stats, want.pending = batch.stats.copy(), list(batch.pending)
         want_lanes = copy.deepcopy(lanes)
         _over_the_whole_batch(want, event, rows, genv, want_lanes, senv)
-        where_fired(batch, event, rows, genv, lanes, senv)
+        where_fired(batch, event, mask, genv, lanes, senv)
         for name in ("metrics", "carry", "stats"):
             _same_bits(getattr(batch, name), getattr(want, name), name)
         assert len(batch.pending) == len(want.pending)

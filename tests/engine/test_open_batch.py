@@ -66,7 +66,7 @@ def assert_same_batch(got: Batch, want: Batch) -> None:
                             "news", "reviews", "ended", "fired_events"))
     assert checked == {f.name for f in fields(Batch)}  # a new field must be compared too
     assert len({id(x) for x in got.allocations}) == got.size  # a dict of its own per game
-    assert len({id(x) for x in got.fired + got.news}) == 2 * got.size
+    assert len({id(x) for x in [*got.fired, *got.news]}) == 2 * got.size  # (lists of their own)
 
 
 def _lockings(game: Game) -> list[dict[str, int] | None]:

@@ -222,3 +222,25 @@ def test_long_skips_leave_the_streams_where_cpython_leaves_them():
             for op in range(4):
                 assert np.array_equal(_call(banked, op, everyone), _call(cpython, op, everyone),
                                       equal_nan=True), op
+
+
+def test_a_skip_computes_no_number_until_its_spare_normal_is_read(monkeypatch):
+    """`skip_draws` on a bank's words only counts them: the spare normal a skipped pair
+    leaves is computed (libm's log and sin) only when a draw reads it, and then it is the
+    one CPython's stream holds."""
+    seeds = list(range(30))
+    everyone = np.ones(len(seeds), dtype=bool)
+    words = Bank(seeds, [(6, "news")]).take((6, "news"))
+    banked, cpython = Lanes(seeds, 6, "news", words=words), Lanes(seeds, 6, "news")
+    times = np.random.default_rng(3).integers(0, 4, len(seeds))
+
+    def no_number(function, values):
+        raise AssertionError("a skip computed a number")
+    with monkeypatch.context() as patched:
+        patched.setattr(twister, "libm", no_number)
+        patched.setattr(streams, "libm", no_number)
+        banked.skip_draws(RANDOMS[:1], everyone, times)
+    cpython.skip_draws(RANDOMS[:1], everyone, times)
+    assert (banked.pairs >= 0).any()  # some spare kept as its pair
+    assert np.array_equal(banked.gauss(0.0, 1.0, everyone), cpython.gauss(0.0, 1.0, everyone))
+    assert np.array_equal(banked.gauss(0.0, 1.0, everyone), cpython.gauss(0.0, 1.0, everyone))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from game.engine.batch.masks import anywhere
 from game.engine.batch.state import Batch, Push
 
 SMALL = 128
@@ -50,7 +51,8 @@ class StatChanges:
 
 class Changes:
     """The changes of one step: additions and sets of metrics, each with a mask of where it
-    was made, the changes of each stat some change touched (`stats`: its own (G, S) arrays,
+    was made (the sets' arrays made at the first set: `metric_set` and `metric_is_set` are
+    None until then), the changes of each stat some change touched (`stats`: its own (G, S) arrays,
     made when first touched), and the delayed changes (`pushes`) in the order they were
     made."""
 
@@ -63,8 +65,8 @@ class Changes:
         """(G, S): the shape of one stat's changes."""
         self.metric_add = np.zeros((g, m))
         self.metric_added = np.zeros((g, m), dtype=bool)
-        self.metric_set = np.zeros((g, m))
-        self.metric_is_set = np.zeros((g, m), dtype=bool)
+        self.metric_set: np.ndarray | None = None
+        self.metric_is_set: np.ndarray | None = None
         self.stats: dict[int, StatChanges] = {}
         """Stat index -> its changes, for the stats some change was made to."""
         self.pushes: list[Push] = []
@@ -87,6 +89,9 @@ class Changes:
     def set_metric(self, m: int, amount: np.ndarray, mask: np.ndarray) -> None:
         """metric m = amount in the games of `mask` (a later set wins)."""
         self.metrics_touched.add(m)
+        if self.metric_set is None:
+            self.metric_set = np.zeros(self.metric_add.shape)
+            self.metric_is_set = np.zeros(self.metric_add.shape, dtype=bool)
         np.copyto(self.metric_set[:, m], amount, where=mask)
         self.metric_is_set[:, m] |= mask
 
@@ -118,7 +123,7 @@ class Changes:
     def push(self, due: int, target: str, seat: int | None, mode: str, direct: bool,
              amount: np.ndarray, mask: np.ndarray) -> None:
         """Queue a delayed change in the games of `mask` (none if the mask is empty)."""
-        if mask.any():
+        if anywhere(mask):
             self.pushes.append(Push(due, target, seat, mode, direct,
                                     np.where(mask, amount, 0.0), mask.copy()))
 
@@ -167,7 +172,9 @@ def apply_metrics(batch: Batch, changes: Changes, smooth: bool) -> None:
     columns = sorted(changes.metrics_touched)
     pick = columns[0] if len(columns) == 1 else columns
     value, carry = _moved(batch, changes, pick, False)
-    moved = changes.metric_added[:, pick] | changes.metric_is_set[:, pick]
+    moved = changes.metric_added[:, pick]
+    if changes.metric_is_set is not None:
+        moved = moved | changes.metric_is_set[:, pick]
     metrics, carries = batch.metrics.copy(), batch.carry.copy()
     metrics[:, pick] = np.where(moved, value, batch.metrics[:, pick])
     carries[:, pick] = np.where(moved, carry, batch.carry[:, pick])
@@ -187,9 +194,10 @@ def _moved(batch: Batch, changes: Changes, pick: slice | int | list[int], smooth
         value = value + applied
     else:
         value = value + add
-    is_set = changes.metric_is_set[:, pick]
-    value = np.where(is_set, changes.metric_set[:, pick], value)
-    carry = np.where(is_set, 0.0, carry)
+    if changes.metric_is_set is not None:  # (no set made: these would change nothing)
+        is_set = changes.metric_is_set[:, pick]
+        value = np.where(is_set, changes.metric_set[:, pick], value)
+        carry = np.where(is_set, 0.0, carry)
     top, bottom = layout.metric_high[pick], layout.metric_low[pick]
     high, low = value >= top, value <= bottom
     carry = np.where(high, np.where(carry > 0.0, 0.0, carry),

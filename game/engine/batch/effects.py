@@ -20,6 +20,7 @@ import numpy as np
 
 from game.engine.batch.changes import Changes
 from game.engine.batch.env import Env, per_game, seat_env
+from game.engine.batch.masks import anywhere
 from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes, draws, lanes_of, observes
 from game.engine.env import per_rules
@@ -66,7 +67,7 @@ def passes(when: np.ndarray, chance: np.ndarray, mask: np.ndarray, lanes: Lanes 
         return holds if chance >= 1.0 else holds & False
     sure = chance >= 1.0
     drawn = holds & ~sure & (chance > 0.0)
-    if not drawn.any():
+    if not anywhere(drawn):
         return holds & sure
     return (holds & sure) | (drawn & (lanes.random(drawn) < chance))
 
@@ -270,7 +271,7 @@ def work_draws(batch: Batch, lanes: list[Lanes], active: np.ndarray) -> dict[str
         if not watched:
             continue
         observing = (batch.effort[:, k, watched] > 0).any(axis=1) & active[:, k]
-        if observing.any():
+        if anywhere(observing):
             for name, values in lanes[k].draws(layout.randoms, observing).items():
                 out[name][:, k] = values
     return out

@@ -94,10 +94,7 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
     for sid, values in _stat_aggregates(batch, aggregated).items():
         for kind, value in values.items():
             env[f"{kind}_{sid}"] = _column(value)
-    count = np.add.reduce  # (what ndarray.sum calls, without its wrapper)
-    env["headcount"] = _column(count(employed, axis=1).astype(float))
-    for role, seats in layout.role_of_seat.items():
-        env["headcount_" + role] = _column(count(employed & seats, axis=1).astype(float))
+    env.update(headcounts(batch))
     for d, did in enumerate(layout.decision_ids):
         if did in aggregated:
             _aggregates(env, did, batch.numbers[:, :, d], employed & layout.chooses[:, d],
@@ -109,6 +106,20 @@ def global_env(batch: Batch, draws: dict[str, np.ndarray] | None = None,
     if layout.keyed:
         env.update(keyed_draws(batch)[0])
     return env
+
+
+def headcounts(batch: Batch) -> Env:
+    """`headcount` and `headcount_<role>` of every game, (G, 1) float: its employed seats,
+    of each role. Counted once per employment array (kept in `Batch.cache` with the array
+    they were counted from: a layoff gives the batch a new one, never writes it in place)."""
+    found = batch.cache.get("headcounts")
+    if found is None or found[0] is not batch.employed:
+        employed, count = batch.employed, np.add.reduce  # (ndarray.sum's, without its wrapper)
+        env = {"headcount": _column(count(employed, axis=1).astype(float))}
+        for role, seats in batch.layout.role_of_seat.items():
+            env["headcount_" + role] = _column(count(employed & seats, axis=1).astype(float))
+        found = batch.cache["headcounts"] = (employed, env)
+    return found[1]
 
 
 def _stat_aggregates(batch: Batch, aggregated: dict[str, tuple[str, ...]]

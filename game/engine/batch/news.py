@@ -23,7 +23,6 @@ names of a seat whose role chooses numbers are copies made when the names were l
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
@@ -39,8 +38,9 @@ from game.engine.batch.env import (
     seat_names,
 )
 from game.engine.batch.formula import quietly
+from game.engine.batch.masks import anywhere
 from game.engine.batch.near import held_neighbours
-from game.engine.batch.state import Batch, Push
+from game.engine.batch.state import Batch
 from game.engine.batch.streams import Lanes, lanes_of
 from game.engine.env import per_rules
 from game.engine.rng import stream
@@ -58,17 +58,17 @@ def open_turn(batch: Batch) -> None:
     before = _fired_before(batch)
     for e, event in enumerate(batch.rules.events):
         checked = np.ones(batch.size, dtype=bool) if event.repeat else ~before[:, e]
-        if not checked.any():
+        if not anywhere(checked):
             continue
         genv = names.now(batch, event, checked, news.checked(batch, event, checked))
         when = per_game(layout.formula(event.when)(genv), batch.size)
         holds = checked & (when != 0.0)
-        if not holds.any():
+        if not anywhere(holds):
             continue  # (nothing to catch up, nothing to draw, nothing fires)
         chance = per_game(layout.formula(event.chance)(genv), batch.size)
         news.catch_up(holds & (chance < 1.0) & (chance > 0.0))
         fires = passes(when, chance, checked, news.lanes)
-        if fires.any():
+        if anywhere(fires):
             news.catch_up(fires)
             fire_event(batch, event, fires, genv, news.lanes, senv=names.seats(batch, genv))
             names.fired(batch, event, fires)
@@ -121,7 +121,7 @@ class _NewsStream:
     def catch_up(self, games: np.ndarray) -> None:
         """Move the stream of each of `games` past the draws it has skipped."""
         behind = games & (self.skipped > 0)
-        if behind.any():
+        if anywhere(behind):
             self.lanes.skip_draws(self.randoms, behind, self.skipped)
             self.skipped[behind] = 0
 
@@ -258,102 +258,39 @@ def fire_event(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env, lanes: 
                injected: bool = False, senv: Env | None = None) -> None:
     """Fire `event` in the games of `mask` (G,): its effects at once on the global names
     `genv` (metric pushes skip the metric's own delay), their chance draws from `lanes`,
-    applied as one step (in those games alone: `_apply_where_fired`; a step with no effect
+    applied as one step masked to those games (`_apply_where_fired`; a step with no effect
     still moves every metric when the layout is not `settled`); then its headline goes to
     those games' news."""
-    rows = np.flatnonzero(mask)
     if event.effects or not batch.layout.settled:
-        _apply_where_fired(batch, event, rows, genv, lanes, senv)
+        _apply_where_fired(batch, event, mask, genv, lanes, senv)
     if batch.fired_events is not None:  # (a copy: a copied batch may share the array)
         batch.fired_events = batch.fired_events.copy()
-        batch.fired_events[rows, event_facts(batch.rules)[event.id].index] = True
+        batch.fired_events[:, event_facts(batch.rules)[event.id].index] |= mask
     spec = batch.rules.event_specs[event.id]
     headline = Headline(turn=batch.turn, event=event.id, headline=spec.headline, text=spec.text,
                         injected=injected)  # the same in every game (never changed: shared)
-    fired, news, event_id = batch.fired, batch.news, event.id
-    for g in rows.tolist():
-        fired[g].append(event_id)
-        news[g].append(headline)
+    batch.fired.add(event.id, mask)
+    batch.news.add(headline, mask)
 
 
-def _apply_where_fired(batch: Batch, event: CEvent, rows: np.ndarray, genv: Env,
+def _apply_where_fired(batch: Batch, event: CEvent, mask: np.ndarray, genv: Env,
                        lanes: Lanes, senv: Env | None) -> None:
-    """Apply `event`'s effects as one step on the games at `rows` alone (a batch of those
-    games, `_games_at`, on the names its effects read, taken at those rows), and put what
-    it moved back into `batch`. Every formula and change is element by element, so each game
-    gets the floats the whole batch would give it; the other games are left as they are, as
-    a step masked to `rows` leaves them (a pass that moves every metric moves only these)."""
+    """Apply `event`'s effects as one step over the whole batch, masked to the games of
+    `mask` (G,): every formula and change is element by element, and a change lands, a
+    chance is drawn and a stat or metric moves only where the mask holds, so the other
+    games are left as they are. A pass that moves every metric (the layout not `settled`)
+    moves them only where it fired: the other games keep their metrics and carry."""
     reads = event_facts(batch.rules)[event.id].reads
     if senv is None and any(e.on_seat for e in event.effects):  # (the seat names if read)
         senv = seat_env(batch, genv) if reads & seat_names(batch.layout) else genv
-    if len(rows) == batch.size:  # fired in every game (always, in a game alone)
-        _apply_everywhere(batch, event, genv, lanes, senv)
-        return
-    part = _games_at(batch, rows)
-    changes = Changes(part)
-    apply_list(part, event.effects, _taken(genv, reads, rows), changes,
-               _LanesAt(lanes, rows, batch.size), np.ones(len(rows), dtype=bool),
-               direct=True, senv=None if senv is None else _taken(senv, reads, rows))
-    finish(part, changes, False)
-    if changes.stats:  # (some stat was changed)
-        batch.stats[rows] = part.stats  # (in place, as `apply_stats` writes them)
-    if changes.metrics_touched or not batch.layout.settled:
-        batch.metrics, batch.carry = (_with_rows(whole, rows, values) for whole, values in
-                                      ((batch.metrics, part.metrics), (batch.carry, part.carry)))
-    batch.pending.extend(Push(p.due, p.target, p.seat, p.mode, p.direct,
-                              _with_rows(np.zeros(batch.size), rows, p.amount),
-                              _with_rows(np.zeros(batch.size, dtype=bool), rows, p.present))
-                         for p in part.pending)
-
-
-def _apply_everywhere(batch: Batch, event: CEvent, genv: Env, lanes: Lanes,
-                      senv: Env | None) -> None:
-    """`_apply_where_fired` where the event fired in every game: the step on the batch
-    itself, as on a batch of all its games (the same names, streams and changes; the
-    pushes go to its pending list, as the part's would, in order)."""
+    metrics, carry = batch.metrics, batch.carry  # (`finish` makes new arrays of these)
     changes = Changes(batch)
-    apply_list(batch, event.effects, genv, changes, lanes, np.ones(batch.size, dtype=bool),
-               direct=True, senv=senv)
+    apply_list(batch, event.effects, genv, changes, lanes, mask, direct=True, senv=senv)
     finish(batch, changes, False)
-
-
-def _games_at(batch: Batch, rows: np.ndarray) -> Batch:
-    """The games at `rows` as a batch of their own, holding what applying an event's
-    effects reads and moves (seeds, metrics, carry, stats, employment; nothing pending); its
-    other arrays are the whole batch's, which that never reads (the names come as envs)."""
-    return replace(batch, seeds=list(map(batch.seeds.__getitem__, rows.tolist())),
-                   metrics=batch.metrics[rows], carry=batch.carry[rows],
-                   stats=batch.stats[rows], employed=batch.employed[rows], pending=[],
-                   transit=[], fired=[], news=[], recorded=None, cache={}, bank=None)
-
-
-def _taken(env: Env, names: frozenset[str], rows: np.ndarray) -> Env:
-    """The `names` of `env` it holds, at `rows` (a value the same in every game as it is)."""
-    return {name: env[name] if env[name].ndim == 0 else env[name][rows]
-            for name in names & env.keys()}
-
-
-def _with_rows(whole: np.ndarray, rows: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """A copy of `whole` with `values` at `rows`."""
-    out = whole.copy()
-    out[rows] = values
-    return out
-
-
-class _LanesAt:
-    """The streams of `lanes` (a batch's) of the games at `rows`, for a batch of those games
-    (`_games_at`): a mask over them draws from the streams of the games it marks."""
-
-    __slots__ = ("lanes", "rows", "size")
-
-    def __init__(self, lanes: Lanes, rows: np.ndarray, size: int) -> None:
-        self.lanes, self.rows, self.size = lanes, rows, size
-
-    def random(self, mask: np.ndarray) -> np.ndarray:
-        """(n,) a `random()` from the stream of each game `mask` (n,) marks; NaN elsewhere."""
-        games = np.zeros(self.size, dtype=bool)
-        games[self.rows[mask]] = True
-        return self.lanes.random(games)[self.rows]
+    if not batch.layout.settled:
+        where = mask[:, None]
+        batch.metrics = np.where(where, batch.metrics, metrics)
+        batch.carry = np.where(where, batch.carry, carry)
 
 
 @quietly

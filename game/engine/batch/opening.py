@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from game.engine.batch.lists import GameLists
 from game.engine.batch.news import open_turn
 from game.engine.batch.recorded import Allocations, Reviews
 from game.engine.batch.state import Batch, Push, Shipment, gather
@@ -64,8 +65,8 @@ def _repeated(one: Batch, seeds: Sequence[int]) -> Batch:
             row.amount = np.repeat(row.amount, size)
             row.present = np.repeat(row.present, size)
     one.allocations = Allocations(size)
-    one.fired = [[] for _ in seeds]
-    one.news = [[] for _ in seeds]
+    one.fired = GameLists(size)
+    one.news = GameLists(size)
     one.reviews = Reviews(size)
     return one
 

@@ -20,6 +20,7 @@ from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import land, passes
 from game.engine.batch.env import Env, global_env, seat_env
 from game.engine.batch.formula import quietly
+from game.engine.batch.masks import anywhere
 from game.engine.batch.near import held_neighbours
 from game.engine.batch.ranks import Ranking, rank_seats
 from game.engine.batch.recorded import Reviews, RoleReview
@@ -96,7 +97,7 @@ def _rank(batch: Batch, review: CReview, members: np.ndarray, senv: Env) -> Rank
     terms = np.zeros(shape)
     for policy_id, term in review.terms:
         active = (batch.policies[:, layout.policy_ids.index(policy_id)] > 0)[:, None]
-        if active.any():  # (a term in force in no game adds nothing anywhere)
+        if anywhere(active):  # (a term in force in no game adds nothing anywhere)
             terms = np.where(active, terms + layout.formula(term)(senv), terms)
     return rank_seats(score + terms, members, review.ties, batch.seeds, batch.turn, "ties",
                       review.role)
@@ -110,7 +111,9 @@ def _scored(batch: Batch, ranking: Ranking, members: np.ndarray) -> np.ndarray:
     first = np.arange(0, games * seats, seats)[:, None]  # each game's first cell, flattened
     cell = order + first  # the cell of the seat at each place, in the flattened (G, S)
     place = np.empty(games * seats, dtype=order.dtype)  # each seat's place in the ranking
-    place[cell.ravel()] = np.tile(np.arange(seats, dtype=order.dtype), games)
+    places = np.empty((games, seats), dtype=order.dtype)  # places 0..S-1 in every game
+    places[:] = np.arange(seats, dtype=order.dtype)  # (np.tile's, without its Python)
+    place[cell.ravel()] = places.ravel()
     np.copyto(batch.score, ranking.scores, where=members)
     np.copyto(batch.rank, np.take(ranking.ranks, place.reshape(games, seats) + first),
               where=members)
@@ -144,7 +147,7 @@ def _consequences(batch: Batch, review: CReview, ranking: Ranking, senv: Env | N
         seat = ranking.order[:, place]
         for c, consequence in enumerate(review.consequences):
             holds = held[:, place, c]
-            if not holds.any():
+            if not anywhere(holds):
                 continue
             if c not in evaluated:
                 evaluated[c] = [(e, *(layout.formula(f)(senv) for f in (e.when, e.chance,

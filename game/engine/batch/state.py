@@ -18,11 +18,11 @@ import numpy as np
 from pydantic import TypeAdapter
 
 from game.engine.batch.layout import Layout, layout_for
+from game.engine.batch.lists import GameLists
 from game.engine.batch.recorded import Allocations, Reviews
 from game.engine.batch.streams import Bank
 from game.engine.state import (
     GameState,
-    Headline,
     Pending,
     Transit,
     TurnRecord,
@@ -60,7 +60,8 @@ class Recorded:
 
     metrics: np.ndarray
     stats: np.ndarray
-    news: list[list[Headline]]
+    news: GameLists
+    """Each game's headlines of the turn (`Batch.news`)."""
     reviews: Reviews
     """The turn's review as arrays (`Batch.reviews`); each game's rows made on demand."""
     allocations: Allocations | None = None
@@ -87,7 +88,8 @@ class Batch:
     stats: np.ndarray
     """(G, S, T) float64; 0.0 where the seat's role lacks the stat (`Layout.has_stat`)."""
     employed: np.ndarray
-    """(G, S) bool."""
+    """(G, S) bool; a new array at every change, never written in place (its headcounts
+    are counted once per array: game.engine.batch.env `headcounts`)."""
     laid_off_turn: np.ndarray
     """(G, S) int64, -1 for none."""
     score: np.ndarray
@@ -104,8 +106,9 @@ class Batch:
     """Each game's allocations as the state holds them (for the record), made on demand."""
     pending: list[Push] = field(default_factory=list)
     transit: list[Shipment] = field(default_factory=list)
-    fired: list[list[str]] = field(default_factory=list)
-    news: list[list[Headline]] = field(default_factory=list)
+    fired: GameLists = field(default_factory=lambda: GameLists(0))
+    """Each game's events fired so far (ids, in the order they fired)."""
+    news: GameLists = field(default_factory=lambda: GameLists(0))
     """Each game's headlines of the current turn."""
     fired_events: np.ndarray | None = None
     """(G, E) whether each event of the rules (in file order) is in each game's `fired`:
@@ -177,7 +180,7 @@ def gather(rules: Rules, states: list[GameState]) -> Batch:
                       lambda k, amount, present: Push(*k, amount, present)),
         transit=_rows([st.transit for st in states], lambda t: (t.flow, t.due, t.seat),
                       lambda k, amount, present: Shipment(*k, amount, present)),
-        fired=[list(st.fired) for st in states], news=[list(st.news) for st in states],
+        fired=GameLists([st.fired for st in states]), news=GameLists([st.news for st in states]),
         reviews=Reviews(len(states)))
 
 

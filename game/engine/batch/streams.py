@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from game.engine.batch.masks import anywhere
 from game.engine.batch.twister import WORTH, first_words, gauss_polar, libm
 from game.engine.batch.twister import randoms as _randoms
 from game.engine.env import per_rules
@@ -122,7 +123,8 @@ class Lanes:
     """One stream per game: `stream(seeds[g], *parts)`, seeded lazily by CPython, or read
     from `words` (DEPTH, G) (a `Bank`'s) until they run out."""
 
-    __slots__ = ("angles", "cached", "cursor", "parts", "radii", "rngs", "seeds", "words")
+    __slots__ = ("angles", "cached", "cursor", "pairs", "parts", "radii", "rngs", "seeds",
+                 "spilled", "words")
 
     def __init__(self, seeds: Sequence[int], *parts: object,
                  words: np.ndarray | None = None) -> None:
@@ -130,6 +132,8 @@ class Lanes:
         self.parts = parts
         self.rngs: list[random.Random | None] = [None] * len(seeds)
         """Each game's CPython stream once it has one (its draws come from there)."""
+        self.spilled = False
+        """Whether some game reading `words` went on in its CPython stream (`lane`)."""
         self.words = words
         self.cursor = np.zeros(len(seeds), dtype=np.int64)
         """(G,) the words each game has read of `words`."""
@@ -141,6 +145,10 @@ class Lanes:
         computed yet (NaN: none such), whose radius is in `radii`: sin(x2pi) * g2rad is
         computed only where it is read (most work streams never read theirs)."""
         self.radii = np.zeros(len(seeds))
+        self.pairs = np.full(len(seeds), -1, dtype=np.int64)
+        """(G,) where a game's spare normal is the second of a pair skipped over, the place
+        in `words` of the pair's first word (-1: none such): its angle and radius are
+        computed only when it is read (`_settle`); a skipped stream's spare rarely is."""
 
     def lane(self, game: int) -> random.Random:
         """Game `game`'s CPython stream, seeded now if it has none yet (moved past the words
@@ -149,8 +157,10 @@ class Lanes:
         if rng is None:
             rng = self.rngs[game] = stream(self.seeds[game], *self.parts)
             if self.words is not None:
+                self.spilled = True
                 for _ in range(int(self.cursor[game])):
                     rng.getrandbits(32)
+                self._pairs_read(np.array([game]))
                 angle = float(self.angles[game])  # (a spare as its angle: see `_settle`)
                 spare = float(self.cached[game]) if math.isnan(angle) \
                     else math.sin(angle) * float(self.radii[game])
@@ -162,13 +172,13 @@ class Lanes:
         """(the selected games that have `most` more words (one count, or a count per game
         (G,)) left in `words` and no CPython stream, the other selected games, which draw
         from their CPython streams)."""
-        games = np.flatnonzero(mask)
+        games = mask.nonzero()[0]  # (mask: (G,) bool; flatnonzero's, without its wrappers)
         if self.words is None:
             return games[:0], games.tolist()
         if isinstance(most, np.ndarray):
             most = most[games]
         fast = self.cursor[games] + most <= len(self.words)
-        if any(self.rngs):
+        if self.spilled:  # (else no game has left the words: no list of G streams to scan)
             fast &= np.array([self.rngs[g] is None for g in games.tolist()], dtype=bool)
         return games[fast], games[~fast].tolist()
 
@@ -180,12 +190,25 @@ class Lanes:
         self.cursor[games] = at + 2
         return _randoms(self.words[at, games], self.words[at + 1, games])
 
+    def _pairs_read(self, games: np.ndarray) -> None:
+        """The angle and radius (`angles`, `radii`) of the spare normal of each of `games`
+        that holds one as a skipped pair (`pairs`)."""
+        at = self.pairs[games]
+        skipped = at >= 0
+        if anywhere(skipped):
+            at, columns = at[skipped], games[skipped]
+            u1 = _randoms(self.words[at, columns], self.words[at + 1, columns])
+            u2 = _randoms(self.words[at + 2, columns], self.words[at + 3, columns])
+            self.angles[columns], self.radii[columns] = gauss_polar(u1, u2)
+            self.pairs[columns] = -1
+
     def _settle(self, games: np.ndarray) -> None:
-        """Compute the spare normal each of `games` holds as an angle and radius into
-        `cached` (the second of `twister.gauss_pairs`)."""
+        """Compute the spare normal each of `games` holds (as a skipped pair, or an angle
+        and radius) into `cached` (the second of `twister.gauss_pairs`)."""
+        self._pairs_read(games)
         angles = self.angles[games]
         held = ~np.isnan(angles)
-        if held.any():
+        if anywhere(held):
             at = games[held]
             self.cached[at] = libm(math.sin, angles[held]) * self.radii[at]
             self.angles[at] = np.nan
@@ -198,7 +221,7 @@ class Lanes:
         z = self.cached[games]
         fresh = np.isnan(z)
         self.cached[games] = np.nan
-        if fresh.any():
+        if anywhere(fresh):
             drawing = games[fresh]
             u1 = self._random(drawing)
             x2pi, g2rad = gauss_polar(u1, self._random(drawing))
@@ -280,9 +303,10 @@ class Lanes:
         """Move the words of each of `games` on past `counts` (per game) `draws` of
         `randoms`, computing no number but the spare normal a game is left with: a uniform
         reads 2 words; a normal takes the spare if there is one, else reads a pair (4 words)
-        and keeps its second as the spare (its angle and radius: `angles`)."""
+        and keeps its second as the spare (where the pair is: `pairs`)."""
         cursor = self.cursor[games]
-        spare = ~np.isnan(self.cached[games]) | ~np.isnan(self.angles[games])
+        spare = ~np.isnan(self.cached[games]) | ~np.isnan(self.angles[games]) \
+            | (self.pairs[games] >= 0)
         pair = np.full(len(games), -1)
         """The first word of the last pair drawn (-1: none; the spare is the one it had)."""
         for rep in range(int(counts.max(initial=0))):
@@ -296,15 +320,10 @@ class Lanes:
                 cursor += 4 * fresh
                 spare ^= moving
         self.cursor[games] = cursor
-        self.cached[games[~spare]] = np.nan
-        self.angles[games[~spare]] = np.nan
-        drawn = spare & (pair >= 0)
-        if drawn.any():
-            at, columns = pair[drawn], games[drawn]
-            u1 = _randoms(self.words[at, columns], self.words[at + 1, columns])
-            u2 = _randoms(self.words[at + 2, columns], self.words[at + 3, columns])
-            self.cached[columns] = np.nan  # (the spare of the last pair, as an angle)
-            self.angles[columns], self.radii[columns] = gauss_polar(u1, u2)
+        replaced = ~spare | (pair >= 0)  # (no spare left, or the last pair's second)
+        self.cached[games[replaced]] = np.nan
+        self.angles[games[replaced]] = np.nan
+        self.pairs[games[replaced]] = np.where(spare, pair, -1)[replaced]
 
 
 def _most(randoms: tuple[RandomSpec, ...]) -> int:

@@ -18,6 +18,7 @@ from game.engine.batch.effects import apply_list, apply_work
 from game.engine.batch.env import global_env, seat_env
 from game.engine.batch.flows import ship_and_deliver
 from game.engine.batch.formula import quietly
+from game.engine.batch.lists import GameLists
 from game.engine.batch.recorded import Allocations, Reviews
 from game.engine.batch.state import Batch, Recorded, gather, scatter
 from game.engine.batch.streams import Bank, Lanes, lanes_of, resolve_draws
@@ -114,7 +115,7 @@ def next_turn(batch: Batch) -> bool:
     batch.numbers = np.broadcast_to(layout.decision_initial, batch.numbers.shape).copy()
     batch.allocated = np.zeros_like(batch.allocated)
     batch.allocations = Allocations(batch.size)
-    batch.news = [[] for _ in batch.seeds]
+    batch.news = GameLists(batch.size)
     batch.reviews = Reviews(batch.size)
     batch.cache.clear()
     if batch.turn > batch.rules.scenario.turns:
