@@ -14,6 +14,8 @@ import game.analysis.batch_play as batch_play
 from game.analysis.simulate import play_games, record_of, run_seed, table_for
 from game.engine.game import Game
 from game.scenario.load import load_scenario
+from tests.bots.test_groups import _memo_key
+from tests.bots.test_seat_keys import _ahead
 
 FLAGSHIP = Path(__file__).resolve().parents[2] / "scenarios" / "tokenmaxxing.yaml"
 
@@ -121,3 +123,69 @@ def test_a_groups_turn_read_is_asked_with_its_own_levels():
     for levels in (mixed, mixed[[0, 1, 3]], mixed[[2]], mixed[:0]):
         assert batch_play._turn_reads(Reader(), "r", "legal", levels, ids, 5) == [
             ("r", "legal", (("p", int(a)), ("q", int(b))), 5) for a, b in levels.tolist()]
+
+
+def test_groups_the_loop_keys_alike_in_any_turn_give_one_memo_key(monkeypatch):
+    """With a horizon, a planner's memo key reads the turns a split is judged over (3 until
+    the last two turns): every group whose choice the loop keeps by one shared key in one
+    situation, in whichever turn or chunk, gives its bot the same memo key, so a later turn
+    that recalls what an earlier one submitted submits what its own recall would. Fails if
+    the loop's shared key loses what the memo key reads of the turn or reads it of another
+    turn; the records alone seldom show that (nearby turns' plans often agree). The
+    flagship with its policies locked (the gamers' plans are the costly part)."""
+    scenario = _ahead(FLAGSHIP, 3)
+    game = Game(scenario)
+    table, chosen = table_for(game, {"manager": "hype", "employee": "gamer"}, None)
+    bots = batch_play.recalling_bots(game, chosen)
+    locked = {policy.id: policy.initial for policy in scenario.policies}
+    keyed = _loop_keys(monkeypatch)
+    for chunk in range(2):
+        records, ejected = batch_play.play_over_arrays(
+            game, [run_seed(chunk, i) for i in range(16)], table, chosen, bots, locked)
+        assert len(records) == 16 and not ejected
+    first: dict[tuple, tuple] = {}
+    turns: dict[tuple, set] = {}
+    for where, shared, turn, memo in keyed:
+        assert memo == first.setdefault((where, shared), memo), turn
+        turns.setdefault((where, shared), set()).add(turn)
+    assert sum(len(seen) > 1 for seen in turns.values()) >= 3  # (kept across turns: 4)
+
+
+def _loop_keys(monkeypatch) -> list[tuple]:
+    """Record, for every group the loop keys (`shared_key`) as it plays, (its situation's
+    dict, its shared key, the turn, the memo key of its first game's glance)."""
+    keyed: list[tuple] = []
+    found: list = []
+    real_keys, real_shared = batch_play.seat_keys, batch_play.shared_key
+    real_stack = batch_play._Loop._choose_stack
+
+    def seat_keys(*args):
+        group, first, keys = real_keys(*args)
+        found.append((first, []))
+        return group, first, keys
+
+    def shared_key(*args):
+        known = real_shared(*args)
+        found[-1][1].append(known)
+        return known
+
+    def choose_stack(loop, phase, parts, known, public):
+        found.clear()
+        decided = real_stack(loop, phase, parts, known, public)
+        (first, shared), = found
+        games = np.concatenate([part[1] for part in parts])
+        part_of = np.repeat(np.arange(len(parts)), [len(part[1]) for part in parts])
+        for row, key in zip(first.tolist(), shared):
+            seat, _, legal, _ = parts[part_of[row]]
+            if key is not None:
+                glance = batch_play.glance_at(loop.rules, loop.batch, int(games[row]), seat,
+                                              loop.names, public)
+                keyed.append((id(known), key, loop.batch.turn,
+                              _memo_key(loop.rules, loop.bots[seat], glance, legal)))
+        return decided
+
+    monkeypatch.setattr(batch_play, "seat_keys", seat_keys)
+    monkeypatch.setattr(batch_play, "shared_key", shared_key)
+    monkeypatch.setattr(batch_play._Loop, "_choose_stack", choose_stack)
+    return keyed
+
