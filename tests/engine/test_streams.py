@@ -62,6 +62,21 @@ def test_first_words_are_the_same_in_blocks(monkeypatch, most):
     assert np.array_equal(twister.first_words(KEYS, 8), whole)
 
 
+@pytest.mark.parametrize("most", [7, 9, 1000])
+def test_first_words_to_a_count_per_key(monkeypatch, most):
+    """Keys given a count each (runs of counts crossing the blocks' edges) get their own
+    first words, as many as their count."""
+    monkeypatch.setattr(twister, "BLOCK", most)
+    counts = np.array([3, 3, 3, 1, 1, 5, 5, 5, 5, 2] * (len(KEYS) // 10 + 1))[:len(KEYS)]
+    words = twister.first_words(KEYS, counts)
+    assert len(words) == 5
+    for k, key in enumerate(KEYS):
+        rng = random.Random(key)
+        assert words[:counts[k], k].tolist() == [rng.getrandbits(32) for _ in range(counts[k])]
+    with pytest.raises(ValueError):
+        twister.first_words(KEYS[:2], np.array([1, 0]))
+
+
 def test_randoms_and_gauss_pairs_are_cpythons():
     words = twister.first_words(KEYS, 12)
     u = twister.randoms(words[0::2], words[1::2])
@@ -142,6 +157,38 @@ def test_a_bank_covers_as_many_turns_as_its_size_allows(monkeypatch):
     monkeypatch.setattr(streams, "WORTH", 10**9)
     assert streams.bank_for([1, 2, 3], 2, 12, [0, 2]).turns == range(2, 13)  # empty, all turns
 
+
+
+def test_a_bank_gives_the_work_streams_their_own_depth(monkeypatch):
+    monkeypatch.setattr(streams, "WORTH", 1)
+    bank = streams.bank_for([1, 2, 3], 2, 3, [0, 2], ("news",), 4)
+    assert bank.take((2, "work", 2)).shape == (4, 3)
+    assert bank.take((3, "news")).shape == (streams.DEPTH, 3)
+    rng = stream(3, 3, "work", 0)
+    assert bank.take((3, "work", 0))[:, 2].tolist() == [rng.getrandbits(32) for _ in range(4)]
+
+
+@pytest.mark.parametrize("path", [TINY, *bundled_scenarios()], ids=lambda p: p.stem)
+def test_a_work_stream_is_banked_as_deep_as_a_turn_reads(path, monkeypatch):
+    """`work_words` is enough: no seat's banked "work" stream runs out of words and goes on
+    in CPython (which gives the same numbers, slower)."""
+    from game.analysis.simulate import run_games
+
+    scenario = load_scenario(path)
+    strategies = dict(zip([r.id for r in scenario.roles], ("hype", "gamer")))
+    made = []
+    init = Lanes.__init__
+
+    def spy(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(streams, "WORTH", 1)
+    monkeypatch.setattr(Lanes, "__init__", spy)
+    run_games(scenario, list(range(20)), strategies)
+    work = [lanes for lanes in made if "work" in lanes.parts and lanes.words is not None]
+    assert work or not scenario.behaviours
+    assert all(rng is None for lanes in work for rng in lanes.rngs)
 
 
 def test_a_batch_of_no_games_gets_an_empty_bank():

@@ -33,35 +33,40 @@ RandomSpec = tuple[str, tuple[float, float], bool]
 """(name, arguments, uniform?) of a draw that keeps the old streams (`Layout.randoms`)."""
 
 DEPTH = 32
-"""Words seeded ahead per banked stream: a flagship game's "work" streams read 4, its "news"
-streams at most 28."""
+"""Words seeded ahead per banked stream, but the "work" streams (`work_words`): a flagship
+game's "news" streams read at most 28."""
 MOST_STREAMS = 40_000
 """Streams a bank seeds at most (it covers fewer turns, then another covers the next): its
 words are 128 bytes a stream, and a flagship chunk of 500 games needs 30,000 for 12 turns."""
 
 
 class Bank:
-    """The first `DEPTH` words of streams `stream(seed, *parts)` for every seed of a batch
-    and each of some parts, seeded together."""
+    """The first words of streams `stream(seed, *parts)` for every seed of a batch and each
+    of some parts, seeded together: `DEPTH` words a stream, or as many as its part is given
+    (`depths`)."""
 
     __slots__ = ("columns", "seeds", "turns", "words")
 
     def __init__(self, seeds: Sequence[int], parts: Sequence[tuple],
-                 turns: range = range(0)) -> None:
+                 turns: range = range(0), depths: Sequence[int] | None = None) -> None:
         self.seeds = tuple(seeds)
         """The seeds it was made for (a batch whose seeds differ needs another bank)."""
         self.turns = turns
         """The turns it was made for (a batch at another turn needs another bank)."""
         size = len(seeds)
+        depths = [DEPTH] * len(parts) if depths is None else list(depths)
         keys = derive_array(seeds, parts)
-        self.words = first_words(keys, DEPTH) if len(keys) else None
-        """(DEPTH, len(parts) * G) uint32: the streams of parts[i] in columns i*G.."""
-        self.columns = {p: slice(i * size, (i + 1) * size) for i, p in enumerate(parts)}
+        self.words = first_words(keys, np.repeat(depths, size)) if len(keys) else None
+        """(the largest depth, len(parts) * G) uint32: the streams of parts[i] in columns
+        i*G.., their first depths[i] rows computed."""
+        self.columns = {p: (slice(i * size, (i + 1) * size), depth)
+                        for i, (p, depth) in enumerate(zip(parts, depths))}
 
     def take(self, parts: tuple) -> np.ndarray | None:
-        """(DEPTH, G) the words of every game's stream of `parts`; None if not banked."""
+        """(its depth, G) the words of every game's stream of `parts`; None if not
+        banked."""
         column = self.columns.get(parts)
-        return None if column is None else self.words[:, column]
+        return None if column is None else self.words[:column[1], column[0]]
 
 
 def draws(effect: CEffect) -> bool:
@@ -76,6 +81,16 @@ def observes(rules: Rules, effects: Iterable[CEffect]) -> bool:
     chance, or reads an old-stream random name."""
     randoms = frozenset(rules.legacy_draws)
     return any(draws(e) or not randoms.isdisjoint(e.names) for e in effects)
+
+
+def work_words(rules: Rules, randoms: tuple[RandomSpec, ...]) -> int:
+    """The most words a seat's "work" stream can give in a turn (`DEPTH` at most): its
+    random names `randoms` (the layout's) once (`effects.work_draws`), then a `random()`
+    for each effect of its role's behaviours that may draw (`draws`, `effects.apply_work`).
+    A stream that reads more goes on in CPython, with the same numbers."""
+    drawing = max((sum(draws(e) for b in rules.behaviours_of(role) for e in b.effects)
+                   for role in {b.role for b in rules.behaviours}), default=0)
+    return max(1, min(DEPTH, _most(randoms) + 2 * drawing))
 
 
 def _resolve_draws(rules: Rules) -> bool:
@@ -99,14 +114,16 @@ def lanes_of(batch: Batch, *parts: object) -> Lanes:
         rules = batch.rules
         working = [k for k, role in enumerate(batch.layout.roles) if rules.behaviours_of(role)]
         kinds = ("news", "resolve") if resolve_draws(rules) else ("news",)
-        batch.bank = bank_for(batch.seeds, batch.turn, rules.scenario.turns, working, kinds)
+        batch.bank = bank_for(batch.seeds, batch.turn, rules.scenario.turns, working, kinds,
+                              work_words(rules, batch.layout.randoms))
     return Lanes(batch.seeds, *parts, words=batch.bank.take(parts))
 
 
 def bank_for(seeds: Sequence[int], turn: int, last: int, working: Sequence[int],
-             kinds: Sequence[str] = ("news",)) -> Bank:
+             kinds: Sequence[str] = ("news",), work_depth: int = DEPTH) -> Bank:
     """A bank of the streams turns `turn`..`last` draw the most from, the "work" of each
-    seat of `working` and the streams `(turn, kind)` of `kinds` (as many turns as
+    seat of `working` (`work_depth` words each) and the streams `(turn, kind)` of `kinds`
+    (`DEPTH` words each; as many turns as
     `MOST_STREAMS` allows, at least one), if there are enough of them (`WORTH`) for seeding
     them together to pay; else an empty one for all those turns."""
     per_turn = len(seeds) * (len(working) + len(kinds))
@@ -115,13 +132,14 @@ def bank_for(seeds: Sequence[int], turn: int, last: int, working: Sequence[int],
     if per_turn * len(turns) < WORTH:
         return Bank(seeds, [], range(turn, max(turn, last) + 1))
     parts = [(t, "work", k) for t in turns for k in working]
+    depths = [work_depth] * len(parts)
     parts += [(t, kind) for t in turns for kind in kinds]
-    return Bank(seeds, parts, turns)
+    return Bank(seeds, parts, turns, depths + [DEPTH] * (len(parts) - len(depths)))
 
 
 class Lanes:
     """One stream per game: `stream(seeds[g], *parts)`, seeded lazily by CPython, or read
-    from `words` (DEPTH, G) (a `Bank`'s) until they run out."""
+    from `words` (depth, G) (a `Bank`'s) until they run out."""
 
     __slots__ = ("angles", "cached", "cursor", "pairs", "parts", "radii", "rngs", "seeds",
                  "spilled", "words")

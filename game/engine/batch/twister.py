@@ -134,14 +134,18 @@ _TEMPER = [(np.uint32(11), False, None), (np.uint32(7), True, np.uint32(0x9D2C56
 """MT19937's tempering: (shift, left?, mask of a left shift), in order."""
 
 
-def first_words(keys: Sequence[int] | np.ndarray, count: int) -> np.ndarray:
-    """(count, K) uint32: column k holds the first `count` (at most MOST) words
+def first_words(keys: Sequence[int] | np.ndarray, count: int | np.ndarray) -> np.ndarray:
+    """(the largest count, K) uint32: column k holds the first `count` (at most MOST) words
     `random.Random(keys[k]).getrandbits(32)` gives, in order (keys as `key_words` takes
-    them)."""
-    if not 0 < count <= MOST:
+    them); `count` is one for every key or one per key (K,), and a column's rows past its
+    own count are left uncomputed (a word is ~16 array operations a key, besides its
+    seeding's ~6,200)."""
+    counts = np.broadcast_to(np.asarray(count, dtype=np.int64), (len(keys),))
+    most = int(counts.max(initial=1))
+    if int(counts.min(initial=1)) < 1 or most > MOST:
         raise ValueError(f"count must be 1-{MOST}")
     even, odd = key_words(keys)
-    out = np.empty((count, len(keys)), dtype=np.uint32)
+    out = np.empty((most, len(keys)), dtype=np.uint32)
     width = -(-len(keys) // max(1, -(-len(keys) // BLOCK)))  # (even blocks: see BLOCK)
     mt, t = np.empty((N, width), dtype=np.uint32), np.empty(width, dtype=np.uint32)
     for start in range(0, len(keys), width):
@@ -150,8 +154,15 @@ def first_words(keys: Sequence[int] | np.ndarray, count: int) -> np.ndarray:
         if b < width:
             mt, t = mt[:, :b], t[:b]
         seed_block(even[start:stop], odd[start:stop], mt, t)
-        out[:, start:stop] = _outputs(mt, count)
+        for first, last, n in _runs(counts[start:stop]):
+            out[:n, start + first:start + last] = _outputs(mt[:, first:last], n)
     return out
+
+
+def _runs(counts: np.ndarray) -> list[tuple[int, int, int]]:
+    """(first, stop, count) of each run of equal counts, in order."""
+    edges = [0, *(np.flatnonzero(counts[1:] != counts[:-1]) + 1).tolist(), len(counts)]
+    return [(a, z, int(counts[a])) for a, z in zip(edges, edges[1:])]
 
 
 def randoms(first: np.ndarray, second: np.ndarray) -> np.ndarray:
