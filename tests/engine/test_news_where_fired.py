@@ -1,6 +1,7 @@
 """An event's effects applied where it fired (`news._apply_where_fired`: one step over the
-whole batch, masked to those games) give what the reference step written here gives
-(`_over_the_whole_batch`, from the rows where it fired): checked at every event that fired in
+whole batch, masked to those games) give what the same effects applied to a batch of those
+games alone give (`_in_those_games_alone`, the rule as main applied it, written here apart
+from the masked step, so that a step that leaks into the other games fails): checked at every event that fired in
 the turns of random and bot games of every bundled scenario, tiny.yaml and the fixtures, and
 at every injected event: metrics, carry and stats bit for bit, the pending rows (order,
 fields, amounts' bits), and the streams left where the reference step leaves them (the same
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -21,8 +23,9 @@ import pytest
 from game.engine.batch import news
 from game.engine.batch.changes import Changes, finish
 from game.engine.batch.effects import apply_list
+from game.engine.batch.env import seat_env, seat_names
 from game.engine.batch.news import inject_event
-from game.engine.batch.state import gather
+from game.engine.batch.state import Push, gather
 from game.engine.batch.turn import resolve_states
 from game.engine.game import Game
 from game.scenario.load import load_scenario
@@ -32,17 +35,49 @@ from tests.engine.batch_states import EDGES, PATHS, batches, captured
 STEPS = {"fires": 0, "in_some": 0}
 
 
-def _over_the_whole_batch(batch, event, rows, genv, lanes, senv) -> None:
-    """The effects of `event` as one step over the whole batch, masked to `rows`."""
-    mask = np.zeros(batch.size, dtype=bool)
-    mask[rows] = True
-    changes = Changes(batch)
-    apply_list(batch, event.effects, genv, changes, lanes, mask, direct=True, senv=senv)
-    metrics, carry = batch.metrics, batch.carry
-    finish(batch, changes, False)
-    if not batch.layout.settled:  # a pass moves every metric, but only where it fired
-        batch.metrics = np.where(mask[:, None], batch.metrics, metrics)
-        batch.carry = np.where(mask[:, None], batch.carry, carry)
+def _in_those_games_alone(batch, event, rows, genv, lanes, senv) -> None:
+    """The effects of `event` as one step on a batch of the games at `rows` alone (their
+    rows of every array the step reads, the names its effects read taken at those rows,
+    their streams), what it moved written back at `rows`: the rule as main applied it
+    before the masked step, written independently of it (the masked step's other games must
+    be left exactly as they are, and its games must get what they get alone)."""
+    reads = news.event_facts(batch.rules)[event.id].reads
+    if senv is None and any(e.on_seat for e in event.effects):
+        senv = seat_env(batch, genv) if reads & seat_names(batch.layout) else genv
+    part = replace(batch, seeds=[batch.seeds[g] for g in rows.tolist()],
+                   metrics=batch.metrics[rows], carry=batch.carry[rows],
+                   stats=batch.stats[rows], employed=batch.employed[rows], pending=[],
+                   transit=[], fired=[], news=[], recorded=None, cache={}, bank=None)
+    changes = Changes(part)
+    apply_list(part, event.effects, _taken(genv, reads, rows), changes,
+               _LanesAt(lanes, rows, batch.size), np.ones(len(rows), dtype=bool),
+               direct=True, senv=None if senv is None else _taken(senv, reads, rows))
+    finish(part, changes, False)
+    batch.stats[rows] = part.stats
+    batch.metrics, batch.carry = batch.metrics.copy(), batch.carry.copy()
+    batch.metrics[rows], batch.carry[rows] = part.metrics, part.carry
+    for p in part.pending:
+        amount, present = np.zeros(batch.size), np.zeros(batch.size, dtype=bool)
+        amount[rows], present[rows] = p.amount, p.present
+        batch.pending.append(Push(p.due, p.target, p.seat, p.mode, p.direct, amount, present))
+
+
+def _taken(env, names, rows):
+    """The `names` of `env` it holds, at `rows` (a value the same in every game as it is)."""
+    return {name: env[name] if env[name].ndim == 0 else env[name][rows]
+            for name in names & env.keys()}
+
+
+class _LanesAt:
+    """The streams of `lanes` of the games at `rows`, for a batch of those games alone."""
+
+    def __init__(self, lanes, rows, size) -> None:
+        self.lanes, self.rows, self.size = lanes, rows, size
+
+    def random(self, mask):
+        games = np.zeros(self.size, dtype=bool)
+        games[self.rows[mask]] = True
+        return self.lanes.random(games)[self.rows]
 
 
 def _same_bits(got: np.ndarray, want: np.ndarray, name: str) -> None:
@@ -64,7 +99,7 @@ def _checked(where_fired):
         want = copy.copy(batch)
         want.stats, want.pending = batch.stats.copy(), list(batch.pending)
         want_lanes = copy.deepcopy(lanes)
-        _over_the_whole_batch(want, event, rows, genv, want_lanes, senv)
+        _in_those_games_alone(want, event, rows, genv, want_lanes, senv)
         where_fired(batch, event, mask, genv, lanes, senv)
         for name in ("metrics", "carry", "stats"):
             _same_bits(getattr(batch, name), getattr(want, name), name)
