@@ -131,10 +131,9 @@ def bank_for(seeds: Sequence[int], turn: int, last: int, working: Sequence[int],
     turns = range(turn, max(turn, min(last, turn + most - 1)) + 1)
     if per_turn * len(turns) < WORTH:
         return Bank(seeds, [], range(turn, max(turn, last) + 1))
-    parts = [(t, "work", k) for t in turns for k in working]
-    depths = [work_depth] * len(parts)
-    parts += [(t, kind) for t in turns for kind in kinds]
-    return Bank(seeds, parts, turns, depths + [DEPTH] * (len(parts) - len(depths)))
+    work = [(t, "work", k) for t in turns for k in working]
+    others = [(t, kind) for t in turns for kind in kinds]
+    return Bank(seeds, work + others, turns, [work_depth] * len(work) + [DEPTH] * len(others))
 
 
 class Lanes:
